@@ -1,0 +1,101 @@
+package io.github.audiosetdl.core;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * How {@link SegmentCsv} reads a segments file.
+ *
+ * @param labelIndex the index label MIDs are checked against (default: {@link LabelIndex#audioSet()})
+ * @param checkLabels whether a MID missing from {@code labelIndex} is an error (default true)
+ * @param errorPolicy fail on the first bad row, or skip and report each (default {@link ErrorPolicy#FAIL})
+ * @param errorListener receives every skipped row's error under {@link ErrorPolicy#SKIP}; it runs on
+ *     the reading thread and must not throw (default: log a warning)
+ */
+public record SegmentCsvOptions(LabelIndex labelIndex, boolean checkLabels, ErrorPolicy errorPolicy,
+        Consumer<SegmentFormatException> errorListener) {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SegmentCsv.class);
+
+    /** Logs each skipped row at WARN. */
+    public static final Consumer<SegmentFormatException> LOG_WARNING = e -> LOG.warn("skipped row: {}", e.getMessage());
+
+    /** Validates. */
+    public SegmentCsvOptions {
+        requireNonNull(labelIndex, "labelIndex");
+        requireNonNull(errorPolicy, "errorPolicy");
+        requireNonNull(errorListener, "errorListener");
+    }
+
+    /** @return the defaults: AudioSet labels checked, fail on the first bad row */
+    public static SegmentCsvOptions defaults() {
+        return builder().build();
+    }
+
+    /** @return a builder holding the defaults */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return a builder pre-filled with these options */
+    public Builder toBuilder() {
+        return new Builder().labelIndex(labelIndex).checkLabels(checkLabels).errorPolicy(errorPolicy)
+                .errorListener(errorListener);
+    }
+
+    /** Builder for {@link SegmentCsvOptions}; not thread-safe. */
+    public static final class Builder {
+        private LabelIndex labelIndex;
+        private boolean checkLabels = true;
+        private ErrorPolicy errorPolicy = ErrorPolicy.FAIL;
+        private Consumer<SegmentFormatException> errorListener = LOG_WARNING;
+
+        private Builder() {
+        }
+
+        /**
+         * @param index the label index MIDs are checked against
+         * @return this
+         */
+        public Builder labelIndex(LabelIndex index) {
+            this.labelIndex = requireNonNull(index, "labelIndex");
+            return this;
+        }
+
+        /**
+         * @param check whether an unknown MID is an error
+         * @return this
+         */
+        public Builder checkLabels(boolean check) {
+            this.checkLabels = check;
+            return this;
+        }
+
+        /**
+         * @param policy what to do with a bad row
+         * @return this
+         */
+        public Builder errorPolicy(ErrorPolicy policy) {
+            this.errorPolicy = requireNonNull(policy, "errorPolicy");
+            return this;
+        }
+
+        /**
+         * @param listener receives each skipped row's error (fast, non-throwing)
+         * @return this
+         */
+        public Builder errorListener(Consumer<SegmentFormatException> listener) {
+            this.errorListener = requireNonNull(listener, "errorListener");
+            return this;
+        }
+
+        /** @return the options */
+        public SegmentCsvOptions build() {
+            return new SegmentCsvOptions(labelIndex == null ? LabelIndex.audioSet() : labelIndex, checkLabels,
+                    errorPolicy, errorListener);
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package io.github.audiosetdl.core;
+
+/**
+ * A row of a segments CSV that cannot be read: wrong field count, a time that is not a number,
+ * an end not after the start, an invalid YouTube id or an unknown label MID.
+ *
+ * <p>The message has the form {@code <source>:<line>: <problem> '<value>'}, so that an editor or a
+ * terminal can jump to the row.
+ */
+public final class SegmentFormatException extends AudioSetException {
+    private static final long serialVersionUID = 1L;
+
+    private final String source;
+    private final long line;
+    private final String value;
+
+    /**
+     * @param source the file name (or another description of the input)
+     * @param line the 1-based physical line number of the row in the input
+     * @param problem what is wrong, e.g. {@code "end_seconds is not a number"}
+     * @param value the offending value as it appears in the file
+     */
+    public SegmentFormatException(String source, long line, String problem, String value) {
+        super(source + ":" + line + ": " + problem + " '" + value + "'");
+        this.source = source;
+        this.line = line;
+        this.value = value;
+    }
+
+    /** @return the file name or description of the input */
+    public String source() {
+        return source;
+    }
+
+    /** @return the 1-based physical line number of the bad row */
+    public long line() {
+        return line;
+    }
+
+    /** @return the offending value as it appears in the file */
+    public String value() {
+        return value;
+    }
+}

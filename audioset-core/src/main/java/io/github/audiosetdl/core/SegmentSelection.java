@@ -1,0 +1,240 @@
+package io.github.audiosetdl.core;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+
+/**
+ * Which rows of a segments CSV to work on: an optional label filter (MIDs or display names, each
+ * with all its ontology descendants), then an optional limit, then a shard (job {@code i} of
+ * {@code n}) of what is left. Rows keep their file order.
+ *
+ * <p>A sharded selection reads the file twice: once to count the rows that pass the filters (so the
+ * blocks can be balanced), once to stream its block. Immutable and thread-safe; each
+ * {@link #stream()} opens the file anew.
+ */
+public final class SegmentSelection {
+    private final Path csv;
+    private final SegmentCsvOptions options;
+    private final List<String> labelQueries;
+    private final Set<String> labelMids;
+    private final Shard shard;
+    private final long limit;
+
+    private SegmentSelection(Builder b) {
+        this.csv = b.csv;
+        this.options = b.options;
+        this.labelQueries = List.copyOf(b.labels);
+        Set<String> mids = new LinkedHashSet<>();
+        for (String query : labelQueries) {
+            OntologyNode node = b.ontology.resolve(query);
+            mids.add(node.id());
+            mids.addAll(b.ontology.descendants(node.id()));
+        }
+        this.labelMids = Set.copyOf(mids);
+        this.shard = b.shard;
+        this.limit = b.limit;
+    }
+
+    /**
+     * @param csv the segments file
+     * @return a builder selecting every row of it
+     */
+    public static Builder builder(Path csv) {
+        return new Builder(csv);
+    }
+
+    /** @return the segments file */
+    public Path csv() {
+        return csv;
+    }
+
+    /** @return the reading options */
+    public SegmentCsvOptions options() {
+        return options;
+    }
+
+    /** @return the label filter as given (MIDs or names); empty for no filter */
+    public List<String> labelQueries() {
+        return labelQueries;
+    }
+
+    /** @return the MIDs a row must have one of (the queries and their descendants); empty for no filter */
+    public Set<String> labelMids() {
+        return labelMids;
+    }
+
+    /** @return the shard of the filtered rows this selection keeps */
+    public Shard shard() {
+        return shard;
+    }
+
+    /** @return the maximum number of rows kept before sharding; {@link Long#MAX_VALUE} for none */
+    public long limit() {
+        return limit;
+    }
+
+    /**
+     * @param segment a segment
+     * @return whether it passes the label filter
+     */
+    public boolean matchesLabels(Segment segment) {
+        if (labelMids.isEmpty()) {
+            return true;
+        }
+        for (String mid : segment.labelIds()) {
+            if (labelMids.contains(mid)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The selected rows, lazily, in file order; close the stream to close the file.
+     *
+     * @return the rows
+     * @throws IOException if the file cannot be opened
+     * @throws SegmentFormatException (from the stream) for a bad row under {@link ErrorPolicy#FAIL}
+     */
+    public Stream<SegmentRow> stream() throws IOException {
+        Predicate<SegmentRow> filter = r -> matchesLabels(r.segment());
+        if (shard.isAll()) {
+            return SegmentCsv.stream(csv, options).filter(filter).limit(limit);
+        }
+        long total = countFiltered();
+        long from = shard.start(total);
+        long to = shard.end(total);
+        return SegmentCsv.stream(csv, options).filter(filter).limit(to).skip(from);
+    }
+
+    /**
+     * Counts the selected rows (reads the file).
+     *
+     * @return the number of rows {@link #stream()} yields
+     * @throws IOException if the file cannot be read
+     */
+    public long count() throws IOException {
+        return shard.size(countFiltered());
+    }
+
+    /** The number of rows passing the label filter, capped at the limit; bad rows are not reported. */
+    private long countFiltered() throws IOException {
+        if (limit == 0) {
+            return 0;
+        }
+        SegmentCsvOptions quiet = options.toBuilder().errorListener(e -> { }).build();
+        try (SegmentCsv reader = SegmentCsv.open(csv, quiet)) {
+            reader.quietAboutDeclaredCount();
+            long n = 0;
+            for (SegmentRow row : reader) {
+                if (matchesLabels(row.segment()) && ++n >= limit) {
+                    break;
+                }
+            }
+            return n;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "SegmentSelection[" + csv + ", labels=" + labelQueries + ", limit="
+                + (limit == Long.MAX_VALUE ? "none" : limit) + ", " + shard + "]";
+    }
+
+    /** Builder for {@link SegmentSelection}; not thread-safe. */
+    public static final class Builder {
+        private final Path csv;
+        private SegmentCsvOptions options = SegmentCsvOptions.defaults();
+        private Ontology ontology;
+        private final List<String> labels = new ArrayList<>();
+        private Shard shard = Shard.ALL;
+        private long limit = Long.MAX_VALUE;
+
+        private Builder(Path csv) {
+            this.csv = requireNonNull(csv, "csv");
+        }
+
+        /**
+         * @param options how to read the CSV
+         * @return this
+         */
+        public Builder options(SegmentCsvOptions options) {
+            this.options = requireNonNull(options, "options");
+            return this;
+        }
+
+        /**
+         * @param ontology the ontology label names and descendants come from (default: AudioSet's)
+         * @return this
+         */
+        public Builder ontology(Ontology ontology) {
+            this.ontology = requireNonNull(ontology, "ontology");
+            return this;
+        }
+
+        /**
+         * Keeps rows with this class or any of its descendants; several calls widen the filter.
+         *
+         * @param midOrName e.g. {@code /m/04rlf} or {@code Music}
+         * @return this
+         */
+        public Builder label(String midOrName) {
+            requireNonNull(midOrName, "midOrName");
+            if (midOrName.isBlank()) {
+                throw new IllegalArgumentException("blank label filter");
+            }
+            labels.add(midOrName.trim());
+            return this;
+        }
+
+        /**
+         * @param midsOrNames classes to keep, as for {@link #label(String)}
+         * @return this
+         */
+        public Builder labels(Collection<String> midsOrNames) {
+            requireNonNull(midsOrNames, "midsOrNames").forEach(this::label);
+            return this;
+        }
+
+        /**
+         * @param shard the job of the filtered rows to keep
+         * @return this
+         */
+        public Builder shard(Shard shard) {
+            this.shard = requireNonNull(shard, "shard");
+            return this;
+        }
+
+        /**
+         * @param maxRows keep at most this many filtered rows (before sharding), {@code >= 0}
+         * @return this
+         */
+        public Builder limit(long maxRows) {
+            if (maxRows < 0) {
+                throw new IllegalArgumentException("limit " + maxRows + " < 0");
+            }
+            this.limit = maxRows;
+            return this;
+        }
+
+        /**
+         * @return the selection
+         * @throws OntologyException if a label filter names no class
+         */
+        public SegmentSelection build() {
+            if (ontology == null) {
+                ontology = Ontology.audioSet();
+            }
+            return new SegmentSelection(this);
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package io.github.audiosetdl.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.audiosetdl.core.testing.SharedData;
+import java.io.IOException;
+import java.io.StringReader;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class LabelIndexTest {
+    @Test
+    void bundledIndexHas527ClassesAndRoundTrips() {
+        LabelIndex index = LabelIndex.audioSet();
+        assertThat(index.size()).isEqualTo(527);
+        assertThat(index.get(0)).isEqualTo(new Label(0, "/m/09x0r", "Speech"));
+        assertThat(index.get(1).displayName()).isEqualTo("Male speech, man speaking");
+        for (Label label : index.labels()) {
+            assertThat(index.get(label.index())).isEqualTo(label);
+            assertThat(index.indexOf(label.mid())).isEqualTo(label.index());
+            assertThat(index.byMid(label.mid())).contains(label);
+            assertThat(index.byName(label.displayName()).orElseThrow().displayName()).isEqualTo(label.displayName());
+        }
+        assertThat(index.byName("SPEECH")).contains(index.get(0));
+    }
+
+    @Test
+    void bundledIndexEqualsTheSharedFile() throws IOException {
+        LabelIndex fromFile = LabelIndex.read(SharedData.file("audioset/class_labels_indices.csv"));
+        assertThat(fromFile.labels()).isEqualTo(LabelIndex.audioSet().labels());
+    }
+
+    @Test
+    void multiHotEncodesBothWays() {
+        LabelIndex index = LabelIndex.audioSet();
+        byte[] hot = index.encode(List.of("/m/0jbk", "/m/09x0r", "/m/0bt9lr"));
+        assertThat(hot).hasSize(527);
+        int ones = 0;
+        for (byte b : hot) {
+            ones += b;
+        }
+        assertThat(ones).isEqualTo(3);
+        assertThat(hot[0]).isEqualTo((byte) 1);
+        assertThat(index.decode(hot)).containsExactly("/m/09x0r", "/m/0jbk", "/m/0bt9lr"); // index order
+        boolean[] bools = new boolean[527];
+        bools[index.indexOf("/m/0bt9lr")] = true;
+        assertThat(index.decode(bools)).containsExactly("/m/0bt9lr");
+    }
+
+    @Test
+    void unknownMidIsAnErrorNamingIt() {
+        assertThatThrownBy(() -> LabelIndex.audioSet().encode(List.of("/m/09x0r", "/m/zzz")))
+                .isInstanceOf(AudioSetException.class).hasMessageContaining("'/m/zzz'");
+        assertThatThrownBy(() -> LabelIndex.audioSet().decode(new byte[3])).hasMessageContaining("length 3");
+    }
+
+    @Test
+    void badFilesNameTheLineAndValue() {
+        assertThatThrownBy(() -> LabelIndex.read(new StringReader("index,mid,display_name\n0,/m/a,A\n2,/m/b,B\n"),
+                "labels.csv")).hasMessage("labels.csv:3: expected index 1, got '2'");
+        assertThatThrownBy(() -> LabelIndex.read(new StringReader("index,mid,display_name\nx,/m/a,A\n"), "l.csv"))
+                .hasMessage("l.csv:2: index is not an integer 'x'");
+        assertThatThrownBy(() -> LabelIndex.read(new StringReader("0,/m/a,A\n1,/m/a,B\n"), "l.csv"))
+                .hasMessage("l.csv:2: mid '/m/a' already listed at line 1");
+        assertThatThrownBy(() -> LabelIndex.read(new StringReader("0,/m/a\n"), "l.csv"))
+                .hasMessageStartingWith("l.csv:1: expected 3 fields");
+    }
+}

@@ -1,0 +1,104 @@
+package io.github.audiosetdl.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.audiosetdl.core.testing.SharedData;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class OntologyTest {
+    private final Ontology ontology = Ontology.audioSet();
+
+    @Test
+    void hasEveryNodeAndTheSevenRoots() {
+        assertThat(ontology.size()).isEqualTo(632);
+        assertThat(ontology.roots()).extracting(OntologyNode::name).containsExactly("Human sounds", "Animal",
+                "Music", "Natural sounds", "Sounds of things", "Source-ambiguous sounds",
+                "Channel, environment and background");
+        long multiParent = ontology.nodes().stream().filter(n -> ontology.parents(n.id()).size() > 1).count();
+        assertThat(multiParent).isEqualTo(38);
+        for (Label label : LabelIndex.audioSet().labels()) {
+            assertThat(ontology.node(label.mid())).as(label.mid()).isPresent();
+        }
+    }
+
+    @Test
+    void restrictionsAreRead() {
+        long abstractCount = ontology.nodes().stream().filter(OntologyNode::isAbstract).count();
+        long blacklisted = ontology.nodes().stream().filter(OntologyNode::isBlacklisted).count();
+        assertThat(abstractCount).isEqualTo(23);
+        assertThat(blacklisted).isEqualTo(67);
+        assertThat(ontology.resolve("Human sounds").isAbstract()).isTrue();
+    }
+
+    @Test
+    void dogDescendantsAreItsSevenSounds() {
+        OntologyNode dog = ontology.resolve("Dog");
+        assertThat(dog.id()).isEqualTo("/m/0bt9lr");
+        assertThat(ontology.descendants(dog.id())).containsExactlyInAnyOrder("/m/05tny_", "/m/07qf0zm",
+                "/m/07r_k2n", "/m/07rc7d9", "/m/07srf8z", "/m/0ghcn6", "/t/dd00136");
+        assertThat(ontology.descendants(dog.id()).stream().map(m -> ontology.node(m).orElseThrow().name()))
+                .containsExactlyInAnyOrder("Bark", "Yip", "Howl", "Bow-wow", "Growling", "Whimper (dog)", "Bay");
+        assertThat(ontology.ancestors(dog.id())).contains("/m/0jbk"); // Animal
+    }
+
+    @Test
+    void descendantsMatchAnIndependentWalkOfTheJson() throws IOException {
+        JsonNode json = new ObjectMapper().readTree(SharedData.file("audioset/ontology.json").toFile());
+        Map<String, List<String>> children = new HashMap<>();
+        for (JsonNode node : json) {
+            List<String> kids = new ArrayList<>();
+            node.get("child_ids").forEach(c -> kids.add(c.asText()));
+            children.put(node.get("id").asText(), kids);
+        }
+        for (String name : List.of("Music", "Dog", "Animal", "Vehicle", "Speech")) {
+            String mid = ontology.resolve(name).id();
+            Set<String> expected = new HashSet<>();
+            collect(mid, children, expected);
+            assertThat(ontology.descendants(mid)).as(name).containsExactlyInAnyOrderElementsOf(expected);
+        }
+        assertThat(ontology.descendants(ontology.resolve("Music").id())).hasSize(188);
+    }
+
+    private static void collect(String mid, Map<String, List<String>> children, Set<String> out) {
+        for (String child : children.get(mid)) {
+            out.add(child);
+            collect(child, children, out);
+        }
+    }
+
+    @Test
+    void resolvesByMidOrNameIgnoringCase() {
+        assertThat(ontology.resolve("/m/04rlf").name()).isEqualTo("Music");
+        assertThat(ontology.resolve("music").id()).isEqualTo("/m/04rlf");
+        assertThatThrownBy(() -> ontology.resolve("Musik")).isInstanceOf(OntologyException.class)
+                .hasMessageContaining("'Musik'");
+        assertThatThrownBy(() -> ontology.descendants("/m/none")).hasMessageContaining("'/m/none'");
+    }
+
+    @Test
+    void rejectsUnknownChildrenAndCycles() {
+        String unknown = "[{\"id\":\"/m/a\",\"name\":\"A\",\"child_ids\":[\"/m/b\"]}]";
+        assertThatThrownBy(() -> read(unknown)).hasMessageContaining("unknown child '/m/b'");
+        String cycle = "[{\"id\":\"/m/a\",\"name\":\"A\",\"child_ids\":[\"/m/b\"]},"
+                + "{\"id\":\"/m/b\",\"name\":\"B\",\"child_ids\":[\"/m/a\"]}]";
+        assertThatThrownBy(() -> read(cycle)).hasMessageContaining("cycle");
+        assertThatThrownBy(() -> read("{")).isInstanceOf(OntologyException.class).hasMessageContaining("t.json");
+        assertThatThrownBy(() -> read("[{\"id\":\"/m/a\"}]")).hasMessageContaining("missing or empty 'name'");
+    }
+
+    private static Ontology read(String json) throws IOException {
+        return Ontology.read(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)), "t.json");
+    }
+}

@@ -1,0 +1,81 @@
+package io.github.audiosetdl.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.audiosetdl.core.testing.SharedData;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+class SegmentSelectionTest {
+    private final Path eval = SharedData.evalSegments();
+
+    @Test
+    void labelFilterIncludesDescendants() throws IOException {
+        // Counted independently with Python over the raw file: rows with Dog or one of its 7 descendants.
+        assertThat(SegmentSelection.builder(eval).label("Dog").build().count()).isEqualTo(320);
+        assertThat(SegmentSelection.builder(eval).label("/m/04rlf").build().count()).isEqualTo(7848);
+        try (Stream<SegmentRow> rows = SegmentSelection.builder(eval).label("dog").build().stream()) {
+            assertThat(rows).allSatisfy(r -> assertThat(r.segment().labelIds()).containsAnyElementsOf(
+                    List.of("/m/0bt9lr", "/m/05tny_", "/m/07qf0zm", "/m/07r_k2n", "/m/07rc7d9", "/m/07srf8z",
+                            "/m/0ghcn6", "/t/dd00136")));
+        }
+    }
+
+    @Test
+    void shardsOfASelectionPartitionIt() throws IOException {
+        List<Long> whole;
+        SegmentSelection all = SegmentSelection.builder(eval).label("Dog").build();
+        try (Stream<SegmentRow> rows = all.stream()) {
+            whole = rows.map(SegmentRow::row).toList();
+        }
+        List<Long> joined = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            SegmentSelection job = SegmentSelection.builder(eval).label("Dog").shard(Shard.of(i, 7)).build();
+            try (Stream<SegmentRow> rows = job.stream()) {
+                List<Long> part = rows.map(SegmentRow::row).toList();
+                assertThat(part).hasSizeBetween(45, 46);
+                assertThat((long) part.size()).isEqualTo(job.count());
+                joined.addAll(part);
+            }
+        }
+        assertThat(joined).isEqualTo(whole);
+    }
+
+    @Test
+    void limitAppliesBeforeSharding() throws IOException {
+        SegmentSelection job = SegmentSelection.builder(eval).limit(10).shard(Shard.of(1, 2)).build();
+        try (Stream<SegmentRow> rows = job.stream()) {
+            assertThat(rows.map(SegmentRow::row)).containsExactly(5L, 6L, 7L, 8L, 9L);
+        }
+        assertThat(SegmentSelection.builder(eval).limit(0).build().count()).isZero();
+    }
+
+    @Test
+    void unknownLabelFilterFailsAtBuild() {
+        assertThatThrownBy(() -> SegmentSelection.builder(eval).label("Not a class").build())
+                .isInstanceOf(OntologyException.class).hasMessageContaining("'Not a class'");
+    }
+
+    @Test
+    void statsSummariseTheFileAndTheSelection() throws IOException {
+        SegmentStats all = SegmentStats.compute(SegmentSelection.builder(eval).build());
+        assertThat(all.rows()).isEqualTo(20_371);
+        assertThat(all.labelOccurrences()).isEqualTo(51_804);
+        assertThat(all.uniqueLabels()).isEqualTo(527);
+        assertThat(all.shorterThan10s()).isEqualTo(361);
+        assertThat(all.selected()).isEqualTo(20_371);
+        assertThat(all.perLabel().values().stream().mapToLong(Long::longValue).sum()).isEqualTo(51_804);
+        SegmentStats dogs = SegmentStats.compute(SegmentSelection.builder(eval).label("Dog")
+                .shard(Shard.of(0, 2)).build());
+        assertThat(dogs.rows()).isEqualTo(20_371);
+        assertThat(dogs.selected()).isEqualTo(160);
+        assertThat(dogs.perLabel()).containsKey("/m/0bt9lr");
+        assertThat(dogs.perLabel().values().iterator().next()).isGreaterThanOrEqualTo(
+                dogs.perLabel().get("/m/0bt9lr"));
+    }
+}
