@@ -1,0 +1,89 @@
+package io.github.audiosetdl.examples.cli;
+
+import io.github.audiosetdl.core.ErrorPolicy;
+import io.github.audiosetdl.core.LabelIndex;
+import io.github.audiosetdl.core.Ontology;
+import io.github.audiosetdl.core.SegmentCsvOptions;
+import io.github.audiosetdl.core.SegmentSelection;
+import io.github.audiosetdl.core.Shard;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/** The options that select rows of a segments CSV, shared by several commands. */
+final class SelectionOptions {
+    @Option(names = {"--csv", "-a"}, required = true, paramLabel = "FILE",
+            description = "Segments CSV (Google's format or a mirror's).")
+    Path csv;
+
+    @Option(names = "--labels", paramLabel = "FILE",
+            description = "class_labels_indices.csv to check MIDs against (default: the bundled AudioSet one).")
+    Path labelsFile;
+
+    @Option(names = "--ontology", paramLabel = "FILE",
+            description = "ontology.json for --label (default: the bundled AudioSet ontology).")
+    Path ontologyFile;
+
+    @Option(names = "--jobs", paramLabel = "N",
+            description = "Split the selected rows into N contiguous jobs (default: SLURM_ARRAY_TASK_COUNT, else 1).")
+    Integer jobs;
+
+    @Option(names = "--job-index", paramLabel = "I",
+            description = "This job, 0..N-1 (default: SLURM_ARRAY_TASK_ID - SLURM_ARRAY_TASK_MIN, else 0).")
+    Integer jobIndex;
+
+    @Option(names = "--label", paramLabel = "NAME_OR_MID",
+            description = "Keep rows with this class or any ontology descendant (repeatable).")
+    List<String> labelFilters = new ArrayList<>();
+
+    @Option(names = "--limit", paramLabel = "N", description = "Keep at most N rows (before sharding).")
+    Long limit;
+
+    @Option(names = "--on-error", paramLabel = "fail|skip", defaultValue = "fail",
+            description = "A bad CSV row: fail at once, or skip it and report each (default: ${DEFAULT-VALUE}).")
+    String onError;
+
+    /** @return the CSV reading options these flags describe */
+    SegmentCsvOptions csvOptions() throws IOException {
+        ErrorPolicy policy = switch (onError) {
+            case "fail" -> ErrorPolicy.FAIL;
+            case "skip" -> ErrorPolicy.SKIP;
+            default -> throw new IllegalArgumentException("--on-error must be fail or skip, not '" + onError + "'");
+        };
+        SegmentCsvOptions.Builder b = SegmentCsvOptions.builder().errorPolicy(policy);
+        if (labelsFile != null) {
+            b.labelIndex(LabelIndex.read(labelsFile));
+        }
+        return b.build();
+    }
+
+    /** @return the shard from the flags, else from SLURM's variables, else the whole file */
+    Shard shard(Map<String, String> env) {
+        if (jobs == null && jobIndex == null) {
+            return Shard.fromEnvironment(env).orElse(Shard.ALL);
+        }
+        if (jobs == null) {
+            throw new IllegalArgumentException("--job-index needs --jobs");
+        }
+        return Shard.of(jobIndex == null ? 0 : jobIndex, jobs);
+    }
+
+    /**
+     * @param env the environment (for SLURM's variables)
+     * @return the selection these flags describe
+     */
+    SegmentSelection selection(Map<String, String> env) throws IOException {
+        SegmentSelection.Builder b = SegmentSelection.builder(csv).options(csvOptions()).shard(shard(env))
+                .labels(labelFilters);
+        if (ontologyFile != null) {
+            b.ontology(Ontology.read(ontologyFile));
+        }
+        if (limit != null) {
+            b.limit(limit);
+        }
+        return b.build();
+    }
+}

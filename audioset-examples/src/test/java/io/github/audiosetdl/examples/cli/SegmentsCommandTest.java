@@ -1,0 +1,80 @@
+package io.github.audiosetdl.examples.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.audiosetdl.core.testing.SharedData;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SegmentsCommandTest {
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        return AudioSetCli.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+    }
+
+    @Test
+    void jsonSummaryOfTheEvalFile() throws IOException {
+        int code = run("segments", "--csv", SharedData.evalSegments().toString(), "--json");
+        assertThat(code).as(err.toString()).isZero();
+        JsonNode json = new ObjectMapper().readTree(out.toString());
+        assertThat(json.get("rows").asLong()).isEqualTo(20_371);
+        assertThat(json.get("unique_labels").asInt()).isEqualTo(527);
+        assertThat(json.get("label_occurrences").asLong()).isEqualTo(51_804);
+        assertThat(json.get("shorter_than_10s").asLong()).isEqualTo(361);
+        assertThat(json.get("selected").asLong()).isEqualTo(20_371);
+        assertThat(json.get("per_label").size()).isEqualTo(527);
+        assertThat(json.get("per_label").get("/m/04rlf").asLong()).isEqualTo(5_695);
+    }
+
+    @Test
+    void shardAndLabelFilterSelectRows() throws IOException {
+        long total = 0;
+        for (int i = 0; i < 3; i++) {
+            out.getBuffer().setLength(0);
+            int code = run("segments", "--csv", SharedData.evalSegments().toString(), "--label", "Dog",
+                    "--jobs", "3", "--job-index", String.valueOf(i), "--json");
+            assertThat(code).as(err.toString()).isZero();
+            JsonNode json = new ObjectMapper().readTree(out.toString());
+            long selected = json.get("selected").asLong();
+            assertThat(selected).isBetween(106L, 107L);
+            long perLabelDog = json.get("per_label").path("/m/0bt9lr").asLong();
+            assertThat(perLabelDog).isPositive().isLessThanOrEqualTo(selected);
+            total += selected;
+        }
+        assertThat(total).isEqualTo(320);
+    }
+
+    @Test
+    void readableTableByDefault() {
+        int code = run("segments", "--csv", SharedData.evalSegments().toString(), "--top", "3");
+        assertThat(code).isZero();
+        assertThat(out.toString()).contains("rows               20,371").contains("Music").contains("Speech")
+                .contains("524 more labels");
+    }
+
+    @Test
+    void badCsvExitsNonZeroNamingLineAndValue(@TempDir Path dir) throws IOException {
+        Path csv = dir.resolve("bad.csv");
+        Files.writeString(csv, "abcdefghijk, 0, 10, \"/m/09x0r\"\nabcdefghijk, 0, 10, \"/m/nope\"\n");
+        assertThat(run("segments", "--csv", csv.toString())).isEqualTo(1);
+        assertThat(err.toString()).contains("bad.csv:2").contains("'/m/nope'");
+    }
+
+    @Test
+    void missingFileAndBadUsage(@TempDir Path dir) {
+        assertThat(run("segments", "--csv", dir.resolve("none.csv").toString())).isEqualTo(1);
+        assertThat(err.toString()).contains("no such file").contains("none.csv");
+        assertThat(run("segments")).isEqualTo(2);
+        assertThat(run("segments", "--csv", "x.csv", "--job-index", "1")).isEqualTo(1);
+        assertThat(err.toString()).contains("--job-index needs --jobs");
+    }
+}
