@@ -2,7 +2,6 @@ package io.github.audiosetdl.core.bench;
 
 import io.github.audiosetdl.core.LabelIndex;
 import io.github.audiosetdl.core.SegmentCsv;
-import io.github.audiosetdl.core.SegmentCsvOptions;
 import io.github.audiosetdl.core.SegmentRow;
 import io.github.audiosetdl.core.SegmentSelection;
 import io.github.audiosetdl.core.Shard;
@@ -15,6 +14,7 @@ import java.lang.management.MemoryType;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -154,6 +154,6 @@ public final class SegmentCsvBench {
                 w.write(line.append("\"\n").toString());
             }
         }
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
     }
 }
