@@ -1,0 +1,28 @@
+package io.github.audiosetdl.core.pipeline;
+
+import static java.util.Objects.requireNonNull;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * What the features stage wrote.
+ *
+ * @param rows rows computed and written
+ * @param files the files committed, main file first
+ * @param elapsed wall-clock time
+ */
+public record FeatureSummary(long rows, List<Path> files, Duration elapsed) {
+    /** Validates and copies. */
+    public FeatureSummary {
+        files = List.copyOf(files);
+        requireNonNull(elapsed, "elapsed");
+    }
+
+    /** @return rows per second */
+    public double rowsPerSecond() {
+        double s = elapsed.toNanos() / 1e9;
+        return s == 0 ? 0 : rows / s;
+    }
+}

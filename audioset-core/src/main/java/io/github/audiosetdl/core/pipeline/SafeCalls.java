@@ -1,0 +1,20 @@
+package io.github.audiosetdl.core.pipeline;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Runs listener calls, logging and swallowing what they throw. */
+final class SafeCalls {
+    private static final Logger LOG = LoggerFactory.getLogger(PipelineListener.class);
+
+    private SafeCalls() {
+    }
+
+    static void call(Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            LOG.warn("a pipeline listener threw; ignored", e);
+        }
+    }
+}

@@ -1,0 +1,138 @@
+package io.github.audiosetdl.core.spi;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Computes a fixed-shape feature matrix, such as a cochleagram, from a fixed-length waveform.
+ *
+ * <p>An extractor is immutable and shared by all threads; each thread computes through its own
+ * {@link Worker} (which may hold FFT plans and scratch buffers). Build one from any implementation
+ * with {@link #of}:
+ *
+ * <pre>{@code
+ * Cochleagram coch = Cochleagram.of(CochleagramConfig.seed());
+ * FeatureExtractor features = FeatureExtractor.of("cochleagram", coch.signalLength(), coch.sampleRate(),
+ *         coch.channels(), coch.frames(), coch.parameters(), () -> coch.newWorker()::compute);
+ * }</pre>
+ */
+public interface FeatureExtractor {
+
+    /** Computes one feature matrix; not thread-safe, one per thread. */
+    @FunctionalInterface
+    interface Worker {
+        /**
+         * @param waveform {@link #inputLength()} samples at {@link #sampleRate()}
+         * @param out receives the {@code (rows, columns)} matrix flattened row-major: {@code rows() *
+         *     columns()} values
+         */
+        void compute(float[] waveform, float[] out);
+    }
+
+    /** @return a short name, used for dataset attributes and logs (e.g. {@code cochleagram}) */
+    String name();
+
+    /** @return the number of input samples per clip (e.g. 160000) */
+    int inputLength();
+
+    /** @return the input sample rate, in Hz (e.g. 16000) */
+    int sampleRate();
+
+    /** @return the number of rows of the output matrix (cochleagram channels, e.g. 171) */
+    int rows();
+
+    /** @return the number of columns of the output matrix (envelope frames, e.g. 2000) */
+    int columns();
+
+    /**
+     * @return every parameter worth recording with the output, as names to numbers or strings
+     *     (stored as HDF5 attributes)
+     */
+    Map<String, Object> attributes();
+
+    /** @return a new worker for the calling thread */
+    Worker newWorker();
+
+    /** @return {@code rows() * columns()} */
+    default int outputLength() {
+        return Math.multiplyExact(rows(), columns());
+    }
+
+    /**
+     * An extractor from its parts.
+     *
+     * @param name a short name
+     * @param inputLength samples per clip, {@code > 0}
+     * @param sampleRate input rate in Hz, {@code > 0}
+     * @param rows output rows, {@code > 0}
+     * @param columns output columns, {@code > 0}
+     * @param attributes parameters to record (copied; numbers and strings)
+     * @param workers makes one worker per thread
+     * @return the extractor
+     */
+    static FeatureExtractor of(String name, int inputLength, int sampleRate, int rows, int columns,
+            Map<String, ?> attributes, Supplier<? extends Worker> workers) {
+        requireNonNull(name, "name");
+        requireNonNull(workers, "workers");
+        for (int v : new int[] {inputLength, sampleRate, rows, columns}) {
+            if (v <= 0) {
+                throw new IllegalArgumentException("sizes must be positive: inputLength=" + inputLength
+                        + ", sampleRate=" + sampleRate + ", rows=" + rows + ", columns=" + columns);
+            }
+        }
+        Map<String, Object> attrs = new LinkedHashMap<>();
+        requireNonNull(attributes, "attributes").forEach((k, v) -> {
+            if (!(v instanceof Number) && !(v instanceof String)) {
+                throw new IllegalArgumentException("attribute '" + k + "' must be a number or a string, not " + v);
+            }
+            attrs.put(k, v);
+        });
+        Map<String, Object> frozen = Collections.unmodifiableMap(attrs);
+        return new FeatureExtractor() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public int inputLength() {
+                return inputLength;
+            }
+
+            @Override
+            public int sampleRate() {
+                return sampleRate;
+            }
+
+            @Override
+            public int rows() {
+                return rows;
+            }
+
+            @Override
+            public int columns() {
+                return columns;
+            }
+
+            @Override
+            public Map<String, Object> attributes() {
+                return frozen;
+            }
+
+            @Override
+            public Worker newWorker() {
+                return requireNonNull(workers.get(), "worker supplier returned null");
+            }
+
+            @Override
+            public String toString() {
+                return name + "(" + inputLength + " samples at " + sampleRate + " Hz -> " + rows + " x " + columns
+                        + ")";
+            }
+        };
+    }
+}

@@ -1,0 +1,194 @@
+package io.github.audiosetdl.core.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.audiosetdl.core.AudioSetException;
+import io.github.audiosetdl.core.spi.FeatureExtractor;
+import io.github.audiosetdl.core.spi.FeatureSink;
+import io.github.audiosetdl.core.spi.WaveformSource;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class FeatureStageTest {
+    private static final int LENGTH = 1000;
+
+    /** Rows are a deterministic function of the row number. */
+    private static final class Rows implements WaveformSource {
+        private final long size;
+        private final AtomicInteger reads = new AtomicInteger();
+
+        Rows(long size) {
+            this.size = size;
+        }
+
+        @Override
+        public Path path() {
+            return Path.of("rows.hdf5");
+        }
+
+        @Override
+        public long size() {
+            return size;
+        }
+
+        @Override
+        public int rowLength() {
+            return LENGTH;
+        }
+
+        @Override
+        public int sampleRate() {
+            return 16_000;
+        }
+
+        @Override
+        public void read(long row, float[] into) {
+            reads.incrementAndGet();
+            for (int i = 0; i < LENGTH; i++) {
+                into[i] = (float) Math.sin(row * 0.1 + i * 0.01);
+            }
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    private static final class Collect implements FeatureSink {
+        final List<float[]> rows = new ArrayList<>();
+        boolean committed;
+
+        @Override
+        public void write(float[] features) {
+            rows.add(features.clone());
+        }
+
+        @Override
+        public List<Path> commit() {
+            committed = true;
+            return List.of(Path.of("out.hdf5"));
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    /** Two rows: the sum and the maximum of each half of the input; slow enough to overlap. */
+    private static FeatureExtractor halves(AtomicInteger workers) {
+        return FeatureExtractor.of("halves", LENGTH, 16_000, 2, 1, Map.of("kind", "test"), () -> {
+            workers.incrementAndGet();
+            return (wav, out) -> {
+                double sum = 0;
+                float max = -Float.MAX_VALUE;
+                for (int rep = 0; rep < 50; rep++) {
+                    sum = 0;
+                    for (int i = 0; i < LENGTH / 2; i++) {
+                        sum += wav[i];
+                    }
+                }
+                for (int i = LENGTH / 2; i < LENGTH; i++) {
+                    max = Math.max(max, wav[i]);
+                }
+                out[0] = (float) sum;
+                out[1] = max;
+            };
+        });
+    }
+
+    private static List<float[]> run(int threads, long rows, AtomicInteger workers) throws IOException {
+        Collect sink = new Collect();
+        FeatureSummary summary = FeatureStage.builder(halves(workers)).threads(threads).build()
+                .run(new Rows(rows), sink);
+        assertThat(sink.committed).isTrue();
+        assertThat(summary.rows()).isEqualTo(rows);
+        assertThat(summary.files()).containsExactly(Path.of("out.hdf5"));
+        return sink.rows;
+    }
+
+    @Test
+    void parallelOutputEqualsSequentialInInputOrder() throws IOException {
+        AtomicInteger workers = new AtomicInteger();
+        List<float[]> one = run(1, 300, workers);
+        assertThat(workers.get()).isEqualTo(1);
+        workers.set(0);
+        List<float[]> four = run(4, 300, workers);
+        assertThat(workers.get()).isBetween(1, 4);
+        assertThat(four).hasSize(300);
+        for (int r = 0; r < 300; r++) {
+            assertThat(four.get(r)).as("row %d", r).containsExactly(one.get(r));
+        }
+        // row r's first value is a function of r alone, so order is checked, not only content
+        assertThat(one.get(0)[0]).isNotEqualTo(one.get(1)[0]);
+    }
+
+    @Test
+    void emptySourceCommitsAnEmptyOutput() throws IOException {
+        assertThat(run(2, 0, new AtomicInteger())).isEmpty();
+    }
+
+    @Test
+    void aFailingWorkerFailsTheStageWithoutCommit() {
+        FeatureExtractor broken = FeatureExtractor.of("broken", LENGTH, 16_000, 1, 1, Map.of(), () -> (wav, out) -> {
+            if (wav[0] > 0.5f) {
+                throw new IllegalStateException("boom");
+            }
+        });
+        Collect sink = new Collect();
+        assertThatThrownBy(() -> FeatureStage.builder(broken).threads(2).build().run(new Rows(100), sink))
+                .isInstanceOf(AudioSetException.class).hasMessageContaining("boom")
+                .hasCauseInstanceOf(IllegalStateException.class);
+        assertThat(sink.committed).isFalse();
+    }
+
+    @Test
+    void aSourceThatDoesNotFitIsRejected() {
+        FeatureExtractor other = FeatureExtractor.of("x", 5, 16_000, 1, 1, Map.of(), () -> (wav, out) -> { });
+        assertThatThrownBy(() -> FeatureStage.builder(other).build().run(new Rows(1), new Collect()))
+                .hasMessageContaining("rows.hdf5").hasMessageContaining("1000 samples");
+    }
+
+    @Test
+    void usesACallerPoolWithoutShuttingItDown() throws IOException {
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        try {
+            Collect sink = new Collect();
+            FeatureStage.builder(halves(new AtomicInteger())).executor(pool).threads(3).build()
+                    .run(new Rows(50), sink);
+            assertThat(sink.rows).hasSize(50);
+            assertThat(pool.isShutdown()).isFalse();
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void reportsProgressForEveryRow() throws IOException {
+        List<Progress> seen = new ArrayList<>();
+        PipelineListener listener = new PipelineListener() {
+            @Override
+            public synchronized void progress(Progress progress) {
+                seen.add(progress);
+            }
+        };
+        FeatureStage.builder(halves(new AtomicInteger())).threads(2).listener(listener).build()
+                .run(new Rows(20), new Collect());
+        assertThat(seen).hasSize(20);
+        assertThat(seen.get(19).done()).isEqualTo(20);
+        assertThat(seen.get(19).total()).isEqualTo(20);
+    }
+
+    @Test
+    void attributesMustBeNumbersOrStrings() {
+        assertThatThrownBy(() -> FeatureExtractor.of("x", 1, 1, 1, 1, Map.of("bad", List.of()), () -> null))
+                .hasMessageContaining("'bad'");
+    }
+}
