@@ -1,0 +1,211 @@
+package io.github.audiosetdl.core.audio;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Reads WAV files: RIFF/WAVE with {@code WAVE_FORMAT_PCM} (8-bit unsigned, 16/24/32-bit signed),
+ * {@code WAVE_FORMAT_IEEE_FLOAT} (32/64-bit) or {@code WAVE_FORMAT_EXTENSIBLE} wrapping either; any
+ * number of channels and any rate. A data chunk size of 0 or {@code 0xFFFFFFFF} (written by a tool
+ * streaming to a pipe) means "to the end of the file".
+ *
+ * <p>Stateless and thread-safe.
+ */
+public final class WavReader {
+    private static final int PCM = 1;
+    private static final int IEEE_FLOAT = 3;
+    private static final int EXTENSIBLE = 0xFFFE;
+
+    private WavReader() {
+    }
+
+    /**
+     * Reads and checks the header only: the format is supported and the data chunk is within the file.
+     *
+     * @param file a WAV file
+     * @return its format
+     * @throws IOException if the file cannot be read
+     * @throws WavFormatException if it is not a WAV file this class can decode (the message names the file)
+     */
+    public static WavFormat readFormat(Path file) throws IOException {
+        requireNonNull(file, "file");
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            return parseHeader(file, ch);
+        }
+    }
+
+    /**
+     * Reads a whole file.
+     *
+     * @param file a WAV file
+     * @return the decoded samples
+     * @throws IOException if the file cannot be read
+     * @throws WavFormatException if it is not a WAV file this class can decode
+     */
+    public static AudioClip read(Path file) throws IOException {
+        requireNonNull(file, "file");
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            WavFormat format = parseHeader(file, ch);
+            long bytes = format.frames() * format.frameBytes();
+            if (format.frames() > Integer.MAX_VALUE) {
+                throw new WavFormatException(file, format.frames() + " frames is more than this reader holds");
+            }
+            int frames = (int) format.frames();
+            float[][] channels = new float[format.channels()][frames];
+            ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(bytes, 1 << 20) / format.frameBytes()
+                    * format.frameBytes() + format.frameBytes()).order(ByteOrder.LITTLE_ENDIAN);
+            long position = format.dataOffset();
+            int frame = 0;
+            while (frame < frames) {
+                buffer.clear();
+                int want = Math.min(buffer.capacity() / format.frameBytes(), frames - frame);
+                buffer.limit(want * format.frameBytes());
+                while (buffer.hasRemaining()) {
+                    int n = ch.read(buffer, position + buffer.position());
+                    if (n < 0) {
+                        throw new WavFormatException(file, "data ends after " + frame + " of " + frames + " frames");
+                    }
+                }
+                buffer.flip();
+                decode(buffer, format, channels, frame, want);
+                position += (long) want * format.frameBytes();
+                frame += want;
+            }
+            return new AudioClip(format.sampleRate(), channels, format);
+        }
+    }
+
+    private static void decode(ByteBuffer b, WavFormat f, float[][] out, int offset, int frames) {
+        int c = f.channels();
+        if (f.floatingPoint()) {
+            for (int i = 0; i < frames; i++) {
+                for (int k = 0; k < c; k++) {
+                    out[k][offset + i] = f.bitsPerSample() == 32 ? b.getFloat() : (float) b.getDouble();
+                }
+            }
+            return;
+        }
+        switch (f.bitsPerSample()) {
+            case 8 -> {
+                for (int i = 0; i < frames; i++) {
+                    for (int k = 0; k < c; k++) {
+                        out[k][offset + i] = ((b.get() & 0xFF) - 128) / 128f;
+                    }
+                }
+            }
+            case 16 -> {
+                for (int i = 0; i < frames; i++) {
+                    for (int k = 0; k < c; k++) {
+                        out[k][offset + i] = b.getShort() / 32768f;
+                    }
+                }
+            }
+            case 24 -> {
+                for (int i = 0; i < frames; i++) {
+                    for (int k = 0; k < c; k++) {
+                        int v = (b.get() & 0xFF) | ((b.get() & 0xFF) << 8) | (b.get() << 16);
+                        out[k][offset + i] = v / 8388608f;
+                    }
+                }
+            }
+            default -> {
+                for (int i = 0; i < frames; i++) {
+                    for (int k = 0; k < c; k++) {
+                        out[k][offset + i] = (float) (b.getInt() / 2147483648.0);
+                    }
+                }
+            }
+        }
+    }
+
+    private static WavFormat parseHeader(Path file, FileChannel ch) throws IOException {
+        long size = ch.size();
+        ByteBuffer head = readAt(ch, 0, 12);
+        if (head.getInt(0) != 0x46464952 /* RIFF */ || head.getInt(8) != 0x45564157 /* WAVE */) {
+            throw new WavFormatException(file, "not a RIFF/WAVE file");
+        }
+        int tag = -1;
+        int channels = 0;
+        int rate = 0;
+        int bits = 0;
+        int blockAlign = 0;
+        long pos = 12;
+        while (true) {
+            if (pos + 8 > size) {
+                throw new WavFormatException(file, tag < 0 ? "no fmt chunk" : "no data chunk");
+            }
+            ByteBuffer chunk = readAt(ch, pos, 8);
+            int id = chunk.getInt(0);
+            long length = chunk.getInt(4) & 0xFFFFFFFFL;
+            if (id == 0x20746d66) { // "fmt "
+                if (length < 16) {
+                    throw new WavFormatException(file, "fmt chunk of " + length + " bytes");
+                }
+                ByteBuffer fmt = readAt(ch, pos + 8, (int) Math.min(length, 40));
+                tag = fmt.getShort(0) & 0xFFFF;
+                channels = fmt.getShort(2) & 0xFFFF;
+                rate = fmt.getInt(4);
+                blockAlign = fmt.getShort(12) & 0xFFFF;
+                bits = fmt.getShort(14) & 0xFFFF;
+                if (tag == EXTENSIBLE) {
+                    if (length < 40) {
+                        throw new WavFormatException(file, "WAVE_FORMAT_EXTENSIBLE without a sub-format");
+                    }
+                    tag = fmt.getShort(24) & 0xFFFF; // first two bytes of the sub-format GUID
+                }
+            } else if (id == 0x61746164) { // "data"
+                if (tag < 0) {
+                    throw new WavFormatException(file, "data chunk before the fmt chunk");
+                }
+                if (tag != PCM && tag != IEEE_FLOAT) {
+                    throw new WavFormatException(file, "unsupported encoding (format tag " + tag
+                            + "); only PCM and IEEE float");
+                }
+                if (channels == 0 || rate <= 0) {
+                    throw new WavFormatException(file, "invalid header: " + channels + " channels at " + rate
+                            + " Hz");
+                }
+                WavFormat format;
+                long dataStart = pos + 8;
+                long available = size - dataStart;
+                long dataBytes = length == 0 || length == 0xFFFFFFFFL ? available : length;
+                if (dataBytes > available) {
+                    throw new WavFormatException(file, "truncated: the data chunk declares " + dataBytes
+                            + " bytes but the file holds " + available);
+                }
+                try {
+                    format = new WavFormat(rate, channels, bits, tag == IEEE_FLOAT, 0, dataStart);
+                } catch (IllegalArgumentException e) {
+                    throw new WavFormatException(file, e.getMessage());
+                }
+                if (blockAlign != format.frameBytes()) {
+                    throw new WavFormatException(file, "block align " + blockAlign + " does not match "
+                            + channels + " channels of " + bits + " bits");
+                }
+                return new WavFormat(rate, channels, bits, tag == IEEE_FLOAT, dataBytes / format.frameBytes(),
+                        dataStart);
+            }
+            pos += 8 + length + (length & 1);
+        }
+    }
+
+    private static ByteBuffer readAt(FileChannel ch, long position, int length) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(length).order(ByteOrder.LITTLE_ENDIAN);
+        while (b.hasRemaining()) {
+            if (ch.read(b, position + b.position()) < 0) {
+                break;
+            }
+        }
+        b.flip();
+        if (b.remaining() < length) {
+            b = ByteBuffer.allocate(length).order(ByteOrder.LITTLE_ENDIAN); // zero-filled: caller sees no chunk
+        }
+        return b;
+    }
+}

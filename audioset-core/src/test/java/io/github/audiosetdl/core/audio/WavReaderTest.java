@@ -1,0 +1,120 @@
+package io.github.audiosetdl.core.audio;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.audiosetdl.core.testing.ExternalTools;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.assertj.core.data.Offset;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class WavReaderTest {
+    @TempDir
+    Path dir;
+
+    private static float[][] noise(int channels, int frames, long seed) {
+        Random r = new Random(seed);
+        float[][] x = new float[channels][frames];
+        for (float[] c : x) {
+            for (int i = 0; i < frames; i++) {
+                c[i] = (float) (r.nextDouble() * 1.8 - 0.9);
+            }
+        }
+        return x;
+    }
+
+    @ParameterizedTest
+    @EnumSource(WavEncoding.class)
+    void roundTripsEveryEncoding(WavEncoding encoding) throws IOException {
+        float[][] x = noise(3, 1234, 7);
+        Path file = dir.resolve("x.wav");
+        WavWriter.write(file, 22_050, x, encoding);
+        WavFormat format = WavReader.readFormat(file);
+        assertThat(format.sampleRate()).isEqualTo(22_050);
+        assertThat(format.channels()).isEqualTo(3);
+        assertThat(format.frames()).isEqualTo(1234);
+        assertThat(format.bitsPerSample()).isEqualTo(encoding.bits());
+        assertThat(format.floatingPoint()).isEqualTo(encoding.floatingPoint());
+        AudioClip clip = WavReader.read(file);
+        double step = encoding.floatingPoint() ? 0 : Math.pow(2, 1 - encoding.bits());
+        for (int c = 0; c < 3; c++) {
+            for (int i = 0; i < 1234; i++) {
+                assertThat((double) clip.channel(c)[i]).isCloseTo(x[c][i],
+                        Offset.offset(step / 2 + 1e-7));
+            }
+        }
+        try (var files = Files.list(dir)) {
+            assertThat(files).containsExactly(file); // no temporary left behind
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"pcm_u8,8,false,2", "pcm_s16le,16,false,1", "pcm_s24le,24,false,2", "pcm_s32le,32,false,2",
+        "pcm_f32le,32,true,2", "pcm_f64le,64,true,1", "pcm_s16le,16,false,6"})
+    void readsWhatFfmpegWrites(String codec, int bits, boolean floating, int channels) throws Exception {
+        Path ffmpeg = ExternalTools.require("ffmpeg");
+        Path file = dir.resolve(codec + "_" + channels + ".wav");
+        // A 440 Hz sine at half scale in every channel; 6 channels makes ffmpeg write WAVE_FORMAT_EXTENSIBLE.
+        String layout = channels == 1 ? "mono" : channels == 2 ? "stereo" : "5.1";
+        ExternalTools.check(List.of(ffmpeg.toString(), "-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i",
+                "aevalsrc=exprs=0.5*sin(2*PI*440*t):s=48000:d=0.5:c=" + layout, "-c:a", codec, file.toString()));
+        WavFormat format = WavReader.readFormat(file);
+        assertThat(format.bitsPerSample()).isEqualTo(bits);
+        assertThat(format.floatingPoint()).isEqualTo(floating);
+        assertThat(format.channels()).isEqualTo(channels);
+        assertThat(format.frames()).isEqualTo(24_000);
+        AudioClip clip = WavReader.read(file);
+        float peak = 0;
+        for (float v : clip.channel(channels - 1)) {
+            peak = Math.max(peak, Math.abs(v));
+        }
+        assertThat((double) peak).isCloseTo(0.5, Offset.offset(1.0 / 128));
+        assertThat(clip.channel(0)[100]).isEqualTo(clip.channel(channels - 1)[100]);
+    }
+
+    @Test
+    void rejectsFilesItCannotDecode() throws Exception {
+        Path text = dir.resolve("text.wav");
+        Files.writeString(text, "<html>not audio</html>");
+        assertThatThrownBy(() -> WavReader.readFormat(text)).isInstanceOf(WavFormatException.class)
+                .hasMessageContaining("text.wav").hasMessageContaining("not a RIFF/WAVE file");
+
+        Path empty = dir.resolve("empty.wav");
+        Files.write(empty, new byte[0]);
+        assertThatThrownBy(() -> WavReader.read(empty)).hasMessageContaining("not a RIFF/WAVE file");
+
+        Path good = dir.resolve("good.wav");
+        WavWriter.writeMono(good, 16_000, new float[16_000], WavEncoding.PCM_16);
+        Path truncated = dir.resolve("truncated.wav");
+        byte[] bytes = Files.readAllBytes(good);
+        Files.write(truncated, Arrays.copyOf(bytes, bytes.length - 1000));
+        assertThatThrownBy(() -> WavReader.readFormat(truncated)).hasMessageContaining("truncated");
+
+        Path ffmpeg = ExternalTools.require("ffmpeg");
+        Path mulaw = dir.resolve("mulaw.wav");
+        ExternalTools.check(List.of(ffmpeg.toString(), "-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i",
+                "sine=duration=0.1", "-c:a", "pcm_mulaw", mulaw.toString()));
+        assertThatThrownBy(() -> WavReader.readFormat(mulaw)).hasMessageContaining("unsupported encoding");
+    }
+
+    @Test
+    void streamedHeaderMeansToTheEndOfTheFile() throws IOException {
+        Path file = dir.resolve("streamed.wav");
+        WavWriter.writeMono(file, 8_000, new float[] {0.5f, -0.5f, 0.25f}, WavEncoding.PCM_16);
+        byte[] bytes = Files.readAllBytes(file);
+        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).putInt(40, -1); // data size 0xFFFFFFFF
+        Files.write(file, bytes);
+        assertThat(WavReader.read(file).channel(0)).containsExactly(0.5f, -0.5f, 0.25f);
+    }
+}
