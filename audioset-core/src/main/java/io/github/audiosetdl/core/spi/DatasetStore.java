@@ -1,0 +1,50 @@
+package io.github.audiosetdl.core.spi;
+
+import io.github.audiosetdl.core.LabelIndex;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * Where the pipeline's files live: creates waveform sinks and feature sinks and opens waveform
+ * sources. {@code audioset-hdf5} implements it with the seed-compatible HDF5 layout; a user can plug
+ * in their own storage.
+ *
+ * <p>Implementations are immutable and thread-safe; what they return is used by one thread.
+ */
+public interface DatasetStore {
+    /**
+     * Starts a waveform file.
+     *
+     * @param file the final file (e.g. {@code out/eval.hdf5}); nothing appears there before
+     *     {@link WaveformSink#commit()}
+     * @param labels the label index the multi-hot rows follow
+     * @param sampleRate the rate of every row, in Hz (e.g. 16000)
+     * @param clipSamples samples per row (e.g. 160000)
+     * @return a sink for the rows
+     * @throws IOException if the file cannot be started
+     */
+    WaveformSink createWaveforms(Path file, LabelIndex labels, int sampleRate, int clipSamples)
+            throws IOException;
+
+    /**
+     * Opens a waveform file for reading.
+     *
+     * @param file a waveform file
+     * @return its rows
+     * @throws IOException if it cannot be opened or is not a waveform file
+     */
+    WaveformSource openWaveforms(Path file) throws IOException;
+
+    /**
+     * Starts a feature file computed from a waveform file; labels and metadata are copied from
+     * {@code source}, and the average feature matrix is kept.
+     *
+     * @param file the final file (e.g. {@code out/eval_Coch.hdf5}); nothing appears there before
+     *     {@link FeatureSink#commit()}
+     * @param source the waveform rows the features are computed from
+     * @param extractor what is computed (shape and parameters, recorded as attributes)
+     * @return a sink for the feature rows, in source order
+     * @throws IOException if the file cannot be started
+     */
+    FeatureSink createFeatures(Path file, WaveformSource source, FeatureExtractor extractor) throws IOException;
+}

@@ -1,0 +1,38 @@
+package io.github.audiosetdl.core.spi;
+
+import io.github.audiosetdl.core.SegmentRow;
+import io.github.audiosetdl.core.audio.PreparedAudio;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Receives prepared clips in order (the pack stage's output) and publishes them atomically: nothing
+ * is visible under the final name(s) until {@link #commit()}; {@link #close()} without a commit
+ * discards what was written.
+ *
+ * <p>Written by one thread. Memory use must not grow with the number of clips.
+ */
+public interface WaveformSink extends Closeable {
+    /**
+     * Appends the next clip as the next row.
+     *
+     * @param row the segment (labels, times) and its position in the segments CSV
+     * @param audio the clip: mono, at the sink's rate, exactly one clip long, with its norm and
+     *     padding flag
+     * @throws IOException if writing fails
+     */
+    void write(SegmentRow row, PreparedAudio audio) throws IOException;
+
+    /** @return the number of rows written so far */
+    long size();
+
+    /**
+     * Finishes the output and moves it to its final name(s).
+     *
+     * @return the files written (the main file first)
+     * @throws IOException if finishing fails
+     */
+    List<Path> commit() throws IOException;
+}
