@@ -1,0 +1,331 @@
+package io.github.audiosetdl.core.pack;
+
+import static java.util.Objects.requireNonNull;
+
+import io.github.audiosetdl.core.AudioSetException;
+import io.github.audiosetdl.core.LabelIndex;
+import io.github.audiosetdl.core.SegmentCsv;
+import io.github.audiosetdl.core.SegmentCsvOptions;
+import io.github.audiosetdl.core.SegmentRow;
+import io.github.audiosetdl.core.audio.PreparedAudio;
+import io.github.audiosetdl.core.audio.SeedPreparation;
+import io.github.audiosetdl.core.audio.WavReader;
+import io.github.audiosetdl.core.pipeline.PipelineListener;
+import io.github.audiosetdl.core.pipeline.Progress;
+import io.github.audiosetdl.core.pipeline.ProgressTracker;
+import io.github.audiosetdl.core.pipeline.Stage;
+import io.github.audiosetdl.core.spi.WaveformSink;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The pack stage: finds every {@code YT_<id>.wav} under a downloads folder (all its
+ * {@code <name>_downloads_<job>} subfolders), joins them with the segments CSV, prepares each clip as the
+ * seed did and writes it to a {@link WaveformSink}, in CSV order or shuffled with a seed.
+ *
+ * <p>The CSV is streamed; only a compact index of the files found is held (about 15 bytes per file),
+ * plus, when shuffling, the matched segments. Reading and preparing run on {@code threads} workers,
+ * at most {@code 2 × threads} clips in flight; the caller's thread writes them in order. A WAV that
+ * cannot be read, or whose id is not in the CSV, is skipped and reported ({@link PipelineListener#itemFailed},
+ * counted in the {@link PackSummary}); it never leaves a hole. The sink is committed only at the end;
+ * on failure it is not committed (the caller closes it, which discards it).
+ */
+public final class PackStage {
+    private static final Logger LOG = LoggerFactory.getLogger(PackStage.class);
+
+    private final Path downloads;
+    private final Path segments;
+    private final LabelIndex labels;
+    private final Long shuffleSeed;
+    private final SeedPreparation preparation;
+    private final int threads;
+    private final PipelineListener listener;
+
+    private PackStage(Builder b) {
+        this.downloads = b.downloads;
+        this.segments = b.segments;
+        this.labels = b.labels;
+        this.shuffleSeed = b.shuffleSeed;
+        this.preparation = b.preparation;
+        this.threads = b.threads;
+        this.listener = b.listener;
+    }
+
+    /** @return a builder; {@link Builder#downloads} and {@link Builder#segments} are required */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return the preparation applied to each clip (rate and length of the rows) */
+    public SeedPreparation preparation() {
+        return preparation;
+    }
+
+    /** @return the label index the rows' labels follow */
+    public LabelIndex labels() {
+        return labels;
+    }
+
+    private record Job(SegmentRow row, Path file) {
+    }
+
+    private record Outcome(Job job, PreparedAudio audio, String error) {
+    }
+
+    /**
+     * Packs every matched clip into {@code sink} and commits it. The caller still closes the sink.
+     *
+     * @param sink receives the rows; its rate and clip length must be the preparation's
+     * @return what was written and skipped
+     * @throws IOException if the folder or CSV cannot be read, or writing fails (the sink is not committed)
+     * @throws InterruptedIOException if the thread is interrupted
+     * @throws AudioSetException if the CSV is malformed or names an unknown label (the message names the
+     *     file, line and value)
+     */
+    public PackSummary run(WaveformSink sink) throws IOException {
+        requireNonNull(sink, "sink");
+        if (!Files.isRegularFile(segments)) {
+            throw new java.nio.file.NoSuchFileException(segments.toString(), null, "segments CSV not found");
+        }
+        WavIndex index = WavIndex.scan(downloads);
+        LOG.info("pack: {} WAV files under {} ({} duplicates)", index.size(), downloads, index.duplicates().size());
+        ProgressTracker progress = ProgressTracker.start(Stage.PACK, index.size() + index.duplicates().size(),
+                listener);
+        Map<String, Long> skipped = new TreeMap<>();
+        for (Path dup : index.duplicates()) {
+            skip(progress, skipped, PackSummary.DUPLICATE, dup, "the same id was found in another folder");
+        }
+        BitSet used = new BitSet(index.size());
+        SegmentCsvOptions options = SegmentCsvOptions.builder().labelIndex(labels).build();
+        ExecutorService pool = newPool(threads);
+        int window = 2 * threads;
+        Deque<Future<Outcome>> inFlight = new ArrayDeque<>(window);
+        long[] written = {0};
+        try (SegmentCsv csv = SegmentCsv.open(segments, options)) {
+            Iterator<Job> jobs = jobs(csv, index, used);
+            while (jobs.hasNext()) {
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new InterruptedIOException("pack stage interrupted after " + written[0] + " rows");
+                }
+                if (inFlight.size() == window) {
+                    writeNext(inFlight, sink, progress, skipped, written);
+                }
+                Job job = jobs.next();
+                inFlight.addLast(pool.submit(() -> prepare(job)));
+            }
+            while (!inFlight.isEmpty()) {
+                writeNext(inFlight, sink, progress, skipped, written);
+            }
+            for (int i = used.nextClearBit(0); i < index.size(); i = used.nextClearBit(i + 1)) {
+                skip(progress, skipped, PackSummary.NOT_IN_CSV, index.path(i), "its id is not in " + segments);
+            }
+            List<Path> files = sink.commit();
+            Progress done = progress.finish();
+            return new PackSummary(written[0], index.size() + index.duplicates().size(), skipped, files,
+                    done.elapsed());
+        } catch (IOException | RuntimeException e) {
+            inFlight.forEach(f -> f.cancel(true));
+            throw e;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private Iterator<Job> jobs(SegmentCsv csv, WavIndex index, BitSet used) {
+        Iterator<SegmentRow> rows = csv.iterator();
+        Iterator<Job> inOrder = new Iterator<>() {
+            private Job next;
+
+            @Override
+            public boolean hasNext() {
+                while (next == null && rows.hasNext()) {
+                    SegmentRow row = rows.next();
+                    int i = index.find(row.segment().ytid());
+                    if (i >= 0 && !used.get(i)) {
+                        used.set(i);
+                        next = new Job(row, index.path(i));
+                    }
+                }
+                return next != null;
+            }
+
+            @Override
+            public Job next() {
+                if (!hasNext()) {
+                    throw new java.util.NoSuchElementException();
+                }
+                Job j = next;
+                next = null;
+                return j;
+            }
+        };
+        if (shuffleSeed == null) {
+            return inOrder;
+        }
+        List<Job> all = new ArrayList<>();
+        inOrder.forEachRemaining(all::add);
+        Collections.shuffle(all, new Random(shuffleSeed));
+        return all.iterator();
+    }
+
+    private Outcome prepare(Job job) {
+        try {
+            return new Outcome(job, preparation.prepare(WavReader.read(job.file())), null);
+        } catch (IOException | RuntimeException e) {
+            return new Outcome(job, null, e.getMessage() == null ? e.toString() : e.getMessage());
+        }
+    }
+
+    private static void writeNext(Deque<Future<Outcome>> inFlight, WaveformSink sink, ProgressTracker progress,
+            Map<String, Long> skipped, long[] written) throws IOException {
+        Outcome o;
+        try {
+            o = inFlight.removeFirst().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("pack stage interrupted");
+        } catch (ExecutionException e) {
+            throw new AudioSetException("preparing a clip failed: " + e.getCause(), e.getCause());
+        }
+        if (o.error() != null) {
+            skip(progress, skipped, PackSummary.UNREADABLE, o.job().file(), o.error());
+            return;
+        }
+        sink.write(o.job().row(), o.audio());
+        written[0]++;
+        progress.succeeded();
+    }
+
+    private static void skip(ProgressTracker progress, Map<String, Long> skipped, String reason, Path file,
+            String detail) {
+        skipped.merge(reason, 1L, Long::sum);
+        LOG.warn("pack: skipped {}: {}: {}", file, reason, detail);
+        progress.failed(file.toString(), reason + ": " + detail);
+    }
+
+    private static ExecutorService newPool(int threads) {
+        AtomicInteger count = new AtomicInteger();
+        ThreadFactory factory = r -> {
+            Thread t = new Thread(r, "audioset-pack-" + count.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+        return Executors.newFixedThreadPool(threads, factory);
+    }
+
+    /** Builder for {@link PackStage}; not thread-safe. */
+    public static final class Builder {
+        private Path downloads;
+        private Path segments;
+        private LabelIndex labels = LabelIndex.audioSet();
+        private Long shuffleSeed;
+        private SeedPreparation preparation = SeedPreparation.DEFAULT;
+        private int threads = Runtime.getRuntime().availableProcessors();
+        private PipelineListener listener = PipelineListener.NONE;
+
+        private Builder() {
+        }
+
+        /**
+         * @param folder the downloads folder (e.g. {@code eval_downloads}); every {@code YT_<id>.wav} under
+         *     it, at any depth, is a clip
+         * @return this
+         */
+        public Builder downloads(Path folder) {
+            this.downloads = requireNonNull(folder, "downloads");
+            return this;
+        }
+
+        /**
+         * @param csv the segments CSV the clips were downloaded from
+         * @return this
+         */
+        public Builder segments(Path csv) {
+            this.segments = requireNonNull(csv, "segments");
+            return this;
+        }
+
+        /**
+         * @param index the label index for the multi-hot rows (default {@link LabelIndex#audioSet()})
+         * @return this
+         */
+        public Builder labels(LabelIndex index) {
+            this.labels = requireNonNull(index, "labels");
+            return this;
+        }
+
+        /**
+         * @param seed shuffle the rows with this seed (the seed's files were shuffled at random); holds
+         *     the matched segments in memory (about 200 bytes per clip)
+         * @return this
+         */
+        public Builder shuffleSeed(long seed) {
+            this.shuffleSeed = seed;
+            return this;
+        }
+
+        /**
+         * @param p the clip preparation (default {@link SeedPreparation#DEFAULT}: 16 kHz, 10 s)
+         * @return this
+         */
+        public Builder preparation(SeedPreparation p) {
+            this.preparation = requireNonNull(p, "preparation");
+            return this;
+        }
+
+        /**
+         * @param count worker threads reading and resampling, {@code >= 1} (default: the processors)
+         * @return this
+         */
+        public Builder threads(int count) {
+            if (count < 1) {
+                throw new IllegalArgumentException("threads " + count + " < 1");
+            }
+            this.threads = count;
+            return this;
+        }
+
+        /**
+         * @param l sees progress and every skipped file
+         * @return this
+         */
+        public Builder listener(PipelineListener l) {
+            this.listener = requireNonNull(l, "listener");
+            return this;
+        }
+
+        /**
+         * @return the stage
+         * @throws IllegalStateException if the downloads folder or the segments CSV is not set
+         */
+        public PackStage build() {
+            if (downloads == null) {
+                throw new IllegalStateException("downloads folder not set");
+            }
+            if (segments == null) {
+                throw new IllegalStateException("segments CSV not set");
+            }
+            return new PackStage(this);
+        }
+    }
+}

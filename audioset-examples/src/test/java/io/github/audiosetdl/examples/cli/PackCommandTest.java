@@ -1,0 +1,133 @@
+package io.github.audiosetdl.examples.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.audiosetdl.core.audio.WavEncoding;
+import io.github.audiosetdl.core.audio.WavWriter;
+import io.github.audiosetdl.hdf5.WaveformFileReader;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PackCommandTest {
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    @TempDir
+    Path dir;
+
+    private int run(String... args) {
+        return AudioSetCli.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+    }
+
+    static String id(int i) {
+        return String.format("clip%07d", i);
+    }
+
+    /** {@code n} clips (stereo 44.1 kHz int16, so that packing resamples) in two job folders, and their CSV. */
+    static Path downloads(Path dir, int n) throws IOException {
+        Path downloads = dir.resolve("demo_downloads");
+        StringBuilder csv = new StringBuilder("# YTID, start_seconds, end_seconds, positive_labels\n");
+        for (int i = 0; i < n; i++) {
+            Path job = downloads.resolve("demo_downloads_" + (i % 2));
+            Files.createDirectories(job);
+            float[][] x = new float[2][44_100 * 10];
+            for (int k = 0; k < x[0].length; k++) {
+                x[0][k] = (float) (0.5 * Math.sin(2 * Math.PI * (220 + i) * k / 44_100.0));
+                x[1][k] = (float) (0.25 * Math.sin(2 * Math.PI * 440 * k / 44_100.0));
+            }
+            WavWriter.write(job.resolve("YT_" + id(i) + ".wav"), 44_100, x, WavEncoding.PCM_16);
+            csv.append(id(i)).append(", ").append(i).append(".000, ").append(i + 10).append(".000, \"/m/04rlf\"\n");
+        }
+        Files.writeString(dir.resolve("demo.csv"), csv);
+        return downloads;
+    }
+
+    @Test
+    void packsADownloadsFolder() throws IOException {
+        Path downloads = downloads(dir, 4);
+        int code = run("pack", "--downloads", downloads.toString(), "--csv", dir.resolve("demo.csv").toString(),
+                "--out", dir.resolve("out").toString(), "--threads", "2");
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("wrote 4 rows").contains("demo.hdf5").contains("demo_metadata.npy");
+        try (WaveformFileReader r = WaveformFileReader.open(dir.resolve("out/demo.hdf5"))) {
+            assertThat(r.size()).isEqualTo(4);
+            for (int i = 0; i < 4; i++) {
+                assertThat(r.metadata(i).ytid()).isEqualTo(id(i));
+            }
+        }
+        assertThat(dir.resolve("out/demo_metadata.npy")).exists();
+    }
+
+    @Test
+    void nameAndSeedOptionsAndBadInputs() throws IOException {
+        Path downloads = downloads(dir, 3);
+        int code = run("pack", "--downloads", downloads.toString(), "--csv", dir.resolve("demo.csv").toString(),
+                "--out", dir.resolve("out").toString(), "--name", "mine", "--shuffle-seed", "3");
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(dir.resolve("out/mine.hdf5")).exists();
+        assertThat(dir.resolve("out/mine_metadata.npy")).exists();
+
+        code = run("pack", "--downloads", downloads.toString(), "--csv", dir.resolve("missing.csv").toString(),
+                "--out", dir.resolve("out2").toString());
+        assertThat(code).isEqualTo(AudioSetCli.EXIT_FAILURE);
+        assertThat(err.toString()).contains("missing.csv");
+        assertThat(run("pack", "--csv", "x.csv")).isEqualTo(AudioSetCli.EXIT_USAGE);
+    }
+
+    @Test
+    void killedMidwayLeavesNoCompleteLookingOutputAndTheRerunSucceeds() throws Exception {
+        int n = 120;
+        Path downloads = downloads(dir, n);
+        Path outDir = dir.resolve("out");
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-cp", System.getProperty("java.class.path"), AudioSetCli.class.getName(), "pack",
+                "--downloads", downloads.toString(), "--csv", dir.resolve("demo.csv").toString(),
+                "--out", outDir.toString(), "--threads", "1"));
+        Process child = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("child.log").toFile()).start();
+        try {
+            // wait until the child has written some rows into its staging file, then kill it
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            boolean midway = false;
+            while (!midway && System.nanoTime() < deadline && child.isAlive()) {
+                midway = stagedBytes(outDir) > (1 << 20) + 5L * 640_000;
+                Thread.sleep(20);
+            }
+            assertThat(midway).as("child wrote rows before finishing: " + Files.readString(dir.resolve("child.log")))
+                    .isTrue();
+        } finally {
+            child.destroyForcibly();
+            child.waitFor(30, TimeUnit.SECONDS);
+        }
+        try (Stream<Path> left = Files.list(outDir)) {
+            assertThat(left.map(p -> p.getFileName().toString()))
+                    .allSatisfy(name -> assertThat(name).startsWith(".").endsWith(".tmp"));
+        }
+        int code = run("pack", "--downloads", downloads.toString(), "--csv", dir.resolve("demo.csv").toString(),
+                "--out", outDir.toString());
+        assertThat(code).as(err.toString()).isZero();
+        try (WaveformFileReader r = WaveformFileReader.open(outDir.resolve("demo.hdf5"))) {
+            assertThat(r.size()).isEqualTo(n);
+            assertThat(r.metadata(n - 1).ytid()).isEqualTo(id(n - 1));
+        }
+    }
+
+    private static long stagedBytes(Path outDir) throws IOException {
+        if (!Files.isDirectory(outDir)) {
+            return 0;
+        }
+        try (Stream<Path> files = Files.walk(outDir)) {
+            return files.filter(p -> p.getFileName().toString().equals("data.hdf5")).mapToLong(p -> p.toFile().length())
+                    .sum();
+        }
+    }
+}

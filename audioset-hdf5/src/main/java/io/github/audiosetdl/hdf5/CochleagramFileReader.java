@@ -1,0 +1,121 @@
+package io.github.audiosetdl.hdf5;
+
+import static java.util.Objects.requireNonNull;
+
+import io.github.audiosetdl.hdf5.internal.RowFileReader;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * Reads a cochleagram file ({@code <name>_Coch.hdf5}): rows of C·F values (a (C, F) matrix row-major),
+ * labels, metadata, the average and the extractor's attributes. One row at a time; used by one thread.
+ */
+public final class CochleagramFileReader implements Closeable {
+    private final RowFileReader reader;
+    private final int channels;
+    private final int frames;
+
+    private CochleagramFileReader(RowFileReader reader) throws IOException {
+        this.reader = reader;
+        Map<String, Object> attrs = reader.mainAttributes();
+        if (attrs.get("channels") instanceof Number c && attrs.get("frames") instanceof Number f) {
+            this.channels = c.intValue();
+            this.frames = f.intValue();
+        } else {
+            this.channels = 1;
+            this.frames = reader.rowLength();
+        }
+        if ((long) channels * frames != reader.rowLength()) {
+            reader.close();
+            throw new IOException(reader.file() + ": /coch rows of " + reader.rowLength() + " values do not match "
+                    + channels + " channels x " + frames + " frames");
+        }
+    }
+
+    /**
+     * @param file a cochleagram file
+     * @return a reader
+     * @throws IOException if it is missing or has no 2-D float32 {@code /coch} (the message names it)
+     */
+    public static CochleagramFileReader open(Path file) throws IOException {
+        RowFileReader r = RowFileReader.open(requireNonNull(file, "file"), "coch");
+        return new CochleagramFileReader(r);
+    }
+
+    /** @return the file */
+    public Path path() {
+        return reader.file();
+    }
+
+    /** @return the rows filled (the {@code size} attribute) */
+    public long size() {
+        return reader.size();
+    }
+
+    /** @return C, the channels (rows of each matrix) */
+    public int channels() {
+        return channels;
+    }
+
+    /** @return F, the frames (columns of each matrix) */
+    public int frames() {
+        return frames;
+    }
+
+    /** @return the attributes of {@code /coch} (C, F, the feature's name and parameters) */
+    public Map<String, Object> attributes() {
+        return reader.mainAttributes();
+    }
+
+    /**
+     * @param row {@code 0 <= row < size()}
+     * @param into receives C·F values, row-major
+     * @throws IOException if reading fails
+     */
+    public void read(long row, float[] into) throws IOException {
+        reader.readRow(row, into);
+    }
+
+    /**
+     * @return the average matrix, C·F values row-major
+     * @throws IOException if the file has no {@code /average}
+     */
+    public float[] average() throws IOException {
+        return reader.readSmall("average");
+    }
+
+    /** @return labels per row, 0 when none were copied */
+    public int labelCount() {
+        return reader.labelCount();
+    }
+
+    /**
+     * @param row {@code 0 <= row < size()}
+     * @return its multi-hot labels
+     * @throws IOException if reading fails or there are no labels
+     */
+    public byte[] labels(long row) throws IOException {
+        return reader.readLabels(row);
+    }
+
+    /** @return whether {@code /meta} was copied */
+    public boolean hasMetadata() {
+        return reader.hasMetadata();
+    }
+
+    /**
+     * @param row {@code 0 <= row < size()}
+     * @return its metadata
+     * @throws IOException if reading fails or there is no {@code /meta}
+     */
+    public ClipMetadata metadata(long row) throws IOException {
+        return reader.metadata(row);
+    }
+
+    @Override
+    public void close() throws IOException {
+        reader.close();
+    }
+}

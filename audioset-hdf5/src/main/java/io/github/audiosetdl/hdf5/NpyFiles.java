@@ -1,0 +1,134 @@
+package io.github.audiosetdl.hdf5;
+
+import static java.util.Objects.requireNonNull;
+
+import io.github.audiosetdl.hdf5.internal.MetadataNpy;
+import io.github.audiosetdl.hdf5.internal.NpyHeader;
+import io.github.audiosetdl.hdf5.internal.Staging;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * NumPy {@code .npy} files without pickle: float32 arrays (e.g. the average cochleagram) and the seed's
+ * structured metadata array ({@code <name>_metadata.npy}). Python reads them with
+ * {@code np.load(path, allow_pickle=False)}.
+ */
+public final class NpyFiles {
+    private static final Pattern DESCR = Pattern.compile("'descr':\\s*'([^']+)'");
+    private static final Pattern SHAPE = Pattern.compile("'shape':\\s*\\(([^)]*)\\)");
+
+    private NpyFiles() {
+    }
+
+    /**
+     * Writes a little-endian float32 array atomically (a temporary name, then a rename).
+     *
+     * @param file the {@code .npy} file to (re)place
+     * @param values the values, row-major
+     * @param shape the dimensions; their product must be {@code values.length}
+     * @throws IOException if writing fails
+     */
+    public static void writeFloat32(Path file, float[] values, int... shape) throws IOException {
+        requireNonNull(file, "file");
+        NpyFloat32 array = new NpyFloat32(shape, values);
+        StringBuilder tuple = new StringBuilder("(");
+        for (int d : array.shape()) {
+            tuple.append(d).append(", ");
+        }
+        String text = shape.length == 1 ? "(" + shape[0] + ",)"
+                : tuple.substring(0, Math.max(1, tuple.length() - 2)) + ")";
+        Staging staging = Staging.beside(file);
+        try {
+            Path tmp = staging.dir().resolve("array.npy");
+            try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                write(out, MetadataNpy.header("'<f4'", text, 64));
+                ByteBuffer b = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+                for (int i = 0; i < values.length; ) {
+                    b.clear();
+                    int n = Math.min(b.capacity() / Float.BYTES, values.length - i);
+                    b.asFloatBuffer().put(values, i, n);
+                    b.limit(n * Float.BYTES);
+                    write(out, b);
+                    i += n;
+                }
+                out.force(true);
+            }
+            staging.publish(List.<Path[]>of(new Path[] {tmp, file}));
+        } finally {
+            staging.delete();
+        }
+    }
+
+    private static void write(FileChannel out, ByteBuffer b) throws IOException {
+        while (b.hasRemaining()) {
+            out.write(b);
+        }
+    }
+
+    /**
+     * Reads a float32 array (little- or big-endian, C order).
+     *
+     * @param file an {@code .npy} file
+     * @return its shape and values
+     * @throws IOException if it is not a C-order float32 array (the message names the file and dtype)
+     */
+    public static NpyFloat32 readFloat32(Path file) throws IOException {
+        requireNonNull(file, "file");
+        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+            NpyHeader h = NpyHeader.read(in, file);
+            Matcher descr = DESCR.matcher(h.dict());
+            Matcher shape = SHAPE.matcher(h.dict());
+            if (!descr.find() || !shape.find()) {
+                throw new IOException(file + ": unreadable .npy header: " + h.dict().strip());
+            }
+            String type = descr.group(1);
+            if (!type.equals("<f4") && !type.equals(">f4")) {
+                throw new IOException(file + ": dtype " + type + ", expected float32 ('<f4')");
+            }
+            if (h.dict().contains("'fortran_order': True")) {
+                throw new IOException(file + ": Fortran-order arrays are not supported");
+            }
+            List<Integer> dims = new ArrayList<>();
+            for (String part : shape.group(1).split(",")) {
+                if (!part.isBlank()) {
+                    dims.add(Integer.parseInt(part.strip()));
+                }
+            }
+            int[] shapeArray = dims.stream().mapToInt(Integer::intValue).toArray();
+            long n = Arrays.stream(shapeArray).asLongStream().reduce(1, Math::multiplyExact);
+            float[] values = new float[Math.toIntExact(n)];
+            ByteBuffer b = ByteBuffer.allocate(Math.toIntExact(n * Float.BYTES))
+                    .order(type.charAt(0) == '<' ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN);
+            while (b.hasRemaining()) {
+                if (in.read(b, h.dataOffset() + b.position()) < 0) {
+                    throw new IOException(file + ": truncated: expected " + n + " float32 values");
+                }
+            }
+            b.flip().asFloatBuffer().get(values);
+            return new NpyFloat32(shapeArray, values);
+        }
+    }
+
+    /**
+     * Streams the records of a seed metadata file ({@code <name>_metadata.npy}).
+     *
+     * @param file the file
+     * @param each receives each record in order ({@code startSeconds}/{@code endSeconds} are whole
+     *     seconds, {@code csvRow} is -1)
+     * @return the number of records
+     * @throws IOException if it is not a seed metadata array (the message names the file)
+     */
+    public static long readMetadata(Path file, Consumer<ClipMetadata> each) throws IOException {
+        return MetadataNpy.read(requireNonNull(file, "file"), requireNonNull(each, "each"));
+    }
+}

@@ -1,0 +1,43 @@
+package io.github.audiosetdl.hdf5;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.Arrays;
+
+/** A float32 array read from an {@code .npy} file: its shape and its values, row-major. */
+public final class NpyFloat32 {
+    private final int[] shape;
+    private final float[] values;
+
+    /**
+     * @param shape the dimensions (copied)
+     * @param values the values, row-major (shared); as many as the product of the dimensions
+     */
+    public NpyFloat32(int[] shape, float[] values) {
+        this.shape = requireNonNull(shape, "shape").clone();
+        this.values = requireNonNull(values, "values");
+        long n = 1;
+        for (int d : shape) {
+            n *= d;
+        }
+        if (n != values.length) {
+            throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " holds " + n + " values, not "
+                    + values.length);
+        }
+    }
+
+    /** @return the dimensions (a copy) */
+    public int[] shape() {
+        return shape.clone();
+    }
+
+    /** @return the values, row-major (shared; do not modify) */
+    public float[] values() {
+        return values;
+    }
+
+    @Override
+    public String toString() {
+        return "float32" + Arrays.toString(shape);
+    }
+}

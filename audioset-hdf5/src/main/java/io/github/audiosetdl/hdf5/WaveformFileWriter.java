@@ -1,0 +1,167 @@
+package io.github.audiosetdl.hdf5;
+
+import static java.util.Objects.requireNonNull;
+
+import io.github.audiosetdl.core.LabelIndex;
+import io.github.audiosetdl.core.Segment;
+import io.github.audiosetdl.core.SegmentRow;
+import io.github.audiosetdl.core.audio.PreparedAudio;
+import io.github.audiosetdl.core.spi.WaveformSink;
+import io.github.audiosetdl.hdf5.internal.MetadataNpy;
+import io.github.audiosetdl.hdf5.internal.RowFile;
+import io.github.audiosetdl.hdf5.internal.Staging;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Writes a waveform file ({@code <name>.hdf5}) and its {@code <name>_metadata.npy} in the layout of
+ * {@code docs/formats.md}: {@code /wav} float32 (N, clipSamples), {@code /labels} uint8 (N, labels),
+ * {@code /meta/*}, root attributes {@code size}, {@code sample_rate}, {@code clip_seconds}.
+ *
+ * <p>Rows stream to disk: memory does not grow with N. Everything is written in a hidden directory
+ * beside the file and renamed into place by {@link #commit()}; {@link #close()} without a commit
+ * deletes it. One thread writes.
+ */
+public final class WaveformFileWriter implements WaveformSink {
+    private final Path file;
+    private final Path metadataFile;
+    private final LabelIndex labels;
+    private final int sampleRate;
+    private final int clipSamples;
+    private final Staging staging;
+    private final RowFile rows;
+    private final MetadataNpy npy;
+    private final MetaColumns meta;
+    private final byte[] multiHot;
+    private boolean done;
+
+    private WaveformFileWriter(Path file, LabelIndex labels, int sampleRate, int clipSamples) throws IOException {
+        this.file = file;
+        this.metadataFile = metadataFile(file);
+        this.labels = labels;
+        this.sampleRate = sampleRate;
+        this.clipSamples = clipSamples;
+        this.multiHot = new byte[labels.size()];
+        this.staging = Staging.beside(file);
+        RowFile r = null;
+        MetadataNpy n = null;
+        try {
+            r = RowFile.create(staging.dir(), "wav", clipSamples);
+            this.meta = new MetaColumns(r, labels.size());
+            n = MetadataNpy.create(staging.dir().resolve("metadata.npy"));
+        } catch (IOException | RuntimeException e) {
+            if (r != null) {
+                r.close();
+            }
+            staging.delete();
+            throw e;
+        }
+        this.rows = r;
+        this.npy = n;
+    }
+
+    /**
+     * Starts a waveform file.
+     *
+     * @param file the final file, e.g. {@code out/eval.hdf5}
+     * @param labels the label index the multi-hot rows follow
+     * @param sampleRate the rows' rate, in Hz
+     * @param clipSamples samples per row
+     * @return the writer
+     * @throws IOException if the staging directory cannot be created
+     */
+    public static WaveformFileWriter create(Path file, LabelIndex labels, int sampleRate, int clipSamples)
+            throws IOException {
+        requireNonNull(file, "file");
+        requireNonNull(labels, "labels");
+        if (sampleRate <= 0 || clipSamples <= 0) {
+            throw new IllegalArgumentException("sampleRate " + sampleRate + " and clipSamples " + clipSamples
+                    + " must be > 0");
+        }
+        return new WaveformFileWriter(file, labels, sampleRate, clipSamples);
+    }
+
+    /**
+     * @param file a waveform file {@code <name>.hdf5}
+     * @return {@code <name>_metadata.npy} beside it
+     */
+    public static Path metadataFile(Path file) {
+        String name = file.getFileName().toString();
+        String base = name.endsWith(".hdf5") ? name.substring(0, name.length() - 5) : name;
+        return file.resolveSibling(base + "_metadata.npy");
+    }
+
+    @Override
+    public void write(SegmentRow row, PreparedAudio audio) throws IOException {
+        requireNonNull(row, "row");
+        requireNonNull(audio, "audio");
+        if (done) {
+            throw new IllegalStateException(file + ": already committed or closed");
+        }
+        if (audio.samples().length != clipSamples) {
+            throw new IllegalArgumentException(file + ": " + row.segment().ytid() + " has " + audio.samples().length
+                    + " samples, expected " + clipSamples);
+        }
+        Segment s = row.segment();
+        labels.encode(s.labelIds(), multiHot);
+        ClipMetadata m = new ClipMetadata(s.ytid(), s.startSeconds(), s.endSeconds(), String.join(",", s.labelIds()),
+                audio.norm(), audio.padded(), row.row());
+        npy.append(m);
+        rows.writeRow(audio.samples());
+        meta.append(multiHot, m);
+    }
+
+    @Override
+    public long size() {
+        return rows.rows();
+    }
+
+    @Override
+    public List<Path> commit() throws IOException {
+        if (done) {
+            throw new IllegalStateException(file + ": already committed or closed");
+        }
+        done = true;
+        try {
+            rows.rootAttribute("size", rows.rows());
+            rows.rootAttribute("sample_rate", sampleRate);
+            if (clipSamples % sampleRate == 0) {
+                rows.rootAttribute("clip_seconds", clipSamples / sampleRate);
+            } else {
+                rows.rootAttribute("clip_seconds", (double) clipSamples / sampleRate);
+            }
+            rows.rootAttribute("label_count", labels.size());
+            Path data = rows.finish();
+            npy.finish();
+            staging.publish(List.of(new Path[] {staging.dir().resolve("metadata.npy"), metadataFile},
+                    new Path[] {data, file}));
+            return List.of(file, metadataFile);
+        } finally {
+            abandon();
+        }
+    }
+
+    private void abandon() throws IOException {
+        try {
+            rows.close();
+            npy.close();
+        } finally {
+            staging.delete();
+        }
+    }
+
+    /** Discards everything unless committed. */
+    @Override
+    public void close() throws IOException {
+        if (!done) {
+            done = true;
+            abandon();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "WaveformFileWriter(" + file + ", " + rows.rows() + " rows)";
+    }
+}

@@ -1,0 +1,51 @@
+package io.github.audiosetdl.hdf5.internal;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+/**
+ * The header of an {@code .npy} file (versions 1 to 3).
+ *
+ * @param dict the header dictionary text
+ * @param dataOffset where the data starts, in bytes
+ */
+public record NpyHeader(String dict, long dataOffset) {
+    /**
+     * @param in the file
+     * @param file its path, for messages
+     * @return its header
+     * @throws IOException if it is not an {@code .npy} file
+     */
+    public static NpyHeader read(FileChannel in, Path file) throws IOException {
+        ByteBuffer pre = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);
+        in.read(pre, 0);
+        pre.flip();
+        if (pre.remaining() < 10 || (pre.get(0) & 0xff) != 0x93 || pre.get(1) != 'N' || pre.get(5) != 'Y') {
+            throw new IOException(file + ": not an .npy file (bad magic)");
+        }
+        int major = pre.get(6);
+        long length;
+        int start;
+        if (major == 1) {
+            length = pre.getShort(8) & 0xffff;
+            start = 10;
+        } else if (major == 2 || major == 3) {
+            length = pre.getInt(8) & 0xffffffffL;
+            start = 12;
+        } else {
+            throw new IOException(file + ": unsupported .npy version " + major);
+        }
+        ByteBuffer dict = ByteBuffer.allocate((int) length);
+        while (dict.hasRemaining()) {
+            if (in.read(dict, start + dict.position()) < 0) {
+                throw new IOException(file + ": truncated .npy header");
+            }
+        }
+        String text = new String(dict.array(), major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
+        return new NpyHeader(text, start + length);
+    }
+}

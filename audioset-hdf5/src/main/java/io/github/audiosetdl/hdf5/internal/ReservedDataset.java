@@ -1,0 +1,214 @@
+package io.github.audiosetdl.hdf5.internal;
+
+import io.jhdf.AbstractWritableNode;
+import io.jhdf.ObjectHeader;
+import io.jhdf.api.Attribute;
+import io.jhdf.api.Group;
+import io.jhdf.api.NodeType;
+import io.jhdf.api.WritableDataset;
+import io.jhdf.filter.PipelineFilterWithData;
+import io.jhdf.object.datatype.DataType;
+import io.jhdf.object.message.AttributeInfoMessage;
+import io.jhdf.object.message.AttributeMessage;
+import io.jhdf.object.message.DataLayout;
+import io.jhdf.object.message.DataLayoutMessage.ContiguousDataLayoutMessage;
+import io.jhdf.object.message.DataSpace;
+import io.jhdf.object.message.DataSpaceMessage;
+import io.jhdf.object.message.DataTypeMessage;
+import io.jhdf.object.message.FillValueMessage;
+import io.jhdf.object.message.Message;
+import io.jhdf.storage.HdfFileChannel;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A contiguous dataset whose data the project places itself: jhdf writes only its object header
+ * (type, shape, a layout pointing at {@code address}, attributes); the bytes at {@code address}
+ * are written by the caller with a {@code FileChannel}, before or after jhdf's flush.
+ */
+final class ReservedDataset extends AbstractWritableNode implements WritableDataset {
+    private final DataType dataType;
+    private final long[] dimensions;
+    private final long address;
+    private final Object template;
+    private long headerEnd = -1;
+
+    /**
+     * @param parent the group the dataset is put in
+     * @param name its name
+     * @param dataType its element type
+     * @param template a one-element array of the dataset's rank (e.g. {@code new float[1][1]}),
+     *     from which jhdf derives the dataspace encoding
+     * @param dimensions the shape
+     * @param address where the data lives in the file, in bytes
+     */
+    ReservedDataset(Group parent, String name, DataType dataType, Object template, long[] dimensions, long address) {
+        super(parent, name);
+        this.dataType = dataType;
+        this.dimensions = dimensions.clone();
+        this.address = address;
+        this.template = template;
+    }
+
+    /** @return the end of the object header jhdf asked this node to write, or -1 before the flush */
+    long headerEnd() {
+        return headerEnd;
+    }
+
+    /** @return the data size in bytes */
+    long dataBytes() {
+        long n = dataType.getSize();
+        for (long d : dimensions) {
+            n = Math.multiplyExact(n, d);
+        }
+        return n;
+    }
+
+    @Override
+    public long write(HdfFileChannel channel, long position) {
+        List<Message> messages = new ArrayList<>();
+        messages.add(DataTypeMessage.create(dataType));
+        messages.add(DataSpaceMessage.create(DataSpace.modifyDimensions(DataSpace.fromObject(template), dimensions)));
+        messages.add(FillValueMessage.NO_FILL);
+        messages.add(ContiguousDataLayoutMessage.create(address, dataBytes()));
+        Map<String, Attribute> attributes = getAttributes();
+        if (!attributes.isEmpty()) {
+            messages.add(AttributeInfoMessage.create());
+            for (Map.Entry<String, Attribute> a : attributes.entrySet()) {
+                messages.add(AttributeMessage.create(a.getKey(), a.getValue()));
+            }
+        }
+        ByteBuffer header = new ObjectHeader.ObjectHeaderV2(position, messages).toBuffer();
+        int size = header.limit();
+        channel.write(header, position);
+        headerEnd = position + size;
+        // jhdf writes its info string at the channel position after the flush: keep it in the header area
+        channel.position(headerEnd);
+        return headerEnd;
+    }
+
+    @Override
+    public long getSize() {
+        long n = 1;
+        for (long d : dimensions) {
+            n *= d;
+        }
+        return n;
+    }
+
+    @Override
+    public long getSizeInBytes() {
+        return dataBytes();
+    }
+
+    @Override
+    public long getStorageInBytes() {
+        return dataBytes();
+    }
+
+    @Override
+    public int[] getDimensions() {
+        int[] dims = new int[dimensions.length];
+        for (int i = 0; i < dims.length; i++) {
+            dims[i] = Math.toIntExact(dimensions[i]);
+        }
+        return dims;
+    }
+
+    @Override
+    public long[] getDimensionsAsLong() {
+        return dimensions.clone();
+    }
+
+    @Override
+    public boolean isScalar() {
+        return false;
+    }
+
+    @Override
+    public boolean isEmpty() {
+        return getSize() == 0;
+    }
+
+    @Override
+    public boolean isCompound() {
+        return false;
+    }
+
+    @Override
+    public boolean isVariableLength() {
+        return false;
+    }
+
+    @Override
+    public long[] getMaxSize() {
+        return dimensions.clone();
+    }
+
+    @Override
+    public DataLayout getDataLayout() {
+        return DataLayout.CONTIGUOUS;
+    }
+
+    @Override
+    public Object getData() {
+        throw new UnsupportedOperationException("write-only dataset " + getPath());
+    }
+
+    @Override
+    public Object getDataFlat() {
+        throw new UnsupportedOperationException("write-only dataset " + getPath());
+    }
+
+    @Override
+    public Object getData(long[] sliceOffset, int[] sliceDimensions) {
+        throw new UnsupportedOperationException("write-only dataset " + getPath());
+    }
+
+    @Override
+    public Class<?> getJavaType() {
+        return dataType.getJavaType();
+    }
+
+    @Override
+    public DataType getDataType() {
+        return dataType;
+    }
+
+    @Override
+    public Object getFillValue() {
+        return null;
+    }
+
+    @Override
+    public List<PipelineFilterWithData> getFilters() {
+        return List.of();
+    }
+
+    @Override
+    public NodeType getType() {
+        return NodeType.DATASET;
+    }
+
+    @Override
+    public boolean isGroup() {
+        return false;
+    }
+
+    @Override
+    public long getAddress() {
+        throw new UnsupportedOperationException("address not known before the flush: " + getPath());
+    }
+
+    @Override
+    public boolean isLink() {
+        return false;
+    }
+
+    @Override
+    public boolean isAttributeCreationOrderTracked() {
+        return false;
+    }
+}

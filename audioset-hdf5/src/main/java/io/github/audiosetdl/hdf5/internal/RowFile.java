@@ -1,0 +1,290 @@
+package io.github.audiosetdl.hdf5.internal;
+
+import io.jhdf.HdfFile;
+import io.jhdf.WritableHdfFile;
+import io.jhdf.api.WritableGroup;
+import io.jhdf.exceptions.HdfException;
+import io.jhdf.object.datatype.DataType;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An HDF5 file of fixed-length float32 rows written in bounded memory: the rows go straight to their
+ * final place in the file (at {@link #DATA_START}), per-row columns go to spools, and at
+ * {@link #finish()} the columns are copied after the rows and jhdf writes the superblock, groups,
+ * object headers and attributes in the first {@link #DATA_START} bytes, with every dataset a
+ * contiguous {@link ReservedDataset} pointing at data already in place. The rows are written once.
+ */
+public final class RowFile implements Closeable {
+    /** Where the main dataset's rows start, in bytes: the header area before it holds jhdf's metadata. */
+    public static final long DATA_START = 1L << 20;
+    private static final long HEADER_MARGIN = 4096;
+
+    /** Element types of per-row columns. */
+    public enum ColumnType {
+        /** unsigned bytes, {@code width} per row. */
+        UINT8,
+        /** one little-endian int64 per row. */
+        INT64,
+        /** one little-endian float64 per row. */
+        FLOAT64,
+        /** one string per row, stored as fixed-length NUL-terminated UTF-8 as wide as the longest. */
+        STRING
+    }
+
+    private record ColumnSpec(String path, ColumnType type, int width, Spool spool) {
+    }
+
+    private record Extra(String path, float[] data, long[] dims) {
+    }
+
+    private final Path dir;
+    private final Path file;
+    private final String mainPath;
+    private final int rowLength;
+    private final FileChannel channel;
+    private final ByteBuffer rowBuffer;
+    private final FloatBuffer rowFloats;
+    private final List<ColumnSpec> columns = new ArrayList<>();
+    private final List<Extra> extras = new ArrayList<>();
+    private final Map<String, Object> rootAttributes = new LinkedHashMap<>();
+    private final Map<String, Object> mainAttributes = new LinkedHashMap<>();
+    private long rows;
+    private boolean finished;
+
+    private RowFile(Path dir, String mainPath, int rowLength) throws IOException {
+        this.dir = dir;
+        this.file = dir.resolve("data.hdf5");
+        this.mainPath = mainPath;
+        this.rowLength = rowLength;
+        this.channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
+        this.rowBuffer = ByteBuffer.allocateDirect(Math.multiplyExact(rowLength, Float.BYTES))
+                .order(ByteOrder.LITTLE_ENDIAN);
+        this.rowFloats = rowBuffer.asFloatBuffer();
+    }
+
+    /**
+     * Starts {@code dir/data.hdf5}.
+     *
+     * @param dir an existing private temporary directory
+     * @param mainPath the rows' dataset (e.g. {@code wav})
+     * @param rowLength float32 values per row
+     * @return the file
+     * @throws IOException if the file cannot be created
+     */
+    public static RowFile create(Path dir, String mainPath, int rowLength) throws IOException {
+        if (rowLength <= 0) {
+            throw new IllegalArgumentException("row length " + rowLength + " must be > 0");
+        }
+        return new RowFile(dir, mainPath, rowLength);
+    }
+
+    /**
+     * Declares a per-row column (one value per {@link #writeRow} row, appended by the caller).
+     *
+     * @param path the dataset path, e.g. {@code labels} or {@code meta/ytid} (one group level at most)
+     * @param type its element type
+     * @param width values per row for {@link ColumnType#UINT8} (a 2-D dataset when above 1), else 1
+     * @return the spool the caller appends the column's values to
+     * @throws IOException if the spool cannot be created
+     */
+    public Spool column(String path, ColumnType type, int width) throws IOException {
+        Spool spool = new Spool(dir.resolve("column-" + columns.size() + ".bin"));
+        columns.add(new ColumnSpec(path, type, width, spool));
+        return spool;
+    }
+
+    /**
+     * Adds a small float32 dataset written whole at {@link #finish()} (e.g. the average cochleagram).
+     *
+     * @param path its path
+     * @param data its values, row-major
+     * @param dims its shape
+     */
+    public void extra(String path, float[] data, long... dims) {
+        extras.add(new Extra(path, data.clone(), dims.clone()));
+    }
+
+    /**
+     * @param name a root attribute's name
+     * @param value a number or string
+     */
+    public void rootAttribute(String name, Object value) {
+        rootAttributes.put(name, value);
+    }
+
+    /**
+     * @param name an attribute of the rows' dataset
+     * @param value a number or string
+     */
+    public void mainAttribute(String name, Object value) {
+        mainAttributes.put(name, value);
+    }
+
+    /**
+     * Appends a row at its final place in the file.
+     *
+     * @param row {@code rowLength} values
+     * @throws IOException if writing fails
+     */
+    public void writeRow(float[] row) throws IOException {
+        if (row.length != rowLength) {
+            throw new IllegalArgumentException("row of " + row.length + " values, expected " + rowLength);
+        }
+        rowFloats.clear();
+        rowFloats.put(row);
+        rowBuffer.clear();
+        long at = DATA_START + rows * rowBuffer.capacity();
+        while (rowBuffer.hasRemaining()) {
+            at += channel.write(rowBuffer, at);
+        }
+        rows++;
+    }
+
+    /** @return the rows written */
+    public long rows() {
+        return rows;
+    }
+
+    /** @return the data file inside the temporary directory */
+    public Path file() {
+        return file;
+    }
+
+    /**
+     * Copies the columns into place, lets jhdf write the metadata and syncs the file to disk.
+     *
+     * @return the finished file (still under its temporary name)
+     * @throws IOException if writing fails
+     */
+    public Path finish() throws IOException {
+        if (finished) {
+            throw new IllegalStateException(file + " already finished");
+        }
+        finished = true;
+        long rowBytes = (long) rowLength * Float.BYTES;
+        long cursor = DATA_START + rows * rowBytes;
+        List<Placed> placed = new ArrayList<>();
+        placed.add(new Placed(mainPath, DataType.fromObject(new float[1]), new float[1][1],
+                new long[] {rows, rowLength}, DATA_START, mainAttributes));
+        for (ColumnSpec c : columns) {
+            cursor = align(cursor);
+            long start = cursor;
+            switch (c.type()) {
+                case STRING -> {
+                    int width = c.spool().maxStringBytes();
+                    cursor += c.spool().copyStringsTo(channel, start, width + 1);
+                    placed.add(new Placed(c.path(), DataType.fromObject(new String[] {"x".repeat(width)}),
+                            new String[] {"x"}, new long[] {rows}, start, Map.of()));
+                }
+                case UINT8 -> {
+                    cursor += c.spool().copyTo(channel, start);
+                    DataType t = DataType.fromObject(new byte[1], true);
+                    placed.add(c.width() > 1
+                            ? new Placed(c.path(), t, new byte[1][1], new long[] {rows, c.width()}, start, Map.of())
+                            : new Placed(c.path(), t, new byte[1], new long[] {rows}, start, Map.of()));
+                }
+                case INT64 -> {
+                    cursor += c.spool().copyTo(channel, start);
+                    placed.add(new Placed(c.path(), DataType.fromObject(new long[1]), new long[1],
+                            new long[] {rows}, start, Map.of()));
+                }
+                case FLOAT64 -> {
+                    cursor += c.spool().copyTo(channel, start);
+                    placed.add(new Placed(c.path(), DataType.fromObject(new double[1]), new double[1],
+                            new long[] {rows}, start, Map.of()));
+                }
+                default -> throw new IllegalStateException(c.type().toString());
+            }
+            c.spool().close();
+        }
+        for (Extra e : extras) {
+            cursor = align(cursor);
+            ByteBuffer b = ByteBuffer.allocate(e.data().length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+            b.asFloatBuffer().put(e.data());
+            long at = cursor;
+            while (b.hasRemaining()) {
+                at += channel.write(b, at);
+            }
+            Object template = e.dims().length == 1 ? new float[1] : new float[1][1];
+            placed.add(new Placed(e.path(), DataType.fromObject(new float[1]), template, e.dims(), cursor, Map.of()));
+            cursor = at;
+        }
+        channel.force(false);
+        channel.close();
+        writeMetadata(placed);
+        try (FileChannel sync = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            sync.force(true);
+        }
+        return file;
+    }
+
+    private record Placed(String path, DataType type, Object template, long[] dims, long address,
+            Map<String, Object> attributes) {
+    }
+
+    private void writeMetadata(List<Placed> placed) throws IOException {
+        List<ReservedDataset> nodes = new ArrayList<>();
+        try (WritableHdfFile hdf = HdfFile.write(file)) {
+            rootAttributes.forEach(hdf::putAttribute);
+            Map<String, WritableGroup> groups = new LinkedHashMap<>();
+            for (Placed p : placed) {
+                int slash = p.path().indexOf('/');
+                WritableGroup parent = hdf;
+                String name = p.path();
+                if (slash >= 0) {
+                    String group = p.path().substring(0, slash);
+                    parent = groups.computeIfAbsent(group, hdf::putGroup);
+                    name = p.path().substring(slash + 1);
+                }
+                ReservedDataset node = new ReservedDataset(parent, name, p.type(), p.template(), p.dims(), p.address());
+                p.attributes().forEach(node::putAttribute);
+                parent.putDataset(name, node);
+                nodes.add(node);
+            }
+        } catch (HdfException e) {
+            throw new IOException(file + ": writing the HDF5 metadata failed: " + e.getMessage(), e);
+        }
+        long end = nodes.stream().mapToLong(ReservedDataset::headerEnd).max().orElse(0);
+        if (end + HEADER_MARGIN > DATA_START) {
+            throw new IOException(file + ": HDF5 metadata of " + end + " bytes does not fit the " + DATA_START
+                    + "-byte header area (too many or too long attributes)");
+        }
+    }
+
+    private static long align(long at) {
+        return (at + 7) & ~7L;
+    }
+
+    /** Closes the channel and spools without finishing (the caller deletes the directory). */
+    @Override
+    public void close() throws IOException {
+        IOException failure = null;
+        for (ColumnSpec c : columns) {
+            try {
+                c.spool().close();
+            } catch (IOException e) {
+                failure = e;
+            }
+        }
+        try {
+            channel.close();
+        } catch (IOException e) {
+            failure = e;
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+}

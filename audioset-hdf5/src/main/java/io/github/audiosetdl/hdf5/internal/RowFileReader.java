@@ -1,0 +1,329 @@
+package io.github.audiosetdl.hdf5.internal;
+
+import io.github.audiosetdl.hdf5.ClipMetadata;
+import io.jhdf.HdfFile;
+import io.jhdf.api.Attribute;
+import io.jhdf.api.Dataset;
+import io.jhdf.api.Node;
+import io.jhdf.api.dataset.ContiguousDataset;
+import io.jhdf.exceptions.HdfException;
+import io.jhdf.object.datatype.DataType;
+import io.jhdf.object.datatype.FixedPoint;
+import io.jhdf.object.datatype.FloatingPoint;
+import io.jhdf.object.datatype.StringData;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Reads a row file (ours, or the seed's h5py-written one): jhdf parses the structure, and rows are
+ * read straight from the contiguous datasets' data with a {@code FileChannel}, one row at a time.
+ * Boolean (enum) labels are read as their 0/1 bytes.
+ */
+public final class RowFileReader implements Closeable {
+    private final Path file;
+    private final HdfFile hdf;
+    private final FileChannel channel;
+    private final Column main;
+    private final Column labels;
+    private final Map<String, Column> meta = new LinkedHashMap<>();
+    private final long size;
+    private final ByteBuffer rowBuffer;
+
+    /** Raw access to one contiguous dataset. */
+    private record Column(String path, long address, long rows, long rowBytes, int elementSize, DataType type,
+            ByteOrder order) {
+    }
+
+    private RowFileReader(Path file, String mainPath) throws IOException {
+        this.file = file;
+        this.channel = FileChannel.open(file, StandardOpenOption.READ);
+        HdfFile h;
+        try {
+            h = new HdfFile(file);
+        } catch (RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+        this.hdf = h;
+        try {
+            this.main = column(mainPath, true);
+            if (!(main.type() instanceof FloatingPoint) || main.elementSize() != Float.BYTES
+                    || hdf.getDatasetByPath(mainPath).getDimensions().length != 2) {
+                throw new IOException(file + ": /" + mainPath + " is not a 2-D float32 dataset");
+            }
+            this.labels = column("labels", false);
+            Node m = hdf.getChildren().get("meta");
+            if (m != null && m.isGroup()) {
+                for (String name : new String[] {"ytid", "start", "end", "labels", "norm", "padded", "csv_row"}) {
+                    Column c = column("meta/" + name, false);
+                    if (c != null) {
+                        meta.put(name, c);
+                    }
+                }
+            }
+            Object s = attribute("size");
+            this.size = s instanceof Number n ? n.longValue() : main.rows();
+            if (size < 0 || size > main.rows()) {
+                throw new IOException(file + ": attribute size=" + size + " but /" + mainPath + " has " + main.rows()
+                        + " rows");
+            }
+            this.rowBuffer = ByteBuffer.allocateDirect(Math.toIntExact(main.rowBytes())).order(main.order());
+        } catch (IOException | RuntimeException e) {
+            hdf.close();
+            channel.close();
+            if (e instanceof HdfException) {
+                throw new IOException(file + ": not a readable row file: " + e.getMessage(), e);
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * @param file an HDF5 file
+     * @param mainPath its rows' dataset ({@code wav} or {@code coch})
+     * @return a reader
+     * @throws IOException if the file is missing or not such a file (the message names it)
+     */
+    public static RowFileReader open(Path file, String mainPath) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new NoSuchFileException(file.toString());
+        }
+        try {
+            return new RowFileReader(file, mainPath);
+        } catch (HdfException e) {
+            throw new IOException(file + ": not a readable HDF5 file: " + e.getMessage(), e);
+        }
+    }
+
+    private Column column(String path, boolean required) throws IOException {
+        Node node;
+        try {
+            node = hdf.getByPath(path);
+        } catch (HdfException e) {
+            node = null;
+        }
+        if (!(node instanceof Dataset d)) {
+            if (required) {
+                throw new IOException(file + ": no dataset /" + path);
+            }
+            return null;
+        }
+        if (!(d instanceof ContiguousDataset c)) {
+            throw new IOException(file + ": /" + path + " is not contiguous (" + d.getDataLayout()
+                    + "); re-save it without chunking");
+        }
+        long[] dims = d.getDimensionsAsLong();
+        long rows = dims.length == 0 ? 1 : dims[0];
+        DataType type = d.getDataType();
+        long perRow = 1;
+        for (int i = 1; i < dims.length; i++) {
+            perRow *= dims[i];
+        }
+        ByteOrder order = ByteOrder.LITTLE_ENDIAN;
+        if (type instanceof FloatingPoint f) {
+            order = f.getByteOrder();
+        } else if (type instanceof FixedPoint f) {
+            order = f.getByteOrder();
+        }
+        long address = d.isEmpty() ? 0 : c.getDataAddress() + hdf.getUserBlockSize();
+        return new Column(path, address, rows, perRow * type.getSize(), type.getSize(), type, order);
+    }
+
+    /** @return the file */
+    public Path file() {
+        return file;
+    }
+
+    /**
+     * @param name a root attribute
+     * @return its value (a Long, Integer, Double, String or array), or null if absent
+     */
+    public Object attribute(String name) {
+        Attribute a = hdf.getAttribute(name);
+        return a == null ? null : a.getData();
+    }
+
+    /** @return the main dataset's attributes, names to values */
+    public Map<String, Object> mainAttributes() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        hdf.getDatasetByPath(main.path()).getAttributes().forEach((k, v) -> out.put(k, v.getData()));
+        return out;
+    }
+
+    /** @return the rows filled: the {@code size} attribute, else the dataset's first dimension */
+    public long size() {
+        return size;
+    }
+
+    /** @return the main dataset's first dimension (the seed's files may have more rows than {@code size}) */
+    public long capacity() {
+        return main.rows();
+    }
+
+    /** @return values per row */
+    public int rowLength() {
+        return Math.toIntExact(main.rowBytes() / Float.BYTES);
+    }
+
+    private void check(long row) {
+        if (row < 0 || row >= size) {
+            throw new IndexOutOfBoundsException(file + ": row " + row + " not in [0, " + size + ")");
+        }
+    }
+
+    private void readFully(ByteBuffer into, long at) throws IOException {
+        while (into.hasRemaining()) {
+            if (channel.read(into, at + into.position()) < 0) {
+                throw new IOException(file + ": truncated at byte " + (at + into.position()));
+            }
+        }
+        into.flip();
+    }
+
+    /**
+     * @param row {@code 0 <= row < size()}
+     * @param into receives {@link #rowLength()} values
+     * @throws IOException if reading fails
+     */
+    public void readRow(long row, float[] into) throws IOException {
+        check(row);
+        if (into.length < rowLength()) {
+            throw new IllegalArgumentException("array of " + into.length + " < row length " + rowLength());
+        }
+        rowBuffer.clear();
+        readFully(rowBuffer, main.address() + row * main.rowBytes());
+        rowBuffer.asFloatBuffer().get(into, 0, rowLength());
+    }
+
+    /** @return the number of labels per row, or 0 without {@code /labels} */
+    public int labelCount() {
+        return labels == null ? 0 : Math.toIntExact(labels.rowBytes());
+    }
+
+    /**
+     * @param row {@code 0 <= row < size()}
+     * @return its multi-hot labels, 0 or 1 each (h5py's bool labels included)
+     * @throws IOException if reading fails or the file has no {@code /labels}
+     */
+    public byte[] readLabels(long row) throws IOException {
+        check(row);
+        if (labels == null || labels.elementSize() != 1) {
+            throw new IOException(file + ": no one-byte /labels dataset");
+        }
+        ByteBuffer b = ByteBuffer.allocate(labelCount());
+        readFully(b, labels.address() + row * labels.rowBytes());
+        byte[] out = new byte[labelCount()];
+        b.get(out);
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (byte) (out[i] != 0 ? 1 : 0);
+        }
+        return out;
+    }
+
+    /** @return whether the file has {@code /meta} (the seed's files do not) */
+    public boolean hasMetadata() {
+        return meta.containsKey("ytid");
+    }
+
+    /**
+     * @param row {@code 0 <= row < size()}
+     * @return its metadata
+     * @throws IOException if reading fails or the file has no {@code /meta}
+     */
+    public ClipMetadata metadata(long row) throws IOException {
+        check(row);
+        if (!hasMetadata()) {
+            throw new IOException(file + ": no /meta group (a seed file? its metadata is in _metadata.npy)");
+        }
+        return new ClipMetadata(string("ytid", row), number("start", row), number("end", row),
+                string("labels", row), number("norm", row), number("padded", row) != 0,
+                meta.containsKey("csv_row") ? (long) number("csv_row", row) : -1);
+    }
+
+    private ByteBuffer element(String name, long row) throws IOException {
+        Column c = meta.get(name);
+        if (c == null) {
+            throw new IOException(file + ": no /meta/" + name);
+        }
+        ByteBuffer b = ByteBuffer.allocate(Math.toIntExact(c.rowBytes())).order(c.order());
+        readFully(b, c.address() + row * c.rowBytes());
+        return b;
+    }
+
+    private String string(String name, long row) throws IOException {
+        ByteBuffer b = element(name, row);
+        if (!(meta.get(name).type() instanceof StringData)) {
+            throw new IOException(file + ": /meta/" + name + " is not a fixed-length string");
+        }
+        int n = 0;
+        while (n < b.limit() && b.get(n) != 0) {
+            n++;
+        }
+        return new String(b.array(), 0, n, StandardCharsets.UTF_8).stripTrailing();
+    }
+
+    private double number(String name, long row) throws IOException {
+        ByteBuffer b = element(name, row);
+        DataType t = meta.get(name).type();
+        if (t instanceof FloatingPoint) {
+            return t.getSize() == 8 ? b.getDouble(0) : b.getFloat(0);
+        }
+        return switch (t.getSize()) {
+            case 1 -> b.get(0);
+            case 2 -> b.getShort(0);
+            case 4 -> b.getInt(0);
+            default -> b.getLong(0);
+        };
+    }
+
+    /**
+     * Reads a whole small float32 dataset (e.g. the average cochleagram).
+     *
+     * @param path its path
+     * @return its values, row-major
+     * @throws IOException if it is missing or not float32
+     */
+    public float[] readSmall(String path) throws IOException {
+        Column c = column(path, true);
+        if (!(c.type() instanceof FloatingPoint) || c.elementSize() != Float.BYTES) {
+            throw new IOException(file + ": /" + path + " is not float32");
+        }
+        ByteBuffer b = ByteBuffer.allocate(Math.toIntExact(c.rows() * c.rowBytes())).order(c.order());
+        readFully(b, c.address());
+        float[] out = new float[b.remaining() / Float.BYTES];
+        b.asFloatBuffer().get(out);
+        return out;
+    }
+
+    /**
+     * @param path a dataset path
+     * @return its shape
+     * @throws IOException if there is no such dataset
+     */
+    public long[] shape(String path) throws IOException {
+        try {
+            return hdf.getDatasetByPath(path).getDimensionsAsLong();
+        } catch (HdfException e) {
+            throw new IOException(file + ": no dataset /" + path, e);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            hdf.close();
+        } finally {
+            channel.close();
+        }
+    }
+}

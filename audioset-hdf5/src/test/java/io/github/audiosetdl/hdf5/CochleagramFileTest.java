@@ -1,0 +1,113 @@
+package io.github.audiosetdl.hdf5;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.audiosetdl.core.pipeline.FeatureStage;
+import io.github.audiosetdl.core.pipeline.FeatureSummary;
+import io.github.audiosetdl.core.spi.FeatureExtractor;
+import io.github.audiosetdl.core.spi.FeatureSink;
+import io.github.audiosetdl.core.spi.WaveformSource;
+import io.github.audiosetdl.core.testing.ExternalTools;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CochleagramFileTest {
+    static final int C = 3;
+    static final int F = 4;
+
+    @TempDir
+    Path dir;
+
+    /** A toy "cochleagram": channel c, frame f = mean of the f-th quarter of the row times (c + 1). */
+    static final FeatureExtractor TOY = FeatureExtractor.of("toy", WaveformFileTest.LEN, 100, C, F,
+            Map.of("low_lim", 50, "mode", "test"), () -> (wav, out) -> {
+                int q = wav.length / F;
+                for (int f = 0; f < F; f++) {
+                    double s = 0;
+                    for (int k = f * q; k < (f + 1) * q; k++) {
+                        s += wav[k];
+                    }
+                    for (int c = 0; c < C; c++) {
+                        out[c * F + f] = (float) (s / q * (c + 1));
+                    }
+                }
+            });
+
+    Path computed(int n) throws IOException {
+        Path wav = WaveformFileTest.writeRows(dir.resolve("t.hdf5"), n);
+        Path coch = dir.resolve("t_Coch.hdf5");
+        try (WaveformSource source = Hdf5DatasetStore.INSTANCE.openWaveforms(wav);
+                FeatureSink sink = Hdf5DatasetStore.INSTANCE.createFeatures(coch, source, TOY)) {
+            FeatureSummary s = FeatureStage.builder(TOY).threads(2).build().run(source, sink);
+            assertThat(s.files()).containsExactly(coch, dir.resolve("t_average.npy"));
+        }
+        return coch;
+    }
+
+    static float[] expected(int row) {
+        float[] out = new float[C * F];
+        TOY.newWorker().compute(WaveformFileTest.samples(row), out);
+        return out;
+    }
+
+    @Test
+    void roundTripsRowsLabelsMetadataAndAverage() throws IOException {
+        Path coch = computed(4);
+        try (CochleagramFileReader r = CochleagramFileReader.open(coch)) {
+            assertThat(r.size()).isEqualTo(4);
+            assertThat(r.channels()).isEqualTo(C);
+            assertThat(r.frames()).isEqualTo(F);
+            assertThat(r.attributes()).containsEntry("feature", "toy").containsEntry("low_lim", 50)
+                    .containsEntry("mode", "test");
+            float[] row = new float[C * F];
+            float[] mean = new float[C * F];
+            for (int i = 0; i < 4; i++) {
+                r.read(i, row);
+                assertThat(row).containsExactly(expected(i));
+                for (int k = 0; k < mean.length; k++) {
+                    mean[k] += expected(i)[k] / 4;
+                }
+                assertThat(r.metadata(i).ytid()).isEqualTo(WaveformFileTest.row(i).segment().ytid());
+                assertThat(WaveformFileTest.LABELS.decode(r.labels(i)))
+                        .containsExactlyInAnyOrderElementsOf(WaveformFileTest.row(i).segment().labelIds());
+            }
+            assertThat(r.average()).containsExactly(mean, org.assertj.core.data.Offset.offset(1e-6f));
+            assertThat(NpyFiles.readFloat32(dir.resolve("t_average.npy")).values())
+                    .containsExactly(r.average());
+            assertThat(NpyFiles.readFloat32(dir.resolve("t_average.npy")).shape()).containsExactly(C, F);
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("t.hdf5",
+                    "t_metadata.npy", "t_Coch.hdf5", "t_average.npy");
+        }
+    }
+
+    @Test
+    void h5pyReadsTheCochleagramFile() throws Exception {
+        Path python = ExternalTools.requirePythonWithH5py();
+        Path coch = computed(3);
+        String script = String.join("\n",
+                "import sys, h5py, numpy as np",
+                "f = h5py.File(sys.argv[1], 'r')",
+                "c = f['coch']",
+                "print('coch', c.dtype, c.shape, int(c.attrs['channels']), int(c.attrs['frames']),"
+                        + " c.attrs['feature'], int(c.attrs['low_lim']), int(f.attrs['size']))",
+                "print('row', np.reshape(c[1], (3, 4))[2, 3])",
+                "print('labels', f['labels'].shape, sorted(f['meta'].keys())[0])",
+                "a = np.load(sys.argv[2], allow_pickle=False)",
+                "print('avg', a.dtype, a.shape, bool(np.allclose(a, f['average'][...])),"
+                        + " bool(np.allclose(a, c[...].mean(axis=0).reshape(3, 4), atol=1e-6)))");
+        String out = ExternalTools.check(List.of(python.toString(), "-c", script, coch.toString(),
+                dir.resolve("t_average.npy").toString()));
+        assertThat(out).contains("coch float32 (3, 12) 3 4 b'toy' 50 3")
+                .contains("row " + expected(1)[2 * F + 3])
+                .contains("labels (3, 527) csv_row")
+                .contains("avg float32 (3, 4) True True");
+    }
+}
