@@ -10,7 +10,10 @@ import java.util.Arrays;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Reads simple little-endian, C-order {@code .npy} arrays (float32, float64) in tests. */
+/**
+ * Reads simple little-endian, C-order {@code .npy} arrays (float32, float64, int32, int64; integers are
+ * widened to double, exact below 2^53) in tests.
+ */
 public final class NpyArrays {
     private static final Pattern DESCR = Pattern.compile("'descr':\\s*'([^']+)'");
     private static final Pattern SHAPE = Pattern.compile("'shape':\\s*\\(([^)]*)\\)");
@@ -23,7 +26,7 @@ public final class NpyArrays {
     }
 
     /**
-     * @param file a {@code .npy} file of dtype {@code <f4} or {@code <f8}
+     * @param file a {@code .npy} file of dtype {@code <f4}, {@code <f8}, {@code <i4} or {@code <i8}
      * @return its shape and values
      * @throws IOException if it cannot be read
      */
@@ -63,6 +66,16 @@ public final class NpyArrays {
             case "<f8" -> {
                 for (int i = 0; i < values.length; i++) {
                     values[i] = b.getDouble();
+                }
+            }
+            case "<i4" -> {
+                for (int i = 0; i < values.length; i++) {
+                    values[i] = b.getInt();
+                }
+            }
+            case "<i8" -> {
+                for (int i = 0; i < values.length; i++) {
+                    values[i] = b.getLong();
                 }
             }
             default -> throw new IOException(file + ": unsupported dtype " + d.group(1));

@@ -1,0 +1,353 @@
+package io.github.audiosetdl.cochlea;
+
+import static java.util.Objects.requireNonNull;
+
+import io.github.audiosetdl.cochlea.internal.DownsamplingFir;
+import io.github.audiosetdl.cochlea.internal.EnvelopeEngine;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import pl.edu.icm.jlargearrays.ConcurrencyUtils;
+
+/**
+ * An ERB cochleagram of fixed-length clips: the filterbank, the analytic subband envelopes, the
+ * downsampling FIR, rectification and compression, as one of the two reference pipelines
+ * ({@link CochleagramPreset}) computes them.
+ *
+ * <pre>{@code
+ * Cochleagram coch = Cochleagram.of(CochleagramConfig.seed());   // 171 x 2000 for 160000 samples at 16 kHz
+ * Cochleagram.Worker worker = coch.newWorker();                   // one per thread
+ * float[] out = new float[coch.channels() * coch.frames()];
+ * worker.compute(waveform, out);                                  // out[c * frames + j]: channel c, frame j
+ * }</pre>
+ *
+ * <p>Built once per configuration (the filterbank and tables are precomputed, stored sparsely), then
+ * immutable and thread-safe; every thread computes through its own {@link Worker}, which holds the FFT
+ * plans and scratch buffers (about {@code 5 * signalLength} doubles). A worker never holds all subbands
+ * at once: it processes one channel at a time.
+ *
+ * <p>{@link #of} sets JTransforms' global thread count to 1 ({@code ConcurrencyUtils.setNumberOfThreads(1)}):
+ * this class parallelises across clips, and JTransforms' own pool of non-daemon threads would otherwise
+ * keep the JVM alive for a minute after {@code main} returns.
+ */
+public final class Cochleagram {
+    private static final Logger LOG = LoggerFactory.getLogger(Cochleagram.class);
+
+    private final CochleagramConfig config;
+    private final ErbFilterbank filterbank;
+    private final EnvelopeEngine engine;
+    private final Map<String, Object> attributes;
+
+    private Cochleagram(CochleagramConfig config, boolean allowPruned) {
+        this.config = config;
+        this.filterbank = ErbFilterbank.of(config);
+        int n = config.signalLength();
+        int half = n / 2;
+        int channels = filterbank.channels();
+        int[] start = new int[channels];
+        double[][] coef = new double[channels][];
+        boolean seed = config.preset() == CochleagramPreset.SEED;
+        for (int c = 0; c < channels; c++) {
+            start[c] = filterbank.startBin(c);
+            double[] row = filterbank.row(c);
+            double[] w = new double[row.length];
+            for (int j = 0; j < row.length; j++) {
+                int k = start[c] + j;
+                // analytic signal: seed (tfcochleagram make_step_tensor L457-458) weights DC and Nyquist 0,
+                // pycochleagram (utils.fhilbert L541-551) weights them 1; every other positive bin 2.
+                double weight = k == 0 || k == half ? (seed ? 0 : 1) : 2;
+                w[j] = weight * row[j] / n;
+            }
+            coef[c] = w;
+        }
+        DownsamplingFir fir = seed ? DownsamplingFir.seed(config.decimation(), n)
+                : DownsamplingFir.pycochleagram(config.decimation(), n);
+        Compression comp = config.compression();
+        int code = switch (comp.kind()) {
+            case NONE -> EnvelopeEngine.COMPRESS_NONE;
+            case SQRT -> EnvelopeEngine.COMPRESS_SQRT;
+            case POWER -> EnvelopeEngine.COMPRESS_POWER;
+        };
+        this.engine = new EnvelopeEngine(n, start, coef, fir, code, comp.exponent(), allowPruned);
+        Map<String, Object> attrs = new LinkedHashMap<>();
+        attrs.put("feature", "cochleagram");
+        attrs.put("preset", config.preset().id());
+        attrs.put("sample_rate", config.sampleRate());
+        attrs.put("signal_length", config.signalLength());
+        attrs.put("n", config.n());
+        attrs.put("sample_factor", config.sampleFactor());
+        attrs.put("low_lim", config.lowLimit());
+        attrs.put("hi_lim", config.highLimit());
+        attrs.put("env_sr", config.envSampleRate());
+        attrs.put("compression", comp.toString());
+        attrs.put("channels", channels);
+        attrs.put("frames", config.frames());
+        attrs.put("downsample_taps", fir.length());
+        attrs.put("filterbank", "pycochleagram erbfilter.make_erb_cos_filters_nx, strict, low-pass and high-pass");
+        attrs.put("layout", "(channels, frames) row-major, float32");
+        this.attributes = Collections.unmodifiableMap(attrs);
+        LOG.debug("cochleagram {}: {} x {}, {} path", config, channels, config.frames(),
+                engine.isPruned() ? "pruned" : "direct");
+    }
+
+    /**
+     * Builds the cochleagram for a configuration (precomputes the filterbank and tables; takes tens of
+     * milliseconds, so build once and share). Sets JTransforms' global thread count to 1.
+     *
+     * @param config the parameters
+     * @return the cochleagram
+     */
+    public static Cochleagram of(CochleagramConfig config) {
+        requireNonNull(config, "config");
+        ConcurrencyUtils.setNumberOfThreads(1);
+        return new Cochleagram(config, true);
+    }
+
+    /** The same computation without the pruned transform: a full-length inverse FFT per channel. */
+    static Cochleagram direct(CochleagramConfig config) {
+        ConcurrencyUtils.setNumberOfThreads(1);
+        return new Cochleagram(config, false);
+    }
+
+    /** @return whether the fast pruned transform is used (true for the presets) */
+    boolean isPruned() {
+        return engine.isPruned();
+    }
+
+    /** @return the parameters */
+    public CochleagramConfig config() {
+        return config;
+    }
+
+    /** @return the filterbank */
+    public ErbFilterbank filterbank() {
+        return filterbank;
+    }
+
+    /** @return the number of input samples per clip (160000 for the presets) */
+    public int signalLength() {
+        return config.signalLength();
+    }
+
+    /** @return the input sample rate, in Hz */
+    public int sampleRate() {
+        return config.sampleRate();
+    }
+
+    /** @return the number of channels, the rows of the output (171 for the presets) */
+    public int channels() {
+        return filterbank.channels();
+    }
+
+    /** @return the number of envelope frames, the columns of the output (2000 for the presets) */
+    public int frames() {
+        return config.frames();
+    }
+
+    /** @return {@code channels() * frames()}, the length of one flattened output */
+    public int outputLength() {
+        return Math.multiplyExact(channels(), frames());
+    }
+
+    /** @return each channel's nominal centre frequency, in Hz (a copy, ascending; rows of the output) */
+    public double[] centerFrequencies() {
+        return filterbank.centerFrequencies();
+    }
+
+    /**
+     * @return every parameter as a name (pycochleagram's names where it has one) mapped to a number or a
+     *     string, for storing as HDF5 attributes; unmodifiable
+     */
+    public Map<String, Object> attributes() {
+        return attributes;
+    }
+
+    /** @return a new worker for the calling thread */
+    public Worker newWorker() {
+        return new Worker(engine.newWorker());
+    }
+
+    /**
+     * Computes one clip with a new worker; prefer {@link #newWorker()} for many clips.
+     *
+     * @param waveform {@link #signalLength()} samples
+     * @return the {@code (channels, frames)} cochleagram flattened row-major
+     */
+    public float[] compute(float[] waveform) {
+        return newWorker().compute(waveform);
+    }
+
+    /**
+     * Computes many clips on a pool of {@code threads} daemon threads made for the call and shut down
+     * after it. All results are held in memory: pass batches of a size you can afford.
+     *
+     * @param waveforms clips of {@link #signalLength()} samples each
+     * @param threads the number of threads, {@code >= 1}
+     * @return the cochleagrams in input order, each flattened row-major
+     * @throws IllegalArgumentException if {@code threads < 1} or a clip has the wrong length
+     */
+    public List<float[]> computeAll(List<float[]> waveforms, int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be at least 1, not " + threads);
+        }
+        requireNonNull(waveforms, "waveforms");
+        AtomicInteger count = new AtomicInteger();
+        ThreadFactory factory = task -> {
+            Thread t = new Thread(task, "cochlea-worker-" + count.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+        ExecutorService pool = Executors.newFixedThreadPool(threads, factory);
+        try {
+            return computeAll(waveforms, pool);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /**
+     * Computes many clips on the caller's executor (which the caller owns and shuts down). Workers are
+     * reused across the tasks: at most one per task running at a time.
+     *
+     * @param waveforms clips of {@link #signalLength()} samples each
+     * @param executor runs one task per clip
+     * @return the cochleagrams in input order, each flattened row-major
+     * @throws IllegalArgumentException if a clip has the wrong length
+     * @throws java.util.concurrent.CancellationException if the calling thread is interrupted (its
+     *     interrupt flag is restored)
+     */
+    public List<float[]> computeAll(List<float[]> waveforms, ExecutorService executor) {
+        requireNonNull(waveforms, "waveforms");
+        requireNonNull(executor, "executor");
+        for (int i = 0; i < waveforms.size(); i++) {
+            checkInput(requireNonNull(waveforms.get(i), "waveform " + i), i);
+        }
+        ConcurrentLinkedQueue<Worker> idle = new ConcurrentLinkedQueue<>();
+        List<Future<float[]>> futures = new ArrayList<>(waveforms.size());
+        for (float[] w : waveforms) {
+            futures.add(executor.submit(() -> {
+                Worker worker = idle.poll();
+                if (worker == null) {
+                    worker = newWorker();
+                }
+                try {
+                    return worker.compute(w);
+                } finally {
+                    idle.add(worker);
+                }
+            }));
+        }
+        List<float[]> results = new ArrayList<>(futures.size());
+        try {
+            for (Future<float[]> f : futures) {
+                results.add(f.get());
+            }
+        } catch (InterruptedException e) {
+            futures.forEach(f -> f.cancel(true));
+            Thread.currentThread().interrupt();
+            throw new java.util.concurrent.CancellationException("interrupted while computing cochleagrams");
+        } catch (ExecutionException e) {
+            futures.forEach(f -> f.cancel(true));
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException("cochleagram computation failed", cause);
+        }
+        return results;
+    }
+
+    private void checkInput(float[] waveform, int index) {
+        if (waveform.length != signalLength()) {
+            throw new IllegalArgumentException("waveform " + index + " has " + waveform.length + " samples, expected "
+                    + signalLength());
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Cochleagram(" + config.preset().id() + ", " + signalLength() + " samples at " + sampleRate()
+                + " Hz -> " + channels() + " x " + frames() + ", " + config.compression() + ")";
+    }
+
+    /**
+     * Computes cochleagrams on one thread, reusing its FFT plans and buffers; not thread-safe (make one
+     * per thread with {@link Cochleagram#newWorker()}).
+     */
+    public final class Worker {
+        private final EnvelopeEngine.Worker delegate;
+
+        private Worker(EnvelopeEngine.Worker delegate) {
+            this.delegate = delegate;
+        }
+
+        /**
+         * Computes one clip into the caller's array.
+         *
+         * @param waveform {@link #signalLength()} samples at {@link #sampleRate()}
+         * @param out receives the {@code (channels, frames)} cochleagram flattened row-major:
+         *     {@code out[c * frames + j]} is channel {@code c} (ascending frequency), frame {@code j}
+         * @throws IllegalArgumentException if an array has the wrong length
+         */
+        public void compute(float[] waveform, float[] out) {
+            requireNonNull(waveform, "waveform");
+            requireNonNull(out, "out");
+            checkInput(waveform, 0);
+            if (out.length != outputLength()) {
+                throw new IllegalArgumentException("out has " + out.length + " values, expected channels "
+                        + channels() + " x frames " + frames() + " = " + outputLength());
+            }
+            delegate.compute(waveform, out);
+        }
+
+        /**
+         * Computes one clip into a new array.
+         *
+         * @param waveform {@link #signalLength()} samples
+         * @return the {@code (channels, frames)} cochleagram flattened row-major
+         */
+        public float[] compute(float[] waveform) {
+            float[] out = new float[outputLength()];
+            compute(waveform, out);
+            return out;
+        }
+
+        /**
+         * The full-rate analytic envelope {@code |A_c[t]|} of one channel, before downsampling,
+         * rectification and compression.
+         *
+         * @param waveform {@link #signalLength()} samples
+         * @param channel a channel, {@code 0 <= channel < channels()}
+         * @return {@link #signalLength()} envelope samples
+         */
+        public double[] envelope(float[] waveform, int channel) {
+            requireNonNull(waveform, "waveform");
+            checkInput(waveform, 0);
+            if (channel < 0 || channel >= channels()) {
+                throw new IllegalArgumentException("channel " + channel + " outside 0.." + (channels() - 1));
+            }
+            double[] out = new double[signalLength()];
+            delegate.envelope(waveform, channel, out);
+            return out;
+        }
+
+        /**
+         * @return nanoseconds this worker has spent so far in {the FFTs and modulus, the downsampling FIR,
+         *     the rest}, for benchmarks
+         */
+        public long[] timings() {
+            return delegate.timings();
+        }
+    }
+}

@@ -1,0 +1,285 @@
+package io.github.audiosetdl.cochlea;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The parameters of a cochleagram: an immutable, validated value. Build one from a preset,
+ * {@link #seed()} (the default) or {@link #pycochleagram()}, and change what you need through
+ * {@link #toBuilder()}:
+ *
+ * <pre>{@code
+ * CochleagramConfig c = CochleagramConfig.seed().toBuilder().envSampleRate(100).build();
+ * }</pre>
+ *
+ * <p>The checks follow pycochleagram's {@code make_erb_cos_filters_nx} with {@code strict=True}
+ * ({@code erbfilter.py} L359–393): a sample factor that is neither 1 nor even, a high limit above
+ * Nyquist and a low limit at or above the high limit are rejected with an
+ * {@link IllegalArgumentException} naming the value.
+ *
+ * @param preset which reference pipeline turns subbands into envelopes
+ * @param sampleRate input sample rate, in Hz ({@code > 0})
+ * @param signalLength input length, in samples ({@code > 0}, even)
+ * @param n the number of ERB filters before oversampling (pycochleagram's {@code n}, {@code >= 1})
+ * @param sampleFactor ERB oversampling: 1 or an even number (pycochleagram's {@code sample_factor})
+ * @param lowLimit low edge of the filterbank, in Hz ({@code >= 0}, below {@code highLimit})
+ * @param highLimit high edge of the filterbank, in Hz ({@code <= sampleRate / 2})
+ * @param envSampleRate envelope sample rate, in Hz; it must divide {@code sampleRate}
+ * @param compression the nonlinearity applied after rectification
+ */
+public record CochleagramConfig(CochleagramPreset preset, int sampleRate, int signalLength, int n, int sampleFactor,
+        double lowLimit, double highLimit, int envSampleRate, Compression compression) {
+
+    /**
+     * Validates the parameters together.
+     *
+     * @throws IllegalArgumentException naming the first bad value
+     */
+    public CochleagramConfig {
+        requireNonNull(preset, "preset");
+        requireNonNull(compression, "compression");
+        Builder.checkSampleRate(sampleRate);
+        Builder.checkSignalLength(signalLength);
+        Builder.checkN(n);
+        Builder.checkSampleFactor(sampleFactor);
+        Builder.checkLimit(lowLimit, "lowLimit");
+        Builder.checkLimit(highLimit, "highLimit");
+        Builder.checkEnvSampleRate(envSampleRate);
+        if (highLimit > sampleRate / 2.0) {
+            throw new IllegalArgumentException("highLimit " + highLimit + " Hz exceeds the Nyquist frequency "
+                    + sampleRate / 2.0 + " Hz of sampleRate " + sampleRate);
+        }
+        if (lowLimit >= highLimit) {
+            throw new IllegalArgumentException("lowLimit " + lowLimit + " Hz must be below highLimit " + highLimit
+                    + " Hz");
+        }
+        if (envSampleRate > sampleRate || sampleRate % envSampleRate != 0) {
+            throw new IllegalArgumentException("envSampleRate " + envSampleRate + " Hz must divide sampleRate "
+                    + sampleRate + " Hz (the envelope is decimated by an integer factor)");
+        }
+    }
+
+    /**
+     * The seed preset, the default: the 2017 graph that made the seed's cochleagrams. 16 kHz, 160,000
+     * samples, n = 40, sample factor 4, 20–8000 Hz, 200 Hz envelopes, square root: 171 × 2000.
+     *
+     * @return the seed configuration
+     */
+    public static CochleagramConfig seed() {
+        return builder().build();
+    }
+
+    /**
+     * pycochleagram's own {@code cochleagram(x, 16000, 40, 20, 8000, 4, downsample=200,
+     * nonlinearity='power')}: the same filterbank and shape as {@link #seed()}, with pycochleagram's
+     * envelope, its {@code resample_poly} downsampling and the 0.3 power.
+     *
+     * @return the pycochleagram configuration
+     */
+    public static CochleagramConfig pycochleagram() {
+        return builder().preset(CochleagramPreset.PYCOCHLEAGRAM).compression(Compression.power(0.3)).build();
+    }
+
+    /** @return a builder holding the {@link #seed()} parameters */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return a builder holding these parameters */
+    public Builder toBuilder() {
+        return new Builder().preset(preset).sampleRate(sampleRate).signalLength(signalLength).n(n)
+                .sampleFactor(sampleFactor).lowLimit(lowLimit).highLimit(highLimit).envSampleRate(envSampleRate)
+                .compression(compression);
+    }
+
+    /** @return the number of band-pass filters, {@code sampleFactor * (n + 1) - 1} */
+    public int bandPassFilters() {
+        return sampleFactor * (n + 1) - 1;
+    }
+
+    /**
+     * @return the number of channels (rows of the output): the band-pass filters plus
+     *     {@code sampleFactor} low-pass and {@code sampleFactor} high-pass filters (171 for the seed)
+     */
+    public int channels() {
+        return bandPassFilters() + 2 * sampleFactor;
+    }
+
+    /** @return the decimation factor {@code sampleRate / envSampleRate} (80 for the seed) */
+    public int decimation() {
+        return sampleRate / envSampleRate;
+    }
+
+    /**
+     * @return the number of envelope frames (columns of the output),
+     *     {@code ceil(signalLength / decimation())} (2000 for the seed)
+     */
+    public int frames() {
+        return (signalLength + decimation() - 1) / decimation();
+    }
+
+    /**
+     * A mutable builder that checks each argument as it is set; {@link #build()} checks them
+     * together. Starts from the {@link CochleagramConfig#seed()} parameters.
+     */
+    public static final class Builder {
+        private CochleagramPreset preset = CochleagramPreset.SEED;
+        private int sampleRate = 16_000;
+        private int signalLength = 160_000;
+        private int n = 40;
+        private int sampleFactor = 4;
+        private double lowLimit = 20;
+        private double highLimit = 8_000;
+        private int envSampleRate = 200;
+        private Compression compression = Compression.sqrt();
+
+        private Builder() {
+        }
+
+        /**
+         * @param value the pipeline that turns subbands into envelopes
+         * @return this builder
+         */
+        public Builder preset(CochleagramPreset value) {
+            this.preset = requireNonNull(value, "preset");
+            return this;
+        }
+
+        /**
+         * @param hz input sample rate, {@code > 0}
+         * @return this builder
+         * @throws IllegalArgumentException if not positive
+         */
+        public Builder sampleRate(int hz) {
+            this.sampleRate = checkSampleRate(hz);
+            return this;
+        }
+
+        /**
+         * @param samples input length, {@code > 0} and even
+         * @return this builder
+         * @throws IllegalArgumentException if not positive or odd
+         */
+        public Builder signalLength(int samples) {
+            this.signalLength = checkSignalLength(samples);
+            return this;
+        }
+
+        /**
+         * @param value the number of ERB filters before oversampling, {@code >= 1}
+         * @return this builder
+         * @throws IllegalArgumentException if below 1
+         */
+        public Builder n(int value) {
+            this.n = checkN(value);
+            return this;
+        }
+
+        /**
+         * @param value 1 or an even number (pycochleagram rejects odd factors with {@code strict=True})
+         * @return this builder
+         * @throws IllegalArgumentException if not positive, or odd and not 1
+         */
+        public Builder sampleFactor(int value) {
+            this.sampleFactor = checkSampleFactor(value);
+            return this;
+        }
+
+        /**
+         * @param hz low edge of the filterbank, finite and {@code >= 0}
+         * @return this builder
+         * @throws IllegalArgumentException if negative or not finite
+         */
+        public Builder lowLimit(double hz) {
+            this.lowLimit = checkLimit(hz, "lowLimit");
+            return this;
+        }
+
+        /**
+         * @param hz high edge of the filterbank, finite, {@code >= 0}; at most Nyquist (checked by
+         *     {@link #build()})
+         * @return this builder
+         * @throws IllegalArgumentException if negative or not finite
+         */
+        public Builder highLimit(double hz) {
+            this.highLimit = checkLimit(hz, "highLimit");
+            return this;
+        }
+
+        /**
+         * @param hz envelope sample rate, {@code > 0}; it must divide the sample rate (checked by
+         *     {@link #build()})
+         * @return this builder
+         * @throws IllegalArgumentException if not positive
+         */
+        public Builder envSampleRate(int hz) {
+            this.envSampleRate = checkEnvSampleRate(hz);
+            return this;
+        }
+
+        /**
+         * @param value the nonlinearity after rectification
+         * @return this builder
+         */
+        public Builder compression(Compression value) {
+            this.compression = requireNonNull(value, "compression");
+            return this;
+        }
+
+        /**
+         * @return the configuration
+         * @throws IllegalArgumentException if the parameters do not fit together (high limit above
+         *     Nyquist, low limit at or above the high limit, an envelope rate that does not divide the
+         *     sample rate)
+         */
+        public CochleagramConfig build() {
+            return new CochleagramConfig(preset, sampleRate, signalLength, n, sampleFactor, lowLimit, highLimit,
+                    envSampleRate, compression);
+        }
+
+        static int checkSampleRate(int hz) {
+            if (hz <= 0) {
+                throw new IllegalArgumentException("sampleRate must be positive, not " + hz);
+            }
+            return hz;
+        }
+
+        static int checkSignalLength(int samples) {
+            if (samples <= 0 || samples % 2 != 0) {
+                throw new IllegalArgumentException("signalLength must be positive and even, not " + samples);
+            }
+            return samples;
+        }
+
+        static int checkN(int value) {
+            if (value < 1) {
+                throw new IllegalArgumentException("n must be at least 1, not " + value);
+            }
+            return value;
+        }
+
+        static int checkSampleFactor(int value) {
+            if (value <= 0) {
+                throw new IllegalArgumentException("sampleFactor must be positive, not " + value);
+            }
+            if (value != 1 && value % 2 != 0) {
+                throw new IllegalArgumentException("sampleFactor " + value
+                        + " is odd, which changes the ERB filter widths; use 1 or an even factor");
+            }
+            return value;
+        }
+
+        static double checkLimit(double hz, String name) {
+            if (!Double.isFinite(hz) || hz < 0) {
+                throw new IllegalArgumentException(name + " must be a finite frequency >= 0 Hz, not " + hz);
+            }
+            return hz;
+        }
+
+        static int checkEnvSampleRate(int hz) {
+            if (hz <= 0) {
+                throw new IllegalArgumentException("envSampleRate must be positive, not " + hz);
+            }
+            return hz;
+        }
+    }
+}
