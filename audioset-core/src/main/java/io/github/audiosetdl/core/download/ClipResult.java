@@ -1,0 +1,43 @@
+package io.github.audiosetdl.core.download;
+
+import static java.util.Objects.requireNonNull;
+
+import io.github.audiosetdl.core.SegmentRow;
+import java.util.Optional;
+
+/**
+ * The outcome of one segment, as written to the good or error log.
+ *
+ * @param row the segment and its CSV position
+ * @param status what happened
+ * @param failureClass the class of the last failure; {@code null} unless {@code status} is {@link ClipStatus#FAILED}
+ * @param attempts fetch attempts made (0 for skipped and pending clips)
+ * @param message a few words on the outcome (for failures, the tool's message)
+ * @param frames frames written (0 unless downloaded or short)
+ */
+public record ClipResult(SegmentRow row, ClipStatus status, FailureClass failureClass, int attempts, String message,
+        long frames) {
+    /** Validates. */
+    public ClipResult {
+        requireNonNull(row, "row");
+        requireNonNull(status, "status");
+        requireNonNull(message, "message");
+        if ((status == ClipStatus.FAILED) != (failureClass != null)) {
+            throw new IllegalArgumentException("a failure class goes with FAILED and only with it, not " + status
+                    + " / " + failureClass);
+        }
+        if (attempts < 0 || frames < 0) {
+            throw new IllegalArgumentException("attempts " + attempts + " and frames " + frames + " must be >= 0");
+        }
+    }
+
+    /** @return the failure class, present only for failures */
+    public Optional<FailureClass> failure() {
+        return Optional.ofNullable(failureClass);
+    }
+
+    /** @return whether the clip is on disk after this run (downloaded, short or already there) */
+    public boolean available() {
+        return status == ClipStatus.DOWNLOADED || status == ClipStatus.SHORT || status == ClipStatus.SKIPPED_EXISTING;
+    }
+}

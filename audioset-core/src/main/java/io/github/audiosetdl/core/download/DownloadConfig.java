@@ -1,0 +1,485 @@
+package io.github.audiosetdl.core.download;
+
+import static java.util.Objects.requireNonNull;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Everything the download stage needs besides the segments: where to write, how many workers, the
+ * output format, the resolver, retries, the rate limit and the tools. Immutable and thread-safe;
+ * made by {@link #builder(Path, String)}, which validates each setting as it is set.
+ */
+public final class DownloadConfig {
+    /** The default page URL template: YouTube's watch page. */
+    public static final String YOUTUBE_TEMPLATE = "https://www.youtube.com/watch?v={id}";
+    /** The placeholder replaced by the video id in a URL template. */
+    public static final String ID_PLACEHOLDER = "{id}";
+
+    private final Path outputDir;
+    private final String name;
+    private final int threads;
+    private final boolean perJobFolders;
+    private final int sampleRate;
+    private final ResolverKind resolver;
+    private final String urlTemplate;
+    private final int retries;
+    private final Duration retryDelay;
+    private final Duration maxRetryDelay;
+    private final double maxRequestsPerMinute;
+    private final Path cookies;
+    private final String proxy;
+    private final Path ytDlp;
+    private final Path ffmpeg;
+    private final Duration socketTimeout;
+    private final Duration toolTimeout;
+    private final boolean dryRun;
+
+    private DownloadConfig(Builder b) {
+        this.outputDir = b.outputDir;
+        this.name = b.name;
+        this.threads = b.threads;
+        this.perJobFolders = b.perJobFolders;
+        this.sampleRate = b.sampleRate;
+        this.resolver = b.resolver;
+        this.urlTemplate = b.urlTemplate != null ? b.urlTemplate
+                : resolver == ResolverKind.YT_DLP ? YOUTUBE_TEMPLATE : null;
+        this.retries = b.retries;
+        this.retryDelay = b.retryDelay;
+        this.maxRetryDelay = b.maxRetryDelay;
+        this.maxRequestsPerMinute = b.maxRequestsPerMinute;
+        this.cookies = b.cookies;
+        this.proxy = b.proxy;
+        this.ytDlp = b.ytDlp;
+        this.ffmpeg = b.ffmpeg;
+        this.socketTimeout = b.socketTimeout;
+        this.toolTimeout = b.toolTimeout;
+        this.dryRun = b.dryRun;
+    }
+
+    /**
+     * @param outputDir the folder that receives {@code <name>_downloads/} and {@code logs/}
+     * @param name the data set's name, usually the CSV file name without extension ({@link #nameOf(Path)})
+     * @return a builder with the defaults (4 threads, 16 kHz mono, yt-dlp, 3 retries from 2 s, no rate limit)
+     */
+    public static Builder builder(Path outputDir, String name) {
+        return new Builder(outputDir, name);
+    }
+
+    /**
+     * The seed's data-set name for a CSV: its file name without the extension.
+     *
+     * @param csv e.g. {@code /data/balanced_train_segments.csv}
+     * @return e.g. {@code balanced_train_segments}
+     */
+    public static String nameOf(Path csv) {
+        String file = requireNonNull(csv, "csv").getFileName().toString();
+        int dot = file.lastIndexOf('.');
+        return dot > 0 ? file.substring(0, dot) : file;
+    }
+
+    /** @return a builder holding these settings */
+    public Builder toBuilder() {
+        Builder b = new Builder(outputDir, name).threads(threads).perJobFolders(perJobFolders).resolver(resolver)
+                .retries(retries).retryDelay(retryDelay).maxRetryDelay(maxRetryDelay)
+                .maxRequestsPerMinute(maxRequestsPerMinute).socketTimeout(socketTimeout).toolTimeout(toolTimeout)
+                .dryRun(dryRun);
+        b.sampleRate = sampleRate;
+        b.urlTemplate = urlTemplate;
+        b.cookies = cookies;
+        b.proxy = proxy;
+        b.ytDlp = ytDlp;
+        b.ffmpeg = ffmpeg;
+        return b;
+    }
+
+    /** @return the folder receiving {@code <name>_downloads/} and {@code logs/} */
+    public Path outputDir() {
+        return outputDir;
+    }
+
+    /** @return the data set's name */
+    public String name() {
+        return name;
+    }
+
+    /** @return {@code <outputDir>/<name>_downloads}: the folder to hand to the pack stage */
+    public Path downloadsDir() {
+        return outputDir.resolve(name + "_downloads");
+    }
+
+    /** @return {@code <outputDir>/logs} */
+    public Path logsDir() {
+        return outputDir.resolve("logs");
+    }
+
+    /** @return the number of worker threads, {@code >= 1} */
+    public int threads() {
+        return threads;
+    }
+
+    /**
+     * @return whether each job writes to its own {@code <name>_downloads_<job>} folder (the seed's
+     *     {@code -m}); otherwise every job writes to {@code <name>_downloads_0}
+     */
+    public boolean perJobFolders() {
+        return perJobFolders;
+    }
+
+    /** @return the output rate in Hz, empty to keep the source's rate and channels */
+    public java.util.OptionalInt sampleRate() {
+        return sampleRate == 0 ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(sampleRate);
+    }
+
+    /** @return the resolver */
+    public ResolverKind resolver() {
+        return resolver;
+    }
+
+    /** @return the URL template with {@value #ID_PLACEHOLDER}: a page URL for yt-dlp, the media URL for direct */
+    public String urlTemplate() {
+        return urlTemplate;
+    }
+
+    /**
+     * @param ytid a video id
+     * @return the template with the id filled in
+     */
+    public String urlFor(String ytid) {
+        return urlTemplate.replace(ID_PLACEHOLDER, requireNonNull(ytid, "ytid"));
+    }
+
+    /** @return retries after the first attempt for transient and rate-limited failures, {@code >= 0} */
+    public int retries() {
+        return retries;
+    }
+
+    /** @return the delay before the first retry; it doubles each retry, with jitter */
+    public Duration retryDelay() {
+        return retryDelay;
+    }
+
+    /** @return the cap on a retry delay and on the global slow-down after a rate limit */
+    public Duration maxRetryDelay() {
+        return maxRetryDelay;
+    }
+
+    /** @return the budget of requests (yt-dlp runs and media fetches) per minute over all workers; 0 for none */
+    public double maxRequestsPerMinute() {
+        return maxRequestsPerMinute;
+    }
+
+    /** @return a Netscape cookies file passed to yt-dlp, if any */
+    public Optional<Path> cookies() {
+        return Optional.ofNullable(cookies);
+    }
+
+    /** @return a proxy URL passed to yt-dlp and ffmpeg, if any */
+    public Optional<String> proxy() {
+        return Optional.ofNullable(proxy);
+    }
+
+    /** @return the yt-dlp executable given, if any (otherwise {@code PATH}) */
+    public Optional<Path> ytDlp() {
+        return Optional.ofNullable(ytDlp);
+    }
+
+    /** @return the ffmpeg executable given, if any (otherwise {@code PATH}, then a {@link ToolLocator}) */
+    public Optional<Path> ffmpeg() {
+        return Optional.ofNullable(ffmpeg);
+    }
+
+    /** @return the network read timeout (yt-dlp {@code --socket-timeout}, ffmpeg {@code -rw_timeout}) */
+    public Duration socketTimeout() {
+        return socketTimeout;
+    }
+
+    /** @return the wall-clock limit of one yt-dlp or ffmpeg run; a process still running then is killed */
+    public Duration toolTimeout() {
+        return toolTimeout;
+    }
+
+    /** @return whether to only report what would be fetched */
+    public boolean dryRun() {
+        return dryRun;
+    }
+
+    @Override
+    public String toString() {
+        return "DownloadConfig[" + downloadsDir() + ", threads=" + threads + ", rate="
+                + (sampleRate == 0 ? "source" : sampleRate + " Hz mono") + ", resolver=" + resolver + ", template="
+                + urlTemplate + ", retries=" + retries + " from " + retryDelay + ", rpm="
+                + (maxRequestsPerMinute == 0 ? "unlimited" : maxRequestsPerMinute) + (dryRun ? ", dry run" : "") + "]";
+    }
+
+    /** Builder for {@link DownloadConfig}; each setter checks its argument. Not thread-safe. */
+    public static final class Builder {
+        private final Path outputDir;
+        private final String name;
+        private int threads = 4;
+        private boolean perJobFolders;
+        private int sampleRate = 16_000;
+        private ResolverKind resolver = ResolverKind.YT_DLP;
+        private String urlTemplate;
+        private int retries = 3;
+        private Duration retryDelay = Duration.ofSeconds(2);
+        private Duration maxRetryDelay = Duration.ofMinutes(2);
+        private double maxRequestsPerMinute;
+        private Path cookies;
+        private String proxy;
+        private Path ytDlp;
+        private Path ffmpeg;
+        private Duration socketTimeout = Duration.ofSeconds(20);
+        private Duration toolTimeout = Duration.ofSeconds(120);
+        private boolean dryRun;
+
+        private Builder(Path outputDir, String name) {
+            this.outputDir = requireNonNull(outputDir, "outputDir");
+            requireNonNull(name, "name");
+            if (name.isBlank() || name.contains("/") || name.contains("\\")) {
+                throw new IllegalArgumentException("data set name '" + name + "' must be a non-blank file name");
+            }
+            this.name = name;
+        }
+
+        /**
+         * @param threads worker threads, {@code 1..1024}
+         * @return this
+         */
+        public Builder threads(int threads) {
+            if (threads < 1 || threads > 1024) {
+                throw new IllegalArgumentException("threads " + threads + " is not in [1, 1024]");
+            }
+            this.threads = threads;
+            return this;
+        }
+
+        /**
+         * @param perJobFolders each job writes to its own folder (the seed's {@code -m})
+         * @return this
+         */
+        public Builder perJobFolders(boolean perJobFolders) {
+            this.perJobFolders = perJobFolders;
+            return this;
+        }
+
+        /**
+         * @param hz the output rate, {@code 1000..384000} Hz; the output is mono (the average of the channels)
+         * @return this
+         */
+        public Builder sampleRate(int hz) {
+            if (hz < 1000 || hz > 384_000) {
+                throw new IllegalArgumentException("sample rate " + hz + " Hz is not in [1000, 384000]");
+            }
+            this.sampleRate = hz;
+            return this;
+        }
+
+        /**
+         * Keeps the source's sample rate and channels instead.
+         *
+         * @return this
+         */
+        public Builder sourceFormat() {
+            this.sampleRate = 0;
+            return this;
+        }
+
+        /**
+         * @param text a rate in Hz, or {@code source}
+         * @return this
+         * @throws IllegalArgumentException naming the text if it is neither
+         */
+        public Builder sampleRate(String text) {
+            String t = requireNonNull(text, "text").trim().toLowerCase(Locale.ROOT);
+            if (t.equals("source")) {
+                return sourceFormat();
+            }
+            try {
+                return sampleRate(Integer.parseInt(t));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("sample rate must be a number of Hz or 'source', not '" + text
+                        + "'", e);
+            }
+        }
+
+        /**
+         * @param resolver how media URLs are found
+         * @return this
+         */
+        public Builder resolver(ResolverKind resolver) {
+            this.resolver = requireNonNull(resolver, "resolver");
+            return this;
+        }
+
+        /**
+         * @param template a URL containing {@value #ID_PLACEHOLDER} (http, https or file); for yt-dlp the
+         *     page URL (default {@value #YOUTUBE_TEMPLATE}), for direct the media URL (required)
+         * @return this
+         */
+        public Builder urlTemplate(String template) {
+            requireNonNull(template, "template");
+            if (!template.contains(ID_PLACEHOLDER)) {
+                throw new IllegalArgumentException("URL template '" + template + "' has no " + ID_PLACEHOLDER);
+            }
+            String lower = template.toLowerCase(Locale.ROOT);
+            if (!(lower.startsWith("http://") || lower.startsWith("https://") || lower.startsWith("file:"))) {
+                throw new IllegalArgumentException("URL template '" + template + "' must start with http://, https://"
+                        + " or file:");
+            }
+            this.urlTemplate = template;
+            return this;
+        }
+
+        /**
+         * @param retries retries after the first attempt, {@code 0..100}
+         * @return this
+         */
+        public Builder retries(int retries) {
+            if (retries < 0 || retries > 100) {
+                throw new IllegalArgumentException("retries " + retries + " is not in [0, 100]");
+            }
+            this.retries = retries;
+            return this;
+        }
+
+        /**
+         * @param delay the first retry's delay, {@code >= 0}
+         * @return this
+         */
+        public Builder retryDelay(Duration delay) {
+            this.retryDelay = nonNegative(delay, "retry delay");
+            return this;
+        }
+
+        /**
+         * @param delay the longest retry delay and global slow-down, {@code >= 0}
+         * @return this
+         */
+        public Builder maxRetryDelay(Duration delay) {
+            this.maxRetryDelay = nonNegative(delay, "max retry delay");
+            return this;
+        }
+
+        /**
+         * @param perMinute requests per minute over all workers, {@code >= 0} (0: no limit)
+         * @return this
+         */
+        public Builder maxRequestsPerMinute(double perMinute) {
+            if (!(perMinute >= 0) || Double.isInfinite(perMinute)) {
+                throw new IllegalArgumentException("max requests per minute " + perMinute + " must be >= 0");
+            }
+            this.maxRequestsPerMinute = perMinute;
+            return this;
+        }
+
+        /**
+         * @param file a Netscape cookies file for yt-dlp; it must exist
+         * @return this
+         */
+        public Builder cookies(Path file) {
+            requireNonNull(file, "file");
+            if (!java.nio.file.Files.isRegularFile(file)) {
+                throw new IllegalArgumentException("cookies file " + file + " does not exist");
+            }
+            this.cookies = file;
+            return this;
+        }
+
+        /**
+         * @param url a proxy URL, e.g. {@code socks5://127.0.0.1:1080} or {@code http://proxy:3128}
+         * @return this
+         */
+        public Builder proxy(String url) {
+            requireNonNull(url, "url");
+            if (!url.matches("[A-Za-z][A-Za-z0-9+.-]*://\\S+")) {
+                throw new IllegalArgumentException("proxy '" + url + "' is not a URL like http://host:port");
+            }
+            this.proxy = url;
+            return this;
+        }
+
+        /**
+         * @param executable the yt-dlp program to run
+         * @return this
+         */
+        public Builder ytDlp(Path executable) {
+            this.ytDlp = executable(executable, "yt-dlp");
+            return this;
+        }
+
+        /**
+         * @param executable the ffmpeg program to run
+         * @return this
+         */
+        public Builder ffmpeg(Path executable) {
+            this.ffmpeg = executable(executable, "ffmpeg");
+            return this;
+        }
+
+        /**
+         * @param timeout the network read timeout, {@code 100 ms .. 10 min}
+         * @return this
+         */
+        public Builder socketTimeout(Duration timeout) {
+            this.socketTimeout = between(timeout, "socket timeout", Duration.ofMillis(100), Duration.ofMinutes(10));
+            return this;
+        }
+
+        /**
+         * @param timeout the wall-clock limit of one tool run, {@code 1 s .. 1 h}
+         * @return this
+         */
+        public Builder toolTimeout(Duration timeout) {
+            this.toolTimeout = between(timeout, "tool timeout", Duration.ofSeconds(1), Duration.ofHours(1));
+            return this;
+        }
+
+        /**
+         * @param dryRun only report what would be fetched
+         * @return this
+         */
+        public Builder dryRun(boolean dryRun) {
+            this.dryRun = dryRun;
+            return this;
+        }
+
+        /**
+         * @return the configuration
+         * @throws IllegalStateException if the direct resolver has no URL template
+         */
+        public DownloadConfig build() {
+            if (resolver == ResolverKind.DIRECT && urlTemplate == null) {
+                throw new IllegalStateException("the direct resolver needs a URL template (the media URL with "
+                        + ID_PLACEHOLDER + ")");
+            }
+            return new DownloadConfig(this);
+        }
+
+        private static Duration nonNegative(Duration d, String what) {
+            requireNonNull(d, what);
+            if (d.isNegative()) {
+                throw new IllegalArgumentException(what + " " + d + " is negative");
+            }
+            return d;
+        }
+
+        private static Duration between(Duration d, String what, Duration min, Duration max) {
+            requireNonNull(d, what);
+            if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+                throw new IllegalArgumentException(what + " " + d + " is not in [" + min + ", " + max + "]");
+            }
+            return d;
+        }
+
+        private static Path executable(Path p, String what) {
+            requireNonNull(p, what);
+            if (!java.nio.file.Files.isExecutable(p)) {
+                throw new IllegalArgumentException(what + " '" + p + "' is not an executable file");
+            }
+            return p;
+        }
+    }
+}

@@ -1,0 +1,350 @@
+package io.github.audiosetdl.core.download;
+
+import static java.util.Objects.requireNonNull;
+
+import io.github.audiosetdl.core.Segment;
+import io.github.audiosetdl.core.SegmentRow;
+import io.github.audiosetdl.core.SegmentSelection;
+import io.github.audiosetdl.core.Shard;
+import io.github.audiosetdl.core.download.internal.ClipDownloader;
+import io.github.audiosetdl.core.download.internal.DirectResolver;
+import io.github.audiosetdl.core.download.internal.DownloadLog;
+import io.github.audiosetdl.core.download.internal.FfmpegSection;
+import io.github.audiosetdl.core.download.internal.MediaResolver;
+import io.github.audiosetdl.core.download.internal.RateLimiter;
+import io.github.audiosetdl.core.download.internal.Tools;
+import io.github.audiosetdl.core.download.internal.YtDlpResolver;
+import io.github.audiosetdl.core.pipeline.PipelineListener;
+import io.github.audiosetdl.core.pipeline.ProgressTracker;
+import io.github.audiosetdl.core.pipeline.Stage;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The download stage: for each selected segment, fetch only its section and write
+ * {@code <out>/<name>_downloads/<name>_downloads_<job>/YT_<id>.wav}, logging every outcome to
+ * {@code <out>/logs/<name>_goodlogs/goodLog_<job>.csv} or {@code <out>/logs/<name>_errorlogs/errorLog_<job>.csv}.
+ *
+ * <p>A run is resumable: clips already in any job folder are skipped, stale temporary files are
+ * removed at start, and each clip appears under its final name only when complete. Workers share
+ * one rate limiter (a requests-per-minute budget, and a global pause after a rate limit). At most
+ * {@code 2 * threads} segments are in flight, so memory does not grow with the CSV.
+ *
+ * <pre>{@code
+ * DownloadConfig config = DownloadConfig.builder(out, DownloadConfig.nameOf(csv)).threads(8).build();
+ * DownloadSummary summary = new DownloadStage(config, PipelineListener.logging())
+ *         .run(SegmentSelection.builder(csv).shard(Shard.of(0, 4)).build());
+ * System.exit(summary.exitStatus());
+ * }</pre>
+ *
+ * <p>One instance may run several times, one run at a time.
+ */
+public final class DownloadStage {
+    private static final Logger LOG = LoggerFactory.getLogger(DownloadStage.class);
+
+    private final DownloadConfig config;
+    private final PipelineListener listener;
+
+    /**
+     * @param config the configuration
+     * @param listener sees progress and per-clip failures ({@link Stage#DOWNLOAD})
+     */
+    public DownloadStage(DownloadConfig config, PipelineListener listener) {
+        this.config = requireNonNull(config, "config");
+        this.listener = requireNonNull(listener, "listener");
+    }
+
+    /** @return the configuration */
+    public DownloadConfig config() {
+        return config;
+    }
+
+    /** @return {@code <out>/<name>_downloads}: the folder to hand to the pack stage */
+    public Path downloadsDir() {
+        return config.downloadsDir();
+    }
+
+    /**
+     * @param shard a job
+     * @return the folder its clips go to: {@code <name>_downloads_<job>} with per-job folders, else
+     *     {@code <name>_downloads_0}
+     */
+    public Path jobDir(Shard shard) {
+        requireNonNull(shard, "shard");
+        return downloadsDir().resolve(config.name() + "_downloads_" + (config.perJobFolders() ? shard.index() : 0));
+    }
+
+    /**
+     * @param shard a job
+     * @return its good log
+     */
+    public Path goodLog(Shard shard) {
+        return config.logsDir().resolve(config.name() + "_goodlogs").resolve("goodLog_" + shard.index() + ".csv");
+    }
+
+    /**
+     * @param shard a job
+     * @return its error log
+     */
+    public Path errorLog(Shard shard) {
+        return config.logsDir().resolve(config.name() + "_errorlogs").resolve("errorLog_" + shard.index() + ".csv");
+    }
+
+    /**
+     * Downloads a selection (its shard names the job).
+     *
+     * @param selection the segments
+     * @return the summary
+     * @throws IOException if the CSV or an output folder cannot be read or written
+     * @throws io.github.audiosetdl.core.AudioSetException if a required tool is missing
+     */
+    public DownloadSummary run(SegmentSelection selection) throws IOException {
+        requireNonNull(selection, "selection");
+        long total = selection.count();
+        try (Stream<SegmentRow> rows = selection.stream()) {
+            return run(rows, selection.shard(), total);
+        }
+    }
+
+    /**
+     * Downloads the given rows as job {@code shard} (the rows are already this job's).
+     *
+     * @param rows the segments, consumed lazily
+     * @param shard the job (names the folder and logs)
+     * @param total the number of rows, for progress; {@code -1} if unknown
+     * @return the summary
+     * @throws IOException if an output folder cannot be written
+     * @throws io.github.audiosetdl.core.AudioSetException if a required tool is missing
+     */
+    public DownloadSummary run(Stream<SegmentRow> rows, Shard shard, long total) throws IOException {
+        requireNonNull(rows, "rows");
+        requireNonNull(shard, "shard");
+        long startNanos = System.nanoTime();
+        Path jobDir = jobDir(shard);
+        Files.createDirectories(jobDir);
+        removeStaleTemporaries(jobDir, shard);
+        List<Path> folders = jobFolders(jobDir);
+        ClipDownloader downloader = config.dryRun() ? null : downloader();
+        LOG.info("download {}: {} into {} ({} job folder(s) checked for existing clips)", shard, config, jobDir,
+                folders.size());
+
+        Counts counts = new Counts();
+        ProgressTracker tracker = ProgressTracker.start(Stage.DOWNLOAD, total, listener);
+        ExecutorService pool = config.dryRun() ? null : Executors.newFixedThreadPool(config.threads(), daemon());
+        Semaphore inFlight = new Semaphore(2 * config.threads());
+        AtomicReference<Throwable> fault = new AtomicReference<>();
+        try (DownloadLog good = new DownloadLog(goodLog(shard)); DownloadLog errors = new DownloadLog(errorLog(shard));
+                Stream<SegmentRow> closing = rows) {
+            Recorder recorder = new Recorder(counts, tracker, good, errors);
+            for (var it = closing.iterator(); it.hasNext() && fault.get() == null;) {
+                SegmentRow row = it.next();
+                counts.select(row.segment());
+                Optional<Path> existing = existing(folders, row.segment());
+                if (existing.isPresent()) {
+                    recorder.record(new ClipResult(row, ClipStatus.SKIPPED_EXISTING, null, 0,
+                            "already in " + existing.get().getParent().getFileName(), 0));
+                    continue;
+                }
+                if (pool == null) {
+                    recorder.record(new ClipResult(row, ClipStatus.PENDING, null, 0, "dry run", 0));
+                    continue;
+                }
+                inFlight.acquire();
+                pool.execute(() -> {
+                    try {
+                        recorder.record(downloader.download(row, jobDir));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    } catch (RuntimeException | Error e) {
+                        fault.compareAndSet(null, e);
+                    } finally {
+                        inFlight.release();
+                    }
+                });
+            }
+            if (pool != null) {
+                pool.shutdown();
+                while (!pool.awaitTermination(1, TimeUnit.SECONDS)) {
+                    LOG.debug("waiting for {} clips in flight", 2 * config.threads() - inFlight.availablePermits());
+                }
+            }
+        } catch (InterruptedException e) {
+            pool.shutdownNow();
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("download interrupted");
+        } finally {
+            if (pool != null) {
+                pool.shutdownNow();
+            }
+        }
+        Throwable t = fault.get();
+        if (t instanceof RuntimeException re) {
+            throw re;
+        } else if (t instanceof Error err) {
+            throw err;
+        }
+        tracker.finish();
+        DownloadSummary summary = counts.summary(downloadsDir(), jobDir, Duration.ofNanos(System.nanoTime()
+                - startNanos));
+        LOG.info("download {} finished: {}", shard, summary);
+        return summary;
+    }
+
+    private ClipDownloader downloader() {
+        Path ffmpeg = Tools.find("ffmpeg", config.ffmpeg(), true);
+        LOG.info("ffmpeg {}: {}", ffmpeg, Tools.version(ffmpeg, "-version"));
+        MediaResolver resolver;
+        if (config.resolver() == ResolverKind.YT_DLP) {
+            Path ytDlp = Tools.find("yt-dlp", config.ytDlp(), false);
+            LOG.info("yt-dlp {}: {}", ytDlp, Tools.version(ytDlp, "--version"));
+            resolver = new YtDlpResolver(ytDlp, config);
+        } else {
+            resolver = new DirectResolver(config);
+        }
+        RateLimiter limiter = new RateLimiter(config.maxRequestsPerMinute(),
+                config.retryDelay().isZero() ? Duration.ofMillis(100) : config.retryDelay(), config.maxRetryDelay(),
+                System::nanoTime);
+        return new ClipDownloader(config, resolver, config.resolver() == ResolverKind.YT_DLP,
+                new FfmpegSection(ffmpeg, config), limiter);
+    }
+
+    /**
+     * Removes temporary files ({@code .*.tmp}) a killed run left. A folder only this job writes to is
+     * cleaned fully; in a folder jobs share, only files untouched for longer than the tool timeout
+     * (so no live process can own them).
+     */
+    private void removeStaleTemporaries(Path jobDir, Shard shard) throws IOException {
+        boolean ours = config.perJobFolders() || shard.isAll();
+        FileTime cutoff = FileTime.fromMillis(System.currentTimeMillis() - config.toolTimeout().toMillis()
+                - 60_000);
+        int removed = 0;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(jobDir, ".*" + ClipDownloader.TEMP_SUFFIX)) {
+            for (Path f : files) {
+                if (ours || Files.getLastModifiedTime(f).compareTo(cutoff) < 0) {
+                    Files.deleteIfExists(f);
+                    removed++;
+                }
+            }
+        }
+        if (removed > 0) {
+            LOG.info("removed {} stale temporary file(s) from {}", removed, jobDir);
+        }
+    }
+
+    /** Every {@code <name>_downloads_*} folder, this job's first. */
+    private List<Path> jobFolders(Path jobDir) throws IOException {
+        List<Path> folders = new ArrayList<>();
+        folders.add(jobDir);
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(downloadsDir(), config.name() + "_downloads_*")) {
+            for (Path d : dirs) {
+                if (Files.isDirectory(d) && !d.equals(jobDir)) {
+                    folders.add(d);
+                }
+            }
+        }
+        return folders;
+    }
+
+    private static Optional<Path> existing(List<Path> folders, Segment segment) {
+        for (Path folder : folders) {
+            Path clip = folder.resolve(segment.wavFileName());
+            if (Files.isRegularFile(clip)) {
+                return Optional.of(clip);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon() {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, "audioset-download-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    /** Records each outcome: counts, logs, progress. */
+    private record Recorder(Counts counts, ProgressTracker tracker, DownloadLog good, DownloadLog errors) {
+        void record(ClipResult r) {
+            counts.add(r);
+            switch (r.status()) {
+                case DOWNLOADED, SHORT -> good.write(r);
+                case FAILED -> errors.write(r);
+                default -> {
+                }
+            }
+            if (r.status() == ClipStatus.FAILED) {
+                tracker.failed(r.row().segment().ytid(), r.failureClass().label() + ": " + r.message());
+            } else {
+                tracker.succeeded();
+            }
+        }
+    }
+
+    /** Thread-safe counters. */
+    private static final class Counts {
+        private final LongAdder selected = new LongAdder();
+        private final Map<ClipStatus, LongAdder> byStatus = new EnumMap<>(ClipStatus.class);
+        private final Map<FailureClass, LongAdder> byClass = new EnumMap<>(FailureClass.class);
+        private final Map<String, LongAdder[]> labels = new ConcurrentHashMap<>();
+
+        Counts() {
+            for (ClipStatus s : ClipStatus.values()) {
+                byStatus.put(s, new LongAdder());
+            }
+            for (FailureClass c : FailureClass.values()) {
+                byClass.put(c, new LongAdder());
+            }
+        }
+
+        void select(Segment s) {
+            selected.increment();
+            for (String mid : s.labelIds()) {
+                labels.computeIfAbsent(mid, k -> new LongAdder[] {new LongAdder(), new LongAdder()})[0].increment();
+            }
+        }
+
+        void add(ClipResult r) {
+            byStatus.get(r.status()).increment();
+            r.failure().ifPresent(c -> byClass.get(c).increment());
+            if (r.available()) {
+                for (String mid : r.row().segment().labelIds()) {
+                    labels.get(mid)[1].increment();
+                }
+            }
+        }
+
+        DownloadSummary summary(Path downloadsDir, Path jobDir, Duration elapsed) {
+            Map<FailureClass, Long> failed = new EnumMap<>(FailureClass.class);
+            byClass.forEach((c, n) -> failed.put(c, n.sum()));
+            Map<String, LabelAvailability> perLabel = new HashMap<>();
+            labels.forEach((mid, n) -> perLabel.put(mid, new LabelAvailability(n[0].sum(), n[1].sum())));
+            return new DownloadSummary(downloadsDir, jobDir, selected.sum(), byStatus.get(ClipStatus.DOWNLOADED).sum(),
+                    byStatus.get(ClipStatus.SHORT).sum(), byStatus.get(ClipStatus.SKIPPED_EXISTING).sum(),
+                    byStatus.get(ClipStatus.PENDING).sum(), failed, perLabel, elapsed);
+        }
+    }
+}

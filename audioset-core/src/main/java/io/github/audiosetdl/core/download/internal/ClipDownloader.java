@@ -1,0 +1,195 @@
+package io.github.audiosetdl.core.download.internal;
+
+import io.github.audiosetdl.core.Segment;
+import io.github.audiosetdl.core.SegmentRow;
+import io.github.audiosetdl.core.audio.AudioClip;
+import io.github.audiosetdl.core.audio.WavEncoding;
+import io.github.audiosetdl.core.audio.WavReader;
+import io.github.audiosetdl.core.audio.WavWriter;
+import io.github.audiosetdl.core.download.ClipResult;
+import io.github.audiosetdl.core.download.ClipStatus;
+import io.github.audiosetdl.core.download.DownloadConfig;
+import io.github.audiosetdl.core.download.FailureClass;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Downloads one segment: resolve, fetch and decode the section, validate its length, write
+ * {@code YT_<id>.wav} atomically (16-bit PCM; mono is the exact average of the source channels),
+ * retrying transient and rate-limited failures with exponential backoff and jitter. Thread-safe.
+ */
+public final class ClipDownloader {
+    /** Suffix of every temporary file the stage writes (all start with a dot). */
+    public static final String TEMP_SUFFIX = ".tmp";
+    /** How much shorter than the media's remaining length a short clip may be, in seconds. */
+    private static final double SHORT_TOLERANCE_SECONDS = 0.25;
+    private static final Logger LOG = LoggerFactory.getLogger(ClipDownloader.class);
+
+    private final DownloadConfig config;
+    private final MediaResolver resolver;
+    private final boolean resolverRequests;
+    private final FfmpegSection ffmpeg;
+    private final RateLimiter limiter;
+
+    /**
+     * @param config retries, delays and the output format
+     * @param resolver finds media URLs
+     * @param resolverRequests whether each resolution is a network request (counted by the limiter)
+     * @param ffmpeg fetches and decodes
+     * @param limiter the limiter shared by every worker
+     */
+    public ClipDownloader(DownloadConfig config, MediaResolver resolver, boolean resolverRequests,
+            FfmpegSection ffmpeg, RateLimiter limiter) {
+        this.config = config;
+        this.resolver = resolver;
+        this.resolverRequests = resolverRequests;
+        this.ffmpeg = ffmpeg;
+        this.limiter = limiter;
+    }
+
+    /**
+     * @param segment a segment
+     * @param jobDir the folder receiving its clip
+     * @return the temporary file ffmpeg decodes into
+     */
+    public static Path decodeTemp(Segment segment, Path jobDir) {
+        return jobDir.resolve(".YT_" + segment.ytid() + ".decode" + TEMP_SUFFIX);
+    }
+
+    /**
+     * Downloads with retries.
+     *
+     * @param row the segment
+     * @param jobDir the folder receiving {@code YT_<id>.wav}
+     * @return the outcome (never throws for a failed clip)
+     * @throws InterruptedException if interrupted
+     */
+    public ClipResult download(SegmentRow row, Path jobDir) throws InterruptedException {
+        Segment segment = row.segment();
+        Path temp = decodeTemp(segment, jobDir);
+        ClipFailure last = null;
+        int attempts = 0;
+        for (int attempt = 1; attempt <= config.retries() + 1; attempt++) {
+            attempts = attempt;
+            try {
+                ClipResult result = attempt(row, jobDir, temp, attempt);
+                limiter.succeeded();
+                return result;
+            } catch (ClipFailure f) {
+                last = f;
+                LOG.debug("{} attempt {}: {} ({})", segment.ytid(), attempt, f.getMessage(),
+                        f.failureClass().label());
+                if (f.failureClass() == FailureClass.PERMANENT) {
+                    break;
+                }
+                if (f.failureClass() == FailureClass.RATE_LIMITED) {
+                    long pause = limiter.rateLimited();
+                    LOG.warn("rate limited on {}: every worker pauses {} ms", segment.ytid(), pause / 1_000_000);
+                } else if (attempt <= config.retries()) {
+                    Thread.sleep(backoffMillis(attempt));
+                }
+            } finally {
+                deleteQuietly(temp);
+            }
+        }
+        return new ClipResult(row, ClipStatus.FAILED, last.failureClass(), attempts, last.getMessage(), 0);
+    }
+
+    /**
+     * @param attempt the attempt that failed, from 1
+     * @return the delay before the next: {@code retryDelay * 2^(attempt-1)}, capped, times a jitter in [0.5, 1.5)
+     */
+    long backoffMillis(int attempt) {
+        double base = config.retryDelay().toMillis() * Math.pow(2, Math.min(30, attempt - 1));
+        double capped = Math.min(base, config.maxRetryDelay().toMillis());
+        return (long) (capped * (0.5 + ThreadLocalRandom.current().nextDouble()));
+    }
+
+    private ClipResult attempt(SegmentRow row, Path jobDir, Path temp, int attempt)
+            throws ClipFailure, InterruptedException {
+        Segment segment = row.segment();
+        if (resolverRequests) {
+            limiter.acquire();
+        }
+        ResolvedMedia media = resolver.resolve(segment);
+        limiter.acquire();
+        FfmpegSection.Report report = ffmpeg.decode(media, segment, temp);
+        double mediaSeconds = Double.isNaN(report.mediaSeconds()) ? media.durationSeconds() : report.mediaSeconds();
+        if (!Double.isNaN(mediaSeconds) && segment.startSeconds() >= mediaSeconds) {
+            throw new ClipFailure(FailureClass.PERMANENT, String.format("segment starts past the end: start %.3f s,"
+                    + " media %.3f s", segment.startSeconds(), mediaSeconds));
+        }
+        AudioClip clip;
+        try {
+            clip = Files.isRegularFile(temp) && Files.size(temp) > 0 ? WavReader.read(temp) : null;
+        } catch (IOException | RuntimeException e) {
+            throw new ClipFailure(FailureClass.TRANSIENT, "short transfer: unreadable output: " + e.getMessage(), e);
+        }
+        if (clip == null || clip.frames() == 0) {
+            throw new ClipFailure(FailureClass.TRANSIENT, "short transfer: ffmpeg wrote no samples");
+        }
+        int rate = clip.sampleRate();
+        long expected = Math.round(segment.durationMs() * (double) rate / 1000.0);
+        ClipStatus status = ClipStatus.DOWNLOADED;
+        long keep = expected;
+        if (clip.frames() < expected) {
+            boolean endsInside = !Double.isNaN(mediaSeconds) && mediaSeconds * 1000 < segment.endMs();
+            long remaining = endsInside ? Math.round((mediaSeconds - segment.startSeconds()) * rate) : expected;
+            if (!endsInside || clip.frames() < remaining - SHORT_TOLERANCE_SECONDS * rate) {
+                throw new ClipFailure(FailureClass.TRANSIENT, "short transfer: " + clip.frames() + " of "
+                        + remaining + " frames decoded");
+            }
+            status = ClipStatus.SHORT;
+            keep = Math.min(clip.frames(), remaining);
+        }
+        float[][] channels = shape(clip, (int) keep);
+        Path target = jobDir.resolve(segment.wavFileName());
+        try {
+            WavWriter.write(target, rate, channels, WavEncoding.PCM_16);
+        } catch (IOException e) {
+            throw new io.github.audiosetdl.core.AudioSetException("cannot write " + target + ": " + e.getMessage(), e);
+        }
+        String message = status == ClipStatus.SHORT
+                ? String.format("short: media ends at %.3f s, %d of %d frames", mediaSeconds, keep, expected)
+                : "ok";
+        return new ClipResult(row, status, null, attempt, message, keep);
+    }
+
+    /** Trims to {@code frames} and, unless the source format is kept, averages the channels. */
+    private float[][] shape(AudioClip clip, int frames) {
+        int n = clip.channelCount();
+        if (config.sampleRate().isEmpty()) {
+            float[][] out = new float[n][];
+            for (int c = 0; c < n; c++) {
+                out[c] = java.util.Arrays.copyOf(clip.channel(c), frames);
+            }
+            return out;
+        }
+        float[] mono = new float[frames];
+        for (int c = 0; c < n; c++) {
+            float[] ch = clip.channel(c);
+            for (int i = 0; i < frames; i++) {
+                mono[i] += ch[i];
+            }
+        }
+        if (n > 1) {
+            float scale = 1.0f / n;
+            for (int i = 0; i < frames; i++) {
+                mono[i] *= scale;
+            }
+        }
+        return new float[][] {mono};
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException e) {
+            LOG.warn("cannot delete temporary file {}: {}", p, e.getMessage());
+        }
+    }
+}

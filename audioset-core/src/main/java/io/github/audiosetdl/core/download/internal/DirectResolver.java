@@ -1,0 +1,20 @@
+package io.github.audiosetdl.core.download.internal;
+
+import io.github.audiosetdl.core.Segment;
+import io.github.audiosetdl.core.download.DownloadConfig;
+import java.util.Map;
+
+/** The URL template is the media URL: nothing is run, no headers are sent. */
+public final class DirectResolver implements MediaResolver {
+    private final DownloadConfig config;
+
+    /** @param config gives the template */
+    public DirectResolver(DownloadConfig config) {
+        this.config = config;
+    }
+
+    @Override
+    public ResolvedMedia resolve(Segment segment) {
+        return new ResolvedMedia(config.urlFor(segment.ytid()), Map.of(), Double.NaN);
+    }
+}

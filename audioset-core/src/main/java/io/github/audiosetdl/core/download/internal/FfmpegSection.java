@@ -1,0 +1,182 @@
+package io.github.audiosetdl.core.download.internal;
+
+import com.github.kokorin.jaffree.LogLevel;
+import com.github.kokorin.jaffree.StreamType;
+import com.github.kokorin.jaffree.ffmpeg.FFmpeg;
+import com.github.kokorin.jaffree.ffmpeg.FFmpegResultFuture;
+import com.github.kokorin.jaffree.ffmpeg.UrlInput;
+import com.github.kokorin.jaffree.ffmpeg.UrlOutput;
+import io.github.audiosetdl.core.Segment;
+import io.github.audiosetdl.core.download.DownloadConfig;
+import io.github.audiosetdl.core.download.FailureClass;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Fetches and decodes one segment's section with ffmpeg (through jaffree): input seeking
+ * ({@code -ss start -t duration -i URL}) so only the section's byte ranges are read, the resolver's
+ * headers, {@code -rw_timeout} and reconnect options, and a wall-clock limit after which the process
+ * is killed. The output is a 32-bit float WAV at the target rate with the source's channels (the
+ * channel average is taken afterwards, exactly); the media's duration is read from ffmpeg's log.
+ */
+public final class FfmpegSection {
+    private static final Pattern DURATION = Pattern.compile("Duration: (\\d+):(\\d{2}):(\\d{2}(?:\\.\\d+)?)");
+    private static final int KEPT_LINES = 40;
+
+    private final Path ffmpeg;
+    private final DownloadConfig config;
+
+    /**
+     * @param ffmpeg the executable
+     * @param config rate, timeouts and proxy
+     */
+    public FfmpegSection(Path ffmpeg, DownloadConfig config) {
+        this.ffmpeg = ffmpeg;
+        this.config = config;
+    }
+
+    /**
+     * What ffmpeg reported about a finished run.
+     *
+     * @param mediaSeconds the input's duration from ffmpeg's log, {@code NaN} if it printed none
+     */
+    public record Report(double mediaSeconds) {
+    }
+
+    /**
+     * Decodes the section into {@code target} (replaced).
+     *
+     * @param media the media URL and headers
+     * @param segment the segment (its start and length)
+     * @param target the float WAV to write
+     * @return what ffmpeg reported
+     * @throws ClipFailure classified, if ffmpeg failed or was killed
+     * @throws InterruptedException if interrupted (the process is killed)
+     */
+    public Report decode(ResolvedMedia media, Segment segment, Path target) throws ClipFailure, InterruptedException {
+        Deque<String> lines = new ArrayDeque<>();
+        double[] mediaSeconds = {Double.NaN};
+        FFmpeg ff = new FFmpeg(ffmpeg)
+                .addArgument("-nostdin")
+                .setLogLevel(LogLevel.INFO)
+                .setOverwriteOutput(true)
+                .setExecutorTimeoutMillis(2000)
+                .setContextName(segment.ytid())
+                .setOutputListener(line -> {
+                    synchronized (lines) {
+                        if (Double.isNaN(mediaSeconds[0])) {
+                            Matcher m = DURATION.matcher(line);
+                            if (m.find()) {
+                                mediaSeconds[0] = Integer.parseInt(m.group(1)) * 3600.0
+                                        + Integer.parseInt(m.group(2)) * 60.0 + Double.parseDouble(m.group(3));
+                            }
+                        }
+                        lines.addLast(line);
+                        if (lines.size() > KEPT_LINES) {
+                            lines.removeFirst();
+                        }
+                    }
+                })
+                .addInput(input(media, segment))
+                .addOutput(output(target));
+        FFmpegResultFuture future = ff.executeAsync();
+        long limitMs = config.toolTimeout().toMillis();
+        try {
+            future.get(limitMs, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            kill(future, target);
+            throw new ClipFailure(FailureClass.TRANSIENT, "ffmpeg killed after " + config.toolTimeout().toSeconds()
+                    + " s (stalled transfer)");
+        } catch (InterruptedException e) {
+            kill(future, target);
+            throw e;
+        } catch (ExecutionException e) {
+            String message = message(lines, e.getCause());
+            throw new ClipFailure(FailureClassifier.classify(message), message, e.getCause());
+        }
+        synchronized (lines) {
+            return new Report(mediaSeconds[0]);
+        }
+    }
+
+    private UrlInput input(ResolvedMedia media, Segment segment) {
+        UrlInput in = UrlInput.fromUrl(media.url());
+        String lower = media.url().toLowerCase(Locale.ROOT);
+        in.addArguments("-rw_timeout", Long.toString(config.socketTimeout().toNanos() / 1000));
+        if (lower.startsWith("http://") || lower.startsWith("https://")) {
+            in.addArguments("-reconnect", "1")
+                    .addArguments("-reconnect_streamed", "1")
+                    .addArguments("-reconnect_on_network_error", "1")
+                    .addArguments("-reconnect_delay_max", "2");
+            if (!media.headers().isEmpty()) {
+                StringBuilder h = new StringBuilder();
+                for (Map.Entry<String, String> e : media.headers().entrySet()) {
+                    h.append(e.getKey()).append(": ").append(e.getValue()).append("\r\n");
+                }
+                in.addArguments("-headers", h.toString());
+            }
+            config.proxy().filter(p -> p.toLowerCase(Locale.ROOT).startsWith("http"))
+                    .ifPresent(p -> in.addArguments("-http_proxy", p));
+        }
+        in.setPosition(segment.startMs());
+        in.setDuration(segment.durationMs());
+        return in;
+    }
+
+    private UrlOutput output(Path target) {
+        UrlOutput out = UrlOutput.toPath(target)
+                .setFormat("wav")
+                .addArguments("-map", "0:a:0")
+                .setCodec(StreamType.AUDIO, "pcm_f32le");
+        config.sampleRate().ifPresent(hz -> out.addArguments("-ar", Integer.toString(hz)));
+        return out;
+    }
+
+    /** Kills the ffmpeg writing {@code target} (found by its arguments); jaffree's stop alone is not enough. */
+    private static void kill(FFmpegResultFuture future, Path target) {
+        String marker = target.toString();
+        ProcessHandle.current().descendants()
+                .filter(p -> p.info().arguments().map(a -> Arrays.asList(a).contains(marker)).orElse(false))
+                .forEach(ProcessHandle::destroyForcibly);
+        try {
+            future.forceStop();
+            future.get(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            // the process is gone; its result does not matter
+        }
+    }
+
+    private static String message(Deque<String> lines, Throwable cause) {
+        List<String> kept;
+        synchronized (lines) {
+            kept = new ArrayList<>(lines);
+        }
+        List<String> errors = kept.stream().filter(FfmpegSection::looksLikeError).toList();
+        List<String> chosen = errors.isEmpty() ? kept.subList(Math.max(0, kept.size() - 3), kept.size()) : errors;
+        String text = String.join(" | ", chosen).trim();
+        if (text.isEmpty()) {
+            text = cause == null ? "ffmpeg failed" : "ffmpeg failed: " + cause.getMessage();
+        }
+        return text.length() > 500 ? text.substring(0, 500) + "..." : text;
+    }
+
+    private static boolean looksLikeError(String line) {
+        String l = line.toLowerCase(Locale.ROOT);
+        return l.contains("error") || l.contains("server returned") || l.contains("invalid") || l.contains("failed")
+                || l.contains("timed out") || l.contains("refused") || l.contains("not found")
+                || l.contains("matches no streams") || l.contains("reset") || l.contains("i/o");
+    }
+}

@@ -1,0 +1,95 @@
+package io.github.audiosetdl.core.download.internal;
+
+import io.github.audiosetdl.core.AudioSetException;
+import io.github.audiosetdl.core.download.ToolLocator;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.ServiceLoader;
+import java.util.concurrent.TimeUnit;
+
+/** Finds the external programs (given path, then {@code PATH}, then a {@link ToolLocator}) and their versions. */
+public final class Tools {
+    private Tools() {
+    }
+
+    /**
+     * @param name an executable name
+     * @param path the value of {@code PATH}, may be null
+     * @return its first executable occurrence on the path
+     */
+    public static Optional<Path> onPath(String name, String path) {
+        if (path == null) {
+            return Optional.empty();
+        }
+        for (String dir : path.split(File.pathSeparator)) {
+            if (dir.isEmpty()) {
+                continue;
+            }
+            Path candidate = Path.of(dir, name);
+            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+                return Optional.of(candidate);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * @param name the tool, e.g. {@code ffmpeg}
+     * @param given the path the user gave, if any
+     * @param useLocators whether to ask {@link ToolLocator} services when the tool is not on {@code PATH}
+     * @return the executable
+     * @throws AudioSetException naming the tool and where it was looked for, if none is found
+     */
+    public static Path find(String name, Optional<Path> given, boolean useLocators) {
+        if (given.isPresent()) {
+            return given.get();
+        }
+        Optional<Path> found = onPath(name, System.getenv("PATH"));
+        if (found.isPresent()) {
+            return found.get();
+        }
+        if (useLocators) {
+            for (ToolLocator locator : ServiceLoader.load(ToolLocator.class)) {
+                Optional<Path> located = locator.locate(name);
+                if (located.isPresent()) {
+                    return located.get();
+                }
+            }
+        }
+        throw new AudioSetException(name + " was not found: it is not on PATH" + (useLocators
+                ? " and no bundled copy is available" : "") + "; install it or give its path (--" + name + " PATH)");
+    }
+
+    /**
+     * @param executable a program that prints its version with {@code flag}
+     * @param flag e.g. {@code -version}
+     * @return the first line of its output, or a note that it could not be run
+     */
+    public static String version(Path executable, String flag) {
+        try {
+            Process p = new ProcessBuilder(List.of(executable.toString(), flag)).redirectErrorStream(true).start();
+            p.getOutputStream().close();
+            String out;
+            try (InputStream in = p.getInputStream()) {
+                out = new String(in.readNBytes(4096), StandardCharsets.UTF_8);
+            }
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return "(no answer to " + flag + " within 30 s)";
+            }
+            String first = out.lines().findFirst().orElse("").trim();
+            return first.isEmpty() ? "(no version printed)" : first;
+        } catch (IOException e) {
+            throw new AudioSetException("cannot run " + executable + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "(interrupted)";
+        }
+    }
+}

@@ -1,0 +1,193 @@
+package io.github.audiosetdl.core.download;
+
+import static io.github.audiosetdl.core.download.DownloadFixtures.fastConfig;
+import static io.github.audiosetdl.core.download.DownloadFixtures.readLog;
+import static io.github.audiosetdl.core.download.DownloadFixtures.row;
+import static io.github.audiosetdl.core.download.DownloadFixtures.run;
+import static io.github.audiosetdl.core.download.DownloadFixtures.temporaries;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.audiosetdl.core.SegmentRow;
+import io.github.audiosetdl.core.audio.AudioClip;
+import io.github.audiosetdl.core.audio.WavFormat;
+import io.github.audiosetdl.core.audio.WavReader;
+import io.github.audiosetdl.core.testing.ExternalTools;
+import io.github.audiosetdl.core.testing.LoopbackMediaServer;
+import io.github.audiosetdl.core.testing.TestMedia;
+import io.github.audiosetdl.core.testing.TestMedia.Codec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.commons.csv.CSVRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class DownloadStageTest {
+    @TempDir
+    static Path media;
+
+    static LoopbackMediaServer server;
+
+    @BeforeAll
+    static void startServer() throws Exception {
+        server = LoopbackMediaServer.start();
+    }
+
+    @AfterAll
+    static void stopServer() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    static Stream<Arguments> formats() {
+        return Stream.of(Arguments.of(Codec.AAC, 44_100), Arguments.of(Codec.AAC, 48_000),
+                Arguments.of(Codec.OPUS, 48_000), Arguments.of(Codec.MP3, 44_100), Arguments.of(Codec.MP3, 48_000));
+    }
+
+    @ParameterizedTest
+    @MethodSource("formats")
+    void decodesTheSectionToExactly160000MonoSamplesWithTheChannelAverage(Codec codec, int rate, @TempDir Path out)
+            throws Exception {
+        Path source = TestMedia.tone(media, codec, rate, 30);
+        String id = ("fmt" + codec.name().substring(0, 2) + rate + "xxxx").substring(0, 11);
+        server.serve(id + "." + codec.extension(), source);
+
+        DownloadSummary summary = run(fastConfig(out, server.url("{id}." + codec.extension())).build(),
+                List.of(row(0, id, 12.5, 22.5, "/m/09x0r", "/m/04rlf")));
+
+        assertThat(summary.downloaded()).isEqualTo(1);
+        assertThat(summary.exitStatus()).isZero();
+        Path clip = out.resolve("test_downloads/test_downloads_0/YT_" + id + ".wav");
+        WavFormat format = WavReader.readFormat(clip);
+        assertThat(format.sampleRate()).isEqualTo(16_000);
+        assertThat(format.channels()).isEqualTo(1);
+        assertThat(format.bitsPerSample()).isEqualTo(16);
+        assertThat(format.frames()).isEqualTo(160_000);
+        // both channels carry the same 0.5 sine: the average keeps 0.5 (ffmpeg's -ac 1 would give 0.71)
+        assertThat(peak(WavReader.read(clip))).isBetween(0.45, 0.56);
+        assertThat(summary.perLabel()).containsEntry("/m/04rlf", new LabelAvailability(1, 1));
+        assertThat(readLog(out.resolve("logs/test_goodlogs/goodLog_0.csv")).get(id).get("outcome"))
+                .isEqualTo("downloaded");
+        assertThat(temporaries(out)).isEmpty();
+    }
+
+    @Test
+    void keepsTheSourceRateAndChannelsWhenAsked(@TempDir Path out) throws Exception {
+        Path source = TestMedia.tone(media, Codec.AAC, 44_100, 30);
+        server.serve("srcformat01.m4a", source);
+        DownloadSummary summary = run(fastConfig(out, server.url("{id}.m4a")).sourceFormat().build(),
+                List.of(row(0, "srcformat01", 1, 11)));
+        assertThat(summary.downloaded()).isEqualTo(1);
+        WavFormat format = WavReader.readFormat(out.resolve("test_downloads/test_downloads_0/YT_srcformat01.wav"));
+        assertThat(format.sampleRate()).isEqualTo(44_100);
+        assertThat(format.channels()).isEqualTo(2);
+        assertThat(format.frames()).isEqualTo(441_000);
+    }
+
+    @Test
+    void aVideoEndingInsideTheSegmentGivesAShortClip(@TempDir Path out) throws Exception {
+        server.serve("shortclip01.m4a", TestMedia.tone(media, Codec.AAC, 44_100, 15));
+        DownloadSummary summary = run(fastConfig(out, server.url("{id}.m4a")).build(),
+                List.of(row(0, "shortclip01", 10, 20)));
+        assertThat(summary.shortClips()).isEqualTo(1);
+        assertThat(summary.downloaded()).isZero();
+        assertThat(summary.exitStatus()).isZero();
+        WavFormat format = WavReader.readFormat(out.resolve("test_downloads/test_downloads_0/YT_shortclip01.wav"));
+        assertThat(format.frames()).isBetween(76_000L, 80_000L);
+        CSVRecord log = readLog(out.resolve("logs/test_goodlogs/goodLog_0.csv")).get("shortclip01");
+        assertThat(log.get("outcome")).isEqualTo("short");
+        assertThat(log.get("message")).contains("media ends at 15.0");
+    }
+
+    @Test
+    void anIdStartingWithADashWorksThroughTheDirectResolver(@TempDir Path out) throws Exception {
+        server.serve("-dashdirect.m4a", TestMedia.tone(media, Codec.AAC, 44_100, 30));
+        DownloadSummary summary = run(fastConfig(out, server.url("{id}.m4a")).build(),
+                List.of(row(0, "-dashdirect", 0, 10)));
+        assertThat(summary.downloaded()).isEqualTo(1);
+        assertThat(WavReader.readFormat(out.resolve("test_downloads/test_downloads_0/YT_-dashdirect.wav")).frames())
+                .isEqualTo(160_000);
+    }
+
+    @Test
+    void anIdStartingWithADashWorksThroughYtDlp(@TempDir Path out) throws Exception {
+        Path ytDlp = ExternalTools.require("yt-dlp");
+        server.serve("-dashytdlp1.m4a", TestMedia.tone(media, Codec.AAC, 44_100, 30));
+        DownloadConfig config = fastConfig(out, server.url("{id}.m4a")).resolver(ResolverKind.YT_DLP).ytDlp(ytDlp)
+                .socketTimeout(java.time.Duration.ofSeconds(5)).build();
+        DownloadSummary summary = run(config, List.of(row(0, "-dashytdlp1", 5, 15)));
+        assertThat(summary.downloaded()).as(readLog(out.resolve("logs/test_errorlogs/errorLog_0.csv")).toString())
+                .isEqualTo(1);
+        assertThat(WavReader.readFormat(out.resolve("test_downloads/test_downloads_0/YT_-dashytdlp1.wav")).frames())
+                .isEqualTo(160_000);
+    }
+
+    @Test
+    void aSecondRunSkipsClipsAlreadyInAnyJobFolderAndFetchesNothing(@TempDir Path out) throws Exception {
+        Path source = TestMedia.tone(media, Codec.AAC, 44_100, 30);
+        List<SegmentRow> rows = List.of(row(0, "resumeAAAA1", 0, 10), row(1, "resumeAAAA2", 10, 20),
+                row(2, "resumeAAAA3", 5, 15));
+        for (SegmentRow r : rows) {
+            server.serve(r.segment().ytid() + ".m4a", source);
+        }
+        DownloadConfig config = fastConfig(out, server.url("{id}.m4a")).build();
+        assertThat(run(config, rows).downloaded()).isEqualTo(3);
+        // move one clip to another job's folder: it still counts as there
+        Path other = Files.createDirectories(out.resolve("test_downloads/test_downloads_7"));
+        Files.move(out.resolve("test_downloads/test_downloads_0/YT_resumeAAAA2.wav"),
+                other.resolve("YT_resumeAAAA2.wav"));
+        long before = server.totalRequests();
+
+        DownloadSummary again = run(config, rows);
+
+        assertThat(again.skippedExisting()).isEqualTo(3);
+        assertThat(again.downloaded()).isZero();
+        assertThat(server.totalRequests()).isEqualTo(before);
+        assertThat(again.perLabel().get("/m/09x0r")).isEqualTo(new LabelAvailability(3, 3));
+    }
+
+    @Test
+    void staleTemporariesAreRemovedAtStart(@TempDir Path out) throws Exception {
+        Path job = Files.createDirectories(out.resolve("test_downloads/test_downloads_0"));
+        Files.writeString(job.resolve(".YT_staletemp01.decode.tmp"), "partial");
+        Files.writeString(job.resolve(".YT_staletemp02.wav.tmp"), "partial");
+        DownloadSummary summary = run(fastConfig(out, server.url("{id}.m4a")).dryRun(true).build(),
+                List.of(row(0, "staletemp01", 0, 10)));
+        assertThat(summary.pending()).isEqualTo(1);
+        assertThat(temporaries(out)).isEmpty();
+    }
+
+    @Test
+    void readsOnlyASmallFractionOfALongSource(@TempDir Path out) throws Exception {
+        for (Codec codec : List.of(Codec.AAC, Codec.OPUS)) {
+            Path source = TestMedia.tone(media, codec, 48_000, 600);
+            String name = "longsource" + codec.ordinal() + "." + codec.extension();
+            server.serve(name, source);
+            DownloadSummary summary = run(fastConfig(out, server.url("{id}." + codec.extension())).build(),
+                    List.of(row(0, "longsource" + codec.ordinal(), 300, 310)));
+            assertThat(summary.downloaded()).isEqualTo(1);
+            long size = Files.size(source);
+            assertThat(server.bytesServed(name)).as("%s: bytes of %d", codec, size).isLessThan(size / 10);
+        }
+    }
+
+    static double peak(AudioClip clip) {
+        double max = 0;
+        for (float v : clip.channel(0)) {
+            max = Math.max(max, Math.abs(v));
+        }
+        return max;
+    }
+
+    static Map<String, CSVRecord> errors(Path out) throws Exception {
+        return readLog(out.resolve("logs/test_errorlogs/errorLog_0.csv"));
+    }
+}

@@ -1,0 +1,70 @@
+package io.github.audiosetdl.core.testing;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Media files made by ffmpeg for download tests: a stereo tone whose two channels carry the same
+ * sine at a known amplitude (so a channel average keeps the amplitude, while ffmpeg's {@code -ac 1}
+ * would raise it by 1.41), encoded as AAC ({@code .m4a}), Opus ({@code .webm}) or MP3.
+ */
+public final class TestMedia {
+    /** The amplitude of the tone in each channel, full scale = 1. */
+    public static final double AMPLITUDE = 0.5;
+
+    private TestMedia() {
+    }
+
+    /** The codecs tests use, with the file extension of each. */
+    public enum Codec {
+        /** AAC in MP4, as YouTube's format 140. */
+        AAC("m4a", "aac"),
+        /** Opus in WebM, as YouTube's format 251. */
+        OPUS("webm", "libopus"),
+        /** MP3. */
+        MP3("mp3", "libmp3lame");
+
+        private final String extension;
+        private final String encoder;
+
+        Codec(String extension, String encoder) {
+            this.extension = extension;
+            this.encoder = encoder;
+        }
+
+        /** @return the file extension, without the dot */
+        public String extension() {
+            return extension;
+        }
+    }
+
+    /**
+     * Encodes a stereo 440 Hz tone.
+     *
+     * @param dir the folder
+     * @param codec the codec
+     * @param sampleRate the source rate in Hz (Opus is always 48 kHz inside)
+     * @param seconds the length
+     * @return the file, named {@code tone_<rate>_<seconds>.<ext>}
+     * @throws IOException if ffmpeg cannot run
+     * @throws InterruptedException if interrupted
+     */
+    public static Path tone(Path dir, Codec codec, int sampleRate, double seconds)
+            throws IOException, InterruptedException {
+        Path out = dir.resolve(String.format(Locale.ROOT, "tone_%d_%s.%s", sampleRate,
+                Double.toString(seconds).replace('.', '_'), codec.extension()));
+        String expr = String.format(Locale.ROOT, "%.3f*sin(2*PI*440*t)", AMPLITUDE);
+        List<String> cmd = new ArrayList<>(List.of(ExternalTools.require("ffmpeg").toString(), "-v", "error", "-y",
+                "-f", "lavfi", "-i", String.format(Locale.ROOT, "aevalsrc=%s|%s:s=%d:d=%s", expr, expr, sampleRate,
+                        seconds), "-c:a", codec.encoder, "-b:a", "128k"));
+        if (codec == Codec.AAC) {
+            cmd.addAll(List.of("-movflags", "+faststart"));
+        }
+        cmd.add(out.toString());
+        ExternalTools.check(cmd);
+        return out;
+    }
+}
