@@ -1,0 +1,483 @@
+package io.github.audiosetdl.core.pipeline;
+
+import static java.util.Objects.requireNonNull;
+
+import io.github.audiosetdl.core.LabelIndex;
+import io.github.audiosetdl.core.SegmentSelection;
+import io.github.audiosetdl.core.audio.SeedPreparation;
+import io.github.audiosetdl.core.download.DownloadConfig;
+import io.github.audiosetdl.core.download.DownloadStage;
+import io.github.audiosetdl.core.download.DownloadSummary;
+import io.github.audiosetdl.core.pack.PackStage;
+import io.github.audiosetdl.core.pack.PackSummary;
+import io.github.audiosetdl.core.spi.DatasetStore;
+import io.github.audiosetdl.core.spi.FeatureExtractor;
+import io.github.audiosetdl.core.spi.FeatureSink;
+import io.github.audiosetdl.core.spi.WaveformSink;
+import io.github.audiosetdl.core.spi.WaveformSource;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutorService;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole job, or any contiguous part of it: download → pack → features (cochleagram).
+ *
+ * <p>Where the run starts follows from what is given: a {@link Builder#download download configuration}
+ * starts at the download stage; else a {@link Builder#downloads downloads folder} starts at the pack
+ * stage; else a {@link Builder#waveforms waveform file} starts at the feature stage. It runs up to
+ * {@link Builder#stopAfter}, by default the last stage that is configured (features when an extractor
+ * is given). The files are named as the seed named them, under the output folder:
+ * {@code <name>_downloads/}, {@code logs/}, {@code <name>.hdf5}, {@code <name>_metadata.npy},
+ * {@code <name>_Coch.hdf5} and {@code <name>_average.npy}.
+ *
+ * <pre>{@code
+ * AudioSetPipeline pipeline = AudioSetPipeline.builder()
+ *         .download(DownloadConfig.builder(Path.of("out"), "eval_segments").threads(8).build())
+ *         .segments(SegmentSelection.builder(Path.of("eval_segments.csv")).label("Dog").build())
+ *         .store(Hdf5DatasetStore.INSTANCE)
+ *         .features(cochleagramFeatures)
+ *         .listener(PipelineListener.logging())
+ *         .build();
+ * PipelineSummary summary = pipeline.run();
+ * }</pre>
+ *
+ * <p>Memory does not grow with the number of clips: every stage streams. Outputs are atomic: a failed
+ * or cancelled run leaves no file under a final name (downloaded clips stay, and a rerun resumes).
+ * {@link #run()} may be called by one thread at a time; {@link #cancel()} from any thread.
+ */
+public final class AudioSetPipeline {
+    private static final Logger LOG = LoggerFactory.getLogger(AudioSetPipeline.class);
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]+");
+
+    private final Stage first;
+    private final Stage last;
+    private final DownloadConfig download;
+    private final SegmentSelection segments;
+    private final Path downloads;
+    private final Path waveforms;
+    private final Path outputDir;
+    private final String name;
+    private final DatasetStore store;
+    private final FeatureExtractor features;
+    private final String featureSuffix;
+    private final LabelIndex labels;
+    private final Long shuffleSeed;
+    private final int threads;
+    private final ExecutorService executor;
+    private final PipelineListener listener;
+    private volatile boolean cancelled;
+    private volatile Thread runner;
+
+    private AudioSetPipeline(Builder b, Stage first, Stage last, Path outputDir, String name) {
+        this.first = first;
+        this.last = last;
+        this.download = b.download;
+        this.segments = b.segments;
+        this.downloads = b.downloads;
+        this.waveforms = b.waveforms;
+        this.outputDir = outputDir;
+        this.name = name;
+        this.store = b.store;
+        this.features = b.features;
+        this.featureSuffix = b.featureSuffix;
+        this.labels = b.labels != null ? b.labels
+                : b.segments != null ? b.segments.options().labelIndex() : LabelIndex.audioSet();
+        this.shuffleSeed = b.shuffleSeed;
+        this.threads = b.threads;
+        this.executor = b.executor;
+        this.listener = PipelineListener.safe(b.listener);
+    }
+
+    /** @return a builder */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return the first stage this pipeline runs */
+    public Stage firstStage() {
+        return first;
+    }
+
+    /** @return the last stage this pipeline runs */
+    public Stage lastStage() {
+        return last;
+    }
+
+    /** @return the data set's name, which names every output */
+    public String name() {
+        return name;
+    }
+
+    /** @return the folder the outputs go to */
+    public Path outputDir() {
+        return outputDir;
+    }
+
+    /** @return the waveform file the pack stage writes, or the feature stage reads */
+    public Path waveformFile() {
+        return waveforms != null && first == Stage.FEATURES ? waveforms : outputDir.resolve(name + ".hdf5");
+    }
+
+    /** @return the feature file the feature stage writes ({@code <name>_Coch.hdf5} by default) */
+    public Path featureFile() {
+        return outputDir.resolve(name + featureSuffix + ".hdf5");
+    }
+
+    /**
+     * Runs the stages in order.
+     *
+     * @return what each stage did
+     * @throws IOException if a stage fails on I/O (no output of that stage appears under its final name)
+     * @throws CancellationException if {@link #cancel()} was called
+     * @throws io.github.audiosetdl.core.AudioSetException if the input is invalid (the message names the
+     *     file, line and value) or a required tool is missing
+     */
+    public PipelineSummary run() throws IOException {
+        runner = Thread.currentThread();
+        long start = System.nanoTime();
+        try {
+            checkCancelled();
+            Files.createDirectories(outputDir);
+            DownloadSummary downloaded = null;
+            Path folder = downloads;
+            if (includes(Stage.DOWNLOAD)) {
+                DownloadStage stage = new DownloadStage(download, listener);
+                LOG.info("download: {} -> {}", segments.csv(), stage.downloadsDir());
+                downloaded = stage.run(segments);
+                folder = stage.downloadsDir();
+                checkCancelled();
+            }
+            PackSummary packed = null;
+            if (includes(Stage.PACK)) {
+                packed = pack(folder);
+                checkCancelled();
+            }
+            FeatureSummary computed = null;
+            if (includes(Stage.FEATURES)) {
+                computed = features();
+            }
+            PipelineSummary summary = new PipelineSummary(downloaded, packed, computed,
+                    Duration.ofNanos(System.nanoTime() - start));
+            LOG.info("{}", summary);
+            return summary;
+        } catch (InterruptedIOException e) {
+            if (cancelled) {
+                CancellationException c = new CancellationException("pipeline cancelled");
+                c.initCause(e);
+                throw c;
+            }
+            throw e;
+        } finally {
+            runner = null;
+            if (cancelled) {
+                Thread.interrupted(); // the interrupt was ours: do not leak it to the caller
+            }
+        }
+    }
+
+    /**
+     * Asks a running {@link #run()} to stop: the current stage is interrupted, its output discarded,
+     * and {@code run()} throws {@link CancellationException}. Downloaded clips stay (a rerun resumes).
+     */
+    public void cancel() {
+        cancelled = true;
+        Thread t = runner;
+        if (t != null) {
+            t.interrupt();
+        }
+    }
+
+    private boolean includes(Stage stage) {
+        return stage.compareTo(first) >= 0 && stage.compareTo(last) <= 0;
+    }
+
+    private void checkCancelled() {
+        if (cancelled) {
+            throw new CancellationException("pipeline cancelled");
+        }
+    }
+
+    private PackSummary pack(Path folder) throws IOException {
+        PackStage.Builder b = PackStage.builder().downloads(folder).segments(segments.csv()).labels(labels)
+                .threads(threads).listener(listener);
+        if (shuffleSeed != null) {
+            b.shuffleSeed(shuffleSeed);
+        }
+        PackStage stage = b.build();
+        SeedPreparation prep = stage.preparation();
+        LOG.info("pack: {} -> {}", folder, waveformFile());
+        try (WaveformSink sink = store.createWaveforms(waveformFile(), labels, prep.sampleRate(),
+                prep.clipSamples())) {
+            return stage.run(sink);
+        }
+    }
+
+    private FeatureSummary features() throws IOException {
+        FeatureStage.Builder b = FeatureStage.builder(features).threads(threads).listener(listener);
+        if (executor != null) {
+            b.executor(executor);
+        }
+        LOG.info("{}: {} -> {}", features.name(), waveformFile(), featureFile());
+        try (WaveformSource source = store.openWaveforms(waveformFile());
+                FeatureSink sink = store.createFeatures(featureFile(), source, features)) {
+            return b.build().run(source, sink);
+        }
+    }
+
+    /** Builder for {@link AudioSetPipeline}; not thread-safe. */
+    public static final class Builder {
+        private DownloadConfig download;
+        private SegmentSelection segments;
+        private Path downloads;
+        private Path waveforms;
+        private Path outputDir;
+        private String name;
+        private Stage stopAfter;
+        private DatasetStore store;
+        private FeatureExtractor features;
+        private String featureSuffix = "_Coch";
+        private LabelIndex labels;
+        private Long shuffleSeed;
+        private int threads = Runtime.getRuntime().availableProcessors();
+        private ExecutorService executor;
+        private PipelineListener listener = PipelineListener.NONE;
+
+        private Builder() {
+        }
+
+        /**
+         * Starts the run at the download stage. Its output folder and name are the pipeline's.
+         *
+         * @param config the download configuration
+         * @return this
+         */
+        public Builder download(DownloadConfig config) {
+            this.download = requireNonNull(config, "download");
+            return this;
+        }
+
+        /**
+         * @param selection the segments to download (its shard names the job) and whose CSV the pack stage
+         *     joins the clips with; needed for the download and pack stages
+         * @return this
+         */
+        public Builder segments(SegmentSelection selection) {
+            this.segments = requireNonNull(selection, "segments");
+            return this;
+        }
+
+        /**
+         * @param csv the whole segments CSV (see {@link #segments(SegmentSelection)})
+         * @return this
+         */
+        public Builder segments(Path csv) {
+            return segments(SegmentSelection.builder(requireNonNull(csv, "segments")).build());
+        }
+
+        /**
+         * Starts the run at the pack stage, with clips already on disk.
+         *
+         * @param folder a downloads folder ({@code YT_<id>.wav} files at any depth)
+         * @return this
+         */
+        public Builder downloads(Path folder) {
+            this.downloads = requireNonNull(folder, "downloads");
+            return this;
+        }
+
+        /**
+         * Starts the run at the feature stage, with a waveform file already written (ours or the seed's).
+         *
+         * @param file a waveform file
+         * @return this
+         */
+        public Builder waveforms(Path file) {
+            this.waveforms = requireNonNull(file, "waveforms");
+            return this;
+        }
+
+        /**
+         * @param dir the folder for the outputs (default: the download configuration's, else the waveform
+         *     file's folder, else the current folder)
+         * @return this
+         */
+        public Builder outputDir(Path dir) {
+            this.outputDir = requireNonNull(dir, "outputDir");
+            return this;
+        }
+
+        /**
+         * @param dataSetName names every output, e.g. {@code eval_segments} (default: the download
+         *     configuration's, else the segments CSV's file name without extension, else the waveform file's)
+         * @return this
+         */
+        public Builder name(String dataSetName) {
+            requireNonNull(dataSetName, "name");
+            if (!NAME.matcher(dataSetName).matches()) {
+                throw new IllegalArgumentException("name '" + dataSetName + "' must match " + NAME.pattern());
+            }
+            this.name = dataSetName;
+            return this;
+        }
+
+        /**
+         * @param stage the last stage to run (default: the last one configured)
+         * @return this
+         */
+        public Builder stopAfter(Stage stage) {
+            this.stopAfter = requireNonNull(stage, "stopAfter");
+            return this;
+        }
+
+        /**
+         * @param datasetStore where the waveform and feature files live (e.g. {@code Hdf5DatasetStore.INSTANCE}
+         *     from {@code audioset-hdf5}); needed for the pack and feature stages
+         * @return this
+         */
+        public Builder store(DatasetStore datasetStore) {
+            this.store = requireNonNull(datasetStore, "store");
+            return this;
+        }
+
+        /**
+         * @param extractor the features to compute (a cochleagram from {@code audioset-cochlea}, or your own)
+         * @return this
+         */
+        public Builder features(FeatureExtractor extractor) {
+            this.features = requireNonNull(extractor, "features");
+            return this;
+        }
+
+        /**
+         * @param suffix what follows the name in the feature file's name (default {@code _Coch}, as the seed)
+         * @return this
+         */
+        public Builder featureSuffix(String suffix) {
+            requireNonNull(suffix, "featureSuffix");
+            if (!suffix.isEmpty() && !NAME.matcher(suffix).matches()) {
+                throw new IllegalArgumentException("featureSuffix '" + suffix + "' must match " + NAME.pattern());
+            }
+            this.featureSuffix = suffix;
+            return this;
+        }
+
+        /**
+         * @param index the label index of the waveform file's multi-hot rows (default: the segments
+         *     selection's, which defaults to AudioSet's 527 classes)
+         * @return this
+         */
+        public Builder labels(LabelIndex index) {
+            this.labels = requireNonNull(index, "labels");
+            return this;
+        }
+
+        /**
+         * @param seed shuffle the packed rows with this seed (default: CSV order)
+         * @return this
+         */
+        public Builder shuffleSeed(long seed) {
+            this.shuffleSeed = seed;
+            return this;
+        }
+
+        /**
+         * @param count worker threads for packing and features, {@code >= 1} (default: the processors); the
+         *     download stage has its own in its configuration
+         * @return this
+         */
+        public Builder threads(int count) {
+            if (count < 1) {
+                throw new IllegalArgumentException("threads " + count + " < 1");
+            }
+            this.threads = count;
+            return this;
+        }
+
+        /**
+         * @param pool a caller-owned pool for the feature stage (not shut down by the pipeline)
+         * @return this
+         */
+        public Builder executor(ExecutorService pool) {
+            this.executor = requireNonNull(pool, "executor");
+            return this;
+        }
+
+        /**
+         * @param l sees every stage's progress and failures
+         * @return this
+         */
+        public Builder listener(PipelineListener l) {
+            this.listener = requireNonNull(l, "listener");
+            return this;
+        }
+
+        /**
+         * @return the pipeline
+         * @throws IllegalStateException if no starting point is given, or a stage in the range lacks what
+         *     it needs (segments for download and pack, a store for pack and features, an extractor for
+         *     features), or the options contradict each other
+         */
+        public AudioSetPipeline build() {
+            Stage first;
+            if (download != null) {
+                first = Stage.DOWNLOAD;
+                check(downloads == null && waveforms == null,
+                        "give either a download configuration, a downloads folder or a waveform file, not several");
+            } else if (downloads != null) {
+                first = Stage.PACK;
+                check(waveforms == null, "give either a downloads folder or a waveform file, not both");
+            } else if (waveforms != null) {
+                first = Stage.FEATURES;
+            } else {
+                throw new IllegalStateException(
+                        "nothing to start from: give a download configuration, a downloads folder or a waveform file");
+            }
+            Stage last = stopAfter != null ? stopAfter
+                    : features != null ? Stage.FEATURES : store != null ? Stage.PACK : Stage.DOWNLOAD;
+            last = last.compareTo(first) < 0 ? first : last;
+            check(stopAfter == null || stopAfter.compareTo(first) >= 0,
+                    "stopAfter(" + stopAfter + ") comes before the first stage " + first);
+            boolean packs = first.compareTo(Stage.PACK) <= 0 && last.compareTo(Stage.PACK) >= 0;
+            check(first != Stage.DOWNLOAD && !packs || segments != null,
+                    "the " + first.label() + " stage needs segments(...)");
+            check(!packs || store != null, "the pack stage needs store(...)");
+            check(last != Stage.FEATURES || store != null, "the features stage needs store(...)");
+            check(last != Stage.FEATURES || features != null, "the features stage needs features(...)");
+
+            Path out = outputDir;
+            String dataSet = name;
+            if (download != null) {
+                check(out == null || out.equals(download.outputDir()), "outputDir " + out
+                        + " differs from the download configuration's " + download.outputDir());
+                check(dataSet == null || dataSet.equals(download.name()), "name '" + dataSet
+                        + "' differs from the download configuration's '" + download.name() + "'");
+                out = download.outputDir();
+                dataSet = download.name();
+            }
+            if (dataSet == null) {
+                Path from = segments != null ? segments.csv() : waveforms;
+                String file = from.getFileName().toString();
+                int dot = file.lastIndexOf('.');
+                dataSet = dot > 0 ? file.substring(0, dot) : file;
+            }
+            if (out == null) {
+                Path parent = waveforms != null ? waveforms.toAbsolutePath().getParent() : null;
+                out = parent != null ? parent : Path.of("");
+            }
+            return new AudioSetPipeline(this, first, last, out, dataSet);
+        }
+
+        private static void check(boolean ok, String message) {
+            if (!ok) {
+                throw new IllegalStateException(message);
+            }
+        }
+    }
+}

@@ -1,0 +1,137 @@
+package io.github.audiosetdl.examples.cli;
+
+import io.github.audiosetdl.cochlea.CochleagramConfig;
+import io.github.audiosetdl.cochlea.CochleagramPreset;
+import io.github.audiosetdl.cochlea.Compression;
+import io.github.audiosetdl.core.pipeline.AudioSetPipeline;
+import io.github.audiosetdl.core.pipeline.FeatureSummary;
+import io.github.audiosetdl.core.pipeline.PipelineSummary;
+import io.github.audiosetdl.core.spi.WaveformSource;
+import io.github.audiosetdl.examples.features.CochleagramFeatures;
+import io.github.audiosetdl.hdf5.Hdf5DatasetStore;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code audioset cochleagram}: a waveform file into a cochleagram file and its average. */
+@Command(name = "cochleagram", mixinStandardHelpOptions = true,
+        description = {"Compute the cochleagram of every row of a waveform file (ours, or the seed's h5py file):"
+                + " writes OUT/<name>_Coch.hdf5 (/coch (N, C*F) float32, labels and metadata copied) and"
+                + " OUT/<name>_average.npy (C, F) float32, <name> from the input's file name.", "",
+            "Example: audioset cochleagram --in out/eval_segments.hdf5 --out out --threads 2"})
+final class CochleagramCommand implements Callable<Integer> {
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--in", required = true, paramLabel = "FILE.hdf5", description = "The waveform file.")
+    private Path in;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Output folder (default: the input's folder).")
+    private Path out;
+
+    @Mixin
+    private CochleagramOptions cochleagram;
+
+    @Mixin
+    private ProgressOptions progress;
+
+    @Override
+    public Integer call() throws Exception {
+        CochleagramConfig config;
+        try (WaveformSource source = Hdf5DatasetStore.INSTANCE.openWaveforms(in)) {
+            config = cochleagram.config(source.sampleRate(), source.rowLength());
+        }
+        AudioSetPipeline.Builder b = AudioSetPipeline.builder().waveforms(in).store(Hdf5DatasetStore.INSTANCE)
+                .features(CochleagramFeatures.of(config)).threads(cochleagram.threads())
+                .listener(progress.listener(spec));
+        if (out != null) {
+            b.outputDir(out);
+        }
+        PipelineSummary summary = b.build().run();
+        FeatureSummary features = summary.features().orElseThrow();
+        PrintWriter o = spec.commandLine().getOut();
+        o.printf("cochleagrams: %,d rows of %d x %d (%s) in %s, %.2f rows/s%n", features.rows(),
+                config.channels(), config.frames(), describe(config), features.elapsed(), features.rowsPerSecond());
+        features.files().forEach(f -> o.println("wrote " + f));
+        o.flush();
+        return 0;
+    }
+
+    static String describe(CochleagramConfig c) {
+        return c.preset() + ", n=" + c.n() + ", sample factor " + c.sampleFactor() + ", " + c.lowLimit() + "-"
+                + c.highLimit() + " Hz, env " + c.envSampleRate() + " Hz, " + c.compression();
+    }
+
+    /** The cochleagram's parameters, shared by {@code cochleagram} and {@code run}. */
+    static final class CochleagramOptions {
+        @Option(names = "--preset", paramLabel = "seed|pycochleagram", defaultValue = "seed",
+                description = "The envelope pipeline: the seed's 2017 graph (sqrt) or pycochleagram's own"
+                        + " (power 0.3) (default: ${DEFAULT-VALUE}).")
+        private String preset;
+
+        @Option(names = "--n", paramLabel = "N", description = "Band-pass filters before oversampling (default 40).")
+        private Integer n;
+
+        @Option(names = "--sample-factor", paramLabel = "S", description = "Filter oversampling, 1, 2 or 4 (default 4).")
+        private Integer sampleFactor;
+
+        @Option(names = "--low-lim", paramLabel = "HZ", description = "Lowest filter edge in Hz (default 20).")
+        private Double lowLim;
+
+        @Option(names = "--high-lim", paramLabel = "HZ", description = "Highest filter edge in Hz (default 8000).")
+        private Double highLim;
+
+        @Option(names = "--env-sr", paramLabel = "HZ", description = "Envelope rate in Hz (default 200).")
+        private Integer envSr;
+
+        @Option(names = "--compression", paramLabel = "sqrt|none|power:P",
+                description = "Compression (default: the preset's: sqrt for seed, power:0.3 for pycochleagram).")
+        private String compression;
+
+        @Option(names = "--threads", paramLabel = "T", description = "Worker threads (default: the processors).")
+        private Integer threads;
+
+        /**
+         * @param sampleRate the waveform rows' rate in Hz
+         * @param signalLength the waveform rows' length in samples
+         * @return the configuration: the preset, then each option given
+         */
+        CochleagramConfig config(int sampleRate, int signalLength) {
+            CochleagramPreset p = CochleagramPreset.parse(preset);
+            CochleagramConfig.Builder b = (p == CochleagramPreset.SEED ? CochleagramConfig.seed()
+                    : CochleagramConfig.pycochleagram()).toBuilder().sampleRate(sampleRate).signalLength(signalLength);
+            if (n != null) {
+                b.n(n);
+            }
+            if (sampleFactor != null) {
+                b.sampleFactor(sampleFactor);
+            }
+            if (lowLim != null) {
+                b.lowLimit(lowLim);
+            }
+            if (highLim != null) {
+                b.highLimit(highLim);
+            }
+            if (envSr != null) {
+                b.envSampleRate(envSr);
+            }
+            if (compression != null) {
+                b.compression(Compression.parse(compression));
+            }
+            return b.build();
+        }
+
+        /** @return the worker threads */
+        int threads() {
+            if (threads != null && threads < 1) {
+                throw new IllegalArgumentException("--threads " + threads + " must be >= 1");
+            }
+            return threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package io.github.audiosetdl.examples.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.audiosetdl.core.testing.ExternalTools;
+import io.github.audiosetdl.core.testing.NpyArrays;
+import io.github.audiosetdl.core.testing.SharedData;
+import io.github.audiosetdl.hdf5.CochleagramFileReader;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * {@code audioset cochleagram} on a waveform file written by h5py in the seed's own layout (bool labels,
+ * no {@code /meta}) reproduces the golden cochleagrams of both presets.
+ */
+class CochleagramCommandTest {
+    private static final String[] INPUTS = {"sine1k", "noise", "chirp", "clicks"};
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    @ParameterizedTest
+    @CsvSource({"seed, tf", "pycochleagram, py"})
+    void matchesTheGoldenCochleagramsThroughTheCommandLine(String preset, String golden, @TempDir Path dir)
+            throws Exception {
+        Path python = ExternalTools.requirePythonWithH5py();
+        Path wav = dir.resolve("seedlayout.hdf5");
+        String script = String.join("\n",
+                "import sys, h5py, numpy as np",
+                "g = sys.argv[2]",
+                "rows = [np.load(g + '/input_' + n + '.npy') for n in sys.argv[3:]]",
+                "with h5py.File(sys.argv[1], 'w') as f:",
+                "    f.create_dataset('wav', data=np.stack(rows).astype(np.float32))",
+                "    lab = np.zeros((len(rows), 527), bool); lab[:, 0] = True",
+                "    f.create_dataset('labels', data=lab)",
+                "    f.attrs['size'] = len(rows)");
+        ExternalTools.check(List.of(python.toString(), "-c", script, wav.toString(),
+                SharedData.file("golden/cochleagram").toString(), INPUTS[0], INPUTS[1], INPUTS[2], INPUTS[3]));
+
+        Path outDir = dir.resolve("out");
+        int code = AudioSetCli.run(new PrintWriter(out, true), new PrintWriter(err, true), "cochleagram",
+                "--in", wav.toString(), "--out", outDir.toString(), "--preset", preset, "--threads", "2",
+                "--progress", "log");
+        assertThat(code).as(err.toString()).isZero();
+        Path coch = outDir.resolve("seedlayout_Coch.hdf5");
+        Path average = outDir.resolve("seedlayout_average.npy");
+        assertThat(out.toString()).contains("wrote " + coch).contains("wrote " + average);
+        try (var files = Files.list(outDir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder(
+                    "seedlayout_Coch.hdf5", "seedlayout_average.npy");
+        }
+
+        double[] sum = new double[171 * 2000];
+        try (CochleagramFileReader reader = CochleagramFileReader.open(coch)) {
+            assertThat(reader.size()).isEqualTo(INPUTS.length);
+            assertThat(reader.channels()).isEqualTo(171);
+            assertThat(reader.frames()).isEqualTo(2000);
+            float[] row = new float[171 * 2000];
+            for (int i = 0; i < INPUTS.length; i++) {
+                reader.read(i, row);
+                double[] ref = NpyArrays.read(SharedData.file("golden/cochleagram/coch_" + golden + "_" + INPUTS[i]
+                        + ".npy")).values();
+                assertClose(row, ref, golden.equals("py") && INPUTS[i].equals("sine1k"), INPUTS[i]);
+                assertThat(reader.labels(i)[0]).isEqualTo((byte) 1);
+                for (int k = 0; k < row.length; k++) {
+                    sum[k] += row[k];
+                }
+            }
+        }
+        double[] avg = NpyArrays.read(average).values();
+        assertThat(avg).hasSize(sum.length);
+        for (int k = 0; k < avg.length; k++) {
+            assertThat(avg[k]).isCloseTo(sum[k] / INPUTS.length, org.assertj.core.data.Offset.offset(1e-6));
+        }
+        // A Python user opens the result as the seed's readme says.
+        String check = String.join("\n",
+                "import sys, h5py, numpy as np",
+                "with h5py.File(sys.argv[1], 'r') as f:",
+                "    c = f['coch']; assert c.dtype == np.float32 and c.shape == (4, 342000), (c.dtype, c.shape)",
+                "    assert int(f.attrs['size']) == 4",
+                "    x = np.reshape(c[2], (171, 2000)); assert np.isfinite(x).all() and x.max() > 0",
+                "a = np.load(sys.argv[2], allow_pickle=False)",
+                "assert a.dtype == np.float32 and a.shape == (171, 2000), (a.dtype, a.shape)",
+                "print('ok')");
+        assertThat(ExternalTools.check(List.of(python.toString(), "-c", check, coch.toString(), average.toString())))
+                .contains("ok");
+    }
+
+    /** The golden README's tolerance: |d| <= 1e-5 |ref| + 1e-5 max|ref| (2e-5 max for pycochleagram's sine). */
+    private static void assertClose(float[] actual, double[] ref, boolean roundOffFloor, String name) {
+        double max = 0;
+        for (double v : ref) {
+            max = Math.max(max, Math.abs(v));
+        }
+        double atol = (roundOffFloor ? 2e-5 : 1e-5) * max;
+        double worst = 0;
+        int worstAt = -1;
+        for (int k = 0; k < ref.length; k++) {
+            double excess = Math.abs(actual[k] - ref[k]) - (1e-5 * Math.abs(ref[k]) + atol);
+            if (excess > worst) {
+                worst = excess;
+                worstAt = k;
+            }
+        }
+        assertThat(worstAt).as("%s: worst excess %.3g at channel %d frame %d", name, worst,
+                worstAt / 2000, worstAt % 2000).isEqualTo(-1);
+    }
+}

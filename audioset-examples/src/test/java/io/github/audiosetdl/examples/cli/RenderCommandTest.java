@@ -1,0 +1,70 @@
+package io.github.audiosetdl.examples.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.audiosetdl.core.testing.ExternalTools;
+import io.github.audiosetdl.core.testing.SharedData;
+import java.awt.image.BufferedImage;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RenderCommandTest {
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        return AudioSetCli.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+    }
+
+    @Test
+    void rendersARowAndTheAverageOfACochleagramFile(@TempDir Path dir) throws Exception {
+        Path python = ExternalTools.requirePythonWithH5py();
+        Path wav = dir.resolve("chirp.hdf5");
+        String script = String.join("\n",
+                "import sys, h5py, numpy as np",
+                "x = np.load(sys.argv[2]).astype(np.float32)",
+                "with h5py.File(sys.argv[1], 'w') as f:",
+                "    f.create_dataset('wav', data=np.stack([x, x[::-1].copy()]))",
+                "    f.create_dataset('labels', data=np.zeros((2, 527), bool))",
+                "    f.attrs['size'] = 2");
+        ExternalTools.check(List.of(python.toString(), "-c", script, wav.toString(),
+                SharedData.file("golden/cochleagram/input_chirp.npy").toString()));
+        assertThat(run("cochleagram", "--in", wav.toString(), "--threads", "2", "--progress", "log"))
+                .as(err.toString()).isZero();
+        Path coch = dir.resolve("chirp_Coch.hdf5");
+
+        Path png = dir.resolve("row1.png");
+        assertThat(run("render", "--in", coch.toString(), "--row", "1", "--out", png.toString()))
+                .as(err.toString()).isZero();
+        assertThat(out.toString()).contains("wrote " + png);
+        BufferedImage image = ImageIO.read(png.toFile());
+        assertThat(image.getWidth()).isGreaterThan(400);
+        assertThat(image.getHeight()).isGreaterThan(200);
+        assertThat(distinctColours(image)).as("a real picture, not a blank canvas").isGreaterThan(50);
+
+        Path avg = dir.resolve("average.png");
+        assertThat(run("render", "--in", coch.toString(), "--average", "--out", avg.toString()))
+                .as(err.toString()).isZero();
+        assertThat(ImageIO.read(avg.toFile()).getWidth()).isEqualTo(image.getWidth());
+
+        assertThat(run("render", "--in", coch.toString(), "--row", "2", "--out", png.toString())).isEqualTo(1);
+        assertThat(err.toString()).contains("--row 2 is outside 0..1");
+    }
+
+    private static int distinctColours(BufferedImage image) {
+        Set<Integer> colours = new HashSet<>();
+        for (int y = 0; y < image.getHeight(); y += 2) {
+            for (int x = 0; x < image.getWidth(); x += 2) {
+                colours.add(image.getRGB(x, y));
+            }
+        }
+        return colours.size();
+    }
+}
