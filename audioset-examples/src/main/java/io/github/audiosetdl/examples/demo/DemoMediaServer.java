@@ -87,13 +87,27 @@ final class DemoMediaServer implements AutoCloseable {
         return bytesServed.sum();
     }
 
+    /** A file by its name, or by its name without the extension ({@code /media/<id>}). */
+    private Path locate(String name) {
+        Path file = root.resolve(name).normalize();
+        if (!Files.isRegularFile(file)) {
+            for (String extension : new String[] {".m4a", ".webm"}) {
+                Path candidate = root.resolve(name + extension).normalize();
+                if (Files.isRegularFile(candidate)) {
+                    return candidate;
+                }
+            }
+        }
+        return file;
+    }
+
     private void handle(HttpExchange exchange) throws IOException {
         requests.increment();
         try (exchange) {
             String name = exchange.getRequestURI().getPath().substring("/media/".length());
             boolean head = "HEAD".equals(exchange.getRequestMethod());
             Failure failure = failures.get(name);
-            Path file = root.resolve(name).normalize();
+            Path file = locate(name);
             if (failure == Failure.UNAVAILABLE || name.contains("/") || !file.startsWith(root)
                     || !Files.isRegularFile(file)) {
                 text(exchange, 404, "text/html", "<html><body>Video unavailable</body></html>", head);

@@ -72,8 +72,9 @@ final class DemoSounds {
                 for (int k = 1; k <= 10; k++) {
                     double formant = Math.exp(-Math.pow((k * f0 - 700) / 500, 2)) + 0.5 * Math.exp(
                             -Math.pow((k * f0 - 1200) / 400, 2));
+                    // 3% vibrato at 0.7 Hz: phase 2*PI*k*f0*t + beta*sin(2*PI*0.7*t), beta = 0.03*k*f0/0.7
                     e.append(k > 1 ? "+" : "").append(f(0.08 + 0.5 * formant)).append("*sin(2*PI*").append(f(k * f0))
-                            .append("*t*(1+0.03*sin(2*PI*0.7*t)))");
+                            .append("*t+").append(f(0.03 * k * f0 / 0.7)).append("*sin(2*PI*0.7*t))");
                 }
                 cmd.add(aeval(e.append(")*0.25").toString(), 44_100, d));
             }
