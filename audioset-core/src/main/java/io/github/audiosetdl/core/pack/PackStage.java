@@ -10,6 +10,7 @@ import io.github.audiosetdl.core.SegmentRow;
 import io.github.audiosetdl.core.audio.PreparedAudio;
 import io.github.audiosetdl.core.audio.SeedPreparation;
 import io.github.audiosetdl.core.audio.WavReader;
+import io.github.audiosetdl.core.internal.DaemonPool;
 import io.github.audiosetdl.core.pipeline.PipelineListener;
 import io.github.audiosetdl.core.pipeline.Progress;
 import io.github.audiosetdl.core.pipeline.ProgressTracker;
@@ -31,10 +32,7 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -117,7 +115,7 @@ public final class PackStage {
         }
         BitSet used = new BitSet(index.size());
         SegmentCsvOptions options = SegmentCsvOptions.builder().labelIndex(labels).build();
-        ExecutorService pool = newPool(threads);
+        ExecutorService pool = DaemonPool.fixed("audioset-pack", threads);
         int window = 2 * threads;
         Deque<Future<Outcome>> inFlight = new ArrayDeque<>(window);
         long[] written = {0};
@@ -223,15 +221,6 @@ public final class PackStage {
         progress.failed(file.toString(), reason + ": " + detail);
     }
 
-    private static ExecutorService newPool(int threads) {
-        AtomicInteger count = new AtomicInteger();
-        ThreadFactory factory = r -> {
-            Thread t = new Thread(r, "audioset-pack-" + count.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
-        return Executors.newFixedThreadPool(threads, factory);
-    }
 
     /** Builder for {@link PackStage}; not thread-safe. */
     public static final class Builder {

@@ -3,6 +3,7 @@ package io.github.audiosetdl.core.pipeline;
 import static java.util.Objects.requireNonNull;
 
 import io.github.audiosetdl.core.AudioSetException;
+import io.github.audiosetdl.core.internal.DaemonPool;
 import io.github.audiosetdl.core.spi.FeatureExtractor;
 import io.github.audiosetdl.core.spi.FeatureSink;
 import io.github.audiosetdl.core.spi.WaveformSource;
@@ -16,9 +17,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -80,7 +79,7 @@ public final class FeatureStage {
         }
         long n = source.size();
         ProgressTracker progress = ProgressTracker.start(Stage.FEATURES, n, listener);
-        ExecutorService pool = executor != null ? executor : newPool(threads);
+        ExecutorService pool = executor != null ? executor : DaemonPool.fixed("audioset-features", threads);
         int parallelism = executor != null ? Math.max(1, threads) : threads;
         int window = 2 * parallelism;
         BlockingQueue<FeatureExtractor.Worker> workers = new ArrayBlockingQueue<>(parallelism);
@@ -153,15 +152,6 @@ public final class FeatureStage {
         progress.succeeded();
     }
 
-    private static ExecutorService newPool(int threads) {
-        AtomicInteger count = new AtomicInteger();
-        ThreadFactory factory = r -> {
-            Thread t = new Thread(r, "audioset-features-" + count.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
-        return Executors.newFixedThreadPool(threads, factory);
-    }
 
     /** Builder for {@link FeatureStage}; not thread-safe. */
     public static final class Builder {

@@ -1,0 +1,149 @@
+package io.github.audiosetdl.core.pack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.audiosetdl.core.SegmentRow;
+import io.github.audiosetdl.core.audio.PreparedAudio;
+import io.github.audiosetdl.core.audio.SeedPreparation;
+import io.github.audiosetdl.core.audio.WavEncoding;
+import io.github.audiosetdl.core.audio.WavWriter;
+import io.github.audiosetdl.core.pipeline.PipelineListener;
+import io.github.audiosetdl.core.pipeline.Stage;
+import io.github.audiosetdl.core.spi.WaveformSink;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PackStageTest {
+    static final SeedPreparation PREP = new SeedPreparation(8000, 1);
+
+    @TempDir
+    Path dir;
+
+    /** Records rows; fails on the row named {@code failOn}. */
+    static final class RecordingSink implements WaveformSink {
+        final List<SegmentRow> rows = new ArrayList<>();
+        final List<PreparedAudio> clips = new ArrayList<>();
+        boolean committed;
+        String failOn = "";
+
+        @Override
+        public void write(SegmentRow row, PreparedAudio audio) throws IOException {
+            if (row.segment().ytid().equals(failOn)) {
+                throw new IOException("disk full at " + failOn);
+            }
+            rows.add(row);
+            clips.add(audio);
+        }
+
+        @Override
+        public long size() {
+            return rows.size();
+        }
+
+        @Override
+        public List<Path> commit() {
+            committed = true;
+            return List.of(Path.of("out.hdf5"));
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    static String id(int i) {
+        return String.format("id_%08d", i);
+    }
+
+    Path csv(int n) throws IOException {
+        StringBuilder s = new StringBuilder("# YTID, start_seconds, end_seconds, positive_labels\n");
+        for (int i = n - 1; i >= 0; i--) { // CSV order is the reverse of the id order
+            s.append(id(i)).append(", ").append(i).append(".000, ").append(i + 10).append(".000, \"/m/09x0r\"\n");
+        }
+        Path csv = dir.resolve("t.csv");
+        Files.writeString(csv, s);
+        return csv;
+    }
+
+    void wav(Path folder, int i, float amplitude) throws IOException {
+        Files.createDirectories(folder);
+        float[] x = new float[8000];
+        for (int k = 0; k < x.length; k++) {
+            x[k] = amplitude * (float) Math.sin(k * 0.01 * (i + 1));
+        }
+        WavWriter.writeMono(folder.resolve("YT_" + id(i) + ".wav"), 8000, x, WavEncoding.PCM_16);
+    }
+
+    @Test
+    void rowsFollowTheCsvAndSkipsAreReportedWithReasons() throws IOException {
+        Path downloads = dir.resolve("t_downloads");
+        for (int i = 0; i < 6; i++) {
+            wav(downloads.resolve("t_downloads_" + (i % 3)), i, 0.5f);
+        }
+        wav(downloads.resolve("t_downloads_9"), 2, 0.9f);          // a duplicate id, in a later folder
+        wav(downloads.resolve("t_downloads_0"), 50, 0.5f);         // not in the CSV
+        Files.writeString(downloads.resolve("t_downloads_1").resolve("YT_" + id(4) + ".wav.part"), "tmp");
+        Files.writeString(downloads.resolve("t_downloads_1").resolve("YT_" + id(6) + ".wav"), "RIFF junk");
+        List<String> failed = Collections.synchronizedList(new ArrayList<>());
+        RecordingSink sink = new RecordingSink();
+        PackSummary s = PackStage.builder().downloads(downloads).segments(csv(7)).preparation(PREP).threads(2)
+                .listener(new PipelineListener() {
+                    @Override
+                    public void itemFailed(Stage stage, String item, String reason) {
+                        failed.add(Path.of(item).getFileName() + ": " + reason);
+                    }
+                }).build().run(sink);
+        assertThat(sink.committed).isTrue();
+        assertThat(sink.rows).extracting(r -> r.segment().ytid()).containsExactly(id(5), id(4), id(3), id(2), id(1), id(0));
+        assertThat(sink.rows).extracting(SegmentRow::row).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
+        assertThat(sink.clips.get(3).norm()).as("the first folder's copy wins").isCloseTo(0.5, within(1e-3));
+        assertThat(s.rowsWritten()).isEqualTo(6);
+        assertThat(s.wavFilesFound()).isEqualTo(9);
+        assertThat(s.skipped()).containsEntry(PackSummary.DUPLICATE, 1L).containsEntry(PackSummary.NOT_IN_CSV, 1L)
+                .containsEntry(PackSummary.UNREADABLE, 1L);
+        assertThat(s.skippedTotal()).isEqualTo(3);
+        assertThat(failed).hasSize(3).anyMatch(f -> f.startsWith("YT_" + id(6) + ".wav: unreadable WAV"))
+                .anyMatch(f -> f.startsWith("YT_" + id(50) + ".wav: not in the segments CSV"))
+                .anyMatch(f -> f.startsWith("YT_" + id(2) + ".wav: duplicate id"));
+    }
+
+    private static org.assertj.core.data.Offset<Double> within(double d) {
+        return org.assertj.core.data.Offset.offset(d);
+    }
+
+    @Test
+    void aWriteFailureStopsTheStageWithoutCommitting() throws IOException {
+        Path downloads = dir.resolve("d");
+        for (int i = 0; i < 5; i++) {
+            wav(downloads, i, 0.5f);
+        }
+        RecordingSink sink = new RecordingSink();
+        sink.failOn = id(2);
+        assertThatThrownBy(() -> PackStage.builder().downloads(downloads).segments(csv(5)).preparation(PREP)
+                .threads(2).build().run(sink)).isInstanceOf(IOException.class).hasMessageContaining("disk full");
+        assertThat(sink.committed).isFalse();
+    }
+
+    @Test
+    void indexFindsIdsStartingWithDashAndIgnoresOtherNames() throws IOException {
+        Path downloads = dir.resolve("d");
+        Files.createDirectories(downloads.resolve("a/b"));
+        for (String name : new String[] {"YT_-abcdefghij.wav", "YT_abcdefghijk.wav", "a/b/YT_zzzzzzzzzzz.wav",
+            "YT_short.wav", "YT_abcdefghijk.wav.tmp", ".YT_abcdefghijx.wav", "YT_abc$efghijk.wav"}) {
+            Files.writeString(downloads.resolve(name), "x");
+        }
+        WavIndex index = WavIndex.scan(downloads);
+        assertThat(index.size()).isEqualTo(3);
+        assertThat(index.find("-abcdefghij")).isNotNegative();
+        assertThat(index.path(index.find("zzzzzzzzzzz"))).isEqualTo(downloads.resolve("a/b/YT_zzzzzzzzzzz.wav"));
+        assertThat(index.find("abcdefghijx")).isEqualTo(-1);
+        assertThat(index.find("short")).isEqualTo(-1);
+    }
+}

@@ -1,0 +1,269 @@
+package io.github.audiosetdl.hdf5.bench;
+
+import io.github.audiosetdl.core.LabelIndex;
+import io.github.audiosetdl.core.audio.WavEncoding;
+import io.github.audiosetdl.core.audio.WavWriter;
+import io.github.audiosetdl.core.pack.PackStage;
+import io.github.audiosetdl.core.pack.PackSummary;
+import io.github.audiosetdl.hdf5.WaveformFileWriter;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.lang.management.MemoryUsage;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Packs {@code count} generated 10-s WAVs (16 kHz mono int16, about 320 KB each, in four job folders)
+ * with the Java pack stage and with the seed-like Python packer ({@code src/test/python/seed_like_packer.py},
+ * scipy + h5py) in the same run, and measures the disk's sequential write speed with {@code dd}. Reports
+ * clips/s, output MB/s and heap (peak used, and the largest live set after a GC) for a 2,000-clip and a
+ * full run, so that heap growth with N shows. Run with {@code -Xmx256m}:
+ *
+ * <pre>
+ * mvn -B -ntp -q -pl audioset-hdf5 -am test-compile -Pquick
+ * mvn -B -ntp -q -pl audioset-hdf5 exec:exec -Dexec.executable=java -Dexec.classpathScope=test \
+ *     -Dexec.args="-Xmx256m -cp %classpath io.github.audiosetdl.hdf5.bench.PackBench /work/bench-data 20000"
+ * </pre>
+ *
+ * Arguments: {@code [dataDir] [count] [threads]}; the WAVs are generated once (seed 2017) and reused; the
+ * outputs are deleted after each run. {@code AUDIOSET_PYTHON} overrides {@code /usr/bin/python3}.
+ */
+public final class PackBench {
+    private static final int RATE = 16_000;
+
+    private PackBench() {
+    }
+
+    /**
+     * @param args {@code [dataDir] [count] [threads]}
+     * @throws Exception on failure
+     */
+    public static void main(String[] args) throws Exception {
+        Path data = Path.of(args.length > 0 ? args[0] : "/work/bench-data");
+        int count = args.length > 1 ? Integer.parseInt(args[1]) : 20_000;
+        int threads = args.length > 2 ? Integer.parseInt(args[2]) : Runtime.getRuntime().availableProcessors();
+        Path downloads = data.resolve("bench_downloads");
+        Path csv = data.resolve("bench.csv");
+        Path small = data.resolve("bench_small.csv");
+        generate(downloads, csv, small, count);
+        System.out.printf("machine: %d processors, max heap %d MB, %d clips (%.1f GB of WAV)%n",
+                Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20, count,
+                count * (44 + RATE * 10 * 2.0) / 1e9);
+
+        double ddMbPerS = dd(data);
+        System.out.printf("dd sequential write (1 MiB blocks, 4 GiB, conv=fdatasync): %.0f MB/s%n", ddMbPerS);
+
+        Path out = data.resolve("out");
+        double[] smallRun = java(downloads, small, out, threads);
+        double[] fullRun = java(downloads, csv, out, threads);
+        double[] python = python(downloads, csv, out);
+
+        System.out.println();
+        System.out.println("| run | clips | seconds | clips/s | output MB/s | vs dd | peak heap used | max live heap after GC |");
+        System.out.println("|---|---|---|---|---|---|---|---|");
+        row("Java pack, 2,000 clips", smallRun, ddMbPerS);
+        row("Java pack, all clips", fullRun, ddMbPerS);
+        row("seed-like Python (scipy + h5py)", python, ddMbPerS);
+        System.out.printf("%nJava / Python clips/s: %.2fx%n", fullRun[2] / python[2]);
+    }
+
+    private static void row(String name, double[] r, double dd) {
+        System.out.printf("| %s | %,.0f | %.1f | %.0f | %.0f | %.0f%% | %s | %s |%n", name, r[0], r[1], r[2], r[3],
+                100 * r[3] / dd, r[4] < 0 ? "n/a" : String.format("%.0f MB", r[4]),
+                r[5] < 0 ? "n/a" : String.format("%.0f MB", r[5]));
+    }
+
+    /** @return {clips, seconds, clips/s, MB/s of output, peak heap MB, max live heap MB} */
+    private static double[] java(Path downloads, Path csv, Path out, int threads) throws Exception {
+        deleteTree(out);
+        Files.createDirectories(out);
+        String base = csv.getFileName().toString().replace(".csv", "");
+        Path file = out.resolve(base + ".hdf5");
+        System.gc();
+        HeapSampler heap = new HeapSampler();
+        heap.start();
+        long t0 = System.nanoTime();
+        PackSummary s;
+        try (WaveformFileWriter sink = WaveformFileWriter.create(file, LabelIndex.audioSet(), RATE, RATE * 10)) {
+            s = PackStage.builder().downloads(downloads).segments(csv).threads(threads).build().run(sink);
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        heap.stop();
+        long bytes = Files.size(file) + Files.size(WaveformFileWriter.metadataFile(file));
+        System.out.printf("java %s: %d rows, skipped %s, %.1f s%n", csv.getFileName(), s.rowsWritten(), s.skipped(),
+                seconds);
+        deleteTree(out);
+        return new double[] {s.rowsWritten(), seconds, s.rowsWritten() / seconds, bytes / 1e6 / seconds,
+            heap.peakUsed / 1e6, heap.maxLive / 1e6};
+    }
+
+    private static double[] python(Path downloads, Path csv, Path out) throws Exception {
+        deleteTree(out);
+        Files.createDirectories(out);
+        String python = System.getenv().getOrDefault("AUDIOSET_PYTHON", "/usr/bin/python3");
+        Path script = locate("src/test/python/seed_like_packer.py");
+        Path labels = downloads.getParent().resolve("class_labels_indices.csv");
+        try (var in = LabelIndex.class.getResourceAsStream("/io/github/audiosetdl/core/class_labels_indices.csv")) {
+            Files.copy(in, labels, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        long t0 = System.nanoTime();
+        Process p = new ProcessBuilder(List.of(python, script.toString(), downloads.toString(), csv.toString(),
+                labels.toString(), out.toString())).redirectErrorStream(true).start();
+        String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(4, TimeUnit.HOURS) || p.exitValue() != 0) {
+            throw new IOException("python packer failed: " + text);
+        }
+        double wall = (System.nanoTime() - t0) / 1e9;
+        Matcher m = Pattern.compile("python_rows=(\\d+) python_seconds=([0-9.]+)").matcher(text);
+        if (!m.find()) {
+            throw new IOException("python packer printed no result: " + text);
+        }
+        long rows = Long.parseLong(m.group(1));
+        double seconds = Double.parseDouble(m.group(2));
+        long bytes;
+        try (Stream<Path> files = Files.list(out)) {
+            bytes = files.mapToLong(f -> f.toFile().length()).sum();
+        }
+        System.out.printf("python: %d rows, %.1f s (process wall time %.1f s)%n", rows, seconds, wall);
+        deleteTree(out);
+        return new double[] {rows, seconds, rows / seconds, bytes / 1e6 / seconds, -1, -1};
+    }
+
+    private static Path locate(String relative) {
+        for (Path p : List.of(Path.of(relative), Path.of("audioset-hdf5").resolve(relative))) {
+            if (Files.isRegularFile(p)) {
+                return p.toAbsolutePath();
+            }
+        }
+        throw new IllegalStateException("cannot find " + relative + " from " + Path.of("").toAbsolutePath());
+    }
+
+    private static double dd(Path data) throws Exception {
+        Path target = data.resolve("dd.bin");
+        Process p = new ProcessBuilder(List.of("dd", "if=/dev/zero", "of=" + target, "bs=1M", "count=4096",
+                "conv=fdatasync")).redirectErrorStream(true).start();
+        String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor(10, TimeUnit.MINUTES);
+        Files.deleteIfExists(target);
+        Matcher m = Pattern.compile("copied, ([0-9.]+) s").matcher(text);
+        if (!m.find()) {
+            throw new IOException("unexpected dd output: " + text);
+        }
+        return 4096.0 * 1024 * 1024 / 1e6 / Double.parseDouble(m.group(1));
+    }
+
+    private static void generate(Path downloads, Path csv, Path small, int count) throws IOException {
+        Path marker = downloads.resolve("complete-" + count);
+        if (Files.exists(marker)) {
+            return;
+        }
+        deleteTree(downloads);
+        LabelIndex labels = LabelIndex.audioSet();
+        Random random = new Random(2017);
+        StringBuilder rows = new StringBuilder("# Segments csv created by PackBench\n# num_ytids=" + count + "\n"
+                + "# YTID, start_seconds, end_seconds, positive_labels\n");
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        float[] x = new float[RATE * 10];
+        long t0 = System.nanoTime();
+        for (int i = 0; i < count; i++) {
+            StringBuilder id = new StringBuilder();
+            for (int k = 0; k < 11; k++) {
+                id.append(alphabet.charAt(random.nextInt(k == 0 ? 62 : 64)));
+            }
+            double f = 100 + random.nextInt(4000);
+            double amp = 0.1 + 0.8 * random.nextDouble();
+            for (int k = 0; k < x.length; k++) {
+                x[k] = (float) (amp * (0.7 * Math.sin(2 * Math.PI * f * k / RATE) + 0.3 * (random.nextFloat() - 0.5)));
+            }
+            Path job = downloads.resolve("bench_downloads_" + (i % 4));
+            Files.createDirectories(job);
+            WavWriter.writeMono(job.resolve("YT_" + id + ".wav"), RATE, x, WavEncoding.PCM_16);
+            int start = random.nextInt(300);
+            List<String> mids = new ArrayList<>();
+            for (int k = 0, n = 1 + random.nextInt(3); k < n; k++) {
+                String mid = labels.get(random.nextInt(labels.size())).mid();
+                if (!mids.contains(mid)) {
+                    mids.add(mid);
+                }
+            }
+            rows.append(id).append(", ").append(start).append(".000, ").append(start + 10).append(".000, \"")
+                    .append(String.join(",", mids)).append("\"\n");
+            if (i == 1999 || i == count - 1) {
+                Files.writeString(i == 1999 ? small : csv, rows);
+            }
+        }
+        if (count < 2000) {
+            Files.writeString(small, rows);
+        }
+        Files.createFile(marker);
+        System.out.printf("generated %d WAVs in %.0f s%n", count, (System.nanoTime() - t0) / 1e9);
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    /** Samples heap use every 20 ms: the peak used, and the largest live set right after a GC. */
+    private static final class HeapSampler {
+        private final Thread thread;
+        private volatile boolean running = true;
+        private long peakUsed;
+        private long maxLive;
+
+        HeapSampler() {
+            thread = new Thread(() -> {
+                while (running) {
+                    sample();
+                    try {
+                        Thread.sleep(20);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }, "heap-sampler");
+            thread.setDaemon(true);
+        }
+
+        void start() {
+            thread.start();
+        }
+
+        void stop() throws InterruptedException {
+            running = false;
+            thread.join();
+            sample();
+        }
+
+        private synchronized void sample() {
+            long used = 0;
+            long live = 0;
+            for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+                if (pool.getType() == MemoryType.HEAP) {
+                    used += pool.getUsage().getUsed();
+                    MemoryUsage after = pool.getCollectionUsage();
+                    live += after == null ? 0 : after.getUsed();
+                }
+            }
+            peakUsed = Math.max(peakUsed, used);
+            maxLive = Math.max(maxLive, live);
+        }
+    }
+}
