@@ -79,7 +79,8 @@ public final class Cochleagram {
             case SQRT -> EnvelopeEngine.COMPRESS_SQRT;
             case POWER -> EnvelopeEngine.COMPRESS_POWER;
         };
-        this.engine = new EnvelopeEngine(n, start, coef, fir, code, comp.exponent(), allowPruned);
+        this.engine = new EnvelopeEngine(n, start, coef, fir, code, comp.exponent(), allowPruned,
+                Integer.getInteger("audioset.cochlea.blockWidth", 0));
         Map<String, Object> attrs = new LinkedHashMap<>();
         attrs.put("feature", "cochleagram");
         attrs.put("preset", config.preset().id());

@@ -44,15 +44,23 @@ public final class EnvelopeEngine {
     private final int compression;
     private final double exponent;
     private final boolean pruned;
-    // pruned path tables
+    // pruned path: N = p * r, phases v < r processed in blocks of width columns
     private final int p;
     private final int r;
+    private final int width;
+    private final int blocks;
     private final VectorFft fft;
-    private final double[] phaseRe;
-    private final double[] phaseIm;
-    private final double[] blockRe;
-    private final double[] blockIm;
-    private final int maxBlocks;
+    /** [block][j1][v]: e^{2 pi i j1 (block * width + v) / N}. */
+    private final double[][][] phaseRe;
+    private final double[][][] phaseIm;
+    /** [block][j2][v]: e^{2 pi i j2 (block * width + v) / r}. */
+    private final double[][][] blockRe;
+    private final double[][][] blockIm;
+    /** [block][qi][v]: the tap applied to envelope row j + qMin + qi, column v, for frame j. */
+    private final double[][][] tapRows;
+    private final int qMin;
+    private final int padBefore;
+    private final int padAfter;
 
     /**
      * @param signalLength {@code N}, even
@@ -63,9 +71,10 @@ public final class EnvelopeEngine {
      * @param compression one of {@link #COMPRESS_NONE}, {@link #COMPRESS_SQRT}, {@link #COMPRESS_POWER}
      * @param exponent the exponent for {@link #COMPRESS_POWER}
      * @param allowPruned false forces the direct path (for tests)
+     * @param blockWidth phases per block for the pruned path (0: automatic)
      */
     public EnvelopeEngine(int signalLength, int[] startBins, double[][] coefficients, DownsamplingFir fir,
-            int compression, double exponent, boolean allowPruned) {
+            int compression, double exponent, boolean allowPruned, int blockWidth) {
         this.n = signalLength;
         this.channels = startBins.length;
         this.start = startBins.clone();
@@ -83,39 +92,75 @@ public final class EnvelopeEngine {
         int d = fir.decimation();
         this.pruned = allowPruned && n % d == 0 && n / d == fir.frames()
                 && VectorFft.largestPrimeFactor(n / d) <= 7 && d >= 8;
-        if (pruned) {
-            p = n / d;
-            r = d;
-            fft = new VectorFft(p, r);
-            phaseRe = new double[n];
-            phaseIm = new double[n];
-            for (int j1 = 0; j1 < p; j1++) {
-                for (int v = 0; v < r; v++) {
-                    double angle = 2 * Math.PI * ((long) j1 * v) / n;
-                    phaseRe[j1 * r + v] = Math.cos(angle);
-                    phaseIm[j1 * r + v] = Math.sin(angle);
-                }
-            }
-            maxBlocks = Math.max(1, (maxWidth + p - 1) / p);
-            blockRe = new double[maxBlocks * r];
-            blockIm = new double[maxBlocks * r];
-            for (int j2 = 0; j2 < maxBlocks; j2++) {
-                for (int v = 0; v < r; v++) {
-                    double angle = 2 * Math.PI * ((long) j2 * v % r) / r;
-                    blockRe[j2 * r + v] = Math.cos(angle);
-                    blockIm[j2 * r + v] = Math.sin(angle);
-                }
-            }
-        } else {
+        if (!pruned) {
             p = 0;
             r = 0;
+            width = 0;
+            blocks = 0;
             fft = null;
             phaseRe = null;
             phaseIm = null;
             blockRe = null;
             blockIm = null;
-            maxBlocks = 0;
+            tapRows = null;
+            qMin = 0;
+            padBefore = 0;
+            padAfter = 0;
+            return;
         }
+        p = n / d;
+        r = d;
+        width = blockWidth > 0 ? blockWidth : chooseWidth(p, r);
+        if (r % width != 0) {
+            throw new IllegalArgumentException("block width " + width + " does not divide " + r);
+        }
+        blocks = r / width;
+        fft = new VectorFft(p, width);
+        int maxBlocks = Math.max(1, (maxWidth + p - 1) / p);
+        phaseRe = new double[blocks][p][width];
+        phaseIm = new double[blocks][p][width];
+        blockRe = new double[blocks][maxBlocks][width];
+        blockIm = new double[blocks][maxBlocks][width];
+        int off = fir.offset();
+        qMin = Math.floorDiv(-off, r);
+        int qMax = Math.floorDiv(taps - 1 - off, r);
+        padBefore = Math.max(0, -qMin);
+        padAfter = Math.max(0, qMax);
+        tapRows = new double[blocks][qMax - qMin + 1][width];
+        double[] k = fir.tapsView();
+        for (int b = 0; b < blocks; b++) {
+            for (int v = 0; v < width; v++) {
+                int phase = b * width + v;
+                for (int j1 = 0; j1 < p; j1++) {
+                    double angle = 2 * Math.PI * ((long) j1 * phase) / n;
+                    phaseRe[b][j1][v] = Math.cos(angle);
+                    phaseIm[b][j1][v] = Math.sin(angle);
+                }
+                for (int j2 = 0; j2 < maxBlocks; j2++) {
+                    double angle = 2 * Math.PI * ((long) j2 * phase % r) / r;
+                    blockRe[b][j2][v] = Math.cos(angle);
+                    blockIm[b][j2][v] = Math.sin(angle);
+                }
+                for (int qi = 0; qi <= qMax - qMin; qi++) {
+                    int m = (qMin + qi) * r + phase + off;
+                    tapRows[b][qi][v] = m >= 0 && m < taps ? k[m] : 0;
+                }
+            }
+        }
+    }
+
+    /** The widest divisor of r (at least 8 when possible) whose block of p rows fits in about 1 MB. */
+    private static int chooseWidth(int p, int r) {
+        int best = r;
+        for (int w = r; w >= 1; w--) {
+            if (r % w == 0) {
+                best = w;
+                if ((long) p * w * 32 <= 1_300_000L || w <= 8) {
+                    break;
+                }
+            }
+        }
+        return best;
     }
 
     /** @return whether the pruned phase-decomposed path is used */
@@ -134,39 +179,54 @@ public final class EnvelopeEngine {
         private final double[] spectrum = new double[n];
         private final double[] yRe = new double[maxWidth];
         private final double[] yIm = new double[maxWidth];
-        private final double[] env = new double[envLength];
-        private final double[] acc = new double[CHUNK];
-        private final double[] re;
-        private final double[] im;
-        private final double[] re2;
-        private final double[] im2;
+        private final double[] frame = new double[fir.frames()];
+        // pruned path
+        private final double[][] re;
+        private final double[][] im;
+        private final double[][] re2;
+        private final double[][] im2;
+        private final double[][] envRows;
         private final double[] sRe;
         private final double[] sIm;
+        private final double[] acc;
+        // direct path
         private final DoubleFFT_1D inverse;
         private final double[] full;
-        private long nanosFft;
+        private final double[] env;
+        private final double[] chunk = new double[CHUNK];
+        private long nanosForward;
+        private long nanosEnvelope;
         private long nanosFir;
-        private long nanosOther;
 
         private Worker() {
             if (pruned) {
-                re = new double[n];
-                im = new double[n];
-                re2 = new double[n];
-                im2 = new double[n];
-                sRe = new double[r];
-                sIm = new double[r];
+                re = new double[p][width];
+                im = new double[p][width];
+                re2 = new double[p][width];
+                im2 = new double[p][width];
+                envRows = new double[padBefore + p + padAfter][];
+                double[] zero = new double[width];
+                for (int i = 0; i < envRows.length; i++) {
+                    envRows[i] = i >= padBefore && i < padBefore + p ? new double[width] : zero;
+                }
+                sRe = new double[width];
+                sIm = new double[width];
+                acc = new double[width];
                 inverse = null;
                 full = null;
+                env = null;
             } else {
                 re = null;
                 im = null;
                 re2 = null;
                 im2 = null;
+                envRows = null;
                 sRe = null;
                 sIm = null;
+                acc = null;
                 inverse = new DoubleFFT_1D(n);
                 full = new double[2 * n];
+                env = new double[envLength];
             }
         }
 
@@ -176,35 +236,31 @@ public final class EnvelopeEngine {
          */
         public void compute(float[] waveform, float[] out) {
             long t0 = System.nanoTime();
-            for (int i = 0; i < n; i++) {
-                spectrum[i] = waveform[i];
-            }
-            forward.realForward(spectrum);
-            long t1 = System.nanoTime();
-            nanosFft += t1 - t0;
+            transformInput(waveform);
+            nanosForward += System.nanoTime() - t0;
             int frames = fir.frames();
             for (int c = 0; c < channels; c++) {
-                double[] w = coef[c];
-                int width = w.length;
-                if (width == 0) {
+                int bandWidth = coef[c].length;
+                if (bandWidth == 0) {
                     Arrays.fill(out, c * frames, (c + 1) * frames, 0f);
                     continue;
                 }
-                long a = System.nanoTime();
                 band(c);
-                long b;
                 if (pruned) {
-                    prunedModulus(width);
+                    prunedChannel(bandWidth, null);
                 } else {
-                    directModulus(width);
+                    long a = System.nanoTime();
+                    directModulus(bandWidth);
+                    long b = System.nanoTime();
+                    directFir();
+                    nanosEnvelope += b - a;
+                    nanosFir += System.nanoTime() - b;
                 }
-                b = System.nanoTime();
-                downsample(out, c * frames);
-                long e = System.nanoTime();
-                nanosFft += b - a;
-                nanosFir += e - b;
+                for (int j = 0; j < frames; j++) {
+                    double y = frame[j];
+                    out[c * frames + j] = (float) compress(y > 0 ? y : 0);
+                }
             }
-            nanosOther += 0;
         }
 
         /**
@@ -215,29 +271,41 @@ public final class EnvelopeEngine {
          * @param out receives {@code N} values
          */
         public void envelope(float[] waveform, int channel, double[] out) {
-            for (int i = 0; i < n; i++) {
-                spectrum[i] = waveform[i];
-            }
-            forward.realForward(spectrum);
-            int width = coef[channel].length;
-            if (width == 0) {
+            transformInput(waveform);
+            int bandWidth = coef[channel].length;
+            if (bandWidth == 0) {
                 Arrays.fill(out, 0, n, 0);
                 return;
             }
             band(channel);
             if (pruned) {
-                prunedModulus(width);
+                prunedChannel(bandWidth, out);
             } else {
-                directModulus(width);
+                directModulus(bandWidth);
+                System.arraycopy(env, margin, out, 0, n);
             }
-            System.arraycopy(env, margin, out, 0, n);
+        }
+
+        /**
+         * @return nanoseconds this worker has spent so far in {the forward FFT, the envelopes (band
+         *     extraction, inverse transforms, modulus), the downsampling FIR}
+         */
+        public long[] timings() {
+            return new long[] {nanosForward, nanosEnvelope, nanosFir};
+        }
+
+        private void transformInput(float[] waveform) {
+            for (int i = 0; i < n; i++) {
+                spectrum[i] = waveform[i];
+            }
+            forward.realForward(spectrum);
         }
 
         private void band(int c) {
             double[] w = coef[c];
-            int width = w.length;
+            int bandWidth = w.length;
             int s = start[c];
-            for (int j = 0; j < width; j++) {
+            for (int j = 0; j < bandWidth; j++) {
                 int k = s + j;
                 double xr;
                 double xi;
@@ -256,114 +324,140 @@ public final class EnvelopeEngine {
             }
         }
 
-        /** @return nanoseconds spent so far in {fft+modulus, fir, other} by this worker */
-        public long[] timings() {
-            return new long[] {nanosFft, nanosFir, nanosOther};
-        }
-
-        private void prunedModulus(int width) {
-            int blocks = (width + p - 1) / p;
-            double[] pr = phaseRe;
-            double[] pi = phaseIm;
-            if (blocks == 1) {
+        /** Envelope and FIR of one channel, a block of phases at a time; optionally the envelope too. */
+        private void prunedChannel(int bandWidth, double[] fullEnvelope) {
+            Arrays.fill(frame, 0);
+            int bandBlocks = (bandWidth + p - 1) / p;
+            for (int b = 0; b < blocks; b++) {
+                long t0 = System.nanoTime();
+                double[][] pr = phaseRe[b];
+                double[][] pi = phaseIm[b];
                 for (int j1 = 0; j1 < p; j1++) {
-                    int o = j1 * r;
-                    if (j1 < width) {
-                        double yr = yRe[j1];
-                        double yi = yIm[j1];
-                        for (int v = 0; v < r; v++) {
-                            re[o + v] = yr * pr[o + v] - yi * pi[o + v];
-                            im[o + v] = yr * pi[o + v] + yi * pr[o + v];
+                    double[] zr = re[j1];
+                    double[] zi = im[j1];
+                    double[] tr = pr[j1];
+                    double[] ti = pi[j1];
+                    if (bandBlocks == 1) {
+                        if (j1 < bandWidth) {
+                            double yr = yRe[j1];
+                            double yi = yIm[j1];
+                            for (int v = 0; v < width; v++) {
+                                zr[v] = yr * tr[v] - yi * ti[v];
+                                zi[v] = yr * ti[v] + yi * tr[v];
+                            }
+                        } else {
+                            Arrays.fill(zr, 0);
+                            Arrays.fill(zi, 0);
                         }
-                    } else {
-                        Arrays.fill(re, o, o + r, 0);
-                        Arrays.fill(im, o, o + r, 0);
+                        continue;
                     }
-                }
-            } else {
-                for (int j1 = 0; j1 < p; j1++) {
                     Arrays.fill(sRe, 0);
                     Arrays.fill(sIm, 0);
-                    for (int j2 = 0; j2 < blocks; j2++) {
+                    for (int j2 = 0; j2 < bandBlocks; j2++) {
                         int j = j1 + j2 * p;
-                        if (j >= width) {
+                        if (j >= bandWidth) {
                             break;
                         }
                         double yr = yRe[j];
                         double yi = yIm[j];
-                        int bo = j2 * r;
-                        for (int v = 0; v < r; v++) {
-                            sRe[v] += yr * blockRe[bo + v] - yi * blockIm[bo + v];
-                            sIm[v] += yr * blockIm[bo + v] + yi * blockRe[bo + v];
+                        double[] br = blockRe[b][j2];
+                        double[] bi = blockIm[b][j2];
+                        for (int v = 0; v < width; v++) {
+                            sRe[v] += yr * br[v] - yi * bi[v];
+                            sIm[v] += yr * bi[v] + yi * br[v];
                         }
                     }
-                    int o = j1 * r;
-                    for (int v = 0; v < r; v++) {
+                    for (int v = 0; v < width; v++) {
                         double ur = sRe[v];
                         double ui = sIm[v];
-                        re[o + v] = ur * pr[o + v] - ui * pi[o + v];
-                        im[o + v] = ur * pi[o + v] + ui * pr[o + v];
+                        zr[v] = ur * tr[v] - ui * ti[v];
+                        zi[v] = ur * ti[v] + ui * tr[v];
                     }
                 }
-            }
-            boolean second = fft.inverse(re, im, re2, im2);
-            double[] fr = second ? re2 : re;
-            double[] fi = second ? im2 : im;
-            int base = margin;
-            for (int t = 0; t < n; t++) {
-                double x = fr[t];
-                double y = fi[t];
-                env[base + t] = Math.sqrt(x * x + y * y);
-            }
-        }
-
-        private void directModulus(int width) {
-            Arrays.fill(full, 0);
-            for (int j = 0; j < width; j++) {
-                full[2 * j] = yRe[j];
-                full[2 * j + 1] = yIm[j];
-            }
-            inverse.complexInverse(full, false);
-            int base = margin;
-            for (int t = 0; t < n; t++) {
-                double x = full[2 * t];
-                double y = full[2 * t + 1];
-                env[base + t] = Math.sqrt(x * x + y * y);
-            }
-        }
-
-        private void downsample(float[] out, int outOffset) {
-            double[] k = paddedTaps;
-            int taps = k.length;
-            int d = fir.decimation();
-            int frames = fir.frames();
-            int base0 = margin - fir.offset();
-            double[] e = env;
-            double[] sum = acc;
-            for (int j = 0; j < frames; j++) {
-                int b = base0 + j * d;
-                for (int c = 0; c < CHUNK; c++) {
-                    sum[c] = k[c] * e[b + c];
+                boolean second = fft.inverse(re, im, re2, im2);
+                double[][] fr = second ? re2 : re;
+                double[][] fi = second ? im2 : im;
+                for (int u = 0; u < p; u++) {
+                    double[] xr = fr[u];
+                    double[] xi = fi[u];
+                    double[] e = envRows[padBefore + u];
+                    for (int v = 0; v < width; v++) {
+                        e[v] = Math.sqrt(xr[v] * xr[v] + xi[v] * xi[v]);
+                    }
+                    if (fullEnvelope != null) {
+                        System.arraycopy(e, 0, fullEnvelope, u * r + b * width, width);
+                    }
                 }
-                for (int q = CHUNK; q < taps; q += CHUNK) {
-                    int bq = b + q;
-                    for (int c = 0; c < CHUNK; c++) {
-                        sum[c] += k[q + c] * e[bq + c];
+                long t1 = System.nanoTime();
+                prunedFir(b);
+                nanosEnvelope += t1 - t0;
+                nanosFir += System.nanoTime() - t1;
+            }
+        }
+
+        private void prunedFir(int b) {
+            double[][] taps = tapRows[b];
+            int rows = taps.length;
+            int frames = frame.length;
+            double[] sum = acc;
+            double[] k0 = taps[0];
+            int first = padBefore + qMin;
+            for (int j = 0; j < frames; j++) {
+                double[] e0 = envRows[first + j];
+                for (int v = 0; v < width; v++) {
+                    sum[v] = k0[v] * e0[v];
+                }
+                for (int qi = 1; qi < rows; qi++) {
+                    double[] kq = taps[qi];
+                    double[] eq = envRows[first + j + qi];
+                    for (int v = 0; v < width; v++) {
+                        sum[v] += kq[v] * eq[v];
                     }
                 }
                 double s0 = 0;
                 double s1 = 0;
-                double s2 = 0;
-                double s3 = 0;
-                for (int c = 0; c < CHUNK; c += 4) {
-                    s0 += sum[c];
-                    s1 += sum[c + 1];
-                    s2 += sum[c + 2];
-                    s3 += sum[c + 3];
+                int v = 0;
+                for (; v + 1 < width; v += 2) {
+                    s0 += sum[v];
+                    s1 += sum[v + 1];
                 }
-                double y = (s0 + s1) + (s2 + s3);
-                out[outOffset + j] = (float) compress(y > 0 ? y : 0);
+                if (v < width) {
+                    s0 += sum[v];
+                }
+                frame[j] += s0 + s1;
             }
+        }
+
+        private void directModulus(int bandWidth) {
+            Arrays.fill(full, 0);
+            for (int j = 0; j < bandWidth; j++) {
+                full[2 * j] = yRe[j];
+                full[2 * j + 1] = yIm[j];
+            }
+            inverse.complexInverse(full, false);
+            for (int t = 0; t < n; t++) {
+                double x = full[2 * t];
+                double y = full[2 * t + 1];
+                env[margin + t] = Math.sqrt(x * x + y * y);
+            }
+        }
+
+        private void directFir() {
+            double[] k = paddedTaps;
+            int taps = k.length;
+            int d = fir.decimation();
+            int base0 = margin - fir.offset();
+            double[] e = env;
+            double[] sum = chunk;
+            for (int j = 0; j < frame.length; j++) {
+                int b = base0 + j * d;
+                double y = 0;
+                for (int m = 0; m < taps; m++) {
+                    y += k[m] * e[b + m];
+                }
+                frame[j] = y;
+            }
+            sum[0] = 0;
         }
     }
 

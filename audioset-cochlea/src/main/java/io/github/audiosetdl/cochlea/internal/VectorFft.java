@@ -6,8 +6,9 @@ import java.util.List;
 /**
  * An unnormalised inverse DFT ({@code y[u] = sum_j x[j] e^{+2 pi i j u / n}}) of length {@code n},
  * applied to {@code columns} independent signals at once. Element {@code j} of column {@code v} sits
- * at index {@code j * columns + v} of split real and imaginary arrays, so every butterfly is a loop
- * over {@code columns} contiguous doubles, which the JIT vectorises.
+ * at {@code re[j][v]}, {@code im[j][v]}: one small array per element, so every butterfly is a loop over
+ * {@code columns} doubles at the same index of distinct arrays, a shape HotSpot's C2 vectorises (it does
+ * not vectorise loops over one array at several unrelated offsets).
  *
  * <p>A self-sorting (Stockham) mixed-radix algorithm with radix-4, 2, 3 and 5 butterflies and a
  * direct DFT for any other prime factor. Twiddles come from exact tables of the {@code n}-th roots of
@@ -102,18 +103,18 @@ public final class VectorFft {
     /**
      * Transforms in place, using a second pair of buffers as scratch.
      *
-     * @param re real parts, {@code length() * columns} values; receives the result when this returns
-     *     {@code false}
+     * @param re real parts, {@code length()} rows of {@code columns} values; receives the result when this
+     *     returns {@code false}
      * @param im imaginary parts, as {@code re}
-     * @param re2 scratch of the same size; receives the result when this returns {@code true}
-     * @param im2 scratch of the same size
+     * @param re2 scratch of the same shape; receives the result when this returns {@code true}
+     * @param im2 scratch of the same shape
      * @return whether the result is in {@code re2, im2} rather than {@code re, im}
      */
-    public boolean inverse(double[] re, double[] im, double[] re2, double[] im2) {
-        double[] sr = re;
-        double[] si = im;
-        double[] dr = re2;
-        double[] di = im2;
+    public boolean inverse(double[][] re, double[][] im, double[][] re2, double[][] im2) {
+        double[][] sr = re;
+        double[][] si = im;
+        double[][] dr = re2;
+        double[][] di = im2;
         int ns = 1;
         boolean swapped = false;
         for (int s = 0; s < radices.length; s++) {
@@ -123,10 +124,10 @@ public final class VectorFft {
             double[] ti = twIm[s];
             for (int j = 0; j < m; j++) {
                 int k = j % ns;
-                int in = j * columns;
-                int out = ((j / ns) * ns * r + k) * columns;
-                int inStride = m * columns;
-                int outStride = ns * columns;
+                int in = j;
+                int out = (j / ns) * ns * r + k;
+                int inStride = m;
+                int outStride = ns;
                 switch (r) {
                     case 4 -> radix4(sr, si, dr, di, in, inStride, out, outStride, tr, ti, k * 4, k == 0);
                     case 2 -> radix2(sr, si, dr, di, in, inStride, out, outStride, tr[k * 2 + 1], ti[k * 2 + 1]);
@@ -136,7 +137,7 @@ public final class VectorFft {
                 }
             }
             ns *= r;
-            double[] t = sr;
+            double[][] t = sr;
             sr = dr;
             dr = t;
             t = si;
@@ -147,48 +148,60 @@ public final class VectorFft {
         return swapped;
     }
 
-    private void radix2(double[] sr, double[] si, double[] dr, double[] di, int in, int is, int out, int os,
+    private void radix2(double[][] sr, double[][] si, double[][] dr, double[][] di, int in, int is, int out, int os,
             double wr, double wi) {
         int c = columns;
-        int a0 = in;
-        int a1 = in + is;
-        int b0 = out;
-        int b1 = out + os;
+        double[] a0r = sr[in];
+        double[] a0i = si[in];
+        double[] a1r = sr[in + is];
+        double[] a1i = si[in + is];
+        double[] b0r = dr[out];
+        double[] b0i = di[out];
+        double[] b1r = dr[out + os];
+        double[] b1i = di[out + os];
         for (int v = 0; v < c; v++) {
-            double xr = sr[a1 + v];
-            double xi = si[a1 + v];
+            double xr = a1r[v];
+            double xi = a1i[v];
             double yr = xr * wr - xi * wi;
             double yi = xr * wi + xi * wr;
-            double ar = sr[a0 + v];
-            double ai = si[a0 + v];
-            dr[b0 + v] = ar + yr;
-            di[b0 + v] = ai + yi;
-            dr[b1 + v] = ar - yr;
-            di[b1 + v] = ai - yi;
+            double ar = a0r[v];
+            double ai = a0i[v];
+            b0r[v] = ar + yr;
+            b0i[v] = ai + yi;
+            b1r[v] = ar - yr;
+            b1i[v] = ai - yi;
         }
     }
 
-    private void radix4(double[] sr, double[] si, double[] dr, double[] di, int in, int is, int out, int os,
+    private void radix4(double[][] sr, double[][] si, double[][] dr, double[][] di, int in, int is, int out, int os,
             double[] tr, double[] ti, int t, boolean unit) {
         int c = columns;
-        int a0 = in;
-        int a1 = in + is;
-        int a2 = in + 2 * is;
-        int a3 = in + 3 * is;
-        int b0 = out;
-        int b1 = out + os;
-        int b2 = out + 2 * os;
-        int b3 = out + 3 * os;
+        double[] a0r = sr[in];
+        double[] a0i = si[in];
+        double[] a1r = sr[in + is];
+        double[] a1i = si[in + is];
+        double[] a2r = sr[in + 2 * is];
+        double[] a2i = si[in + 2 * is];
+        double[] a3r = sr[in + 3 * is];
+        double[] a3i = si[in + 3 * is];
+        double[] b0r = dr[out];
+        double[] b0i = di[out];
+        double[] b1r = dr[out + os];
+        double[] b1i = di[out + os];
+        double[] b2r = dr[out + 2 * os];
+        double[] b2i = di[out + 2 * os];
+        double[] b3r = dr[out + 3 * os];
+        double[] b3i = di[out + 3 * os];
         if (unit) {
             for (int v = 0; v < c; v++) {
-                double x0r = sr[a0 + v];
-                double x0i = si[a0 + v];
-                double x1r = sr[a1 + v];
-                double x1i = si[a1 + v];
-                double x2r = sr[a2 + v];
-                double x2i = si[a2 + v];
-                double x3r = sr[a3 + v];
-                double x3i = si[a3 + v];
+                double x0r = a0r[v];
+                double x0i = a0i[v];
+                double x1r = a1r[v];
+                double x1i = a1i[v];
+                double x2r = a2r[v];
+                double x2i = a2i[v];
+                double x3r = a3r[v];
+                double x3i = a3i[v];
                 double t0r = x0r + x2r;
                 double t0i = x0i + x2i;
                 double t1r = x0r - x2r;
@@ -197,14 +210,14 @@ public final class VectorFft {
                 double t2i = x1i + x3i;
                 double t3r = x1r - x3r;
                 double t3i = x1i - x3i;
-                dr[b0 + v] = t0r + t2r;
-                di[b0 + v] = t0i + t2i;
-                dr[b2 + v] = t0r - t2r;
-                di[b2 + v] = t0i - t2i;
-                dr[b1 + v] = t1r - t3i;
-                di[b1 + v] = t1i + t3r;
-                dr[b3 + v] = t1r + t3i;
-                di[b3 + v] = t1i - t3r;
+                b0r[v] = t0r + t2r;
+                b0i[v] = t0i + t2i;
+                b2r[v] = t0r - t2r;
+                b2i[v] = t0i - t2i;
+                b1r[v] = t1r - t3i;
+                b1i[v] = t1i + t3r;
+                b3r[v] = t1r + t3i;
+                b3i[v] = t1i - t3r;
             }
             return;
         }
@@ -215,18 +228,18 @@ public final class VectorFft {
         double w3r = tr[t + 3];
         double w3i = ti[t + 3];
         for (int v = 0; v < c; v++) {
-            double x0r = sr[a0 + v];
-            double x0i = si[a0 + v];
-            double ur = sr[a1 + v];
-            double ui = si[a1 + v];
+            double x0r = a0r[v];
+            double x0i = a0i[v];
+            double ur = a1r[v];
+            double ui = a1i[v];
             double x1r = ur * w1r - ui * w1i;
             double x1i = ur * w1i + ui * w1r;
-            ur = sr[a2 + v];
-            ui = si[a2 + v];
+            ur = a2r[v];
+            ui = a2i[v];
             double x2r = ur * w2r - ui * w2i;
             double x2i = ur * w2i + ui * w2r;
-            ur = sr[a3 + v];
-            ui = si[a3 + v];
+            ur = a3r[v];
+            ui = a3i[v];
             double x3r = ur * w3r - ui * w3i;
             double x3i = ur * w3i + ui * w3r;
             double t0r = x0r + x2r;
@@ -237,40 +250,46 @@ public final class VectorFft {
             double t2i = x1i + x3i;
             double t3r = x1r - x3r;
             double t3i = x1i - x3i;
-            dr[b0 + v] = t0r + t2r;
-            di[b0 + v] = t0i + t2i;
-            dr[b2 + v] = t0r - t2r;
-            di[b2 + v] = t0i - t2i;
-            dr[b1 + v] = t1r - t3i;
-            di[b1 + v] = t1i + t3r;
-            dr[b3 + v] = t1r + t3i;
-            di[b3 + v] = t1i - t3r;
+            b0r[v] = t0r + t2r;
+            b0i[v] = t0i + t2i;
+            b2r[v] = t0r - t2r;
+            b2i[v] = t0i - t2i;
+            b1r[v] = t1r - t3i;
+            b1i[v] = t1i + t3r;
+            b3r[v] = t1r + t3i;
+            b3i[v] = t1i - t3r;
         }
     }
 
-    private void radix3(double[] sr, double[] si, double[] dr, double[] di, int in, int is, int out, int os,
+    private void radix3(double[][] sr, double[][] si, double[][] dr, double[][] di, int in, int is, int out, int os,
             double[] tr, double[] ti, int t) {
         final double h = Math.sqrt(3) / 2;
         int c = columns;
-        int a0 = in;
-        int a1 = in + is;
-        int a2 = in + 2 * is;
-        int b0 = out;
-        int b1 = out + os;
-        int b2 = out + 2 * os;
+        double[] a0r = sr[in];
+        double[] a0i = si[in];
+        double[] a1r = sr[in + is];
+        double[] a1i = si[in + is];
+        double[] a2r = sr[in + 2 * is];
+        double[] a2i = si[in + 2 * is];
+        double[] b0r = dr[out];
+        double[] b0i = di[out];
+        double[] b1r = dr[out + os];
+        double[] b1i = di[out + os];
+        double[] b2r = dr[out + 2 * os];
+        double[] b2i = di[out + 2 * os];
         double w1r = tr[t + 1];
         double w1i = ti[t + 1];
         double w2r = tr[t + 2];
         double w2i = ti[t + 2];
         for (int v = 0; v < c; v++) {
-            double x0r = sr[a0 + v];
-            double x0i = si[a0 + v];
-            double ur = sr[a1 + v];
-            double ui = si[a1 + v];
+            double x0r = a0r[v];
+            double x0i = a0i[v];
+            double ur = a1r[v];
+            double ui = a1i[v];
             double x1r = ur * w1r - ui * w1i;
             double x1i = ur * w1i + ui * w1r;
-            ur = sr[a2 + v];
-            ui = si[a2 + v];
+            ur = a2r[v];
+            ui = a2i[v];
             double x2r = ur * w2r - ui * w2i;
             double x2i = ur * w2i + ui * w2r;
             double sumr = x1r + x2r;
@@ -279,32 +298,42 @@ public final class VectorFft {
             double mi = x0i - 0.5 * sumi;
             double dfr = h * (x1r - x2r);
             double dfi = h * (x1i - x2i);
-            dr[b0 + v] = x0r + sumr;
-            di[b0 + v] = x0i + sumi;
-            dr[b1 + v] = mr - dfi;
-            di[b1 + v] = mi + dfr;
-            dr[b2 + v] = mr + dfi;
-            di[b2 + v] = mi - dfr;
+            b0r[v] = x0r + sumr;
+            b0i[v] = x0i + sumi;
+            b1r[v] = mr - dfi;
+            b1i[v] = mi + dfr;
+            b2r[v] = mr + dfi;
+            b2i[v] = mi - dfr;
         }
     }
 
-    private void radix5(double[] sr, double[] si, double[] dr, double[] di, int in, int is, int out, int os,
+    private void radix5(double[][] sr, double[][] si, double[][] dr, double[][] di, int in, int is, int out, int os,
             double[] tr, double[] ti, int t) {
         final double c1 = Math.cos(2 * Math.PI / 5);
         final double c2 = Math.cos(4 * Math.PI / 5);
         final double s1 = Math.sin(2 * Math.PI / 5);
         final double s2 = Math.sin(4 * Math.PI / 5);
         int c = columns;
-        int a0 = in;
-        int a1 = in + is;
-        int a2 = in + 2 * is;
-        int a3 = in + 3 * is;
-        int a4 = in + 4 * is;
-        int b0 = out;
-        int b1 = out + os;
-        int b2 = out + 2 * os;
-        int b3 = out + 3 * os;
-        int b4 = out + 4 * os;
+        double[] a0r = sr[in];
+        double[] a0i = si[in];
+        double[] a1r = sr[in + is];
+        double[] a1i = si[in + is];
+        double[] a2r = sr[in + 2 * is];
+        double[] a2i = si[in + 2 * is];
+        double[] a3r = sr[in + 3 * is];
+        double[] a3i = si[in + 3 * is];
+        double[] a4r = sr[in + 4 * is];
+        double[] a4i = si[in + 4 * is];
+        double[] b0r = dr[out];
+        double[] b0i = di[out];
+        double[] b1r = dr[out + os];
+        double[] b1i = di[out + os];
+        double[] b2r = dr[out + 2 * os];
+        double[] b2i = di[out + 2 * os];
+        double[] b3r = dr[out + 3 * os];
+        double[] b3i = di[out + 3 * os];
+        double[] b4r = dr[out + 4 * os];
+        double[] b4i = di[out + 4 * os];
         double w1r = tr[t + 1];
         double w1i = ti[t + 1];
         double w2r = tr[t + 2];
@@ -314,22 +343,22 @@ public final class VectorFft {
         double w4r = tr[t + 4];
         double w4i = ti[t + 4];
         for (int v = 0; v < c; v++) {
-            double x0r = sr[a0 + v];
-            double x0i = si[a0 + v];
-            double ur = sr[a1 + v];
-            double ui = si[a1 + v];
+            double x0r = a0r[v];
+            double x0i = a0i[v];
+            double ur = a1r[v];
+            double ui = a1i[v];
             double x1r = ur * w1r - ui * w1i;
             double x1i = ur * w1i + ui * w1r;
-            ur = sr[a2 + v];
-            ui = si[a2 + v];
+            ur = a2r[v];
+            ui = a2i[v];
             double x2r = ur * w2r - ui * w2i;
             double x2i = ur * w2i + ui * w2r;
-            ur = sr[a3 + v];
-            ui = si[a3 + v];
+            ur = a3r[v];
+            ui = a3i[v];
             double x3r = ur * w3r - ui * w3i;
             double x3i = ur * w3i + ui * w3r;
-            ur = sr[a4 + v];
-            ui = si[a4 + v];
+            ur = a4r[v];
+            ui = a4i[v];
             double x4r = ur * w4r - ui * w4i;
             double x4i = ur * w4i + ui * w4r;
             double p1r = x1r + x4r;
@@ -348,28 +377,27 @@ public final class VectorFft {
             double o1i = s1 * m1i + s2 * m2i;
             double o2r = s2 * m1r - s1 * m2r;
             double o2i = s2 * m1i - s1 * m2i;
-            dr[b0 + v] = x0r + p1r + p2r;
-            di[b0 + v] = x0i + p1i + p2i;
-            dr[b1 + v] = e1r - o1i;
-            di[b1 + v] = e1i + o1r;
-            dr[b4 + v] = e1r + o1i;
-            di[b4 + v] = e1i - o1r;
-            dr[b2 + v] = e2r - o2i;
-            di[b2 + v] = e2i + o2r;
-            dr[b3 + v] = e2r + o2i;
-            di[b3 + v] = e2i - o2r;
+            b0r[v] = x0r + p1r + p2r;
+            b0i[v] = x0i + p1i + p2i;
+            b1r[v] = e1r - o1i;
+            b1i[v] = e1i + o1r;
+            b4r[v] = e1r + o1i;
+            b4i[v] = e1i - o1r;
+            b2r[v] = e2r - o2i;
+            b2i[v] = e2i + o2r;
+            b3r[v] = e2r + o2i;
+            b3i[v] = e2i - o2r;
         }
     }
 
-    private void radixGeneric(int r, double[] sr, double[] si, double[] dr, double[] di, int in, int is, int out,
+    private void radixGeneric(int r, double[][] sr, double[][] si, double[][] dr, double[][] di, int in, int is, int out,
             int os, double[] tr, double[] ti, int t) {
         int c = columns;
         for (int p = 0; p < r; p++) {
-            int b = out + p * os;
-            for (int v = 0; v < c; v++) {
-                dr[b + v] = 0;
-                di[b + v] = 0;
-            }
+            double[] br = dr[out + p * os];
+            double[] bi = di[out + p * os];
+            java.util.Arrays.fill(br, 0, c, 0);
+            java.util.Arrays.fill(bi, 0, c, 0);
             for (int q = 0; q < r; q++) {
                 // twiddle e^{2 pi i k q / (ns r)} times the DFT kernel e^{2 pi i p q / r}
                 double wr = tr[t + q];
@@ -379,12 +407,13 @@ public final class VectorFft {
                 double ki = Math.sin(angle);
                 double fr = wr * kr - wi * ki;
                 double fi = wr * ki + wi * kr;
-                int a = in + q * is;
+                double[] ar = sr[in + q * is];
+                double[] ai = si[in + q * is];
                 for (int v = 0; v < c; v++) {
-                    double xr = sr[a + v];
-                    double xi = si[a + v];
-                    dr[b + v] += xr * fr - xi * fi;
-                    di[b + v] += xr * fi + xi * fr;
+                    double xr = ar[v];
+                    double xi = ai[v];
+                    br[v] += xr * fr - xi * fi;
+                    bi[v] += xr * fi + xi * fr;
                 }
             }
         }
