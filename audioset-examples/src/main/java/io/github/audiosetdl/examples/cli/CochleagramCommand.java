@@ -6,6 +6,7 @@ import io.github.audiosetdl.cochlea.Compression;
 import io.github.audiosetdl.core.pipeline.AudioSetPipeline;
 import io.github.audiosetdl.core.pipeline.FeatureSummary;
 import io.github.audiosetdl.core.pipeline.PipelineSummary;
+import io.github.audiosetdl.core.pipeline.Progress;
 import io.github.audiosetdl.core.spi.WaveformSource;
 import io.github.audiosetdl.examples.features.CochleagramFeatures;
 import io.github.audiosetdl.hdf5.Hdf5DatasetStore;
@@ -56,7 +57,8 @@ final class CochleagramCommand implements Callable<Integer> {
         FeatureSummary features = summary.features().orElseThrow();
         PrintWriter o = spec.commandLine().getOut();
         o.printf("cochleagrams: %,d rows of %d x %d (%s) in %s, %.2f rows/s%n", features.rows(),
-                config.channels(), config.frames(), describe(config), features.elapsed(), features.rowsPerSecond());
+                config.channels(), config.frames(), describe(config), Progress.format(features.elapsed()),
+                features.rowsPerSecond());
         features.files().forEach(f -> o.println("wrote " + f));
         o.flush();
         return 0;
