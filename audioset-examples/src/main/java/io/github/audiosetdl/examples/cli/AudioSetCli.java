@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
 @Command(name = "audioset", mixinStandardHelpOptions = true, versionProvider = AudioSetCli.Version.class,
         description = "Prepare Google AudioSet for audio research: download clips, pack them into HDF5,"
                 + " compute cochleagrams.",
-        subcommands = {SegmentsCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {SegmentsCommand.class, DownloadCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:the command failed (bad input, I/O error)", "2:bad usage",
             "3:download finished with transient failures left to retry"})
