@@ -48,7 +48,7 @@ class DatasetPreparationTest {
     static void prepare() throws Exception {
         subset = ExampleData.subset(dir, "music", "Music", 6);
         String flaky = subset.ids().get(1) + ".m4a";
-        try (LoopbackMediaServer server = ExampleData.serve(dir, subset.ids())) {
+        try (LoopbackMediaServer server = ExampleData.serve(dir, subset)) {
             server.fault(flaky, LoopbackMediaServer.Fault.SERVER_ERROR, 1); // one 500, then it recovers
             DownloadConfig download = DownloadConfig.builder(dir.resolve("data"), "music").resolver(ResolverKind.DIRECT)
                     .urlTemplate(server.baseUrl() + "/media/{id}.m4a").threads(3).retries(2)
@@ -119,7 +119,7 @@ class DatasetPreparationTest {
     @Test
     void aCancelledRunStopsAndLeavesNoWaveformFile() throws Exception {
         ExampleData.Subset slow = ExampleData.subset(dir, "slow", "Speech", 8);
-        try (LoopbackMediaServer server = ExampleData.serve(dir.resolve("data"), slow.ids())) {
+        try (LoopbackMediaServer server = ExampleData.serve(dir.resolve("data"), slow)) {
             server.latency(Duration.ofSeconds(2));
             DownloadConfig download = DownloadConfig.builder(dir.resolve("slow"), "slow").resolver(ResolverKind.DIRECT)
                     .urlTemplate(server.baseUrl() + "/media/{id}.m4a").threads(1).build();

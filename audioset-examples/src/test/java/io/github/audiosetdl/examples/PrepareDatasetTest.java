@@ -15,7 +15,7 @@ class PrepareDatasetTest {
     @Test
     void downloadsPacksAndComputesTheSelectedLabel(@TempDir Path dir) throws Exception {
         ExampleData.Subset subset = ExampleData.subset(dir, "dogs", "Dog", 5);
-        try (LoopbackMediaServer server = ExampleData.serve(dir, subset.ids())) {
+        try (LoopbackMediaServer server = ExampleData.serve(dir, subset)) {
             server.fault(subset.ids().get(2) + ".m4a", LoopbackMediaServer.Fault.NOT_FOUND);
             PipelineSummary s = PrepareDataset.run(subset.csv(), dir.resolve("out"), "Dog", ResolverKind.DIRECT,
                     server.baseUrl() + "/media/{id}.m4a");

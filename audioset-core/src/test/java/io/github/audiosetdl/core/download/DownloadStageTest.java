@@ -173,7 +173,7 @@ class DownloadStageTest {
             server.serve(name, source);
             DownloadSummary summary = run(fastConfig(out, server.url("{id}." + codec.extension())).build(),
                     List.of(row(0, "longsource" + codec.ordinal(), 300, 310)));
-            assertThat(summary.downloaded()).isEqualTo(1);
+            assertThat(summary.downloaded()).as(errors(out).toString()).isEqualTo(1);
             long size = Files.size(source);
             assertThat(server.bytesServed(name)).as("%s: bytes of %d", codec, size).isLessThan(size / 10);
         }

@@ -65,7 +65,8 @@ class FaultMatrixTest {
                 rows.add(row(rows.size(), c.id(), start, start + 10));
             }
             // the refused id goes to a port nothing listens on, through a template of its own
-            DownloadConfig config = fastConfig(out, server.url("{id}.m4a")).retries(RETRIES).threads(6).build();
+            DownloadConfig config = fastConfig(out, server.url("{id}.m4a")).retries(RETRIES).threads(6)
+                    .toolTimeout(Duration.ofSeconds(4)).build();
             DownloadSummary summary = run(config, rows.stream().filter(r -> !r.segment().ytid().startsWith("refused")),
                     rows.size() - 1);
             DownloadConfig refusedConfig = fastConfig(out, "http://127.0.0.1:" + refused + "/media/{id}.m4a")

@@ -2,20 +2,23 @@ package io.github.audiosetdl.core.testing;
 
 import static java.util.Objects.requireNonNull;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import java.io.BufferedInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.RandomAccessFile;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -29,8 +32,9 @@ import java.util.concurrent.atomic.LongAdder;
  * {@code /media/<name>} with byte ranges ({@code Range: bytes=a-b}, {@code a-}, {@code -n}), counts
  * requests and body bytes per name, and injects faults per name: an HTTP status, an HTML page, a
  * stalled response, a connection cut at a file offset, a number of failures before it recovers, and
- * latency added to every request. Binds {@code 127.0.0.1} only; {@link #close()} releases stalled
- * handlers. Thread-safe.
+ * latency added to every request. Plain sockets, one request per connection ({@code Connection:
+ * close}), each with a 16 KB send buffer so that the bytes counted are close to what the client read.
+ * Binds {@code 127.0.0.1} only; {@link #close()} releases stalled handlers. Thread-safe.
  */
 public final class LoopbackMediaServer implements AutoCloseable {
     /** A way to answer instead of serving the file. */
@@ -65,8 +69,12 @@ public final class LoopbackMediaServer implements AutoCloseable {
     private record Injected(Fault fault, AtomicInteger remaining) {
     }
 
-    private final HttpServer server;
+    /** Send buffer of each connection, in bytes. */
+    private static final int SEND_BUFFER = 16 * 1024;
+
+    private final ServerSocket server;
     private final ExecutorService pool;
+    private final Set<Socket> live = ConcurrentHashMap.newKeySet();
     private final CountDownLatch closed = new CountDownLatch(1);
     private final Map<String, Path> files = new ConcurrentHashMap<>();
     private final Map<String, Injected> faults = new ConcurrentHashMap<>();
@@ -76,16 +84,16 @@ public final class LoopbackMediaServer implements AutoCloseable {
     private volatile long latencyMillis;
 
     private LoopbackMediaServer() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 128);
+        server = new ServerSocket(0, 128, InetAddress.getLoopbackAddress());
         AtomicInteger n = new AtomicInteger();
         pool = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "loopback-media-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
-        server.setExecutor(pool);
-        server.createContext("/media/", this::handle);
-        server.start();
+        Thread acceptor = new Thread(this::acceptLoop, "loopback-media-accept");
+        acceptor.setDaemon(true);
+        acceptor.start();
     }
 
     /**
@@ -123,7 +131,7 @@ public final class LoopbackMediaServer implements AutoCloseable {
 
     /** @return {@code http://127.0.0.1:<port>} */
     public String baseUrl() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        return "http://127.0.0.1:" + server.getLocalPort();
     }
 
     /**
@@ -214,108 +222,190 @@ public final class LoopbackMediaServer implements AutoCloseable {
         return a == null ? 0 : a.sum();
     }
 
-    private void handle(HttpExchange exchange) throws IOException {
-        String name = exchange.getRequestURI().getPath().substring("/media/".length());
-        requests.computeIfAbsent(name, k -> new LongAdder()).increment();
-        LongAdder sent = bytes.computeIfAbsent(name, k -> new LongAdder());
-        try (exchange) {
-            if (latencyMillis > 0 && closed.await(latencyMillis, TimeUnit.MILLISECONDS)) {
+    private void acceptLoop() {
+        while (!server.isClosed()) {
+            Socket socket;
+            try {
+                socket = server.accept();
+            } catch (IOException e) {
                 return;
             }
-            Injected injected = faults.get(name);
-            if (injected != null && injected.remaining().getAndDecrement() > 0) {
-                answerFault(exchange, injected.fault(), name, sent);
-                return;
-            }
-            Path file = files.get(name);
-            if (file == null) {
-                page(exchange, 404, "<html><body>Video unavailable</body></html>", sent);
-                return;
-            }
-            serveFile(exchange, file, name, sent);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (IOException e) {
-            // the client went away (ffmpeg closes connections it no longer needs); nothing to do
+            live.add(socket);
+            pool.execute(() -> {
+                try (socket) {
+                    // a small send buffer: bytes counted as sent are (nearly) bytes the client read
+                    socket.setSendBufferSize(SEND_BUFFER);
+                    socket.setSoTimeout(30_000);
+                    handle(socket);
+                } catch (IOException e) {
+                    // the client went away (ffmpeg drops connections it no longer needs)
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    live.remove(socket);
+                }
+            });
         }
     }
 
-    private void answerFault(HttpExchange exchange, Fault fault, String name, LongAdder sent)
+    private void handle(Socket socket) throws IOException, InterruptedException {
+        InputStream in = new BufferedInputStream(socket.getInputStream());
+        String requestLine = readLine(in);
+        if (requestLine == null || requestLine.isEmpty()) {
+            return;
+        }
+        Map<String, String> headers = new HashMap<>();
+        for (String line = readLine(in); line != null && !line.isEmpty(); line = readLine(in)) {
+            int colon = line.indexOf(':');
+            if (colon > 0) {
+                headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
+            }
+        }
+        String[] parts = requestLine.split(" ");
+        String method = parts[0];
+        String path = parts.length > 1 ? parts[1] : "/";
+        int query = path.indexOf('?');
+        if (query >= 0) {
+            path = path.substring(0, query);
+        }
+        Response r = new Response(socket.getOutputStream(), "HEAD".equals(method));
+        if (!path.startsWith("/media/")) {
+            r.page(404, "<html><body>Not found</body></html>", new LongAdder());
+            return;
+        }
+        String name = java.net.URLDecoder.decode(path.substring("/media/".length()), StandardCharsets.UTF_8);
+        requests.computeIfAbsent(name, k -> new LongAdder()).increment();
+        LongAdder sent = bytes.computeIfAbsent(name, k -> new LongAdder());
+        if (latencyMillis > 0 && closed.await(latencyMillis, TimeUnit.MILLISECONDS)) {
+            return;
+        }
+        Injected injected = faults.get(name);
+        if (injected != null && injected.remaining().getAndDecrement() > 0) {
+            answerFault(r, injected.fault(), name, sent);
+            return;
+        }
+        Path file = files.get(name);
+        if (file == null) {
+            r.page(404, "<html><body>Video unavailable</body></html>", sent);
+            return;
+        }
+        serveFile(r, file, name, headers.get("range"), sent);
+    }
+
+    private static String readLine(InputStream in) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        for (int c = in.read(); c >= 0; c = in.read()) {
+            if (c == '\n') {
+                int n = sb.length();
+                return n > 0 && sb.charAt(n - 1) == '\r' ? sb.substring(0, n - 1) : sb.toString();
+            }
+            if (sb.length() > 16 * 1024) {
+                throw new IOException("request line too long");
+            }
+            sb.append((char) c);
+        }
+        return sb.length() == 0 ? null : sb.toString();
+    }
+
+    /** Writes one HTTP/1.1 response and closes the connection after it. */
+    private static final class Response {
+        private final OutputStream out;
+        private final boolean head;
+
+        Response(OutputStream out, boolean head) {
+            this.out = out;
+            this.head = head;
+        }
+
+        void headers(int status, String reason, long length, Map<String, String> extra) throws IOException {
+            StringBuilder sb = new StringBuilder("HTTP/1.1 ").append(status).append(' ').append(reason)
+                    .append("\r\nConnection: close\r\nContent-Length: ").append(length).append("\r\n");
+            extra.forEach((k, v) -> sb.append(k).append(": ").append(v).append("\r\n"));
+            out.write(sb.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+        }
+
+        void page(int status, String html, LongAdder sent) throws IOException {
+            byte[] body = html.getBytes(StandardCharsets.UTF_8);
+            headers(status, reason(status), body.length, Map.of("Content-Type", "text/html; charset=utf-8"));
+            if (!head) {
+                out.write(body);
+                out.flush();
+                sent.add(body.length);
+            }
+        }
+    }
+
+    private static String reason(int status) {
+        return switch (status) {
+            case 200 -> "OK";
+            case 206 -> "Partial Content";
+            case 403 -> "Forbidden";
+            case 404 -> "Not Found";
+            case 410 -> "Gone";
+            case 416 -> "Range Not Satisfiable";
+            case 429 -> "Too Many Requests";
+            case 500 -> "Internal Server Error";
+            default -> "Status";
+        };
+    }
+
+    private void answerFault(Response r, Fault fault, String name, LongAdder sent)
             throws IOException, InterruptedException {
         switch (fault) {
-            case HTML -> page(exchange, 200, "<!DOCTYPE html><html><head><title>Sign in</title></head><body>"
+            case HTML -> r.page(200, "<!DOCTYPE html><html><head><title>Sign in</title></head><body>"
                     + "Please sign in to continue.</body></html>", sent);
             case STALL -> {
                 Path file = files.get(name);
                 long size = file == null ? 1 << 20 : Files.size(file);
-                exchange.getResponseHeaders().set("Content-Type", contentType(name));
-                exchange.sendResponseHeaders(200, size);
-                OutputStream out = exchange.getResponseBody();
-                out.write(new byte[16]);
-                out.flush();
+                r.headers(200, "OK", size, Map.of("Content-Type", contentType(name), "Accept-Ranges", "bytes"));
+                r.out.write(new byte[16]);
+                r.out.flush();
                 sent.add(16);
                 closed.await(5, TimeUnit.MINUTES);
             }
-            default -> page(exchange, fault.status(), "<html><body>Error " + fault.status() + "</body></html>", sent);
+            default -> r.page(fault.status(), "<html><body>Error " + fault.status() + "</body></html>", sent);
         }
     }
 
-    private static void page(HttpExchange exchange, int status, String html, LongAdder sent) throws IOException {
-        byte[] body = html.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
-        if ("HEAD".equals(exchange.getRequestMethod())) {
-            exchange.sendResponseHeaders(status, -1);
-            return;
-        }
-        exchange.sendResponseHeaders(status, body.length);
-        exchange.getResponseBody().write(body);
-        sent.add(body.length);
-    }
-
-    private void serveFile(HttpExchange exchange, Path file, String name, LongAdder sent) throws IOException {
+    private void serveFile(Response r, Path file, String name, String rangeHeader, LongAdder sent)
+            throws IOException {
         long size = Files.size(file);
-        long[] range = parseRange(exchange.getRequestHeaders().getFirst("Range"), size);
-        exchange.getResponseHeaders().set("Accept-Ranges", "bytes");
-        exchange.getResponseHeaders().set("Content-Type", contentType(name));
+        long[] range = parseRange(rangeHeader, size);
         if (range == null) {
-            exchange.getResponseHeaders().set("Content-Range", "bytes */" + size);
-            exchange.sendResponseHeaders(416, -1);
+            r.headers(416, reason(416), 0, Map.of("Content-Range", "bytes */" + size));
             return;
         }
         long first = range[0];
         long last = range[1];
         boolean partial = range[2] == 1;
+        Map<String, String> extra = new java.util.LinkedHashMap<>();
+        extra.put("Content-Type", contentType(name));
+        extra.put("Accept-Ranges", "bytes");
         if (partial) {
-            exchange.getResponseHeaders().set("Content-Range", "bytes " + first + "-" + last + "/" + size);
+            extra.put("Content-Range", "bytes " + first + "-" + last + "/" + size);
         }
-        long length = last - first + 1;
-        if ("HEAD".equals(exchange.getRequestMethod())) {
-            exchange.getResponseHeaders().set("Content-Length", Long.toString(length));
-            exchange.sendResponseHeaders(partial ? 206 : 200, -1);
+        r.headers(partial ? 206 : 200, reason(partial ? 206 : 200), last - first + 1, extra);
+        if (r.head) {
             return;
         }
-        exchange.sendResponseHeaders(partial ? 206 : 200, length);
+        // a cut closes the connection at that file offset, before Content-Length bytes were sent
         long stop = cuts.containsKey(name) ? Math.min(last + 1, Math.max(first, cuts.get(name))) : last + 1;
-        OutputStream out = exchange.getResponseBody();
         try (RandomAccessFile in = new RandomAccessFile(file.toFile(), "r")) {
             in.seek(first);
-            byte[] buffer = new byte[16 * 1024];
+            byte[] buffer = new byte[8 * 1024];
             long pos = first;
             while (pos < stop) {
                 int n = in.read(buffer, 0, (int) Math.min(buffer.length, stop - pos));
                 if (n < 0) {
                     break;
                 }
-                out.write(buffer, 0, n);
+                r.out.write(buffer, 0, n);
                 sent.add(n);
                 pos += n;
             }
         }
-        if (stop <= last) {
-            out.flush();
-            // Closing before Content-Length bytes were written drops the connection: a cut mid-body.
-            exchange.close();
-        }
+        r.out.flush();
     }
 
     /** @return {first, last, partial ? 1 : 0}, or null when the range cannot be satisfied */
@@ -361,7 +451,18 @@ public final class LoopbackMediaServer implements AutoCloseable {
     @Override
     public void close() {
         closed.countDown();
-        server.stop(0);
+        try {
+            server.close();
+        } catch (IOException e) {
+            // closing anyway
+        }
+        for (Socket s : live) {
+            try {
+                s.close();
+            } catch (IOException e) {
+                // closing anyway
+            }
+        }
         pool.shutdownNow();
     }
 }

@@ -15,8 +15,8 @@ import picocli.CommandLine.Command;
 @Command(name = "audioset", mixinStandardHelpOptions = true, versionProvider = AudioSetCli.Version.class,
         description = "Prepare Google AudioSet for audio research: download clips, pack them into HDF5,"
                 + " compute cochleagrams.",
-        subcommands = {SegmentsCommand.class, PackCommand.class, CochleagramCommand.class, InspectCommand.class,
-            RenderCommand.class, DemoCommand.class,
+        subcommands = {SegmentsCommand.class, DownloadCommand.class, PackCommand.class, CochleagramCommand.class,
+            RunCommand.class, InspectCommand.class, RenderCommand.class, DemoCommand.class,
             CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:the command failed (bad input, I/O error)", "2:bad usage",

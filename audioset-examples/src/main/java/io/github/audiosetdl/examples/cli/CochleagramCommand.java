@@ -38,6 +38,9 @@ final class CochleagramCommand implements Callable<Integer> {
     @Mixin
     private CochleagramOptions cochleagram;
 
+    @Option(names = "--threads", paramLabel = "T", description = "Worker threads (default: the processors).")
+    private Integer threads;
+
     @Mixin
     private ProgressOptions progress;
 
@@ -48,7 +51,7 @@ final class CochleagramCommand implements Callable<Integer> {
             config = cochleagram.config(source.sampleRate(), source.rowLength());
         }
         AudioSetPipeline.Builder b = AudioSetPipeline.builder().waveforms(in).store(Hdf5DatasetStore.INSTANCE)
-                .features(CochleagramFeatures.of(config)).threads(cochleagram.threads())
+                .features(CochleagramFeatures.of(config)).threads(threads(threads, "--threads"))
                 .listener(progress.listener(spec));
         if (out != null) {
             b.outputDir(out);
@@ -62,6 +65,18 @@ final class CochleagramCommand implements Callable<Integer> {
         features.files().forEach(f -> o.println("wrote " + f));
         o.flush();
         return 0;
+    }
+
+    /**
+     * @param value a thread count option, or null
+     * @param flag its name, for the message
+     * @return the count, the processors when null
+     */
+    static int threads(Integer value, String flag) {
+        if (value != null && value < 1) {
+            throw new IllegalArgumentException(flag + " " + value + " must be >= 1");
+        }
+        return value != null ? value : Runtime.getRuntime().availableProcessors();
     }
 
     static String describe(CochleagramConfig c) {
@@ -95,9 +110,6 @@ final class CochleagramCommand implements Callable<Integer> {
                 description = "Compression (default: the preset's: sqrt for seed, power:0.3 for pycochleagram).")
         private String compression;
 
-        @Option(names = "--threads", paramLabel = "T", description = "Worker threads (default: the processors).")
-        private Integer threads;
-
         /**
          * @param sampleRate the waveform rows' rate in Hz
          * @param signalLength the waveform rows' length in samples
@@ -126,14 +138,6 @@ final class CochleagramCommand implements Callable<Integer> {
                 b.compression(Compression.parse(compression));
             }
             return b.build();
-        }
-
-        /** @return the worker threads */
-        int threads() {
-            if (threads != null && threads < 1) {
-                throw new IllegalArgumentException("--threads " + threads + " must be >= 1");
-            }
-            return threads != null ? threads : Runtime.getRuntime().availableProcessors();
         }
     }
 }

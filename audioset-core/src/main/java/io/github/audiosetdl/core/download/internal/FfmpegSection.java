@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
 
 /**
  * Fetches and decodes one segment's section with ffmpeg (through jaffree): input seeking
- * ({@code -ss start -t duration -i URL}) so only the section's byte ranges are read, the resolver's
+ * ({@code -ss start -t duration+0.5s -i URL ... -t duration}) so only the section's byte ranges are read, the resolver's
  * headers, {@code -rw_timeout} and reconnect options, and a wall-clock limit after which the process
  * is killed. The output is a 32-bit float WAV at the target rate with the source's channels (the
  * channel average is taken afterwards, exactly); the media's duration is read from ffmpeg's log.
@@ -33,6 +33,7 @@ import java.util.regex.Pattern;
 public final class FfmpegSection {
     private static final Pattern DURATION = Pattern.compile("Duration: (\\d+):(\\d{2}):(\\d{2}(?:\\.\\d+)?)");
     private static final int KEPT_LINES = 40;
+    private static final long INPUT_MARGIN_MS = 500;
 
     private final Path ffmpeg;
     private final DownloadConfig config;
@@ -89,7 +90,7 @@ public final class FfmpegSection {
                     }
                 })
                 .addInput(input(media, segment))
-                .addOutput(output(target));
+                .addOutput(output(target).setDuration(segment.durationMs()));
         FFmpegResultFuture future = ff.executeAsync();
         long limitMs = config.toolTimeout().toMillis();
         try {
@@ -130,7 +131,9 @@ public final class FfmpegSection {
                     .ifPresent(p -> in.addArguments("-http_proxy", p));
         }
         in.setPosition(segment.startMs());
-        in.setDuration(segment.durationMs());
+        // read a little past the section: after an input seek some decoders (Opus pre-roll) come up a few
+        // ms short; the output's -t cuts the section exactly
+        in.setDuration(segment.durationMs() + INPUT_MARGIN_MS);
         return in;
     }
 
@@ -138,6 +141,8 @@ public final class FfmpegSection {
         UrlOutput out = UrlOutput.toPath(target)
                 .setFormat("wav")
                 .addArguments("-map", "0:a:0")
+                // restart timestamps at the first decoded sample, so that the output's -t counts from there
+                .addArguments("-af", "asetpts=PTS-STARTPTS")
                 .setCodec(StreamType.AUDIO, "pcm_f32le");
         config.sampleRate().ifPresent(hz -> out.addArguments("-ar", Integer.toString(hz)));
         return out;

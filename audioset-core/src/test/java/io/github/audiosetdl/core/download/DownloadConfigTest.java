@@ -1,0 +1,45 @@
+package io.github.audiosetdl.core.download;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class DownloadConfigTest {
+    private final Path out = Path.of("out");
+
+    @Test
+    void defaultsAreTheSeedsLayoutAt16kHzMonoThroughYtDlp() {
+        DownloadConfig c = DownloadConfig.builder(out, "eval_segments").build();
+        assertThat(c.downloadsDir()).isEqualTo(out.resolve("eval_segments_downloads"));
+        assertThat(c.sampleRate()).hasValue(16_000);
+        assertThat(c.resolver()).isEqualTo(ResolverKind.YT_DLP);
+        assertThat(c.urlFor("-abcdefghij")).isEqualTo("https://www.youtube.com/watch?v=-abcdefghij");
+        assertThat(c.toBuilder().build().toString()).isEqualTo(c.toString());
+        assertThat(DownloadConfig.nameOf(Path.of("/d/balanced_train_segments.csv")))
+                .isEqualTo("balanced_train_segments");
+    }
+
+    @Test
+    void settersNameTheBadValue() {
+        DownloadConfig.Builder b = DownloadConfig.builder(out, "x");
+        assertThatThrownBy(() -> b.threads(0)).hasMessageContaining("threads 0");
+        assertThatThrownBy(() -> b.sampleRate("fast")).hasMessageContaining("'fast'");
+        assertThatThrownBy(() -> b.urlTemplate("http://h/media/x.m4a")).hasMessageContaining("{id}");
+        assertThatThrownBy(() -> b.urlTemplate("ftp://h/{id}")).hasMessageContaining("ftp://h/{id}");
+        assertThatThrownBy(() -> b.retryDelay(Duration.ofSeconds(-1))).hasMessageContaining("PT-1S");
+        assertThatThrownBy(() -> b.maxRequestsPerMinute(-5)).hasMessageContaining("-5");
+        assertThatThrownBy(() -> b.proxy("not a url")).hasMessageContaining("'not a url'");
+        assertThatThrownBy(() -> b.cookies(Path.of("/no/such/cookies.txt"))).hasMessageContaining("cookies.txt");
+        assertThatThrownBy(() -> ResolverKind.parse("curl")).hasMessageContaining("'curl'");
+    }
+
+    @Test
+    void theDirectResolverNeedsATemplate() {
+        assertThatThrownBy(() -> DownloadConfig.builder(out, "x").resolver(ResolverKind.DIRECT).build())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("URL template");
+        assertThat(DownloadConfig.builder(out, "x").sampleRate("source").build().sampleRate()).isEmpty();
+    }
+}

@@ -1,0 +1,98 @@
+package io.github.audiosetdl.core.download;
+
+import static io.github.audiosetdl.core.download.DownloadFixtures.fastConfig;
+import static io.github.audiosetdl.core.download.DownloadFixtures.temporaries;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.audiosetdl.core.SegmentSelection;
+import io.github.audiosetdl.core.audio.WavReader;
+import io.github.audiosetdl.core.pipeline.PipelineListener;
+import io.github.audiosetdl.core.testing.LoopbackMediaServer;
+import io.github.audiosetdl.core.testing.TestMedia;
+import io.github.audiosetdl.core.testing.TestMedia.Codec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A run killed with SIGKILL mid-way, then run again: every clip ends complete and none is fetched twice. */
+class KillAndResumeTest {
+    private static final int CLIPS = 12;
+
+    @Test
+    void aKilledRunResumesWithoutRefetchingFinishedClips(@TempDir Path media, @TempDir Path out) throws Exception {
+        Path tone = TestMedia.tone(media, Codec.AAC, 44_100, 30);
+        List<String> ids = new ArrayList<>();
+        StringBuilder csv = new StringBuilder("# Segments csv created Sun Mar  5 10:54:25 2017\n"
+                + "# num_ytids=" + CLIPS + ", num_segs=" + CLIPS + ", num_unique_labels=1, num_positive_labels=" + CLIPS
+                + "\n# YTID, start_seconds, end_seconds, positive_labels\n");
+        try (LoopbackMediaServer server = LoopbackMediaServer.start()) {
+            for (int i = 0; i < CLIPS; i++) {
+                String id = String.format("killresu%03d", i);
+                ids.add(id);
+                server.serve(id + ".m4a", tone);
+                csv.append(id).append(", 5.000, 15.000, \"/m/09x0r\"\n");
+            }
+            Path csvFile = Files.writeString(media.resolve("kill_segments.csv"), csv);
+            server.latency(Duration.ofMillis(400));
+            String template = server.url("{id}.m4a");
+            Path job = out.resolve("test_downloads/test_downloads_0");
+
+            Process child = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                    .toString(), "-cp", System.getProperty("java.class.path"), DownloadChild.class.getName(),
+                    out.toString(), template, csvFile.toString()))
+                    .redirectErrorStream(true).redirectOutput(media.resolve("child.log").toFile()).start();
+            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+            while (clips(job).size() < 3 && child.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(child.isAlive()).as("the child still runs when killed; log: %s",
+                    Files.exists(media.resolve("child.log")) ? Files.readString(media.resolve("child.log")) : "")
+                    .isTrue();
+            child.destroyForcibly(); // SIGKILL
+            child.waitFor();
+            Set<String> before = clips(job);
+            assertThat(before.size()).isBetween(3, CLIPS - 1);
+            Thread.sleep(1500); // let ffmpeg processes orphaned by the kill finish or fail
+            Map<String, Long> requestsBefore = new HashMap<>();
+            for (String id : ids) {
+                requestsBefore.put(id, server.requests(id + ".m4a"));
+            }
+
+            server.latency(Duration.ZERO);
+            DownloadSummary summary = new DownloadStage(fastConfig(out, template).build(), PipelineListener.NONE)
+                    .run(SegmentSelection.builder(csvFile).build());
+
+            assertThat(summary.failedTotal()).isZero();
+            assertThat(summary.skippedExisting() + summary.downloaded()).isEqualTo(CLIPS);
+            assertThat(summary.skippedExisting()).isGreaterThanOrEqualTo(before.size());
+            for (String id : ids) {
+                assertThat(WavReader.readFormat(job.resolve("YT_" + id + ".wav")).frames()).as(id).isEqualTo(160_000);
+                if (before.contains("YT_" + id + ".wav")) {
+                    assertThat(server.requests(id + ".m4a")).as("%s was complete before the kill", id)
+                            .isEqualTo(requestsBefore.get(id));
+                }
+            }
+            assertThat(temporaries(out)).isEmpty();
+        }
+    }
+
+    private static Set<String> clips(Path job) throws Exception {
+        if (!Files.isDirectory(job)) {
+            return Set.of();
+        }
+        try (Stream<Path> files = Files.list(job)) {
+            return files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("YT_") && n.endsWith(".wav"))
+                    .collect(Collectors.toSet());
+        }
+    }
+
+}

@@ -1,0 +1,111 @@
+package io.github.audiosetdl.examples.cli;
+
+import io.github.audiosetdl.core.download.DownloadConfig;
+import io.github.audiosetdl.core.download.ResolverKind;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.time.Duration;
+import picocli.CommandLine.Option;
+
+/** The download stage's options, shared by {@code download} and {@code run}. */
+final class DownloadOptions {
+    @Option(names = {"--threads", "-e"}, paramLabel = "T", defaultValue = "4",
+            description = "Parallel downloads (default: ${DEFAULT-VALUE}).")
+    private int threads;
+
+    @Option(names = {"--per-job-folders", "-m"},
+            description = "Each job writes to its own <name>_downloads_<job> folder (default: all jobs share _0).")
+    private boolean perJobFolders;
+
+    @Option(names = "--sample-rate", paramLabel = "HZ|source", defaultValue = "16000",
+            description = "Output rate in Hz, mono (the channel average); 'source' keeps the source's rate and"
+                    + " channels (default: ${DEFAULT-VALUE}).")
+    private String sampleRate;
+
+    @Option(names = "--resolver", paramLabel = "yt-dlp|direct", defaultValue = "yt-dlp",
+            description = "yt-dlp resolves a page URL; direct uses the URL template as the media URL"
+                    + " (default: ${DEFAULT-VALUE}).")
+    private String resolver;
+
+    @Option(names = "--url-template", paramLabel = "T",
+            description = "URL with {id}: the page URL for yt-dlp (default: https://www.youtube.com/watch?v={id}),"
+                    + " the media URL for direct (required there).")
+    private String urlTemplate;
+
+    @Option(names = "--retries", paramLabel = "R", defaultValue = "3",
+            description = "Retries of a transient or rate-limited failure (default: ${DEFAULT-VALUE}).")
+    private int retries;
+
+    @Option(names = "--retry-delay", paramLabel = "SECONDS", defaultValue = "2",
+            description = "First retry delay, doubling each retry with jitter; fractions allowed"
+                    + " (default: ${DEFAULT-VALUE}).")
+    private BigDecimal retryDelay;
+
+    @Option(names = "--max-requests-per-minute", paramLabel = "X", defaultValue = "0",
+            description = "Request budget shared by all threads (yt-dlp runs and media fetches); 0: no limit.")
+    private double maxRequestsPerMinute;
+
+    @Option(names = "--cookies", paramLabel = "FILE", description = "Netscape cookies file passed to yt-dlp.")
+    private Path cookies;
+
+    @Option(names = "--proxy", paramLabel = "URL", description = "Proxy for yt-dlp (and ffmpeg, if http).")
+    private String proxy;
+
+    @Option(names = "--yt-dlp", paramLabel = "PATH", description = "The yt-dlp program (default: from PATH).")
+    private Path ytDlp;
+
+    @Option(names = "--ffmpeg", paramLabel = "PATH",
+            description = "The ffmpeg program (default: from PATH, else the bundled org.bytedeco build).")
+    private Path ffmpeg;
+
+    @Option(names = "--socket-timeout", paramLabel = "SECONDS", defaultValue = "20",
+            description = "Network read timeout (default: ${DEFAULT-VALUE}).")
+    private BigDecimal socketTimeout;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "120",
+            description = "Wall-clock limit of one yt-dlp or ffmpeg run; it is killed then (default: ${DEFAULT-VALUE}).")
+    private BigDecimal toolTimeout;
+
+    @Option(names = "--dry-run", description = "Only count what would be fetched; nothing is downloaded.")
+    private boolean dryRun;
+
+    /**
+     * @param out the folder receiving {@code <name>_downloads/} and {@code logs/}
+     * @param name the data set's name
+     * @return the configuration these options describe
+     */
+    DownloadConfig config(Path out, String name) {
+        DownloadConfig.Builder b = DownloadConfig.builder(out, name)
+                .threads(threads).perJobFolders(perJobFolders).sampleRate(sampleRate)
+                .resolver(ResolverKind.parse(resolver)).retries(retries).retryDelay(seconds(retryDelay, "--retry-delay"))
+                .maxRequestsPerMinute(maxRequestsPerMinute).socketTimeout(seconds(socketTimeout, "--socket-timeout"))
+                .toolTimeout(seconds(toolTimeout, "--timeout")).dryRun(dryRun);
+        Duration delay = seconds(retryDelay, "--retry-delay");
+        if (delay.compareTo(Duration.ofMinutes(2)) > 0) {
+            b.maxRetryDelay(delay.multipliedBy(8));
+        }
+        if (urlTemplate != null) {
+            b.urlTemplate(urlTemplate);
+        }
+        if (cookies != null) {
+            b.cookies(cookies);
+        }
+        if (proxy != null) {
+            b.proxy(proxy);
+        }
+        if (ytDlp != null) {
+            b.ytDlp(ytDlp);
+        }
+        if (ffmpeg != null) {
+            b.ffmpeg(ffmpeg);
+        }
+        return b.build();
+    }
+
+    private static Duration seconds(BigDecimal value, String flag) {
+        if (value.signum() < 0) {
+            throw new IllegalArgumentException(flag + " " + value.toPlainString() + " must be >= 0 seconds");
+        }
+        return Duration.ofNanos(value.movePointRight(9).longValue());
+    }
+}

@@ -1,0 +1,117 @@
+package io.github.audiosetdl.examples.cli;
+
+import io.github.audiosetdl.cochlea.CochleagramConfig;
+import io.github.audiosetdl.core.SegmentSelection;
+import io.github.audiosetdl.core.download.DownloadConfig;
+import io.github.audiosetdl.core.download.DownloadSummary;
+import io.github.audiosetdl.core.pack.PackSummary;
+import io.github.audiosetdl.core.pipeline.AudioSetPipeline;
+import io.github.audiosetdl.core.pipeline.FeatureSummary;
+import io.github.audiosetdl.core.pipeline.PipelineSummary;
+import io.github.audiosetdl.core.pipeline.Progress;
+import io.github.audiosetdl.core.pipeline.Stage;
+import io.github.audiosetdl.examples.features.CochleagramFeatures;
+import io.github.audiosetdl.hdf5.Hdf5DatasetStore;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code audioset run}: download, pack and cochleagram in one go. */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = {"Run every stage from a segments CSV: download the clips, pack them into OUT/<name>.hdf5"
+                + " (+ _metadata.npy), compute OUT/<name>_Coch.hdf5 (+ _average.npy); <name> is the CSV's base"
+                + " name. Takes the options of download, pack (--shuffle-seed) and cochleagram; rerun to resume.", "",
+            "Example: audioset run --csv eval_segments.csv --out data --label Dog --threads 8"},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:done; nothing transient is left to retry", "1:the command failed", "2:bad usage",
+            "3:the files were written, but transient download failures remain: run again, then the files are"
+                + " rewritten with the new clips"})
+final class RunCommand implements Callable<Integer> {
+    @Spec
+    private CommandSpec spec;
+
+    @Mixin
+    private SelectionOptions selection;
+
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = ".",
+            description = "Folder receiving everything (default: the current folder).")
+    private Path out;
+
+    @Mixin
+    private DownloadOptions download;
+
+    @Option(names = "--shuffle-seed", paramLabel = "S", description = "Shuffle the packed rows with this seed.")
+    private Long shuffleSeed;
+
+    @Mixin
+    private CochleagramCommand.CochleagramOptions cochleagram;
+
+    @Option(names = "--compute-threads", paramLabel = "T",
+            description = "Threads for packing and cochleagrams (default: the processors; --threads is the"
+                    + " download's).")
+    private Integer computeThreads;
+
+    @Option(names = "--stop-after", paramLabel = "download|pack|cochleagram", defaultValue = "cochleagram",
+            description = "The last stage to run (default: ${DEFAULT-VALUE}).")
+    private String stopAfter;
+
+    @Mixin
+    private ProgressOptions progress;
+
+    @Override
+    public Integer call() throws Exception {
+        SegmentSelection sel = selection.selection(System.getenv());
+        DownloadConfig config = download.config(out, DownloadConfig.nameOf(sel.csv()));
+        Stage last = switch (stopAfter.toLowerCase(Locale.ROOT)) {
+            case "download" -> Stage.DOWNLOAD;
+            case "pack" -> Stage.PACK;
+            case "cochleagram", "features" -> Stage.FEATURES;
+            default -> throw new IllegalArgumentException("--stop-after '" + stopAfter
+                    + "' is not download, pack or cochleagram");
+        };
+        CochleagramConfig coch = cochleagram.config(16_000, 160_000);
+        AudioSetPipeline.Builder b = AudioSetPipeline.builder().download(config).segments(sel)
+                .labels(sel.options().labelIndex()).store(Hdf5DatasetStore.INSTANCE)
+                .features(CochleagramFeatures.of(coch)).stopAfter(last)
+                .threads(CochleagramCommand.threads(computeThreads, "--compute-threads"))
+                .listener(progress.listener(spec));
+        if (shuffleSeed != null) {
+            b.shuffleSeed(shuffleSeed);
+        }
+        PipelineSummary summary = b.build().run();
+        print(spec.commandLine().getOut(), summary, coch);
+        return summary.exitStatus();
+    }
+
+    private static void print(PrintWriter o, PipelineSummary s, CochleagramConfig coch) throws java.io.IOException {
+        DownloadSummary d = s.download().orElseThrow();
+        o.println("download     " + d);
+        s.pack().ifPresent((PackSummary p) -> {
+            o.printf("pack         %,d rows written, %,d skipped%n", p.rowsWritten(), p.skippedTotal());
+            for (Map.Entry<String, Long> e : p.skipped().entrySet()) {
+                if (e.getValue() > 0) {
+                    o.printf("             skipped (%s): %,d%n", e.getKey(), e.getValue());
+                }
+            }
+        });
+        s.features().ifPresent((FeatureSummary f) -> o.printf("cochleagram  %,d rows of %d x %d (%s), %.2f rows/s%n",
+                f.rows(), coch.channels(), coch.frames(), CochleagramCommand.describe(coch), f.rowsPerSecond()));
+        for (Path file : s.files()) {
+            o.printf("wrote        %s (%,d bytes)%n", file, Files.size(file));
+        }
+        o.println("done in " + Progress.format(s.elapsed()));
+        if (s.exitStatus() != 0) {
+            o.printf("%,d clip(s) failed transiently: run the same command again (exit code %d)%n", d.transientLeft(),
+                    s.exitStatus());
+        }
+        o.flush();
+    }
+}

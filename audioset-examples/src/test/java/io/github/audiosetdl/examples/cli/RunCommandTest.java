@@ -1,0 +1,97 @@
+package io.github.audiosetdl.examples.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.audiosetdl.core.testing.ExternalTools;
+import io.github.audiosetdl.core.testing.LoopbackMediaServer;
+import io.github.audiosetdl.core.testing.LoopbackMediaServer.Fault;
+import io.github.audiosetdl.examples.ExampleData;
+import io.github.audiosetdl.hdf5.CochleagramFileReader;
+import io.github.audiosetdl.hdf5.WaveformFileReader;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code audioset run} end to end against a loopback server with faults, then resumed. */
+class RunCommandTest {
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        out.getBuffer().setLength(0);
+        return AudioSetCli.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+    }
+
+    @Test
+    void allStagesWithFaultsThenAResumeThatFetchesOnlyWhatIsMissing(@TempDir Path dir) throws Exception {
+        ExternalTools.require("ffmpeg");
+        ExampleData.Subset subset = ExampleData.subset(dir, "birds", "Bird", 7);
+        List<String> ids = subset.ids();
+        Path data = dir.resolve("data");
+        try (LoopbackMediaServer server = ExampleData.serve(dir, subset)) {
+            server.fault(ids.get(1) + ".m4a", Fault.NOT_FOUND);
+            server.fault(ids.get(2) + ".m4a", Fault.SERVER_ERROR, 1);     // recovers on the retry
+            server.fault(ids.get(3) + ".m4a", Fault.HTML);
+            server.fault(ids.get(5) + ".m4a", Fault.TOO_MANY_REQUESTS);   // until the server is told otherwise
+            String[] args = {"run", "--csv", subset.csv().toString(), "--out", data.toString(), "--resolver", "direct",
+                "--url-template", server.baseUrl() + "/media/{id}.m4a", "--threads", "3", "--retries", "2",
+                "--retry-delay", "0.05", "--compute-threads", "2", "--progress", "log"};
+
+            assertThat(run(args)).as(err.toString()).isEqualTo(AudioSetCli.EXIT_RETRY);
+            assertThat(out.toString()).contains("failed transiently: run the same command again");
+            Map<String, CSVRecord> errors = log(data.resolve("logs/birds_errorlogs/errorLog_0.csv"));
+            assertThat(errors.keySet()).as(errors.values().toString()).containsExactlyInAnyOrder(ids.get(1), ids.get(3), ids.get(5));
+            assertThat(errors.get(ids.get(1)).get("class")).isEqualTo("permanent");
+            assertThat(errors.get(ids.get(1)).get("message")).contains("404");
+            assertThat(errors.get(ids.get(3)).get("class")).isEqualTo("permanent");
+            assertThat(errors.get(ids.get(5)).get("class")).isEqualTo("rate-limited");
+            assertThat(errors.get(ids.get(5)).get("attempts")).isEqualTo("3");
+            Map<String, CSVRecord> good = log(data.resolve("logs/birds_goodlogs/goodLog_0.csv"));
+            assertThat(good.get(ids.get(2)).get("attempts")).isEqualTo("2"); // the 500, then the clip
+            assertRows(data, List.of(ids.get(0), ids.get(2), ids.get(4), ids.get(6)));
+            assertThat(server.requests(ids.get(0) + ".m4a")).isPositive();
+
+            // The rate limit is over: the same command resumes, fetching only the clip still missing.
+            server.fault(ids.get(5) + ".m4a", Fault.TOO_MANY_REQUESTS, 0);
+            long before = server.requests(ids.get(0) + ".m4a");
+            assertThat(run(args)).as(err.toString()).isZero();
+            assertThat(server.requests(ids.get(0) + ".m4a")).isEqualTo(before);
+            assertRows(data, List.of(ids.get(0), ids.get(2), ids.get(4), ids.get(5), ids.get(6)));
+        }
+        try (var files = Files.list(data)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("birds_downloads", "logs",
+                    "birds.hdf5", "birds_metadata.npy", "birds_Coch.hdf5", "birds_average.npy");
+        }
+    }
+
+    /** The last record of each id in a good or error log. */
+    private static Map<String, CSVRecord> log(Path file) throws Exception {
+        Map<String, CSVRecord> byId = new LinkedHashMap<>();
+        try (CSVParser parser = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).get()
+                .parse(Files.newBufferedReader(file))) {
+            parser.forEach(r -> byId.put(r.get("YTID"), r));
+        }
+        return byId;
+    }
+
+    private static void assertRows(Path data, List<String> expected) throws Exception {
+        try (WaveformFileReader wav = WaveformFileReader.open(data.resolve("birds.hdf5"));
+                CochleagramFileReader coch = CochleagramFileReader.open(data.resolve("birds_Coch.hdf5"))) {
+            assertThat(wav.size()).isEqualTo(expected.size());
+            assertThat(coch.size()).isEqualTo(expected.size());
+            for (int i = 0; i < expected.size(); i++) {
+                assertThat(wav.metadata(i).ytid()).isEqualTo(expected.get(i));
+                assertThat(coch.metadata(i).ytid()).isEqualTo(expected.get(i));
+            }
+        }
+    }
+}
