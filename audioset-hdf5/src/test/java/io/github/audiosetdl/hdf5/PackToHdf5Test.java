@@ -78,7 +78,8 @@ class PackToHdf5Test {
         }
         assertThat(summary.rowsWritten()).isEqualTo(names.size());
         assertThat(summary.wavFilesFound()).isEqualTo(names.size() + 2);
-        assertThat(summary.skipped()).containsEntry(PackSummary.UNREADABLE, 1L).containsEntry(PackSummary.NOT_IN_CSV, 1L);
+        assertThat(summary.skipped()).containsEntry(PackSummary.UNREADABLE, 1L)
+                .containsEntry(PackSummary.NOT_IN_CSV, 1L);
         assertThat(summary.files()).containsExactly(out, dir.resolve("out/t_metadata.npy"));
         assertThat(failures).hasSize(2).anySatisfy(f -> assertThat(f).contains("YT_notDownload.wav", "unreadable WAV"))
                 .anySatisfy(f -> assertThat(f).contains("YT_zzzzzzzzzzz.wav", "not in the segments CSV"));

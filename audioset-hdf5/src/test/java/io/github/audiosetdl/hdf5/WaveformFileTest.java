@@ -97,6 +97,11 @@ class WaveformFileTest {
             assertThat((String[]) hdf.getDatasetByPath("meta/ytid").getData()).startsWith(row(0).segment().ytid());
             assertThat((double[]) hdf.getDatasetByPath("meta/end").getData()).containsExactly(40, 41, 42, 43, 44);
         }
+        assertThat(Hdf5Inspector.inspect(file)).anySatisfy(node -> {
+            assertThat(node.path()).isEqualTo("/wav");
+            assertThat(node.dataType()).isEqualTo("float32");
+            assertThat(node.shape()).containsExactly(5L, (long) LEN);
+        });
         List<ClipMetadata> npy = new ArrayList<>();
         assertThat(NpyFiles.readMetadata(dir.resolve("t_metadata.npy"), npy::add)).isEqualTo(5);
         assertThat(npy.get(4)).isEqualTo(new ClipMetadata(row(4).segment().ytid(), 34, 44, "/m/09x0r", 1.0, false, -1));
