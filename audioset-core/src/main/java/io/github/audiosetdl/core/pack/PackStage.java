@@ -19,6 +19,7 @@ import io.github.audiosetdl.core.spi.WaveformSink;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -28,6 +29,7 @@ import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
@@ -103,7 +105,7 @@ public final class PackStage {
     public PackSummary run(WaveformSink sink) throws IOException {
         requireNonNull(sink, "sink");
         if (!Files.isRegularFile(segments)) {
-            throw new java.nio.file.NoSuchFileException(segments.toString(), null, "segments CSV not found");
+            throw new NoSuchFileException(segments.toString(), null, "segments CSV not found");
         }
         WavIndex index = WavIndex.scan(downloads);
         LOG.info("pack: {} WAV files under {} ({} duplicates)", index.size(), downloads, index.duplicates().size());
@@ -171,7 +173,7 @@ public final class PackStage {
             @Override
             public Job next() {
                 if (!hasNext()) {
-                    throw new java.util.NoSuchElementException();
+                    throw new NoSuchElementException();
                 }
                 Job j = next;
                 next = null;

@@ -1,6 +1,9 @@
 package io.github.audiosetdl.hdf5.bench;
 
 import io.github.audiosetdl.core.LabelIndex;
+import io.github.audiosetdl.core.Segment;
+import io.github.audiosetdl.core.SegmentRow;
+import io.github.audiosetdl.core.audio.PreparedAudio;
 import io.github.audiosetdl.core.audio.WavEncoding;
 import io.github.audiosetdl.core.audio.WavWriter;
 import io.github.audiosetdl.core.pack.PackStage;
@@ -81,6 +84,9 @@ public final class PackBench {
         double[] smallRun = java(downloads, small, out, threads);
         double[] fullRun = java(downloads, csv, out, threads);
         double[] python = python(downloads, csv, out);
+        double[] writer = writerAlone(out, count);
+        double ddAfter = dd(data);
+        System.out.printf("dd again, after the passes: %.0f MB/s%n", ddAfter);
 
         System.out.println();
         System.out.println("| run | clips | seconds | clips/s | output MB/s | vs dd | peak heap used"
@@ -89,6 +95,7 @@ public final class PackBench {
         row("Java pack, 2,000 clips", smallRun, ddMbPerS);
         row("Java pack, all clips", fullRun, ddMbPerS);
         row("seed-like Python (scipy + h5py)", python, ddMbPerS);
+        row("Java waveform writer alone (rows from memory)", writer, ddMbPerS);
         System.out.printf("%nJava / Python clips/s: %.2fx%n", fullRun[2] / python[2]);
     }
 
@@ -135,6 +142,37 @@ public final class PackBench {
         deleteTree(out);
         return new double[] {s.rowsWritten(), seconds, s.rowsWritten() / seconds, bytes / 1e6 / seconds,
             heap.peakUsed / 1e6, heap.maxLive / 1e6};
+    }
+
+    /** The waveform file writer without reading or preparing: {@code count} rows from memory, committed. */
+    private static double[] writerAlone(Path out, int count) throws Exception {
+        deleteTree(out);
+        Files.createDirectories(out);
+        Path file = out.resolve("writer.hdf5");
+        float[] samples = new float[RATE * 10];
+        for (int k = 0; k < samples.length; k++) {
+            samples[k] = (float) Math.sin(k * 0.01);
+        }
+        PreparedAudio audio = new PreparedAudio(samples, 0.5, false);
+        coldCache();
+        System.gc();
+        HeapSampler heap = new HeapSampler();
+        heap.start();
+        long t0 = System.nanoTime();
+        try (WaveformFileWriter sink = WaveformFileWriter.create(file, LabelIndex.audioSet(), RATE, RATE * 10)) {
+            for (int i = 0; i < count; i++) {
+                String id = String.format("w%010d", i);
+                sink.write(new SegmentRow(i, i + 1, new Segment(id, 0, 10_000, List.of("/m/09x0r"))), audio);
+            }
+            sink.commit();
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        heap.stop();
+        long bytes = Files.size(file) + Files.size(WaveformFileWriter.metadataFile(file));
+        System.out.printf("writer alone: %d rows, %.1f s%n", count, seconds);
+        deleteTree(out);
+        return new double[] {count, seconds, count / seconds, bytes / 1e6 / seconds, heap.peakUsed / 1e6,
+            heap.maxLive / 1e6};
     }
 
     private static double[] python(Path downloads, Path csv, Path out) throws Exception {
