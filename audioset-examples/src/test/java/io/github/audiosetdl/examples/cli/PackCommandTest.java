@@ -119,6 +119,10 @@ class PackCommandTest {
             assertThat(r.size()).isEqualTo(n);
             assertThat(r.metadata(n - 1).ytid()).isEqualTo(id(n - 1));
         }
+        try (Stream<Path> left = Files.list(outDir)) {
+            assertThat(left.map(p -> p.getFileName().toString())).as("the killed run's staging directory is gone")
+                    .containsExactlyInAnyOrder("demo.hdf5", "demo_metadata.npy");
+        }
     }
 
     private static long stagedBytes(Path outDir) throws IOException {
