@@ -193,6 +193,19 @@ class WaveformFileTest {
     }
 
     @Test
+    void chunkedFilesAreRejectedWithAClearMessage() throws Exception {
+        Path python = ExternalTools.requirePythonWithH5py();
+        Path file = dir.resolve("chunked.hdf5");
+        ExternalTools.check(List.of(python.toString(), "-c", String.join("\n",
+                "import sys, h5py, numpy as np",
+                "f = h5py.File(sys.argv[1], 'w')",
+                "f.create_dataset('wav', (4, 1000), dtype=np.float32, chunks=(1, 1000))",
+                "f.close()"), file.toString()));
+        assertThatThrownBy(() -> WaveformFileReader.open(file)).isInstanceOf(IOException.class)
+                .hasMessageContaining("chunked.hdf5").hasMessageContaining("/wav is not contiguous");
+    }
+
+    @Test
     void readsTheSeedsOwnH5pyFiles() throws Exception {
         Path python = ExternalTools.requirePythonWithH5py();
         Path file = dir.resolve("seed.hdf5");
