@@ -1,6 +1,7 @@
 package io.github.audiosetdl.hdf5;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.audiosetdl.core.pipeline.FeatureStage;
 import io.github.audiosetdl.core.pipeline.FeatureSummary;
@@ -100,8 +101,9 @@ class CochleagramFileTest {
         Path coch = dir.resolve("t_Coch.hdf5");
         try (WaveformSource source = WaveformFileReader.open(wav);
                 FeatureSink sink = CochleagramFileWriter.create(coch, source, big)) {
-            org.assertj.core.api.Assertions.assertThatThrownBy(() -> FeatureStage.builder(big).threads(1).build()
-                    .run(source, sink)).isInstanceOf(IOException.class).hasMessageContaining("t_Coch.hdf5").hasMessageContaining("header area");
+            assertThatThrownBy(() -> FeatureStage.builder(big).threads(1).build().run(source, sink))
+                    .isInstanceOf(IOException.class).hasMessageContaining("t_Coch.hdf5")
+                    .hasMessageContaining("header area");
         }
         try (Stream<Path> files = Files.list(dir)) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("t.hdf5",
