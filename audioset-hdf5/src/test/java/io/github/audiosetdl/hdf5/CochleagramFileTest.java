@@ -1,6 +1,7 @@
 package io.github.audiosetdl.hdf5;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.audiosetdl.core.pipeline.FeatureStage;
 import io.github.audiosetdl.core.pipeline.FeatureSummary;
@@ -85,6 +86,28 @@ class CochleagramFileTest {
         try (Stream<Path> files = Files.list(dir)) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("t.hdf5",
                     "t_metadata.npy", "t_Coch.hdf5", "t_average.npy");
+        }
+    }
+
+    @Test
+    void attributesTooLargeForTheHeaderAreaFailWithoutOutput() throws IOException {
+        Path wav = WaveformFileTest.writeRows(dir.resolve("t.hdf5"), 1);
+        Map<String, Object> huge = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < 400; i++) {
+            huge.put("p" + i, "x".repeat(4000));
+        }
+        FeatureExtractor big = FeatureExtractor.of("big", WaveformFileTest.LEN, 100, C, F, huge,
+                () -> (in, out) -> java.util.Arrays.fill(out, 1f));
+        Path coch = dir.resolve("t_Coch.hdf5");
+        try (WaveformSource source = WaveformFileReader.open(wav);
+                FeatureSink sink = CochleagramFileWriter.create(coch, source, big)) {
+            assertThatThrownBy(() -> FeatureStage.builder(big).threads(1).build().run(source, sink))
+                    .isInstanceOf(IOException.class).hasMessageContaining("t_Coch.hdf5")
+                    .hasMessageContaining("header area");
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("t.hdf5",
+                    "t_metadata.npy");
         }
     }
 

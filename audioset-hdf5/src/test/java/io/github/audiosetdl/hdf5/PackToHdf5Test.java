@@ -37,19 +37,19 @@ class PackToHdf5Test {
                 + "# YTID, start_seconds, end_seconds, positive_labels\n");
         rows.append("notDownload, 0.000, 10.000, \"/m/09x0r\"\n");
         for (int i = 0; i < names.size(); i++) {
-            String id = "-golden" + i + "xyz".substring(0, 3);
+            String id = id(i);
             Path job = downloads.resolve("t_downloads_" + (i % 2));
             Files.createDirectories(job);
             Files.copy(SharedData.file("golden/prepare/" + names.get(i) + ".wav"), job.resolve("YT_" + id + ".wav"));
             rows.append(id).append(", ").append(10 * i).append(".000, ").append(10 * i + 10)
-                    .append(".000, \"/m/09x0r,/m/0").append(i == 0 ? "" : "").append("5zppz\"\n");
+                    .append(".000, \"/m/09x0r,/m/05zppz\"\n");
         }
         Files.writeString(csv, rows);
         return names;
     }
 
     static String id(int i) {
-        return "-golden" + i + "xyz".substring(0, 3);
+        return "-golden" + i + "xyz"; // 11 characters, starting with '-' as 2% of AudioSet ids do
     }
 
     @Test
@@ -78,7 +78,8 @@ class PackToHdf5Test {
         }
         assertThat(summary.rowsWritten()).isEqualTo(names.size());
         assertThat(summary.wavFilesFound()).isEqualTo(names.size() + 2);
-        assertThat(summary.skipped()).containsEntry(PackSummary.UNREADABLE, 1L).containsEntry(PackSummary.NOT_IN_CSV, 1L);
+        assertThat(summary.skipped()).containsEntry(PackSummary.UNREADABLE, 1L)
+                .containsEntry(PackSummary.NOT_IN_CSV, 1L);
         assertThat(summary.files()).containsExactly(out, dir.resolve("out/t_metadata.npy"));
         assertThat(failures).hasSize(2).anySatisfy(f -> assertThat(f).contains("YT_notDownload.wav", "unreadable WAV"))
                 .anySatisfy(f -> assertThat(f).contains("YT_zzzzzzzzzzz.wav", "not in the segments CSV"));

@@ -97,6 +97,11 @@ class WaveformFileTest {
             assertThat((String[]) hdf.getDatasetByPath("meta/ytid").getData()).startsWith(row(0).segment().ytid());
             assertThat((double[]) hdf.getDatasetByPath("meta/end").getData()).containsExactly(40, 41, 42, 43, 44);
         }
+        assertThat(Hdf5Inspector.inspect(file)).anySatisfy(node -> {
+            assertThat(node.path()).isEqualTo("/wav");
+            assertThat(node.dataType()).isEqualTo("float32");
+            assertThat(node.shape()).containsExactly(5L, (long) LEN);
+        });
         List<ClipMetadata> npy = new ArrayList<>();
         assertThat(NpyFiles.readMetadata(dir.resolve("t_metadata.npy"), npy::add)).isEqualTo(5);
         assertThat(npy.get(4)).isEqualTo(new ClipMetadata(row(4).segment().ytid(), 34, 44, "/m/09x0r", 1.0, false, -1));
@@ -185,6 +190,19 @@ class WaveformFileTest {
                 .isInstanceOf(IOException.class).hasMessageContaining("junk.hdf5");
         assertThatThrownBy(() -> WaveformFileReader.open(dir.resolve("missing.hdf5")))
                 .isInstanceOf(IOException.class).hasMessageContaining("missing.hdf5");
+    }
+
+    @Test
+    void chunkedFilesAreRejectedWithAClearMessage() throws Exception {
+        Path python = ExternalTools.requirePythonWithH5py();
+        Path file = dir.resolve("chunked.hdf5");
+        ExternalTools.check(List.of(python.toString(), "-c", String.join("\n",
+                "import sys, h5py, numpy as np",
+                "f = h5py.File(sys.argv[1], 'w')",
+                "f.create_dataset('wav', (4, 1000), dtype=np.float32, chunks=(1, 1000))",
+                "f.close()"), file.toString()));
+        assertThatThrownBy(() -> WaveformFileReader.open(file)).isInstanceOf(IOException.class)
+                .hasMessageContaining("chunked.hdf5").hasMessageContaining("/wav is not contiguous");
     }
 
     @Test

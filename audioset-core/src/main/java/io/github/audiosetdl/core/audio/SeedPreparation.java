@@ -54,6 +54,12 @@ public record SeedPreparation(int sampleRate, int clipSeconds) {
         int copy = Math.min(want, clip.frames());
         int channels = clip.channelCount();
         int out = clipSamples();
+        if (channels == 1 && clip.sampleRate() == sampleRate) {
+            // the common case (a 16 kHz mono download): the mix is the channel itself
+            float[] mono = new float[out];
+            System.arraycopy(clip.channel(0), 0, mono, 0, copy);
+            return normalised(mono, padded);
+        }
         double[] mix = new double[out];
         for (int c = 0; c < channels; c++) {
             float[] source = clip.channel(c);
@@ -73,9 +79,16 @@ public record SeedPreparation(int sampleRate, int clipSeconds) {
             }
         }
         float[] mono = new float[out];
-        float peak = 0;
         for (int i = 0; i < out; i++) {
             mono[i] = (float) (mix[i] / channels);
+        }
+        return normalised(mono, padded);
+    }
+
+    private static PreparedAudio normalised(float[] mono, boolean padded) {
+        int out = mono.length;
+        float peak = 0;
+        for (int i = 0; i < out; i++) {
             peak = Math.max(peak, Math.abs(mono[i]));
         }
         if (peak > 0) {

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.ShortBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -100,6 +101,15 @@ public final class WavReader {
                 }
             }
             case 16 -> {
+                if (c == 1) { // mono: decode through a short view, same values, about twice as fast
+                    ShortBuffer s = b.asShortBuffer();
+                    float[] o = out[0];
+                    for (int i = 0; i < frames; i++) {
+                        o[offset + i] = s.get(i) / 32768f;
+                    }
+                    b.position(b.position() + 2 * frames);
+                    return;
+                }
                 for (int i = 0; i < frames; i++) {
                     for (int k = 0; k < c; k++) {
                         out[k][offset + i] = b.getShort() / 32768f;

@@ -19,6 +19,7 @@ import io.github.audiosetdl.core.spi.WaveformSink;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -28,6 +29,7 @@ import java.util.Deque;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
@@ -43,7 +45,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The CSV is streamed; only a compact index of the files found is held (about 15 bytes per file),
  * plus, when shuffling, the matched segments. Reading and preparing run on {@code threads} workers,
- * at most {@code 2 × threads} clips in flight; the caller's thread writes them in order. A WAV that
+ * at most {@code max(8, 4 × threads)} clips in flight; the caller's thread writes them in order. A WAV that
  * cannot be read, or whose id is not in the CSV, is skipped and reported ({@link PipelineListener#itemFailed},
  * counted in the {@link PackSummary}); it never leaves a hole. The sink is committed only at the end;
  * on failure it is not committed (the caller closes it, which discards it).
@@ -103,7 +105,7 @@ public final class PackStage {
     public PackSummary run(WaveformSink sink) throws IOException {
         requireNonNull(sink, "sink");
         if (!Files.isRegularFile(segments)) {
-            throw new java.nio.file.NoSuchFileException(segments.toString(), null, "segments CSV not found");
+            throw new NoSuchFileException(segments.toString(), null, "segments CSV not found");
         }
         WavIndex index = WavIndex.scan(downloads);
         LOG.info("pack: {} WAV files under {} ({} duplicates)", index.size(), downloads, index.duplicates().size());
@@ -116,7 +118,7 @@ public final class PackStage {
         BitSet used = new BitSet(index.size());
         SegmentCsvOptions options = SegmentCsvOptions.builder().labelIndex(labels).build();
         ExecutorService pool = DaemonPool.fixed("audioset-pack", threads);
-        int window = 2 * threads;
+        int window = Math.max(8, 4 * threads); // absorbs slow reads and writes; about 2 MB per clip
         Deque<Future<Outcome>> inFlight = new ArrayDeque<>(window);
         long[] written = {0};
         try (SegmentCsv csv = SegmentCsv.open(segments, options)) {
@@ -139,6 +141,7 @@ public final class PackStage {
             }
             List<Path> files = sink.commit();
             Progress done = progress.finish();
+            LOG.info("pack: {} rows written, skipped {}, in {}", written[0], skipped, done.elapsed());
             return new PackSummary(written[0], index.size() + index.duplicates().size(), skipped, files,
                     done.elapsed());
         } catch (IOException | RuntimeException e) {
@@ -170,7 +173,7 @@ public final class PackStage {
             @Override
             public Job next() {
                 if (!hasNext()) {
-                    throw new java.util.NoSuchElementException();
+                    throw new NoSuchElementException();
                 }
                 Job j = next;
                 next = null;
@@ -217,7 +220,11 @@ public final class PackStage {
     private static void skip(ProgressTracker progress, Map<String, Long> skipped, String reason, Path file,
             String detail) {
         skipped.merge(reason, 1L, Long::sum);
-        LOG.warn("pack: skipped {}: {}: {}", file, reason, detail);
+        if (PackSummary.NOT_IN_CSV.equals(reason)) {
+            LOG.debug("pack: skipped {}: {}: {}", file, reason, detail); // routine when packing a subset
+        } else {
+            LOG.warn("pack: skipped {}: {}: {}", file, reason, detail);
+        }
         progress.failed(file.toString(), reason + ": " + detail);
     }
 

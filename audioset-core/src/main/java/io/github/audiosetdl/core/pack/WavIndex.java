@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -40,7 +41,7 @@ final class WavIndex {
 
     static WavIndex scan(Path root) throws IOException {
         if (!Files.isDirectory(root)) {
-            throw new java.nio.file.NoSuchFileException(root.toString(), null, "not a downloads folder");
+            throw new NoSuchFileException(root.toString(), null, "not a downloads folder");
         }
         List<Path> folders = new ArrayList<>();
         Map<Path, Integer> folderIds = new HashMap<>();

@@ -101,7 +101,8 @@ class PackStageTest {
                     }
                 }).build().run(sink);
         assertThat(sink.committed).isTrue();
-        assertThat(sink.rows).extracting(r -> r.segment().ytid()).containsExactly(id(5), id(4), id(3), id(2), id(1), id(0));
+        assertThat(sink.rows).extracting(r -> r.segment().ytid())
+                .containsExactly(id(5), id(4), id(3), id(2), id(1), id(0));
         assertThat(sink.rows).extracting(SegmentRow::row).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
         assertThat(sink.clips.get(3).norm()).as("the first folder's copy wins").isCloseTo(0.5, within(1e-3));
         assertThat(s.rowsWritten()).isEqualTo(6);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.audiosetdl.core.audio.WavEncoding;
 import io.github.audiosetdl.core.audio.WavWriter;
+import io.github.audiosetdl.core.testing.SharedData;
 import io.github.audiosetdl.hdf5.WaveformFileReader;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -71,7 +72,8 @@ class PackCommandTest {
     void nameAndSeedOptionsAndBadInputs() throws IOException {
         Path downloads = downloads(dir, 3);
         int code = run("pack", "--downloads", downloads.toString(), "--csv", dir.resolve("demo.csv").toString(),
-                "--out", dir.resolve("out").toString(), "--name", "mine", "--shuffle-seed", "3");
+                "--out", dir.resolve("out").toString(), "--name", "mine", "--shuffle-seed", "3",
+                "--labels", SharedData.file("audioset/class_labels_indices.csv").toString());
         assertThat(code).as(err.toString()).isZero();
         assertThat(dir.resolve("out/mine.hdf5")).exists();
         assertThat(dir.resolve("out/mine_metadata.npy")).exists();
@@ -81,6 +83,14 @@ class PackCommandTest {
         assertThat(code).isEqualTo(AudioSetCli.EXIT_FAILURE);
         assertThat(err.toString()).contains("missing.csv");
         assertThat(run("pack", "--csv", "x.csv")).isEqualTo(AudioSetCli.EXIT_USAGE);
+
+        Path labels = dir.resolve("labels.csv");
+        Files.writeString(labels, "index,mid,display_name\n0,/m/09x0r,Speech\n");
+        code = run("pack", "--downloads", downloads.toString(), "--csv", dir.resolve("demo.csv").toString(),
+                "--out", dir.resolve("out3").toString(), "--labels", labels.toString());
+        assertThat(code).isEqualTo(AudioSetCli.EXIT_FAILURE);
+        assertThat(err.toString()).contains("/m/04rlf").contains("demo.csv");
+        assertThat(dir.resolve("out3/demo.hdf5")).doesNotExist();
     }
 
     @Test
@@ -118,6 +128,10 @@ class PackCommandTest {
         try (WaveformFileReader r = WaveformFileReader.open(outDir.resolve("demo.hdf5"))) {
             assertThat(r.size()).isEqualTo(n);
             assertThat(r.metadata(n - 1).ytid()).isEqualTo(id(n - 1));
+        }
+        try (Stream<Path> left = Files.list(outDir)) {
+            assertThat(left.map(p -> p.getFileName().toString())).as("the killed run's staging directory is gone")
+                    .containsExactlyInAnyOrder("demo.hdf5", "demo_metadata.npy");
         }
     }
 

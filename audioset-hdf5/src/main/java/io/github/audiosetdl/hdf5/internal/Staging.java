@@ -9,13 +9,19 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A private temporary directory beside a final file ({@code .<name>.<random>.tmp}): everything is
  * written inside it, published by renames, and deleted on abort. A killed process leaves only that
- * hidden directory, never a file under a final name.
+ * hidden directory, never a file under a final name; the next run for the same target deletes it
+ * once its owning process is gone.
  */
 public final class Staging {
+    private static final Logger LOG = LoggerFactory.getLogger(Staging.class);
+    private static final String OWNER = "owner.pid";
+
     private final Path dir;
 
     private Staging(Path dir) {
@@ -30,8 +36,38 @@ public final class Staging {
     public static Staging beside(Path target) throws IOException {
         Path parent = target.toAbsolutePath().getParent();
         Files.createDirectories(parent);
+        removeStale(parent, "." + target.getFileName() + ".");
         String name = "." + target.getFileName() + "." + UUID.randomUUID().toString().substring(0, 8) + ".tmp";
-        return new Staging(Files.createDirectory(parent.resolve(name)));
+        Staging staging = new Staging(Files.createDirectory(parent.resolve(name)));
+        Files.writeString(staging.dir.resolve(OWNER), String.valueOf(ProcessHandle.current().pid()));
+        return staging;
+    }
+
+    /**
+     * Deletes the staging directories a killed run left for the same target: those whose owning process
+     * (recorded in them) is no longer alive. A directory of a live process is left alone.
+     */
+    private static void removeStale(Path parent, String prefix) throws IOException {
+        List<Path> stale;
+        try (Stream<Path> list = Files.list(parent)) {
+            stale = list.filter(p -> p.getFileName().toString().startsWith(prefix)
+                    && p.getFileName().toString().endsWith(".tmp") && Files.isDirectory(p)).toList();
+        }
+        for (Path dir : stale) {
+            Path owner = dir.resolve(OWNER);
+            long pid;
+            try {
+                pid = Long.parseLong(Files.readString(owner).strip());
+            } catch (IOException | NumberFormatException e) {
+                continue; // not ours, or being created: leave it
+            }
+            boolean alive = ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+            if (alive || pid == ProcessHandle.current().pid()) {
+                continue; // still being written (by this process or another live one)
+            }
+            LOG.info("removing {}, left by a run (process {}) that did not finish", dir, pid);
+            new Staging(dir).delete();
+        }
     }
 
     /** @return the directory */

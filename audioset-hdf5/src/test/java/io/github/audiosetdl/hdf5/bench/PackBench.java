@@ -1,6 +1,9 @@
 package io.github.audiosetdl.hdf5.bench;
 
 import io.github.audiosetdl.core.LabelIndex;
+import io.github.audiosetdl.core.Segment;
+import io.github.audiosetdl.core.SegmentRow;
+import io.github.audiosetdl.core.audio.PreparedAudio;
 import io.github.audiosetdl.core.audio.WavEncoding;
 import io.github.audiosetdl.core.audio.WavWriter;
 import io.github.audiosetdl.core.pack.PackStage;
@@ -31,13 +34,19 @@ import java.util.stream.Stream;
  * full run, so that heap growth with N shows. Run with {@code -Xmx256m}:
  *
  * <pre>
- * mvn -B -ntp -q -pl audioset-hdf5 -am test-compile -Pquick
- * mvn -B -ntp -q -pl audioset-hdf5 exec:exec -Dexec.executable=java -Dexec.classpathScope=test \
- *     -Dexec.args="-Xmx256m -cp %classpath io.github.audiosetdl.hdf5.bench.PackBench /work/bench-data 20000"
+ * mvn -B -ntp -q -Pquick -pl audioset-hdf5 -am test-compile dependency:build-classpath \
+ *     -Dmdep.outputFile=$PWD/audioset-hdf5/target/bench.cp -Dmdep.includeScope=test
+ * java -Xmx256m \
+ *     -cp audioset-hdf5/target/test-classes:audioset-hdf5/target/classes:$(cat audioset-hdf5/target/bench.cp) \
+ *     io.github.audiosetdl.hdf5.bench.PackBench /work/bench-data 20000
  * </pre>
  *
- * Arguments: {@code [dataDir] [count] [threads]}; the WAVs are generated once (seed 2017) and reused; the
- * outputs are deleted after each run. {@code AUDIOSET_PYTHON} overrides {@code /usr/bin/python3}.
+ * (The reactor build puts this checkout's {@code audioset-core} on the class path, not a snapshot from
+ * the local repository.)
+ *
+ * Arguments: {@code [dataDir] [count] [threads] [all|java|python]}; the WAVs are generated once (seed 2017)
+ * and reused; the outputs are deleted after each run; each pass starts with a cold page cache where the
+ * bench may drop it (root). {@code AUDIOSET_PYTHON} overrides {@code /usr/bin/python3}.
  */
 public final class PackBench {
     private static final int RATE = 16_000;
@@ -46,7 +55,7 @@ public final class PackBench {
     }
 
     /**
-     * @param args {@code [dataDir] [count] [threads]}
+     * @param args {@code [dataDir] [count] [threads] [all|java|python]}
      * @throws Exception on failure
      */
     public static void main(String[] args) throws Exception {
@@ -61,6 +70,13 @@ public final class PackBench {
                 Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20, count,
                 count * (44 + RATE * 10 * 2.0) / 1e9);
 
+        String only = args.length > 3 ? args[3] : "all";
+        if (!only.equals("all")) { // one pass alone, for investigating: "java" or "python"
+            double[] r = only.equals("java") ? java(downloads, csv, data.resolve("out"), threads)
+                    : python(downloads, csv, data.resolve("out"));
+            row(only, r, 1);
+            return;
+        }
         double ddMbPerS = dd(data);
         System.out.printf("dd sequential write (1 MiB blocks, 4 GiB, conv=fdatasync): %.0f MB/s%n", ddMbPerS);
 
@@ -68,13 +84,18 @@ public final class PackBench {
         double[] smallRun = java(downloads, small, out, threads);
         double[] fullRun = java(downloads, csv, out, threads);
         double[] python = python(downloads, csv, out);
+        double[] writer = writerAlone(out, count);
+        double ddAfter = dd(data);
+        System.out.printf("dd again, after the passes: %.0f MB/s%n", ddAfter);
 
         System.out.println();
-        System.out.println("| run | clips | seconds | clips/s | output MB/s | vs dd | peak heap used | max live heap after GC |");
+        System.out.println("| run | clips | seconds | clips/s | output MB/s | vs dd | peak heap used"
+                + " | max live heap after GC |");
         System.out.println("|---|---|---|---|---|---|---|---|");
         row("Java pack, 2,000 clips", smallRun, ddMbPerS);
         row("Java pack, all clips", fullRun, ddMbPerS);
         row("seed-like Python (scipy + h5py)", python, ddMbPerS);
+        row("Java waveform writer alone (rows from memory)", writer, ddMbPerS);
         System.out.printf("%nJava / Python clips/s: %.2fx%n", fullRun[2] / python[2]);
     }
 
@@ -84,12 +105,27 @@ public final class PackBench {
                 r[5] < 0 ? "n/a" : String.format("%.0f MB", r[5]));
     }
 
+    /**
+     * Writes dirty pages back and, where permitted (root on Linux), drops the page cache, so that every
+     * pass reads its input from disk; says which.
+     */
+    private static void coldCache() throws Exception {
+        new ProcessBuilder("sync").inheritIO().start().waitFor(10, TimeUnit.MINUTES);
+        try {
+            Files.writeString(Path.of("/proc/sys/vm/drop_caches"), "3");
+            System.out.println("(page cache dropped: this pass reads its input from disk)");
+        } catch (IOException | SecurityException e) {
+            System.out.println("(page cache not dropped: " + e + ")");
+        }
+    }
+
     /** @return {clips, seconds, clips/s, MB/s of output, peak heap MB, max live heap MB} */
     private static double[] java(Path downloads, Path csv, Path out, int threads) throws Exception {
         deleteTree(out);
         Files.createDirectories(out);
         String base = csv.getFileName().toString().replace(".csv", "");
         Path file = out.resolve(base + ".hdf5");
+        coldCache();
         System.gc();
         HeapSampler heap = new HeapSampler();
         heap.start();
@@ -108,6 +144,37 @@ public final class PackBench {
             heap.peakUsed / 1e6, heap.maxLive / 1e6};
     }
 
+    /** The waveform file writer without reading or preparing: {@code count} rows from memory, committed. */
+    private static double[] writerAlone(Path out, int count) throws Exception {
+        deleteTree(out);
+        Files.createDirectories(out);
+        Path file = out.resolve("writer.hdf5");
+        float[] samples = new float[RATE * 10];
+        for (int k = 0; k < samples.length; k++) {
+            samples[k] = (float) Math.sin(k * 0.01);
+        }
+        PreparedAudio audio = new PreparedAudio(samples, 0.5, false);
+        coldCache();
+        System.gc();
+        HeapSampler heap = new HeapSampler();
+        heap.start();
+        long t0 = System.nanoTime();
+        try (WaveformFileWriter sink = WaveformFileWriter.create(file, LabelIndex.audioSet(), RATE, RATE * 10)) {
+            for (int i = 0; i < count; i++) {
+                String id = String.format("w%010d", i);
+                sink.write(new SegmentRow(i, i + 1, new Segment(id, 0, 10_000, List.of("/m/09x0r"))), audio);
+            }
+            sink.commit();
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        heap.stop();
+        long bytes = Files.size(file) + Files.size(WaveformFileWriter.metadataFile(file));
+        System.out.printf("writer alone: %d rows, %.1f s%n", count, seconds);
+        deleteTree(out);
+        return new double[] {count, seconds, count / seconds, bytes / 1e6 / seconds, heap.peakUsed / 1e6,
+            heap.maxLive / 1e6};
+    }
+
     private static double[] python(Path downloads, Path csv, Path out) throws Exception {
         deleteTree(out);
         Files.createDirectories(out);
@@ -117,6 +184,7 @@ public final class PackBench {
         try (var in = LabelIndex.class.getResourceAsStream("/io/github/audiosetdl/core/class_labels_indices.csv")) {
             Files.copy(in, labels, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
+        coldCache();
         long t0 = System.nanoTime();
         Process p = new ProcessBuilder(List.of(python, script.toString(), downloads.toString(), csv.toString(),
                 labels.toString(), out.toString())).redirectErrorStream(true).start();
