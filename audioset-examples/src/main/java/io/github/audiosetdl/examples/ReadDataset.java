@@ -54,7 +54,8 @@ public final class ReadDataset {
                 for (float x : wav) {
                     peak = Math.max(peak, Math.abs(x));
                 }
-                List<String> names = index.decode(reader.labels(i)).stream().map(mid -> index.byMid(mid).map(Label::displayName).orElse(mid))
+                List<String> names = index.decode(reader.labels(i)).stream()
+                        .map(mid -> index.byMid(mid).map(Label::displayName).orElse(mid))
                         .toList();
                 String ytid = reader.hasMetadata() ? reader.metadata(i).ytid() : "?";
                 rows.add(new Row(i, ytid, names, peak));
@@ -73,7 +74,8 @@ public final class ReadDataset {
             System.exit(2);
         }
         for (Row r : run(Path.of(args[0]), args.length > 1 ? Integer.parseInt(args[1]) : 10)) {
-            System.out.printf("%6d  %-11s  peak %.3f  %s%n", r.row(), r.ytid(), r.peak(), String.join(", ", r.labels()));
+            System.out.printf("%6d  %-11s  peak %.3f  %s%n", r.row(), r.ytid(), r.peak(),
+                    String.join(", ", r.labels()));
         }
     }
 }

@@ -94,7 +94,8 @@ final class CochleagramCommand implements Callable<Integer> {
         @Option(names = "--n", paramLabel = "N", description = "Band-pass filters before oversampling (default 40).")
         private Integer n;
 
-        @Option(names = "--sample-factor", paramLabel = "S", description = "Filter oversampling, 1, 2 or 4 (default 4).")
+        @Option(names = "--sample-factor", paramLabel = "S",
+                description = "Filter oversampling, 1, 2 or 4 (default 4).")
         private Integer sampleFactor;
 
         @Option(names = "--low-lim", paramLabel = "HZ", description = "Lowest filter edge in Hz (default 20).")

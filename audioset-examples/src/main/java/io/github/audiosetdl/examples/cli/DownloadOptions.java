@@ -63,7 +63,8 @@ final class DownloadOptions {
     private BigDecimal socketTimeout;
 
     @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "120",
-            description = "Wall-clock limit of one yt-dlp or ffmpeg run; it is killed then (default: ${DEFAULT-VALUE}).")
+            description = "Wall-clock limit of one yt-dlp or ffmpeg run; it is killed then"
+                    + " (default: ${DEFAULT-VALUE}).")
     private BigDecimal toolTimeout;
 
     @Option(names = "--dry-run", description = "Only count what would be fetched; nothing is downloaded.")
@@ -77,7 +78,8 @@ final class DownloadOptions {
     DownloadConfig config(Path out, String name) {
         DownloadConfig.Builder b = DownloadConfig.builder(out, name)
                 .threads(threads).perJobFolders(perJobFolders).sampleRate(sampleRate)
-                .resolver(ResolverKind.parse(resolver)).retries(retries).retryDelay(seconds(retryDelay, "--retry-delay"))
+                .resolver(ResolverKind.parse(resolver)).retries(retries)
+                .retryDelay(seconds(retryDelay, "--retry-delay"))
                 .maxRequestsPerMinute(maxRequestsPerMinute).socketTimeout(seconds(socketTimeout, "--socket-timeout"))
                 .toolTimeout(seconds(toolTimeout, "--timeout")).dryRun(dryRun);
         Duration delay = seconds(retryDelay, "--retry-delay");

@@ -49,7 +49,8 @@ class RunCommandTest {
             assertThat(run(args)).as(err.toString()).isEqualTo(AudioSetCli.EXIT_RETRY);
             assertThat(out.toString()).contains("failed transiently: run the same command again");
             Map<String, CSVRecord> errors = log(data.resolve("logs/birds_errorlogs/errorLog_0.csv"));
-            assertThat(errors.keySet()).as(errors.values().toString()).containsExactlyInAnyOrder(ids.get(1), ids.get(3), ids.get(5));
+            assertThat(errors.keySet()).as(errors.values().toString())
+                    .containsExactlyInAnyOrder(ids.get(1), ids.get(3), ids.get(5));
             assertThat(errors.get(ids.get(1)).get("class")).isEqualTo("permanent");
             assertThat(errors.get(ids.get(1)).get("message")).contains("404");
             assertThat(errors.get(ids.get(3)).get("class")).isEqualTo("permanent");

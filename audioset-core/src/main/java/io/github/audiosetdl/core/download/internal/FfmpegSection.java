@@ -25,10 +25,11 @@ import java.util.regex.Pattern;
 
 /**
  * Fetches and decodes one segment's section with ffmpeg (through jaffree): input seeking
- * ({@code -ss start -t duration+0.5s -i URL ... -t duration}) so only the section's byte ranges are read, the resolver's
- * headers, {@code -rw_timeout} and reconnect options, and a wall-clock limit after which the process
- * is killed. The output is a 32-bit float WAV at the target rate with the source's channels (the
- * channel average is taken afterwards, exactly); the media's duration is read from ffmpeg's log.
+ * ({@code -ss start -t duration+0.5s -i URL ... -t duration}) so only the section's byte ranges are
+ * read, the resolver's headers, {@code -rw_timeout} and reconnect options, and a wall-clock limit
+ * after which the process is killed. The output is a 32-bit float WAV at the target rate with the
+ * source's channels (the channel average is taken afterwards, exactly); the media's duration is read
+ * from ffmpeg's log.
  */
 public final class FfmpegSection {
     private static final Pattern DURATION = Pattern.compile("Duration: (\\d+):(\\d{2}):(\\d{2}(?:\\.\\d+)?)");
@@ -70,6 +71,7 @@ public final class FfmpegSection {
         double[] mediaSeconds = {Double.NaN};
         FFmpeg ff = new FFmpeg(ffmpeg)
                 .addArgument("-nostdin")
+                .addArgument("-hide_banner")
                 .setLogLevel(LogLevel.INFO)
                 .setOverwriteOutput(true)
                 .setExecutorTimeoutMillis(2000)
