@@ -25,11 +25,11 @@ import java.util.regex.Pattern;
 
 /**
  * Fetches and decodes one segment's section with ffmpeg (through jaffree): input seeking
- * ({@code -ss start -t duration+0.5s -i URL ... -t duration}) so only the section's byte ranges are
- * read, the resolver's headers, {@code -rw_timeout} and reconnect options, and a wall-clock limit
- * after which the process is killed. The output is a 32-bit float WAV at the target rate with the
- * source's channels (the channel average is taken afterwards, exactly); the media's duration is read
- * from ffmpeg's log.
+ * ({@code -ss start -t duration+0.5s -i URL}; the exact sample count is cut afterwards) so only the
+ * section's byte ranges are read, the resolver's headers, {@code -rw_timeout} and reconnect options,
+ * and a wall-clock limit after which the process is killed. The output is a 32-bit float WAV at the
+ * target rate with the source's channels (the channel average is taken afterwards, exactly); the
+ * media's duration is read from ffmpeg's log.
  */
 public final class FfmpegSection {
     private static final Pattern DURATION = Pattern.compile("Duration: (\\d+):(\\d{2}):(\\d{2}(?:\\.\\d+)?)");
@@ -92,7 +92,7 @@ public final class FfmpegSection {
                     }
                 })
                 .addInput(input(media, segment))
-                .addOutput(output(target).setDuration(segment.durationMs()));
+                .addOutput(output(target));
         FFmpegResultFuture future = ff.executeAsync();
         long limitMs = config.toolTimeout().toMillis();
         try {
@@ -133,8 +133,9 @@ public final class FfmpegSection {
                     .ifPresent(p -> in.addArguments("-http_proxy", p));
         }
         in.setPosition(segment.startMs());
-        // read a little past the section: after an input seek some decoders (Opus pre-roll) come up a few
-        // ms short; the output's -t cuts the section exactly
+        // read a little past the section: after an input seek some decoders (Opus pre-roll, a negative start
+        // time) come up a few ms short of the section, and an output -t would cut by timestamps, not
+        // samples; the clip is trimmed to the section's exact sample count afterwards
         in.setDuration(segment.durationMs() + INPUT_MARGIN_MS);
         return in;
     }
