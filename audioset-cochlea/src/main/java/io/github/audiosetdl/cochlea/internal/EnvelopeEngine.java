@@ -56,8 +56,8 @@ public final class EnvelopeEngine {
     /** [block][j2][v]: e^{2 pi i j2 (block * width + v) / r}. */
     private final double[][][] blockRe;
     private final double[][][] blockIm;
-    /** [block][qi][v]: the tap applied to envelope row j + qMin + qi, column v, for frame j. */
-    private final double[][][] tapRows;
+    /** [phase][qi]: the tap applied to envelope row j + qMin + qi, phase (column) v, for frame j. */
+    private final double[][] tapPhase;
     private final int qMin;
     private final int padBefore;
     private final int padAfter;
@@ -102,7 +102,7 @@ public final class EnvelopeEngine {
             phaseIm = null;
             blockRe = null;
             blockIm = null;
-            tapRows = null;
+            tapPhase = null;
             qMin = 0;
             padBefore = 0;
             padAfter = 0;
@@ -126,7 +126,7 @@ public final class EnvelopeEngine {
         int qMax = Math.floorDiv(taps - 1 - off, r);
         padBefore = Math.max(0, -qMin);
         padAfter = Math.max(0, qMax);
-        tapRows = new double[blocks][qMax - qMin + 1][width];
+        tapPhase = new double[r][qMax - qMin + 1];
         double[] k = fir.tapsView();
         for (int b = 0; b < blocks; b++) {
             for (int v = 0; v < width; v++) {
@@ -143,7 +143,7 @@ public final class EnvelopeEngine {
                 }
                 for (int qi = 0; qi <= qMax - qMin; qi++) {
                     int m = (qMin + qi) * r + phase + off;
-                    tapRows[b][qi][v] = m >= 0 && m < taps ? k[m] : 0;
+                    tapPhase[phase][qi] = m >= 0 && m < taps ? k[m] : 0;
                 }
             }
         }
@@ -185,10 +185,12 @@ public final class EnvelopeEngine {
         private final double[][] im;
         private final double[][] re2;
         private final double[][] im2;
-        private final double[][] envRows;
+        /** [v][padBefore + u]: the envelope of phase v of the current block, row u; zero padded. */
+        private final double[][] envT;
+        /** [qi][i]: sum over phases v of tap(v, qi) * envT[v][i]. */
+        private final double[][] accQ;
         private final double[] sRe;
         private final double[] sIm;
-        private final double[] acc;
         // direct path
         private final DoubleFFT_1D inverse;
         private final double[] full;
@@ -197,6 +199,8 @@ public final class EnvelopeEngine {
         private long nanosForward;
         private long nanosEnvelope;
         private long nanosFir;
+        private long nanosBuild;
+        private long nanosTransform;
 
         private Worker() {
             if (pruned) {
@@ -204,14 +208,10 @@ public final class EnvelopeEngine {
                 im = new double[p][width];
                 re2 = new double[p][width];
                 im2 = new double[p][width];
-                envRows = new double[padBefore + p + padAfter][];
-                double[] zero = new double[width];
-                for (int i = 0; i < envRows.length; i++) {
-                    envRows[i] = i >= padBefore && i < padBefore + p ? new double[width] : zero;
-                }
+                envT = new double[width][padBefore + p + padAfter];
+                accQ = new double[tapPhase[0].length][padBefore + p + padAfter];
                 sRe = new double[width];
                 sIm = new double[width];
-                acc = new double[width];
                 inverse = null;
                 full = null;
                 env = null;
@@ -220,10 +220,10 @@ public final class EnvelopeEngine {
                 im = null;
                 re2 = null;
                 im2 = null;
-                envRows = null;
+                envT = null;
+                accQ = null;
                 sRe = null;
                 sIm = null;
-                acc = null;
                 inverse = new DoubleFFT_1D(n);
                 full = new double[2 * n];
                 env = new double[envLength];
@@ -291,7 +291,7 @@ public final class EnvelopeEngine {
          *     extraction, inverse transforms, modulus), the downsampling FIR}
          */
         public long[] timings() {
-            return new long[] {nanosForward, nanosEnvelope, nanosFir};
+            return new long[] {nanosForward, nanosEnvelope, nanosFir, nanosBuild, nanosTransform};
         }
 
         private void transformInput(float[] waveform) {
@@ -327,6 +327,9 @@ public final class EnvelopeEngine {
         /** Envelope and FIR of one channel, a block of phases at a time; optionally the envelope too. */
         private void prunedChannel(int bandWidth, double[] fullEnvelope) {
             Arrays.fill(frame, 0);
+            for (double[] a : accQ) {
+                Arrays.fill(a, 0);
+            }
             int bandBlocks = (bandWidth + p - 1) / p;
             for (int b = 0; b < blocks; b++) {
                 long t0 = System.nanoTime();
@@ -374,18 +377,30 @@ public final class EnvelopeEngine {
                         zi[v] = ur * ti[v] + ui * tr[v];
                     }
                 }
+                long tb = System.nanoTime();
                 boolean second = fft.inverse(re, im, re2, im2);
+                long tc = System.nanoTime();
+                nanosBuild += tb - t0;
+                nanosTransform += tc - tb;
                 double[][] fr = second ? re2 : re;
                 double[][] fi = second ? im2 : im;
                 for (int u = 0; u < p; u++) {
+                    // modulus in place (one index over distinct arrays: vectorised), then a transposing copy
                     double[] xr = fr[u];
                     double[] xi = fi[u];
-                    double[] e = envRows[padBefore + u];
                     for (int v = 0; v < width; v++) {
-                        e[v] = Math.sqrt(xr[v] * xr[v] + xi[v] * xi[v]);
+                        xr[v] = Math.sqrt(xr[v] * xr[v] + xi[v] * xi[v]);
                     }
-                    if (fullEnvelope != null) {
-                        System.arraycopy(e, 0, fullEnvelope, u * r + b * width, width);
+                    int i = padBefore + u;
+                    for (int v = 0; v < width; v++) {
+                        envT[v][i] = xr[v];
+                    }
+                }
+                if (fullEnvelope != null) {
+                    for (int v = 0; v < width; v++) {
+                        for (int u = 0; u < p; u++) {
+                            fullEnvelope[u * r + b * width + v] = envT[v][padBefore + u];
+                        }
                     }
                 }
                 long t1 = System.nanoTime();
@@ -393,38 +408,33 @@ public final class EnvelopeEngine {
                 nanosEnvelope += t1 - t0;
                 nanosFir += System.nanoTime() - t1;
             }
+            int rows = accQ.length;
+            for (int qi = 0; qi < rows; qi++) {
+                double[] a = accQ[qi];
+                int base = padBefore + qMin + qi;
+                for (int j = 0; j < frame.length; j++) {
+                    frame[j] += a[base + j];
+                }
+            }
         }
 
+        /** Adds the block's phases into the per-tap-row accumulators: axpys over whole envelope rows. */
         private void prunedFir(int b) {
-            double[][] taps = tapRows[b];
-            int rows = taps.length;
-            int frames = frame.length;
-            double[] sum = acc;
-            double[] k0 = taps[0];
-            int first = padBefore + qMin;
-            for (int j = 0; j < frames; j++) {
-                double[] e0 = envRows[first + j];
-                for (int v = 0; v < width; v++) {
-                    sum[v] = k0[v] * e0[v];
-                }
-                for (int qi = 1; qi < rows; qi++) {
-                    double[] kq = taps[qi];
-                    double[] eq = envRows[first + j + qi];
-                    for (int v = 0; v < width; v++) {
-                        sum[v] += kq[v] * eq[v];
+            int from = padBefore;
+            int to = padBefore + p;
+            for (int v = 0; v < width; v++) {
+                double[] taps = tapPhase[b * width + v];
+                double[] e = envT[v];
+                for (int qi = 0; qi < taps.length; qi++) {
+                    double k = taps[qi];
+                    if (k == 0) {
+                        continue;
+                    }
+                    double[] a = accQ[qi];
+                    for (int i = from; i < to; i++) {
+                        a[i] += k * e[i];
                     }
                 }
-                double s0 = 0;
-                double s1 = 0;
-                int v = 0;
-                for (; v + 1 < width; v += 2) {
-                    s0 += sum[v];
-                    s1 += sum[v + 1];
-                }
-                if (v < width) {
-                    s0 += sum[v];
-                }
-                frame[j] += s0 + s1;
             }
         }
 

@@ -20,12 +20,16 @@ final class QuickTiming {
         float[] out = new float[c.outputLength()];
         for (int rep = 0; rep < 15; rep++) {
             long[] before = w.timings().clone();
+            long c0 = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
             long t0 = System.nanoTime();
             w.compute(x, out);
             long t = System.nanoTime() - t0;
+            long cpu = java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - c0;
+            System.out.printf("cpu %.1f ms ", cpu / 1e6);
             long[] after = w.timings();
-            System.out.printf("clip %.1f ms: fft+mod %.1f ms, fir %.1f ms%n", t / 1e6, (after[0] - before[0]) / 1e6,
-                    (after[1] - before[1]) / 1e6);
+            System.out.printf("clip %.1f ms: forward %.1f ms, envelope %.1f ms, fir %.1f ms%n", t / 1e6, (after[0] - before[0]) / 1e6,
+                    (after[1] - before[1]) / 1e6, (after[2] - before[2]) / 1e6);
+            System.out.printf("   build %.1f ms, transform %.1f ms%n", (after[3] - before[3]) / 1e6, (after[4] - before[4]) / 1e6);
         }
     }
 }
