@@ -283,6 +283,31 @@ public final class Cochleagram {
     }
 
     /**
+     * Time spent per stage, in nanoseconds.
+     *
+     * @param forwardFft the forward real FFT of each clip
+     * @param bandInput preparing each channel's weighted band as the input of the inverse transforms
+     * @param inverseFft the inverse transforms that give each channel's analytic subband
+     * @param modulus the modulus of the subbands (the full-rate envelopes)
+     * @param fir the downsampling FIR (and, on the direct path, nothing else)
+     */
+    public record StageTimes(long forwardFft, long bandInput, long inverseFft, long modulus, long fir) {
+        /** @return the sum of all stages, in nanoseconds */
+        public long total() {
+            return forwardFft + bandInput + inverseFft + modulus + fir;
+        }
+
+        /**
+         * @param earlier an earlier reading of the same worker
+         * @return the time spent between the two readings
+         */
+        public StageTimes minus(StageTimes earlier) {
+            return new StageTimes(forwardFft - earlier.forwardFft, bandInput - earlier.bandInput,
+                    inverseFft - earlier.inverseFft, modulus - earlier.modulus, fir - earlier.fir);
+        }
+    }
+
+    /**
      * Computes cochleagrams on one thread, reusing its FFT plans and buffers; not thread-safe (make one
      * per thread with {@link Cochleagram#newWorker()}).
      */
@@ -344,11 +369,13 @@ public final class Cochleagram {
         }
 
         /**
-         * @return nanoseconds this worker has spent so far in {the FFTs and modulus, the downsampling FIR,
-         *     the rest}, for benchmarks
+         * Where this worker's time went so far, for benchmarks (wall-clock, summed over the clips it computed).
+         *
+         * @return the time per stage
          */
-        public long[] timings() {
-            return delegate.timings();
+        public StageTimes stageTimes() {
+            long[] t = delegate.timings();
+            return new StageTimes(t[0], t[1], t[2], t[3], t[4]);
         }
     }
 }

@@ -91,7 +91,8 @@ class ErbFilterbankTest {
         assertThatThrownBy(() -> ErbFilterbank.of(160_000, 16_000, 40, 4, 8000, 8000))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("lowLimit 8000.0");
         assertThatThrownBy(() -> ErbFilterbank.of(160_000, 16_000, 40, 0, 20, 8000))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("sampleFactor must be positive, not 0");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("sampleFactor must be positive, not 0");
         assertThatThrownBy(() -> ErbFilterbank.of(159_999, 16_000, 40, 4, 20, 8000))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("159999");
         assertThat(ErbFilterbank.of(16_000, 16_000, 10, 1, 50, 4000).channels()).isEqualTo(12);

@@ -196,11 +196,8 @@ public final class EnvelopeEngine {
         private final double[] full;
         private final double[] env;
         private final double[] chunk = new double[CHUNK];
-        private long nanosForward;
-        private long nanosEnvelope;
-        private long nanosFir;
-        private long nanosBuild;
-        private long nanosTransform;
+        /** Nanoseconds so far in: forward FFT, band input, inverse transforms, modulus, FIR. */
+        private final long[] nanos = new long[5];
 
         private Worker() {
             if (pruned) {
@@ -237,7 +234,7 @@ public final class EnvelopeEngine {
         public void compute(float[] waveform, float[] out) {
             long t0 = System.nanoTime();
             transformInput(waveform);
-            nanosForward += System.nanoTime() - t0;
+            nanos[0] += System.nanoTime() - t0;
             int frames = fir.frames();
             for (int c = 0; c < channels; c++) {
                 int bandWidth = coef[c].length;
@@ -245,16 +242,18 @@ public final class EnvelopeEngine {
                     Arrays.fill(out, c * frames, (c + 1) * frames, 0f);
                     continue;
                 }
+                long a = System.nanoTime();
                 band(c);
+                nanos[1] += System.nanoTime() - a;
                 if (pruned) {
                     prunedChannel(bandWidth, null);
                 } else {
-                    long a = System.nanoTime();
-                    directModulus(bandWidth);
                     long b = System.nanoTime();
+                    directModulus(bandWidth);
+                    long e = System.nanoTime();
                     directFir();
-                    nanosEnvelope += b - a;
-                    nanosFir += System.nanoTime() - b;
+                    nanos[2] += e - b;
+                    nanos[4] += System.nanoTime() - e;
                 }
                 for (int j = 0; j < frames; j++) {
                     double y = frame[j];
@@ -287,11 +286,11 @@ public final class EnvelopeEngine {
         }
 
         /**
-         * @return nanoseconds this worker has spent so far in {the forward FFT, the envelopes (band
-         *     extraction, inverse transforms, modulus), the downsampling FIR}
+         * @return nanoseconds this worker has spent so far in: the forward FFT, preparing the band input of
+         *     the inverse transforms, the inverse transforms, the modulus, the downsampling FIR
          */
         public long[] timings() {
-            return new long[] {nanosForward, nanosEnvelope, nanosFir, nanosBuild, nanosTransform};
+            return nanos.clone();
         }
 
         private void transformInput(float[] waveform) {
@@ -380,8 +379,8 @@ public final class EnvelopeEngine {
                 long tb = System.nanoTime();
                 boolean second = fft.inverse(re, im, re2, im2);
                 long tc = System.nanoTime();
-                nanosBuild += tb - t0;
-                nanosTransform += tc - tb;
+                nanos[1] += tb - t0;
+                nanos[2] += tc - tb;
                 double[][] fr = second ? re2 : re;
                 double[][] fi = second ? im2 : im;
                 for (int u = 0; u < p; u++) {
@@ -405,8 +404,8 @@ public final class EnvelopeEngine {
                 }
                 long t1 = System.nanoTime();
                 prunedFir(b);
-                nanosEnvelope += t1 - t0;
-                nanosFir += System.nanoTime() - t1;
+                nanos[3] += t1 - tc;
+                nanos[4] += System.nanoTime() - t1;
             }
             int rows = accQ.length;
             for (int qi = 0; qi < rows; qi++) {

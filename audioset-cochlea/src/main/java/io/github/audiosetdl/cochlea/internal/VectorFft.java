@@ -390,8 +390,8 @@ public final class VectorFft {
         }
     }
 
-    private void radixGeneric(int r, double[][] sr, double[][] si, double[][] dr, double[][] di, int in, int is, int out,
-            int os, double[] tr, double[] ti, int t) {
+    private void radixGeneric(int r, double[][] sr, double[][] si, double[][] dr, double[][] di, int in, int is,
+            int out, int os, double[] tr, double[] ti, int t) {
         int c = columns;
         for (int p = 0; p < r; p++) {
             double[] br = dr[out + p * os];
