@@ -353,9 +353,10 @@ public final class EnvelopeEngine {
                         }
                         continue;
                     }
-                    Arrays.fill(sRe, 0);
-                    Arrays.fill(sIm, 0);
-                    for (int j2 = 0; j2 < bandBlocks; j2++) {
+                    // block 0 has unit twiddles: start the sum with it
+                    Arrays.fill(sRe, yRe[j1]);
+                    Arrays.fill(sIm, yIm[j1]);
+                    for (int j2 = 1; j2 < bandBlocks; j2++) {
                         int j = j1 + j2 * p;
                         if (j >= bandWidth) {
                             break;
