@@ -129,7 +129,7 @@ public final class VectorFft {
                 int inStride = m;
                 int outStride = ns;
                 switch (r) {
-                    case 4 -> radix4(sr, si, dr, di, in, inStride, out, outStride, tr, ti, k * 4, k == 0);
+                    case 4 -> radix4(sr, si, dr, di, in, inStride, out, outStride, tr, ti, k * 4);
                     case 2 -> radix2(sr, si, dr, di, in, inStride, out, outStride, tr[k * 2 + 1], ti[k * 2 + 1]);
                     case 3 -> radix3(sr, si, dr, di, in, inStride, out, outStride, tr, ti, k * 3);
                     case 5 -> radix5(sr, si, dr, di, in, inStride, out, outStride, tr, ti, k * 5);
@@ -174,7 +174,7 @@ public final class VectorFft {
     }
 
     private void radix4(double[][] sr, double[][] si, double[][] dr, double[][] di, int in, int is, int out, int os,
-            double[] tr, double[] ti, int t, boolean unit) {
+            double[] tr, double[] ti, int t) {
         int c = columns;
         double[] a0r = sr[in];
         double[] a0i = si[in];
@@ -192,35 +192,6 @@ public final class VectorFft {
         double[] b2i = di[out + 2 * os];
         double[] b3r = dr[out + 3 * os];
         double[] b3i = di[out + 3 * os];
-        if (unit) {
-            for (int v = 0; v < c; v++) {
-                double x0r = a0r[v];
-                double x0i = a0i[v];
-                double x1r = a1r[v];
-                double x1i = a1i[v];
-                double x2r = a2r[v];
-                double x2i = a2i[v];
-                double x3r = a3r[v];
-                double x3i = a3i[v];
-                double t0r = x0r + x2r;
-                double t0i = x0i + x2i;
-                double t1r = x0r - x2r;
-                double t1i = x0i - x2i;
-                double t2r = x1r + x3r;
-                double t2i = x1i + x3i;
-                double t3r = x1r - x3r;
-                double t3i = x1i - x3i;
-                b0r[v] = t0r + t2r;
-                b0i[v] = t0i + t2i;
-                b2r[v] = t0r - t2r;
-                b2i[v] = t0i - t2i;
-                b1r[v] = t1r - t3i;
-                b1i[v] = t1i + t3r;
-                b3r[v] = t1r + t3i;
-                b3i[v] = t1i - t3r;
-            }
-            return;
-        }
         double w1r = tr[t + 1];
         double w1i = ti[t + 1];
         double w2r = tr[t + 2];
