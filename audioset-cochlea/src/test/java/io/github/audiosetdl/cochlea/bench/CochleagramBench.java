@@ -116,15 +116,20 @@ public final class CochleagramBench {
         printStage("downsampling FIR", stages.fir(), total, clips);
         if (numpy) {
             double sum = 0;
+            double cpuSum = 0;
             for (Map<String, String> run : numpyRuns) {
                 double rate = Double.parseDouble(run.get("clips_per_s"));
+                double numpyCpu = Double.parseDouble(run.get("cpu_s_per_clip"));
                 sum += rate;
-                System.out.printf("  numpy %s (1 thread): %6.2f clips/s (best %.3f s/clip)%n", run.get("numpy"), rate,
-                        Double.parseDouble(run.get("best_s")));
+                cpuSum += numpyCpu;
+                System.out.printf("  numpy %s (1 thread): %6.2f clips/s (best %.3f s/clip, process CPU %.3f s/clip)%n",
+                        run.get("numpy"), rate, Double.parseDouble(run.get("best_s")), numpyCpu);
             }
             double reference = sum / numpyRuns.size();
             System.out.printf("  ratio to numpy (mean of the runs before and after): 1 thread %.2fx, 2 threads %.2fx%n",
                     java1 / reference, java2 / reference);
+            System.out.printf("  ratio of CPU time per clip, numpy / Java (1 thread): %.2fx%n",
+                    cpuSum / numpyRuns.size() / (cpu / clips));
         }
     }
 
