@@ -15,8 +15,10 @@ import org.jtransforms.fft.DoubleFFT_1D;
  *   {@code P = frames}, {@code R = decimation}, {@code A[R u + v] = sum_{j1 < P} e^{2 pi i j1 u / P} Z_v[j1]}
  *   where {@code Z_v[j1] = e^{2 pi i j1 v / N} sum_{j2} Y[j1 + P j2] e^{2 pi i j2 v / R}}: {@code R}
  *   transforms of length {@code P} of a band that is at most {@code ceil(width / P)} blocks long, done
- *   together by a {@link VectorFft} (one column per phase {@code v}), which leaves the result in time
- *   order;</li>
+ *   together by a {@link VectorFft} (one column per phase {@code v}, in blocks of phases that fit in the
+ *   L2 cache). The modulus of phase {@code v} is the polyphase component of the envelope that the
+ *   downsampling FIR multiplies by taps {@code v + off (mod R)}, so the FIR becomes axpys over whole
+ *   frame rows;</li>
  *   <li><b>direct</b> (any other shape): a length-{@code N} complex inverse FFT (JTransforms) per channel.</li>
  * </ul>
  *
@@ -30,15 +32,12 @@ public final class EnvelopeEngine {
     /** Power. */
     public static final int COMPRESS_POWER = 2;
 
-    private static final int CHUNK = 64;
-
     private final int n;
     private final int channels;
     private final int[] start;
     private final double[][] coef;
     private final int maxWidth;
     private final DownsamplingFir fir;
-    private final double[] paddedTaps;
     private final int margin;
     private final int envLength;
     private final int compression;
@@ -84,11 +83,9 @@ public final class EnvelopeEngine {
         this.exponent = exponent;
         this.maxWidth = Arrays.stream(coefficients).mapToInt(c -> c.length).max().orElse(0);
         int taps = fir.length();
-        int padded = (taps + CHUNK - 1) / CHUNK * CHUNK;
-        this.paddedTaps = Arrays.copyOf(fir.tapsView(), padded);
         this.margin = Math.max(fir.offset(), 0);
         int lastBase = margin + (fir.frames() - 1) * fir.decimation() - fir.offset();
-        this.envLength = Math.max(margin + n, lastBase + padded) + 1;
+        this.envLength = Math.max(margin + n, lastBase + taps) + 1;
         int d = fir.decimation();
         this.pruned = allowPruned && n % d == 0 && n / d == fir.frames()
                 && VectorFft.largestPrimeFactor(n / d) <= 7 && d >= 8;
@@ -195,7 +192,6 @@ public final class EnvelopeEngine {
         private final DoubleFFT_1D inverse;
         private final double[] full;
         private final double[] env;
-        private final double[] chunk = new double[CHUNK];
         /** Nanoseconds so far in: forward FFT, band input, inverse transforms, modulus, FIR. */
         private final long[] nanos = new long[5];
 
@@ -453,12 +449,11 @@ public final class EnvelopeEngine {
         }
 
         private void directFir() {
-            double[] k = paddedTaps;
+            double[] k = fir.tapsView();
             int taps = k.length;
             int d = fir.decimation();
             int base0 = margin - fir.offset();
             double[] e = env;
-            double[] sum = chunk;
             for (int j = 0; j < frame.length; j++) {
                 int b = base0 + j * d;
                 double y = 0;
@@ -467,7 +462,6 @@ public final class EnvelopeEngine {
                 }
                 frame[j] = y;
             }
-            sum[0] = 0;
         }
     }
 
