@@ -38,6 +38,17 @@ class CochleagramConfigTest {
     }
 
     @Test
+    void presetDefaultsThenOverridesAsACommandLineDoes() {
+        CochleagramConfig c = CochleagramConfig.of(CochleagramPreset.parse("pycochleagram")).toBuilder().n(38)
+                .sampleFactor(2).lowLimit(50).highLimit(7000).envSampleRate(100).build();
+        assertThat(c.preset()).isEqualTo(CochleagramPreset.PYCOCHLEAGRAM);
+        assertThat(c.compression()).isEqualTo(Compression.power(0.3));
+        assertThat(c.channels()).isEqualTo(81);
+        assertThat(c.frames()).isEqualTo(1000);
+        assertThat(CochleagramConfig.of(CochleagramPreset.SEED)).isEqualTo(CochleagramConfig.seed());
+    }
+
+    @Test
     void toBuilderRoundTrips() {
         CochleagramConfig c = CochleagramConfig.builder().preset(CochleagramPreset.PYCOCHLEAGRAM).sampleRate(8000)
                 .signalLength(8000).n(20).sampleFactor(2).lowLimit(50).highLimit(3000).envSampleRate(100)
