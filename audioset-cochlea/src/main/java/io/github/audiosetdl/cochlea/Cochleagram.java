@@ -34,8 +34,8 @@ import pl.edu.icm.jlargearrays.ConcurrencyUtils;
  *
  * <p>Built once per configuration (the filterbank and tables are precomputed, stored sparsely), then
  * immutable and thread-safe; every thread computes through its own {@link Worker}, which holds the FFT
- * plans and scratch buffers (about {@code 5 * signalLength} doubles). A worker never holds all subbands
- * at once: it processes one channel at a time.
+ * plans and scratch buffers (about 16 MB for the presets, most of it JTransforms' forward plan). A worker
+ * never holds a full-length subband: it processes one channel, and a block of its phases, at a time.
  *
  * <p>{@link #of} sets JTransforms' global thread count to 1 ({@code ConcurrencyUtils.setNumberOfThreads(1)}):
  * this class parallelises across clips, and JTransforms' own pool of non-daemon threads would otherwise
