@@ -219,7 +219,8 @@ public final class Cochleagram {
 
     /**
      * Computes many clips on the caller's executor (which the caller owns and shuts down). Workers are
-     * reused across the tasks: at most one per task running at a time.
+     * reused across the tasks: at most one per task running at a time. Do not call it from a thread of
+     * that executor: the call waits for the tasks.
      *
      * @param waveforms clips of {@link #signalLength()} samples each
      * @param executor runs one task per clip
