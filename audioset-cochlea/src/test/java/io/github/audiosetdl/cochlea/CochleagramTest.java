@@ -64,11 +64,14 @@ class CochleagramTest {
 
     @Test
     void prunedTransformEqualsTheFullLengthOne() {
-        for (CochleagramConfig config : List.of(CochleagramConfig.seed(), CochleagramConfig.pycochleagram())) {
+        // 3 s clips: 600 frames = 2^3 * 3 * 5^2 also exercise the radix-2 and the direct-DFT (3) stages
+        CochleagramConfig short3s = CochleagramConfig.builder().signalLength(48_000).build();
+        for (CochleagramConfig config : List.of(CochleagramConfig.seed(), CochleagramConfig.pycochleagram(), short3s)) {
             Cochleagram fast = Cochleagram.of(config);
             Cochleagram direct = Cochleagram.direct(config);
+            assertThat(fast.isPruned()).isTrue();
             assertThat(direct.isPruned()).isFalse();
-            float[] clip = CLIPS.get(1);
+            float[] clip = java.util.Arrays.copyOf(CLIPS.get(1), config.signalLength());
             float[] a = fast.compute(clip);
             float[] b = direct.compute(clip);
             double[] ref = new double[b.length];

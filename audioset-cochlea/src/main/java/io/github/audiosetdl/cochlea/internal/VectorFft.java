@@ -10,8 +10,8 @@ import java.util.List;
  * {@code columns} doubles at the same index of distinct arrays, a shape HotSpot's C2 vectorises (it does
  * not vectorise loops over one array at several unrelated offsets).
  *
- * <p>A self-sorting (Stockham) mixed-radix algorithm with radix-4, 2, 3 and 5 butterflies and a
- * direct DFT for any other prime factor. Twiddles come from exact tables of the {@code n}-th roots of
+ * <p>A self-sorting (Stockham) mixed-radix algorithm with radix-4, 2 and 5 butterflies and a direct
+ * DFT for any other prime factor. Twiddles come from exact tables of the {@code n}-th roots of
  * unity. Immutable; the caller provides the buffers.
  */
 public final class VectorFft {
@@ -131,7 +131,6 @@ public final class VectorFft {
                 switch (r) {
                     case 4 -> radix4(sr, si, dr, di, in, inStride, out, outStride, tr, ti, k * 4);
                     case 2 -> radix2(sr, si, dr, di, in, inStride, out, outStride, tr[k * 2 + 1], ti[k * 2 + 1]);
-                    case 3 -> radix3(sr, si, dr, di, in, inStride, out, outStride, tr, ti, k * 3);
                     case 5 -> radix5(sr, si, dr, di, in, inStride, out, outStride, tr, ti, k * 5);
                     default -> radixGeneric(r, sr, si, dr, di, in, inStride, out, outStride, tr, ti, k * r);
                 }
@@ -229,52 +228,6 @@ public final class VectorFft {
             b1i[v] = t1i + t3r;
             b3r[v] = t1r + t3i;
             b3i[v] = t1i - t3r;
-        }
-    }
-
-    private void radix3(double[][] sr, double[][] si, double[][] dr, double[][] di, int in, int is, int out, int os,
-            double[] tr, double[] ti, int t) {
-        final double h = Math.sqrt(3) / 2;
-        int c = columns;
-        double[] a0r = sr[in];
-        double[] a0i = si[in];
-        double[] a1r = sr[in + is];
-        double[] a1i = si[in + is];
-        double[] a2r = sr[in + 2 * is];
-        double[] a2i = si[in + 2 * is];
-        double[] b0r = dr[out];
-        double[] b0i = di[out];
-        double[] b1r = dr[out + os];
-        double[] b1i = di[out + os];
-        double[] b2r = dr[out + 2 * os];
-        double[] b2i = di[out + 2 * os];
-        double w1r = tr[t + 1];
-        double w1i = ti[t + 1];
-        double w2r = tr[t + 2];
-        double w2i = ti[t + 2];
-        for (int v = 0; v < c; v++) {
-            double x0r = a0r[v];
-            double x0i = a0i[v];
-            double ur = a1r[v];
-            double ui = a1i[v];
-            double x1r = ur * w1r - ui * w1i;
-            double x1i = ur * w1i + ui * w1r;
-            ur = a2r[v];
-            ui = a2i[v];
-            double x2r = ur * w2r - ui * w2i;
-            double x2i = ur * w2i + ui * w2r;
-            double sumr = x1r + x2r;
-            double sumi = x1i + x2i;
-            double mr = x0r - 0.5 * sumr;
-            double mi = x0i - 0.5 * sumi;
-            double dfr = h * (x1r - x2r);
-            double dfi = h * (x1i - x2i);
-            b0r[v] = x0r + sumr;
-            b0i[v] = x0i + sumi;
-            b1r[v] = mr - dfi;
-            b1i[v] = mi + dfr;
-            b2r[v] = mr + dfi;
-            b2i[v] = mi - dfr;
         }
     }
 
