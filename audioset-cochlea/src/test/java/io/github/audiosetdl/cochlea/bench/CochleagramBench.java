@@ -60,8 +60,8 @@ public final class CochleagramBench {
         // warm-up: JIT and page faults
         Cochleagram.Worker worker = seed.newWorker();
         float[] out = new float[seed.outputLength()];
-        for (int i = 0; i < 4; i++) {
-            worker.compute(inputs.get(i), out);
+        for (int i = 0; i < 10; i++) {
+            worker.compute(inputs.get(i % inputs.size()), out);
         }
         seed.computeAll(inputs.subList(0, 4), 2);
 
