@@ -34,8 +34,8 @@ import pl.edu.icm.jlargearrays.ConcurrencyUtils;
  *
  * <p>Built once per configuration (the filterbank and tables are precomputed, stored sparsely), then
  * immutable and thread-safe; every thread computes through its own {@link Worker}, which holds the FFT
- * plans and scratch buffers (about {@code 5 * signalLength} doubles). A worker never holds all subbands
- * at once: it processes one channel at a time.
+ * plans and scratch buffers (about 16 MB for the presets, most of it JTransforms' forward plan). A worker
+ * never holds a full-length subband: it processes one channel, and a block of its phases, at a time.
  *
  * <p>{@link #of} sets JTransforms' global thread count to 1 ({@code ConcurrencyUtils.setNumberOfThreads(1)}):
  * this class parallelises across clips, and JTransforms' own pool of non-daemon threads would otherwise
@@ -219,7 +219,8 @@ public final class Cochleagram {
 
     /**
      * Computes many clips on the caller's executor (which the caller owns and shuts down). Workers are
-     * reused across the tasks: at most one per task running at a time.
+     * reused across the tasks: at most one per task running at a time. Do not call it from a thread of
+     * that executor: the call waits for the tasks.
      *
      * @param waveforms clips of {@link #signalLength()} samples each
      * @param executor runs one task per clip
@@ -280,6 +281,31 @@ public final class Cochleagram {
     public String toString() {
         return "Cochleagram(" + config.preset().id() + ", " + signalLength() + " samples at " + sampleRate()
                 + " Hz -> " + channels() + " x " + frames() + ", " + config.compression() + ")";
+    }
+
+    /**
+     * Time spent per stage, in nanoseconds.
+     *
+     * @param forwardFft the forward real FFT of each clip
+     * @param bandInput preparing each channel's weighted band as the input of the inverse transforms
+     * @param inverseFft the inverse transforms that give each channel's analytic subband
+     * @param modulus the modulus of the subbands (the full-rate envelopes)
+     * @param fir the downsampling FIR (and, on the direct path, nothing else)
+     */
+    public record StageTimes(long forwardFft, long bandInput, long inverseFft, long modulus, long fir) {
+        /** @return the sum of all stages, in nanoseconds */
+        public long total() {
+            return forwardFft + bandInput + inverseFft + modulus + fir;
+        }
+
+        /**
+         * @param earlier an earlier reading of the same worker
+         * @return the time spent between the two readings
+         */
+        public StageTimes minus(StageTimes earlier) {
+            return new StageTimes(forwardFft - earlier.forwardFft, bandInput - earlier.bandInput,
+                    inverseFft - earlier.inverseFft, modulus - earlier.modulus, fir - earlier.fir);
+        }
     }
 
     /**
@@ -344,11 +370,13 @@ public final class Cochleagram {
         }
 
         /**
-         * @return nanoseconds this worker has spent so far in {the FFTs and modulus, the downsampling FIR,
-         *     the rest}, for benchmarks
+         * Where this worker's time went so far, for benchmarks (wall-clock, summed over the clips it computed).
+         *
+         * @return the time per stage
          */
-        public long[] timings() {
-            return delegate.timings();
+        public StageTimes stageTimes() {
+            long[] t = delegate.timings();
+            return new StageTimes(t[0], t[1], t[2], t[3], t[4]);
         }
     }
 }

@@ -79,6 +79,18 @@ public record CochleagramConfig(CochleagramPreset preset, int sampleRate, int si
         return builder().preset(CochleagramPreset.PYCOCHLEAGRAM).compression(Compression.power(0.3)).build();
     }
 
+    /**
+     * The defaults of a preset, for a command line that takes {@code --preset} and then overrides single
+     * parameters: {@code CochleagramConfig.of(CochleagramPreset.parse(preset)).toBuilder().n(38)...build()}.
+     *
+     * @param preset the preset
+     * @return {@link #seed()} or {@link #pycochleagram()}
+     */
+    public static CochleagramConfig of(CochleagramPreset preset) {
+        requireNonNull(preset, "preset");
+        return preset == CochleagramPreset.SEED ? seed() : pycochleagram();
+    }
+
     /** @return a builder holding the {@link #seed()} parameters */
     public static Builder builder() {
         return new Builder();

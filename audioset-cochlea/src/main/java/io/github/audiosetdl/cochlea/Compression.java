@@ -99,7 +99,8 @@ public record Compression(Kind kind, double exponent) {
             }
             return power(p);
         }
-        throw new IllegalArgumentException("compression '" + text + "' is not none, sqrt or power:<p> (e.g. power:0.3)");
+        throw new IllegalArgumentException("compression '" + text
+                + "' is not none, sqrt or power:<p> (e.g. power:0.3)");
     }
 
     /**

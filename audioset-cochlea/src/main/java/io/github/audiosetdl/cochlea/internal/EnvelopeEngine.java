@@ -15,8 +15,10 @@ import org.jtransforms.fft.DoubleFFT_1D;
  *   {@code P = frames}, {@code R = decimation}, {@code A[R u + v] = sum_{j1 < P} e^{2 pi i j1 u / P} Z_v[j1]}
  *   where {@code Z_v[j1] = e^{2 pi i j1 v / N} sum_{j2} Y[j1 + P j2] e^{2 pi i j2 v / R}}: {@code R}
  *   transforms of length {@code P} of a band that is at most {@code ceil(width / P)} blocks long, done
- *   together by a {@link VectorFft} (one column per phase {@code v}), which leaves the result in time
- *   order;</li>
+ *   together by a {@link VectorFft} (one column per phase {@code v}, in blocks of phases that fit in the
+ *   L2 cache). The modulus of phase {@code v} is the polyphase component of the envelope that the
+ *   downsampling FIR multiplies by taps {@code v + off (mod R)}, so the FIR becomes axpys over whole
+ *   frame rows;</li>
  *   <li><b>direct</b> (any other shape): a length-{@code N} complex inverse FFT (JTransforms) per channel.</li>
  * </ul>
  *
@@ -30,15 +32,12 @@ public final class EnvelopeEngine {
     /** Power. */
     public static final int COMPRESS_POWER = 2;
 
-    private static final int CHUNK = 64;
-
     private final int n;
     private final int channels;
     private final int[] start;
     private final double[][] coef;
     private final int maxWidth;
     private final DownsamplingFir fir;
-    private final double[] paddedTaps;
     private final int margin;
     private final int envLength;
     private final int compression;
@@ -56,8 +55,8 @@ public final class EnvelopeEngine {
     /** [block][j2][v]: e^{2 pi i j2 (block * width + v) / r}. */
     private final double[][][] blockRe;
     private final double[][][] blockIm;
-    /** [block][qi][v]: the tap applied to envelope row j + qMin + qi, column v, for frame j. */
-    private final double[][][] tapRows;
+    /** [phase][qi]: the tap applied to envelope row j + qMin + qi, phase (column) v, for frame j. */
+    private final double[][] tapPhase;
     private final int qMin;
     private final int padBefore;
     private final int padAfter;
@@ -84,11 +83,9 @@ public final class EnvelopeEngine {
         this.exponent = exponent;
         this.maxWidth = Arrays.stream(coefficients).mapToInt(c -> c.length).max().orElse(0);
         int taps = fir.length();
-        int padded = (taps + CHUNK - 1) / CHUNK * CHUNK;
-        this.paddedTaps = Arrays.copyOf(fir.tapsView(), padded);
         this.margin = Math.max(fir.offset(), 0);
         int lastBase = margin + (fir.frames() - 1) * fir.decimation() - fir.offset();
-        this.envLength = Math.max(margin + n, lastBase + padded) + 1;
+        this.envLength = Math.max(margin + n, lastBase + taps) + 1;
         int d = fir.decimation();
         this.pruned = allowPruned && n % d == 0 && n / d == fir.frames()
                 && VectorFft.largestPrimeFactor(n / d) <= 7 && d >= 8;
@@ -102,7 +99,7 @@ public final class EnvelopeEngine {
             phaseIm = null;
             blockRe = null;
             blockIm = null;
-            tapRows = null;
+            tapPhase = null;
             qMin = 0;
             padBefore = 0;
             padAfter = 0;
@@ -126,7 +123,7 @@ public final class EnvelopeEngine {
         int qMax = Math.floorDiv(taps - 1 - off, r);
         padBefore = Math.max(0, -qMin);
         padAfter = Math.max(0, qMax);
-        tapRows = new double[blocks][qMax - qMin + 1][width];
+        tapPhase = new double[r][qMax - qMin + 1];
         double[] k = fir.tapsView();
         for (int b = 0; b < blocks; b++) {
             for (int v = 0; v < width; v++) {
@@ -143,7 +140,7 @@ public final class EnvelopeEngine {
                 }
                 for (int qi = 0; qi <= qMax - qMin; qi++) {
                     int m = (qMin + qi) * r + phase + off;
-                    tapRows[b][qi][v] = m >= 0 && m < taps ? k[m] : 0;
+                    tapPhase[phase][qi] = m >= 0 && m < taps ? k[m] : 0;
                 }
             }
         }
@@ -185,18 +182,18 @@ public final class EnvelopeEngine {
         private final double[][] im;
         private final double[][] re2;
         private final double[][] im2;
-        private final double[][] envRows;
+        /** [v][padBefore + u]: the envelope of phase v of the current block, row u; zero padded. */
+        private final double[][] envT;
+        /** [qi][i]: sum over phases v of tap(v, qi) * envT[v][i]. */
+        private final double[][] accQ;
         private final double[] sRe;
         private final double[] sIm;
-        private final double[] acc;
         // direct path
         private final DoubleFFT_1D inverse;
         private final double[] full;
         private final double[] env;
-        private final double[] chunk = new double[CHUNK];
-        private long nanosForward;
-        private long nanosEnvelope;
-        private long nanosFir;
+        /** Nanoseconds so far in: forward FFT, band input, inverse transforms, modulus, FIR. */
+        private final long[] nanos = new long[5];
 
         private Worker() {
             if (pruned) {
@@ -204,14 +201,10 @@ public final class EnvelopeEngine {
                 im = new double[p][width];
                 re2 = new double[p][width];
                 im2 = new double[p][width];
-                envRows = new double[padBefore + p + padAfter][];
-                double[] zero = new double[width];
-                for (int i = 0; i < envRows.length; i++) {
-                    envRows[i] = i >= padBefore && i < padBefore + p ? new double[width] : zero;
-                }
+                envT = new double[width][padBefore + p + padAfter];
+                accQ = new double[tapPhase[0].length][padBefore + p + padAfter];
                 sRe = new double[width];
                 sIm = new double[width];
-                acc = new double[width];
                 inverse = null;
                 full = null;
                 env = null;
@@ -220,10 +213,10 @@ public final class EnvelopeEngine {
                 im = null;
                 re2 = null;
                 im2 = null;
-                envRows = null;
+                envT = null;
+                accQ = null;
                 sRe = null;
                 sIm = null;
-                acc = null;
                 inverse = new DoubleFFT_1D(n);
                 full = new double[2 * n];
                 env = new double[envLength];
@@ -237,7 +230,7 @@ public final class EnvelopeEngine {
         public void compute(float[] waveform, float[] out) {
             long t0 = System.nanoTime();
             transformInput(waveform);
-            nanosForward += System.nanoTime() - t0;
+            nanos[0] += System.nanoTime() - t0;
             int frames = fir.frames();
             for (int c = 0; c < channels; c++) {
                 int bandWidth = coef[c].length;
@@ -245,16 +238,18 @@ public final class EnvelopeEngine {
                     Arrays.fill(out, c * frames, (c + 1) * frames, 0f);
                     continue;
                 }
+                long a = System.nanoTime();
                 band(c);
+                nanos[1] += System.nanoTime() - a;
                 if (pruned) {
                     prunedChannel(bandWidth, null);
                 } else {
-                    long a = System.nanoTime();
-                    directModulus(bandWidth);
                     long b = System.nanoTime();
+                    directModulus(bandWidth);
+                    long e = System.nanoTime();
                     directFir();
-                    nanosEnvelope += b - a;
-                    nanosFir += System.nanoTime() - b;
+                    nanos[2] += e - b;
+                    nanos[4] += System.nanoTime() - e;
                 }
                 for (int j = 0; j < frames; j++) {
                     double y = frame[j];
@@ -287,11 +282,11 @@ public final class EnvelopeEngine {
         }
 
         /**
-         * @return nanoseconds this worker has spent so far in {the forward FFT, the envelopes (band
-         *     extraction, inverse transforms, modulus), the downsampling FIR}
+         * @return nanoseconds this worker has spent so far in: the forward FFT, preparing the band input of
+         *     the inverse transforms, the inverse transforms, the modulus, the downsampling FIR
          */
         public long[] timings() {
-            return new long[] {nanosForward, nanosEnvelope, nanosFir};
+            return nanos.clone();
         }
 
         private void transformInput(float[] waveform) {
@@ -327,6 +322,9 @@ public final class EnvelopeEngine {
         /** Envelope and FIR of one channel, a block of phases at a time; optionally the envelope too. */
         private void prunedChannel(int bandWidth, double[] fullEnvelope) {
             Arrays.fill(frame, 0);
+            for (double[] a : accQ) {
+                Arrays.fill(a, 0);
+            }
             int bandBlocks = (bandWidth + p - 1) / p;
             for (int b = 0; b < blocks; b++) {
                 long t0 = System.nanoTime();
@@ -351,9 +349,10 @@ public final class EnvelopeEngine {
                         }
                         continue;
                     }
-                    Arrays.fill(sRe, 0);
-                    Arrays.fill(sIm, 0);
-                    for (int j2 = 0; j2 < bandBlocks; j2++) {
+                    // block 0 has unit twiddles: start the sum with it
+                    Arrays.fill(sRe, yRe[j1]);
+                    Arrays.fill(sIm, yIm[j1]);
+                    for (int j2 = 1; j2 < bandBlocks; j2++) {
                         int j = j1 + j2 * p;
                         if (j >= bandWidth) {
                             break;
@@ -374,57 +373,64 @@ public final class EnvelopeEngine {
                         zi[v] = ur * ti[v] + ui * tr[v];
                     }
                 }
+                long tb = System.nanoTime();
                 boolean second = fft.inverse(re, im, re2, im2);
+                long tc = System.nanoTime();
+                nanos[1] += tb - t0;
+                nanos[2] += tc - tb;
                 double[][] fr = second ? re2 : re;
                 double[][] fi = second ? im2 : im;
                 for (int u = 0; u < p; u++) {
+                    // modulus in place (one index over distinct arrays: vectorised), then a transposing copy
                     double[] xr = fr[u];
                     double[] xi = fi[u];
-                    double[] e = envRows[padBefore + u];
                     for (int v = 0; v < width; v++) {
-                        e[v] = Math.sqrt(xr[v] * xr[v] + xi[v] * xi[v]);
+                        xr[v] = Math.sqrt(xr[v] * xr[v] + xi[v] * xi[v]);
                     }
-                    if (fullEnvelope != null) {
-                        System.arraycopy(e, 0, fullEnvelope, u * r + b * width, width);
+                    int i = padBefore + u;
+                    for (int v = 0; v < width; v++) {
+                        envT[v][i] = xr[v];
+                    }
+                }
+                if (fullEnvelope != null) {
+                    for (int v = 0; v < width; v++) {
+                        for (int u = 0; u < p; u++) {
+                            fullEnvelope[u * r + b * width + v] = envT[v][padBefore + u];
+                        }
                     }
                 }
                 long t1 = System.nanoTime();
                 prunedFir(b);
-                nanosEnvelope += t1 - t0;
-                nanosFir += System.nanoTime() - t1;
+                nanos[3] += t1 - tc;
+                nanos[4] += System.nanoTime() - t1;
+            }
+            int rows = accQ.length;
+            for (int qi = 0; qi < rows; qi++) {
+                double[] a = accQ[qi];
+                int base = padBefore + qMin + qi;
+                for (int j = 0; j < frame.length; j++) {
+                    frame[j] += a[base + j];
+                }
             }
         }
 
+        /** Adds the block's phases into the per-tap-row accumulators: axpys over whole envelope rows. */
         private void prunedFir(int b) {
-            double[][] taps = tapRows[b];
-            int rows = taps.length;
-            int frames = frame.length;
-            double[] sum = acc;
-            double[] k0 = taps[0];
-            int first = padBefore + qMin;
-            for (int j = 0; j < frames; j++) {
-                double[] e0 = envRows[first + j];
-                for (int v = 0; v < width; v++) {
-                    sum[v] = k0[v] * e0[v];
-                }
-                for (int qi = 1; qi < rows; qi++) {
-                    double[] kq = taps[qi];
-                    double[] eq = envRows[first + j + qi];
-                    for (int v = 0; v < width; v++) {
-                        sum[v] += kq[v] * eq[v];
+            int from = padBefore;
+            int to = padBefore + p;
+            for (int v = 0; v < width; v++) {
+                double[] taps = tapPhase[b * width + v];
+                double[] e = envT[v];
+                for (int qi = 0; qi < taps.length; qi++) {
+                    double k = taps[qi];
+                    if (k == 0) {
+                        continue;
+                    }
+                    double[] a = accQ[qi];
+                    for (int i = from; i < to; i++) {
+                        a[i] += k * e[i];
                     }
                 }
-                double s0 = 0;
-                double s1 = 0;
-                int v = 0;
-                for (; v + 1 < width; v += 2) {
-                    s0 += sum[v];
-                    s1 += sum[v + 1];
-                }
-                if (v < width) {
-                    s0 += sum[v];
-                }
-                frame[j] += s0 + s1;
             }
         }
 
@@ -443,12 +449,11 @@ public final class EnvelopeEngine {
         }
 
         private void directFir() {
-            double[] k = paddedTaps;
+            double[] k = fir.tapsView();
             int taps = k.length;
             int d = fir.decimation();
             int base0 = margin - fir.offset();
             double[] e = env;
-            double[] sum = chunk;
             for (int j = 0; j < frame.length; j++) {
                 int b = base0 + j * d;
                 double y = 0;
@@ -457,7 +462,6 @@ public final class EnvelopeEngine {
                 }
                 frame[j] = y;
             }
-            sum[0] = 0;
         }
     }
 

@@ -10,8 +10,8 @@ import java.util.List;
  * {@code columns} doubles at the same index of distinct arrays, a shape HotSpot's C2 vectorises (it does
  * not vectorise loops over one array at several unrelated offsets).
  *
- * <p>A self-sorting (Stockham) mixed-radix algorithm with radix-4, 2, 3 and 5 butterflies and a
- * direct DFT for any other prime factor. Twiddles come from exact tables of the {@code n}-th roots of
+ * <p>A self-sorting (Stockham) mixed-radix algorithm with radix-4, 2 and 5 butterflies and a direct
+ * DFT for any other prime factor. Twiddles come from exact tables of the {@code n}-th roots of
  * unity. Immutable; the caller provides the buffers.
  */
 public final class VectorFft {
@@ -129,9 +129,8 @@ public final class VectorFft {
                 int inStride = m;
                 int outStride = ns;
                 switch (r) {
-                    case 4 -> radix4(sr, si, dr, di, in, inStride, out, outStride, tr, ti, k * 4, k == 0);
+                    case 4 -> radix4(sr, si, dr, di, in, inStride, out, outStride, tr, ti, k * 4);
                     case 2 -> radix2(sr, si, dr, di, in, inStride, out, outStride, tr[k * 2 + 1], ti[k * 2 + 1]);
-                    case 3 -> radix3(sr, si, dr, di, in, inStride, out, outStride, tr, ti, k * 3);
                     case 5 -> radix5(sr, si, dr, di, in, inStride, out, outStride, tr, ti, k * 5);
                     default -> radixGeneric(r, sr, si, dr, di, in, inStride, out, outStride, tr, ti, k * r);
                 }
@@ -174,7 +173,7 @@ public final class VectorFft {
     }
 
     private void radix4(double[][] sr, double[][] si, double[][] dr, double[][] di, int in, int is, int out, int os,
-            double[] tr, double[] ti, int t, boolean unit) {
+            double[] tr, double[] ti, int t) {
         int c = columns;
         double[] a0r = sr[in];
         double[] a0i = si[in];
@@ -192,35 +191,6 @@ public final class VectorFft {
         double[] b2i = di[out + 2 * os];
         double[] b3r = dr[out + 3 * os];
         double[] b3i = di[out + 3 * os];
-        if (unit) {
-            for (int v = 0; v < c; v++) {
-                double x0r = a0r[v];
-                double x0i = a0i[v];
-                double x1r = a1r[v];
-                double x1i = a1i[v];
-                double x2r = a2r[v];
-                double x2i = a2i[v];
-                double x3r = a3r[v];
-                double x3i = a3i[v];
-                double t0r = x0r + x2r;
-                double t0i = x0i + x2i;
-                double t1r = x0r - x2r;
-                double t1i = x0i - x2i;
-                double t2r = x1r + x3r;
-                double t2i = x1i + x3i;
-                double t3r = x1r - x3r;
-                double t3i = x1i - x3i;
-                b0r[v] = t0r + t2r;
-                b0i[v] = t0i + t2i;
-                b2r[v] = t0r - t2r;
-                b2i[v] = t0i - t2i;
-                b1r[v] = t1r - t3i;
-                b1i[v] = t1i + t3r;
-                b3r[v] = t1r + t3i;
-                b3i[v] = t1i - t3r;
-            }
-            return;
-        }
         double w1r = tr[t + 1];
         double w1i = ti[t + 1];
         double w2r = tr[t + 2];
@@ -258,52 +228,6 @@ public final class VectorFft {
             b1i[v] = t1i + t3r;
             b3r[v] = t1r + t3i;
             b3i[v] = t1i - t3r;
-        }
-    }
-
-    private void radix3(double[][] sr, double[][] si, double[][] dr, double[][] di, int in, int is, int out, int os,
-            double[] tr, double[] ti, int t) {
-        final double h = Math.sqrt(3) / 2;
-        int c = columns;
-        double[] a0r = sr[in];
-        double[] a0i = si[in];
-        double[] a1r = sr[in + is];
-        double[] a1i = si[in + is];
-        double[] a2r = sr[in + 2 * is];
-        double[] a2i = si[in + 2 * is];
-        double[] b0r = dr[out];
-        double[] b0i = di[out];
-        double[] b1r = dr[out + os];
-        double[] b1i = di[out + os];
-        double[] b2r = dr[out + 2 * os];
-        double[] b2i = di[out + 2 * os];
-        double w1r = tr[t + 1];
-        double w1i = ti[t + 1];
-        double w2r = tr[t + 2];
-        double w2i = ti[t + 2];
-        for (int v = 0; v < c; v++) {
-            double x0r = a0r[v];
-            double x0i = a0i[v];
-            double ur = a1r[v];
-            double ui = a1i[v];
-            double x1r = ur * w1r - ui * w1i;
-            double x1i = ur * w1i + ui * w1r;
-            ur = a2r[v];
-            ui = a2i[v];
-            double x2r = ur * w2r - ui * w2i;
-            double x2i = ur * w2i + ui * w2r;
-            double sumr = x1r + x2r;
-            double sumi = x1i + x2i;
-            double mr = x0r - 0.5 * sumr;
-            double mi = x0i - 0.5 * sumi;
-            double dfr = h * (x1r - x2r);
-            double dfi = h * (x1i - x2i);
-            b0r[v] = x0r + sumr;
-            b0i[v] = x0i + sumi;
-            b1r[v] = mr - dfi;
-            b1i[v] = mi + dfr;
-            b2r[v] = mr + dfi;
-            b2i[v] = mi - dfr;
         }
     }
 
@@ -390,8 +314,8 @@ public final class VectorFft {
         }
     }
 
-    private void radixGeneric(int r, double[][] sr, double[][] si, double[][] dr, double[][] di, int in, int is, int out,
-            int os, double[] tr, double[] ti, int t) {
+    private void radixGeneric(int r, double[][] sr, double[][] si, double[][] dr, double[][] di, int in, int is,
+            int out, int os, double[] tr, double[] ti, int t) {
         int c = columns;
         for (int p = 0; p < r; p++) {
             double[] br = dr[out + p * os];

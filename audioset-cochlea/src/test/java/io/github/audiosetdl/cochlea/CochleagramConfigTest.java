@@ -1,0 +1,129 @@
+package io.github.audiosetdl.cochlea;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class CochleagramConfigTest {
+
+    @Test
+    void seedIsTheDefaultAndGives171By2000() {
+        CochleagramConfig seed = CochleagramConfig.seed();
+        assertThat(CochleagramConfig.builder().build()).isEqualTo(seed);
+        assertThat(seed.preset()).isEqualTo(CochleagramPreset.SEED);
+        assertThat(seed.sampleRate()).isEqualTo(16_000);
+        assertThat(seed.signalLength()).isEqualTo(160_000);
+        assertThat(seed.n()).isEqualTo(40);
+        assertThat(seed.sampleFactor()).isEqualTo(4);
+        assertThat(seed.lowLimit()).isEqualTo(20);
+        assertThat(seed.highLimit()).isEqualTo(8000);
+        assertThat(seed.envSampleRate()).isEqualTo(200);
+        assertThat(seed.compression()).isEqualTo(Compression.sqrt());
+        assertThat(seed.channels()).isEqualTo(171);
+        assertThat(seed.frames()).isEqualTo(2000);
+        assertThat(seed.decimation()).isEqualTo(80);
+    }
+
+    @Test
+    void pycochleagramPresetDiffersInPipelineAndCompression() {
+        CochleagramConfig py = CochleagramConfig.pycochleagram();
+        assertThat(py.preset()).isEqualTo(CochleagramPreset.PYCOCHLEAGRAM);
+        assertThat(py.compression()).isEqualTo(Compression.power(0.3));
+        assertThat(py.toBuilder().preset(CochleagramPreset.SEED).compression(Compression.sqrt()).build())
+                .isEqualTo(CochleagramConfig.seed());
+    }
+
+    @Test
+    void presetDefaultsThenOverridesAsACommandLineDoes() {
+        CochleagramConfig c = CochleagramConfig.of(CochleagramPreset.parse("pycochleagram")).toBuilder().n(38)
+                .sampleFactor(2).lowLimit(50).highLimit(7000).envSampleRate(100).build();
+        assertThat(c.preset()).isEqualTo(CochleagramPreset.PYCOCHLEAGRAM);
+        assertThat(c.compression()).isEqualTo(Compression.power(0.3));
+        assertThat(c.channels()).isEqualTo(81);
+        assertThat(c.frames()).isEqualTo(1000);
+        assertThat(CochleagramConfig.of(CochleagramPreset.SEED)).isEqualTo(CochleagramConfig.seed());
+    }
+
+    @Test
+    void toBuilderRoundTrips() {
+        CochleagramConfig c = CochleagramConfig.builder().preset(CochleagramPreset.PYCOCHLEAGRAM).sampleRate(8000)
+                .signalLength(8000).n(20).sampleFactor(2).lowLimit(50).highLimit(3000).envSampleRate(100)
+                .compression(Compression.none()).build();
+        assertThat(c.toBuilder().build()).isEqualTo(c);
+        assertThat(c.channels()).isEqualTo(2 * 21 - 1 + 4);
+        assertThat(c.frames()).isEqualTo(100);
+    }
+
+    @Test
+    void framesRoundUp() {
+        CochleagramConfig c = CochleagramConfig.builder().signalLength(160_010).build();
+        assertThat(c.frames()).isEqualTo(2001);
+    }
+
+    @Test
+    void settersNameTheBadValue() {
+        CochleagramConfig.Builder b = CochleagramConfig.builder();
+        assertThatThrownBy(() -> b.sampleFactor(3)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("sampleFactor 3 is odd");
+        assertThatThrownBy(() -> b.sampleFactor(-2)).hasMessageContaining("-2");
+        assertThatThrownBy(() -> b.sampleRate(0)).hasMessageContaining("sampleRate must be positive, not 0");
+        assertThatThrownBy(() -> b.signalLength(101)).hasMessageContaining("101");
+        assertThatThrownBy(() -> b.n(0)).hasMessageContaining("n must be at least 1, not 0");
+        assertThatThrownBy(() -> b.lowLimit(-1)).hasMessageContaining("lowLimit").hasMessageContaining("-1.0");
+        assertThatThrownBy(() -> b.highLimit(Double.NaN)).hasMessageContaining("highLimit").hasMessageContaining("NaN");
+        assertThatThrownBy(() -> b.envSampleRate(0)).hasMessageContaining("envSampleRate must be positive, not 0");
+        assertThatThrownBy(() -> b.preset(null)).isInstanceOf(NullPointerException.class).hasMessage("preset");
+        assertThatThrownBy(() -> b.compression(null)).isInstanceOf(NullPointerException.class);
+    }
+
+    @Test
+    void buildChecksTheParametersTogether() {
+        assertThatThrownBy(() -> CochleagramConfig.builder().highLimit(8000.5).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("highLimit 8000.5")
+                .hasMessageContaining("Nyquist");
+        assertThatThrownBy(() -> CochleagramConfig.builder().lowLimit(8000).build())
+                .hasMessageContaining("lowLimit 8000.0 Hz must be below highLimit 8000.0");
+        assertThatThrownBy(() -> CochleagramConfig.builder().lowLimit(9000).build())
+                .hasMessageContaining("lowLimit 9000.0");
+        assertThatThrownBy(() -> CochleagramConfig.builder().envSampleRate(300).build())
+                .hasMessageContaining("envSampleRate 300").hasMessageContaining("divide");
+        assertThatThrownBy(() -> CochleagramConfig.builder().envSampleRate(32_000).build())
+                .hasMessageContaining("envSampleRate 32000");
+    }
+
+    @ParameterizedTest
+    @CsvSource({"none, none", "sqrt, sqrt", "power:0.3, power:0.3", "POWER:0.25, power:0.25", " Sqrt , sqrt",
+        "power:1, power:1.0"})
+    void compressionParsesTheCommandLineForm(String text, String canonical) {
+        Compression c = Compression.parse(text);
+        assertThat(c.toString()).isEqualTo(canonical);
+        assertThat(Compression.parse(c.toString())).isEqualTo(c);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"cube", "power:", "power:x", "power:0", "power:1.5", "power:-0.3", ""})
+    void compressionRejectsOtherText(String text) {
+        assertThatThrownBy(() -> Compression.parse(text)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(text.isEmpty() ? "''" : text.substring(text.indexOf(':') + 1));
+    }
+
+    @Test
+    void compressionApplies() {
+        assertThat(Compression.none().apply(0.25)).isEqualTo(0.25);
+        assertThat(Compression.sqrt().apply(0.25)).isEqualTo(0.5);
+        assertThat(Compression.power(0.3).apply(0.25)).isEqualTo(Math.pow(0.25, 0.3));
+        assertThatThrownBy(() -> new Compression(Compression.Kind.SQRT, 0.3)).hasMessageContaining("0.3");
+    }
+
+    @Test
+    void presetParses() {
+        assertThat(CochleagramPreset.parse("seed")).isEqualTo(CochleagramPreset.SEED);
+        assertThat(CochleagramPreset.parse("PyCochleagram")).isEqualTo(CochleagramPreset.PYCOCHLEAGRAM);
+        assertThat(CochleagramPreset.PYCOCHLEAGRAM.toString()).isEqualTo("pycochleagram");
+        assertThatThrownBy(() -> CochleagramPreset.parse("tf")).hasMessageContaining("'tf'");
+    }
+}
