@@ -17,7 +17,7 @@ import java.util.function.Supplier;
  * <pre>{@code
  * Cochleagram coch = Cochleagram.of(CochleagramConfig.seed());
  * FeatureExtractor features = FeatureExtractor.of("cochleagram", coch.signalLength(), coch.sampleRate(),
- *         coch.channels(), coch.frames(), coch.parameters(), () -> coch.newWorker()::compute);
+ *         coch.channels(), coch.frames(), coch.attributes(), () -> coch.newWorker()::compute);
  * }</pre>
  */
 public interface FeatureExtractor {

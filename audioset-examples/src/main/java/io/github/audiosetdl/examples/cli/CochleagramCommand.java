@@ -118,8 +118,8 @@ final class CochleagramCommand implements Callable<Integer> {
          */
         CochleagramConfig config(int sampleRate, int signalLength) {
             CochleagramPreset p = CochleagramPreset.parse(preset);
-            CochleagramConfig.Builder b = (p == CochleagramPreset.SEED ? CochleagramConfig.seed()
-                    : CochleagramConfig.pycochleagram()).toBuilder().sampleRate(sampleRate).signalLength(signalLength);
+            CochleagramConfig.Builder b = CochleagramConfig.of(p).toBuilder().sampleRate(sampleRate)
+                    .signalLength(signalLength);
             if (n != null) {
                 b.n(n);
             }
