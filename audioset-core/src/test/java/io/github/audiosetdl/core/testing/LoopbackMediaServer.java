@@ -81,6 +81,7 @@ public final class LoopbackMediaServer implements AutoCloseable {
     private final Map<String, Long> cuts = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> requests = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> bytes = new ConcurrentHashMap<>();
+    private final Map<String, Long> firstRequest = new ConcurrentHashMap<>();
     private volatile long latencyMillis;
 
     private LoopbackMediaServer() throws IOException {
@@ -208,6 +209,14 @@ public final class LoopbackMediaServer implements AutoCloseable {
         return a == null ? 0 : a.sum();
     }
 
+    /**
+     * @param name a name
+     * @return when its first request arrived ({@link System#nanoTime()}), or -1 if none did
+     */
+    public long firstRequestNanos(String name) {
+        return firstRequest.getOrDefault(name, -1L);
+    }
+
     /** @return requests received for every name */
     public long totalRequests() {
         return requests.values().stream().mapToLong(LongAdder::sum).sum();
@@ -274,6 +283,7 @@ public final class LoopbackMediaServer implements AutoCloseable {
             return;
         }
         String name = java.net.URLDecoder.decode(path.substring("/media/".length()), StandardCharsets.UTF_8);
+        firstRequest.putIfAbsent(name, System.nanoTime());
         requests.computeIfAbsent(name, k -> new LongAdder()).increment();
         LongAdder sent = bytes.computeIfAbsent(name, k -> new LongAdder());
         if (latencyMillis > 0 && closed.await(latencyMillis, TimeUnit.MILLISECONDS)) {
