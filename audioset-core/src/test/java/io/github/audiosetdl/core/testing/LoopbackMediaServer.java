@@ -82,6 +82,7 @@ public final class LoopbackMediaServer implements AutoCloseable {
     private final Map<String, LongAdder> requests = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> bytes = new ConcurrentHashMap<>();
     private final Map<String, Long> firstRequest = new ConcurrentHashMap<>();
+    private final Map<String, Long> nameLatency = new ConcurrentHashMap<>();
     private volatile long latencyMillis;
 
     private LoopbackMediaServer() throws IOException {
@@ -202,6 +203,16 @@ public final class LoopbackMediaServer implements AutoCloseable {
 
     /**
      * @param name a name
+     * @param latency added before every answer for this name (on top of {@link #latency(Duration)})
+     * @return this
+     */
+    public LoopbackMediaServer latency(String name, Duration latency) {
+        nameLatency.put(requireNonNull(name, "name"), latency.toMillis());
+        return this;
+    }
+
+    /**
+     * @param name a name
      * @return requests received for it
      */
     public long requests(String name) {
@@ -286,7 +297,8 @@ public final class LoopbackMediaServer implements AutoCloseable {
         firstRequest.putIfAbsent(name, System.nanoTime());
         requests.computeIfAbsent(name, k -> new LongAdder()).increment();
         LongAdder sent = bytes.computeIfAbsent(name, k -> new LongAdder());
-        if (latencyMillis > 0 && closed.await(latencyMillis, TimeUnit.MILLISECONDS)) {
+        long delay = latencyMillis + nameLatency.getOrDefault(name, 0L);
+        if (delay > 0 && closed.await(delay, TimeUnit.MILLISECONDS)) {
             return;
         }
         Injected injected = faults.get(name);
