@@ -191,7 +191,6 @@ public final class DownloadStage {
                 }
             }
         } catch (InterruptedException e) {
-            pool.shutdownNow();
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("download interrupted");
         } finally {

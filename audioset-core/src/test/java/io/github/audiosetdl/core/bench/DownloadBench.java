@@ -33,25 +33,40 @@ import java.util.stream.Stream;
  *     io.github.audiosetdl.core.bench.DownloadBench"
  * </pre>
  *
- * Arguments: {@code [latency-ms] [clips-per-thread]} (default 300 and 8).
+ * Arguments: {@code [latency-ms] [clips-per-thread] [ffmpeg]} (default 300, 8 and the ffmpeg on PATH).
  */
 public final class DownloadBench {
     private DownloadBench() {
+    }
+
+    /**
+     * @return CPU seconds used by this JVM and its finished child processes (ffmpeg), from
+     *     {@code /proc/self/stat} (utime, stime, cutime, cstime); NaN where there is no /proc
+     */
+    static double cpuSeconds() {
+        try {
+            String stat = Files.readString(Path.of("/proc/self/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]) + Long.parseLong(f[13]) + Long.parseLong(f[14]);
+            return ticks / 100.0;
+        } catch (java.io.IOException | RuntimeException e) {
+            return Double.NaN;
+        }
     }
 
     public static void main(String[] args) throws Exception {
         long latency = args.length > 0 ? Long.parseLong(args[0]) : 300;
         int perThread = args.length > 1 ? Integer.parseInt(args[1]) : 8;
         Path work = Files.createDirectories(Path.of("target", "bench", "download"));
-        Path ffmpeg = ExternalTools.require("ffmpeg");
+        Path ffmpeg = args.length > 2 ? Path.of(args[2]) : ExternalTools.require("ffmpeg");
         Path tone = TestMedia.tone(work, Codec.AAC, 44_100, 30);
         try (LoopbackMediaServer server = LoopbackMediaServer.start()) {
             server.latency(Duration.ofMillis(latency));
             System.out.printf(Locale.ROOT, "%s; %d ms added per request; %d cores%n",
                     ExternalTools.check(List.of(ffmpeg.toString(), "-version")).lines().findFirst().orElse(""),
                     latency, Runtime.getRuntime().availableProcessors());
-            System.out.printf(Locale.ROOT, "%8s %6s %9s %8s %9s %9s%n", "threads", "clips", "seconds", "clips/s",
-                    "speed-up", "goal");
+            System.out.printf(Locale.ROOT, "%8s %6s %9s %8s %9s %9s %12s %14s%n", "threads", "clips", "seconds",
+                    "clips/s", "speed-up", "goal", "CPU-s/clip", "CPU ceiling/s");
             double base = 0;
             int run = 0;
             for (int threads : new int[] {1, 4, 16}) {
@@ -66,9 +81,11 @@ public final class DownloadBench {
                 DownloadConfig config = DownloadConfig.builder(out, "bench").resolver(ResolverKind.DIRECT)
                         .urlTemplate(server.url("{id}.m4a")).ffmpeg(ffmpeg).threads(threads).retries(0).build();
                 long start = System.nanoTime();
+                double cpuBefore = cpuSeconds();
                 DownloadSummary summary = new DownloadStage(config, PipelineListener.NONE)
                         .run(rows.stream(), Shard.ALL, clips);
                 double seconds = (System.nanoTime() - start) / 1e9;
+                double cpuPerClip = (cpuSeconds() - cpuBefore) / clips;
                 if (summary.downloaded() != clips) {
                     throw new IllegalStateException("only " + summary + " with " + threads + " threads");
                 }
@@ -76,8 +93,9 @@ public final class DownloadBench {
                 if (threads == 1) {
                     base = rate;
                 }
-                System.out.printf(Locale.ROOT, "%8d %6d %9.2f %8.2f %8.2fx %8.1fx%n", threads, clips, seconds, rate,
-                        rate / base, 0.8 * threads);
+                System.out.printf(Locale.ROOT, "%8d %6d %9.2f %8.2f %8.2fx %8.1fx %12.3f %14.1f%n", threads, clips,
+                        seconds, rate, rate / base, 0.8 * threads, cpuPerClip,
+                        Runtime.getRuntime().availableProcessors() / cpuPerClip);
                 run++;
             }
             server.latency(Duration.ZERO);

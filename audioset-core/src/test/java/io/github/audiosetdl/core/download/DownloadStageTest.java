@@ -131,6 +131,26 @@ class DownloadStageTest {
     }
 
     @Test
+    void ytDlpFailuresAreClassifiedFromItsMessages(@TempDir Path out) throws Exception {
+        Path ytDlp = ExternalTools.require("yt-dlp");
+        Path tone = TestMedia.tone(media, Codec.AAC, 44_100, 30);
+        server.serve("ytdlp404xxx.m4a", tone).fault("ytdlp404xxx.m4a", LoopbackMediaServer.Fault.NOT_FOUND);
+        server.serve("ytdlp429xxx.m4a", tone).fault("ytdlp429xxx.m4a", LoopbackMediaServer.Fault.TOO_MANY_REQUESTS);
+        DownloadConfig config = fastConfig(out, server.url("{id}.m4a")).resolver(ResolverKind.YT_DLP).ytDlp(ytDlp)
+                .retries(1).socketTimeout(java.time.Duration.ofSeconds(5)).build();
+
+        DownloadSummary summary = run(config, List.of(row(0, "ytdlp404xxx", 0, 10), row(1, "ytdlp429xxx", 0, 10)));
+
+        Map<String, CSVRecord> failed = errors(out);
+        assertThat(failed.get("ytdlp404xxx").get("class")).as(failed.toString()).isEqualTo("permanent");
+        assertThat(failed.get("ytdlp404xxx").get("message")).contains("404");
+        assertThat(failed.get("ytdlp404xxx").get("attempts")).isEqualTo("1");
+        assertThat(failed.get("ytdlp429xxx").get("class")).as(failed.toString()).isEqualTo("rate-limited");
+        assertThat(failed.get("ytdlp429xxx").get("attempts")).isEqualTo("2");
+        assertThat(summary.exitStatus()).isEqualTo(DownloadSummary.EXIT_RETRY);
+    }
+
+    @Test
     void aSecondRunSkipsClipsAlreadyInAnyJobFolderAndFetchesNothing(@TempDir Path out) throws Exception {
         Path source = TestMedia.tone(media, Codec.AAC, 44_100, 30);
         List<SegmentRow> rows = List.of(row(0, "resumeAAAA1", 0, 10), row(1, "resumeAAAA2", 10, 20),

@@ -81,6 +81,8 @@ public final class LoopbackMediaServer implements AutoCloseable {
     private final Map<String, Long> cuts = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> requests = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> bytes = new ConcurrentHashMap<>();
+    private final Map<String, Long> firstRequest = new ConcurrentHashMap<>();
+    private final Map<String, Long> nameLatency = new ConcurrentHashMap<>();
     private volatile long latencyMillis;
 
     private LoopbackMediaServer() throws IOException {
@@ -201,11 +203,29 @@ public final class LoopbackMediaServer implements AutoCloseable {
 
     /**
      * @param name a name
+     * @param latency added before every answer for this name (on top of {@link #latency(Duration)})
+     * @return this
+     */
+    public LoopbackMediaServer latency(String name, Duration latency) {
+        nameLatency.put(requireNonNull(name, "name"), latency.toMillis());
+        return this;
+    }
+
+    /**
+     * @param name a name
      * @return requests received for it
      */
     public long requests(String name) {
         LongAdder a = requests.get(name);
         return a == null ? 0 : a.sum();
+    }
+
+    /**
+     * @param name a name
+     * @return when its first request arrived ({@link System#nanoTime()}), or -1 if none did
+     */
+    public long firstRequestNanos(String name) {
+        return firstRequest.getOrDefault(name, -1L);
     }
 
     /** @return requests received for every name */
@@ -274,9 +294,11 @@ public final class LoopbackMediaServer implements AutoCloseable {
             return;
         }
         String name = java.net.URLDecoder.decode(path.substring("/media/".length()), StandardCharsets.UTF_8);
+        firstRequest.putIfAbsent(name, System.nanoTime());
         requests.computeIfAbsent(name, k -> new LongAdder()).increment();
         LongAdder sent = bytes.computeIfAbsent(name, k -> new LongAdder());
-        if (latencyMillis > 0 && closed.await(latencyMillis, TimeUnit.MILLISECONDS)) {
+        long delay = latencyMillis + nameLatency.getOrDefault(name, 0L);
+        if (delay > 0 && closed.await(delay, TimeUnit.MILLISECONDS)) {
             return;
         }
         Injected injected = faults.get(name);
