@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.audiosetdl.cochlea.CochleagramConfig;
 import io.github.audiosetdl.core.LabelIndex;
-import io.github.audiosetdl.core.SegmentSelection;
 import io.github.audiosetdl.core.download.DownloadConfig;
 import io.github.audiosetdl.core.download.ResolverKind;
 import io.github.audiosetdl.core.pipeline.AudioSetPipeline;
