@@ -141,7 +141,8 @@ public final class PackStage {
             }
             List<Path> files = sink.commit();
             Progress done = progress.finish();
-            LOG.info("pack: {} rows written, skipped {}, in {}", written[0], skipped, done.elapsed());
+            LOG.info("pack: {} rows written, skipped {}, in {}", written[0], skipped.isEmpty() ? "none" : skipped,
+                    Progress.format(done.elapsed()));
             return new PackSummary(written[0], index.size() + index.duplicates().size(), skipped, files,
                     done.elapsed());
         } catch (IOException | RuntimeException e) {
