@@ -77,6 +77,11 @@ final class RunCommand implements Callable<Integer> {
             default -> throw new IllegalArgumentException("--stop-after '" + stopAfter
                     + "' is not download, pack or cochleagram");
         };
+        if (sel.shard().count() > 1 && last != Stage.DOWNLOAD) {
+            throw new IllegalArgumentException("this is job " + sel.shard().index() + " of " + sel.shard().count()
+                    + ": every job would pack and convert the same files; run 'download' (or 'run --stop-after"
+                    + " download') in each job, then 'pack' and 'cochleagram' once");
+        }
         CochleagramConfig coch = cochleagram.config(16_000, 160_000);
         AudioSetPipeline.Builder b = AudioSetPipeline.builder().download(config).segments(sel)
                 .labels(sel.options().labelIndex()).store(Hdf5DatasetStore.INSTANCE)

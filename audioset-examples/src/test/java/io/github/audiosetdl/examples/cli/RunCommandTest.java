@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.audiosetdl.core.testing.ExternalTools;
 import io.github.audiosetdl.core.testing.LoopbackMediaServer;
 import io.github.audiosetdl.core.testing.LoopbackMediaServer.Fault;
+import io.github.audiosetdl.core.testing.SharedData;
 import io.github.audiosetdl.examples.ExampleData;
 import io.github.audiosetdl.hdf5.CochleagramFileReader;
 import io.github.audiosetdl.hdf5.WaveformFileReader;
@@ -72,6 +73,14 @@ class RunCommandTest {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("birds_downloads", "logs",
                     "birds.hdf5", "birds_metadata.npy", "birds_Coch.hdf5", "birds_average.npy");
         }
+    }
+
+    @Test
+    void aShardedRunRefusesToPackInEveryJob(@TempDir Path dir) {
+        assertThat(run("run", "--csv", SharedData.evalSegments().toString(), "--out", dir.toString(), "--jobs", "4",
+                "--job-index", "1", "--resolver", "direct", "--url-template", "http://127.0.0.1:9/{id}")).isEqualTo(1);
+        assertThat(err.toString()).contains("job 1 of 4").contains("--stop-after download");
+        assertThat(dir).isEmptyDirectory();
     }
 
     /** The last record of each id in a good or error log. */
