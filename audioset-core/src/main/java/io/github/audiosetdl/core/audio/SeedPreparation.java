@@ -9,10 +9,12 @@ import io.github.audiosetdl.core.internal.FftResampler;
  * <ol>
  * <li>zero-pad to the clip length at the source rate (recording {@code padded}) and keep the first
  *     {@code clipSeconds};</li>
- * <li>if the rate differs, FFT-resample each channel to {@code sampleRate × clipSeconds} samples as
+ * <li>if the rate differs, FFT-resample to {@code sampleRate × clipSeconds} samples as
  *     {@code scipy.signal.resample} does;</li>
- * <li>round to float32 and average the channels (the seed's {@code (L + R) / 2} for stereo; a true mean
- *     for more channels, where the seed divided any sum by 2);</li>
+ * <li>average the channels (the seed's {@code (L + R) / 2} for stereo; a true mean for more channels,
+ *     where the seed divided any sum by 2) and round to float32. The seed resampled each channel and
+ *     then averaged; the resampler is linear, so averaging first gives the same clip up to rounding
+ *     (about 1e-7 relative) for a fraction of the work;</li>
  * <li>divide by the peak {@code max |x|}; silence stays zeros with norm 0.</li>
  * </ol>
  * Integer PCM is read in full-scale units, so {@link PreparedAudio#norm()} is the seed's norm divided
@@ -60,27 +62,22 @@ public record SeedPreparation(int sampleRate, int clipSeconds) {
             System.arraycopy(clip.channel(0), 0, mono, 0, copy);
             return normalised(mono, padded);
         }
-        double[] mix = new double[out];
+        // The channel mean first, then one resampling: the resampler is linear, so this equals the seed's
+        // resample-each-then-average up to rounding (1e-7 relative), for 1/channels of the work.
+        double[] mix = new double[want];
         for (int c = 0; c < channels; c++) {
             float[] source = clip.channel(c);
-            if (clip.sampleRate() == sampleRate) {
-                for (int i = 0; i < copy; i++) {
-                    mix[i] += source[i];
-                }
-            } else {
-                double[] x = new double[want];
-                for (int i = 0; i < copy; i++) {
-                    x[i] = source[i];
-                }
-                double[] y = FftResampler.resample(x, out);
-                for (int i = 0; i < out; i++) {
-                    mix[i] += (float) y[i]; // the seed cast each channel to float32 before mixing
-                }
+            for (int i = 0; i < copy; i++) {
+                mix[i] += source[i];
             }
         }
+        for (int i = 0; i < copy; i++) {
+            mix[i] /= channels;
+        }
+        double[] y = clip.sampleRate() == sampleRate ? mix : FftResampler.resample(mix, out);
         float[] mono = new float[out];
         for (int i = 0; i < out; i++) {
-            mono[i] = (float) (mix[i] / channels);
+            mono[i] = (float) y[i];
         }
         return normalised(mono, padded);
     }

@@ -47,6 +47,9 @@ public final class FftResampler {
         if (num == n) {
             return x.clone();
         }
+        if (n % 2 == 0 && num % 2 == 0) {
+            return resampleEven(x, num);
+        }
         double[] spectrum = new double[2 * n];
         System.arraycopy(x, 0, spectrum, 0, n);
         plan(n).realForwardFull(spectrum);
@@ -79,6 +82,47 @@ public final class FftResampler {
             out[i] = y[2 * i];
         }
         return out;
+    }
+
+    /**
+     * The same for even lengths, on JTransforms' packed real transforms (half the work of the complex
+     * ones): {@code a[0] = Re X[0]}, {@code a[1] = Re X[n/2]}, {@code a[2k], a[2k+1] = X[k]}.
+     */
+    private static double[] resampleEven(double[] x, int num) {
+        int n = x.length;
+        double[] a = x.clone();
+        plan(n).realForward(a);
+        int m = Math.min(num, n);
+        double scale = (double) num / n;
+        double[] b = new double[num];
+        for (int k = 0; k <= m / 2; k++) {
+            double re;
+            double im;
+            if (k == 0) {
+                re = a[0];
+                im = 0;
+            } else if (2 * k == n) {
+                re = a[1];
+                im = 0;
+            } else {
+                re = a[2 * k];
+                im = a[2 * k + 1];
+            }
+            double s = scale;
+            if (m % 2 == 0 && k == m / 2) {
+                s *= num < n ? 2.0 : 0.5;
+            }
+            if (k == 0) {
+                b[0] = re * s;
+            } else if (2 * k == num) {
+                b[1] = re * s; // irfft ignores the imaginary part of the Nyquist bin
+            } else {
+                b[2 * k] = re * s;
+                b[2 * k + 1] = im * s;
+            }
+        }
+        plan(num).realInverse(b, true);
+        return b;
     }
 
     private static DoubleFFT_1D plan(int n) {
