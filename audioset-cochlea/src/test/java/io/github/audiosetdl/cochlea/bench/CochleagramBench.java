@@ -27,7 +27,9 @@ import java.util.concurrent.TimeUnit;
  * -Dexec.executable=java -Dexec.classpathScope=test -Dexec.args="-cp %classpath
  * io.github.audiosetdl.cochlea.bench.CochleagramBench"}. Options: {@code --clips K} (per Java measurement,
  * default 16), {@code --numpy-clips K} (default 6), {@code --python PATH} (default /usr/bin/python3),
- * {@code --no-numpy}.
+ * {@code --no-numpy}, {@code --pycochleagram CHECKOUT} (also time pycochleagram itself, from a checkout of
+ * mcdermottLab/pycochleagram that is not part of this project, with {@code --pycochleagram-python PATH},
+ * default the same Python, before and after Java, against the Java pycochleagram preset).
  */
 public final class CochleagramBench {
     private CochleagramBench() {
@@ -38,12 +40,16 @@ public final class CochleagramBench {
         int numpyClips = 6;
         String python = "/usr/bin/python3";
         boolean numpy = true;
+        String pycochleagram = null;
+        String pycochleagramPython = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--clips" -> clips = Integer.parseInt(args[++i]);
                 case "--numpy-clips" -> numpyClips = Integer.parseInt(args[++i]);
                 case "--python" -> python = args[++i];
                 case "--no-numpy" -> numpy = false;
+                case "--pycochleagram" -> pycochleagram = args[++i];
+                case "--pycochleagram-python" -> pycochleagramPython = args[++i];
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -51,9 +57,15 @@ public final class CochleagramBench {
         System.out.printf("machine: %d CPUs, %s, load average %.2f%n", Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.vm.name") + " " + System.getProperty("java.version"),
                 ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        String pyPython = pycochleagramPython != null ? pycochleagramPython : python;
         List<Map<String, String>> numpyRuns = new ArrayList<>();
+        List<Map<String, String>> pycochleagramRuns = new ArrayList<>();
         if (numpy) {
             numpyRuns.add(runNumpy(python, numpyClips));
+        }
+        if (pycochleagram != null) {
+            pycochleagramRuns.add(runPython(pyPython, "pycochleagram_bench.py", numpyClips, "--checkout",
+                    pycochleagram));
         }
         Cochleagram seed = Cochleagram.of(CochleagramConfig.seed());
         List<float[]> inputs = clips(Math.max(clips, 4));
@@ -95,9 +107,16 @@ public final class CochleagramBench {
             pyWorker.compute(inputs.get(i), out);
         }
         double pyOneThread = (System.nanoTime() - t2) / 1e9;
+        long t3 = System.nanoTime();
+        py.computeAll(twice, 2);
+        double pyTwoThreads = (System.nanoTime() - t3) / 1e9;
 
         if (numpy) {
             numpyRuns.add(runNumpy(python, numpyClips));
+        }
+        if (pycochleagram != null) {
+            pycochleagramRuns.add(runPython(pyPython, "pycochleagram_bench.py", numpyClips, "--checkout",
+                    pycochleagram));
         }
 
         double java1 = clips / oneThread;
@@ -106,7 +125,8 @@ public final class CochleagramBench {
         System.out.printf("  Java, 1 thread : %6.2f clips/s  (%.3f s/clip, best %.3f s, thread CPU %.3f s/clip)%n",
                 java1, oneThread / clips, best, cpu / clips);
         System.out.printf("  Java, 2 threads: %6.2f clips/s  (%.2fx one thread)%n", java2, java2 / java1);
-        System.out.printf("  Java, pycochleagram preset, 1 thread: %6.2f clips/s%n", clips / pyOneThread);
+        System.out.printf("  Java, pycochleagram preset, 1 thread: %6.2f clips/s, 2 threads: %6.2f clips/s%n",
+                clips / pyOneThread, twice.size() / pyTwoThreads);
         double total = stages.total();
         System.out.printf("  where one thread's time goes (%.3f s/clip):%n", total / 1e9 / clips);
         printStage("forward FFT", stages.forwardFft(), total, clips);
@@ -131,6 +151,25 @@ public final class CochleagramBench {
             System.out.printf("  ratio of CPU time per clip, numpy / Java (1 thread): %.2fx%n",
                     cpuSum / numpyRuns.size() / (cpu / clips));
         }
+        printPycochleagram(pycochleagramRuns, clips / pyOneThread, twice.size() / pyTwoThreads);
+    }
+
+    /** Prints pycochleagram's runs and the Java pycochleagram preset's ratios to their mean. */
+    static void printPycochleagram(List<Map<String, String>> runs, double java1, double java2) {
+        if (runs.isEmpty()) {
+            return;
+        }
+        double sum = 0;
+        for (Map<String, String> run : runs) {
+            double rate = Double.parseDouble(run.get("clips_per_s"));
+            sum += rate;
+            System.out.printf("  pycochleagram (numpy %s): %6.2f clips/s (best %.3f s/clip, median %.3f, process CPU"
+                    + " %.3f s/clip)%n", run.get("numpy"), rate, Double.parseDouble(run.get("best_s")),
+                    Double.parseDouble(run.get("median_s")), Double.parseDouble(run.get("cpu_s_per_clip")));
+        }
+        double reference = sum / runs.size();
+        System.out.printf("  Java pycochleagram preset / pycochleagram: 1 thread %.2fx, 2 threads %.2fx%n",
+                java1 / reference, java2 / reference);
     }
 
     private static void printStage(String name, long nanos, double total, int clips) {
@@ -157,11 +196,18 @@ public final class CochleagramBench {
     }
 
     private static Map<String, String> runNumpy(String python, int clips) throws IOException, InterruptedException {
-        Path script = Path.of("src/test/python/coch_numpy_bench.py");
+        return runPython(python, "coch_numpy_bench.py", clips);
+    }
+
+    private static Map<String, String> runPython(String python, String name, int clips, String... extra)
+            throws IOException, InterruptedException {
+        Path script = Path.of("src/test/python", name);
         if (!Files.exists(script)) {
-            script = Path.of("audioset-cochlea/src/test/python/coch_numpy_bench.py");
+            script = Path.of("audioset-cochlea/src/test/python", name);
         }
-        ProcessBuilder pb = new ProcessBuilder(List.of(python, script.toString(), "--clips", Integer.toString(clips)));
+        List<String> command = new ArrayList<>(List.of(python, script.toString(), "--clips", Integer.toString(clips)));
+        command.addAll(List.of(extra));
+        ProcessBuilder pb = new ProcessBuilder(command);
         pb.redirectErrorStream(true);
         Process p = pb.start();
         Map<String, String> values = new HashMap<>();
@@ -177,7 +223,7 @@ public final class CochleagramBench {
         }
         if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0 || !values.containsKey("clips_per_s")) {
             p.destroyForcibly();
-            throw new IOException("numpy reference failed: " + python + " " + script + "\n" + all);
+            throw new IOException("reference failed: " + command + "\n" + all);
         }
         return values;
     }
