@@ -1,5 +1,8 @@
 package io.github.audiosetdl.core.download;
 
+import static java.util.Objects.requireNonNull;
+
+import io.github.audiosetdl.core.download.internal.Tools;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -16,4 +19,25 @@ public interface ToolLocator {
      * @return an executable file for it, or empty if this locator has none
      */
     Optional<Path> locate(String tool);
+
+    /**
+     * Finds a program as the download stage does: the given path, else {@code PATH}, else a
+     * {@link ToolLocator} service (e.g. the bundled ffmpeg of {@code audioset-examples}).
+     *
+     * @param tool the program's name, e.g. {@code ffmpeg}
+     * @param given a path the user gave, if any
+     * @return the executable
+     * @throws io.github.audiosetdl.core.AudioSetException naming the tool, if none is found
+     */
+    static Path find(String tool, Optional<Path> given) {
+        return Tools.find(requireNonNull(tool, "tool"), requireNonNull(given, "given"), true);
+    }
+
+    /**
+     * @param tool the program's name, e.g. {@code yt-dlp}
+     * @return its first executable occurrence on {@code PATH}, if any
+     */
+    static Optional<Path> onPath(String tool) {
+        return Tools.onPath(requireNonNull(tool, "tool"), System.getenv("PATH"));
+    }
 }

@@ -9,7 +9,7 @@ import io.github.audiosetdl.core.SegmentCsv;
 import io.github.audiosetdl.core.SegmentRow;
 import io.github.audiosetdl.core.download.DownloadConfig;
 import io.github.audiosetdl.core.download.ResolverKind;
-import io.github.audiosetdl.core.download.internal.Tools;
+import io.github.audiosetdl.core.download.ToolLocator;
 import io.github.audiosetdl.core.pipeline.AudioSetPipeline;
 import io.github.audiosetdl.core.pipeline.PipelineListener;
 import io.github.audiosetdl.core.pipeline.PipelineSummary;
@@ -106,12 +106,12 @@ public final class Demo {
             }
             Files.copy(in, csv, StandardCopyOption.REPLACE_EXISTING);
         }
-        Path ffmpeg = Tools.find("ffmpeg", Optional.empty(), true);
+        Path ffmpeg = ToolLocator.find("ffmpeg", Optional.empty());
         Path media = out.resolve("media");
         synthesise(ffmpeg, csv, media);
 
         ResolverKind kind = resolver != null ? resolver
-                : Tools.onPath("yt-dlp", System.getenv("PATH")).isPresent() ? ResolverKind.YT_DLP : ResolverKind.DIRECT;
+                : ToolLocator.onPath("yt-dlp").isPresent() ? ResolverKind.YT_DLP : ResolverKind.DIRECT;
         Map<String, DemoMediaServer.Failure> failures = Map.of(UNAVAILABLE_ID, DemoMediaServer.Failure.UNAVAILABLE,
                 NOT_MEDIA_ID, DemoMediaServer.Failure.NOT_MEDIA);
         try (DemoMediaServer server = DemoMediaServer.start(media, failures)) {
