@@ -462,10 +462,7 @@ public final class AudioSetPipeline {
                 dataSet = download.name();
             }
             if (dataSet == null) {
-                Path from = segments != null ? segments.csv() : waveforms;
-                String file = from.getFileName().toString();
-                int dot = file.lastIndexOf('.');
-                dataSet = dot > 0 ? file.substring(0, dot) : file;
+                dataSet = DownloadConfig.nameOf(segments != null ? segments.csv() : waveforms);
             }
             if (out == null) {
                 Path parent = waveforms != null ? waveforms.toAbsolutePath().getParent() : null;

@@ -2,6 +2,7 @@ package io.github.audiosetdl.examples.cli;
 
 import io.github.audiosetdl.core.LabelIndex;
 import io.github.audiosetdl.core.audio.SeedPreparation;
+import io.github.audiosetdl.core.download.DownloadConfig;
 import io.github.audiosetdl.core.pack.PackStage;
 import io.github.audiosetdl.core.pack.PackSummary;
 import io.github.audiosetdl.core.pipeline.PipelineListener;
@@ -52,7 +53,7 @@ final class PackCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         LabelIndex index = labels == null ? LabelIndex.audioSet() : LabelIndex.read(labels);
-        String base = name != null ? name : baseName(csv);
+        String base = name != null ? name : DownloadConfig.nameOf(csv);
         if (base.isBlank() || base.contains("/") || base.contains("\\")) {
             throw new IllegalArgumentException("invalid --name '" + base + "'");
         }
@@ -81,11 +82,5 @@ final class PackCommand implements Callable<Integer> {
         }
         o.flush();
         return 0;
-    }
-
-    static String baseName(Path csv) {
-        String n = csv.getFileName().toString();
-        int dot = n.lastIndexOf('.');
-        return dot > 0 ? n.substring(0, dot) : n;
     }
 }

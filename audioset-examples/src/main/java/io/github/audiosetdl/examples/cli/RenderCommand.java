@@ -1,15 +1,10 @@
 package io.github.audiosetdl.examples.cli;
 
-import io.github.audiosetdl.cochlea.Cochleagram;
-import io.github.audiosetdl.cochlea.CochleagramConfig;
-import io.github.audiosetdl.examples.features.CochleagramFeatures;
 import io.github.audiosetdl.examples.render.CochleagramRenderer;
-import io.github.audiosetdl.hdf5.ClipMetadata;
 import io.github.audiosetdl.hdf5.CochleagramFileReader;
-import java.awt.image.BufferedImage;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.Locale;
+import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -40,30 +35,11 @@ final class RenderCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         try (CochleagramFileReader coch = CochleagramFileReader.open(in)) {
-            CochleagramConfig config = CochleagramFeatures.configFrom(coch.attributes());
-            double[] cfs = Cochleagram.of(config).centerFrequencies();
-            float[] values;
-            String title;
-            if (average) {
-                values = coch.average();
-                title = "average of " + coch.size() + " rows, " + in.getFileName();
-            } else {
-                if (row < 0 || row >= coch.size()) {
-                    throw new IllegalArgumentException("--row " + row + " is outside 0.." + (coch.size() - 1) + " of "
-                            + in);
-                }
-                values = new float[coch.channels() * coch.frames()];
-                coch.read(row, values);
-                title = "row " + row + " of " + in.getFileName();
-                if (coch.hasMetadata()) {
-                    ClipMetadata m = coch.metadata(row);
-                    title = String.format(Locale.ROOT, "%s  %.1f-%.1f s  %s  (row %d)", m.ytid(), m.startSeconds(),
-                            m.endSeconds(), m.labels(), row);
-                }
+            if (!average && (row < 0 || row >= coch.size())) {
+                throw new IllegalArgumentException("--row " + row + " is outside 0.." + (coch.size() - 1) + " of "
+                        + in);
             }
-            BufferedImage image = CochleagramRenderer.standard().render(values, coch.channels(), coch.frames(), cfs,
-                    config.envSampleRate(), title);
-            CochleagramRenderer.writePng(image, out);
+            CochleagramRenderer.writePng(coch, average ? OptionalLong.empty() : OptionalLong.of(row), out);
         }
         PrintWriter o = spec.commandLine().getOut();
         o.println("wrote " + out);

@@ -2,7 +2,6 @@ package io.github.audiosetdl.examples.demo;
 
 import static java.util.Objects.requireNonNull;
 
-import io.github.audiosetdl.cochlea.Cochleagram;
 import io.github.audiosetdl.cochlea.CochleagramConfig;
 import io.github.audiosetdl.core.Segment;
 import io.github.audiosetdl.core.SegmentCsv;
@@ -15,7 +14,6 @@ import io.github.audiosetdl.core.pipeline.PipelineListener;
 import io.github.audiosetdl.core.pipeline.PipelineSummary;
 import io.github.audiosetdl.examples.features.CochleagramFeatures;
 import io.github.audiosetdl.examples.render.CochleagramRenderer;
-import io.github.audiosetdl.hdf5.ClipMetadata;
 import io.github.audiosetdl.hdf5.CochleagramFileReader;
 import io.github.audiosetdl.hdf5.Hdf5DatasetStore;
 import java.io.IOException;
@@ -26,9 +24,9 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -118,12 +116,14 @@ public final class Demo {
             DownloadConfig download = DownloadConfig.builder(out, NAME).threads(4).resolver(kind)
                     .urlTemplate(server.baseUrl() + "/media/{id}").ffmpeg(ffmpeg).retries(1)
                     .retryDelay(Duration.ofMillis(200)).build();
-            CochleagramConfig coch = CochleagramConfig.seed();
             PipelineSummary summary = AudioSetPipeline.builder().download(download).segments(csv)
-                    .store(Hdf5DatasetStore.INSTANCE).features(CochleagramFeatures.of(coch)).listener(listener)
+                    .store(Hdf5DatasetStore.INSTANCE).features(CochleagramFeatures.of(CochleagramConfig.seed()))
+                    .listener(listener)
                     .build().run();
             Path png = out.resolve(NAME + "_row0.png");
-            render(out.resolve(NAME + "_Coch.hdf5"), coch, png);
+            try (CochleagramFileReader reader = CochleagramFileReader.open(out.resolve(NAME + "_Coch.hdf5"))) {
+                CochleagramRenderer.writePng(reader, OptionalLong.of(0), png);
+            }
             return new Result(out, kind, summary, png, server.requests(), server.bytesServed());
         }
     }
@@ -162,21 +162,6 @@ public final class Demo {
             throw cause instanceof IOException io ? io : new IOException("synthesising the demo's media failed", cause);
         } finally {
             pool.shutdownNow();
-        }
-    }
-
-    private static void render(Path cochFile, CochleagramConfig config, Path png) throws IOException {
-        try (CochleagramFileReader coch = CochleagramFileReader.open(cochFile)) {
-            float[] values = new float[coch.channels() * coch.frames()];
-            coch.read(0, values);
-            String title = "row 0";
-            if (coch.hasMetadata()) {
-                ClipMetadata m = coch.metadata(0);
-                title = String.format(Locale.ROOT, "%s  %.1f-%.1f s  %s", m.ytid(), m.startSeconds(), m.endSeconds(),
-                        m.labels());
-            }
-            CochleagramRenderer.writePng(CochleagramRenderer.standard().render(values, coch.channels(),
-                    coch.frames(), Cochleagram.of(config).centerFrequencies(), config.envSampleRate(), title), png);
         }
     }
 }

@@ -2,6 +2,11 @@ package io.github.audiosetdl.examples.render;
 
 import static java.util.Objects.requireNonNull;
 
+import io.github.audiosetdl.cochlea.Cochleagram;
+import io.github.audiosetdl.cochlea.CochleagramConfig;
+import io.github.audiosetdl.examples.features.CochleagramFeatures;
+import io.github.audiosetdl.hdf5.ClipMetadata;
+import io.github.audiosetdl.hdf5.CochleagramFileReader;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -15,6 +20,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.OptionalLong;
 import javax.imageio.ImageIO;
 
 /**
@@ -202,6 +208,42 @@ public final class CochleagramRenderer {
             g.dispose();
         }
         return image;
+    }
+
+    /**
+     * Draws one row of a cochleagram file, or its average, on the standard renderer, with the centre
+     * frequencies and envelope rate of the configuration its attributes record; the title names the
+     * clip (id, times, labels) when the file has metadata.
+     *
+     * @param coch an open cochleagram file
+     * @param row the row, {@code 0 <= row < coch.size()}, or empty for the file's average
+     * @param png the target file (written under a temporary name, then renamed)
+     * @throws IOException if reading or writing fails
+     * @throws IllegalArgumentException if the attributes do not describe one of our cochleagrams
+     */
+    public static void writePng(CochleagramFileReader coch, OptionalLong row, Path png) throws IOException {
+        requireNonNull(coch, "coch");
+        requireNonNull(row, "row");
+        CochleagramConfig config = CochleagramFeatures.configFrom(coch.attributes());
+        double[] cfs = Cochleagram.of(config).centerFrequencies();
+        String name = coch.path().getFileName().toString();
+        float[] values;
+        String title;
+        if (row.isEmpty()) {
+            values = coch.average();
+            title = "average of " + coch.size() + " rows, " + name;
+        } else {
+            long r = row.getAsLong();
+            values = new float[coch.channels() * coch.frames()];
+            coch.read(r, values);
+            title = "row " + r + " of " + name;
+            if (coch.hasMetadata()) {
+                ClipMetadata m = coch.metadata(r);
+                title = String.format(Locale.ROOT, "%s  %.1f-%.1f s  %s  (row %d)", m.ytid(), m.startSeconds(),
+                        m.endSeconds(), m.labels(), r);
+            }
+        }
+        writePng(standard().render(values, coch.channels(), coch.frames(), cfs, config.envSampleRate(), title), png);
     }
 
     /**
