@@ -3,6 +3,11 @@ package io.github.audiosetdl.core.audio;
 import static java.util.Objects.requireNonNull;
 
 import io.github.audiosetdl.core.internal.FftResampler;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 
 /**
  * The 2017 scripts' audio preparation ({@code Wav_into_HDF5_python.py}), reproduced:
@@ -17,6 +22,8 @@ import io.github.audiosetdl.core.internal.FftResampler;
  *     (about 1e-7 relative) for a fraction of the work;</li>
  * <li>divide by the peak {@code max |x|}; silence stays zeros with norm 0.</li>
  * </ol>
+ * A clip holding NaN or infinite samples (possible only in float WAVs) is refused with an
+ * {@link IllegalArgumentException}: the seed would have stored a row of NaNs.
  * Integer PCM is read in full-scale units, so {@link PreparedAudio#norm()} is the seed's norm divided
  * by {@code 2^(bits-1)} (by 32768 for 16-bit files); the normalised samples are the same. 8-bit files
  * are centred (the seed normalised scipy's unsigned bytes without removing the offset).
@@ -46,51 +53,139 @@ public record SeedPreparation(int sampleRate, int clipSeconds) {
      */
     public PreparedAudio prepare(AudioClip clip) {
         requireNonNull(clip, "clip");
-        long sourceLength = (long) clip.sampleRate() * clipSeconds;
-        if (sourceLength > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("a " + clipSeconds + "-s clip at " + clip.sampleRate()
-                    + " Hz is too long");
-        }
-        int want = (int) sourceLength;
-        boolean padded = clip.frames() < want;
+        int want = sourceLength(clip.sampleRate());
         int copy = Math.min(want, clip.frames());
         int channels = clip.channelCount();
-        int out = clipSamples();
-        if (channels == 1 && clip.sampleRate() == sampleRate) {
-            // the common case (a 16 kHz mono download): the mix is the channel itself
-            float[] mono = new float[out];
-            System.arraycopy(clip.channel(0), 0, mono, 0, copy);
-            return normalised(mono, padded);
+        double[] mix = MixBuffer.get(want);
+        // mix[i] = (c0 + c1 + ...) / channels, summed in double in channel order as the streaming reader does
+        float[] first = clip.channel(0);
+        for (int i = 0; i < copy; i++) {
+            mix[i] = first[i];
         }
-        // The channel mean first, then one resampling: the resampler is linear, so this equals the seed's
-        // resample-each-then-average up to rounding (1e-7 relative), for 1/channels of the work.
-        double[] mix = new double[want];
-        for (int c = 0; c < channels; c++) {
+        for (int c = 1; c < channels; c++) {
             float[] source = clip.channel(c);
             for (int i = 0; i < copy; i++) {
                 mix[i] += source[i];
             }
         }
-        for (int i = 0; i < copy; i++) {
-            mix[i] /= channels;
+        if (channels > 1) {
+            for (int i = 0; i < copy; i++) {
+                mix[i] /= channels;
+            }
         }
-        double[] y = clip.sampleRate() == sampleRate ? mix : FftResampler.resample(mix, out);
-        float[] mono = new float[out];
-        for (int i = 0; i < out; i++) {
-            mono[i] = (float) y[i];
-        }
-        return normalised(mono, padded);
+        return finish(mix, want, copy, clip.frames() < want, clip.sampleRate(), clip.sourceFormat().floatingPoint(),
+                new float[clipSamples()]);
     }
 
-    private static PreparedAudio normalised(float[] mono, boolean padded) {
-        int out = mono.length;
-        float peak = 0;
-        for (int i = 0; i < out; i++) {
-            peak = Math.max(peak, Math.abs(mono[i]));
+    /**
+     * Reads and prepares a WAV file in one pass: the same clip as {@code prepare(WavReader.read(file))},
+     * without holding the decoded channels. Reads only the first {@code clipSeconds} of the samples. The
+     * channel mix is kept in a work array per thread (8 bytes per source sample of one clip, reused), so that
+     * a worker preparing clip after clip allocates little more than the result.
+     *
+     * @param file a WAV file ({@link WavReader}'s formats)
+     * @return the prepared mono clip of {@link #clipSamples()} samples
+     * @throws IOException if the file cannot be read
+     * @throws WavFormatException if it is not a WAV file {@link WavReader} can decode (the message names the file)
+     */
+    public PreparedAudio prepare(Path file) throws IOException {
+        return prepare(file, new float[clipSamples()]);
+    }
+
+    /**
+     * As {@link #prepare(Path)}, into the caller's array: a worker preparing clip after clip can reuse its
+     * output arrays (the pack stage does) instead of allocating 640 kB per clip.
+     *
+     * @param file a WAV file ({@link WavReader}'s formats)
+     * @param into receives the clip, {@link #clipSamples()} long; every element is overwritten, and the
+     *     returned clip shares it
+     * @return the prepared mono clip
+     * @throws IOException if the file cannot be read
+     * @throws WavFormatException if it is not a WAV file {@link WavReader} can decode (the message names the file)
+     */
+    public PreparedAudio prepare(Path file, float[] into) throws IOException {
+        requireNonNull(file, "file");
+        if (into.length != clipSamples()) {
+            throw new IllegalArgumentException("an array of " + into.length + " samples cannot hold a clip of "
+                    + clipSamples());
         }
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            WavFormat format = WavReader.header(file, ch);
+            int want;
+            try {
+                want = sourceLength(format.sampleRate());
+            } catch (IllegalArgumentException e) {
+                throw new WavFormatException(file, e.getMessage());
+            }
+            int copy = (int) Math.min(want, format.frames());
+            double[] mix = MixBuffer.get(want);
+            WavReader.readMix(file, ch, format, copy, mix);
+            return finish(mix, want, copy, format.frames() < want, format.sampleRate(), format.floatingPoint(),
+                    into);
+        }
+    }
+
+    private int sourceLength(int sourceRate) {
+        long sourceLength = (long) sourceRate * clipSeconds;
+        if (sourceLength > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("a " + clipSeconds + "-s clip at " + sourceRate + " Hz is too long");
+        }
+        return (int) sourceLength;
+    }
+
+    /** Zero-pads the mix after {@code copy}, resamples {@code mix[0..want)} when the rate differs, normalises. */
+    private PreparedAudio finish(double[] mix, int want, int copy, boolean padded, int sourceRate,
+            boolean floatSource, float[] mono) {
+        Arrays.fill(mix, copy, want, 0);
+        if (sourceRate == sampleRate) {
+            for (int i = 0; i < want; i++) {
+                mono[i] = (float) mix[i];
+            }
+        } else {
+            // The channel mean first, then one resampling: the resampler is linear, so this equals the seed's
+            // resample-each-then-average up to rounding (1e-7 relative), for 1/channels of the work.
+            FftResampler.resample(mix, want, mono);
+        }
+        return normalised(mono, padded, floatSource);
+    }
+
+    /** The channel mix, one work array per thread, grown to the longest source clip seen. */
+    private static final class MixBuffer {
+        private static final ThreadLocal<double[]> BUFFER = new ThreadLocal<>();
+
+        private MixBuffer() {
+        }
+
+        static double[] get(int length) {
+            double[] b = BUFFER.get();
+            if (b == null || b.length < length) {
+                b = new double[length];
+                BUFFER.set(b);
+            }
+            return b;
+        }
+    }
+
+    private static PreparedAudio normalised(float[] mono, boolean padded, boolean floatSource) {
+        int out = mono.length;
+        if (floatSource) { // integer PCM cannot hold NaN or infinity
+            for (int i = 0; i < out; i++) {
+                if (!Float.isFinite(mono[i])) {
+                    throw new IllegalArgumentException("the clip holds NaN or infinite samples");
+                }
+            }
+        }
+        float hi = 0;
+        float lo = 0;
+        for (int i = 0; i < out; i++) { // branch-free max and min: several times faster than Math.max(|x|)
+            float v = mono[i];
+            hi = v > hi ? v : hi;
+            lo = v < lo ? v : lo;
+        }
+        float peak = Math.max(hi, -lo);
         if (peak > 0) {
             for (int i = 0; i < out; i++) {
-                mono[i] = (float) ((double) mono[i] / peak);
+                mono[i] = mono[i] / peak; // float division: the same correctly rounded quotient as numpy's
             }
         }
         return new PreparedAudio(mono, peak, padded);

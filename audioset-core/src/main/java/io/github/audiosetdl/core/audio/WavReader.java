@@ -37,7 +37,7 @@ public final class WavReader {
     public static WavFormat readFormat(Path file) throws IOException {
         requireNonNull(file, "file");
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            return parseHeader(file, ch);
+            return header(file, ch);
         }
     }
 
@@ -52,7 +52,7 @@ public final class WavReader {
     public static AudioClip read(Path file) throws IOException {
         requireNonNull(file, "file");
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            WavFormat format = parseHeader(file, ch);
+            WavFormat format = header(file, ch);
             long bytes = format.frames() * format.frameBytes();
             if (format.frames() > Integer.MAX_VALUE) {
                 throw new WavFormatException(file, format.frames() + " frames is more than this reader holds");
@@ -80,6 +80,93 @@ public final class WavReader {
             }
             return new AudioClip(format.sampleRate(), channels, format);
         }
+    }
+
+    /** The 16-bit samples of one chunk, one array per thread. */
+    private static final ThreadLocal<short[]> SHORTS = ThreadLocal.withInitial(() -> new short[1 << 19]);
+
+    /** The chunk buffer of {@link #readMix}, one per thread. */
+    private static final ThreadLocal<ByteBuffer> MIX_CHUNK = ThreadLocal.withInitial(
+            () -> ByteBuffer.allocate(1 << 20).order(ByteOrder.LITTLE_ENDIAN));
+
+    /**
+     * Reads the first {@code frames} frames of the data chunk into {@code mix} as the channels' mean: each
+     * sample decoded to float full-scale units as {@link #read} does, then {@code (c0 + c1 + ...) / channels}
+     * summed in double in channel order.
+     *
+     * @param file the file's name, for messages
+     * @param ch the open file
+     * @param format its format ({@link #header})
+     * @param frames how many frames to read, {@code <= format.frames()}
+     * @param mix receives {@code frames} values
+     * @throws IOException if reading fails or the data ends early
+     */
+    static void readMix(Path file, FileChannel ch, WavFormat format, int frames, double[] mix) throws IOException {
+        ByteBuffer buffer = MIX_CHUNK.get();
+        int frameBytes = format.frameBytes();
+        int perChunk = Math.max(1, buffer.capacity() / frameBytes);
+        if (perChunk * frameBytes > buffer.capacity()) {
+            buffer = ByteBuffer.allocate(frameBytes).order(ByteOrder.LITTLE_ENDIAN); // a frame beyond 1 MB
+        }
+        long position = format.dataOffset();
+        int frame = 0;
+        while (frame < frames) {
+            int want = Math.min(perChunk, frames - frame);
+            buffer.clear().limit(want * frameBytes);
+            while (buffer.hasRemaining()) {
+                if (ch.read(buffer, position + buffer.position()) < 0) {
+                    throw new WavFormatException(file, "data ends after " + (frame + buffer.position() / frameBytes)
+                            + " of " + format.frames() + " frames");
+                }
+            }
+            buffer.flip();
+            mixChunk(buffer, format, mix, frame, want);
+            position += (long) want * frameBytes;
+            frame += want;
+        }
+    }
+
+    private static void mixChunk(ByteBuffer b, WavFormat f, double[] mix, int offset, int frames) {
+        int c = f.channels();
+        if (!f.floatingPoint() && f.bitsPerSample() == 16 && c <= 2) { // the common downloads: bulk, unrolled
+            short[] s = SHORTS.get();
+            b.asShortBuffer().get(s, 0, frames * c);
+            if (c == 1) {
+                for (int i = 0; i < frames; i++) {
+                    mix[offset + i] = s[i] / 32768f;
+                }
+            } else {
+                for (int i = 0; i < frames; i++) {
+                    double sum = s[2 * i] / 32768f;
+                    sum += s[2 * i + 1] / 32768f;
+                    mix[offset + i] = sum / 2;
+                }
+            }
+            return;
+        }
+        int stride = f.frameBytes();
+        int width = f.bitsPerSample() / 8;
+        for (int i = 0; i < frames; i++) {
+            int base = i * stride;
+            double sum = sample(b, f, base);
+            for (int k = 1; k < c; k++) {
+                sum += sample(b, f, base + k * width);
+            }
+            mix[offset + i] = c == 1 ? sum : sum / c;
+        }
+    }
+
+    /** One sample at an absolute byte index, in float full-scale units as {@link #decode} gives it. */
+    private static float sample(ByteBuffer b, WavFormat f, int at) {
+        if (f.floatingPoint()) {
+            return f.bitsPerSample() == 32 ? b.getFloat(at) : (float) b.getDouble(at);
+        }
+        return switch (f.bitsPerSample()) {
+            case 8 -> ((b.get(at) & 0xFF) - 128) / 128f;
+            case 16 -> b.getShort(at) / 32768f;
+            case 24 -> ((b.get(at) & 0xFF) | ((b.get(at + 1) & 0xFF) << 8) | (b.get(at + 2) << 16)) / 8388608f;
+            default -> (float) (b.getInt(at) / 2147483648.0);
+        };
     }
 
     private static void decode(ByteBuffer b, WavFormat f, float[][] out, int offset, int frames) {
@@ -134,7 +221,15 @@ public final class WavReader {
         }
     }
 
-    private static WavFormat parseHeader(Path file, FileChannel ch) throws IOException {
+    /**
+     * Parses and checks the header of an open file.
+     *
+     * @param file the file's name, for messages
+     * @param ch the open file
+     * @return its format
+     * @throws IOException if reading fails or the format is not supported
+     */
+    static WavFormat header(Path file, FileChannel ch) throws IOException {
         long size = ch.size();
         ByteBuffer head = readAt(ch, 0, 12);
         if (head.getInt(0) != 0x46464952 /* RIFF */ || head.getInt(8) != 0x45564157 /* WAVE */) {

@@ -1,5 +1,6 @@
 package io.github.audiosetdl.core.internal;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jtransforms.fft.DoubleFFT_1D;
@@ -11,21 +12,27 @@ import pl.edu.icm.jlargearrays.ConcurrencyUtils;
  * {@code m = min(num, n)}, scale the unpaired bin {@code m/2} by 2 when downsampling or by 0.5 when
  * upsampling (for even {@code m}), then {@code irfft(X * num / n, num)}.
  *
- * <p>Computed in double precision with JTransforms. FFT plans are cached per thread (a few sizes).
- * JTransforms' global thread count is set to 1: we parallelise across clips, and its pool could keep
- * the JVM alive for a minute after {@code main} returns.
+ * <p>Computed in double precision. Even lengths with no prime factor above 13 in their halves (every
+ * audio rate in use) go through {@link RealFft}: shared plans, per-thread work arrays, no allocation per
+ * clip but the result. Other lengths go through JTransforms (plans shared, a few sizes; its transforms
+ * allocate their work arrays per call). JTransforms' global thread count is set to 1: we parallelise across
+ * clips, and its pool could keep the JVM alive for a minute after {@code main} returns.
  */
 public final class FftResampler {
-    private static final int PLANS_PER_THREAD = 4;
-    private static final ThreadLocal<Map<Integer, DoubleFFT_1D>> PLANS = ThreadLocal.withInitial(
-            () -> new LinkedHashMap<>(8, 0.75f, true) {
-                private static final long serialVersionUID = 1L;
+    private static final int PLANS = 4;
+    /** JTransforms plans, shared: their tables are read-only, and each transform allocates its own work arrays. */
+    private static final Map<Integer, DoubleFFT_1D> JT_PLANS = new LinkedHashMap<>(8, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
 
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<Integer, DoubleFFT_1D> eldest) {
-                    return size() > PLANS_PER_THREAD;
-                }
-            });
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Integer, DoubleFFT_1D> eldest) {
+            return size() > PLANS;
+        }
+    };
+
+    /** The inverse transform's output array, reused per thread (the pack's workers prepare thousands of clips). */
+    private static final ThreadLocal<double[]> SCRATCH = new ThreadLocal<>();
+    private static final ThreadLocal<Work> WORK = ThreadLocal.withInitial(Work::new);
 
     static {
         ConcurrencyUtils.setNumberOfThreads(1);
@@ -35,21 +42,77 @@ public final class FftResampler {
     }
 
     /**
-     * @param x the signal, {@code n >= 1} samples
-     * @param num the output length, {@code >= 1}
-     * @return {@code num} samples spanning the same time as {@code x}
+     * Resamples into {@code out}; the signal's array is used as scratch.
+     *
+     * @param x the signal in {@code x[0..n)}; overwritten (its contents afterwards are unspecified)
+     * @param n the signal's length, {@code 1 <= n <= x.length}
+     * @param out receives {@code out.length >= 1} samples spanning the same time, rounded to float
      */
-    public static double[] resample(double[] x, int num) {
-        int n = x.length;
-        if (n < 1 || num < 1) {
+    public static void resample(double[] x, int n, float[] out) {
+        int num = out.length;
+        if (n < 1 || n > x.length || num < 1) {
             throw new IllegalArgumentException("cannot resample " + n + " samples to " + num);
         }
         if (num == n) {
-            return x.clone();
+            for (int i = 0; i < n; i++) {
+                out[i] = (float) x[i];
+            }
+            return;
         }
-        if (n % 2 == 0 && num % 2 == 0) {
-            return resampleEven(x, num);
+        double[] y;
+        if (RealFft.supports(n) && RealFft.supports(num)) {
+            y = resampleSmooth(x, n, num);
+        } else if (n % 2 == 0 && num % 2 == 0) {
+            y = resampleEven(x, n, num);
+        } else {
+            y = resampleGeneral(x, n, num);
         }
+        for (int i = 0; i < num; i++) {
+            out[i] = (float) y[i];
+        }
+    }
+
+    /**
+     * Even lengths whose halves have no prime factor above 13 (every audio rate in use: 441,000 = 2³·3²·5³·7²,
+     * 480,000, 160,000), on {@link RealFft}: only the bins kept are computed, and nothing is allocated per
+     * call (JTransforms allocates {@code n} doubles per transform, which in a small heap are G1 "humongous"
+     * objects: hundreds of collections a second while packing). Returns this thread's scratch array.
+     */
+    private static double[] resampleSmooth(double[] x, int n, int num) {
+        int m = Math.min(num, n);
+        int bins = m / 2 + 1;
+        Work w = WORK.get();
+        double[] spectrum = w.spectrum(2 * bins);
+        RealFft.of(n).forward(x, spectrum, bins, w.fft);
+        double scale = (double) num / n;
+        for (int k = 0; k < bins; k++) {
+            double s = scale;
+            if (m % 2 == 0 && k == m / 2) {
+                s *= num < n ? 2.0 : 0.5;
+            }
+            spectrum[2 * k] *= s;
+            spectrum[2 * k + 1] *= s;
+        }
+        double[] y = scratch(num);
+        RealFft.of(num).inverse(spectrum, bins, y, w.fft); // irfft: ignores Im of DC and of an output Nyquist bin
+        return y;
+    }
+
+    /** One thread's work arrays for {@link #resampleSmooth}. */
+    private static final class Work {
+        final RealFft.Workspace fft = new RealFft.Workspace();
+        private double[] spectrum = new double[0];
+
+        double[] spectrum(int length) {
+            if (spectrum.length < length) {
+                spectrum = new double[length];
+            }
+            return spectrum;
+        }
+    }
+
+    /** Any lengths, on JTransforms' full complex transforms; allocates its work arrays. */
+    private static double[] resampleGeneral(double[] x, int n, int num) {
         double[] spectrum = new double[2 * n];
         System.arraycopy(x, 0, spectrum, 0, n);
         plan(n).realForwardFull(spectrum);
@@ -85,16 +148,17 @@ public final class FftResampler {
     }
 
     /**
-     * The same for even lengths, on JTransforms' packed real transforms (half the work of the complex
-     * ones): {@code a[0] = Re X[0]}, {@code a[1] = Re X[n/2]}, {@code a[2k], a[2k+1] = X[k]}.
+     * Even lengths, on packed real transforms (half the work of the complex ones), in place in {@code x}
+     * and in a per-thread scratch array that is returned: {@code a[0] = Re X[0]}, {@code a[1] = Re X[n/2]},
+     * {@code a[2k], a[2k+1] = X[k]}.
      */
-    private static double[] resampleEven(double[] x, int num) {
-        int n = x.length;
-        double[] a = x.clone();
+    private static double[] resampleEven(double[] x, int n, int num) {
+        double[] a = x;
         plan(n).realForward(a);
         int m = Math.min(num, n);
         double scale = (double) num / n;
-        double[] b = new double[num];
+        double[] b = scratch(num);
+        Arrays.fill(b, 0, num, 0);
         for (int k = 0; k <= m / 2; k++) {
             double re;
             double im;
@@ -125,7 +189,19 @@ public final class FftResampler {
         return b;
     }
 
+    /** @return this thread's scratch array of at least {@code length} doubles (grown, never shrunk) */
+    private static double[] scratch(int length) {
+        double[] b = SCRATCH.get();
+        if (b == null || b.length < length) {
+            b = new double[length];
+            SCRATCH.set(b);
+        }
+        return b;
+    }
+
     private static DoubleFFT_1D plan(int n) {
-        return PLANS.get().computeIfAbsent(n, DoubleFFT_1D::new);
+        synchronized (JT_PLANS) {
+            return JT_PLANS.computeIfAbsent(n, DoubleFFT_1D::new);
+        }
     }
 }

@@ -9,7 +9,6 @@ import io.github.audiosetdl.core.SegmentCsvOptions;
 import io.github.audiosetdl.core.SegmentRow;
 import io.github.audiosetdl.core.audio.PreparedAudio;
 import io.github.audiosetdl.core.audio.SeedPreparation;
-import io.github.audiosetdl.core.audio.WavReader;
 import io.github.audiosetdl.core.internal.DaemonPool;
 import io.github.audiosetdl.core.pipeline.PipelineListener;
 import io.github.audiosetdl.core.pipeline.Progress;
@@ -30,8 +29,10 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Queue;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -44,14 +45,21 @@ import org.slf4j.LoggerFactory;
  * seed did and writes it to a {@link WaveformSink}, in CSV order or shuffled with a seed.
  *
  * <p>The CSV is streamed; only a compact index of the files found is held (about 15 bytes per file),
- * plus, when shuffling, the matched segments. Reading and preparing run on {@code threads} workers,
- * at most {@code max(8, 4 × threads)} clips in flight; the caller's thread writes them in order. A WAV that
+ * plus, when shuffling, the matched segments. Reading and preparing run on {@code threads} workers (fewer
+ * if half the heap cannot hold their work arrays, about 24 MB each: a warning says so), at most
+ * {@code max(8, 4 × workers)} clips in flight; the caller's thread writes them in order. A WAV that
  * cannot be read, or whose id is not in the CSV, is skipped and reported ({@link PipelineListener#itemFailed},
  * counted in the {@link PackSummary}); it never leaves a hole. The sink is committed only at the end;
  * on failure it is not committed (the caller closes it, which discards it).
  */
 public final class PackStage {
     private static final Logger LOG = LoggerFactory.getLogger(PackStage.class);
+
+    /**
+     * The heap one worker may need: its channel mix and FFT work arrays (about 10 MB for a 48 kHz clip) and
+     * its share of the prepared clips in flight, with room to spare.
+     */
+    static final long HEAP_PER_WORKER = 24L << 20;
 
     private final Path downloads;
     private final Path segments;
@@ -92,6 +100,7 @@ public final class PackStage {
     private record Outcome(Job job, PreparedAudio audio, String error) {
     }
 
+
     /**
      * Packs every matched clip into {@code sink} and commits it. The caller still closes the sink.
      *
@@ -117,9 +126,17 @@ public final class PackStage {
         }
         BitSet used = new BitSet(index.size());
         SegmentCsvOptions options = SegmentCsvOptions.builder().labelIndex(labels).build();
-        ExecutorService pool = DaemonPool.fixed("audioset-pack", threads);
-        int window = Math.max(8, 4 * threads); // absorbs slow reads and writes; about 2 MB per clip
+        int workers = workersFor(threads, Runtime.getRuntime().maxMemory());
+        if (workers < threads) {
+            LOG.warn("pack: {} threads requested, but a {} MB heap holds the work arrays of {}; using {}", threads,
+                    Runtime.getRuntime().maxMemory() >> 20, workers, workers);
+        }
+        ExecutorService pool = DaemonPool.fixed("audioset-pack", workers);
+        int window = Math.max(8, 4 * workers); // absorbs slow reads and writes; 640 kB per prepared clip
         Deque<Future<Outcome>> inFlight = new ArrayDeque<>(window);
+        // The output arrays, recycled once the sink has written them (640 kB each at 16 kHz: allocated per
+        // clip, they made G1 collect hundreds of times a second in a small heap); at most window + workers.
+        Queue<float[]> spare = new ConcurrentLinkedQueue<>();
         long[] written = {0};
         try (SegmentCsv csv = SegmentCsv.open(segments, options)) {
             Iterator<Job> jobs = jobs(csv, index, used);
@@ -128,13 +145,13 @@ public final class PackStage {
                     throw new InterruptedIOException("pack stage interrupted after " + written[0] + " rows");
                 }
                 if (inFlight.size() == window) {
-                    writeNext(inFlight, sink, progress, skipped, written);
+                    writeNext(spare, inFlight, sink, progress, skipped, written);
                 }
                 Job job = jobs.next();
-                inFlight.addLast(pool.submit(() -> prepare(job)));
+                inFlight.addLast(pool.submit(() -> prepare(job, spare)));
             }
             while (!inFlight.isEmpty()) {
-                writeNext(inFlight, sink, progress, skipped, written);
+                writeNext(spare, inFlight, sink, progress, skipped, written);
             }
             for (int i = used.nextClearBit(0); i < index.size(); i = used.nextClearBit(i + 1)) {
                 skip(progress, skipped, PackSummary.NOT_IN_CSV, index.path(i), "its id is not in " + segments);
@@ -151,6 +168,15 @@ public final class PackStage {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /**
+     * @param requested the threads asked for
+     * @param maxHeap the JVM's maximum heap, in bytes
+     * @return the workers that fit in half the heap at {@link #HEAP_PER_WORKER} each, at least 1
+     */
+    static int workersFor(int requested, long maxHeap) {
+        return (int) Math.max(1, Math.min(requested, maxHeap / 2 / HEAP_PER_WORKER));
     }
 
     private Iterator<Job> jobs(SegmentCsv csv, WavIndex index, BitSet used) {
@@ -190,16 +216,21 @@ public final class PackStage {
         return all.iterator();
     }
 
-    private Outcome prepare(Job job) {
+    private Outcome prepare(Job job, Queue<float[]> spare) {
+        float[] into = spare.poll();
         try {
-            return new Outcome(job, preparation.prepare(WavReader.read(job.file())), null);
+            return new Outcome(job, preparation.prepare(job.file(), into != null ? into
+                    : new float[preparation.clipSamples()]), null);
         } catch (IOException | RuntimeException e) {
+            if (into != null) {
+                spare.offer(into);
+            }
             return new Outcome(job, null, e.getMessage() == null ? e.toString() : e.getMessage());
         }
     }
 
-    private static void writeNext(Deque<Future<Outcome>> inFlight, WaveformSink sink, ProgressTracker progress,
-            Map<String, Long> skipped, long[] written) throws IOException {
+    private static void writeNext(Queue<float[]> spare, Deque<Future<Outcome>> inFlight, WaveformSink sink,
+            ProgressTracker progress, Map<String, Long> skipped, long[] written) throws IOException {
         Outcome o;
         try {
             o = inFlight.removeFirst().get();
@@ -214,6 +245,7 @@ public final class PackStage {
             return;
         }
         sink.write(o.job().row(), o.audio());
+        spare.offer(o.audio().samples()); // the sink keeps no reference (WaveformSink's contract)
         written[0]++;
         progress.succeeded();
     }

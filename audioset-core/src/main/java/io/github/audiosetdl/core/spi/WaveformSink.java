@@ -20,7 +20,8 @@ public interface WaveformSink extends Closeable {
      *
      * @param row the segment (labels, times) and its position in the segments CSV
      * @param audio the clip: mono, at the sink's rate, exactly one clip long, with its norm and
-     *     padding flag
+     *     padding flag. Its samples are valid only during the call: the pack stage reuses the array for a
+     *     later clip once this method returns, so a sink that keeps them must copy them
      * @throws IOException if writing fails
      */
     void write(SegmentRow row, PreparedAudio audio) throws IOException;

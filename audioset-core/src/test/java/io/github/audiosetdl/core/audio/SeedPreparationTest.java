@@ -1,18 +1,25 @@
 package io.github.audiosetdl.core.audio;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.audiosetdl.core.testing.NpyArrays;
 import io.github.audiosetdl.core.testing.SharedData;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 import java.util.stream.Stream;
 import org.assertj.core.data.Offset;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class SeedPreparationTest {
@@ -36,6 +43,10 @@ class SeedPreparationTest {
         assertThat(format.floatingPoint()).isEqualTo(spec.get("sample_format").asText().startsWith("float"));
 
         PreparedAudio prepared = SeedPreparation.DEFAULT.prepare(WavReader.read(wav));
+        PreparedAudio streamed = SeedPreparation.DEFAULT.prepare(wav);
+        assertThat(streamed.samples()).as("streamed from the file").isEqualTo(prepared.samples());
+        assertThat(streamed.norm()).isEqualTo(prepared.norm());
+        assertThat(streamed.padded()).isEqualTo(prepared.padded());
         double[] expected = NpyArrays.read(SharedData.file("golden/prepare/" + name + ".expected.npy")).values();
         float[] actual = prepared.samples();
         assertThat(actual).hasSize(160_000);
@@ -49,5 +60,53 @@ class SeedPreparationTest {
         double unit = spec.get("sample_format").asText().equals("int16") ? 32768.0 : 1.0;
         assertThat(prepared.norm() * unit).isCloseTo(spec.get("norm").asDouble(),
                 Offset.offset(1e-6 * Math.max(1, spec.get("norm").asDouble())));
+    }
+
+    static Stream<Arguments> formats() {
+        List<Arguments> all = new ArrayList<>();
+        for (WavEncoding encoding : WavEncoding.values()) {
+            all.add(Arguments.of(encoding, 1, 16_000, 160_000));
+            all.add(Arguments.of(encoding, 2, 44_100, 300_000)); // shorter than 10 s: padded
+            all.add(Arguments.of(encoding, 3, 8_000, 95_000)); // longer than 10 s: cut
+        }
+        all.add(Arguments.of(WavEncoding.PCM_16, 2, 48_000, 480_000));
+        all.add(Arguments.of(WavEncoding.PCM_16, 1, 22_050, 220_500));
+        all.add(Arguments.of(WavEncoding.PCM_16, 2, 16_000, 170_000));
+        return all.stream();
+    }
+
+    @ParameterizedTest
+    @MethodSource("formats")
+    void streamingFromTheFileGivesTheSameClipAsDecodingItFirst(WavEncoding encoding, int channels, int rate,
+            int frames, @TempDir Path dir) throws IOException {
+        Random random = new Random(rate + 31L * channels + encoding.ordinal());
+        float[][] x = new float[channels][frames];
+        for (float[] c : x) {
+            for (int i = 0; i < frames; i++) {
+                c[i] = (float) (0.4 * Math.sin(i * 0.05 + c.length) + 0.2 * (random.nextDouble() - 0.5));
+            }
+        }
+        Path wav = dir.resolve("clip.wav");
+        WavWriter.write(wav, rate, x, encoding);
+
+        PreparedAudio decoded = SeedPreparation.DEFAULT.prepare(WavReader.read(wav));
+        PreparedAudio streamed = SeedPreparation.DEFAULT.prepare(wav);
+
+        assertThat(streamed.samples()).hasSize(160_000).isEqualTo(decoded.samples());
+        assertThat(streamed.norm()).isEqualTo(decoded.norm()).isPositive();
+        assertThat(streamed.padded()).isEqualTo(frames < rate * 10).isEqualTo(decoded.padded());
+    }
+
+    @Test
+    void aTruncatedFileIsAnErrorNamingIt(@TempDir Path dir) throws IOException {
+        Path wav = dir.resolve("YT_truncated.wav");
+        WavWriter.writeMono(wav, 16_000, new float[16_000], WavEncoding.PCM_16);
+        byte[] bytes = Files.readAllBytes(wav);
+        Files.write(wav, Arrays.copyOf(bytes, bytes.length - 1000));
+
+        assertThatThrownBy(() -> SeedPreparation.DEFAULT.prepare(wav))
+                .isInstanceOf(WavFormatException.class)
+                .hasMessageContaining("YT_truncated.wav")
+                .hasMessageContaining("truncated");
     }
 }

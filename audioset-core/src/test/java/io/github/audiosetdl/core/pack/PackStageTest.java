@@ -39,7 +39,8 @@ class PackStageTest {
                 throw new IOException("disk full at " + failOn);
             }
             rows.add(row);
-            clips.add(audio);
+            // the samples are valid only during the call (WaveformSink's contract): keep a copy
+            clips.add(new PreparedAudio(audio.samples().clone(), audio.norm(), audio.padded()));
         }
 
         @Override
@@ -146,5 +147,14 @@ class PackStageTest {
         assertThat(index.path(index.find("zzzzzzzzzzz"))).isEqualTo(downloads.resolve("a/b/YT_zzzzzzzzzzz.wav"));
         assertThat(index.find("abcdefghijx")).isEqualTo(-1);
         assertThat(index.find("short")).isEqualTo(-1);
+    }
+
+    @Test
+    void workersAreCappedSoThatHalfTheHeapHoldsTheirWorkArrays() {
+        long mb = 1L << 20;
+        assertThat(PackStage.workersFor(2, 256 * mb)).isEqualTo(2);
+        assertThat(PackStage.workersFor(16, 256 * mb)).isEqualTo(5); // 128 MB / 24 MB
+        assertThat(PackStage.workersFor(16, 8192 * mb)).isEqualTo(16);
+        assertThat(PackStage.workersFor(4, 32 * mb)).isEqualTo(1); // never fewer than one
     }
 }

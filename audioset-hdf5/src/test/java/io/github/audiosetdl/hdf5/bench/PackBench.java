@@ -10,6 +10,7 @@ import io.github.audiosetdl.core.pack.PackStage;
 import io.github.audiosetdl.core.pack.PackSummary;
 import io.github.audiosetdl.hdf5.WaveformFileWriter;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
@@ -24,29 +25,40 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 /**
- * Packs {@code count} generated 10-s WAVs (16 kHz mono int16, about 320 KB each, in four job folders)
- * with the Java pack stage and with the seed-like Python packer ({@code src/test/python/seed_like_packer.py},
- * scipy + h5py) in the same run, and measures the disk's sequential write speed with {@code dd}. Reports
- * clips/s, output MB/s and heap (peak used, and the largest live set after a GC) for a 2,000-clip and a
- * full run, so that heap growth with N shows. Run with {@code -Xmx256m}:
+ * Packs {@code count} generated 10-s WAVs with the Java pack stage and with the seed-like Python packer
+ * ({@code src/test/python/seed_like_packer.py}, scipy + h5py) in the same run, and measures the disk's
+ * sequential write speed with {@code dd} before, between and after the passes (the virtual disks here are
+ * noisy). Reports clips/s, output MB/s and heap (peak used, and the largest live set after a GC) for a
+ * 2,000-clip and a full run, so that heap growth with N shows. Run with {@code -Xmx256m}:
  *
  * <pre>
  * mvn -B -ntp -q -Pquick -pl audioset-hdf5 -am test-compile dependency:build-classpath \
  *     -Dmdep.outputFile=$PWD/audioset-hdf5/target/bench.cp -Dmdep.includeScope=test
  * java -Xmx256m \
  *     -cp audioset-hdf5/target/test-classes:audioset-hdf5/target/classes:$(cat audioset-hdf5/target/bench.cp) \
- *     io.github.audiosetdl.hdf5.bench.PackBench /work/bench-data 20000
+ *     io.github.audiosetdl.hdf5.bench.PackBench /work/bench-data 20000 2 all seed
  * </pre>
  *
  * (The reactor build puts this checkout's {@code audioset-core} on the class path, not a snapshot from
  * the local repository.)
  *
- * Arguments: {@code [dataDir] [count] [threads] [all|java|python]}; the WAVs are generated once (seed 2017)
- * and reused; the outputs are deleted after each run; each pass starts with a cold page cache where the
- * bench may drop it (root). {@code AUDIOSET_PYTHON} overrides {@code /usr/bin/python3}.
+ * <p>Arguments: {@code [dataDir] [count] [threads] [all|java|java-2000|python] [seed|16k]} (a single
+ * pass for investigating, or all of them). The input formats:
+ * <ul>
+ * <li>{@code seed} (default): what the seed's downloader wrote ({@code youtube-dl --extract-audio
+ *     --audio-format wav}), and ours with {@code --sample-rate source}: 16-bit stereo at the source's rate,
+ *     alternately 44.1 kHz (YouTube's AAC) and 48 kHz (its Opus); about 1.8 MB per clip, 37 GB for 20,000.
+ *     Both packers resample every clip.</li>
+ * <li>{@code 16k}: 16-bit mono at 16 kHz, what {@code audioset download} writes by default; 320 KB per
+ *     clip; no resampling, so both packers are bound by the disk.</li>
+ * </ul>
+ * The WAVs are generated once per format (seed 2017) under {@code dataDir/<format>} and reused; the outputs
+ * are deleted after each run; each pass starts with a cold page cache where the bench may drop it (root).
+ * {@code AUDIOSET_PYTHON} overrides {@code /usr/bin/python3}.
  */
 public final class PackBench {
     private static final int RATE = 16_000;
@@ -54,54 +66,108 @@ public final class PackBench {
     private PackBench() {
     }
 
+    /** An input format: the rate of clip {@code i}, and its channels. */
+    private enum Format {
+        SEED(2) {
+            @Override
+            int rate(int i) {
+                return i % 2 == 0 ? 44_100 : 48_000;
+            }
+        },
+        MONO_16K(1) {
+            @Override
+            int rate(int i) {
+                return RATE;
+            }
+        };
+
+        final int channels;
+
+        Format(int channels) {
+            this.channels = channels;
+        }
+
+        abstract int rate(int i);
+
+        static Format parse(String s) {
+            return switch (s) {
+                case "seed" -> SEED;
+                case "16k" -> MONO_16K;
+                default -> throw new IllegalArgumentException("format " + s + ": seed or 16k");
+            };
+        }
+
+        long wavBytes(int count) {
+            long sum = 0;
+            for (int i = 0; i < count; i++) {
+                sum += 44 + 10L * rate(i) * channels * 2;
+            }
+            return sum;
+        }
+    }
+
     /**
-     * @param args {@code [dataDir] [count] [threads] [all|java|python]}
+     * @param args {@code [dataDir] [count] [threads] [all|java|java-2000|python] [seed|16k]}
      * @throws Exception on failure
      */
     public static void main(String[] args) throws Exception {
-        Path data = Path.of(args.length > 0 ? args[0] : "/work/bench-data");
+        Path root = Path.of(args.length > 0 ? args[0] : "/work/bench-data");
         int count = args.length > 1 ? Integer.parseInt(args[1]) : 20_000;
         int threads = args.length > 2 ? Integer.parseInt(args[2]) : Runtime.getRuntime().availableProcessors();
+        String only = args.length > 3 ? args[3] : "all";
+        String formatName = args.length > 4 ? args[4] : "seed";
+        Format format = Format.parse(formatName);
+        Path data = root.resolve(formatName);
         Path downloads = data.resolve("bench_downloads");
         Path csv = data.resolve("bench.csv");
         Path small = data.resolve("bench_small.csv");
-        generate(downloads, csv, small, count);
-        System.out.printf("machine: %d processors, max heap %d MB, %d clips (%.1f GB of WAV)%n",
-                Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20, count,
-                count * (44 + RATE * 10 * 2.0) / 1e9);
+        generate(format, downloads, csv, small, count);
+        System.out.printf("machine: %d processors, max heap %d MB, %d threads, %d clips of format %s"
+                + " (%.1f GB of WAV)%n", Runtime.getRuntime().availableProcessors(),
+                Runtime.getRuntime().maxMemory() >> 20, threads, count, formatName, format.wavBytes(count) / 1e9);
 
-        String only = args.length > 3 ? args[3] : "all";
-        if (!only.equals("all")) { // one pass alone, for investigating: "java" or "python"
-            double[] r = only.equals("java") ? java(downloads, csv, data.resolve("out"), threads)
-                    : python(downloads, csv, data.resolve("out"));
-            row(only, r, 1);
+        if (!only.equals("all")) { // one pass alone, for investigating: "java", "java-2000" or "python"
+            double[] r = switch (only) {
+                case "java" -> java(downloads, csv, data.resolve("out"), threads);
+                case "java-2000" -> java(downloads, small, data.resolve("out"), threads);
+                case "python" -> python(downloads, csv, data.resolve("out"));
+                default -> throw new IllegalArgumentException(only + ": all, java, java-2000 or python");
+            };
+            row(only, r, Double.NaN);
             return;
         }
-        double ddMbPerS = dd(data);
-        System.out.printf("dd sequential write (1 MiB blocks, 4 GiB, conv=fdatasync): %.0f MB/s%n", ddMbPerS);
+        double[] dd = new double[3];
+        dd[0] = dd(data);
+        System.out.printf("dd sequential write (1 MiB blocks, 4 GiB, conv=fdatasync): %.0f MB/s%n", dd[0]);
 
         Path out = data.resolve("out");
         double[] smallRun = java(downloads, small, out, threads);
         double[] fullRun = java(downloads, csv, out, threads);
+        dd[1] = dd(data);
+        System.out.printf("dd between the passes: %.0f MB/s%n", dd[1]);
         double[] python = python(downloads, csv, out);
         double[] writer = writerAlone(out, count);
-        double ddAfter = dd(data);
-        System.out.printf("dd again, after the passes: %.0f MB/s%n", ddAfter);
+        dd[2] = dd(data);
+        System.out.printf("dd after the passes: %.0f MB/s%n", dd[2]);
+        double[] sorted = dd.clone();
+        java.util.Arrays.sort(sorted);
+        double median = sorted[1];
 
         System.out.println();
-        System.out.println("| run | clips | seconds | clips/s | output MB/s | vs dd | peak heap used"
+        System.out.printf("dd: %.0f, %.0f, %.0f MB/s (median %.0f)%n", dd[0], dd[1], dd[2], median);
+        System.out.println("| run | clips | seconds | clips/s | output MB/s | vs dd median | peak heap used"
                 + " | max live heap after GC |");
         System.out.println("|---|---|---|---|---|---|---|---|");
-        row("Java pack, 2,000 clips", smallRun, ddMbPerS);
-        row("Java pack, all clips", fullRun, ddMbPerS);
-        row("seed-like Python (scipy + h5py)", python, ddMbPerS);
-        row("Java waveform writer alone (rows from memory)", writer, ddMbPerS);
+        row("Java pack, 2,000 clips", smallRun, median);
+        row("Java pack, all clips", fullRun, median);
+        row("seed-like Python (scipy + h5py)", python, median);
+        row("Java waveform writer alone (rows from memory)", writer, median);
         System.out.printf("%nJava / Python clips/s: %.2fx%n", fullRun[2] / python[2]);
     }
 
     private static void row(String name, double[] r, double dd) {
-        System.out.printf("| %s | %,.0f | %.1f | %.0f | %.0f | %.0f%% | %s | %s |%n", name, r[0], r[1], r[2], r[3],
-                100 * r[3] / dd, r[4] < 0 ? "n/a" : String.format("%.0f MB", r[4]),
+        System.out.printf("| %s | %,.0f | %.1f | %.0f | %.0f | %s | %s | %s |%n", name, r[0], r[1], r[2], r[3],
+                Double.isNaN(dd) ? "n/a" : String.format("%.0f%%", 100 * r[3] / dd), r[4] < 0 ? "n/a" : String.format("%.0f MB", r[4]),
                 r[5] < 0 ? "n/a" : String.format("%.0f MB", r[5]));
     }
 
@@ -231,32 +297,28 @@ public final class PackBench {
         return 4096.0 * 1024 * 1024 / 1e6 / Double.parseDouble(m.group(1));
     }
 
-    private static void generate(Path downloads, Path csv, Path small, int count) throws IOException {
+    private static void generate(Format format, Path downloads, Path csv, Path small, int count)
+            throws IOException {
         Path marker = downloads.resolve("complete-" + count);
         if (Files.exists(marker)) {
             return;
         }
         deleteTree(downloads);
+        for (int j = 0; j < 4; j++) {
+            Files.createDirectories(downloads.resolve("bench_downloads_" + j));
+        }
         LabelIndex labels = LabelIndex.audioSet();
         Random random = new Random(2017);
         StringBuilder rows = new StringBuilder("# Segments csv created by PackBench\n# num_ytids=" + count + "\n"
                 + "# YTID, start_seconds, end_seconds, positive_labels\n");
         String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-        float[] x = new float[RATE * 10];
-        long t0 = System.nanoTime();
+        String[] ids = new String[count];
         for (int i = 0; i < count; i++) {
             StringBuilder id = new StringBuilder();
             for (int k = 0; k < 11; k++) {
                 id.append(alphabet.charAt(random.nextInt(k == 0 ? 62 : 64)));
             }
-            double f = 100 + random.nextInt(4000);
-            double amp = 0.1 + 0.8 * random.nextDouble();
-            for (int k = 0; k < x.length; k++) {
-                x[k] = (float) (amp * (0.7 * Math.sin(2 * Math.PI * f * k / RATE) + 0.3 * (random.nextFloat() - 0.5)));
-            }
-            Path job = downloads.resolve("bench_downloads_" + (i % 4));
-            Files.createDirectories(job);
-            WavWriter.writeMono(job.resolve("YT_" + id + ".wav"), RATE, x, WavEncoding.PCM_16);
+            ids[i] = id.toString();
             int start = random.nextInt(300);
             List<String> mids = new ArrayList<>();
             for (int k = 0, n = 1 + random.nextInt(3); k < n; k++) {
@@ -267,15 +329,51 @@ public final class PackBench {
             }
             rows.append(id).append(", ").append(start).append(".000, ").append(start + 10).append(".000, \"")
                     .append(String.join(",", mids)).append("\"\n");
-            if (i == 1999 || i == count - 1) {
-                Files.writeString(i == 1999 ? small : csv, rows);
+            if (i == 1999) {
+                Files.writeString(small, rows);
             }
         }
+        Files.writeString(csv, rows);
         if (count < 2000) {
             Files.writeString(small, rows);
         }
+        long t0 = System.nanoTime();
+        IntStream.range(0, count).parallel().forEach(i -> {
+            try {
+                writeClip(format, i, downloads.resolve("bench_downloads_" + (i % 4)).resolve("YT_" + ids[i] + ".wav"));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
         Files.createFile(marker);
         System.out.printf("generated %d WAVs in %.0f s%n", count, (System.nanoTime() - t0) / 1e9);
+    }
+
+    /** A tone of a random frequency plus noise, per channel, 10 s at the format's rate for clip {@code i}. */
+    private static void writeClip(Format format, int i, Path file) throws IOException {
+        Random random = new Random(2017L * 1_000_003 + i);
+        int rate = format.rate(i);
+        float[][] x = new float[format.channels][rate * 10];
+        for (float[] channel : x) {
+            double w = 2 * Math.PI * (100 + random.nextInt(4000)) / rate;
+            double amp = 0.1 + 0.8 * random.nextDouble();
+            double c = Math.cos(w);
+            double s = Math.sin(w);
+            double re = 1;
+            double im = 0;
+            for (int k = 0; k < channel.length; k++) {
+                channel[k] = (float) (amp * (0.7 * im + 0.3 * (random.nextFloat() - 0.5)));
+                double r = re * c - im * s; // the tone by rotation: sin(w k) without a sin per sample
+                im = re * s + im * c;
+                re = r;
+                if ((k & 1023) == 0) {
+                    double norm = Math.hypot(re, im);
+                    re /= norm;
+                    im /= norm;
+                }
+            }
+        }
+        WavWriter.write(file, rate, x, WavEncoding.PCM_16);
     }
 
     private static void deleteTree(Path dir) throws IOException {
