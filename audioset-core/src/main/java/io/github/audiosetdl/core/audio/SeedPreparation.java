@@ -169,23 +169,47 @@ public record SeedPreparation(int sampleRate, int clipSeconds) {
     private static PreparedAudio normalised(float[] mono, boolean padded, boolean floatSource) {
         int out = mono.length;
         if (floatSource) { // integer PCM cannot hold NaN or infinity
-            for (int i = 0; i < out; i++) {
-                if (!Float.isFinite(mono[i])) {
+            for (int k = 0; k < out; k++) {
+                if (!Float.isFinite(mono[k])) {
                     throw new IllegalArgumentException("the clip holds NaN or infinite samples");
                 }
             }
         }
-        float hi = 0;
-        float lo = 0;
-        for (int i = 0; i < out; i++) { // branch-free max and min: several times faster than Math.max(|x|)
-            float v = mono[i];
-            hi = v > hi ? v : hi;
-            lo = v < lo ? v : lo;
+        // Branch-free max and min in four independent lanes (no loop-carried chain through one variable):
+        // several times faster than Math.max(|x|) per sample, the same peak.
+        float hi0 = 0;
+        float hi1 = 0;
+        float hi2 = 0;
+        float hi3 = 0;
+        float lo0 = 0;
+        float lo1 = 0;
+        float lo2 = 0;
+        float lo3 = 0;
+        int i = 0;
+        for (; i + 3 < out; i += 4) {
+            float a = mono[i];
+            float b = mono[i + 1];
+            float c = mono[i + 2];
+            float d = mono[i + 3];
+            hi0 = a > hi0 ? a : hi0;
+            hi1 = b > hi1 ? b : hi1;
+            hi2 = c > hi2 ? c : hi2;
+            hi3 = d > hi3 ? d : hi3;
+            lo0 = a < lo0 ? a : lo0;
+            lo1 = b < lo1 ? b : lo1;
+            lo2 = c < lo2 ? c : lo2;
+            lo3 = d < lo3 ? d : lo3;
         }
-        float peak = Math.max(hi, -lo);
+        for (; i < out; i++) {
+            float v = mono[i];
+            hi0 = v > hi0 ? v : hi0;
+            lo0 = v < lo0 ? v : lo0;
+        }
+        float peak = Math.max(Math.max(Math.max(hi0, hi1), Math.max(hi2, hi3)),
+                -Math.min(Math.min(lo0, lo1), Math.min(lo2, lo3)));
         if (peak > 0) {
-            for (int i = 0; i < out; i++) {
-                mono[i] = mono[i] / peak; // float division: the same correctly rounded quotient as numpy's
+            for (int k = 0; k < out; k++) {
+                mono[k] = mono[k] / peak; // float division: the same correctly rounded quotient as numpy's
             }
         }
         return new PreparedAudio(mono, peak, padded);

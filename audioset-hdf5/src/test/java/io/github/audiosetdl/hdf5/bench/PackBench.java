@@ -167,8 +167,8 @@ public final class PackBench {
 
     private static void row(String name, double[] r, double dd) {
         System.out.printf("| %s | %,.0f | %.1f | %.0f | %.0f | %s | %s | %s |%n", name, r[0], r[1], r[2], r[3],
-                Double.isNaN(dd) ? "n/a" : String.format("%.0f%%", 100 * r[3] / dd), r[4] < 0 ? "n/a" : String.format("%.0f MB", r[4]),
-                r[5] < 0 ? "n/a" : String.format("%.0f MB", r[5]));
+                Double.isNaN(dd) ? "n/a" : String.format("%.0f%%", 100 * r[3] / dd),
+                r[4] < 0 ? "n/a" : String.format("%.0f MB", r[4]), r[5] < 0 ? "n/a" : String.format("%.0f MB", r[5]));
     }
 
     /**
