@@ -1,36 +1,23 @@
 """Times the seed's audio preparation (Wav_into_HDF5_python.py's load_audio_wav + Make_mono) per file.
 
-Written for this project's PrepareBench (not the seed's code): the same steps and libraries as the seed
-(scipy.io.wavfile.read, zero-pad to 10 s, keep 10 s, scipy.signal.resample to 160000 when the rate is not
-16 kHz, float32, (L+R)/2, divide by max|x|). Three warm-up calls, then the best and the median of REPEATS.
+Written for this project's PrepareBench (not the seed's code): `prepare` from the pack benchmark's
+seed-like packer (audioset-hdf5/src/test/python/seed_like_packer.py), the seed's steps and libraries
+(scipy.io.wavfile.read, zero-pad to 10 s, keep 10 s, scipy.signal.resample to 160000 when the rate is
+not 16 kHz, float32, (L+R)/2, divide by max|x|). Three warm-up calls, then the best and the median of
+REPEATS.
 
 usage: prepare_bench.py REPEATS FILE...
 prints one line per file: "<file> best_ms=<b> median_ms=<m>"
 """
+import os
 import statistics
 import sys
 import time
 
-import numpy as np
-import scipy.io.wavfile
-import scipy.signal
-
-
-def prepare(path):
-    rate, audio = scipy.io.wavfile.read(path)
-    want = rate * 10
-    if audio.shape[0] < want:
-        pad = [(0, want - audio.shape[0])] + [(0, 0)] * (audio.ndim - 1)
-        audio = np.pad(audio, pad, "constant")
-    audio = audio[:want]
-    if rate != 16000:
-        audio = scipy.signal.resample(audio, 160000)
-    audio = audio.astype(np.float32)
-    mono = audio.sum(axis=1) / 2.0 if audio.ndim == 2 else audio
-    peak = abs(max(np.amax(mono), np.amin(mono), key=abs))
-    if peak != 0:
-        mono = mono / peak
-    return mono
+# the seed's steps, as the pack benchmark's seed-like packer implements them
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "..",
+                                "audioset-hdf5", "src", "test", "python"))
+from seed_like_packer import prepare  # noqa: E402
 
 
 def main(repeats, files):
