@@ -3,6 +3,7 @@ package io.github.audiosetdl.core.audio;
 import static java.util.Objects.requireNonNull;
 
 import io.github.audiosetdl.core.internal.FftResampler;
+import io.github.audiosetdl.core.internal.ThreadScratch;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
@@ -32,6 +33,9 @@ import java.util.Arrays;
  * @param clipSeconds the clip length in seconds (10 in the seed)
  */
 public record SeedPreparation(int sampleRate, int clipSeconds) {
+    /** The channel mix, one work array per thread, grown to the longest source clip seen. */
+    private static final ThreadScratch MIX = new ThreadScratch();
+
     /** 16 kHz, 10 s: rows of 160,000 samples. */
     public static final SeedPreparation DEFAULT = new SeedPreparation(16_000, 10);
 
@@ -56,7 +60,7 @@ public record SeedPreparation(int sampleRate, int clipSeconds) {
         int want = sourceLength(clip.sampleRate());
         int copy = Math.min(want, clip.frames());
         int channels = clip.channelCount();
-        double[] mix = MixBuffer.get(want);
+        double[] mix = MIX.get(want);
         // mix[i] = (c0 + c1 + ...) / channels, summed in double in channel order as the streaming reader does
         float[] first = clip.channel(0);
         for (int i = 0; i < copy; i++) {
@@ -118,7 +122,7 @@ public record SeedPreparation(int sampleRate, int clipSeconds) {
                 throw new WavFormatException(file, e.getMessage());
             }
             int copy = (int) Math.min(want, format.frames());
-            double[] mix = MixBuffer.get(want);
+            double[] mix = MIX.get(want);
             WavReader.readMix(file, ch, format, copy, mix);
             return finish(mix, want, copy, format.frames() < want, format.sampleRate(), format.floatingPoint(),
                     into);
@@ -149,23 +153,6 @@ public record SeedPreparation(int sampleRate, int clipSeconds) {
         return normalised(mono, padded, floatSource);
     }
 
-    /** The channel mix, one work array per thread, grown to the longest source clip seen. */
-    private static final class MixBuffer {
-        private static final ThreadLocal<double[]> BUFFER = new ThreadLocal<>();
-
-        private MixBuffer() {
-        }
-
-        static double[] get(int length) {
-            double[] b = BUFFER.get();
-            if (b == null || b.length < length) {
-                b = new double[length];
-                BUFFER.set(b);
-            }
-            return b;
-        }
-    }
-
     private static PreparedAudio normalised(float[] mono, boolean padded, boolean floatSource) {
         int out = mono.length;
         if (floatSource) { // integer PCM cannot hold NaN or infinity
@@ -175,38 +162,14 @@ public record SeedPreparation(int sampleRate, int clipSeconds) {
                 }
             }
         }
-        // Branch-free max and min in four independent lanes (no loop-carried chain through one variable):
-        // several times faster than Math.max(|x|) per sample, the same peak.
-        float hi0 = 0;
-        float hi1 = 0;
-        float hi2 = 0;
-        float hi3 = 0;
-        float lo0 = 0;
-        float lo1 = 0;
-        float lo2 = 0;
-        float lo3 = 0;
-        int i = 0;
-        for (; i + 3 < out; i += 4) {
-            float a = mono[i];
-            float b = mono[i + 1];
-            float c = mono[i + 2];
-            float d = mono[i + 3];
-            hi0 = a > hi0 ? a : hi0;
-            hi1 = b > hi1 ? b : hi1;
-            hi2 = c > hi2 ? c : hi2;
-            hi3 = d > hi3 ? d : hi3;
-            lo0 = a < lo0 ? a : lo0;
-            lo1 = b < lo1 ? b : lo1;
-            lo2 = c < lo2 ? c : lo2;
-            lo3 = d < lo3 ? d : lo3;
+        float hi = 0;
+        float lo = 0;
+        for (int k = 0; k < out; k++) { // branch-free max and min: several times faster than Math.max(|x|)
+            float v = mono[k];
+            hi = v > hi ? v : hi;
+            lo = v < lo ? v : lo;
         }
-        for (; i < out; i++) {
-            float v = mono[i];
-            hi0 = v > hi0 ? v : hi0;
-            lo0 = v < lo0 ? v : lo0;
-        }
-        float peak = Math.max(Math.max(Math.max(hi0, hi1), Math.max(hi2, hi3)),
-                -Math.min(Math.min(lo0, lo1), Math.min(lo2, lo3)));
+        float peak = Math.max(hi, -lo);
         if (peak > 0) {
             for (int k = 0; k < out; k++) {
                 mono[k] = mono[k] / peak; // float division: the same correctly rounded quotient as numpy's

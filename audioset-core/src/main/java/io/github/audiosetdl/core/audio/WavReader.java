@@ -156,7 +156,7 @@ public final class WavReader {
         }
     }
 
-    /** One sample at an absolute byte index, in float full-scale units as {@link #decode} gives it. */
+    /** One sample at an absolute byte index, in float full-scale units (the one decoding rule per format). */
     private static float sample(ByteBuffer b, WavFormat f, int at) {
         if (f.floatingPoint()) {
             return f.bitsPerSample() == 32 ? b.getFloat(at) : (float) b.getDouble(at);
@@ -171,54 +171,22 @@ public final class WavReader {
 
     private static void decode(ByteBuffer b, WavFormat f, float[][] out, int offset, int frames) {
         int c = f.channels();
-        if (f.floatingPoint()) {
+        int base = b.position();
+        if (!f.floatingPoint() && f.bitsPerSample() == 16 && c == 1) { // mono: a short view, about twice as fast
+            ShortBuffer s = b.asShortBuffer();
+            float[] o = out[0];
+            for (int i = 0; i < frames; i++) {
+                o[offset + i] = s.get(i) / 32768f;
+            }
+        } else {
+            int width = f.bitsPerSample() / 8;
             for (int i = 0; i < frames; i++) {
                 for (int k = 0; k < c; k++) {
-                    out[k][offset + i] = f.bitsPerSample() == 32 ? b.getFloat() : (float) b.getDouble();
-                }
-            }
-            return;
-        }
-        switch (f.bitsPerSample()) {
-            case 8 -> {
-                for (int i = 0; i < frames; i++) {
-                    for (int k = 0; k < c; k++) {
-                        out[k][offset + i] = ((b.get() & 0xFF) - 128) / 128f;
-                    }
-                }
-            }
-            case 16 -> {
-                if (c == 1) { // mono: decode through a short view, same values, about twice as fast
-                    ShortBuffer s = b.asShortBuffer();
-                    float[] o = out[0];
-                    for (int i = 0; i < frames; i++) {
-                        o[offset + i] = s.get(i) / 32768f;
-                    }
-                    b.position(b.position() + 2 * frames);
-                    return;
-                }
-                for (int i = 0; i < frames; i++) {
-                    for (int k = 0; k < c; k++) {
-                        out[k][offset + i] = b.getShort() / 32768f;
-                    }
-                }
-            }
-            case 24 -> {
-                for (int i = 0; i < frames; i++) {
-                    for (int k = 0; k < c; k++) {
-                        int v = (b.get() & 0xFF) | ((b.get() & 0xFF) << 8) | (b.get() << 16);
-                        out[k][offset + i] = v / 8388608f;
-                    }
-                }
-            }
-            default -> {
-                for (int i = 0; i < frames; i++) {
-                    for (int k = 0; k < c; k++) {
-                        out[k][offset + i] = (float) (b.getInt() / 2147483648.0);
-                    }
+                    out[k][offset + i] = sample(b, f, base + (i * c + k) * width);
                 }
             }
         }
+        b.position(base + frames * f.frameBytes());
     }
 
     /**

@@ -30,9 +30,10 @@ public final class FftResampler {
         }
     };
 
-    /** The inverse transform's output array, reused per thread (the pack's workers prepare thousands of clips). */
-    private static final ThreadLocal<double[]> SCRATCH = new ThreadLocal<>();
-    private static final ThreadLocal<Work> WORK = ThreadLocal.withInitial(Work::new);
+    /** Per-thread work arrays, reused: the pack's workers prepare thousands of clips. */
+    private static final ThreadScratch OUTPUT = new ThreadScratch();
+    private static final ThreadScratch SPECTRUM = new ThreadScratch();
+    private static final ThreadLocal<RealFft.Workspace> WORKSPACE = ThreadLocal.withInitial(RealFft.Workspace::new);
 
     static {
         ConcurrencyUtils.setNumberOfThreads(1);
@@ -81,34 +82,17 @@ public final class FftResampler {
     private static double[] resampleSmooth(double[] x, int n, int num) {
         int m = Math.min(num, n);
         int bins = m / 2 + 1;
-        Work w = WORK.get();
-        double[] spectrum = w.spectrum(2 * bins);
-        RealFft.of(n).forward(x, spectrum, bins, w.fft);
-        double scale = (double) num / n;
+        RealFft.Workspace ws = WORKSPACE.get();
+        double[] spectrum = SPECTRUM.get(2 * bins);
+        RealFft.of(n).forward(x, spectrum, bins, ws);
         for (int k = 0; k < bins; k++) {
-            double s = scale;
-            if (m % 2 == 0 && k == m / 2) {
-                s *= num < n ? 2.0 : 0.5;
-            }
+            double s = binScale(k, m, n, num);
             spectrum[2 * k] *= s;
             spectrum[2 * k + 1] *= s;
         }
-        double[] y = scratch(num);
-        RealFft.of(num).inverse(spectrum, bins, y, w.fft); // irfft: ignores Im of DC and of an output Nyquist bin
+        double[] y = OUTPUT.get(num);
+        RealFft.of(num).inverse(spectrum, bins, y, ws); // irfft: ignores Im of DC and of an output Nyquist bin
         return y;
-    }
-
-    /** One thread's work arrays for {@link #resampleSmooth}. */
-    private static final class Work {
-        final RealFft.Workspace fft = new RealFft.Workspace();
-        private double[] spectrum = new double[0];
-
-        double[] spectrum(int length) {
-            if (spectrum.length < length) {
-                spectrum = new double[length];
-            }
-            return spectrum;
-        }
     }
 
     /** Any lengths, on JTransforms' full complex transforms; allocates its work arrays. */
@@ -119,13 +103,9 @@ public final class FftResampler {
 
         int m = Math.min(num, n);
         int m2 = m / 2 + 1;
-        double scale = (double) num / n;
         double[] y = new double[2 * num];
         for (int k = 0; k < m2; k++) {
-            double s = scale;
-            if (m % 2 == 0 && k == m / 2) {
-                s *= num < n ? 2.0 : 0.5;
-            }
+            double s = binScale(k, m, n, num);
             y[2 * k] = spectrum[2 * k] * s;
             y[2 * k + 1] = spectrum[2 * k + 1] * s;
         }
@@ -156,8 +136,7 @@ public final class FftResampler {
         double[] a = x;
         plan(n).realForward(a);
         int m = Math.min(num, n);
-        double scale = (double) num / n;
-        double[] b = scratch(num);
+        double[] b = OUTPUT.get(num);
         Arrays.fill(b, 0, num, 0);
         for (int k = 0; k <= m / 2; k++) {
             double re;
@@ -172,10 +151,7 @@ public final class FftResampler {
                 re = a[2 * k];
                 im = a[2 * k + 1];
             }
-            double s = scale;
-            if (m % 2 == 0 && k == m / 2) {
-                s *= num < n ? 2.0 : 0.5;
-            }
+            double s = binScale(k, m, n, num);
             if (k == 0) {
                 b[0] = re * s;
             } else if (2 * k == num) {
@@ -189,14 +165,16 @@ public final class FftResampler {
         return b;
     }
 
-    /** @return this thread's scratch array of at least {@code length} doubles (grown, never shrunk) */
-    private static double[] scratch(int length) {
-        double[] b = SCRATCH.get();
-        if (b == null || b.length < length) {
-            b = new double[length];
-            SCRATCH.set(b);
+    /**
+     * scipy's factor for kept bin {@code k}: {@code num / n}, and the unpaired bin {@code m/2} of an even
+     * {@code m} doubled when downsampling or halved when upsampling.
+     */
+    private static double binScale(int k, int m, int n, int num) {
+        double s = (double) num / n;
+        if (m % 2 == 0 && k == m / 2) {
+            s *= num < n ? 2.0 : 0.5;
         }
-        return b;
+        return s;
     }
 
     private static DoubleFFT_1D plan(int n) {

@@ -109,7 +109,6 @@ public final class PackStage {
     private record Outcome(Job job, PreparedAudio audio, String error) {
     }
 
-
     /**
      * Packs every matched clip into {@code sink} and commits it. The caller still closes the sink.
      *
