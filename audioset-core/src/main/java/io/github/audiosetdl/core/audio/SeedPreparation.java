@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.github.audiosetdl.core.internal.FftResampler;
 import io.github.audiosetdl.core.internal.ThreadScratch;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -109,24 +110,52 @@ public record SeedPreparation(int sampleRate, int clipSeconds) {
      */
     public PreparedAudio prepare(Path file, float[] into) throws IOException {
         requireNonNull(file, "file");
+        checkLength(into);
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            return prepare(file, WavBytes.of(ch), into);
+        }
+    }
+
+    /**
+     * As {@link #prepare(Path, float[])}, from a whole WAV file already in memory: decoded in place, without
+     * copying (the pack stage reads files ahead of its workers into off-heap buffers, bypassing the page cache).
+     *
+     * @param file the file's name, used only in messages
+     * @param contents the whole file, from its position to its limit; read through a view (its position and
+     *     limit are not changed)
+     * @param into receives the clip, {@link #clipSamples()} long; every element is overwritten, and the
+     *     returned clip shares it
+     * @return the prepared mono clip
+     * @throws IOException if the bytes are not a complete WAV file
+     * @throws WavFormatException if they are not a WAV file {@link WavReader} can decode (the message names
+     *     {@code file})
+     */
+    public PreparedAudio prepare(Path file, ByteBuffer contents, float[] into) throws IOException {
+        requireNonNull(file, "file");
+        requireNonNull(contents, "contents");
+        checkLength(into);
+        return prepare(file, WavBytes.of(contents), into);
+    }
+
+    private void checkLength(float[] into) {
         if (into.length != clipSamples()) {
             throw new IllegalArgumentException("an array of " + into.length + " samples cannot hold a clip of "
                     + clipSamples());
         }
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            WavFormat format = WavReader.header(file, ch);
-            int want;
-            try {
-                want = sourceLength(format.sampleRate());
-            } catch (IllegalArgumentException e) {
-                throw new WavFormatException(file, e.getMessage());
-            }
-            int copy = (int) Math.min(want, format.frames());
-            double[] mix = MIX.get(want);
-            WavReader.readMix(file, ch, format, copy, mix);
-            return finish(mix, want, copy, format.frames() < want, format.sampleRate(), format.floatingPoint(),
-                    into);
+    }
+
+    private PreparedAudio prepare(Path file, WavBytes src, float[] into) throws IOException {
+        WavFormat format = WavReader.header(file, src);
+        int want;
+        try {
+            want = sourceLength(format.sampleRate());
+        } catch (IllegalArgumentException e) {
+            throw new WavFormatException(file, e.getMessage());
         }
+        int copy = (int) Math.min(want, format.frames());
+        double[] mix = MIX.get(want);
+        WavReader.readMix(file, src, format, copy, mix);
+        return finish(mix, want, copy, format.frames() < want, format.sampleRate(), format.floatingPoint(), into);
     }
 
     private int sourceLength(int sourceRate) {

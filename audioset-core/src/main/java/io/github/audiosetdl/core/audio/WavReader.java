@@ -37,7 +37,7 @@ public final class WavReader {
     public static WavFormat readFormat(Path file) throws IOException {
         requireNonNull(file, "file");
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            return header(file, ch);
+            return header(file, WavBytes.of(ch));
         }
     }
 
@@ -52,7 +52,7 @@ public final class WavReader {
     public static AudioClip read(Path file) throws IOException {
         requireNonNull(file, "file");
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            WavFormat format = header(file, ch);
+            WavFormat format = header(file, WavBytes.of(ch));
             long bytes = format.frames() * format.frameBytes();
             if (format.frames() > Integer.MAX_VALUE) {
                 throw new WavFormatException(file, format.frames() + " frames is more than this reader holds");
@@ -85,9 +85,12 @@ public final class WavReader {
     /** The 16-bit samples of one chunk, one array per thread. */
     private static final ThreadLocal<short[]> SHORTS = ThreadLocal.withInitial(() -> new short[1 << 19]);
 
-    /** The chunk buffer of {@link #readMix}, one per thread. */
+    /**
+     * The chunk buffer of {@link #readMix}, one per thread; off-heap, so that the JDK reads into it directly
+     * instead of into a temporary direct buffer and then copying.
+     */
     private static final ThreadLocal<ByteBuffer> MIX_CHUNK = ThreadLocal.withInitial(
-            () -> ByteBuffer.allocate(1 << 20).order(ByteOrder.LITTLE_ENDIAN));
+            () -> ByteBuffer.allocateDirect(1 << 20).order(ByteOrder.LITTLE_ENDIAN));
 
     /**
      * Reads the first {@code frames} frames of the data chunk into {@code mix} as the channels' mean: each
@@ -95,16 +98,16 @@ public final class WavReader {
      * summed in double in channel order.
      *
      * @param file the file's name, for messages
-     * @param ch the open file
+     * @param src the file's bytes (in memory: decoded in place, without copying)
      * @param format its format ({@link #header})
      * @param frames how many frames to read, {@code <= format.frames()}
      * @param mix receives {@code frames} values
      * @throws IOException if reading fails or the data ends early
      */
-    static void readMix(Path file, FileChannel ch, WavFormat format, int frames, double[] mix) throws IOException {
+    static void readMix(Path file, WavBytes src, WavFormat format, int frames, double[] mix) throws IOException {
         ByteBuffer buffer = MIX_CHUNK.get();
         int frameBytes = format.frameBytes();
-        int perChunk = Math.max(1, buffer.capacity() / frameBytes);
+        int perChunk = Math.max(1, buffer.capacity() / frameBytes); // 16-bit: fits SHORTS
         if (perChunk * frameBytes > buffer.capacity()) {
             buffer = ByteBuffer.allocate(frameBytes).order(ByteOrder.LITTLE_ENDIAN); // a frame beyond 1 MB
         }
@@ -112,15 +115,24 @@ public final class WavReader {
         int frame = 0;
         while (frame < frames) {
             int want = Math.min(perChunk, frames - frame);
-            buffer.clear().limit(want * frameBytes);
-            while (buffer.hasRemaining()) {
-                if (ch.read(buffer, position + buffer.position()) < 0) {
-                    throw new WavFormatException(file, "data ends after " + (frame + buffer.position() / frameBytes)
+            ByteBuffer chunk = src.view(position, want * frameBytes);
+            if (chunk != null) {
+                if (chunk.remaining() < want * frameBytes) {
+                    throw new WavFormatException(file, "data ends after " + (frame + chunk.remaining() / frameBytes)
                             + " of " + format.frames() + " frames");
                 }
+            } else {
+                chunk = buffer;
+                chunk.clear().limit(want * frameBytes);
+                while (chunk.hasRemaining()) {
+                    if (src.read(chunk, position + chunk.position()) < 0) {
+                        throw new WavFormatException(file, "data ends after "
+                                + (frame + chunk.position() / frameBytes) + " of " + format.frames() + " frames");
+                    }
+                }
+                chunk.flip();
             }
-            buffer.flip();
-            mixChunk(buffer, format, mix, frame, want);
+            mixChunk(chunk, format, mix, frame, want);
             position += (long) want * frameBytes;
             frame += want;
         }
@@ -193,11 +205,11 @@ public final class WavReader {
      * Parses and checks the header of an open file.
      *
      * @param file the file's name, for messages
-     * @param ch the open file
+     * @param ch the file's bytes
      * @return its format
      * @throws IOException if reading fails or the format is not supported
      */
-    static WavFormat header(Path file, FileChannel ch) throws IOException {
+    static WavFormat header(Path file, WavBytes ch) throws IOException {
         long size = ch.size();
         ByteBuffer head = readAt(ch, 0, 12);
         if (head.getInt(0) != 0x46464952 /* RIFF */ || head.getInt(8) != 0x45564157 /* WAVE */) {
@@ -268,7 +280,7 @@ public final class WavReader {
         }
     }
 
-    private static ByteBuffer readAt(FileChannel ch, long position, int length) throws IOException {
+    private static ByteBuffer readAt(WavBytes ch, long position, int length) throws IOException {
         ByteBuffer b = ByteBuffer.allocate(length).order(ByteOrder.LITTLE_ENDIAN);
         while (b.hasRemaining()) {
             if (ch.read(b, position + b.position()) < 0) {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.audiosetdl.core.testing.NpyArrays;
 import io.github.audiosetdl.core.testing.SharedData;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -45,6 +46,9 @@ class SeedPreparationTest {
         PreparedAudio prepared = SeedPreparation.DEFAULT.prepare(WavReader.read(wav));
         PreparedAudio streamed = SeedPreparation.DEFAULT.prepare(wav);
         assertThat(streamed.samples()).as("streamed from the file").isEqualTo(prepared.samples());
+        PreparedAudio inMemory = fromMemory(wav);
+        assertThat(inMemory.samples()).as("from the file's bytes in memory").isEqualTo(prepared.samples());
+        assertThat(inMemory.norm()).isEqualTo(prepared.norm());
         assertThat(streamed.norm()).isEqualTo(prepared.norm());
         assertThat(streamed.padded()).isEqualTo(prepared.padded());
         double[] expected = NpyArrays.read(SharedData.file("golden/prepare/" + name + ".expected.npy")).values();
@@ -91,10 +95,29 @@ class SeedPreparationTest {
 
         PreparedAudio decoded = SeedPreparation.DEFAULT.prepare(WavReader.read(wav));
         PreparedAudio streamed = SeedPreparation.DEFAULT.prepare(wav);
+        PreparedAudio inMemory = fromMemory(wav);
 
         assertThat(streamed.samples()).hasSize(160_000).isEqualTo(decoded.samples());
         assertThat(streamed.norm()).isEqualTo(decoded.norm()).isPositive();
         assertThat(streamed.padded()).isEqualTo(frames < rate * 10).isEqualTo(decoded.padded());
+        assertThat(inMemory.samples()).isEqualTo(decoded.samples());
+        assertThat(inMemory.norm()).isEqualTo(decoded.norm());
+        assertThat(inMemory.padded()).isEqualTo(decoded.padded());
+    }
+
+    /**
+     * The file's bytes in an off-heap buffer, at an offset and with bytes after the limit (as the pack's read-ahead
+     * hands them over), prepared from memory; the buffer's position and limit are left as they were.
+     */
+    private static PreparedAudio fromMemory(Path wav) throws IOException {
+        byte[] bytes = Files.readAllBytes(wav);
+        ByteBuffer buffer = ByteBuffer.allocateDirect(bytes.length + 100);
+        buffer.position(37).put(bytes).put(new byte[50]);
+        buffer.position(37).limit(37 + bytes.length);
+        PreparedAudio prepared = SeedPreparation.DEFAULT.prepare(wav, buffer, new float[160_000]);
+        assertThat(buffer.position()).isEqualTo(37);
+        assertThat(buffer.limit()).isEqualTo(37 + bytes.length);
+        return prepared;
     }
 
     @Test
@@ -105,6 +128,11 @@ class SeedPreparationTest {
         Files.write(wav, Arrays.copyOf(bytes, bytes.length - 1000));
 
         assertThatThrownBy(() -> SeedPreparation.DEFAULT.prepare(wav))
+                .isInstanceOf(WavFormatException.class)
+                .hasMessageContaining("YT_truncated.wav")
+                .hasMessageContaining("truncated");
+        ByteBuffer cut = ByteBuffer.wrap(Files.readAllBytes(wav));
+        assertThatThrownBy(() -> SeedPreparation.DEFAULT.prepare(wav, cut, new float[160_000]))
                 .isInstanceOf(WavFormatException.class)
                 .hasMessageContaining("YT_truncated.wav")
                 .hasMessageContaining("truncated");

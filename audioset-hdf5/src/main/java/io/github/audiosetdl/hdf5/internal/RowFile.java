@@ -9,7 +9,6 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -53,8 +52,7 @@ public final class RowFile implements Closeable {
     private final String mainPath;
     private final int rowLength;
     private final FileChannel channel;
-    private final ByteBuffer rowBuffer;
-    private final FloatBuffer rowFloats;
+    private final FloatAppender rowsOut;
     private final List<ColumnSpec> columns = new ArrayList<>();
     private final List<Extra> extras = new ArrayList<>();
     private final Map<String, Object> rootAttributes = new LinkedHashMap<>();
@@ -62,16 +60,14 @@ public final class RowFile implements Closeable {
     private long rows;
     private boolean finished;
 
-    private RowFile(Path dir, String mainPath, int rowLength) throws IOException {
+    private RowFile(Path dir, String mainPath, int rowLength, boolean direct) throws IOException {
         this.dir = dir;
         this.file = dir.resolve("data.hdf5");
         this.mainPath = mainPath;
         this.rowLength = rowLength;
         this.channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
-        this.rowBuffer = ByteBuffer.allocateDirect(Math.multiplyExact(rowLength, Float.BYTES))
-                .order(ByteOrder.LITTLE_ENDIAN);
-        this.rowFloats = rowBuffer.asFloatBuffer();
+        this.rowsOut = new FloatAppender(file, channel, DATA_START, direct);
     }
 
     /**
@@ -84,10 +80,28 @@ public final class RowFile implements Closeable {
      * @throws IOException if the file cannot be created
      */
     public static RowFile create(Path dir, String mainPath, int rowLength) throws IOException {
+        return create(dir, mainPath, rowLength, true);
+    }
+
+    /**
+     * @param dir an existing private temporary directory
+     * @param mainPath the rows' dataset
+     * @param rowLength float32 values per row
+     * @param direct whether the rows may bypass the page cache ({@code O_DIRECT} batches where the file
+     *     system allows); false writes every byte through the page cache
+     * @return the file
+     * @throws IOException if the file cannot be created
+     */
+    static RowFile create(Path dir, String mainPath, int rowLength, boolean direct) throws IOException {
         if (rowLength <= 0) {
             throw new IllegalArgumentException("row length " + rowLength + " must be > 0");
         }
-        return new RowFile(dir, mainPath, rowLength);
+        return new RowFile(dir, mainPath, rowLength, direct);
+    }
+
+    /** @return whether the rows currently bypass the page cache */
+    boolean directRows() {
+        return rowsOut.direct();
     }
 
     /**
@@ -133,7 +147,8 @@ public final class RowFile implements Closeable {
     }
 
     /**
-     * Appends a row at its final place in the file.
+     * Appends a row at its final place in the file. Rows are staged and written in batches of
+     * {@value FloatAppender#BATCH_BYTES} bytes; they are all on disk once {@link #finish()} returns.
      *
      * @param row {@code rowLength} values
      * @throws IOException if writing fails
@@ -142,13 +157,7 @@ public final class RowFile implements Closeable {
         if (row.length != rowLength) {
             throw new IllegalArgumentException("row of " + row.length + " values, expected " + rowLength);
         }
-        rowFloats.clear();
-        rowFloats.put(row);
-        rowBuffer.clear();
-        long at = DATA_START + rows * rowBuffer.capacity();
-        while (rowBuffer.hasRemaining()) {
-            at += channel.write(rowBuffer, at);
-        }
+        rowsOut.append(row);
         rows++;
     }
 
@@ -173,8 +182,7 @@ public final class RowFile implements Closeable {
             throw new IllegalStateException(file + " already finished");
         }
         finished = true;
-        long rowBytes = (long) rowLength * Float.BYTES;
-        long cursor = DATA_START + rows * rowBytes;
+        long cursor = DATA_START + rowsOut.finish();
         List<Placed> placed = new ArrayList<>();
         placed.add(new Placed(mainPath, DataType.fromObject(new float[1]), new float[1][1],
                 new long[] {rows, rowLength}, DATA_START, mainAttributes));
@@ -271,6 +279,11 @@ public final class RowFile implements Closeable {
     @Override
     public void close() throws IOException {
         IOException failure = null;
+        try {
+            rowsOut.close();
+        } catch (IOException e) {
+            failure = e;
+        }
         for (ColumnSpec c : columns) {
             try {
                 c.spool().close();
