@@ -143,15 +143,15 @@ public final class WavReader {
         if (!f.floatingPoint() && f.bitsPerSample() == 16 && c <= 2) { // the common downloads: bulk, unrolled
             short[] s = SHORTS.get();
             b.asShortBuffer().get(s, 0, frames * c);
+            // The same values as the general rule below, in cheaper arithmetic: s / 32768f is exact (a power of
+            // two), and so is the double sum of two such values and its half, which equal (s0 + s1) / 65536.
             if (c == 1) {
                 for (int i = 0; i < frames; i++) {
-                    mix[offset + i] = s[i] / 32768f;
+                    mix[offset + i] = s[i] * 0x1p-15;
                 }
             } else {
                 for (int i = 0; i < frames; i++) {
-                    double sum = s[2 * i] / 32768f;
-                    sum += s[2 * i + 1] / 32768f;
-                    mix[offset + i] = sum / 2;
+                    mix[offset + i] = (s[2 * i] + s[2 * i + 1]) * 0x1p-16;
                 }
             }
             return;
