@@ -53,6 +53,8 @@ public final class RealFft {
     private static final int MAX_BATCH = 31;
     /** Batches are cut so that a batch of short FFTs spans at most this many complex values. */
     private static final int BATCH_VALUES = 16384;
+    /** How often the row twiddles are taken from the tables instead of the recurrence (a power of 2). */
+    private static final int RESYNC = 32;
     /** How many plans {@link #of} keeps. */
     private static final int CACHE_SIZE = 8;
     /** The plans {@link #of} made, least recently used first; guarded by itself. */
@@ -278,30 +280,56 @@ public final class RealFft {
      * {@code z[j] = x[2j] + i·x[2j+1]}; rows {@code j2} in batches, read straight from {@code x}.
      */
     private void rowTransforms(double[] x, Workspace ws) {
-        final int mask = (1 << twShift) - 1;
         double[] mid = ws.mid;
         for (int j2b = 0; j2b < n2; j2b += batch) {
             int b = Math.min(batch, n2 - j2b);
             double[] r = rows.run(x, 2 * j2b, n2, ws.bufA, ws.bufB, b, ws);
             for (int g = 0; g < b; g++) {
                 int j2 = j2b + g;
-                int dst = 2 * n1 * j2;
-                for (int k1 = 0, e = 0, src = 2 * g; k1 < n1; k1++, e += j2, src += 2 * b) {
-                    int l = 2 * (e & mask);
-                    int h = 2 * (e >>> twShift);
-                    double lr = twLo[l];
-                    double li = twLo[l + 1];
-                    double hr = twHi[h];
-                    double hi = twHi[h + 1];
-                    double wr = Math.fma(lr, hr, -(li * hi));
-                    double wi = Math.fma(lr, hi, li * hr);
-                    double vr = r[src];
-                    double vi = r[src + 1];
-                    mid[dst + 2 * k1] = Math.fma(vr, wr, -(vi * wi));
-                    mid[dst + 2 * k1 + 1] = Math.fma(vr, wi, vi * wr);
-                }
+                twiddled(r, 2 * g, 2 * b, mid, 2 * n1 * j2, n1, j2);
             }
         }
+    }
+
+    /**
+     * {@code dst[at + 2f..] = src[from + f·stride..] · exp(-2πi·f·step/m)} (complex) for {@code f < count}, where
+     * {@code (count - 1)·step < m}. The twiddle comes from the tables every {@link #RESYNC} values of {@code f},
+     * and from the recurrence {@code w·exp(-2πi·step/m)} in between: rounding grows by about an ulp per step, so
+     * it stays within {@code RESYNC} ulps, and the tables' product for every value cost an eighth of a transform.
+     */
+    private void twiddled(double[] src, int from, int stride, double[] dst, int at, int count, int step) {
+        final int mask = (1 << twShift) - 1;
+        double sr = twiddleRe(step, mask);
+        double si = twiddleIm(step, mask);
+        double wr = 1;
+        double wi = 0;
+        for (int f = 0, e = 0, i = from, o = at; f < count; f++, e += step, i += stride, o += 2) {
+            if ((f & (RESYNC - 1)) == 0) {
+                wr = twiddleRe(e, mask);
+                wi = twiddleIm(e, mask);
+            }
+            double vr = src[i];
+            double vi = src[i + 1];
+            dst[o] = Math.fma(vr, wr, -(vi * wi));
+            dst[o + 1] = Math.fma(vr, wi, vi * wr);
+            double t = Math.fma(wr, sr, -(wi * si));
+            wi = Math.fma(wr, si, wi * sr);
+            wr = t;
+        }
+    }
+
+    /** @return {@code Re exp(-2πi·e/m)} for {@code 0 <= e < m}, from the two tables */
+    private double twiddleRe(int e, int mask) {
+        int l = 2 * (e & mask);
+        int h = 2 * (e >>> twShift);
+        return Math.fma(twLo[l], twHi[h], -(twLo[l + 1] * twHi[h + 1]));
+    }
+
+    /** @return {@code Im exp(-2πi·e/m)} for {@code 0 <= e < m}, from the two tables */
+    private double twiddleIm(int e, int mask) {
+        int l = 2 * (e & mask);
+        int h = 2 * (e >>> twShift);
+        return Math.fma(twLo[l], twHi[h + 1], twLo[l + 1] * twHi[h]);
     }
 
     /**
@@ -530,24 +558,9 @@ public final class RealFft {
      * {@code r}, times {@code exp(-2πi·t1·f2/m)}, to {@code out[2·(n2·t1 + f2)..]}.
      */
     private void storeColumns(double[] r, int first, int count, int gap, double[] out) {
-        final int mask = (1 << twShift) - 1;
         for (int g = 0; g < count; g++) {
             int t1 = first + g * gap;
-            int dst = 2 * n2 * t1;
-            for (int f2 = 0, e = 0, src = 2 * g; f2 < n2; f2++, e += t1, src += 2 * count) {
-                int l = 2 * (e & mask);
-                int h = 2 * (e >>> twShift);
-                double lr = twLo[l];
-                double li = twLo[l + 1];
-                double hr = twHi[h];
-                double hi = twHi[h + 1];
-                double wr = Math.fma(lr, hr, -(li * hi));
-                double wi = Math.fma(lr, hi, li * hr);
-                double vr = r[src];
-                double vi = r[src + 1];
-                out[dst + 2 * f2] = Math.fma(vr, wr, -(vi * wi));
-                out[dst + 2 * f2 + 1] = Math.fma(vr, wi, vi * wr);
-            }
+            twiddled(r, 2 * g, 2 * count, out, 2 * n2 * t1, n2, t1);
         }
     }
 

@@ -48,6 +48,16 @@ final class ReadAhead implements AutoCloseable {
      * @param maxHeap the JVM's maximum heap, in bytes
      */
     ReadAhead(int threads, long maxHeap) {
+        this(threads, maxHeap, true);
+    }
+
+    /**
+     * @param threads reading threads
+     * @param maxHeap the JVM's maximum heap, in bytes
+     * @param direct whether to try {@code O_DIRECT}; false reads through the page cache
+     */
+    ReadAhead(int threads, long maxHeap, boolean direct) {
+        this.directFailed = !direct;
         this.readers = DaemonPool.fixed("audioset-pack-read", threads);
         this.budget = Math.min(64L << 20, maxHeap / 4);
         for (int i = 0; i < CLASSES; i++) {

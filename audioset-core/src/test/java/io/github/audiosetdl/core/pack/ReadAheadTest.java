@@ -6,10 +6,13 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** The pack's read-ahead hands over exactly the file's bytes, and stays within its size limits and budget. */
 class ReadAheadTest {
@@ -22,11 +25,16 @@ class ReadAheadTest {
         return Files.write(dir.resolve(name), bytes);
     }
 
-    @ParameterizedTest
-    @ValueSource(ints = {1, 44, 4095, 4096, 4097, 320_044, 1_764_044, 1_920_044, ReadAhead.MAX_FILE})
-    void givesTheWholeFile(int size) throws Exception {
+    static Stream<Arguments> sizes() {
+        return IntStream.of(1, 44, 4095, 4096, 4097, 320_044, 1_764_044, 1_920_044, ReadAhead.MAX_FILE).boxed()
+                .flatMap(size -> Stream.of(Arguments.of(size, true), Arguments.of(size, false)));
+    }
+
+    @ParameterizedTest(name = "{0} bytes, O_DIRECT tried: {1}")
+    @MethodSource("sizes")
+    void givesTheWholeFile(int size, boolean direct) throws Exception {
         Path f = file("a.wav", size);
-        try (ReadAhead ahead = new ReadAhead(2, 1L << 30)) {
+        try (ReadAhead ahead = new ReadAhead(2, 1L << 30, direct)) {
             for (int round = 0; round < 3; round++) { // recycled buffers hand over the new file's bytes only
                 ByteBuffer b = ahead.submit(f).get();
                 assertThat(b).isNotNull();

@@ -32,8 +32,9 @@ import java.util.stream.Stream;
  * Packs {@code count} generated 10-s WAVs with the Java pack stage and with the seed-like Python packer
  * ({@code src/test/python/seed_like_packer.py}, scipy + h5py) in the same run, and measures the disk's
  * sequential write speed with {@code dd} before, between and after the passes (the virtual disks here are
- * noisy), both through the page cache and with {@code O_DIRECT}, as the pack writes its rows. Reports clips/s, output MB/s and heap (peak used, and the largest live set after a GC) for a
- * 2,000-clip and a full run, so that heap growth with N shows. Run with {@code -Xmx256m}:
+ * noisy), both through the page cache and with {@code O_DIRECT}, as the pack writes its rows. Reports
+ * clips/s, output MB/s and heap (peak used, and the largest live set after a GC) for a 2,000-clip and a
+ * full run, so that heap growth with N shows. Run with {@code -Xmx256m}:
  *
  * <pre>
  * mvn -B -ntp -q -Pquick -pl audioset-hdf5 -am test-compile dependency:build-classpath \

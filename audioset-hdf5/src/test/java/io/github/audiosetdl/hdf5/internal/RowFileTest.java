@@ -79,7 +79,8 @@ class RowFileTest {
             float[] back = new float[length];
             for (int i = rows - 1; i >= 0; i--) {
                 in.readRow(i, back);
-                assertThat(Arrays.mismatch(back, row(i, length))).as("first differing value of row %d", i).isEqualTo(-1);
+                assertThat(Arrays.mismatch(back, row(i, length))).as("first differing value of row %d", i)
+                        .isEqualTo(-1);
             }
         }
         try (HdfFile hdf = new HdfFile(file)) {
