@@ -293,29 +293,74 @@ public final class RealFft {
 
     /**
      * {@code dst[at + 2f..] = src[from + f·stride..] · exp(-2πi·f·step/m)} (complex) for {@code f < count}, where
-     * {@code (count - 1)·step < m}. The twiddle comes from the tables every {@link #RESYNC} values of {@code f},
-     * and from the recurrence {@code w·exp(-2πi·step/m)} in between: rounding grows by about an ulp per step, so
-     * it stays within {@code RESYNC} ulps, and the tables' product for every value cost an eighth of a transform.
+     * {@code (count - 1)·step < m}. Every {@link #RESYNC} values of {@code f}, the twiddles of four consecutive
+     * values come from the tables; in between, each of the four advances by {@code exp(-2πi·4·step/m)}. Four
+     * independent recurrences keep the multiplier busy (one recurrence waits on its own previous product), and
+     * rounding grows by about an ulp per step, so it stays within {@code RESYNC / 4} ulps. The tables' product for
+     * every value cost an eighth of a transform.
      */
     private void twiddled(double[] src, int from, int stride, double[] dst, int at, int count, int step) {
         final int mask = (1 << twShift) - 1;
-        double sr = twiddleRe(step, mask);
-        double si = twiddleIm(step, mask);
-        double wr = 1;
-        double wi = 0;
-        for (int f = 0, e = 0, i = from, o = at; f < count; f++, e += step, i += stride, o += 2) {
-            if ((f & (RESYNC - 1)) == 0) {
-                wr = twiddleRe(e, mask);
-                wi = twiddleIm(e, mask);
+        int step4 = (int) (4L * step % m);
+        double sr = twiddleRe(step4, mask);
+        double si = twiddleIm(step4, mask);
+        int f = 0;
+        while (f < count) {
+            int end = Math.min(count, f + RESYNC);
+            int e0 = f * step;
+            int e1 = f + 1 < count ? e0 + step : 0;
+            int e2 = f + 2 < count ? e1 + step : 0;
+            int e3 = f + 3 < count ? e2 + step : 0;
+            double w0r = twiddleRe(e0, mask);
+            double w0i = twiddleIm(e0, mask);
+            double w1r = twiddleRe(e1, mask);
+            double w1i = twiddleIm(e1, mask);
+            double w2r = twiddleRe(e2, mask);
+            double w2i = twiddleIm(e2, mask);
+            double w3r = twiddleRe(e3, mask);
+            double w3i = twiddleIm(e3, mask);
+            for (; f + 3 < end; f += 4) {
+                int i = from + f * stride;
+                int o = at + 2 * f;
+                rotate(src, i, dst, o, w0r, w0i);
+                rotate(src, i + stride, dst, o + 2, w1r, w1i);
+                rotate(src, i + 2 * stride, dst, o + 4, w2r, w2i);
+                rotate(src, i + 3 * stride, dst, o + 6, w3r, w3i);
+                double t0 = Math.fma(w0r, sr, -(w0i * si));
+                w0i = Math.fma(w0r, si, w0i * sr);
+                w0r = t0;
+                double t1 = Math.fma(w1r, sr, -(w1i * si));
+                w1i = Math.fma(w1r, si, w1i * sr);
+                w1r = t1;
+                double t2 = Math.fma(w2r, sr, -(w2i * si));
+                w2i = Math.fma(w2r, si, w2i * sr);
+                w2r = t2;
+                double t3 = Math.fma(w3r, sr, -(w3i * si));
+                w3i = Math.fma(w3r, si, w3i * sr);
+                w3r = t3;
             }
-            double vr = src[i];
-            double vi = src[i + 1];
-            dst[o] = Math.fma(vr, wr, -(vi * wi));
-            dst[o + 1] = Math.fma(vr, wi, vi * wr);
-            double t = Math.fma(wr, sr, -(wi * si));
-            wi = Math.fma(wr, si, wi * sr);
-            wr = t;
+            // Fewer than four left in the block (only at the end of the row): w0, w1, w2 are theirs.
+            if (f < end) {
+                rotate(src, from + f * stride, dst, at + 2 * f, w0r, w0i);
+                f++;
+            }
+            if (f < end) {
+                rotate(src, from + f * stride, dst, at + 2 * f, w1r, w1i);
+                f++;
+            }
+            if (f < end) {
+                rotate(src, from + f * stride, dst, at + 2 * f, w2r, w2i);
+                f++;
+            }
         }
+    }
+
+    /** {@code dst[o..o+1] = src[i..i+1] · (wr + i·wi)} (complex). */
+    private static void rotate(double[] src, int i, double[] dst, int o, double wr, double wi) {
+        double vr = src[i];
+        double vi = src[i + 1];
+        dst[o] = Math.fma(vr, wr, -(vi * wi));
+        dst[o + 1] = Math.fma(vr, wi, vi * wr);
     }
 
     /** @return {@code Re exp(-2πi·e/m)} for {@code 0 <= e < m}, from the two tables */
