@@ -340,17 +340,9 @@ public final class RealFft {
                 w3r = t3;
             }
             // Fewer than four left in the block (only at the end of the row): w0, w1, w2 are theirs.
-            if (f < end) {
-                rotate(src, from + f * stride, dst, at + 2 * f, w0r, w0i);
-                f++;
-            }
-            if (f < end) {
-                rotate(src, from + f * stride, dst, at + 2 * f, w1r, w1i);
-                f++;
-            }
-            if (f < end) {
-                rotate(src, from + f * stride, dst, at + 2 * f, w2r, w2i);
-                f++;
+            for (int k = 0; f < end; k++, f++) {
+                rotate(src, from + f * stride, dst, at + 2 * f, k == 0 ? w0r : k == 1 ? w1r : w2r,
+                        k == 0 ? w0i : k == 1 ? w1i : w2i);
             }
         }
     }
