@@ -115,22 +115,18 @@ public final class WavReader {
         int frame = 0;
         while (frame < frames) {
             int want = Math.min(perChunk, frames - frame);
-            ByteBuffer chunk = src.view(position, want * frameBytes);
-            if (chunk != null) {
-                if (chunk.remaining() < want * frameBytes) {
-                    throw new WavFormatException(file, "data ends after " + (frame + chunk.remaining() / frameBytes)
-                            + " of " + format.frames() + " frames");
-                }
-            } else {
+            ByteBuffer chunk = src.view(position, want * frameBytes); // in memory: no copy
+            if (chunk == null) {
                 chunk = buffer;
                 chunk.clear().limit(want * frameBytes);
-                while (chunk.hasRemaining()) {
-                    if (src.read(chunk, position + chunk.position()) < 0) {
-                        throw new WavFormatException(file, "data ends after "
-                                + (frame + chunk.position() / frameBytes) + " of " + format.frames() + " frames");
-                    }
+                while (chunk.hasRemaining() && src.read(chunk, position + chunk.position()) >= 0) {
+                    // until the chunk is full or the file ends
                 }
                 chunk.flip();
+            }
+            if (chunk.remaining() < want * frameBytes) {
+                throw new WavFormatException(file, "data ends after " + (frame + chunk.remaining() / frameBytes)
+                        + " of " + format.frames() + " frames");
             }
             mixChunk(chunk, format, mix, frame, want);
             position += (long) want * frameBytes;

@@ -1,8 +1,6 @@
 package io.github.audiosetdl.core.internal;
 
 import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.jtransforms.fft.DoubleFFT_1D;
 import pl.edu.icm.jlargearrays.ConcurrencyUtils;
 
@@ -19,16 +17,8 @@ import pl.edu.icm.jlargearrays.ConcurrencyUtils;
  * clips, and its pool could keep the JVM alive for a minute after {@code main} returns.
  */
 public final class FftResampler {
-    private static final int PLANS = 4;
     /** JTransforms plans, shared: their tables are read-only, and each transform allocates its own work arrays. */
-    private static final Map<Integer, DoubleFFT_1D> JT_PLANS = new LinkedHashMap<>(8, 0.75f, true) {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Integer, DoubleFFT_1D> eldest) {
-            return size() > PLANS;
-        }
-    };
+    private static final LruCache<Integer, DoubleFFT_1D> JT_PLANS = new LruCache<>(4);
 
     /** Per-thread work arrays, reused: the pack's workers prepare thousands of clips. */
     private static final ThreadScratch OUTPUT = new ThreadScratch();
@@ -178,8 +168,6 @@ public final class FftResampler {
     }
 
     private static DoubleFFT_1D plan(int n) {
-        synchronized (JT_PLANS) {
-            return JT_PLANS.computeIfAbsent(n, DoubleFFT_1D::new);
-        }
+        return JT_PLANS.get(n, DoubleFFT_1D::new);
     }
 }

@@ -1,8 +1,6 @@
 package io.github.audiosetdl.core.internal;
 
 import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * Forward and inverse DFT of real signals of one fixed even length {@code n} whose half {@code n/2} has no
@@ -57,15 +55,8 @@ public final class RealFft {
     private static final int RESYNC = 32;
     /** How many plans {@link #of} keeps. */
     private static final int CACHE_SIZE = 8;
-    /** The plans {@link #of} made, least recently used first; guarded by itself. */
-    private static final Map<Integer, RealFft> CACHE = new LinkedHashMap<>(16, 0.75f, true) {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Integer, RealFft> eldest) {
-            return size() > CACHE_SIZE;
-        }
-    };
+    /** The plans {@link #of} made. */
+    private static final LruCache<Integer, RealFft> CACHE = new LruCache<>(CACHE_SIZE);
 
     private final int n;
     private final int m;
@@ -117,14 +108,7 @@ public final class RealFft {
      * @throws IllegalArgumentException if {@code !supports(n)}
      */
     public static RealFft of(int n) {
-        synchronized (CACHE) {
-            RealFft plan = CACHE.get(n);
-            if (plan == null) {
-                plan = new RealFft(n);
-                CACHE.put(n, plan);
-            }
-            return plan;
-        }
+        return CACHE.get(n, RealFft::new);
     }
 
     /**

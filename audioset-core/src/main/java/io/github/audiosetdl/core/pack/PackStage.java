@@ -239,20 +239,22 @@ public final class PackStage {
             into = new float[preparation.clipSamples()];
         }
         ByteBuffer contents = null;
+        PreparedAudio audio = null;
         try {
             contents = loading.contents().get();
-            PreparedAudio audio = contents != null ? preparation.prepare(job.file(), contents, into)
+            audio = contents != null ? preparation.prepare(job.file(), contents, into)
                     : preparation.prepare(job.file(), into);
             return new Outcome(job, audio, null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            spare.offer(into);
             return new Outcome(job, null, "interrupted");
         } catch (ExecutionException | IOException | RuntimeException e) {
-            spare.offer(into);
             Throwable t = e instanceof ExecutionException ? e.getCause() : e;
             return new Outcome(job, null, t.getMessage() == null ? t.toString() : t.getMessage());
         } finally {
+            if (audio == null) {
+                spare.offer(into); // no clip holds it
+            }
             readAhead.recycle(contents);
         }
     }

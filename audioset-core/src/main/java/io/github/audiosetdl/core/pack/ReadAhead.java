@@ -89,9 +89,13 @@ final class ReadAhead implements AutoCloseable {
         return c;
     }
 
+    /** @return {@code size} rounded up to whole blocks */
+    private static long aligned(long size) {
+        return (size + ALIGN - 1) / ALIGN * ALIGN;
+    }
+
     private ByteBuffer take(long size) {
-        long need = (size + ALIGN - 1) / ALIGN * ALIGN;
-        int c = sizeClass(need);
+        int c = sizeClass(aligned(size));
         ByteBuffer b = spare.get(c).poll();
         if (b != null) {
             return b;
@@ -139,7 +143,7 @@ final class ReadAhead implements AutoCloseable {
 
     /** Reads the file from 0 (whole aligned blocks: the last read may pass the end, and returns less). */
     private static ByteBuffer readAll(FileChannel ch, ByteBuffer b, long size) throws IOException {
-        b.clear().limit((int) ((size + ALIGN - 1) / ALIGN * ALIGN));
+        b.clear().limit((int) aligned(size));
         while (b.position() < size) {
             if (ch.read(b, b.position()) < 0) {
                 break;

@@ -100,11 +100,6 @@ final class FloatAppender implements Closeable {
         return direct != null && !directFailed;
     }
 
-    /** @return bytes appended so far */
-    long bytes() {
-        return flushed + filled;
-    }
-
     /**
      * Appends {@code values} after everything appended so far.
      *
