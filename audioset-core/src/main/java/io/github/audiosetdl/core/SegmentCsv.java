@@ -2,12 +2,15 @@ package io.github.audiosetdl.core;
 
 import static java.util.Objects.requireNonNull;
 
+import java.io.BufferedReader;
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +23,7 @@ import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
+import org.apache.commons.csv.CSVException;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
@@ -75,8 +79,18 @@ public final class SegmentCsv implements Iterable<SegmentRow>, Closeable {
     private SegmentCsv(Reader reader, String source, SegmentCsvOptions options) throws IOException {
         this.source = source;
         this.options = options;
-        this.parser = FORMAT.parse(reader);
+        this.parser = FORMAT.parse(skipByteOrderMark(reader));
         this.records = parser.iterator();
+    }
+
+    /** Skips a leading U+FEFF (a byte order mark, as Excel and pandas' {@code utf-8-sig} write). */
+    private static Reader skipByteOrderMark(Reader reader) throws IOException {
+        Reader r = reader.markSupported() ? reader : new BufferedReader(reader);
+        r.mark(1);
+        if (r.read() != '\uFEFF') {
+            r.reset();
+        }
+        return r;
     }
 
     /**
@@ -93,7 +107,8 @@ public final class SegmentCsv implements Iterable<SegmentRow>, Closeable {
     /**
      * Opens a segments file.
      *
-     * @param csv the file (UTF-8)
+     * @param csv the file (UTF-8, with or without a byte order mark; bytes that are not UTF-8 make their
+     *     row a {@link SegmentFormatException})
      * @param options how to read it
      * @return the reader, which the caller closes
      * @throws IOException if the file cannot be opened
@@ -101,7 +116,11 @@ public final class SegmentCsv implements Iterable<SegmentRow>, Closeable {
     public static SegmentCsv open(Path csv, SegmentCsvOptions options) throws IOException {
         requireNonNull(csv, "csv");
         requireNonNull(options, "options");
-        Reader reader = Files.newBufferedReader(csv, StandardCharsets.UTF_8);
+        // Malformed bytes become U+FFFD, so that the row holding them is reported with its line and value
+        // (a strict decoder fails a whole 8 kB buffer ahead of the row, without a line).
+        Reader reader = new BufferedReader(new InputStreamReader(Files.newInputStream(csv),
+                StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPLACE)
+                        .onUnmappableCharacter(CodingErrorAction.REPLACE)));
         try {
             return new SegmentCsv(reader, csv.toString(), options);
         } catch (IOException | RuntimeException e) {
@@ -231,8 +250,8 @@ public final class SegmentCsv implements Iterable<SegmentRow>, Closeable {
 
     private void readFirstRecord() {
         started = true;
-        if (records.hasNext()) {
-            pending = records.next();
+        if (hasNextRecord()) {
+            pending = nextRecord();
             pendingLine = parser.getCurrentLineNumber();
             header = SegmentCsvHeader.parse(pending.getComment());
             if (isHeaderRow(pending)) {
@@ -241,6 +260,32 @@ public final class SegmentCsv implements Iterable<SegmentRow>, Closeable {
         } else {
             header = SegmentCsvHeader.EMPTY;
         }
+    }
+
+    /** commons-csv reports a broken quote or a read failure as an unchecked exception, without the file. */
+    private boolean hasNextRecord() {
+        try {
+            return records.hasNext();
+        } catch (UncheckedIOException | IllegalStateException e) {
+            throw malformed(e);
+        }
+    }
+
+    private CSVRecord nextRecord() {
+        try {
+            return records.next();
+        } catch (UncheckedIOException | IllegalStateException e) {
+            throw malformed(e);
+        }
+    }
+
+    private RuntimeException malformed(RuntimeException e) {
+        Throwable cause = e.getCause() != null ? e.getCause() : e;
+        if (cause instanceof IOException io && !(cause instanceof CSVException)) {
+            return new UncheckedIOException("cannot read " + source + ": " + io.getMessage(), io);
+        }
+        return new SegmentFormatException(source, parser.getCurrentLineNumber(),
+                "malformed CSV (" + cause.getMessage() + ")", e);
     }
 
     private static boolean isHeaderRow(CSVRecord record) {
@@ -261,8 +306,8 @@ public final class SegmentCsv implements Iterable<SegmentRow>, Closeable {
                 record = pending;
                 line = pendingLine;
                 pending = null;
-            } else if (records.hasNext()) {
-                record = records.next();
+            } else if (hasNextRecord()) {
+                record = nextRecord();
                 line = parser.getCurrentLineNumber();
             } else {
                 finish();
@@ -302,6 +347,12 @@ public final class SegmentCsv implements Iterable<SegmentRow>, Closeable {
         if (record.size() != 4) {
             throw new SegmentFormatException(source, line, "expected 4 fields (" + FIELDS + "), got "
                     + record.size(), String.join(",", record.toList()));
+        }
+        for (String field : record) {
+            if (field.indexOf('\uFFFD') >= 0) {
+                throw new SegmentFormatException(source, line, "bytes that are not UTF-8 text (shown as \uFFFD)",
+                        String.join(",", record.toList()));
+            }
         }
         String ytid = record.get(0);
         if (!Segment.isValidId(ytid)) {

@@ -27,6 +27,21 @@ public final class SegmentFormatException extends AudioSetException {
         this.value = value;
     }
 
+    /**
+     * For a problem with no single value to show, such as a quote that is never closed.
+     *
+     * @param source the file name (or another description of the input)
+     * @param line the 1-based physical line number where reading stopped
+     * @param problem what is wrong
+     * @param cause the parser's exception
+     */
+    public SegmentFormatException(String source, long line, String problem, Throwable cause) {
+        super(source + ":" + line + ": " + problem, cause);
+        this.source = source;
+        this.line = line;
+        this.value = "";
+    }
+
     /** @return the file name or description of the input */
     public String source() {
         return source;

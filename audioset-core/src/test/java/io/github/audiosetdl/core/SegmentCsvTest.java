@@ -189,6 +189,40 @@ class SegmentCsvTest {
     }
 
     @Test
+    void aByteOrderMarkIsSkippedAndBrokenBytesOrQuotesNameTheFileAndLine(@TempDir Path dir) throws IOException {
+        Path bom = dir.resolve("bom.csv");
+        Files.writeString(bom, "\uFEFFYTID,start_seconds,end_seconds,positive_labels\n"
+                + "--PJHxphWEs,30.000,40.000,\"/m/09x0r\"\n", StandardCharsets.UTF_8);
+        try (Stream<SegmentRow> rows = SegmentCsv.stream(bom)) {
+            assertThat(rows.map(r -> r.segment().ytid())).containsExactly("--PJHxphWEs");
+        }
+
+        Path latin = dir.resolve("latin1.csv");
+        byte[] good = "--PJHxphWEs, 30.000, 40.000, \"/m/09x0r\"\n".getBytes(StandardCharsets.US_ASCII);
+        byte[] bad = "abcdefghijk, 1.000, 11.000, \"/m/09x0r,caf\u00e9\"\n".getBytes(StandardCharsets.ISO_8859_1);
+        try (var out = Files.newOutputStream(latin)) {
+            for (int i = 0; i < 2000; i++) { // past the reader's first buffer, so the line must still be exact
+                out.write(good);
+            }
+            out.write(bad);
+        }
+        assertThatThrownBy(() -> {
+            try (Stream<SegmentRow> rows = SegmentCsv.stream(latin)) {
+                rows.forEach(r -> { });
+            }
+        }).isInstanceOf(SegmentFormatException.class).hasMessageStartingWith(latin + ":2001: bytes that are not UTF-8");
+
+        Path quote = dir.resolve("quote.csv");
+        Files.writeString(quote, "--PJHxphWEs, 30.000, 40.000, \"/m/09x0r\"\nabcdefghijk, 1, 11, \"/m/09x0r\n");
+        assertThatThrownBy(() -> {
+            try (Stream<SegmentRow> rows = SegmentCsv.stream(quote)) {
+                rows.forEach(r -> { });
+            }
+        }).isInstanceOf(SegmentFormatException.class).hasMessageStartingWith(quote + ":")
+                .hasMessageContaining("malformed CSV").hasMessageNotContaining("''");
+    }
+
+    @Test
     void iteratesOnlyOnce() throws IOException {
         try (SegmentCsv reader = SegmentCsv.open(new StringReader(GOOD), "x", SegmentCsvOptions.defaults())) {
             reader.iterator();

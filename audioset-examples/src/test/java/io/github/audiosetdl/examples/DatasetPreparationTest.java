@@ -141,6 +141,24 @@ class DatasetPreparationTest {
     }
 
     @Test
+    void aDryRunStopsAfterCountingAndLeavesTheDatasetAlone() throws Exception {
+        Path waveforms = packed.files().get(0);
+        Path cochleagrams = features.files().get(0);
+        byte[] before = Files.readAllBytes(waveforms);
+        byte[] cochBefore = Files.readAllBytes(cochleagrams);
+        DownloadConfig dry = DownloadConfig.builder(dir.resolve("data"), "music").resolver(ResolverKind.DIRECT)
+                .urlTemplate("http://127.0.0.1:9/media/{id}.m4a").dryRun(true).build();
+        PipelineSummary summary = AudioSetPipeline.builder().download(dry).segments(subset.csv())
+                .store(Hdf5DatasetStore.INSTANCE).features(CochleagramFeatures.of(CochleagramConfig.seed()))
+                .build().run();
+        assertThat(summary.download()).isPresent();
+        assertThat(summary.pack()).isEmpty();
+        assertThat(summary.features()).isEmpty();
+        assertThat(Files.readAllBytes(waveforms)).as("the packed file is untouched").isEqualTo(before);
+        assertThat(Files.readAllBytes(cochleagrams)).as("the cochleagram file is untouched").isEqualTo(cochBefore);
+    }
+
+    @Test
     void theBuilderRejectsAnIncompletePipeline() {
         assertThatThrownBy(() -> AudioSetPipeline.builder().build()).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("nothing to start from");

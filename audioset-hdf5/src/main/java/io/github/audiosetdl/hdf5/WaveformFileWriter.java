@@ -13,6 +13,7 @@ import io.github.audiosetdl.hdf5.internal.Staging;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.OptionalInt;
 
 /**
  * Writes a waveform file ({@code <name>.hdf5}) and its {@code <name>_metadata.npy} in the layout of
@@ -110,6 +111,11 @@ public final class WaveformFileWriter implements WaveformSink {
         npy.append(m);
         rows.writeRow(audio.samples());
         meta.append(multiHot, m);
+    }
+
+    @Override
+    public OptionalInt sampleRate() {
+        return OptionalInt.of(sampleRate);
     }
 
     @Override

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
@@ -193,16 +194,98 @@ class WaveformFileTest {
     }
 
     @Test
-    void chunkedFilesAreRejectedWithAClearMessage() throws Exception {
+    void readsChunkedCompressedAndFloat64SeedFilesAsH5pyDoes() throws Exception {
         Path python = ExternalTools.requirePythonWithH5py();
-        Path file = dir.resolve("chunked.hdf5");
+        Path chunked = dir.resolve("chunked.hdf5");
+        Path wide = dir.resolve("float64.hdf5");
+        // As h5repack -f GZIP or h5py's chunks=/compression= leave a seed file: chunks that do not divide the
+        // shape (edge chunks), deflate and shuffle, bool labels chunked too, size as a one-element array.
         ExternalTools.check(List.of(python.toString(), "-c", String.join("\n",
                 "import sys, h5py, numpy as np",
+                "def row(i, n): return (((np.arange(n) * 7 + i * 13) % 1000) / 1000.0)",
                 "f = h5py.File(sys.argv[1], 'w')",
-                "f.create_dataset('wav', (4, 1000), dtype=np.float32, chunks=(1, 1000))",
-                "f.close()"), file.toString()));
+                "w = f.create_dataset('wav', (20, 160000), dtype=np.float32, chunks=(7, 30000),",
+                "                     compression='gzip', shuffle=True)",
+                "l = f.create_dataset('labels', (20, 527), dtype=bool, chunks=(5, 100), compression='gzip')",
+                "for i in range(20):",
+                "    w[i] = row(i, 160000).astype(np.float32)",
+                "    x = np.zeros(527, bool); x[i] = True; x[526 - i] = True; l[i] = x",
+                "f.attrs['size'] = np.array([18])",
+                "f.close()",
+                "g = h5py.File(sys.argv[2], 'w')",
+                "g.create_dataset('wav', data=np.stack([row(i, 1000) for i in range(3)]))",
+                "g.close()"), chunked.toString(), wide.toString()));
+        try (WaveformFileReader r = WaveformFileReader.open(chunked)) {
+            assertThat(r.size()).isEqualTo(18);
+            float[] got = new float[160_000];
+            for (int i : new int[] {0, 6, 7, 13, 17}) {
+                r.read(i, got);
+                assertThat(Arrays.mismatch(got, expectedRow(i, 160_000))).as("row %d", i).isEqualTo(-1);
+                assertThat(LABELS.decode(r.labels(i))).containsExactlyInAnyOrder(LABELS.get(i).mid(),
+                        LABELS.get(526 - i).mid());
+            }
+            assertThatThrownBy(() -> r.read(18, got)).isInstanceOf(IndexOutOfBoundsException.class);
+        }
+        try (WaveformFileReader r = WaveformFileReader.open(wide)) {
+            assertThat(r.size()).isEqualTo(3);
+            assertThat(r.rowLength()).isEqualTo(1000);
+            float[] got = new float[1000];
+            r.read(2, got);
+            assertThat(Arrays.mismatch(got, expectedRow(2, 1000))).isEqualTo(-1);
+        }
+    }
+
+    /** {@code float32(((j·7 + i·13) mod 1000) / 1000)}, as the script above writes row {@code i}. */
+    private static float[] expectedRow(int i, int n) {
+        float[] out = new float[n];
+        for (int j = 0; j < n; j++) {
+            out[j] = (float) (((j * 7L + i * 13L) % 1000) / 1000.0);
+        }
+        return out;
+    }
+
+    @Test
+    void readsTheSeedsMetadataNpyInEitherByteOrderAndRefusesOtherDtypes() throws Exception {
+        Path python = ExternalTools.requirePythonWithH5py();
+        ExternalTools.check(List.of(python.toString(), "-c", String.join("\n",
+                "import sys, os, numpy as np",
+                "dt = np.dtype(dict(names=['YTID', 'start', 'end', 'labels', 'norm', 'padded'],",
+                "                   formats=['|S20', 'i4', 'i4', '|S1000', 'f8', 'b']))",
+                "rows = [(b'--abc123def', 30, 40, b'/m/09x0r,/m/04rlf', 1234.5, 1),",
+                "        (b'zzzzzzzzzzz', 0, 10, b'', 0.0, 0)]",
+                "np.save(os.path.join(sys.argv[1], 'le.npy'), np.array(rows, dtype=dt.newbyteorder('<')))",
+                "np.save(os.path.join(sys.argv[1], 'be.npy'), np.array(rows, dtype=dt.newbyteorder('>')))",
+                "other = np.dtype(dict(names=['YTID', 'start', 'end', 'labels', 'norm', 'padded'],",
+                "                      formats=['|S20', 'f4', 'i4', '|S1000', 'f8', 'b']))",
+                "np.save(os.path.join(sys.argv[1], 'other.npy'), np.zeros(1, dtype=other))"), dir.toString()));
+        for (String name : new String[] {"le.npy", "be.npy"}) {
+            List<ClipMetadata> got = new ArrayList<>();
+            assertThat(NpyFiles.readMetadata(dir.resolve(name), got::add)).as(name).isEqualTo(2);
+            assertThat(got).as(name).containsExactly(
+                    new ClipMetadata("--abc123def", 30, 40, "/m/09x0r,/m/04rlf", 1234.5, true, -1),
+                    new ClipMetadata("zzzzzzzzzzz", 0, 10, "", 0.0, false, -1));
+        }
+        assertThatThrownBy(() -> NpyFiles.readMetadata(dir.resolve("other.npy"), m -> { }))
+                .isInstanceOf(IOException.class).hasMessageContaining("other.npy")
+                .hasMessageContaining("not a seed metadata array").hasMessageContaining("'<f4'");
+    }
+
+    /** Writes {@code file} with h5py: {@code lines} run with {@code f} open for writing, then it is closed. */
+    private static void h5py(Path file, String... lines) throws Exception {
+        Path python = ExternalTools.requirePythonWithH5py();
+        List<String> script = new ArrayList<>(List.of("import sys, h5py, numpy as np",
+                "f = h5py.File(sys.argv[1], 'w')"));
+        script.addAll(List.of(lines));
+        script.add("f.close()");
+        ExternalTools.check(List.of(python.toString(), "-c", String.join("\n", script), file.toString()));
+    }
+
+    @Test
+    void aSizeThatIsNotAWholeNumberIsRefusedNamingTheFile() throws Exception {
+        Path file = dir.resolve("oddsize.hdf5");
+        h5py(file, "f.create_dataset('wav', (4, 1000), dtype=np.float32)", "f.attrs['size'] = np.array([1, 2])");
         assertThatThrownBy(() -> WaveformFileReader.open(file)).isInstanceOf(IOException.class)
-                .hasMessageContaining("chunked.hdf5").hasMessageContaining("/wav is not contiguous");
+                .hasMessageContaining("oddsize.hdf5").hasMessageContaining("attribute size is an array of 2 values");
     }
 
     @Test

@@ -37,6 +37,14 @@ public record SeedPreparation(int sampleRate, int clipSeconds) {
     /** The channel mix, one work array per thread, grown to the longest source clip seen. */
     private static final ThreadScratch MIX = new ThreadScratch();
 
+    /**
+     * The highest source rate prepared, in Hz: 768 kHz, four times the highest rate of common audio
+     * interfaces (192 kHz). A clip above it is refused (a file is skipped by the pack stage with the reason)
+     * rather than allowed to exhaust the heap: its work arrays grow with the rate (8 bytes per source sample,
+     * twice), and a corrupt header can claim any rate up to 2^31 Hz.
+     */
+    public static final int MAX_SOURCE_RATE = 768_000;
+
     /** 16 kHz, 10 s: rows of 160,000 samples. */
     public static final SeedPreparation DEFAULT = new SeedPreparation(16_000, 10);
 
@@ -53,8 +61,9 @@ public record SeedPreparation(int sampleRate, int clipSeconds) {
     }
 
     /**
-     * @param clip decoded audio at any rate, with any number of channels
+     * @param clip decoded audio at any rate up to {@link #MAX_SOURCE_RATE}, with any number of channels
      * @return the prepared mono clip of {@link #clipSamples()} samples
+     * @throws IllegalArgumentException if the rate is above {@link #MAX_SOURCE_RATE} or a sample is not finite
      */
     public PreparedAudio prepare(AudioClip clip) {
         requireNonNull(clip, "clip");
@@ -159,6 +168,10 @@ public record SeedPreparation(int sampleRate, int clipSeconds) {
     }
 
     private int sourceLength(int sourceRate) {
+        if (sourceRate > MAX_SOURCE_RATE) {
+            throw new IllegalArgumentException("sample rate " + sourceRate + " Hz is above the highest supported, "
+                    + MAX_SOURCE_RATE + " Hz");
+        }
         long sourceLength = (long) sourceRate * clipSeconds;
         if (sourceLength > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("a " + clipSeconds + "-s clip at " + sourceRate + " Hz is too long");

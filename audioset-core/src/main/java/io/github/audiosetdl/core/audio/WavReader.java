@@ -13,8 +13,9 @@ import java.nio.file.StandardOpenOption;
 /**
  * Reads WAV files: RIFF/WAVE with {@code WAVE_FORMAT_PCM} (8-bit unsigned, 16/24/32-bit signed),
  * {@code WAVE_FORMAT_IEEE_FLOAT} (32/64-bit) or {@code WAVE_FORMAT_EXTENSIBLE} wrapping either; any
- * number of channels and any rate. A data chunk size of 0 or {@code 0xFFFFFFFF} (written by a tool
- * streaming to a pipe) means "to the end of the file".
+ * number of channels and any rate. A data chunk size of {@code 0xFFFFFFFF}, or of 0 with no chunk
+ * after it (written by a tool streaming to a pipe), means "to the end of the file"; a size of 0 followed
+ * by another chunk (metadata after the samples) means no samples.
  *
  * <p>Stateless and thread-safe.
  */
@@ -255,7 +256,8 @@ public final class WavReader {
                 WavFormat format;
                 long dataStart = pos + 8;
                 long available = size - dataStart;
-                long dataBytes = length == 0 || length == 0xFFFFFFFFL ? available : length;
+                long dataBytes = length == 0xFFFFFFFFL || length == 0 && !chunkAt(ch, dataStart, size) ? available
+                        : length;
                 if (dataBytes > available) {
                     throw new WavFormatException(file, "truncated: the data chunk declares " + dataBytes
                             + " bytes but the file holds " + available);
@@ -274,6 +276,24 @@ public final class WavReader {
             }
             pos += 8 + length + (length & 1);
         }
+    }
+
+    /**
+     * @return whether a chunk header (four printable ASCII characters and a length that fits) starts at
+     *     {@code pos}: then a data chunk of length 0 before it is empty, not a streamed one of unknown length
+     */
+    private static boolean chunkAt(WavBytes ch, long pos, long size) throws IOException {
+        if (pos + 8 > size) {
+            return false;
+        }
+        ByteBuffer h = readAt(ch, pos, 8);
+        for (int i = 0; i < 4; i++) {
+            int c = h.get(i) & 0xFF;
+            if (c < 0x20 || c > 0x7E) {
+                return false;
+            }
+        }
+        return pos + 8 + (h.getInt(4) & 0xFFFFFFFFL) <= size;
     }
 
     private static ByteBuffer readAt(WavBytes ch, long position, int length) throws IOException {

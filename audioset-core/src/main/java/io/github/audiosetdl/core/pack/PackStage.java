@@ -30,6 +30,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.OptionalInt;
 import java.util.Queue;
 import java.util.Random;
 import java.util.TreeMap;
@@ -115,17 +116,30 @@ public final class PackStage {
      *
      * @param sink receives the rows; its rate and clip length must be the preparation's
      * @return what was written and skipped
-     * @throws IOException if the folder or CSV cannot be read, or writing fails (the sink is not committed)
+     * @throws IOException if the folder or CSV cannot be read, the folder holds no {@code YT_<id>.wav} or none
+     *     of them could be packed (an existing output is never replaced by an empty one), or writing fails (the
+     *     sink is not committed)
      * @throws InterruptedIOException if the thread is interrupted
+     * @throws IllegalArgumentException if the sink records a rate that is not the preparation's
      * @throws AudioSetException if the CSV is malformed or names an unknown label (the message names the
      *     file, line and value)
      */
     public PackSummary run(WaveformSink sink) throws IOException {
         requireNonNull(sink, "sink");
+        OptionalInt sinkRate = sink.sampleRate();
+        if (sinkRate.isPresent() && sinkRate.getAsInt() != preparation.sampleRate()) {
+            throw new IllegalArgumentException("the sink records " + sinkRate.getAsInt() + " Hz, but this stage "
+                    + "prepares clips at " + preparation.sampleRate() + " Hz: " + sink);
+        }
         if (!Files.isRegularFile(segments)) {
             throw new NoSuchFileException(segments.toString(), null, "segments CSV not found");
         }
         WavIndex index = WavIndex.scan(downloads);
+        if (index.size() == 0) {
+            throw new NoSuchFileException(downloads.toString(), null,
+                    "no YT_<id>.wav file under it; nothing packed (the downloads folder holds "
+                            + "<name>_downloads_<job>/YT_<id>.wav)");
+        }
         LOG.info("pack: {} WAV files under {} ({} duplicates)", index.size(), downloads, index.duplicates().size());
         ProgressTracker progress = ProgressTracker.start(Stage.PACK, index.size() + index.duplicates().size(),
                 listener);
@@ -170,6 +184,10 @@ public final class PackStage {
             }
             for (int i = used.nextClearBit(0); i < index.size(); i = used.nextClearBit(i + 1)) {
                 skip(progress, skipped, PackSummary.NOT_IN_CSV, index.path(i), "its id is not in " + segments);
+            }
+            if (written[0] == 0) {
+                throw new IOException("pack: none of the " + index.size() + " WAV files under " + downloads
+                        + " could be packed (skipped: " + skipped + "); nothing written");
             }
             List<Path> files = sink.commit();
             Progress done = progress.finish();

@@ -3,7 +3,10 @@ package io.github.audiosetdl.core.pack;
 import io.github.audiosetdl.core.Segment;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemLoopException;
+import java.nio.file.FileVisitOption;
 import java.nio.file.FileVisitResult;
+import java.nio.file.FileVisitor;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -11,17 +14,25 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Every {@code YT_<id>.wav} under a downloads folder, as a sorted table of 11-byte ids and folder
  * numbers (about 15 bytes per file, so 2M files cost some 30 MB), looked up by binary search. Other
  * names (temporary files, logs) are ignored. When an id is in several folders the first folder in
  * name order wins; the others are listed as duplicates.
+ *
+ * <p>Symbolic links are followed, to folders and to files, as the seed's {@code glob} followed them; a link
+ * that loops back is skipped with a warning. An entry that disappears during the scan (a download running
+ * beside the pack renames its temporary files) is ignored; any other unreadable entry fails the scan.
  */
 final class WavIndex {
+    private static final Logger LOG = LoggerFactory.getLogger(WavIndex.class);
     private static final String PREFIX = "YT_";
     private static final String SUFFIX = ".wav";
 
@@ -48,7 +59,27 @@ final class WavIndex {
         byte[][] ids = {new byte[Segment.ID_LENGTH * 1024]};
         int[][] folderOf = {new int[1024]};
         int[] count = {0};
-        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+        FileVisitor<Path> visitor = new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                if (e instanceof NoSuchFileException) {
+                    return FileVisitResult.CONTINUE;
+                }
+                if (e instanceof FileSystemLoopException) {
+                    LOG.warn("pack: skipping {}: a link back to a folder above it", file);
+                    return FileVisitResult.CONTINUE;
+                }
+                throw e;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+                if (e != null && !(e instanceof NoSuchFileException)) {
+                    throw e;
+                }
+                return FileVisitResult.CONTINUE;
+            }
+
             @Override
             public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
                 String name = file.getFileName().toString();
@@ -74,7 +105,8 @@ final class WavIndex {
                 count[0] = n + 1;
                 return FileVisitResult.CONTINUE;
             }
-        });
+        };
+        Files.walkFileTree(root, EnumSet.of(FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE, visitor);
         return sorted(folders, ids[0], folderOf[0], count[0]);
     }
 

@@ -131,7 +131,8 @@ public final class AudioSetPipeline {
     }
 
     /**
-     * Runs the stages in order.
+     * Runs the stages in order. When the download stage runs as a dry run ({@link DownloadConfig#dryRun()}),
+     * the pipeline stops after it: nothing is packed or computed, and no output file is touched.
      *
      * @return what each stage did
      * @throws IOException if a stage fails on I/O (no output of that stage appears under its final name)
@@ -154,13 +155,18 @@ public final class AudioSetPipeline {
                 folder = stage.downloadsDir();
                 checkCancelled();
             }
+            // A dry run only counts what would be fetched: the later stages would replace the outputs.
+            boolean dryRun = includes(Stage.DOWNLOAD) && download.dryRun();
+            if (dryRun && last != Stage.DOWNLOAD) {
+                LOG.info("dry run: stopping after the download stage; nothing is packed or computed");
+            }
             PackSummary packed = null;
-            if (includes(Stage.PACK)) {
+            if (includes(Stage.PACK) && !dryRun) {
                 packed = pack(folder);
                 checkCancelled();
             }
             FeatureSummary computed = null;
-            if (includes(Stage.FEATURES)) {
+            if (includes(Stage.FEATURES) && !dryRun) {
                 computed = features();
             }
             PipelineSummary summary = new PipelineSummary(downloaded, packed, computed,

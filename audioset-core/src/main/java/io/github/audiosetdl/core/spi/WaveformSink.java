@@ -6,6 +6,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.OptionalInt;
 
 /**
  * Receives prepared clips in order (the pack stage's output) and publishes them atomically: nothing
@@ -28,6 +29,15 @@ public interface WaveformSink extends Closeable {
 
     /** @return the number of rows written so far */
     long size();
+
+    /**
+     * @return the rate, in Hz, that this sink records for its rows, if it records one; the pack stage refuses a
+     *     sink whose rate is not its preparation's (16 kHz audio must not be labelled 44.1 kHz). The default is
+     *     empty: the sink does not say, and is not checked
+     */
+    default OptionalInt sampleRate() {
+        return OptionalInt.empty();
+    }
 
     /**
      * Finishes the output and moves it to its final name(s).

@@ -137,4 +137,18 @@ class SeedPreparationTest {
                 .hasMessageContaining("YT_truncated.wav")
                 .hasMessageContaining("truncated");
     }
+
+    @Test
+    void aRateAboveTheLimitIsAFormatErrorNotAnExhaustedHeap(@TempDir Path dir) throws IOException {
+        // A corrupt header: 200 MHz would need 16 GB of work arrays for a 10-s clip.
+        Path wav = dir.resolve("YT_hugerate00.wav");
+        WavWriter.writeMono(wav, 16_000, new float[16_000], WavEncoding.PCM_16);
+        byte[] bytes = Files.readAllBytes(wav);
+        ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(24, 200_000_000).putInt(28, 400_000_000);
+        Files.write(wav, bytes);
+        assertThatThrownBy(() -> SeedPreparation.DEFAULT.prepare(wav))
+                .isInstanceOf(WavFormatException.class)
+                .hasMessageContaining("YT_hugerate00.wav")
+                .hasMessageContaining("sample rate 200000000 Hz is above the highest supported, 768000 Hz");
+    }
 }

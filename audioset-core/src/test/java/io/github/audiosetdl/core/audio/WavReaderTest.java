@@ -117,4 +117,27 @@ class WavReaderTest {
         Files.write(file, bytes);
         assertThat(WavReader.read(file).channel(0)).containsExactly(0.5f, -0.5f, 0.25f);
     }
+
+    @Test
+    void aZeroDataSizeIsStreamedUnlessAnotherChunkFollows() throws IOException {
+        Path streamed = dir.resolve("zero-streamed.wav");
+        WavWriter.writeMono(streamed, 8_000, new float[] {0.5f, -0.5f, 0.25f}, WavEncoding.PCM_16);
+        byte[] bytes = Files.readAllBytes(streamed);
+        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).putInt(40, 0);
+        Files.write(streamed, bytes);
+        assertThat(WavReader.read(streamed).channel(0)).containsExactly(0.5f, -0.5f, 0.25f);
+
+        // An empty clip with metadata after it (as libsndfile and Audacity write): the LIST bytes are not samples.
+        Path empty = dir.resolve("zero-then-list.wav");
+        WavWriter.writeMono(empty, 8_000, new float[0], WavEncoding.PCM_16);
+        byte[] head = Files.readAllBytes(empty);
+        byte[] list = "LIST\u0010\u0000\u0000\u0000INFOISFT\u0004\u0000\u0000\u0000test"
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] both = Arrays.copyOf(head, head.length + list.length);
+        System.arraycopy(list, 0, both, head.length, list.length);
+        ByteBuffer.wrap(both).order(ByteOrder.LITTLE_ENDIAN).putInt(4, both.length - 8);
+        Files.write(empty, both);
+        assertThat(WavReader.readFormat(empty).frames()).isZero();
+        assertThat(SeedPreparation.DEFAULT.prepare(empty, new float[160_000]).norm()).isZero();
+    }
 }

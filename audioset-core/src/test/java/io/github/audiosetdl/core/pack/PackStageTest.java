@@ -27,7 +27,7 @@ class PackStageTest {
     Path dir;
 
     /** Records rows; fails on the row named {@code failOn}. */
-    static final class RecordingSink implements WaveformSink {
+    static class RecordingSink implements WaveformSink {
         final List<SegmentRow> rows = new ArrayList<>();
         final List<PreparedAudio> clips = new ArrayList<>();
         boolean committed;
@@ -147,6 +147,90 @@ class PackStageTest {
         assertThat(index.path(index.find("zzzzzzzzzzz"))).isEqualTo(downloads.resolve("a/b/YT_zzzzzzzzzzz.wav"));
         assertThat(index.find("abcdefghijx")).isEqualTo(-1);
         assertThat(index.find("short")).isEqualTo(-1);
+    }
+
+    @Test
+    void indexFollowsLinksToFoldersAndFilesAndSkipsLoops() throws IOException {
+        Path real = dir.resolve("real");
+        Files.createDirectories(real.resolve("j0"));
+        Files.writeString(real.resolve("j0/YT_aaaaaaaaaaa.wav"), "x");
+        Path other = dir.resolve("elsewhere");
+        Files.createDirectories(other);
+        Files.writeString(other.resolve("clip.wav"), "x");
+        Files.createSymbolicLink(real.resolve("j0/YT_bbbbbbbbbbb.wav"), other.resolve("clip.wav"));
+        Files.createSymbolicLink(real.resolve("j0/loop"), real);                // a link back up: skipped
+        Path linkedRoot = Files.createSymbolicLink(dir.resolve("linked"), real); // the downloads folder itself
+
+        WavIndex index = WavIndex.scan(linkedRoot);
+        assertThat(index.size()).isEqualTo(2);
+        assertThat(index.find("aaaaaaaaaaa")).isNotNegative();
+        assertThat(index.path(index.find("bbbbbbbbbbb"))).isEqualTo(linkedRoot.resolve("j0/YT_bbbbbbbbbbb.wav"));
+    }
+
+    @Test
+    void indexIgnoresFilesThatVanishDuringTheScan() throws Exception {
+        // A download beside the pack creates and renames its temporary files while the pack lists the folder.
+        Path job = dir.resolve("d/d_downloads_0");
+        Files.createDirectories(job);
+        for (int i = 0; i < 300; i++) {
+            Files.writeString(job.resolve("YT_" + id(i) + ".wav"), "x");
+        }
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread churn = new Thread(() -> {
+            for (int k = 0; !stop.get() && k < 2_000_000; k++) {
+                Path tmp = job.resolve(".YT_" + id(k % 50) + ".decode.tmp");
+                try {
+                    Files.writeString(tmp, "x");
+                    Files.deleteIfExists(tmp);
+                } catch (IOException e) {
+                    return;
+                }
+            }
+        });
+        churn.start();
+        try {
+            for (int scan = 0; scan < 200; scan++) {
+                assertThat(WavIndex.scan(dir.resolve("d")).size()).isEqualTo(300);
+            }
+        } finally {
+            stop.set(true);
+            churn.join(10_000);
+        }
+    }
+
+    @Test
+    void anEmptyOrUnusableFolderFailsWithoutCommittingAnEmptyFile() throws IOException {
+        Path empty = dir.resolve("empty_downloads");
+        Files.createDirectories(empty.resolve("empty_downloads_0"));
+        RecordingSink sink = new RecordingSink();
+        assertThatThrownBy(() -> PackStage.builder().downloads(empty).segments(csv(3)).preparation(PREP).build()
+                .run(sink)).isInstanceOf(IOException.class).hasMessageContaining("empty_downloads")
+                .hasMessageContaining("no YT_<id>.wav");
+        assertThat(sink.committed).isFalse();
+
+        Path strangers = dir.resolve("strangers");
+        wav(strangers, 40, 0.5f);
+        wav(strangers, 41, 0.5f);
+        assertThatThrownBy(() -> PackStage.builder().downloads(strangers).segments(csv(3)).preparation(PREP).build()
+                .run(sink)).isInstanceOf(IOException.class).hasMessageContaining("none of the 2 WAV files")
+                .hasMessageContaining(PackSummary.NOT_IN_CSV).hasMessageContaining("nothing written");
+        assertThat(sink.committed).isFalse();
+    }
+
+    @Test
+    void aSinkRecordingAnotherRateIsRefused() throws IOException {
+        Path downloads = dir.resolve("d");
+        wav(downloads, 0, 0.5f);
+        RecordingSink sink = new RecordingSink() {
+            @Override
+            public java.util.OptionalInt sampleRate() {
+                return java.util.OptionalInt.of(44_100);
+            }
+        };
+        assertThatThrownBy(() -> PackStage.builder().downloads(downloads).segments(csv(1)).preparation(PREP).build()
+                .run(sink)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("the sink records 44100 Hz, but this stage prepares clips at 8000 Hz");
+        assertThat(sink.committed).isFalse();
     }
 
     @Test

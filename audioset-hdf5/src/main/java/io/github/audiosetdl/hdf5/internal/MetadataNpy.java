@@ -136,15 +136,22 @@ public final class MetadataNpy implements Closeable {
     public static long read(Path file, Consumer<ClipMetadata> each) throws IOException {
         try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
             NpyHeader h = NpyHeader.read(in, file);
-            if (!h.dict().contains("('YTID', '|S20')") || !h.dict().contains("('padded', '|i1')")) {
-                throw new IOException(file + ": not a seed metadata array: " + h.dict().strip());
+            String dict = h.dict().replaceAll("\\s+", "");
+            ByteOrder order;
+            if (dict.contains(DESCR.replace(" ", ""))) {
+                order = ByteOrder.LITTLE_ENDIAN;
+            } else if (dict.contains(DESCR.replace(" ", "").replace('<', '>'))) {
+                order = ByteOrder.BIG_ENDIAN;
+            } else {
+                throw new IOException(file + ": not a seed metadata array (expected the dtype " + DESCR
+                        + ", little- or big-endian): " + h.dict().strip());
             }
             Matcher shape = SHAPE.matcher(h.dict());
             if (!shape.find()) {
                 throw new IOException(file + ": expected a 1-D array: " + h.dict().strip());
             }
             long n = Long.parseLong(shape.group(1));
-            ByteBuffer b = ByteBuffer.allocate(RECORD).order(ByteOrder.LITTLE_ENDIAN);
+            ByteBuffer b = ByteBuffer.allocate(RECORD).order(order);
             long pos = h.dataOffset();
             for (long i = 0; i < n; i++) {
                 b.clear();

@@ -6,6 +6,7 @@ import io.jhdf.api.Attribute;
 import io.jhdf.api.Dataset;
 import io.jhdf.api.Node;
 import io.jhdf.api.dataset.ContiguousDataset;
+import io.jhdf.dataset.DatasetBase;
 import io.jhdf.exceptions.HdfException;
 import io.jhdf.object.datatype.DataType;
 import io.jhdf.object.datatype.FixedPoint;
@@ -13,8 +14,10 @@ import io.jhdf.object.datatype.FloatingPoint;
 import io.jhdf.object.datatype.StringData;
 import java.io.Closeable;
 import java.io.IOException;
+import java.lang.reflect.Array;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.DoubleBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,7 +30,10 @@ import java.util.Map;
 /**
  * Reads a row file (ours, or the seed's h5py-written one): jhdf parses the structure, and rows are
  * read straight from the contiguous datasets' data with a {@code FileChannel}, one row at a time.
- * Boolean (enum) labels are read as their 0/1 bytes.
+ * Datasets stored otherwise (chunked, possibly compressed, as after {@code h5repack} or h5py's
+ * {@code chunks=} / {@code compression=}; or compact) are read row by row through jhdf's slice reads,
+ * which decompress every chunk a row touches (slower, but the same values). Rows may be float32 or
+ * float64 (returned as float32). Boolean (enum) labels are read as their 0/1 bytes.
  */
 public final class RowFileReader implements Closeable {
     private final Path file;
@@ -39,9 +45,12 @@ public final class RowFileReader implements Closeable {
     private final long size;
     private final ByteBuffer rowBuffer;
 
-    /** Raw access to one contiguous dataset. */
+    /**
+     * Raw access to one dataset: at {@code address} in the file when contiguous ({@code sliced} null), else
+     * through jhdf's slice reads of {@code sliced}, whose shape is {@code dims}.
+     */
     private record Column(String path, long address, long rows, long rowBytes, int elementSize, DataType type,
-            ByteOrder order) {
+            ByteOrder order, DatasetBase sliced, long[] dims) {
     }
 
     private RowFileReader(Path file, String mainPath) throws IOException {
@@ -57,9 +66,10 @@ public final class RowFileReader implements Closeable {
         this.hdf = h;
         try {
             this.main = column(mainPath, true);
-            if (!(main.type() instanceof FloatingPoint) || main.elementSize() != Float.BYTES
-                    || hdf.getDatasetByPath(mainPath).getDimensions().length != 2) {
-                throw new IOException(file + ": /" + mainPath + " is not a 2-D float32 dataset");
+            if (!(main.type() instanceof FloatingPoint)
+                    || main.elementSize() != Float.BYTES && main.elementSize() != Double.BYTES
+                    || main.dims().length != 2) {
+                throw new IOException(file + ": /" + mainPath + " is not a 2-D float32 or float64 dataset");
             }
             this.labels = column("labels", false);
             Node m = hdf.getChildren().get("meta");
@@ -71,8 +81,7 @@ public final class RowFileReader implements Closeable {
                     }
                 }
             }
-            Object s = attribute("size");
-            this.size = s instanceof Number n ? n.longValue() : main.rows();
+            this.size = sizeAttribute(attribute("size"), main.rows());
             if (size < 0 || size > main.rows()) {
                 throw new IOException(file + ": attribute size=" + size + " but /" + mainPath + " has " + main.rows()
                         + " rows");
@@ -86,6 +95,31 @@ public final class RowFileReader implements Closeable {
             }
             throw e;
         }
+    }
+
+    /**
+     * The seed wrote {@code size} as a scalar; h5py also stores a one-element array when given one.
+     *
+     * @param value the attribute's value as jhdf gives it, or null if absent
+     * @param rows the main dataset's first dimension, the size when there is no attribute
+     */
+    private long sizeAttribute(Object value, long rows) throws IOException {
+        if (value == null) {
+            return rows;
+        }
+        Object v = value;
+        if (v.getClass().isArray() && Array.getLength(v) == 1) {
+            v = Array.get(v, 0);
+        }
+        if (v instanceof Number n) {
+            double d = n.doubleValue();
+            if (d == Math.rint(d)) {
+                return n.longValue();
+            }
+        }
+        String shown = value.getClass().isArray() ? "an array of " + Array.getLength(value) + " values"
+                : "'" + value + "'";
+        throw new IOException(file + ": attribute size is " + shown + ", not a whole number of rows");
     }
 
     /**
@@ -118,9 +152,13 @@ public final class RowFileReader implements Closeable {
             }
             return null;
         }
-        if (!(d instanceof ContiguousDataset c)) {
-            throw new IOException(file + ": /" + path + " is not contiguous (" + d.getDataLayout()
-                    + "); re-save it without chunking");
+        DatasetBase sliced = null;
+        if (!(d instanceof ContiguousDataset)) {
+            if (!(d instanceof DatasetBase base)) {
+                throw new IOException(file + ": /" + path + " has a layout this reader cannot read ("
+                        + d.getDataLayout() + ")");
+            }
+            sliced = base;
         }
         long[] dims = d.getDimensionsAsLong();
         long rows = dims.length == 0 ? 1 : dims[0];
@@ -135,8 +173,9 @@ public final class RowFileReader implements Closeable {
         } else if (type instanceof FixedPoint f) {
             order = f.getByteOrder();
         }
-        long address = d.isEmpty() ? 0 : c.getDataAddress() + hdf.getUserBlockSize();
-        return new Column(path, address, rows, perRow * type.getSize(), type.getSize(), type, order);
+        long address = sliced != null || d.isEmpty() ? 0
+                : ((ContiguousDataset) d).getDataAddress() + hdf.getUserBlockSize();
+        return new Column(path, address, rows, perRow * type.getSize(), type.getSize(), type, order, sliced, dims);
     }
 
     /** @return the file */
@@ -172,7 +211,7 @@ public final class RowFileReader implements Closeable {
 
     /** @return values per row */
     public int rowLength() {
-        return Math.toIntExact(main.rowBytes() / Float.BYTES);
+        return Math.toIntExact(main.rowBytes() / main.elementSize());
     }
 
     private void check(long row) {
@@ -181,12 +220,41 @@ public final class RowFileReader implements Closeable {
         }
     }
 
-    private void readFully(ByteBuffer into, long at) throws IOException {
-        while (into.hasRemaining()) {
-            if (channel.read(into, at + into.position()) < 0) {
-                throw new IOException(file + ": truncated at byte " + (at + into.position()));
+    /**
+     * Fills {@code into} (from position 0 to its limit, a whole number of rows) with rows {@code row, ...} of
+     * {@code c} and flips it.
+     */
+    private void readRows(Column c, long row, ByteBuffer into) throws IOException {
+        if (c.sliced() == null) {
+            long at = c.address() + row * c.rowBytes();
+            while (into.hasRemaining()) {
+                if (channel.read(into, at + into.position()) < 0) {
+                    throw new IOException(file + ": truncated at byte " + (at + into.position()));
+                }
             }
+            into.flip();
+            return;
         }
+        long[] dims = c.dims();
+        long[] offset = new long[dims.length];
+        int[] shape = new int[dims.length];
+        for (int i = 0; i < dims.length; i++) {
+            shape[i] = Math.toIntExact(dims[i]);
+        }
+        if (dims.length > 0) {
+            offset[0] = row;
+            shape[0] = Math.toIntExact(into.remaining() / c.rowBytes());
+        }
+        ByteBuffer data;
+        try {
+            data = c.sliced().getSliceDataBuffer(offset, shape);
+        } catch (HdfException | UnsupportedOperationException e) {
+            throw new IOException(file + ": cannot read /" + c.path() + " (" + c.sliced().getDataLayout() + "): "
+                    + e.getMessage(), e);
+        }
+        data = data.duplicate();
+        data.limit(data.position() + into.remaining());
+        into.put(data);
         into.flip();
     }
 
@@ -201,8 +269,15 @@ public final class RowFileReader implements Closeable {
             throw new IllegalArgumentException("array of " + into.length + " < row length " + rowLength());
         }
         rowBuffer.clear();
-        readFully(rowBuffer, main.address() + row * main.rowBytes());
-        rowBuffer.asFloatBuffer().get(into, 0, rowLength());
+        readRows(main, row, rowBuffer);
+        if (main.elementSize() == Float.BYTES) {
+            rowBuffer.asFloatBuffer().get(into, 0, rowLength());
+        } else {
+            DoubleBuffer values = rowBuffer.asDoubleBuffer();
+            for (int i = 0, n = rowLength(); i < n; i++) {
+                into[i] = (float) values.get(i);
+            }
+        }
     }
 
     /** @return the number of labels per row, or 0 without {@code /labels} */
@@ -221,7 +296,7 @@ public final class RowFileReader implements Closeable {
             throw new IOException(file + ": no one-byte /labels dataset");
         }
         ByteBuffer b = ByteBuffer.allocate(labelCount());
-        readFully(b, labels.address() + row * labels.rowBytes());
+        readRows(labels, row, b);
         byte[] out = new byte[labelCount()];
         b.get(out);
         for (int i = 0; i < out.length; i++) {
@@ -256,7 +331,7 @@ public final class RowFileReader implements Closeable {
             throw new IOException(file + ": no /meta/" + name);
         }
         ByteBuffer b = ByteBuffer.allocate(Math.toIntExact(c.rowBytes())).order(c.order());
-        readFully(b, c.address() + row * c.rowBytes());
+        readRows(c, row, b);
         return b;
     }
 
@@ -299,7 +374,7 @@ public final class RowFileReader implements Closeable {
             throw new IOException(file + ": /" + path + " is not float32");
         }
         ByteBuffer b = ByteBuffer.allocate(Math.toIntExact(c.rows() * c.rowBytes())).order(c.order());
-        readFully(b, c.address());
+        readRows(c, 0, b);
         float[] out = new float[b.remaining() / Float.BYTES];
         b.asFloatBuffer().get(out);
         return out;
