@@ -9,6 +9,7 @@ import java.nio.file.FileVisitResult;
 import java.nio.file.FileVisitor;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -52,7 +53,8 @@ final class WavIndex {
 
     static WavIndex scan(Path root) throws IOException {
         if (!Files.isDirectory(root)) {
-            throw new NoSuchFileException(root.toString(), null, "not a downloads folder");
+            throw Files.exists(root) ? new NotDirectoryException(root + " (the downloads folder)")
+                    : new NoSuchFileException(root.toString(), null, "no such downloads folder");
         }
         List<Path> folders = new ArrayList<>();
         Map<Path, Integer> folderIds = new HashMap<>();

@@ -208,6 +208,12 @@ class PackStageTest {
                 .hasMessageContaining("no YT_<id>.wav");
         assertThat(sink.committed).isFalse();
 
+        Path notes = Files.writeString(dir.resolve("notes.txt"), "not a folder");
+        assertThatThrownBy(() -> WavIndex.scan(notes)).isInstanceOf(java.nio.file.NotDirectoryException.class)
+                .hasMessageContaining("notes.txt (the downloads folder)");
+        assertThatThrownBy(() -> WavIndex.scan(dir.resolve("absent")))
+                .isInstanceOf(java.nio.file.NoSuchFileException.class).hasMessageContaining("absent");
+
         Path strangers = dir.resolve("strangers");
         wav(strangers, 40, 0.5f);
         wav(strangers, 41, 0.5f);
