@@ -47,10 +47,11 @@ import org.slf4j.LoggerFactory;
  * {@code <out>/<name>_downloads/<name>_downloads_<job>/YT_<id>.wav}, logging every outcome to
  * {@code <out>/logs/<name>_goodlogs/goodLog_<job>.csv} or {@code <out>/logs/<name>_errorlogs/errorLog_<job>.csv}.
  *
- * <p>A run is resumable: clips already in any job folder are skipped, stale temporary files are
- * removed at start, and each clip appears under its final name only when complete. Workers share
- * one rate limiter (a requests-per-minute budget, and a global pause after a rate limit). At most
- * {@code 2 * threads} segments are in flight, so memory does not grow with the CSV.
+ * <p>A run is resumable: clips already in any job folder are skipped, stale temporary files (older
+ * than the tool timeout plus a minute) are removed at start, except by a dry run, and each clip
+ * appears under its final name only when complete. Workers share one rate limiter (a
+ * requests-per-minute budget, and a global pause after a rate limit). At most {@code 2 * threads}
+ * segments are in flight, so memory does not grow with the CSV.
  *
  * <pre>{@code
  * DownloadConfig config = DownloadConfig.builder(out, DownloadConfig.nameOf(csv)).threads(8).build();
@@ -63,6 +64,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class DownloadStage {
     private static final Logger LOG = LoggerFactory.getLogger(DownloadStage.class);
+    /** How much older than the tool timeout a temporary file must be to count as a killed run's. */
+    private static final Duration STALE_MARGIN = Duration.ofMinutes(1);
 
     private final DownloadConfig config;
     private final PipelineListener listener;
@@ -144,7 +147,9 @@ public final class DownloadStage {
         long startNanos = System.nanoTime();
         Path jobDir = jobDir(shard);
         Files.createDirectories(jobDir);
-        removeStaleTemporaries(jobDir, shard);
+        if (!config.dryRun()) {
+            removeStaleTemporaries(jobDir);
+        }
         List<Path> folders = jobFolders(jobDir);
         ClipDownloader downloader = config.dryRun() ? null : downloader();
         LOG.info("download {}: {} into {} ({} job folder(s) checked for existing clips)", shard, config, jobDir,
@@ -230,18 +235,20 @@ public final class DownloadStage {
     }
 
     /**
-     * Removes temporary files ({@code .*.tmp}) a killed run left. A folder only this job writes to is
-     * cleaned fully; in a folder jobs share, only files untouched for longer than the tool timeout
-     * (so no live process can own them).
+     * Removes temporary files ({@code .*.tmp}) a killed run left: those untouched for longer than the
+     * tool timeout plus a minute. A live run's are younger (ffmpeg writes its file until it exits or is
+     * killed at the timeout; the WAV is renamed as soon as it is written), so a run never deletes
+     * another live run's files, whatever the folder, shard or job count (no lock file: file locks are
+     * unreliable on the network file systems clusters share). A killed run's younger files go when a
+     * later run starts, or at once when that run fetches the same clip again.
      */
-    private void removeStaleTemporaries(Path jobDir, Shard shard) throws IOException {
-        boolean ours = config.perJobFolders() || shard.isAll();
+    private void removeStaleTemporaries(Path jobDir) throws IOException {
         FileTime cutoff = FileTime.fromMillis(System.currentTimeMillis() - config.toolTimeout().toMillis()
-                - 60_000);
+                - STALE_MARGIN.toMillis());
         int removed = 0;
         try (DirectoryStream<Path> files = Files.newDirectoryStream(jobDir, ".*" + ClipDownloader.TEMP_SUFFIX)) {
             for (Path f : files) {
-                if (ours || Files.getLastModifiedTime(f).compareTo(cutoff) < 0) {
+                if (Files.getLastModifiedTime(f).compareTo(cutoff) < 0) {
                     Files.deleteIfExists(f);
                     removed++;
                 }

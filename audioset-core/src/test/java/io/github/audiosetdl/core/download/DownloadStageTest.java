@@ -17,6 +17,9 @@ import io.github.audiosetdl.core.testing.TestMedia;
 import io.github.audiosetdl.core.testing.TestMedia.Codec;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -175,14 +178,26 @@ class DownloadStageTest {
     }
 
     @Test
-    void staleTemporariesAreRemovedAtStart(@TempDir Path out) throws Exception {
+    void onlyTemporariesOlderThanTheToolTimeoutAreRemovedAndNotByADryRun(@TempDir Path out) throws Exception {
         Path job = Files.createDirectories(out.resolve("test_downloads/test_downloads_0"));
-        Files.writeString(job.resolve(".YT_staletemp01.decode.tmp"), "partial");
-        Files.writeString(job.resolve(".YT_staletemp02.wav.tmp"), "partial");
-        DownloadSummary summary = run(fastConfig(out, server.url("{id}.m4a")).dryRun(true).build(),
-                List.of(row(0, "staletemp01", 0, 10)));
-        assertThat(summary.pending()).isEqualTo(1);
-        assertThat(temporaries(out)).isEmpty();
+        // a killed run's files, untouched for longer than the tool timeout (30 s) plus a minute
+        FileTime old = FileTime.from(Instant.now().minus(Duration.ofMinutes(5)));
+        Path staleDecode = Files.writeString(job.resolve(".YT_staletemp01.decode.tmp"), "partial");
+        Path staleWav = Files.writeString(job.resolve(".YT_staletemp02.wav.tmp"), "partial");
+        Files.setLastModifiedTime(staleDecode, old);
+        Files.setLastModifiedTime(staleWav, old);
+        // a live run's file (another job sharing the folder, or another whole-CSV run): just written
+        Path live = Files.writeString(job.resolve(".YT_livetemp001.decode.tmp"), "being written");
+        DownloadConfig.Builder config = fastConfig(out, server.url("{id}.m4a"));
+
+        // a dry run only counts: it removes nothing, not even stale files
+        DownloadSummary dry = run(config.dryRun(true).build(), List.of(row(0, "staletemp01", 0, 10)));
+        assertThat(dry.pending()).isEqualTo(1);
+        assertThat(temporaries(out)).containsExactlyInAnyOrder(staleDecode, staleWav, live);
+
+        // a real run of the whole CSV (one job, shared folder) removes the stale files, not the live one
+        run(config.dryRun(false).build(), List.of());
+        assertThat(temporaries(out)).containsExactly(live);
     }
 
     @Test
