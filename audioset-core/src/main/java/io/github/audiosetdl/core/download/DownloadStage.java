@@ -12,6 +12,7 @@ import io.github.audiosetdl.core.download.internal.DownloadLog;
 import io.github.audiosetdl.core.download.internal.FfmpegSection;
 import io.github.audiosetdl.core.download.internal.MediaResolver;
 import io.github.audiosetdl.core.download.internal.RateLimiter;
+import io.github.audiosetdl.core.download.internal.SeenIds;
 import io.github.audiosetdl.core.download.internal.Tools;
 import io.github.audiosetdl.core.download.internal.YtDlpResolver;
 import io.github.audiosetdl.core.pipeline.PipelineListener;
@@ -51,7 +52,9 @@ import org.slf4j.LoggerFactory;
  * than the tool timeout plus a minute) are removed at start, except by a dry run, and each clip
  * appears under its final name only when complete. Workers share one rate limiter (a
  * requests-per-minute budget, and a global pause after a rate limit). At most {@code 2 * threads}
- * segments are in flight, so memory does not grow with the CSV.
+ * segments are in flight, so memory does not grow with the CSV. A YTID repeated in the input is
+ * fetched once, for its first row; each later row is a permanent failure, "duplicate id in the CSV
+ * (row R)" with R the first row ({@link SegmentRow#row()}).
  *
  * <pre>{@code
  * DownloadConfig config = DownloadConfig.builder(out, DownloadConfig.nameOf(csv)).threads(8).build();
@@ -162,10 +165,17 @@ public final class DownloadStage {
         AtomicReference<Throwable> fault = new AtomicReference<>();
         try (DownloadLog good = new DownloadLog(goodLog(shard)); DownloadLog errors = new DownloadLog(errorLog(shard));
                 Stream<SegmentRow> closing = rows) {
-            Recorder recorder = new Recorder(counts, tracker, good, errors);
+            Recorder recorder = new Recorder(counts, tracker, good, errors, !config.dryRun());
+            SeenIds seen = new SeenIds();
             for (var it = closing.iterator(); it.hasNext() && fault.get() == null;) {
                 SegmentRow row = it.next();
                 counts.select(row.segment());
+                long first = seen.firstRow(row.segment().ytid(), row.row());
+                if (first >= 0) {
+                    recorder.record(new ClipResult(row, ClipStatus.FAILED, FailureClass.PERMANENT, 0,
+                            "duplicate id in the CSV (row " + first + ")", 0));
+                    continue;
+                }
                 Optional<Path> existing = existing(folders, row.segment());
                 if (existing.isPresent()) {
                     recorder.record(new ClipResult(row, ClipStatus.SKIPPED_EXISTING, null, 0,
@@ -292,15 +302,15 @@ public final class DownloadStage {
         };
     }
 
-    /** Records each outcome: counts, logs, progress. */
-    private record Recorder(Counts counts, ProgressTracker tracker, DownloadLog good, DownloadLog errors) {
+    /** Records each outcome: counts, logs (unless {@code log} is false: a dry run), progress. */
+    private record Recorder(Counts counts, ProgressTracker tracker, DownloadLog good, DownloadLog errors,
+            boolean log) {
         void record(ClipResult r) {
             counts.add(r);
-            switch (r.status()) {
-                case DOWNLOADED, SHORT -> good.write(r);
-                case FAILED -> errors.write(r);
-                default -> {
-                }
+            if (log && (r.status() == ClipStatus.DOWNLOADED || r.status() == ClipStatus.SHORT)) {
+                good.write(r);
+            } else if (log && r.status() == ClipStatus.FAILED) {
+                errors.write(r);
             }
             if (r.status() == ClipStatus.FAILED) {
                 tracker.failed(r.row().segment().ytid(), r.failureClass().label() + ": " + r.message());

@@ -201,6 +201,43 @@ class DownloadStageTest {
     }
 
     @Test
+    void aRepeatedIdIsFetchedOnceAndEachLaterRowIsAPermanentFailureNamingTheFirst(@TempDir Path out)
+            throws Exception {
+        Path source = TestMedia.tone(media, Codec.AAC, 44_100, 30);
+        // a YouTube-shaped id and a mirror's id of another shape, each twice, with different sections
+        server.serve("repeatedidA.m4a", source).serve("mirror-dup1.m4a", source);
+        List<SegmentRow> rows = List.of(row(0, "repeatedidA", 0, 10), row(1, "mirror-dup1", 0, 10),
+                row(2, "repeatedidA", 10, 20), row(3, "mirror-dup1", 5, 15));
+        DownloadConfig.Builder config = fastConfig(out, server.url("{id}.m4a"));
+
+        DownloadSummary dry = run(config.dryRun(true).build(), rows);
+        assertThat(dry.pending()).isEqualTo(2);
+        assertThat(dry.failed()).containsEntry(FailureClass.PERMANENT, 2L);
+        assertThat(errors(out)).as("a dry run writes no log row").isEmpty();
+
+        DownloadSummary summary = run(config.dryRun(false).build(), rows);
+
+        assertThat(summary.downloaded()).isEqualTo(2);
+        assertThat(summary.failed()).containsEntry(FailureClass.PERMANENT, 2L);
+        assertThat(summary.exitStatus()).isZero();
+        assertThat(server.requests("repeatedidA.m4a")).isEqualTo(1);
+        Map<String, CSVRecord> failed = errors(out);
+        assertThat(failed.get("repeatedidA").get("message")).isEqualTo("duplicate id in the CSV (row 0)");
+        assertThat(failed.get("repeatedidA").get("csv_row")).isEqualTo("2");
+        assertThat(failed.get("mirror-dup1").get("message")).isEqualTo("duplicate id in the CSV (row 1)");
+        assertThat(failed.get("mirror-dup1").get("class")).isEqualTo("permanent");
+        Map<String, CSVRecord> good = readLog(out.resolve("logs/test_goodlogs/goodLog_0.csv"));
+        assertThat(good.get("repeatedidA").get("csv_row")).isEqualTo("0");
+        assertThat(good.get("mirror-dup1").get("csv_row")).isEqualTo("1");
+        assertThat(temporaries(out)).isEmpty();
+
+        // a rerun says the same of the later rows (not "already there")
+        DownloadSummary again = run(config.build(), rows);
+        assertThat(again.skippedExisting()).isEqualTo(2);
+        assertThat(again.failed()).containsEntry(FailureClass.PERMANENT, 2L);
+    }
+
+    @Test
     void readsOnlyASmallFractionOfALongSource(@TempDir Path out) throws Exception {
         for (Codec codec : List.of(Codec.AAC, Codec.OPUS)) {
             Path source = TestMedia.tone(media, codec, 48_000, 600);
