@@ -69,6 +69,8 @@ public final class DownloadStage {
     private static final Logger LOG = LoggerFactory.getLogger(DownloadStage.class);
     /** How much older than the tool timeout a temporary file must be to count as a killed run's. */
     private static final Duration STALE_MARGIN = Duration.ofMinutes(1);
+    /** How long a stopped run waits for its workers (killing an ffmpeg may take up to 5 s). */
+    private static final Duration STOP_WAIT = Duration.ofSeconds(15);
 
     private final DownloadConfig config;
     private final PipelineListener listener;
@@ -165,53 +167,54 @@ public final class DownloadStage {
         AtomicReference<Throwable> fault = new AtomicReference<>();
         try (DownloadLog good = new DownloadLog(goodLog(shard)); DownloadLog errors = new DownloadLog(errorLog(shard));
                 Stream<SegmentRow> closing = rows) {
-            Recorder recorder = new Recorder(counts, tracker, good, errors, !config.dryRun());
-            SeenIds seen = new SeenIds();
-            for (var it = closing.iterator(); it.hasNext() && fault.get() == null;) {
-                SegmentRow row = it.next();
-                counts.select(row.segment());
-                long first = seen.firstRow(row.segment().ytid(), row.row());
-                if (first >= 0) {
-                    recorder.record(new ClipResult(row, ClipStatus.FAILED, FailureClass.PERMANENT, 0,
-                            "duplicate id in the CSV (row " + first + ")", 0));
-                    continue;
-                }
-                Optional<Path> existing = existing(folders, row.segment());
-                if (existing.isPresent()) {
-                    recorder.record(new ClipResult(row, ClipStatus.SKIPPED_EXISTING, null, 0,
-                            "already in " + existing.get().getParent().getFileName(), 0));
-                    continue;
-                }
-                if (pool == null) {
-                    recorder.record(new ClipResult(row, ClipStatus.PENDING, null, 0, "dry run", 0));
-                    continue;
-                }
-                inFlight.acquire();
-                pool.execute(() -> {
-                    try {
-                        recorder.record(downloader.download(row, jobDir));
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    } catch (RuntimeException | Error e) {
-                        fault.compareAndSet(null, e);
-                    } finally {
-                        inFlight.release();
+            try {
+                Recorder recorder = new Recorder(counts, tracker, good, errors, !config.dryRun());
+                SeenIds seen = new SeenIds();
+                for (var it = closing.iterator(); it.hasNext() && fault.get() == null;) {
+                    SegmentRow row = it.next();
+                    counts.select(row.segment());
+                    long first = seen.firstRow(row.segment().ytid(), row.row());
+                    if (first >= 0) {
+                        recorder.record(new ClipResult(row, ClipStatus.FAILED, FailureClass.PERMANENT, 0,
+                                "duplicate id in the CSV (row " + first + ")", 0));
+                        continue;
                     }
-                });
-            }
-            if (pool != null) {
-                pool.shutdown();
-                while (!pool.awaitTermination(1, TimeUnit.SECONDS)) {
-                    LOG.debug("waiting for {} clips in flight", 2 * config.threads() - inFlight.availablePermits());
+                    Optional<Path> existing = existing(folders, row.segment());
+                    if (existing.isPresent()) {
+                        recorder.record(new ClipResult(row, ClipStatus.SKIPPED_EXISTING, null, 0,
+                                "already in " + existing.get().getParent().getFileName(), 0));
+                        continue;
+                    }
+                    if (pool == null) {
+                        recorder.record(new ClipResult(row, ClipStatus.PENDING, null, 0, "dry run", 0));
+                        continue;
+                    }
+                    inFlight.acquire();
+                    pool.execute(() -> {
+                        try {
+                            recorder.record(downloader.download(row, jobDir));
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        } catch (RuntimeException | Error e) {
+                            fault.compareAndSet(null, e);
+                        } finally {
+                            inFlight.release();
+                        }
+                    });
                 }
+                if (pool != null) {
+                    pool.shutdown();
+                    while (!pool.awaitTermination(1, TimeUnit.SECONDS)) {
+                        LOG.debug("waiting for {} clips in flight", 2 * config.threads() - inFlight.availablePermits());
+                    }
+                }
+            } finally {
+                // before the logs close: a clip finishing now is still logged, and no tool outlives run()
+                stop(pool);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("download interrupted");
-        } finally {
-            if (pool != null) {
-                pool.shutdownNow();
-            }
         }
         Throwable t = fault.get();
         if (t instanceof RuntimeException re) {
@@ -224,6 +227,30 @@ public final class DownloadStage {
                 - startNanos));
         LOG.info("download {} finished: {}", shard, summary);
         return summary;
+    }
+
+    /**
+     * Cancels the clips not started and interrupts the running ones (a worker kills its yt-dlp or
+     * ffmpeg when interrupted), then waits for the workers, at most {@link #STOP_WAIT}. The caller's
+     * interrupt flag is kept.
+     */
+    private static void stop(ExecutorService pool) {
+        if (pool == null) {
+            return;
+        }
+        pool.shutdownNow();
+        boolean interrupted = Thread.interrupted();
+        try {
+            if (!pool.awaitTermination(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warn("download workers still running {} s after being stopped", STOP_WAIT.toSeconds());
+            }
+        } catch (InterruptedException e) {
+            interrupted = true;
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     private ClipDownloader downloader() {

@@ -8,20 +8,27 @@ import static io.github.audiosetdl.core.download.DownloadFixtures.temporaries;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.audiosetdl.core.SegmentRow;
+import io.github.audiosetdl.core.Shard;
 import io.github.audiosetdl.core.audio.AudioClip;
 import io.github.audiosetdl.core.audio.WavFormat;
 import io.github.audiosetdl.core.audio.WavReader;
+import io.github.audiosetdl.core.pipeline.PipelineListener;
 import io.github.audiosetdl.core.testing.ExternalTools;
 import io.github.audiosetdl.core.testing.LoopbackMediaServer;
 import io.github.audiosetdl.core.testing.TestMedia;
 import io.github.audiosetdl.core.testing.TestMedia.Codec;
+import java.io.InterruptedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.AfterAll;
@@ -235,6 +242,77 @@ class DownloadStageTest {
         DownloadSummary again = run(config.build(), rows);
         assertThat(again.skippedExisting()).isEqualTo(2);
         assertThat(again.failed()).containsEntry(FailureClass.PERMANENT, 2L);
+    }
+
+    @Test
+    void anInterruptedRunStopsItsWorkersAndToolsBeforeItReturnsAndLogsEveryClipOnDisk(@TempDir Path out)
+            throws Exception {
+        Path source = TestMedia.tone(media, Codec.AAC, 44_100, 30);
+        List<SegmentRow> rows = new ArrayList<>();
+        try (LoopbackMediaServer slow = LoopbackMediaServer.start()) {
+            for (int i = 0; i < 6; i++) {
+                String id = "interrupt0" + i;
+                slow.serve(id + ".m4a", source);
+                // the first clip is quick; the others hang until the server closes
+                slow.latency(id + ".m4a", i == 0 ? Duration.ZERO : Duration.ofMinutes(2));
+                rows.add(row(i, id, 0, 10));
+            }
+            // ffmpeg's read timeout far away: the slow clips' ffmpegs wait for the server until stopped
+            DownloadStage stage = new DownloadStage(fastConfig(out, slow.url("{id}.m4a")).threads(3)
+                    .socketTimeout(Duration.ofMinutes(1)).build(), PipelineListener.NONE);
+            AtomicReference<Throwable> thrown = new AtomicReference<>();
+            AtomicReference<List<String>> busyWorkers = new AtomicReference<>();
+            AtomicLong toolsAlive = new AtomicLong(-1);
+            Thread runner = new Thread(() -> {
+                try {
+                    stage.run(rows.stream(), Shard.ALL, rows.size());
+                } catch (Throwable t) {
+                    // what is still running at the moment run() returns
+                    busyWorkers.set(busyWorkers());
+                    toolsAlive.set(ffmpegsFor("interrupt0"));
+                    thrown.set(t);
+                }
+            }, "interrupted-download");
+            runner.start();
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while ((slow.requests("interrupt01.m4a") == 0 || slow.requests("interrupt02.m4a") == 0)
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(slow.requests("interrupt02.m4a")).as("two slow clips in flight").isPositive();
+
+            runner.interrupt();
+            runner.join(Duration.ofSeconds(60).toMillis());
+
+            assertThat(runner.isAlive()).isFalse();
+            assertThat(thrown.get()).isInstanceOf(InterruptedIOException.class);
+            assertThat(busyWorkers.get()).as("workers still downloading when run() returned").isEmpty();
+            assertThat(toolsAlive.get()).as("ffmpeg processes alive when run() returned").isZero();
+            Map<String, CSVRecord> good = readLog(out.resolve("logs/test_goodlogs/goodLog_0.csv"));
+            try (Stream<Path> clips = Files.list(out.resolve("test_downloads/test_downloads_0"))) {
+                clips.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".wav"))
+                        .forEach(n -> assertThat(good).as("%s is on disk, so logged", n)
+                                .containsKey(n.substring(3, n.length() - 4)));
+            }
+        }
+    }
+
+    /** @return the download workers whose stack is still inside a clip's download */
+    private static List<String> busyWorkers() {
+        List<String> busy = new ArrayList<>();
+        Thread.getAllStackTraces().forEach((t, stack) -> {
+            if (t.getName().startsWith("audioset-download-") && t.isAlive() && Arrays.stream(stack)
+                    .anyMatch(f -> f.getClassName().endsWith("ClipDownloader"))) {
+                busy.add(t.getName());
+            }
+        });
+        return busy;
+    }
+
+    /** @return the live ffmpeg processes of this JVM whose arguments mention {@code marker} */
+    private static long ffmpegsFor(String marker) {
+        return ProcessHandle.current().descendants().filter(p -> p.isAlive()
+                && p.info().arguments().map(a -> Arrays.toString(a).contains(marker)).orElse(false)).count();
     }
 
     @Test
