@@ -12,6 +12,7 @@ import io.github.audiosetdl.core.download.internal.DownloadLog;
 import io.github.audiosetdl.core.download.internal.FfmpegSection;
 import io.github.audiosetdl.core.download.internal.MediaResolver;
 import io.github.audiosetdl.core.download.internal.RateLimiter;
+import io.github.audiosetdl.core.download.internal.SeenIds;
 import io.github.audiosetdl.core.download.internal.Tools;
 import io.github.audiosetdl.core.download.internal.YtDlpResolver;
 import io.github.audiosetdl.core.pipeline.PipelineListener;
@@ -47,10 +48,13 @@ import org.slf4j.LoggerFactory;
  * {@code <out>/<name>_downloads/<name>_downloads_<job>/YT_<id>.wav}, logging every outcome to
  * {@code <out>/logs/<name>_goodlogs/goodLog_<job>.csv} or {@code <out>/logs/<name>_errorlogs/errorLog_<job>.csv}.
  *
- * <p>A run is resumable: clips already in any job folder are skipped, stale temporary files are
- * removed at start, and each clip appears under its final name only when complete. Workers share
- * one rate limiter (a requests-per-minute budget, and a global pause after a rate limit). At most
- * {@code 2 * threads} segments are in flight, so memory does not grow with the CSV.
+ * <p>A run is resumable: clips already in any job folder are skipped, stale temporary files (older
+ * than the tool timeout plus a minute) are removed at start, except by a dry run, and each clip
+ * appears under its final name only when complete. Workers share one rate limiter (a
+ * requests-per-minute budget, and a global pause after a rate limit). At most {@code 2 * threads}
+ * segments are in flight, so memory does not grow with the CSV. A YTID repeated in the input is
+ * fetched once, for its first row; each later row is a permanent failure, "duplicate id in the CSV
+ * (row R)" with R the first row ({@link SegmentRow#row()}).
  *
  * <pre>{@code
  * DownloadConfig config = DownloadConfig.builder(out, DownloadConfig.nameOf(csv)).threads(8).build();
@@ -63,6 +67,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class DownloadStage {
     private static final Logger LOG = LoggerFactory.getLogger(DownloadStage.class);
+    /** How much older than the tool timeout a temporary file must be to count as a killed run's. */
+    private static final Duration STALE_MARGIN = Duration.ofMinutes(1);
+    /** How long a stopped run waits for its workers (killing an ffmpeg may take up to 5 s). */
+    private static final Duration STOP_WAIT = Duration.ofSeconds(15);
 
     private final DownloadConfig config;
     private final PipelineListener listener;
@@ -144,7 +152,9 @@ public final class DownloadStage {
         long startNanos = System.nanoTime();
         Path jobDir = jobDir(shard);
         Files.createDirectories(jobDir);
-        removeStaleTemporaries(jobDir, shard);
+        if (!config.dryRun()) {
+            removeStaleTemporaries(jobDir);
+        }
         List<Path> folders = jobFolders(jobDir);
         ClipDownloader downloader = config.dryRun() ? null : downloader();
         LOG.info("download {}: {} into {} ({} job folder(s) checked for existing clips)", shard, config, jobDir,
@@ -157,46 +167,54 @@ public final class DownloadStage {
         AtomicReference<Throwable> fault = new AtomicReference<>();
         try (DownloadLog good = new DownloadLog(goodLog(shard)); DownloadLog errors = new DownloadLog(errorLog(shard));
                 Stream<SegmentRow> closing = rows) {
-            Recorder recorder = new Recorder(counts, tracker, good, errors);
-            for (var it = closing.iterator(); it.hasNext() && fault.get() == null;) {
-                SegmentRow row = it.next();
-                counts.select(row.segment());
-                Optional<Path> existing = existing(folders, row.segment());
-                if (existing.isPresent()) {
-                    recorder.record(new ClipResult(row, ClipStatus.SKIPPED_EXISTING, null, 0,
-                            "already in " + existing.get().getParent().getFileName(), 0));
-                    continue;
-                }
-                if (pool == null) {
-                    recorder.record(new ClipResult(row, ClipStatus.PENDING, null, 0, "dry run", 0));
-                    continue;
-                }
-                inFlight.acquire();
-                pool.execute(() -> {
-                    try {
-                        recorder.record(downloader.download(row, jobDir));
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    } catch (RuntimeException | Error e) {
-                        fault.compareAndSet(null, e);
-                    } finally {
-                        inFlight.release();
+            try {
+                Recorder recorder = new Recorder(counts, tracker, good, errors, !config.dryRun());
+                SeenIds seen = new SeenIds();
+                for (var it = closing.iterator(); it.hasNext() && fault.get() == null;) {
+                    SegmentRow row = it.next();
+                    counts.select(row.segment());
+                    long first = seen.firstRow(row.segment().ytid(), row.row());
+                    if (first >= 0) {
+                        recorder.record(new ClipResult(row, ClipStatus.FAILED, FailureClass.PERMANENT, 0,
+                                "duplicate id in the CSV (row " + first + ")", 0));
+                        continue;
                     }
-                });
-            }
-            if (pool != null) {
-                pool.shutdown();
-                while (!pool.awaitTermination(1, TimeUnit.SECONDS)) {
-                    LOG.debug("waiting for {} clips in flight", 2 * config.threads() - inFlight.availablePermits());
+                    Optional<Path> existing = existing(folders, row.segment());
+                    if (existing.isPresent()) {
+                        recorder.record(new ClipResult(row, ClipStatus.SKIPPED_EXISTING, null, 0,
+                                "already in " + existing.get().getParent().getFileName(), 0));
+                        continue;
+                    }
+                    if (pool == null) {
+                        recorder.record(new ClipResult(row, ClipStatus.PENDING, null, 0, "dry run", 0));
+                        continue;
+                    }
+                    inFlight.acquire();
+                    pool.execute(() -> {
+                        try {
+                            recorder.record(downloader.download(row, jobDir));
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        } catch (RuntimeException | Error e) {
+                            fault.compareAndSet(null, e);
+                        } finally {
+                            inFlight.release();
+                        }
+                    });
                 }
+                if (pool != null) {
+                    pool.shutdown();
+                    while (!pool.awaitTermination(1, TimeUnit.SECONDS)) {
+                        LOG.debug("waiting for {} clips in flight", 2 * config.threads() - inFlight.availablePermits());
+                    }
+                }
+            } finally {
+                // before the logs close: a clip finishing now is still logged, and no tool outlives run()
+                stop(pool);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("download interrupted");
-        } finally {
-            if (pool != null) {
-                pool.shutdownNow();
-            }
         }
         Throwable t = fault.get();
         if (t instanceof RuntimeException re) {
@@ -209,6 +227,30 @@ public final class DownloadStage {
                 - startNanos));
         LOG.info("download {} finished: {}", shard, summary);
         return summary;
+    }
+
+    /**
+     * Cancels the clips not started and interrupts the running ones (a worker kills its yt-dlp or
+     * ffmpeg when interrupted), then waits for the workers, at most {@link #STOP_WAIT}. The caller's
+     * interrupt flag is kept.
+     */
+    private static void stop(ExecutorService pool) {
+        if (pool == null) {
+            return;
+        }
+        pool.shutdownNow();
+        boolean interrupted = Thread.interrupted();
+        try {
+            if (!pool.awaitTermination(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warn("download workers still running {} s after being stopped", STOP_WAIT.toSeconds());
+            }
+        } catch (InterruptedException e) {
+            interrupted = true;
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     private ClipDownloader downloader() {
@@ -230,18 +272,20 @@ public final class DownloadStage {
     }
 
     /**
-     * Removes temporary files ({@code .*.tmp}) a killed run left. A folder only this job writes to is
-     * cleaned fully; in a folder jobs share, only files untouched for longer than the tool timeout
-     * (so no live process can own them).
+     * Removes temporary files ({@code .*.tmp}) a killed run left: those untouched for longer than the
+     * tool timeout plus a minute. A live run's are younger (ffmpeg writes its file until it exits or is
+     * killed at the timeout; the WAV is renamed as soon as it is written), so a run never deletes
+     * another live run's files, whatever the folder, shard or job count (no lock file: file locks are
+     * unreliable on the network file systems clusters share). A killed run's younger files go when a
+     * later run starts, or at once when that run fetches the same clip again.
      */
-    private void removeStaleTemporaries(Path jobDir, Shard shard) throws IOException {
-        boolean ours = config.perJobFolders() || shard.isAll();
+    private void removeStaleTemporaries(Path jobDir) throws IOException {
         FileTime cutoff = FileTime.fromMillis(System.currentTimeMillis() - config.toolTimeout().toMillis()
-                - 60_000);
+                - STALE_MARGIN.toMillis());
         int removed = 0;
         try (DirectoryStream<Path> files = Files.newDirectoryStream(jobDir, ".*" + ClipDownloader.TEMP_SUFFIX)) {
             for (Path f : files) {
-                if (ours || Files.getLastModifiedTime(f).compareTo(cutoff) < 0) {
+                if (Files.getLastModifiedTime(f).compareTo(cutoff) < 0) {
                     Files.deleteIfExists(f);
                     removed++;
                 }
@@ -285,15 +329,15 @@ public final class DownloadStage {
         };
     }
 
-    /** Records each outcome: counts, logs, progress. */
-    private record Recorder(Counts counts, ProgressTracker tracker, DownloadLog good, DownloadLog errors) {
+    /** Records each outcome: counts, logs (unless {@code log} is false: a dry run), progress. */
+    private record Recorder(Counts counts, ProgressTracker tracker, DownloadLog good, DownloadLog errors,
+            boolean log) {
         void record(ClipResult r) {
             counts.add(r);
-            switch (r.status()) {
-                case DOWNLOADED, SHORT -> good.write(r);
-                case FAILED -> errors.write(r);
-                default -> {
-                }
+            if (log && (r.status() == ClipStatus.DOWNLOADED || r.status() == ClipStatus.SHORT)) {
+                good.write(r);
+            } else if (log && r.status() == ClipStatus.FAILED) {
+                errors.write(r);
             }
             if (r.status() == ClipStatus.FAILED) {
                 tracker.failed(r.row().segment().ytid(), r.failureClass().label() + ": " + r.message());

@@ -8,17 +8,27 @@ import static io.github.audiosetdl.core.download.DownloadFixtures.temporaries;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.audiosetdl.core.SegmentRow;
+import io.github.audiosetdl.core.Shard;
 import io.github.audiosetdl.core.audio.AudioClip;
 import io.github.audiosetdl.core.audio.WavFormat;
 import io.github.audiosetdl.core.audio.WavReader;
+import io.github.audiosetdl.core.pipeline.PipelineListener;
 import io.github.audiosetdl.core.testing.ExternalTools;
 import io.github.audiosetdl.core.testing.LoopbackMediaServer;
 import io.github.audiosetdl.core.testing.TestMedia;
 import io.github.audiosetdl.core.testing.TestMedia.Codec;
+import java.io.InterruptedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.AfterAll;
@@ -175,14 +185,134 @@ class DownloadStageTest {
     }
 
     @Test
-    void staleTemporariesAreRemovedAtStart(@TempDir Path out) throws Exception {
+    void onlyTemporariesOlderThanTheToolTimeoutAreRemovedAndNotByADryRun(@TempDir Path out) throws Exception {
         Path job = Files.createDirectories(out.resolve("test_downloads/test_downloads_0"));
-        Files.writeString(job.resolve(".YT_staletemp01.decode.tmp"), "partial");
-        Files.writeString(job.resolve(".YT_staletemp02.wav.tmp"), "partial");
-        DownloadSummary summary = run(fastConfig(out, server.url("{id}.m4a")).dryRun(true).build(),
-                List.of(row(0, "staletemp01", 0, 10)));
-        assertThat(summary.pending()).isEqualTo(1);
+        // a killed run's files, untouched for longer than the tool timeout (30 s) plus a minute
+        FileTime old = FileTime.from(Instant.now().minus(Duration.ofMinutes(5)));
+        Path staleDecode = Files.writeString(job.resolve(".YT_staletemp01.decode.tmp"), "partial");
+        Path staleWav = Files.writeString(job.resolve(".YT_staletemp02.wav.tmp"), "partial");
+        Files.setLastModifiedTime(staleDecode, old);
+        Files.setLastModifiedTime(staleWav, old);
+        // a live run's file (another job sharing the folder, or another whole-CSV run): just written
+        Path live = Files.writeString(job.resolve(".YT_livetemp001.decode.tmp"), "being written");
+        DownloadConfig.Builder config = fastConfig(out, server.url("{id}.m4a"));
+
+        // a dry run only counts: it removes nothing, not even stale files
+        DownloadSummary dry = run(config.dryRun(true).build(), List.of(row(0, "staletemp01", 0, 10)));
+        assertThat(dry.pending()).isEqualTo(1);
+        assertThat(temporaries(out)).containsExactlyInAnyOrder(staleDecode, staleWav, live);
+
+        // a real run of the whole CSV (one job, shared folder) removes the stale files, not the live one
+        run(config.dryRun(false).build(), List.of());
+        assertThat(temporaries(out)).containsExactly(live);
+    }
+
+    @Test
+    void aRepeatedIdIsFetchedOnceAndEachLaterRowIsAPermanentFailureNamingTheFirst(@TempDir Path out)
+            throws Exception {
+        Path source = TestMedia.tone(media, Codec.AAC, 44_100, 30);
+        // a YouTube-shaped id and a mirror's id of another shape, each twice, with different sections
+        server.serve("repeatedidA.m4a", source).serve("mirror-dup1.m4a", source);
+        List<SegmentRow> rows = List.of(row(0, "repeatedidA", 0, 10), row(1, "mirror-dup1", 0, 10),
+                row(2, "repeatedidA", 10, 20), row(3, "mirror-dup1", 5, 15));
+        DownloadConfig.Builder config = fastConfig(out, server.url("{id}.m4a"));
+
+        DownloadSummary dry = run(config.dryRun(true).build(), rows);
+        assertThat(dry.pending()).isEqualTo(2);
+        assertThat(dry.failed()).containsEntry(FailureClass.PERMANENT, 2L);
+        assertThat(errors(out)).as("a dry run writes no log row").isEmpty();
+
+        DownloadSummary summary = run(config.dryRun(false).build(), rows);
+
+        assertThat(summary.downloaded()).isEqualTo(2);
+        assertThat(summary.failed()).containsEntry(FailureClass.PERMANENT, 2L);
+        assertThat(summary.exitStatus()).isZero();
+        assertThat(server.requests("repeatedidA.m4a")).isEqualTo(1);
+        Map<String, CSVRecord> failed = errors(out);
+        assertThat(failed.get("repeatedidA").get("message")).isEqualTo("duplicate id in the CSV (row 0)");
+        assertThat(failed.get("repeatedidA").get("csv_row")).isEqualTo("2");
+        assertThat(failed.get("mirror-dup1").get("message")).isEqualTo("duplicate id in the CSV (row 1)");
+        assertThat(failed.get("mirror-dup1").get("class")).isEqualTo("permanent");
+        Map<String, CSVRecord> good = readLog(out.resolve("logs/test_goodlogs/goodLog_0.csv"));
+        assertThat(good.get("repeatedidA").get("csv_row")).isEqualTo("0");
+        assertThat(good.get("mirror-dup1").get("csv_row")).isEqualTo("1");
         assertThat(temporaries(out)).isEmpty();
+
+        // a rerun says the same of the later rows (not "already there")
+        DownloadSummary again = run(config.build(), rows);
+        assertThat(again.skippedExisting()).isEqualTo(2);
+        assertThat(again.failed()).containsEntry(FailureClass.PERMANENT, 2L);
+    }
+
+    @Test
+    void anInterruptedRunStopsItsWorkersAndToolsBeforeItReturnsAndLogsEveryClipOnDisk(@TempDir Path out)
+            throws Exception {
+        Path source = TestMedia.tone(media, Codec.AAC, 44_100, 30);
+        List<SegmentRow> rows = new ArrayList<>();
+        try (LoopbackMediaServer slow = LoopbackMediaServer.start()) {
+            for (int i = 0; i < 6; i++) {
+                String id = "interrupt0" + i;
+                slow.serve(id + ".m4a", source);
+                // the first clip is quick; the others hang until the server closes
+                slow.latency(id + ".m4a", i == 0 ? Duration.ZERO : Duration.ofMinutes(2));
+                rows.add(row(i, id, 0, 10));
+            }
+            // ffmpeg's read timeout far away: the slow clips' ffmpegs wait for the server until stopped
+            DownloadStage stage = new DownloadStage(fastConfig(out, slow.url("{id}.m4a")).threads(3)
+                    .socketTimeout(Duration.ofMinutes(1)).build(), PipelineListener.NONE);
+            AtomicReference<Throwable> thrown = new AtomicReference<>();
+            AtomicReference<List<String>> busyWorkers = new AtomicReference<>();
+            AtomicLong toolsAlive = new AtomicLong(-1);
+            Thread runner = new Thread(() -> {
+                try {
+                    stage.run(rows.stream(), Shard.ALL, rows.size());
+                } catch (Throwable t) {
+                    // what is still running at the moment run() returns
+                    busyWorkers.set(busyWorkers());
+                    toolsAlive.set(ffmpegsFor("interrupt0"));
+                    thrown.set(t);
+                }
+            }, "interrupted-download");
+            runner.start();
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while ((slow.requests("interrupt01.m4a") == 0 || slow.requests("interrupt02.m4a") == 0)
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(slow.requests("interrupt02.m4a")).as("two slow clips in flight").isPositive();
+
+            runner.interrupt();
+            runner.join(Duration.ofSeconds(60).toMillis());
+
+            assertThat(runner.isAlive()).isFalse();
+            assertThat(thrown.get()).isInstanceOf(InterruptedIOException.class);
+            assertThat(busyWorkers.get()).as("workers still downloading when run() returned").isEmpty();
+            assertThat(toolsAlive.get()).as("ffmpeg processes alive when run() returned").isZero();
+            Map<String, CSVRecord> good = readLog(out.resolve("logs/test_goodlogs/goodLog_0.csv"));
+            try (Stream<Path> clips = Files.list(out.resolve("test_downloads/test_downloads_0"))) {
+                clips.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".wav"))
+                        .forEach(n -> assertThat(good).as("%s is on disk, so logged", n)
+                                .containsKey(n.substring(3, n.length() - 4)));
+            }
+        }
+    }
+
+    /** @return the download workers whose stack is still inside a clip's download */
+    private static List<String> busyWorkers() {
+        List<String> busy = new ArrayList<>();
+        Thread.getAllStackTraces().forEach((t, stack) -> {
+            if (t.getName().startsWith("audioset-download-") && t.isAlive() && Arrays.stream(stack)
+                    .anyMatch(f -> f.getClassName().endsWith("ClipDownloader"))) {
+                busy.add(t.getName());
+            }
+        });
+        return busy;
+    }
+
+    /** @return the live ffmpeg processes of this JVM whose arguments mention {@code marker} */
+    private static long ffmpegsFor(String marker) {
+        return ProcessHandle.current().descendants().filter(p -> p.isAlive()
+                && p.info().arguments().map(a -> Arrays.toString(a).contains(marker)).orElse(false)).count();
     }
 
     @Test

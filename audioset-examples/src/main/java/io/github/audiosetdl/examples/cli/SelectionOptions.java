@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import picocli.CommandLine.Option;
 
 /** The options that select rows of a segments CSV, shared by several commands. */
@@ -32,7 +33,8 @@ final class SelectionOptions {
     Integer jobs;
 
     @Option(names = "--job-index", paramLabel = "I",
-            description = "This job, 0..N-1 (default: SLURM_ARRAY_TASK_ID - SLURM_ARRAY_TASK_MIN, else 0).")
+            description = "This job, 0..N-1 (default: SLURM_ARRAY_TASK_ID - SLURM_ARRAY_TASK_MIN, else 0). Either flag "
+                    + "alone inside a SLURM job array takes the other from the array.")
     Integer jobIndex;
 
     @Option(names = "--label", paramLabel = "NAME_OR_MID",
@@ -60,15 +62,39 @@ final class SelectionOptions {
         return b.build();
     }
 
-    /** @return the shard from the flags, else from SLURM's variables, else the whole file */
+    /**
+     * The shard from the flags, else from SLURM's variables, else the whole file. A flag given alone
+     * inside a SLURM job array is completed from the array ({@link Shard#fromEnvironment}): {@code --jobs N}
+     * takes the task's index (and must equal {@code SLURM_ARRAY_TASK_COUNT}), {@code --job-index I} takes
+     * {@code SLURM_ARRAY_TASK_COUNT} as the count. Both flags together are used as given, in an array
+     * or not.
+     *
+     * @param env the environment (for SLURM's variables)
+     * @return the shard
+     * @throws IllegalArgumentException if {@code --job-index} is given alone outside an array, or
+     *     {@code --jobs} alone disagrees with the array's size (the message names both values)
+     */
     Shard shard(Map<String, String> env) {
+        if (jobs != null && jobIndex != null) {
+            return Shard.of(jobIndex, jobs);
+        }
+        Optional<Shard> array = Shard.fromEnvironment(env);
         if (jobs == null && jobIndex == null) {
-            return Shard.fromEnvironment(env).orElse(Shard.ALL);
+            return array.orElse(Shard.ALL);
         }
         if (jobs == null) {
-            throw new IllegalArgumentException("--job-index needs --jobs");
+            return Shard.of(jobIndex, array.orElseThrow(() -> new IllegalArgumentException(
+                    "--job-index needs --jobs outside a SLURM job array (SLURM_ARRAY_TASK_COUNT is not set)"))
+                    .count());
         }
-        return Shard.of(jobIndex == null ? 0 : jobIndex, jobs);
+        if (array.isEmpty()) {
+            return Shard.of(0, jobs);
+        }
+        if (array.get().count() != jobs) {
+            throw new IllegalArgumentException("--jobs " + jobs + " disagrees with SLURM_ARRAY_TASK_COUNT="
+                    + array.get().count() + ": drop --jobs, or give --job-index too");
+        }
+        return array.get();
     }
 
     /**

@@ -185,7 +185,11 @@ public final class ClipDownloader {
         return new float[][] {mono};
     }
 
-    private static void deleteQuietly(Path p) {
+    /** Deletes a temporary file if there is one ({@code p} may be null), logging a failure. */
+    static void deleteQuietly(Path p) {
+        if (p == null) {
+            return;
+        }
         try {
             Files.deleteIfExists(p);
         } catch (IOException e) {

@@ -7,13 +7,25 @@ import java.util.function.LongSupplier;
  * One limiter shared by every worker: a global budget of requests per minute (requests are spaced
  * evenly, {@code 60 / budget} seconds apart), and a global pause after any worker sees a rate limit
  * (the pause doubles with each rate limit in a row, up to a cap, and resets after a success), so
- * that every worker slows down, not only the one that was told to. Thread-safe.
+ * that every worker slows down, not only the one that was told to. A pause reported while a worker
+ * already waits for its slot holds that worker too: it waits again until the pause ends. Thread-safe.
  */
 public final class RateLimiter {
+    /** Sleeps for a number of nanoseconds; tests pass one that advances a fake clock. */
+    @FunctionalInterface
+    interface Sleeper {
+        /**
+         * @param nanos how long, {@code > 0}
+         * @throws InterruptedException if interrupted
+         */
+        void sleep(long nanos) throws InterruptedException;
+    }
+
     private final long intervalNanos;
     private final long basePauseNanos;
     private final long maxPauseNanos;
     private final LongSupplier clock;
+    private final Sleeper sleeper;
     private long nextSlot;
     private long pausedUntil;
     private int level;
@@ -26,10 +38,24 @@ public final class RateLimiter {
      * @param clock a nanosecond clock ({@code System::nanoTime})
      */
     public RateLimiter(double requestsPerMinute, Duration basePause, Duration maxPause, LongSupplier clock) {
+        this(requestsPerMinute, basePause, maxPause, clock, nanos -> Thread.sleep(nanos / 1_000_000,
+                (int) (nanos % 1_000_000)));
+    }
+
+    /**
+     * @param requestsPerMinute the budget, 0 for none
+     * @param basePause the first pause after a rate limit
+     * @param maxPause the longest pause
+     * @param clock a nanosecond clock
+     * @param sleeper sleeps on that clock
+     */
+    RateLimiter(double requestsPerMinute, Duration basePause, Duration maxPause, LongSupplier clock,
+            Sleeper sleeper) {
         this.intervalNanos = requestsPerMinute <= 0 ? 0 : (long) (60e9 / requestsPerMinute);
         this.basePauseNanos = Math.max(1, basePause.toNanos());
         this.maxPauseNanos = Math.max(basePauseNanos, maxPause.toNanos());
         this.clock = clock;
+        this.sleeper = sleeper;
         long now = clock.getAsLong();
         this.nextSlot = now;
         this.pausedUntil = now;
@@ -48,15 +74,22 @@ public final class RateLimiter {
     }
 
     /**
-     * Waits for the next request slot.
+     * Waits for the next request slot. A pause that another worker reports while this one sleeps is
+     * honoured: after each sleep the pause is checked again, and while it lasts a new slot is reserved
+     * after it (so requests resume spaced by the budget, not all at once). Each sleep is at most the
+     * longest pause plus the queue of reserved slots; the loop goes on only while new rate limits come.
      *
      * @throws InterruptedException if interrupted while waiting
      */
     public void acquire() throws InterruptedException {
-        long wait = reserve();
-        if (wait > 0) {
-            Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+        for (long wait = reserve(); wait > 0; wait = reserveIfPaused()) {
+            sleeper.sleep(wait);
         }
+    }
+
+    /** @return 0 if no pause is in force now, else the wait for a new slot after it, in nanoseconds */
+    private synchronized long reserveIfPaused() {
+        return pausedUntil > clock.getAsLong() ? reserve() : 0;
     }
 
     /**

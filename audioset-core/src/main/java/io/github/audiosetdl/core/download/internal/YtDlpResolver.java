@@ -8,12 +8,12 @@ import io.github.audiosetdl.core.download.FailureClass;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -24,13 +24,7 @@ import java.util.concurrent.TimeUnit;
 public final class YtDlpResolver implements MediaResolver {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_OUTPUT = 8 << 20;
-    /** Reads the processes' output; unbounded because every running process needs its own readers. */
-    private static final java.util.concurrent.ExecutorService DRAINERS = java.util.concurrent.Executors
-            .newCachedThreadPool(r -> {
-                Thread t = new Thread(r, "audioset-yt-dlp-reader");
-                t.setDaemon(true);
-                return t;
-            });
+    private static final String TEMP_PREFIX = "audioset-yt-dlp-";
 
     private final Path ytDlp;
     private final DownloadConfig config;
@@ -59,37 +53,43 @@ public final class YtDlpResolver implements MediaResolver {
         return cmd;
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>yt-dlp's output goes to two temporary files (owner-only, deleted afterwards), read once it
+     * has exited; never to pipes. A process yt-dlp leaves behind that keeps its stdout or stderr open
+     * therefore cannot hold the worker past the tool timeout, and no reader thread is needed.
+     */
     @Override
     public ResolvedMedia resolve(Segment segment) throws ClipFailure, InterruptedException {
         List<String> cmd = command(config.urlFor(segment.ytid()));
-        Process process;
+        Path out = null;
+        Path err = null;
+        Process process = null;
         try {
-            process = new ProcessBuilder(cmd).start();
-        } catch (IOException e) {
-            throw new ClipFailure(FailureClass.TRANSIENT, "cannot start yt-dlp: " + e.getMessage(), e);
-        }
-        try {
+            out = Files.createTempFile(TEMP_PREFIX, ".out");
+            err = Files.createTempFile(TEMP_PREFIX, ".err");
+            process = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
             process.getOutputStream().close();
-            CompletableFuture<byte[]> out = drain(process.getInputStream());
-            CompletableFuture<byte[]> err = drain(process.getErrorStream());
             if (!process.waitFor(config.toolTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
-                process.descendants().forEach(ProcessHandle::destroyForcibly);
-                process.destroyForcibly();
                 throw new ClipFailure(FailureClass.TRANSIENT, "yt-dlp killed after " + config.toolTimeout().toSeconds()
                         + " s without an answer");
             }
-            String stderr = new String(err.join(), StandardCharsets.UTF_8).trim();
             if (process.exitValue() != 0) {
-                String message = errorLines(stderr);
+                String message = errorLines(new String(head(err), StandardCharsets.UTF_8).trim());
                 throw new ClipFailure(FailureClassifier.classify(message), message);
             }
-            return parse(out.join(), segment);
+            return parse(head(out), segment);
         } catch (IOException e) {
-            throw new ClipFailure(FailureClass.TRANSIENT, "yt-dlp I/O error: " + e.getMessage(), e);
+            throw new ClipFailure(FailureClass.TRANSIENT, (process == null ? "cannot start yt-dlp: "
+                    : "yt-dlp I/O error: ") + e.getMessage(), e);
         } finally {
-            if (process.isAlive()) {
+            if (process != null && process.isAlive()) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
                 process.destroyForcibly();
             }
+            ClipDownloader.deleteQuietly(out);
+            ClipDownloader.deleteQuietly(err);
         }
     }
 
@@ -137,15 +137,10 @@ public final class YtDlpResolver implements MediaResolver {
         return text.length() > 500 ? text.substring(0, 500) + "..." : text;
     }
 
-    private static CompletableFuture<byte[]> drain(InputStream in) {
-        return CompletableFuture.supplyAsync(() -> {
-            try (in) {
-                byte[] data = in.readNBytes(MAX_OUTPUT);
-                in.transferTo(java.io.OutputStream.nullOutputStream());
-                return data;
-            } catch (IOException e) {
-                return new byte[0];
-            }
-        }, DRAINERS);
+    /** @return the first {@link #MAX_OUTPUT} bytes of a file */
+    private static byte[] head(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return in.readNBytes(MAX_OUTPUT);
+        }
     }
 }
