@@ -69,6 +69,26 @@ public final class DownloadConfig {
     }
 
     /**
+     * The rule for data-set names, which become parts of file names ({@code <name>_downloads},
+     * {@code <name>.hdf5}): not blank, no path separator, no control character, not {@code .} or {@code ..}.
+     * Spaces and other characters a file name may hold are allowed (a CSV's own name is the default).
+     *
+     * @param name a data-set name
+     * @return {@code name}
+     * @throws IllegalArgumentException if it breaks the rule (the message shows it)
+     */
+    public static String checkName(String name) {
+        requireNonNull(name, "name");
+        boolean control = name.chars().anyMatch(c -> c < 0x20 || c == 0x7F);
+        if (name.isBlank() || name.contains("/") || name.contains("\\") || control || name.equals(".")
+                || name.equals("..")) {
+            throw new IllegalArgumentException("data set name '" + name + "' must be a non-blank file name without"
+                    + " '/', '\\' or control characters");
+        }
+        return name;
+    }
+
+    /**
      * The seed's data-set name for a CSV: its file name without the extension.
      *
      * @param csv e.g. {@code /data/balanced_train_segments.csv}
@@ -237,11 +257,7 @@ public final class DownloadConfig {
 
         private Builder(Path outputDir, String name) {
             this.outputDir = requireNonNull(outputDir, "outputDir");
-            requireNonNull(name, "name");
-            if (name.isBlank() || name.contains("/") || name.contains("\\")) {
-                throw new IllegalArgumentException("data set name '" + name + "' must be a non-blank file name");
-            }
-            this.name = name;
+            this.name = checkName(name);
         }
 
         /**
@@ -364,12 +380,14 @@ public final class DownloadConfig {
         }
 
         /**
-         * @param perMinute requests per minute over all workers, {@code >= 0} (0: no limit)
+         * @param perMinute requests per minute over all workers: 0 for no limit, else at least {@code 1/60} (one
+         *     request an hour; a smaller budget would stall the run for days per clip)
          * @return this
          */
         public Builder maxRequestsPerMinute(double perMinute) {
-            if (!(perMinute >= 0) || Double.isInfinite(perMinute)) {
-                throw new IllegalArgumentException("max requests per minute " + perMinute + " must be >= 0");
+            if (!(perMinute >= 0) || Double.isInfinite(perMinute) || perMinute > 0 && perMinute < 1.0 / 60) {
+                throw new IllegalArgumentException("max requests per minute " + perMinute
+                        + " must be 0 (no limit) or at least 1/60 (one an hour)");
             }
             this.maxRequestsPerMinute = perMinute;
             return this;
@@ -451,6 +469,10 @@ public final class DownloadConfig {
          * @throws IllegalStateException if the direct resolver has no URL template
          */
         public DownloadConfig build() {
+            if (retryDelay.compareTo(maxRetryDelay) > 0) {
+                throw new IllegalStateException("the first retry delay " + retryDelay.toMillis() + " ms is longer than"
+                        + " the longest, " + maxRetryDelay.toMillis() + " ms");
+            }
             if (resolver == ResolverKind.DIRECT && urlTemplate == null) {
                 throw new IllegalStateException("the direct resolver needs a URL template (the media URL with "
                         + ID_PLACEHOLDER + ")");

@@ -321,15 +321,12 @@ public final class AudioSetPipeline {
 
         /**
          * @param dataSetName names every output, e.g. {@code eval_segments} (default: the download
-         *     configuration's, else the segments CSV's file name without extension, else the waveform file's)
+         *     configuration's, else the segments CSV's file name without extension, else the waveform file's);
+         *     the rule of {@link DownloadConfig#checkName}
          * @return this
          */
         public Builder name(String dataSetName) {
-            requireNonNull(dataSetName, "name");
-            if (!NAME.matcher(dataSetName).matches()) {
-                throw new IllegalArgumentException("name '" + dataSetName + "' must match " + NAME.pattern());
-            }
-            this.name = dataSetName;
+            this.name = DownloadConfig.checkName(dataSetName);
             return this;
         }
 

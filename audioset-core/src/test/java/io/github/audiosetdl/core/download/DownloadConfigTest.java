@@ -42,4 +42,20 @@ class DownloadConfigTest {
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("URL template");
         assertThat(DownloadConfig.builder(out, "x").sampleRate("source").build().sampleRate()).isEmpty();
     }
+
+    @Test
+    void delaysBudgetsAndNamesAreCheckedTogether() {
+        assertThatThrownBy(() -> DownloadConfig.builder(out, "x").retryDelay(Duration.ofMinutes(10))
+                .maxRetryDelay(Duration.ofSeconds(1)).build()).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("600000 ms is longer than the longest, 1000 ms");
+        assertThatThrownBy(() -> DownloadConfig.builder(out, "x").maxRequestsPerMinute(1e-12))
+                .hasMessageContaining("1.0E-12").hasMessageContaining("one an hour");
+        assertThat(DownloadConfig.builder(out, "x").maxRequestsPerMinute(1.0 / 60).build().maxRequestsPerMinute())
+                .isEqualTo(1.0 / 60);
+        for (String bad : new String[] {"", " ", "a/b", "a\\b", "..", "tab\there"}) {
+            assertThatThrownBy(() -> DownloadConfig.builder(out, bad)).as(bad)
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'" + bad + "'");
+        }
+        assertThat(DownloadConfig.builder(out, "my segments").build().name()).isEqualTo("my segments");
+    }
 }
