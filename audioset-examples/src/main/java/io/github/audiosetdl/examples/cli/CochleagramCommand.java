@@ -125,7 +125,8 @@ final class CochleagramCommand implements Callable<Integer> {
                 "power exponent", "the --compression power exponent", "sampleFactor", "--sample-factor",
                 "lowLimit", "--low-lim", "highLimit", "--high-lim", "envSampleRate", "--env-sr",
                 "sampleRate", "the input's sample rate", "signalLength", "the input's row length");
-        private static final Pattern NAMES = Pattern.compile("\\bn\\b|\\b(" + String.join("|", FLAGS.keySet()) + ")\\b");
+        private static final Pattern NAMES = Pattern.compile("\\bn\\b|\\b(" + String.join("|", FLAGS.keySet())
+                + ")\\b");
 
         /**
          * @param sampleRate the waveform rows' rate in Hz

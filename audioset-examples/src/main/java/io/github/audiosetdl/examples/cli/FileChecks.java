@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
+import java.util.function.Predicate;
 
 /**
  * Up-front checks of the files a command names, before any work starts, so that a wrong path fails at
@@ -45,12 +46,7 @@ final class FileChecks {
         if (!Files.exists(dir)) {
             throw new NoSuchFileException(dir.toString());
         }
-        if (!Files.isDirectory(dir)) {
-            throw new NotDirectoryException(dir.toString());
-        }
-        if (!Files.isReadable(dir) || !Files.isExecutable(dir)) {
-            throw new AccessDeniedException(dir.toString());
-        }
+        directory(dir, dir, Files::isReadable);
         return dir;
     }
 
@@ -70,14 +66,18 @@ final class FileChecks {
         if (existing == null) {
             return dir;
         }
-        Path shown = existing.equals(dir.toAbsolutePath()) ? dir : existing;
-        if (!Files.isDirectory(existing)) {
+        directory(existing, existing.equals(dir.toAbsolutePath()) ? dir : existing, Files::isWritable);
+        return dir;
+    }
+
+    /** An existing {@code dir} (named {@code shown} in messages) must be a directory we may enter and use. */
+    private static void directory(Path dir, Path shown, Predicate<Path> allowed) throws IOException {
+        if (!Files.isDirectory(dir)) {
             throw new NotDirectoryException(shown.toString());
         }
-        if (!Files.isWritable(existing) || !Files.isExecutable(existing)) {
+        if (!allowed.test(dir) || !Files.isExecutable(dir)) {
             throw new AccessDeniedException(shown.toString());
         }
-        return dir;
     }
 
     /**
