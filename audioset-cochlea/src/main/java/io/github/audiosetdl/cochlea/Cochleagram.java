@@ -182,8 +182,9 @@ public final class Cochleagram {
     /**
      * Computes one clip with a new worker; prefer {@link #newWorker()} for many clips.
      *
-     * @param waveform {@link #signalLength()} samples
+     * @param waveform {@link #signalLength()} finite samples
      * @return the {@code (channels, frames)} cochleagram flattened row-major
+     * @throws IllegalArgumentException if the clip has the wrong length or a sample is NaN or infinite
      */
     public float[] compute(float[] waveform) {
         return newWorker().compute(waveform);
@@ -196,7 +197,8 @@ public final class Cochleagram {
      * @param waveforms clips of {@link #signalLength()} samples each
      * @param threads the number of threads, {@code >= 1}
      * @return the cochleagrams in input order, each flattened row-major
-     * @throws IllegalArgumentException if {@code threads < 1} or a clip has the wrong length
+     * @throws IllegalArgumentException if {@code threads < 1}, a clip has the wrong length or a sample is
+     *     NaN or infinite (naming the clip and the sample)
      */
     public List<float[]> computeAll(List<float[]> waveforms, int threads) {
         if (threads < 1) {
@@ -225,7 +227,8 @@ public final class Cochleagram {
      * @param waveforms clips of {@link #signalLength()} samples each
      * @param executor runs one task per clip
      * @return the cochleagrams in input order, each flattened row-major
-     * @throws IllegalArgumentException if a clip has the wrong length
+     * @throws IllegalArgumentException if a clip has the wrong length or a sample is NaN or infinite (naming
+     *     the clip and the sample)
      * @throws java.util.concurrent.CancellationException if the calling thread is interrupted (its
      *     interrupt flag is restored)
      */
@@ -237,7 +240,9 @@ public final class Cochleagram {
         }
         ConcurrentLinkedQueue<Worker> idle = new ConcurrentLinkedQueue<>();
         List<Future<float[]>> futures = new ArrayList<>(waveforms.size());
-        for (float[] w : waveforms) {
+        for (int i = 0; i < waveforms.size(); i++) {
+            float[] w = waveforms.get(i);
+            int index = i;
             futures.add(executor.submit(() -> {
                 Worker worker = idle.poll();
                 if (worker == null) {
@@ -245,6 +250,8 @@ public final class Cochleagram {
                 }
                 try {
                     return worker.compute(w);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("waveform " + index + ": " + e.getMessage(), e);
                 } finally {
                     idle.add(worker);
                 }
@@ -322,10 +329,12 @@ public final class Cochleagram {
         /**
          * Computes one clip into the caller's array.
          *
-         * @param waveform {@link #signalLength()} samples at {@link #sampleRate()}
+         * @param waveform {@link #signalLength()} finite samples at {@link #sampleRate()}
          * @param out receives the {@code (channels, frames)} cochleagram flattened row-major:
          *     {@code out[c * frames + j]} is channel {@code c} (ascending frequency), frame {@code j}
-         * @throws IllegalArgumentException if an array has the wrong length
+         * @throws IllegalArgumentException if an array has the wrong length, or a sample is NaN or infinite
+         *     (naming the first; checked for free on the forward transform's DC term, so a NaN can no longer
+         *     give an all-zero cochleagram through the rectification)
          */
         public void compute(float[] waveform, float[] out) {
             requireNonNull(waveform, "waveform");
@@ -341,8 +350,9 @@ public final class Cochleagram {
         /**
          * Computes one clip into a new array.
          *
-         * @param waveform {@link #signalLength()} samples
+         * @param waveform {@link #signalLength()} finite samples
          * @return the {@code (channels, frames)} cochleagram flattened row-major
+         * @throws IllegalArgumentException if the clip has the wrong length or a sample is NaN or infinite
          */
         public float[] compute(float[] waveform) {
             float[] out = new float[outputLength()];
@@ -354,9 +364,11 @@ public final class Cochleagram {
          * The full-rate analytic envelope {@code |A_c[t]|} of one channel, before downsampling,
          * rectification and compression.
          *
-         * @param waveform {@link #signalLength()} samples
+         * @param waveform {@link #signalLength()} finite samples
          * @param channel a channel, {@code 0 <= channel < channels()}
          * @return {@link #signalLength()} envelope samples
+         * @throws IllegalArgumentException if the clip has the wrong length, a sample is NaN or infinite, or
+         *     the channel is out of range
          */
         public double[] envelope(float[] waveform, int channel) {
             requireNonNull(waveform, "waveform");

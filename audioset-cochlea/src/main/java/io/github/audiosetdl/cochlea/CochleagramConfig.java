@@ -14,13 +14,16 @@ import static java.util.Objects.requireNonNull;
  * <p>The checks follow pycochleagram's {@code make_erb_cos_filters_nx} with {@code strict=True}
  * ({@code erbfilter.py} L359–393): a sample factor that is neither 1 nor even, a high limit above
  * Nyquist and a low limit at or above the high limit are rejected with an
- * {@link IllegalArgumentException} naming the value.
+ * {@link IllegalArgumentException} naming the value. Beyond pycochleagram, the size of the output is
+ * bounded: at most {@link #MAX_SAMPLE_FACTOR} and {@link #MAX_CHANNELS} (see there for why).
  *
  * @param preset which reference pipeline turns subbands into envelopes
  * @param sampleRate input sample rate, in Hz ({@code > 0})
  * @param signalLength input length, in samples ({@code > 0}, even)
- * @param n the number of ERB filters before oversampling (pycochleagram's {@code n}, {@code >= 1})
- * @param sampleFactor ERB oversampling: 1 or an even number (pycochleagram's {@code sample_factor})
+ * @param n the number of ERB filters before oversampling (pycochleagram's {@code n}, {@code >= 1});
+ *     {@link #channels()} must not exceed {@link #MAX_CHANNELS}
+ * @param sampleFactor ERB oversampling: 1 or an even number up to {@link #MAX_SAMPLE_FACTOR}
+ *     (pycochleagram's {@code sample_factor})
  * @param lowLimit low edge of the filterbank, in Hz ({@code >= 0}, below {@code highLimit})
  * @param highLimit high edge of the filterbank, in Hz ({@code <= sampleRate / 2})
  * @param envSampleRate envelope sample rate, in Hz; it must divide {@code sampleRate}
@@ -28,6 +31,22 @@ import static java.util.Objects.requireNonNull;
  */
 public record CochleagramConfig(CochleagramPreset preset, int sampleRate, int signalLength, int n, int sampleFactor,
         double lowLimit, double highLimit, int envSampleRate, Compression compression) {
+
+    /**
+     * The most output channels (rows of one cochleagram) a configuration may have: 10,000, 58 times the
+     * seed's 171. Each worker holds one {@code (channels, frames)} float32 row, 80 MB at the seed's 2000
+     * frames, and one sparse filter row per channel. Filters that dense are also far below any auditory
+     * resolution: 20–8000 Hz spans about 32 ERB numbers, so 10,000 channels are 0.003 ERB apart (the
+     * seed's are 0.2 apart). Without the bound, {@code n(1_000_000)} built a configuration whose
+     * {@link Cochleagram#of} exhausted the heap.
+     */
+    public static final int MAX_CHANNELS = 10_000;
+
+    /**
+     * The largest sample factor: 64. pycochleagram's examples use 1, 2 and 4; at 64 filters overlap 64-fold
+     * per ERB band, and {@code 64 * (n + 3) - 1} channels already pass {@link #MAX_CHANNELS} at {@code n = 154}.
+     */
+    public static final int MAX_SAMPLE_FACTOR = 64;
 
     /**
      * Validates the parameters together.
@@ -44,6 +63,7 @@ public record CochleagramConfig(CochleagramPreset preset, int sampleRate, int si
         Builder.checkLimit(lowLimit, "lowLimit");
         Builder.checkLimit(highLimit, "highLimit");
         Builder.checkEnvSampleRate(envSampleRate);
+        Builder.checkChannels(n, sampleFactor);
         if (highLimit > sampleRate / 2.0) {
             throw new IllegalArgumentException("highLimit " + highLimit + " Hz exceeds the Nyquist frequency "
                     + sampleRate / 2.0 + " Hz of sampleRate " + sampleRate);
@@ -177,9 +197,10 @@ public record CochleagramConfig(CochleagramPreset preset, int sampleRate, int si
         }
 
         /**
-         * @param value the number of ERB filters before oversampling, {@code >= 1}
+         * @param value the number of ERB filters before oversampling, {@code 1 ..} {@link #MAX_CHANNELS}
+         *     (with the sample factor, {@link #build()} checks the channels against {@link #MAX_CHANNELS})
          * @return this builder
-         * @throws IllegalArgumentException if below 1
+         * @throws IllegalArgumentException if below 1 or above {@link #MAX_CHANNELS}
          */
         public Builder n(int value) {
             this.n = checkN(value);
@@ -187,9 +208,10 @@ public record CochleagramConfig(CochleagramPreset preset, int sampleRate, int si
         }
 
         /**
-         * @param value 1 or an even number (pycochleagram rejects odd factors with {@code strict=True})
+         * @param value 1 or an even number (pycochleagram rejects odd factors with {@code strict=True}), at
+         *     most {@link #MAX_SAMPLE_FACTOR}
          * @return this builder
-         * @throws IllegalArgumentException if not positive, or odd and not 1
+         * @throws IllegalArgumentException if not positive, odd and not 1, or above {@link #MAX_SAMPLE_FACTOR}
          */
         public Builder sampleFactor(int value) {
             this.sampleFactor = checkSampleFactor(value);
@@ -239,9 +261,9 @@ public record CochleagramConfig(CochleagramPreset preset, int sampleRate, int si
 
         /**
          * @return the configuration
-         * @throws IllegalArgumentException if the parameters do not fit together (high limit above
-         *     Nyquist, low limit at or above the high limit, an envelope rate that does not divide the
-         *     sample rate)
+         * @throws IllegalArgumentException if the parameters do not fit together (more than
+         *     {@link #MAX_CHANNELS} channels, high limit above Nyquist, low limit at or above the high limit,
+         *     an envelope rate that does not divide the sample rate)
          */
         public CochleagramConfig build() {
             return new CochleagramConfig(preset, sampleRate, signalLength, n, sampleFactor, lowLimit, highLimit,
@@ -266,6 +288,10 @@ public record CochleagramConfig(CochleagramPreset preset, int sampleRate, int si
             if (value < 1) {
                 throw new IllegalArgumentException("n must be at least 1, not " + value);
             }
+            if (value > MAX_CHANNELS) {
+                throw new IllegalArgumentException("n " + value + " is above " + MAX_CHANNELS
+                        + ", the most channels a cochleagram may have");
+            }
             return value;
         }
 
@@ -277,7 +303,20 @@ public record CochleagramConfig(CochleagramPreset preset, int sampleRate, int si
                 throw new IllegalArgumentException("sampleFactor " + value
                         + " is odd, which changes the ERB filter widths; use 1 or an even factor");
             }
+            if (value > MAX_SAMPLE_FACTOR) {
+                throw new IllegalArgumentException("sampleFactor " + value + " is above " + MAX_SAMPLE_FACTOR);
+            }
             return value;
+        }
+
+        /** Checks {@code sampleFactor * (n + 3) - 1}, the channel count, against {@link #MAX_CHANNELS}. */
+        static void checkChannels(int n, int sampleFactor) {
+            long channels = (long) sampleFactor * (n + 3) - 1;
+            if (channels > MAX_CHANNELS) {
+                throw new IllegalArgumentException("n " + n + " with sampleFactor " + sampleFactor + " gives "
+                        + channels + " channels, above " + MAX_CHANNELS + "; at this sampleFactor n may be at most "
+                        + ((MAX_CHANNELS + 1) / sampleFactor - 3));
+            }
         }
 
         static double checkLimit(double hz, String name) {

@@ -50,8 +50,9 @@ public final class ErbFilterbank {
      *
      * @param signalLength the DFT length, in samples ({@code > 0}, even)
      * @param sampleRate in Hz ({@code > 0})
-     * @param n the number of filters before oversampling ({@code >= 1})
-     * @param sampleFactor 1 or an even number
+     * @param n the number of filters before oversampling ({@code >= 1}; see
+     *     {@link CochleagramConfig#MAX_CHANNELS})
+     * @param sampleFactor 1 or an even number, at most {@link CochleagramConfig#MAX_SAMPLE_FACTOR}
      * @param lowLimit low edge, in Hz ({@code >= 0}, below {@code highLimit})
      * @param highLimit high edge, in Hz (at most {@code sampleRate / 2})
      * @return the filterbank
@@ -63,6 +64,7 @@ public final class ErbFilterbank {
         CochleagramConfig.Builder.checkSampleRate(sampleRate);
         CochleagramConfig.Builder.checkN(n);
         CochleagramConfig.Builder.checkSampleFactor(sampleFactor);
+        CochleagramConfig.Builder.checkChannels(n, sampleFactor);
         CochleagramConfig.Builder.checkLimit(lowLimit, "lowLimit");
         CochleagramConfig.Builder.checkLimit(highLimit, "highLimit");
         if (highLimit > sampleRate / 2.0) {

@@ -81,6 +81,24 @@ class CochleagramConfigTest {
     }
 
     @Test
+    void boundsTheChannelCount() {
+        CochleagramConfig.Builder b = CochleagramConfig.builder();
+        assertThatThrownBy(() -> b.n(1_000_000)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("n 1000000 is above 10000");
+        assertThatThrownBy(() -> b.sampleFactor(1_000_000)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("sampleFactor 1000000 is above 64");
+        assertThatThrownBy(() -> CochleagramConfig.builder().n(10_000).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("n 10000 with sampleFactor 4 gives 40011 channels, above 10000")
+                .hasMessageContaining("n may be at most 2497");
+        assertThat(CochleagramConfig.builder().n(2497).build().channels()).isEqualTo(9_999);
+        assertThat(CochleagramConfig.builder().n(9998).sampleFactor(1).build().channels()).isEqualTo(10_000);
+        assertThat(CochleagramConfig.builder().n(153).sampleFactor(64).build().channels()).isLessThanOrEqualTo(10_000);
+        assertThatThrownBy(() -> ErbFilterbank.of(160_000, 16_000, 154, 64, 20, 8000))
+                .hasMessageContaining("above 10000");
+    }
+
+    @Test
     void buildChecksTheParametersTogether() {
         assertThatThrownBy(() -> CochleagramConfig.builder().highLimit(8000.5).build())
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("highLimit 8000.5")

@@ -167,6 +167,26 @@ class CochleagramTest {
     }
 
     @Test
+    void rejectsNonFiniteSamplesNamingTheFirst() {
+        Cochleagram.Worker w = seed.newWorker();
+        float[] x = CLIPS.get(1).clone();
+        x[12_345] = Float.NaN;
+        x[54_321] = Float.POSITIVE_INFINITY;
+        assertThatThrownBy(() -> w.compute(x)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("sample 12345").hasMessageContaining("NaN");
+        x[12_345] = 0;
+        assertThatThrownBy(() -> w.envelope(x, 3)).hasMessageContaining("sample 54321 of the waveform is Infinity");
+        x[54_321] = Float.NEGATIVE_INFINITY;
+        assertThatThrownBy(() -> seed.computeAll(List.of(CLIPS.get(0), x), 2))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("waveform 1: sample 54321 of the waveform is -Infinity");
+        float[] loud = new float[160_000];
+        java.util.Arrays.fill(loud, Float.MAX_VALUE);
+        assertThat(w.compute(loud)).as("the largest finite samples are accepted").hasSize(342_000);
+        assertThat(w.compute(CLIPS.get(1))).as("the worker is still usable").isEqualTo(seed.compute(CLIPS.get(1)));
+    }
+
+    @Test
     void silenceGivesZeros() {
         float[] out = seed.compute(new float[160_000]);
         for (float v : out) {

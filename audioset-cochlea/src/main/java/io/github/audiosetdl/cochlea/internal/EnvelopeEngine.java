@@ -289,11 +289,27 @@ public final class EnvelopeEngine {
             return nanos.clone();
         }
 
+        /**
+         * The forward transform of the input, checked for non-finite samples at no cost: the DC term is the
+         * sum of every sample and no operation of the transform turns a NaN or an infinity back into a
+         * finite value, so it is finite exactly when every sample is (a finite float sum cannot overflow a
+         * double). Only then is the input scanned for the first bad sample.
+         *
+         * @throws IllegalArgumentException naming the first sample that is NaN or infinite
+         */
         private void transformInput(float[] waveform) {
             for (int i = 0; i < n; i++) {
                 spectrum[i] = waveform[i];
             }
             forward.realForward(spectrum);
+            if (!Double.isFinite(spectrum[0])) {
+                for (int i = 0; i < n; i++) {
+                    if (!Float.isFinite(waveform[i])) {
+                        throw new IllegalArgumentException("sample " + i + " of the waveform is " + waveform[i]
+                                + "; a cochleagram needs finite samples");
+                    }
+                }
+            }
         }
 
         private void band(int c) {

@@ -4,9 +4,21 @@ import io.github.audiosetdl.core.AudioSetException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * The {@code audioset} command: {@code audioset <command> [options]}; {@code audioset --help}
@@ -53,25 +65,103 @@ public final class AudioSetCli implements Runnable {
         CommandLine cli = new CommandLine(new AudioSetCli());
         cli.setOut(out);
         cli.setErr(err);
+        for (CommandLine sub : cli.getSubcommands().values()) {
+            sub.getCommandSpec().versionProvider(new Version());
+        }
+        cli.setParameterExceptionHandler((e, arguments) -> {
+            CommandLine command = e.getCommandLine();
+            String name = command.getCommandSpec().qualifiedName();
+            command.getErr().println(name + ": " + e.getMessage());
+            UnmatchedArgumentException.printSuggestions(e, command.getErr());
+            command.getErr().println("Try '" + name + " --help' for the options.");
+            return command.getCommandSpec().exitCodeOnInvalidInput();
+        });
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            commandLine.getErr().println("audioset " + commandLine.getCommandName() + ": " + describe(e));
+            commandLine.getErr().println(commandLine.getCommandSpec().qualifiedName() + ": " + describe(e));
             return EXIT_FAILURE;
         });
         return cli.execute(args);
     }
 
-    private static String describe(Exception e) {
-        if (e instanceof AudioSetException || e instanceof IllegalArgumentException) {
-            return e.getMessage();
+    /** A step that turns a command's options into its configuration. */
+    @FunctionalInterface
+    interface OptionReader<T> {
+        /**
+         * @return the configuration
+         * @throws IOException if a file the options name cannot be read
+         */
+        T read() throws IOException;
+    }
+
+    /**
+     * Runs the part of a command that turns its options into configuration, where an
+     * {@link IllegalArgumentException} (from our checks or a library builder) means a bad option value:
+     * it becomes a usage error (exit 2, the message on one line). I/O errors pass through (exit 1).
+     *
+     * @param spec the command
+     * @param reader the step
+     * @param <T> what it gives
+     * @return what it gives
+     * @throws IOException from the step
+     */
+    static <T> T fromOptions(CommandSpec spec, OptionReader<T> reader) throws IOException {
+        try {
+            return reader.read();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
-        Throwable cause = e instanceof UncheckedIOException ? e.getCause() : e;
-        if (cause instanceof NoSuchFileException) {
-            return "no such file: " + cause.getMessage();
+    }
+
+    /**
+     * @param e what a command threw
+     * @return one plain sentence for the user, naming the file where there is one
+     */
+    static String describe(Throwable e) {
+        Throwable cause = e;
+        while ((cause instanceof UncheckedIOException || cause instanceof ExecutionException
+                || cause instanceof CompletionException) && cause.getCause() != null) {
+            cause = cause.getCause();
         }
-        if (cause instanceof IOException) {
-            return cause.getClass().getSimpleName() + ": " + cause.getMessage();
+        if (cause instanceof FileSystemException f && f.getFile() != null) {
+            return describe(f);
         }
-        return e.toString();
+        if (cause instanceof AudioSetException || cause instanceof IllegalArgumentException
+                || cause instanceof IOException && cause.getMessage() != null) {
+            return cause.getMessage();
+        }
+        return cause.toString();
+    }
+
+    private static String describe(FileSystemException f) {
+        String file = f.getFile();
+        String reason = f.getReason();
+        if (f instanceof NoSuchFileException) {
+            return "no such file: " + file + (reason == null ? "" : " (" + reason + ")");
+        }
+        if (f instanceof AccessDeniedException) {
+            return "permission denied: " + file;
+        }
+        if (f instanceof NotDirectoryException) {
+            return file + " exists and is not a directory";
+        }
+        if ("Not a directory".equals(reason)) {
+            Path p = Path.of(file).getParent();
+            while (p != null && !Files.exists(p)) {
+                p = p.getParent();
+            }
+            return (p != null && !Files.isDirectory(p) ? p : "a folder in " + file) + " exists and is not a directory";
+        }
+        if (f instanceof FileAlreadyExistsException) {
+            return file + (Files.isDirectory(Path.of(file)) ? " already exists" : " exists and is not a directory");
+        }
+        if (f instanceof DirectoryNotEmptyException) {
+            return file + " is a directory that is not empty";
+        }
+        if ("Is a directory".equals(reason)) {
+            return (f.getOtherFile() != null ? f.getOtherFile() : file) + " is a directory, not a file";
+        }
+        return file + (f.getOtherFile() == null ? "" : " -> " + f.getOtherFile()) + ": "
+                + (reason == null ? f.getClass().getSimpleName() : reason);
     }
 
     @Override
@@ -79,7 +169,11 @@ public final class AudioSetCli implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    /** Reports the version from the jar manifest. */
+    /**
+     * Reports the version from the jar manifest ({@code Implementation-Version}, which the
+     * command-line jar carries), or "development build" when run from classes; every subcommand's
+     * {@code --version} prints the same.
+     */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {

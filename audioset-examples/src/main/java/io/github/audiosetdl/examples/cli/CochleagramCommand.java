@@ -5,6 +5,7 @@ import io.github.audiosetdl.cochlea.CochleagramPreset;
 import io.github.audiosetdl.cochlea.Compression;
 import io.github.audiosetdl.core.pipeline.AudioSetPipeline;
 import io.github.audiosetdl.core.pipeline.FeatureSummary;
+import io.github.audiosetdl.core.pipeline.PipelineListener;
 import io.github.audiosetdl.core.pipeline.PipelineSummary;
 import io.github.audiosetdl.core.pipeline.Progress;
 import io.github.audiosetdl.core.spi.WaveformSource;
@@ -12,6 +13,9 @@ import io.github.audiosetdl.examples.features.CochleagramFeatures;
 import io.github.audiosetdl.hdf5.Hdf5DatasetStore;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -46,13 +50,18 @@ final class CochleagramCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        CochleagramConfig.Builder parameters = AudioSetCli.fromOptions(spec, cochleagram::builder);
+        int workers = AudioSetCli.fromOptions(spec, () -> threads(threads, "--threads"));
+        PipelineListener listener = AudioSetCli.fromOptions(spec, () -> progress.listener(spec));
+        FileChecks.inputFile(in);
+        FileChecks.outputDirectory(out != null ? out : in.toAbsolutePath().getParent());
         CochleagramConfig config;
         try (WaveformSource source = Hdf5DatasetStore.INSTANCE.openWaveforms(in)) {
-            config = cochleagram.config(source.sampleRate(), source.rowLength());
+            config = AudioSetCli.fromOptions(spec, () -> CochleagramOptions.build(parameters, source.sampleRate(),
+                    source.rowLength()));
         }
         AudioSetPipeline.Builder b = AudioSetPipeline.builder().waveforms(in).store(Hdf5DatasetStore.INSTANCE)
-                .features(CochleagramFeatures.of(config)).threads(threads(threads, "--threads"))
-                .listener(progress.listener(spec));
+                .features(CochleagramFeatures.of(config)).threads(workers).listener(listener);
         if (out != null) {
             b.outputDir(out);
         }
@@ -95,7 +104,7 @@ final class CochleagramCommand implements Callable<Integer> {
         private Integer n;
 
         @Option(names = "--sample-factor", paramLabel = "S",
-                description = "Filter oversampling, 1, 2 or 4 (default 4).")
+                description = "Filter oversampling: 1 or an even number up to 64 (default 4).")
         private Integer sampleFactor;
 
         @Option(names = "--low-lim", paramLabel = "HZ", description = "Lowest filter edge in Hz (default 20).")
@@ -111,15 +120,66 @@ final class CochleagramCommand implements Callable<Integer> {
                 description = "Compression (default: the preset's: sqrt for seed, power:0.3 for pycochleagram).")
         private String compression;
 
+        /** The library's names for the parameters, in its messages, and what the user typed for them. */
+        private static final Map<String, String> FLAGS = Map.of("preset", "--preset", "compression", "--compression",
+                "power exponent", "the --compression power exponent", "sampleFactor", "--sample-factor",
+                "lowLimit", "--low-lim", "highLimit", "--high-lim", "envSampleRate", "--env-sr",
+                "sampleRate", "the input's sample rate", "signalLength", "the input's row length");
+        private static final Pattern NAMES = Pattern.compile("\\bn\\b|\\b(" + String.join("|", FLAGS.keySet())
+                + ")\\b");
+
         /**
          * @param sampleRate the waveform rows' rate in Hz
          * @param signalLength the waveform rows' length in samples
          * @return the configuration: the preset, then each option given
+         * @throws IllegalArgumentException naming the option (not the library's parameter) and its value
          */
         CochleagramConfig config(int sampleRate, int signalLength) {
+            return build(builder(), sampleRate, signalLength);
+        }
+
+        /**
+         * @param b the options' parameters, from {@link #builder()}
+         * @param sampleRate the waveform rows' rate in Hz
+         * @param signalLength the waveform rows' length in samples
+         * @return the configuration
+         * @throws IllegalArgumentException naming the option and value if they do not fit the input
+         */
+        static CochleagramConfig build(CochleagramConfig.Builder b, int sampleRate, int signalLength) {
+            try {
+                return b.sampleRate(sampleRate).signalLength(signalLength).build();
+            } catch (IllegalArgumentException e) {
+                throw inFlagTerms(e);
+            }
+        }
+
+        /**
+         * @return the preset's parameters with each option given, each checked alone (those that must fit the
+         *     input, such as the high limit against Nyquist, are checked by {@link #build})
+         * @throws IllegalArgumentException naming the option and its value
+         */
+        CochleagramConfig.Builder builder() {
+            try {
+                return parameters();
+            } catch (IllegalArgumentException e) {
+                throw inFlagTerms(e);
+            }
+        }
+
+        /** The library's message with its parameter names replaced by the options'. */
+        private static IllegalArgumentException inFlagTerms(IllegalArgumentException e) {
+            Matcher m = NAMES.matcher(e.getMessage());
+            StringBuilder sb = new StringBuilder();
+            while (m.find()) {
+                m.appendReplacement(sb, Matcher.quoteReplacement(m.group(1) == null ? "--n" : FLAGS.get(m.group(1))));
+            }
+            m.appendTail(sb);
+            return new IllegalArgumentException(sb.toString(), e);
+        }
+
+        private CochleagramConfig.Builder parameters() {
             CochleagramPreset p = CochleagramPreset.parse(preset);
-            CochleagramConfig.Builder b = CochleagramConfig.of(p).toBuilder().sampleRate(sampleRate)
-                    .signalLength(signalLength);
+            CochleagramConfig.Builder b = CochleagramConfig.of(p).toBuilder();
             if (n != null) {
                 b.n(n);
             }
@@ -138,7 +198,7 @@ final class CochleagramCommand implements Callable<Integer> {
             if (compression != null) {
                 b.compression(Compression.parse(compression));
             }
-            return b.build();
+            return b;
         }
     }
 }

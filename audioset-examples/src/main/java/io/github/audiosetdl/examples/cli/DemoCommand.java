@@ -4,6 +4,7 @@ import io.github.audiosetdl.core.download.DownloadSummary;
 import io.github.audiosetdl.core.download.ResolverKind;
 import io.github.audiosetdl.core.pack.PackSummary;
 import io.github.audiosetdl.core.pipeline.FeatureSummary;
+import io.github.audiosetdl.core.pipeline.PipelineListener;
 import io.github.audiosetdl.core.pipeline.PipelineSummary;
 import io.github.audiosetdl.examples.demo.Demo;
 import java.io.PrintWriter;
@@ -41,7 +42,10 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Demo.Result r = Demo.run(out, resolver == null ? null : ResolverKind.parse(resolver), progress.listener(spec));
+        ResolverKind kind = AudioSetCli.fromOptions(spec, () -> resolver == null ? null
+                : DownloadOptions.resolver(resolver));
+        PipelineListener listener = AudioSetCli.fromOptions(spec, () -> progress.listener(spec));
+        Demo.Result r = Demo.run(FileChecks.outputDirectory(out), kind, listener);
         PipelineSummary s = r.summary();
         PrintWriter o = spec.commandLine().getOut();
         o.println();

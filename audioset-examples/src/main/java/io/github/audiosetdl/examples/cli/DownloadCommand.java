@@ -6,6 +6,7 @@ import io.github.audiosetdl.core.download.DownloadStage;
 import io.github.audiosetdl.core.download.DownloadSummary;
 import io.github.audiosetdl.core.download.FailureClass;
 import io.github.audiosetdl.core.download.LabelAvailability;
+import io.github.audiosetdl.core.pipeline.PipelineListener;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -46,9 +47,13 @@ final class DownloadCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        SegmentSelection sel = selection.selection(System.getenv());
-        DownloadConfig config = download.config(out, DownloadConfig.nameOf(sel.csv()));
-        DownloadStage stage = new DownloadStage(config, progress.listener(spec));
+        SegmentSelection sel = AudioSetCli.fromOptions(spec, () -> selection.selection(System.getenv()));
+        DownloadConfig config = AudioSetCli.fromOptions(spec, () -> download.config(out,
+                DownloadConfig.nameOf(sel.csv())));
+        PipelineListener listener = AudioSetCli.fromOptions(spec, () -> progress.listener(spec));
+        FileChecks.inputFile(sel.csv());
+        FileChecks.outputDirectory(out);
+        DownloadStage stage = new DownloadStage(config, listener);
         DownloadSummary summary = stage.run(sel);
         print(spec.commandLine().getOut(), sel, summary, stage);
         return summary.exitStatus() == 0 ? 0 : AudioSetCli.EXIT_RETRY;

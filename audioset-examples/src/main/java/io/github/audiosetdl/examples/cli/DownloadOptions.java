@@ -2,6 +2,7 @@ package io.github.audiosetdl.examples.cli;
 
 import io.github.audiosetdl.core.download.DownloadConfig;
 import io.github.audiosetdl.core.download.ResolverKind;
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -74,15 +75,29 @@ final class DownloadOptions {
      * @param out the folder receiving {@code <name>_downloads/} and {@code logs/}
      * @param name the data set's name
      * @return the configuration these options describe
+     * @throws IllegalArgumentException naming the option and its value, in the option's units
+     * @throws IOException if {@code --cookies}, {@code --yt-dlp} or {@code --ffmpeg} names no readable file
      */
-    DownloadConfig config(Path out, String name) {
+    DownloadConfig config(Path out, String name) throws IOException {
+        ResolverKind kind = resolver(resolver);
+        if (kind == ResolverKind.DIRECT && urlTemplate == null) {
+            throw new IllegalArgumentException("--resolver direct needs --url-template, the media URL with "
+                    + DownloadConfig.ID_PLACEHOLDER + " (e.g. http://host/media/" + DownloadConfig.ID_PLACEHOLDER
+                    + ".m4a)");
+        }
+        // The ranges are DownloadConfig.Builder's, checked here to name the option and its unit.
+        between(threads, "--threads", 1, 1024);
+        between(retries, "--retries", 0, 100);
+        if (!(maxRequestsPerMinute >= 0) || Double.isInfinite(maxRequestsPerMinute)) {
+            throw new IllegalArgumentException("--max-requests-per-minute " + maxRequestsPerMinute
+                    + " must be a number >= 0");
+        }
+        Duration delay = seconds(retryDelay, "--retry-delay", BigDecimal.ZERO, null);
         DownloadConfig.Builder b = DownloadConfig.builder(out, name)
                 .threads(threads).perJobFolders(perJobFolders).sampleRate(sampleRate)
-                .resolver(ResolverKind.parse(resolver)).retries(retries)
-                .retryDelay(seconds(retryDelay, "--retry-delay"))
-                .maxRequestsPerMinute(maxRequestsPerMinute).socketTimeout(seconds(socketTimeout, "--socket-timeout"))
-                .toolTimeout(seconds(toolTimeout, "--timeout")).dryRun(dryRun);
-        Duration delay = seconds(retryDelay, "--retry-delay");
+                .resolver(kind).retries(retries).retryDelay(delay).maxRequestsPerMinute(maxRequestsPerMinute)
+                .socketTimeout(seconds(socketTimeout, "--socket-timeout", new BigDecimal("0.1"), new BigDecimal(600)))
+                .toolTimeout(seconds(toolTimeout, "--timeout", BigDecimal.ONE, new BigDecimal(3600))).dryRun(dryRun);
         if (delay.compareTo(Duration.ofMinutes(2)) > 0) {
             b.maxRetryDelay(delay.multipliedBy(8));
         }
@@ -90,23 +105,45 @@ final class DownloadOptions {
             b.urlTemplate(urlTemplate);
         }
         if (cookies != null) {
-            b.cookies(cookies);
+            b.cookies(FileChecks.inputFile(cookies));
         }
         if (proxy != null) {
             b.proxy(proxy);
         }
         if (ytDlp != null) {
-            b.ytDlp(ytDlp);
+            b.ytDlp(FileChecks.inputFile(ytDlp));
         }
         if (ffmpeg != null) {
-            b.ffmpeg(ffmpeg);
+            b.ffmpeg(FileChecks.inputFile(ffmpeg));
         }
         return b.build();
     }
 
-    private static Duration seconds(BigDecimal value, String flag) {
-        if (value.signum() < 0) {
-            throw new IllegalArgumentException(flag + " " + value.toPlainString() + " must be >= 0 seconds");
+    /**
+     * @param text the value of {@code --resolver}
+     * @return the resolver
+     * @throws IllegalArgumentException naming the option and the value if it is neither
+     */
+    static ResolverKind resolver(String text) {
+        try {
+            return ResolverKind.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--resolver '" + text + "' is not yt-dlp or direct", e);
+        }
+    }
+
+    private static void between(int value, String flag, int min, int max) {
+        if (value < min || value > max) {
+            throw new IllegalArgumentException(flag + " " + value + " is not in " + min + ".." + max);
+        }
+    }
+
+    /** A duration option in seconds, checked against {@code [min, max]} seconds ({@code max} null: none). */
+    private static Duration seconds(BigDecimal value, String flag, BigDecimal min, BigDecimal max) {
+        if (value.compareTo(min) < 0 || max != null && value.compareTo(max) > 0) {
+            throw new IllegalArgumentException(flag + " " + value.toPlainString() + " s "
+                    + (max == null ? "must be >= " + min.toPlainString() + " s"
+                    : "is not in " + min.toPlainString() + ".." + max.toPlainString() + " s"));
         }
         return Duration.ofNanos(value.movePointRight(9).longValue());
     }

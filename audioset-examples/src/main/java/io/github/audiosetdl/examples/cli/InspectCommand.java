@@ -27,7 +27,7 @@ final class InspectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<Hdf5Node> nodes = Hdf5Inspector.inspect(file);
+        List<Hdf5Node> nodes = Hdf5Inspector.inspect(FileChecks.inputFile(file));
         PrintWriter out = spec.commandLine().getOut();
         out.println(file);
         for (Hdf5Node node : nodes) {

@@ -5,7 +5,6 @@ import io.github.audiosetdl.core.audio.SeedPreparation;
 import io.github.audiosetdl.core.download.DownloadConfig;
 import io.github.audiosetdl.core.pack.PackStage;
 import io.github.audiosetdl.core.pack.PackSummary;
-import io.github.audiosetdl.core.pipeline.PipelineListener;
 import io.github.audiosetdl.core.spi.WaveformSink;
 import io.github.audiosetdl.hdf5.Hdf5DatasetStore;
 import java.io.PrintWriter;
@@ -13,6 +12,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -50,22 +50,31 @@ final class PackCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "T", description = "Worker threads (default: the processors).")
     private Integer threads;
 
+    @Mixin
+    private ProgressOptions progress;
+
     @Override
     public Integer call() throws Exception {
-        LabelIndex index = labels == null ? LabelIndex.audioSet() : LabelIndex.read(labels);
         String base = name != null ? name : DownloadConfig.nameOf(csv);
-        if (base.isBlank() || base.contains("/") || base.contains("\\")) {
-            throw new IllegalArgumentException("invalid --name '" + base + "'");
+        PackStage.Builder builder = AudioSetCli.fromOptions(spec, () -> {
+            if (base.isBlank() || base.contains("/") || base.contains("\\")) {
+                throw new IllegalArgumentException("--name '" + base + "' is not a file name");
+            }
+            PackStage.Builder b = PackStage.builder().threads(CochleagramCommand.threads(threads, "--threads"))
+                    .listener(progress.listener(spec));
+            if (shuffleSeed != null) {
+                b.shuffleSeed(shuffleSeed);
+            }
+            return b;
+        });
+        FileChecks.inputDirectory(downloads);
+        FileChecks.inputFile(csv);
+        if (labels != null) {
+            FileChecks.inputFile(labels);
         }
-        PackStage.Builder builder = PackStage.builder().downloads(downloads).segments(csv).labels(index)
-                .listener(PipelineListener.logging());
-        if (shuffleSeed != null) {
-            builder.shuffleSeed(shuffleSeed);
-        }
-        if (threads != null) {
-            builder.threads(threads);
-        }
-        PackStage stage = builder.build();
+        FileChecks.outputDirectory(out);
+        LabelIndex index = labels == null ? LabelIndex.audioSet() : LabelIndex.read(labels);
+        PackStage stage = builder.downloads(downloads).segments(csv).labels(index).build();
         SeedPreparation prep = stage.preparation();
         PackSummary summary;
         try (WaveformSink sink = Hdf5DatasetStore.INSTANCE.createWaveforms(out.resolve(base + ".hdf5"), index,

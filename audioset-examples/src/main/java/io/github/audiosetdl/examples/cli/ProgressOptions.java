@@ -20,6 +20,7 @@ final class ProgressOptions {
     /**
      * @param spec the command (its error stream receives the bar)
      * @return the listener to give the pipeline
+     * @throws IllegalArgumentException if {@code --progress} is none of its values
      */
     PipelineListener listener(CommandSpec spec) {
         boolean bar = switch (mode) {

@@ -4,11 +4,14 @@ import io.github.audiosetdl.examples.render.CochleagramRenderer;
 import io.github.audiosetdl.hdf5.CochleagramFileReader;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code audioset render}: one cochleagram (or the average) as a PNG. */
@@ -23,23 +26,38 @@ final class RenderCommand implements Callable<Integer> {
     @Option(names = "--in", required = true, paramLabel = "FILE_Coch.hdf5", description = "The cochleagram file.")
     private Path in;
 
-    @Option(names = "--row", paramLabel = "I", defaultValue = "0", description = "The row (default: ${DEFAULT-VALUE}).")
-    private long row;
-
-    @Option(names = "--average", description = "Draw the file's average cochleagram instead of a row.")
-    private boolean average;
+    @ArgGroup(exclusive = true, multiplicity = "0..1")
+    private Which which = new Which();
 
     @Option(names = "--out", required = true, paramLabel = "FILE.png", description = "The PNG to write.")
     private Path out;
 
+    /** What to draw: one row, or the average; not both. */
+    static final class Which {
+        @Option(names = "--row", paramLabel = "I", description = "The row (default: 0).")
+        private long row;
+
+        @Option(names = "--average", description = "Draw the file's average cochleagram instead of a row.")
+        private boolean average;
+    }
+
     @Override
     public Integer call() throws Exception {
+        if (!out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png")) {
+            throw new ParameterException(spec.commandLine(), "--out " + out + " must end in .png: render writes PNG");
+        }
+        FileChecks.inputFile(in);
+        FileChecks.outputFile(out);
         try (CochleagramFileReader coch = CochleagramFileReader.open(in)) {
-            if (!average && (row < 0 || row >= coch.size())) {
-                throw new IllegalArgumentException("--row " + row + " is outside 0.." + (coch.size() - 1) + " of "
-                        + in);
+            if (!which.average && coch.size() == 0) {
+                throw new IllegalArgumentException(in + " has no rows to draw (its average is all zeros too)");
             }
-            CochleagramRenderer.writePng(coch, average ? OptionalLong.empty() : OptionalLong.of(row), out);
+            if (!which.average && (which.row < 0 || which.row >= coch.size())) {
+                throw new IllegalArgumentException("--row " + which.row + " is outside 0.." + (coch.size() - 1)
+                        + " of " + in);
+            }
+            CochleagramRenderer.writePng(coch, which.average ? OptionalLong.empty() : OptionalLong.of(which.row),
+                    out);
         }
         PrintWriter o = spec.commandLine().getOut();
         o.println("wrote " + out);

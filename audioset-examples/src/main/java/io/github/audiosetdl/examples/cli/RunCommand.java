@@ -7,6 +7,7 @@ import io.github.audiosetdl.core.download.DownloadSummary;
 import io.github.audiosetdl.core.pack.PackSummary;
 import io.github.audiosetdl.core.pipeline.AudioSetPipeline;
 import io.github.audiosetdl.core.pipeline.FeatureSummary;
+import io.github.audiosetdl.core.pipeline.PipelineListener;
 import io.github.audiosetdl.core.pipeline.PipelineSummary;
 import io.github.audiosetdl.core.pipeline.Progress;
 import io.github.audiosetdl.core.pipeline.Stage;
@@ -68,26 +69,30 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        SegmentSelection sel = selection.selection(System.getenv());
-        DownloadConfig config = download.config(out, DownloadConfig.nameOf(sel.csv()));
-        Stage last = switch (stopAfter.toLowerCase(Locale.ROOT)) {
+        SegmentSelection sel = AudioSetCli.fromOptions(spec, () -> selection.selection(System.getenv()));
+        DownloadConfig config = AudioSetCli.fromOptions(spec, () -> download.config(out,
+                DownloadConfig.nameOf(sel.csv())));
+        Stage last = AudioSetCli.fromOptions(spec, () -> switch (stopAfter.toLowerCase(Locale.ROOT)) {
             case "download" -> Stage.DOWNLOAD;
             case "pack" -> Stage.PACK;
             case "cochleagram", "features" -> Stage.FEATURES;
             default -> throw new IllegalArgumentException("--stop-after '" + stopAfter
                     + "' is not download, pack or cochleagram");
-        };
+        });
         if (sel.shard().count() > 1 && last != Stage.DOWNLOAD) {
             throw new IllegalArgumentException("this is job " + sel.shard().index() + " of " + sel.shard().count()
                     + ": every job would pack and convert the same files; run 'download' (or 'run --stop-after"
                     + " download') in each job, then 'pack' and 'cochleagram' once");
         }
-        CochleagramConfig coch = cochleagram.config(16_000, 160_000);
+        CochleagramConfig coch = AudioSetCli.fromOptions(spec, () -> cochleagram.config(16_000, 160_000));
+        int workers = AudioSetCli.fromOptions(spec, () -> CochleagramCommand.threads(computeThreads,
+                "--compute-threads"));
+        PipelineListener listener = AudioSetCli.fromOptions(spec, () -> progress.listener(spec));
+        FileChecks.inputFile(sel.csv());
+        FileChecks.outputDirectory(out);
         AudioSetPipeline.Builder b = AudioSetPipeline.builder().download(config).segments(sel)
                 .labels(sel.options().labelIndex()).store(Hdf5DatasetStore.INSTANCE)
-                .features(CochleagramFeatures.of(coch)).stopAfter(last)
-                .threads(CochleagramCommand.threads(computeThreads, "--compute-threads"))
-                .listener(progress.listener(spec));
+                .features(CochleagramFeatures.of(coch)).stopAfter(last).threads(workers).listener(listener);
         if (shuffleSeed != null) {
             b.shuffleSeed(shuffleSeed);
         }

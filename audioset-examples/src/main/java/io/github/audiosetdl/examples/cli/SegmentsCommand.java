@@ -37,7 +37,8 @@ final class SegmentsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        SegmentSelection sel = selection.selection(System.getenv());
+        SegmentSelection sel = AudioSetCli.fromOptions(spec, () -> selection.selection(System.getenv()));
+        FileChecks.inputFile(sel.csv());
         SegmentStats stats = SegmentStats.compute(sel);
         LabelIndex labels = sel.options().labelIndex();
         PrintWriter out = spec.commandLine().getOut();

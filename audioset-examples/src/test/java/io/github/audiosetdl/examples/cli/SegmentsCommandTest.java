@@ -74,7 +74,7 @@ class SegmentsCommandTest {
         assertThat(run("segments", "--csv", dir.resolve("none.csv").toString())).isEqualTo(1);
         assertThat(err.toString()).contains("no such file").contains("none.csv");
         assertThat(run("segments")).isEqualTo(2);
-        assertThat(run("segments", "--csv", "x.csv", "--job-index", "1")).isEqualTo(1);
+        assertThat(run("segments", "--csv", "x.csv", "--job-index", "1")).isEqualTo(2);
         assertThat(err.toString()).contains("--job-index needs --jobs");
     }
 }

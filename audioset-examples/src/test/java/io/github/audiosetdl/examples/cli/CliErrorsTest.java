@@ -1,0 +1,190 @@
+package io.github.audiosetdl.examples.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.audiosetdl.core.LabelIndex;
+import io.github.audiosetdl.core.spi.WaveformSink;
+import io.github.audiosetdl.core.testing.SharedData;
+import io.github.audiosetdl.hdf5.Hdf5DatasetStore;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** What the command line says, and the exit code, when an option or a path is wrong. */
+class CliErrorsTest {
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    @TempDir
+    Path dir;
+
+    private int run(String... args) {
+        out.getBuffer().setLength(0);
+        err.getBuffer().setLength(0);
+        return AudioSetCli.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+    }
+
+    private static String[] args(String command, String... rest) {
+        List<String> all = new ArrayList<>(List.of(command.split(" ")));
+        all.addAll(List.of(rest));
+        return all.toArray(String[]::new);
+    }
+
+    static Stream<Arguments> badOptionValues() {
+        String csv = SharedData.evalSegments().toString();
+        // should a check regress, the command must still not reach the network: a dry run, a dead local URL
+        String offline = " --dry-run --resolver direct --url-template http://127.0.0.1:9/{id}";
+        return Stream.of(
+                Arguments.of(args("segments --csv " + csv, "--on-error", "maybe"), "--on-error", "maybe"),
+                Arguments.of(args("segments --csv " + csv, "--job-index", "2"), "--job-index needs --jobs", "--jobs"),
+                Arguments.of(args("segments --csv " + csv, "--jobs", "0"), "0", "< 1"),
+                Arguments.of(args("segments --csv " + csv, "--limit", "-1"), "limit", "-1"),
+                Arguments.of(args("download --csv " + csv + offline, "--progress", "fancy"), "--progress", "fancy"),
+                Arguments.of(args("download --dry-run --csv " + csv, "--resolver", "foo"), "--resolver", "'foo'"),
+                Arguments.of(args("download --csv " + csv + offline, "--threads", "0"), "--threads 0", "1..1024"),
+                Arguments.of(args("download --csv " + csv + offline, "--timeout", "99999"),
+                        "--timeout 99999 s is not in 1..3600 s", "--timeout"),
+                Arguments.of(args("download --csv " + csv + offline, "--socket-timeout", "0"),
+                        "--socket-timeout 0 s is not in 0.1..600 s", "--socket-timeout"),
+                Arguments.of(args("download --dry-run --csv " + csv, "--resolver", "direct"),
+                        "--resolver direct needs --url-template", "{id}"),
+                Arguments.of(args("run --csv " + csv + offline, "--stop-after", "bogus"), "--stop-after", "'bogus'"),
+                Arguments.of(args("run --csv " + csv + offline, "--compute-threads", "0"), "--compute-threads", "0"),
+                Arguments.of(args("run --csv " + csv + offline, "--preset", "foo"), "--preset", "'foo'"),
+                Arguments.of(args("cochleagram --in none.hdf5", "--preset", "foo"), "--preset 'foo'", "pycochleagram"),
+                Arguments.of(args("cochleagram --in none.hdf5", "--compression", "cube"), "--compression 'cube'",
+                        "sqrt"),
+                Arguments.of(args("cochleagram --in none.hdf5", "--compression", "power:2"),
+                        "the --compression power exponent", "2.0"),
+                Arguments.of(args("cochleagram --in none.hdf5", "--sample-factor", "3"), "--sample-factor 3 is odd",
+                        "1 or an even"),
+                Arguments.of(args("cochleagram --in none.hdf5", "--n", "1000000"), "--n 1000000 is above 10000", "--n"),
+                Arguments.of(args("run --csv " + csv + offline, "--n", "5000"),
+                        "--n 5000 with --sample-factor 4 gives", "--n may be at most 2497"),
+                Arguments.of(args("cochleagram --in none.hdf5", "--threads", "0"), "--threads 0", ">= 1"),
+                Arguments.of(args("pack --downloads d --csv c.csv --out o", "--threads", "0"), "--threads 0", ">= 1"),
+                Arguments.of(args("pack --downloads d --csv c.csv --out o", "--progress", "x"), "--progress", "'x'"),
+                Arguments.of(args("demo", "--resolver", "foo"), "--resolver 'foo'", "yt-dlp"),
+                Arguments.of(args("render --in c.hdf5 --out x.jpg"), "--out x.jpg must end in .png", "PNG"),
+                Arguments.of(args("render --in c.hdf5 --out x.png", "--row", "1", "--average"), "mutually exclusive",
+                        "--average"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("badOptionValues")
+    void aBadOptionValueIsAUsageErrorOnOneLine(String[] args, String expected, String alsoExpected) {
+        assertThat(run(args)).as(err.toString()).isEqualTo(AudioSetCli.EXIT_USAGE);
+        String[] lines = err.toString().split("\\R");
+        assertThat(lines[0]).startsWith("audioset " + args[0] + ": ").contains(expected).contains(alsoExpected);
+        assertThat(err.toString()).contains("Try 'audioset " + args[0] + " --help'").doesNotContain("Usage:");
+        assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
+    void aDirectoryWhereAFileIsExpectedIsNamed() throws IOException {
+        Path folder = Files.createDirectory(dir.resolve("somedir"));
+        assertThat(run("segments", "--csv", folder.toString())).isEqualTo(AudioSetCli.EXIT_FAILURE);
+        assertThat(err.toString()).isEqualTo("audioset segments: " + folder + " is a directory, not a file"
+                + System.lineSeparator());
+        assertThat(run("cochleagram", "--in", folder.toString())).isEqualTo(AudioSetCli.EXIT_FAILURE);
+        assertThat(err.toString()).contains(folder + " is a directory, not a file");
+        assertThat(run("inspect", folder.toString())).isEqualTo(AudioSetCli.EXIT_FAILURE);
+        assertThat(err.toString()).contains(folder + " is a directory, not a file");
+
+        Path junk = Files.writeString(dir.resolve("c_Coch.hdf5"), "not read: the output is checked first");
+        Path png = Files.createDirectory(dir.resolve("r.png"));
+        assertThat(run("render", "--in", junk.toString(), "--out", png.toString())).isEqualTo(AudioSetCli.EXIT_FAILURE);
+        assertThat(err.toString()).contains(png + " is a directory, not a file").doesNotContain(".tmp");
+    }
+
+    @Test
+    void aFileWhereADirectoryIsExpectedIsNamed() throws IOException {
+        Path notes = Files.writeString(dir.resolve("notes.txt"), "x");
+        Path csv = Files.writeString(dir.resolve("c.csv"), "abcdefghijk, 0, 10, \"/m/09x0r\"\n");
+        assertThat(run("pack", "--downloads", notes.toString(), "--csv", csv.toString(), "--out", dir.toString()))
+                .isEqualTo(AudioSetCli.EXIT_FAILURE);
+        assertThat(err.toString()).contains(notes + " exists and is not a directory")
+                .doesNotContain("no such file");
+        Path downloads = Files.createDirectory(dir.resolve("downloads"));
+        assertThat(run("pack", "--downloads", downloads.toString(), "--csv", csv.toString(), "--out",
+                notes.resolve("out").toString())).isEqualTo(AudioSetCli.EXIT_FAILURE);
+        assertThat(err.toString()).contains(notes + " exists and is not a directory");
+        assertThat(run("download", "--csv", csv.toString(), "--out", notes.toString(), "--dry-run"))
+                .isEqualTo(AudioSetCli.EXIT_FAILURE);
+        assertThat(err.toString()).contains(notes + " exists and is not a directory");
+        assertThat(run("download", "--csv", csv.toString(), "--cookies", dir.resolve("cookies.txt").toString()))
+                .isEqualTo(AudioSetCli.EXIT_FAILURE);
+        assertThat(err.toString()).contains("no such file: " + dir.resolve("cookies.txt"));
+    }
+
+    @Test
+    void renderingAFileWithoutRowsSaysSo() throws IOException {
+        Path wav = dir.resolve("empty.hdf5");
+        try (WaveformSink sink = Hdf5DatasetStore.INSTANCE.createWaveforms(wav, LabelIndex.audioSet(), 16_000,
+                160_000)) {
+            sink.commit();
+        }
+        assertThat(run("cochleagram", "--in", wav.toString(), "--threads", "1", "--progress", "log"))
+                .as(err.toString()).isZero();
+        Path coch = dir.resolve("empty_Coch.hdf5");
+        assertThat(run("render", "--in", coch.toString(), "--row", "0", "--out", dir.resolve("r.png").toString()))
+                .isEqualTo(AudioSetCli.EXIT_FAILURE);
+        assertThat(err.toString()).contains(coch + " has no rows").doesNotContain("0..-1");
+    }
+
+    static Stream<Arguments> exceptions() {
+        return Stream.of(
+                Arguments.of(new NoSuchFileException("a.csv"), "no such file: a.csv"),
+                Arguments.of(new UncheckedIOException(new NoSuchFileException("a.csv")), "no such file: a.csv"),
+                Arguments.of(new AccessDeniedException("/data/x.hdf5"), "permission denied: /data/x.hdf5"),
+                Arguments.of(new NotDirectoryException("notes.txt"), "notes.txt exists and is not a directory"),
+                Arguments.of(new FileAlreadyExistsException("/no/such/notes.txt"),
+                        "/no/such/notes.txt exists and is not a directory"),
+                Arguments.of(new FileSystemException(".r.tmp", "r", "Is a directory"), "r is a directory, not a file"),
+                Arguments.of(new FileSystemException("x", null, "No space left on device"),
+                        "x: No space left on device"),
+                Arguments.of(new IOException("disk on fire"), "disk on fire"),
+                Arguments.of(new IllegalArgumentException("bad value"), "bad value"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("exceptions")
+    void failuresAreOnePlainSentenceNamingThePath(Exception e, String expected) {
+        assertThat(AudioSetCli.describe(e)).isEqualTo(expected);
+    }
+
+    @Test
+    void aFileUnderAFileIsNamed() throws IOException {
+        Path notes = Files.writeString(dir.resolve("notes.txt"), "x");
+        FileSystemException e = new FileSystemException(notes.resolve("a/b").toString(), null, "Not a directory");
+        assertThat(AudioSetCli.describe(e)).isEqualTo(notes + " exists and is not a directory");
+    }
+
+    @Test
+    void everyCommandPrintsTheVersion() {
+        assertThat(run("--version")).isZero();
+        String version = out.toString().strip();
+        assertThat(version).startsWith("audioset ").hasSizeGreaterThan("audioset ".length());
+        for (String command : List.of("segments", "download", "pack", "cochleagram", "run", "inspect", "render",
+                "demo")) {
+            assertThat(run(command, "--version")).isZero();
+            assertThat(out.toString().strip()).as(command).isEqualTo(version);
+        }
+    }
+}
