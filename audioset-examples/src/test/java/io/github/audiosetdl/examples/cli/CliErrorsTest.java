@@ -128,8 +128,9 @@ class CliErrorsTest {
         assertThat(run("download", "--csv", csv.toString(), "--out", notes.toString(), "--dry-run"))
                 .isEqualTo(AudioSetCli.EXIT_FAILURE);
         assertThat(err.toString()).contains(notes + " exists and is not a directory");
-        assertThat(run("download", "--csv", csv.toString(), "--cookies", dir.resolve("cookies.txt").toString()))
-                .isEqualTo(AudioSetCli.EXIT_FAILURE);
+        assertThat(run("download", "--csv", csv.toString(), "--out", dir.toString(), "--dry-run", "--resolver",
+                "direct", "--url-template", "http://127.0.0.1:9/{id}", "--cookies", dir.resolve("cookies.txt")
+                        .toString())).isEqualTo(AudioSetCli.EXIT_FAILURE);
         assertThat(err.toString()).contains("no such file: " + dir.resolve("cookies.txt"));
     }
 
