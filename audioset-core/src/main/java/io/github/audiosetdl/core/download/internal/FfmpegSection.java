@@ -35,6 +35,10 @@ public final class FfmpegSection {
     private static final Pattern DURATION = Pattern.compile("Duration: (\\d+):(\\d{2}):(\\d{2}(?:\\.\\d+)?)");
     private static final int KEPT_LINES = 40;
     private static final long INPUT_MARGIN_MS = 500;
+    /** How long {@link #kill} waits for a killed ffmpeg to end. */
+    private static final long KILL_WAIT_MS = 5_000;
+    /** How often {@link #kill} looks again for the process while it waits. */
+    private static final long KILL_POLL_MS = 50;
 
     private final Path ffmpeg;
     private final DownloadConfig config;
@@ -151,19 +155,43 @@ public final class FfmpegSection {
         return out;
     }
 
-    /** Kills the ffmpeg writing {@code target} (found by its arguments); jaffree's stop alone is not enough. */
+    /**
+     * Kills the ffmpeg writing {@code target} (found by its arguments; jaffree's stop alone is not enough) and
+     * waits, at most {@link #KILL_WAIT_MS}, until jaffree reports it ended. The search repeats while waiting: an
+     * interrupt may come while jaffree is still starting the process, which then appears only after the first
+     * search. Keeps the thread's interrupt status.
+     */
     private static void kill(FFmpegResultFuture future, Path target) {
         String marker = target.toString();
-        ProcessHandle.current().descendants()
-                .filter(p -> p.info().arguments().map(a -> Arrays.asList(a).contains(marker)).orElse(false))
-                .forEach(ProcessHandle::destroyForcibly);
+        boolean interrupted = Thread.interrupted();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(KILL_WAIT_MS);
         try {
             future.forceStop();
-            future.get(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
+        } catch (RuntimeException e) {
+            // not started yet, or already gone: the search below covers both
+        }
+        while (true) {
+            List<ProcessHandle> alive = ProcessHandle.current().descendants().filter(p -> p.isAlive()
+                    && p.info().arguments().map(a -> Arrays.asList(a).contains(marker)).orElse(false)).toList();
+            alive.forEach(ProcessHandle::destroyForcibly);
+            if (alive.isEmpty() && future.isDone() || System.nanoTime() >= deadline) {
+                break;
+            }
+            try {
+                // jaffree may report the end before the process is gone, or the process may not exist yet
+                if (alive.isEmpty()) {
+                    future.get(KILL_POLL_MS, TimeUnit.MILLISECONDS);
+                } else {
+                    alive.get(0).onExit().get(KILL_POLL_MS, TimeUnit.MILLISECONDS);
+                }
+            } catch (InterruptedException e) {
+                interrupted = true;
+            } catch (ExecutionException | TimeoutException | RuntimeException e) {
+                // still running (search again), or ended: its result does not matter
+            }
+        }
+        if (interrupted) {
             Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException | RuntimeException e) {
-            // the process is gone; its result does not matter
         }
     }
 
