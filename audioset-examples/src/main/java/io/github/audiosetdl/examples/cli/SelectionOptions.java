@@ -75,6 +75,13 @@ final class SelectionOptions {
      *     {@code --jobs} alone disagrees with the array's size (the message names both values)
      */
     Shard shard(Map<String, String> env) {
+        if (jobs != null && jobs < 1) {
+            throw new IllegalArgumentException("--jobs " + jobs + " must be at least 1");
+        }
+        if (jobIndex != null && (jobIndex < 0 || jobs != null && jobIndex >= jobs)) {
+            throw new IllegalArgumentException("--job-index " + jobIndex + " must be in 0.." + (jobs == null
+                    ? "N-1" : String.valueOf(jobs - 1)) + (jobs == null ? "" : " for --jobs " + jobs));
+        }
         if (jobs != null && jobIndex != null) {
             return Shard.of(jobIndex, jobs);
         }
@@ -108,6 +115,9 @@ final class SelectionOptions {
             b.ontology(Ontology.read(ontologyFile));
         }
         if (limit != null) {
+            if (limit < 0) {
+                throw new IllegalArgumentException("--limit " + limit + " must be 0 or more");
+            }
             b.limit(limit);
         }
         return b.build();

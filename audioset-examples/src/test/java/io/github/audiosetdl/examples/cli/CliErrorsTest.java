@@ -53,8 +53,10 @@ class CliErrorsTest {
         return Stream.of(
                 Arguments.of(args("segments --csv " + csv, "--on-error", "maybe"), "--on-error", "maybe"),
                 Arguments.of(args("segments --csv " + csv, "--job-index", "2"), "--job-index needs --jobs", "--jobs"),
-                Arguments.of(args("segments --csv " + csv, "--jobs", "0"), "0", "< 1"),
-                Arguments.of(args("segments --csv " + csv, "--limit", "-1"), "limit", "-1"),
+                Arguments.of(args("segments --csv " + csv, "--jobs", "0"), "--jobs 0", "at least 1"),
+                Arguments.of(args("segments --csv " + csv, "--jobs", "3", "--job-index", "3"), "--job-index 3",
+                        "0..2 for --jobs 3"),
+                Arguments.of(args("segments --csv " + csv, "--limit", "-1"), "--limit -1", "0 or more"),
                 Arguments.of(args("download --csv " + csv + offline, "--progress", "fancy"), "--progress", "fancy"),
                 Arguments.of(args("download --dry-run --csv " + csv, "--resolver", "foo"), "--resolver", "'foo'"),
                 Arguments.of(args("download --csv " + csv + offline, "--threads", "0"), "--threads 0", "1..1024"),
