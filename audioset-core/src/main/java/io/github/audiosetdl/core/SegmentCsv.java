@@ -266,7 +266,7 @@ public final class SegmentCsv implements Iterable<SegmentRow>, Closeable {
     private boolean hasNextRecord() {
         try {
             return records.hasNext();
-        } catch (UncheckedIOException | IllegalStateException e) {
+        } catch (UncheckedIOException e) {
             throw malformed(e);
         }
     }
@@ -274,15 +274,15 @@ public final class SegmentCsv implements Iterable<SegmentRow>, Closeable {
     private CSVRecord nextRecord() {
         try {
             return records.next();
-        } catch (UncheckedIOException | IllegalStateException e) {
+        } catch (UncheckedIOException e) {
             throw malformed(e);
         }
     }
 
-    private RuntimeException malformed(RuntimeException e) {
-        Throwable cause = e.getCause() != null ? e.getCause() : e;
-        if (cause instanceof IOException io && !(cause instanceof CSVException)) {
-            return new UncheckedIOException("cannot read " + source + ": " + io.getMessage(), io);
+    private RuntimeException malformed(UncheckedIOException e) {
+        IOException cause = e.getCause();
+        if (!(cause instanceof CSVException)) {
+            return new UncheckedIOException("cannot read " + source + ": " + cause.getMessage(), cause);
         }
         return new SegmentFormatException(source, parser.getCurrentLineNumber(),
                 "malformed CSV (" + cause.getMessage() + ")", e);

@@ -17,6 +17,20 @@ public final class DownloadConfig {
     public static final String YOUTUBE_TEMPLATE = "https://www.youtube.com/watch?v={id}";
     /** The placeholder replaced by the video id in a URL template. */
     public static final String ID_PLACEHOLDER = "{id}";
+    /** The most worker threads. */
+    public static final int MAX_THREADS = 1024;
+    /** The most retries after a clip's first attempt. */
+    public static final int MAX_RETRIES = 100;
+    /** The smallest request budget other than 0 (no limit): one request an hour. */
+    public static final double MIN_REQUESTS_PER_MINUTE = 1.0 / 60;
+    /** The shortest network read timeout. */
+    public static final Duration MIN_SOCKET_TIMEOUT = Duration.ofMillis(100);
+    /** The longest network read timeout. */
+    public static final Duration MAX_SOCKET_TIMEOUT = Duration.ofMinutes(10);
+    /** The shortest wall-clock limit of one tool run. */
+    public static final Duration MIN_TOOL_TIMEOUT = Duration.ofSeconds(1);
+    /** The longest wall-clock limit of one tool run. */
+    public static final Duration MAX_TOOL_TIMEOUT = Duration.ofHours(1);
 
     private final Path outputDir;
     private final String name;
@@ -265,8 +279,8 @@ public final class DownloadConfig {
          * @return this
          */
         public Builder threads(int threads) {
-            if (threads < 1 || threads > 1024) {
-                throw new IllegalArgumentException("threads " + threads + " is not in [1, 1024]");
+            if (threads < 1 || threads > MAX_THREADS) {
+                throw new IllegalArgumentException("threads " + threads + " is not in [1, " + MAX_THREADS + "]");
             }
             this.threads = threads;
             return this;
@@ -354,8 +368,8 @@ public final class DownloadConfig {
          * @return this
          */
         public Builder retries(int retries) {
-            if (retries < 0 || retries > 100) {
-                throw new IllegalArgumentException("retries " + retries + " is not in [0, 100]");
+            if (retries < 0 || retries > MAX_RETRIES) {
+                throw new IllegalArgumentException("retries " + retries + " is not in [0, " + MAX_RETRIES + "]");
             }
             this.retries = retries;
             return this;
@@ -385,7 +399,7 @@ public final class DownloadConfig {
          * @return this
          */
         public Builder maxRequestsPerMinute(double perMinute) {
-            if (!(perMinute >= 0) || Double.isInfinite(perMinute) || perMinute > 0 && perMinute < 1.0 / 60) {
+            if (!(perMinute >= 0) || Double.isInfinite(perMinute) || perMinute > 0 && perMinute < MIN_REQUESTS_PER_MINUTE) {
                 throw new IllegalArgumentException("max requests per minute " + perMinute
                         + " must be 0 (no limit) or at least 1/60 (one an hour)");
             }
@@ -442,7 +456,7 @@ public final class DownloadConfig {
          * @return this
          */
         public Builder socketTimeout(Duration timeout) {
-            this.socketTimeout = between(timeout, "socket timeout", Duration.ofMillis(100), Duration.ofMinutes(10));
+            this.socketTimeout = between(timeout, "socket timeout", MIN_SOCKET_TIMEOUT, MAX_SOCKET_TIMEOUT);
             return this;
         }
 
@@ -451,7 +465,7 @@ public final class DownloadConfig {
          * @return this
          */
         public Builder toolTimeout(Duration timeout) {
-            this.toolTimeout = between(timeout, "tool timeout", Duration.ofSeconds(1), Duration.ofHours(1));
+            this.toolTimeout = between(timeout, "tool timeout", MIN_TOOL_TIMEOUT, MAX_TOOL_TIMEOUT);
             return this;
         }
 

@@ -86,8 +86,8 @@ final class DownloadOptions {
                     + ".m4a)");
         }
         // The ranges are DownloadConfig.Builder's, checked here to name the option and its unit.
-        between(threads, "--threads", 1, 1024);
-        between(retries, "--retries", 0, 100);
+        between(threads, "--threads", 1, DownloadConfig.MAX_THREADS);
+        between(retries, "--retries", 0, DownloadConfig.MAX_RETRIES);
         if (!(maxRequestsPerMinute >= 0) || Double.isInfinite(maxRequestsPerMinute)) {
             throw new IllegalArgumentException("--max-requests-per-minute " + maxRequestsPerMinute
                     + " must be a number >= 0");
@@ -96,8 +96,10 @@ final class DownloadOptions {
         DownloadConfig.Builder b = DownloadConfig.builder(out, name)
                 .threads(threads).perJobFolders(perJobFolders).sampleRate(sampleRate)
                 .resolver(kind).retries(retries).retryDelay(delay).maxRequestsPerMinute(maxRequestsPerMinute)
-                .socketTimeout(seconds(socketTimeout, "--socket-timeout", new BigDecimal("0.1"), new BigDecimal(600)))
-                .toolTimeout(seconds(toolTimeout, "--timeout", BigDecimal.ONE, new BigDecimal(3600))).dryRun(dryRun);
+                .socketTimeout(seconds(socketTimeout, "--socket-timeout", seconds(DownloadConfig.MIN_SOCKET_TIMEOUT),
+                        seconds(DownloadConfig.MAX_SOCKET_TIMEOUT)))
+                .toolTimeout(seconds(toolTimeout, "--timeout", seconds(DownloadConfig.MIN_TOOL_TIMEOUT),
+                        seconds(DownloadConfig.MAX_TOOL_TIMEOUT))).dryRun(dryRun);
         if (delay.compareTo(Duration.ofMinutes(2)) > 0) {
             b.maxRetryDelay(delay.multipliedBy(8));
         }
@@ -136,6 +138,11 @@ final class DownloadOptions {
         if (value < min || value > max) {
             throw new IllegalArgumentException(flag + " " + value + " is not in " + min + ".." + max);
         }
+    }
+
+    /** @return {@code d} in seconds, without trailing zeros (100 ms: {@code 0.1}) */
+    private static BigDecimal seconds(Duration d) {
+        return BigDecimal.valueOf(d.toMillis(), 3).stripTrailingZeros();
     }
 
     /** A duration option in seconds, checked against {@code [min, max]} seconds ({@code max} null: none). */
