@@ -399,7 +399,8 @@ public final class DownloadConfig {
          * @return this
          */
         public Builder maxRequestsPerMinute(double perMinute) {
-            if (!(perMinute >= 0) || Double.isInfinite(perMinute) || perMinute > 0 && perMinute < MIN_REQUESTS_PER_MINUTE) {
+            if (!(perMinute >= 0) || Double.isInfinite(perMinute)
+                    || perMinute > 0 && perMinute < MIN_REQUESTS_PER_MINUTE) {
                 throw new IllegalArgumentException("max requests per minute " + perMinute
                         + " must be 0 (no limit) or at least 1/60 (one an hour)");
             }
