@@ -37,6 +37,11 @@ import java.util.Arrays;
  * {@link #fasterThanJTransforms}. This class allocates nothing per call, JTransforms {@code n} doubles.
  * Results do not depend on the workspace or thread: the same input gives bit-identical output.
  *
+ * <p>SIMD: under {@code --add-modules jdk.incubator.vector} on a machine with 256-bit double vectors, the
+ * radix-2, 3, 4, 5, 7 and 8 passes run on {@link Butterflies#simd()}, operation for operation the same
+ * arithmetic, so the output is the same doubles; the 441000-point forward of 80001 bins and the 160000-point
+ * inverse then take about 2.3–2.8 and 0.74–0.9 ms instead of 3.1–3.7 and 1.0–1.1 ms (same machine and hour).
+ *
  * <p>Memory (array payloads): a plan holds 45 KB of tables for {@code n = 441000} ({@code n1 = 441},
  * {@code n2 = 500}), 47 KB for 480000 and 29 KB for 160000. A workspace holds four batch buffers of
  * {@code 2·31·max(n1, n2)} doubles (0.99 MB for 441000 and 480000, 0.64 MB for 160000) and, once it has
@@ -128,6 +133,15 @@ public final class RealFft {
      *     then nearest {@code √(n/2)}
      */
     RealFft(int n, int rowLength) {
+        this(n, rowLength, Butterflies.simd());
+    }
+
+    /**
+     * @param n the transform length
+     * @param rowLength as in {@link #RealFft(int, int)}
+     * @param simd the SIMD passes, or null for the scalar ones only (the results are the same)
+     */
+    RealFft(int n, int rowLength, Butterflies simd) {
         if (!supports(n)) {
             throw new IllegalArgumentException("RealFft does not support length n = " + n
                     + ": n must be even and n/2 a product of 2, 3, 5, 7, 11 and 13");
@@ -145,8 +159,8 @@ public final class RealFft {
         // Odd, so that the radix passes' input streams, a multiple of the batch apart, do not all map to the
         // same L1 cache sets (a batch of 32 makes radix-8 passes on power-of-two lengths 2 to 3 times slower).
         this.batch = (Math.max(1, Math.min(MAX_BATCH, BATCH_VALUES / Math.max(n1, n2))) - 1) | 1;
-        this.rows = new Plan(n1);
-        this.cols = new Plan(n2);
+        this.rows = new Plan(n1, simd);
+        this.cols = new Plan(n2, simd);
 
         int shift = 0;
         while ((1L << (2 * shift)) < m) {
@@ -687,8 +701,11 @@ public final class RealFft {
         private final double[][] twiddles;
         /** Per pass with a generic odd radix {@code r}: {@code cos, sin(2π·t/r)}, {@code t < r}. */
         private final double[][] roots;
+        /** The SIMD butterflies, or null for scalar code only. */
+        private final Butterflies simd;
 
-        Plan(int size) {
+        Plan(int size, Butterflies simd) {
+            this.simd = simd;
             int[] factors = factors(size);
             int count = factors.length;
             radix = factors;
@@ -789,24 +806,30 @@ public final class RealFft {
                     sx = s;
                 }
                 double[] tw = twiddles[i];
+                int first = simd == null ? 0 : simd.pass(radix[i], src, from, sx, dst, q, s, tw);
+                if (first >= 2 * s) {
+                    src = dst;
+                    dst = dst == a ? b : a;
+                    continue;
+                }
                 switch (radix[i]) {
                     case 2:
-                        pass2(src, from, sx, dst, q, s, tw);
+                        pass2(src, from, sx, dst, q, s, tw, first);
                         break;
                     case 3:
-                        pass3(src, from, sx, dst, q, s, tw);
+                        pass3(src, from, sx, dst, q, s, tw, first);
                         break;
                     case 4:
-                        pass4(src, from, sx, dst, q, s, tw);
+                        pass4(src, from, sx, dst, q, s, tw, first);
                         break;
                     case 5:
-                        pass5(src, from, sx, dst, q, s, tw);
+                        pass5(src, from, sx, dst, q, s, tw, first);
                         break;
                     case 7:
-                        pass7(src, from, sx, dst, q, s, tw);
+                        pass7(src, from, sx, dst, q, s, tw, first);
                         break;
                     case 8:
-                        pass8(src, from, sx, dst, q, s, tw);
+                        pass8(src, from, sx, dst, q, s, tw, first);
                         break;
                     default:
                         passOdd(src, from, sx, dst, radix[i], q, s, tw, roots[i], ws);
@@ -830,7 +853,7 @@ public final class RealFft {
                 double wr = tw[w];
                 double wi = tw[w + 1];
                 y[at] = Math.fma(vr, wr, -(vi * wi));
-                y[at + 1] = Math.fma(vr, wi, vi * wr);
+                y[at + 1] = Math.fma(vi, wr, vr * wi);
             }
         }
 
@@ -841,11 +864,12 @@ public final class RealFft {
                 y[at + 1] = vi;
             } else {
                 y[at] = Math.fma(vr, wr, -(vi * wi));
-                y[at + 1] = Math.fma(vr, wi, vi * wr);
+                y[at + 1] = Math.fma(vi, wr, vr * wi);
             }
         }
 
-        private static void pass2(double[] x, int base, int sx, double[] y, int q, int s, double[] tw) {
+        private static void pass2(double[] x, int base, int sx, double[] y, int q, int s, double[] tw,
+                int first) {
             int step = 2 * sx * q;
             int os = 2 * s;
             for (int p = 0; p < q; p++) {
@@ -855,7 +879,7 @@ public final class RealFft {
                 double w1i = tw[w + 1];
                 int in = base + 2 * sx * p;
                 int o = 4 * s * p;
-                for (int g = 0; g < os; g += 2) {
+                for (int g = first; g < os; g += 2) {
                     int i0 = in + g;
                     double ar = x[i0];
                     double ai = x[i0 + 1];
@@ -869,7 +893,8 @@ public final class RealFft {
             }
         }
 
-        private static void pass3(double[] x, int base, int sx, double[] y, int q, int s, double[] tw) {
+        private static void pass3(double[] x, int base, int sx, double[] y, int q, int s, double[] tw,
+                int first) {
             final double c = Math.sqrt(0.75);
             int step = 2 * sx * q;
             int os = 2 * s;
@@ -882,7 +907,7 @@ public final class RealFft {
                 double w2i = tw[w + 3];
                 int in = base + 2 * sx * p;
                 int o = 6 * s * p;
-                for (int g = 0; g < os; g += 2) {
+                for (int g = first; g < os; g += 2) {
                     int i0 = in + g;
                     double x0r = x[i0];
                     double x0i = x[i0 + 1];
@@ -905,7 +930,8 @@ public final class RealFft {
             }
         }
 
-        private static void pass4(double[] x, int base, int sx, double[] y, int q, int s, double[] tw) {
+        private static void pass4(double[] x, int base, int sx, double[] y, int q, int s, double[] tw,
+                int first) {
             int step = 2 * sx * q;
             int os = 2 * s;
             for (int p = 0; p < q; p++) {
@@ -919,7 +945,7 @@ public final class RealFft {
                 double w3i = tw[w + 5];
                 int in = base + 2 * sx * p;
                 int o = 8 * s * p;
-                for (int g = 0; g < os; g += 2) {
+                for (int g = first; g < os; g += 2) {
                     int i0 = in + g;
                     double x0r = x[i0];
                     double x0i = x[i0 + 1];
@@ -947,7 +973,8 @@ public final class RealFft {
             }
         }
 
-        private static void pass5(double[] x, int base, int sx, double[] y, int q, int s, double[] tw) {
+        private static void pass5(double[] x, int base, int sx, double[] y, int q, int s, double[] tw,
+                int first) {
             final double c1 = Math.cos(2 * Math.PI / 5);
             final double c2 = Math.cos(4 * Math.PI / 5);
             final double s1 = Math.sin(2 * Math.PI / 5);
@@ -967,7 +994,7 @@ public final class RealFft {
                 double w4i = tw[w + 7];
                 int in = base + 2 * sx * p;
                 int o = 10 * s * p;
-                for (int g = 0; g < os; g += 2) {
+                for (int g = first; g < os; g += 2) {
                     int i0 = in + g;
                     double x0r = x[i0];
                     double x0i = x[i0 + 1];
@@ -1010,7 +1037,8 @@ public final class RealFft {
          * Radix 8 as a radix-2 step ({@code a_t = x_t + x_{t+4}}, {@code b_t = (x_t - x_{t+4})·exp(-2πi·t/8)})
          * followed by radix-4 butterflies on {@code a} (the even outputs) and on {@code b} (the odd ones).
          */
-        private static void pass8(double[] x, int base, int sx, double[] y, int q, int s, double[] tw) {
+        private static void pass8(double[] x, int base, int sx, double[] y, int q, int s, double[] tw,
+                int first) {
             final double h = Math.sqrt(0.5);
             int step = 2 * sx * q;
             int os = 2 * s;
@@ -1033,7 +1061,7 @@ public final class RealFft {
                 double w7i = tw[w + 13];
                 int in = base + 2 * sx * p;
                 int o = 16 * s * p;
-                for (int g = 0; g < os; g += 2) {
+                for (int g = first; g < os; g += 2) {
                     int i0 = in + g;
                     double x0r = x[i0];
                     double x0i = x[i0 + 1];
@@ -1104,7 +1132,8 @@ public final class RealFft {
             }
         }
 
-        private static void pass7(double[] x, int base, int sx, double[] y, int q, int s, double[] tw) {
+        private static void pass7(double[] x, int base, int sx, double[] y, int q, int s, double[] tw,
+                int first) {
             final double c1 = Math.cos(2 * Math.PI / 7);
             final double c2 = Math.cos(4 * Math.PI / 7);
             final double c3 = Math.cos(6 * Math.PI / 7);
@@ -1130,7 +1159,7 @@ public final class RealFft {
                 double w6i = tw[w + 11];
                 int in = base + 2 * sx * p;
                 int o = 14 * s * p;
-                for (int g = 0; g < os; g += 2) {
+                for (int g = first; g < os; g += 2) {
                     int i0 = in + g;
                     double x0r = x[i0];
                     double x0i = x[i0 + 1];
