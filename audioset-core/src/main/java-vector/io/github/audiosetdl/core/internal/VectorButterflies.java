@@ -21,7 +21,7 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Each pass is one method with no vector-valued helpers: on JDK 17 a vector that crosses a call that is not
  * inlined is boxed, and the first such version ran 2.4 times slower than scalar code. The species is a
  * constant for the same reason (C2 compiles Vector API calls to instructions only when it is). 256 bits: on
- * the AMD EPYC measured, 128-bit vectors ran 20 to 40 times slower than scalar code (their lane swap is not
+ * the AMD EPYC measured, 128-bit vectors ran 30 to 40 times slower than scalar code (their lane swap is not
  * compiled to an instruction on JDK 17), and 512-bit ones no faster than 256-bit ones.
  */
 final class VectorButterflies implements Butterflies {
