@@ -39,8 +39,8 @@ import java.util.Arrays;
  *
  * <p>SIMD: under {@code --add-modules jdk.incubator.vector} on a machine with 256-bit double vectors, the
  * radix-2, 3, 4, 5, 7 and 8 passes run on {@link Butterflies#simd()}, operation for operation the same
- * arithmetic, so the output is the same doubles; the 441000-point forward of 80001 bins and the 160000-point
- * inverse then take about 2.3–2.8 and 0.74–0.9 ms instead of 3.1–3.7 and 1.0–1.1 ms (same machine and hour).
+ * arithmetic, so the output is the same doubles; a 44.1 or 48 kHz clip's resampling then takes about 1.35
+ * times less time ({@code PrepareBench}; docs/benchmarks.md, "SIMD passes").
  *
  * <p>Memory (array payloads): a plan holds 45 KB of tables for {@code n = 441000} ({@code n1 = 441},
  * {@code n2 = 500}), 47 KB for 480000 and 29 KB for 160000. A workspace holds four batch buffers of
@@ -805,40 +805,44 @@ public final class RealFft {
                     from = 0;
                     sx = s;
                 }
-                double[] tw = twiddles[i];
-                int first = simd == null ? 0 : simd.pass(radix[i], src, from, sx, dst, q, s, tw);
-                if (first >= 2 * s) {
-                    src = dst;
-                    dst = dst == a ? b : a;
-                    continue;
-                }
-                switch (radix[i]) {
-                    case 2:
-                        pass2(src, from, sx, dst, q, s, tw, first);
-                        break;
-                    case 3:
-                        pass3(src, from, sx, dst, q, s, tw, first);
-                        break;
-                    case 4:
-                        pass4(src, from, sx, dst, q, s, tw, first);
-                        break;
-                    case 5:
-                        pass5(src, from, sx, dst, q, s, tw, first);
-                        break;
-                    case 7:
-                        pass7(src, from, sx, dst, q, s, tw, first);
-                        break;
-                    case 8:
-                        pass8(src, from, sx, dst, q, s, tw, first);
-                        break;
-                    default:
-                        passOdd(src, from, sx, dst, radix[i], q, s, tw, roots[i], ws);
-                        break;
+                // The SIMD passes do the batch elements that fill whole vectors; the scalar ones the rest.
+                int first = simd == null ? 0 : simd.pass(radix[i], src, from, sx, dst, q, s, twiddles[i]);
+                if (first < 2 * s) {
+                    scalarPass(i, src, from, sx, dst, q, s, first, ws);
                 }
                 src = dst;
                 dst = dst == a ? b : a;
             }
             return src;
+        }
+
+        /** Pass {@code i}'s butterflies for the batch elements from {@code first} (doubles per point) on. */
+        private void scalarPass(int i, double[] src, int from, int sx, double[] dst, int q, int s, int first,
+                Workspace ws) {
+            double[] tw = twiddles[i];
+            switch (radix[i]) {
+                case 2:
+                    pass2(src, from, sx, dst, q, s, tw, first);
+                    break;
+                case 3:
+                    pass3(src, from, sx, dst, q, s, tw, first);
+                    break;
+                case 4:
+                    pass4(src, from, sx, dst, q, s, tw, first);
+                    break;
+                case 5:
+                    pass5(src, from, sx, dst, q, s, tw, first);
+                    break;
+                case 7:
+                    pass7(src, from, sx, dst, q, s, tw, first);
+                    break;
+                case 8:
+                    pass8(src, from, sx, dst, q, s, tw, first);
+                    break;
+                default:
+                    passOdd(src, from, sx, dst, radix[i], q, s, tw, roots[i], ws);
+                    break;
+            }
         }
 
         /**
