@@ -5,6 +5,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -129,7 +131,9 @@ public final class TestData {
         Path tmp = target.resolveSibling(target.getFileName() + "." + UUID.randomUUID() + ".tmp");
         try {
             try (InputStream in = new GZIPInputStream(Files.newInputStream(packed));
-                    OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW)) {
+                    FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW,
+                            StandardOpenOption.WRITE)) {
+                OutputStream out = Channels.newOutputStream(channel);
                 byte[] buffer = new byte[1 << 16];
                 long total = 0;
                 for (int n = in.read(buffer); n >= 0; n = in.read(buffer)) {
@@ -139,6 +143,7 @@ public final class TestData {
                     }
                     out.write(buffer, 0, n);
                 }
+                channel.force(true); // a copy that survives a crash is complete: it is trusted by its date
             }
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {
