@@ -60,10 +60,7 @@ public final class TestData {
      */
     public static Path file(String relative) {
         Path root = root();
-        Path plain = root.resolve(relative).normalize();
-        if (!plain.startsWith(root)) {
-            throw new IllegalArgumentException(relative + " is outside testdata/");
-        }
+        Path plain = inside(root, relative);
         if (Files.isRegularFile(plain)) {
             return plain;
         }
@@ -94,8 +91,9 @@ public final class TestData {
      * @throws AssertionError if neither file exists
      */
     public static NpyArrays.Array array(String relative) {
-        Path npy = root().resolve(relative + ".npy");
-        Path npz = root().resolve(relative + ".npz");
+        Path base = inside(root(), relative);
+        Path npy = base.resolveSibling(base.getFileName() + ".npy");
+        Path npz = base.resolveSibling(base.getFileName() + ".npz");
         try {
             if (Files.isRegularFile(npy)) {
                 return NpyArrays.read(npy);
@@ -120,6 +118,14 @@ public final class TestData {
             x[i] = (float) v[i];
         }
         return x;
+    }
+
+    private static Path inside(Path root, String relative) {
+        Path p = root.resolve(relative).normalize();
+        if (!p.startsWith(root) || p.equals(root)) {
+            throw new IllegalArgumentException(relative + " is not inside " + root);
+        }
+        return p;
     }
 
     private static Path unpacked(Path packed, Path target) throws IOException {

@@ -51,6 +51,7 @@ class TestDataTest {
         assertThatThrownBy(() -> TestData.file("audioset/nothing.csv")).isInstanceOf(AssertionError.class)
                 .hasMessageContaining("nothing.csv.gz");
         assertThatThrownBy(() -> TestData.file("../pom.xml")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> TestData.array("golden/../../testdata")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> TestData.array("golden/cochleagram/nothing")).isInstanceOf(AssertionError.class)
                 .hasMessageContaining("nothing.npz");
     }
