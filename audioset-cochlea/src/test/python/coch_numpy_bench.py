@@ -7,7 +7,7 @@ full complex inverse FFT of each weighted band (analytic signal, weight 0 at DC 
 the 1001-tap Kaiser(5)-windowed sinc with stride 80 and TensorFlow 'SAME' padding, ReLU, sqrt.
 Channels are processed in chunks (bounded memory: about 50 MB), numpy single-threaded (pocketfft).
 
-Usage: coch_numpy_bench.py [--clips K] [--check golden_dir]
+Usage: coch_numpy_bench.py [--clips K] [--check testdata/golden/cochleagram]
 Prints one line per measurement, "key value", read by the Java benchmark.
 """
 import argparse
@@ -106,16 +106,30 @@ class Coch:
         return out.astype(np.float32)
 
 
+def load_npz(path):
+    """An array of testdata/ in its compact .npz encoding (testdata/README.md), as float64."""
+    z = np.load(path)
+    shape = tuple(int(d) for d in z["shape"])
+    if "float32_planes" in z:
+        return np.ascontiguousarray(z["float32_planes"].T).view("<f4").reshape(shape).astype(np.float64)
+    p = z["fixed_planes"]
+    q = np.ascontiguousarray(p.T).view("<i4" if p.shape[0] == 4 else "<i8").ravel().astype(np.int64)
+    for _ in range(int(z["order"])):
+        q = np.cumsum(q)
+    return (q * float(z["scale"])).reshape(shape)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--clips", type=int, default=8)
-    ap.add_argument("--check", default=None, help="golden/cochleagram folder: compare with coch_tf_noise.npy")
+    ap.add_argument("--check", default=None,
+                    help="testdata/golden/cochleagram folder: compare with coch_tf_noise (testdata/README.md)")
     args = ap.parse_args()
     coch = Coch()
     rng = np.random.default_rng(2017)
     if args.check:
-        x = np.load(os.path.join(args.check, "input_noise.npy"))
-        ref = np.load(os.path.join(args.check, "coch_tf_noise.npy")).astype(np.float64)
+        x = load_npz(os.path.join(args.check, "input_noise.npz")).astype(np.float32)
+        ref = load_npz(os.path.join(args.check, "coch_tf_noise.npz"))
         got = coch(x).astype(np.float64)
         print("check_max_abs_diff_over_max", float(np.max(np.abs(got - ref)) / np.max(ref)))
     clip = rng.standard_normal(N).astype(np.float32)

@@ -4,7 +4,7 @@ downsample=200, nonlinearity='power', fft_mode='np') on peak-normalised noise cl
 
 pycochleagram is not part of this project: pass the folder of a checkout of
 mcdermottLab/pycochleagram (the folder holding the `pycochleagram` package) with --checkout.
-Two changes to run it here, none to its files (as for ../shared/golden/cochleagram):
+Two changes to run it here, none to its files (as for the references in testdata/golden/cochleagram):
 stand-in matplotlib modules (it imports pyplot for plotting helpers; matplotlib is not installed),
 and float64 input (numpy >= 2 runs float32 FFTs in single precision).
 Prints key-value lines like coch_numpy_bench.py.

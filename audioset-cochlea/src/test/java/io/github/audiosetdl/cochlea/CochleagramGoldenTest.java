@@ -10,7 +10,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Every reference cochleagram and envelope in shared/golden/cochleagram, with the README's tolerances. */
+/** Every reference cochleagram and envelope in testdata/golden/cochleagram, with its README's tolerances. */
 class CochleagramGoldenTest {
     private static Cochleagram seed;
     private static Cochleagram py;
@@ -29,7 +29,7 @@ class CochleagramGoldenTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("references")
     void matchesReference(String reference, String input) {
-        NpyArrays.Array ref = Golden.load(reference + ".npy");
+        NpyArrays.Array ref = Golden.load(reference);
         assertThat(ref.shape()).containsExactly(171, 2000);
         Cochleagram coch = reference.startsWith("coch_tf") ? seed : py;
         float[] got = coch.compute(Golden.input(input));
@@ -42,7 +42,7 @@ class CochleagramGoldenTest {
     @Test
     void pycochleagramSineMatchesUncompressed() {
         // the README's other way for coch_py_sine1k: compare y = c^(10/3), where round-off is not amplified
-        double[] ref = Golden.load("coch_py_sine1k.npy").values();
+        double[] ref = Golden.load("coch_py_sine1k").values();
         float[] got = py.compute(Golden.input("sine1k"));
         double[] refLinear = new double[ref.length];
         float[] gotLinear = new float[got.length];
@@ -61,7 +61,7 @@ class CochleagramGoldenTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("envelopes")
     void fullRateEnvelopeMatches(String reference, boolean isSeed) {
-        NpyArrays.Array ref = Golden.load(reference + ".npy");
+        NpyArrays.Array ref = Golden.load(reference);
         assertThat(ref.shape()).containsExactly(171, 400);
         Cochleagram.Worker worker = (isSeed ? seed : py).newWorker();
         float[] noise = Golden.input("noise");
@@ -88,7 +88,7 @@ class CochleagramGoldenTest {
         Cochleagram coch = Cochleagram.of(config);
         assertThat(coch.channels()).isEqualTo(81);
         assertThat(coch.frames()).isEqualTo(1000);
-        NpyArrays.Array ref = Golden.load(reference + ".npy");
+        NpyArrays.Array ref = Golden.load(reference);
         assertThat(ref.shape()).containsExactly(81, 1000);
         Golden.assertClose(reference, ref.values(), coch.compute(Golden.input("chirp")), 1e-5, 1e-5);
     }
@@ -97,7 +97,7 @@ class CochleagramGoldenTest {
     void variantCentreFrequenciesMatch() {
         CochleagramConfig config = CochleagramConfig.builder().n(38).sampleFactor(2).lowLimit(50).highLimit(7000)
                 .envSampleRate(100).build();
-        double[] ref = Golden.load("variant_center_freqs_hz.npy").values();
+        double[] ref = Golden.load("variant_center_freqs_hz").values();
         double[] got = Cochleagram.of(config).centerFrequencies();
         assertThat(got).hasSize(ref.length);
         for (int i = 0; i < ref.length; i++) {

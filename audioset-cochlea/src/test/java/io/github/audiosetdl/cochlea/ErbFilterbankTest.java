@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 
-/** The filterbank against pycochleagram's (golden/cochleagram/filterbank_*.npy, center_freqs_hz.npy). */
+/** The filterbank against pycochleagram's (testdata/golden/cochleagram/filterbank_*, center_freqs_hz). */
 class ErbFilterbankTest {
     private static final ErbFilterbank BANK = ErbFilterbank.of(CochleagramConfig.seed());
 
@@ -19,9 +19,9 @@ class ErbFilterbankTest {
 
     @Test
     void valuesEqualPycochleagramToOneInTenToTheTwelve() {
-        double[] start = Golden.load("filterbank_start_bin.npy").values();
-        double[] offsets = Golden.load("filterbank_offsets.npy").values();
-        double[] values = Golden.load("filterbank_values.npy").values();
+        double[] start = Golden.load("filterbank_start_bin").values();
+        double[] offsets = Golden.load("filterbank_offsets").values();
+        double[] values = Golden.load("filterbank_values").values();
         assertThat(start).hasSize(171);
         assertThat(offsets).hasSize(172);
         double worst = 0;
@@ -60,7 +60,7 @@ class ErbFilterbankTest {
 
     @Test
     void centreFrequenciesEqualPycochleagram() {
-        double[] ref = Golden.load("center_freqs_hz.npy").values();
+        double[] ref = Golden.load("center_freqs_hz").values();
         double[] got = BANK.centerFrequencies();
         assertThat(got).hasSize(171);
         for (int i = 0; i < ref.length; i++) {

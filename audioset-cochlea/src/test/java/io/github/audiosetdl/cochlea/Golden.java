@@ -1,30 +1,21 @@
 package io.github.audiosetdl.cochlea;
 
 import io.github.audiosetdl.core.testing.NpyArrays;
-import io.github.audiosetdl.core.testing.SharedData;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import io.github.audiosetdl.core.testing.TestData;
 
-/** Loads {@code shared/golden/cochleagram/*.npy} and compares arrays with the README's tolerances. */
+/** Loads the arrays of {@code testdata/golden/cochleagram} and compares arrays with their README's tolerances. */
 final class Golden {
     private Golden() {
     }
 
+    /** @param name an array's name without extension, e.g. {@code coch_py_noise} */
     static NpyArrays.Array load(String name) {
-        try {
-            return NpyArrays.read(SharedData.file("golden/cochleagram/" + name));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return TestData.array("golden/cochleagram/" + name);
     }
 
+    /** @param name {@code sine1k}, {@code noise}, {@code chirp} or {@code clicks}: 160000 samples at 16 kHz */
     static float[] input(String name) {
-        double[] v = load("input_" + name + ".npy").values();
-        float[] x = new float[v.length];
-        for (int i = 0; i < v.length; i++) {
-            x[i] = (float) v[i];
-        }
-        return x;
+        return TestData.floats("golden/cochleagram/input_" + name);
     }
 
     /** Max |a - b| over the arrays; also checks lengths. */

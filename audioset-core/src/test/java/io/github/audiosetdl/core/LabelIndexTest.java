@@ -3,7 +3,7 @@ package io.github.audiosetdl.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.audiosetdl.core.testing.SharedData;
+import io.github.audiosetdl.core.testing.TestData;
 import java.io.IOException;
 import java.io.StringReader;
 import java.util.List;
@@ -27,7 +27,7 @@ class LabelIndexTest {
 
     @Test
     void bundledIndexEqualsTheSharedFile() throws IOException {
-        LabelIndex fromFile = LabelIndex.read(SharedData.file("audioset/class_labels_indices.csv"));
+        LabelIndex fromFile = LabelIndex.read(TestData.file("audioset/class_labels_indices.csv"));
         assertThat(fromFile.labels()).isEqualTo(LabelIndex.audioSet().labels());
     }
 

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.audiosetdl.core.testing.SharedData;
+import io.github.audiosetdl.core.testing.TestData;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -55,7 +55,7 @@ class OntologyTest {
 
     @Test
     void descendantsMatchAnIndependentWalkOfTheJson() throws IOException {
-        JsonNode json = new ObjectMapper().readTree(SharedData.file("audioset/ontology.json").toFile());
+        JsonNode json = new ObjectMapper().readTree(TestData.file("audioset/ontology.json").toFile());
         Map<String, List<String>> children = new HashMap<>();
         for (JsonNode node : json) {
             List<String> kids = new ArrayList<>();

@@ -3,7 +3,7 @@ package io.github.audiosetdl.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.audiosetdl.core.testing.SharedData;
+import io.github.audiosetdl.core.testing.TestData;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.Writer;
@@ -26,7 +26,7 @@ class SegmentCsvTest {
 
     @Test
     void readsTheEvalSegmentsFileAsItsHeaderSays() throws IOException {
-        Path csv = SharedData.evalSegments();
+        Path csv = TestData.evalSegments();
         long rows = 0;
         long occurrences = 0;
         long shorter = 0;
@@ -63,7 +63,7 @@ class SegmentCsvTest {
 
     @Test
     void keepsIdsThatStartWithADashAndExactMilliseconds() throws IOException {
-        try (Stream<SegmentRow> rows = SegmentCsv.stream(SharedData.evalSegments())) {
+        try (Stream<SegmentRow> rows = SegmentCsv.stream(TestData.evalSegments())) {
             List<Segment> first = rows.limit(2).map(SegmentRow::segment).toList();
             assertThat(first.get(0)).isEqualTo(new Segment("--4gqARaEJE", 0, 10_000,
                     List.of("/m/068hy", "/m/07q6cd_", "/m/0bt9lr", "/m/0jbk")));
@@ -74,7 +74,7 @@ class SegmentCsvTest {
     @Test
     void mirrorReserialisationParsesToTheSameSegments(@TempDir Path dir) throws IOException {
         List<Segment> original;
-        try (Stream<SegmentRow> rows = SegmentCsv.stream(SharedData.evalSegments())) {
+        try (Stream<SegmentRow> rows = SegmentCsv.stream(TestData.evalSegments())) {
             original = rows.map(SegmentRow::segment).toList();
         }
         Path mirror = dir.resolve("eval_mirror.csv");
@@ -176,7 +176,7 @@ class SegmentCsvTest {
     @Test
     void headerIsReadWithoutConsumingARow(@TempDir Path dir) throws IOException {
         Path csv = dir.resolve("head.csv");
-        List<String> lines = Files.readAllLines(SharedData.evalSegments()).stream().limit(13).toList();
+        List<String> lines = Files.readAllLines(TestData.evalSegments()).stream().limit(13).toList();
         Files.write(csv, lines);
         try (SegmentCsv reader = SegmentCsv.open(csv)) {
             assertThat(reader.header().comments()).hasSize(3);

@@ -3,7 +3,7 @@ package io.github.audiosetdl.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.audiosetdl.core.testing.SharedData;
+import io.github.audiosetdl.core.testing.TestData;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,7 +12,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 class SegmentSelectionTest {
-    private final Path eval = SharedData.evalSegments();
+    private final Path eval = TestData.evalSegments();
 
     @Test
     void labelFilterIncludesDescendants() throws IOException {

@@ -3,7 +3,7 @@ package io.github.audiosetdl.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.github.audiosetdl.core.testing.SharedData;
+import io.github.audiosetdl.core.testing.TestData;
 import java.nio.file.Path;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
@@ -13,7 +13,7 @@ class CochleagramOfWavTest {
     @Test
     void a44kStereoWavBecomesA171By2000CochleagramAndAPicture(@TempDir Path dir) throws Exception {
         Path png = dir.resolve("coch.png");
-        CochleagramOfWav.Result r = CochleagramOfWav.run(SharedData.file("golden/prepare/s44100_stereo_int16_10s.wav"),
+        CochleagramOfWav.Result r = CochleagramOfWav.run(TestData.file("golden/prepare/s44100_stereo_int16_10s.wav"),
                 png);
         assertThat(r.channels()).isEqualTo(171);
         assertThat(r.frames()).isEqualTo(2000);

@@ -3,7 +3,7 @@ package io.github.audiosetdl.examples;
 import io.github.audiosetdl.core.SegmentRow;
 import io.github.audiosetdl.core.SegmentSelection;
 import io.github.audiosetdl.core.testing.LoopbackMediaServer;
-import io.github.audiosetdl.core.testing.SharedData;
+import io.github.audiosetdl.core.testing.TestData;
 import io.github.audiosetdl.core.testing.TestMedia;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,7 +24,7 @@ public final class ExampleData {
      * @return the CSV and its ids, in file order
      */
     public static Subset subset(Path dir, String name, String label, int count) throws IOException {
-        SegmentSelection sel = SegmentSelection.builder(SharedData.evalSegments()).label(label).limit(count).build();
+        SegmentSelection sel = SegmentSelection.builder(TestData.evalSegments()).label(label).limit(count).build();
         List<String> lines = new ArrayList<>(List.of("# YTID, start_seconds, end_seconds, positive_labels"));
         List<String> ids = new ArrayList<>();
         long[] endMs = {0};

@@ -11,8 +11,7 @@ import io.github.audiosetdl.core.pack.PackStage;
 import io.github.audiosetdl.core.pack.PackSummary;
 import io.github.audiosetdl.core.pipeline.PipelineListener;
 import io.github.audiosetdl.core.pipeline.Stage;
-import io.github.audiosetdl.core.testing.NpyArrays;
-import io.github.audiosetdl.core.testing.SharedData;
+import io.github.audiosetdl.core.testing.TestData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +29,7 @@ class PackToHdf5Test {
 
     /** The golden cases as a downloads folder of two job folders, and a CSV listing them (plus one more). */
     List<String> goldenDownloads(Path downloads, Path csv) throws IOException {
-        JsonNode manifest = new ObjectMapper().readTree(SharedData.file("golden/prepare/manifest.json").toFile());
+        JsonNode manifest = new ObjectMapper().readTree(TestData.file("golden/prepare/manifest.json").toFile());
         List<String> names = new ArrayList<>();
         manifest.fieldNames().forEachRemaining(names::add);
         StringBuilder rows = new StringBuilder("# Segments csv created by a test\n# num_ytids=7\n"
@@ -40,7 +39,7 @@ class PackToHdf5Test {
             String id = id(i);
             Path job = downloads.resolve("t_downloads_" + (i % 2));
             Files.createDirectories(job);
-            Files.copy(SharedData.file("golden/prepare/" + names.get(i) + ".wav"), job.resolve("YT_" + id + ".wav"));
+            Files.copy(TestData.file("golden/prepare/" + names.get(i) + ".wav"), job.resolve("YT_" + id + ".wav"));
             rows.append(id).append(", ").append(10 * i).append(".000, ").append(10 * i + 10)
                     .append(".000, \"/m/09x0r,/m/05zppz\"\n");
         }
@@ -60,7 +59,7 @@ class PackToHdf5Test {
         // not clips: a temporary file, a log, a WAV whose id is not in the CSV, a WAV that is not a WAV
         Files.writeString(downloads.resolve("t_downloads_0").resolve(".YT_abcdefghijk.wav.part"), "partial");
         Files.writeString(downloads.resolve("notes.txt"), "log");
-        Files.copy(SharedData.file("golden/prepare/" + names.get(0) + ".wav"),
+        Files.copy(TestData.file("golden/prepare/" + names.get(0) + ".wav"),
                 downloads.resolve("t_downloads_1").resolve("YT_zzzzzzzzzzz.wav"));
         Files.writeString(downloads.resolve("t_downloads_1").resolve("YT_" + "notDownload" + ".wav"), "junk bytes");
         List<String> failures = Collections.synchronizedList(new ArrayList<>());
@@ -84,14 +83,14 @@ class PackToHdf5Test {
         assertThat(failures).hasSize(2).anySatisfy(f -> assertThat(f).contains("YT_notDownload.wav", "unreadable WAV"))
                 .anySatisfy(f -> assertThat(f).contains("YT_zzzzzzzzzzz.wav", "not in the segments CSV"));
 
-        JsonNode manifest = new ObjectMapper().readTree(SharedData.file("golden/prepare/manifest.json").toFile());
+        JsonNode manifest = new ObjectMapper().readTree(TestData.file("golden/prepare/manifest.json").toFile());
         try (WaveformFileReader r = WaveformFileReader.open(out)) {
             assertThat(r.size()).isEqualTo(names.size());
             float[] row = new float[160_000];
             for (int i = 0; i < names.size(); i++) { // CSV order
                 r.read(i, row);
-                double[] expected = NpyArrays.read(SharedData.file("golden/prepare/" + names.get(i)
-                        + ".expected.npy")).values();
+                double[] expected = TestData.array("golden/prepare/" + names.get(i) + ".expected")
+                        .values();
                 double max = 0;
                 for (int k = 0; k < row.length; k++) {
                     max = Math.max(max, Math.abs(row[k] - expected[k]));

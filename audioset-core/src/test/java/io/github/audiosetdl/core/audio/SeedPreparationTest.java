@@ -5,8 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.audiosetdl.core.testing.NpyArrays;
-import io.github.audiosetdl.core.testing.SharedData;
+import io.github.audiosetdl.core.testing.TestData;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -25,7 +24,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class SeedPreparationTest {
     static Stream<String> cases() throws IOException {
-        JsonNode manifest = new ObjectMapper().readTree(SharedData.file("golden/prepare/manifest.json").toFile());
+        JsonNode manifest = new ObjectMapper().readTree(TestData.file("golden/prepare/manifest.json").toFile());
         List<String> names = new ArrayList<>();
         manifest.fieldNames().forEachRemaining(names::add);
         assertThat(names).hasSize(6);
@@ -35,8 +34,8 @@ class SeedPreparationTest {
     @ParameterizedTest
     @MethodSource("cases")
     void reproducesTheSeedPreparation(String name) throws IOException {
-        JsonNode spec = new ObjectMapper().readTree(SharedData.file("golden/prepare/manifest.json").toFile()).get(name);
-        Path wav = SharedData.file("golden/prepare/" + name + ".wav");
+        JsonNode spec = new ObjectMapper().readTree(TestData.file("golden/prepare/manifest.json").toFile()).get(name);
+        Path wav = TestData.file("golden/prepare/" + name + ".wav");
         WavFormat format = WavReader.readFormat(wav);
         assertThat(format.sampleRate()).isEqualTo(spec.get("sample_rate").asInt());
         assertThat(format.channels()).isEqualTo(spec.get("channels").asInt());
@@ -51,7 +50,7 @@ class SeedPreparationTest {
         assertThat(inMemory.norm()).isEqualTo(prepared.norm());
         assertThat(streamed.norm()).isEqualTo(prepared.norm());
         assertThat(streamed.padded()).isEqualTo(prepared.padded());
-        double[] expected = NpyArrays.read(SharedData.file("golden/prepare/" + name + ".expected.npy")).values();
+        double[] expected = TestData.array("golden/prepare/" + name + ".expected").values();
         float[] actual = prepared.samples();
         assertThat(actual).hasSize(160_000);
         double maxError = 0;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.audiosetdl.core.LabelIndex;
 import io.github.audiosetdl.core.spi.WaveformSink;
-import io.github.audiosetdl.core.testing.SharedData;
+import io.github.audiosetdl.core.testing.TestData;
 import io.github.audiosetdl.hdf5.Hdf5DatasetStore;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -47,7 +47,7 @@ class CliErrorsTest {
     }
 
     static Stream<Arguments> badOptionValues() {
-        String csv = SharedData.evalSegments().toString();
+        String csv = TestData.evalSegments().toString();
         // should a check regress, the command must still not reach the network: a dry run, a dead local URL
         String offline = " --dry-run --resolver direct --url-template http://127.0.0.1:9/{id}";
         return Stream.of(

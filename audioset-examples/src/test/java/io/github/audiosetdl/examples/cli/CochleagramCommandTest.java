@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.audiosetdl.core.testing.ExternalTools;
 import io.github.audiosetdl.core.testing.NpyArrays;
-import io.github.audiosetdl.core.testing.SharedData;
+import io.github.audiosetdl.core.testing.TestData;
 import io.github.audiosetdl.hdf5.CochleagramFileReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -31,17 +31,21 @@ class CochleagramCommandTest {
             throws Exception {
         Path python = ExternalTools.requirePythonWithH5py();
         Path wav = dir.resolve("seedlayout.hdf5");
+        Path inputs = dir.resolve("inputs.npy");
+        float[] rows = new float[INPUTS.length * 160_000];
+        for (int i = 0; i < INPUTS.length; i++) {
+            System.arraycopy(TestData.floats("golden/cochleagram/input_" + INPUTS[i]), 0, rows, i * 160_000, 160_000);
+        }
+        NpyArrays.writeFloat32(inputs, new int[] {INPUTS.length, 160_000}, rows);
         String script = String.join("\n",
                 "import sys, h5py, numpy as np",
-                "g = sys.argv[2]",
-                "rows = [np.load(g + '/input_' + n + '.npy') for n in sys.argv[3:]]",
+                "rows = np.load(sys.argv[2])",
                 "with h5py.File(sys.argv[1], 'w') as f:",
-                "    f.create_dataset('wav', data=np.stack(rows).astype(np.float32))",
+                "    f.create_dataset('wav', data=rows.astype(np.float32))",
                 "    lab = np.zeros((len(rows), 527), bool); lab[:, 0] = True",
                 "    f.create_dataset('labels', data=lab)",
                 "    f.attrs['size'] = len(rows)");
-        ExternalTools.check(List.of(python.toString(), "-c", script, wav.toString(),
-                SharedData.file("golden/cochleagram").toString(), INPUTS[0], INPUTS[1], INPUTS[2], INPUTS[3]));
+        ExternalTools.check(List.of(python.toString(), "-c", script, wav.toString(), inputs.toString()));
 
         Path outDir = dir.resolve("out");
         int code = AudioSetCli.run(new PrintWriter(out, true), new PrintWriter(err, true), "cochleagram",
@@ -64,8 +68,7 @@ class CochleagramCommandTest {
             float[] row = new float[171 * 2000];
             for (int i = 0; i < INPUTS.length; i++) {
                 reader.read(i, row);
-                double[] ref = NpyArrays.read(SharedData.file("golden/cochleagram/coch_" + golden + "_" + INPUTS[i]
-                        + ".npy")).values();
+                double[] ref = TestData.array("golden/cochleagram/coch_" + golden + "_" + INPUTS[i]).values();
                 assertClose(row, ref, golden.equals("py") && INPUTS[i].equals("sine1k"), INPUTS[i]);
                 assertThat(reader.labels(i)[0]).isEqualTo((byte) 1);
                 for (int k = 0; k < row.length; k++) {

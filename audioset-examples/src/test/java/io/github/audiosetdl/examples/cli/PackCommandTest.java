@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.audiosetdl.core.audio.WavEncoding;
 import io.github.audiosetdl.core.audio.WavWriter;
-import io.github.audiosetdl.core.testing.SharedData;
+import io.github.audiosetdl.core.testing.TestData;
 import io.github.audiosetdl.hdf5.WaveformFileReader;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -73,7 +73,7 @@ class PackCommandTest {
         Path downloads = downloads(dir, 3);
         int code = run("pack", "--downloads", downloads.toString(), "--csv", dir.resolve("demo.csv").toString(),
                 "--out", dir.resolve("out").toString(), "--name", "mine", "--shuffle-seed", "3",
-                "--labels", SharedData.file("audioset/class_labels_indices.csv").toString());
+                "--labels", TestData.file("audioset/class_labels_indices.csv").toString());
         assertThat(code).as(err.toString()).isZero();
         assertThat(dir.resolve("out/mine.hdf5")).exists();
         assertThat(dir.resolve("out/mine_metadata.npy")).exists();

@@ -3,7 +3,8 @@ package io.github.audiosetdl.examples.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.audiosetdl.core.testing.ExternalTools;
-import io.github.audiosetdl.core.testing.SharedData;
+import io.github.audiosetdl.core.testing.NpyArrays;
+import io.github.audiosetdl.core.testing.TestData;
 import java.awt.image.BufferedImage;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -34,8 +35,9 @@ class RenderCommandTest {
                 "    f.create_dataset('wav', data=np.stack([x, x[::-1].copy()]))",
                 "    f.create_dataset('labels', data=np.zeros((2, 527), bool))",
                 "    f.attrs['size'] = 2");
-        ExternalTools.check(List.of(python.toString(), "-c", script, wav.toString(),
-                SharedData.file("golden/cochleagram/input_chirp.npy").toString()));
+        Path chirp = dir.resolve("input_chirp.npy");
+        NpyArrays.writeFloat32(chirp, new int[] {160_000}, TestData.floats("golden/cochleagram/input_chirp"));
+        ExternalTools.check(List.of(python.toString(), "-c", script, wav.toString(), chirp.toString()));
         assertThat(run("cochleagram", "--in", wav.toString(), "--threads", "2", "--progress", "log"))
                 .as(err.toString()).isZero();
         Path coch = dir.resolve("chirp_Coch.hdf5");

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.audiosetdl.core.testing.ExternalTools;
 import io.github.audiosetdl.core.testing.LoopbackMediaServer;
 import io.github.audiosetdl.core.testing.LoopbackMediaServer.Fault;
-import io.github.audiosetdl.core.testing.SharedData;
+import io.github.audiosetdl.core.testing.TestData;
 import io.github.audiosetdl.examples.ExampleData;
 import io.github.audiosetdl.hdf5.CochleagramFileReader;
 import io.github.audiosetdl.hdf5.WaveformFileReader;
@@ -77,7 +77,7 @@ class RunCommandTest {
 
     @Test
     void aShardedRunRefusesToPackInEveryJob(@TempDir Path dir) {
-        assertThat(run("run", "--csv", SharedData.evalSegments().toString(), "--out", dir.toString(), "--jobs", "4",
+        assertThat(run("run", "--csv", TestData.evalSegments().toString(), "--out", dir.toString(), "--jobs", "4",
                 "--job-index", "1", "--resolver", "direct", "--url-template", "http://127.0.0.1:9/{id}")).isEqualTo(1);
         assertThat(err.toString()).contains("job 1 of 4").contains("--stop-after download");
         assertThat(dir).isEmptyDirectory();

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.audiosetdl.core.testing.SharedData;
+import io.github.audiosetdl.core.testing.TestData;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -23,7 +23,7 @@ class SegmentsCommandTest {
 
     @Test
     void jsonSummaryOfTheEvalFile() throws IOException {
-        int code = run("segments", "--csv", SharedData.evalSegments().toString(), "--json");
+        int code = run("segments", "--csv", TestData.evalSegments().toString(), "--json");
         assertThat(code).as(err.toString()).isZero();
         JsonNode json = new ObjectMapper().readTree(out.toString());
         assertThat(json.get("rows").asLong()).isEqualTo(20_371);
@@ -40,7 +40,7 @@ class SegmentsCommandTest {
         long total = 0;
         for (int i = 0; i < 3; i++) {
             out.getBuffer().setLength(0);
-            int code = run("segments", "--csv", SharedData.evalSegments().toString(), "--label", "Dog",
+            int code = run("segments", "--csv", TestData.evalSegments().toString(), "--label", "Dog",
                     "--jobs", "3", "--job-index", String.valueOf(i), "--json");
             assertThat(code).as(err.toString()).isZero();
             JsonNode json = new ObjectMapper().readTree(out.toString());
@@ -55,7 +55,7 @@ class SegmentsCommandTest {
 
     @Test
     void readableTableByDefault() {
-        int code = run("segments", "--csv", SharedData.evalSegments().toString(), "--top", "3");
+        int code = run("segments", "--csv", TestData.evalSegments().toString(), "--top", "3");
         assertThat(code).isZero();
         assertThat(out.toString()).contains("rows               20,371").contains("Music").contains("Speech")
                 .contains("524 more labels");
