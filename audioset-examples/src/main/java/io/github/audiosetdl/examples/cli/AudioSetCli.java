@@ -1,6 +1,7 @@
 package io.github.audiosetdl.examples.cli;
 
 import io.github.audiosetdl.core.AudioSetException;
+import io.github.audiosetdl.core.ToolNotFoundException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -40,6 +41,15 @@ public final class AudioSetCli implements Runnable {
     public static final int EXIT_USAGE = 2;
     /** Exit code: transient download failures remain; run again. */
     public static final int EXIT_RETRY = 3;
+
+    /**
+     * @param complete whether a run left nothing to retry ({@code DownloadSummary.complete()},
+     *     {@code PipelineSummary.complete()})
+     * @return the exit code: {@code 0}, or {@link #EXIT_RETRY} when transient failures are left
+     */
+    static int exitCode(boolean complete) {
+        return complete ? 0 : EXIT_RETRY;
+    }
 
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
@@ -124,6 +134,9 @@ public final class AudioSetCli implements Runnable {
         }
         if (cause instanceof FileSystemException f && f.getFile() != null) {
             return describe(f);
+        }
+        if (cause instanceof ToolNotFoundException t) {
+            return t.getMessage() + " (--" + t.tool() + " PATH)";
         }
         if (cause instanceof AudioSetException || cause instanceof IllegalArgumentException
                 || cause instanceof IOException && cause.getMessage() != null) {

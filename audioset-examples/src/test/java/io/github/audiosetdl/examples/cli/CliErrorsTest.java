@@ -3,6 +3,7 @@ package io.github.audiosetdl.examples.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.audiosetdl.core.LabelIndex;
+import io.github.audiosetdl.core.ToolNotFoundException;
 import io.github.audiosetdl.core.spi.WaveformSink;
 import io.github.audiosetdl.core.testing.SharedData;
 import io.github.audiosetdl.hdf5.Hdf5DatasetStore;
@@ -60,6 +61,10 @@ class CliErrorsTest {
                 Arguments.of(args("download --csv " + csv + offline, "--progress", "fancy"), "--progress", "fancy"),
                 Arguments.of(args("download --dry-run --csv " + csv, "--resolver", "foo"), "--resolver", "'foo'"),
                 Arguments.of(args("download --csv " + csv + offline, "--threads", "0"), "--threads 0", "1..1024"),
+                Arguments.of(args("download --csv " + csv + offline, "--sample-rate", "fast"), "--sample-rate 'fast'",
+                        "'source'"),
+                Arguments.of(args("download --csv " + csv + offline, "--sample-rate", "999"), "999 Hz",
+                        "[1000, 384000]"),
                 Arguments.of(args("download --csv " + csv + offline, "--timeout", "99999"),
                         "--timeout 99999 s is not in 1..3600 s", "--timeout"),
                 Arguments.of(args("download --csv " + csv + offline, "--socket-timeout", "0"),
@@ -163,6 +168,8 @@ class CliErrorsTest {
                 Arguments.of(new FileSystemException("x", null, "No space left on device"),
                         "x: No space left on device"),
                 Arguments.of(new IOException("disk on fire"), "disk on fire"),
+                Arguments.of(new ToolNotFoundException("ffmpeg", "ffmpeg was not found: install it or give its path"),
+                        "ffmpeg was not found: install it or give its path (--ffmpeg PATH)"),
                 Arguments.of(new IllegalArgumentException("bad value"), "bad value"));
     }
 
