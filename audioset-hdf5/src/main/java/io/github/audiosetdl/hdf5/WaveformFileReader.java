@@ -36,14 +36,9 @@ public final class WaveformFileReader implements WaveformSource {
         return new WaveformFileReader(RowFileReader.open(requireNonNull(file, "file"), "wav"), null);
     }
 
+    /** @return the file's row of this reader's {@code row} (an index out of a selection throws) */
     private long map(long row) {
-        if (rows == null) {
-            return row;
-        }
-        if (row < 0 || row >= rows.length) {
-            throw new IndexOutOfBoundsException(path() + ": row " + row + " of a selection of " + rows.length);
-        }
-        return rows[(int) row];
+        return rows == null ? row : rows[Math.toIntExact(row)];
     }
 
     @Override
