@@ -87,7 +87,8 @@ public final class AudioSetCli implements Runnable {
             return command.getCommandSpec().exitCodeOnInvalidInput();
         });
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            commandLine.getErr().println(commandLine.getCommandSpec().qualifiedName() + ": " + describe(e));
+            commandLine.getErr().println(commandLine.getCommandSpec().qualifiedName() + ": "
+                    + describe(e, commandLine.getCommandSpec()));
             return EXIT_FAILURE;
         });
         return cli.execute(args);
@@ -135,14 +136,29 @@ public final class AudioSetCli implements Runnable {
         if (cause instanceof FileSystemException f && f.getFile() != null) {
             return describe(f);
         }
-        if (cause instanceof ToolNotFoundException t) {
-            return t.getMessage() + " (--" + t.tool() + " PATH)";
-        }
         if (cause instanceof AudioSetException || cause instanceof IllegalArgumentException
                 || cause instanceof IOException && cause.getMessage() != null) {
             return cause.getMessage();
         }
         return cause.toString();
+    }
+
+    /**
+     * @param e what a command threw
+     * @param command the command that threw it
+     * @return {@link #describe(Throwable)}, and for a missing program the command's option that gives its path,
+     *     if it has one (e.g. {@code (--ffmpeg PATH)})
+     */
+    static String describe(Throwable e, CommandSpec command) {
+        Throwable cause = e;
+        while (cause.getCause() != null && !(cause instanceof ToolNotFoundException)) {
+            cause = cause.getCause();
+        }
+        String text = describe(e);
+        if (cause instanceof ToolNotFoundException t && command.findOption("--" + t.tool()) != null) {
+            return text + " (--" + t.tool() + " PATH)";
+        }
+        return text;
     }
 
     private static String describe(FileSystemException f) {

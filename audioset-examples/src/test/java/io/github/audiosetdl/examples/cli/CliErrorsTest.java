@@ -20,12 +20,14 @@ import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletionException;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import picocli.CommandLine;
 
 /** What the command line says, and the exit code, when an option or a path is wrong. */
 class CliErrorsTest {
@@ -169,7 +171,7 @@ class CliErrorsTest {
                         "x: No space left on device"),
                 Arguments.of(new IOException("disk on fire"), "disk on fire"),
                 Arguments.of(new ToolNotFoundException("ffmpeg", "ffmpeg was not found: install it or give its path"),
-                        "ffmpeg was not found: install it or give its path (--ffmpeg PATH)"),
+                        "ffmpeg was not found: install it or give its path"),
                 Arguments.of(new IllegalArgumentException("bad value"), "bad value"));
     }
 
@@ -177,6 +179,16 @@ class CliErrorsTest {
     @MethodSource("exceptions")
     void failuresAreOnePlainSentenceNamingThePath(Exception e, String expected) {
         assertThat(AudioSetCli.describe(e)).isEqualTo(expected);
+    }
+
+    @Test
+    void aMissingProgramIsReportedWithTheCommandsOptionForItsPath() {
+        Exception e = new CompletionException(new ToolNotFoundException("yt-dlp",
+                "yt-dlp was not found: it is not on PATH; install it or give its path"));
+        assertThat(AudioSetCli.describe(e, new CommandLine(new DownloadCommand()).getCommandSpec()))
+                .isEqualTo("yt-dlp was not found: it is not on PATH; install it or give its path (--yt-dlp PATH)");
+        assertThat(AudioSetCli.describe(e, new CommandLine(new DemoCommand()).getCommandSpec()))
+                .as("demo has no --yt-dlp option").doesNotContain("--yt-dlp");
     }
 
     @Test
