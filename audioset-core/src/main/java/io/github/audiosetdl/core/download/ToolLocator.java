@@ -38,7 +38,7 @@ public interface ToolLocator {
      * @param tool the program's name, e.g. {@code ffmpeg}
      * @return the first executable a {@link ToolLocator} service on the class path has for it, if any
      */
-    static Optional<Path> fromServices(String tool) {
+    private static Optional<Path> fromServices(String tool) {
         requireNonNull(tool, "tool");
         for (ToolLocator locator : ServiceLoader.load(ToolLocator.class)) {
             Optional<Path> located = locator.locate(tool);
