@@ -51,8 +51,8 @@ import org.slf4j.LoggerFactory;
  * <p>Not thread-safe: one thread iterates. Closing the reader (or the stream it made) closes the file.
  */
 public final class SegmentCsv implements Iterable<SegmentRow>, Closeable {
-    /** The commons-csv format used: comments on {@code #}, surrounding spaces ignored. */
-    public static final CSVFormat FORMAT = CSVFormat.DEFAULT.builder()
+    /** The commons-csv format: comments on {@code #}, surrounding spaces ignored (private: commons-csv is not API). */
+    private static final CSVFormat FORMAT = CSVFormat.DEFAULT.builder()
             .setCommentMarker('#')
             .setIgnoreSurroundingSpaces(true)
             .get();

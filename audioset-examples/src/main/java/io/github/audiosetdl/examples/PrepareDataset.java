@@ -1,13 +1,13 @@
 package io.github.audiosetdl.examples;
 
 import io.github.audiosetdl.cochlea.CochleagramConfig;
+import io.github.audiosetdl.cochlea.features.CochleagramFeatures;
 import io.github.audiosetdl.core.SegmentSelection;
 import io.github.audiosetdl.core.download.DownloadConfig;
 import io.github.audiosetdl.core.download.ResolverKind;
 import io.github.audiosetdl.core.pipeline.AudioSetPipeline;
-import io.github.audiosetdl.core.pipeline.PipelineListener;
 import io.github.audiosetdl.core.pipeline.PipelineSummary;
-import io.github.audiosetdl.examples.features.CochleagramFeatures;
+import io.github.audiosetdl.core.progress.PipelineListener;
 import io.github.audiosetdl.hdf5.Hdf5DatasetStore;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -62,6 +62,6 @@ public final class PrepareDataset {
         PipelineSummary summary = run(Path.of(args[0]), Path.of(args[1]), args[2], ResolverKind.YT_DLP, template);
         System.out.println(summary);
         summary.files().forEach(f -> System.out.println("wrote " + f));
-        System.exit(summary.exitStatus());
+        System.exit(summary.complete() ? 0 : 3); // 3: transient failures left, run again to resume
     }
 }

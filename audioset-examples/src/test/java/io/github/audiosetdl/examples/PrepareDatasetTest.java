@@ -21,7 +21,7 @@ class PrepareDatasetTest {
                     server.baseUrl() + "/media/{id}.m4a");
             assertThat(s.download().orElseThrow().downloaded()).isEqualTo(4);
             assertThat(s.download().get().failed().get(FailureClass.PERMANENT)).isEqualTo(1);
-            assertThat(s.exitStatus()).isZero();
+            assertThat(s.complete()).isTrue();
             assertThat(s.pack().orElseThrow().rowsWritten()).isEqualTo(4);
             assertThat(s.features().orElseThrow().rows()).isEqualTo(4);
             assertThat(s.files()).extracting(p -> p.getFileName().toString()).containsExactly("dogs.hdf5",

@@ -2,6 +2,9 @@ package io.github.audiosetdl.hdf5;
 
 import static java.util.Objects.requireNonNull;
 
+import io.github.audiosetdl.hdf5.internal.RowFileReader;
+import java.io.IOException;
+
 /**
  * One row's metadata, as {@code /meta/*} of a waveform file (and the seed's {@code _metadata.npy})
  * record it.
@@ -24,5 +27,21 @@ public record ClipMetadata(String ytid, double startSeconds, double endSeconds, 
         if (csvRow < -1) {
             throw new IllegalArgumentException("csvRow " + csvRow + " < -1");
         }
+    }
+
+    /**
+     * @param reader a waveform or cochleagram file
+     * @param row {@code 0 <= row < size()}
+     * @return the row's {@code /meta} values
+     * @throws IOException if reading fails or the file has no {@code /meta}
+     */
+    static ClipMetadata read(RowFileReader reader, long row) throws IOException {
+        if (!reader.hasMetadata()) {
+            throw new IOException(reader.file() + ": no /meta group (a seed file? its metadata is in _metadata.npy)");
+        }
+        return new ClipMetadata(reader.metaString("ytid", row), reader.metaNumber("start", row),
+                reader.metaNumber("end", row), reader.metaString("labels", row), reader.metaNumber("norm", row),
+                reader.metaNumber("padded", row) != 0,
+                reader.hasMetaColumn("csv_row") ? (long) reader.metaNumber("csv_row", row) : -1);
     }
 }

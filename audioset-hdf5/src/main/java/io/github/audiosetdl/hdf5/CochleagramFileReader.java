@@ -111,7 +111,7 @@ public final class CochleagramFileReader implements Closeable {
      * @throws IOException if reading fails or there is no {@code /meta}
      */
     public ClipMetadata metadata(long row) throws IOException {
-        return reader.metadata(row);
+        return ClipMetadata.read(reader, row);
     }
 
     @Override

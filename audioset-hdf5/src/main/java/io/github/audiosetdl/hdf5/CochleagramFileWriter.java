@@ -11,21 +11,28 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes a cochleagram (feature) file {@code <name>_Coch.hdf5}: {@code /coch} float32 (N, C·F), each
- * row a (C, F) matrix flattened row-major, with attributes {@code channels} (C), {@code frames} (F),
- * {@code feature} and every extractor parameter; {@code /labels} and {@code /meta} copied from the
- * source waveform file; root attribute {@code size}; the average matrix as {@code /average} (C, F) and
- * as {@code <name>_average.npy} (C, F) float32 beside the file.
+ * Writes a feature file such as the cochleagram file {@code <name>_Coch.hdf5}: the dataset the extractor
+ * declares ({@link FeatureExtractor#dataset()}, {@code /coch} for the cochleagram) float32 (N, R·C), each row an
+ * (R, C) matrix flattened row-major, with attributes {@code feature} (the extractor's name),
+ * {@code input_length}, {@code sample_rate} and every attribute the extractor declares (the cochleagram's include
+ * {@code channels} R and {@code frames} C); {@code /labels} copied from the source when its rows carry labels, and
+ * {@code /meta} too when it is a waveform file of ours; root attributes {@code size} and {@code sample_rate}; the
+ * average matrix as {@code /average} (R, C) and as {@code <name>_average.npy} (R, C) float32 beside the file.
  *
  * <p>Rows stream to disk (memory: one C·F running sum in doubles). Nothing appears under the final names
  * before {@link #commit()}; {@link #close()} without a commit discards everything. One thread writes.
  */
 public final class CochleagramFileWriter implements FeatureSink {
     private static final Logger LOG = LoggerFactory.getLogger(CochleagramFileWriter.class);
+    private static final Pattern DATASET = Pattern.compile("[A-Za-z0-9_]{1,64}");
+    /** The other datasets of the file. */
+    private static final Set<String> RESERVED = Set.of("labels", "meta", "average");
 
     private final Path file;
     private final Path averageFile;
@@ -42,9 +49,14 @@ public final class CochleagramFileWriter implements FeatureSink {
         this.source = source;
         this.extractor = extractor;
         this.sum = new double[extractor.outputLength()];
+        String dataset = extractor.dataset();
+        if (!DATASET.matcher(dataset).matches() || RESERVED.contains(dataset)) {
+            throw new IllegalArgumentException(file + ": the feature's dataset name '" + dataset + "' must match "
+                    + DATASET.pattern() + " and not be one of " + RESERVED);
+        }
         this.staging = Staging.beside(file);
         try {
-            this.rows = RowFile.create(staging.dir(), "coch", extractor.outputLength());
+            this.rows = RowFile.create(staging.dir(), dataset, extractor.outputLength());
         } catch (IOException | RuntimeException e) {
             staging.delete();
             throw e;
@@ -55,11 +67,14 @@ public final class CochleagramFileWriter implements FeatureSink {
      * Starts a cochleagram file.
      *
      * @param file the final file, e.g. {@code out/eval_Coch.hdf5}
-     * @param source the waveform rows the features come from; when it is a {@link WaveformFileReader}
-     *     with labels (and metadata), they are copied at {@link #commit()}
-     * @param extractor what is computed (its shape and parameters become attributes)
+     * @param source the waveform rows the features come from; their labels, if they carry some, are copied at
+     *     {@link #commit()}, and their metadata too when it is a {@link WaveformFileReader} of a file with
+     *     {@code /meta}
+     * @param extractor what is computed (its dataset name and attributes are written as it declares them)
      * @return the writer
      * @throws IOException if the staging directory cannot be created
+     * @throws IllegalArgumentException if the extractor's dataset name is not a plain name or is one of the
+     *     file's other datasets ({@code labels}, {@code meta}, {@code average})
      */
     public static CochleagramFileWriter create(Path file, WaveformSource source, FeatureExtractor extractor)
             throws IOException {
@@ -117,8 +132,6 @@ public final class CochleagramFileWriter implements FeatureSink {
             rows.rootAttribute("size", n);
             rows.rootAttribute("sample_rate", extractor.sampleRate());
             rows.mainAttribute("feature", extractor.name());
-            rows.mainAttribute("channels", extractor.rows());
-            rows.mainAttribute("frames", extractor.columns());
             rows.mainAttribute("input_length", extractor.inputLength());
             rows.mainAttribute("sample_rate", extractor.sampleRate());
             for (Map.Entry<String, Object> a : extractor.attributes().entrySet()) {
@@ -136,23 +149,28 @@ public final class CochleagramFileWriter implements FeatureSink {
     }
 
     private void copyLabelsAndMetadata(long n) throws IOException {
-        if (!(source instanceof WaveformFileReader wav) || wav.labelCount() == 0) {
-            LOG.warn("{}: the source {} is not a waveform file with labels; /labels and /meta are not copied",
-                    file, source.path());
+        if (source.labelCount() == 0) {
+            LOG.warn("{}: the rows of {} carry no labels; /labels and /meta are not copied", file, source.path());
             return;
         }
-        if (n > wav.size()) {
-            throw new IOException(file + ": " + n + " rows but the source " + source.path() + " has " + wav.size());
+        if (n > source.size()) {
+            throw new IOException(file + ": " + n + " rows but the source " + source.path() + " has "
+                    + source.size());
         }
-        if (wav.hasMetadata()) {
+        if (source instanceof WaveformFileReader wav && wav.hasMetadata()) {
             MetaColumns meta = new MetaColumns(rows, wav.labelCount());
             for (long i = 0; i < n; i++) {
                 meta.append(wav.labels(i), wav.metadata(i));
             }
         } else {
-            var labels = rows.column("labels", RowFile.ColumnType.UINT8, wav.labelCount());
+            var labels = rows.column("labels", RowFile.ColumnType.UINT8, source.labelCount());
             for (long i = 0; i < n; i++) {
-                labels.putBytes(wav.labels(i));
+                byte[] multiHot = source.labels(i);
+                if (multiHot.length != source.labelCount()) {
+                    throw new IOException(file + ": row " + i + " of " + source.path() + " has " + multiHot.length
+                            + " labels, not " + source.labelCount());
+                }
+                labels.putBytes(multiHot);
             }
         }
     }

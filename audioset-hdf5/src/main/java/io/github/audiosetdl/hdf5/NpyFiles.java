@@ -129,6 +129,8 @@ public final class NpyFiles {
      * @throws IOException if it is not a seed metadata array (the message names the file)
      */
     public static long readMetadata(Path file, Consumer<ClipMetadata> each) throws IOException {
-        return MetadataNpy.read(requireNonNull(file, "file"), requireNonNull(each, "each"));
+        requireNonNull(each, "each");
+        return MetadataNpy.read(requireNonNull(file, "file"), (ytid, start, end, labels, norm, padded) ->
+                each.accept(new ClipMetadata(ytid, start, end, labels, norm, padded, -1)));
     }
 }

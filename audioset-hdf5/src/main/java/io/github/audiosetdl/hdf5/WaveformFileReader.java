@@ -2,6 +2,7 @@ package io.github.audiosetdl.hdf5;
 
 import static java.util.Objects.requireNonNull;
 
+import io.github.audiosetdl.core.audio.SeedPreparation;
 import io.github.audiosetdl.core.spi.WaveformSource;
 import io.github.audiosetdl.hdf5.internal.RowFileReader;
 import java.io.IOException;
@@ -10,19 +11,20 @@ import java.nio.file.Path;
 /**
  * Reads a waveform file, ours or the seed's (h5py-written, bool labels, no {@code /meta}, possibly more
  * rows than its {@code size} attribute): rows, labels and metadata, one row at a time, in any order.
- * Memory does not depend on the file's size. Used by one thread at a time.
+ * Memory does not depend on the file's size (a {@link #select selection} holds its row numbers). Used by one
+ * thread at a time.
  */
 public final class WaveformFileReader implements WaveformSource {
-    /** The rate assumed for seed files, which have no {@code sample_rate} attribute, in Hz. */
-    public static final int SEED_SAMPLE_RATE = 16_000;
-
     private final RowFileReader reader;
     private final int sampleRate;
+    /** The file's row of each of this reader's rows, or null for all of them in order. */
+    private final long[] rows;
 
-    private WaveformFileReader(RowFileReader reader) {
+    private WaveformFileReader(RowFileReader reader, long[] rows) {
         this.reader = reader;
+        this.rows = rows;
         Object rate = reader.attribute("sample_rate");
-        this.sampleRate = rate instanceof Number n ? n.intValue() : SEED_SAMPLE_RATE;
+        this.sampleRate = rate instanceof Number n ? n.intValue() : SeedPreparation.DEFAULT.sampleRate();
     }
 
     /**
@@ -31,7 +33,12 @@ public final class WaveformFileReader implements WaveformSource {
      * @throws IOException if the file is missing or has no 2-D float32 {@code /wav} (the message names it)
      */
     public static WaveformFileReader open(Path file) throws IOException {
-        return new WaveformFileReader(RowFileReader.open(requireNonNull(file, "file"), "wav"));
+        return new WaveformFileReader(RowFileReader.open(requireNonNull(file, "file"), "wav"), null);
+    }
+
+    /** @return the file's row of this reader's {@code row} (an index out of a selection throws) */
+    private long map(long row) {
+        return rows == null ? row : rows[Math.toIntExact(row)];
     }
 
     @Override
@@ -39,10 +46,10 @@ public final class WaveformFileReader implements WaveformSource {
         return reader.file();
     }
 
-    /** @return the rows filled (the {@code size} attribute) */
+    /** @return the rows filled (the {@code size} attribute), or the rows selected */
     @Override
     public long size() {
-        return reader.size();
+        return rows == null ? reader.size() : rows.length;
     }
 
     @Override
@@ -58,10 +65,11 @@ public final class WaveformFileReader implements WaveformSource {
 
     @Override
     public void read(long row, float[] into) throws IOException {
-        reader.readRow(row, into);
+        reader.readRow(map(row), into);
     }
 
     /** @return labels per row (527 for AudioSet), 0 without {@code /labels} */
+    @Override
     public int labelCount() {
         return reader.labelCount();
     }
@@ -71,8 +79,9 @@ public final class WaveformFileReader implements WaveformSource {
      * @return the row's multi-hot labels (0/1), in label index order
      * @throws IOException if reading fails
      */
+    @Override
     public byte[] labels(long row) throws IOException {
-        return reader.readLabels(row);
+        return reader.readLabels(map(row));
     }
 
     /** @return whether {@code /meta} exists (not in seed files) */
@@ -86,7 +95,41 @@ public final class WaveformFileReader implements WaveformSource {
      * @throws IOException if reading fails or there is no {@code /meta}
      */
     public ClipMetadata metadata(long row) throws IOException {
-        return reader.metadata(row);
+        return ClipMetadata.read(reader, map(row));
+    }
+
+    /** @return whether the rows' YouTube ids are known: {@code /meta/ytid} exists (not in seed files) */
+    @Override
+    public boolean hasIds() {
+        return reader.hasMetaColumn("ytid");
+    }
+
+    @Override
+    public String ytid(long row) throws IOException {
+        if (!hasIds()) {
+            throw new UnsupportedOperationException(path() + ": no /meta/ytid (a seed file? its ids are in"
+                    + " _metadata.npy)");
+        }
+        return reader.metaString("ytid", map(row));
+    }
+
+    /**
+     * A reader of some of these rows, with their labels and metadata; it shares this reader's file, so closing
+     * either closes both.
+     *
+     * @param selected row numbers of this reader, each in {@code [0, size())} (copied)
+     * @return the reader of those rows, in that order
+     */
+    @Override
+    public WaveformFileReader select(long[] selected) {
+        long[] mapped = requireNonNull(selected, "rows").clone();
+        for (int i = 0; i < mapped.length; i++) {
+            if (mapped[i] < 0 || mapped[i] >= size()) {
+                throw new IndexOutOfBoundsException(path() + ": row " + mapped[i] + " is not in 0.." + (size() - 1));
+            }
+            mapped[i] = map(mapped[i]);
+        }
+        return new WaveformFileReader(reader, mapped);
     }
 
     @Override

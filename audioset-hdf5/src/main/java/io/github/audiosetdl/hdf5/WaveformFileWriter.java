@@ -108,7 +108,7 @@ public final class WaveformFileWriter implements WaveformSink {
         labels.encode(s.labelIds(), multiHot);
         ClipMetadata m = new ClipMetadata(s.ytid(), s.startSeconds(), s.endSeconds(), String.join(",", s.labelIds()),
                 audio.norm(), audio.padded(), row.row());
-        npy.append(m);
+        npy.append(m.ytid(), m.startSeconds(), m.endSeconds(), m.labels(), m.norm(), m.padded());
         rows.writeRow(audio.samples());
         meta.append(multiHot, m);
     }

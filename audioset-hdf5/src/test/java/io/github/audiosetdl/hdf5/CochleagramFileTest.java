@@ -9,9 +9,11 @@ import io.github.audiosetdl.core.spi.FeatureExtractor;
 import io.github.audiosetdl.core.spi.FeatureSink;
 import io.github.audiosetdl.core.spi.WaveformSource;
 import io.github.audiosetdl.core.testing.ExternalTools;
+import io.github.audiosetdl.hdf5.internal.RowFileReader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -25,9 +27,12 @@ class CochleagramFileTest {
     @TempDir
     Path dir;
 
-    /** A toy "cochleagram": channel c, frame f = mean of the f-th quarter of the row times (c + 1). */
-    static final FeatureExtractor TOY = FeatureExtractor.of("toy", WaveformFileTest.LEN, 100, C, F,
-            Map.of("low_lim", 50, "mode", "test"), () -> (wav, out) -> {
+    /**
+     * A toy "cochleagram" in {@code /coch}, declaring its shape as the cochleagram does: channel c, frame f = mean
+     * of the f-th quarter of the row times (c + 1).
+     */
+    static final FeatureExtractor TOY = FeatureExtractor.of("toy", "coch", WaveformFileTest.LEN, 100, C, F,
+            Map.of("channels", C, "frames", F, "low_lim", 50, "mode", "test"), () -> (wav, out) -> {
                 int q = wav.length / F;
                 for (int f = 0; f < F; f++) {
                     double s = 0;
@@ -42,13 +47,124 @@ class CochleagramFileTest {
 
     Path computed(int n) throws IOException {
         Path wav = WaveformFileTest.writeRows(dir.resolve("t.hdf5"), n);
+        try (WaveformSource source = Hdf5DatasetStore.INSTANCE.openWaveforms(wav)) {
+            return computed(source, TOY);
+        }
+    }
+
+    /** Computes {@code extractor} over {@code source} into {@code t_Coch.hdf5}. */
+    Path computed(WaveformSource source, FeatureExtractor extractor) throws IOException {
         Path coch = dir.resolve("t_Coch.hdf5");
-        try (WaveformSource source = Hdf5DatasetStore.INSTANCE.openWaveforms(wav);
-                FeatureSink sink = Hdf5DatasetStore.INSTANCE.createFeatures(coch, source, TOY)) {
-            FeatureSummary s = FeatureStage.builder(TOY).threads(2).build().run(source, sink);
+        try (FeatureSink sink = Hdf5DatasetStore.INSTANCE.createFeatures(coch, source, extractor)) {
+            FeatureSummary s = FeatureStage.builder().extractor(extractor).threads(2).build().run(source, sink);
             assertThat(s.files()).containsExactly(coch, dir.resolve("t_average.npy"));
         }
         return coch;
+    }
+
+    @Test
+    void aFeatureIsStoredUnderTheDatasetAndAttributesItDeclares() throws IOException {
+        FeatureExtractor mfcc = FeatureExtractor.of("mfcc", WaveformFileTest.LEN, 100, 2, 5, Map.of("bands", 2),
+                () -> (wav, out) -> Arrays.fill(out, wav[0]));
+        Path wav = WaveformFileTest.writeRows(dir.resolve("t.hdf5"), 2);
+        Path file;
+        try (WaveformSource source = WaveformFileReader.open(wav)) {
+            file = computed(source, mfcc);
+        }
+        try (RowFileReader r = RowFileReader.open(file, "mfcc")) {
+            assertThat(r.size()).isEqualTo(2);
+            assertThat(r.rowLength()).isEqualTo(10);
+            assertThat(r.mainAttributes()).containsOnlyKeys("feature", "input_length", "sample_rate", "bands")
+                    .containsEntry("feature", "mfcc");
+        }
+        assertThatThrownBy(() -> CochleagramFileReader.open(file)).hasMessageContaining("/coch");
+        FeatureExtractor clash = FeatureExtractor.of("x", "labels", WaveformFileTest.LEN, 100, 1, 1, Map.of(),
+                () -> (in, out) -> out[0] = 0);
+        try (WaveformSource source = WaveformFileReader.open(wav)) {
+            assertThatThrownBy(() -> CochleagramFileWriter.create(dir.resolve("x.hdf5"), source, clash))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'labels'");
+        }
+    }
+
+    @Test
+    void labelsAreCopiedFromAnySourceWhoseRowsCarryThem() throws IOException {
+        Path wav = WaveformFileTest.writeRows(dir.resolve("t.hdf5"), 3);
+        Path coch;
+        try (WaveformFileReader file = WaveformFileReader.open(wav)) {
+            // a source of the library user's own, not a WaveformFileReader: rows and labels only
+            WaveformSource own = new WaveformSource() {
+                @Override
+                public Path path() {
+                    return file.path();
+                }
+
+                @Override
+                public long size() {
+                    return file.size();
+                }
+
+                @Override
+                public int rowLength() {
+                    return file.rowLength();
+                }
+
+                @Override
+                public int sampleRate() {
+                    return file.sampleRate();
+                }
+
+                @Override
+                public void read(long row, float[] into) throws IOException {
+                    file.read(row, into);
+                }
+
+                @Override
+                public int labelCount() {
+                    return file.labelCount();
+                }
+
+                @Override
+                public byte[] labels(long row) throws IOException {
+                    return file.labels(row);
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+            coch = computed(own, TOY);
+        }
+        try (CochleagramFileReader r = CochleagramFileReader.open(coch)) {
+            assertThat(r.hasMetadata()).isFalse();
+            for (int i = 0; i < 3; i++) {
+                assertThat(WaveformFileTest.LABELS.decode(r.labels(i)))
+                        .containsExactlyInAnyOrderElementsOf(WaveformFileTest.row(i).segment().labelIds());
+            }
+        }
+    }
+
+    @Test
+    void aSelectionOfAWaveformFileKeepsTheSelectedRowsWithTheirLabelsAndMetadata() throws IOException {
+        Path wav = WaveformFileTest.writeRows(dir.resolve("t.hdf5"), 4);
+        Path coch;
+        try (WaveformFileReader file = WaveformFileReader.open(wav)) {
+            WaveformFileReader selected = file.select(new long[] {3, 1});
+            assertThat(selected.select(new long[] {1}).ytid(0)).isEqualTo(WaveformFileTest.row(1).segment().ytid());
+            assertThatThrownBy(() -> selected.select(new long[] {2})).isInstanceOf(IndexOutOfBoundsException.class);
+            coch = computed(selected, TOY);
+        }
+        try (CochleagramFileReader r = CochleagramFileReader.open(coch)) {
+            assertThat(r.size()).isEqualTo(2);
+            float[] row = new float[C * F];
+            int[] rows = {3, 1};
+            for (int i = 0; i < 2; i++) {
+                r.read(i, row);
+                assertThat(row).containsExactly(expected(rows[i]));
+                assertThat(r.metadata(i).ytid()).isEqualTo(WaveformFileTest.row(rows[i]).segment().ytid());
+                assertThat(WaveformFileTest.LABELS.decode(r.labels(i)))
+                        .containsExactlyInAnyOrderElementsOf(WaveformFileTest.row(rows[i]).segment().labelIds());
+            }
+        }
     }
 
     static float[] expected(int row) {
@@ -101,7 +217,7 @@ class CochleagramFileTest {
         Path coch = dir.resolve("t_Coch.hdf5");
         try (WaveformSource source = WaveformFileReader.open(wav);
                 FeatureSink sink = CochleagramFileWriter.create(coch, source, big)) {
-            assertThatThrownBy(() -> FeatureStage.builder(big).threads(1).build().run(source, sink))
+            assertThatThrownBy(() -> FeatureStage.builder().extractor(big).threads(1).build().run(source, sink))
                     .isInstanceOf(IOException.class).hasMessageContaining("t_Coch.hdf5")
                     .hasMessageContaining("header area");
         }

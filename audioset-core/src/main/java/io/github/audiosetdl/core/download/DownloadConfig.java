@@ -2,6 +2,7 @@ package io.github.audiosetdl.core.download;
 
 import static java.util.Objects.requireNonNull;
 
+import io.github.audiosetdl.core.audio.SeedPreparation;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -254,7 +255,7 @@ public final class DownloadConfig {
         private final String name;
         private int threads = 4;
         private boolean perJobFolders;
-        private int sampleRate = 16_000;
+        private int sampleRate = SeedPreparation.DEFAULT.sampleRate();
         private ResolverKind resolver = ResolverKind.YT_DLP;
         private String urlTemplate;
         private int retries = 3;
@@ -315,24 +316,6 @@ public final class DownloadConfig {
         public Builder sourceFormat() {
             this.sampleRate = 0;
             return this;
-        }
-
-        /**
-         * @param text a rate in Hz, or {@code source}
-         * @return this
-         * @throws IllegalArgumentException naming the text if it is neither
-         */
-        public Builder sampleRate(String text) {
-            String t = requireNonNull(text, "text").trim().toLowerCase(Locale.ROOT);
-            if (t.equals("source")) {
-                return sourceFormat();
-            }
-            try {
-                return sampleRate(Integer.parseInt(t));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("sample rate must be a number of Hz or 'source', not '" + text
-                        + "'", e);
-            }
         }
 
         /**

@@ -15,9 +15,9 @@ import io.github.audiosetdl.core.download.internal.RateLimiter;
 import io.github.audiosetdl.core.download.internal.SeenIds;
 import io.github.audiosetdl.core.download.internal.Tools;
 import io.github.audiosetdl.core.download.internal.YtDlpResolver;
-import io.github.audiosetdl.core.pipeline.PipelineListener;
-import io.github.audiosetdl.core.pipeline.ProgressTracker;
-import io.github.audiosetdl.core.pipeline.Stage;
+import io.github.audiosetdl.core.progress.PipelineListener;
+import io.github.audiosetdl.core.progress.ProgressTracker;
+import io.github.audiosetdl.core.progress.Stage;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.file.DirectoryStream;
@@ -58,9 +58,11 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * DownloadConfig config = DownloadConfig.builder(out, DownloadConfig.nameOf(csv)).threads(8).build();
- * DownloadSummary summary = new DownloadStage(config, PipelineListener.logging())
+ * DownloadSummary summary = DownloadStage.builder().config(config).listener(PipelineListener.logging()).build()
  *         .run(SegmentSelection.builder(csv).shard(Shard.of(0, 4)).build());
- * System.exit(summary.exitStatus());
+ * if (!summary.complete()) {
+ *     // transient failures are left: run again later, it resumes
+ * }
  * }</pre>
  *
  * <p>One instance may run several times, one run at a time.
@@ -75,13 +77,14 @@ public final class DownloadStage {
     private final DownloadConfig config;
     private final PipelineListener listener;
 
-    /**
-     * @param config the configuration
-     * @param listener sees progress and per-clip failures ({@link Stage#DOWNLOAD})
-     */
-    public DownloadStage(DownloadConfig config, PipelineListener listener) {
-        this.config = requireNonNull(config, "config");
-        this.listener = requireNonNull(listener, "listener");
+    private DownloadStage(Builder b) {
+        this.config = b.config;
+        this.listener = b.listener;
+    }
+
+    /** @return a builder; {@link Builder#config} is required */
+    public static Builder builder() {
+        return new Builder();
     }
 
     /** @return the configuration */
@@ -254,11 +257,11 @@ public final class DownloadStage {
     }
 
     private ClipDownloader downloader() {
-        Path ffmpeg = Tools.find("ffmpeg", config.ffmpeg(), true);
+        Path ffmpeg = ToolLocator.find("ffmpeg", config.ffmpeg());
         LOG.info("ffmpeg {}: {}", ffmpeg, Tools.version(ffmpeg, "-version"));
         MediaResolver resolver;
         if (config.resolver() == ResolverKind.YT_DLP) {
-            Path ytDlp = Tools.find("yt-dlp", config.ytDlp(), false);
+            Path ytDlp = Tools.find("yt-dlp", config.ytDlp(), null);
             LOG.info("yt-dlp {}: {}", ytDlp, Tools.version(ytDlp, "--version"));
             resolver = new YtDlpResolver(ytDlp, config);
         } else {
@@ -388,6 +391,44 @@ public final class DownloadStage {
             return new DownloadSummary(downloadsDir, jobDir, selected.sum(), byStatus.get(ClipStatus.DOWNLOADED).sum(),
                     byStatus.get(ClipStatus.SHORT).sum(), byStatus.get(ClipStatus.SKIPPED_EXISTING).sum(),
                     byStatus.get(ClipStatus.PENDING).sum(), failed, perLabel, elapsed);
+        }
+    }
+
+    /** Builder for {@link DownloadStage}; not thread-safe. */
+    public static final class Builder {
+        private DownloadConfig config;
+        private PipelineListener listener = PipelineListener.NONE;
+
+        private Builder() {
+        }
+
+        /**
+         * @param downloadConfig what to download, where to, and how (required)
+         * @return this
+         */
+        public Builder config(DownloadConfig downloadConfig) {
+            this.config = requireNonNull(downloadConfig, "config");
+            return this;
+        }
+
+        /**
+         * @param l sees progress and per-clip failures ({@link Stage#DOWNLOAD}); default: none
+         * @return this
+         */
+        public Builder listener(PipelineListener l) {
+            this.listener = requireNonNull(l, "listener");
+            return this;
+        }
+
+        /**
+         * @return the stage
+         * @throws IllegalStateException if the configuration is not set
+         */
+        public DownloadStage build() {
+            if (config == null) {
+                throw new IllegalStateException("download configuration not set: config(...)");
+            }
+            return new DownloadStage(this);
         }
     }
 }

@@ -26,9 +26,6 @@ public record DownloadSummary(Path downloadsDir, Path jobDir, long selected, lon
         long skippedExisting, long pending, Map<FailureClass, Long> failed, Map<String, LabelAvailability> perLabel,
         Duration elapsed) {
 
-    /** The exit status of a run that left transient failures to retry (the CLI's exit code 3). */
-    public static final int EXIT_RETRY = 3;
-
     /** Validates and copies. */
     public DownloadSummary {
         requireNonNull(downloadsDir, "downloadsDir");
@@ -60,13 +57,12 @@ public record DownloadSummary(Path downloadsDir, Path jobDir, long selected, lon
     }
 
     /**
-     * The exit status rule: 0 when nothing transient is left to retry, {@link #EXIT_RETRY} otherwise,
-     * so a cluster script can loop until it gets 0.
-     *
-     * @return 0 or {@link #EXIT_RETRY}
+     * @return whether nothing is left that a later run could fix: no transient or rate-limited failure (permanent
+     *     failures never succeed, so they do not count). When false, running the same download again resumes and
+     *     retries what is left
      */
-    public int exitStatus() {
-        return transientLeft() == 0 ? 0 : EXIT_RETRY;
+    public boolean complete() {
+        return transientLeft() == 0;
     }
 
     /** @return a one-line account, e.g. {@code 95 downloaded, 2 short, 0 already there, 3 failed (...)} */
@@ -76,6 +72,6 @@ public record DownloadSummary(Path downloadsDir, Path jobDir, long selected, lon
                 + "%d transient, %d rate-limited) in %s", selected, downloaded, shortClips, skippedExisting,
                 pending > 0 ? ", " + pending + " pending (dry run)" : "", failedTotal(),
                 failed.get(FailureClass.PERMANENT), failed.get(FailureClass.TRANSIENT),
-                failed.get(FailureClass.RATE_LIMITED), io.github.audiosetdl.core.pipeline.Progress.format(elapsed));
+                failed.get(FailureClass.RATE_LIMITED), io.github.audiosetdl.core.progress.Progress.format(elapsed));
     }
 }

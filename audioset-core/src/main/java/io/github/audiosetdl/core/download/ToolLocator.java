@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.github.audiosetdl.core.download.internal.Tools;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.ServiceLoader;
 
 /**
  * A service ({@link java.util.ServiceLoader}) that can provide an external program when it is
@@ -27,10 +28,25 @@ public interface ToolLocator {
      * @param tool the program's name, e.g. {@code ffmpeg}
      * @param given a path the user gave, if any
      * @return the executable
-     * @throws io.github.audiosetdl.core.AudioSetException naming the tool, if none is found
+     * @throws io.github.audiosetdl.core.ToolNotFoundException naming the tool, if none is found
      */
     static Path find(String tool, Optional<Path> given) {
-        return Tools.find(requireNonNull(tool, "tool"), requireNonNull(given, "given"), true);
+        return Tools.find(requireNonNull(tool, "tool"), requireNonNull(given, "given"), ToolLocator::fromServices);
+    }
+
+    /**
+     * @param tool the program's name, e.g. {@code ffmpeg}
+     * @return the first executable a {@link ToolLocator} service on the class path has for it, if any
+     */
+    private static Optional<Path> fromServices(String tool) {
+        requireNonNull(tool, "tool");
+        for (ToolLocator locator : ServiceLoader.load(ToolLocator.class)) {
+            Optional<Path> located = locator.locate(tool);
+            if (located.isPresent()) {
+                return located;
+            }
+        }
+        return Optional.empty();
     }
 
     /**

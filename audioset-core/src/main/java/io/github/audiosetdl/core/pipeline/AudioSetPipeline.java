@@ -2,7 +2,9 @@ package io.github.audiosetdl.core.pipeline;
 
 import static java.util.Objects.requireNonNull;
 
+import io.github.audiosetdl.core.AudioSetException;
 import io.github.audiosetdl.core.LabelIndex;
+import io.github.audiosetdl.core.SegmentRow;
 import io.github.audiosetdl.core.SegmentSelection;
 import io.github.audiosetdl.core.audio.SeedPreparation;
 import io.github.audiosetdl.core.download.DownloadConfig;
@@ -10,6 +12,8 @@ import io.github.audiosetdl.core.download.DownloadStage;
 import io.github.audiosetdl.core.download.DownloadSummary;
 import io.github.audiosetdl.core.pack.PackStage;
 import io.github.audiosetdl.core.pack.PackSummary;
+import io.github.audiosetdl.core.progress.PipelineListener;
+import io.github.audiosetdl.core.progress.Stage;
 import io.github.audiosetdl.core.spi.DatasetStore;
 import io.github.audiosetdl.core.spi.FeatureExtractor;
 import io.github.audiosetdl.core.spi.FeatureSink;
@@ -20,9 +24,13 @@ import java.io.InterruptedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutorService;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +43,13 @@ import org.slf4j.LoggerFactory;
  * {@link Builder#stopAfter}, by default the last stage that is configured (features when an extractor
  * is given). The files are named as the seed named them, under the output folder:
  * {@code <name>_downloads/}, {@code logs/}, {@code <name>.hdf5}, {@code <name>_metadata.npy},
- * {@code <name>_Coch.hdf5} and {@code <name>_average.npy}.
+ * {@code <name>_Coch.hdf5} and {@code <name>_average.npy}; the name is the download configuration's, else
+ * the input's: the segments CSV's when the run starts at the pack stage, the waveform file's when it starts at
+ * the feature stage.
+ *
+ * <p>A {@link Builder#segments(SegmentSelection) selection} chooses the segments to download and pack; a run
+ * that starts at the feature stage computes the rows of the waveform file whose YouTube id it selects, in the
+ * file's order, with their labels and metadata.
  *
  * <pre>{@code
  * AudioSetPipeline pipeline = AudioSetPipeline.builder()
@@ -149,7 +163,7 @@ public final class AudioSetPipeline {
             DownloadSummary downloaded = null;
             Path folder = downloads;
             if (includes(Stage.DOWNLOAD)) {
-                DownloadStage stage = new DownloadStage(download, listener);
+                DownloadStage stage = DownloadStage.builder().config(download).listener(listener).build();
                 LOG.info("download: {} -> {}", segments.csv(), stage.downloadsDir());
                 downloaded = stage.run(segments);
                 folder = stage.downloadsDir();
@@ -226,14 +240,57 @@ public final class AudioSetPipeline {
     }
 
     private FeatureSummary features() throws IOException {
-        FeatureStage.Builder b = FeatureStage.builder(features).threads(threads).listener(listener);
+        FeatureStage.Builder b = FeatureStage.builder().extractor(features).threads(threads).listener(listener);
         if (executor != null) {
             b.executor(executor);
         }
         LOG.info("{}: {} -> {}", features.name(), waveformFile(), featureFile());
-        try (WaveformSource source = store.openWaveforms(waveformFile());
+        try (WaveformSource source = selected(store.openWaveforms(waveformFile()));
                 FeatureSink sink = store.createFeatures(featureFile(), source, features)) {
             return b.build().run(source, sink);
+        }
+    }
+
+    /**
+     * @param all a waveform file's rows, closed here if this fails
+     * @return {@code all} when the run packed them or no selection is given, else the rows whose YouTube id the
+     *     selection holds, in file order (memory: the selected ids, and one {@code long} per row kept)
+     */
+    private WaveformSource selected(WaveformSource all) throws IOException {
+        if (first != Stage.FEATURES || segments == null) {
+            return all;
+        }
+        try {
+            if (!all.hasIds()) {
+                throw new AudioSetException(all.path() + ": its rows carry no YouTube ids (a seed file?), so the"
+                        + " selection of " + segments.csv() + " cannot be applied; leave out segments(...) to compute"
+                        + " every row");
+            }
+            Set<String> ids = new HashSet<>();
+            try (Stream<SegmentRow> rows = segments.stream()) {
+                rows.forEach(r -> ids.add(r.segment().ytid()));
+            }
+            long n = all.size();
+            long[] keep = new long[(int) Math.min(n, 1024)];
+            int kept = 0;
+            for (long row = 0; row < n; row++) {
+                if (ids.contains(all.ytid(row))) {
+                    if (kept == keep.length) {
+                        keep = Arrays.copyOf(keep, Math.min(Integer.MAX_VALUE - 8, 2 * kept));
+                    }
+                    keep[kept++] = row;
+                }
+            }
+            LOG.info("{}: {} of {} rows are in the selection of {} ({} segments)", all.path(), kept, n,
+                    segments.csv(), ids.size());
+            return all.select(Arrays.copyOf(keep, kept));
+        } catch (IOException | RuntimeException e) {
+            try {
+                all.close();
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
         }
     }
 
@@ -271,7 +328,9 @@ public final class AudioSetPipeline {
 
         /**
          * @param selection the segments to download (its shard names the job) and whose CSV the pack stage
-         *     joins the clips with; needed for the download and pack stages
+         *     joins the clips with; needed for the download and pack stages. A run that starts at the feature
+         *     stage computes only the waveform rows whose YouTube id the selection holds (the waveform file must
+         *     record ids, as ours do in {@code /meta/ytid})
          * @return this
          */
         public Builder segments(SegmentSelection selection) {
@@ -321,8 +380,9 @@ public final class AudioSetPipeline {
 
         /**
          * @param dataSetName names every output, e.g. {@code eval_segments} (default: the download
-         *     configuration's, else the segments CSV's file name without extension, else the waveform file's);
-         *     the rule of {@link DownloadConfig#checkName}
+         *     configuration's, else the input's file name without extension: the segments CSV's when the run
+         *     starts at the pack stage, the waveform file's when it starts at the feature stage); the rule of
+         *     {@link DownloadConfig#checkName}
          * @return this
          */
         public Builder name(String dataSetName) {
@@ -465,7 +525,7 @@ public final class AudioSetPipeline {
                 dataSet = download.name();
             }
             if (dataSet == null) {
-                dataSet = DownloadConfig.nameOf(segments != null ? segments.csv() : waveforms);
+                dataSet = DownloadConfig.nameOf(first == Stage.FEATURES ? waveforms : segments.csv());
             }
             if (out == null) {
                 Path parent = waveforms != null ? waveforms.toAbsolutePath().getParent() : null;

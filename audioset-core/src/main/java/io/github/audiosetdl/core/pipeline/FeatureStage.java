@@ -4,6 +4,10 @@ import static java.util.Objects.requireNonNull;
 
 import io.github.audiosetdl.core.AudioSetException;
 import io.github.audiosetdl.core.internal.DaemonPool;
+import io.github.audiosetdl.core.progress.PipelineListener;
+import io.github.audiosetdl.core.progress.Progress;
+import io.github.audiosetdl.core.progress.ProgressTracker;
+import io.github.audiosetdl.core.progress.Stage;
 import io.github.audiosetdl.core.spi.FeatureExtractor;
 import io.github.audiosetdl.core.spi.FeatureSink;
 import io.github.audiosetdl.core.spi.WaveformSource;
@@ -46,12 +50,9 @@ public final class FeatureStage {
         this.listener = b.listener;
     }
 
-    /**
-     * @param extractor the features to compute
-     * @return a builder (threads default to the number of processors)
-     */
-    public static Builder builder(FeatureExtractor extractor) {
-        return new Builder(extractor);
+    /** @return a builder; {@link Builder#extractor} is required, threads default to the number of processors */
+    public static Builder builder() {
+        return new Builder();
     }
 
     /** @return the features computed */
@@ -155,13 +156,21 @@ public final class FeatureStage {
 
     /** Builder for {@link FeatureStage}; not thread-safe. */
     public static final class Builder {
-        private final FeatureExtractor extractor;
+        private FeatureExtractor extractor;
         private int threads = Runtime.getRuntime().availableProcessors();
         private ExecutorService executor;
         private PipelineListener listener = PipelineListener.NONE;
 
-        private Builder(FeatureExtractor extractor) {
-            this.extractor = requireNonNull(extractor, "extractor");
+        private Builder() {
+        }
+
+        /**
+         * @param features the features to compute (required)
+         * @return this
+         */
+        public Builder extractor(FeatureExtractor features) {
+            this.extractor = requireNonNull(features, "extractor");
+            return this;
         }
 
         /**
@@ -194,8 +203,14 @@ public final class FeatureStage {
             return this;
         }
 
-        /** @return the stage */
+        /**
+         * @return the stage
+         * @throws IllegalStateException if the extractor is not set
+         */
         public FeatureStage build() {
+            if (extractor == null) {
+                throw new IllegalStateException("feature extractor not set: extractor(...)");
+            }
             return new FeatureStage(this);
         }
     }

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.github.audiosetdl.core.download.DownloadSummary;
 import io.github.audiosetdl.core.pack.PackSummary;
+import io.github.audiosetdl.core.progress.Progress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -64,11 +65,11 @@ public final class PipelineSummary {
     }
 
     /**
-     * @return {@code 0} when nothing is left to retry, else the download stage's non-zero status
-     *     ({@link DownloadSummary#EXIT_RETRY}: transient failures remain, run again to resume)
+     * @return whether nothing is left that running the pipeline again could fix: true unless the download stage
+     *     ran and left transient failures ({@link DownloadSummary#complete()}); a rerun resumes
      */
-    public int exitStatus() {
-        return download == null ? 0 : download.exitStatus();
+    public boolean complete() {
+        return download == null || download.complete();
     }
 
     @Override

@@ -1,9 +1,5 @@
 package io.github.audiosetdl.core.spi;
 
-import static java.util.Objects.requireNonNull;
-
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -36,6 +32,14 @@ public interface FeatureExtractor {
     /** @return a short name, used for dataset attributes and logs (e.g. {@code cochleagram}) */
     String name();
 
+    /**
+     * @return the name of the dataset a store keeps the rows in (default: {@link #name()}; the cochleagram's is
+     *     {@code coch}, as in the seed's files): letters, digits and {@code _}
+     */
+    default String dataset() {
+        return name();
+    }
+
     /** @return the number of input samples per clip (e.g. 160000) */
     int inputLength();
 
@@ -49,8 +53,9 @@ public interface FeatureExtractor {
     int columns();
 
     /**
-     * @return every parameter worth recording with the output, as names to numbers or strings
-     *     (stored as HDF5 attributes)
+     * @return every parameter worth recording with the output, as names to numbers or strings (stored as the
+     *     dataset's HDF5 attributes, as declared: declare the shape's names here too, e.g. the cochleagram's
+     *     {@code channels} and {@code frames})
      */
     Map<String, Object> attributes();
 
@@ -63,7 +68,7 @@ public interface FeatureExtractor {
     }
 
     /**
-     * An extractor from its parts.
+     * An extractor from its parts, stored in a dataset named {@code name}.
      *
      * @param name a short name
      * @param inputLength samples per clip, {@code > 0}
@@ -76,63 +81,24 @@ public interface FeatureExtractor {
      */
     static FeatureExtractor of(String name, int inputLength, int sampleRate, int rows, int columns,
             Map<String, ?> attributes, Supplier<? extends Worker> workers) {
-        requireNonNull(name, "name");
-        requireNonNull(workers, "workers");
-        for (int v : new int[] {inputLength, sampleRate, rows, columns}) {
-            if (v <= 0) {
-                throw new IllegalArgumentException("sizes must be positive: inputLength=" + inputLength
-                        + ", sampleRate=" + sampleRate + ", rows=" + rows + ", columns=" + columns);
-            }
-        }
-        Map<String, Object> attrs = new LinkedHashMap<>();
-        requireNonNull(attributes, "attributes").forEach((k, v) -> {
-            if (!(v instanceof Number) && !(v instanceof String)) {
-                throw new IllegalArgumentException("attribute '" + k + "' must be a number or a string, not " + v);
-            }
-            attrs.put(k, v);
-        });
-        Map<String, Object> frozen = Collections.unmodifiableMap(attrs);
-        return new FeatureExtractor() {
-            @Override
-            public String name() {
-                return name;
-            }
+        return of(name, name, inputLength, sampleRate, rows, columns, attributes, workers);
+    }
 
-            @Override
-            public int inputLength() {
-                return inputLength;
-            }
-
-            @Override
-            public int sampleRate() {
-                return sampleRate;
-            }
-
-            @Override
-            public int rows() {
-                return rows;
-            }
-
-            @Override
-            public int columns() {
-                return columns;
-            }
-
-            @Override
-            public Map<String, Object> attributes() {
-                return frozen;
-            }
-
-            @Override
-            public Worker newWorker() {
-                return requireNonNull(workers.get(), "worker supplier returned null");
-            }
-
-            @Override
-            public String toString() {
-                return name + "(" + inputLength + " samples at " + sampleRate + " Hz -> " + rows + " x " + columns
-                        + ")";
-            }
-        };
+    /**
+     * An extractor from its parts.
+     *
+     * @param name a short name
+     * @param dataset the dataset to store the rows in ({@link #dataset()})
+     * @param inputLength samples per clip, {@code > 0}
+     * @param sampleRate input rate in Hz, {@code > 0}
+     * @param rows output rows, {@code > 0}
+     * @param columns output columns, {@code > 0}
+     * @param attributes parameters to record (copied; numbers and strings)
+     * @param workers makes one worker per thread
+     * @return the extractor
+     */
+    static FeatureExtractor of(String name, String dataset, int inputLength, int sampleRate, int rows, int columns,
+            Map<String, ?> attributes, Supplier<? extends Worker> workers) {
+        return new ExtractorParts(name, dataset, inputLength, sampleRate, rows, columns, attributes, workers);
     }
 }

@@ -7,7 +7,6 @@ import io.github.audiosetdl.core.download.DownloadConfig;
 import io.github.audiosetdl.core.download.DownloadStage;
 import io.github.audiosetdl.core.download.DownloadSummary;
 import io.github.audiosetdl.core.download.ResolverKind;
-import io.github.audiosetdl.core.pipeline.PipelineListener;
 import io.github.audiosetdl.core.testing.ExternalTools;
 import io.github.audiosetdl.core.testing.LoopbackMediaServer;
 import io.github.audiosetdl.core.testing.TestMedia;
@@ -82,7 +81,7 @@ public final class DownloadBench {
                         .urlTemplate(server.url("{id}.m4a")).ffmpeg(ffmpeg).threads(threads).retries(0).build();
                 long start = System.nanoTime();
                 double cpuBefore = cpuSeconds();
-                DownloadSummary summary = new DownloadStage(config, PipelineListener.NONE)
+                DownloadSummary summary = DownloadStage.builder().config(config).build()
                         .run(rows.stream(), Shard.ALL, clips);
                 double seconds = (System.nanoTime() - start) / 1e9;
                 double cpuPerClip = (cpuSeconds() - cpuBefore) / clips;
@@ -106,7 +105,7 @@ public final class DownloadBench {
                 DownloadConfig config = DownloadConfig.builder(work.resolve("bytes_" + System.nanoTime()), "bench")
                         .resolver(ResolverKind.DIRECT).urlTemplate(server.url("{id}." + codec.extension()))
                         .ffmpeg(ffmpeg).build();
-                new DownloadStage(config, PipelineListener.NONE).run(Stream.of(new SegmentRow(0, 1,
+                DownloadStage.builder().config(config).build().run(Stream.of(new SegmentRow(0, 1,
                         new Segment(name, 300_000, 310_000, List.of()))), Shard.ALL, 1);
                 long served = server.bytesServed(name + "." + codec.extension());
                 System.out.printf(Locale.ROOT, "%-5s 10-minute source %,d bytes: %,d bytes served for the clip"

@@ -26,7 +26,7 @@ class DownloadConfigTest {
     void settersNameTheBadValue() {
         DownloadConfig.Builder b = DownloadConfig.builder(out, "x");
         assertThatThrownBy(() -> b.threads(0)).hasMessageContaining("threads 0");
-        assertThatThrownBy(() -> b.sampleRate("fast")).hasMessageContaining("'fast'");
+        assertThatThrownBy(() -> b.sampleRate(999)).hasMessageContaining("999 Hz");
         assertThatThrownBy(() -> b.urlTemplate("http://h/media/x.m4a")).hasMessageContaining("{id}");
         assertThatThrownBy(() -> b.urlTemplate("ftp://h/{id}")).hasMessageContaining("ftp://h/{id}");
         assertThatThrownBy(() -> b.retryDelay(Duration.ofSeconds(-1))).hasMessageContaining("PT-1S");
@@ -40,7 +40,8 @@ class DownloadConfigTest {
     void theDirectResolverNeedsATemplate() {
         assertThatThrownBy(() -> DownloadConfig.builder(out, "x").resolver(ResolverKind.DIRECT).build())
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("URL template");
-        assertThat(DownloadConfig.builder(out, "x").sampleRate("source").build().sampleRate()).isEmpty();
+        assertThat(DownloadConfig.builder(out, "x").sourceFormat().build().sampleRate()).isEmpty();
+        assertThat(DownloadConfig.builder(out, "x").build().sampleRate()).hasValue(16_000);
     }
 
     @Test

@@ -3,7 +3,6 @@ package io.github.audiosetdl.core.download;
 import io.github.audiosetdl.core.Segment;
 import io.github.audiosetdl.core.SegmentRow;
 import io.github.audiosetdl.core.Shard;
-import io.github.audiosetdl.core.pipeline.PipelineListener;
 import io.github.audiosetdl.core.testing.ExternalTools;
 import java.io.IOException;
 import java.io.Reader;
@@ -38,11 +37,11 @@ final class DownloadFixtures {
     }
 
     static DownloadSummary run(DownloadConfig config, List<SegmentRow> rows) throws IOException {
-        return new DownloadStage(config, PipelineListener.NONE).run(rows.stream(), Shard.ALL, rows.size());
+        return DownloadStage.builder().config(config).build().run(rows.stream(), Shard.ALL, rows.size());
     }
 
     static DownloadSummary run(DownloadConfig config, Stream<SegmentRow> rows, long total) throws IOException {
-        return new DownloadStage(config, PipelineListener.NONE).run(rows, Shard.ALL, total);
+        return DownloadStage.builder().config(config).build().run(rows, Shard.ALL, total);
     }
 
     /** @return the rows of a good or error log, by YTID (the last row for each) */

@@ -12,7 +12,6 @@ import io.github.audiosetdl.core.Shard;
 import io.github.audiosetdl.core.audio.AudioClip;
 import io.github.audiosetdl.core.audio.WavFormat;
 import io.github.audiosetdl.core.audio.WavReader;
-import io.github.audiosetdl.core.pipeline.PipelineListener;
 import io.github.audiosetdl.core.testing.ExternalTools;
 import io.github.audiosetdl.core.testing.LoopbackMediaServer;
 import io.github.audiosetdl.core.testing.TestMedia;
@@ -74,7 +73,7 @@ class DownloadStageTest {
                 List.of(row(0, id, 12.5, 22.5, "/m/09x0r", "/m/04rlf")));
 
         assertThat(summary.downloaded()).isEqualTo(1);
-        assertThat(summary.exitStatus()).isZero();
+        assertThat(summary.complete()).isTrue();
         Path clip = out.resolve("test_downloads/test_downloads_0/YT_" + id + ".wav");
         WavFormat format = WavReader.readFormat(clip);
         assertThat(format.sampleRate()).isEqualTo(16_000);
@@ -109,7 +108,7 @@ class DownloadStageTest {
                 List.of(row(0, "shortclip01", 10, 20)));
         assertThat(summary.shortClips()).isEqualTo(1);
         assertThat(summary.downloaded()).isZero();
-        assertThat(summary.exitStatus()).isZero();
+        assertThat(summary.complete()).isTrue();
         WavFormat format = WavReader.readFormat(out.resolve("test_downloads/test_downloads_0/YT_shortclip01.wav"));
         assertThat(format.frames()).isBetween(76_000L, 80_000L);
         CSVRecord log = readLog(out.resolve("logs/test_goodlogs/goodLog_0.csv")).get("shortclip01");
@@ -157,7 +156,7 @@ class DownloadStageTest {
         assertThat(failed.get("ytdlp404xxx").get("attempts")).isEqualTo("1");
         assertThat(failed.get("ytdlp429xxx").get("class")).as(failed.toString()).isEqualTo("rate-limited");
         assertThat(failed.get("ytdlp429xxx").get("attempts")).isEqualTo("2");
-        assertThat(summary.exitStatus()).isEqualTo(DownloadSummary.EXIT_RETRY);
+        assertThat(summary.complete()).isFalse();
     }
 
     @Test
@@ -226,7 +225,7 @@ class DownloadStageTest {
 
         assertThat(summary.downloaded()).isEqualTo(2);
         assertThat(summary.failed()).containsEntry(FailureClass.PERMANENT, 2L);
-        assertThat(summary.exitStatus()).isZero();
+        assertThat(summary.complete()).isTrue();
         assertThat(server.requests("repeatedidA.m4a")).isEqualTo(1);
         Map<String, CSVRecord> failed = errors(out);
         assertThat(failed.get("repeatedidA").get("message")).isEqualTo("duplicate id in the CSV (row 0)");
@@ -258,8 +257,8 @@ class DownloadStageTest {
                 rows.add(row(i, id, 0, 10));
             }
             // ffmpeg's read timeout far away: the slow clips' ffmpegs wait for the server until stopped
-            DownloadStage stage = new DownloadStage(fastConfig(out, slow.url("{id}.m4a")).threads(3)
-                    .socketTimeout(Duration.ofMinutes(1)).build(), PipelineListener.NONE);
+            DownloadStage stage = DownloadStage.builder().config(fastConfig(out, slow.url("{id}.m4a")).threads(3)
+                    .socketTimeout(Duration.ofMinutes(1)).build()).build();
             AtomicReference<Throwable> thrown = new AtomicReference<>();
             AtomicReference<List<String>> busyWorkers = new AtomicReference<>();
             AtomicLong toolsAlive = new AtomicLong(-1);

@@ -90,7 +90,7 @@ class FaultMatrixTest {
             assertThat(summary.downloaded()).isEqualTo(1);
             assertThat(summary.failed()).containsEntry(FailureClass.PERMANENT, 6L)
                     .containsEntry(FailureClass.TRANSIENT, 2L).containsEntry(FailureClass.RATE_LIMITED, 1L);
-            assertThat(summary.exitStatus()).isEqualTo(DownloadSummary.EXIT_RETRY);
+            assertThat(summary.complete()).isFalse();
             assertThat(refusedSummary.failed()).containsEntry(FailureClass.TRANSIENT, 1L);
             // permanent failures are asked for once; a 404 page is not retried
             assertThat(server.requests("notfound404.m4a")).isEqualTo(1);

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.audiosetdl.core.SegmentSelection;
 import io.github.audiosetdl.core.audio.WavReader;
-import io.github.audiosetdl.core.pipeline.PipelineListener;
 import io.github.audiosetdl.core.testing.LoopbackMediaServer;
 import io.github.audiosetdl.core.testing.TestMedia;
 import io.github.audiosetdl.core.testing.TestMedia.Codec;
@@ -68,7 +67,7 @@ class KillAndResumeTest {
             }
 
             server.latency(Duration.ZERO);
-            DownloadSummary summary = new DownloadStage(fastConfig(out, template).build(), PipelineListener.NONE)
+            DownloadSummary summary = DownloadStage.builder().config(fastConfig(out, template).build()).build()
                     .run(SegmentSelection.builder(csvFile).build());
 
             assertThat(summary.failedTotal()).isZero();

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.audiosetdl.core.AudioSetException;
+import io.github.audiosetdl.core.progress.PipelineListener;
+import io.github.audiosetdl.core.progress.Progress;
 import io.github.audiosetdl.core.spi.FeatureExtractor;
 import io.github.audiosetdl.core.spi.FeatureSink;
 import io.github.audiosetdl.core.spi.WaveformSource;
@@ -106,7 +108,7 @@ class FeatureStageTest {
 
     private static List<float[]> run(int threads, long rows, AtomicInteger workers) throws IOException {
         Collect sink = new Collect();
-        FeatureSummary summary = FeatureStage.builder(halves(workers)).threads(threads).build()
+        FeatureSummary summary = FeatureStage.builder().extractor(halves(workers)).threads(threads).build()
                 .run(new Rows(rows), sink);
         assertThat(sink.committed).isTrue();
         assertThat(summary.rows()).isEqualTo(rows);
@@ -143,7 +145,7 @@ class FeatureStageTest {
             }
         });
         Collect sink = new Collect();
-        assertThatThrownBy(() -> FeatureStage.builder(broken).threads(2).build().run(new Rows(100), sink))
+        assertThatThrownBy(() -> FeatureStage.builder().extractor(broken).threads(2).build().run(new Rows(100), sink))
                 .isInstanceOf(AudioSetException.class).hasMessageContaining("boom")
                 .hasCauseInstanceOf(IllegalStateException.class);
         assertThat(sink.committed).isFalse();
@@ -152,7 +154,7 @@ class FeatureStageTest {
     @Test
     void aSourceThatDoesNotFitIsRejected() {
         FeatureExtractor other = FeatureExtractor.of("x", 5, 16_000, 1, 1, Map.of(), () -> (wav, out) -> { });
-        assertThatThrownBy(() -> FeatureStage.builder(other).build().run(new Rows(1), new Collect()))
+        assertThatThrownBy(() -> FeatureStage.builder().extractor(other).build().run(new Rows(1), new Collect()))
                 .hasMessageContaining("rows.hdf5").hasMessageContaining("1000 samples");
     }
 
@@ -161,7 +163,7 @@ class FeatureStageTest {
         ExecutorService pool = Executors.newFixedThreadPool(3);
         try {
             Collect sink = new Collect();
-            FeatureStage.builder(halves(new AtomicInteger())).executor(pool).threads(3).build()
+            FeatureStage.builder().extractor(halves(new AtomicInteger())).executor(pool).threads(3).build()
                     .run(new Rows(50), sink);
             assertThat(sink.rows).hasSize(50);
             assertThat(pool.isShutdown()).isFalse();
@@ -179,7 +181,7 @@ class FeatureStageTest {
                 seen.add(progress);
             }
         };
-        FeatureStage.builder(halves(new AtomicInteger())).threads(2).listener(listener).build()
+        FeatureStage.builder().extractor(halves(new AtomicInteger())).threads(2).listener(listener).build()
                 .run(new Rows(20), new Collect());
         assertThat(seen).hasSize(20);
         assertThat(seen.get(19).done()).isEqualTo(20);

@@ -1,6 +1,7 @@
 package io.github.audiosetdl.examples.cli;
 
 import io.github.audiosetdl.core.AudioSetException;
+import io.github.audiosetdl.core.ToolNotFoundException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -41,6 +42,15 @@ public final class AudioSetCli implements Runnable {
     /** Exit code: transient download failures remain; run again. */
     public static final int EXIT_RETRY = 3;
 
+    /**
+     * @param complete whether a run left nothing to retry ({@code DownloadSummary.complete()},
+     *     {@code PipelineSummary.complete()})
+     * @return the exit code: {@code 0}, or {@link #EXIT_RETRY} when transient failures are left
+     */
+    static int exitCode(boolean complete) {
+        return complete ? 0 : EXIT_RETRY;
+    }
+
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
@@ -77,7 +87,8 @@ public final class AudioSetCli implements Runnable {
             return command.getCommandSpec().exitCodeOnInvalidInput();
         });
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            commandLine.getErr().println(commandLine.getCommandSpec().qualifiedName() + ": " + describe(e));
+            commandLine.getErr().println(commandLine.getCommandSpec().qualifiedName() + ": "
+                    + describe(e, commandLine.getCommandSpec()));
             return EXIT_FAILURE;
         });
         return cli.execute(args);
@@ -130,6 +141,24 @@ public final class AudioSetCli implements Runnable {
             return cause.getMessage();
         }
         return cause.toString();
+    }
+
+    /**
+     * @param e what a command threw
+     * @param command the command that threw it
+     * @return {@link #describe(Throwable)}, and for a missing program the command's option that gives its path,
+     *     if it has one (e.g. {@code (--ffmpeg PATH)})
+     */
+    static String describe(Throwable e, CommandSpec command) {
+        Throwable cause = e;
+        while (cause.getCause() != null && !(cause instanceof ToolNotFoundException)) {
+            cause = cause.getCause();
+        }
+        String text = describe(e);
+        if (cause instanceof ToolNotFoundException t && command.findOption("--" + t.tool()) != null) {
+            return text + " (--" + t.tool() + " PATH)";
+        }
+        return text;
     }
 
     private static String describe(FileSystemException f) {

@@ -4,8 +4,8 @@ import io.github.audiosetdl.core.download.DownloadSummary;
 import io.github.audiosetdl.core.download.ResolverKind;
 import io.github.audiosetdl.core.pack.PackSummary;
 import io.github.audiosetdl.core.pipeline.FeatureSummary;
-import io.github.audiosetdl.core.pipeline.PipelineListener;
 import io.github.audiosetdl.core.pipeline.PipelineSummary;
+import io.github.audiosetdl.core.progress.PipelineListener;
 import io.github.audiosetdl.examples.demo.Demo;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -49,7 +49,7 @@ final class DemoCommand implements Callable<Integer> {
         PipelineSummary s = r.summary();
         PrintWriter o = spec.commandLine().getOut();
         o.println();
-        o.println("AudioSetDL demo: done in " + io.github.audiosetdl.core.pipeline.Progress.format(s.elapsed()) + ".");
+        o.println("AudioSetDL demo: done in " + io.github.audiosetdl.core.progress.Progress.format(s.elapsed()) + ".");
         o.printf("media server:  %,d requests, %,d bytes served%n", r.requests(), r.bytesServed());
         DownloadSummary d = s.download().orElseThrow();
         o.println("download (" + (r.resolver() == ResolverKind.YT_DLP ? "resolved by yt-dlp" : "direct URLs")

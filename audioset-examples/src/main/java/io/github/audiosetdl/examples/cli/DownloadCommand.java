@@ -6,7 +6,7 @@ import io.github.audiosetdl.core.download.DownloadStage;
 import io.github.audiosetdl.core.download.DownloadSummary;
 import io.github.audiosetdl.core.download.FailureClass;
 import io.github.audiosetdl.core.download.LabelAvailability;
-import io.github.audiosetdl.core.pipeline.PipelineListener;
+import io.github.audiosetdl.core.progress.PipelineListener;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -53,10 +53,10 @@ final class DownloadCommand implements Callable<Integer> {
         PipelineListener listener = AudioSetCli.fromOptions(spec, () -> progress.listener(spec));
         FileChecks.inputFile(sel.csv());
         FileChecks.outputDirectory(out);
-        DownloadStage stage = new DownloadStage(config, listener);
+        DownloadStage stage = DownloadStage.builder().config(config).listener(listener).build();
         DownloadSummary summary = stage.run(sel);
         print(spec.commandLine().getOut(), sel, summary, stage);
-        return summary.exitStatus() == 0 ? 0 : AudioSetCli.EXIT_RETRY;
+        return AudioSetCli.exitCode(summary.complete());
     }
 
     private static void print(PrintWriter w, SegmentSelection sel, DownloadSummary s, DownloadStage stage) {
@@ -82,7 +82,7 @@ final class DownloadCommand implements Callable<Integer> {
             }
         }
         w.printf("logs               %s, %s%n", stage.goodLog(sel.shard()), stage.errorLog(sel.shard()));
-        if (s.exitStatus() != 0) {
+        if (!s.complete()) {
             w.printf("%,d clip(s) failed transiently: run the same command again to retry them (exit code %d)%n",
                     s.transientLeft(), AudioSetCli.EXIT_RETRY);
         }

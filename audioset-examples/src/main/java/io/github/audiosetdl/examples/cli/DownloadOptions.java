@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
+import java.util.OptionalInt;
 import picocli.CommandLine.Option;
 
 /** The download stage's options, shared by {@code download} and {@code run}. */
@@ -94,12 +96,18 @@ final class DownloadOptions {
         }
         Duration delay = seconds(retryDelay, "--retry-delay", BigDecimal.ZERO, null);
         DownloadConfig.Builder b = DownloadConfig.builder(out, name)
-                .threads(threads).perJobFolders(perJobFolders).sampleRate(sampleRate)
+                .threads(threads).perJobFolders(perJobFolders)
                 .resolver(kind).retries(retries).retryDelay(delay).maxRequestsPerMinute(maxRequestsPerMinute)
                 .socketTimeout(seconds(socketTimeout, "--socket-timeout", seconds(DownloadConfig.MIN_SOCKET_TIMEOUT),
                         seconds(DownloadConfig.MAX_SOCKET_TIMEOUT)))
                 .toolTimeout(seconds(toolTimeout, "--timeout", seconds(DownloadConfig.MIN_TOOL_TIMEOUT),
                         seconds(DownloadConfig.MAX_TOOL_TIMEOUT))).dryRun(dryRun);
+        OptionalInt rate = sampleRate(sampleRate);
+        if (rate.isPresent()) {
+            b.sampleRate(rate.getAsInt());
+        } else {
+            b.sourceFormat();
+        }
         if (delay.compareTo(Duration.ofMinutes(2)) > 0) {
             b.maxRetryDelay(delay.multipliedBy(8));
         }
@@ -131,6 +139,23 @@ final class DownloadOptions {
             return ResolverKind.parse(text);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--resolver '" + text + "' is not yt-dlp or direct", e);
+        }
+    }
+
+    /**
+     * @param text the value of {@code --sample-rate}: a rate in Hz, or {@code source}
+     * @return the rate, or empty for {@code source} (keep the source's rate and channels)
+     * @throws IllegalArgumentException naming the option and the value if it is neither
+     */
+    static OptionalInt sampleRate(String text) {
+        String t = text.trim().toLowerCase(Locale.ROOT);
+        if (t.equals("source")) {
+            return OptionalInt.empty();
+        }
+        try {
+            return OptionalInt.of(Integer.parseInt(t));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--sample-rate '" + text + "' is not a number of Hz or 'source'", e);
         }
     }
 

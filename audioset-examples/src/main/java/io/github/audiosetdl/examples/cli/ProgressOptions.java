@@ -1,8 +1,8 @@
 package io.github.audiosetdl.examples.cli;
 
-import io.github.audiosetdl.core.pipeline.PipelineListener;
-import io.github.audiosetdl.core.pipeline.Progress;
-import io.github.audiosetdl.core.pipeline.Stage;
+import io.github.audiosetdl.core.progress.PipelineListener;
+import io.github.audiosetdl.core.progress.Progress;
+import io.github.audiosetdl.core.progress.Stage;
 import java.io.PrintWriter;
 import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Model.CommandSpec;

@@ -1,17 +1,18 @@
 package io.github.audiosetdl.examples.cli;
 
 import io.github.audiosetdl.cochlea.CochleagramConfig;
+import io.github.audiosetdl.cochlea.features.CochleagramFeatures;
 import io.github.audiosetdl.core.SegmentSelection;
+import io.github.audiosetdl.core.audio.SeedPreparation;
 import io.github.audiosetdl.core.download.DownloadConfig;
 import io.github.audiosetdl.core.download.DownloadSummary;
 import io.github.audiosetdl.core.pack.PackSummary;
 import io.github.audiosetdl.core.pipeline.AudioSetPipeline;
 import io.github.audiosetdl.core.pipeline.FeatureSummary;
-import io.github.audiosetdl.core.pipeline.PipelineListener;
 import io.github.audiosetdl.core.pipeline.PipelineSummary;
-import io.github.audiosetdl.core.pipeline.Progress;
-import io.github.audiosetdl.core.pipeline.Stage;
-import io.github.audiosetdl.examples.features.CochleagramFeatures;
+import io.github.audiosetdl.core.progress.PipelineListener;
+import io.github.audiosetdl.core.progress.Progress;
+import io.github.audiosetdl.core.progress.Stage;
 import io.github.audiosetdl.hdf5.Hdf5DatasetStore;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -84,7 +85,9 @@ final class RunCommand implements Callable<Integer> {
                     + ": every job would pack and convert the same files; run 'download' (or 'run --stop-after"
                     + " download') in each job, then 'pack' and 'cochleagram' once");
         }
-        CochleagramConfig coch = AudioSetCli.fromOptions(spec, () -> cochleagram.config(16_000, 160_000));
+        SeedPreparation clips = SeedPreparation.DEFAULT; // what the pack stage writes: 16 kHz, 10 s
+        CochleagramConfig coch = AudioSetCli.fromOptions(spec, () -> cochleagram.config(clips.sampleRate(),
+                clips.clipSamples()));
         int workers = AudioSetCli.fromOptions(spec, () -> CochleagramCommand.threads(computeThreads,
                 "--compute-threads"));
         PipelineListener listener = AudioSetCli.fromOptions(spec, () -> progress.listener(spec));
@@ -98,7 +101,7 @@ final class RunCommand implements Callable<Integer> {
         }
         PipelineSummary summary = b.build().run();
         print(spec.commandLine().getOut(), summary, coch);
-        return summary.exitStatus();
+        return AudioSetCli.exitCode(summary.complete());
     }
 
     private static void print(PrintWriter o, PipelineSummary s, CochleagramConfig coch) throws java.io.IOException {
@@ -118,9 +121,9 @@ final class RunCommand implements Callable<Integer> {
             o.printf("wrote        %s (%,d bytes)%n", file, Files.size(file));
         }
         o.println("done in " + Progress.format(s.elapsed()));
-        if (s.exitStatus() != 0) {
+        if (!s.complete()) {
             o.printf("%,d clip(s) failed transiently: run the same command again (exit code %d)%n", d.transientLeft(),
-                    s.exitStatus());
+                    AudioSetCli.exitCode(false));
         }
         o.flush();
     }

@@ -3,6 +3,7 @@ package io.github.audiosetdl.examples.demo;
 import static java.util.Objects.requireNonNull;
 
 import io.github.audiosetdl.cochlea.CochleagramConfig;
+import io.github.audiosetdl.cochlea.features.CochleagramFeatures;
 import io.github.audiosetdl.core.Segment;
 import io.github.audiosetdl.core.SegmentCsv;
 import io.github.audiosetdl.core.SegmentRow;
@@ -10,9 +11,8 @@ import io.github.audiosetdl.core.download.DownloadConfig;
 import io.github.audiosetdl.core.download.ResolverKind;
 import io.github.audiosetdl.core.download.ToolLocator;
 import io.github.audiosetdl.core.pipeline.AudioSetPipeline;
-import io.github.audiosetdl.core.pipeline.PipelineListener;
 import io.github.audiosetdl.core.pipeline.PipelineSummary;
-import io.github.audiosetdl.examples.features.CochleagramFeatures;
+import io.github.audiosetdl.core.progress.PipelineListener;
 import io.github.audiosetdl.examples.render.CochleagramRenderer;
 import io.github.audiosetdl.hdf5.CochleagramFileReader;
 import io.github.audiosetdl.hdf5.Hdf5DatasetStore;

@@ -4,7 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.github.audiosetdl.cochlea.Cochleagram;
 import io.github.audiosetdl.cochlea.CochleagramConfig;
-import io.github.audiosetdl.examples.features.CochleagramFeatures;
+import io.github.audiosetdl.cochlea.features.CochleagramFeatures;
 import io.github.audiosetdl.hdf5.ClipMetadata;
 import io.github.audiosetdl.hdf5.CochleagramFileReader;
 import java.awt.BasicStroke;

@@ -3,6 +3,7 @@ package io.github.audiosetdl.examples.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.audiosetdl.core.LabelIndex;
+import io.github.audiosetdl.core.ToolNotFoundException;
 import io.github.audiosetdl.core.spi.WaveformSink;
 import io.github.audiosetdl.core.testing.TestData;
 import io.github.audiosetdl.hdf5.Hdf5DatasetStore;
@@ -19,12 +20,14 @@ import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletionException;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import picocli.CommandLine;
 
 /** What the command line says, and the exit code, when an option or a path is wrong. */
 class CliErrorsTest {
@@ -60,6 +63,10 @@ class CliErrorsTest {
                 Arguments.of(args("download --csv " + csv + offline, "--progress", "fancy"), "--progress", "fancy"),
                 Arguments.of(args("download --dry-run --csv " + csv, "--resolver", "foo"), "--resolver", "'foo'"),
                 Arguments.of(args("download --csv " + csv + offline, "--threads", "0"), "--threads 0", "1..1024"),
+                Arguments.of(args("download --csv " + csv + offline, "--sample-rate", "fast"), "--sample-rate 'fast'",
+                        "'source'"),
+                Arguments.of(args("download --csv " + csv + offline, "--sample-rate", "999"), "999 Hz",
+                        "[1000, 384000]"),
                 Arguments.of(args("download --csv " + csv + offline, "--timeout", "99999"),
                         "--timeout 99999 s is not in 1..3600 s", "--timeout"),
                 Arguments.of(args("download --csv " + csv + offline, "--socket-timeout", "0"),
@@ -163,6 +170,8 @@ class CliErrorsTest {
                 Arguments.of(new FileSystemException("x", null, "No space left on device"),
                         "x: No space left on device"),
                 Arguments.of(new IOException("disk on fire"), "disk on fire"),
+                Arguments.of(new ToolNotFoundException("ffmpeg", "ffmpeg was not found: install it or give its path"),
+                        "ffmpeg was not found: install it or give its path"),
                 Arguments.of(new IllegalArgumentException("bad value"), "bad value"));
     }
 
@@ -170,6 +179,16 @@ class CliErrorsTest {
     @MethodSource("exceptions")
     void failuresAreOnePlainSentenceNamingThePath(Exception e, String expected) {
         assertThat(AudioSetCli.describe(e)).isEqualTo(expected);
+    }
+
+    @Test
+    void aMissingProgramIsReportedWithTheCommandsOptionForItsPath() {
+        Exception e = new CompletionException(new ToolNotFoundException("yt-dlp",
+                "yt-dlp was not found: it is not on PATH; install it or give its path"));
+        assertThat(AudioSetCli.describe(e, new CommandLine(new DownloadCommand()).getCommandSpec()))
+                .isEqualTo("yt-dlp was not found: it is not on PATH; install it or give its path (--yt-dlp PATH)");
+        assertThat(AudioSetCli.describe(e, new CommandLine(new DemoCommand()).getCommandSpec()))
+                .as("demo has no --yt-dlp option").doesNotContain("--yt-dlp");
     }
 
     @Test

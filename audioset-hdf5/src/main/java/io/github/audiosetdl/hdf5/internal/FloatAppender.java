@@ -1,7 +1,6 @@
 package io.github.audiosetdl.hdf5.internal;
 
 import com.sun.nio.file.ExtendedOpenOption;
-import io.github.audiosetdl.core.internal.DaemonPool;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -14,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,7 +74,11 @@ final class FloatAppender implements Closeable {
                     .limit(BATCH_BYTES).slice().order(ByteOrder.LITTLE_ENDIAN);
             stagingFloats[i] = staging[i].asFloatBuffer();
         }
-        this.writer = DaemonPool.fixed("audioset-hdf5-write", 1);
+        this.writer = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "audioset-hdf5-write");
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     private static int alignment(Path file) {

@@ -1,6 +1,5 @@
 package io.github.audiosetdl.hdf5.internal;
 
-import io.github.audiosetdl.hdf5.ClipMetadata;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -9,7 +8,6 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -47,30 +45,49 @@ public final class MetadataNpy implements Closeable {
         return new MetadataNpy(file);
     }
 
+    /** One record of the seed's metadata array, as {@link #read} hands it over. */
+    @FunctionalInterface
+    public interface Record {
+        /**
+         * @param ytid the YouTube id
+         * @param start the start, in whole seconds
+         * @param end the end, in whole seconds
+         * @param labels the label MIDs, comma-joined
+         * @param norm the peak divided out
+         * @param padded whether the clip was zero-padded
+         */
+        void accept(String ytid, int start, int end, String labels, double norm, boolean padded);
+    }
+
     /**
      * Appends one record.
      *
-     * @param m the row's metadata ({@code start}/{@code end} are truncated to whole seconds, as the seed's
-     *     {@code int(float(x))})
+     * @param ytid the YouTube id
+     * @param startSeconds the start, in seconds (truncated to whole seconds, as the seed's {@code int(float(x))})
+     * @param endSeconds the end, in seconds (truncated likewise)
+     * @param labels the label MIDs, comma-joined
+     * @param norm the peak divided out
+     * @param padded whether the clip was zero-padded
      * @throws IOException if writing fails or a string does not fit its field (the message names it)
      */
-    public void append(ClipMetadata m) throws IOException {
+    public void append(String ytid, double startSeconds, double endSeconds, String labels, double norm,
+            boolean padded) throws IOException {
         if (buffer.remaining() < RECORD) {
             drain();
         }
-        putString(m.ytid(), 20, m);
-        buffer.putInt((int) m.startSeconds());
-        buffer.putInt((int) m.endSeconds());
-        putString(m.labels(), 1000, m);
-        buffer.putDouble(m.norm());
-        buffer.put((byte) (m.padded() ? 1 : 0));
+        putString(ytid, 20, ytid);
+        buffer.putInt((int) startSeconds);
+        buffer.putInt((int) endSeconds);
+        putString(labels, 1000, ytid);
+        buffer.putDouble(norm);
+        buffer.put((byte) (padded ? 1 : 0));
         rows++;
     }
 
-    private void putString(String s, int width, ClipMetadata m) throws IOException {
+    private void putString(String s, int width, String ytid) throws IOException {
         byte[] b = s.getBytes(StandardCharsets.US_ASCII);
         if (b.length > width) {
-            throw new IOException(file + ": " + m.ytid() + ": '" + s + "' is longer than the seed's " + width
+            throw new IOException(file + ": " + ytid + ": '" + s + "' is longer than the seed's " + width
                     + "-byte field");
         }
         buffer.put(b);
@@ -129,11 +146,11 @@ public final class MetadataNpy implements Closeable {
      * Reads every record of a metadata file in order, streaming.
      *
      * @param file a {@code _metadata.npy} with the seed's dtype
-     * @param each receives each record ({@code csvRow} is -1)
+     * @param each receives each record
      * @return the number of records
      * @throws IOException if the file is not such an array (the message names it)
      */
-    public static long read(Path file, Consumer<ClipMetadata> each) throws IOException {
+    public static long read(Path file, Record each) throws IOException {
         try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
             NpyHeader h = NpyHeader.read(in, file);
             String dict = h.dict().replaceAll("\\s+", "");
@@ -167,7 +184,7 @@ public final class MetadataNpy implements Closeable {
                 String labels = string(b, 1000);
                 double norm = b.getDouble();
                 boolean padded = b.get() != 0;
-                each.accept(new ClipMetadata(ytid, start, end, labels, norm, padded, -1));
+                each.accept(ytid, start, end, labels, norm, padded);
                 pos += RECORD;
             }
             return n;

@@ -3,9 +3,11 @@ package io.github.audiosetdl.hdf5.internal;
 import io.jhdf.AbstractWritableNode;
 import io.jhdf.ObjectHeader;
 import io.jhdf.api.Attribute;
+import io.jhdf.api.Dataset;
 import io.jhdf.api.Group;
 import io.jhdf.api.NodeType;
 import io.jhdf.api.WritableDataset;
+import io.jhdf.dataset.DatasetBase;
 import io.jhdf.filter.PipelineFilterWithData;
 import io.jhdf.object.datatype.DataType;
 import io.jhdf.object.message.AttributeInfoMessage;
@@ -26,7 +28,15 @@ import java.util.Map;
 /**
  * A contiguous dataset whose data the project places itself: jhdf writes only its object header
  * (type, shape, a layout pointing at {@code address}, attributes); the bytes at {@code address}
- * are written by the caller with a {@code FileChannel}, before or after jhdf's flush.
+ * are written by the caller with a {@code FileChannel}, before or after jhdf's flush. Also the one
+ * place that reads slices of a chunked dataset ({@link #slice}).
+ *
+ * <p><b>The only class that uses jhdf's internals</b> ({@code AbstractWritableNode.write},
+ * {@code ObjectHeader}, the {@code object.message} classes, {@code HdfFileChannel}, {@code DatasetBase}):
+ * every other class uses {@code io.jhdf.api}, {@code HdfFile}, {@code WritableHdfFile} and the data types
+ * the API returns. Those internals are not jhdf's public API and change between its releases, which is why
+ * the root pom pins jhdf to one exact version: a jhdf upgrade is checked here first, then by the module's
+ * write-and-read-back and h5py/h5dump tests.
  */
 final class ReservedDataset extends AbstractWritableNode implements WritableDataset {
     private final DataType dataType;
@@ -210,5 +220,23 @@ final class ReservedDataset extends AbstractWritableNode implements WritableData
     @Override
     public boolean isAttributeCreationOrderTracked() {
         return false;
+    }
+
+    /**
+     * @param d a dataset that is not contiguous
+     * @return whether {@link #slice} can read it (jhdf's chunked and compact datasets)
+     */
+    static boolean canSlice(Dataset d) {
+        return d instanceof DatasetBase;
+    }
+
+    /**
+     * @param d a dataset for which {@link #canSlice} holds
+     * @param offset the first element, per dimension
+     * @param shape the elements to read, per dimension
+     * @return the raw bytes of that slice, in the file's byte order
+     */
+    static ByteBuffer slice(Dataset d, long[] offset, int[] shape) {
+        return ((DatasetBase) d).getSliceDataBuffer(offset, shape);
     }
 }

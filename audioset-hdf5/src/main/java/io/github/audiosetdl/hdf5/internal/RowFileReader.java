@@ -1,12 +1,10 @@
 package io.github.audiosetdl.hdf5.internal;
 
-import io.github.audiosetdl.hdf5.ClipMetadata;
 import io.jhdf.HdfFile;
 import io.jhdf.api.Attribute;
 import io.jhdf.api.Dataset;
 import io.jhdf.api.Node;
 import io.jhdf.api.dataset.ContiguousDataset;
-import io.jhdf.dataset.DatasetBase;
 import io.jhdf.exceptions.HdfException;
 import io.jhdf.object.datatype.DataType;
 import io.jhdf.object.datatype.FixedPoint;
@@ -50,7 +48,7 @@ public final class RowFileReader implements Closeable {
      * through jhdf's slice reads of {@code sliced}, whose shape is {@code dims}.
      */
     private record Column(String path, long address, long rows, long rowBytes, int elementSize, DataType type,
-            ByteOrder order, DatasetBase sliced, long[] dims) {
+            ByteOrder order, Dataset sliced, long[] dims) {
     }
 
     private RowFileReader(Path file, String mainPath) throws IOException {
@@ -152,13 +150,13 @@ public final class RowFileReader implements Closeable {
             }
             return null;
         }
-        DatasetBase sliced = null;
+        Dataset sliced = null;
         if (!(d instanceof ContiguousDataset)) {
-            if (!(d instanceof DatasetBase base)) {
+            if (!ReservedDataset.canSlice(d)) {
                 throw new IOException(file + ": /" + path + " has a layout this reader cannot read ("
                         + d.getDataLayout() + ")");
             }
-            sliced = base;
+            sliced = d;
         }
         long[] dims = d.getDimensionsAsLong();
         long rows = dims.length == 0 ? 1 : dims[0];
@@ -247,7 +245,7 @@ public final class RowFileReader implements Closeable {
         }
         ByteBuffer data;
         try {
-            data = c.sliced().getSliceDataBuffer(offset, shape);
+            data = ReservedDataset.slice(c.sliced(), offset, shape);
         } catch (HdfException | UnsupportedOperationException e) {
             throw new IOException(file + ": cannot read /" + c.path() + " (" + c.sliced().getDataLayout() + "): "
                     + e.getMessage(), e);
@@ -311,18 +309,33 @@ public final class RowFileReader implements Closeable {
     }
 
     /**
-     * @param row {@code 0 <= row < size()}
-     * @return its metadata
-     * @throws IOException if reading fails or the file has no {@code /meta}
+     * @param name a column of {@code /meta}
+     * @return whether the file has it
      */
-    public ClipMetadata metadata(long row) throws IOException {
+    public boolean hasMetaColumn(String name) {
+        return meta.containsKey(name);
+    }
+
+    /**
+     * @param name a fixed-length string column of {@code /meta} (e.g. {@code ytid})
+     * @param row {@code 0 <= row < size()}
+     * @return the row's value, without trailing NULs and spaces
+     * @throws IOException if reading fails or the column is missing or not a string
+     */
+    public String metaString(String name, long row) throws IOException {
         check(row);
-        if (!hasMetadata()) {
-            throw new IOException(file + ": no /meta group (a seed file? its metadata is in _metadata.npy)");
-        }
-        return new ClipMetadata(string("ytid", row), number("start", row), number("end", row),
-                string("labels", row), number("norm", row), number("padded", row) != 0,
-                meta.containsKey("csv_row") ? (long) number("csv_row", row) : -1);
+        return string(name, row);
+    }
+
+    /**
+     * @param name a numeric column of {@code /meta} (e.g. {@code start})
+     * @param row {@code 0 <= row < size()}
+     * @return the row's value
+     * @throws IOException if reading fails or the column is missing
+     */
+    public double metaNumber(String name, long row) throws IOException {
+        check(row);
+        return number(name, row);
     }
 
     private ByteBuffer element(String name, long row) throws IOException {

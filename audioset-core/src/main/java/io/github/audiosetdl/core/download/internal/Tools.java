@@ -1,7 +1,7 @@
 package io.github.audiosetdl.core.download.internal;
 
 import io.github.audiosetdl.core.AudioSetException;
-import io.github.audiosetdl.core.download.ToolLocator;
+import io.github.audiosetdl.core.ToolNotFoundException;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,10 +10,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import java.util.ServiceLoader;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
-/** Finds the external programs (given path, then {@code PATH}, then a {@link ToolLocator}) and their versions. */
+/** Finds the external programs (given path, then {@code PATH}, then a fallback such as a bundled copy). */
 public final class Tools {
     private Tools() {
     }
@@ -42,11 +42,12 @@ public final class Tools {
     /**
      * @param name the tool, e.g. {@code ffmpeg}
      * @param given the path the user gave, if any
-     * @param useLocators whether to ask {@link ToolLocator} services when the tool is not on {@code PATH}
+     * @param fallback asked when the tool is not on {@code PATH} (e.g. the {@code ToolLocator} services), or
+     *     null for none
      * @return the executable
-     * @throws AudioSetException naming the tool and where it was looked for, if none is found
+     * @throws ToolNotFoundException naming the tool and where it was looked for, if none is found
      */
-    public static Path find(String name, Optional<Path> given, boolean useLocators) {
+    public static Path find(String name, Optional<Path> given, Function<String, Optional<Path>> fallback) {
         if (given.isPresent()) {
             return given.get();
         }
@@ -54,16 +55,14 @@ public final class Tools {
         if (found.isPresent()) {
             return found.get();
         }
-        if (useLocators) {
-            for (ToolLocator locator : ServiceLoader.load(ToolLocator.class)) {
-                Optional<Path> located = locator.locate(name);
-                if (located.isPresent()) {
-                    return located.get();
-                }
+        if (fallback != null) {
+            Optional<Path> located = fallback.apply(name);
+            if (located.isPresent()) {
+                return located.get();
             }
         }
-        throw new AudioSetException(name + " was not found: it is not on PATH" + (useLocators
-                ? " and no bundled copy is available" : "") + "; install it or give its path (--" + name + " PATH)");
+        throw new ToolNotFoundException(name, name + " was not found: it is not on PATH" + (fallback != null
+                ? " and no bundled copy is available" : "") + "; install it or give its path");
     }
 
     /**

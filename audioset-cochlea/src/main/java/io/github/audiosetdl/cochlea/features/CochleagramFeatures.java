@@ -1,4 +1,4 @@
-package io.github.audiosetdl.examples.features;
+package io.github.audiosetdl.cochlea.features;
 
 import static java.util.Objects.requireNonNull;
 
@@ -15,6 +15,9 @@ import java.util.Map;
  * attributes to the configuration that made it.
  */
 public final class CochleagramFeatures {
+    /** The dataset a cochleagram file keeps the rows in, as the seed's {@code _Coch.hdf5} files do. */
+    public static final String DATASET = "coch";
+
     private CochleagramFeatures() {
     }
 
@@ -22,11 +25,12 @@ public final class CochleagramFeatures {
      * @param cochleagram the cochleagram to compute (shared by all workers; each worker gets its own
      *     FFT plans and scratch buffers)
      * @return the extractor: {@code signalLength} samples in, {@code (channels, frames)} out, named
-     *     {@code cochleagram}, with every parameter as an attribute
+     *     {@code cochleagram}, stored in the dataset {@value #DATASET}, with every parameter as an attribute
+     *     ({@link Cochleagram#attributes()}, {@code channels} and {@code frames} included)
      */
     public static FeatureExtractor of(Cochleagram cochleagram) {
         requireNonNull(cochleagram, "cochleagram");
-        return FeatureExtractor.of("cochleagram", cochleagram.signalLength(), cochleagram.sampleRate(),
+        return FeatureExtractor.of("cochleagram", DATASET, cochleagram.signalLength(), cochleagram.sampleRate(),
                 cochleagram.channels(), cochleagram.frames(), cochleagram.attributes(),
                 () -> cochleagram.newWorker()::compute);
     }

@@ -1,4 +1,4 @@
-package io.github.audiosetdl.core.pipeline;
+package io.github.audiosetdl.core.progress;
 
 import static java.util.Objects.requireNonNull;
 

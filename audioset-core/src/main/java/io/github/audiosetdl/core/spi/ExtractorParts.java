@@ -1,0 +1,90 @@
+package io.github.audiosetdl.core.spi;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/** {@link FeatureExtractor#of}'s extractor: immutable parts. */
+final class ExtractorParts implements FeatureExtractor {
+    private final String name;
+    private final String dataset;
+    private final int inputLength;
+    private final int sampleRate;
+    private final int rows;
+    private final int columns;
+    private final Map<String, Object> attributes;
+    private final Supplier<? extends Worker> workers;
+
+    ExtractorParts(String name, String dataset, int inputLength, int sampleRate, int rows, int columns,
+            Map<String, ?> attributes, Supplier<? extends Worker> workers) {
+        this.name = requireNonNull(name, "name");
+        this.dataset = requireNonNull(dataset, "dataset");
+        this.workers = requireNonNull(workers, "workers");
+        for (int v : new int[] {inputLength, sampleRate, rows, columns}) {
+            if (v <= 0) {
+                throw new IllegalArgumentException("sizes must be positive: inputLength=" + inputLength
+                        + ", sampleRate=" + sampleRate + ", rows=" + rows + ", columns=" + columns);
+            }
+        }
+        this.inputLength = inputLength;
+        this.sampleRate = sampleRate;
+        this.rows = rows;
+        this.columns = columns;
+        Map<String, Object> attrs = new LinkedHashMap<>();
+        requireNonNull(attributes, "attributes").forEach((k, v) -> {
+            if (!(v instanceof Number) && !(v instanceof String)) {
+                throw new IllegalArgumentException("attribute '" + k + "' must be a number or a string, not " + v);
+            }
+            attrs.put(k, v);
+        });
+        this.attributes = Collections.unmodifiableMap(attrs);
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String dataset() {
+        return dataset;
+    }
+
+    @Override
+    public int inputLength() {
+        return inputLength;
+    }
+
+    @Override
+    public int sampleRate() {
+        return sampleRate;
+    }
+
+    @Override
+    public int rows() {
+        return rows;
+    }
+
+    @Override
+    public int columns() {
+        return columns;
+    }
+
+    @Override
+    public Map<String, Object> attributes() {
+        return attributes;
+    }
+
+    @Override
+    public Worker newWorker() {
+        return requireNonNull(workers.get(), "worker supplier returned null");
+    }
+
+    @Override
+    public String toString() {
+        return name + "(" + inputLength + " samples at " + sampleRate + " Hz -> " + rows + " x " + columns + ")";
+    }
+}

@@ -1,0 +1,285 @@
+package io.github.audiosetdl.core.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.audiosetdl.core.AudioSetException;
+import io.github.audiosetdl.core.LabelIndex;
+import io.github.audiosetdl.core.SegmentSelection;
+import io.github.audiosetdl.core.download.DownloadConfig;
+import io.github.audiosetdl.core.download.DownloadStage;
+import io.github.audiosetdl.core.pack.PackStage;
+import io.github.audiosetdl.core.progress.Stage;
+import io.github.audiosetdl.core.spi.DatasetStore;
+import io.github.audiosetdl.core.spi.FeatureExtractor;
+import io.github.audiosetdl.core.spi.FeatureSink;
+import io.github.audiosetdl.core.spi.WaveformSink;
+import io.github.audiosetdl.core.spi.WaveformSource;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The pipeline's builder rules and the feature stage's inputs and outputs, with an in-memory store. */
+class AudioSetPipelineTest {
+    private static final int LENGTH = 8;
+    /** The rows' ids, in file order: row i is filled with the value i. */
+    private static final List<String> IDS = List.of("AAAAAAAAAA0", "AAAAAAAAAA1", "AAAAAAAAAA2", "AAAAAAAAAA3",
+            "AAAAAAAAAA4", "AAAAAAAAAA5");
+
+    @TempDir
+    Path dir;
+
+    /** Row {@code i} is {@code LENGTH} copies of {@code i}, labelled with label {@code i % 3}. */
+    private static final class Rows implements WaveformSource {
+        private final Path path;
+        private final boolean ids;
+        boolean closed;
+
+        Rows(Path path, boolean ids) {
+            this.path = path;
+            this.ids = ids;
+        }
+
+        @Override
+        public Path path() {
+            return path;
+        }
+
+        @Override
+        public long size() {
+            return IDS.size();
+        }
+
+        @Override
+        public int rowLength() {
+            return LENGTH;
+        }
+
+        @Override
+        public int sampleRate() {
+            return 16_000;
+        }
+
+        @Override
+        public void read(long row, float[] into) {
+            Arrays.fill(into, 0, LENGTH, row);
+        }
+
+        @Override
+        public int labelCount() {
+            return 3;
+        }
+
+        @Override
+        public byte[] labels(long row) {
+            byte[] b = new byte[3];
+            b[(int) (row % 3)] = 1;
+            return b;
+        }
+
+        @Override
+        public boolean hasIds() {
+            return ids;
+        }
+
+        @Override
+        public String ytid(long row) throws IOException {
+            if (!ids) {
+                return WaveformSource.super.ytid(row);
+            }
+            return IDS.get((int) row);
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+        }
+    }
+
+    /** Opens {@link Rows} for any path; its feature sinks record what they were given. */
+    private static final class Store implements DatasetStore {
+        private final boolean ids;
+        final List<Rows> opened = new ArrayList<>();
+        Path featureFile;
+        final List<float[]> written = new ArrayList<>();
+        final List<byte[]> labels = new ArrayList<>();
+        final List<String> rowIds = new ArrayList<>();
+
+        Store(boolean ids) {
+            this.ids = ids;
+        }
+
+        @Override
+        public WaveformSink createWaveforms(Path file, LabelIndex index, int sampleRate, int clipSamples) {
+            throw new UnsupportedOperationException("not packing here");
+        }
+
+        @Override
+        public WaveformSource openWaveforms(Path file) {
+            Rows r = new Rows(file, ids);
+            opened.add(r);
+            return r;
+        }
+
+        @Override
+        public FeatureSink createFeatures(Path file, WaveformSource source, FeatureExtractor extractor) {
+            featureFile = file;
+            return new FeatureSink() {
+                @Override
+                public void write(float[] features) throws IOException {
+                    long row = written.size();
+                    written.add(features.clone());
+                    labels.add(source.labels(row));
+                    if (source.hasIds()) {
+                        rowIds.add(source.ytid(row));
+                    }
+                }
+
+                @Override
+                public List<Path> commit() {
+                    return List.of(file);
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+        }
+    }
+
+    /** The first sample of each row: the row number of the file it came from. */
+    private static final FeatureExtractor FIRST = FeatureExtractor.of("first", LENGTH, 16_000, 1, 1, Map.of(),
+            () -> (wav, out) -> out[0] = wav[0]);
+
+    private Path csv(String... ids) throws IOException {
+        List<String> lines = new ArrayList<>(List.of("# YTID, start_seconds, end_seconds, positive_labels"));
+        for (String id : ids) {
+            lines.add(id + ", 0.000, 10.000, \"/m/09x0r\"");
+        }
+        return Files.write(dir.resolve("selection.csv"), lines);
+    }
+
+    @Test
+    void aSelectionPicksTheWaveformRowsByIdAndTheOutputsAreNamedAfterTheWaveformFile() throws IOException {
+        Store store = new Store(true);
+        Path waveforms = dir.resolve("clips.hdf5");
+        // one selected id is not in the file; the file's order wins over the CSV's
+        SegmentSelection selection = SegmentSelection.builder(csv("AAAAAAAAAA4", "AAAAAAAAAA1", "BBBBBBBBBBB",
+                "AAAAAAAAAA2")).build();
+        AudioSetPipeline pipeline = AudioSetPipeline.builder().waveforms(waveforms).segments(selection)
+                .store(store).features(FIRST).threads(2).build();
+        assertThat(pipeline.name()).isEqualTo("clips");
+        assertThat(pipeline.featureFile()).isEqualTo(dir.resolve("clips_Coch.hdf5"));
+
+        PipelineSummary summary = pipeline.run();
+
+        assertThat(store.featureFile).isEqualTo(dir.resolve("clips_Coch.hdf5"));
+        assertThat(store.written).extracting(f -> f[0]).containsExactly(1f, 2f, 4f);
+        assertThat(store.rowIds).containsExactly("AAAAAAAAAA1", "AAAAAAAAAA2", "AAAAAAAAAA4");
+        assertThat(store.labels).containsExactly(new byte[] {0, 1, 0}, new byte[] {0, 0, 1}, new byte[] {0, 1, 0});
+        assertThat(summary.features().orElseThrow().rows()).isEqualTo(3);
+        assertThat(summary.complete()).isTrue();
+        assertThat(store.opened).singleElement().satisfies(r -> assertThat(r.closed).isTrue());
+    }
+
+    @Test
+    void withoutASelectionEveryRowIsComputed() throws IOException {
+        Store store = new Store(false);
+        AudioSetPipeline.builder().waveforms(dir.resolve("seed.hdf5")).store(store).features(FIRST).build().run();
+        assertThat(store.written).extracting(f -> f[0]).containsExactly(0f, 1f, 2f, 3f, 4f, 5f);
+    }
+
+    @Test
+    void aSelectionOfAFileWithoutIdsIsRefusedNamingTheFile() throws IOException {
+        Store store = new Store(false);
+        Path waveforms = dir.resolve("seed.hdf5");
+        AudioSetPipeline pipeline = AudioSetPipeline.builder().waveforms(waveforms)
+                .segments(SegmentSelection.builder(csv("AAAAAAAAAA1")).build()).store(store).features(FIRST).build();
+        assertThatThrownBy(pipeline::run).isInstanceOf(AudioSetException.class)
+                .hasMessageContaining(waveforms.toString()).hasMessageContaining("no YouTube ids");
+        assertThat(store.written).isEmpty();
+        assertThat(store.opened).singleElement().satisfies(r -> assertThat(r.closed).isTrue());
+    }
+
+    @Test
+    void aSelectedViewMapsRowsLabelsAndIdsAndRejectsRowsOutOfRange() throws IOException {
+        Rows rows = new Rows(dir.resolve("x.hdf5"), true);
+        WaveformSource view = rows.select(new long[] {5, 0});
+        float[] into = new float[LENGTH];
+        view.read(0, into);
+        assertThat(into[0]).isEqualTo(5f);
+        assertThat(view.size()).isEqualTo(2);
+        assertThat(view.ytid(1)).isEqualTo("AAAAAAAAAA0");
+        assertThat(view.labels(0)).containsExactly(0, 0, 1);
+        assertThatThrownBy(() -> view.read(2, into)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> rows.select(new long[] {6})).isInstanceOf(IndexOutOfBoundsException.class)
+                .hasMessageContaining("row 6");
+        view.close();
+        assertThat(rows.closed).isTrue();
+    }
+
+    @Test
+    void theBuilderRejectsAnIncompletePipeline() {
+        assertThatThrownBy(() -> AudioSetPipeline.builder().build()).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("nothing to start from");
+        assertThatThrownBy(() -> AudioSetPipeline.builder().downloads(dir).build())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("needs segments");
+        assertThatThrownBy(() -> AudioSetPipeline.builder().downloads(dir).segments(dir.resolve("a.csv")).build())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("needs store");
+        assertThatThrownBy(() -> AudioSetPipeline.builder().waveforms(dir.resolve("x.hdf5")).features(FIRST).build())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("needs store");
+        assertThatThrownBy(() -> AudioSetPipeline.builder().waveforms(dir.resolve("x.hdf5")).store(new Store(true))
+                .stopAfter(Stage.FEATURES).build())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("needs features");
+        assertThatThrownBy(() -> AudioSetPipeline.builder().waveforms(dir.resolve("x.hdf5")).store(new Store(true))
+                .features(FIRST).stopAfter(Stage.PACK).build())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("comes before the first stage");
+        assertThatThrownBy(() -> AudioSetPipeline.builder().downloads(dir).waveforms(dir.resolve("x.hdf5")).build())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("not both");
+        DownloadConfig download = DownloadConfig.builder(dir, "eval").build();
+        assertThatThrownBy(() -> AudioSetPipeline.builder().download(download).downloads(dir).build())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("not several");
+        assertThatThrownBy(() -> AudioSetPipeline.builder().download(download).segments(dir.resolve("a.csv"))
+                .name("other").build())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("'other' differs");
+        assertThatThrownBy(() -> AudioSetPipeline.builder().name("../evil"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'../evil'");
+        assertThatThrownBy(() -> AudioSetPipeline.builder().threads(0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("threads 0");
+        assertThatThrownBy(() -> AudioSetPipeline.builder().featureSuffix("/x"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'/x'");
+    }
+
+    @Test
+    void aPipelineStartsWhereItsInputIsAndStopsAtTheLastStageConfigured() {
+        AudioSetPipeline packOnly = AudioSetPipeline.builder().downloads(dir).segments(dir.resolve("eval.csv"))
+                .store(new Store(true)).build();
+        assertThat(packOnly.firstStage()).isEqualTo(Stage.PACK);
+        assertThat(packOnly.lastStage()).isEqualTo(Stage.PACK);
+        assertThat(packOnly.name()).as("named after the segments CSV").isEqualTo("eval");
+        AudioSetPipeline all = AudioSetPipeline.builder().download(DownloadConfig.builder(dir, "set").build())
+                .segments(dir.resolve("eval.csv")).store(new Store(true)).features(FIRST).build();
+        assertThat(all.firstStage()).isEqualTo(Stage.DOWNLOAD);
+        assertThat(all.lastStage()).isEqualTo(Stage.FEATURES);
+        assertThat(all.name()).as("named by the download configuration").isEqualTo("set");
+        assertThat(all.waveformFile()).isEqualTo(dir.resolve("set.hdf5"));
+    }
+
+    @Test
+    void everyStageIsBuiltByABuilderThatNamesWhatIsMissing() {
+        assertThatThrownBy(() -> DownloadStage.builder().build()).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("config(");
+        assertThatThrownBy(() -> PackStage.builder().build()).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("downloads folder");
+        assertThatThrownBy(() -> FeatureStage.builder().build()).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("extractor(");
+        assertThatThrownBy(() -> DownloadStage.builder().config(null)).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> FeatureStage.builder().threads(0)).isInstanceOf(IllegalArgumentException.class);
+    }
+}
