@@ -5,14 +5,17 @@ import java.io.IOException;
 import java.io.Reader;
 
 /**
- * Passes text through while no line is longer than a limit, so that a parser that keeps a whole field
- * in memory never holds more than that: a longer line ends the reading with a
- * {@link LineTooLongException} naming the line.
+ * Passes text through while no line is longer than a limit and no run of consecutive {@code #} comment lines
+ * is longer than 16 times that, so that a parser that keeps a whole field (or comment block) in memory never
+ * holds more: a longer one ends the reading with a {@link LineTooLongException} naming the line.
  */
 final class LineLimitReader extends FilterReader {
     private final int maxChars;
+    private final long maxComment;
     private long line = 1;
     private int column;
+    private boolean inComment;
+    private long commentChars;
 
     /**
      * @param in the text
@@ -21,6 +24,7 @@ final class LineLimitReader extends FilterReader {
     LineLimitReader(Reader in, int maxChars) {
         super(in);
         this.maxChars = maxChars;
+        this.maxComment = 16L * maxChars;
     }
 
     /** A line longer than the limit; reading stopped at it. */
@@ -28,8 +32,8 @@ final class LineLimitReader extends FilterReader {
         private static final long serialVersionUID = 1L;
         private final long line;
 
-        LineTooLongException(long line, int maxChars) {
-            super("line " + line + " is longer than " + maxChars + " characters");
+        LineTooLongException(long line, String problem) {
+            super("line " + line + ": " + problem);
             this.line = line;
         }
 
@@ -73,8 +77,19 @@ final class LineLimitReader extends FilterReader {
                 line++;
             }
             column = 0;
-        } else if (++column > maxChars) {
-            throw new LineTooLongException(line, maxChars);
+            return;
+        }
+        if (column == 0) {
+            inComment = c == '#';
+            if (!inComment) {
+                commentChars = 0;
+            }
+        }
+        if (++column > maxChars) {
+            throw new LineTooLongException(line, "line longer than " + maxChars + " characters");
+        }
+        if (inComment && ++commentChars > maxComment) {
+            throw new LineTooLongException(line, "comment lines longer than " + maxComment + " characters in all");
         }
     }
 }

@@ -291,8 +291,9 @@ public final class SegmentCsv implements Iterable<SegmentRow>, Closeable {
     private RuntimeException malformed(UncheckedIOException e) {
         IOException cause = e.getCause();
         if (cause instanceof LineLimitReader.LineTooLongException tooLong) {
-            return new SegmentFormatException(source, tooLong.line(), "line longer than " + MAX_LINE_CHARS
-                    + " characters", e);
+            String problem = tooLong.getMessage();
+            return new SegmentFormatException(source, tooLong.line(), problem.substring(problem.indexOf(": ") + 2),
+                    e);
         }
         if (!(cause instanceof CSVException)) {
             return new UncheckedIOException("cannot read " + source + ": " + cause.getMessage(), cause);

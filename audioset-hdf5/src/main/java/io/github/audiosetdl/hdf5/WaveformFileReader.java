@@ -2,6 +2,7 @@ package io.github.audiosetdl.hdf5;
 
 import static java.util.Objects.requireNonNull;
 
+import io.github.audiosetdl.core.Segment;
 import io.github.audiosetdl.core.spi.WaveformSource;
 import io.github.audiosetdl.hdf5.internal.RowFileReader;
 import java.io.IOException;
@@ -10,19 +11,33 @@ import java.nio.file.Path;
 /**
  * Reads a waveform file, ours or the seed's (h5py-written, bool labels, no {@code /meta}, possibly more
  * rows than its {@code size} attribute): rows, labels and metadata, one row at a time, in any order.
- * Memory does not depend on the file's size. Used by one thread at a time.
+ * Memory does not depend on the file's size: a row longer than 10.1 s ({@link Segment#MAX_DURATION_MS}) at the
+ * file's rate, or a rate above {@link #MAX_SAMPLE_RATE}, is refused when the file is opened. Used by one thread
+ * at a time.
  */
 public final class WaveformFileReader implements WaveformSource {
     /** The rate assumed for seed files, which have no {@code sample_rate} attribute, in Hz. */
     public static final int SEED_SAMPLE_RATE = 16_000;
 
+    /** The highest {@code sample_rate} accepted, in Hz (as the pack stage's). */
+    public static final int MAX_SAMPLE_RATE = 768_000;
+
     private final RowFileReader reader;
     private final int sampleRate;
 
-    private WaveformFileReader(RowFileReader reader) {
+    private WaveformFileReader(RowFileReader reader) throws IOException {
         this.reader = reader;
         Object rate = reader.attribute("sample_rate");
-        this.sampleRate = rate instanceof Number n ? n.intValue() : SEED_SAMPLE_RATE;
+        long hz = rate instanceof Number n ? n.longValue() : SEED_SAMPLE_RATE;
+        if (hz < 1 || hz > MAX_SAMPLE_RATE) {
+            throw new IOException(reader.file() + ": sample_rate " + hz + " Hz is not in 1.." + MAX_SAMPLE_RATE);
+        }
+        this.sampleRate = (int) hz;
+        long longest = (long) sampleRate * Segment.MAX_DURATION_MS / 1000;
+        if (reader.rowLength() > longest) {
+            throw new IOException(reader.file() + ": rows of " + reader.rowLength() + " samples are longer than "
+                    + Segment.MAX_DURATION_MS / 1000.0 + " s at " + sampleRate + " Hz (AudioSet clips are 10 s)");
+        }
     }
 
     /**
@@ -31,7 +46,13 @@ public final class WaveformFileReader implements WaveformSource {
      * @throws IOException if the file is missing or has no 2-D float32 {@code /wav} (the message names it)
      */
     public static WaveformFileReader open(Path file) throws IOException {
-        return new WaveformFileReader(RowFileReader.open(requireNonNull(file, "file"), "wav"));
+        RowFileReader rows = RowFileReader.open(requireNonNull(file, "file"), "wav");
+        try {
+            return new WaveformFileReader(rows);
+        } catch (IOException | RuntimeException e) {
+            rows.close();
+            throw e;
+        }
     }
 
     @Override

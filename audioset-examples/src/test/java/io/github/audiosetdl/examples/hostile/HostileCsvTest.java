@@ -32,6 +32,20 @@ class HostileCsvTest {
         return file;
     }
 
+    /** Writes {@code head}, then {@code unit} repeated to about {@code bytes}, then {@code tail}. */
+    private Path repeated(String name, String head, String unit, long bytes, String tail) throws IOException {
+        Path file = dir.resolve(name);
+        try (OutputStream out = Files.newOutputStream(file)) {
+            out.write(head.getBytes(StandardCharsets.US_ASCII));
+            byte[] block = unit.repeat(Math.max(1, 8192 / unit.length())).getBytes(StandardCharsets.US_ASCII);
+            for (long written = 0; written < bytes; written += block.length) {
+                out.write(block);
+            }
+            out.write(tail.getBytes(StandardCharsets.US_ASCII));
+        }
+        return file;
+    }
+
     @ParameterizedTest(name = "start {0}")
     @CsvSource(delimiter = ';', value = {
         "1e-100000000; not a number",
@@ -63,17 +77,17 @@ class HostileCsvTest {
 
     @Test
     void aHugeFieldIsRefusedInBoundedMemory() throws Exception {
-        Path file = dir.resolve("huge-field.csv");
-        try (OutputStream out = Files.newOutputStream(file)) {
-            out.write(HEADER.getBytes(StandardCharsets.US_ASCII));
-            out.write("--BfvyPmVMo, 20.000, 30.000, \"".getBytes(StandardCharsets.US_ASCII));
-            byte[] block = "/m/068hy,".repeat(1 << 10).getBytes(StandardCharsets.US_ASCII);
-            for (long written = 0; written < 120L << 20; written += block.length) {
-                out.write(block);
-            }
-            out.write("\"\n".getBytes(StandardCharsets.US_ASCII));
-        }
+        Path file = repeated("huge-field.csv", HEADER + "--BfvyPmVMo, 20.000, 30.000, \"", "/m/068hy,", 120L << 20,
+                "\"\n");
         ChildCli.run(dir, "segments", "--csv", file.toString())
                 .failsWithOneLine(file + ":5:", "line longer than 65536 characters");
+    }
+
+    @Test
+    void anEndlessCommentBlockIsRefused() throws Exception {
+        Path file = repeated("comments.csv", "", "# a comment line that goes on\n", 8L << 20,
+                "--BfvyPmVMo, 20.000, 30.000, \"/m/068hy\"\n");
+        ChildCli.run(dir, "segments", "--csv", file.toString())
+                .failsWithOneLine(file + ":", "comment lines longer than 1048576 characters in all");
     }
 }
