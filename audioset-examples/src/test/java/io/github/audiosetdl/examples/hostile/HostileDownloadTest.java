@@ -328,6 +328,28 @@ class HostileDownloadTest {
         }
     }
 
+    @Test
+    void aVersionCheckIsNotHeldByAProcessTheToolLeavesBehind() throws Exception {
+        Path sleeperPid = dir.resolve("sleeper.pid");
+        // prints its version, then leaves a process behind that holds its output open for 60 s
+        Path ytDlp = script("lingering-yt-dlp", "if [ \"$1\" = --version ]; then echo 2024.04.09;"
+                + " sleep 60 & echo $! > '" + sleeperPid + "'; exit 0; fi\n"
+                + "cat <<'JSON'\n{\"url\": \"" + server.url(ID + ".m4a") + "\"}\nJSON\n");
+        try {
+            long start = System.nanoTime();
+            int code = cli(download("--yt-dlp", ytDlp.toString(), "--url-template", "http://127.0.0.1:9/watch?v={id}")
+                    .toArray(String[]::new));
+            assertThat(code).as(err.toString()).isZero();
+            assertThat(clip()).isRegularFile();
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(40));
+        } finally {
+            if (Files.exists(sleeperPid)) {
+                ProcessHandle.of(Long.parseLong(Files.readString(sleeperPid).strip()))
+                        .ifPresent(ProcessHandle::destroyForcibly);
+            }
+        }
+    }
+
     /** @return how many times ffmpeg was run to decode (not to print its version) */
     private long decodes() throws IOException {
         return Files.exists(ffmpegArgs) ? Files.readAllLines(ffmpegArgs).stream().filter("-i"::equals).count() : 0;
