@@ -211,6 +211,25 @@ class HostileDownloadTest {
     }
 
     @Test
+    void theRealYtDlpAndFfmpegReachMediaOnlyThroughTheProxy() throws Exception {
+        Path ytDlp = ExternalTools.require("yt-dlp");
+        server.requireProxyCredentials("proxyuser", "proxy-pass-99");
+        String proxy = "http://proxyuser:proxy-pass-99@127.0.0.1:" + server.baseUrl().replaceAll(".*:", "");
+        // nothing listens on port 9: the page and the media are reachable only through the proxy
+        ChildCli.Result r = ChildCli.run(dir.resolve("child"), Duration.ofSeconds(90),
+                Map.of("AUDIOSET_PROXY", proxy), download("--yt-dlp", ytDlp.toString(), "--url-template",
+                        "http://127.0.0.1:9/media/{id}.m4a").toArray(String[]::new));
+        assertThat(r.exit()).as(r.out() + r.err()).isZero();
+        assertThat(clip()).isRegularFile();
+        assertThat(server.requestHeaders()).extracting(h -> h.get(":request")).isNotEmpty()
+                .allMatch(line -> line.contains("http://127.0.0.1:9/media/" + ID + ".m4a"));
+        // ffmpeg sends Icy-MetaData, yt-dlp does not: both came through the proxy
+        assertThat(server.requestHeaders()).as("yt-dlp and ffmpeg both came")
+                .anyMatch(h -> h.containsKey("icy-metadata")).anyMatch(h -> !h.containsKey("icy-metadata"));
+        assertThat(Files.readString(ffmpegArgs)).doesNotContain("proxy-pass-99");
+    }
+
+    @Test
     void aProxyFfmpegCannotUseOrCredentialsOnTheCommandLineAreRefused() {
         int socks = cli(download("--resolver", "direct", "--url-template", server.url("{id}.m4a"), "--proxy",
                 "socks5://127.0.0.1:1080").toArray(String[]::new));
