@@ -116,7 +116,7 @@ class HostileDownloadTest {
         Files.writeString(cookies, original);
         Path ytDlp = fakeYtDlp("2024.04.09", "{\"url\": \"" + server.url(ID + ".m4a") + "\", \"duration\": 12,"
                 + " \"http_headers\": {\"User-Agent\": \"test-agent\", \"Cookie\": \"" + SECRET + "\","
-                + " \"Authorization\": \"Bearer " + SECRET + "\"}}");
+                + " \"Authorization\": \"Bearer " + SECRET + "\", \"X-Split\": \"a\\u000b" + SECRET + "\"}}");
         int code = cli(download("--yt-dlp", ytDlp.toString(), "--cookies", cookies.toString(),
                 "--url-template", "http://127.0.0.1:9/watch?v={id}").toArray(String[]::new));
         assertThat(code).as(err.toString()).isZero();

@@ -47,6 +47,7 @@ public final class FfmpegSection {
     /** The protocols ffmpeg may use when the URL template is a {@code file:} URL. */
     static final String FILE_PROTOCOLS = "file,crypto";
     /** Request headers never passed on to ffmpeg, lower case. */
+    private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}");
     private static final Set<String> SECRET_HEADERS = Set.of("cookie", "authorization", "proxy-authorization");
 
     private final Path ffmpeg;
@@ -119,11 +120,17 @@ public final class FfmpegSection {
         return cmd;
     }
 
-    /** @return the headers ffmpeg may send, {@code Name: value\r\n} each; credentials left out */
+    /**
+     * @param headers the resolver's headers
+     * @return the headers ffmpeg may send, {@code Name: value\r\n} each; credentials, and any header whose name
+     *     is not an HTTP token or whose value holds a control character (a smuggled line), left out
+     */
     static String headers(Map<String, String> headers) {
         StringBuilder h = new StringBuilder();
         for (Map.Entry<String, String> e : headers.entrySet()) {
-            if (!SECRET_HEADERS.contains(e.getKey().trim().toLowerCase(Locale.ROOT))) {
+            boolean wellFormed = HEADER_NAME.matcher(e.getKey()).matches()
+                    && e.getValue().chars().noneMatch(c -> c < 0x20 && c != '\t' || c == 0x7f);
+            if (wellFormed && !SECRET_HEADERS.contains(e.getKey().toLowerCase(Locale.ROOT))) {
                 h.append(e.getKey()).append(": ").append(e.getValue()).append("\r\n");
             }
         }
