@@ -24,6 +24,13 @@ public record Segment(String ytid, long startMs, long endMs, List<String> labelI
     /** The nominal AudioSet clip length, in milliseconds. */
     public static final long CLIP_MS = 10_000;
 
+    /**
+     * The longest segment the readers and the download accept, in milliseconds: AudioSet's clips are at
+     * most {@link #CLIP_MS} long, and a little more (100 ms) is let through for rounding in re-serialised
+     * files. Longer rows are refused, naming the line, before any request is made or memory is spent.
+     */
+    public static final long MAX_DURATION_MS = CLIP_MS + 100;
+
     /** Validates and copies. */
     public Segment {
         requireNonNull(ytid, "ytid");

@@ -17,10 +17,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.NoSuchElementException;
 import java.util.OptionalLong;
 import java.util.Spliterator;
 import java.util.Spliterators;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 import org.apache.commons.csv.CSVException;
@@ -60,6 +62,13 @@ public final class SegmentCsv implements Iterable<SegmentRow>, Closeable {
     private static final Logger LOG = LoggerFactory.getLogger(SegmentCsv.class);
     private static final String FIELDS = "YTID, start_seconds, end_seconds, positive_labels";
     private static final long MAX_SECONDS = 1L << 40;
+    /** The longest line read, in characters (a real row is under 200); a longer one is refused, naming it. */
+    static final int MAX_LINE_CHARS = 64 * 1024;
+    /** Most digits before or after the decimal point of a time. */
+    private static final int MAX_DIGITS = 18;
+    /** A time: bounded digits, an optional exponent of at most three digits. */
+    private static final Pattern NUMBER = Pattern.compile("\\+?(?:[0-9]{1," + MAX_DIGITS + "}(?:\\.[0-9]{0,"
+            + MAX_DIGITS + "})?|\\.[0-9]{1," + MAX_DIGITS + "})(?:[eE][+-]?[0-9]{1,3})?");
 
     private final String source;
     private final SegmentCsvOptions options;
@@ -79,7 +88,7 @@ public final class SegmentCsv implements Iterable<SegmentRow>, Closeable {
     private SegmentCsv(Reader reader, String source, SegmentCsvOptions options) throws IOException {
         this.source = source;
         this.options = options;
-        this.parser = FORMAT.parse(skipByteOrderMark(reader));
+        this.parser = FORMAT.parse(new LineLimitReader(skipByteOrderMark(reader), MAX_LINE_CHARS));
         this.records = parser.iterator();
     }
 
@@ -281,6 +290,11 @@ public final class SegmentCsv implements Iterable<SegmentRow>, Closeable {
 
     private RuntimeException malformed(UncheckedIOException e) {
         IOException cause = e.getCause();
+        if (cause instanceof LineLimitReader.LineTooLongException tooLong) {
+            String problem = tooLong.getMessage();
+            return new SegmentFormatException(source, tooLong.line(), problem.substring(problem.indexOf(": ") + 2),
+                    e);
+        }
         if (!(cause instanceof CSVException)) {
             return new UncheckedIOException("cannot read " + source + ": " + cause.getMessage(), cause);
         }
@@ -365,6 +379,11 @@ public final class SegmentCsv implements Iterable<SegmentRow>, Closeable {
             throw new SegmentFormatException(source, line, "end_seconds is not after start_seconds "
                     + record.get(1), record.get(2));
         }
+        if (endMs - startMs > Segment.MAX_DURATION_MS) {
+            throw new SegmentFormatException(source, line, String.format(Locale.ROOT, "segment is %.3f s long,"
+                    + " more than the %.1f s allowed (AudioSet clips are at most 10 s)", (endMs - startMs) / 1000.0,
+                    Segment.MAX_DURATION_MS / 1000.0), record.get(1) + ", " + record.get(2));
+        }
         return new Segment(ytid, startMs, endMs, parseLabels(record.get(3), line));
     }
 
@@ -391,22 +410,22 @@ public final class SegmentCsv implements Iterable<SegmentRow>, Closeable {
 
     /**
      * Seconds as written in a CSV ({@code 30.000}, {@code 30}, {@code 3e1}) to whole milliseconds,
-     * rounding half up beyond the third decimal.
+     * rounding half up beyond the third decimal. Only {@link #NUMBER} is accepted (bounded digits and
+     * exponent), so that no value can make the decimal arithmetic slow or large.
      */
     private long parseMillis(String text, String field, long line) {
         long fast = parseMillisFast(text);
         if (fast >= 0) {
             return fast;
         }
-        BigDecimal seconds;
-        try {
-            seconds = new BigDecimal(text);
-        } catch (NumberFormatException e) {
-            throw new SegmentFormatException(source, line, field + " is not a number", text);
-        }
-        if (seconds.signum() < 0) {
+        if (text.startsWith("-") && NUMBER.matcher(text.substring(1)).matches()) {
             throw new SegmentFormatException(source, line, field + " is negative", text);
         }
+        if (!NUMBER.matcher(text).matches()) {
+            throw new SegmentFormatException(source, line, field + " is not a number (at most " + MAX_DIGITS
+                    + " digits on either side of the point and an exponent of at most 3 digits)", text);
+        }
+        BigDecimal seconds = new BigDecimal(text);
         if (seconds.compareTo(BigDecimal.valueOf(MAX_SECONDS)) > 0) {
             throw new SegmentFormatException(source, line, field + " is too large", text);
         }

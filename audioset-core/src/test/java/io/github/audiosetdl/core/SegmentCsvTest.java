@@ -167,7 +167,8 @@ class SegmentCsvTest {
     @CsvSource({"30.000,30000", "30,30000", "30.5,30500", "0.25,250", "3e1,30000", "1.0004,1000", "1.0005,1001",
         "12.345678,12346"})
     void parsesSecondsToMilliseconds(String seconds, long millis) throws IOException {
-        String text = "abcdefghijk, 0, " + seconds + ", \"/m/09x0r\"\n";
+        // a start 5 s or less before the end: longer segments are refused
+        String text = "abcdefghijk, " + Math.max(0, millis / 1000 - 5) + ", " + seconds + ", \"/m/09x0r\"\n";
         try (SegmentCsv reader = SegmentCsv.open(new StringReader(text), "t.csv", SegmentCsvOptions.defaults())) {
             assertThat(reader.stream().map(r -> r.segment().endMs()).toList()).containsExactly(millis);
         }

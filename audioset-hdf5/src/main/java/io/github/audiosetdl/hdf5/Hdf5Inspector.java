@@ -16,7 +16,10 @@ import java.lang.reflect.Array;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +30,10 @@ import java.util.Map;
  */
 public final class Hdf5Inspector {
     private static final int MAX_ATTRIBUTE_CHARS = 120;
+    /** The most groups and datasets listed. */
+    static final int MAX_NODES = 100_000;
+    /** The deepest group nesting followed. */
+    static final int MAX_DEPTH = 64;
 
     private Hdf5Inspector() {
     }
@@ -43,22 +50,59 @@ public final class Hdf5Inspector {
         }
         try (HdfFile hdf = new HdfFile(file)) {
             List<Hdf5Node> nodes = new ArrayList<>();
-            walk(hdf, nodes);
+            walk(file, hdf, nodes);
             return nodes;
-        } catch (HdfException e) {
-            throw new IOException(file + ": not a readable HDF5 file: " + e.getMessage(), e);
+        } catch (HdfException | StackOverflowError e) {
+            throw new IOException(file + ": not a readable HDF5 file: " + (e instanceof StackOverflowError
+                    ? "its structure nests too deeply" : e.getMessage()), e);
         }
     }
 
-    private static void walk(Node node, List<Hdf5Node> out) {
+    /**
+     * Depth first, without recursion: a group met again (a hard link back to a parent, which makes a loop) is
+     * listed once, as a link to where it was first seen; at most {@link #MAX_NODES} nodes and
+     * {@link #MAX_DEPTH} levels.
+     */
+    private static void walk(Path file, Node root, List<Hdf5Node> out) throws IOException {
+        Map<Long, String> seen = new HashMap<>();
+        Deque<Node> stack = new ArrayDeque<>();
+        stack.push(root);
+        while (!stack.isEmpty()) {
+            Node node = stack.pop();
+            if (out.size() >= MAX_NODES) {
+                throw new IOException(file + ": more than " + MAX_NODES + " groups and datasets");
+            }
+            String path = path(node);
+            if (node instanceof Group group) {
+                String first = seen.putIfAbsent(group.getAddress(), path);
+                if (first != null) {
+                    out.add(new Hdf5Node(path, true, "(hard link to " + first + ")", List.of(), Map.of()));
+                    continue;
+                }
+                if (path.chars().filter(c -> c == '/').count() > MAX_DEPTH) {
+                    throw new IOException(file + ": groups nested deeper than " + MAX_DEPTH + " levels");
+                }
+                out.add(new Hdf5Node(path, true, "", List.of(), attributes(node)));
+                List<String> names = group.getChildren().keySet().stream().sorted().toList();
+                for (int i = names.size() - 1; i >= 0; i--) {
+                    stack.push(group.getChild(names.get(i)));
+                }
+            } else {
+                visit(node, path, out);
+            }
+        }
+    }
+
+    private static String path(Node node) {
         String path = node.getPath().isEmpty() ? "/" : ("/" + node.getPath()).replaceAll("/+", "/");
         if (path.length() > 1 && path.endsWith("/")) {
             path = path.substring(0, path.length() - 1);
         }
-        if (node instanceof Group group) {
-            out.add(new Hdf5Node(path, true, "", List.of(), attributes(node)));
-            group.getChildren().keySet().stream().sorted().forEach(name -> walk(group.getChild(name), out));
-        } else if (node instanceof Dataset dataset) {
+        return path;
+    }
+
+    private static void visit(Node node, String path, List<Hdf5Node> out) {
+        if (node instanceof Dataset dataset) {
             List<Long> shape = new ArrayList<>();
             for (long d : dataset.getDimensionsAsLong()) {
                 shape.add(d);

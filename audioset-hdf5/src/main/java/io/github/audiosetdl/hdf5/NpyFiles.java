@@ -12,7 +12,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
@@ -25,6 +24,8 @@ import java.util.regex.Pattern;
  */
 public final class NpyFiles {
     private static final Pattern DESCR = Pattern.compile("'descr':\\s*'([^']+)'");
+    /** The most values {@link #readFloat32} reads (1 GiB of floats). */
+    public static final int MAX_VALUES = 1 << 28;
     private static final Pattern SHAPE = Pattern.compile("'shape':\\s*\\(([^)]*)\\)");
 
     private NpyFiles() {
@@ -80,7 +81,8 @@ public final class NpyFiles {
      *
      * @param file an {@code .npy} file
      * @return its shape and values
-     * @throws IOException if it is not a C-order float32 array (the message names the file and dtype)
+     * @throws IOException if it is not a C-order float32 array (the message names the file and dtype), or its
+     *     shape declares more values than the file holds or than {@link #MAX_VALUES}
      */
     public static NpyFloat32 readFloat32(Path file) throws IOException {
         requireNonNull(file, "file");
@@ -99,13 +101,26 @@ public final class NpyFiles {
                 throw new IOException(file + ": Fortran-order arrays are not supported");
             }
             List<Integer> dims = new ArrayList<>();
+            long n = 1;
             for (String part : shape.group(1).split(",")) {
                 if (!part.isBlank()) {
-                    dims.add(Integer.parseInt(part.strip()));
+                    String dim = part.strip();
+                    if (!dim.matches("[0-9]{1,10}") || Long.parseLong(dim) > Integer.MAX_VALUE) {
+                        throw new IOException(file + ": shape " + shown(shape.group(1)) + " is not a tuple of"
+                                + " sizes 0.." + Integer.MAX_VALUE);
+                    }
+                    int d = Integer.parseInt(dim);
+                    dims.add(d);
+                    n = d != 0 && n > Long.MAX_VALUE / 8 / d ? Long.MAX_VALUE / 8 : n * d; // capped: checked below
                 }
             }
             int[] shapeArray = dims.stream().mapToInt(Integer::intValue).toArray();
-            long n = Arrays.stream(shapeArray).asLongStream().reduce(1, Math::multiplyExact);
+            long available = (in.size() - h.dataOffset()) / Float.BYTES;
+            if (n > available || n > MAX_VALUES) {
+                throw new IOException(file + ": shape " + shown(shape.group(1)) + " declares " + n + " float32"
+                        + " values, but " + (n > available ? "the file holds " + available
+                        : "at most " + MAX_VALUES + " are read"));
+            }
             float[] values = new float[Math.toIntExact(n)];
             ByteBuffer b = ByteBuffer.allocate(Math.toIntExact(n * Float.BYTES))
                     .order(type.charAt(0) == '<' ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN);
@@ -132,5 +147,11 @@ public final class NpyFiles {
         requireNonNull(each, "each");
         return MetadataNpy.read(requireNonNull(file, "file"), (ytid, start, end, labels, norm, padded) ->
                 each.accept(new ClipMetadata(ytid, start, end, labels, norm, padded, -1)));
+    }
+
+    /** @return a header value for a message: at most 100 characters, control characters as {@code ?} */
+    private static String shown(String text) {
+        String s = text.length() > 100 ? text.substring(0, 100) + "..." : text;
+        return "(" + s.replaceAll("\\p{Cntrl}", "?") + ")";
     }
 }

@@ -2,6 +2,7 @@ package io.github.audiosetdl.hdf5;
 
 import static java.util.Objects.requireNonNull;
 
+import io.github.audiosetdl.core.Segment;
 import io.github.audiosetdl.core.audio.SeedPreparation;
 import io.github.audiosetdl.core.spi.WaveformSource;
 import io.github.audiosetdl.hdf5.internal.RowFileReader;
@@ -11,20 +12,24 @@ import java.nio.file.Path;
 /**
  * Reads a waveform file, ours or the seed's (h5py-written, bool labels, no {@code /meta}, possibly more
  * rows than its {@code size} attribute): rows, labels and metadata, one row at a time, in any order.
- * Memory does not depend on the file's size (a {@link #select selection} holds its row numbers). Used by one
- * thread at a time.
+ * Memory does not depend on the file's size (a {@link #select selection} holds its row numbers): a row longer
+ * than 10.1 s ({@link Segment#MAX_DURATION_MS}) at the file's rate, or a rate above {@link #MAX_SAMPLE_RATE}, is
+ * refused when the file is opened. Used by one thread at a time.
  */
 public final class WaveformFileReader implements WaveformSource {
+    /** The highest {@code sample_rate} accepted, in Hz (as the pack stage's). */
+    public static final int MAX_SAMPLE_RATE = 768_000;
+
     private final RowFileReader reader;
     private final int sampleRate;
     /** The file's row of each of this reader's rows, or null for all of them in order. */
     private final long[] rows;
 
-    private WaveformFileReader(RowFileReader reader, long[] rows) {
+    private WaveformFileReader(RowFileReader reader, int sampleRate, long[] rows) {
         this.reader = reader;
         this.rows = rows;
         Object rate = reader.attribute("sample_rate");
-        this.sampleRate = rate instanceof Number n ? n.intValue() : SeedPreparation.DEFAULT.sampleRate();
+        this.sampleRate = sampleRate;
     }
 
     /**
@@ -33,7 +38,28 @@ public final class WaveformFileReader implements WaveformSource {
      * @throws IOException if the file is missing or has no 2-D float32 {@code /wav} (the message names it)
      */
     public static WaveformFileReader open(Path file) throws IOException {
-        return new WaveformFileReader(RowFileReader.open(requireNonNull(file, "file"), "wav"), null);
+        RowFileReader rows = RowFileReader.open(requireNonNull(file, "file"), "wav");
+        try {
+            return new WaveformFileReader(rows, checkedRate(rows), null);
+        } catch (IOException | RuntimeException e) {
+            rows.close();
+            throw e;
+        }
+    }
+
+    /** @return the file's {@code sample_rate} (16 kHz for seed files), checked with its row length */
+    private static int checkedRate(RowFileReader reader) throws IOException {
+        Object rate = reader.attribute("sample_rate");
+        long hz = rate instanceof Number n ? n.longValue() : SeedPreparation.DEFAULT.sampleRate();
+        if (hz < 1 || hz > MAX_SAMPLE_RATE) {
+            throw new IOException(reader.file() + ": sample_rate " + hz + " Hz is not in 1.." + MAX_SAMPLE_RATE);
+        }
+        long longest = hz * Segment.MAX_DURATION_MS / 1000;
+        if (reader.rowLength() > longest) {
+            throw new IOException(reader.file() + ": rows of " + reader.rowLength() + " samples are longer than "
+                    + Segment.MAX_DURATION_MS / 1000.0 + " s at " + hz + " Hz (AudioSet clips are 10 s)");
+        }
+        return (int) hz;
     }
 
     /** @return the file's row of this reader's {@code row} (an index out of a selection throws) */
@@ -129,7 +155,7 @@ public final class WaveformFileReader implements WaveformSource {
             }
             mapped[i] = map(mapped[i]);
         }
-        return new WaveformFileReader(reader, mapped);
+        return new WaveformFileReader(reader, sampleRate, mapped);
     }
 
     @Override

@@ -23,6 +23,11 @@ public final class WavReader {
     private static final int PCM = 1;
     private static final int IEEE_FLOAT = 3;
     private static final int EXTENSIBLE = 0xFFFE;
+    /**
+     * The most channels read: 64 (seventh-order ambisonics; surround formats have at most 24). A header declaring
+     * more is refused before any per-channel memory is allocated.
+     */
+    public static final int MAX_CHANNELS = 64;
 
     private WavReader() {
     }
@@ -252,6 +257,10 @@ public final class WavReader {
                 if (channels == 0 || rate <= 0) {
                     throw new WavFormatException(file, "invalid header: " + channels + " channels at " + rate
                             + " Hz");
+                }
+                if (channels > MAX_CHANNELS) {
+                    throw new WavFormatException(file, channels + " channels, more than the " + MAX_CHANNELS
+                            + " read");
                 }
                 WavFormat format;
                 long dataStart = pos + 8;

@@ -2,14 +2,19 @@ package io.github.audiosetdl.core.audio;
 
 import static java.util.Objects.requireNonNull;
 
+import io.github.audiosetdl.core.internal.ProcessTag;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 
 /**
  * Writes WAV files (RIFF/WAVE, little-endian) under a temporary name, then renames them, so a crash
@@ -19,6 +24,9 @@ import java.nio.file.StandardOpenOption;
  * <p>Stateless and thread-safe.
  */
 public final class WavWriter {
+    /** The permissions of a written file: those of a file created under the usual umask 022. */
+    private static final Set<PosixFilePermission> FILE_PERMISSIONS = PosixFilePermissions.fromString("rw-r--r--");
+
     private WavWriter() {
     }
 
@@ -50,9 +58,12 @@ public final class WavWriter {
             throw new IllegalArgumentException(dataBytes + " bytes of samples do not fit a WAV file");
         }
         Path target = file.toAbsolutePath();
-        Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        // a fresh name, created here (CREATE_NEW never follows a planted link), so that two writers of one
+        // file never share a temporary file; owner-only until renamed; named after its process, so that a
+        // later run can tell a killed run's leftover (ProcessTag)
+        Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName() + "." + ProcessTag.current()
+                + ".", ".tmp");
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
             ByteBuffer header = ByteBuffer.allocate(44).order(ByteOrder.LITTLE_ENDIAN);
             header.putInt(0x46464952).putInt((int) (36 + dataBytes)).putInt(0x45564157);
             header.putInt(0x20746d66).putInt(16).putShort((short) (encoding.floatingPoint() ? 3 : 1))
@@ -78,6 +89,11 @@ public final class WavWriter {
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(tmp);
             throw e;
+        }
+        try {
+            Files.setPosixFilePermissions(tmp, FILE_PERMISSIONS);
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: the default permissions stay
         }
         Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }

@@ -249,6 +249,11 @@ public final class DownloadConfig {
                 + (maxRequestsPerMinute == 0 ? "unlimited" : maxRequestsPerMinute) + (dryRun ? ", dry run" : "") + "]";
     }
 
+    /** @return {@code url} with any {@code user:password@} replaced by {@code ***@}, for messages */
+    static String redacted(String url) {
+        return url.replaceFirst("://[^/@]*@", "://***@");
+    }
+
     /** Builder for {@link DownloadConfig}; each setter checks its argument. Not thread-safe. */
     public static final class Builder {
         private final Path outputDir;
@@ -405,13 +410,22 @@ public final class DownloadConfig {
         }
 
         /**
-         * @param url a proxy URL, e.g. {@code socks5://127.0.0.1:1080} or {@code http://proxy:3128}
+         * @param url an HTTP proxy URL, e.g. {@code http://proxy:3128} or {@code http://user:secret@proxy:3128};
+         *     both yt-dlp and ffmpeg use it, given in their environment (never on a command line). Other
+         *     schemes (SOCKS) are refused: ffmpeg, which fetches the media, cannot use them and would connect
+         *     directly
          * @return this
          */
         public Builder proxy(String url) {
             requireNonNull(url, "url");
             if (!url.matches("[A-Za-z][A-Za-z0-9+.-]*://\\S+")) {
-                throw new IllegalArgumentException("proxy '" + url + "' is not a URL like http://host:port");
+                throw new IllegalArgumentException("proxy '" + redacted(url) + "' is not a URL like http://host:port");
+            }
+            String scheme = url.substring(0, url.indexOf(':')).toLowerCase(Locale.ROOT);
+            if (!scheme.equals("http")) {
+                throw new IllegalArgumentException("proxy '" + redacted(url) + "': ffmpeg, which fetches the media,"
+                        + " cannot use a " + scheme + " proxy and would connect directly; give an http:// proxy (one"
+                        + " that forwards to yours, e.g. privoxy or gost, if yours is SOCKS)");
             }
             this.proxy = url;
             return this;

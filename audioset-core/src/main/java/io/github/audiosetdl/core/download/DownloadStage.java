@@ -6,6 +6,7 @@ import io.github.audiosetdl.core.Segment;
 import io.github.audiosetdl.core.SegmentRow;
 import io.github.audiosetdl.core.SegmentSelection;
 import io.github.audiosetdl.core.Shard;
+import io.github.audiosetdl.core.download.internal.Children;
 import io.github.audiosetdl.core.download.internal.ClipDownloader;
 import io.github.audiosetdl.core.download.internal.DirectResolver;
 import io.github.audiosetdl.core.download.internal.DownloadLog;
@@ -15,6 +16,7 @@ import io.github.audiosetdl.core.download.internal.RateLimiter;
 import io.github.audiosetdl.core.download.internal.SeenIds;
 import io.github.audiosetdl.core.download.internal.Tools;
 import io.github.audiosetdl.core.download.internal.YtDlpResolver;
+import io.github.audiosetdl.core.internal.ProcessTag;
 import io.github.audiosetdl.core.progress.PipelineListener;
 import io.github.audiosetdl.core.progress.ProgressTracker;
 import io.github.audiosetdl.core.progress.Stage;
@@ -22,6 +24,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
@@ -73,6 +76,8 @@ public final class DownloadStage {
     private static final Duration STALE_MARGIN = Duration.ofMinutes(1);
     /** How long a stopped run waits for its workers (killing an ffmpeg may take up to 5 s). */
     private static final Duration STOP_WAIT = Duration.ofSeconds(15);
+    /** How long a shutdown waits for the workers to clean up after their tools are killed. */
+    private static final Duration HOOK_WAIT = Duration.ofSeconds(5);
 
     private final DownloadConfig config;
     private final PipelineListener listener;
@@ -168,6 +173,7 @@ public final class DownloadStage {
         ExecutorService pool = config.dryRun() ? null : Executors.newFixedThreadPool(config.threads(), daemon());
         Semaphore inFlight = new Semaphore(2 * config.threads());
         AtomicReference<Throwable> fault = new AtomicReference<>();
+        Thread hook = pool == null ? null : shutdownHook(pool);
         try (DownloadLog good = new DownloadLog(goodLog(shard)); DownloadLog errors = new DownloadLog(errorLog(shard));
                 Stream<SegmentRow> closing = rows) {
             try {
@@ -195,6 +201,9 @@ public final class DownloadStage {
                     inFlight.acquire();
                     pool.execute(() -> {
                         try {
+                            if (fault.get() != null) {
+                                return; // the run is stopping (disk full, a folder that cannot be written)
+                            }
                             recorder.record(downloader.download(row, jobDir));
                         } catch (InterruptedException e) {
                             Thread.currentThread().interrupt();
@@ -207,13 +216,14 @@ public final class DownloadStage {
                 }
                 if (pool != null) {
                     pool.shutdown();
-                    while (!pool.awaitTermination(1, TimeUnit.SECONDS)) {
+                    while (fault.get() == null && !pool.awaitTermination(1, TimeUnit.SECONDS)) {
                         LOG.debug("waiting for {} clips in flight", 2 * config.threads() - inFlight.availablePermits());
                     }
                 }
             } finally {
                 // before the logs close: a clip finishing now is still logged, and no tool outlives run()
                 stop(pool);
+                removeHook(hook);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -256,13 +266,46 @@ public final class DownloadStage {
         }
     }
 
+    /**
+     * A hook that, when the JVM shuts down during a run (SIGTERM, Ctrl-C), kills the tools the workers run
+     * and waits (at most {@link #HOOK_WAIT}) for the workers, so that they delete their temporary files.
+     */
+    private static Thread shutdownHook(ExecutorService pool) {
+        Thread hook = new Thread(() -> {
+            Children.killAll();
+            pool.shutdownNow();
+            try {
+                if (!pool.awaitTermination(HOOK_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                    LOG.warn("download workers still running at shutdown");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "audioset-download-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        return hook;
+    }
+
+    private static void removeHook(Thread hook) {
+        if (hook == null) {
+            return;
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+            // the JVM is shutting down: the hook runs
+        }
+    }
+
     private ClipDownloader downloader() {
         Path ffmpeg = ToolLocator.find("ffmpeg", config.ffmpeg());
         LOG.info("ffmpeg {}: {}", ffmpeg, Tools.version(ffmpeg, "-version"));
         MediaResolver resolver;
         if (config.resolver() == ResolverKind.YT_DLP) {
             Path ytDlp = Tools.find("yt-dlp", config.ytDlp(), null);
-            LOG.info("yt-dlp {}: {}", ytDlp, Tools.version(ytDlp, "--version"));
+            String version = Tools.version(ytDlp, "--version");
+            LOG.info("yt-dlp {}: {}", ytDlp, version);
+            YtDlpResolver.checkVersion(version, config.cookies().isPresent());
             resolver = new YtDlpResolver(ytDlp, config);
         } else {
             resolver = new DirectResolver(config);
@@ -275,12 +318,12 @@ public final class DownloadStage {
     }
 
     /**
-     * Removes temporary files ({@code .*.tmp}) a killed run left: those untouched for longer than the
-     * tool timeout plus a minute. A live run's are younger (ffmpeg writes its file until it exits or is
-     * killed at the timeout; the WAV is renamed as soon as it is written), so a run never deletes
-     * another live run's files, whatever the folder, shard or job count (no lock file: file locks are
-     * unreliable on the network file systems clusters share). A killed run's younger files go when a
-     * later run starts, or at once when that run fetches the same clip again.
+     * Removes temporary files ({@code .*.tmp}) a killed run left: those whose owner ({@link ProcessTag} in the
+     * name) is a process of this host that has ended, and any untouched for longer than the tool timeout plus
+     * a minute. A live run's files are younger (ffmpeg writes its file until it exits or is killed at the
+     * timeout; the WAV is renamed as soon as it is written), so a run never deletes another live run's files,
+     * whatever the host, folder, shard or job count (no lock file: file locks are unreliable on the network
+     * file systems clusters share).
      */
     private void removeStaleTemporaries(Path jobDir) throws IOException {
         FileTime cutoff = FileTime.fromMillis(System.currentTimeMillis() - config.toolTimeout().toMillis()
@@ -288,7 +331,10 @@ public final class DownloadStage {
         int removed = 0;
         try (DirectoryStream<Path> files = Files.newDirectoryStream(jobDir, ".*" + ClipDownloader.TEMP_SUFFIX)) {
             for (Path f : files) {
-                if (Files.getLastModifiedTime(f).compareTo(cutoff) < 0) {
+                boolean ownerGone = ProcessTag.find(f.getFileName().toString()).map(ProcessTag::isGone)
+                        .orElse(false);
+                if (Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)
+                        && (ownerGone || Files.getLastModifiedTime(f).compareTo(cutoff) < 0)) {
                     Files.deleteIfExists(f);
                     removed++;
                 }

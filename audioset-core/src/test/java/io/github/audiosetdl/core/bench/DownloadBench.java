@@ -28,7 +28,7 @@ import java.util.stream.Stream;
  * mvn -B -ntp -q -pl audioset-core -am install -DskipTests -Pquick
  * mvn -B -ntp -q -pl audioset-core test-compile exec:exec -Dexec.executable=java \
  *     -Dexec.classpathScope=test \
- *     -Dexec.args="-Dorg.slf4j.simpleLogger.log.com.github.kokorin.jaffree=error -cp %classpath \
+ *     -Dexec.args="-cp %classpath \
  *     io.github.audiosetdl.core.bench.DownloadBench"
  * </pre>
  *

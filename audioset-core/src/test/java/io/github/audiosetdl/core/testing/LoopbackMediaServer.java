@@ -15,11 +15,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -84,6 +86,9 @@ public final class LoopbackMediaServer implements AutoCloseable {
     private final Map<String, Long> firstRequest = new ConcurrentHashMap<>();
     private final Map<String, Long> nameLatency = new ConcurrentHashMap<>();
     private volatile long latencyMillis;
+    private final List<Map<String, String>> seenHeaders = new CopyOnWriteArrayList<>();
+    private final LongAdder proxied = new LongAdder();
+    private volatile String proxyAuthorization;
 
     private LoopbackMediaServer() throws IOException {
         server = new ServerSocket(0, 128, InetAddress.getLoopbackAddress());
@@ -228,6 +233,33 @@ public final class LoopbackMediaServer implements AutoCloseable {
         return firstRequest.getOrDefault(name, -1L);
     }
 
+    /**
+     * Also answers as an HTTP proxy for itself (a request line with an absolute {@code http://} URL), asking
+     * for these Basic credentials (407) until a request carries them.
+     *
+     * @param user the proxy user
+     * @param password the proxy password
+     * @return this
+     */
+    public LoopbackMediaServer requireProxyCredentials(String user, String password) {
+        proxyAuthorization = "Basic " + java.util.Base64.getEncoder().encodeToString((user + ":" + password)
+                .getBytes(StandardCharsets.UTF_8));
+        return this;
+    }
+
+    /** @return requests that came through the server as a proxy, with the right credentials if any are set */
+    public long proxiedRequests() {
+        return proxied.sum();
+    }
+
+    /**
+     * @return the headers of every request received (names in lower case), plus the request line under
+     *     {@code ":request"}, in arrival order; the first 1000 are kept
+     */
+    public List<Map<String, String>> requestHeaders() {
+        return List.copyOf(seenHeaders);
+    }
+
     /** @return requests received for every name */
     public long totalRequests() {
         return requests.values().stream().mapToLong(LongAdder::sum).sum();
@@ -281,9 +313,25 @@ public final class LoopbackMediaServer implements AutoCloseable {
                 headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
             }
         }
+        if (seenHeaders.size() < 1000) {
+            Map<String, String> seen = new HashMap<>(headers);
+            seen.put(":request", requestLine);
+            seenHeaders.add(Map.copyOf(seen));
+        }
         String[] parts = requestLine.split(" ");
         String method = parts[0];
         String path = parts.length > 1 ? parts[1] : "/";
+        if (path.startsWith("http://")) {
+            String expected = proxyAuthorization;
+            if (expected != null && !expected.equals(headers.get("proxy-authorization"))) {
+                new Response(socket.getOutputStream(), false).headers(407, "Proxy Authentication Required", 0,
+                        Map.of("Proxy-Authenticate", "Basic realm=\"loopback\""));
+                return;
+            }
+            proxied.increment();
+            int slash = path.indexOf('/', "http://".length());
+            path = slash < 0 ? "/" : path.substring(slash);
+        }
         int query = path.indexOf('?');
         if (query >= 0) {
             path = path.substring(0, query);

@@ -41,6 +41,10 @@ public final class AudioSetCli implements Runnable {
     public static final int EXIT_USAGE = 2;
     /** Exit code: transient download failures remain; run again. */
     public static final int EXIT_RETRY = 3;
+    /** Environment variable that, set to {@code 1}, adds the stack trace to a failure's one line. */
+    public static final String DEBUG_VARIABLE = "AUDIOSET_DEBUG";
+
+    private static final int MAX_LINE = 1000;
 
     /**
      * @param complete whether a run left nothing to retry ({@code DownloadSummary.complete()},
@@ -87,11 +91,29 @@ public final class AudioSetCli implements Runnable {
             return command.getCommandSpec().exitCodeOnInvalidInput();
         });
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            commandLine.getErr().println(commandLine.getCommandSpec().qualifiedName() + ": "
-                    + describe(e, commandLine.getCommandSpec()));
+            fail(commandLine.getErr(), commandLine.getCommandSpec().qualifiedName(), e,
+                    describe(e, commandLine.getCommandSpec()));
             return EXIT_FAILURE;
         });
-        return cli.execute(args);
+        try {
+            return cli.execute(args);
+        } catch (Throwable e) { // an Error (out of memory, stack overflow) also ends in one line
+            fail(err, "audioset", e, describe(e));
+            return EXIT_FAILURE;
+        }
+    }
+
+    /**
+     * Prints one line for a failure, and its stack trace only when {@value #DEBUG_VARIABLE} is set to
+     * {@code 1} or {@code true}.
+     */
+    private static void fail(PrintWriter err, String command, Throwable e, String line) {
+        err.println(command + ": " + line);
+        String debug = System.getenv(DEBUG_VARIABLE);
+        if ("1".equals(debug) || "true".equalsIgnoreCase(debug)) {
+            e.printStackTrace(err);
+        }
+        err.flush();
     }
 
     /** A step that turns a command's options into its configuration. */
@@ -138,9 +160,29 @@ public final class AudioSetCli implements Runnable {
         }
         if (cause instanceof AudioSetException || cause instanceof IllegalArgumentException
                 || cause instanceof IOException && cause.getMessage() != null) {
-            return cause.getMessage();
+            return oneLine(cause.getMessage());
         }
-        return cause.toString();
+        if (cause instanceof OutOfMemoryError) {
+            return "out of memory (" + oneLine(cause.getMessage()) + "); an input may declare sizes it does not"
+                    + " hold, or the JVM needs more heap (AUDIOSET_JAVA_OPTS=-Xmx4g)";
+        }
+        if (cause instanceof StackOverflowError) {
+            return "stack overflow: an input nests too deeply (a file whose structure loops back on itself?)";
+        }
+        return oneLine(cause.toString()) + " (" + DEBUG_VARIABLE + "=1 shows where)";
+    }
+
+    /** @return {@code text} on one line, control characters shown as {@code ?}, at most 1000 characters */
+    static String oneLine(String text) {
+        if (text == null) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder(Math.min(text.length(), MAX_LINE));
+        for (int i = 0; i < text.length() && b.length() < MAX_LINE; i++) {
+            char c = text.charAt(i);
+            b.append(c == '\n' || c == '\r' ? ' ' : Character.isISOControl(c) ? '?' : c);
+        }
+        return text.length() > MAX_LINE ? b + "..." : b.toString();
     }
 
     /**

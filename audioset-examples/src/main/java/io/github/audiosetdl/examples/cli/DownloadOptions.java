@@ -12,6 +12,9 @@ import picocli.CommandLine.Option;
 
 /** The download stage's options, shared by {@code download} and {@code run}. */
 final class DownloadOptions {
+    /** The environment variable holding the proxy URL, which may carry credentials. */
+    static final String PROXY_VARIABLE = "AUDIOSET_PROXY";
+
     @Option(names = {"--threads", "-e"}, paramLabel = "T", defaultValue = "4",
             description = "Parallel downloads (default: ${DEFAULT-VALUE}).")
     private int threads;
@@ -51,7 +54,10 @@ final class DownloadOptions {
     @Option(names = "--cookies", paramLabel = "FILE", description = "Netscape cookies file passed to yt-dlp.")
     private Path cookies;
 
-    @Option(names = "--proxy", paramLabel = "URL", description = "Proxy for yt-dlp (and ffmpeg, if http).")
+    @Option(names = "--proxy", paramLabel = "URL",
+            description = "HTTP proxy (http://host:port) for yt-dlp and ffmpeg. A proxy with a password goes in the"
+                    + " environment variable " + PROXY_VARIABLE + " instead: a command line is visible to every"
+                    + " user.")
     private String proxy;
 
     @Option(names = "--yt-dlp", paramLabel = "PATH", description = "The yt-dlp program (default: from PATH).")
@@ -118,7 +124,16 @@ final class DownloadOptions {
             b.cookies(FileChecks.inputFile(cookies));
         }
         if (proxy != null) {
+            if (proxy.matches("[A-Za-z][A-Za-z0-9+.-]*://[^/@]*@.*")) {
+                throw new IllegalArgumentException("--proxy holds credentials, which every user can read on a command"
+                        + " line; give the proxy in the environment variable " + PROXY_VARIABLE + " instead");
+            }
             b.proxy(proxy);
+        } else {
+            String fromEnv = System.getenv(PROXY_VARIABLE);
+            if (fromEnv != null && !fromEnv.isBlank()) {
+                b.proxy(fromEnv.trim());
+            }
         }
         if (ytDlp != null) {
             b.ytDlp(FileChecks.inputFile(ytDlp));

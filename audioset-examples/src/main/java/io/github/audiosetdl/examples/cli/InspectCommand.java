@@ -25,23 +25,38 @@ final class InspectCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FILE.hdf5", description = "The HDF5 file.")
     private Path file;
 
+    /** @return {@code text} with each control character shown as {@code \\uXXXX} */
+    static String safe(String text) {
+        StringBuilder b = new StringBuilder(text.length());
+        text.codePoints().forEach(c -> {
+            if (Character.isISOControl(c) || Character.getType(c) == Character.FORMAT) {
+                b.append(String.format("\\u%04x", c));
+            } else {
+                b.appendCodePoint(c);
+            }
+        });
+        return b.toString();
+    }
+
     @Override
     public Integer call() throws Exception {
         List<Hdf5Node> nodes = Hdf5Inspector.inspect(FileChecks.inputFile(file));
         PrintWriter out = spec.commandLine().getOut();
-        out.println(file);
+        out.println(safe(file.toString()));
+        // names and values come from the file: control characters (terminal escapes) are shown, never sent
         for (Hdf5Node node : nodes) {
             int depth = node.path().equals("/") ? 0 : (int) node.path().chars().filter(c -> c == '/').count();
             String indent = "  ".repeat(depth);
             if (node.group()) {
-                out.println(indent + node.path() + (node.path().equals("/") ? "" : "/"));
+                out.println(indent + safe(node.path()) + (node.path().equals("/") ? "" : "/")
+                        + (node.dataType().isEmpty() ? "" : " " + safe(node.dataType())));
             } else {
                 String shape = node.shape().stream().map(String::valueOf).collect(Collectors.joining(", ", "(",
                         node.shape().size() == 1 ? ",)" : ")"));
-                out.printf("%s%-28s %-10s %s%n", indent, node.path(), node.dataType(), shape);
+                out.printf("%s%-28s %-10s %s%n", indent, safe(node.path()), safe(node.dataType()), shape);
             }
             for (Map.Entry<String, String> a : node.attributes().entrySet()) {
-                out.println(indent + "    @" + a.getKey() + " = " + a.getValue());
+                out.println(indent + "    @" + safe(a.getKey()) + " = " + safe(a.getValue()));
             }
         }
         out.flush();

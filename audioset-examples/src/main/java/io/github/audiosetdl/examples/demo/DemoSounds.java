@@ -110,10 +110,15 @@ final class DemoSounds {
         } else {
             cmd.addAll(List.of("-ac", "2", "-c:a", "aac", "-b:a", "128k", "-f", "mp4"));
         }
-        Path tmp = file.resolveSibling("." + file.getFileName() + ".part");
-        cmd.add(tmp.toString());
-        run(cmd, file);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        // a fresh temporary name (CREATE_NEW, never through a planted link) that ffmpeg overwrites (-y)
+        Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), "." + file.getFileName() + ".", ".part");
+        try {
+            cmd.add("file:" + tmp.toAbsolutePath());
+            run(cmd, file);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
     }
 
     private static String aeval(String expr, int rate, String seconds) {
@@ -124,25 +129,37 @@ final class DemoSounds {
         return String.format(Locale.ROOT, "%.4f", x);
     }
 
+    /**
+     * Runs ffmpeg with its output in a temporary file, read once it has exited (at most 64 KB), so that the
+     * 120 s limit holds whatever the process does with its output.
+     */
     private static void run(List<String> cmd, Path file) throws IOException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        byte[] out;
-        try (var in = p.getInputStream()) {
-            out = in.readAllBytes();
-        }
+        Path log = Files.createTempFile("audioset-demo-ffmpeg-", ".log");
         try {
-            if (!p.waitFor(120, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IOException("ffmpeg took over 120 s to synthesise " + file);
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            p.getOutputStream().close();
+            try {
+                if (!p.waitFor(120, TimeUnit.SECONDS)) {
+                    throw new IOException("ffmpeg took over 120 s to synthesise " + file);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while synthesising " + file, e);
+            } finally {
+                if (p.isAlive()) {
+                    p.destroyForcibly();
+                }
             }
-        } catch (InterruptedException e) {
-            p.destroyForcibly();
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while synthesising " + file, e);
-        }
-        if (p.exitValue() != 0) {
-            throw new IOException("ffmpeg failed (exit " + p.exitValue() + ") synthesising " + file + ": "
-                    + new String(out, StandardCharsets.UTF_8).strip());
+            if (p.exitValue() != 0) {
+                byte[] out;
+                try (var in = Files.newInputStream(log)) {
+                    out = in.readNBytes(64 * 1024);
+                }
+                throw new IOException("ffmpeg failed (exit " + p.exitValue() + ") synthesising " + file + ": "
+                        + new String(out, StandardCharsets.UTF_8).strip());
+            }
+        } finally {
+            Files.deleteIfExists(log);
         }
     }
 }

@@ -257,9 +257,15 @@ public final class CochleagramRenderer {
         requireNonNull(image, "image");
         Path target = requireNonNull(png, "png").toAbsolutePath();
         Files.createDirectories(target.getParent());
-        Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
+        // a fresh name created here (CREATE_NEW: never through a planted link), written through its own stream
+        Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".tmp");
         try {
-            if (!ImageIO.write(image, "png", tmp.toFile())) {
+            boolean written;
+            try (var out = Files.newOutputStream(tmp, java.nio.file.StandardOpenOption.WRITE,
+                    java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                written = ImageIO.write(image, "png", out);
+            }
+            if (!written) {
                 throw new IOException("no PNG writer available");
             }
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

@@ -167,7 +167,13 @@ public final class MetadataNpy implements Closeable {
             if (!shape.find()) {
                 throw new IOException(file + ": expected a 1-D array: " + h.dict().strip());
             }
-            long n = Long.parseLong(shape.group(1));
+            String declared = shape.group(1);
+            long available = (in.size() - h.dataOffset()) / RECORD;
+            if (declared.length() > 18 || Long.parseLong(declared) > available) {
+                throw new IOException(file + ": declares " + declared + " records, but the file holds "
+                        + available);
+            }
+            long n = Long.parseLong(declared);
             ByteBuffer b = ByteBuffer.allocate(RECORD).order(order);
             long pos = h.dataOffset();
             for (long i = 0; i < n; i++) {

@@ -8,12 +8,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 /**
- * The header of an {@code .npy} file (versions 1 to 3).
+ * The header of an {@code .npy} file (versions 1 to 3); a declared length is checked against the file and
+ * {@link #MAX_HEADER} before anything is allocated.
  *
  * @param dict the header dictionary text
  * @param dataOffset where the data starts, in bytes
  */
 public record NpyHeader(String dict, long dataOffset) {
+    /** The largest header read, in bytes (numpy writes under 200; it refuses more than 10,000 by default). */
+    public static final int MAX_HEADER = 64 * 1024;
+
     /**
      * @param in the file
      * @param file its path, for messages
@@ -38,6 +42,10 @@ public record NpyHeader(String dict, long dataOffset) {
             start = 12;
         } else {
             throw new IOException(file + ": unsupported .npy version " + major);
+        }
+        if (length > MAX_HEADER || start + length > in.size()) {
+            throw new IOException(file + ": .npy header of " + length + " bytes " + (length > MAX_HEADER
+                    ? "is larger than " + MAX_HEADER + " bytes" : "is longer than the file (" + in.size() + " bytes)"));
         }
         ByteBuffer dict = ByteBuffer.allocate((int) length);
         while (dict.hasRemaining()) {

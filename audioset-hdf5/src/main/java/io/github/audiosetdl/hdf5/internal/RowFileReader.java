@@ -34,6 +34,11 @@ import java.util.Map;
  * float64 (returned as float32). Boolean (enum) labels are read as their 0/1 bytes.
  */
 public final class RowFileReader implements Closeable {
+    /**
+     * The largest row read, in bytes: 64 MB, over 200 s of 768 kHz float32 audio; a longer declared row is
+     * refused before anything is allocated for it.
+     */
+    public static final long MAX_ROW_BYTES = 64L << 20;
     private final Path file;
     private final HdfFile hdf;
     private final FileChannel channel;
@@ -163,7 +168,15 @@ public final class RowFileReader implements Closeable {
         DataType type = d.getDataType();
         long perRow = 1;
         for (int i = 1; i < dims.length; i++) {
+            if (dims[i] < 0 || dims[i] > MAX_ROW_BYTES || perRow * dims[i] * type.getSize() > MAX_ROW_BYTES) {
+                throw new IOException(file + ": /" + path + " has rows of shape " + java.util.Arrays.toString(
+                        java.util.Arrays.copyOfRange(dims, 1, dims.length)) + ", more than " + (MAX_ROW_BYTES >> 20)
+                        + " MB each: not a data set of clips");
+            }
             perRow *= dims[i];
+        }
+        if (rows < 0) {
+            throw new IOException(file + ": /" + path + " declares " + rows + " rows");
         }
         ByteOrder order = ByteOrder.LITTLE_ENDIAN;
         if (type instanceof FloatingPoint f) {

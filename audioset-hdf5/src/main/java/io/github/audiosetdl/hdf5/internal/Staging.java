@@ -1,22 +1,35 @@
 package io.github.audiosetdl.hdf5.internal;
 
+import io.github.audiosetdl.core.internal.ProcessTag;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A private temporary directory beside a final file ({@code .<name>.<random>.tmp}): everything is
- * written inside it, published by renames, and deleted on abort. A killed process leaves only that
- * hidden directory, never a file under a final name; the next run for the same target deletes it
- * once its owning process is gone.
+ * A private (owner-only) temporary directory beside a final file ({@code .<name>.<random>.tmp}): everything
+ * is written inside it, published by renames, and deleted on abort. A killed process leaves only that
+ * hidden directory, never a file under a final name. Its owner (host, process id and start time, a
+ * {@link ProcessTag}) is recorded in it; the next run for the same target deletes it only when that owner is
+ * a process of the same host that has ended. A folder of another host is never removed (on a shared file
+ * system it may be a live run on another node), nor one whose owner cannot be read.
  */
 public final class Staging {
     private static final Logger LOG = LoggerFactory.getLogger(Staging.class);
@@ -38,8 +51,11 @@ public final class Staging {
         Files.createDirectories(parent);
         removeStale(parent, "." + target.getFileName() + ".");
         String name = "." + target.getFileName() + "." + UUID.randomUUID().toString().substring(0, 8) + ".tmp";
-        Staging staging = new Staging(Files.createDirectory(parent.resolve(name)));
-        Files.writeString(staging.dir.resolve(OWNER), String.valueOf(ProcessHandle.current().pid()));
+        Staging staging = new Staging(Files.createDirectory(parent.resolve(name), ownerOnly()));
+        Path owner = staging.dir.resolve(OWNER);
+        try (FileChannel ch = FileChannel.open(owner, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.wrap((ProcessTag.current() + "\n").getBytes(StandardCharsets.US_ASCII)));
+        }
         return staging;
     }
 
@@ -54,18 +70,16 @@ public final class Staging {
                     && p.getFileName().toString().endsWith(".tmp") && Files.isDirectory(p)).toList();
         }
         for (Path dir : stale) {
-            Path owner = dir.resolve(OWNER);
-            long pid;
-            try {
-                pid = Long.parseLong(Files.readString(owner).strip());
-            } catch (IOException | NumberFormatException e) {
+            Optional<ProcessTag> owner;
+            try (InputStream in = Files.newInputStream(dir.resolve(OWNER), LinkOption.NOFOLLOW_LINKS)) {
+                owner = ProcessTag.find(new String(in.readNBytes(256), StandardCharsets.US_ASCII));
+            } catch (IOException e) {
                 continue; // not ours, or being created: leave it
             }
-            boolean alive = ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
-            if (alive || pid == ProcessHandle.current().pid()) {
-                continue; // still being written (by this process or another live one)
+            if (owner.isEmpty() || !owner.get().isGone()) {
+                continue; // a live run, one of another host, or an owner we cannot tell: leave it
             }
-            LOG.info("removing {}, left by a run (process {}) that did not finish", dir, pid);
+            LOG.info("removing {}, left by a run (process {}) that did not finish", dir, owner.get());
             new Staging(dir).delete();
         }
     }
@@ -84,13 +98,36 @@ public final class Staging {
      */
     public void publish(List<Path[]> moves) throws IOException {
         for (Path[] m : moves) {
+            try (FileChannel ch = FileChannel.open(m[0], StandardOpenOption.WRITE)) {
+                ch.force(true);
+            }
+        }
+        for (Path[] m : moves) {
             try {
                 Files.move(m[0], m[1], StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(m[0], m[1], StandardCopyOption.REPLACE_EXISTING);
             }
         }
+        for (Path folder : moves.stream().map(m -> m[1].toAbsolutePath().getParent()).distinct().toList()) {
+            syncFolder(folder);
+        }
         delete();
+    }
+
+    /** Flushes a folder's entries (the renames) to disk; a no-op where folders cannot be opened. */
+    private static void syncFolder(Path folder) {
+        try (FileChannel ch = FileChannel.open(folder, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException e) {
+            LOG.debug("cannot flush folder {}: {}", folder, e.getMessage());
+        }
+    }
+
+    private static FileAttribute<?>[] ownerOnly() {
+        boolean posix = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+        return posix ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(
+                PosixFilePermissions.fromString("rwx------"))} : new FileAttribute<?>[0];
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.github.audiosetdl.core.download.internal;
 
+import io.github.audiosetdl.core.AudioSetException;
 import io.github.audiosetdl.core.Segment;
 import io.github.audiosetdl.core.SegmentRow;
 import io.github.audiosetdl.core.audio.AudioClip;
@@ -10,9 +11,11 @@ import io.github.audiosetdl.core.download.ClipResult;
 import io.github.audiosetdl.core.download.ClipStatus;
 import io.github.audiosetdl.core.download.DownloadConfig;
 import io.github.audiosetdl.core.download.FailureClass;
+import io.github.audiosetdl.core.internal.ProcessTag;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +30,8 @@ public final class ClipDownloader {
     public static final String TEMP_SUFFIX = ".tmp";
     /** How much shorter than the media's remaining length a short clip may be, in seconds. */
     private static final double SHORT_TOLERANCE_SECONDS = 0.25;
+    /** The largest decoded section read, in bytes (10.6 s of 8 channels at 192 kHz in 32-bit floats is 65 MB). */
+    private static final long MAX_DECODED_BYTES = 96L << 20;
     private static final Logger LOG = LoggerFactory.getLogger(ClipDownloader.class);
 
     private final DownloadConfig config;
@@ -52,12 +57,19 @@ public final class ClipDownloader {
     }
 
     /**
+     * Creates the temporary file ffmpeg decodes into: a fresh, unpredictable name
+     * ({@code .YT_<id>.<owner>.<n>.decode.tmp}, the owner a {@link ProcessTag},
+     * created owner-only with {@code CREATE_NEW}, so never through a planted link), unique to this attempt, so
+     * that two writers of the same clip never share one.
+     *
      * @param segment a segment
      * @param jobDir the folder receiving its clip
-     * @return the temporary file ffmpeg decodes into
+     * @return the new, empty file
+     * @throws IOException if it cannot be created
      */
-    public static Path decodeTemp(Segment segment, Path jobDir) {
-        return jobDir.resolve(".YT_" + segment.ytid() + ".decode" + TEMP_SUFFIX);
+    static Path decodeTemp(Segment segment, Path jobDir) throws IOException {
+        return Files.createTempFile(jobDir, ".YT_" + segment.ytid() + "." + ProcessTag.current() + ".",
+                ".decode" + TEMP_SUFFIX);
     }
 
     /**
@@ -67,19 +79,30 @@ public final class ClipDownloader {
      * @param jobDir the folder receiving {@code YT_<id>.wav}
      * @return the outcome (never throws for a failed clip)
      * @throws InterruptedException if interrupted
+     * @throws AudioSetException when the disk is full or the folder cannot be written: the run must stop
      */
     public ClipResult download(SegmentRow row, Path jobDir) throws InterruptedException {
         Segment segment = row.segment();
-        Path temp = decodeTemp(segment, jobDir);
+        if (segment.durationMs() > Segment.MAX_DURATION_MS) {
+            return new ClipResult(row, ClipStatus.FAILED, FailureClass.PERMANENT, 0, String.format(Locale.ROOT,
+                    "segment is %.3f s long, more than the %.1f s allowed", segment.durationMs() / 1000.0,
+                    Segment.MAX_DURATION_MS / 1000.0), 0);
+        }
         ClipFailure last = null;
         int attempts = 0;
         for (int attempt = 1; attempt <= config.retries() + 1; attempt++) {
             attempts = attempt;
+            Path temp = null;
             try {
+                temp = createTemp(segment, jobDir);
                 ClipResult result = attempt(row, jobDir, temp, attempt);
                 limiter.succeeded();
                 return result;
             } catch (ClipFailure f) {
+                if (diskFull(f.getMessage())) {
+                    throw new AudioSetException("disk full while writing " + segment.ytid() + " into " + jobDir + " ("
+                            + f.getMessage() + "); free some space and run again: finished clips are kept", f);
+                }
                 last = f;
                 LOG.debug("{} attempt {}: {} ({})", segment.ytid(), attempt, f.getMessage(),
                         f.failureClass().label());
@@ -97,6 +120,24 @@ public final class ClipDownloader {
             }
         }
         return new ClipResult(row, ClipStatus.FAILED, last.failureClass(), attempts, last.getMessage(), 0);
+    }
+
+    private static Path createTemp(Segment segment, Path jobDir) {
+        try {
+            return decodeTemp(segment, jobDir);
+        } catch (IOException e) {
+            throw new AudioSetException((diskFull(e.getMessage()) ? "disk full: " : "") + "cannot create a file in "
+                    + jobDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * @param message a tool's or the system's error message
+     * @return whether it says the disk (or the user's quota) is full: fatal, since no retry can succeed
+     */
+    static boolean diskFull(String message) {
+        String m = message == null ? "" : message.toLowerCase(Locale.ROOT);
+        return m.contains("no space left on device") || m.contains("disk quota exceeded");
     }
 
     /**
@@ -125,7 +166,12 @@ public final class ClipDownloader {
         }
         AudioClip clip;
         try {
-            clip = Files.isRegularFile(temp) && Files.size(temp) > 0 ? WavReader.read(temp) : null;
+            long size = Files.size(temp);
+            if (size > MAX_DECODED_BYTES) {
+                throw new ClipFailure(FailureClass.PERMANENT, "the decoded section is " + (size >> 20) + " MB, more"
+                        + " than " + (MAX_DECODED_BYTES >> 20) + " MB: too many channels or too high a rate");
+            }
+            clip = size > 0 ? WavReader.read(temp) : null;
         } catch (IOException | RuntimeException e) {
             throw new ClipFailure(FailureClass.TRANSIENT, "short transfer: unreadable output: " + e.getMessage(), e);
         }
@@ -151,7 +197,8 @@ public final class ClipDownloader {
         try {
             WavWriter.write(target, rate, channels, WavEncoding.PCM_16);
         } catch (IOException e) {
-            throw new io.github.audiosetdl.core.AudioSetException("cannot write " + target + ": " + e.getMessage(), e);
+            throw new AudioSetException((diskFull(e.getMessage()) ? "disk full: " : "") + "cannot write " + target
+                    + ": " + e.getMessage(), e);
         }
         String message = status == ClipStatus.SHORT
                 ? String.format("short: media ends at %.3f s, %d of %d frames", mediaSeconds, keep, expected)

@@ -15,6 +15,9 @@ import java.util.function.Function;
 
 /** Finds the external programs (given path, then {@code PATH}, then a fallback such as a bundled copy). */
 public final class Tools {
+    /** How long a program may take to print its version, in seconds. */
+    private static final int VERSION_TIMEOUT_SECONDS = 30;
+
     private Tools() {
     }
 
@@ -71,24 +74,33 @@ public final class Tools {
      * @return the first line of its output, or a note that it could not be run
      */
     public static String version(Path executable, String flag) {
+        Path out = null;
+        Process p = null;
         try {
-            Process p = new ProcessBuilder(List.of(executable.toString(), flag)).redirectErrorStream(true).start();
+            // output to a file read after the exit: a pipe read first would let the program block past the limit
+            out = Files.createTempFile("audioset-version-", ".out");
+            p = new ProcessBuilder(List.of(executable.toString(), flag)).redirectErrorStream(true)
+                    .redirectOutput(out.toFile()).start();
             p.getOutputStream().close();
-            String out;
-            try (InputStream in = p.getInputStream()) {
-                out = new String(in.readNBytes(4096), StandardCharsets.UTF_8);
+            if (!p.waitFor(VERSION_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                return "(no answer to " + flag + " within " + VERSION_TIMEOUT_SECONDS + " s)";
             }
-            if (!p.waitFor(30, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                return "(no answer to " + flag + " within 30 s)";
+            String text;
+            try (InputStream in = Files.newInputStream(out)) {
+                text = new String(in.readNBytes(4096), StandardCharsets.UTF_8);
             }
-            String first = out.lines().findFirst().orElse("").trim();
+            String first = text.lines().findFirst().orElse("").trim();
             return first.isEmpty() ? "(no version printed)" : first;
         } catch (IOException e) {
             throw new AudioSetException("cannot run " + executable + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return "(interrupted)";
+        } finally {
+            if (p != null) {
+                Children.kill(p);
+            }
+            ClipDownloader.deleteQuietly(out);
         }
     }
 }

@@ -2,6 +2,7 @@ package io.github.audiosetdl.core.download.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.audiosetdl.core.AudioSetException;
 import io.github.audiosetdl.core.Segment;
 import io.github.audiosetdl.core.download.DownloadConfig;
 import io.github.audiosetdl.core.download.FailureClass;
@@ -9,22 +10,35 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * Runs {@code yt-dlp -j --ignore-config --no-playlist --socket-timeout S -f bestaudio/best [--cookies F]
- * [--proxy P] -- <page URL>} and takes the media URL, HTTP headers and duration from its JSON. The
- * page URL is always a full URL, so ids that start with {@code -} are never read as options.
+ * Runs {@code yt-dlp -j --ignore-config --no-playlist --socket-timeout S -f bestaudio/best [--cookies COPY]
+ * -- <page URL>} and takes the media URL, HTTP headers and duration from its JSON. The page URL is always a
+ * full URL, so ids that start with {@code -} are never read as options. The proxy, if any, is given in the
+ * environment ({@code http_proxy}, {@code https_proxy}), so that its credentials are never on a command
+ * line. yt-dlp rewrites the cookies file it is given, so each run gets a private, owner-only copy of the
+ * user's file, deleted afterwards: the user's file is never changed, and parallel workers never share one.
  */
 public final class YtDlpResolver implements MediaResolver {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_OUTPUT = 8 << 20;
     private static final String TEMP_PREFIX = "audioset-yt-dlp-";
+    /** The largest cookies file copied, in bytes. */
+    private static final int MAX_COOKIES = 16 << 20;
+    /** The first yt-dlp that keeps cookies out of the downloader's headers (CVE-2023-35934). */
+    static final String SAFE_VERSION = "2023.07.06";
+    private static final Pattern VERSION = Pattern.compile("\\b(\\d{4})\\.(\\d{1,2})\\.(\\d{1,2})");
 
     private final Path ytDlp;
     private final DownloadConfig config;
@@ -43,11 +57,21 @@ public final class YtDlpResolver implements MediaResolver {
      * @return the command line (program first), never a shell string
      */
     public List<String> command(String pageUrl) {
+        return command(pageUrl, config.cookies().orElse(null));
+    }
+
+    /**
+     * @param pageUrl the page URL
+     * @param cookies the cookies file to give, or null
+     * @return the command line (program first), never a shell string
+     */
+    private List<String> command(String pageUrl, Path cookies) {
         List<String> cmd = new ArrayList<>(List.of(ytDlp.toString(), "-j", "--ignore-config", "--no-playlist",
                 "--no-progress", "--socket-timeout", Long.toString(Math.max(1, config.socketTimeout().toSeconds())),
                 "-f", "bestaudio/best"));
-        config.cookies().ifPresent(c -> cmd.addAll(List.of("--cookies", c.toString())));
-        config.proxy().ifPresent(p -> cmd.addAll(List.of("--proxy", p)));
+        if (cookies != null) {
+            cmd.addAll(List.of("--cookies", cookies.toString()));
+        }
         cmd.add("--");
         cmd.add(pageUrl);
         return cmd;
@@ -62,14 +86,20 @@ public final class YtDlpResolver implements MediaResolver {
      */
     @Override
     public ResolvedMedia resolve(Segment segment) throws ClipFailure, InterruptedException {
-        List<String> cmd = command(config.urlFor(segment.ytid()));
         Path out = null;
         Path err = null;
+        Path cookies = null;
         Process process = null;
         try {
             out = Files.createTempFile(TEMP_PREFIX, ".out");
             err = Files.createTempFile(TEMP_PREFIX, ".err");
-            process = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            if (config.cookies().isPresent()) {
+                cookies = privateCopy(config.cookies().get());
+            }
+            ProcessBuilder pb = new ProcessBuilder(command(config.urlFor(segment.ytid()), cookies))
+                    .redirectOutput(out.toFile()).redirectError(err.toFile());
+            FfmpegSection.environment(pb.environment(), config);
+            process = Children.start(pb);
             process.getOutputStream().close();
             if (!process.waitFor(config.toolTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
                 throw new ClipFailure(FailureClass.TRANSIENT, "yt-dlp killed after " + config.toolTimeout().toSeconds()
@@ -84,12 +114,62 @@ public final class YtDlpResolver implements MediaResolver {
             throw new ClipFailure(FailureClass.TRANSIENT, (process == null ? "cannot start yt-dlp: "
                     : "yt-dlp I/O error: ") + e.getMessage(), e);
         } finally {
-            if (process != null && process.isAlive()) {
-                process.descendants().forEach(ProcessHandle::destroyForcibly);
-                process.destroyForcibly();
+            if (process != null) {
+                Children.kill(process);
             }
             ClipDownloader.deleteQuietly(out);
             ClipDownloader.deleteQuietly(err);
+            ClipDownloader.deleteQuietly(cookies);
+        }
+    }
+
+    /**
+     * @param cookies the user's cookies file
+     * @return an owner-only copy (new name, created with {@code CREATE_NEW}), at most {@link #MAX_COOKIES} bytes
+     * @throws IOException if it cannot be read or is too large
+     */
+    private static Path privateCopy(Path cookies) throws IOException {
+        byte[] content;
+        try (InputStream in = Files.newInputStream(cookies)) {
+            content = in.readNBytes(MAX_COOKIES + 1);
+        }
+        if (content.length > MAX_COOKIES) {
+            throw new IOException("cookies file " + cookies + " is larger than " + (MAX_COOKIES >> 20) + " MB");
+        }
+        Path copy = Files.createTempFile(TEMP_PREFIX, ".cookies.txt");
+        try {
+            Files.write(copy, content, StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException e) {
+            ClipDownloader.deleteQuietly(copy);
+            throw e;
+        }
+        return copy;
+    }
+
+    /**
+     * Refuses a yt-dlp that would leak cookies when cookies are given: before 2023.07.06 it passed the
+     * session's cookies to the downloader as a header, which followed redirects to other hosts
+     * (CVE-2023-35934).
+     *
+     * @param version what {@code yt-dlp --version} printed
+     * @param cookies whether cookies are given
+     * @throws AudioSetException naming the version and the CVE, if refused
+     */
+    public static void checkVersion(String version, boolean cookies) {
+        if (!cookies) {
+            return;
+        }
+        Matcher m = VERSION.matcher(version);
+        if (!m.find()) {
+            throw new AudioSetException("cannot tell yt-dlp's version from '" + version + "'; with --cookies,"
+                    + " yt-dlp " + SAFE_VERSION + " or later is needed (CVE-2023-35934)");
+        }
+        String found = m.group(1) + "." + m.group(2) + "." + m.group(3);
+        String padded = String.format(Locale.ROOT, "%04d.%02d.%02d", Integer.parseInt(m.group(1)),
+                Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)));
+        if (padded.compareTo(SAFE_VERSION) < 0) {
+            throw new AudioSetException("yt-dlp " + found + " is older than " + SAFE_VERSION + " and would send"
+                    + " your cookies to other hosts (CVE-2023-35934): update yt-dlp, or run without --cookies");
         }
     }
 

@@ -1,0 +1,101 @@
+package io.github.audiosetdl.core.internal;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Names the process that owns a temporary file or folder: its host, process id and start time
+ * ({@code <host>~<pid>~<start ms>}), so that a later run can tell a killed run's leftovers from a live run's.
+ * A process id alone is not enough: on a shared file system the owner may live on another node, and a local
+ * id may have been reused. Only a tag of this host whose process is gone (or is another process under a
+ * reused id) is stale; a tag of another host is never judged.
+ *
+ * @param host the host name, reduced to {@code [A-Za-z0-9-]}, at most 40 characters
+ * @param pid the process id
+ * @param startMillis the process's start time in milliseconds since the epoch, 0 if unknown
+ */
+public record ProcessTag(String host, long pid, long startMillis) {
+    /** A tag inside a longer name. */
+    private static final Pattern TAG = Pattern.compile("([A-Za-z0-9-]{1,40})~([0-9]{1,19})~([0-9]{1,19})");
+    /** How far a recorded start time may be from the process's, in milliseconds (clock granularity). */
+    private static final long START_SLACK_MS = 1_000;
+    private static final ProcessTag CURRENT = new ProcessTag(localHost(), ProcessHandle.current().pid(),
+            ProcessHandle.current().info().startInstant().map(Instant::toEpochMilli).orElse(0L));
+
+    /** @return this process's tag */
+    public static ProcessTag current() {
+        return CURRENT;
+    }
+
+    /**
+     * @param text a file name or a file's content that holds a tag
+     * @return the first tag in it, if any
+     */
+    public static Optional<ProcessTag> find(String text) {
+        Matcher m = TAG.matcher(text);
+        if (!m.find()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new ProcessTag(m.group(1), Long.parseLong(m.group(2)), Long.parseLong(m.group(3))));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * @return whether this tag names a process of this host that has ended: no process has its id, or the
+     *     one that has it started at another time (the id was reused). False for another host's tag.
+     */
+    public boolean isGone() {
+        if (!host.equals(CURRENT.host)) {
+            return false;
+        }
+        if (pid == CURRENT.pid) {
+            return startMillis != 0 && CURRENT.startMillis != 0
+                    && Math.abs(startMillis - CURRENT.startMillis) > START_SLACK_MS;
+        }
+        Optional<ProcessHandle> handle = ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
+        if (handle.isEmpty()) {
+            return true;
+        }
+        Optional<Instant> started = handle.get().info().startInstant();
+        return startMillis != 0 && started.isPresent()
+                && Math.abs(started.get().toEpochMilli() - startMillis) > START_SLACK_MS;
+    }
+
+    /** @return whether this tag is of this host */
+    public boolean isLocal() {
+        return host.equals(CURRENT.host);
+    }
+
+    @Override
+    public String toString() {
+        return host + "~" + pid + "~" + startMillis;
+    }
+
+    /** The kernel's host name (no name lookup, which may be slow), else the resolver's. */
+    private static String localHost() {
+        String name;
+        try {
+            name = Files.readString(Path.of("/proc/sys/kernel/hostname")).strip();
+        } catch (IOException | RuntimeException e) {
+            try {
+                name = InetAddress.getLocalHost().getHostName();
+            } catch (UnknownHostException | RuntimeException e2) {
+                name = System.getenv().getOrDefault("HOSTNAME", "unknown-host");
+            }
+        }
+        String clean = name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
+        clean = clean.isEmpty() ? "unknown-host" : clean;
+        return clean.length() > 40 ? clean.substring(0, 40) : clean;
+    }
+}

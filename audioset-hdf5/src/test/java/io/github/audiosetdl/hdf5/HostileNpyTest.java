@@ -1,0 +1,66 @@
+package io.github.audiosetdl.hdf5;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.audiosetdl.hdf5.internal.MetadataNpy;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Crafted {@code .npy} files: every size they declare is checked against the file and a maximum before
+ * anything is allocated, and the error names the file (issue 14, item 6).
+ */
+@Timeout(30)
+class HostileNpyTest {
+    @TempDir
+    Path dir;
+
+    private Path npy(String name, String descr, String shape) throws IOException {
+        ByteBuffer header = MetadataNpy.header(descr, shape, 64);
+        byte[] bytes = new byte[header.remaining() + 64];
+        header.get(bytes, 0, header.remaining());
+        return Files.write(dir.resolve(name), bytes);
+    }
+
+    @Test
+    void aShapeLargerThanTheFileIsRefused() throws IOException {
+        Path file = npy("big.npy", "'<f4'", "(500000000,)");
+        assertThatThrownBy(() -> NpyFiles.readFloat32(file)).isInstanceOf(IOException.class)
+                .hasMessageContaining(file.toString()).hasMessageContaining("declares 500000000 float32 values")
+                .hasMessageContaining("the file holds 16");
+    }
+
+    @Test
+    void aNegativeOrOverflowingShapeIsRefused() throws IOException {
+        for (String shape : new String[] {"(-4,)", "(99999999999,)", "(65536, 65536, 65536)"}) {
+            Path file = npy("shape.npy", "'<f4'", shape);
+            assertThatThrownBy(() -> NpyFiles.readFloat32(file)).as(shape).isInstanceOf(IOException.class)
+                    .hasMessageContaining(file.toString()).hasMessageContaining("shape");
+        }
+    }
+
+    @Test
+    void aTwoGigabyteHeaderIsRefused() throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(128).order(ByteOrder.LITTLE_ENDIAN);
+        b.put((byte) 0x93).put("NUMPY".getBytes(StandardCharsets.US_ASCII)).put((byte) 2).put((byte) 0);
+        b.putInt(Integer.MAX_VALUE);
+        Path file = Files.write(dir.resolve("header.npy"), b.array());
+        assertThatThrownBy(() -> NpyFiles.readFloat32(file)).isInstanceOf(IOException.class)
+                .hasMessageContaining(file.toString()).hasMessageContaining("header of 2147483647 bytes");
+    }
+
+    @Test
+    void metadataDeclaringMoreRecordsThanTheFileHoldsIsRefused() throws IOException {
+        Path file = npy("meta.npy", MetadataNpy.DESCR, "(4000000000,)");
+        assertThatThrownBy(() -> NpyFiles.readMetadata(file, m -> { }))
+                .isInstanceOf(IOException.class).hasMessageContaining(file.toString())
+                .hasMessageContaining("declares 4000000000 records, but the file holds 0");
+    }
+}

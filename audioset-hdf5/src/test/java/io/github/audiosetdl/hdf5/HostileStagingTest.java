@@ -1,0 +1,72 @@
+package io.github.audiosetdl.hdf5;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.audiosetdl.core.LabelIndex;
+import io.github.audiosetdl.core.internal.ProcessTag;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Staging folders left beside an output file in a shared folder (issue 14, item 8): a writer removes only
+ * those of a process of its own host that has ended; another host's (maybe a live pack on another node),
+ * one whose owner cannot be read and a live process's are left alone.
+ */
+class HostileStagingTest {
+    @TempDir
+    Path dir;
+
+    private Path staging(String suffix, String owner) throws IOException {
+        Path d = Files.createDirectory(dir.resolve(".avg.npy." + suffix + ".tmp"));
+        Files.writeString(d.resolve("owner.pid"), owner);
+        Files.writeString(d.resolve("array.npy"), "partial");
+        return d;
+    }
+
+    @Test
+    void onlyFoldersOfEndedProcessesOfThisHostAreRemoved() throws IOException {
+        String host = ProcessTag.current().host();
+        ProcessHandle parent = ProcessHandle.current().parent().orElseThrow();
+        long parentStart = parent.info().startInstant().map(Instant::toEpochMilli).orElse(0L);
+        Path otherHost = staging("00000001", "node-b-" + host + "~4000000~1");
+        Path oldFormat = staging("00000002", "4000000");
+        Path ended = staging("00000003", host + "~4000000~1");
+        Path reusedPid = staging("00000004", ProcessTag.current().host() + "~" + ProcessTag.current().pid() + "~"
+                + (ProcessTag.current().startMillis() - 86_400_000L));
+        Path live = staging("00000005", host + "~" + parent.pid() + "~" + parentStart);
+
+        Path target = dir.resolve("avg.npy");
+        NpyFiles.writeFloat32(target, new float[] {1, 2, 3}, 3);
+
+        assertThat(NpyFiles.readFloat32(target).values()).containsExactly(1, 2, 3);
+        assertThat(otherHost).as("another host's: maybe a live run on another node").isDirectory();
+        assertThat(oldFormat).as("an owner that cannot be told").isDirectory();
+        assertThat(live).as("a live process's").isDirectory();
+        assertThat(ended).as("a process of this host that ended").doesNotExist();
+        assertThat(reusedPid).as("a process id now used by another process").doesNotExist();
+    }
+
+    @Test
+    void aStagingFolderIsPrivateAndNamesItsHostProcessAndStart() throws IOException {
+        Path target = dir.resolve("w.hdf5");
+        WaveformFileWriter writer = WaveformFileWriter.create(target, LabelIndex.audioSet(), 100, 1000);
+        try {
+            Path staging;
+            try (Stream<Path> list = Files.list(dir)) {
+                staging = list.filter(p -> p.getFileName().toString().startsWith(".w.hdf5.")).findFirst()
+                        .orElseThrow();
+            }
+            assertThat(Files.getPosixFilePermissions(staging)).isEqualTo(PosixFilePermissions.fromString("rwx------"));
+            assertThat(Files.readString(staging.resolve("owner.pid")).strip())
+                    .isEqualTo(ProcessTag.current().toString());
+        } finally {
+            writer.close();
+        }
+    }
+}
