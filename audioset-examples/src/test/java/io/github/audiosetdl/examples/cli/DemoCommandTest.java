@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 class DemoCommandTest {
     @Test
     void demoWritesEveryFileAndPythonOpensThem(@TempDir Path dir) throws Exception {
-        ExternalTools.require("ffmpeg");
+        ExternalTools.requireFfmpeg();
         Path python = ExternalTools.requirePythonWithH5py();
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
