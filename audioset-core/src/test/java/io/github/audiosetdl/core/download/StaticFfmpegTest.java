@@ -86,7 +86,8 @@ class StaticFfmpegTest {
             WavFormat format = WavReader.readFormat(clip);
             assertThat(format.sampleRate()).isEqualTo(16_000);
             assertThat(format.frames()).isEqualTo(160_000);
-            assertThat(server.bytesServed(id + "." + codec.extension())).isLessThan(Files.size(source) / 4);
+            // it seeks: reading up to the section's end without seeking would take over 58% of the file
+            assertThat(server.bytesServed(id + "." + codec.extension())).isLessThan(Files.size(source) / 2);
         }
     }
 }
