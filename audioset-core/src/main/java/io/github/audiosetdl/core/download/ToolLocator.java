@@ -10,7 +10,7 @@ import java.util.ServiceLoader;
 /**
  * A service ({@link java.util.ServiceLoader}) that can provide an external program when it is
  * neither given explicitly nor on {@code PATH}; e.g. the examples module provides the ffmpeg binary
- * of Maven Central's {@code org.bytedeco:ffmpeg}, so core never depends on it.
+ * of Maven Central's {@code ws.schild:jave-nativebin-linux64}, so core never depends on it.
  *
  * <p>Implementations need a public no-argument constructor and must be thread-safe.
  */

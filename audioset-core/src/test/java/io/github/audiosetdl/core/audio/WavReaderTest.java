@@ -63,7 +63,7 @@ class WavReaderTest {
     @CsvSource({"pcm_u8,8,false,2", "pcm_s16le,16,false,1", "pcm_s24le,24,false,2", "pcm_s32le,32,false,2",
         "pcm_f32le,32,true,2", "pcm_f64le,64,true,1", "pcm_s16le,16,false,6"})
     void readsWhatFfmpegWrites(String codec, int bits, boolean floating, int channels) throws Exception {
-        Path ffmpeg = ExternalTools.require("ffmpeg");
+        Path ffmpeg = ExternalTools.requireFfmpeg();
         Path file = dir.resolve(codec + "_" + channels + ".wav");
         // A 440 Hz sine at half scale in every channel; 6 channels makes ffmpeg write WAVE_FORMAT_EXTENSIBLE.
         String layout = channels == 1 ? "mono" : channels == 2 ? "stereo" : "5.1";
@@ -101,7 +101,7 @@ class WavReaderTest {
         Files.write(truncated, Arrays.copyOf(bytes, bytes.length - 1000));
         assertThatThrownBy(() -> WavReader.readFormat(truncated)).hasMessageContaining("truncated");
 
-        Path ffmpeg = ExternalTools.require("ffmpeg");
+        Path ffmpeg = ExternalTools.requireFfmpeg();
         Path mulaw = dir.resolve("mulaw.wav");
         ExternalTools.check(List.of(ffmpeg.toString(), "-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i",
                 "sine=duration=0.1", "-c:a", "pcm_mulaw", mulaw.toString()));

@@ -57,7 +57,7 @@ public final class DownloadBench {
         long latency = args.length > 0 ? Long.parseLong(args[0]) : 300;
         int perThread = args.length > 1 ? Integer.parseInt(args[1]) : 8;
         Path work = Files.createDirectories(Path.of("target", "bench", "download"));
-        Path ffmpeg = args.length > 2 ? Path.of(args[2]) : ExternalTools.require("ffmpeg");
+        Path ffmpeg = args.length > 2 ? Path.of(args[2]) : ExternalTools.requireFfmpeg();
         Path tone = TestMedia.tone(work, Codec.AAC, 44_100, 30);
         try (LoopbackMediaServer server = LoopbackMediaServer.start()) {
             server.latency(Duration.ofMillis(latency));

@@ -26,7 +26,7 @@ final class DownloadFixtures {
     /** @return a fast test configuration: direct resolver, short delays and timeouts */
     static DownloadConfig.Builder fastConfig(Path out, String template) {
         return DownloadConfig.builder(out, "test").resolver(ResolverKind.DIRECT).urlTemplate(template)
-                .ffmpeg(ExternalTools.require("ffmpeg")).threads(4).retries(2).retryDelay(Duration.ofMillis(20))
+                .ffmpeg(ExternalTools.requireFfmpeg()).threads(4).retries(2).retryDelay(Duration.ofMillis(20))
                 .maxRetryDelay(Duration.ofMillis(200)).socketTimeout(Duration.ofSeconds(1))
                 .toolTimeout(Duration.ofSeconds(30));
     }

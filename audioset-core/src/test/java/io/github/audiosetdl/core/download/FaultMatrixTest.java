@@ -118,7 +118,7 @@ class FaultMatrixTest {
             assertThat(seconds).isLessThan(20);
             CSVRecord rec = readLog(out.resolve("logs/test_errorlogs/errorLog_0.csv")).get("stuckstuck1");
             assertThat(rec.get("message")).contains("killed after 2 s");
-            String ffmpeg = ExternalTools.require("ffmpeg").toString();
+            String ffmpeg = ExternalTools.requireFfmpeg().toString();
             assertThat(ProcessHandle.current().descendants().filter(p -> p.isAlive()
                     && p.info().command().map(ffmpeg::equals).orElse(false)
                     && p.info().arguments().map(a -> Arrays.toString(a).contains("stuckstuck1")).orElse(false))

@@ -1,8 +1,10 @@
 package io.github.audiosetdl.core.testing;
 
+import io.github.audiosetdl.core.download.internal.BundledFfmpeg;
 import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +17,9 @@ import org.junit.jupiter.api.Assumptions;
 /**
  * Finds the external programs tests run for real (ffmpeg, yt-dlp, h5dump, a Python with h5py). A
  * missing tool skips the test on a developer machine, but fails it under {@code CI=true}: CI installs
- * every tool, so a missing one there is a broken environment, never a silent skip.
+ * every tool, so a missing one there is a broken environment, never a silent skip. ffmpeg is never
+ * missing on Linux x86-64: without one on {@code PATH} the tests run the statically linked build that the
+ * command line bundles ({@link #requireFfmpeg()}).
  */
 public final class ExternalTools {
     private ExternalTools() {
@@ -50,6 +54,22 @@ public final class ExternalTools {
      */
     public static Path require(String name) {
         return onPath(name).orElseGet(() -> missing(name + " is not on PATH"));
+    }
+
+    /**
+     * @return ffmpeg on {@code PATH}, else the bundled static build ({@link BundledFfmpeg}, a test dependency)
+     */
+    public static Path requireFfmpeg() {
+        Optional<Path> ffmpeg = onPath("ffmpeg");
+        if (ffmpeg.isEmpty()) {
+            try {
+                ffmpeg = BundledFfmpeg.locate();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return ffmpeg.orElseGet(() -> missing("ffmpeg is not on PATH and the bundled static build does not run on "
+                + System.getProperty("os.name") + " " + System.getProperty("os.arch")));
     }
 
     /**

@@ -57,7 +57,7 @@ public final class TestMedia {
         Path out = dir.resolve(String.format(Locale.ROOT, "tone_%d_%s.%s", sampleRate,
                 Double.toString(seconds).replace('.', '_'), codec.extension()));
         String expr = String.format(Locale.ROOT, "%.3f*sin(2*PI*440*t)", AMPLITUDE);
-        List<String> cmd = new ArrayList<>(List.of(ExternalTools.require("ffmpeg").toString(), "-v", "error", "-y",
+        List<String> cmd = new ArrayList<>(List.of(ExternalTools.requireFfmpeg().toString(), "-v", "error", "-y",
                 "-f", "lavfi", "-i", String.format(Locale.ROOT, "aevalsrc=%s|%s:s=%d:d=%s", expr, expr, sampleRate,
                         seconds), "-c:a", codec.encoder, "-b:a", "128k"));
         if (codec == Codec.AAC) {

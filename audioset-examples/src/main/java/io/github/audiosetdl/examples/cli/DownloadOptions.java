@@ -64,7 +64,7 @@ final class DownloadOptions {
     private Path ytDlp;
 
     @Option(names = "--ffmpeg", paramLabel = "PATH",
-            description = "The ffmpeg program (default: from PATH, else the bundled org.bytedeco build).")
+            description = "The ffmpeg program (default: from PATH, else the bundled static build).")
     private Path ffmpeg;
 
     @Option(names = "--socket-timeout", paramLabel = "SECONDS", defaultValue = "20",

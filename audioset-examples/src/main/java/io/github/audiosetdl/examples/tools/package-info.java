@@ -1,5 +1,6 @@
 /**
- * Tool providers for the command line: the ffmpeg binary of Maven Central's {@code org.bytedeco:ffmpeg}
- * for machines where none is installed. Everything here is non-null unless documented otherwise.
+ * Tool providers for the command line: a statically linked ffmpeg (from Maven Central's
+ * {@code ws.schild:jave-nativebin-linux64}) for machines where none is installed. Everything here is non-null
+ * unless documented otherwise.
  */
 package io.github.audiosetdl.examples.tools;

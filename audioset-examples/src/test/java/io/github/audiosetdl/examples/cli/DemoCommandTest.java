@@ -3,29 +3,42 @@ package io.github.audiosetdl.examples.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.audiosetdl.core.testing.ExternalTools;
+import io.github.audiosetdl.hdf5.CochleagramFileReader;
+import io.github.audiosetdl.hdf5.WaveformFileReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code audioset demo}: the offline demo ends with every file of the contract, as h5py and numpy see them. */
+/**
+ * {@code audioset demo}: the offline demo ends with every file of the contract, as our readers see them (with
+ * the bundled ffmpeg when none is installed), and as h5py and numpy see them (where they are installed).
+ */
 class DemoCommandTest {
-    @Test
-    void demoWritesEveryFileAndPythonOpensThem(@TempDir Path dir) throws Exception {
-        ExternalTools.require("ffmpeg");
-        Path python = ExternalTools.requirePythonWithH5py();
+    @TempDir
+    static Path dir;
+
+    static Path demo;
+
+    @BeforeAll
+    static void runTheDemo() {
+        ExternalTools.requireFfmpeg();
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        Path demo = dir.resolve("demo-out");
+        demo = dir.resolve("demo-out");
         int code = AudioSetCli.run(new PrintWriter(out, true), new PrintWriter(err, true), "demo", "--out",
                 demo.toString(), "--resolver", "direct", "--progress", "log");
         assertThat(code).as(err.toString()).isZero();
         assertThat(out.toString()).contains("demo_segments.hdf5").contains("demo_segments_Coch.hdf5")
                 .contains("import h5py, numpy as np");
+    }
 
+    @Test
+    void demoWritesEveryFile() throws Exception {
         // 28 segments: 2 fail on purpose (404, HTML page), one video ends 5 s into its segment (kept, short).
         String errorLog = Files.readString(demo.resolve("logs/demo_segments_errorlogs/errorLog_0.csv"));
         assertThat(errorLog.lines().skip(1)).hasSize(2).allSatisfy(l -> assertThat(l).contains(",permanent,"));
@@ -34,7 +47,24 @@ class DemoCommandTest {
         assertThat(goodLog.lines().skip(1)).hasSize(26);
         assertThat(goodLog.lines().filter(l -> l.startsWith("DUmXpq-Cksg"))).singleElement()
                 .satisfies(l -> assertThat(l).contains("short"));
+        try (WaveformFileReader wav = WaveformFileReader.open(demo.resolve("demo_segments.hdf5"))) {
+            assertThat(wav.size()).isEqualTo(26);
+            assertThat(wav.rowLength()).isEqualTo(160_000);
+            assertThat(wav.metadata(0).ytid()).isEqualTo("-0p7hKXZ1ww");
+        }
+        try (CochleagramFileReader coch = CochleagramFileReader.open(demo.resolve("demo_segments_Coch.hdf5"))) {
+            assertThat(coch.size()).isEqualTo(26);
+            assertThat(coch.channels() * coch.frames()).isEqualTo(342_000);
+        }
+        assertThat(Files.size(demo.resolve("demo_segments_metadata.npy"))).isPositive();
+        assertThat(Files.size(demo.resolve("demo_segments_average.npy"))).isGreaterThan(171 * 2000 * 4);
+        assertThat(javax.imageio.ImageIO.read(demo.resolve("demo_segments_row0.png").toFile()).getWidth())
+                .isGreaterThan(400);
+    }
 
+    @Test
+    void pythonOpensThem() throws Exception {
+        Path python = ExternalTools.requirePythonWithH5py();
         String check = String.join("\n",
                 "import sys, h5py, numpy as np",
                 "d = sys.argv[1]",
@@ -59,7 +89,5 @@ class DemoCommandTest {
                 "assert a.shape == (171, 2000) and a.dtype == np.float32 and np.allclose(a, mean, atol=1e-5)",
                 "print('ok')");
         assertThat(ExternalTools.check(List.of(python.toString(), "-c", check, demo.toString()))).contains("ok");
-        assertThat(javax.imageio.ImageIO.read(demo.resolve("demo_segments_row0.png").toFile()).getWidth())
-                .isGreaterThan(400);
     }
 }

@@ -39,7 +39,7 @@ class DownloadCommandTest {
             String[] args = {"download", "-a", csv.toString(), "--out", work.toString(), "-e", "2",
                 "--resolver", "direct", "--url-template", server.url("{id}.m4a"), "--retries", "1",
                 "--retry-delay", "0.01", "--socket-timeout", "2",
-                "--ffmpeg", ExternalTools.require("ffmpeg").toString()};
+                "--ffmpeg", ExternalTools.requireFfmpeg().toString()};
 
             assertThat(run("download", "-a", csv.toString(), "--out", work.toString(), "--dry-run", "--resolver",
                     "direct", "--url-template", server.url("{id}.m4a"))).as(err.toString()).isZero();

@@ -34,7 +34,7 @@ class RunCommandTest {
 
     @Test
     void allStagesWithFaultsThenAResumeThatFetchesOnlyWhatIsMissing(@TempDir Path dir) throws Exception {
-        ExternalTools.require("ffmpeg");
+        ExternalTools.requireFfmpeg();
         ExampleData.Subset subset = ExampleData.subset(dir, "birds", "Bird", 7);
         List<String> ids = subset.ids();
         Path data = dir.resolve("data");

@@ -55,7 +55,7 @@ class HostileDownloadTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        Path ffmpeg = ExternalTools.require("ffmpeg");
+        Path ffmpeg = ExternalTools.requireFfmpeg();
         server = LoopbackMediaServer.start();
         Path media = TestMedia.tone(dir, TestMedia.Codec.AAC, 44_100, 12);
         server.serve(ID + ".m4a", media);

@@ -1,0 +1,116 @@
+package io.github.audiosetdl.core.download.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.Map;
+import java.util.Optional;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BundledFfmpegTest {
+    private static final String SCRIPT = "#!/bin/sh\necho bundled\n";
+
+    @Test
+    void copiesTheProgramOnceAndRunsIt(@TempDir Path dir) throws Exception {
+        try (URLClassLoader loader = jarWith(dir, "tools/prog", SCRIPT.getBytes(StandardCharsets.UTF_8))) {
+            Path cache = dir.resolve("cache");
+            Path prog = BundledFfmpeg.extract(loader, "tools/prog", cache, "prog").orElseThrow();
+            assertThat(prog.getParent().getParent()).isEqualTo(cache);
+            assertThat(Files.isExecutable(prog)).isTrue();
+            Process p = new ProcessBuilder(prog.toString()).start();
+            assertThat(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("bundled\n");
+            assertThat(p.waitFor()).isZero();
+
+            FileTime written = FileTime.fromMillis(1_000_000_000_000L);
+            Files.setLastModifiedTime(prog, written);
+            assertThat(BundledFfmpeg.extract(loader, "tools/prog", cache, "prog")).contains(prog);
+            assertThat(Files.getLastModifiedTime(prog)).as("a good copy is reused").isEqualTo(written);
+            try (Stream<Path> files = Files.list(prog.getParent())) {
+                assertThat(files.toList()).as("no temporary file is left").containsExactly(prog);
+            }
+        }
+    }
+
+    @Test
+    void replacesATruncatedCopy(@TempDir Path dir) throws Exception {
+        try (URLClassLoader loader = jarWith(dir, "tools/prog", SCRIPT.getBytes(StandardCharsets.UTF_8))) {
+            Path cache = dir.resolve("cache");
+            Path prog = BundledFfmpeg.extract(loader, "tools/prog", cache, "prog").orElseThrow();
+            Files.writeString(prog, "#!/bin/sh\n");
+            assertThat(BundledFfmpeg.extract(loader, "tools/prog", cache, "prog")).contains(prog);
+            assertThat(Files.readString(prog)).isEqualTo(SCRIPT);
+        }
+    }
+
+    @Test
+    void aDifferentProgramGetsItsOwnFolder(@TempDir Path dir) throws Exception {
+        Path cache = dir.resolve("cache");
+        Path first;
+        try (URLClassLoader loader = jarWith(dir.resolve("a"), "tools/prog", SCRIPT.getBytes(StandardCharsets.UTF_8))) {
+            first = BundledFfmpeg.extract(loader, "tools/prog", cache, "prog").orElseThrow();
+        }
+        byte[] other = "#!/bin/sh\necho other\n".getBytes(StandardCharsets.UTF_8);
+        try (URLClassLoader loader = jarWith(dir.resolve("b"), "tools/prog", other)) {
+            Path second = BundledFfmpeg.extract(loader, "tools/prog", cache, "prog").orElseThrow();
+            assertThat(second).isNotEqualTo(first);
+            assertThat(Files.readAllBytes(second)).isEqualTo(other);
+        }
+        assertThat(Files.readString(first)).isEqualTo(SCRIPT);
+    }
+
+    @Test
+    void isEmptyWithoutTheResourceAndRejectsAnEmptyOne(@TempDir Path dir) throws Exception {
+        try (URLClassLoader loader = jarWith(dir, "tools/empty", new byte[0])) {
+            assertThat(BundledFfmpeg.extract(loader, "tools/prog", dir.resolve("cache"), "prog")).isEmpty();
+            assertThatThrownBy(() -> BundledFfmpeg.extract(loader, "tools/empty", dir.resolve("cache"), "empty"))
+                    .isInstanceOf(IOException.class).hasMessageContaining("size 0 bytes");
+        }
+    }
+
+    @Test
+    void runsOnLinuxX8664OnlyAndCachesUnderXdgOrHome() {
+        assertThat(BundledFfmpeg.supported("Linux", "amd64")).isTrue();
+        assertThat(BundledFfmpeg.supported("Linux", "x86_64")).isTrue();
+        assertThat(BundledFfmpeg.supported("Linux", "aarch64")).isFalse();
+        assertThat(BundledFfmpeg.supported("Mac OS X", "x86_64")).isFalse();
+        assertThat(BundledFfmpeg.cacheRoot(Map.of("XDG_CACHE_HOME", "/var/cache/u"), "/home/u"))
+                .isEqualTo(Path.of("/var/cache/u/audioset-java"));
+        assertThat(BundledFfmpeg.cacheRoot(Map.of("XDG_CACHE_HOME", "relative"), "/home/u"))
+                .isEqualTo(Path.of("/home/u/.cache/audioset-java"));
+        assertThat(BundledFfmpeg.cacheRoot(Map.of(), "/home/u")).isEqualTo(Path.of("/home/u/.cache/audioset-java"));
+    }
+
+    @Test
+    void theRealBuildIsFoundWhereItRuns() throws Exception {
+        Optional<Path> ffmpeg = BundledFfmpeg.locate();
+        assertThat(ffmpeg.isPresent())
+                .isEqualTo(BundledFfmpeg.supported(System.getProperty("os.name"), System.getProperty("os.arch")));
+        if (ffmpeg.isPresent()) {
+            assertThat(ffmpeg.get().getFileName().toString()).isEqualTo("ffmpeg");
+            assertThat(Files.size(ffmpeg.get())).isEqualTo(77_173_696L);
+        }
+    }
+
+    private static URLClassLoader jarWith(Path dir, String name, byte[] content) throws IOException {
+        Files.createDirectories(dir);
+        Path jar = dir.resolve("tools.jar");
+        try (OutputStream file = Files.newOutputStream(jar); JarOutputStream out = new JarOutputStream(file)) {
+            out.putNextEntry(new JarEntry(name));
+            out.write(content);
+            out.closeEntry();
+        }
+        return new URLClassLoader(new URL[] {jar.toUri().toURL()}, null);
+    }
+}
