@@ -2,7 +2,6 @@ package io.github.audiosetdl.core.download;
 
 import static java.util.Objects.requireNonNull;
 
-import io.github.audiosetdl.core.download.internal.Tools;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.ServiceLoader;

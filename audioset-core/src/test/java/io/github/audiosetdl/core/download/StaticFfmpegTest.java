@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.audiosetdl.core.audio.WavFormat;
 import io.github.audiosetdl.core.audio.WavReader;
-import io.github.audiosetdl.core.download.internal.BundledFfmpeg;
 import io.github.audiosetdl.core.testing.ExternalTools;
 import io.github.audiosetdl.core.testing.LoopbackMediaServer;
 import io.github.audiosetdl.core.testing.TestMedia;

@@ -1,6 +1,6 @@
 package io.github.audiosetdl.core.testing;
 
-import io.github.audiosetdl.core.download.internal.BundledFfmpeg;
+import io.github.audiosetdl.core.download.BundledFfmpeg;
 import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;

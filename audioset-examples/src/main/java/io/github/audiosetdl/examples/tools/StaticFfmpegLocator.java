@@ -1,7 +1,7 @@
 package io.github.audiosetdl.examples.tools;
 
 import io.github.audiosetdl.core.download.ToolLocator;
-import io.github.audiosetdl.core.download.internal.BundledFfmpeg;
+import io.github.audiosetdl.core.download.BundledFfmpeg;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.audiosetdl.core.download.ToolLocator;
-import io.github.audiosetdl.core.download.internal.BundledFfmpeg;
+import io.github.audiosetdl.core.download.BundledFfmpeg;
 import io.github.audiosetdl.core.testing.ExternalTools;
 import java.nio.file.Path;
 import java.util.List;

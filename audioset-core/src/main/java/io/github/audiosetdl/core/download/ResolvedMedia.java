@@ -1,4 +1,4 @@
-package io.github.audiosetdl.core.download.internal;
+package io.github.audiosetdl.core.download;
 
 import static java.util.Objects.requireNonNull;
 
@@ -11,7 +11,7 @@ import java.util.Map;
  * @param headers request headers (name to value), in order
  * @param durationSeconds the media's duration if the resolver knows it, else {@code NaN}
  */
-public record ResolvedMedia(String url, Map<String, String> headers, double durationSeconds) {
+record ResolvedMedia(String url, Map<String, String> headers, double durationSeconds) {
     /** Validates and copies. */
     public ResolvedMedia {
         requireNonNull(url, "url");

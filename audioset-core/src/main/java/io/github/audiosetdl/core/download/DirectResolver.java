@@ -1,11 +1,10 @@
-package io.github.audiosetdl.core.download.internal;
+package io.github.audiosetdl.core.download;
 
 import io.github.audiosetdl.core.Segment;
-import io.github.audiosetdl.core.download.DownloadConfig;
 import java.util.Map;
 
 /** The URL template is the media URL: nothing is run, no headers are sent. */
-public final class DirectResolver implements MediaResolver {
+final class DirectResolver implements MediaResolver {
     private final DownloadConfig config;
 
     /** @param config gives the template */

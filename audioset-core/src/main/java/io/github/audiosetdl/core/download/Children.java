@@ -1,4 +1,4 @@
-package io.github.audiosetdl.core.download.internal;
+package io.github.audiosetdl.core.download;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -9,7 +9,7 @@ import java.util.concurrent.TimeUnit;
  * them, and only them: a child left running would keep fetching, and its worker could not delete its
  * temporary files.
  */
-public final class Children {
+final class Children {
     private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
     /** How long {@link #kill(Process)} waits for a killed tool to end, in milliseconds. */
     private static final long KILL_WAIT_MS = 5_000;

@@ -1,4 +1,4 @@
-package io.github.audiosetdl.core.download.internal;
+package io.github.audiosetdl.core.download;
 
 import java.time.Duration;
 import java.util.function.LongSupplier;
@@ -10,7 +10,7 @@ import java.util.function.LongSupplier;
  * that every worker slows down, not only the one that was told to. A pause reported while a worker
  * already waits for its slot holds that worker too: it waits again until the pause ends. Thread-safe.
  */
-public final class RateLimiter {
+final class RateLimiter {
     /** Sleeps for a number of nanoseconds; tests pass one that advances a fake clock. */
     @FunctionalInterface
     interface Sleeper {

@@ -1,11 +1,9 @@
-package io.github.audiosetdl.core.download.internal;
+package io.github.audiosetdl.core.download;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.audiosetdl.core.AudioSetException;
 import io.github.audiosetdl.core.Segment;
-import io.github.audiosetdl.core.download.DownloadConfig;
-import io.github.audiosetdl.core.download.FailureClass;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -30,7 +28,7 @@ import java.util.regex.Pattern;
  * line. yt-dlp rewrites the cookies file it is given, so each run gets a private, owner-only copy of the
  * user's file, deleted afterwards: the user's file is never changed, and parallel workers never share one.
  */
-public final class YtDlpResolver implements MediaResolver {
+final class YtDlpResolver implements MediaResolver {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_OUTPUT = 8 << 20;
     private static final String TEMP_PREFIX = "audioset-yt-dlp-";

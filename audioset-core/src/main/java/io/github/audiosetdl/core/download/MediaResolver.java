@@ -1,9 +1,9 @@
-package io.github.audiosetdl.core.download.internal;
+package io.github.audiosetdl.core.download;
 
 import io.github.audiosetdl.core.Segment;
 
 /** Finds the media URL of a segment's video. Implementations are thread-safe. */
-public interface MediaResolver {
+interface MediaResolver {
     /**
      * @param segment the segment
      * @return its media URL and headers

@@ -1,6 +1,5 @@
-package io.github.audiosetdl.core.download.internal;
+package io.github.audiosetdl.core.download;
 
-import io.github.audiosetdl.core.download.FailureClass;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -11,7 +10,7 @@ import java.util.regex.Pattern;
  * explicit HTTP status wins; then known phrases; anything unknown is transient, so no clip is given
  * up on for a message we have not seen.
  */
-public final class FailureClassifier {
+final class FailureClassifier {
     /** yt-dlp "HTTP Error 404: Not Found", ffmpeg "Server returned 404 Not Found" and "HTTP error 429 ...". */
     private static final Pattern STATUS = Pattern.compile(
             "(?i)(?:http error|server returned|status(?: code)?:?)\\s+([1-5][0-9][0-9])\\b");

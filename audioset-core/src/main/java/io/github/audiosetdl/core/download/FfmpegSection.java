@@ -1,9 +1,6 @@
-package io.github.audiosetdl.core.download.internal;
+package io.github.audiosetdl.core.download;
 
 import io.github.audiosetdl.core.Segment;
-import io.github.audiosetdl.core.download.DownloadConfig;
-import io.github.audiosetdl.core.download.FailureClass;
-import io.github.audiosetdl.core.download.ResolverKind;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
@@ -34,7 +31,7 @@ import java.util.regex.Pattern;
  * ffmpeg's environment, {@code http_proxy}). The command line is never logged; ffmpeg's log goes to an
  * owner-only temporary file, read once it has exited (the first and last 64 KB).
  */
-public final class FfmpegSection {
+final class FfmpegSection {
     private static final Pattern DURATION = Pattern.compile("Duration: (\\d+):(\\d{2}):(\\d{2}(?:\\.\\d+)?)");
     private static final int KEPT_LINES = 40;
     /** A URL with a query string; group 1 is the URL without it. */

@@ -1,4 +1,4 @@
-package io.github.audiosetdl.core.download.internal;
+package io.github.audiosetdl.core.download;
 
 import io.github.audiosetdl.core.AudioSetException;
 import io.github.audiosetdl.core.Segment;
@@ -7,10 +7,6 @@ import io.github.audiosetdl.core.audio.AudioClip;
 import io.github.audiosetdl.core.audio.WavEncoding;
 import io.github.audiosetdl.core.audio.WavReader;
 import io.github.audiosetdl.core.audio.WavWriter;
-import io.github.audiosetdl.core.download.ClipResult;
-import io.github.audiosetdl.core.download.ClipStatus;
-import io.github.audiosetdl.core.download.DownloadConfig;
-import io.github.audiosetdl.core.download.FailureClass;
 import io.github.audiosetdl.core.internal.ProcessTag;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -25,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * {@code YT_<id>.wav} atomically (16-bit PCM; mono is the exact average of the source channels),
  * retrying transient and rate-limited failures with exponential backoff and jitter. Thread-safe.
  */
-public final class ClipDownloader {
+final class ClipDownloader {
     /** Suffix of every temporary file the stage writes (all start with a dot). */
     public static final String TEMP_SUFFIX = ".tmp";
     /** How much shorter than the media's remaining length a short clip may be, in seconds. */

@@ -1,11 +1,10 @@
-package io.github.audiosetdl.core.download.internal;
+package io.github.audiosetdl.core.download;
 
 import static java.util.Objects.requireNonNull;
 
-import io.github.audiosetdl.core.download.FailureClass;
 
 /** One attempt at a clip failed, with its class; a checked exception the retry loop handles. */
-public final class ClipFailure extends Exception {
+final class ClipFailure extends Exception {
     private static final long serialVersionUID = 1L;
 
     private final FailureClass failureClass;

@@ -1,8 +1,7 @@
-package io.github.audiosetdl.core.download.internal;
+package io.github.audiosetdl.core.download;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.audiosetdl.core.download.FailureClass;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 

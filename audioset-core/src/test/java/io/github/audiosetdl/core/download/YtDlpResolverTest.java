@@ -1,13 +1,10 @@
-package io.github.audiosetdl.core.download.internal;
+package io.github.audiosetdl.core.download;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.github.audiosetdl.core.Segment;
-import io.github.audiosetdl.core.download.DownloadConfig;
-import io.github.audiosetdl.core.download.FailureClass;
-import io.github.audiosetdl.core.download.ResolverKind;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,10 +1,9 @@
-package io.github.audiosetdl.core.download.internal;
+package io.github.audiosetdl.core.download;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.audiosetdl.core.ToolNotFoundException;
-import io.github.audiosetdl.core.download.ToolLocator;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;

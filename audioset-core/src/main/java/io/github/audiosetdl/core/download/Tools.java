@@ -1,4 +1,4 @@
-package io.github.audiosetdl.core.download.internal;
+package io.github.audiosetdl.core.download;
 
 import io.github.audiosetdl.core.AudioSetException;
 import io.github.audiosetdl.core.ToolNotFoundException;
@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /** Finds the external programs (given path, then {@code PATH}, then a fallback such as a bundled copy). */
-public final class Tools {
+final class Tools {
     /** How long a program may take to print its version, in seconds. */
     private static final int VERSION_TIMEOUT_SECONDS = 30;
 

@@ -1,7 +1,6 @@
-package io.github.audiosetdl.core.download.internal;
+package io.github.audiosetdl.core.download;
 
 import io.github.audiosetdl.core.Segment;
-import io.github.audiosetdl.core.download.ClipResult;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,7 +18,7 @@ import org.apache.commons.csv.CSVPrinter;
  * outcome, the failure class, attempts, frames, the tool's message and the time), flushed after
  * every row so a killed run loses nothing it finished. Thread-safe.
  */
-public final class DownloadLog implements AutoCloseable {
+final class DownloadLog implements AutoCloseable {
     /** The columns, in order. */
     public static final String[] HEADER = {"YTID", "start_seconds", "end_seconds", "positive_labels", "csv_row",
         "outcome", "class", "attempts", "frames", "message", "time"};

@@ -1,4 +1,4 @@
-package io.github.audiosetdl.core.download.internal;
+package io.github.audiosetdl.core.download;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -14,7 +14,7 @@ import java.util.Map;
  * other id (a mirror's own naming) goes to a plain map. Not thread-safe: the stage's reading thread
  * alone uses it.
  */
-public final class SeenIds {
+final class SeenIds {
     private static final int YTID_LENGTH = 11;
     private static final int MIN_CAPACITY = 1 << 10;
     /** Rows stored in the table are {@code row + 1}; 0 marks a free slot. */
