@@ -3,7 +3,7 @@ package io.github.audiosetdl.hdf5;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.audiosetdl.core.LabelIndex;
-import io.github.audiosetdl.core.internal.ProcessTag;
+import io.github.audiosetdl.core.ProcessTag;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,7 +2,7 @@ package io.github.audiosetdl.core.audio;
 
 import static java.util.Objects.requireNonNull;
 
-import io.github.audiosetdl.core.internal.ProcessTag;
+import io.github.audiosetdl.core.ProcessTag;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -7,7 +7,7 @@ import io.github.audiosetdl.core.audio.AudioClip;
 import io.github.audiosetdl.core.audio.WavEncoding;
 import io.github.audiosetdl.core.audio.WavReader;
 import io.github.audiosetdl.core.audio.WavWriter;
-import io.github.audiosetdl.core.internal.ProcessTag;
+import io.github.audiosetdl.core.ProcessTag;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -6,7 +6,7 @@ import io.github.audiosetdl.core.Segment;
 import io.github.audiosetdl.core.SegmentRow;
 import io.github.audiosetdl.core.SegmentSelection;
 import io.github.audiosetdl.core.Shard;
-import io.github.audiosetdl.core.internal.ProcessTag;
+import io.github.audiosetdl.core.ProcessTag;
 import io.github.audiosetdl.core.progress.PipelineListener;
 import io.github.audiosetdl.core.progress.ProgressTracker;
 import io.github.audiosetdl.core.progress.Stage;

@@ -1,6 +1,6 @@
 package io.github.audiosetdl.hdf5.internal;
 
-import io.github.audiosetdl.core.internal.ProcessTag;
+import io.github.audiosetdl.core.ProcessTag;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;

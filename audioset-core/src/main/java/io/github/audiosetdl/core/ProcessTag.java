@@ -1,4 +1,4 @@
-package io.github.audiosetdl.core.internal;
+package io.github.audiosetdl.core;
 
 import java.io.IOException;
 import java.net.InetAddress;
