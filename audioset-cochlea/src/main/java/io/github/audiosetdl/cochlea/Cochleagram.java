@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.github.audiosetdl.cochlea.internal.DownsamplingFir;
 import io.github.audiosetdl.cochlea.internal.EnvelopeEngine;
+import io.github.audiosetdl.cochlea.internal.Subbands;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -18,7 +19,6 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import pl.edu.icm.jlargearrays.ConcurrencyUtils;
 
 /**
  * An ERB cochleagram of fixed-length clips: the filterbank, the analytic subband envelopes, the
@@ -34,12 +34,12 @@ import pl.edu.icm.jlargearrays.ConcurrencyUtils;
  *
  * <p>Built once per configuration (the filterbank and tables are precomputed, stored sparsely), then
  * immutable and thread-safe; every thread computes through its own {@link Worker}, which holds the FFT
- * plans and scratch buffers (about 16 MB for the presets, most of it JTransforms' forward plan). A worker
- * never holds a full-length subband: it processes one channel, and a block of its phases, at a time.
+ * scratch and buffers (about 5 MB for the presets). A worker never holds a full-length subband: it processes
+ * one channel, and a block of its phases, at a time.
  *
- * <p>{@link #of} sets JTransforms' global thread count to 1 ({@code ConcurrencyUtils.setNumberOfThreads(1)}):
- * this class parallelises across clips, and JTransforms' own pool of non-daemon threads would otherwise
- * keep the JVM alive for a minute after {@code main} returns.
+ * <p>The transforms are audioset-core's FFT engine ({@code io.github.audiosetdl.core.dsp}), on SIMD passes
+ * when the JVM runs with {@code --add-modules jdk.incubator.vector} (about twice as fast; the same doubles).
+ * Nothing here changes JVM-wide state or starts a thread but those of {@link #computeAll(List, int)}.
  */
 public final class Cochleagram {
     private static final Logger LOG = LoggerFactory.getLogger(Cochleagram.class);
@@ -74,13 +74,7 @@ public final class Cochleagram {
         DownsamplingFir fir = seed ? DownsamplingFir.seed(config.decimation(), n)
                 : DownsamplingFir.pycochleagram(config.decimation(), n);
         Compression comp = config.compression();
-        int code = switch (comp.kind()) {
-            case NONE -> EnvelopeEngine.COMPRESS_NONE;
-            case SQRT -> EnvelopeEngine.COMPRESS_SQRT;
-            case POWER -> EnvelopeEngine.COMPRESS_POWER;
-        };
-        this.engine = new EnvelopeEngine(n, start, coef, fir, code, comp.exponent(), allowPruned,
-                Integer.getInteger("audioset.cochlea.blockWidth", 0));
+        this.engine = EnvelopeEngine.create(new Subbands(n, start, coef), fir, comp, allowPruned);
         Map<String, Object> attrs = new LinkedHashMap<>();
         attrs.put("feature", "cochleagram");
         attrs.put("preset", config.preset().id());
@@ -104,20 +98,18 @@ public final class Cochleagram {
 
     /**
      * Builds the cochleagram for a configuration (precomputes the filterbank and tables; takes tens of
-     * milliseconds, so build once and share). Sets JTransforms' global thread count to 1.
+     * milliseconds, so build once and share).
      *
      * @param config the parameters
      * @return the cochleagram
      */
     public static Cochleagram of(CochleagramConfig config) {
         requireNonNull(config, "config");
-        ConcurrencyUtils.setNumberOfThreads(1);
         return new Cochleagram(config, true);
     }
 
     /** The same computation without the pruned transform: a full-length inverse FFT per channel. */
     static Cochleagram direct(CochleagramConfig config) {
-        ConcurrencyUtils.setNumberOfThreads(1);
         return new Cochleagram(config, false);
     }
 
@@ -291,31 +283,6 @@ public final class Cochleagram {
     }
 
     /**
-     * Time spent per stage, in nanoseconds.
-     *
-     * @param forwardFft the forward real FFT of each clip
-     * @param bandInput preparing each channel's weighted band as the input of the inverse transforms
-     * @param inverseFft the inverse transforms that give each channel's analytic subband
-     * @param modulus the modulus of the subbands (the full-rate envelopes)
-     * @param fir the downsampling FIR (and, on the direct path, nothing else)
-     */
-    public record StageTimes(long forwardFft, long bandInput, long inverseFft, long modulus, long fir) {
-        /** @return the sum of all stages, in nanoseconds */
-        public long total() {
-            return forwardFft + bandInput + inverseFft + modulus + fir;
-        }
-
-        /**
-         * @param earlier an earlier reading of the same worker
-         * @return the time spent between the two readings
-         */
-        public StageTimes minus(StageTimes earlier) {
-            return new StageTimes(forwardFft - earlier.forwardFft, bandInput - earlier.bandInput,
-                    inverseFft - earlier.inverseFft, modulus - earlier.modulus, fir - earlier.fir);
-        }
-    }
-
-    /**
      * Computes cochleagrams on one thread, reusing its FFT plans and buffers; not thread-safe (make one
      * per thread with {@link Cochleagram#newWorker()}).
      */
@@ -379,16 +346,6 @@ public final class Cochleagram {
             double[] out = new double[signalLength()];
             delegate.envelope(waveform, channel, out);
             return out;
-        }
-
-        /**
-         * Where this worker's time went so far, for benchmarks (wall-clock, summed over the clips it computed).
-         *
-         * @return the time per stage
-         */
-        public StageTimes stageTimes() {
-            long[] t = delegate.timings();
-            return new StageTimes(t[0], t[1], t[2], t[3], t[4]);
         }
     }
 }

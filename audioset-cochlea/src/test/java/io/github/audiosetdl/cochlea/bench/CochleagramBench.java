@@ -21,7 +21,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Cochleagram throughput: Java with 1 and 2 threads against the numpy reference
  * ({@code src/test/python/coch_numpy_bench.py}, the same seed algorithm, single-threaded), in the same run,
- * numpy before and after Java to bracket the machine's noise. Also where the Java time goes.
+ * numpy before and after Java to bracket the machine's noise. Where the Java time goes is
+ * measured apart, by sampling (docs/benchmarks.md: JFR).
  *
  * <p>Run (see docs/benchmarks.md): {@code mvn -B -ntp -q -pl audioset-cochlea test-compile exec:exec
  * -Dexec.executable=java -Dexec.classpathScope=test -Dexec.args="-cp %classpath
@@ -78,7 +79,6 @@ public final class CochleagramBench {
         seed.computeAll(inputs.subList(0, 4), 2);
 
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-        Cochleagram.StageTimes before = worker.stageTimes();
         long cpu0 = mx.getCurrentThreadCpuTime();
         long t0 = System.nanoTime();
         double best = Double.MAX_VALUE;
@@ -89,7 +89,6 @@ public final class CochleagramBench {
         }
         double oneThread = (System.nanoTime() - t0) / 1e9;
         double cpu = (mx.getCurrentThreadCpuTime() - cpu0) / 1e9;
-        Cochleagram.StageTimes stages = worker.stageTimes().minus(before);
 
         List<float[]> twice = new ArrayList<>(inputs);
         twice.addAll(inputs);
@@ -127,13 +126,6 @@ public final class CochleagramBench {
         System.out.printf("  Java, 2 threads: %6.2f clips/s  (%.2fx one thread)%n", java2, java2 / java1);
         System.out.printf("  Java, pycochleagram preset, 1 thread: %6.2f clips/s, 2 threads: %6.2f clips/s%n",
                 clips / pyOneThread, twice.size() / pyTwoThreads);
-        double total = stages.total();
-        System.out.printf("  where one thread's time goes (%.3f s/clip):%n", total / 1e9 / clips);
-        printStage("forward FFT", stages.forwardFft(), total, clips);
-        printStage("band input (weights, phase twiddles)", stages.bandInput(), total, clips);
-        printStage("inverse FFTs (pruned, 80 phases x 2000)", stages.inverseFft(), total, clips);
-        printStage("modulus", stages.modulus(), total, clips);
-        printStage("downsampling FIR", stages.fir(), total, clips);
         if (numpy) {
             double sum = 0;
             double cpuSum = 0;
@@ -170,10 +162,6 @@ public final class CochleagramBench {
         double reference = sum / runs.size();
         System.out.printf("  Java pycochleagram preset / pycochleagram: 1 thread %.2fx, 2 threads %.2fx%n",
                 java1 / reference, java2 / reference);
-    }
-
-    private static void printStage(String name, long nanos, double total, int clips) {
-        System.out.printf("    %-42s %7.1f ms/clip  %5.1f%%%n", name, nanos / 1e6 / clips, 100 * nanos / total);
     }
 
     private static List<float[]> clips(int count) {

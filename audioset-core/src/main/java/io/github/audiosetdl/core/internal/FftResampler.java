@@ -1,8 +1,8 @@
 package io.github.audiosetdl.core.internal;
 
-import java.util.Arrays;
-import org.jtransforms.fft.DoubleFFT_1D;
-import pl.edu.icm.jlargearrays.ConcurrencyUtils;
+import io.github.audiosetdl.core.dsp.ComplexFft;
+import io.github.audiosetdl.core.dsp.FftWorkspace;
+import io.github.audiosetdl.core.dsp.RealFft;
 
 /**
  * FFT resampling exactly as {@code scipy.signal.resample(x, num)} does for real input (scipy ≥ 1.13,
@@ -12,22 +12,18 @@ import pl.edu.icm.jlargearrays.ConcurrencyUtils;
  *
  * <p>Computed in double precision. Even lengths with no prime factor above 13 in their halves (every
  * audio rate in use) go through {@link RealFft}: shared plans, per-thread work arrays, no allocation per
- * clip but the result. Other lengths go through JTransforms (plans shared, a few sizes; its transforms
- * allocate their work arrays per call). JTransforms' global thread count is set to 1: we parallelise across
- * clips, and its pool could keep the JVM alive for a minute after {@code main} returns.
+ * clip but the result. Other lengths go through full complex transforms ({@link ComplexFft}, Bluestein's
+ * algorithm for prime factors above 13; plans shared, a few sizes; work arrays allocated per call). Nothing
+ * here changes JVM-wide state or starts a thread.
  */
 public final class FftResampler {
-    /** JTransforms plans, shared: their tables are read-only, and each transform allocates its own work arrays. */
-    private static final LruCache<Integer, DoubleFFT_1D> JT_PLANS = new LruCache<>(4);
+    /** Plans for the other lengths, shared: their tables are read-only. */
+    private static final LruCache<Integer, ComplexFft> COMPLEX_PLANS = new LruCache<>(4);
 
     /** Per-thread work arrays, reused: the pack's workers prepare thousands of clips. */
     private static final ThreadScratch OUTPUT = new ThreadScratch();
     private static final ThreadScratch SPECTRUM = new ThreadScratch();
-    private static final ThreadLocal<RealFft.Workspace> WORKSPACE = ThreadLocal.withInitial(RealFft.Workspace::new);
-
-    static {
-        ConcurrencyUtils.setNumberOfThreads(1);
-    }
+    private static final ThreadLocal<FftWorkspace> WORKSPACE = ThreadLocal.withInitial(FftWorkspace::new);
 
     private FftResampler() {
     }
@@ -53,8 +49,6 @@ public final class FftResampler {
         double[] y;
         if (RealFft.supports(n) && RealFft.supports(num)) {
             y = resampleSmooth(x, n, num);
-        } else if (n % 2 == 0 && num % 2 == 0) {
-            y = resampleEven(x, n, num);
         } else {
             y = resampleGeneral(x, n, num);
         }
@@ -72,7 +66,7 @@ public final class FftResampler {
     private static double[] resampleSmooth(double[] x, int n, int num) {
         int m = Math.min(num, n);
         int bins = m / 2 + 1;
-        RealFft.Workspace ws = WORKSPACE.get();
+        FftWorkspace ws = WORKSPACE.get();
         double[] spectrum = SPECTRUM.get(2 * bins);
         RealFft.of(n).forward(x, spectrum, bins, ws);
         for (int k = 0; k < bins; k++) {
@@ -85,11 +79,17 @@ public final class FftResampler {
         return y;
     }
 
-    /** Any lengths, on JTransforms' full complex transforms; allocates its work arrays. */
+    /**
+     * Any lengths, on full complex transforms ({@link ComplexFft}: Bluestein's algorithm for lengths with a prime
+     * factor above 13); allocates its work arrays.
+     */
     private static double[] resampleGeneral(double[] x, int n, int num) {
+        FftWorkspace ws = WORKSPACE.get();
         double[] spectrum = new double[2 * n];
-        System.arraycopy(x, 0, spectrum, 0, n);
-        plan(n).realForwardFull(spectrum);
+        for (int i = 0; i < n; i++) {
+            spectrum[2 * i] = x[i];
+        }
+        plan(n).forward(spectrum, ws);
 
         int m = Math.min(num, n);
         int m2 = m / 2 + 1;
@@ -109,50 +109,12 @@ public final class FftResampler {
             y[2 * (num - k)] = y[2 * k];
             y[2 * (num - k) + 1] = -y[2 * k + 1];
         }
-        plan(num).complexInverse(y, true);
+        plan(num).inverse(y, ws);
         double[] out = new double[num];
         for (int i = 0; i < num; i++) {
-            out[i] = y[2 * i];
+            out[i] = y[2 * i] / num;
         }
         return out;
-    }
-
-    /**
-     * Even lengths, on packed real transforms (half the work of the complex ones), in place in {@code x}
-     * and in a per-thread scratch array that is returned: {@code a[0] = Re X[0]}, {@code a[1] = Re X[n/2]},
-     * {@code a[2k], a[2k+1] = X[k]}.
-     */
-    private static double[] resampleEven(double[] x, int n, int num) {
-        double[] a = x;
-        plan(n).realForward(a);
-        int m = Math.min(num, n);
-        double[] b = OUTPUT.get(num);
-        Arrays.fill(b, 0, num, 0);
-        for (int k = 0; k <= m / 2; k++) {
-            double re;
-            double im;
-            if (k == 0) {
-                re = a[0];
-                im = 0;
-            } else if (2 * k == n) {
-                re = a[1];
-                im = 0;
-            } else {
-                re = a[2 * k];
-                im = a[2 * k + 1];
-            }
-            double s = binScale(k, m, n, num);
-            if (k == 0) {
-                b[0] = re * s;
-            } else if (2 * k == num) {
-                b[1] = re * s; // irfft ignores the imaginary part of the Nyquist bin
-            } else {
-                b[2 * k] = re * s;
-                b[2 * k + 1] = im * s;
-            }
-        }
-        plan(num).realInverse(b, true);
-        return b;
     }
 
     /**
@@ -167,7 +129,7 @@ public final class FftResampler {
         return s;
     }
 
-    private static DoubleFFT_1D plan(int n) {
-        return JT_PLANS.get(n, DoubleFFT_1D::new);
+    private static ComplexFft plan(int n) {
+        return COMPLEX_PLANS.get(n, ComplexFft::new);
     }
 }

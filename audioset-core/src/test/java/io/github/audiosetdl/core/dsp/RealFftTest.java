@@ -1,4 +1,4 @@
-package io.github.audiosetdl.core.internal;
+package io.github.audiosetdl.core.dsp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -72,7 +72,7 @@ class RealFftTest {
         Arrays.fill(givenSpectrum, 2 * m + 2, givenSpectrum.length, -UNTOUCHED);
         double[] spectrumBefore = givenSpectrum.clone();
         Map<Integer, double[]> inverses = new HashMap<>();
-        RealFft.Workspace ws = new RealFft.Workspace();
+        FftWorkspace ws = new FftWorkspace();
         for (int n1 = 1; n1 <= m; n1++) {
             if (m % n1 != 0) {
                 continue;
@@ -108,7 +108,7 @@ class RealFftTest {
         double[] input = x.clone();
         double[] expected = jtransformsForward(x);
         RealFft fft = RealFft.of(n);
-        RealFft.Workspace ws = fft.newWorkspace();
+        FftWorkspace ws = fft.newWorkspace();
         assertThat(fft.length()).isEqualTo(n);
 
         int all = n / 2 + 1;
@@ -134,7 +134,7 @@ class RealFftTest {
         spectrum[2 * m + 1] = IGNORED;
         double[] before = spectrum.clone();
         RealFft fft = RealFft.of(n);
-        RealFft.Workspace ws = new RealFft.Workspace();
+        FftWorkspace ws = new FftWorkspace();
         for (int bins : new int[] {m + 1, m, 80_001, (int) (0.18 * n), 2, 1}) {
             double[] out = new double[n + 2];
             Arrays.fill(out, UNTOUCHED);
@@ -151,7 +151,7 @@ class RealFftTest {
     void inverseUndoesForward(int n) {
         double[] x = signal(n, 5);
         RealFft fft = RealFft.of(n);
-        RealFft.Workspace ws = new RealFft.Workspace();
+        FftWorkspace ws = new FftWorkspace();
         double[] spectrum = new double[n + 2];
         fft.forward(x, spectrum, n / 2 + 1, ws);
         double[] back = new double[n];
@@ -163,7 +163,7 @@ class RealFftTest {
     void readsOnlyTheFirstNSamplesAndReusesItsScratchCorrectly() {
         int n = 2 * 3 * 5 * 7 * 7 * 4;
         RealFft fft = new RealFft(n);
-        RealFft.Workspace ws = fft.newWorkspace();
+        FftWorkspace ws = fft.newWorkspace();
         double[] x = signal(n, 1);
         double[] longer = Arrays.copyOf(x, n + 100);
         Arrays.fill(longer, n, n + 100, 1e6);
@@ -185,7 +185,7 @@ class RealFftTest {
 
     @Test
     void oneWorkspaceServesPlansOfEveryLength() {
-        RealFft.Workspace shared = new RealFft.Workspace();
+        FftWorkspace shared = new FftWorkspace();
         for (int n : new int[] {14, 480_000, 160_000, 2, 441_000, 98, 160_000}) {
             RealFft fft = RealFft.of(n);
             int bins = n / 2 + 1;
@@ -207,11 +207,11 @@ class RealFftTest {
     void workspaceHoldsWhatTheJavadocSays() {
         int n = 441_000;
         RealFft fft = RealFft.of(n);
-        RealFft.Workspace inverseOnly = new RealFft.Workspace();
+        FftWorkspace inverseOnly = new FftWorkspace();
         assertThat(inverseOnly.bytes()).isLessThan(1000);
         fft.inverse(new double[] {1, 0}, 1, new double[n], inverseOnly);
         assertThat(inverseOnly.bytes()).as("no n-sized array for the inverse").isBetween(900_000L, 1_000_000L);
-        RealFft.Workspace full = fft.newWorkspace();
+        FftWorkspace full = fft.newWorkspace();
         assertThat(full.bytes()).isBetween(8L * n + 900_000, 8L * n + 1_000_000);
         fft.forward(new double[n], new double[2], 1, full);
         assertThat(full.bytes()).as("newWorkspace() is already grown").isBetween(8L * n + 900_000,
@@ -233,7 +233,7 @@ class RealFftTest {
             inputs[t] = signal(n, 100 + t);
             spectra[t] = new double[2 * bins];
             signals[t] = new double[n];
-            RealFft.Workspace ws = fft.newWorkspace();
+            FftWorkspace ws = fft.newWorkspace();
             fft.forward(inputs[t], spectra[t], bins, ws);
             fft.inverse(spectra[t], bins, signals[t], ws);
         }
@@ -244,7 +244,7 @@ class RealFftTest {
             for (int t = 0; t < threads; t++) {
                 int id = t;
                 results.add(pool.submit(() -> {
-                    RealFft.Workspace ws = new RealFft.Workspace();
+                    FftWorkspace ws = new FftWorkspace();
                     double[] spectrum = new double[2 * bins];
                     double[] signal = new double[n];
                     start.await();
@@ -300,7 +300,7 @@ class RealFftTest {
             x[j] = Math.cos(2 * Math.PI * (((long) bin * j) % n) / n);
         }
         RealFft fft = RealFft.of(n);
-        RealFft.Workspace ws = fft.newWorkspace();
+        FftWorkspace ws = fft.newWorkspace();
         double[] out = new double[2 * 20_000];
         fft.forward(x, out, 20_000, ws);
         for (int k = 0; k < 20_000; k++) {
@@ -324,16 +324,6 @@ class RealFftTest {
         assertThat(new RealFft(n).length()).isEqualTo(n);
     }
 
-    @Test
-    void prefersJTransformsOnlyForPowersOfTwo() {
-        for (int n : new int[] {1024, 131_072, 1 << 20}) {
-            assertThat(RealFft.fasterThanJTransforms(n)).as("n = %d", n).isTrue();
-        }
-        for (int n : new int[] {480_000, 441_000, 160_000, 80_000, 98_304, 1000, 0, -1024}) {
-            assertThat(RealFft.fasterThanJTransforms(n)).as("n = %d", n).isFalse();
-        }
-    }
-
     @ParameterizedTest
     @ValueSource(ints = {441_001, 480_001, 1, 3, 7, 21, 2 * 17, 2 * 19 * 49, 2 * 17 * 3 * 5, 2 * 100_003, 0, -14})
     void rejectsOtherLengths(int n) {
@@ -345,7 +335,7 @@ class RealFftTest {
     @Test
     void rejectsBadArguments() {
         RealFft fft = new RealFft(98);
-        RealFft.Workspace ws = fft.newWorkspace();
+        FftWorkspace ws = fft.newWorkspace();
         double[] x = new double[98];
         assertThatThrownBy(() -> fft.forward(x, new double[100], 0, ws))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("bins 0");

@@ -1,4 +1,4 @@
-package io.github.audiosetdl.core.internal;
+package io.github.audiosetdl.core.dsp;
 
 import java.lang.reflect.InvocationTargetException;
 import java.util.Locale;

@@ -1,6 +1,7 @@
-package io.github.audiosetdl.core.internal;
+package io.github.audiosetdl.core.dsp;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -43,9 +44,7 @@ class RealFftSimdTest {
     @ValueSource(ints = {2, 6, 16, 22, 42, 98, 128, 154, 286, 686, 1280, 2002, 9450, 2 * 3 * 7 * 11 * 13, 160_000,
         441_000, 480_000})
     void forwardAndInverseGiveTheScalarDoubles(int n) {
-        if (simd == null) {
-            return; // no 256-bit vectors here: nothing to compare (simdIsThere fails where there should be)
-        }
+        assumeTrue(simd != null, "no 256-bit vectors here (simdIsThere fails where there should be)");
         RealFft scalar = new RealFft(n, 0, null);
         RealFft vector = new RealFft(n, 0, simd);
         double[] x = new Random(n).doubles(n, -1, 1).toArray();
@@ -65,9 +64,7 @@ class RealFftSimdTest {
 
     @Test
     void rowLengthsWithEveryBatchTail() {
-        if (simd == null) {
-            return;
-        }
+        assumeTrue(simd != null, "no 256-bit vectors here");
         // n/2 = 2520 = 8·9·5·7: every row length gives other batches and first-pass tails.
         int n = 5040;
         double[] x = new Random(3).doubles(n, -1, 1).toArray();
@@ -75,9 +72,26 @@ class RealFftSimdTest {
         for (int rows : new int[] {1, 2, 3, 7, 8, 9, 35, 56, 63, 72, 315, 2520}) {
             double[] expected = new double[2 * bins];
             double[] actual = new double[2 * bins];
-            new RealFft(n, rows, null).forward(x, expected, bins, new RealFft.Workspace());
-            new RealFft(n, rows, simd).forward(x, actual, bins, new RealFft.Workspace());
+            new RealFft(n, rows, null).forward(x, expected, bins, new FftWorkspace());
+            new RealFft(n, rows, simd).forward(x, actual, bins, new FftWorkspace());
             assertSameValues(actual, expected, "n1 = " + rows);
+        }
+    }
+
+    /** The batched complex transforms (the cochleagram's phase transforms) on both kinds of passes. */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 3, 4, 5, 7, 8, 9, 11, 15, 16, 20})
+    void batchTransformsGiveTheScalarDoubles(int batch) {
+        assumeTrue(simd != null, "no 256-bit vectors here");
+        for (int length : new int[] {2000, 250, 1, 2, 3, 6, 7, 13 * 11 * 8}) {
+            double[] x = new Random(length * 31L + batch).doubles(2L * length * batch, -1, 1).toArray();
+            StockhamPlan scalar = new StockhamPlan(length, null);
+            StockhamPlan vector = new StockhamPlan(length, simd);
+            double[] a = x.clone();
+            double[] b = x.clone();
+            double[] expected = scalar.run(a, 0, batch, new double[a.length], a, batch, new FftWorkspace());
+            double[] actual = vector.run(b, 0, batch, new double[b.length], b, batch, new FftWorkspace());
+            assertSameValues(actual, expected, "length " + length + ", batch " + batch);
         }
     }
 

@@ -1,4 +1,4 @@
-package io.github.audiosetdl.core.internal;
+package io.github.audiosetdl.core.dsp;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorShuffle;
