@@ -2,9 +2,6 @@ package io.github.audiosetdl.cochlea;
 
 import static java.util.Objects.requireNonNull;
 
-import io.github.audiosetdl.cochlea.internal.DownsamplingFir;
-import io.github.audiosetdl.cochlea.internal.EnvelopeEngine;
-import io.github.audiosetdl.cochlea.internal.Subbands;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;

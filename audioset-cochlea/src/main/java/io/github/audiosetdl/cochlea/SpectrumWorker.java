@@ -1,6 +1,5 @@
-package io.github.audiosetdl.cochlea.internal;
+package io.github.audiosetdl.cochlea;
 
-import io.github.audiosetdl.cochlea.Compression;
 import io.github.audiosetdl.core.dsp.ComplexFft;
 import io.github.audiosetdl.core.dsp.FftWorkspace;
 import io.github.audiosetdl.core.dsp.RealFft;

@@ -1,6 +1,5 @@
-package io.github.audiosetdl.cochlea.internal;
+package io.github.audiosetdl.cochlea;
 
-import io.github.audiosetdl.cochlea.Compression;
 import io.github.audiosetdl.core.dsp.BatchFft;
 import java.util.Arrays;
 

@@ -1,11 +1,11 @@
-package io.github.audiosetdl.cochlea.internal;
+package io.github.audiosetdl.cochlea;
 
 /**
  * The FIR that turns a full-rate envelope into frames: {@code y[j] = sum_m taps[m] * env[j * decimation + m
  * - offset]}, with {@code env} zero outside {@code [0, signalLength)}.
  * Immutable.
  */
-public final class DownsamplingFir {
+final class DownsamplingFir {
 
     /** The tap count of the 2017 tfcochleagram downsampling kernel. */
     public static final int SEED_TAPS = 1001;

@@ -1,4 +1,4 @@
-package io.github.audiosetdl.cochlea.internal;
+package io.github.audiosetdl.cochlea;
 
 import java.util.Arrays;
 
@@ -9,7 +9,7 @@ import java.util.Arrays;
  * X[start(c) + j] e^{2 pi i (start(c) + j) t / N}}. Immutable once built (the arrays are not copied: the caller
  * hands them over).
  */
-public final class Subbands {
+final class Subbands {
     private final int signalLength;
     private final int[] start;
     private final double[][] weights;

@@ -1,6 +1,5 @@
-package io.github.audiosetdl.cochlea.internal;
+package io.github.audiosetdl.cochlea;
 
-import io.github.audiosetdl.cochlea.Compression;
 
 /**
  * Computes cochleagrams from {@link Subbands}: for every channel the modulus of the analytic subband at all
@@ -8,7 +7,7 @@ import io.github.audiosetdl.cochlea.Compression;
  * X.
  * Immutable and thread-safe; each thread computes through its own {@link Worker}.
  */
-public interface EnvelopeEngine {
+interface EnvelopeEngine {
 
     /**
      * The pruned engine when the shape allows it ({@code PrunedEnvelopes.fits}) and {@code allowPruned}, else
