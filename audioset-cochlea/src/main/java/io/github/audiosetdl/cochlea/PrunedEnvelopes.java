@@ -1,6 +1,7 @@
 package io.github.audiosetdl.cochlea;
 
 import io.github.audiosetdl.core.dsp.BatchFft;
+import io.github.audiosetdl.core.dsp.ComplexArrays;
 import java.util.Arrays;
 
 /**
@@ -190,7 +191,7 @@ final class PrunedEnvelopes implements EnvelopeEngine {
             for (int b = 0; b < blocks; b++) {
                 bandInput(b, bandWidth);
                 double[] res = fft.forward(z, scratch, ws);
-                modulus(res);
+                ComplexArrays.modulusTransposed(res, width, p, envT, padBefore);
                 if (fullEnvelope != null) {
                     for (int v = 0; v < width; v++) {
                         for (int u = 0; u < p; u++) {
@@ -262,32 +263,8 @@ final class PrunedEnvelopes implements EnvelopeEngine {
                         }
                     }
                 }
-                for (int v = 0; v < width; v++) {
-                    // s holds (Im S, Re S) of phase v; tp, tq the twiddle t = e^{2 pi i j1 v / N}
-                    double si = s[2 * v];
-                    double sr = s[2 * v + 1];
-                    double ur = sr * cr - si * ci;
-                    double ui = sr * ci + si * cr;
-                    z[at + 2 * v] = ur * tp[2 * v] + ui * tq[2 * v];
-                    z[at + 2 * v + 1] = ur * tp[2 * v + 1] + ui * tq[2 * v + 1];
-                }
-            }
-        }
-
-        /**
-         * The moduli of the block's transforms, transposed into {@link #envT}: the squares in one pass over the
-         * transforms, the square roots over whole rows (a loop the JIT vectorises).
-         */
-        private void modulus(double[] res) {
-            int w2 = 2 * width;
-            int to = padBefore + p;
-            for (int v = 0; v < width; v++) {
-                double[] e = envT[v];
-                for (int i = padBefore, k = 2 * v; i < to; i++, k += w2) {
-                    double a = res[k];
-                    double c = res[k + 1];
-                    e[i] = Math.sqrt(a * a + c * c);
-                }
+                // s holds swap(S); swap(S c t) = swap(S) conj(c) conj(t), and tq is conj(t) = e^{-2 pi i j1 v / N}
+                ComplexArrays.multiply(s, 0, cr, -ci, tq, 0, z, at, width);
             }
         }
 

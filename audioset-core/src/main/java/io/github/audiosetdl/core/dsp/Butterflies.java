@@ -26,6 +26,23 @@ interface Butterflies {
      */
     int pass(int radix, double[] x, int base, int sx, double[] y, int q, int s, double[] tw);
 
+    /**
+     * {@link ComplexArrays#multiply}'s products for the leading values that fill whole vectors, with the same
+     * arguments and the same doubles as its scalar loop.
+     *
+     * @return how many of the {@code count} complex values were done; the scalar loop does the rest
+     */
+    int multiply(double[] a, int aOff, double wr, double wi, double[] t, int tOff, double[] out, int outOff,
+            int count);
+
+    /**
+     * {@link ComplexArrays#modulusTransposed}'s moduli of signals {@code g < batch - batch % 2} at the leading
+     * indices that fill whole vectors, with the same arguments and the same doubles as its scalar loop.
+     *
+     * @return {@code n}: the moduli at {@code t < n} of those signals were done; the scalar loop does the rest
+     */
+    int modulusTransposed(double[] x, int batch, int length, double[][] out, int outOff);
+
     /** @return the SIMD passes when this JVM can run them, else null (see the class comment) */
     static Butterflies simd() {
         return Loaded.SIMD;
