@@ -222,12 +222,11 @@ final class PrunedEnvelopes implements EnvelopeEngine {
             double[] rp = rowPhase[b];
             double[] bp = blockPhase[b];
             int w2 = 2 * width;
-            for (int j1 = 0; j1 < p; j1++) {
+            int rows = Math.min(bandWidth, p);
+            // the rows beyond the band are zero: one fill over them, not one per row
+            Arrays.fill(z, w2 * rows, w2 * p, 0);
+            for (int j1 = 0; j1 < rows; j1++) {
                 int at = w2 * j1;
-                if (j1 >= bandWidth) {
-                    Arrays.fill(z, at, at + w2, 0);
-                    continue;
-                }
                 double cr = rp[2 * j1];
                 double ci = rp[2 * j1 + 1];
                 double[] tp = phaseP[j1];
