@@ -1,6 +1,5 @@
 package io.github.audiosetdl.cochlea;
 
-
 /**
  * Computes cochleagrams from {@link Subbands}: for every channel the modulus of the analytic subband at all
  * {@code N} samples (the envelope), the downsampling FIR, rectification and compression. Two implementations,

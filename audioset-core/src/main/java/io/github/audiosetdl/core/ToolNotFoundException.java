@@ -2,7 +2,6 @@ package io.github.audiosetdl.core;
 
 import static java.util.Objects.requireNonNull;
 
-
 /**
  * An external program the library needs (ffmpeg, yt-dlp) was neither given, nor on {@code PATH}, nor
  * provided by a bundled copy. The message says where it was looked for and ends with "install it or give

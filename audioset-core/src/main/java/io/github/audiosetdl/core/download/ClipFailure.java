@@ -2,7 +2,6 @@ package io.github.audiosetdl.core.download;
 
 import static java.util.Objects.requireNonNull;
 
-
 /** One attempt at a clip failed, with its class; a checked exception the retry loop handles. */
 final class ClipFailure extends Exception {
     private static final long serialVersionUID = 1L;

@@ -309,7 +309,6 @@ public final class PackStage {
         progress.failed(file.toString(), reason + ": " + detail);
     }
 
-
     /** Builder for {@link PackStage}; not thread-safe. */
     public static final class Builder {
         private Path downloads;

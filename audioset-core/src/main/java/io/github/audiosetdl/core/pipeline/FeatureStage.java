@@ -153,7 +153,6 @@ public final class FeatureStage {
         progress.succeeded();
     }
 
-
     /** Builder for {@link FeatureStage}; not thread-safe. */
     public static final class Builder {
         private FeatureExtractor extractor;
