@@ -292,7 +292,7 @@ public final class PackStage {
             skip(progress, skipped, PackSummary.UNREADABLE, o.job().file(), o.error());
             return;
         }
-        sink.write(o.job().row(), o.audio());
+        sink.write(o.job().row(), o.audio(), List.of());
         spare.offer(o.audio().samples()); // the sink keeps no reference (WaveformSink's contract)
         written[0]++;
         progress.succeeded();

@@ -1,6 +1,7 @@
 package io.github.audiosetdl.core.spi;
 
 import io.github.audiosetdl.core.SegmentRow;
+import io.github.audiosetdl.core.StrongEvent;
 import io.github.audiosetdl.core.audio.PreparedAudio;
 import java.io.Closeable;
 import java.io.IOException;
@@ -26,6 +27,22 @@ public interface WaveformSink extends Closeable {
      * @throws IOException if writing fails
      */
     void write(SegmentRow row, PreparedAudio audio) throws IOException;
+
+    /**
+     * Appends the next clip as the next row, with its temporally-strong label events. The pack stage
+     * always calls this method; the default ignores {@code strong} and calls
+     * {@link #write(SegmentRow, PreparedAudio)}, so sinks that record no strong labels need not
+     * override it.
+     *
+     * @param row the segment (labels, times) and its position in the segments CSV
+     * @param audio the clip, as for {@link #write(SegmentRow, PreparedAudio)}
+     * @param strong the clip's strong events, times from the clip start; empty when no strong
+     *     annotation is known for the clip (no strong file given, or the file has no event for it)
+     * @throws IOException if writing fails
+     */
+    default void write(SegmentRow row, PreparedAudio audio, List<StrongEvent> strong) throws IOException {
+        write(row, audio);
+    }
 
     /** @return the number of rows written so far */
     long size();
