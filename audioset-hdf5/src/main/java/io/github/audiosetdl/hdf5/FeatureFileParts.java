@@ -238,8 +238,12 @@ public final class FeatureFileParts {
     }
 
     /** What every part must agree on: the rows, their shape and the features' parameters. */
-    private static String plan(WaveformSource source, FeatureExtractor extractor) {
+    private static String plan(WaveformSource source, FeatureExtractor extractor) throws IOException {
         StringBuilder sb = new StringBuilder();
+        Path input = source.path().toAbsolutePath();
+        sb.append("input=").append(input.toString().replaceAll("[\\r\\n]", "?")).append(' ')
+                .append(Files.size(input)).append(" bytes, modified ").append(Files.getLastModifiedTime(input))
+                .append('\n');
         sb.append("rows=").append(source.size()).append('\n');
         sb.append("input_length=").append(source.rowLength()).append('\n');
         sb.append("sample_rate=").append(source.sampleRate()).append('\n');

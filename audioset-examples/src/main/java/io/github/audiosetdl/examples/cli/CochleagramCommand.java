@@ -37,7 +37,8 @@ import picocli.CommandLine.Spec;
             "Example: audioset cochleagram --in out/eval_segments.hdf5 --out out --threads 2", "",
             "Split across processes (e.g. a SLURM job array): each of --jobs N tasks computes its rows into a work"
                 + " folder beside the output, then one 'cochleagram --finish' makes the two files (the same as one"
-                + " process writes). A task whose rows are done, or a finish whose files exist, does nothing."})
+                + " process writes). A task whose rows are done, or a finish whose files exist and are newer than the"
+                + " input, does nothing."})
 final class CochleagramCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
@@ -93,7 +94,8 @@ final class CochleagramCommand implements Callable<Integer> {
             features = pipeline.run().features().orElseThrow();
         } else {
             Path target = pipeline.featureFile();
-            if (Files.exists(target) && !Files.exists(FeatureFileParts.workFolder(target))) {
+            if (Files.exists(target) && !Files.exists(FeatureFileParts.workFolder(target))
+                    && Files.getLastModifiedTime(target).compareTo(Files.getLastModifiedTime(in)) >= 0) {
                 o.println("complete already: " + target);
                 o.flush();
                 return 0;

@@ -8,6 +8,7 @@ import io.github.audiosetdl.core.SegmentRow;
 import io.github.audiosetdl.core.audio.PreparedAudio;
 import io.github.audiosetdl.core.spi.WaveformSink;
 import io.github.audiosetdl.core.testing.ExternalTools;
+import io.github.audiosetdl.examples.H5Dump;
 import io.github.audiosetdl.examples.hostile.ChildCli;
 import io.github.audiosetdl.hdf5.FeatureFileParts;
 import io.github.audiosetdl.hdf5.Hdf5DatasetStore;
@@ -30,32 +31,12 @@ class CochleagramJobsTest {
     private static final int ROWS = 7;
     private static final int RATE = 16_000;
     private static final int LENGTH = 16_000;
-    /** Every object's type, shape, SHA-256 of its data and attributes, one line per file. */
-    private static final String DUMP = String.join("\n",
-            "import sys, h5py, hashlib, numpy as np",
-            "def dump(path):",
-            "    out = []",
-            "    with h5py.File(path, 'r') as f:",
-            "        out.append(('/', sorted((k, repr(v)) for k, v in f.attrs.items())))",
-            "        def visit(name, obj):",
-            "            attrs = sorted((k, repr(v)) for k, v in obj.attrs.items())",
-            "            if isinstance(obj, h5py.Dataset):",
-            "                data = np.ascontiguousarray(obj[()])",
-            "                out.append((name, str(obj.dtype), obj.shape, hashlib.sha256(data.tobytes()).hexdigest(),"
-                    + " attrs))",
-            "            else:",
-            "                out.append((name, attrs))",
-            "        f.visititems(visit)",
-            "    return out",
-            "for p in sys.argv[1:]:",
-            "    print(repr(dump(p)))");
-
     @TempDir
     Path dir;
 
     @Test
     void threeProcessesAndTheFinishWriteTheSingleProcessFiles() throws Exception {
-        Path python = ExternalTools.requirePythonWithH5py();
+        ExternalTools.requirePythonWithH5py();
         Path wav = waveforms(dir.resolve("clips.hdf5"));
         Path single = dir.resolve("single");
         Path split = dir.resolve("split");
@@ -88,11 +69,10 @@ class CochleagramJobsTest {
                     "clips_average.npy");
         }
         assertThat(FeatureFileParts.workFolder(coch)).doesNotExist();
-        String[] dumps = ExternalTools.check(List.of(python.toString(), "-c", DUMP,
-                single.resolve("clips_Coch.hdf5").toString(), coch.toString())).strip().split("\n");
+        List<String> dumps = H5Dump.of(single.resolve("clips_Coch.hdf5"), coch);
         assertThat(dumps).hasSize(2);
-        assertThat(dumps[0]).contains("'coch'", "'labels'", "'average'", "'meta/ytid'");
-        assertThat(dumps[1]).isEqualTo(dumps[0]);
+        assertThat(dumps.get(0)).contains("'coch'", "'labels'", "'average'", "'meta/ytid'");
+        assertThat(dumps.get(1)).isEqualTo(dumps.get(0));
         assertThat(Files.readAllBytes(split.resolve("clips_average.npy")))
                 .isEqualTo(Files.readAllBytes(single.resolve("clips_average.npy")));
         assertThat(run("cochleagram", "--in", wav.toString(), "--out", split.toString(), "--finish").out())
