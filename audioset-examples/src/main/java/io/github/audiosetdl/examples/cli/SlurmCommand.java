@@ -4,6 +4,7 @@ import io.github.audiosetdl.core.download.DownloadConfig;
 import io.github.audiosetdl.examples.cli.CochleagramCommand.CochleagramOptions;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.lang.module.ModuleFinder;
 import java.lang.reflect.Field;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -287,11 +288,16 @@ final class SlurmCommand implements Callable<Integer> {
         return target;
     }
 
-    /** This JVM and class path (the jar, or the classes a test runs), the vector module where it helps. */
+    /**
+     * This JVM and class path (the jar, or the classes a test runs), with the vector module for the FFT's SIMD
+     * passes where it helps and the runtime has it (as {@code ./audioset} does; {@code AUDIOSET_SIMD=false} leaves
+     * it out).
+     */
     private static List<String> javaCommand(boolean simd) {
         List<String> c = new ArrayList<>();
         c.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        if (simd && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
+        if (simd && !"false".equals(System.getenv("AUDIOSET_SIMD"))
+                && ModuleFinder.ofSystem().find("jdk.incubator.vector").isPresent()) {
             c.addAll(List.of("--add-modules", "jdk.incubator.vector"));
         }
         c.addAll(List.of("-cp", System.getProperty("java.class.path"), AudioSetCli.class.getName()));

@@ -47,7 +47,8 @@ class SlurmCommandTest {
                 .contains("'--url-template' 'http://127.0.0.1:9/{id}.m4a'").doesNotContain("slurmclip01")
                 .doesNotContain("'--jobs'");
         assertThat(Files.readString(slurm.resolve("cochleagram.sbatch"))).contains("'--preset' 'pycochleagram'")
-                .doesNotContain("--finish");
+                .doesNotContain("--finish").contains("'--add-modules' 'jdk.incubator.vector'");
+        assertThat(download).doesNotContain("jdk.incubator.vector");
         assertThat(Files.readString(slurm.resolve("finish.sbatch"))).contains("'--finish'");
         assertThat(Files.readString(slurm.resolve("pack.sbatch"))).contains("-newer");
         assertThat(out.toString()).contains("download=$(").contains("'--array=0-3'")

@@ -104,9 +104,9 @@ public final class SlurmDownloadBench {
         }
         double span = (starts[clips - 1] - starts[0]) / 1e9;
         double rate = (clips - 1) / span;
-        System.out.printf(Locale.ROOT, "%-6s %d task(s) x %d thread(s): %d clips, fetch starts over %.2f s: %.2f clips/s;"
-                + " wall %.1f s (JVM starts and scheduling included); most fetch starts in any 60 s: %d, in any 1 s:"
-                + " %d (budget %d/min = %.1f/s)%n", name, tasks, threads, clips, span, rate, wall,
+        System.out.printf(Locale.ROOT, "%-6s %d task(s) x %d thread(s): %d clips, fetch starts over %.2f s:"
+                + " %.2f clips/s; wall %.1f s (JVM starts and scheduling included); most fetch starts in any 60 s:"
+                + " %d, in any 1 s: %d (budget %d/min = %.1f/s)%n", name, tasks, threads, clips, span, rate, wall,
                 maxWithin(starts, 60_000_000_000L), maxWithin(starts, 1_000_000_000L), budget, budget / 60.0);
         return rate;
     }
