@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * {@code /meta} too when it is a waveform file of ours; root attributes {@code size} and {@code sample_rate}; the
  * average matrix as {@code /average} (R, C) and as {@code <name>_average.npy} (R, C) float32 beside the file.
  *
- * <p>Rows stream to disk (memory: one C·F running sum in doubles). Nothing appears under the final names
+ * <p>Rows stream to disk (memory: one C·F running sum in compensated doubles,
+ * {@link CompensatedSum}). Nothing appears under the final names
  * before {@link #commit()}; {@link #close()} without a commit discards everything. One thread writes.
  */
 public final class CochleagramFileWriter implements FeatureSink {
@@ -35,20 +36,18 @@ public final class CochleagramFileWriter implements FeatureSink {
     private static final Set<String> RESERVED = Set.of("labels", "meta", "average");
 
     private final Path file;
-    private final Path averageFile;
     private final WaveformSource source;
     private final FeatureExtractor extractor;
     private final Staging staging;
     private final RowFile rows;
-    private final double[] sum;
+    private final CompensatedSum sum;
     private boolean done;
 
     private CochleagramFileWriter(Path file, WaveformSource source, FeatureExtractor extractor) throws IOException {
         this.file = file;
-        this.averageFile = averageFile(file);
         this.source = source;
         this.extractor = extractor;
-        this.sum = new double[extractor.outputLength()];
+        this.sum = new CompensatedSum(extractor.outputLength());
         String dataset = extractor.dataset();
         if (!DATASET.matcher(dataset).matches() || RESERVED.contains(dataset)) {
             throw new IllegalArgumentException(file + ": the feature's dataset name '" + dataset + "' must match "
@@ -101,14 +100,12 @@ public final class CochleagramFileWriter implements FeatureSink {
         if (done) {
             throw new IllegalStateException(file + ": already committed or closed");
         }
-        if (features.length != sum.length) {
+        if (features.length != sum.length()) {
             throw new IllegalArgumentException(file + ": row of " + features.length + " values, expected "
-                    + extractor.rows() + " x " + extractor.columns() + " = " + sum.length);
+                    + extractor.rows() + " x " + extractor.columns() + " = " + sum.length());
         }
         rows.writeRow(features);
-        for (int i = 0; i < sum.length; i++) {
-            sum[i] += features[i];
-        }
+        sum.add(features);
     }
 
     /** @return the rows written so far */
@@ -124,31 +121,42 @@ public final class CochleagramFileWriter implements FeatureSink {
         done = true;
         try {
             long n = rows.rows();
-            copyLabelsAndMetadata(n);
-            float[] average = new float[sum.length];
-            for (int i = 0; i < sum.length; i++) {
-                average[i] = n == 0 ? 0 : (float) (sum[i] / n);
-            }
-            rows.rootAttribute("size", n);
-            rows.rootAttribute("sample_rate", extractor.sampleRate());
-            rows.mainAttribute("feature", extractor.name());
-            rows.mainAttribute("input_length", extractor.inputLength());
-            rows.mainAttribute("sample_rate", extractor.sampleRate());
-            for (Map.Entry<String, Object> a : extractor.attributes().entrySet()) {
-                rows.mainAttribute(a.getKey(), a.getValue());
-            }
-            rows.extra("average", average, extractor.rows(), extractor.columns());
-            Path data = rows.finish();
-            Path npy = staging.dir().resolve("average.npy");
-            NpyFiles.writeFloat32(npy, average, extractor.rows(), extractor.columns());
-            staging.publish(List.of(new Path[] {npy, averageFile}, new Path[] {data, file}));
-            return List.of(file, averageFile);
+            return complete(rows, staging, source, extractor, file, sum.average(n));
         } finally {
             abandon();
         }
     }
 
-    private void copyLabelsAndMetadata(long n) throws IOException {
+    /**
+     * Completes a feature file whose {@code rows.rows()} rows are in place: labels and metadata copied from the
+     * source, attributes, the average as {@code /average} and as the npy file; publishes both from the staging
+     * folder (the npy first, the feature file last).
+     *
+     * @return the feature file and the npy file
+     */
+    static List<Path> complete(RowFile rows, Staging staging, WaveformSource source, FeatureExtractor extractor,
+            Path file, float[] average) throws IOException {
+        long n = rows.rows();
+        copyLabelsAndMetadata(rows, source, file, n);
+        rows.rootAttribute("size", n);
+        rows.rootAttribute("sample_rate", extractor.sampleRate());
+        rows.mainAttribute("feature", extractor.name());
+        rows.mainAttribute("input_length", extractor.inputLength());
+        rows.mainAttribute("sample_rate", extractor.sampleRate());
+        for (Map.Entry<String, Object> a : extractor.attributes().entrySet()) {
+            rows.mainAttribute(a.getKey(), a.getValue());
+        }
+        rows.extra("average", average, extractor.rows(), extractor.columns());
+        Path data = rows.finish();
+        Path npy = staging.dir().resolve("average.npy");
+        Path averageFile = averageFile(file);
+        NpyFiles.writeFloat32(npy, average, extractor.rows(), extractor.columns());
+        staging.publish(List.of(new Path[] {npy, averageFile}, new Path[] {data, file}));
+        return List.of(file, averageFile);
+    }
+
+    private static void copyLabelsAndMetadata(RowFile rows, WaveformSource source, Path file, long n)
+            throws IOException {
         if (source.labelCount() == 0) {
             LOG.warn("{}: the rows of {} carry no labels; /labels and /meta are not copied", file, source.path());
             return;

@@ -44,6 +44,7 @@ public final class DownloadConfig {
     private final Duration retryDelay;
     private final Duration maxRetryDelay;
     private final double maxRequestsPerMinute;
+    private final Path budgetFolder;
     private final Path cookies;
     private final String proxy;
     private final Path ytDlp;
@@ -65,6 +66,7 @@ public final class DownloadConfig {
         this.retryDelay = b.retryDelay;
         this.maxRetryDelay = b.maxRetryDelay;
         this.maxRequestsPerMinute = b.maxRequestsPerMinute;
+        this.budgetFolder = b.budgetFolder;
         this.cookies = b.cookies;
         this.proxy = b.proxy;
         this.ytDlp = b.ytDlp;
@@ -122,6 +124,7 @@ public final class DownloadConfig {
                 .maxRequestsPerMinute(maxRequestsPerMinute).socketTimeout(socketTimeout).toolTimeout(toolTimeout)
                 .dryRun(dryRun);
         b.sampleRate = sampleRate;
+        b.budgetFolder = budgetFolder;
         b.urlTemplate = urlTemplate;
         b.cookies = cookies;
         b.proxy = proxy;
@@ -206,6 +209,23 @@ public final class DownloadConfig {
         return maxRequestsPerMinute;
     }
 
+    /**
+     * @return the folder whose budget file spaces the requests of every process of this user on this host that
+     *     shares it ({@link #defaultBudgetFolder()} unless set), or empty for a budget of this process alone
+     */
+    public Optional<Path> budgetFolder() {
+        return Optional.ofNullable(budgetFolder);
+    }
+
+    /**
+     * @return {@code <java.io.tmpdir>/audioset-<user>}: host-local on a usual machine, so that the array tasks
+     *     placed on one node share one budget (a budget is per IP)
+     */
+    public static Path defaultBudgetFolder() {
+        String user = System.getProperty("user.name", "user").replaceAll("[^A-Za-z0-9._-]", "_");
+        return Path.of(System.getProperty("java.io.tmpdir"), "audioset-" + user);
+    }
+
     /** @return a Netscape cookies file passed to yt-dlp, if any */
     public Optional<Path> cookies() {
         return Optional.ofNullable(cookies);
@@ -267,6 +287,7 @@ public final class DownloadConfig {
         private Duration retryDelay = Duration.ofSeconds(2);
         private Duration maxRetryDelay = Duration.ofMinutes(2);
         private double maxRequestsPerMinute;
+        private Path budgetFolder = defaultBudgetFolder();
         private Path cookies;
         private String proxy;
         private Path ytDlp;
@@ -393,6 +414,17 @@ public final class DownloadConfig {
                         + " must be 0 (no limit) or at least 1/60 (one an hour)");
             }
             this.maxRequestsPerMinute = perMinute;
+            return this;
+        }
+
+        /**
+         * @param folder where the budget file lives that the processes of this user on this host share (created
+         *     owner-only; keep it on a local disk: file locks on network file systems are unreliable), or null for
+         *     a budget of this process alone (default {@link DownloadConfig#defaultBudgetFolder()})
+         * @return this
+         */
+        public Builder budgetFolder(Path folder) {
+            this.budgetFolder = folder;
             return this;
         }
 

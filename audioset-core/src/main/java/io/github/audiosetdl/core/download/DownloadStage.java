@@ -300,11 +300,8 @@ public final class DownloadStage {
         } else {
             resolver = new DirectResolver(config);
         }
-        RateLimiter limiter = new RateLimiter(config.maxRequestsPerMinute(),
-                config.retryDelay().isZero() ? Duration.ofMillis(100) : config.retryDelay(), config.maxRetryDelay(),
-                System::nanoTime);
         return new ClipDownloader(config, resolver, config.resolver() == ResolverKind.YT_DLP,
-                new FfmpegSection(ffmpeg, config), limiter);
+                new FfmpegSection(ffmpeg, config), RateLimiter.of(config));
     }
 
     /**

@@ -1,16 +1,22 @@
 package io.github.audiosetdl.core.download;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One limiter shared by every worker: a global budget of requests per minute (requests are spaced
  * evenly, {@code 60 / budget} seconds apart), and a global pause after any worker sees a rate limit
  * (the pause doubles with each rate limit in a row, up to a cap, and resets after a success), so
  * that every worker slows down, not only the one that was told to. A pause reported while a worker
- * already waits for its slot holds that worker too: it waits again until the pause ends. Thread-safe.
+ * already waits for its slot holds that worker too: it waits again until the pause ends. With a {@link HostBudget},
+ * the slots are the host's: every process of the user on this host that shares the budget folder takes its
+ * requests from the same spacing (the pauses stay per process). Thread-safe.
  */
 final class RateLimiter {
+    private static final Logger LOG = LoggerFactory.getLogger(RateLimiter.class);
     /** Sleeps for a number of nanoseconds; tests pass one that advances a fake clock. */
     @FunctionalInterface
     interface Sleeper {
@@ -26,6 +32,8 @@ final class RateLimiter {
     private final long maxPauseNanos;
     private final LongSupplier clock;
     private final Sleeper sleeper;
+    private final HostBudget host;
+    private boolean hostFailed;
     private long nextSlot;
     private long pausedUntil;
     private int level;
@@ -39,7 +47,7 @@ final class RateLimiter {
      */
     public RateLimiter(double requestsPerMinute, Duration basePause, Duration maxPause, LongSupplier clock) {
         this(requestsPerMinute, basePause, maxPause, clock, nanos -> Thread.sleep(nanos / 1_000_000,
-                (int) (nanos % 1_000_000)));
+                (int) (nanos % 1_000_000)), null);
     }
 
     /**
@@ -51,11 +59,48 @@ final class RateLimiter {
      */
     RateLimiter(double requestsPerMinute, Duration basePause, Duration maxPause, LongSupplier clock,
             Sleeper sleeper) {
+        this(requestsPerMinute, basePause, maxPause, clock, sleeper, null);
+    }
+
+    /**
+     * The limiter of a download run: its budget, shared with the other processes of this host through the
+     * configuration's budget folder (when it has one and it can be used: else per process, with a warning).
+     *
+     * @param config the run's configuration
+     * @return the limiter
+     */
+    static RateLimiter of(DownloadConfig config) {
+        HostBudget host = null;
+        if (config.maxRequestsPerMinute() > 0 && config.budgetFolder().isPresent()) {
+            try {
+                host = HostBudget.in(config.budgetFolder().get());
+                LOG.info("request budget of {} per minute shared by this host's processes through {}",
+                        config.maxRequestsPerMinute(), host.file());
+            } catch (IOException e) {
+                LOG.warn("request budget per process only: {}", e.getMessage());
+            }
+        }
+        return new RateLimiter(config.maxRequestsPerMinute(),
+                config.retryDelay().isZero() ? Duration.ofMillis(100) : config.retryDelay(), config.maxRetryDelay(),
+                System::nanoTime, nanos -> Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000)), host);
+    }
+
+    /**
+     * @param requestsPerMinute the budget, 0 for none
+     * @param basePause the first pause after a rate limit
+     * @param maxPause the longest pause
+     * @param clock a nanosecond clock
+     * @param sleeper sleeps on that clock
+     * @param host the host's shared slots, or null for this process's own
+     */
+    RateLimiter(double requestsPerMinute, Duration basePause, Duration maxPause, LongSupplier clock,
+            Sleeper sleeper, HostBudget host) {
         this.intervalNanos = requestsPerMinute <= 0 ? 0 : (long) (60e9 / requestsPerMinute);
         this.basePauseNanos = Math.max(1, basePause.toNanos());
         this.maxPauseNanos = Math.max(basePauseNanos, maxPause.toNanos());
         this.clock = clock;
         this.sleeper = sleeper;
+        this.host = host;
         long now = clock.getAsLong();
         this.nextSlot = now;
         this.pausedUntil = now;
@@ -66,7 +111,22 @@ final class RateLimiter {
      *
      * @return how long the caller must wait before its request, in nanoseconds ({@code >= 0})
      */
-    public synchronized long reserve() {
+    public long reserve() {
+        long wait = reserveHere();
+        if (host == null || intervalNanos == 0 || hostFailed) {
+            return wait;
+        }
+        try {
+            return host.reserve(wait, intervalNanos);
+        } catch (IOException e) {
+            hostFailed = true;
+            LOG.warn("the request budget file {} failed ({}): the budget is per process from now on", host.file(),
+                    e.toString());
+            return wait;
+        }
+    }
+
+    private synchronized long reserveHere() {
         long now = clock.getAsLong();
         long start = Math.max(now, Math.max(nextSlot, pausedUntil));
         nextSlot = start + intervalNanos;
@@ -88,8 +148,12 @@ final class RateLimiter {
     }
 
     /** @return 0 if no pause is in force now, else the wait for a new slot after it, in nanoseconds */
-    private synchronized long reserveIfPaused() {
-        return pausedUntil > clock.getAsLong() ? reserve() : 0;
+    private long reserveIfPaused() {
+        boolean paused;
+        synchronized (this) {
+            paused = pausedUntil > clock.getAsLong();
+        }
+        return paused ? reserve() : 0;
     }
 
     /**

@@ -4,19 +4,25 @@ import io.github.audiosetdl.cochlea.CochleagramConfig;
 import io.github.audiosetdl.cochlea.CochleagramPreset;
 import io.github.audiosetdl.cochlea.Compression;
 import io.github.audiosetdl.cochlea.features.CochleagramFeatures;
+import io.github.audiosetdl.core.Shard;
 import io.github.audiosetdl.core.pipeline.AudioSetPipeline;
+import io.github.audiosetdl.core.pipeline.FeatureStage;
 import io.github.audiosetdl.core.pipeline.FeatureSummary;
-import io.github.audiosetdl.core.pipeline.PipelineSummary;
 import io.github.audiosetdl.core.progress.PipelineListener;
 import io.github.audiosetdl.core.progress.Progress;
 import io.github.audiosetdl.core.spi.WaveformSource;
+import io.github.audiosetdl.hdf5.FeatureFileParts;
 import io.github.audiosetdl.hdf5.Hdf5DatasetStore;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -28,7 +34,11 @@ import picocli.CommandLine.Spec;
         description = {"Compute the cochleagram of every row of a waveform file (ours, or the seed's h5py file):"
                 + " writes OUT/<name>_Coch.hdf5 (/coch (N, C*F) float32, labels and metadata copied) and"
                 + " OUT/<name>_average.npy (C, F) float32, <name> from the input's file name.", "",
-            "Example: audioset cochleagram --in out/eval_segments.hdf5 --out out --threads 2"})
+            "Example: audioset cochleagram --in out/eval_segments.hdf5 --out out --threads 2", "",
+            "Split across processes (e.g. a SLURM job array): each of --jobs N tasks computes its rows into a work"
+                + " folder beside the output, then one 'cochleagram --finish' makes the two files (the same as one"
+                + " process writes). A task whose rows are done, or a finish whose files exist and are newer than the"
+                + " input, does nothing."})
 final class CochleagramCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
@@ -48,6 +58,13 @@ final class CochleagramCommand implements Callable<Integer> {
     @Mixin
     private ProgressOptions progress;
 
+    @Mixin
+    private ShardOptions jobs;
+
+    @Option(names = "--finish", description = "Combine the rows that --jobs N tasks computed into the output files"
+            + " (run once, after every task).")
+    private boolean finish;
+
     @Override
     public Integer call() throws Exception {
         CochleagramConfig.Builder parameters = AudioSetCli.fromOptions(spec, cochleagram::builder);
@@ -60,14 +77,44 @@ final class CochleagramCommand implements Callable<Integer> {
             config = AudioSetCli.fromOptions(spec, () -> CochleagramOptions.build(parameters, source.sampleRate(),
                     source.rowLength()));
         }
+        Shard shard = AudioSetCli.fromOptions(spec, () -> jobs.shard(System.getenv()));
+        if (finish && !shard.isAll()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--finish combines every job's rows: leave"
+                    + " out --jobs and --job-index (and run it outside the job array)");
+        }
         AudioSetPipeline.Builder b = AudioSetPipeline.builder().waveforms(in).store(Hdf5DatasetStore.INSTANCE)
                 .features(CochleagramFeatures.of(config)).threads(workers).listener(listener);
         if (out != null) {
             b.outputDir(out);
         }
-        PipelineSummary summary = b.build().run();
-        FeatureSummary features = summary.features().orElseThrow();
+        AudioSetPipeline pipeline = b.build();
         PrintWriter o = spec.commandLine().getOut();
+        FeatureSummary features;
+        if (shard.isAll() && !finish) {
+            features = pipeline.run().features().orElseThrow();
+        } else {
+            Path target = pipeline.featureFile();
+            if (Files.exists(target) && !Files.exists(FeatureFileParts.workFolder(target))
+                    && Files.getLastModifiedTime(target).compareTo(Files.getLastModifiedTime(in)) >= 0) {
+                o.println("complete already: " + target);
+                o.flush();
+                return 0;
+            }
+            try (WaveformSource source = Hdf5DatasetStore.INSTANCE.openWaveforms(in)) {
+                if (finish) {
+                    long start = System.nanoTime();
+                    List<Path> files = FeatureFileParts.finish(target, source, CochleagramFeatures.of(config));
+                    features = new FeatureSummary(source.size(), files, Duration.ofNanos(System.nanoTime() - start));
+                } else {
+                    FeatureStage stage = FeatureStage.builder().extractor(CochleagramFeatures.of(config))
+                            .threads(workers).listener(listener).build();
+                    features = FeatureFileParts.computePart(target, source, stage, shard);
+                    o.printf("%s: rows %d..%d of %d%s%n", shard, shard.start(source.size()),
+                            shard.end(source.size()) - 1, source.size(),
+                            features.files().isEmpty() ? " were done already" : "");
+                }
+            }
+        }
         o.printf("cochleagrams: %,d rows of %d x %d (%s) in %s, %.2f rows/s%n", features.rows(),
                 config.channels(), config.frames(), describe(config), Progress.format(features.elapsed()),
                 features.rowsPerSecond());

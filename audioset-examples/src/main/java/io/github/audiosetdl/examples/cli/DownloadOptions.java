@@ -48,8 +48,14 @@ final class DownloadOptions {
     private BigDecimal retryDelay;
 
     @Option(names = "--max-requests-per-minute", paramLabel = "X", defaultValue = "0",
-            description = "Request budget shared by all threads (yt-dlp runs and media fetches); 0: no limit.")
+            description = "Request budget shared by all threads (yt-dlp runs and media fetches) and by every process"
+                    + " of this user on this host (through --budget-dir); 0: no limit.")
     private double maxRequestsPerMinute;
+
+    @Option(names = "--budget-dir", paramLabel = "DIR|none",
+            description = "Host-local folder of the request budget file the processes on this host share (default:"
+                    + " <java.io.tmpdir>/audioset-<user>); none: a budget for this process alone.")
+    private String budgetDir;
 
     @Option(names = "--cookies", paramLabel = "FILE", description = "Netscape cookies file passed to yt-dlp.")
     private Path cookies;
@@ -78,6 +84,11 @@ final class DownloadOptions {
 
     @Option(names = "--dry-run", description = "Only count what would be fetched; nothing is downloaded.")
     private boolean dryRun;
+
+    /** @return whether {@code --dry-run} was given */
+    boolean dryRunRequested() {
+        return dryRun;
+    }
 
     /**
      * @param out the folder receiving {@code <name>_downloads/} and {@code logs/}
@@ -119,6 +130,9 @@ final class DownloadOptions {
         }
         if (urlTemplate != null) {
             b.urlTemplate(urlTemplate);
+        }
+        if (budgetDir != null) {
+            b.budgetFolder(budgetDir.equals("none") ? null : Path.of(budgetDir));
         }
         if (cookies != null) {
             b.cookies(FileChecks.inputFile(cookies));

@@ -15,8 +15,8 @@ class SelectionOptionsTest {
 
     private static SelectionOptions flags(Integer jobs, Integer jobIndex) {
         SelectionOptions o = new SelectionOptions();
-        o.jobs = jobs;
-        o.jobIndex = jobIndex;
+        o.sharding.jobs = jobs;
+        o.sharding.jobIndex = jobIndex;
         return o;
     }
 

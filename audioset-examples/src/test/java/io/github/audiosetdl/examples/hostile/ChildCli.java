@@ -18,9 +18,9 @@ import java.util.concurrent.TimeUnit;
  * user would, so that an {@link Error} or a slow path shows up as it would for them. Output goes to files
  * (no pipe can block the child); the child is killed, with its descendants, if it overstays.
  */
-final class ChildCli {
+public final class ChildCli {
     /** The heap every child gets. */
-    static final String HEAP = "-Xmx128m";
+    public static final String HEAP = "-Xmx128m";
 
     private ChildCli() {
     }
@@ -33,15 +33,15 @@ final class ChildCli {
      * @param err standard error
      * @param elapsed the wall-clock time
      */
-    record Result(int exit, String out, String err, Duration elapsed) {
+    public record Result(int exit, String out, String err, Duration elapsed) {
         /** @return the non-empty lines of standard error */
-        List<String> errLines() {
+        public List<String> errLines() {
             return err.lines().filter(l -> !l.isBlank()).filter(l -> !l.contains("Using incubator modules"))
                     .toList();
         }
 
         /** Asserts exit 1 and exactly one line on standard error that holds every fragment. */
-        Result failsWithOneLine(String... fragments) {
+        public Result failsWithOneLine(String... fragments) {
             assertThat(exit).as("exit code; stderr: %s", err).isEqualTo(1);
             assertThat(errLines()).as("stderr").hasSize(1);
             assertThat(errLines().get(0)).contains(fragments).doesNotContain("Exception in thread")
@@ -59,7 +59,7 @@ final class ChildCli {
      * @throws IOException if the child cannot be started
      * @throws InterruptedException if interrupted
      */
-    static Result run(Path dir, Duration limit, Map<String, String> env, String... args)
+    public static Result run(Path dir, Duration limit, Map<String, String> env, String... args)
             throws IOException, InterruptedException {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         List<String> cmd = new ArrayList<>(List.of(java.toString(), HEAP, "-XX:TieredStopAtLevel=1",
@@ -90,7 +90,7 @@ final class ChildCli {
     }
 
     /** {@link #run(Path, Duration, Map, String...)} with a 60 s limit and no extra environment. */
-    static Result run(Path dir, String... args) throws IOException, InterruptedException {
+    public static Result run(Path dir, String... args) throws IOException, InterruptedException {
         return run(dir, Duration.ofSeconds(60), Map.of(), args);
     }
 }

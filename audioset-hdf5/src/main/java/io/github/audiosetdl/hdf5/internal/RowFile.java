@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -70,6 +71,42 @@ public final class RowFile implements Closeable {
         this.rowsOut = new FloatAppender(file, channel, DATA_START, direct);
     }
 
+    private RowFile(Path dir, Path file, String mainPath, int rowLength, long rows) throws IOException {
+        this.dir = dir;
+        this.file = file;
+        this.mainPath = mainPath;
+        this.rowLength = rowLength;
+        this.channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        this.rowsOut = null;
+        this.rows = rows;
+    }
+
+    /**
+     * Finishes a file whose rows other writers already put in place (row {@code i} at {@link #DATA_START}
+     * {@code + i * rowLength * 4}, little-endian float32): {@link #writeRow} is refused, {@link #finish()} adds the
+     * columns, extras and metadata after and before them as for a file written here.
+     *
+     * @param dir an existing private temporary directory for the column spools
+     * @param file the data file, at least {@code DATA_START + rows * rowLength * 4} bytes long
+     * @param mainPath the rows' dataset
+     * @param rowLength float32 values per row
+     * @param rows the rows in place
+     * @return the file
+     * @throws IOException if the file cannot be opened or is too short for the rows
+     */
+    public static RowFile inPlace(Path dir, Path file, String mainPath, int rowLength, long rows)
+            throws IOException {
+        if (rowLength <= 0 || rows < 0) {
+            throw new IllegalArgumentException("row length " + rowLength + " and rows " + rows + " must be > 0, >= 0");
+        }
+        long need = DATA_START + Math.multiplyExact(rows, (long) rowLength * Float.BYTES);
+        if (Files.size(file) < need) {
+            throw new IOException(file + ": " + Files.size(file) + " bytes, too short for " + rows
+                    + " rows of " + rowLength + " float32 values");
+        }
+        return new RowFile(dir, file, mainPath, rowLength, rows);
+    }
+
     /**
      * Starts {@code dir/data.hdf5}.
      *
@@ -101,7 +138,7 @@ public final class RowFile implements Closeable {
 
     /** @return whether the rows currently bypass the page cache */
     boolean directRows() {
-        return rowsOut.direct();
+        return rowsOut != null && rowsOut.direct();
     }
 
     /**
@@ -157,6 +194,9 @@ public final class RowFile implements Closeable {
         if (row.length != rowLength) {
             throw new IllegalArgumentException("row of " + row.length + " values, expected " + rowLength);
         }
+        if (rowsOut == null) {
+            throw new IllegalStateException(file + ": the rows are already in place");
+        }
         rowsOut.append(row);
         rows++;
     }
@@ -182,7 +222,7 @@ public final class RowFile implements Closeable {
             throw new IllegalStateException(file + " already finished");
         }
         finished = true;
-        long cursor = DATA_START + rowsOut.finish();
+        long cursor = DATA_START + (rowsOut != null ? rowsOut.finish() : rows * rowLength * (long) Float.BYTES);
         List<Placed> placed = new ArrayList<>();
         placed.add(new Placed(mainPath, DataType.fromObject(new float[1]), new float[1][1],
                 new long[] {rows, rowLength}, DATA_START, mainAttributes));
@@ -280,7 +320,9 @@ public final class RowFile implements Closeable {
     public void close() throws IOException {
         IOException failure = null;
         try {
-            rowsOut.close();
+            if (rowsOut != null) {
+                rowsOut.close();
+            }
         } catch (IOException e) {
             failure = e;
         }

@@ -1,0 +1,46 @@
+package io.github.audiosetdl.core.download;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The host's request slots: consecutive reservations are spaced by the interval; unsafe folders are refused. */
+class HostBudgetTest {
+    private static final long SECOND = 1_000_000_000L;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void reservationsAreSpacedByTheIntervalWhoeverMakesThem() throws IOException {
+        HostBudget budget = HostBudget.in(dir.resolve("budget"));
+        assertThat(HostBudget.in(dir.resolve("budget"))).isSameAs(budget);
+        assertThat(budget.reserve(0, 10 * SECOND)).isLessThan(SECOND);
+        // the next slot is 10 s after the first, whatever the caller's earliest start below it
+        assertThat(budget.reserve(0, 10 * SECOND)).isBetween(8 * SECOND, 10 * SECOND);
+        assertThat(budget.reserve(0, 10 * SECOND)).isBetween(18 * SECOND, 20 * SECOND);
+        // a caller that must wait longer anyway (a pause) gets its own start, and the slot after it
+        assertThat(budget.reserve(60 * SECOND, SECOND)).isBetween(59 * SECOND, 60 * SECOND);
+        assertThat(budget.reserve(0, SECOND)).isBetween(60 * SECOND, 61 * SECOND);
+        assertThat(Files.size(budget.file())).isEqualTo(Long.BYTES);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("budget"))))
+                .isEqualTo("rwx------");
+    }
+
+    @Test
+    void aFolderOthersCanWriteOrALinkIsRefused() throws IOException {
+        Path open = Files.createDirectories(dir.resolve("open"));
+        Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx"));
+        assertThatThrownBy(() -> HostBudget.in(open)).isInstanceOf(IOException.class)
+                .hasMessageContaining("not writable by others");
+        Path link = Files.createSymbolicLink(dir.resolve("link"), Files.createDirectories(dir.resolve("real")));
+        assertThatThrownBy(() -> HostBudget.in(link)).isInstanceOf(IOException.class)
+                .hasMessageContaining("is a link");
+    }
+}

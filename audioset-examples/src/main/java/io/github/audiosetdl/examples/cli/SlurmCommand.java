@@ -1,0 +1,320 @@
+package io.github.audiosetdl.examples.cli;
+
+import io.github.audiosetdl.core.download.DownloadConfig;
+import io.github.audiosetdl.examples.cli.CochleagramCommand.CochleagramOptions;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.lang.module.ModuleFinder;
+import java.lang.reflect.Field;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code audioset slurm}: writes the sbatch scripts of the whole pipeline (download array, pack, cochleagram array,
+ * finish) and prints or submits them with their dependencies.
+ */
+@Command(name = "slurm", mixinStandardHelpOptions = true,
+        description = {"Write the sbatch scripts of the whole pipeline into OUT/slurm/: download as an array of"
+                + " --jobs N tasks, pack once after it (afterany: it packs every job folder), the cochleagram as an"
+                + " array of --cochleagram-jobs M tasks over row ranges, and a last step that makes"
+                + " OUT/<name>_Coch.hdf5 and OUT/<name>_average.npy. With --submit, submit them with their"
+                + " dependencies and print the job ids; without, print the sbatch lines to run. Submitting again"
+                + " resumes: done clips are skipped, a pack or cochleagram whose files are up to date is not redone."
+                + " The scripts run this Java with this class path; logs go to OUT/slurm/logs/.", "",
+            "Example: audioset slurm --csv balanced_train_segments.csv --out /scratch/as --jobs 20 --threads 8"
+                + " --max-requests-per-minute 30 --partition cpu --time 12:00:00 --cpus-per-task 4 --submit"})
+final class SlurmCommand implements Callable<Integer> {
+    /** What a scheduler option value may hold (partitions, times such as 1-00:00:00, memory such as 4G). */
+    private static final Pattern SCHEDULER_VALUE = Pattern.compile("[A-Za-z0-9_.:,+-]{1,64}");
+    /** The options the scripts set themselves, never passed through. */
+    private static final Set<String> OWN = Set.of("--csv", "--out", "--jobs", "--job-index", "--dry-run");
+
+    @Spec
+    private CommandSpec spec;
+
+    @Mixin
+    private SelectionOptions selection;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR",
+            description = "The output folder (downloads, logs, the waveform and cochleagram files, slurm/).")
+    private Path out;
+
+    @Mixin
+    private DownloadOptions download;
+
+    @Mixin
+    private CochleagramOptions cochleagram;
+
+    @Option(names = "--cochleagram-jobs", paramLabel = "M",
+            description = "Tasks of the cochleagram array (default: --jobs).")
+    private Integer cochleagramJobs;
+
+    @Option(names = "--compute-threads", paramLabel = "T",
+            description = "Threads of pack and each cochleagram task (default: the task's processors).")
+    private Integer computeThreads;
+
+    @Option(names = "--partition", paramLabel = "P", description = "sbatch --partition of every step.")
+    private String partition;
+
+    @Option(names = "--time", paramLabel = "T", description = "sbatch --time of every step (e.g. 12:00:00).")
+    private String time;
+
+    @Option(names = "--cpus-per-task", paramLabel = "C", description = "sbatch --cpus-per-task of every step.")
+    private String cpusPerTask;
+
+    @Option(names = "--mem", paramLabel = "M", description = "sbatch --mem of every step (e.g. 8G).")
+    private String mem;
+
+    @Option(names = "--sbatch", paramLabel = "PATH", defaultValue = "sbatch",
+            description = "The sbatch program for --submit (default: ${DEFAULT-VALUE}).")
+    private String sbatch;
+
+    @Option(names = "--submit", description = "Submit the scripts (else print the sbatch lines).")
+    private boolean submit;
+
+    /** One step: its script, its array size (0: not an array) and the dependency on the step before. */
+    private record Step(String name, Path script, int array, String dependency) {
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        int jobs = AudioSetCli.fromOptions(spec, () -> {
+            if (selection.sharding.jobIndex != null) {
+                throw new IllegalArgumentException("--job-index is the array's: leave it out");
+            }
+            return selection.sharding.jobs == null ? 1 : positive(selection.sharding.jobs, "--jobs");
+        });
+        int cochJobs = AudioSetCli.fromOptions(spec, () -> cochleagramJobs == null ? jobs
+                : positive(cochleagramJobs, "--cochleagram-jobs"));
+        AudioSetCli.fromOptions(spec, () -> {
+            for (String[] v : new String[][] {{"--partition", partition}, {"--time", time},
+                {"--cpus-per-task", cpusPerTask}, {"--mem", mem}}) {
+                if (v[1] != null && !SCHEDULER_VALUE.matcher(v[1]).matches()) {
+                    throw new IllegalArgumentException(v[0] + " '" + v[1] + "' must match " + SCHEDULER_VALUE);
+                }
+            }
+            if (computeThreads != null) {
+                CochleagramCommand.threads(computeThreads, "--compute-threads");
+            }
+            cochleagram.builder();
+            return null;
+        });
+        Path csv = FileChecks.inputFile(selection.csv).toAbsolutePath().normalize();
+        Path dir = out.toAbsolutePath().normalize();
+        FileChecks.outputDirectory(dir);
+        String name = DownloadConfig.nameOf(csv);
+        AudioSetCli.fromOptions(spec, () -> download.config(dir, name));
+        if (download.dryRunRequested()) {
+            throw new IllegalArgumentException("--dry-run: run 'audioset download --dry-run' instead");
+        }
+        Path slurm = Files.createDirectories(dir.resolve("slurm"));
+        Files.createDirectories(slurm.resolve("logs"));
+        Path waveforms = dir.resolve(name + ".hdf5");
+        Path downloads = dir.resolve(name + "_downloads");
+
+        List<String> dl = new ArrayList<>(List.of("download", "--csv", csv.toString(), "--out", dir.toString()));
+        dl.addAll(passedThrough(Set.of(DownloadOptions.class, SelectionOptions.class)));
+        List<String> pack = new ArrayList<>(List.of("pack", "--downloads", downloads.toString(), "--csv",
+                csv.toString(), "--out", dir.toString()));
+        if (selection.labelsFile != null) {
+            pack.addAll(List.of("--labels", selection.labelsFile.toAbsolutePath().toString()));
+        }
+        List<String> coch = new ArrayList<>(List.of("cochleagram", "--in", waveforms.toString(), "--out",
+                dir.toString()));
+        coch.addAll(passedThrough(Set.of(CochleagramOptions.class)));
+        List<String> finish = new ArrayList<>(coch);
+        finish.add("--finish");
+        if (computeThreads != null) {
+            pack.addAll(List.of("--threads", computeThreads.toString()));
+            coch.addAll(List.of("--threads", computeThreads.toString()));
+        }
+        String packGuard = "if [ -f " + quote(waveforms) + " ] && [ -z \"$(find " + quote(downloads)
+                + " -name 'YT_*.wav' -newer " + quote(waveforms) + " -print -quit 2>/dev/null)\" ]; then\n"
+                + "    echo \"pack: " + waveforms.getFileName().toString().replaceAll("[^A-Za-z0-9._-]", "_")
+                + " is newer than every downloaded clip: nothing to do\"\n    exit 0\nfi\n";
+        Map<String, Step> steps = new LinkedHashMap<>();
+        steps.put("download", new Step("download", write(slurm, "download", "", dl), jobs, null));
+        steps.put("pack", new Step("pack", write(slurm, "pack", packGuard, pack), 0, "afterany:download"));
+        steps.put("cochleagram", new Step("cochleagram", write(slurm, "cochleagram", "", coch), cochJobs,
+                "afterok:pack"));
+        steps.put("finish", new Step("finish", write(slurm, "finish", "", finish), 0, "afterok:cochleagram"));
+
+        PrintWriter o = spec.commandLine().getOut();
+        o.println("wrote " + steps.values().stream().map(s -> s.script().getFileName().toString()).toList() + " in "
+                + slurm);
+        if (submit) {
+            Map<String, String> ids = new LinkedHashMap<>();
+            for (Step s : steps.values()) {
+                String id = submit(sbatchArgs(s, slurm, ids::get));
+                ids.put(s.name(), id);
+                o.printf("%-12s job %s%n", s.name(), id);
+                o.flush();
+            }
+        } else {
+            o.println("submit them with:");
+            for (Step s : steps.values()) {
+                List<String> args = sbatchArgs(s, slurm, step -> "$" + step);
+                StringBuilder line = new StringBuilder(s.name()).append("=$(");
+                for (int i = 0; i < args.size(); i++) {
+                    String a = args.get(i);
+                    line.append(i == 0 ? "" : " ").append(a.startsWith("--dependency=") ? a : quote(a));
+                }
+                o.println(line.append(')'));
+            }
+            o.println("(or run the same command with --submit)");
+        }
+        o.flush();
+        return 0;
+    }
+
+    private static int positive(int value, String flag) {
+        if (value < 1) {
+            throw new IllegalArgumentException(flag + " " + value + " must be at least 1");
+        }
+        return value;
+    }
+
+    /** The sbatch command of a step, its dependency's job id from {@code idOf}. */
+    private List<String> sbatchArgs(Step s, Path slurm, java.util.function.Function<String, String> idOf) {
+        List<String> args = new ArrayList<>(List.of(sbatch, "--parsable", "--job-name=audioset-" + s.name()));
+        boolean array = s.array() > 0;
+        args.add("--output=" + slurm.resolve("logs").resolve(s.name() + (array ? "-%A_%a.out" : "-%j.out")));
+        if (array) {
+            args.add("--array=0-" + (s.array() - 1));
+        }
+        if (s.dependency() != null) {
+            String[] d = s.dependency().split(":");
+            args.add("--dependency=" + d[0] + ":" + idOf.apply(d[1]));
+            args.add("--kill-on-invalid-dep=yes");
+        }
+        if (partition != null) {
+            args.add("--partition=" + partition);
+        }
+        if (time != null) {
+            args.add("--time=" + time);
+        }
+        if (cpusPerTask != null) {
+            args.add("--cpus-per-task=" + cpusPerTask);
+        }
+        if (mem != null) {
+            args.add("--mem=" + mem);
+        }
+        args.add(s.script().toString());
+        return args;
+    }
+
+    /** Runs sbatch (no shell) and returns the job id it printed. */
+    private static String submit(List<String> command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IOException("sbatch did not answer within 120 s: " + command);
+        }
+        String id = output.lines().reduce((a, b) -> b).orElse("").split(";")[0].strip();
+        if (p.exitValue() != 0 || !id.matches("[0-9]{1,19}")) {
+            throw new IOException("sbatch failed (exit " + p.exitValue() + "): " + output);
+        }
+        return id;
+    }
+
+    /**
+     * The options given on the command line that belong to the option classes {@code owners}, as they were given,
+     * paths made absolute (the tasks may start elsewhere).
+     */
+    private List<String> passedThrough(Set<Class<?>> owners) {
+        List<String> args = new ArrayList<>();
+        for (OptionSpec option : spec.commandLine().getParseResult().matchedOptions()) {
+            if (!(option.userObject() instanceof Field field) || !owners.contains(field.getDeclaringClass())
+                    || OWN.contains(option.longestName())) {
+                continue;
+            }
+            if (option.arity().max() == 0) {
+                args.add(option.longestName());
+                continue;
+            }
+            for (String value : option.originalStringValues()) {
+                args.add(option.longestName());
+                args.add(option.type() == Path.class ? Path.of(value).toAbsolutePath().normalize().toString() : value);
+            }
+        }
+        return args;
+    }
+
+    /** Writes {@code slurm/<step>.sbatch}: bash, strict mode, the guard, then the command, every word quoted. */
+    private static Path write(Path slurm, String step, String guard, List<String> cliArgs) throws IOException {
+        List<String> command = new ArrayList<>(javaCommand(step.equals("pack") || step.startsWith("coch")
+                || step.equals("finish")));
+        command.addAll(cliArgs);
+        StringBuilder script = new StringBuilder("#!/bin/bash\n")
+                .append("# audioset slurm: the ").append(step).append(" step. Written by 'audioset slurm';"
+                        + " submitted with its dependencies by 'audioset slurm --submit'.\n")
+                .append("set -euo pipefail\n")
+                .append(guard);
+        StringBuilder line = new StringBuilder("exec");
+        for (String word : command) {
+            line.append(' ').append(quote(word));
+        }
+        script.append(line).append('\n');
+        Path target = slurm.resolve(step + ".sbatch");
+        Path tmp = slurm.resolve("." + step + ".sbatch." + ProcessHandle.current().pid() + ".tmp");
+        Files.deleteIfExists(tmp);
+        Files.writeString(tmp, script, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE_NEW,
+                java.nio.file.StandardOpenOption.WRITE);
+        try {
+            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-x---"));
+        } catch (UnsupportedOperationException e) {
+            // no POSIX permissions here: sbatch reads the script anyway
+        }
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        return target;
+    }
+
+    /**
+     * This JVM and class path (the jar, or the classes a test runs), with the vector module for the FFT's SIMD
+     * passes where it helps and the runtime has it (as {@code ./audioset} does; {@code AUDIOSET_SIMD=false} leaves
+     * it out).
+     */
+    private static List<String> javaCommand(boolean simd) {
+        List<String> c = new ArrayList<>();
+        c.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        if (simd && !"false".equals(System.getenv("AUDIOSET_SIMD"))
+                && ModuleFinder.ofSystem().find("jdk.incubator.vector").isPresent()) {
+            c.addAll(List.of("--add-modules", "jdk.incubator.vector"));
+        }
+        c.addAll(List.of("-cp", System.getProperty("java.class.path"), AudioSetCli.class.getName()));
+        return c;
+    }
+
+    /**
+     * @param word any text without a line break
+     * @return it single-quoted for bash (a quote inside becomes {@code '\''})
+     * @throws IllegalArgumentException if it holds a line break or NUL, which no script line may carry
+     */
+    static String quote(Object word) {
+        String s = word.toString();
+        if (s.indexOf('\n') >= 0 || s.indexOf('\r') >= 0 || s.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("'" + s.replaceAll("[\\r\\n\\x00]", "?")
+                    + "' holds a line break: refused in a script");
+        }
+        return "'" + s.replace("'", "'\\''") + "'";
+    }
+}

@@ -1,0 +1,107 @@
+package io.github.audiosetdl.examples.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.audiosetdl.core.LabelIndex;
+import io.github.audiosetdl.core.Segment;
+import io.github.audiosetdl.core.SegmentRow;
+import io.github.audiosetdl.core.audio.PreparedAudio;
+import io.github.audiosetdl.core.spi.WaveformSink;
+import io.github.audiosetdl.core.testing.ExternalTools;
+import io.github.audiosetdl.examples.H5Dump;
+import io.github.audiosetdl.examples.hostile.ChildCli;
+import io.github.audiosetdl.hdf5.FeatureFileParts;
+import io.github.audiosetdl.hdf5.Hdf5DatasetStore;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code cochleagram --jobs 3} as three processes, then {@code cochleagram --finish}, writes the same files as one
+ * process: every dataset's bytes and every attribute (compared with h5py), and the average npy byte for byte. A
+ * missing part stops the finish with the missing rows named; a part already done is skipped.
+ */
+class CochleagramJobsTest {
+    private static final int ROWS = 7;
+    private static final int RATE = 16_000;
+    private static final int LENGTH = 16_000;
+    @TempDir
+    Path dir;
+
+    @Test
+    void threeProcessesAndTheFinishWriteTheSingleProcessFiles() throws Exception {
+        ExternalTools.requirePythonWithH5py();
+        Path wav = waveforms(dir.resolve("clips.hdf5"));
+        Path single = dir.resolve("single");
+        Path split = dir.resolve("split");
+        run("cochleagram", "--in", wav.toString(), "--out", single.toString(), "--threads", "1");
+
+        for (int i : new int[] {2, 0}) {
+            ChildCli.Result r = run("cochleagram", "--in", wav.toString(), "--out", split.toString(), "--jobs", "3",
+                    "--job-index", Integer.toString(i), "--threads", "1");
+            assertThat(r.out()).contains("job " + i + " of 3");
+        }
+        Path coch = split.resolve("clips_Coch.hdf5");
+        ChildCli.Result early = ChildCli.run(dir.resolve("child"), Duration.ofSeconds(120), Map.of(), "cochleagram",
+                "--in", wav.toString(), "--out", split.toString(), "--finish");
+        assertThat(early.exit()).isEqualTo(1);
+        assertThat(early.err()).contains("rows 2..3 of 7 are not computed yet");
+        assertThat(coch).doesNotExist();
+        // Inside a job array the task takes its index from SLURM's variables.
+        ChildCli.Result middle = ChildCli.run(dir.resolve("child"), Duration.ofSeconds(120), Map.of(
+                "SLURM_ARRAY_TASK_ID", "1", "SLURM_ARRAY_TASK_COUNT", "3"), "cochleagram", "--in", wav.toString(),
+                "--out", split.toString(), "--threads", "1");
+        assertThat(middle.exit()).as(middle.err()).isZero();
+        assertThat(middle.out()).contains("job 1 of 3: rows 2..3 of 7");
+        assertThat(run("cochleagram", "--in", wav.toString(), "--out", split.toString(), "--jobs", "3",
+                "--job-index", "0").out()).contains("rows 0..1 of 7 were done already");
+
+        run("cochleagram", "--in", wav.toString(), "--out", split.toString(), "--finish");
+
+        try (var files = Files.list(split)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("clips_Coch.hdf5",
+                    "clips_average.npy");
+        }
+        assertThat(FeatureFileParts.workFolder(coch)).doesNotExist();
+        List<String> dumps = H5Dump.of(single.resolve("clips_Coch.hdf5"), coch);
+        assertThat(dumps).hasSize(2);
+        assertThat(dumps.get(0)).contains("'coch'", "'labels'", "'average'", "'meta/ytid'");
+        assertThat(dumps.get(1)).isEqualTo(dumps.get(0));
+        assertThat(Files.readAllBytes(split.resolve("clips_average.npy")))
+                .isEqualTo(Files.readAllBytes(single.resolve("clips_average.npy")));
+        assertThat(run("cochleagram", "--in", wav.toString(), "--out", split.toString(), "--finish").out())
+                .contains("complete already");
+    }
+
+    private ChildCli.Result run(String... args) throws IOException, InterruptedException {
+        ChildCli.Result r = ChildCli.run(dir.resolve("child"), Duration.ofSeconds(120), Map.of(), args);
+        assertThat(r.exit()).as(r.err()).isZero();
+        return r;
+    }
+
+    /** Seven rows of 1 s of seeded noise and tones, with labels and metadata. */
+    private static Path waveforms(Path file) throws IOException {
+        Random random = new Random(16);
+        try (WaveformSink sink = Hdf5DatasetStore.INSTANCE.createWaveforms(file, LabelIndex.audioSet(), RATE,
+                LENGTH)) {
+            for (int i = 0; i < ROWS; i++) {
+                float[] samples = new float[LENGTH];
+                double hz = 200 + 300 * i;
+                for (int k = 0; k < LENGTH; k++) {
+                    samples[k] = (float) (0.3 * Math.sin(2 * Math.PI * hz * k / RATE) + 0.1 * random.nextGaussian());
+                }
+                Segment s = new Segment(String.format("clip%07d", i), 1000L * i, 1000L * i + 10_000,
+                        List.of("/m/09x0r"));
+                sink.write(new SegmentRow(i, i + 1, s), new PreparedAudio(samples, 1.0, false));
+            }
+            sink.commit();
+        }
+        return file;
+    }
+}

@@ -1,0 +1,70 @@
+package io.github.audiosetdl.examples.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.audiosetdl.core.testing.ExternalTools;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code audioset slurm} without {@code --submit}: the four scripts, the sbatch lines, and safe quoting. */
+class SlurmCommandTest {
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    @TempDir
+    Path dir;
+
+    private int run(String... args) {
+        return AudioSetCli.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+    }
+
+    @Test
+    void writesTheScriptsAndPrintsTheSbatchLines() throws Exception {
+        Path folder = Files.createDirectories(dir.resolve("it's data"));
+        Path csv = Files.writeString(folder.resolve("mini.csv"), "# YTID, start_seconds, end_seconds, positive_labels\n"
+                + "slurmclip01, 0.000, 10.000, \"/m/09x0r\"\n");
+        Path outDir = folder.resolve("out");
+        int code = run("slurm", "--csv", csv.toString(), "--out", outDir.toString(), "--jobs", "4",
+                "--cochleagram-jobs", "2", "--threads", "2", "--resolver", "direct", "--url-template",
+                "http://127.0.0.1:9/{id}.m4a", "--max-requests-per-minute", "30", "--preset", "pycochleagram",
+                "--partition", "cpu", "--time", "1-00:00:00", "--ffmpeg", ExternalTools.requireFfmpeg().toString());
+
+        assertThat(code).as(err.toString()).isZero();
+        Path slurm = outDir.resolve("slurm");
+        for (String step : List.of("download", "pack", "cochleagram", "finish")) {
+            assertThat(slurm.resolve(step + ".sbatch")).isRegularFile();
+        }
+        String download = Files.readString(slurm.resolve("download.sbatch"));
+        assertThat(download).startsWith("#!/bin/bash\n").contains("set -euo pipefail")
+                .contains("'download' '--csv' '" + csv.toString().replace("'", "'\\''") + "'")
+                .contains("'--max-requests-per-minute' '30'").contains("'--threads' '2'")
+                .contains("'--url-template' 'http://127.0.0.1:9/{id}.m4a'").doesNotContain("slurmclip01")
+                .doesNotContain("'--jobs'");
+        assertThat(Files.readString(slurm.resolve("cochleagram.sbatch"))).contains("'--preset' 'pycochleagram'")
+                .doesNotContain("--finish").contains("'--add-modules' 'jdk.incubator.vector'");
+        assertThat(download).doesNotContain("jdk.incubator.vector");
+        assertThat(Files.readString(slurm.resolve("finish.sbatch"))).contains("'--finish'");
+        assertThat(Files.readString(slurm.resolve("pack.sbatch"))).contains("-newer");
+        assertThat(out.toString()).contains("download=$(").contains("'--array=0-3'")
+                .contains("--dependency=afterany:$download").contains("--dependency=afterok:$pack")
+                .contains("'--array=0-1'").contains("--dependency=afterok:$cochleagram")
+                .contains("'--partition=cpu'").contains("'--time=1-00:00:00'");
+    }
+
+    @Test
+    void refusesLineBreaksAndUnsafeSchedulerValues() throws Exception {
+        assertThatThrownBy(() -> SlurmCommand.quote("a\nb")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("line break");
+        assertThat(SlurmCommand.quote("it's")).isEqualTo("'it'\\''s'");
+        Path csv = Files.writeString(dir.resolve("mini.csv"), "slurmclip01, 0.000, 10.000, \"/m/09x0r\"\n");
+        assertThat(run("slurm", "--csv", csv.toString(), "--out", dir.resolve("out").toString(), "--partition",
+                "cpu;rm -rf x")).isEqualTo(2);
+        assertThat(err.toString()).contains("--partition 'cpu;rm -rf x' must match");
+    }
+}

@@ -1,0 +1,92 @@
+package io.github.audiosetdl.hdf5;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.audiosetdl.core.Shard;
+import io.github.audiosetdl.core.pipeline.FeatureStage;
+import io.github.audiosetdl.core.spi.FeatureExtractor;
+import io.github.audiosetdl.core.spi.FeatureSink;
+import io.github.audiosetdl.core.spi.WaveformSource;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A feature file computed in parts ({@link FeatureFileParts}): the parts in any order plus the finish give the
+ * rows, labels, metadata and average of the file one writer makes; a missing range is named; a part that was
+ * interrupted is redone alone; parts of other parameters are refused.
+ */
+class FeatureFilePartsTest {
+    private static final FeatureStage STAGE = FeatureStage.builder().extractor(CochleagramFileTest.TOY).threads(1)
+            .build();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void partsInAnyOrderThenTheFinishGiveTheOneWriterFile() throws IOException {
+        Path wav = WaveformFileTest.writeRows(dir.resolve("t.hdf5"), 11);
+        Path single = dir.resolve("single/t_Coch.hdf5");
+        Path split = dir.resolve("split/t_Coch.hdf5");
+        try (WaveformSource source = Hdf5DatasetStore.INSTANCE.openWaveforms(wav)) {
+            try (FeatureSink sink = Hdf5DatasetStore.INSTANCE.createFeatures(single, source, STAGE.extractor())) {
+                STAGE.run(source, sink);
+            }
+            for (int i : new int[] {3, 0, 2}) {
+                assertThat(FeatureFileParts.computePart(split, source, STAGE, Shard.of(i, 4)).rows())
+                        .isEqualTo(Shard.of(i, 4).size(11));
+            }
+            assertThatThrownBy(() -> FeatureFileParts.finish(split, source, STAGE.extractor()))
+                    .hasMessageContaining("rows 2..4 of 11 are not computed yet");
+            // An interrupted part: some rows written, no commit; the range stays to do and is redone alone.
+            try (FeatureSink partial = FeatureFileParts.createPart(split, source, STAGE.extractor(), Shard.of(1, 4))) {
+                partial.write(new float[STAGE.extractor().outputLength()]);
+            }
+            assertThat(FeatureFileParts.isDone(split, source, Shard.of(1, 4))).isFalse();
+            assertThat(FeatureFileParts.computePart(split, source, STAGE, Shard.of(1, 4)).rows()).isEqualTo(3);
+            assertThat(FeatureFileParts.computePart(split, source, STAGE, Shard.of(0, 4)).rows()).as("done already")
+                    .isZero();
+
+            assertThat(FeatureFileParts.finish(split, source, STAGE.extractor())).containsExactly(split,
+                    dir.resolve("split/t_average.npy"));
+        }
+        assertThat(FeatureFileParts.workFolder(split)).doesNotExist();
+        try (CochleagramFileReader a = CochleagramFileReader.open(single);
+                CochleagramFileReader b = CochleagramFileReader.open(split)) {
+            assertThat(b.size()).isEqualTo(a.size()).isEqualTo(11);
+            float[] ra = new float[STAGE.extractor().outputLength()];
+            float[] rb = new float[ra.length];
+            for (long i = 0; i < 11; i++) {
+                a.read(i, ra);
+                b.read(i, rb);
+                assertThat(rb).as("row %d", i).isEqualTo(ra);
+                assertThat(b.labels(i)).isEqualTo(a.labels(i));
+            }
+        }
+        assertThat(Files.readAllBytes(dir.resolve("split/t_average.npy")))
+                .isEqualTo(Files.readAllBytes(dir.resolve("single/t_average.npy")));
+    }
+
+    @Test
+    void partsOfOtherParametersAreRefused() throws IOException {
+        Path wav = WaveformFileTest.writeRows(dir.resolve("t.hdf5"), 4);
+        Path coch = dir.resolve("t_Coch.hdf5");
+        FeatureExtractor other = FeatureExtractor.of("toy", "coch", WaveformFileTest.LEN, 100, CochleagramFileTest.C,
+                CochleagramFileTest.F, Map.of("channels", CochleagramFileTest.C, "frames", CochleagramFileTest.F,
+                        "low_lim", 60, "mode", "test"), () -> (in, out) -> { });
+        try (WaveformSource source = Hdf5DatasetStore.INSTANCE.openWaveforms(wav)) {
+            FeatureFileParts.computePart(coch, source, STAGE, Shard.of(0, 2));
+            assertThatThrownBy(() -> FeatureFileParts.createPart(coch, source, other, Shard.of(1, 2)))
+                    .hasMessageContaining("holds parts of another input or other parameters")
+                    .hasMessageContaining("attribute.low_lim=50").hasMessageContaining("attribute.low_lim=60");
+            assertThat(FeatureFileParts.doneRanges(coch)).hasSize(1);
+            assertThat(List.of(FeatureFileParts.doneRanges(coch).get(0)[0], FeatureFileParts.doneRanges(coch)
+                    .get(0)[1])).containsExactly(0L, 2L);
+        }
+    }
+}
