@@ -27,7 +27,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "cochleagram", mixinStandardHelpOptions = true,
         description = {"Compute the cochleagram of every row of a waveform file (ours, or the seed's h5py file):"
                 + " writes OUT/<name>_Coch.hdf5 (/coch (N, C*F) float32, labels and metadata copied) and"
-                + " OUT/<name>_average.npy (C, F) float32, <name> from the input's file name.", "",
+                + " OUT/<name>_average.npy (C, F) float32, and OUT/<name>_stats.npz (see 'stats') unless --no-stats;"
+                + " <name> from the input's file name.", "",
             "Example: audioset cochleagram --in out/eval_segments.hdf5 --out out --threads 2"})
 final class CochleagramCommand implements Callable<Integer> {
     @Spec
@@ -44,6 +45,9 @@ final class CochleagramCommand implements Callable<Integer> {
 
     @Option(names = "--threads", paramLabel = "T", description = "Worker threads (default: the processors).")
     private Integer threads;
+
+    @Option(names = "--no-stats", description = "Do not write <name>_stats.npz (a second pass over the output).")
+    private boolean noStats;
 
     @Mixin
     private ProgressOptions progress;
@@ -72,6 +76,12 @@ final class CochleagramCommand implements Callable<Integer> {
                 config.channels(), config.frames(), describe(config), Progress.format(features.elapsed()),
                 features.rowsPerSecond());
         features.files().forEach(f -> o.println("wrote " + f));
+        if (!noStats && features.rows() == 0) {
+            o.println("no rows: no statistics written");
+        } else if (!noStats) {
+            Path cochleagrams = features.files().get(0);
+            o.println("wrote " + StatsCommand.write(cochleagrams, cochleagrams.toAbsolutePath().getParent()));
+        }
         o.flush();
         return 0;
     }

@@ -58,10 +58,15 @@ class PackFormatsCommandTest {
         try (WaveformFileReader r = WaveformFileReader.open(dir.resolve("i16/demo.hdf5"))) {
             assertThat(r.size()).isEqualTo(4);
         }
-        for (String folder : new String[] {"f32", "i16"}) {
-            assertThat(run("cochleagram", "--in", dir.resolve(folder + "/demo.hdf5").toString(), "--out",
-                    dir.resolve(folder).toString(), "--threads", "2", "--progress", "log")).as(err.toString()).isZero();
-        }
+        assertThat(run("cochleagram", "--in", dir.resolve("f32/demo.hdf5").toString(), "--threads", "2",
+                "--progress", "log")).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("wrote " + dir.resolve("f32/demo_stats.npz"));
+        assertThat(run("cochleagram", "--in", dir.resolve("i16/demo.hdf5").toString(), "--threads", "2",
+                "--progress", "log", "--no-stats")).as(err.toString()).isZero();
+        assertThat(dir.resolve("i16/demo_stats.npz")).doesNotExist();
+        assertThat(run("stats", "--in", dir.resolve("i16/demo_Coch.hdf5").toString(), "--out",
+                dir.resolve("wds").toString())).as(err.toString()).isZero();
+        assertThat(dir.resolve("wds/demo_stats.npz")).isNotEmptyFile();
         try (CochleagramFileReader a = CochleagramFileReader.open(dir.resolve("f32/demo_Coch.hdf5"));
                 CochleagramFileReader b = CochleagramFileReader.open(dir.resolve("i16/demo_Coch.hdf5"))) {
             assertThat(b.size()).isEqualTo(a.size());
