@@ -6,6 +6,7 @@ import io.github.audiosetdl.hdf5.internal.MetadataNpy;
 import io.github.audiosetdl.hdf5.internal.Staging;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -13,14 +14,18 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.IntStream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.ejml.data.DMatrixRMaj;
-import org.ejml.dense.row.CommonOps_DDRM;
 import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
 import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
 
@@ -71,7 +76,39 @@ public final class FeatureStats {
      * @throws IOException if reading fails, the file has no rows, or more than {@link #MAX_CHANNELS} channels
      */
     public static FeatureStats compute(CochleagramFileReader in) throws IOException {
+        return compute(in, 1);
+    }
+
+    /**
+     * Reads every row once, computing each clip's scatter on {@code threads} threads (the caller's and
+     * {@code threads - 1} daemon threads started and stopped here).
+     *
+     * @param in a cochleagram file with at least 2 rows·frames in all
+     * @param threads 1 or more
+     * @return its statistics (the same values whatever the thread count)
+     * @throws IOException if reading fails, the file has no rows, or more than {@link #MAX_CHANNELS} channels
+     */
+    public static FeatureStats compute(CochleagramFileReader in, int threads) throws IOException {
         requireNonNull(in, "in");
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads " + threads + " < 1");
+        }
+        ExecutorService pool = threads == 1 ? null : Executors.newFixedThreadPool(threads - 1, r -> {
+            Thread th = new Thread(r, "audioset-stats");
+            th.setDaemon(true);
+            return th;
+        });
+        try {
+            return compute(in, threads, pool);
+        } finally {
+            if (pool != null) {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    private static FeatureStats compute(CochleagramFileReader in, int threads, ExecutorService pool)
+            throws IOException {
         int c = in.channels();
         int f = in.frames();
         long n = in.size();
@@ -85,10 +122,10 @@ public final class FeatureStats {
         double[] meanMatrix = new double[c * f];
         double[] running = new double[c];
         double[] delta = new double[c];
-        DMatrixRMaj centred = new DMatrixRMaj(c, f);
-        DMatrixRMaj scatter = new DMatrixRMaj(c, c);
-        DMatrixRMaj total = new DMatrixRMaj(c, c);
-        double[] z = centred.data;
+        int padded = (c + 3) & ~3; // rows of zeros up to a multiple of 4 for the 4 x 4 blocks of the scatter
+        double[] z = new double[padded * f];
+        double[] clipScatter = new double[c * c];
+        double[] total = new double[c * c];
         for (long r = 0; r < n; r++) {
             in.read(r, row);
             double k = r + 1;
@@ -108,17 +145,27 @@ public final class FeatureStats {
                 }
                 delta[ch] = m - running[ch];
             }
-            CommonOps_DDRM.multOuter(centred, scatter);
+            if (pool == null) {
+                scatter(z, padded, f, clipScatter, c, 0, 1);
+            } else {
+                List<Future<?>> parts = new ArrayList<>();
+                for (int p = 1; p < threads; p++) {
+                    int part = p;
+                    parts.add(pool.submit(() -> scatter(z, padded, f, clipScatter, c, part, threads)));
+                }
+                scatter(z, padded, f, clipScatter, c, 0, threads);
+                for (Future<?> part : parts) {
+                    await(part);
+                }
+            }
             // Chan et al.: merge (nA, meanA, M2A) with (nB = f, meanB, M2B)
             double na = (double) r * f;
             double nb = f;
             double w = na * nb / (na + nb);
-            double[] t = total.data;
-            double[] s = scatter.data;
             for (int i = 0; i < c; i++) {
                 double di = delta[i] * w;
                 for (int j = 0; j < c; j++) {
-                    t[i * c + j] += s[i * c + j] + di * delta[j];
+                    total[i * c + j] += clipScatter[i * c + j] + di * delta[j];
                 }
             }
             for (int ch = 0; ch < c; ch++) {
@@ -129,13 +176,86 @@ public final class FeatureStats {
         double[] std = new double[c];
         double[] covariance = new double[c * c];
         for (int i = 0; i < c; i++) {
-            std[i] = Math.sqrt(total.data[i * c + i] / observations);
+            std[i] = Math.sqrt(total[i * c + i] / observations);
             for (int j = 0; j < c; j++) {
-                covariance[i * c + j] = total.data[i * c + j] / (observations - 1);
+                covariance[i * c + j] = total[i * c + j] / (observations - 1);
             }
         }
         double[][] eig = eigen(covariance, c);
         return new FeatureStats(c, f, n, meanMatrix, running, std, covariance, eig[0], eig[1]);
+    }
+
+    /**
+     * The scatter {@code Z Z^T} of a clip's centred rows, in 4 x 4 blocks of dot products (each of the 8 rows
+     * loaded once per frame serves 16 products), for the lower triangle, mirrored.
+     *
+     * @param z the rows, {@code padded × f} row-major, rows {@code c..padded} zero
+     * @param out receives the {@code c × c} scatter, row-major
+     * @param part which of {@code parts} interleaved sets of block rows to compute
+     */
+    private static void scatter(double[] z, int padded, int f, double[] out, int c, int part, int parts) {
+        for (int i0 = 4 * part; i0 < padded; i0 += 4 * parts) {
+            int a0 = i0 * f;
+            int a1 = a0 + f;
+            int a2 = a1 + f;
+            int a3 = a2 + f;
+            for (int j0 = 0; j0 <= i0; j0 += 4) {
+                int b0 = j0 * f;
+                int b1 = b0 + f;
+                int b2 = b1 + f;
+                int b3 = b2 + f;
+                double s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
+                double s20 = 0, s21 = 0, s22 = 0, s23 = 0, s30 = 0, s31 = 0, s32 = 0, s33 = 0;
+                for (int k = 0; k < f; k++) {
+                    double x0 = z[a0 + k];
+                    double x1 = z[a1 + k];
+                    double x2 = z[a2 + k];
+                    double x3 = z[a3 + k];
+                    double y0 = z[b0 + k];
+                    double y1 = z[b1 + k];
+                    double y2 = z[b2 + k];
+                    double y3 = z[b3 + k];
+                    s00 += x0 * y0;
+                    s01 += x0 * y1;
+                    s02 += x0 * y2;
+                    s03 += x0 * y3;
+                    s10 += x1 * y0;
+                    s11 += x1 * y1;
+                    s12 += x1 * y2;
+                    s13 += x1 * y3;
+                    s20 += x2 * y0;
+                    s21 += x2 * y1;
+                    s22 += x2 * y2;
+                    s23 += x2 * y3;
+                    s30 += x3 * y0;
+                    s31 += x3 * y1;
+                    s32 += x3 * y2;
+                    s33 += x3 * y3;
+                }
+                double[] block = {s00, s01, s02, s03, s10, s11, s12, s13, s20, s21, s22, s23, s30, s31, s32, s33};
+                for (int di = 0; di < 4; di++) {
+                    for (int dj = 0; dj < 4; dj++) {
+                        int i = i0 + di;
+                        int j = j0 + dj;
+                        if (i < c && j < c) {
+                            out[i * c + j] = block[di * 4 + dj];
+                            out[j * c + i] = block[di * 4 + dj];
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static void await(Future<?> part) throws IOException {
+        try {
+            part.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while computing statistics");
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("a statistics thread failed", e.getCause());
+        }
     }
 
     /** @return the eigenvalues, descending, and the eigenvectors as the columns of a row-major C × C matrix */

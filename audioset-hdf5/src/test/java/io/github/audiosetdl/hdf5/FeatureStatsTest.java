@@ -42,6 +42,11 @@ class FeatureStatsTest {
             stats = FeatureStats.compute(in);
         }
         assertThat(stats.clips()).isEqualTo(37);
+        try (CochleagramFileReader in = CochleagramFileReader.open(file)) {
+            FeatureStats threaded = FeatureStats.compute(in, 3);
+            assertThat(threaded.cov()).containsExactly(stats.cov());
+            assertThat(threaded.pcaVectors()).containsExactly(stats.pcaVectors());
+        }
         double[] values = stats.pcaValues();
         for (int i = 1; i < values.length; i++) {
             assertThat(values[i]).isLessThanOrEqualTo(values[i - 1]);

@@ -9,6 +9,9 @@ import io.github.audiosetdl.core.audio.WavEncoding;
 import io.github.audiosetdl.core.audio.WavWriter;
 import io.github.audiosetdl.core.pack.PackStage;
 import io.github.audiosetdl.core.pack.PackSummary;
+import io.github.audiosetdl.core.pipeline.AudioSetPipeline;
+import io.github.audiosetdl.core.pipeline.PipelineSummary;
+import io.github.audiosetdl.core.spi.FeatureExtractor;
 import io.github.audiosetdl.core.spi.PackFormat;
 import io.github.audiosetdl.core.spi.SampleType;
 import io.github.audiosetdl.core.spi.WaveformLayout;
@@ -175,6 +178,24 @@ class PackFormatsTest {
             assertThat(hdf.getDatasetByPath("waveform").getDimensions()).containsExactly(4, 160_000);
             assertThat(hdf.getAttribute("sample_rate").getData()).isEqualTo(16_000);
         }
+    }
+
+    @Test
+    void thePipelineBuilderChoosesTheLayoutAsTheCliDoes() throws Exception {
+        Path downloads = dir.resolve("t_downloads");
+        Path csv = dir.resolve("t.csv");
+        downloads(downloads, csv);
+        WaveformLayout layout = WaveformLayout.builder().format(PackFormat.WEBDATASET).shardSize(3).build();
+        AudioSetPipeline pipeline = AudioSetPipeline.builder().downloads(downloads).segments(csv).name("p")
+                .outputDir(dir.resolve("out")).store(Hdf5DatasetStore.INSTANCE).layout(layout).threads(2).build();
+        assertThat(pipeline.waveformFile()).isEqualTo(dir.resolve("out/p-000000.tar"));
+        PipelineSummary summary = pipeline.run();
+        assertThat(summary.pack().orElseThrow().files()).containsExactly(dir.resolve("out/p-000000.tar"),
+                dir.resolve("out/p-000001.tar"));
+        assertThatThrownBy(() -> AudioSetPipeline.builder().downloads(downloads).segments(csv)
+                .store(Hdf5DatasetStore.INSTANCE).layout(layout).features(FeatureExtractor.of("x", 160_000, 16_000, 1,
+                        1, java.util.Map.of(), () -> (wav, out) -> out[0] = wav[0])).build())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("stopAfter(PACK)");
     }
 
     @Test

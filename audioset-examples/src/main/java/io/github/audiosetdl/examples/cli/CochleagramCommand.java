@@ -80,7 +80,8 @@ final class CochleagramCommand implements Callable<Integer> {
             o.println("no rows: no statistics written");
         } else if (!noStats) {
             Path cochleagrams = features.files().get(0);
-            o.println("wrote " + StatsCommand.write(cochleagrams, cochleagrams.toAbsolutePath().getParent()));
+            o.println("wrote " + StatsCommand.write(cochleagrams, cochleagrams.toAbsolutePath().getParent(),
+                    workers));
         }
         o.flush();
         return 0;

@@ -28,12 +28,17 @@ final class StatsCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Output folder (default: the input's folder).")
     private Path out;
 
+    @Option(names = "--threads", paramLabel = "T",
+            description = "Threads for each clip's covariance (default: the processors).")
+    private Integer threads;
+
     @Override
     public Integer call() throws Exception {
+        int workers = AudioSetCli.fromOptions(spec, () -> CochleagramCommand.threads(threads, "--threads"));
         FileChecks.inputFile(in);
         Path dir = out != null ? out : in.toAbsolutePath().getParent();
         FileChecks.outputDirectory(dir);
-        Path file = write(in, dir);
+        Path file = write(in, dir, workers);
         PrintWriter o = spec.commandLine().getOut();
         o.println("wrote " + file);
         o.flush();
@@ -43,13 +48,14 @@ final class StatsCommand implements Callable<Integer> {
     /**
      * @param cochleagrams a cochleagram file
      * @param dir the output folder
+     * @param threads threads for each clip's covariance
      * @return the statistics file written, {@link FeatureStats#statsFile}
      * @throws IOException if reading or writing fails
      */
-    static Path write(Path cochleagrams, Path dir) throws IOException {
+    static Path write(Path cochleagrams, Path dir, int threads) throws IOException {
         FeatureStats stats;
         try (CochleagramFileReader reader = CochleagramFileReader.open(cochleagrams)) {
-            stats = FeatureStats.compute(reader);
+            stats = FeatureStats.compute(reader, threads);
         }
         Path file = FeatureStats.statsFile(cochleagrams, dir);
         stats.writeNpz(file);
