@@ -10,7 +10,7 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * Writes a POSIX ustar archive of regular files, streamed: each member's 512-byte header, its bytes, zero
- * padding to a 512-byte block, and two zero blocks at the end. Memory: one 64 kB buffer. Member names are at
+ * padding to a 512-byte block, and two zero blocks at the end. Memory: one 1 MB buffer. Member names are at
  * most 100 bytes (no prefix field used); mode 0644, owner 0, modification time 0 (the archive is reproducible).
  */
 final class UstarWriter implements Closeable {
@@ -21,7 +21,7 @@ final class UstarWriter implements Closeable {
 
     private final Path file;
     private final FileChannel channel;
-    private final ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 16);
+    private final ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 20);
     private long written;
 
     /**

@@ -15,6 +15,7 @@ import io.github.audiosetdl.core.spi.WaveformLayout;
 import io.github.audiosetdl.core.spi.WaveformSink;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -30,6 +31,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,6 +75,9 @@ public final class WebDatasetWriter implements WaveformSink {
     private final short[] pcm;
     private final ByteArrayOutputStream json = new ByteArrayOutputStream(512);
     private UstarWriter current;
+    /** Syncs and renames full shards while the next one is written; started with the first full shard. */
+    private ExecutorService publisher;
+    private Future<?> publishing;
     private int inShard;
     private long shard;
     /** Keys of the existing shard {@link #shard} being compared with the clips handed over, or null. */
@@ -183,7 +191,7 @@ public final class WebDatasetWriter implements WaveformSink {
         inShard++;
         if (inShard == shardSize) {
             if (current != null) {
-                publish();
+                publishLater();
             }
             existing = null;
             inShard = 0;
@@ -205,15 +213,61 @@ public final class WebDatasetWriter implements WaveformSink {
         current = new UstarWriter(tmp);
     }
 
-    private void publish() throws IOException {
+    /**
+     * Hands the full current shard to the publishing thread: its sync (the disk catching up with a whole shard)
+     * overlaps the next shard's writing. Shards are renamed in order: one is published at a time.
+     */
+    private void publishLater() throws IOException {
+        awaitPublishing();
         UstarWriter w = current;
         current = null;
+        Path target = shardFile(shard);
+        if (publisher == null) {
+            publisher = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "audioset-webdataset-sync");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        publishing = publisher.submit(() -> {
+            publish(w, target);
+            return null;
+        });
+    }
+
+    private void awaitPublishing() throws IOException {
+        Future<?> p = publishing;
+        publishing = null;
+        if (p == null) {
+            return;
+        }
+        try {
+            p.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException(dir + ": interrupted while publishing a shard");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException(dir + ": publishing a shard failed: " + e.getCause(), e.getCause());
+        }
+    }
+
+    private void publish() throws IOException {
+        awaitPublishing();
+        UstarWriter w = current;
+        current = null;
+        publish(w, shardFile(shard));
+    }
+
+    /** Ends, syncs and renames {@code w} to {@code target}, then syncs the folder. */
+    private void publish(UstarWriter w, Path target) throws IOException {
         try {
             w.finish();
         } finally {
             w.close();
         }
-        Path target = shardFile(shard);
         try {
             Files.move(w.file(), target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
@@ -306,6 +360,11 @@ public final class WebDatasetWriter implements WaveformSink {
             throw new IllegalStateException(this + ": already committed or closed");
         }
         done = true;
+        try {
+            awaitPublishing();
+        } finally {
+            stopPublisher();
+        }
         if (current != null) {
             publish();
             shard++;
@@ -336,20 +395,35 @@ public final class WebDatasetWriter implements WaveformSink {
         return out;
     }
 
-    /** Deletes the current temporary shard unless committed; published shards stay. */
+    /**
+     * Deletes the current temporary shard unless committed; full shards stay (one being published is finished
+     * first).
+     */
     @Override
     public void close() throws IOException {
         if (!done) {
             done = true;
             UstarWriter w = current;
             current = null;
-            if (w != null) {
-                try {
-                    w.close();
-                } finally {
-                    Files.deleteIfExists(w.file());
+            try {
+                awaitPublishing();
+            } finally {
+                stopPublisher();
+                if (w != null) {
+                    try {
+                        w.close();
+                    } finally {
+                        Files.deleteIfExists(w.file());
+                    }
                 }
             }
+        }
+    }
+
+    private void stopPublisher() {
+        if (publisher != null) {
+            publisher.shutdownNow();
+            publisher = null;
         }
     }
 
@@ -360,7 +434,9 @@ public final class WebDatasetWriter implements WaveformSink {
 
     /** Deletes the temporary shards of this name that killed packs left. */
     private static void removeTemporaries(Path dir, String name) throws IOException {
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "." + name + "-*.tar.*.tmp")) {
+        Pattern mine = Pattern.compile("\\." + Pattern.quote(name) + "-\\d{6,}\\.tar\\.[0-9a-f-]{36}\\.tmp");
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, p -> mine.matcher(p.getFileName().toString())
+                .matches())) {
             for (Path p : ds) {
                 LOG.debug("{}: deleting a temporary shard left by an earlier pack", p);
                 Files.deleteIfExists(p);

@@ -110,7 +110,8 @@ class WebDatasetWriterTest {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("t-000000.tar",
                     "t-000001.tar");
         }
-        Files.createFile(dir.resolve(".t-000002.tar.0123.tmp")); // as a kill -9 leaves it
+        Files.createFile(dir.resolve(".t-000002.tar.0b5e0c8e-4c31-4f43-9c1e-6a0f7a3b2d10.tmp")); // as kill -9 leaves it
+        Path other = Files.createFile(dir.resolve(".t-x-000002.tar.0b5e0c8e-4c31-4f43-9c1e-6a0f7a3b2d10.tmp"));
         Path kept = dir.resolve("t-000001.tar");
         Files.setLastModifiedTime(kept, FileTime.fromMillis(1_000_000));
         byte[] before = Files.readAllBytes(kept);
@@ -119,6 +120,7 @@ class WebDatasetWriterTest {
         assertThat(again.size()).isEqualTo(7);
         assertThat(Files.getLastModifiedTime(kept).toMillis()).isEqualTo(1_000_000); // not rewritten
         assertThat(Files.readAllBytes(kept)).isEqualTo(before);
+        Files.delete(other); // another data set's temporary file is not touched
         try (Stream<Path> files = Files.list(dir)) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("t-000000.tar",
                     "t-000001.tar", "t-000002.tar", "t-000003.tar");
