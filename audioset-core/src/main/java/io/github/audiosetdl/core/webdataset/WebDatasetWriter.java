@@ -64,6 +64,12 @@ public final class WebDatasetWriter implements WaveformSink {
     private static final Logger LOG = LoggerFactory.getLogger(WebDatasetWriter.class);
     private static final Pattern KEY = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     private static final JsonFactory JSON = new JsonFactory();
+    /**
+     * The shard being written is synced in the background every 64 MB, so that the kernel's dirty pages stay
+     * few (a buffered writer that lets hundreds of MB pile up is throttled by the kernel) and the final sync of a
+     * shard has little left to do.
+     */
+    private static final long SYNC_BYTES = 64L << 20;
 
     private final Path dir;
     private final String name;
@@ -78,6 +84,9 @@ public final class WebDatasetWriter implements WaveformSink {
     /** Syncs and renames full shards while the next one is written; started with the first full shard. */
     private ExecutorService publisher;
     private Future<?> publishing;
+    /** The current shard's sync in progress, started every {@link #SYNC_BYTES}, or null. */
+    private Future<?> syncing;
+    private long synced;
     private int inShard;
     private long shard;
     /** Keys of the existing shard {@link #shard} being compared with the clips handed over, or null. */
@@ -182,6 +191,15 @@ public final class WebDatasetWriter implements WaveformSink {
         current.add(key + ".wav", wavBytes(audio.samples()), wav.length);
         byte[] meta = json(row.segment(), audio, strong);
         current.add(key + ".json", meta, meta.length);
+        if (current.size() - synced >= SYNC_BYTES) {
+            awaitSync();
+            synced = current.size();
+            UstarWriter w = current;
+            syncing = executor().submit(() -> {
+                w.sync();
+                return null;
+            });
+        }
         advance();
     }
 
@@ -218,10 +236,19 @@ public final class WebDatasetWriter implements WaveformSink {
      * overlaps the next shard's writing. Shards are renamed in order: one is published at a time.
      */
     private void publishLater() throws IOException {
+        awaitSync();
         awaitPublishing();
         UstarWriter w = current;
         current = null;
+        synced = 0;
         Path target = shardFile(shard);
+        publishing = executor().submit(() -> {
+            publish(w, target);
+            return null;
+        });
+    }
+
+    private ExecutorService executor() {
         if (publisher == null) {
             publisher = Executors.newSingleThreadExecutor(r -> {
                 Thread t = new Thread(r, "audioset-webdataset-sync");
@@ -229,15 +256,22 @@ public final class WebDatasetWriter implements WaveformSink {
                 return t;
             });
         }
-        publishing = publisher.submit(() -> {
-            publish(w, target);
-            return null;
-        });
+        return publisher;
+    }
+
+    private void awaitSync() throws IOException {
+        Future<?> p = syncing;
+        syncing = null;
+        await(p);
     }
 
     private void awaitPublishing() throws IOException {
         Future<?> p = publishing;
         publishing = null;
+        await(p);
+    }
+
+    private void await(Future<?> p) throws IOException {
         if (p == null) {
             return;
         }
@@ -245,16 +279,17 @@ public final class WebDatasetWriter implements WaveformSink {
             p.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new InterruptedIOException(dir + ": interrupted while publishing a shard");
+            throw new InterruptedIOException(dir + ": interrupted while syncing a shard");
         } catch (ExecutionException e) {
             if (e.getCause() instanceof IOException io) {
                 throw io;
             }
-            throw new IOException(dir + ": publishing a shard failed: " + e.getCause(), e.getCause());
+            throw new IOException(dir + ": syncing or publishing a shard failed: " + e.getCause(), e.getCause());
         }
     }
 
     private void publish() throws IOException {
+        awaitSync();
         awaitPublishing();
         UstarWriter w = current;
         current = null;
@@ -361,6 +396,7 @@ public final class WebDatasetWriter implements WaveformSink {
         }
         done = true;
         try {
+            awaitSync();
             awaitPublishing();
         } finally {
             stopPublisher();
@@ -406,6 +442,7 @@ public final class WebDatasetWriter implements WaveformSink {
             UstarWriter w = current;
             current = null;
             try {
+                awaitSync();
                 awaitPublishing();
             } finally {
                 stopPublisher();
@@ -420,9 +457,10 @@ public final class WebDatasetWriter implements WaveformSink {
         }
     }
 
+    /** Stops the idle thread (every task was awaited; an interrupt could close a shard's channel). */
     private void stopPublisher() {
         if (publisher != null) {
-            publisher.shutdownNow();
+            publisher.shutdown();
             publisher = null;
         }
     }
