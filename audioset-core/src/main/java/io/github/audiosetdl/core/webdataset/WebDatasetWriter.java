@@ -57,8 +57,9 @@ import org.slf4j.LoggerFactory;
  * the pack ended in to the clips it handed over, and deletes shards numbered beyond the last one (both left by an
  * earlier, longer run). {@link #close()} without a commit deletes only the current temporary file; temporary files
  * left by a killed pack are deleted when the next writer of the same name starts (two packs must not write the
- * same name at once). Memory: one clip's WAV bytes, and the keys of one existing shard while it is compared. One
- * thread writes.
+ * same name at once). Memory: one clip's WAV bytes, the keys of one existing shard while it is compared, and an
+ * 8 MB off-heap batch per shard being written (two while a full one is synced in the background). One thread
+ * writes.
  */
 public final class WebDatasetWriter implements WaveformSink {
     private static final Logger LOG = LoggerFactory.getLogger(WebDatasetWriter.class);
