@@ -4,13 +4,17 @@ import io.github.audiosetdl.core.LabelIndex;
 import io.github.audiosetdl.core.spi.DatasetStore;
 import io.github.audiosetdl.core.spi.FeatureExtractor;
 import io.github.audiosetdl.core.spi.FeatureSink;
+import io.github.audiosetdl.core.spi.PackFormat;
+import io.github.audiosetdl.core.spi.WaveformLayout;
 import io.github.audiosetdl.core.spi.WaveformSink;
 import io.github.audiosetdl.core.spi.WaveformSource;
+import io.github.audiosetdl.core.webdataset.WebDatasetWriter;
 import java.io.IOException;
 import java.nio.file.Path;
 
 /**
- * The seed-compatible HDF5 storage: waveform files through {@link WaveformFileWriter} and
+ * The seed-compatible HDF5 storage, and the other pack formats ({@link #createWaveforms(Path, String, LabelIndex,
+ * WaveformLayout)}): waveform files through {@link WaveformFileWriter} and
  * {@link WaveformFileReader}, cochleagram files through {@link CochleagramFileWriter}. Immutable and
  * thread-safe.
  */
@@ -25,6 +29,23 @@ public final class Hdf5DatasetStore implements DatasetStore {
     public WaveformSink createWaveforms(Path file, LabelIndex labels, int sampleRate, int clipSamples)
             throws IOException {
         return WaveformFileWriter.create(file, labels, sampleRate, clipSamples);
+    }
+
+    /**
+     * Writes any {@link PackFormat}: the seed layout through {@link WaveformFileWriter} (float32 or int16
+     * {@code /wav}), PANNs' through {@link PannsFileWriter}, WebDataset shards through {@link WebDatasetWriter}.
+     */
+    @Override
+    public WaveformSink createWaveforms(Path dir, String name, LabelIndex labels, WaveformLayout layout)
+            throws IOException {
+        int clipSamples = layout.preparation().clipSamples();
+        Path file = layout.mainFile(dir, name);
+        return switch (layout.format()) {
+            case SEED -> WaveformFileWriter.create(file, labels, layout.sampleRate(), clipSamples, layout.sampleType());
+            case PANNS -> PannsFileWriter.create(file, labels, layout.sampleRate(), clipSamples);
+            case WEBDATASET -> WebDatasetWriter.create(dir, name, labels, layout.sampleRate(), clipSamples,
+                    layout.shardSize());
+        };
     }
 
     @Override

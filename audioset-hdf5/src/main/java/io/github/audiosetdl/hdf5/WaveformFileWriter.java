@@ -6,6 +6,7 @@ import io.github.audiosetdl.core.LabelIndex;
 import io.github.audiosetdl.core.Segment;
 import io.github.audiosetdl.core.SegmentRow;
 import io.github.audiosetdl.core.audio.PreparedAudio;
+import io.github.audiosetdl.core.spi.SampleType;
 import io.github.audiosetdl.core.spi.WaveformSink;
 import io.github.audiosetdl.hdf5.internal.MetadataNpy;
 import io.github.audiosetdl.hdf5.internal.RowFile;
@@ -17,7 +18,8 @@ import java.util.OptionalInt;
 
 /**
  * Writes a waveform file ({@code <name>.hdf5}) and its {@code <name>_metadata.npy} in the layout of
- * {@code docs/formats.md}: {@code /wav} float32 (N, clipSamples), {@code /labels} uint8 (N, labels),
+ * {@code docs/formats.md}: {@code /wav} float32 (N, clipSamples) or int16 {@code round(x × 32767)} with the
+ * attribute {@code scale = 32767}, {@code /labels} uint8 (N, labels),
  * {@code /meta/*}, root attributes {@code size}, {@code sample_rate}, {@code clip_seconds}.
  *
  * <p>Rows stream to disk: memory does not grow with N. Everything is written in a hidden directory
@@ -35,20 +37,28 @@ public final class WaveformFileWriter implements WaveformSink {
     private final MetadataNpy npy;
     private final MetaColumns meta;
     private final byte[] multiHot;
+    /** The int16 row being converted, or null for float32 rows. */
+    private final short[] int16Row;
     private boolean done;
 
-    private WaveformFileWriter(Path file, LabelIndex labels, int sampleRate, int clipSamples) throws IOException {
+    private WaveformFileWriter(Path file, LabelIndex labels, int sampleRate, int clipSamples, SampleType type)
+            throws IOException {
         this.file = file;
         this.metadataFile = metadataFile(file);
         this.labels = labels;
         this.sampleRate = sampleRate;
         this.clipSamples = clipSamples;
         this.multiHot = new byte[labels.size()];
+        this.int16Row = type == SampleType.INT16 ? new short[clipSamples] : null;
         this.staging = Staging.beside(file);
         RowFile r = null;
         MetadataNpy n = null;
         try {
-            r = RowFile.create(staging.dir(), "wav", clipSamples);
+            r = type == SampleType.INT16 ? RowFile.createInt16(staging.dir(), "wav", clipSamples)
+                    : RowFile.create(staging.dir(), "wav", clipSamples);
+            if (type == SampleType.INT16) {
+                r.mainAttribute("scale", (double) SampleType.INT16_SCALE);
+            }
             this.meta = new MetaColumns(r, labels.size());
             n = MetadataNpy.create(staging.dir().resolve("metadata.npy"));
         } catch (IOException | RuntimeException e) {
@@ -74,13 +84,30 @@ public final class WaveformFileWriter implements WaveformSink {
      */
     public static WaveformFileWriter create(Path file, LabelIndex labels, int sampleRate, int clipSamples)
             throws IOException {
+        return create(file, labels, sampleRate, clipSamples, SampleType.FLOAT32);
+    }
+
+    /**
+     * Starts a waveform file whose {@code /wav} holds {@code type}.
+     *
+     * @param file the final file, e.g. {@code out/eval.hdf5}
+     * @param labels the label index the multi-hot rows follow
+     * @param sampleRate the rows' rate, in Hz
+     * @param clipSamples samples per row
+     * @param type float32 (the seed's) or int16 ({@code round(x × 32767)} of the peak-normalised samples)
+     * @return the writer
+     * @throws IOException if the staging directory cannot be created
+     */
+    public static WaveformFileWriter create(Path file, LabelIndex labels, int sampleRate, int clipSamples,
+            SampleType type) throws IOException {
         requireNonNull(file, "file");
+        requireNonNull(type, "type");
         requireNonNull(labels, "labels");
         if (sampleRate <= 0 || clipSamples <= 0) {
             throw new IllegalArgumentException("sampleRate " + sampleRate + " and clipSamples " + clipSamples
                     + " must be > 0");
         }
-        return new WaveformFileWriter(file, labels, sampleRate, clipSamples);
+        return new WaveformFileWriter(file, labels, sampleRate, clipSamples, type);
     }
 
     /**
@@ -109,7 +136,12 @@ public final class WaveformFileWriter implements WaveformSink {
         ClipMetadata m = new ClipMetadata(s.ytid(), s.startSeconds(), s.endSeconds(), String.join(",", s.labelIds()),
                 audio.norm(), audio.padded(), row.row());
         npy.append(m.ytid(), m.startSeconds(), m.endSeconds(), m.labels(), m.norm(), m.padded());
-        rows.writeRow(audio.samples());
+        if (int16Row != null) {
+            SampleType.toInt16(audio.samples(), int16Row);
+            rows.writeRow(int16Row);
+        } else {
+            rows.writeRow(audio.samples());
+        }
         meta.append(multiHot, m);
     }
 

@@ -6,7 +6,6 @@ import io.github.audiosetdl.core.AudioSetException;
 import io.github.audiosetdl.core.LabelIndex;
 import io.github.audiosetdl.core.SegmentRow;
 import io.github.audiosetdl.core.SegmentSelection;
-import io.github.audiosetdl.core.audio.SeedPreparation;
 import io.github.audiosetdl.core.download.DownloadConfig;
 import io.github.audiosetdl.core.download.DownloadStage;
 import io.github.audiosetdl.core.download.DownloadSummary;
@@ -17,6 +16,8 @@ import io.github.audiosetdl.core.progress.Stage;
 import io.github.audiosetdl.core.spi.DatasetStore;
 import io.github.audiosetdl.core.spi.FeatureExtractor;
 import io.github.audiosetdl.core.spi.FeatureSink;
+import io.github.audiosetdl.core.spi.PackFormat;
+import io.github.audiosetdl.core.spi.WaveformLayout;
 import io.github.audiosetdl.core.spi.WaveformSink;
 import io.github.audiosetdl.core.spi.WaveformSource;
 import java.io.IOException;
@@ -79,6 +80,7 @@ public final class AudioSetPipeline {
     private final Path outputDir;
     private final String name;
     private final DatasetStore store;
+    private final WaveformLayout layout;
     private final FeatureExtractor features;
     private final String featureSuffix;
     private final LabelIndex labels;
@@ -99,6 +101,7 @@ public final class AudioSetPipeline {
         this.outputDir = outputDir;
         this.name = name;
         this.store = b.store;
+        this.layout = b.layout;
         this.features = b.features;
         this.featureSuffix = b.featureSuffix;
         this.labels = b.labels != null ? b.labels
@@ -134,9 +137,17 @@ public final class AudioSetPipeline {
         return outputDir;
     }
 
-    /** @return the waveform file the pack stage writes, or the feature stage reads */
+    /** @return what the pack stage writes: its format, sample type, rate and shard size */
+    public WaveformLayout layout() {
+        return layout;
+    }
+
+    /**
+     * @return the waveform file the pack stage writes (for WebDataset, its first shard), or the feature stage
+     *     reads
+     */
     public Path waveformFile() {
-        return waveforms != null && first == Stage.FEATURES ? waveforms : outputDir.resolve(name + ".hdf5");
+        return waveforms != null && first == Stage.FEATURES ? waveforms : layout.mainFile(outputDir, name);
     }
 
     /** @return the feature file the feature stage writes ({@code <name>_Coch.hdf5} by default) */
@@ -226,15 +237,13 @@ public final class AudioSetPipeline {
 
     private PackSummary pack(Path folder) throws IOException {
         PackStage.Builder b = PackStage.builder().downloads(folder).segments(segments.csv()).labels(labels)
-                .threads(threads).listener(listener);
+                .threads(threads).listener(listener).preparation(layout.preparation());
         if (shuffleSeed != null) {
             b.shuffleSeed(shuffleSeed);
         }
         PackStage stage = b.build();
-        SeedPreparation prep = stage.preparation();
         LOG.info("pack: {} -> {}", folder, waveformFile());
-        try (WaveformSink sink = store.createWaveforms(waveformFile(), labels, prep.sampleRate(),
-                prep.clipSamples())) {
+        try (WaveformSink sink = store.createWaveforms(outputDir, name, labels, layout)) {
             return stage.run(sink);
         }
     }
@@ -304,6 +313,7 @@ public final class AudioSetPipeline {
         private String name;
         private Stage stopAfter;
         private DatasetStore store;
+        private WaveformLayout layout = WaveformLayout.SEED;
         private FeatureExtractor features;
         private String featureSuffix = "_Coch";
         private LabelIndex labels;
@@ -406,6 +416,17 @@ public final class AudioSetPipeline {
          */
         public Builder store(DatasetStore datasetStore) {
             this.store = requireNonNull(datasetStore, "store");
+            return this;
+        }
+
+        /**
+         * @param waveformLayout what the pack stage writes (default {@link WaveformLayout#SEED}: the seed's HDF5
+         *     layout, float32, 16 kHz); the feature stage reads the seed layout only, so a run that packs and then
+         *     computes features needs {@link PackFormat#SEED}
+         * @return this
+         */
+        public Builder layout(WaveformLayout waveformLayout) {
+            this.layout = requireNonNull(waveformLayout, "layout");
             return this;
         }
 
@@ -513,6 +534,9 @@ public final class AudioSetPipeline {
             check(!packs || store != null, "the pack stage needs store(...)");
             check(last != Stage.FEATURES || store != null, "the features stage needs store(...)");
             check(last != Stage.FEATURES || features != null, "the features stage needs features(...)");
+            check(!packs || last != Stage.FEATURES || layout.format() == PackFormat.SEED,
+                    "the features stage reads the seed layout; the " + layout.format().label()
+                            + " format can only be packed (stopAfter(PACK))");
 
             Path out = outputDir;
             String dataSet = name;

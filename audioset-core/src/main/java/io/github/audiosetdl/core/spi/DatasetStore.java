@@ -27,6 +27,29 @@ public interface DatasetStore {
             throws IOException;
 
     /**
+     * Starts the waveform output of a pack in {@code layout}. The default writes the seed layout with float32
+     * rows through {@link #createWaveforms(Path, LabelIndex, int, int)} and refuses the others; a store that
+     * writes more layouts overrides it.
+     *
+     * @param dir the output folder
+     * @param name the data set's name; the files are named by {@link WaveformLayout#mainFile(Path, String)}
+     * @param labels the label index the multi-hot rows follow
+     * @param layout the format, sample type, rate and shard size
+     * @return a sink for the clips
+     * @throws IOException if the output cannot be started
+     * @throws UnsupportedOperationException if this store does not write {@code layout}
+     */
+    default WaveformSink createWaveforms(Path dir, String name, LabelIndex labels, WaveformLayout layout)
+            throws IOException {
+        if (layout.format() != PackFormat.SEED || layout.sampleType() != SampleType.FLOAT32) {
+            throw new UnsupportedOperationException(this + " does not write the " + layout.format().label()
+                    + " format with " + layout.sampleType().label() + " samples");
+        }
+        return createWaveforms(layout.mainFile(dir, name), labels, layout.sampleRate(),
+                layout.preparation().clipSamples());
+    }
+
+    /**
      * Opens a waveform file for reading.
      *
      * @param file a waveform file

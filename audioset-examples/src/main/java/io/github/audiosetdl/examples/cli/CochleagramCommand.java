@@ -33,10 +33,11 @@ import picocli.CommandLine.Spec;
 @Command(name = "cochleagram", mixinStandardHelpOptions = true,
         description = {"Compute the cochleagram of every row of a waveform file (ours, or the seed's h5py file):"
                 + " writes OUT/<name>_Coch.hdf5 (/coch (N, C*F) float32, labels and metadata copied) and"
-                + " OUT/<name>_average.npy (C, F) float32, <name> from the input's file name.", "",
+                + " OUT/<name>_average.npy (C, F) float32, and OUT/<name>_stats.npz (see 'stats') unless --no-stats;"
+                + " <name> from the input's file name.", "",
             "Example: audioset cochleagram --in out/eval_segments.hdf5 --out out --threads 2", "",
             "Split across processes (e.g. a SLURM job array): each of --jobs N tasks computes its rows into a work"
-                + " folder beside the output, then one 'cochleagram --finish' makes the two files (the same as one"
+                + " folder beside the output, then one 'cochleagram --finish' makes the files (the same as one"
                 + " process writes). A task whose rows are done, or a finish whose files exist and are newer than the"
                 + " input, does nothing."})
 final class CochleagramCommand implements Callable<Integer> {
@@ -54,6 +55,9 @@ final class CochleagramCommand implements Callable<Integer> {
 
     @Option(names = "--threads", paramLabel = "T", description = "Worker threads (default: the processors).")
     private Integer threads;
+
+    @Option(names = "--no-stats", description = "Do not write <name>_stats.npz (a second pass over the output).")
+    private boolean noStats;
 
     @Mixin
     private ProgressOptions progress;
@@ -119,6 +123,14 @@ final class CochleagramCommand implements Callable<Integer> {
                 config.channels(), config.frames(), describe(config), Progress.format(features.elapsed()),
                 features.rowsPerSecond());
         features.files().forEach(f -> o.println("wrote " + f));
+        boolean stats = !noStats && shard.isAll(); // a task of --jobs N writes rows only; --finish writes the stats
+        if (stats && features.rows() == 0) {
+            o.println("no rows: no statistics written");
+        } else if (stats) {
+            Path cochleagrams = features.files().get(0);
+            o.println("wrote " + StatsCommand.write(cochleagrams, cochleagrams.toAbsolutePath().getParent(),
+                    workers));
+        }
         o.flush();
         return 0;
     }

@@ -1,10 +1,11 @@
 package io.github.audiosetdl.examples.cli;
 
 import io.github.audiosetdl.core.LabelIndex;
-import io.github.audiosetdl.core.audio.SeedPreparation;
 import io.github.audiosetdl.core.download.DownloadConfig;
 import io.github.audiosetdl.core.pack.PackStage;
 import io.github.audiosetdl.core.pack.PackSummary;
+import io.github.audiosetdl.core.spi.PackFormat;
+import io.github.audiosetdl.core.spi.WaveformLayout;
 import io.github.audiosetdl.core.spi.WaveformSink;
 import io.github.audiosetdl.hdf5.Hdf5DatasetStore;
 import java.io.PrintWriter;
@@ -21,7 +22,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "pack", mixinStandardHelpOptions = true,
         description = {"Pack downloaded clips (every YT_<id>.wav under --downloads) into one waveform file:"
                 + " OUT/<name>.hdf5 (16 kHz, 10 s, peak-normalised, multi-hot labels, /meta) and"
-                + " OUT/<name>_metadata.npy, in CSV order (or shuffled with --shuffle-seed).", "",
+                + " OUT/<name>_metadata.npy, in CSV order (or shuffled with --shuffle-seed); or, with --format,"
+                + " PANNs' HDF5 or WebDataset tar shards.", "",
             "Example: audioset pack --downloads eval_downloads --csv eval_segments.csv --out data"})
 final class PackCommand implements Callable<Integer> {
     @Spec
@@ -51,17 +53,25 @@ final class PackCommand implements Callable<Integer> {
     private Integer threads;
 
     @Mixin
+    private FormatOptions format;
+
+    @Option(names = "--sample-rate", paramLabel = "HZ",
+            description = "Rate of the packed clips (default: 32000 for --format panns, 16000 otherwise).")
+    private Integer sampleRate;
+
+    @Mixin
     private ProgressOptions progress;
 
     @Override
     public Integer call() throws Exception {
         String base = name != null ? name : DownloadConfig.nameOf(csv);
+        WaveformLayout layout = AudioSetCli.fromOptions(spec, () -> format.layout(sampleRate));
         PackStage.Builder builder = AudioSetCli.fromOptions(spec, () -> {
             if (base.isBlank() || base.contains("/") || base.contains("\\")) {
                 throw new IllegalArgumentException("--name '" + base + "' is not a file name");
             }
             PackStage.Builder b = PackStage.builder().threads(CochleagramCommand.threads(threads, "--threads"))
-                    .listener(progress.listener(spec));
+                    .listener(progress.listener(spec)).preparation(layout.preparation());
             if (shuffleSeed != null) {
                 b.shuffleSeed(shuffleSeed);
             }
@@ -75,16 +85,18 @@ final class PackCommand implements Callable<Integer> {
         FileChecks.outputDirectory(out);
         LabelIndex index = labels == null ? LabelIndex.audioSet() : LabelIndex.read(labels);
         PackStage stage = builder.downloads(downloads).segments(csv).labels(index).build();
-        SeedPreparation prep = stage.preparation();
         PackSummary summary;
-        try (WaveformSink sink = Hdf5DatasetStore.INSTANCE.createWaveforms(out.resolve(base + ".hdf5"), index,
-                prep.sampleRate(), prep.clipSamples())) {
+        try (WaveformSink sink = Hdf5DatasetStore.INSTANCE.createWaveforms(out, base, index, layout)) {
             summary = stage.run(sink);
         }
         PrintWriter o = spec.commandLine().getOut();
         o.printf("wrote %,d rows to %s (%.1f clips/s)%n", summary.rowsWritten(), summary.files().get(0),
                 summary.clipsPerSecond());
-        o.printf("metadata          %s%n", summary.files().get(1));
+        if (summary.files().size() > 1) {
+            o.printf("%-17s %s%s%n", layout.format() == PackFormat.WEBDATASET ? "shards" : "metadata",
+                    summary.files().get(1), summary.files().size() > 2 ? " ... " + summary.files().size() + " files"
+                            : "");
+        }
         o.printf("WAV files found   %,d%n", summary.wavFilesFound());
         for (Map.Entry<String, Long> e : summary.skipped().entrySet()) {
             o.printf("skipped: %-24s %,d%n", e.getKey(), e.getValue());

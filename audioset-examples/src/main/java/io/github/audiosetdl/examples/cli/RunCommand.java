@@ -4,6 +4,8 @@ import io.github.audiosetdl.cochlea.CochleagramConfig;
 import io.github.audiosetdl.cochlea.features.CochleagramFeatures;
 import io.github.audiosetdl.core.SegmentSelection;
 import io.github.audiosetdl.core.audio.SeedPreparation;
+import io.github.audiosetdl.core.spi.PackFormat;
+import io.github.audiosetdl.core.spi.WaveformLayout;
 import io.github.audiosetdl.core.download.DownloadConfig;
 import io.github.audiosetdl.core.download.DownloadSummary;
 import io.github.audiosetdl.core.pack.PackSummary;
@@ -54,6 +56,14 @@ final class RunCommand implements Callable<Integer> {
     private Long shuffleSeed;
 
     @Mixin
+    private FormatOptions format;
+
+    @Option(names = "--pack-sample-rate", paramLabel = "HZ",
+            description = "Rate of the packed clips (default: 32000 for --format panns, 16000 otherwise;"
+                    + " --sample-rate is the download's).")
+    private Integer packSampleRate;
+
+    @Mixin
     private CochleagramCommand.CochleagramOptions cochleagram;
 
     @Option(names = "--compute-threads", paramLabel = "T",
@@ -85,7 +95,15 @@ final class RunCommand implements Callable<Integer> {
                     + ": every job would pack and convert the same files; run 'download' (or 'run --stop-after"
                     + " download') in each job, then 'pack' and 'cochleagram' once");
         }
-        SeedPreparation clips = SeedPreparation.DEFAULT; // what the pack stage writes: 16 kHz, 10 s
+        WaveformLayout layout = AudioSetCli.fromOptions(spec, () -> {
+            WaveformLayout l = format.layout(packSampleRate);
+            if (l.format() != PackFormat.SEED && last == Stage.FEATURES) {
+                throw new IllegalArgumentException("--format " + l.format().label() + " can only be packed: add"
+                        + " --stop-after pack (cochleagrams are computed from the seed layout)");
+            }
+            return l;
+        });
+        SeedPreparation clips = layout.preparation(); // what the pack stage writes
         CochleagramConfig coch = AudioSetCli.fromOptions(spec, () -> cochleagram.config(clips.sampleRate(),
                 clips.clipSamples()));
         int workers = AudioSetCli.fromOptions(spec, () -> CochleagramCommand.threads(computeThreads,
@@ -94,7 +112,7 @@ final class RunCommand implements Callable<Integer> {
         FileChecks.inputFile(sel.csv());
         FileChecks.outputDirectory(out);
         AudioSetPipeline.Builder b = AudioSetPipeline.builder().download(config).segments(sel)
-                .labels(sel.options().labelIndex()).store(Hdf5DatasetStore.INSTANCE)
+                .labels(sel.options().labelIndex()).store(Hdf5DatasetStore.INSTANCE).layout(layout)
                 .features(CochleagramFeatures.of(coch)).stopAfter(last).threads(workers).listener(listener);
         if (shuffleSeed != null) {
             b.shuffleSeed(shuffleSeed);

@@ -7,6 +7,7 @@ import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.nio.ShortBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Appends little-endian float32 values to a file from a block-aligned start offset, in large block-aligned
+ * Appends little-endian float32 (or int16) values to a file from a block-aligned start offset, in large block-aligned
  * batches written with {@code O_DIRECT}, which bypasses the page cache.
  *
  * <p>Why: rows are written once and not read back while packing, and on these machines a buffered write spends
@@ -48,6 +49,7 @@ final class FloatAppender implements Closeable {
     private final int align;
     private final ByteBuffer[] staging = new ByteBuffer[2];
     private final FloatBuffer[] stagingFloats = new FloatBuffer[2];
+    private final ShortBuffer[] stagingShorts = new ShortBuffer[2];
     private final ExecutorService writer;
     private FileChannel direct;
     /** Set by the write thread when a direct write failed; later batches go through the page cache. */
@@ -73,6 +75,7 @@ final class FloatAppender implements Closeable {
             staging[i] = ByteBuffer.allocateDirect(BATCH_BYTES + align).alignedSlice(align)
                     .limit(BATCH_BYTES).slice().order(ByteOrder.LITTLE_ENDIAN);
             stagingFloats[i] = staging[i].asFloatBuffer();
+            stagingShorts[i] = staging[i].asShortBuffer();
         }
         this.writer = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "audioset-hdf5-write");
@@ -117,20 +120,46 @@ final class FloatAppender implements Closeable {
             stagingFloats[current].put(filled / Float.BYTES, values, done, n);
             filled += n * Float.BYTES;
             done += n;
-            if (filled == BATCH_BYTES) {
-                awaitPending();
-                ByteBuffer batch = staging[current].clear();
-                long at = start + flushed;
-                FileChannel via = direct() ? direct : null;
-                pending = writer.submit(() -> {
-                    write(batch, at, via);
-                    return null;
-                });
-                flushed += BATCH_BYTES;
-                current ^= 1;
-                filled = 0;
-            }
+            flushIfFull();
         }
+    }
+
+    /**
+     * Appends little-endian int16 {@code values} after everything appended so far.
+     *
+     * @param values the values
+     * @throws IOException if writing fails (here or in an earlier batch's background write)
+     */
+    void append(short[] values) throws IOException {
+        if (filled % Short.BYTES != 0) {
+            throw new IllegalStateException("int16 values after an odd number of bytes");
+        }
+        int done = 0;
+        while (done < values.length) {
+            int n = Math.min(values.length - done, (BATCH_BYTES - filled) / Short.BYTES);
+            stagingShorts[current].put(filled / Short.BYTES, values, done, n);
+            filled += n * Short.BYTES;
+            done += n;
+            flushIfFull();
+        }
+    }
+
+    /** Hands the current staging buffer to the write thread when it is full. */
+    private void flushIfFull() throws IOException {
+        if (filled < BATCH_BYTES) {
+            return;
+        }
+        awaitPending();
+        ByteBuffer batch = staging[current].clear();
+        long at = start + flushed;
+        FileChannel via = direct() ? direct : null;
+        pending = writer.submit(() -> {
+            write(batch, at, via);
+            return null;
+        });
+        flushed += BATCH_BYTES;
+        current ^= 1;
+        filled = 0;
     }
 
     /** Writes all of {@code batch} at {@code at}: through {@code via} ({@code O_DIRECT}) when not null. */

@@ -19,7 +19,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * An HDF5 file of fixed-length float32 rows written in bounded memory: the rows go straight to their
+ * An HDF5 file of fixed-length float32 (or int16) rows written in bounded memory: the rows go straight to their
  * final place in the file (at {@link #DATA_START}), per-row columns go to spools, and at
  * {@link #finish()} the columns are copied after the rows and jhdf writes the superblock, groups,
  * object headers and attributes in the first {@link #DATA_START} bytes, with every dataset a
@@ -38,8 +38,13 @@ public final class RowFile implements Closeable {
         INT64,
         /** one little-endian float64 per row. */
         FLOAT64,
-        /** one string per row, stored as fixed-length NUL-terminated UTF-8 as wide as the longest. */
-        STRING
+        /**
+         * one string per row, stored as fixed-length NUL-terminated UTF-8: as wide as the longest plus its NUL
+         * when the width is 1, else exactly {@code width} bytes (a longer string is refused at {@link #finish()}).
+         */
+        STRING,
+        /** h5py's {@code bool} (an int8 enum FALSE = 0, TRUE = 1), {@code width} per row; appended as 0/1 bytes. */
+        BOOL
     }
 
     private record ColumnSpec(String path, ColumnType type, int width, Spool spool) {
@@ -52,6 +57,7 @@ public final class RowFile implements Closeable {
     private final Path file;
     private final String mainPath;
     private final int rowLength;
+    private final boolean int16;
     private final FileChannel channel;
     private final FloatAppender rowsOut;
     private final List<ColumnSpec> columns = new ArrayList<>();
@@ -61,11 +67,12 @@ public final class RowFile implements Closeable {
     private long rows;
     private boolean finished;
 
-    private RowFile(Path dir, String mainPath, int rowLength, boolean direct) throws IOException {
+    private RowFile(Path dir, String mainPath, int rowLength, boolean int16, boolean direct) throws IOException {
         this.dir = dir;
         this.file = dir.resolve("data.hdf5");
         this.mainPath = mainPath;
         this.rowLength = rowLength;
+        this.int16 = int16;
         this.channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
                 StandardOpenOption.WRITE);
         this.rowsOut = new FloatAppender(file, channel, DATA_START, direct);
@@ -133,7 +140,23 @@ public final class RowFile implements Closeable {
         if (rowLength <= 0) {
             throw new IllegalArgumentException("row length " + rowLength + " must be > 0");
         }
-        return new RowFile(dir, mainPath, rowLength, direct);
+        return new RowFile(dir, mainPath, rowLength, false, direct);
+    }
+
+    /**
+     * Starts {@code dir/data.hdf5} with int16 rows ({@link #writeRow(short[])}).
+     *
+     * @param dir an existing private temporary directory
+     * @param mainPath the rows' dataset (e.g. {@code waveform})
+     * @param rowLength int16 values per row
+     * @return the file
+     * @throws IOException if the file cannot be created
+     */
+    public static RowFile createInt16(Path dir, String mainPath, int rowLength) throws IOException {
+        if (rowLength <= 0) {
+            throw new IllegalArgumentException("row length " + rowLength + " must be > 0");
+        }
+        return new RowFile(dir, mainPath, rowLength, true, true);
     }
 
     /** @return whether the rows currently bypass the page cache */
@@ -146,7 +169,9 @@ public final class RowFile implements Closeable {
      *
      * @param path the dataset path, e.g. {@code labels} or {@code meta/ytid} (one group level at most)
      * @param type its element type
-     * @param width values per row for {@link ColumnType#UINT8} (a 2-D dataset when above 1), else 1
+     * @param width values per row for {@link ColumnType#UINT8} and {@link ColumnType#BOOL} (a 2-D dataset
+     *     when above 1); for {@link ColumnType#STRING} the fixed size in bytes (NUL included), or 1 for as wide as
+     *     the longest; else 1
      * @return the spool the caller appends the column's values to
      * @throws IOException if the spool cannot be created
      */
@@ -191,6 +216,26 @@ public final class RowFile implements Closeable {
      * @throws IOException if writing fails
      */
     public void writeRow(float[] row) throws IOException {
+        if (int16) {
+            throw new IllegalStateException(file + " holds int16 rows");
+        }
+        if (row.length != rowLength) {
+            throw new IllegalArgumentException("row of " + row.length + " values, expected " + rowLength);
+        }
+        rowsOut.append(row);
+        rows++;
+    }
+
+    /**
+     * Appends an int16 row (a file started with {@link #createInt16}), as {@link #writeRow(float[])}.
+     *
+     * @param row {@code rowLength} values
+     * @throws IOException if writing fails
+     */
+    public void writeRow(short[] row) throws IOException {
+        if (!int16) {
+            throw new IllegalStateException(file + " holds float32 rows");
+        }
         if (row.length != rowLength) {
             throw new IllegalArgumentException("row of " + row.length + " values, expected " + rowLength);
         }
@@ -224,14 +269,22 @@ public final class RowFile implements Closeable {
         finished = true;
         long cursor = DATA_START + (rowsOut != null ? rowsOut.finish() : rows * rowLength * (long) Float.BYTES);
         List<Placed> placed = new ArrayList<>();
-        placed.add(new Placed(mainPath, DataType.fromObject(new float[1]), new float[1][1],
-                new long[] {rows, rowLength}, DATA_START, mainAttributes));
+        placed.add(int16
+                ? new Placed(mainPath, DataType.fromObject(new short[1]), new short[1][1],
+                        new long[] {rows, rowLength}, DATA_START, mainAttributes)
+                : new Placed(mainPath, DataType.fromObject(new float[1]), new float[1][1],
+                        new long[] {rows, rowLength}, DATA_START, mainAttributes));
         for (ColumnSpec c : columns) {
             cursor = align(cursor);
             long start = cursor;
             switch (c.type()) {
                 case STRING -> {
-                    int width = c.spool().maxStringBytes();
+                    int longest = c.spool().maxStringBytes();
+                    if (c.width() > 1 && longest > c.width() - 1) {
+                        throw new IOException(file + ": a value of /" + c.path() + " has " + longest
+                                + " bytes, more than its " + (c.width() - 1));
+                    }
+                    int width = c.width() > 1 ? c.width() - 1 : longest;
                     cursor += c.spool().copyStringsTo(channel, start, width + 1);
                     placed.add(new Placed(c.path(), DataType.fromObject(new String[] {"x".repeat(width)}),
                             new String[] {"x"}, new long[] {rows}, start, Map.of()));
@@ -242,6 +295,11 @@ public final class RowFile implements Closeable {
                     placed.add(c.width() > 1
                             ? new Placed(c.path(), t, new byte[1][1], new long[] {rows, c.width()}, start, Map.of())
                             : new Placed(c.path(), t, new byte[1], new long[] {rows}, start, Map.of()));
+                }
+                case BOOL -> {
+                    cursor += c.spool().copyTo(channel, start);
+                    placed.add(new Placed(c.path(), BoolEnumType.INSTANCE, new byte[1][1],
+                            new long[] {rows, c.width()}, start, Map.of()));
                 }
                 case INT64 -> {
                     cursor += c.spool().copyTo(channel, start);

@@ -16,6 +16,7 @@ import java.lang.reflect.Array;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.DoubleBuffer;
+import java.nio.ShortBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -31,7 +32,8 @@ import java.util.Map;
  * Datasets stored otherwise (chunked, possibly compressed, as after {@code h5repack} or h5py's
  * {@code chunks=} / {@code compression=}; or compact) are read row by row through jhdf's slice reads,
  * which decompress every chunk a row touches (slower, but the same values). Rows may be float32 or
- * float64 (returned as float32). Boolean (enum) labels are read as their 0/1 bytes.
+ * float64 (returned as float32), or int16 (returned divided by the rows' {@code scale} attribute, 32767 when
+ * absent, as PANNs' {@code int16_to_float32}). Boolean (enum) labels are read as their 0/1 bytes.
  */
 public final class RowFileReader implements Closeable {
     /**
@@ -47,6 +49,8 @@ public final class RowFileReader implements Closeable {
     private final Map<String, Column> meta = new LinkedHashMap<>();
     private final long size;
     private final ByteBuffer rowBuffer;
+    /** The divisor of int16 rows, or 0 for floating-point rows. */
+    private final double int16Scale;
 
     /**
      * Raw access to one dataset: at {@code address} in the file when contiguous ({@code sliced} null), else
@@ -69,11 +73,13 @@ public final class RowFileReader implements Closeable {
         this.hdf = h;
         try {
             this.main = column(mainPath, true);
-            if (!(main.type() instanceof FloatingPoint)
-                    || main.elementSize() != Float.BYTES && main.elementSize() != Double.BYTES
-                    || main.dims().length != 2) {
-                throw new IOException(file + ": /" + mainPath + " is not a 2-D float32 or float64 dataset");
+            boolean floats = main.type() instanceof FloatingPoint
+                    && (main.elementSize() == Float.BYTES || main.elementSize() == Double.BYTES);
+            boolean shorts = main.type() instanceof FixedPoint f && f.isSigned() && main.elementSize() == Short.BYTES;
+            if (!floats && !shorts || main.dims().length != 2) {
+                throw new IOException(file + ": /" + mainPath + " is not a 2-D float32, float64 or int16 dataset");
             }
+            this.int16Scale = shorts ? int16Scale(mainAttributes().get("scale")) : 0;
             this.labels = column("labels", false);
             Node m = hdf.getChildren().get("meta");
             if (m != null && m.isGroup()) {
@@ -98,6 +104,28 @@ public final class RowFileReader implements Closeable {
             }
             throw e;
         }
+    }
+
+    /** @return the divisor of int16 rows: the {@code scale} attribute when it is a number in 1..2^31, else 32767 */
+    private double int16Scale(Object value) throws IOException {
+        if (value == null) {
+            return 32767;
+        }
+        Object v = value.getClass().isArray() && Array.getLength(value) == 1 ? Array.get(value, 0) : value;
+        if (v instanceof Number n && n.doubleValue() >= 1 && n.doubleValue() <= Integer.MAX_VALUE) {
+            return n.doubleValue();
+        }
+        throw new IOException(file + ": the int16 rows' attribute scale is '" + value + "', not a number in 1..2^31");
+    }
+
+    /** @return whether the rows are stored as int16 (read back divided by {@link #int16Scale()}) */
+    public boolean int16() {
+        return int16Scale > 0;
+    }
+
+    /** @return the divisor of int16 rows, or 0 when the rows are floating point */
+    public double int16Scale() {
+        return int16Scale;
     }
 
     /**
@@ -281,7 +309,12 @@ public final class RowFileReader implements Closeable {
         }
         rowBuffer.clear();
         readRows(main, row, rowBuffer);
-        if (main.elementSize() == Float.BYTES) {
+        if (int16Scale > 0) {
+            ShortBuffer values = rowBuffer.asShortBuffer();
+            for (int i = 0, n = rowLength(); i < n; i++) {
+                into[i] = (float) (values.get(i) / int16Scale);
+            }
+        } else if (main.elementSize() == Float.BYTES) {
             rowBuffer.asFloatBuffer().get(into, 0, rowLength());
         } else {
             DoubleBuffer values = rowBuffer.asDoubleBuffer();

@@ -68,7 +68,7 @@ public final class PackBench {
     }
 
     /** An input format: the rate of clip {@code i}, and its channels. */
-    private enum Format {
+    enum Format {
         SEED(2) {
             @Override
             int rate(int i) {
@@ -179,7 +179,7 @@ public final class PackBench {
      * Writes dirty pages back and, where permitted (root on Linux), drops the page cache, so that every
      * pass reads its input from disk; says which.
      */
-    private static void coldCache() throws Exception {
+    static void coldCache() throws Exception {
         new ProcessBuilder("sync").inheritIO().start().waitFor(10, TimeUnit.MINUTES);
         try {
             Files.writeString(Path.of("/proc/sys/vm/drop_caches"), "3");
@@ -317,7 +317,7 @@ public final class PackBench {
         return 4096.0 * 1024 * 1024 / 1e6 / Double.parseDouble(m.group(1));
     }
 
-    private static void generate(Format format, Path downloads, Path csv, Path small, int count)
+    static void generate(Format format, Path downloads, Path csv, Path small, int count)
             throws IOException {
         Path marker = downloads.resolve("complete-" + count);
         if (Files.exists(marker)) {
@@ -396,7 +396,7 @@ public final class PackBench {
         WavWriter.write(file, rate, x, WavEncoding.PCM_16);
     }
 
-    private static void deleteTree(Path dir) throws IOException {
+    static void deleteTree(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
         }
@@ -408,11 +408,11 @@ public final class PackBench {
     }
 
     /** Samples heap use every 20 ms: the peak used, and the largest live set right after a GC. */
-    private static final class HeapSampler {
+    static final class HeapSampler {
         private final Thread thread;
         private volatile boolean running = true;
-        private long peakUsed;
-        private long maxLive;
+        long peakUsed;
+        long maxLive;
 
         HeapSampler() {
             thread = new Thread(() -> {

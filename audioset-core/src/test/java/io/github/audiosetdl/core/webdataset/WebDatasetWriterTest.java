@@ -1,0 +1,153 @@
+package io.github.audiosetdl.core.webdataset;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.audiosetdl.core.LabelIndex;
+import io.github.audiosetdl.core.Segment;
+import io.github.audiosetdl.core.SegmentRow;
+import io.github.audiosetdl.core.StrongEvent;
+import io.github.audiosetdl.core.audio.PreparedAudio;
+import io.github.audiosetdl.core.spi.WaveformLayout;
+import io.github.audiosetdl.core.testing.ExternalTools;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class WebDatasetWriterTest {
+    static final LabelIndex LABELS = LabelIndex.audioSet();
+    static final int LEN = 1600;
+
+    @TempDir
+    Path dir;
+
+    static SegmentRow row(int i) {
+        String id = String.format("-wds%07d", i);
+        List<String> mids = i % 2 == 0 ? List.of("/m/09x0r") : List.of("/m/09x0r", "/m/05zppz");
+        return new SegmentRow(i, i + 4L, new Segment(id, 30_000L + i * 1000L, 40_000L + i * 1000L, mids));
+    }
+
+    static float[] samples(int i) {
+        Random r = new Random(i);
+        float[] x = new float[LEN];
+        float peak = 0;
+        for (int k = 0; k < LEN; k++) {
+            x[k] = r.nextFloat() * 2 - 1;
+            peak = Math.max(peak, Math.abs(x[k]));
+        }
+        for (int k = 0; k < LEN; k++) {
+            x[k] /= peak;
+        }
+        return x;
+    }
+
+    /** Writes clips {@code from..to-1}; clip 1 has strong events. */
+    private WebDatasetWriter write(int from, int to, int shardSize, boolean commit) throws IOException {
+        WebDatasetWriter w = WebDatasetWriter.create(dir, "t", LABELS, 16_000, LEN, shardSize);
+        try {
+            for (int i = from; i < to; i++) {
+                List<StrongEvent> strong = i == 1
+                        ? List.of(new StrongEvent("/m/09x0r", 0.5, 2.25), new StrongEvent("/m/05zppz", 3, 10))
+                        : List.of();
+                w.write(row(i), new PreparedAudio(samples(i), 0.125 * i, i == 3), strong);
+            }
+            if (commit) {
+                w.commit();
+            }
+        } finally {
+            w.close();
+        }
+        return w;
+    }
+
+    @Test
+    void pythonReadsTheShardsWithTarfileWaveAndJson() throws Exception {
+        write(0, 5, 2, true);
+        try (Stream<Path> files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("t-000000.tar",
+                    "t-000001.tar", "t-000002.tar");
+        }
+        Path python = ExternalTools.require("python3");
+        String out = ExternalTools.check(List.of(python.toString(), "-c", String.join("\n",
+                "import sys, tarfile, wave, json, io, glob",
+                "for shard in sorted(glob.glob(sys.argv[1] + '/t-*.tar')):",
+                "    with tarfile.open(shard) as tar:",
+                "        for m in tar.getmembers():",
+                "            data = tar.extractfile(m).read()",
+                "            if m.name.endswith('.wav'):",
+                "                w = wave.open(io.BytesIO(data))",
+                "                fr = w.readframes(w.getnframes())",
+                "                v = [int.from_bytes(fr[2*k:2*k+2], 'little', signed=True) for k in range(3)]",
+                "                print(shard[-10:], m.name, w.getnchannels(), w.getsampwidth(), w.getframerate(),"
+                        + " w.getnframes(), v)",
+                "            else:",
+                "                print(shard[-10:], m.name, json.dumps(json.loads(data), sort_keys=True))"),
+                dir.toString()));
+        float[] x = samples(4);
+        String first = Math.round(x[0] * 32767.0) + ", " + Math.round(x[1] * 32767.0) + ", "
+                + Math.round(x[2] * 32767.0);
+        assertThat(out).contains("000002.tar -wds0000004.wav 1 2 16000 1600 [" + first + "]")
+                .contains("000000.tar -wds0000001.json {\"end\": 41.0, \"labels\": [\"/m/09x0r\", \"/m/05zppz\"],"
+                        + " \"names\": [\"Speech\", \"Male speech, man speaking\"], \"norm\": 0.125, \"padded\": false,"
+                        + " \"start\": 31.0, \"strong\": [{\"end\": 2.25, \"mid\": \"/m/09x0r\", \"start\": 0.5},"
+                        + " {\"end\": 10.0, \"mid\": \"/m/05zppz\", \"start\": 3.0}], \"ytid\": \"-wds0000001\"}")
+                .contains("000001.tar -wds0000003.json {\"end\": 43.0, \"labels\": [\"/m/09x0r\", \"/m/05zppz\"],"
+                        + " \"names\": [\"Speech\", \"Male speech, man speaking\"], \"norm\": 0.375, \"padded\": true,"
+                        + " \"start\": 33.0, \"ytid\": \"-wds0000003\"}");
+        assertThat(out.lines().filter(l -> l.contains(".wav"))).hasSize(5);
+    }
+
+    @Test
+    void aKilledPackResumesAtTheFirstIncompleteShard() throws Exception {
+        write(0, 5, 2, false); // killed after clip 4: shards 0 and 1 published, shard 2 only a temporary file
+        try (Stream<Path> files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("t-000000.tar",
+                    "t-000001.tar");
+        }
+        Files.createFile(dir.resolve(".t-000002.tar.0b5e0c8e-4c31-4f43-9c1e-6a0f7a3b2d10.tmp")); // as kill -9 leaves it
+        Path other = Files.createFile(dir.resolve(".t-x-000002.tar.0b5e0c8e-4c31-4f43-9c1e-6a0f7a3b2d10.tmp"));
+        Path kept = dir.resolve("t-000001.tar");
+        Files.setLastModifiedTime(kept, FileTime.fromMillis(1_000_000));
+        byte[] before = Files.readAllBytes(kept);
+        WebDatasetWriter again = write(0, 7, 2, true);
+        assertThat(again.kept()).isEqualTo(4);
+        assertThat(again.size()).isEqualTo(7);
+        assertThat(Files.getLastModifiedTime(kept).toMillis()).isEqualTo(1_000_000); // not rewritten
+        assertThat(Files.readAllBytes(kept)).isEqualTo(before);
+        Files.delete(other); // another data set's temporary file is not touched
+        try (Stream<Path> files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("t-000000.tar",
+                    "t-000001.tar", "t-000002.tar", "t-000003.tar");
+        }
+        assertThat(TarKeys.read(dir.resolve("t-000003.tar"), 2)).containsExactly("-wds0000006");
+        // A shorter run deletes the shards beyond its last
+        write(0, 3, 2, true);
+        try (Stream<Path> files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("t-000000.tar",
+                    "t-000001.tar");
+        }
+        assertThat(TarKeys.read(dir.resolve("t-000001.tar"), 2)).containsExactly("-wds0000002");
+    }
+
+    @Test
+    void shardsOfOtherClipsAreNotMistakenForThisPack() throws Exception {
+        write(0, 4, 2, true);
+        assertThatThrownBy(() -> write(2, 6, 2, true)).isInstanceOf(IOException.class)
+                .hasMessageContaining("t-000000.tar holds other clips");
+    }
+
+    @Test
+    void keysAndSizesAreChecked() {
+        assertThat(WebDatasetWriter.key("-a_b-C9")).isEqualTo("-a_b-C9");
+        assertThatThrownBy(() -> WebDatasetWriter.key("a.b")).hasMessageContaining("cannot be a WebDataset key");
+        assertThatThrownBy(() -> WebDatasetWriter.create(dir, "t", LABELS, 16_000, LEN, 0))
+                .hasMessageContaining("shard size 0");
+        assertThat(WaveformLayout.shardName("eval", 12)).isEqualTo("eval-000012.tar");
+    }
+}

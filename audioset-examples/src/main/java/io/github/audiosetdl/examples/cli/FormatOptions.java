@@ -1,0 +1,50 @@
+package io.github.audiosetdl.examples.cli;
+
+import io.github.audiosetdl.core.spi.PackFormat;
+import io.github.audiosetdl.core.spi.SampleType;
+import io.github.audiosetdl.core.spi.WaveformLayout;
+import picocli.CommandLine.Option;
+
+/**
+ * What {@code pack} and {@code run} write: one {@link WaveformLayout}, read from the same options in both (the
+ * rate aside, whose option each command names).
+ */
+final class FormatOptions {
+    @Option(names = "--format", paramLabel = "seed|panns|webdataset", defaultValue = "seed",
+            description = "Output layout: the seed's HDF5 (<name>.hdf5 + _metadata.npy), PANNs' HDF5"
+                    + " (<name>_panns.h5: audio_name, waveform int16, target bool; 32 kHz by default), or WebDataset"
+                    + " tar shards (<name>-000000.tar, ...; <ytid>.wav PCM16 + <ytid>.json)."
+                    + " Default: ${DEFAULT-VALUE}.")
+    private String format;
+
+    @Option(names = "--dtype", paramLabel = "float32|int16",
+            description = "The seed layout's /wav samples: float32 (default, as the seed) or int16 (round(x*32767),"
+                    + " half the size; the readers accept both).")
+    private String dtype;
+
+    @Option(names = "--shard-size", paramLabel = "N", defaultValue = "1000",
+            description = "The most clips per WebDataset shard (default: ${DEFAULT-VALUE}).")
+    private int shardSize;
+
+    /**
+     * @param sampleRate the rate of the packed clips in Hz, or null for the format's default (the option is the
+     *     command's: {@code pack --sample-rate}, {@code run --pack-sample-rate}, as {@code run --sample-rate} is
+     *     the download's)
+     * @return the layout the options describe
+     * @throws IllegalArgumentException if an option is invalid or they contradict each other
+     */
+    WaveformLayout layout(Integer sampleRate) {
+        WaveformLayout.Builder b = WaveformLayout.builder().format(PackFormat.parse(format)).shardSize(shardSize);
+        if (dtype != null) {
+            b.sampleType(SampleType.parse(dtype));
+        }
+        if (sampleRate != null) {
+            b.sampleRate(sampleRate);
+        }
+        try {
+            return b.build();
+        } catch (IllegalStateException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package io.github.audiosetdl.examples.cli;
+
+import io.github.audiosetdl.hdf5.CochleagramFileReader;
+import io.github.audiosetdl.hdf5.FeatureStats;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code audioset stats}: a cochleagram file's normalisation statistics into {@code X_stats.npz}. */
+@Command(name = "stats", mixinStandardHelpOptions = true,
+        description = {"Read a cochleagram file once and write OUT/X_stats.npz (numpy's zip of .npy, float64, no"
+                + " pickle): mean (C, F), channel_mean (C), channel_std (C) over all clips and frames, the channel"
+                + " covariance cov (C, C), and its eigendecomposition pca_values (C, descending) and pca_vectors"
+                + " (C, C, as columns).", "",
+            "Example: audioset stats --in out/eval_segments_Coch.hdf5"})
+final class StatsCommand implements Callable<Integer> {
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--in", required = true, paramLabel = "X_Coch.hdf5", description = "The cochleagram file.")
+    private Path in;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Output folder (default: the input's folder).")
+    private Path out;
+
+    @Option(names = "--threads", paramLabel = "T",
+            description = "Threads for each clip's covariance (default: the processors).")
+    private Integer threads;
+
+    @Override
+    public Integer call() throws Exception {
+        int workers = AudioSetCli.fromOptions(spec, () -> CochleagramCommand.threads(threads, "--threads"));
+        FileChecks.inputFile(in);
+        Path dir = out != null ? out : in.toAbsolutePath().getParent();
+        FileChecks.outputDirectory(dir);
+        Path file = write(in, dir, workers);
+        PrintWriter o = spec.commandLine().getOut();
+        o.println("wrote " + file);
+        o.flush();
+        return 0;
+    }
+
+    /**
+     * @param cochleagrams a cochleagram file
+     * @param dir the output folder
+     * @param threads threads for each clip's covariance
+     * @return the statistics file written, {@link FeatureStats#statsFile}
+     * @throws IOException if reading or writing fails
+     */
+    static Path write(Path cochleagrams, Path dir, int threads) throws IOException {
+        FeatureStats stats;
+        try (CochleagramFileReader reader = CochleagramFileReader.open(cochleagrams)) {
+            stats = FeatureStats.compute(reader, threads);
+        }
+        Path file = FeatureStats.statsFile(cochleagrams, dir);
+        stats.writeNpz(file);
+        return file;
+    }
+}

@@ -1,0 +1,176 @@
+package io.github.audiosetdl.hdf5;
+
+import static java.util.Objects.requireNonNull;
+
+import io.github.audiosetdl.core.LabelIndex;
+import io.github.audiosetdl.core.SegmentRow;
+import io.github.audiosetdl.core.audio.PreparedAudio;
+import io.github.audiosetdl.core.spi.SampleType;
+import io.github.audiosetdl.core.spi.WaveformSink;
+import io.github.audiosetdl.hdf5.internal.RowFile;
+import io.github.audiosetdl.hdf5.internal.RowFile.ColumnType;
+import io.github.audiosetdl.hdf5.internal.Spool;
+import io.github.audiosetdl.hdf5.internal.Staging;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.OptionalInt;
+
+/**
+ * Writes the HDF5 file PANNs' training code reads ({@code qiuqiangkong/audioset_tagging_cnn},
+ * {@code pack_waveforms_to_hdf5}): {@code /audio_name} S20 ({@code Y<id>.wav}), {@code /waveform} int16
+ * (N, clipSamples) and {@code /target} bool (N, labels), root attribute {@code sample_rate}. One row per clip
+ * written: no empty rows for clips that were not obtained.
+ *
+ * <p>The waveform keeps the clip's own level, as PANNs' packer does: the prepared samples times their
+ * {@link PreparedAudio#norm() norm}, clipped to [-1, 1], then {@code round(x × 32767)} (PANNs truncates).
+ *
+ * <p>Rows stream to disk: memory does not grow with N. Everything is written in a hidden directory beside the
+ * file and renamed into place by {@link #commit()}; {@link #close()} without a commit deletes it. One thread
+ * writes.
+ */
+public final class PannsFileWriter implements WaveformSink {
+    /** Bytes of {@code audio_name}: numpy's {@code S20}. */
+    static final int NAME_BYTES = 20;
+
+    private final Path file;
+    private final LabelIndex labels;
+    private final int sampleRate;
+    private final int clipSamples;
+    private final Staging staging;
+    private final RowFile rows;
+    private final Spool names;
+    private final Spool targets;
+    private final byte[] multiHot;
+    private final float[] level;
+    private final short[] int16Row;
+    private boolean done;
+
+    private PannsFileWriter(Path file, LabelIndex labels, int sampleRate, int clipSamples) throws IOException {
+        this.file = file;
+        this.labels = labels;
+        this.sampleRate = sampleRate;
+        this.clipSamples = clipSamples;
+        this.multiHot = new byte[labels.size()];
+        this.level = new float[clipSamples];
+        this.int16Row = new short[clipSamples];
+        this.staging = Staging.beside(file);
+        RowFile r = null;
+        try {
+            r = RowFile.createInt16(staging.dir(), "waveform", clipSamples);
+            this.names = r.column("audio_name", ColumnType.STRING, NAME_BYTES);
+            this.targets = r.column("target", ColumnType.BOOL, labels.size());
+        } catch (IOException | RuntimeException e) {
+            if (r != null) {
+                r.close();
+            }
+            staging.delete();
+            throw e;
+        }
+        this.rows = r;
+    }
+
+    /**
+     * Starts a PANNs waveform file.
+     *
+     * @param file the final file, e.g. {@code out/balanced_train_panns.h5}
+     * @param labels the label index of {@code /target}'s columns
+     * @param sampleRate the rows' rate, in Hz (PANNs trains at 32000)
+     * @param clipSamples samples per row (320,000 for 10 s at 32 kHz)
+     * @return the writer
+     * @throws IOException if the staging directory cannot be created
+     */
+    public static PannsFileWriter create(Path file, LabelIndex labels, int sampleRate, int clipSamples)
+            throws IOException {
+        requireNonNull(file, "file");
+        requireNonNull(labels, "labels");
+        if (sampleRate <= 0 || clipSamples <= 0) {
+            throw new IllegalArgumentException("sampleRate " + sampleRate + " and clipSamples " + clipSamples
+                    + " must be > 0");
+        }
+        return new PannsFileWriter(file, labels, sampleRate, clipSamples);
+    }
+
+    /**
+     * @param ytid a YouTube id
+     * @return the name PANNs gives its clip: {@code Y<id>.wav}
+     */
+    public static String audioName(String ytid) {
+        return "Y" + ytid + ".wav";
+    }
+
+    @Override
+    public void write(SegmentRow row, PreparedAudio audio) throws IOException {
+        requireNonNull(row, "row");
+        requireNonNull(audio, "audio");
+        if (done) {
+            throw new IllegalStateException(file + ": already committed or closed");
+        }
+        float[] x = audio.samples();
+        if (x.length != clipSamples) {
+            throw new IllegalArgumentException(file + ": " + row.segment().ytid() + " has " + x.length
+                    + " samples, expected " + clipSamples);
+        }
+        String name = audioName(row.segment().ytid());
+        if (name.length() >= NAME_BYTES) {
+            throw new IllegalArgumentException(file + ": '" + name + "' does not fit audio_name (S" + NAME_BYTES + ")");
+        }
+        float norm = (float) audio.norm();
+        for (int i = 0; i < clipSamples; i++) {
+            level[i] = Math.max(-1f, Math.min(1f, x[i] * norm));
+        }
+        SampleType.toInt16(level, int16Row);
+        labels.encode(row.segment().labelIds(), multiHot);
+        names.putString(name);
+        targets.putBytes(multiHot);
+        rows.writeRow(int16Row);
+    }
+
+    @Override
+    public OptionalInt sampleRate() {
+        return OptionalInt.of(sampleRate);
+    }
+
+    @Override
+    public long size() {
+        return rows.rows();
+    }
+
+    @Override
+    public List<Path> commit() throws IOException {
+        if (done) {
+            throw new IllegalStateException(file + ": already committed or closed");
+        }
+        done = true;
+        try {
+            rows.rootAttribute("sample_rate", sampleRate);
+            Path data = rows.finish();
+            staging.publish(List.<Path[]>of(new Path[] {data, file}));
+            return List.of(file);
+        } finally {
+            abandon();
+        }
+    }
+
+    private void abandon() throws IOException {
+        try {
+            rows.close();
+        } finally {
+            staging.delete();
+        }
+    }
+
+    /** Discards everything unless committed. */
+    @Override
+    public void close() throws IOException {
+        if (!done) {
+            done = true;
+            abandon();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "PannsFileWriter(" + file + ", " + rows.rows() + " rows)";
+    }
+}

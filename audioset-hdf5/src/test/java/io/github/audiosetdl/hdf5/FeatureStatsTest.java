@@ -1,0 +1,95 @@
+package io.github.audiosetdl.hdf5;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.audiosetdl.core.testing.ExternalTools;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@link FeatureStats} against numpy's mean, std, cov and eigh on the same file. */
+class FeatureStatsTest {
+    @TempDir
+    Path dir;
+
+    /** Writes X_Coch.hdf5 with h5py: correlated channels around large offsets, as compressed envelopes are. */
+    private Path cochleagrams(Path python, int n, int channels, int frames) throws Exception {
+        Path file = dir.resolve("X_Coch.hdf5");
+        ExternalTools.check(List.of(python.toString(), "-c", String.join("\n",
+                "import sys, h5py, numpy as np",
+                "n, c, f = int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])",
+                "rng = np.random.default_rng(18)",
+                "mix = rng.normal(size=(c, c)) / np.sqrt(c)",
+                "x = np.einsum('ij,njt->nit', mix, rng.normal(size=(n, c, f))) + 100 + np.arange(c)[None, :, None]",
+                "x += 0.3 * np.sin(np.arange(f) / 7.0)[None, None, :]",
+                "with h5py.File(sys.argv[1], 'w') as h:",
+                "    d = h.create_dataset('coch', data=x.reshape(n, c * f).astype(np.float32))",
+                "    d.attrs['channels'] = c; d.attrs['frames'] = f; h.attrs['size'] = n"),
+                file.toString(), Integer.toString(n), Integer.toString(channels), Integer.toString(frames)));
+        return file;
+    }
+
+    @Test
+    void matchesNumpyWithin1e6Relative() throws Exception {
+        Path python = ExternalTools.requirePythonWithH5py();
+        Path file = cochleagrams(python, 37, 12, 50);
+        FeatureStats stats;
+        try (CochleagramFileReader in = CochleagramFileReader.open(file)) {
+            stats = FeatureStats.compute(in);
+        }
+        assertThat(stats.clips()).isEqualTo(37);
+        try (CochleagramFileReader in = CochleagramFileReader.open(file)) {
+            FeatureStats threaded = FeatureStats.compute(in, 3);
+            assertThat(threaded.cov()).containsExactly(stats.cov());
+            assertThat(threaded.pcaVectors()).containsExactly(stats.pcaVectors());
+        }
+        double[] values = stats.pcaValues();
+        for (int i = 1; i < values.length; i++) {
+            assertThat(values[i]).isLessThanOrEqualTo(values[i - 1]);
+        }
+        Path npz = FeatureStats.statsFile(file, dir);
+        assertThat(npz.getFileName().toString()).isEqualTo("X_stats.npz");
+        stats.writeNpz(npz);
+        String out = ExternalTools.check(List.of(python.toString(), "-c", String.join("\n",
+                "import sys, h5py, numpy as np",
+                "h = h5py.File(sys.argv[1], 'r'); d = h['coch']",
+                "c, f = int(d.attrs['channels']), int(d.attrs['frames'])",
+                "x = d[:].astype(np.float64).reshape(-1, c, f)",
+                "s = np.load(sys.argv[2], allow_pickle=False)",
+                "print('keys', sorted(s.files), s['mean'].shape, s['cov'].shape, s['mean'].dtype)",
+                "obs = x.transpose(1, 0, 2).reshape(c, -1)",
+                "cov = np.cov(obs)",
+                "w, v = np.linalg.eigh(cov); w = w[::-1]; v = v[:, ::-1]",
+                "def rel(a, b): return float(np.abs(a - b).max() / np.abs(b).max())",
+                "vs = s['pca_vectors'] * np.sign(np.sum(s['pca_vectors'] * v, axis=0))[None, :]",
+                "for name, a, b in [('mean', s['mean'], x.mean(axis=0)),",
+                "        ('channel_mean', s['channel_mean'], obs.mean(axis=1)),",
+                "        ('channel_std', s['channel_std'], obs.std(axis=1)), ('cov', s['cov'], cov),",
+                "        ('pca_values', s['pca_values'], w), ('pca_vectors', vs, v)]:",
+                "    r = rel(a, b); print(name, 'ok' if r <= 1e-6 else 'off by %g' % r)"),
+                file.toString(), npz.toString()));
+        assertThat(out).contains("keys ['channel_mean', 'channel_std', 'cov', 'mean', 'pca_values', 'pca_vectors']"
+                + " (12, 50) (12, 12) float64");
+        for (String name : new String[] {"mean", "channel_mean", "channel_std", "cov", "pca_values", "pca_vectors"}) {
+            assertThat(out).as(out).contains(name + " ok");
+        }
+    }
+
+    @Test
+    void refusesAnEmptyFile() throws Exception {
+        Path python = ExternalTools.requirePythonWithH5py();
+        Path file = cochleagrams(python, 1, 3, 4);
+        ExternalTools.check(List.of(python.toString(), "-c",
+                "import sys, h5py; h5py.File(sys.argv[1], 'a').attrs['size'] = 0",
+                file.toString()));
+        try (CochleagramFileReader in = CochleagramFileReader.open(file)) {
+            assertThatThrownBy(() -> FeatureStats.compute(in)).isInstanceOf(IOException.class)
+                    .hasMessageContaining("too few");
+        }
+        assertThat(Files.exists(dir.resolve("X_stats.npz"))).isFalse();
+    }
+}
