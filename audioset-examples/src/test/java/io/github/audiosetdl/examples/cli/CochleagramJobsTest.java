@@ -66,7 +66,7 @@ class CochleagramJobsTest {
 
         try (var files = Files.list(split)) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("clips_Coch.hdf5",
-                    "clips_average.npy");
+                    "clips_average.npy", "clips_stats.npz");
         }
         assertThat(FeatureFileParts.workFolder(coch)).doesNotExist();
         List<String> dumps = H5Dump.of(single.resolve("clips_Coch.hdf5"), coch);

@@ -83,6 +83,7 @@ public final class RowFile implements Closeable {
         this.file = file;
         this.mainPath = mainPath;
         this.rowLength = rowLength;
+        this.int16 = false; // in place: float32 feature rows only
         this.channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
         this.rowsOut = null;
         this.rows = rows;
