@@ -2,6 +2,7 @@ package io.github.audiosetdl.cochlea;
 
 import io.github.audiosetdl.core.dsp.BatchFft;
 import io.github.audiosetdl.core.dsp.ComplexArrays;
+import io.github.audiosetdl.core.dsp.RealArrays;
 import java.util.Arrays;
 
 /**
@@ -44,8 +45,8 @@ final class PrunedEnvelopes implements EnvelopeEngine {
     /** [j2][2v], [j2][2v + 1]: e^{2 pi i j2 v / R} for {@code v < width}, laid out as {@link #phaseP}. */
     private final double[][] foldP;
     private final double[][] foldQ;
-    /** [phase][qi]: the tap applied to envelope row j + qMin + qi, phase (column) v, for frame j. */
-    private final double[][] tapPhase;
+    /** [qi r + phase]: the tap applied to envelope row j + qMin + qi, phase (column) v, for frame j. */
+    private final double[] tapRows;
     private final int qMin;
     private final int padBefore;
     private final int padAfter;
@@ -103,12 +104,12 @@ final class PrunedEnvelopes implements EnvelopeEngine {
         int qMax = Math.floorDiv(taps - 1 - off, r);
         padBefore = Math.max(0, -qMin);
         padAfter = Math.max(0, qMax);
-        tapPhase = new double[r][qMax - qMin + 1];
+        tapRows = new double[(qMax - qMin + 1) * r];
         double[] k = fir.tapsView();
         for (int phase = 0; phase < r; phase++) {
             for (int qi = 0; qi <= qMax - qMin; qi++) {
                 int m = (qMin + qi) * r + phase + off;
-                tapPhase[phase][qi] = m >= 0 && m < taps ? k[m] : 0;
+                tapRows[qi * r + phase] = m >= 0 && m < taps ? k[m] : 0;
             }
         }
     }
@@ -167,7 +168,7 @@ final class PrunedEnvelopes implements EnvelopeEngine {
         /** [v][padBefore + u]: the envelope of phase v of the current block, row u; zero padded. */
         private final double[][] envT = new double[width][padBefore + p + padAfter];
         /** [qi][i]: sum over phases v of tap(v, qi) * envT[v][i]. */
-        private final double[][] accQ = new double[tapPhase[0].length][padBefore + p + padAfter];
+        private final double[][] accQ = new double[tapRows.length / r][padBefore + p + padAfter];
 
         Worker() {
             super(PrunedEnvelopes.this.bands, fir.frames(), compression);
@@ -268,42 +269,12 @@ final class PrunedEnvelopes implements EnvelopeEngine {
         }
 
         /**
-         * Adds the block's phases into the per-tap-row accumulators: axpys over whole envelope rows, four phases
-         * per pass over an accumulator row.
+         * Adds the block's phases into the per-tap-row accumulators: {@code accQ[qi] += sum_v tap(b width + v, qi)
+         * envT[v]}, the phases in ascending order, a tile of the accumulators in registers over all the phases.
          */
         private void fir(int b) {
-            int from = padBefore;
-            int to = padBefore + p;
-            int rows = accQ.length;
-            int v = 0;
-            for (; v + 3 < width; v += 4) {
-                int ph = b * width + v;
-                double[] e0 = envT[v];
-                double[] e1 = envT[v + 1];
-                double[] e2 = envT[v + 2];
-                double[] e3 = envT[v + 3];
-                for (int qi = 0; qi < rows; qi++) {
-                    double k0 = tapPhase[ph][qi];
-                    double k1 = tapPhase[ph + 1][qi];
-                    double k2 = tapPhase[ph + 2][qi];
-                    double k3 = tapPhase[ph + 3][qi];
-                    double[] a = accQ[qi];
-                    for (int i = from; i < to; i++) {
-                        a[i] = Math.fma(k3, e3[i], Math.fma(k2, e2[i], Math.fma(k1, e1[i], Math.fma(k0, e0[i], a[i]))));
-                    }
-                }
-            }
-            for (; v < width; v++) {
-                double[] t = tapPhase[b * width + v];
-                double[] e = envT[v];
-                for (int qi = 0; qi < rows; qi++) {
-                    double k = t[qi];
-                    double[] a = accQ[qi];
-                    for (int i = from; i < to; i++) {
-                        a[i] = Math.fma(k, e[i], a[i]);
-                    }
-                }
-            }
+            RealArrays.accumulateProducts(accQ, accQ.length, tapRows, b * width, r, envT, width, padBefore,
+                    padBefore + p);
         }
     }
 }

@@ -1,0 +1,65 @@
+package io.github.audiosetdl.core.dsp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * {@link RealArrays} gives the doubles its javadoc promises, element by element, on the SIMD kernel (the build's
+ * tests run with {@code --add-modules jdk.incubator.vector}, see {@link RealFftSimdTest}) and on the scalar tails:
+ * odd and even row counts, index ranges with and without a remainder, and the elements outside the range untouched.
+ */
+class RealArraysTest {
+
+    @ParameterizedTest
+    @CsvSource({"1, 1, 0, 16", "2, 20, 3, 19", "13, 20, 7, 2007", "14, 7, 0, 33", "3, 0, 2, 40", "0, 4, 0, 8",
+        "5, 3, 9, 9"})
+    void accumulateProductsFusesTheTermsInOrder(int rows, int terms, int from, int to) {
+        Random random = new Random(31L * rows + terms);
+        int coefOff = 2;
+        int coefStride = terms + 3;
+        double[] coef = random.doubles(coefOff + (long) rows * coefStride + 1, -1, 1).toArray();
+        double[][] x = new double[terms][];
+        for (int k = 0; k < terms; k++) {
+            x[k] = random.doubles(to + 2, -3, 3).toArray();
+        }
+        double[][] acc = new double[rows][];
+        double[][] expected = new double[rows][];
+        for (int r = 0; r < rows; r++) {
+            acc[r] = random.doubles(to + 2, -1, 1).toArray();
+            expected[r] = acc[r].clone();
+            for (int i = from; i < to; i++) {
+                double sum = expected[r][i];
+                for (int k = 0; k < terms; k++) {
+                    sum = Math.fma(coef[coefOff + r * coefStride + k], x[k][i], sum);
+                }
+                expected[r][i] = sum;
+            }
+        }
+        RealArrays.accumulateProducts(acc, rows, coef, coefOff, coefStride, x, terms, from, to);
+        for (int r = 0; r < rows; r++) {
+            assertThat(acc[r]).as("row %d of %d, %d terms, indices %d .. %d", r, rows, terms, from, to)
+                    .containsExactly(expected[r]);
+        }
+    }
+
+    @Test
+    void rangesOutsideTheArraysAreRefused() {
+        double[][] two = new double[2][8];
+        double[] coef = new double[4];
+        assertThatThrownBy(() -> RealArrays.accumulateProducts(two, 2, coef, 0, 2, two, 2, 0, 9))
+                .isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> RealArrays.accumulateProducts(two, 2, coef, 1, 2, two, 2, 0, 8))
+                .isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> RealArrays.accumulateProducts(two, 3, new double[8], 0, 2, two, 2, 0, 8))
+                .isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> RealArrays.accumulateProducts(two, 2, coef, 0, 1, two, 2, 0, 8))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> RealArrays.accumulateProducts(two, 2, coef, 0, 2, two, 2, 5, 4))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+}
