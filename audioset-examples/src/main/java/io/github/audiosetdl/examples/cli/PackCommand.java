@@ -1,12 +1,14 @@
 package io.github.audiosetdl.examples.cli;
 
 import io.github.audiosetdl.core.LabelIndex;
+import io.github.audiosetdl.core.StrongVocabulary;
 import io.github.audiosetdl.core.audio.SeedPreparation;
 import io.github.audiosetdl.core.download.DownloadConfig;
 import io.github.audiosetdl.core.pack.PackStage;
 import io.github.audiosetdl.core.pack.PackSummary;
 import io.github.audiosetdl.core.spi.WaveformSink;
 import io.github.audiosetdl.hdf5.Hdf5DatasetStore;
+import io.github.audiosetdl.hdf5.WaveformFileWriter;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
@@ -50,6 +52,11 @@ final class PackCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "T", description = "Worker threads (default: the processors).")
     private Integer threads;
 
+    @Option(names = "--strong", paramLabel = "FILE", description = "A temporally-strong label file"
+            + " (audioset_eval_strong.tsv and the like): adds /strong uint8 (N, 100, 456) frames of 0.1 s,"
+            + " /strong_mids and /has_strong. --csv may itself be a strong file.")
+    private Path strong;
+
     @Mixin
     private ProgressOptions progress;
 
@@ -72,13 +79,19 @@ final class PackCommand implements Callable<Integer> {
         if (labels != null) {
             FileChecks.inputFile(labels);
         }
+        if (strong != null) {
+            FileChecks.inputFile(strong);
+            builder.strong(strong);
+        }
         FileChecks.outputDirectory(out);
         LabelIndex index = labels == null ? LabelIndex.audioSet() : LabelIndex.read(labels);
         PackStage stage = builder.downloads(downloads).segments(csv).labels(index).build();
         SeedPreparation prep = stage.preparation();
         PackSummary summary;
-        try (WaveformSink sink = Hdf5DatasetStore.INSTANCE.createWaveforms(out.resolve(base + ".hdf5"), index,
-                prep.sampleRate(), prep.clipSamples())) {
+        try (WaveformSink sink = strong != null ? WaveformFileWriter.create(out.resolve(base + ".hdf5"), index,
+                prep.sampleRate(), prep.clipSamples(), StrongVocabulary.audioSet())
+                : Hdf5DatasetStore.INSTANCE.createWaveforms(out.resolve(base + ".hdf5"), index, prep.sampleRate(),
+                        prep.clipSamples())) {
             summary = stage.run(sink);
         }
         PrintWriter o = spec.commandLine().getOut();
