@@ -101,6 +101,7 @@ final class RunCommand implements Callable<Integer> {
         }
         PipelineSummary summary = b.build().run();
         print(spec.commandLine().getOut(), summary, coch);
+        AvailabilityFiles.afterRun(spec, config, sel);
         return AudioSetCli.exitCode(summary.complete());
     }
 
