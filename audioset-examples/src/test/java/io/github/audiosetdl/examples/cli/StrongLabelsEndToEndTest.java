@@ -1,17 +1,21 @@
 package io.github.audiosetdl.examples.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
+import io.github.audiosetdl.core.StrongEvent;
 import io.github.audiosetdl.core.testing.ExternalTools;
 import io.github.audiosetdl.core.testing.LoopbackMediaServer;
 import io.github.audiosetdl.core.testing.TestData;
 import io.github.audiosetdl.core.testing.TestMedia;
 import io.github.audiosetdl.core.testing.TestMedia.Codec;
+import io.github.audiosetdl.hdf5.StrongLabelsReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -93,5 +97,26 @@ class StrongLabelsEndToEndTest {
                 work.resolve("strong_sample.hdf5").toString(), work.resolve("weak.hdf5").toString(),
                 TestData.file("audioset/class_labels_indices.csv").toString()));
         assertThat(printed).contains("3 rows with strong labels").contains("2 rows with strong labels");
+
+        // read back in Java: frame runs become events; render overlays them on the row's cochleagram
+        Path packed = work.resolve("strong_sample.hdf5");
+        try (StrongLabelsReader r = StrongLabelsReader.open(packed).orElseThrow()) {
+            assertThat(r.size()).isEqualTo(3);
+            List<StrongEvent> events = r.events(0);
+            assertThat(events).hasSize(3);
+            StrongEvent cough = events.stream().filter(e -> e.mid().equals("/m/05tny_")).findFirst().orElseThrow();
+            assertThat(cough.startSeconds()).isCloseTo(2.1, within(1e-9)); // centres 2.15, 2.25 in [2.112, 2.305]
+            assertThat(cough.endSeconds()).isCloseTo(2.3, within(1e-9));
+        }
+        try (StrongLabelsReader w = StrongLabelsReader.open(work.resolve("weak.hdf5")).orElseThrow()) {
+            assertThat(w.events(1)).isEmpty(); // --BfvyPmVMo from 25 s: not the annotated segment (20 s)
+            assertThat(w.events(2)).hasSize(1);
+        }
+        assertThat(run("cochleagram", "--in", packed.toString(), "--threads", "1")).as(err.toString()).isZero();
+        Path png = work.resolve("row0.png");
+        assertThat(run("render", "--in", work.resolve("strong_sample_Coch.hdf5").toString(), "--row", "0", "--out",
+                png.toString())).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("overlaid 3 strong event(s)");
+        assertThat(ImageIO.read(png.toFile())).isNotNull();
     }
 }
