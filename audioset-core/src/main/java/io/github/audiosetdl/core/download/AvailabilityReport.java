@@ -152,6 +152,19 @@ public record AvailabilityReport(String name, long requested, long obtained, Map
                     "no download logs of '" + name + "' here");
         }
         IdStates states = new IdStates();
+        Tally t = new Tally();
+        try {
+            readStates(states, good, errors);
+            tally(t, states, good, errors, selection);
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+        return new AvailabilityReport(name, t.requested, t.obtained, t.failed, t.notAttempted, t.reasons,
+                t.labels(), t.classes());
+    }
+
+    /** The first pass: each id's final state (obtained if any run got it, else its latest failure). */
+    private static void readStates(IdStates states, List<Path> good, List<Path> errors) throws IOException {
         for (Path log : errors) {
             try (Stream<LogEntry> s = DownloadLogReader.stream(log)) {
                 s.filter(e -> e.failureClass() != null).forEach(e -> {
@@ -166,24 +179,22 @@ public record AvailabilityReport(String name, long requested, long obtained, Map
                 s.filter(LogEntry::obtained).forEach(e -> states.put(e.ytid(), OBTAINED));
             }
         }
-        Tally t = new Tally();
-        try {
-            if (selection != null) {
-                try (Stream<SegmentRow> rows = selection.stream()) {
-                    rows.forEach(r -> t.count(states, r.segment().ytid(), r.segment().labelIds()));
-                }
-            } else {
-                for (Path log : concat(good, errors)) {
-                    try (Stream<LogEntry> s = DownloadLogReader.stream(log)) {
-                        s.forEach(e -> t.count(states, e.ytid(), e.labelIds()));
-                    }
+    }
+
+    /** The second pass: each requested id once, with its labels. */
+    private static void tally(Tally t, IdStates states, List<Path> good, List<Path> errors,
+            SegmentSelection selection) throws IOException {
+        if (selection != null) {
+            try (Stream<SegmentRow> rows = selection.stream()) {
+                rows.forEach(r -> t.count(states, r.segment().ytid(), r.segment().labelIds()));
+            }
+        } else {
+            for (Path log : concat(good, errors)) {
+                try (Stream<LogEntry> s = DownloadLogReader.stream(log)) {
+                    s.forEach(e -> t.count(states, e.ytid(), e.labelIds()));
                 }
             }
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
         }
-        return new AvailabilityReport(name, t.requested, t.obtained, t.failed, t.notAttempted, t.reasons,
-                t.labels(), t.classes());
     }
 
     private static List<Path> concat(List<Path> a, List<Path> b) {
