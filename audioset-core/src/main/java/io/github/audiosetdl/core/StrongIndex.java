@@ -136,7 +136,7 @@ public final class StrongIndex {
         }
         List<StrongEvent> out = new ArrayList<>(offsets[i + 1] - offsets[i]);
         for (int e = offsets[i]; e < offsets[i + 1]; e++) {
-            out.add(new StrongEvent(vocabulary.mids().get(mids[e]), starts[e], ends[e]));
+            out.add(new StrongEvent(vocabulary.mids().get(mids[e]), decimal(starts[e]), decimal(ends[e])));
         }
         return Optional.of(out);
     }
@@ -280,5 +280,15 @@ public final class StrongIndex {
             off[segments] = at;
             return new StrongIndex(vocabulary, hi, lo, off, m, s, e, outside, notPresent);
         }
+    }
+
+    /**
+     * @param stored a time as kept in the index (float32)
+     * @return the time the file wrote, e.g. {@code 2.112} rather than float32's {@code 2.11199998855}: the
+     *     shortest decimal that reads back as {@code stored} (the files give milliseconds, well within float32's
+     *     precision for times up to 10 s), so frame centres and JSON see the file's own numbers
+     */
+    private static double decimal(float stored) {
+        return Double.parseDouble(Float.toString(stored));
     }
 }

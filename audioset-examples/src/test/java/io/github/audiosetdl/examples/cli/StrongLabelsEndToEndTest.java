@@ -98,6 +98,34 @@ class StrongLabelsEndToEndTest {
                 TestData.file("audioset/class_labels_indices.csv").toString()));
         assertThat(printed).contains("3 rows with strong labels").contains("2 rows with strong labels");
 
+        // WebDataset shards carry the same events in each clip's JSON; PANNs has no place for them
+        Path shards = Files.createDirectories(work.resolve("shards"));
+        assertThat(run("pack", "--downloads", downloads.toString(), "--csv", strong.toString(), "--strong",
+                strong.toString(), "--out", shards.toString(), "--threads", "1", "--format", "webdataset"))
+                .as(err.toString()).isZero();
+        String tarCheck = String.join("\n",
+                "import sys, csv, json, tarfile",
+                "events = {}",
+                "with open(sys.argv[1]) as f:",
+                "    for r in csv.DictReader(f, delimiter='\\t'):",
+                "        events.setdefault(r['segment_id'], []).append(",
+                "            (r['label'], float(r['start_time_seconds']), float(r['end_time_seconds'])))",
+                "n = 0",
+                "with tarfile.open(sys.argv[2]) as t:",
+                "    for m in t.getmembers():",
+                "        if m.name.endswith('.json'):",
+                "            j = json.load(t.extractfile(m))",
+                "            sid = '%s_%d' % (j['ytid'], round(j['start'] * 1000))",
+                "            got = sorted((e['mid'], e['start'], e['end']) for e in j['strong'])",
+                "            assert got == sorted(events[sid]), (sid, got)",
+                "            n += 1",
+                "print(n, 'clips with their strong events')");
+        assertThat(ExternalTools.check(List.of(python.toString(), "-c", tarCheck, strong.toString(),
+                shards.resolve("strong_sample-000000.tar").toString()))).contains("3 clips with their strong events");
+        assertThat(run("pack", "--downloads", downloads.toString(), "--csv", strong.toString(), "--strong",
+                strong.toString(), "--out", shards.toString(), "--format", "panns")).isEqualTo(2);
+        assertThat(err.toString()).contains("--strong: the PANNs layout has no strong labels");
+
         // read back in Java: frame runs become events; render overlays them on the row's cochleagram
         Path packed = work.resolve("strong_sample.hdf5");
         try (StrongLabelsReader r = StrongLabelsReader.open(packed).orElseThrow()) {
