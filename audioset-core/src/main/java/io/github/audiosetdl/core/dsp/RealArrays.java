@@ -2,9 +2,9 @@ package io.github.audiosetdl.core.dsp;
 
 /**
  * Kernels over rows of real values (small matrix products whose rows the JIT alone would stream through memory
- * once per term), on the FFT engine's SIMD vectors when they are available
- * ({@link io.github.audiosetdl.core.dsp the package comment}), with the same doubles as the scalar loops either
- * way: the SIMD code keeps a tile of the result in registers over all the terms.
+ * once per term; the Gram matrix of a block of observations), on the FFT engine's SIMD vectors when they are
+ * available ({@link io.github.audiosetdl.core.dsp the package comment}), with the same doubles as the scalar loops
+ * either way: the SIMD code keeps a tile of the result in registers over many terms.
  */
 public final class RealArrays {
     private RealArrays() {
@@ -73,6 +73,79 @@ public final class RealArrays {
                 double[] xk = x[k];
                 for (int i = done; i < to; i++) {
                     a[i] = Math.fma(ck, xk[i], a[i]);
+                }
+            }
+        }
+    }
+
+    /**
+     * {@code acc[i·n + j] += sum_{k < terms} x[k·stride + i] · x[k·stride + j]} for {@code j <= i < n}, each element
+     * rounded as {@code fma(x_i(terms-1), x_j(terms-1), ... fma(x_i(0), x_j(0), acc))} (the terms in ascending order,
+     * one fused multiply-add each): the lower triangle of the Gram matrix {@code X^T X} of a {@code terms × n}
+     * matrix, added to a {@code n × n} accumulator (for the scatter of {@code terms} observations of an
+     * {@code n}-vector, one observation per row of {@code x}). The work can be shared between threads: a call
+     * computes the rows of the blocks of 4 rows {@code [4b, 4b + 4)} with {@code b % parts == part}, so the calls
+     * for {@code part = 0 .. parts - 1} (in any order, at the same time) write disjoint rows and together compute
+     * them all. Elements above the diagonal ({@code j > i}) are scratch: their values after the call are unspecified.
+     *
+     * @param acc the {@code n × n} accumulator, row-major, at least {@code n·n} doubles; updated in place
+     * @param x the terms: row {@code k} from {@code k·stride}, its first {@code n} values used; only read
+     * @param stride the distance between rows of {@code x}, {@code >= n}
+     * @param n the size of the accumulator
+     * @param terms the rows of {@code x}
+     * @param part which blocks of rows to compute, {@code 0 <= part < parts}
+     * @param parts the number of parts the work is split into, {@code >= 1}
+     * @throws IllegalArgumentException if a count is negative, {@code stride < n} or {@code part} is not in
+     *     {@code 0 .. parts - 1}
+     * @throws IndexOutOfBoundsException if {@code acc} or {@code x} is too short
+     */
+    public static void accumulateGram(double[] acc, double[] x, int stride, int n, int terms, int part, int parts) {
+        if (n < 0 || terms < 0 || stride < n || parts < 1 || part < 0 || part >= parts) {
+            throw new IllegalArgumentException("n " + n + ", terms " + terms + ", stride " + stride + ", part " + part
+                    + " of " + parts);
+        }
+        if (acc.length < (long) n * n || terms > 0 && (long) (terms - 1) * stride + n > x.length) {
+            throw new IndexOutOfBoundsException(n + " x " + n + " accumulator in " + acc.length + " doubles, "
+                    + terms + " rows of stride " + stride + " in " + x.length);
+        }
+        GramKernels simd = GramKernels.simd();
+        int done = simd == null ? 0 : simd.accumulateGram(acc, x, stride, n, terms, part, parts);
+        // without SIMD (or for the last rows): 4 elements of a row at a time over a chunk of terms in cache
+        int first = 4 * part;
+        while (first < done) {
+            first += 4 * parts;
+        }
+        for (int k0 = 0; k0 < terms; k0 += GramKernels.CHUNK) {
+            int k1 = Math.min(terms, k0 + GramKernels.CHUNK);
+            for (int i0 = first; i0 < n; i0 += 4 * parts) {
+                for (int i = i0; i < Math.min(i0 + 4, n); i++) {
+                    int row = i * n;
+                    int j = 0;
+                    for (; j + 3 <= i; j += 4) {
+                        double s0 = acc[row + j];
+                        double s1 = acc[row + j + 1];
+                        double s2 = acc[row + j + 2];
+                        double s3 = acc[row + j + 3];
+                        for (int k = k0; k < k1; k++) {
+                            int b = k * stride;
+                            double xi = x[b + i];
+                            s0 = Math.fma(xi, x[b + j], s0);
+                            s1 = Math.fma(xi, x[b + j + 1], s1);
+                            s2 = Math.fma(xi, x[b + j + 2], s2);
+                            s3 = Math.fma(xi, x[b + j + 3], s3);
+                        }
+                        acc[row + j] = s0;
+                        acc[row + j + 1] = s1;
+                        acc[row + j + 2] = s2;
+                        acc[row + j + 3] = s3;
+                    }
+                    for (; j <= i; j++) {
+                        double s = acc[row + j];
+                        for (int k = k0; k < k1; k++) {
+                            s = Math.fma(x[k * stride + i], x[k * stride + j], s);
+                        }
+                        acc[row + j] = s;
+                    }
                 }
             }
         }
