@@ -46,6 +46,8 @@ import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
 public final class FeatureStats {
     /** The most channels accepted: the covariance is C × C doubles (32 MB at 2048). */
     public static final int MAX_CHANNELS = 2048;
+    /** Frames per block of the transposition of a row (64 frames of 2048 channels are 1 MB of doubles). */
+    private static final int TRANSPOSE_BLOCK = 64;
 
     private final int channels;
     private final int frames;
@@ -199,23 +201,40 @@ public final class FeatureStats {
     private static Void prepare(CochleagramFileReader in, long r, float[] row, double[] meanMatrix, Clip clip)
             throws IOException {
         in.read(r, row);
-        double k = r + 1;
+        double inv = 1.0 / (r + 1);
         for (int i = 0; i < row.length; i++) {
-            meanMatrix[i] += (row[i] - meanMatrix[i]) / k; // Welford's mean, element by element
+            meanMatrix[i] += (row[i] - meanMatrix[i]) * inv; // Welford's mean, element by element
         }
         int c = clip.means.length;
         int f = row.length / c;
         double[] z = clip.centred;
         for (int ch = 0; ch < c; ch++) {
-            double s = 0;
+            double s0 = 0;
+            double s1 = 0;
+            double s2 = 0;
+            double s3 = 0;
             int base = ch * f;
-            for (int t = 0; t < f; t++) {
-                s += row[base + t];
+            int t = 0;
+            for (; t + 3 < f; t += 4) { // four sums, not one chain of dependent additions
+                s0 += row[base + t];
+                s1 += row[base + t + 1];
+                s2 += row[base + t + 2];
+                s3 += row[base + t + 3];
             }
-            double m = s / f;
-            clip.means[ch] = m;
-            for (int t = 0; t < f; t++) {
-                z[t * c + ch] = row[base + t] - m;
+            for (; t < f; t++) {
+                s0 += row[base + t];
+            }
+            clip.means[ch] = (s0 + s1 + (s2 + s3)) / f;
+        }
+        // transposed in blocks of frames, so that the block's rows of z stay in cache while each channel is written
+        for (int t0 = 0; t0 < f; t0 += TRANSPOSE_BLOCK) {
+            int t1 = Math.min(f, t0 + TRANSPOSE_BLOCK);
+            for (int ch = 0; ch < c; ch++) {
+                double m = clip.means[ch];
+                int base = ch * f;
+                for (int t = t0; t < t1; t++) {
+                    z[t * c + ch] = row[base + t] - m;
+                }
             }
         }
         return null;
