@@ -3,8 +3,7 @@ package io.github.audiosetdl.hdf5;
 import static java.util.Objects.requireNonNull;
 
 import io.github.audiosetdl.core.dsp.RealArrays;
-import io.github.audiosetdl.core.internal.Background;
-import io.github.audiosetdl.core.internal.DaemonPool;
+import io.github.audiosetdl.hdf5.internal.Background;
 import io.github.audiosetdl.hdf5.internal.MetadataNpy;
 import io.github.audiosetdl.hdf5.internal.Staging;
 import java.io.BufferedOutputStream;
@@ -21,7 +20,9 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
 import java.util.stream.IntStream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
@@ -98,8 +99,9 @@ public final class FeatureStats {
         if (threads < 1) {
             throw new IllegalArgumentException("threads " + threads + " < 1");
         }
-        ExecutorService reader = DaemonPool.fixed("audioset-stats-read", 1);
-        ExecutorService pool = threads == 1 ? null : DaemonPool.fixed("audioset-stats", threads - 1);
+        ExecutorService reader = Executors.newSingleThreadExecutor(daemons("audioset-stats-read"));
+        ExecutorService pool = threads == 1 ? null : Executors.newFixedThreadPool(threads - 1,
+                daemons("audioset-stats"));
         try {
             return compute(in, threads, reader, pool);
         } finally {
@@ -108,6 +110,14 @@ public final class FeatureStats {
                 pool.shutdownNow();
             }
         }
+    }
+
+    private static ThreadFactory daemons(String name) {
+        return r -> {
+            Thread th = new Thread(r, name);
+            th.setDaemon(true);
+            return th;
+        };
     }
 
     /** One clip made ready for the scatter: its channel means and its centred frames. */

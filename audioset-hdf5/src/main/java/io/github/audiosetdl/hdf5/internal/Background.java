@@ -1,11 +1,11 @@
-package io.github.audiosetdl.core.internal;
+package io.github.audiosetdl.hdf5.internal;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 
-/** Waiting for a task run in the background (a write, a sync, a read ahead) as the I/O code around it does. */
+/** Waiting for a task run in the background (a write, a read ahead) as the I/O code around it does. */
 public final class Background {
     private Background() {
     }
