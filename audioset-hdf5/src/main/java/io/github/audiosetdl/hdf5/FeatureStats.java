@@ -2,11 +2,12 @@ package io.github.audiosetdl.hdf5;
 
 import static java.util.Objects.requireNonNull;
 
+import io.github.audiosetdl.core.dsp.RealArrays;
+import io.github.audiosetdl.hdf5.internal.Background;
 import io.github.audiosetdl.hdf5.internal.MetadataNpy;
 import io.github.audiosetdl.hdf5.internal.Staging;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -18,10 +19,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
 import java.util.stream.IntStream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
@@ -36,14 +37,18 @@ import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
  *
  * <p>Sums are in double and combined with Chan et al.'s pairwise update (each clip's own mean and centred
  * scatter, merged into the running ones), which does not lose precision as N grows the way raw sums of squares
- * do. Memory: one clip (C·F doubles) and a C × C matrix, whatever N. The eigendecomposition is ejml's symmetric
- * QR algorithm.
+ * do. Each clip's scatter is {@link RealArrays#accumulateGram} over its centred frames (SIMD under
+ * {@code --add-modules jdk.incubator.vector}), while the next row is read and centred on another thread. Memory: two
+ * clips (C·F doubles each), the mean matrix and two C × C matrices, whatever N. The eigendecomposition is ejml's
+ * symmetric QR algorithm.
  *
  * <p>The arrays are copied in and out.
  */
 public final class FeatureStats {
     /** The most channels accepted: the covariance is C × C doubles (32 MB at 2048). */
     public static final int MAX_CHANNELS = 2048;
+    /** Frames per block of the transposition of a row (64 frames of 2048 channels are 1 MB of doubles). */
+    private static final int TRANSPOSE_BLOCK = 64;
 
     private final int channels;
     private final int frames;
@@ -81,7 +86,8 @@ public final class FeatureStats {
 
     /**
      * Reads every row once, computing each clip's scatter on {@code threads} threads (the caller's and
-     * {@code threads - 1} daemon threads started and stopped here).
+     * {@code threads - 1} daemon threads) while one more daemon thread reads the next row; the threads are started
+     * and stopped here.
      *
      * @param in a cochleagram file with at least 2 rows·frames in all
      * @param threads 1 or more
@@ -93,22 +99,42 @@ public final class FeatureStats {
         if (threads < 1) {
             throw new IllegalArgumentException("threads " + threads + " < 1");
         }
-        ExecutorService pool = threads == 1 ? null : Executors.newFixedThreadPool(threads - 1, r -> {
-            Thread th = new Thread(r, "audioset-stats");
-            th.setDaemon(true);
-            return th;
-        });
+        ExecutorService reader = Executors.newSingleThreadExecutor(daemons("audioset-stats-read"));
+        ExecutorService pool = threads == 1 ? null : Executors.newFixedThreadPool(threads - 1,
+                daemons("audioset-stats"));
         try {
-            return compute(in, threads, pool);
+            return compute(in, threads, reader, pool);
         } finally {
+            reader.shutdownNow();
             if (pool != null) {
                 pool.shutdownNow();
             }
         }
     }
 
-    private static FeatureStats compute(CochleagramFileReader in, int threads, ExecutorService pool)
-            throws IOException {
+    private static ThreadFactory daemons(String name) {
+        return r -> {
+            Thread th = new Thread(r, name);
+            th.setDaemon(true);
+            return th;
+        };
+    }
+
+    /** One clip made ready for the scatter: its channel means and its centred frames. */
+    private static final class Clip {
+        /** (C) the channel means over the clip's frames. */
+        final double[] means;
+        /** (F, C) row-major: frame t's centred channels from {@code t·C}, the observations of the scatter. */
+        final double[] centred;
+
+        Clip(int c, int f) {
+            means = new double[c];
+            centred = new double[f * c];
+        }
+    }
+
+    private static FeatureStats compute(CochleagramFileReader in, int threads, ExecutorService reader,
+            ExecutorService pool) throws IOException {
         int c = in.channels();
         int f = in.frames();
         long n = in.size();
@@ -118,45 +144,35 @@ public final class FeatureStats {
         if (n < 1 || n * f < 2) {
             throw new IOException(in.path() + ": " + n + " rows of " + f + " frames are too few for statistics");
         }
-        float[] row = new float[c * f];
-        double[] meanMatrix = new double[c * f];
+        float[] row = new float[c * f]; // the reading thread's
+        double[] meanMatrix = new double[c * f]; // the reading thread's until the last read is awaited
+        Clip[] clips = {new Clip(c, f), new Clip(c, f)};
         double[] running = new double[c];
         double[] delta = new double[c];
-        int padded = (c + 3) & ~3; // rows of zeros up to a multiple of 4 for the 4 x 4 blocks of the scatter
-        double[] z = new double[padded * f];
         double[] clipScatter = new double[c * c];
         double[] total = new double[c * c];
+        Future<?> next = reader.submit(() -> prepare(in, 0, row, meanMatrix, clips[0]));
         for (long r = 0; r < n; r++) {
-            in.read(r, row);
-            double k = r + 1;
-            for (int i = 0; i < row.length; i++) {
-                meanMatrix[i] += (row[i] - meanMatrix[i]) / k; // Welford's mean, element by element
+            Background.await(next, in.path(), "reading row " + r);
+            Clip clip = clips[(int) (r % 2)];
+            if (r + 1 < n) {
+                long following = r + 1;
+                next = reader.submit(() -> prepare(in, following, row, meanMatrix, clips[(int) (following % 2)]));
             }
-            // this clip's channel means and centred scatter Z Z^T
+            // this clip's centred scatter Z Z^T (lower triangle), its parts on the pool and this thread
+            Arrays.fill(clipScatter, 0);
+            List<Future<?>> parts = new ArrayList<>();
+            for (int p = 1; p < threads; p++) {
+                int part = p;
+                parts.add(pool.submit(() -> RealArrays.accumulateGram(clipScatter, clip.centred, c, c, f, part,
+                        threads)));
+            }
+            RealArrays.accumulateGram(clipScatter, clip.centred, c, c, f, 0, threads);
+            for (Future<?> part : parts) {
+                Background.await(part, in.path(), "computing the scatter of row " + r);
+            }
             for (int ch = 0; ch < c; ch++) {
-                double s = 0;
-                int base = ch * f;
-                for (int t = 0; t < f; t++) {
-                    s += row[base + t];
-                }
-                double m = s / f;
-                for (int t = 0; t < f; t++) {
-                    z[base + t] = row[base + t] - m;
-                }
-                delta[ch] = m - running[ch];
-            }
-            if (pool == null) {
-                scatter(z, padded, f, clipScatter, c, 0, 1);
-            } else {
-                List<Future<?>> parts = new ArrayList<>();
-                for (int p = 1; p < threads; p++) {
-                    int part = p;
-                    parts.add(pool.submit(() -> scatter(z, padded, f, clipScatter, c, part, threads)));
-                }
-                scatter(z, padded, f, clipScatter, c, 0, threads);
-                for (Future<?> part : parts) {
-                    await(part);
-                }
+                delta[ch] = clip.means[ch] - running[ch];
             }
             // Chan et al.: merge (nA, meanA, M2A) with (nB = f, meanB, M2B)
             double na = (double) r * f;
@@ -164,7 +180,7 @@ public final class FeatureStats {
             double w = na * nb / (na + nb);
             for (int i = 0; i < c; i++) {
                 double di = delta[i] * w;
-                for (int j = 0; j < c; j++) {
+                for (int j = 0; j <= i; j++) {
                     total[i * c + j] += clipScatter[i * c + j] + di * delta[j];
                 }
             }
@@ -177,8 +193,9 @@ public final class FeatureStats {
         double[] covariance = new double[c * c];
         for (int i = 0; i < c; i++) {
             std[i] = Math.sqrt(total[i * c + i] / observations);
-            for (int j = 0; j < c; j++) {
+            for (int j = 0; j <= i; j++) {
                 covariance[i * c + j] = total[i * c + j] / (observations - 1);
+                covariance[j * c + i] = covariance[i * c + j];
             }
         }
         double[][] eig = eigen(covariance, c);
@@ -186,76 +203,51 @@ public final class FeatureStats {
     }
 
     /**
-     * The scatter {@code Z Z^T} of a clip's centred rows, in 4 x 4 blocks of dot products (each of the 8 rows
-     * loaded once per frame serves 16 products), for the lower triangle, mirrored.
+     * Reads row {@code r} into {@code row}, adds it to the mean matrix and makes it ready for the scatter.
      *
-     * @param z the rows, {@code padded × f} row-major, rows {@code c..padded} zero
-     * @param out receives the {@code c × c} scatter, row-major
-     * @param part which of {@code parts} interleaved sets of block rows to compute
+     * @param meanMatrix (C, F) Welford's running mean over rows {@code < r}, updated to rows {@code <= r}
+     * @param clip receives the row's channel means and its centred frames, transposed
      */
-    private static void scatter(double[] z, int padded, int f, double[] out, int c, int part, int parts) {
-        for (int i0 = 4 * part; i0 < padded; i0 += 4 * parts) {
-            int a0 = i0 * f;
-            int a1 = a0 + f;
-            int a2 = a1 + f;
-            int a3 = a2 + f;
-            for (int j0 = 0; j0 <= i0; j0 += 4) {
-                int b0 = j0 * f;
-                int b1 = b0 + f;
-                int b2 = b1 + f;
-                int b3 = b2 + f;
-                double s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
-                double s20 = 0, s21 = 0, s22 = 0, s23 = 0, s30 = 0, s31 = 0, s32 = 0, s33 = 0;
-                for (int k = 0; k < f; k++) {
-                    double x0 = z[a0 + k];
-                    double x1 = z[a1 + k];
-                    double x2 = z[a2 + k];
-                    double x3 = z[a3 + k];
-                    double y0 = z[b0 + k];
-                    double y1 = z[b1 + k];
-                    double y2 = z[b2 + k];
-                    double y3 = z[b3 + k];
-                    s00 += x0 * y0;
-                    s01 += x0 * y1;
-                    s02 += x0 * y2;
-                    s03 += x0 * y3;
-                    s10 += x1 * y0;
-                    s11 += x1 * y1;
-                    s12 += x1 * y2;
-                    s13 += x1 * y3;
-                    s20 += x2 * y0;
-                    s21 += x2 * y1;
-                    s22 += x2 * y2;
-                    s23 += x2 * y3;
-                    s30 += x3 * y0;
-                    s31 += x3 * y1;
-                    s32 += x3 * y2;
-                    s33 += x3 * y3;
-                }
-                double[] block = {s00, s01, s02, s03, s10, s11, s12, s13, s20, s21, s22, s23, s30, s31, s32, s33};
-                for (int di = 0; di < 4; di++) {
-                    for (int dj = 0; dj < 4; dj++) {
-                        int i = i0 + di;
-                        int j = j0 + dj;
-                        if (i < c && j < c) {
-                            out[i * c + j] = block[di * 4 + dj];
-                            out[j * c + i] = block[di * 4 + dj];
-                        }
-                    }
+    private static Void prepare(CochleagramFileReader in, long r, float[] row, double[] meanMatrix, Clip clip)
+            throws IOException {
+        in.read(r, row);
+        double inv = 1.0 / (r + 1);
+        for (int i = 0; i < row.length; i++) {
+            meanMatrix[i] += (row[i] - meanMatrix[i]) * inv; // Welford's mean, element by element
+        }
+        int c = clip.means.length;
+        int f = row.length / c;
+        double[] z = clip.centred;
+        for (int ch = 0; ch < c; ch++) {
+            double s0 = 0;
+            double s1 = 0;
+            double s2 = 0;
+            double s3 = 0;
+            int base = ch * f;
+            int t = 0;
+            for (; t + 3 < f; t += 4) { // four sums, not one chain of dependent additions
+                s0 += row[base + t];
+                s1 += row[base + t + 1];
+                s2 += row[base + t + 2];
+                s3 += row[base + t + 3];
+            }
+            for (; t < f; t++) {
+                s0 += row[base + t];
+            }
+            clip.means[ch] = (s0 + s1 + (s2 + s3)) / f;
+        }
+        // transposed in blocks of frames, so that the block's rows of z stay in cache while each channel is written
+        for (int t0 = 0; t0 < f; t0 += TRANSPOSE_BLOCK) {
+            int t1 = Math.min(f, t0 + TRANSPOSE_BLOCK);
+            for (int ch = 0; ch < c; ch++) {
+                double m = clip.means[ch];
+                int base = ch * f;
+                for (int t = t0; t < t1; t++) {
+                    z[t * c + ch] = row[base + t] - m;
                 }
             }
         }
-    }
-
-    private static void await(Future<?> part) throws IOException {
-        try {
-            part.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted while computing statistics");
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("a statistics thread failed", e.getCause());
-        }
+        return null;
     }
 
     /** @return the eigenvalues, descending, and the eigenvectors as the columns of a row-major C × C matrix */

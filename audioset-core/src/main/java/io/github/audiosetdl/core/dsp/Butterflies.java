@@ -1,10 +1,5 @@
 package io.github.audiosetdl.core.dsp;
 
-import java.lang.reflect.InvocationTargetException;
-import java.util.Locale;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 /**
  * SIMD versions of {@link RealFft}'s batched radix passes. The one implementation, {@code VectorButterflies},
  * uses the incubating Vector API ({@code jdk.incubator.vector}, JDK 16 and later), so it is loaded only when
@@ -14,7 +9,7 @@ import org.slf4j.LoggerFactory;
  */
 interface Butterflies {
     /** The system property that turns SIMD off when {@code false}. */
-    String PROPERTY = "audioset.simd";
+    String PROPERTY = SimdTwins.PROPERTY;
 
     /**
      * Runs radix-{@code radix} pass's butterflies for the leading batch elements that fill whole vectors, with
@@ -59,33 +54,9 @@ interface Butterflies {
 
     /** Loads the implementation once, on first use. */
     final class Loaded {
-        private static final Logger LOG = LoggerFactory.getLogger(Butterflies.class);
-        static final Butterflies SIMD = load();
+        static final Butterflies SIMD = SimdTwins.load(Butterflies.class, "VectorButterflies", "FFT");
 
         private Loaded() {
-        }
-
-        private static Butterflies load() {
-            if ("false".equals(System.getProperty(PROPERTY, "").trim().toLowerCase(Locale.ROOT))) {
-                LOG.debug("FFT: SIMD turned off by -D{}=false", PROPERTY);
-                return null;
-            }
-            if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
-                LOG.debug("FFT: scalar (start the JVM with --add-modules jdk.incubator.vector for SIMD)");
-                return null;
-            }
-            try {
-                Butterflies simd = (Butterflies) Class.forName(Butterflies.class.getPackageName()
-                        + ".VectorButterflies").getDeclaredConstructor().newInstance();
-                LOG.debug("FFT: SIMD on 256-bit vectors (jdk.incubator.vector)");
-                return simd;
-            } catch (InvocationTargetException e) {
-                LOG.debug("FFT: scalar ({})", e.getCause().getMessage());
-                return null;
-            } catch (ReflectiveOperationException | LinkageError e) {
-                LOG.warn("FFT: SIMD unavailable, using scalar code: {}", e.toString());
-                return null;
-            }
         }
     }
 }

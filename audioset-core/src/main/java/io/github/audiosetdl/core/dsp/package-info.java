@@ -4,7 +4,8 @@
  * of many interleaved signals at once), with their scratch in a {@link io.github.audiosetdl.core.dsp.FftWorkspace}
  * kept per thread, and {@link io.github.audiosetdl.core.dsp.ComplexArrays} (element-wise kernels over interleaved
  * complex arrays: a product with a twiddle table, the moduli of a batch) and
- * {@link io.github.audiosetdl.core.dsp.RealArrays} (a small matrix product over rows, the cochleagram's FIR).
+ * {@link io.github.audiosetdl.core.dsp.RealArrays} (a small matrix product over rows, the cochleagram's FIR; the
+ * Gram matrix of observations, the covariance of normalisation statistics).
  * Lengths whose prime factors are at most 13; double precision; plans are immutable and thread-safe and allocate
  * nothing per call.
  *

@@ -62,4 +62,50 @@ class RealArraysTest {
         assertThatThrownBy(() -> RealArrays.accumulateProducts(two, 2, coef, 0, 2, two, 2, 5, 4))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    /** The SIMD kernel (when this JVM has it) and the scalar loops alone both give the fma chains. */
+    @ParameterizedTest
+    @CsvSource({"1, 1, 1, 1", "4, 3, 4, 1", "8, 130, 9, 1", "13, 257, 13, 2", "16, 40, 19, 3", "171, 300, 171, 2",
+        "7, 0, 7, 1", "0, 5, 0, 1", "12, 129, 12, 4"})
+    void accumulateGramFusesTheTermsInOrder(int n, int terms, int stride, int parts) {
+        Random random = new Random(17L * n + terms);
+        double[] x = random.doubles(Math.max(0, (long) (terms - 1) * stride + n), -2, 2).toArray();
+        double[] acc = random.doubles((long) n * n, -1, 1).toArray();
+        double[] expected = acc.clone();
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j <= i; j++) {
+                double sum = expected[i * n + j];
+                for (int k = 0; k < terms; k++) {
+                    sum = Math.fma(x[k * stride + i], x[k * stride + j], sum);
+                }
+                expected[i * n + j] = sum;
+            }
+        }
+        double[] scalar = acc.clone();
+        for (int part = parts - 1; part >= 0; part--) {
+            RealArrays.accumulateGram(acc, x, stride, n, terms, part, parts);
+            RealArrays.accumulateGram(scalar, x, stride, n, terms, part, parts, null);
+        }
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j <= i; j++) {
+                assertThat(acc[i * n + j]).as("(%d, %d) of %d, %d terms, %d parts", i, j, n, terms, parts)
+                        .isEqualTo(expected[i * n + j]);
+                assertThat(scalar[i * n + j]).as("scalar (%d, %d) of %d, %d terms, %d parts", i, j, n, terms, parts)
+                        .isEqualTo(expected[i * n + j]);
+            }
+        }
+    }
+
+    @Test
+    void gramArgumentsAreChecked() {
+        double[] nine = new double[9];
+        assertThatThrownBy(() -> RealArrays.accumulateGram(new double[8], nine, 3, 3, 3, 0, 1))
+                .isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> RealArrays.accumulateGram(nine, nine, 3, 3, 4, 0, 1))
+                .isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> RealArrays.accumulateGram(nine, nine, 2, 3, 3, 0, 1))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> RealArrays.accumulateGram(nine, nine, 3, 3, 3, 2, 2))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
 }

@@ -3,7 +3,6 @@ package io.github.audiosetdl.hdf5.internal;
 import com.sun.nio.file.ExtendedOpenOption;
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -12,7 +11,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -189,20 +187,7 @@ final class FloatAppender implements Closeable {
     private void awaitPending() throws IOException {
         Future<?> p = pending;
         pending = null;
-        if (p == null) {
-            return;
-        }
-        try {
-            p.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException(file + ": interrupted while writing rows");
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof IOException io) {
-                throw io;
-            }
-            throw new IOException(file + ": writing rows failed: " + e.getCause(), e.getCause());
-        }
+        Background.await(p, file, "writing rows");
     }
 
     /**
