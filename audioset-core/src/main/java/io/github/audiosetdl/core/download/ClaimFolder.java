@@ -39,7 +39,9 @@ import org.slf4j.LoggerFactory;
  * bound, or one this process left from an earlier run is taken over: renamed to a private name, checked to be the
  * very claim that was judged (else put back with a hard link, which never replaces), deleted, and created anew.
  * No file lock is used: locks are unreliable on the network file systems clusters share; {@code CREATE_NEW},
- * rename and link are atomic there. Thread-safe.
+ * rename and link are atomic there. Only when three tasks race for one stale claim within microseconds (one
+ * displaces the claim another has just made, and a third claims in the instant before it is linked back) can two
+ * hold it; the clip is then fetched twice, each copy still written atomically. Thread-safe.
  */
 final class ClaimFolder {
     /** The folder's name in the downloads folder. */

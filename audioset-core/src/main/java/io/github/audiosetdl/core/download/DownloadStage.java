@@ -48,7 +48,10 @@ import org.slf4j.LoggerFactory;
  * requests-per-minute budget, and a global pause after a rate limit). At most {@code 2 * threads}
  * segments are in flight, so memory does not grow with the CSV. A YTID repeated in the input is
  * fetched once, for its first row; each later row is a permanent failure, "duplicate id in the CSV
- * (row R)" with R the first row ({@link SegmentRow#row()}).
+ * (row R)" with R the first row ({@link SegmentRow#row()}). Runs (job-array tasks) sharing one downloads folder
+ * never fetch the same id twice: each claims an id in {@code <name>_downloads/.claims} before fetching it
+ * (a {@code ClaimFolder}), and an id another live run has claimed is a transient failure, "claimed by another
+ * task".
  *
  * <pre>{@code
  * DownloadConfig config = DownloadConfig.builder(out, DownloadConfig.nameOf(csv)).threads(8).build();
