@@ -94,8 +94,8 @@ def main():
     root, dst = sys.argv[1], sys.argv[2]
     meta_in, meta_out = os.path.join(root, "audioset"), os.path.join(dst, "audioset")
     os.makedirs(meta_out, exist_ok=True)
-    shutil.copyfile(os.path.join(meta_in, "class_labels_indices.csv"),
-                    os.path.join(meta_out, "class_labels_indices.csv"))
+    for name in ("class_labels_indices.csv", "strong_sample.tsv"):
+        shutil.copyfile(os.path.join(meta_in, name), os.path.join(meta_out, name))
     for name in ("eval_segments.csv", "ontology.json"):
         gzip_copy(os.path.join(meta_in, name), os.path.join(meta_out, name + ".gz"))
     src = os.path.join(root, "golden")

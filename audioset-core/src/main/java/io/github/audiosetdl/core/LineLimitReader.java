@@ -7,9 +7,10 @@ import java.io.Reader;
 /**
  * Passes text through while no line is longer than a limit and no run of consecutive {@code #} comment lines
  * is longer than 16 times that, so that a parser that keeps a whole field (or comment block) in memory never
- * holds more: a longer one ends the reading with a {@link LineTooLongException} naming the line.
+ * holds more: a longer one ends the reading with a {@link LineTooLongException} naming the line. Used by
+ * this library's readers of segment CSVs, strong-label files and download logs; not thread-safe.
  */
-final class LineLimitReader extends FilterReader {
+public final class LineLimitReader extends FilterReader {
     private final int maxChars;
     private final long maxComment;
     private long line = 1;
@@ -21,14 +22,14 @@ final class LineLimitReader extends FilterReader {
      * @param in the text
      * @param maxChars the most characters a line may hold, its line break not counted
      */
-    LineLimitReader(Reader in, int maxChars) {
+    public LineLimitReader(Reader in, int maxChars) {
         super(in);
         this.maxChars = maxChars;
         this.maxComment = 16L * maxChars;
     }
 
     /** A line longer than the limit; reading stopped at it. */
-    static final class LineTooLongException extends IOException {
+    public static final class LineTooLongException extends IOException {
         private static final long serialVersionUID = 1L;
         private final long line;
 
@@ -38,7 +39,7 @@ final class LineLimitReader extends FilterReader {
         }
 
         /** @return the 1-based line number */
-        long line() {
+        public long line() {
             return line;
         }
     }

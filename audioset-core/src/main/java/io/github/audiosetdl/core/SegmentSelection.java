@@ -15,7 +15,9 @@ import java.util.stream.Stream;
 /**
  * Which rows of a segments CSV to work on: an optional label filter (MIDs or display names, each
  * with all its ontology descendants), then an optional limit, then a shard (job {@code i} of
- * {@code n}) of what is left. Rows keep their file order.
+ * {@code n}) of what is left. Rows keep their file order. The file may also be a temporally-strong label
+ * file ({@link StrongCsv}): each segment is then one 10-s row labelled with its events' MIDs that are in the
+ * weak label index (so the label filter sees those).
  *
  * <p>A sharded selection reads the file twice: once to count the rows that pass the filters (so the
  * blocks can be balanced), once to stream its block. Immutable and thread-safe; each
@@ -108,12 +110,23 @@ public final class SegmentSelection {
     public Stream<SegmentRow> stream() throws IOException {
         Predicate<SegmentRow> filter = r -> matchesLabels(r.segment());
         if (shard.isAll()) {
-            return SegmentCsv.stream(csv, options).filter(filter).limit(limit);
+            return rows(options).filter(filter).limit(limit);
         }
         long total = countFiltered();
         long from = shard.start(total);
         long to = shard.end(total);
-        return SegmentCsv.stream(csv, options).filter(filter).limit(to).skip(from);
+        return rows(options).filter(filter).limit(to).skip(from);
+    }
+
+    /**
+     * @return the file's rows: a segment CSV's, or for a temporally-strong label file ({@link StrongCsv#isStrong})
+     *     one row per segment, labelled with its events' MIDs that are in the weak index
+     */
+    private Stream<SegmentRow> rows(SegmentCsvOptions opts) throws IOException {
+        if (StrongCsv.isStrong(csv)) {
+            return StrongCsv.segments(csv, opts.labelIndex());
+        }
+        return SegmentCsv.stream(csv, opts);
     }
 
     /**
@@ -132,6 +145,11 @@ public final class SegmentSelection {
             return 0;
         }
         SegmentCsvOptions quiet = options.toBuilder().errorListener(e -> { }).build();
+        if (StrongCsv.isStrong(csv)) {
+            try (Stream<SegmentRow> rows = rows(quiet)) {
+                return rows.filter(r -> matchesLabels(r.segment())).limit(limit).count();
+            }
+        }
         try (SegmentCsv reader = SegmentCsv.open(csv, quiet)) {
             reader.quietAboutDeclaredCount();
             long n = 0;

@@ -1,6 +1,9 @@
 package io.github.audiosetdl.hdf5;
 
 import io.github.audiosetdl.core.LabelIndex;
+import io.github.audiosetdl.core.SegmentRow;
+import io.github.audiosetdl.core.StrongVocabulary;
+import io.github.audiosetdl.core.audio.PreparedAudio;
 import io.github.audiosetdl.core.spi.DatasetStore;
 import io.github.audiosetdl.core.spi.FeatureExtractor;
 import io.github.audiosetdl.core.spi.FeatureSink;
@@ -11,6 +14,7 @@ import io.github.audiosetdl.core.spi.WaveformSource;
 import io.github.audiosetdl.core.webdataset.WebDatasetWriter;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * The seed-compatible HDF5 storage, and the other pack formats ({@link #createWaveforms(Path, String, LabelIndex,
@@ -45,6 +49,32 @@ public final class Hdf5DatasetStore implements DatasetStore {
             case PANNS -> PannsFileWriter.create(file, labels, layout.sampleRate(), clipSamples);
             case WEBDATASET -> WebDatasetWriter.create(dir, name, labels, layout.sampleRate(), clipSamples,
                     layout.shardSize());
+        };
+    }
+
+    /**
+     * As {@link #createWaveforms(Path, String, LabelIndex, WaveformLayout)}, keeping each clip's
+     * temporally-strong events (given to {@link WaveformSink#write(SegmentRow, PreparedAudio, List)}): the seed
+     * layout adds {@code /strong}, {@code /strong_mids} and {@code /has_strong}; WebDataset shards put them in
+     * each clip's JSON.
+     *
+     * @param dir the output folder
+     * @param name the data set's name
+     * @param labels the label index the multi-hot rows follow
+     * @param layout the format, sample type and rate
+     * @param strong the MIDs of {@code /strong}'s last axis
+     * @return the sink
+     * @throws IOException if the output cannot be started
+     * @throws IllegalArgumentException for the PANNs layout, which has no place for strong labels
+     */
+    public WaveformSink createWaveforms(Path dir, String name, LabelIndex labels, WaveformLayout layout,
+            StrongVocabulary strong) throws IOException {
+        return switch (layout.format()) {
+            case SEED -> WaveformFileWriter.create(layout.mainFile(dir, name), labels, layout.sampleRate(),
+                    layout.preparation().clipSamples(), layout.sampleType(), strong);
+            case PANNS -> throw new IllegalArgumentException("the PANNs layout has no strong labels: use the seed"
+                    + " layout or WebDataset shards");
+            case WEBDATASET -> createWaveforms(dir, name, labels, layout);
         };
     }
 

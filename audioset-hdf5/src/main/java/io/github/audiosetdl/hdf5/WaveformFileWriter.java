@@ -5,6 +5,8 @@ import static java.util.Objects.requireNonNull;
 import io.github.audiosetdl.core.LabelIndex;
 import io.github.audiosetdl.core.Segment;
 import io.github.audiosetdl.core.SegmentRow;
+import io.github.audiosetdl.core.StrongEvent;
+import io.github.audiosetdl.core.StrongVocabulary;
 import io.github.audiosetdl.core.audio.PreparedAudio;
 import io.github.audiosetdl.core.spi.SampleType;
 import io.github.audiosetdl.core.spi.WaveformSink;
@@ -15,18 +17,23 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.OptionalInt;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes a waveform file ({@code <name>.hdf5}) and its {@code <name>_metadata.npy} in the layout of
  * {@code docs/formats.md}: {@code /wav} float32 (N, clipSamples) or int16 {@code round(x × 32767)} with the
  * attribute {@code scale = 32767}, {@code /labels} uint8 (N, labels),
- * {@code /meta/*}, root attributes {@code size}, {@code sample_rate}, {@code clip_seconds}.
+ * {@code /meta/*}, root attributes {@code size}, {@code sample_rate}, {@code clip_seconds}; when made with a
+ * strong vocabulary, also {@code /strong} uint8 (N, clipSeconds / 0.1, vocabulary size) with attribute
+ * {@code frame_seconds} 0.1, {@code /strong_mids} and {@code /has_strong} (N,) from each row's strong events.
  *
  * <p>Rows stream to disk: memory does not grow with N. Everything is written in a hidden directory
  * beside the file and renamed into place by {@link #commit()}; {@link #close()} without a commit
  * deletes it. One thread writes.
  */
 public final class WaveformFileWriter implements WaveformSink {
+    private static final Logger LOG = LoggerFactory.getLogger(WaveformFileWriter.class);
     private final Path file;
     private final Path metadataFile;
     private final LabelIndex labels;
@@ -39,10 +46,11 @@ public final class WaveformFileWriter implements WaveformSink {
     private final byte[] multiHot;
     /** The int16 row being converted, or null for float32 rows. */
     private final short[] int16Row;
+    private final StrongColumns strong;
     private boolean done;
 
-    private WaveformFileWriter(Path file, LabelIndex labels, int sampleRate, int clipSamples, SampleType type)
-            throws IOException {
+    private WaveformFileWriter(Path file, LabelIndex labels, int sampleRate, int clipSamples, SampleType type,
+            StrongVocabulary strongVocabulary) throws IOException {
         this.file = file;
         this.metadataFile = metadataFile(file);
         this.labels = labels;
@@ -60,6 +68,8 @@ public final class WaveformFileWriter implements WaveformSink {
                 r.mainAttribute("scale", (double) SampleType.INT16_SCALE);
             }
             this.meta = new MetaColumns(r, labels.size());
+            this.strong = strongVocabulary == null ? null
+                    : new StrongColumns(r, strongVocabulary, (double) clipSamples / sampleRate);
             n = MetadataNpy.create(staging.dir().resolve("metadata.npy"));
         } catch (IOException | RuntimeException e) {
             if (r != null) {
@@ -84,7 +94,7 @@ public final class WaveformFileWriter implements WaveformSink {
      */
     public static WaveformFileWriter create(Path file, LabelIndex labels, int sampleRate, int clipSamples)
             throws IOException {
-        return create(file, labels, sampleRate, clipSamples, SampleType.FLOAT32);
+        return validated(file, labels, sampleRate, clipSamples, SampleType.FLOAT32, null);
     }
 
     /**
@@ -100,14 +110,38 @@ public final class WaveformFileWriter implements WaveformSink {
      */
     public static WaveformFileWriter create(Path file, LabelIndex labels, int sampleRate, int clipSamples,
             SampleType type) throws IOException {
+        return validated(file, labels, sampleRate, clipSamples, requireNonNull(type, "type"), null);
+    }
+
+    /**
+     * Starts a waveform file whose {@code /wav} holds {@code type} and that also holds temporally-strong labels
+     * ({@code /strong}, {@code /strong_mids}, {@code /has_strong}), from the events given to
+     * {@link #write(SegmentRow, PreparedAudio, List)}.
+     *
+     * @param file the final file
+     * @param labels the label index the multi-hot rows follow
+     * @param sampleRate the rows' rate, in Hz
+     * @param clipSamples samples per row
+     * @param type float32 or int16, as for {@link #create(Path, LabelIndex, int, int, SampleType)}
+     * @param strongVocabulary the MIDs of {@code /strong}'s last axis
+     * @return the writer
+     * @throws IOException if the staging directory cannot be created
+     */
+    public static WaveformFileWriter create(Path file, LabelIndex labels, int sampleRate, int clipSamples,
+            SampleType type, StrongVocabulary strongVocabulary) throws IOException {
+        return validated(file, labels, sampleRate, clipSamples, requireNonNull(type, "type"),
+                requireNonNull(strongVocabulary, "strongVocabulary"));
+    }
+
+    private static WaveformFileWriter validated(Path file, LabelIndex labels, int sampleRate, int clipSamples,
+            SampleType type, StrongVocabulary strongVocabulary) throws IOException {
         requireNonNull(file, "file");
-        requireNonNull(type, "type");
         requireNonNull(labels, "labels");
         if (sampleRate <= 0 || clipSamples <= 0) {
             throw new IllegalArgumentException("sampleRate " + sampleRate + " and clipSamples " + clipSamples
                     + " must be > 0");
         }
-        return new WaveformFileWriter(file, labels, sampleRate, clipSamples, type);
+        return new WaveformFileWriter(file, labels, sampleRate, clipSamples, type, strongVocabulary);
     }
 
     /**
@@ -122,7 +156,14 @@ public final class WaveformFileWriter implements WaveformSink {
 
     @Override
     public void write(SegmentRow row, PreparedAudio audio) throws IOException {
+        write(row, audio, List.of());
+    }
+
+    /** Appends a row; its events fill {@code /strong} when the file has it, and are ignored otherwise. */
+    @Override
+    public void write(SegmentRow row, PreparedAudio audio, List<StrongEvent> strongEvents) throws IOException {
         requireNonNull(row, "row");
+        requireNonNull(strongEvents, "strongEvents");
         requireNonNull(audio, "audio");
         if (done) {
             throw new IllegalStateException(file + ": already committed or closed");
@@ -143,6 +184,9 @@ public final class WaveformFileWriter implements WaveformSink {
             rows.writeRow(audio.samples());
         }
         meta.append(multiHot, m);
+        if (strong != null) {
+            strong.append(strongEvents);
+        }
     }
 
     @Override
@@ -170,6 +214,13 @@ public final class WaveformFileWriter implements WaveformSink {
                 rows.rootAttribute("clip_seconds", (double) clipSamples / sampleRate);
             }
             rows.rootAttribute("label_count", labels.size());
+            if (strong != null) {
+                LOG.info("{}: strong labels for {} of {} rows", file, strong.annotated(), rows.rows());
+                if (!strong.unknown().isEmpty()) {
+                    LOG.warn("{}: events of MIDs outside the strong vocabulary, not in /strong: {}", file,
+                            strong.unknown());
+                }
+            }
             Path data = rows.finish();
             npy.finish();
             staging.publish(List.of(new Path[] {staging.dir().resolve("metadata.npy"), metadataFile},

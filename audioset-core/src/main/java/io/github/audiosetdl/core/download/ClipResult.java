@@ -36,6 +36,14 @@ public record ClipResult(SegmentRow row, ClipStatus status, FailureClass failure
         return Optional.ofNullable(failureClass);
     }
 
+    /**
+     * @return the reason of a failure, read from its message by the same table that gave its class; empty
+     *     unless the clip failed
+     */
+    public Optional<FailureReason> reason() {
+        return failureClass == null ? Optional.empty() : Optional.of(FailureClassifier.reason(message));
+    }
+
     /** @return whether the clip is on disk after this run (downloaded, short or already there) */
     public boolean available() {
         return status == ClipStatus.DOWNLOADED || status == ClipStatus.SHORT || status == ClipStatus.SKIPPED_EXISTING;

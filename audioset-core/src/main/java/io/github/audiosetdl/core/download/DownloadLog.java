@@ -1,6 +1,7 @@
 package io.github.audiosetdl.core.download;
 
 import io.github.audiosetdl.core.Segment;
+import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -9,23 +10,32 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 
 /**
  * One job's good or error log: a CSV appended to across runs, one row per clip (the segment, the
- * outcome, the failure class, attempts, frames, the tool's message and the time), flushed after
+ * outcome, the failure class and reason, attempts, frames, the tool's message and the time), flushed after
  * every row so a killed run loses nothing it finished. Thread-safe.
+ *
+ * <p>A log started by an older version keeps its own header: rows appended to it carry only the columns
+ * that header names (an old log has no {@code reason}; readers derive it from the message).
  */
 final class DownloadLog implements AutoCloseable {
     /** The columns, in order. */
     public static final String[] HEADER = {"YTID", "start_seconds", "end_seconds", "positive_labels", "csv_row",
-        "outcome", "class", "attempts", "frames", "message", "time"};
+        "outcome", "class", "reason", "attempts", "frames", "message", "time"};
+    /** The most characters of a log's first line read to find its header. */
+    private static final int MAX_HEADER_CHARS = 4096;
 
     private final Path file;
     private final BufferedWriter writer;
     private final CSVPrinter printer;
+    /** For each column of the file's header, its index in {@link #HEADER}, or -1 for a column we do not know. */
+    private final int[] columns;
 
     /**
      * Opens (creating, with a header, or appending).
@@ -37,6 +47,7 @@ final class DownloadLog implements AutoCloseable {
         this.file = file;
         Files.createDirectories(file.toAbsolutePath().getParent());
         boolean fresh = !Files.exists(file) || Files.size(file) == 0;
+        this.columns = columnsOf(fresh ? List.of(HEADER) : headerOf(file));
         this.writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                 StandardOpenOption.APPEND);
         this.printer = new CSVPrinter(writer, CSVFormat.DEFAULT.builder().setRecordSeparator('\n').get());
@@ -59,15 +70,54 @@ final class DownloadLog implements AutoCloseable {
     public synchronized void write(ClipResult result) {
         Segment s = result.row().segment();
         try {
-            printer.printRecord(s.ytid(), String.format(Locale.ROOT, "%.3f", s.startSeconds()),
-                    String.format(Locale.ROOT, "%.3f", s.endSeconds()), String.join(",", s.labelIds()),
-                    result.row().row(), result.status().label(),
-                    result.failure().map(c -> c.label()).orElse(""), result.attempts(), result.frames(),
-                    result.message(), Instant.now().toString());
+            Object[] values = {s.ytid(), String.format(Locale.ROOT, "%.3f", s.startSeconds()),
+                String.format(Locale.ROOT, "%.3f", s.endSeconds()), String.join(",", s.labelIds()),
+                result.row().row(), result.status().label(), result.failure().map(c -> c.label()).orElse(""),
+                result.reason().map(FailureReason::label).orElse(""), result.attempts(), result.frames(),
+                result.message(), Instant.now().toString()};
+            List<Object> row = new ArrayList<>(columns.length);
+            for (int c : columns) {
+                row.add(c < 0 ? "" : values[c]);
+            }
+            printer.printRecord(row);
             printer.flush();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write to log " + file, e);
         }
+    }
+
+    /** @return the names in the first line of an existing log (at most {@link #MAX_HEADER_CHARS} read) */
+    private static List<String> headerOf(Path file) throws IOException {
+        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            char[] buffer = new char[MAX_HEADER_CHARS];
+            int n = 0;
+            for (int r; n < buffer.length && (r = in.read(buffer, n, buffer.length - n)) > 0;) {
+                n += r;
+            }
+            String text = new String(buffer, 0, n);
+            int end = text.indexOf('\n');
+            if (end < 0) {
+                throw new IOException(file + " is not a download log: no header line in its first " + MAX_HEADER_CHARS
+                        + " characters");
+            }
+            List<String> names = new ArrayList<>();
+            for (String name : text.substring(0, end).strip().split(",", -1)) {
+                names.add(name.strip());
+            }
+            if (!names.contains(HEADER[0]) || !names.contains("outcome")) {
+                throw new IOException(file + " is not a download log: its header is " + names);
+            }
+            return names;
+        }
+    }
+
+    private static int[] columnsOf(List<String> header) {
+        List<String> known = List.of(HEADER);
+        int[] columns = new int[header.size()];
+        for (int i = 0; i < columns.length; i++) {
+            columns[i] = known.indexOf(header.get(i));
+        }
+        return columns;
     }
 
     @Override

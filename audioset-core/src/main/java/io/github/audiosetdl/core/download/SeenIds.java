@@ -1,5 +1,6 @@
 package io.github.audiosetdl.core.download;
 
+import io.github.audiosetdl.core.internal.Base64Url;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -65,35 +66,20 @@ final class SeenIds {
             return false;
         }
         for (int i = 0; i < YTID_LENGTH; i++) {
-            if (value(id.charAt(i)) < 0) {
+            if (Base64Url.value(id.charAt(i)) < 0) {
                 return false;
             }
         }
-        return (value(id.charAt(YTID_LENGTH - 1)) & 3) == 0;
+        return (Base64Url.value(id.charAt(YTID_LENGTH - 1)) & 3) == 0;
     }
 
     /** @return the 64 bits a YouTube id encodes: 10 characters of 6 bits, then the top 4 bits of the last */
     static long key(String id) {
         long key = 0;
         for (int i = 0; i < YTID_LENGTH - 1; i++) {
-            key = key << 6 | value(id.charAt(i));
+            key = key << 6 | Base64Url.value(id.charAt(i));
         }
-        return key << 4 | value(id.charAt(YTID_LENGTH - 1)) >>> 2;
-    }
-
-    private static int value(char c) {
-        if (c >= 'A' && c <= 'Z') {
-            return c - 'A';
-        } else if (c >= 'a' && c <= 'z') {
-            return c - 'a' + 26;
-        } else if (c >= '0' && c <= '9') {
-            return c - '0' + 52;
-        } else if (c == '-') {
-            return 62;
-        } else if (c == '_') {
-            return 63;
-        }
-        return -1;
+        return key << 4 | Base64Url.value(id.charAt(YTID_LENGTH - 1)) >>> 2;
     }
 
     /** @return the slot holding {@code key}, else the free slot where it goes (linear probing) */

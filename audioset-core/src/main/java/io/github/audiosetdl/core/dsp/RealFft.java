@@ -292,56 +292,46 @@ public final class RealFft {
 
     /**
      * {@code dst[at + 2f..] = src[from + f·stride..] · exp(-2πi·f·step/m)} (complex) for {@code f < count}, where
-     * {@code (count - 1)·step < m}. Every {@link #RESYNC} values of {@code f}, the twiddles of four consecutive
-     * values come from the tables; in between, each of the four advances by {@code exp(-2πi·4·step/m)}. Four
-     * independent recurrences keep the multiplier busy (one recurrence waits on its own previous product), and
-     * rounding grows by about an ulp per step, so it stays within {@code RESYNC / 4} ulps. The tables' product for
-     * every value cost an eighth of a transform.
+     * {@code (count - 1)·step < m}. Values go in groups of four: one twiddle {@code w} per group, taken from the
+     * tables every {@link #RESYNC} values of {@code f} and advanced by {@code exp(-2πi·4·step/m)} in between; the
+     * group's other three values take {@code w} times the constants {@code exp(-2πi·k·step/m)}, {@code k = 1, 2,
+     * 3}. That is as many products as four independent recurrences and as short a chain (the multiplier waits on
+     * one product per group), and rounding grows by about an ulp per group, so it stays within
+     * {@code RESYNC / 4 + 1} ulps. The tables' product for every value cost an eighth of a transform.
      */
     private void twiddled(double[] src, int from, int stride, double[] dst, int at, int count, int step) {
         final int mask = (1 << twShift) - 1;
         int step4 = (int) (4L * step % m);
         double sr = twiddleRe(step4, mask);
         double si = twiddleIm(step4, mask);
+        int e1 = (int) (1L * step % m);
+        int e2 = (int) (2L * step % m);
+        int e3 = (int) (3L * step % m);
+        double d1r = twiddleRe(e1, mask);
+        double d1i = twiddleIm(e1, mask);
+        double d2r = twiddleRe(e2, mask);
+        double d2i = twiddleIm(e2, mask);
+        double d3r = twiddleRe(e3, mask);
+        double d3i = twiddleIm(e3, mask);
         int f = 0;
         while (f < count) {
             int end = Math.min(count, f + RESYNC);
-            int e0 = f * step;
-            int e1 = f + 1 < count ? e0 + step : 0;
-            int e2 = f + 2 < count ? e1 + step : 0;
-            int e3 = f + 3 < count ? e2 + step : 0;
-            double w0r = twiddleRe(e0, mask);
-            double w0i = twiddleIm(e0, mask);
-            double w1r = twiddleRe(e1, mask);
-            double w1i = twiddleIm(e1, mask);
-            double w2r = twiddleRe(e2, mask);
-            double w2i = twiddleIm(e2, mask);
-            double w3r = twiddleRe(e3, mask);
-            double w3i = twiddleIm(e3, mask);
+            double wr = twiddleRe(f * step, mask);
+            double wi = twiddleIm(f * step, mask);
             for (; f + 3 < end; f += 4) {
                 int i = from + f * stride;
                 int o = at + 2 * f;
-                rotate(src, i, dst, o, w0r, w0i);
-                rotate(src, i + stride, dst, o + 2, w1r, w1i);
-                rotate(src, i + 2 * stride, dst, o + 4, w2r, w2i);
-                rotate(src, i + 3 * stride, dst, o + 6, w3r, w3i);
-                double t0 = Math.fma(w0r, sr, -(w0i * si));
-                w0i = Math.fma(w0r, si, w0i * sr);
-                w0r = t0;
-                double t1 = Math.fma(w1r, sr, -(w1i * si));
-                w1i = Math.fma(w1r, si, w1i * sr);
-                w1r = t1;
-                double t2 = Math.fma(w2r, sr, -(w2i * si));
-                w2i = Math.fma(w2r, si, w2i * sr);
-                w2r = t2;
-                double t3 = Math.fma(w3r, sr, -(w3i * si));
-                w3i = Math.fma(w3r, si, w3i * sr);
-                w3r = t3;
+                rotate(src, i, dst, o, wr, wi);
+                rotate(src, i + stride, dst, o + 2, Math.fma(wr, d1r, -(wi * d1i)), Math.fma(wr, d1i, wi * d1r));
+                rotate(src, i + 2 * stride, dst, o + 4, Math.fma(wr, d2r, -(wi * d2i)), Math.fma(wr, d2i, wi * d2r));
+                rotate(src, i + 3 * stride, dst, o + 6, Math.fma(wr, d3r, -(wi * d3i)), Math.fma(wr, d3i, wi * d3r));
+                double t = Math.fma(wr, sr, -(wi * si));
+                wi = Math.fma(wr, si, wi * sr);
+                wr = t;
             }
-            // Fewer than four left in the block (only at the end of the row): w0, w1, w2 are theirs.
-            for (int k = 0; f < end; k++, f++) {
-                rotate(src, from + f * stride, dst, at + 2 * f, k == 0 ? w0r : k == 1 ? w1r : w2r,
-                        k == 0 ? w0i : k == 1 ? w1i : w2i);
+            // Fewer than four left in the block (only at the end of the row): their twiddles from the tables.
+            for (; f < end; f++) {
+                rotate(src, from + f * stride, dst, at + 2 * f, twiddleRe(f * step, mask), twiddleIm(f * step, mask));
             }
         }
     }

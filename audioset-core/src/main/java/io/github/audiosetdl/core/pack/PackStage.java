@@ -7,6 +7,10 @@ import io.github.audiosetdl.core.LabelIndex;
 import io.github.audiosetdl.core.SegmentCsv;
 import io.github.audiosetdl.core.SegmentCsvOptions;
 import io.github.audiosetdl.core.SegmentRow;
+import io.github.audiosetdl.core.StrongCsv;
+import io.github.audiosetdl.core.StrongEvent;
+import io.github.audiosetdl.core.StrongIndex;
+import io.github.audiosetdl.core.StrongVocabulary;
 import io.github.audiosetdl.core.audio.PreparedAudio;
 import io.github.audiosetdl.core.audio.SeedPreparation;
 import io.github.audiosetdl.core.internal.DaemonPool;
@@ -38,13 +42,18 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.function.Function;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The pack stage: finds every {@code YT_<id>.wav} under a downloads folder (all its
  * {@code <name>_downloads_<job>} subfolders), joins them with the segments CSV, prepares each clip as the
- * seed did and writes it to a {@link WaveformSink}, in CSV order or shuffled with a seed.
+ * seed did and writes it to a {@link WaveformSink}, in CSV order or shuffled with a seed. The CSV may be a
+ * temporally-strong label file ({@link StrongCsv}: one 10-s row per segment); with {@link Builder#strong}, each
+ * row is written with its strong events ({@link WaveformSink#write(SegmentRow, PreparedAudio, List)}; an empty
+ * list for rows the strong file does not annotate).
  *
  * <p>The CSV is streamed; only a compact index of the files found is held (about 15 bytes per file),
  * plus, when shuffling, the matched segments. Reading and preparing run on {@code threads} workers (fewer
@@ -75,6 +84,8 @@ public final class PackStage {
     private final SeedPreparation preparation;
     private final int threads;
     private final PipelineListener listener;
+    private final Path strong;
+    private final StrongVocabulary strongVocabulary;
 
     private PackStage(Builder b) {
         this.downloads = b.downloads;
@@ -84,6 +95,8 @@ public final class PackStage {
         this.preparation = b.preparation;
         this.threads = b.threads;
         this.listener = b.listener;
+        this.strong = b.strong;
+        this.strongVocabulary = b.strongVocabulary;
     }
 
     /** @return a builder; {@link Builder#downloads} and {@link Builder#segments} are required */
@@ -162,8 +175,10 @@ public final class PackStage {
         // clip, they made G1 collect hundreds of times a second in a small heap); at most window + workers.
         Queue<float[]> spare = new ConcurrentLinkedQueue<>();
         long[] written = {0};
-        try (SegmentCsv csv = SegmentCsv.open(segments, options)) {
-            Iterator<Job> jobs = jobs(csv, index, used);
+        Function<SegmentRow, List<StrongEvent>> events = strongEvents();
+        try (Stream<SegmentRow> csv = StrongCsv.isStrong(segments) ? StrongCsv.segments(segments, labels)
+                : SegmentCsv.stream(segments, options)) {
+            Iterator<Job> jobs = jobs(csv.iterator(), index, used);
             Deque<Loading> ahead = new ArrayDeque<>(window); // being read, not yet given to a worker
             while (jobs.hasNext() || !ahead.isEmpty()) {
                 if (Thread.currentThread().isInterrupted()) {
@@ -174,13 +189,13 @@ public final class PackStage {
                     ahead.addLast(new Loading(next, readAhead.submit(next.file())));
                 }
                 if (inFlight.size() == window) {
-                    writeNext(spare, inFlight, sink, progress, skipped, written);
+                    writeNext(spare, inFlight, sink, events, progress, skipped, written);
                 }
                 Loading job = ahead.removeFirst();
                 inFlight.addLast(pool.submit(() -> prepare(job, spare, readAhead)));
             }
             while (!inFlight.isEmpty()) {
-                writeNext(spare, inFlight, sink, progress, skipped, written);
+                writeNext(spare, inFlight, sink, events, progress, skipped, written);
             }
             for (int i = used.nextClearBit(0); i < index.size(); i = used.nextClearBit(i + 1)) {
                 skip(progress, skipped, PackSummary.NOT_IN_CSV, index.path(i), "its id is not in " + segments);
@@ -213,8 +228,24 @@ public final class PackStage {
         return (int) Math.max(1, Math.min(requested, maxHeap / 2 / HEAP_PER_WORKER));
     }
 
-    private Iterator<Job> jobs(SegmentCsv csv, WavIndex index, BitSet used) {
-        Iterator<SegmentRow> rows = csv.iterator();
+    /**
+     * @return each row's strong events from {@link Builder#strong}'s file (times from the clip start), or
+     *     always an empty list without one
+     */
+    private Function<SegmentRow, List<StrongEvent>> strongEvents() throws IOException {
+        if (strong == null) {
+            return r -> List.of();
+        }
+        StrongIndex index = StrongIndex.read(strong, strongVocabulary);
+        LOG.info("pack: {} strong events on {} segments from {}", index.events(), index.segments(), strong);
+        if (!index.outsideVocabulary().isEmpty()) {
+            LOG.warn("pack: events of {} MIDs outside the {}-MID strong vocabulary are not in /strong: {}",
+                    index.outsideVocabulary().size(), strongVocabulary.size(), index.outsideVocabulary());
+        }
+        return r -> index.events(r.segment().ytid(), r.segment().startMs()).orElse(List.of());
+    }
+
+    private Iterator<Job> jobs(Iterator<SegmentRow> rows, WavIndex index, BitSet used) {
         Iterator<Job> inOrder = new Iterator<>() {
             private Job next;
 
@@ -278,7 +309,8 @@ public final class PackStage {
     }
 
     private static void writeNext(Queue<float[]> spare, Deque<Future<Outcome>> inFlight, WaveformSink sink,
-            ProgressTracker progress, Map<String, Long> skipped, long[] written) throws IOException {
+            Function<SegmentRow, List<StrongEvent>> events, ProgressTracker progress, Map<String, Long> skipped,
+            long[] written) throws IOException {
         Outcome o;
         try {
             o = inFlight.removeFirst().get();
@@ -292,7 +324,7 @@ public final class PackStage {
             skip(progress, skipped, PackSummary.UNREADABLE, o.job().file(), o.error());
             return;
         }
-        sink.write(o.job().row(), o.audio(), List.of());
+        sink.write(o.job().row(), o.audio(), events.apply(o.job().row()));
         spare.offer(o.audio().samples()); // the sink keeps no reference (WaveformSink's contract)
         written[0]++;
         progress.succeeded();
@@ -318,8 +350,30 @@ public final class PackStage {
         private SeedPreparation preparation = SeedPreparation.DEFAULT;
         private int threads = Runtime.getRuntime().availableProcessors();
         private PipelineListener listener = PipelineListener.NONE;
+        private Path strong;
+        private StrongVocabulary strongVocabulary = StrongVocabulary.audioSet();
 
         private Builder() {
+        }
+
+        /**
+         * @param file a temporally-strong label file ({@code audioset_eval_strong.tsv} and the like): each row
+         *     whose segment (id and start) it annotates is written with its events; the file is held as a
+         *     {@link StrongIndex} (about 10 bytes an event)
+         * @return this
+         */
+        public Builder strong(Path file) {
+            this.strong = requireNonNull(file, "strong");
+            return this;
+        }
+
+        /**
+         * @param vocabulary the MIDs kept from the strong file (default {@link StrongVocabulary#audioSet()})
+         * @return this
+         */
+        public Builder strongVocabulary(StrongVocabulary vocabulary) {
+            this.strongVocabulary = requireNonNull(vocabulary, "strongVocabulary");
+            return this;
         }
 
         /**

@@ -29,8 +29,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
         description = "Prepare Google AudioSet for audio research: download clips, pack them into HDF5,"
                 + " compute cochleagrams.",
         subcommands = {SegmentsCommand.class, DownloadCommand.class, PackCommand.class, CochleagramCommand.class,
-            StatsCommand.class, RunCommand.class, InspectCommand.class, RenderCommand.class, DemoCommand.class,
-            SlurmCommand.class,
+            StatsCommand.class, RunCommand.class, InspectCommand.class, RenderCommand.class, ReportCommand.class,
+            DemoCommand.class, SlurmCommand.class,
             CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:the command failed (bad input, I/O error)", "2:bad usage",

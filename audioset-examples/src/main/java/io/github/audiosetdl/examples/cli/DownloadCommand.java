@@ -56,6 +56,7 @@ final class DownloadCommand implements Callable<Integer> {
         DownloadStage stage = DownloadStage.builder().config(config).listener(listener).build();
         DownloadSummary summary = stage.run(sel);
         print(spec.commandLine().getOut(), sel, summary, stage);
+        AvailabilityFiles.afterRun(spec, config, sel);
         return AudioSetCli.exitCode(summary.complete());
     }
 

@@ -1,6 +1,7 @@
 package io.github.audiosetdl.examples.cli;
 
 import io.github.audiosetdl.core.LabelIndex;
+import io.github.audiosetdl.core.StrongVocabulary;
 import io.github.audiosetdl.core.download.DownloadConfig;
 import io.github.audiosetdl.core.pack.PackStage;
 import io.github.audiosetdl.core.pack.PackSummary;
@@ -12,6 +13,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -52,6 +54,11 @@ final class PackCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "T", description = "Worker threads (default: the processors).")
     private Integer threads;
 
+    @Option(names = "--strong", paramLabel = "FILE", description = "A temporally-strong label file"
+            + " (audioset_eval_strong.tsv and the like): adds /strong uint8 (N, 100, 456) frames of 0.1 s,"
+            + " /strong_mids and /has_strong. --csv may itself be a strong file.")
+    private Path strong;
+
     @Mixin
     private FormatOptions format;
 
@@ -82,11 +89,21 @@ final class PackCommand implements Callable<Integer> {
         if (labels != null) {
             FileChecks.inputFile(labels);
         }
+        if (strong != null && layout.format() == PackFormat.PANNS) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--strong: the PANNs layout has no strong"
+                    + " labels; use --format seed or webdataset");
+        }
+        if (strong != null) {
+            FileChecks.inputFile(strong);
+            builder.strong(strong);
+        }
         FileChecks.outputDirectory(out);
         LabelIndex index = labels == null ? LabelIndex.audioSet() : LabelIndex.read(labels);
         PackStage stage = builder.downloads(downloads).segments(csv).labels(index).build();
         PackSummary summary;
-        try (WaveformSink sink = Hdf5DatasetStore.INSTANCE.createWaveforms(out, base, index, layout)) {
+        try (WaveformSink sink = strong != null
+                ? Hdf5DatasetStore.INSTANCE.createWaveforms(out, base, index, layout, StrongVocabulary.audioSet())
+                : Hdf5DatasetStore.INSTANCE.createWaveforms(out, base, index, layout)) {
             summary = stage.run(sink);
         }
         PrintWriter o = spec.commandLine().getOut();

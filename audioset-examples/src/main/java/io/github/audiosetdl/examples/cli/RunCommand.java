@@ -21,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -31,8 +32,9 @@ import picocli.CommandLine.Spec;
 /** {@code audioset run}: download, pack and cochleagram in one go. */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Run every stage from a segments CSV: download the clips, pack them into OUT/<name>.hdf5"
-                + " (+ _metadata.npy), compute OUT/<name>_Coch.hdf5 (+ _average.npy); <name> is the CSV's base"
-                + " name. Takes the options of download, pack (--shuffle-seed) and cochleagram; rerun to resume.", "",
+                + " (+ _metadata.npy), compute OUT/<name>_Coch.hdf5 (+ _average.npy, _stats.npz); <name> is the CSV's"
+                + " base name. Takes the options of download, pack (--shuffle-seed) and cochleagram; rerun to"
+                + " resume.", "",
             "Example: audioset run --csv eval_segments.csv --out data --label Dog --threads 8"},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done; nothing transient is left to retry", "1:the command failed", "2:bad usage",
@@ -70,6 +72,9 @@ final class RunCommand implements Callable<Integer> {
             description = "Threads for packing and cochleagrams (default: the processors; --threads is the"
                     + " download's).")
     private Integer computeThreads;
+
+    @Option(names = "--no-stats", description = "Do not write <name>_stats.npz beside the cochleagrams.")
+    private boolean noStats;
 
     @Option(names = "--stop-after", paramLabel = "download|pack|cochleagram", defaultValue = "cochleagram",
             description = "The last stage to run (default: ${DEFAULT-VALUE}).")
@@ -119,6 +124,15 @@ final class RunCommand implements Callable<Integer> {
         }
         PipelineSummary summary = b.build().run();
         print(spec.commandLine().getOut(), summary, coch);
+        Optional<FeatureSummary> features = summary.features();
+        if (!noStats && features.isPresent() && features.get().rows() > 0) {
+            Path cochleagrams = features.get().files().get(0);
+            PrintWriter o = spec.commandLine().getOut();
+            o.printf("wrote        %s%n", StatsCommand.write(cochleagrams, cochleagrams.toAbsolutePath().getParent(),
+                    workers));
+            o.flush();
+        }
+        AvailabilityFiles.afterRun(spec, config, sel);
         return AudioSetCli.exitCode(summary.complete());
     }
 

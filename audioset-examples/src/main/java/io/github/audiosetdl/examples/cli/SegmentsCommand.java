@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.github.audiosetdl.core.LabelIndex;
 import io.github.audiosetdl.core.SegmentSelection;
 import io.github.audiosetdl.core.SegmentStats;
+import io.github.audiosetdl.core.StrongCsv;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,7 +20,8 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code audioset segments}: summarises a segments CSV and a selection from it. */
 @Command(name = "segments", mixinStandardHelpOptions = true,
         description = {"Summarise a segments CSV: rows, labels, short clips, and the rows a shard and label"
-                + " filter select.", "",
+                + " filter select. A temporally-strong label file (header segment_id...) is summarised by events,"
+                + " segments and labels.", "",
             "Example: audioset segments --csv eval_segments.csv --label Dog --jobs 4 --job-index 0 --json"})
 final class SegmentsCommand implements Callable<Integer> {
     @Spec
@@ -39,6 +41,11 @@ final class SegmentsCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         SegmentSelection sel = AudioSetCli.fromOptions(spec, () -> selection.selection(System.getenv()));
         FileChecks.inputFile(sel.csv());
+        if (StrongCsv.isStrong(sel.csv())) {
+            StrongSegmentsReport.print(spec.commandLine().getOut(), sel, json, top);
+            spec.commandLine().getOut().flush();
+            return 0;
+        }
         SegmentStats stats = SegmentStats.compute(sel);
         LabelIndex labels = sel.options().labelIndex();
         PrintWriter out = spec.commandLine().getOut();

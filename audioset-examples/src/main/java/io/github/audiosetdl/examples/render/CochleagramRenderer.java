@@ -5,6 +5,8 @@ import static java.util.Objects.requireNonNull;
 import io.github.audiosetdl.cochlea.Cochleagram;
 import io.github.audiosetdl.cochlea.CochleagramConfig;
 import io.github.audiosetdl.cochlea.features.CochleagramFeatures;
+import io.github.audiosetdl.core.StrongEvent;
+import io.github.audiosetdl.core.download.AvailabilityReport;
 import io.github.audiosetdl.hdf5.ClipMetadata;
 import io.github.audiosetdl.hdf5.CochleagramFileReader;
 import java.awt.BasicStroke;
@@ -18,7 +20,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.OptionalLong;
 import javax.imageio.ImageIO;
@@ -211,6 +215,55 @@ public final class CochleagramRenderer {
     }
 
     /**
+     * Draws a clip's temporally-strong events over an image this renderer made: one lane per MID from the top of
+     * the plot (as many as fit, 16 px each), each event a translucent box over its time span, labelled with the
+     * MID's display name.
+     *
+     * @param image an image from {@link #render} of this renderer (drawn on in place)
+     * @param events the events, times from the clip start in seconds
+     * @param clipSeconds the time the plot's width spans, in seconds
+     * @return {@code image}
+     */
+    public BufferedImage overlay(BufferedImage image, List<StrongEvent> events, double clipSeconds) {
+        requireNonNull(image, "image");
+        requireNonNull(events, "events");
+        if (!(clipSeconds > 0)) {
+            throw new IllegalArgumentException("clipSeconds " + clipSeconds + " must be > 0");
+        }
+        int lane = 16;
+        List<String> lanes = new ArrayList<>();
+        Graphics2D g = image.createGraphics();
+        try {
+            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+            g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 11));
+            FontMetrics fm = g.getFontMetrics();
+            for (StrongEvent e : events) {
+                int i = lanes.indexOf(e.mid());
+                if (i < 0) {
+                    if (lanes.size() >= plotHeight / lane) {
+                        continue;
+                    }
+                    lanes.add(e.mid());
+                    i = lanes.size() - 1;
+                }
+                int x0 = LEFT + (int) Math.round(Math.min(e.startSeconds(), clipSeconds) / clipSeconds * plotWidth);
+                int x1 = LEFT + (int) Math.round(Math.min(e.endSeconds(), clipSeconds) / clipSeconds * plotWidth);
+                int y = TOP + 2 + i * lane;
+                g.setColor(new Color(255, 255, 255, 150));
+                g.fillRect(x0, y, Math.max(2, x1 - x0), lane - 3);
+                g.setColor(Color.WHITE);
+                g.drawRect(x0, y, Math.max(2, x1 - x0), lane - 3);
+                String name = AvailabilityReport.displayName(e.mid());
+                g.setColor(Color.BLACK);
+                g.drawString(name.isEmpty() ? e.mid() : name, x0 + 3, y + fm.getAscent());
+            }
+        } finally {
+            g.dispose();
+        }
+        return image;
+    }
+
+    /**
      * Draws one row of a cochleagram file, or its average, on the standard renderer, with the centre
      * frequencies and envelope rate of the configuration its attributes record; the title names the
      * clip (id, times, labels) when the file has metadata.
@@ -222,7 +275,23 @@ public final class CochleagramRenderer {
      * @throws IllegalArgumentException if the attributes do not describe one of our cochleagrams
      */
     public static void writePng(CochleagramFileReader coch, OptionalLong row, Path png) throws IOException {
+        writePng(coch, row, List.of(), png);
+    }
+
+    /**
+     * As {@link #writePng(CochleagramFileReader, OptionalLong, Path)}, with the row's temporally-strong events
+     * drawn over it ({@link #overlay}).
+     *
+     * @param coch an open cochleagram file
+     * @param row the row, or empty for the file's average
+     * @param events the row's events (times from the clip start, s); empty for none
+     * @param png the target file
+     * @throws IOException if reading or writing fails
+     */
+    public static void writePng(CochleagramFileReader coch, OptionalLong row, List<StrongEvent> events, Path png)
+            throws IOException {
         requireNonNull(coch, "coch");
+        requireNonNull(events, "events");
         requireNonNull(row, "row");
         CochleagramConfig config = CochleagramFeatures.configFrom(coch.attributes());
         double[] cfs = Cochleagram.of(config).centerFrequencies();
@@ -243,7 +312,13 @@ public final class CochleagramRenderer {
                         m.endSeconds(), m.labels(), r);
             }
         }
-        writePng(standard().render(values, coch.channels(), coch.frames(), cfs, config.envSampleRate(), title), png);
+        CochleagramRenderer renderer = standard();
+        BufferedImage image = renderer.render(values, coch.channels(), coch.frames(), cfs, config.envSampleRate(),
+                title);
+        if (!events.isEmpty()) {
+            renderer.overlay(image, events, (double) coch.frames() / config.envSampleRate());
+        }
+        writePng(image, png);
     }
 
     /**

@@ -57,6 +57,8 @@ class RunCommandTest {
             assertThat(errors.get(ids.get(3)).get("class")).isEqualTo("permanent");
             assertThat(errors.get(ids.get(5)).get("class")).isEqualTo("rate-limited");
             assertThat(errors.get(ids.get(5)).get("attempts")).isEqualTo("3");
+            assertThat(List.of(ids.get(1), ids.get(3), ids.get(5)).stream().map(id -> errors.get(id).get("reason")))
+                    .containsExactly("not_found", "bad_media", "rate_limited");
             Map<String, CSVRecord> good = log(data.resolve("logs/birds_goodlogs/goodLog_0.csv"));
             assertThat(good.get(ids.get(2)).get("attempts")).isEqualTo("2"); // the 500, then the clip
             assertRows(data, List.of(ids.get(0), ids.get(2), ids.get(4), ids.get(6)));
@@ -71,8 +73,10 @@ class RunCommandTest {
         }
         try (var files = Files.list(data)) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("birds_downloads", "logs",
-                    "birds.hdf5", "birds_metadata.npy", "birds_Coch.hdf5", "birds_average.npy");
+                    "birds.hdf5", "birds_metadata.npy", "birds_Coch.hdf5", "birds_average.npy", "birds_stats.npz",
+                    "birds_availability.json", "birds_availability.csv", "birds_availability.png");
         }
+        assertThat(out.toString()).contains("availability      5 of 7 obtained");
     }
 
     @Test

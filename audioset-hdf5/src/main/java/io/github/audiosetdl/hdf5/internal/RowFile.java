@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +48,24 @@ public final class RowFile implements Closeable {
         BOOL
     }
 
-    private record ColumnSpec(String path, ColumnType type, int width, Spool spool) {
+    /**
+     * A column: per row ({@code fixedRows} -1: {@code rows} values of shape {@code rowShape}) or a whole small
+     * dataset of {@code fixedRows} values.
+     */
+    private record ColumnSpec(String path, ColumnType type, long[] rowShape, Spool spool, long fixedRows,
+            Map<String, Object> attributes) {
+        /** @return values per row of a rank-1 row shape, 1 for scalar rows (string columns: bytes per value) */
+        int width() {
+            return rowShape.length == 0 ? 1 : (int) rowShape[0];
+        }
+
+        /** @return the dataset's dimensions for {@code n} rows */
+        long[] dims(long n) {
+            long[] dims = new long[1 + rowShape.length];
+            dims[0] = n;
+            System.arraycopy(rowShape, 0, dims, 1, rowShape.length);
+            return dims;
+        }
     }
 
     private record Extra(String path, float[] data, long[] dims) {
@@ -178,8 +196,47 @@ public final class RowFile implements Closeable {
      */
     public Spool column(String path, ColumnType type, int width) throws IOException {
         Spool spool = new Spool(dir.resolve("column-" + columns.size() + ".bin"));
-        columns.add(new ColumnSpec(path, type, width, spool));
+        columns.add(new ColumnSpec(path, type, width > 1 ? new long[] {width} : new long[0], spool, -1, Map.of()));
         return spool;
+    }
+
+    /**
+     * Declares a per-row uint8 column of any rank, e.g. {@code strong} with row shape (100, 456): the dataset is
+     * (rows, rowShape...), each row's values appended row-major by the caller.
+     *
+     * @param path the dataset path
+     * @param rowShape the shape of one row's values (at least one dimension, each {@code >= 1})
+     * @param attributes the dataset's attributes (numbers or strings)
+     * @return the spool the caller appends the values to
+     * @throws IOException if the spool cannot be created
+     */
+    public Spool uint8Column(String path, long[] rowShape, Map<String, Object> attributes) throws IOException {
+        if (rowShape.length == 0) {
+            throw new IllegalArgumentException(path + ": a row shape needs a dimension");
+        }
+        for (long d : rowShape) {
+            if (d < 1) {
+                throw new IllegalArgumentException(path + ": row shape " + Arrays.toString(rowShape));
+            }
+        }
+        Spool spool = new Spool(dir.resolve("column-" + columns.size() + ".bin"));
+        columns.add(new ColumnSpec(path, ColumnType.UINT8, rowShape.clone(), spool, -1, Map.copyOf(attributes)));
+        return spool;
+    }
+
+    /**
+     * Adds a small 1-D string dataset written whole at {@link #finish()} (e.g. the MIDs of an axis).
+     *
+     * @param path its path
+     * @param values its values
+     * @throws IOException if the spool cannot be written
+     */
+    public void strings(String path, List<String> values) throws IOException {
+        Spool spool = new Spool(dir.resolve("column-" + columns.size() + ".bin"));
+        columns.add(new ColumnSpec(path, ColumnType.STRING, new long[0], spool, values.size(), Map.of()));
+        for (String v : values) {
+            spool.putString(v);
+        }
     }
 
     /**
@@ -278,6 +335,7 @@ public final class RowFile implements Closeable {
         for (ColumnSpec c : columns) {
             cursor = align(cursor);
             long start = cursor;
+            long n = c.fixedRows() >= 0 ? c.fixedRows() : rows;
             switch (c.type()) {
                 case STRING -> {
                     int longest = c.spool().maxStringBytes();
@@ -288,19 +346,25 @@ public final class RowFile implements Closeable {
                     int width = c.width() > 1 ? c.width() - 1 : longest;
                     cursor += c.spool().copyStringsTo(channel, start, width + 1);
                     placed.add(new Placed(c.path(), DataType.fromObject(new String[] {"x".repeat(width)}),
-                            new String[] {"x"}, new long[] {rows}, start, Map.of()));
+                            new String[] {"x"}, new long[] {n}, start, c.attributes()));
                 }
                 case UINT8 -> {
                     cursor += c.spool().copyTo(channel, start);
                     DataType t = DataType.fromObject(new byte[1], true);
-                    placed.add(c.width() > 1
-                            ? new Placed(c.path(), t, new byte[1][1], new long[] {rows, c.width()}, start, Map.of())
-                            : new Placed(c.path(), t, new byte[1], new long[] {rows}, start, Map.of()));
+                    long[] dims = c.dims(n);
+                    Object template = switch (dims.length) {
+                        case 1 -> new byte[1];
+                        case 2 -> new byte[1][1];
+                        case 3 -> new byte[1][1][1];
+                        default -> throw new IllegalStateException(c.path() + ": rank " + dims.length);
+                    };
+                    placed.add(new Placed(c.path(), t, template, dims, start, c.attributes()));
                 }
                 case BOOL -> {
                     cursor += c.spool().copyTo(channel, start);
-                    placed.add(new Placed(c.path(), BoolEnumType.INSTANCE, new byte[1][1],
-                            new long[] {rows, c.width()}, start, Map.of()));
+                    long[] dims = c.dims(n);
+                    placed.add(new Placed(c.path(), BoolEnumType.INSTANCE, dims.length == 1 ? new byte[1]
+                            : new byte[1][1], dims, start, c.attributes()));
                 }
                 case INT64 -> {
                     cursor += c.spool().copyTo(channel, start);

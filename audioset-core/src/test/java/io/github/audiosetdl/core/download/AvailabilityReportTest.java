@@ -1,0 +1,107 @@
+package io.github.audiosetdl.core.download;
+
+import static io.github.audiosetdl.core.download.DownloadFixtures.fastConfig;
+import static io.github.audiosetdl.core.download.DownloadFixtures.row;
+import static io.github.audiosetdl.core.download.DownloadFixtures.run;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.audiosetdl.core.SegmentRow;
+import io.github.audiosetdl.core.SegmentSelection;
+import io.github.audiosetdl.core.testing.LoopbackMediaServer;
+import io.github.audiosetdl.core.testing.LoopbackMediaServer.Fault;
+import io.github.audiosetdl.core.testing.TestMedia;
+import io.github.audiosetdl.core.testing.TestMedia.Codec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AvailabilityReportTest {
+    private static final String SPEECH = "/m/09x0r";
+    private static final String MUSIC = "/m/04rlf";
+    private static final String BIRD = "/m/015p6";
+
+    @Test
+    void theReportsNumbersAreTheLogsOfARunWithFaults(@TempDir Path media, @TempDir Path out) throws Exception {
+        Path tone = TestMedia.tone(media, Codec.AAC, 44_100, 30);
+        List<SegmentRow> rows = List.of(
+                row(0, "okclip00001", 0, 10, SPEECH, MUSIC),
+                row(1, "okclip00002", 10, 20, MUSIC),
+                row(2, "shortclip03", 25, 35, BIRD),
+                row(3, "missing0004", 0, 10, SPEECH),
+                row(4, "forbidden05", 0, 10, BIRD),
+                row(5, "flakyclip06", 0, 10, SPEECH, BIRD),
+                row(6, "okclip00001", 0, 10, SPEECH, MUSIC)); // a repeated id: counted once
+        try (LoopbackMediaServer server = LoopbackMediaServer.start()) {
+            server.serve("okclip00001.m4a", tone).serve("okclip00002.m4a", tone).serve("shortclip03.m4a", tone)
+                    .serve("missing0004.m4a", tone).serve("forbidden05.m4a", tone).serve("flakyclip06.m4a", tone)
+                    .fault("missing0004.m4a", Fault.NOT_FOUND).fault("forbidden05.m4a", Fault.FORBIDDEN)
+                    .fault("flakyclip06.m4a", Fault.SERVER_ERROR, 3);
+            DownloadSummary first = run(fastConfig(out, server.url("{id}.m4a")).build(), rows);
+            assertThat(first.failed().get(FailureClass.TRANSIENT)).isEqualTo(1);
+
+            AvailabilityReport r = AvailabilityReport.fromLogs(out.resolve("logs"), "test");
+            assertThat(r.requested()).isEqualTo(6);
+            assertThat(r.obtained()).isEqualTo(first.downloaded() + first.shortClips()).isEqualTo(3);
+            assertThat(r.failed()).containsEntry(FailureClass.PERMANENT, 2L).containsEntry(FailureClass.TRANSIENT, 1L)
+                    .containsEntry(FailureClass.RATE_LIMITED, 0L);
+            assertThat(r.reasons()).containsEntry(FailureReason.NOT_FOUND, 1L)
+                    .containsEntry(FailureReason.FORBIDDEN, 1L).containsEntry(FailureReason.NETWORK, 1L);
+            assertThat(r.reasons().values().stream().mapToLong(Long::longValue).sum()).isEqualTo(3);
+            assertThat(r.perLabel().get(SPEECH)).isEqualTo(new LabelAvailability(3, 1));
+            assertThat(r.perLabel().get(MUSIC)).isEqualTo(new LabelAvailability(2, 2));
+            assertThat(r.perLabel().get(BIRD)).isEqualTo(new LabelAvailability(3, 1));
+            assertThat(r.perTopLevelClass().get("Music")).isEqualTo(new LabelAvailability(2, 2));
+            assertThat(r.perTopLevelClass().get("Animal")).isEqualTo(new LabelAvailability(3, 1));
+
+            // the server recovers: the second run fetches the flaky clip, and the report follows the logs
+            DownloadSummary second = run(fastConfig(out, server.url("{id}.m4a")).build(), rows);
+            assertThat(second.downloaded()).isEqualTo(1);
+            AvailabilityReport after = AvailabilityReport.fromLogs(out.resolve("logs"), "test");
+            assertThat(after.obtained()).isEqualTo(4);
+            assertThat(after.failed()).containsEntry(FailureClass.TRANSIENT, 0L).containsEntry(FailureClass.PERMANENT,
+                    2L);
+            assertThat(after.reasons()).containsEntry(FailureReason.NETWORK, 0L);
+
+            // with the CSV, a segment the logs never mention is "not attempted"
+            Path csv = Files.writeString(out.resolve("segs.csv"), "YTID,start_seconds,end_seconds,positive_labels\n"
+                    + "okclip00001,0,10,\"/m/09x0r,/m/04rlf\"\nmissing0004,0,10,/m/09x0r\nneverseen07,0,10,/m/04rlf\n");
+            AvailabilityReport withCsv = AvailabilityReport.fromLogs(out.resolve("logs"), "test",
+                    SegmentSelection.builder(csv).build());
+            assertThat(withCsv.requested()).isEqualTo(3);
+            assertThat(withCsv.obtained()).isEqualTo(1);
+            assertThat(withCsv.notAttempted()).isEqualTo(1);
+            assertThat(withCsv.perLabel().get(MUSIC)).isEqualTo(new LabelAvailability(2, 1));
+
+            List<Path> files = after.write(out.resolve("report"));
+            JsonNode json = new ObjectMapper().readTree(files.get(0).toFile());
+            assertThat(json.get("requested").asLong()).isEqualTo(6);
+            assertThat(json.get("obtained").asLong()).isEqualTo(4);
+            assertThat(json.get("failed").get("permanent").asLong()).isEqualTo(2);
+            assertThat(json.get("failed").get("rate_limited").asLong()).isZero();
+            assertThat(json.get("reasons").get("not_found").asLong()).isEqualTo(1);
+            assertThat(json.get("per_label").get(SPEECH).get("name").asText()).isEqualTo("Speech");
+            assertThat(json.get("per_label").get(SPEECH).get("requested").asLong()).isEqualTo(3);
+            assertThat(Files.readAllLines(files.get(1))).contains("/m/09x0r,Speech,3,2,0.6667")
+                    .hasSize(1 + after.perLabel().size());
+        }
+    }
+
+    @Test
+    void readsLogsOfAnOlderVersionWithoutTheReasonColumn(@TempDir Path logs) throws IOException {
+        Path errors = Files.createDirectories(logs.resolve("old_errorlogs"));
+        Files.writeString(errors.resolve("errorLog_0.csv"), "YTID,start_seconds,end_seconds,positive_labels,csv_row,"
+                + "outcome,class,attempts,frames,message,time\n"
+                + "privateclip,0.000,10.000,/m/09x0r,0,failed,permanent,1,0,\"ERROR: [youtube] privateclip: Private"
+                + " video. Sign in if you've been granted access to this video\",2025-01-01T00:00:00Z\n"
+                + "mysterious1,0.000,10.000,/m/09x0r,1,failed,transient,4,0,\"something new\",2025-01-01T00:00:00Z\n");
+        AvailabilityReport r = AvailabilityReport.fromLogs(logs, "old");
+        assertThat(AvailabilityReport.namesIn(logs)).containsExactly("old");
+        assertThat(r.requested()).isEqualTo(2);
+        assertThat(r.reasons()).containsEntry(FailureReason.PRIVATE, 1L).containsEntry(FailureReason.OTHER, 1L);
+    }
+}

@@ -1,0 +1,80 @@
+package io.github.audiosetdl.core.download;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.audiosetdl.core.Segment;
+import io.github.audiosetdl.core.SegmentRow;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DownloadLogTest {
+    private static ClipResult failed(String ytid, FailureClass c, String message) {
+        return new ClipResult(new SegmentRow(0, 2, new Segment(ytid, 0, 10_000, List.of("/m/09x0r"))),
+                ClipStatus.FAILED, c, 1, message, 0);
+    }
+
+    private static List<LogEntry> read(Path log) throws IOException {
+        try (Stream<LogEntry> s = DownloadLogReader.stream(log)) {
+            return s.toList();
+        }
+    }
+
+    @Test
+    void writesTheReasonColumnAndReadsItBack(@TempDir Path dir) throws IOException {
+        Path log = dir.resolve("errorLog_0.csv");
+        try (DownloadLog l = new DownloadLog(log)) {
+            l.write(failed("abcdefghijk", FailureClass.PERMANENT, "ERROR: [youtube] abcdefghijk: Private video"));
+        }
+        assertThat(Files.readAllLines(log).get(0)).isEqualTo(String.join(",", DownloadLog.HEADER));
+        assertThat(Files.readAllLines(log).get(0)).contains(",class,reason,");
+        LogEntry e = read(log).get(0);
+        assertThat(e.reason()).isEqualTo(FailureReason.PRIVATE);
+        assertThat(e.failureClass()).isEqualTo(FailureClass.PERMANENT);
+        assertThat(e.labelIds()).containsExactly("/m/09x0r");
+    }
+
+    @Test
+    void appendsToALogOfAnOlderVersionInItsOwnColumnsAndDerivesItsReasons(@TempDir Path dir) throws IOException {
+        Path log = dir.resolve("errorLog_0.csv");
+        Files.writeString(log, "YTID,start_seconds,end_seconds,positive_labels,csv_row,outcome,class,attempts,"
+                + "frames,message,time\n"
+                + "oldoldold01,0.000,10.000,\"/m/09x0r,/m/04rlf\",0,failed,permanent,1,0,"
+                + "\"ERROR: [youtube] oldoldold01: Video unavailable. This video is no longer available because the"
+                + " YouTube account associated with this video has been terminated.\",2026-01-01T00:00:00Z\n"
+                + "oldoldold02,0.000,10.000,/m/09x0r,1,failed,transient,3,0,\"a message nobody knows\","
+                + "2026-01-01T00:00:00Z\n", StandardCharsets.UTF_8);
+        try (DownloadLog l = new DownloadLog(log)) {
+            l.write(failed("newnewnew01", FailureClass.RATE_LIMITED, "HTTP Error 429: Too Many Requests"));
+        }
+        List<String> lines = Files.readAllLines(log);
+        assertThat(lines.get(0)).doesNotContain("reason");
+        assertThat(lines.get(3)).startsWith("newnewnew01,").contains(",failed,rate-limited,1,0,");
+        List<LogEntry> entries = read(log);
+        assertThat(entries).extracting(LogEntry::reason).containsExactly(FailureReason.ACCOUNT_TERMINATED,
+                FailureReason.OTHER, FailureReason.RATE_LIMITED);
+        assertThat(entries.get(0).labelIds()).containsExactly("/m/09x0r", "/m/04rlf");
+    }
+
+    @Test
+    void refusesAFileThatIsNotALog(@TempDir Path dir) throws IOException {
+        Path notLog = Files.writeString(dir.resolve("x.csv"), "a,b\n1,2\n");
+        assertThatThrownBy(() -> new DownloadLog(notLog)).isInstanceOf(IOException.class)
+                .hasMessageContaining("not a download log");
+        assertThatThrownBy(() -> read(notLog)).isInstanceOf(IOException.class)
+                .hasMessageContaining("not a download log");
+    }
+
+    @Test
+    void namesTheLineOfAnUnknownFailureClass(@TempDir Path dir) throws IOException {
+        Path log = Files.writeString(dir.resolve("e.csv"), String.join(",", DownloadLog.HEADER) + "\n"
+                + "abcdefghijk,0,10,,0,failed,sometimes,,1,0,msg,t\n");
+        assertThatThrownBy(() -> read(log)).hasMessageContaining("line 1").hasMessageContaining("'sometimes'");
+    }
+}

@@ -1,0 +1,65 @@
+package io.github.audiosetdl.examples.cli;
+
+import io.github.audiosetdl.core.SegmentSelection;
+import io.github.audiosetdl.core.download.AvailabilityReport;
+import io.github.audiosetdl.core.download.DownloadConfig;
+import io.github.audiosetdl.examples.render.AvailabilityChart;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** Writes {@code <name>_availability.json}, {@code .csv} and {@code .png} (for report, download and run). */
+final class AvailabilityFiles {
+    private AvailabilityFiles() {
+    }
+
+    /**
+     * @param logsDir the logs folder
+     * @param name the data set's name
+     * @param selection the requested segments, or {@code null} for the ids in the logs
+     * @param outDir where the files go
+     * @return the report and the files written (json, csv, png)
+     * @throws IOException if the logs cannot be read or the files written
+     */
+    static Written write(Path logsDir, String name, SegmentSelection selection, Path outDir) throws IOException {
+        AvailabilityReport report = selection == null ? AvailabilityReport.fromLogs(logsDir, name)
+                : AvailabilityReport.fromLogs(logsDir, name, selection);
+        List<Path> files = new ArrayList<>(report.write(outDir));
+        Path png = outDir.resolve(name + "_availability.png");
+        AvailabilityChart.write(report, png);
+        files.add(png);
+        return new Written(report, List.copyOf(files));
+    }
+
+    /**
+     * Writes the report at the end of a {@code download} or {@code run}; a failure to write it is printed, never
+     * fatal (the clips are on disk either way). A dry run writes none.
+     *
+     * @param spec the command, for its output streams
+     * @param config the run's configuration (logs folder, name, output folder)
+     * @param sel the selection: its segments are the requested ones unless it is a shard (then the ids in the
+     *     logs of every job so far)
+     */
+    static void afterRun(CommandSpec spec, DownloadConfig config, SegmentSelection sel) {
+        if (config.dryRun()) {
+            return;
+        }
+        try {
+            Written w = write(config.logsDir(), config.name(), sel.shard().count() > 1 ? null : sel,
+                    config.outputDir());
+            ReportCommand.print(spec.commandLine().getOut(), w);
+        } catch (IOException | RuntimeException e) {
+            spec.commandLine().getErr().println("availability report not written: " + e);
+            spec.commandLine().getErr().flush();
+        }
+    }
+
+    /**
+     * @param report the report
+     * @param files the files written
+     */
+    record Written(AvailabilityReport report, List<Path> files) {
+    }
+}

@@ -1,0 +1,83 @@
+package io.github.audiosetdl.examples.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.github.audiosetdl.core.LabelIndex;
+import io.github.audiosetdl.core.SegmentSelection;
+import io.github.audiosetdl.core.StrongSummary;
+import io.github.audiosetdl.core.StrongVocabulary;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** What {@code audioset segments} prints for a temporally-strong label file. */
+final class StrongSegmentsReport {
+    private StrongSegmentsReport() {
+    }
+
+    /**
+     * @param out where to print
+     * @param sel the selection (its file is a strong file)
+     * @param json one JSON object instead of a table
+     * @param top labels in the table, 0 for all
+     * @throws IOException if the file cannot be read
+     */
+    static void print(PrintWriter out, SegmentSelection sel, boolean json, int top) throws IOException {
+        StrongVocabulary vocabulary = StrongVocabulary.audioSet();
+        LabelIndex weak = sel.options().labelIndex();
+        StrongSummary s = StrongSummary.of(sel.csv(), vocabulary, weak);
+        long selected = sel.count();
+        Map<String, String> names = new LinkedHashMap<>();
+        for (String mid : s.perLabel().keySet()) {
+            names.put(mid, vocabulary.displayName(mid).or(() -> weak.byMid(mid).map(l -> l.displayName()))
+                    .orElse(""));
+        }
+        long outsideWeakEvents = s.outsideWeakIndex().values().stream().mapToLong(Long::longValue).sum();
+        if (json) {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("format", "strong");
+            doc.put("csv", sel.csv().toString());
+            doc.put("events", s.events());
+            doc.put("not_present", s.notPresent());
+            doc.put("segments", s.segments());
+            doc.put("unique_labels", s.uniqueLabels());
+            doc.put("job_index", sel.shard().index());
+            doc.put("jobs", sel.shard().count());
+            doc.put("label_filter", sel.labelQueries());
+            doc.put("limit", sel.limit() == Long.MAX_VALUE ? null : sel.limit());
+            doc.put("selected", selected);
+            doc.put("per_label", s.perLabel());
+            doc.put("label_names", names);
+            doc.put("strong_vocabulary", Map.of("mids", vocabulary.size(), "outside_weak_index",
+                    vocabulary.countOutside(weak)));
+            doc.put("outside_strong_vocabulary", s.outsideVocabulary());
+            doc.put("outside_weak_index", Map.of("mids", s.outsideWeakIndex().size(), "events", outsideWeakEvents,
+                    "per_label", s.outsideWeakIndex()));
+            out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(doc));
+            return;
+        }
+        out.printf("file               %s (temporally-strong labels)%n", sel.csv());
+        out.printf("events             %,d%s%n", s.events(), s.notPresent() > 0
+                ? "   (and " + String.format("%,d", s.notPresent()) + " NOT_PRESENT frames)" : "");
+        out.printf("segments           %,d%n", s.segments());
+        out.printf("unique labels      %,d%n", s.uniqueLabels());
+        out.printf("outside the %d-MID strong vocabulary: %,d MIDs%n", vocabulary.size(), s.outsideVocabulary().size());
+        out.printf("outside the %d-class weak index: %,d MIDs, %,d events (not in /labels; kept in /strong)%n",
+                weak.size(), s.outsideWeakIndex().size(), outsideWeakEvents);
+        out.printf("selection          %s%s%n", sel.shard(), sel.labelQueries().isEmpty() ? ""
+                : ", labels " + String.join(" | ", sel.labelQueries()) + " (with descendants)");
+        out.printf("selected segments  %,d%n%n", selected);
+        List<Map.Entry<String, Long>> rows = s.perLabel().entrySet().stream()
+                .sorted((a, b) -> Long.compare(b.getValue(), a.getValue()))
+                .limit(top <= 0 ? Long.MAX_VALUE : top).toList();
+        out.printf("%7s  %-14s %s%n", "events", "MID", "label");
+        for (Map.Entry<String, Long> e : rows) {
+            out.printf("%,7d  %-14s %s%n", e.getValue(), e.getKey(), names.get(e.getKey()));
+        }
+        if (rows.size() < s.perLabel().size()) {
+            out.printf("... %d more labels (--top 0 shows all)%n", s.perLabel().size() - rows.size());
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package io.github.audiosetdl.hdf5;
+
+import static java.util.Objects.requireNonNull;
+
+import io.github.audiosetdl.core.StrongEvent;
+import io.jhdf.HdfFile;
+import io.jhdf.api.Attribute;
+import io.jhdf.api.Dataset;
+import io.jhdf.api.Node;
+import io.jhdf.exceptions.HdfException;
+import java.io.Closeable;
+import java.io.IOException;
+import java.lang.reflect.Array;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Reads the temporally-strong labels of a file written by {@code pack --strong} ({@code /strong} uint8
+ * (N, frames, mids), {@code /strong_mids}, attribute {@code frame_seconds}) back as events: each run of
+ * consecutive frames set for a MID becomes one event from its first frame's start to its last frame's end.
+ * Not thread-safe.
+ */
+public final class StrongLabelsReader implements Closeable {
+    /** The most frames a row may have. */
+    public static final int MAX_FRAMES = 100_000;
+    /** The most MIDs of the last axis. */
+    public static final int MAX_MIDS = Short.MAX_VALUE;
+
+    private final Path file;
+    private final HdfFile hdf;
+    private final Dataset strong;
+    private final List<String> mids;
+    private final long rows;
+    private final int frames;
+    private final double frameSeconds;
+
+    private StrongLabelsReader(Path file, HdfFile hdf, Dataset strong, List<String> mids, long rows, int frames,
+            double frameSeconds) {
+        this.file = file;
+        this.hdf = hdf;
+        this.strong = strong;
+        this.mids = mids;
+        this.rows = rows;
+        this.frames = frames;
+        this.frameSeconds = frameSeconds;
+    }
+
+    /**
+     * @param file an HDF5 file
+     * @return a reader of its strong labels, or empty when it has no {@code /strong}
+     * @throws IOException if the file cannot be read, or its {@code /strong} is malformed
+     */
+    public static Optional<StrongLabelsReader> open(Path file) throws IOException {
+        requireNonNull(file, "file");
+        HdfFile hdf;
+        try {
+            hdf = new HdfFile(file);
+        } catch (HdfException e) {
+            throw new IOException(file + ": not a readable HDF5 file: " + e.getMessage(), e);
+        }
+        try {
+            Node node = hdf.getChildren().get("strong");
+            if (!(node instanceof Dataset strong)) {
+                hdf.close();
+                return Optional.empty();
+            }
+            long[] dims = strong.getDimensionsAsLong();
+            Node midsNode = hdf.getChildren().get("strong_mids");
+            Attribute frameAttr = strong.getAttribute("frame_seconds");
+            if (dims.length != 3 || dims[1] < 1 || dims[1] > MAX_FRAMES || dims[2] < 1 || dims[2] > MAX_MIDS
+                    || !(midsNode instanceof Dataset midsSet) || frameAttr == null
+                    || !(frameAttr.getData() instanceof Number frameSeconds)
+                    || !(frameSeconds.doubleValue() > 0 && frameSeconds.doubleValue() <= 10)) {
+                throw new IOException(file + ": /strong is not (N, frames <= " + MAX_FRAMES + ", mids <= " + MAX_MIDS
+                        + ") with /strong_mids and a frame_seconds attribute in (0, 10] s");
+            }
+            Object names = midsSet.getData();
+            if (!(names instanceof String[] list) || list.length != dims[2]) {
+                throw new IOException(file + ": /strong_mids does not name the " + dims[2] + " columns of /strong");
+            }
+            return Optional.of(new StrongLabelsReader(file, hdf, strong, List.of(list), dims[0], (int) dims[1],
+                    frameSeconds.doubleValue()));
+        } catch (IOException | RuntimeException e) {
+            hdf.close();
+            if (e instanceof IOException io) {
+                throw io;
+            }
+            throw new IOException(file + ": cannot read /strong: " + e.getMessage(), e);
+        }
+    }
+
+    /** @return the rows of {@code /strong} */
+    public long size() {
+        return rows;
+    }
+
+    /** @return the frame length, in seconds */
+    public double frameSeconds() {
+        return frameSeconds;
+    }
+
+    /**
+     * @param row a row, {@code 0 <= row < size()}
+     * @return its events (times from the clip start, in seconds), by MID column then time
+     * @throws IOException if reading fails
+     */
+    public List<StrongEvent> events(long row) throws IOException {
+        if (row < 0 || row >= rows) {
+            throw new IllegalArgumentException("row " + row + " is outside 0.." + (rows - 1) + " of " + file);
+        }
+        Object data;
+        try {
+            data = strong.getData(new long[] {row, 0, 0}, new int[] {1, frames, mids.size()});
+        } catch (HdfException e) {
+            throw new IOException(file + ": cannot read row " + row + " of /strong: " + e.getMessage(), e);
+        }
+        Object slab = Array.get(data, 0);
+        List<StrongEvent> out = new ArrayList<>();
+        for (int m = 0; m < mids.size(); m++) {
+            int start = -1;
+            for (int f = 0; f <= frames; f++) {
+                boolean on = f < frames && Array.getInt(Array.get(slab, f), m) != 0; // uint8 reads as int[]
+                if (on && start < 0) {
+                    start = f;
+                } else if (!on && start >= 0) {
+                    out.add(new StrongEvent(mids.get(m), start * frameSeconds, f * frameSeconds));
+                    start = -1;
+                }
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        hdf.close();
+    }
+}
