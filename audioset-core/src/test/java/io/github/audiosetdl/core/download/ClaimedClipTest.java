@@ -50,6 +50,7 @@ class ClaimedClipTest {
             CSVRecord logged = readLog(out.resolve("logs/test_errorlogs/errorLog_" + Shard.ALL.index() + ".csv"))
                     .get(HELD);
             assertThat(logged.get("class")).isEqualTo("transient");
+            assertThat(logged.get("reason")).isEqualTo("other");
             assertThat(logged.get("message")).startsWith("claimed by another task (" + owner + ")");
             assertThat(claim).as("another host's live claim is left alone").exists();
 
