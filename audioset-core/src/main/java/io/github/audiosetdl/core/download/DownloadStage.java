@@ -2,6 +2,7 @@ package io.github.audiosetdl.core.download;
 
 import static java.util.Objects.requireNonNull;
 
+import io.github.audiosetdl.core.AudioSetException;
 import io.github.audiosetdl.core.Segment;
 import io.github.audiosetdl.core.SegmentRow;
 import io.github.audiosetdl.core.SegmentSelection;
@@ -47,7 +48,10 @@ import org.slf4j.LoggerFactory;
  * requests-per-minute budget, and a global pause after a rate limit). At most {@code 2 * threads}
  * segments are in flight, so memory does not grow with the CSV. A YTID repeated in the input is
  * fetched once, for its first row; each later row is a permanent failure, "duplicate id in the CSV
- * (row R)" with R the first row ({@link SegmentRow#row()}).
+ * (row R)" with R the first row ({@link SegmentRow#row()}). Runs (job-array tasks) sharing one downloads folder
+ * never fetch the same id twice: each claims an id in {@code <name>_downloads/.claims} before fetching it
+ * (a {@code ClaimFolder}), and an id another live run has claimed is a transient failure, "claimed by another
+ * task".
  *
  * <pre>{@code
  * DownloadConfig config = DownloadConfig.builder(out, DownloadConfig.nameOf(csv)).threads(8).build();
@@ -155,6 +159,10 @@ public final class DownloadStage {
         }
         List<Path> folders = jobFolders(jobDir);
         ClipDownloader downloader = config.dryRun() ? null : downloader();
+        ClaimFolder claims = config.dryRun() ? null : ClaimFolder.in(downloadsDir(), ClaimFolder.foreignBound(config));
+        if (claims != null) {
+            claims.sweep();
+        }
         LOG.info("download {}: {} into {} ({} job folder(s) checked for existing clips)", shard, config, jobDir,
                 folders.size());
 
@@ -180,8 +188,7 @@ public final class DownloadStage {
                     }
                     Optional<Path> existing = existing(folders, row.segment());
                     if (existing.isPresent()) {
-                        recorder.record(new ClipResult(row, ClipStatus.SKIPPED_EXISTING, null, 0,
-                                "already in " + existing.get().getParent().getFileName(), 0));
+                        recorder.record(skipped(row, existing.get()));
                         continue;
                     }
                     if (pool == null) {
@@ -194,7 +201,7 @@ public final class DownloadStage {
                             if (fault.get() != null) {
                                 return; // the run is stopping (disk full, a folder that cannot be written)
                             }
-                            recorder.record(downloader.download(row, jobDir));
+                            recorder.record(claimAndDownload(claims, downloader, row, jobDir));
                         } catch (InterruptedException e) {
                             Thread.currentThread().interrupt();
                         } catch (RuntimeException | Error e) {
@@ -344,6 +351,40 @@ public final class DownloadStage {
             }
         }
         return folders;
+    }
+
+    /**
+     * Claims the id, checks again that no task has written its clip (listing the job folders anew: a task started
+     * since has its own), downloads it and releases the claim. A live task's claim is a transient failure, so that
+     * a later run fetches the clip if that task did not.
+     */
+    private ClipResult claimAndDownload(ClaimFolder claims, ClipDownloader downloader, SegmentRow row, Path jobDir)
+            throws InterruptedException {
+        String ytid = row.segment().ytid();
+        Optional<String> holder;
+        try {
+            holder = claims.claim(ytid);
+        } catch (IOException e) {
+            throw new AudioSetException("cannot claim " + ytid + " in " + claims.dir() + ": " + e.getMessage(), e);
+        }
+        if (holder.isPresent()) {
+            return new ClipResult(row, ClipStatus.FAILED, FailureClass.TRANSIENT, 0, "claimed by another task ("
+                    + holder.get() + "): skipped so that it is fetched once; a later run fetches it if that task"
+                    + " did not", 0);
+        }
+        try {
+            Optional<Path> existing = existing(jobFolders(jobDir), row.segment());
+            return existing.isPresent() ? skipped(row, existing.get()) : downloader.download(row, jobDir);
+        } catch (IOException e) {
+            throw new AudioSetException("cannot list " + downloadsDir() + ": " + e.getMessage(), e);
+        } finally {
+            claims.release(ytid);
+        }
+    }
+
+    private static ClipResult skipped(SegmentRow row, Path clip) {
+        return new ClipResult(row, ClipStatus.SKIPPED_EXISTING, null, 0, "already in " + clip.getParent().getFileName(),
+                0);
     }
 
     private static Optional<Path> existing(List<Path> folders, Segment segment) {

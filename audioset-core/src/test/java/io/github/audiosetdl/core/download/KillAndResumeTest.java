@@ -22,7 +22,10 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A run killed with SIGKILL mid-way, then run again: every clip ends complete and none is fetched twice. */
+/**
+ * A run killed with SIGKILL mid-way, then run again: every clip ends complete, none is fetched twice, and the claims
+ * the killed run held are taken over.
+ */
 class KillAndResumeTest {
     private static final int CLIPS = 12;
 
@@ -60,6 +63,9 @@ class KillAndResumeTest {
             child.waitFor();
             Set<String> before = clips(job);
             assertThat(before.size()).isBetween(3, CLIPS - 1);
+            Path claims = out.resolve("test_downloads").resolve(ClaimFolder.FOLDER);
+            assertThat(names(claims)).as("the killed run's claims on the clips it was fetching").isNotEmpty()
+                    .allMatch(n -> n.endsWith(ClaimFolder.SUFFIX));
             Thread.sleep(1500); // let ffmpeg processes orphaned by the kill finish or fail
             Map<String, Long> requestsBefore = new HashMap<>();
             for (String id : ids) {
@@ -70,7 +76,8 @@ class KillAndResumeTest {
             DownloadSummary summary = DownloadStage.builder().config(fastConfig(out, template).build()).build()
                     .run(SegmentSelection.builder(csvFile).build());
 
-            assertThat(summary.failedTotal()).isZero();
+            assertThat(summary.failedTotal()).as("the killed run's claims are taken over").isZero();
+            assertThat(names(claims)).as("claims left").isEmpty();
             assertThat(summary.skippedExisting() + summary.downloaded()).isEqualTo(CLIPS);
             assertThat(summary.skippedExisting()).isGreaterThanOrEqualTo(before.size());
             for (String id : ids) {
@@ -85,12 +92,15 @@ class KillAndResumeTest {
     }
 
     private static Set<String> clips(Path job) throws Exception {
-        if (!Files.isDirectory(job)) {
+        return names(job).stream().filter(n -> n.startsWith("YT_") && n.endsWith(".wav")).collect(Collectors.toSet());
+    }
+
+    private static Set<String> names(Path dir) throws Exception {
+        if (!Files.isDirectory(dir)) {
             return Set.of();
         }
-        try (Stream<Path> files = Files.list(job)) {
-            return files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("YT_") && n.endsWith(".wav"))
-                    .collect(Collectors.toSet());
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(p -> p.getFileName().toString()).collect(Collectors.toSet());
         }
     }
 

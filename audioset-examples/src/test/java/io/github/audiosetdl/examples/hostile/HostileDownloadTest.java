@@ -271,11 +271,13 @@ class HostileDownloadTest {
     }
 
     @Test
-    void twoWritersOfOneClipBothSucceed() throws Exception {
+    void twoRunsOfOneClipAtOnceFetchItOnce() throws Exception {
         List<String> args = download("--resolver", "direct", "--url-template", server.url("{id}.m4a"));
+        Path goodLog = dir.resolve("out/logs/hostile_segments_goodlogs/goodLog_0.csv");
         for (int round = 0; round < 5; round++) {
             Files.deleteIfExists(clip());
             ExecutorService two = Executors.newFixedThreadPool(2);
+            List<Integer> codes = new ArrayList<>();
             try {
                 List<Future<Integer>> runs = new ArrayList<>();
                 for (int i = 0; i < 2; i++) {
@@ -283,15 +285,24 @@ class HostileDownloadTest {
                             new PrintWriter(System.err, true), args.toArray(String[]::new))));
                 }
                 for (Future<Integer> run : runs) {
-                    assertThat(run.get(90, TimeUnit.SECONDS)).as("round %d", round).isZero();
+                    codes.add(run.get(90, TimeUnit.SECONDS));
                 }
             } finally {
                 two.shutdownNow();
             }
+            // one run fetches; the other finds the clip there (0) or claimed by the first (3: retry later)
+            assertThat(codes).as("round %d", round).contains(0).allMatch(c -> c == 0 || c == 3);
             assertThat(WavReader.readFormat(clip()).frames()).isEqualTo(160_000);
+            try (Stream<String> lines = Files.lines(goodLog)) {
+                assertThat(lines.filter(l -> l.startsWith(ID + ",") && l.contains(",downloaded,")).count())
+                        .as("downloads logged after round %d", round).isEqualTo(round + 1);
+            }
         }
         try (Stream<Path> left = Files.list(clip().getParent())) {
             assertThat(left.map(p -> p.getFileName().toString())).containsExactly("YT_" + ID + ".wav");
+        }
+        try (Stream<Path> left = Files.list(clip().getParent().resolveSibling(".claims"))) {
+            assertThat(left).as("claims left").isEmpty();
         }
     }
 

@@ -1,0 +1,133 @@
+package io.github.audiosetdl.core.download;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.audiosetdl.core.ProcessTag;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Claims on ids: held while their owner lives, taken over once it has ended or (another host's) grown old. */
+class ClaimFolderTest {
+    private static final Duration BOUND = Duration.ofMinutes(10);
+    private static final String ID = "-claimTest0";
+
+    @Test
+    void aClaimIsHeldUntilReleasedAndLeavesNothing(@TempDir Path downloads) throws Exception {
+        ClaimFolder claims = ClaimFolder.in(downloads, BOUND);
+        assertThat(claims.claim(ID)).isEmpty();
+        Path file = downloads.resolve(".claims/" + ID + ".claim");
+        assertThat(Files.readString(file)).startsWith(ProcessTag.current().toString());
+        assertThat(claims.claim(ID)).contains(ProcessTag.current().toString());
+        assertThat(ClaimFolder.in(downloads, BOUND).claim(ID)).as("another stage of this process").isPresent();
+        claims.release(ID);
+        assertThat(file).doesNotExist();
+        assertThat(claims.claim(ID)).isEmpty();
+        claims.release(ID);
+        assertThat(listing(downloads.resolve(".claims"))).isEmpty();
+    }
+
+    @Test
+    void anotherHostsClaimIsRespectedUntilTheBound(@TempDir Path downloads) throws Exception {
+        ClaimFolder claims = ClaimFolder.in(downloads, BOUND);
+        Path file = plant(downloads, new ProcessTag("some-other-node", 4242, 1_700_000_000_000L) + " 1f\n");
+        assertThat(claims.claim(ID)).contains("some-other-node~4242~1700000000000");
+        Files.setLastModifiedTime(file, FileTime.from(Instant.now().minus(BOUND).minusSeconds(5)));
+        assertThat(claims.claim(ID)).isEmpty();
+        assertThat(Files.readString(file)).startsWith(ProcessTag.current().toString());
+        claims.release(ID);
+    }
+
+    @Test
+    void aClaimWithoutAReadableOwnerCountsAsAnotherHosts(@TempDir Path downloads) throws Exception {
+        ClaimFolder claims = ClaimFolder.in(downloads, BOUND);
+        Path file = plant(downloads, "");
+        assertThat(claims.claim(ID)).contains("an unknown owner");
+        Files.setLastModifiedTime(file, FileTime.from(Instant.now().minus(BOUND).minusSeconds(5)));
+        assertThat(claims.claim(ID)).isEmpty();
+        claims.release(ID);
+    }
+
+    @Test
+    void aLiveLocalProcessKeepsItsClaimAndAnEndedOnesIsTakenOver(@TempDir Path downloads) throws Exception {
+        ClaimFolder claims = ClaimFolder.in(downloads, BOUND);
+        Process sleeper = new ProcessBuilder("sleep", "30").start();
+        try {
+            ProcessTag live = tagOf(sleeper.toHandle());
+            Path file = plant(downloads, live + " 2e\n");
+            assertThat(claims.claim(ID)).contains(live.toString());
+            assertThat(claims.sweep()).isZero();
+            sleeper.destroy();
+            assertThat(sleeper.waitFor(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(claims.claim(ID)).as("its owner has ended").isEmpty();
+            assertThat(Files.readString(file)).startsWith(ProcessTag.current().toString());
+            claims.release(ID);
+        } finally {
+            sleeper.destroyForcibly();
+        }
+    }
+
+    @Test
+    void thisProcesssClaimFromARunThatCouldNotReleaseItIsTakenOver(@TempDir Path downloads) throws Exception {
+        plant(downloads, ProcessTag.current() + " 3d\n");
+        ClaimFolder claims = ClaimFolder.in(downloads, BOUND);
+        assertThat(claims.claim(ID)).isEmpty();
+        claims.release(ID);
+        assertThat(listing(downloads.resolve(".claims"))).isEmpty();
+    }
+
+    @Test
+    void sweepRemovesEndedOwnersClaimsAndKeepsLiveOnes(@TempDir Path downloads) throws Exception {
+        Process ended = new ProcessBuilder("true").start();
+        assertThat(ended.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        ProcessTag gone = new ProcessTag(ProcessTag.current().host(), ended.pid(), System.currentTimeMillis() - 1);
+        plant(downloads, gone + " 4c\n");
+        Path live = plant(downloads, "otherClaim1", new ProcessTag("some-other-node", 7, 1) + " 5b\n");
+        Path aside = Files.writeString(downloads.resolve(".claims/." + ID + ".claim." + gone + ".1.tmp"), "x");
+        ClaimFolder claims = ClaimFolder.in(downloads, BOUND);
+        assertThat(claims.sweep()).isEqualTo(2);
+        assertThat(listing(downloads.resolve(".claims"))).containsExactly(live.getFileName().toString());
+        assertThat(aside).doesNotExist();
+    }
+
+    @Test
+    void anInvalidIdNeverBecomesAFileName(@TempDir Path downloads) throws Exception {
+        ClaimFolder claims = ClaimFolder.in(downloads, BOUND);
+        assertThatThrownBy(() -> claims.claim("../../etc/x")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> claims.claim("abc/def.ghi")).isInstanceOf(IllegalArgumentException.class);
+        assertThat(listing(downloads.resolve(".claims"))).isEmpty();
+    }
+
+    @Test
+    void theForeignBoundCoversEveryAttemptAndAMargin() {
+        DownloadConfig config = DownloadConfig.builder(Path.of("out"), "test").build();
+        assertThat(ClaimFolder.foreignBound(config)).isEqualTo(Duration.ofMinutes(84));
+    }
+
+    private static ProcessTag tagOf(ProcessHandle h) {
+        return new ProcessTag(ProcessTag.current().host(), h.pid(),
+                h.info().startInstant().map(Instant::toEpochMilli).orElse(0L));
+    }
+
+    private static Path plant(Path downloads, String content) throws Exception {
+        return plant(downloads, ID, content);
+    }
+
+    private static Path plant(Path downloads, String id, String content) throws Exception {
+        Files.createDirectories(downloads.resolve(".claims"));
+        return Files.writeString(downloads.resolve(".claims/" + id + ".claim"), content);
+    }
+
+    private static java.util.List<String> listing(Path dir) throws Exception {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+}
