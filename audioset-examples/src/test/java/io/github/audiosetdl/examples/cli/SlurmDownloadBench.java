@@ -44,7 +44,9 @@ public final class SlurmDownloadBench {
         long latency = args.length > 0 ? Long.parseLong(args[0]) : 300;
         int perThread = args.length > 1 ? Integer.parseInt(args[1]) : 8;
         int budget = args.length > 2 ? Integer.parseInt(args[2]) : 1200;
-        Path work = Files.createDirectories(Path.of("target", "bench", "slurm").toAbsolutePath());
+        // a fresh folder per run: a second run in the same folder would find the first run's clips and skip them
+        Path work = Files.createTempDirectory(Files.createDirectories(Path.of("target", "bench").toAbsolutePath()),
+                "slurm-");
         Path ffmpeg = args.length > 3 ? Path.of(args[3]) : ExternalTools.requireFfmpeg();
         Path tone = TestMedia.tone(work, Codec.AAC, 44_100, 30);
         try (LoopbackMediaServer server = LoopbackMediaServer.start();
