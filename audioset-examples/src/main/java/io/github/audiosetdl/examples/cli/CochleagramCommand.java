@@ -127,9 +127,7 @@ final class CochleagramCommand implements Callable<Integer> {
         if (stats && features.rows() == 0) {
             o.println("no rows: no statistics written");
         } else if (stats) {
-            Path cochleagrams = features.files().get(0);
-            o.println("wrote " + StatsCommand.write(cochleagrams, cochleagrams.toAbsolutePath().getParent(),
-                    workers));
+            o.println("wrote " + StatsCommand.writeBeside(features, workers));
         }
         o.flush();
         return 0;

@@ -126,10 +126,8 @@ final class RunCommand implements Callable<Integer> {
         print(spec.commandLine().getOut(), summary, coch);
         Optional<FeatureSummary> features = summary.features();
         if (!noStats && features.isPresent() && features.get().rows() > 0) {
-            Path cochleagrams = features.get().files().get(0);
             PrintWriter o = spec.commandLine().getOut();
-            o.printf("wrote        %s%n", StatsCommand.write(cochleagrams, cochleagrams.toAbsolutePath().getParent(),
-                    workers));
+            o.printf("wrote        %s%n", StatsCommand.writeBeside(features.get(), workers));
             o.flush();
         }
         AvailabilityFiles.afterRun(spec, config, sel);

@@ -1,5 +1,6 @@
 package io.github.audiosetdl.examples.cli;
 
+import io.github.audiosetdl.core.pipeline.FeatureSummary;
 import io.github.audiosetdl.hdf5.CochleagramFileReader;
 import io.github.audiosetdl.hdf5.FeatureStats;
 import java.io.IOException;
@@ -60,5 +61,19 @@ final class StatsCommand implements Callable<Integer> {
         Path file = FeatureStats.statsFile(cochleagrams, dir);
         stats.writeNpz(file);
         return file;
+    }
+
+    /**
+     * The statistics of the cochleagram file a stage just wrote, beside it (as {@code cochleagram} and {@code run}
+     * write them).
+     *
+     * @param features the cochleagram stage's summary: its first file is the cochleagram file
+     * @param threads threads for each clip's covariance
+     * @return the statistics file written
+     * @throws IOException if reading or writing fails
+     */
+    static Path writeBeside(FeatureSummary features, int threads) throws IOException {
+        Path cochleagrams = features.files().get(0);
+        return write(cochleagrams, cochleagrams.toAbsolutePath().getParent(), threads);
     }
 }
