@@ -23,6 +23,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
@@ -47,9 +48,11 @@ import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
 public final class FeatureStats {
     /** The most channels accepted: the covariance is C × C doubles (32 MB at 2048). */
     public static final int MAX_CHANNELS = 2048;
-    /** Frames per block of the transposition of a row (64 frames of 2048 channels are 1 MB of doubles). */
-    private static final int TRANSPOSE_BLOCK = 64;
-
+    /**
+     * Parts of each clip's scatter per thread, taken in turn: a thread slowed by the reading thread sharing its core
+     * takes fewer, instead of the others waiting for it.
+     */
+    private static final int PARTS_PER_THREAD = 2;
     private final int channels;
     private final int frames;
     private final long clips;
@@ -124,7 +127,7 @@ public final class FeatureStats {
     private static final class Clip {
         /** (C) the channel means over the clip's frames. */
         final double[] means;
-        /** (F, C) row-major: frame t's centred channels from {@code t·C}, the observations of the scatter. */
+        /** (C, F) row-major: channel c's centred frames from {@code c·F}, the observations of the scatter. */
         final double[] centred;
 
         Clip(int c, int f) {
@@ -159,17 +162,22 @@ public final class FeatureStats {
                 long following = r + 1;
                 next = reader.submit(() -> prepare(in, following, row, meanMatrix, clips[(int) (following % 2)]));
             }
-            // this clip's centred scatter Z Z^T (lower triangle), its parts on the pool and this thread
+            // this clip's centred scatter Z Z^T (lower triangle): its parts taken in turn by the pool and this thread
             Arrays.fill(clipScatter, 0);
-            List<Future<?>> parts = new ArrayList<>();
-            for (int p = 1; p < threads; p++) {
-                int part = p;
-                parts.add(pool.submit(() -> RealArrays.accumulateGram(clipScatter, clip.centred, c, c, f, part,
-                        threads)));
+            int parts = threads == 1 ? 1 : PARTS_PER_THREAD * threads;
+            AtomicInteger nextPart = new AtomicInteger();
+            Runnable scatter = () -> {
+                for (int p = nextPart.getAndIncrement(); p < parts; p = nextPart.getAndIncrement()) {
+                    RealArrays.accumulateGram(clipScatter, clip.centred, f, c, f, p, parts);
+                }
+            };
+            List<Future<?>> helpers = new ArrayList<>();
+            for (int t = 1; t < threads; t++) {
+                helpers.add(pool.submit(scatter));
             }
-            RealArrays.accumulateGram(clipScatter, clip.centred, c, c, f, 0, threads);
-            for (Future<?> part : parts) {
-                Background.await(part, in.path(), "computing the scatter of row " + r);
+            scatter.run();
+            for (Future<?> helper : helpers) {
+                Background.await(helper, in.path(), "computing the scatter of row " + r);
             }
             for (int ch = 0; ch < c; ch++) {
                 delta[ch] = clip.means[ch] - running[ch];
@@ -206,46 +214,20 @@ public final class FeatureStats {
      * Reads row {@code r} into {@code row}, adds it to the mean matrix and makes it ready for the scatter.
      *
      * @param meanMatrix (C, F) Welford's running mean over rows {@code < r}, updated to rows {@code <= r}
-     * @param clip receives the row's channel means and its centred frames, transposed
+     * @param clip receives the row's channel means and its centred frames
      */
     private static Void prepare(CochleagramFileReader in, long r, float[] row, double[] meanMatrix, Clip clip)
             throws IOException {
         in.read(r, row);
         double inv = 1.0 / (r + 1);
-        for (int i = 0; i < row.length; i++) {
-            meanMatrix[i] += (row[i] - meanMatrix[i]) * inv; // Welford's mean, element by element
-        }
         int c = clip.means.length;
         int f = row.length / c;
         double[] z = clip.centred;
         for (int ch = 0; ch < c; ch++) {
-            double s0 = 0;
-            double s1 = 0;
-            double s2 = 0;
-            double s3 = 0;
             int base = ch * f;
-            int t = 0;
-            for (; t + 3 < f; t += 4) { // four sums, not one chain of dependent additions
-                s0 += row[base + t];
-                s1 += row[base + t + 1];
-                s2 += row[base + t + 2];
-                s3 += row[base + t + 3];
-            }
-            for (; t < f; t++) {
-                s0 += row[base + t];
-            }
-            clip.means[ch] = (s0 + s1 + (s2 + s3)) / f;
-        }
-        // transposed in blocks of frames, so that the block's rows of z stay in cache while each channel is written
-        for (int t0 = 0; t0 < f; t0 += TRANSPOSE_BLOCK) {
-            int t1 = Math.min(f, t0 + TRANSPOSE_BLOCK);
-            for (int ch = 0; ch < c; ch++) {
-                double m = clip.means[ch];
-                int base = ch * f;
-                for (int t = t0; t < t1; t++) {
-                    z[t * c + ch] = row[base + t] - m;
-                }
-            }
+            double m = RealArrays.sumWidened(row, base, z, base, f) / f;
+            clip.means[ch] = m;
+            RealArrays.followAndCentre(z, base, f, m, meanMatrix, base, inv); // Welford's mean, element by element
         }
         return null;
     }

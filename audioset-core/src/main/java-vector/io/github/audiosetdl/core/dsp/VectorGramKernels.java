@@ -1,20 +1,33 @@
 package io.github.audiosetdl.core.dsp;
 
+import java.util.Arrays;
 import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * {@link RealArrays#accumulateGram} on 256-bit vectors of the incubating Vector API, loaded only under
- * {@code --add-modules jdk.incubator.vector} (see {@link GramKernels#simd}). A tile of 4 rows by 8 columns of the
- * accumulator (8 vectors) stays in registers over a chunk of {@link GramKernels#CHUNK} terms; per term it loads
- * two vectors of the term's row (the columns) and broadcasts 4 of its values (the rows): 8 fused multiply-adds for
- * 6 loads. Each element is the scalar loop's fma chain, term by term in ascending order, so the doubles are the
- * same. Each tile is one method body with no vector-valued helpers (on JDK 17 a vector crossing a call that is not
- * inlined is boxed).
+ * {@link RealArrays#accumulateGram} on the incubating Vector API, loaded only under
+ * {@code --add-modules jdk.incubator.vector} (see {@link GramKernels#simd}). Each element's 8 chains are the 8 lanes
+ * of one 512-bit vector, or of two 256-bit vectors on machines without 512-bit ones: per step of 8 terms a tile
+ * loads the 8 terms of each of its rows and fuses every pair. On 512-bit vectors a tile is 4 rows by 4 rows
+ * (16 accumulators, 8 loads per 16 fused multiply-adds); on 256-bit vectors 2 by 2 rows, lower and upper halves
+ * (8 accumulators). The terms are taken in chunks of {@link GramKernels#CHUNK} (all the part's tiles over one chunk,
+ * then the next, so the chunk's rows stay in cache), the chains kept between chunks in an array; the tail terms and
+ * the sum of the chains are {@link RealArrays#finishChains}'s, so the doubles are the scalar loops'. Each tile is
+ * one method body with no vector-valued helpers (on JDK 17 a vector crossing a call that is not inlined is boxed;
+ * one method holding the loops around the tile as well ran 20 times slower on 512-bit vectors).
  */
 final class VectorGramKernels implements GramKernels {
-    private static final VectorSpecies<Double> SPECIES = DoubleVector.SPECIES_256;
-    private static final int LANES = SPECIES.length();
+    private static final VectorSpecies<Double> WIDE = DoubleVector.SPECIES_512;
+    private static final VectorSpecies<Double> NARROW = DoubleVector.SPECIES_256;
+    private static final VectorSpecies<Float> WIDE_FLOATS = FloatVector.SPECIES_256;
+    private static final VectorSpecies<Float> NARROW_FLOATS = FloatVector.SPECIES_128;
+    private static final int CHAINS = RealArrays.GRAM_CHAINS;
+    /** Doubles of chains per 4 x 4 block of elements. */
+    private static final int BLOCK = 16 * CHAINS;
+
+    private final boolean wide;
 
     /**
      * Made once, by reflection, by {@link GramKernels#simd}.
@@ -23,78 +36,259 @@ final class VectorGramKernels implements GramKernels {
      */
     VectorGramKernels() {
         int bits = DoubleVector.SPECIES_PREFERRED.vectorBitSize();
-        if (bits < SPECIES.vectorBitSize()) {
+        if (bits < NARROW.vectorBitSize()) {
             throw new UnsupportedOperationException("this machine's double vectors have " + bits + " bits, not 256");
         }
+        wide = bits >= WIDE.vectorBitSize();
+    }
+
+    /**
+     * For tests: the 512-bit or the 256-bit tiles, whatever the machine prefers (both run anywhere, the width a
+     * machine lacks very slowly).
+     *
+     * @param wide whether to use 512-bit vectors
+     */
+    VectorGramKernels(boolean wide) {
+        this.wide = wide;
     }
 
     @Override
     public int accumulateGram(double[] acc, double[] x, int stride, int n, int terms, int part, int parts) {
-        int full = n - n % 4;
-        for (int k0 = 0; k0 < terms; k0 += CHUNK) {
-            int k1 = Math.min(terms, k0 + CHUNK);
-            for (int i0 = 4 * part; i0 < full; i0 += 4 * parts) {
-                int r0 = i0 * n;
-                int r1 = r0 + n;
-                int r2 = r1 + n;
-                int r3 = r2 + n;
-                int j0 = 0;
-                // columns j0 .. j0 + 7 of rows i0 .. i0 + 3, while they stay left of column i0 + 4
-                for (; j0 + 2 * LANES <= i0 + 4; j0 += 2 * LANES) {
-                    DoubleVector s00 = DoubleVector.fromArray(SPECIES, acc, r0 + j0);
-                    DoubleVector s01 = DoubleVector.fromArray(SPECIES, acc, r0 + j0 + LANES);
-                    DoubleVector s10 = DoubleVector.fromArray(SPECIES, acc, r1 + j0);
-                    DoubleVector s11 = DoubleVector.fromArray(SPECIES, acc, r1 + j0 + LANES);
-                    DoubleVector s20 = DoubleVector.fromArray(SPECIES, acc, r2 + j0);
-                    DoubleVector s21 = DoubleVector.fromArray(SPECIES, acc, r2 + j0 + LANES);
-                    DoubleVector s30 = DoubleVector.fromArray(SPECIES, acc, r3 + j0);
-                    DoubleVector s31 = DoubleVector.fromArray(SPECIES, acc, r3 + j0 + LANES);
-                    for (int k = k0; k < k1; k++) {
-                        int b = k * stride;
-                        DoubleVector y0 = DoubleVector.fromArray(SPECIES, x, b + j0);
-                        DoubleVector y1 = DoubleVector.fromArray(SPECIES, x, b + j0 + LANES);
-                        DoubleVector c0 = DoubleVector.broadcast(SPECIES, x[b + i0]);
-                        DoubleVector c1 = DoubleVector.broadcast(SPECIES, x[b + i0 + 1]);
-                        DoubleVector c2 = DoubleVector.broadcast(SPECIES, x[b + i0 + 2]);
-                        DoubleVector c3 = DoubleVector.broadcast(SPECIES, x[b + i0 + 3]);
-                        s00 = y0.fma(c0, s00);
-                        s01 = y1.fma(c0, s01);
-                        s10 = y0.fma(c1, s10);
-                        s11 = y1.fma(c1, s11);
-                        s20 = y0.fma(c2, s20);
-                        s21 = y1.fma(c2, s21);
-                        s30 = y0.fma(c3, s30);
-                        s31 = y1.fma(c3, s31);
+        if (n < 4) {
+            return 0;
+        }
+        int[] blocks = blocks(n, part, parts);
+        int count = blocks.length / 4;
+        int vec = terms - terms % CHAINS;
+        double[] chains = new double[count * BLOCK];
+        for (int k0 = 0; k0 < vec; k0 += CHUNK) {
+            int k1 = Math.min(vec, k0 + CHUNK);
+            for (int blk = 0, o = 0; blk < count; blk++, o += BLOCK) {
+                int ri = blocks[4 * blk] * stride;
+                int rj = blocks[4 * blk + 1] * stride;
+                if (wide) {
+                    wideBlock(x, ri, rj, stride, k0, k1, chains, o);
+                } else {
+                    for (int a = 0; a < 4; a += 2) {
+                        for (int b = 0; b < 4; b += 2) {
+                            narrowTile(x, ri + a * stride, rj + b * stride, stride, k0, k1, chains,
+                                    o + (4 * a + b) * CHAINS);
+                        }
                     }
-                    s00.intoArray(acc, r0 + j0);
-                    s01.intoArray(acc, r0 + j0 + LANES);
-                    s10.intoArray(acc, r1 + j0);
-                    s11.intoArray(acc, r1 + j0 + LANES);
-                    s20.intoArray(acc, r2 + j0);
-                    s21.intoArray(acc, r2 + j0 + LANES);
-                    s30.intoArray(acc, r3 + j0);
-                    s31.intoArray(acc, r3 + j0 + LANES);
-                }
-                if (j0 < i0 + 4) { // the last 4 columns: i0 .. i0 + 3, the diagonal block
-                    DoubleVector s0 = DoubleVector.fromArray(SPECIES, acc, r0 + j0);
-                    DoubleVector s1 = DoubleVector.fromArray(SPECIES, acc, r1 + j0);
-                    DoubleVector s2 = DoubleVector.fromArray(SPECIES, acc, r2 + j0);
-                    DoubleVector s3 = DoubleVector.fromArray(SPECIES, acc, r3 + j0);
-                    for (int k = k0; k < k1; k++) {
-                        int b = k * stride;
-                        DoubleVector y = DoubleVector.fromArray(SPECIES, x, b + j0);
-                        s0 = y.fma(DoubleVector.broadcast(SPECIES, x[b + i0]), s0);
-                        s1 = y.fma(DoubleVector.broadcast(SPECIES, x[b + i0 + 1]), s1);
-                        s2 = y.fma(DoubleVector.broadcast(SPECIES, x[b + i0 + 2]), s2);
-                        s3 = y.fma(DoubleVector.broadcast(SPECIES, x[b + i0 + 3]), s3);
-                    }
-                    s0.intoArray(acc, r0 + j0);
-                    s1.intoArray(acc, r1 + j0);
-                    s2.intoArray(acc, r2 + j0);
-                    s3.intoArray(acc, r3 + j0);
                 }
             }
         }
-        return full;
+        for (int blk = 0, o = 0; blk < count; blk++, o += BLOCK) {
+            int i0 = blocks[4 * blk];
+            int j0 = blocks[4 * blk + 1];
+            for (int i = blocks[4 * blk + 2]; i < i0 + 4; i++) {
+                for (int j = blocks[4 * blk + 3]; j < j0 + 4 && j <= i; j++) {
+                    acc[i * n + j] += RealArrays.finishChains(chains, o + (4 * (i - i0) + j - j0) * CHAINS, x,
+                            i * stride, j * stride, vec, terms);
+                }
+            }
+        }
+        return n;
+    }
+
+    @Override
+    public int sumWidened(float[] src, int srcOff, double[] dst, int dstOff, int length, double[] chains) {
+        int vec = length - length % CHAINS;
+        if (wide) {
+            DoubleVector s = DoubleVector.zero(WIDE);
+            for (int k = 0; k < vec; k += CHAINS) {
+                DoubleVector d = (DoubleVector) FloatVector.fromArray(WIDE_FLOATS, src, srcOff + k)
+                        .convertShape(VectorOperators.F2D, WIDE, 0);
+                d.intoArray(dst, dstOff + k);
+                s = s.add(d);
+            }
+            s.intoArray(chains, 0);
+        } else {
+            int half = CHAINS / 2;
+            DoubleVector s = DoubleVector.zero(NARROW);
+            DoubleVector t = DoubleVector.zero(NARROW);
+            for (int k = 0; k < vec; k += CHAINS) {
+                DoubleVector d = (DoubleVector) FloatVector.fromArray(NARROW_FLOATS, src, srcOff + k)
+                        .convertShape(VectorOperators.F2D, NARROW, 0);
+                DoubleVector e = (DoubleVector) FloatVector.fromArray(NARROW_FLOATS, src, srcOff + k + half)
+                        .convertShape(VectorOperators.F2D, NARROW, 0);
+                d.intoArray(dst, dstOff + k);
+                e.intoArray(dst, dstOff + k + half);
+                s = s.add(d);
+                t = t.add(e);
+            }
+            s.intoArray(chains, 0);
+            t.intoArray(chains, half);
+        }
+        return vec;
+    }
+
+    @Override
+    public int followAndCentre(double[] x, int off, int length, double centre, double[] mean, int meanOff,
+            double weight) {
+        VectorSpecies<Double> species = wide ? WIDE : NARROW;
+        DoubleVector c = DoubleVector.broadcast(species, centre);
+        DoubleVector w = DoubleVector.broadcast(species, weight);
+        int vec = length - length % species.length();
+        for (int k = 0; k < vec; k += species.length()) {
+            DoubleVector v = DoubleVector.fromArray(species, x, off + k);
+            DoubleVector m = DoubleVector.fromArray(species, mean, meanOff + k);
+            m.add(v.sub(m).mul(w)).intoArray(mean, meanOff + k);
+            v.sub(c).intoArray(x, off + k);
+        }
+        return vec;
+    }
+
+    /**
+     * The part's 4 x 4 blocks of elements, in the order their chains are kept: {@code i0, j0, iMin, jMin} each, the
+     * block's first row and column and the first of each it adds to the accumulator. The rows below
+     * {@code n - n % 4} are blocks {@code [4b, 4b + 4)}, {@code b % parts == part}, with their columns up to the
+     * diagonal; the last {@code n % 4} rows (with the part of block {@code n / 4}) are the block at row
+     * {@code n - 4}, which overlaps the one before, and only its own rows are added, the columns of the last
+     * overlapping block likewise.
+     *
+     * @param n at least 4
+     */
+    private static int[] blocks(int n, int part, int parts) {
+        int full = n - n % 4;
+        int[] out = new int[4 * (full / 4 + 1) * (full / 4 + 2) / 2 + 8];
+        int count = 0;
+        for (int i0 = 4 * part; i0 < full; i0 += 4 * parts) {
+            for (int j0 = 0; j0 <= i0; j0 += 4) {
+                out[count++] = i0;
+                out[count++] = j0;
+                out[count++] = i0;
+                out[count++] = j0;
+            }
+        }
+        if (full < n && (full / 4) % parts == part) {
+            for (int j0 = 0; j0 < n; j0 = j0 + 4 < full ? j0 + 4 : j0 == n - 4 ? n : n - 4) {
+                out[count++] = n - 4;
+                out[count++] = j0;
+                out[count++] = full;
+                out[count++] = j0 == n - 4 ? full : j0;
+            }
+        }
+        return Arrays.copyOf(out, count);
+    }
+
+    /**
+     * The terms {@code k0 .. k1 - 1} (a whole number of steps of 8) of the 4 x 4 elements of rows {@code ri ..}
+     * and {@code rj ..} (4 rows each, {@code stride} apart) into their chains at {@code chains[o ..]}, element
+     * {@code (a, b)}'s 8 from {@code o + (4a + b)·8}.
+     */
+    private static void wideBlock(double[] x, int ri, int rj, int stride, int k0, int k1, double[] chains, int o) {
+        int i1 = ri + stride;
+        int i2 = i1 + stride;
+        int i3 = i2 + stride;
+        int j1 = rj + stride;
+        int j2 = j1 + stride;
+        int j3 = j2 + stride;
+        DoubleVector s00 = DoubleVector.fromArray(WIDE, chains, o);
+        DoubleVector s01 = DoubleVector.fromArray(WIDE, chains, o + CHAINS);
+        DoubleVector s02 = DoubleVector.fromArray(WIDE, chains, o + 2 * CHAINS);
+        DoubleVector s03 = DoubleVector.fromArray(WIDE, chains, o + 3 * CHAINS);
+        DoubleVector s10 = DoubleVector.fromArray(WIDE, chains, o + 4 * CHAINS);
+        DoubleVector s11 = DoubleVector.fromArray(WIDE, chains, o + 5 * CHAINS);
+        DoubleVector s12 = DoubleVector.fromArray(WIDE, chains, o + 6 * CHAINS);
+        DoubleVector s13 = DoubleVector.fromArray(WIDE, chains, o + 7 * CHAINS);
+        DoubleVector s20 = DoubleVector.fromArray(WIDE, chains, o + 8 * CHAINS);
+        DoubleVector s21 = DoubleVector.fromArray(WIDE, chains, o + 9 * CHAINS);
+        DoubleVector s22 = DoubleVector.fromArray(WIDE, chains, o + 10 * CHAINS);
+        DoubleVector s23 = DoubleVector.fromArray(WIDE, chains, o + 11 * CHAINS);
+        DoubleVector s30 = DoubleVector.fromArray(WIDE, chains, o + 12 * CHAINS);
+        DoubleVector s31 = DoubleVector.fromArray(WIDE, chains, o + 13 * CHAINS);
+        DoubleVector s32 = DoubleVector.fromArray(WIDE, chains, o + 14 * CHAINS);
+        DoubleVector s33 = DoubleVector.fromArray(WIDE, chains, o + 15 * CHAINS);
+        for (int k = k0; k < k1; k += CHAINS) {
+            DoubleVector a0 = DoubleVector.fromArray(WIDE, x, ri + k);
+            DoubleVector a1 = DoubleVector.fromArray(WIDE, x, i1 + k);
+            DoubleVector a2 = DoubleVector.fromArray(WIDE, x, i2 + k);
+            DoubleVector a3 = DoubleVector.fromArray(WIDE, x, i3 + k);
+            DoubleVector b0 = DoubleVector.fromArray(WIDE, x, rj + k);
+            DoubleVector b1 = DoubleVector.fromArray(WIDE, x, j1 + k);
+            DoubleVector b2 = DoubleVector.fromArray(WIDE, x, j2 + k);
+            DoubleVector b3 = DoubleVector.fromArray(WIDE, x, j3 + k);
+            s00 = a0.fma(b0, s00);
+            s01 = a0.fma(b1, s01);
+            s02 = a0.fma(b2, s02);
+            s03 = a0.fma(b3, s03);
+            s10 = a1.fma(b0, s10);
+            s11 = a1.fma(b1, s11);
+            s12 = a1.fma(b2, s12);
+            s13 = a1.fma(b3, s13);
+            s20 = a2.fma(b0, s20);
+            s21 = a2.fma(b1, s21);
+            s22 = a2.fma(b2, s22);
+            s23 = a2.fma(b3, s23);
+            s30 = a3.fma(b0, s30);
+            s31 = a3.fma(b1, s31);
+            s32 = a3.fma(b2, s32);
+            s33 = a3.fma(b3, s33);
+        }
+        s00.intoArray(chains, o);
+        s01.intoArray(chains, o + CHAINS);
+        s02.intoArray(chains, o + 2 * CHAINS);
+        s03.intoArray(chains, o + 3 * CHAINS);
+        s10.intoArray(chains, o + 4 * CHAINS);
+        s11.intoArray(chains, o + 5 * CHAINS);
+        s12.intoArray(chains, o + 6 * CHAINS);
+        s13.intoArray(chains, o + 7 * CHAINS);
+        s20.intoArray(chains, o + 8 * CHAINS);
+        s21.intoArray(chains, o + 9 * CHAINS);
+        s22.intoArray(chains, o + 10 * CHAINS);
+        s23.intoArray(chains, o + 11 * CHAINS);
+        s30.intoArray(chains, o + 12 * CHAINS);
+        s31.intoArray(chains, o + 13 * CHAINS);
+        s32.intoArray(chains, o + 14 * CHAINS);
+        s33.intoArray(chains, o + 15 * CHAINS);
+    }
+
+    /**
+     * As {@link #wideBlock} for the 2 x 2 elements of rows {@code ri, ri + stride} and {@code rj, rj + stride} on
+     * 256-bit vectors: each element's chains 0-3 and 4-7 in two vectors, element {@code (a, b)}'s from
+     * {@code o + (4a + b)·8} (within the 4 x 4 block's layout).
+     */
+    private static void narrowTile(double[] x, int ri, int rj, int stride, int k0, int k1, double[] chains, int o) {
+        int half = CHAINS / 2;
+        int i1 = ri + stride;
+        int j1 = rj + stride;
+        int e01 = o + CHAINS;
+        int e10 = o + 4 * CHAINS;
+        int e11 = e10 + CHAINS;
+        DoubleVector s00 = DoubleVector.fromArray(NARROW, chains, o);
+        DoubleVector t00 = DoubleVector.fromArray(NARROW, chains, o + half);
+        DoubleVector s01 = DoubleVector.fromArray(NARROW, chains, e01);
+        DoubleVector t01 = DoubleVector.fromArray(NARROW, chains, e01 + half);
+        DoubleVector s10 = DoubleVector.fromArray(NARROW, chains, e10);
+        DoubleVector t10 = DoubleVector.fromArray(NARROW, chains, e10 + half);
+        DoubleVector s11 = DoubleVector.fromArray(NARROW, chains, e11);
+        DoubleVector t11 = DoubleVector.fromArray(NARROW, chains, e11 + half);
+        for (int k = k0; k < k1; k += CHAINS) {
+            DoubleVector a0 = DoubleVector.fromArray(NARROW, x, ri + k);
+            DoubleVector c0 = DoubleVector.fromArray(NARROW, x, ri + k + half);
+            DoubleVector a1 = DoubleVector.fromArray(NARROW, x, i1 + k);
+            DoubleVector c1 = DoubleVector.fromArray(NARROW, x, i1 + k + half);
+            DoubleVector b0 = DoubleVector.fromArray(NARROW, x, rj + k);
+            DoubleVector d0 = DoubleVector.fromArray(NARROW, x, rj + k + half);
+            s00 = a0.fma(b0, s00);
+            t00 = c0.fma(d0, t00);
+            s10 = a1.fma(b0, s10);
+            t10 = c1.fma(d0, t10);
+            DoubleVector b1 = DoubleVector.fromArray(NARROW, x, j1 + k);
+            DoubleVector d1 = DoubleVector.fromArray(NARROW, x, j1 + k + half);
+            s01 = a0.fma(b1, s01);
+            t01 = c0.fma(d1, t01);
+            s11 = a1.fma(b1, s11);
+            t11 = c1.fma(d1, t11);
+        }
+        s00.intoArray(chains, o);
+        t00.intoArray(chains, o + half);
+        s01.intoArray(chains, e01);
+        t01.intoArray(chains, e01 + half);
+        s10.intoArray(chains, e10);
+        t10.intoArray(chains, e10 + half);
+        s11.intoArray(chains, e11);
+        t11.intoArray(chains, e11 + half);
     }
 }

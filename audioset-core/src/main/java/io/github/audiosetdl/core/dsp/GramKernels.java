@@ -6,8 +6,11 @@ package io.github.audiosetdl.core.dsp;
  * {@link #simd()} is null and the scalar loops run, with the same doubles.
  */
 interface GramKernels {
-    /** Frames per pass over the accumulator tiles: 128 rows of {@code x} of up to a few hundred doubles stay in L2. */
-    int CHUNK = 128;
+    /**
+     * Terms per pass over the accumulator tiles, a multiple of {@link RealArrays#GRAM_CHAINS}: a chunk of 512
+     * terms of 171 rows (700 KB) stays in L2 while every tile of the part reads it.
+     */
+    int CHUNK = 512;
 
     /**
      * {@link RealArrays#accumulateGram}'s sums, with its arguments, for this part's whole blocks of 4 rows (those
@@ -16,6 +19,22 @@ interface GramKernels {
      * @return {@code n - n % 4}: the rows below it were done; the scalar loops do the rest
      */
     int accumulateGram(double[] acc, double[] x, int stride, int n, int terms, int part, int parts);
+
+    /**
+     * {@link RealArrays#sumWidened}'s copy of the first {@code length - length % 8} values, with its arguments,
+     * and their sums in 8 chains into {@code chains[0 .. 8)} (chain {@code l} the values {@code k ≡ l (mod 8)}, added
+     * in ascending order from zero).
+     *
+     * @return {@code length - length % 8}, the values done
+     */
+    int sumWidened(float[] src, int srcOff, double[] dst, int dstOff, int length, double[] chains);
+
+    /**
+     * {@link RealArrays#followAndCentre} for the first values, with its arguments and its doubles.
+     *
+     * @return how many values were done; the scalar loop does the rest
+     */
+    int followAndCentre(double[] x, int off, int length, double centre, double[] mean, int meanOff, double weight);
 
     /** @return the SIMD kernels when this JVM can run them, else null */
     static GramKernels simd() {

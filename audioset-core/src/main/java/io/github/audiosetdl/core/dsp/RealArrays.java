@@ -7,6 +7,9 @@ package io.github.audiosetdl.core.dsp;
  * either way: the SIMD code keeps a tile of the result in registers over many terms.
  */
 public final class RealArrays {
+    /** The chains each sum of {@link #accumulateGram} is formed in: the lanes of a 512-bit vector of doubles. */
+    public static final int GRAM_CHAINS = 8;
+
     private RealArrays() {
     }
 
@@ -79,34 +82,41 @@ public final class RealArrays {
     }
 
     /**
-     * {@code acc[i·n + j] += sum_{k < terms} x[k·stride + i] · x[k·stride + j]} for {@code j <= i < n}, each element
-     * rounded as {@code fma(x_i(terms-1), x_j(terms-1), ... fma(x_i(0), x_j(0), acc))} (the terms in ascending order,
-     * one fused multiply-add each): the lower triangle of the Gram matrix {@code X^T X} of a {@code terms × n}
-     * matrix, added to a {@code n × n} accumulator (for the scatter of {@code terms} observations of an
-     * {@code n}-vector, one observation per row of {@code x}). The work can be shared between threads: a call
-     * computes the rows of the blocks of 4 rows {@code [4b, 4b + 4)} with {@code b % parts == part}, so the calls
-     * for {@code part = 0 .. parts - 1} (in any order, at the same time) write disjoint rows and together compute
-     * them all. Elements above the diagonal ({@code j > i}) are scratch: their values after the call are unspecified.
+     * {@code acc[i·n + j] += sum_{k < terms} x[i·stride + k] · x[j·stride + k]} for {@code j <= i < n}: the lower
+     * triangle of the Gram matrix {@code X X^T} of an {@code n × terms} matrix {@code X} (row {@code i} holds
+     * variable {@code i}'s {@code terms} observations, contiguous), added to an {@code n × n} accumulator: the
+     * scatter of {@code terms} observations of an {@code n}-vector, given variable by variable.
+     *
+     * <p>Each sum is formed in {@link #GRAM_CHAINS} interleaved chains, chain {@code l} fusing the terms
+     * {@code k ≡ l (mod 8)} in ascending order from zero ({@code fma(x_ik, x_jk, chain)}), the chains then added as
+     * {@code ((c0 + c1) + (c2 + c3)) + ((c4 + c5) + (c6 + c7))} and the result added to {@code acc}: the same
+     * doubles on every machine, with SIMD (512- or 256-bit vectors) or without.
+     *
+     * <p>The work can be shared between threads: a call computes the rows of the blocks of 4 rows
+     * {@code [4b, 4b + 4)} with {@code b % parts == part}, so the calls for {@code part = 0 .. parts - 1} (in any
+     * order, at the same time) write disjoint rows and together compute them all. Elements above the diagonal
+     * ({@code j > i}) are scratch: their values after the call are unspecified. Allocates about 1 KB per 16
+     * elements of the part's rows (480 KB for half of a 171 × 171 accumulator), the sums over a chunk of terms.
      *
      * @param acc the {@code n × n} accumulator, row-major, at least {@code n·n} doubles; updated in place
-     * @param x the terms: row {@code k} from {@code k·stride}, its first {@code n} values used; only read
-     * @param stride the distance between rows of {@code x}, {@code >= n}
-     * @param n the size of the accumulator
-     * @param terms the rows of {@code x}
+     * @param x the matrix: row {@code i} from {@code i·stride}, its first {@code terms} values used; only read
+     * @param stride the distance between rows of {@code x}, {@code >= terms}
+     * @param n the rows of {@code x}, the size of the accumulator
+     * @param terms the values per row (the observations)
      * @param part which blocks of rows to compute, {@code 0 <= part < parts}
      * @param parts the number of parts the work is split into, {@code >= 1}
-     * @throws IllegalArgumentException if a count is negative, {@code stride < n} or {@code part} is not in
+     * @throws IllegalArgumentException if a count is negative, {@code stride < terms} or {@code part} is not in
      *     {@code 0 .. parts - 1}
      * @throws IndexOutOfBoundsException if {@code acc} or {@code x} is too short
      */
     public static void accumulateGram(double[] acc, double[] x, int stride, int n, int terms, int part, int parts) {
-        if (n < 0 || terms < 0 || stride < n || parts < 1 || part < 0 || part >= parts) {
+        if (n < 0 || terms < 0 || stride < terms || parts < 1 || part < 0 || part >= parts) {
             throw new IllegalArgumentException("n " + n + ", terms " + terms + ", stride " + stride + ", part " + part
                     + " of " + parts);
         }
-        if (acc.length < (long) n * n || terms > 0 && (long) (terms - 1) * stride + n > x.length) {
+        if (acc.length < (long) n * n || n > 0 && (long) (n - 1) * stride + terms > x.length) {
             throw new IndexOutOfBoundsException(n + " x " + n + " accumulator in " + acc.length + " doubles, "
-                    + terms + " rows of stride " + stride + " in " + x.length);
+                    + n + " rows of stride " + stride + " in " + x.length);
         }
         accumulateGram(acc, x, stride, n, terms, part, parts, GramKernels.simd());
     }
@@ -115,98 +125,129 @@ public final class RealArrays {
     static void accumulateGram(double[] acc, double[] x, int stride, int n, int terms, int part, int parts,
             GramKernels simd) {
         int done = simd == null ? 0 : simd.accumulateGram(acc, x, stride, n, terms, part, parts);
-        // without SIMD (or for the last rows): 4 x 4 tiles of elements over a chunk of terms in cache
-        int first = 4 * part;
-        while (first < done) {
-            first += 4 * parts;
-        }
-        for (int k0 = 0; k0 < terms; k0 += GramKernels.CHUNK) {
-            int k1 = Math.min(terms, k0 + GramKernels.CHUNK);
-            for (int i0 = first; i0 < n; i0 += 4 * parts) {
-                if (i0 + 4 <= n) {
-                    for (int j0 = 0; j0 <= i0; j0 += 4) {
-                        gramTile(acc, x, stride, n, i0, j0, k0, k1);
-                    }
-                } else {
-                    for (int i = i0; i < n; i++) {
-                        for (int j = 0; j <= i; j++) {
-                            double s = acc[i * n + j];
-                            for (int k = k0; k < k1; k++) {
-                                s = Math.fma(x[k * stride + i], x[k * stride + j], s);
-                            }
-                            acc[i * n + j] = s;
-                        }
-                    }
+        // without SIMD (or for the last rows): element by element, the chains in registers
+        for (int b0 = 4 * part; b0 < n; b0 += 4 * parts) {
+            for (int i = Math.max(b0, done); i < Math.min(n, b0 + 4); i++) {
+                for (int j = 0; j <= i; j++) {
+                    acc[i * n + j] += chainedDot(x, i * stride, j * stride, terms);
                 }
             }
         }
     }
 
-    /** Adds the terms {@code k0 .. k1 - 1} to the 4 x 4 tile of {@code acc} at row {@code i0}, column {@code j0}. */
-    private static void gramTile(double[] acc, double[] x, int stride, int n, int i0, int j0, int k0, int k1) {
-        int r0 = i0 * n + j0;
-        int r1 = r0 + n;
-        int r2 = r1 + n;
-        int r3 = r2 + n;
-        double s00 = acc[r0];
-        double s01 = acc[r0 + 1];
-        double s02 = acc[r0 + 2];
-        double s03 = acc[r0 + 3];
-        double s10 = acc[r1];
-        double s11 = acc[r1 + 1];
-        double s12 = acc[r1 + 2];
-        double s13 = acc[r1 + 3];
-        double s20 = acc[r2];
-        double s21 = acc[r2 + 1];
-        double s22 = acc[r2 + 2];
-        double s23 = acc[r2 + 3];
-        double s30 = acc[r3];
-        double s31 = acc[r3 + 1];
-        double s32 = acc[r3 + 2];
-        double s33 = acc[r3 + 3];
-        for (int k = k0; k < k1; k++) {
-            int b = k * stride;
-            double x0 = x[b + i0];
-            double x1 = x[b + i0 + 1];
-            double x2 = x[b + i0 + 2];
-            double x3 = x[b + i0 + 3];
-            double y0 = x[b + j0];
-            double y1 = x[b + j0 + 1];
-            double y2 = x[b + j0 + 2];
-            double y3 = x[b + j0 + 3];
-            s00 = Math.fma(x0, y0, s00);
-            s01 = Math.fma(x0, y1, s01);
-            s02 = Math.fma(x0, y2, s02);
-            s03 = Math.fma(x0, y3, s03);
-            s10 = Math.fma(x1, y0, s10);
-            s11 = Math.fma(x1, y1, s11);
-            s12 = Math.fma(x1, y2, s12);
-            s13 = Math.fma(x1, y3, s13);
-            s20 = Math.fma(x2, y0, s20);
-            s21 = Math.fma(x2, y1, s21);
-            s22 = Math.fma(x2, y2, s22);
-            s23 = Math.fma(x2, y3, s23);
-            s30 = Math.fma(x3, y0, s30);
-            s31 = Math.fma(x3, y1, s31);
-            s32 = Math.fma(x3, y2, s32);
-            s33 = Math.fma(x3, y3, s33);
+    /** The 8-chain sum of {@code x[a + k]·x[b + k]} over {@code k < terms}, as {@link #accumulateGram} forms it. */
+    private static double chainedDot(double[] x, int a, int b, int terms) {
+        double c0 = 0;
+        double c1 = 0;
+        double c2 = 0;
+        double c3 = 0;
+        double c4 = 0;
+        double c5 = 0;
+        double c6 = 0;
+        double c7 = 0;
+        int k = 0;
+        for (; k + GRAM_CHAINS <= terms; k += GRAM_CHAINS) {
+            c0 = Math.fma(x[a + k], x[b + k], c0);
+            c1 = Math.fma(x[a + k + 1], x[b + k + 1], c1);
+            c2 = Math.fma(x[a + k + 2], x[b + k + 2], c2);
+            c3 = Math.fma(x[a + k + 3], x[b + k + 3], c3);
+            c4 = Math.fma(x[a + k + 4], x[b + k + 4], c4);
+            c5 = Math.fma(x[a + k + 5], x[b + k + 5], c5);
+            c6 = Math.fma(x[a + k + 6], x[b + k + 6], c6);
+            c7 = Math.fma(x[a + k + 7], x[b + k + 7], c7);
         }
-        acc[r0] = s00;
-        acc[r0 + 1] = s01;
-        acc[r0 + 2] = s02;
-        acc[r0 + 3] = s03;
-        acc[r1] = s10;
-        acc[r1 + 1] = s11;
-        acc[r1 + 2] = s12;
-        acc[r1 + 3] = s13;
-        acc[r2] = s20;
-        acc[r2 + 1] = s21;
-        acc[r2 + 2] = s22;
-        acc[r2 + 3] = s23;
-        acc[r3] = s30;
-        acc[r3 + 1] = s31;
-        acc[r3 + 2] = s32;
-        acc[r3 + 3] = s33;
+        int left = terms - k; // fewer than 8: term k + l goes to chain l
+        c0 = left > 0 ? Math.fma(x[a + k], x[b + k], c0) : c0;
+        c1 = left > 1 ? Math.fma(x[a + k + 1], x[b + k + 1], c1) : c1;
+        c2 = left > 2 ? Math.fma(x[a + k + 2], x[b + k + 2], c2) : c2;
+        c3 = left > 3 ? Math.fma(x[a + k + 3], x[b + k + 3], c3) : c3;
+        c4 = left > 4 ? Math.fma(x[a + k + 4], x[b + k + 4], c4) : c4;
+        c5 = left > 5 ? Math.fma(x[a + k + 5], x[b + k + 5], c5) : c5;
+        c6 = left > 6 ? Math.fma(x[a + k + 6], x[b + k + 6], c6) : c6;
+        return ((c0 + c1) + (c2 + c3)) + ((c4 + c5) + (c6 + c7));
+    }
+
+    /**
+     * {@code dst[dstOff + k] = src[srcOff + k]} for {@code k < length} (exactly: every float is a double), and the sum
+     * of the values, formed as {@link #accumulateGram}'s sums are: 8 chains ({@code k ≡ l (mod 8)} in ascending order
+     * from zero) added as {@code ((c0 + c1) + (c2 + c3)) + ((c4 + c5) + (c6 + c7))}; the same doubles with SIMD or
+     * without.
+     *
+     * @param src the floats, {@code src[srcOff .. srcOff + length)}
+     * @param srcOff the first float
+     * @param dst receives the doubles at {@code dst[dstOff .. dstOff + length)}
+     * @param dstOff the first double
+     * @param length the number of values, {@code >= 0}
+     * @return their sum
+     * @throws IndexOutOfBoundsException if a range lies outside its array
+     */
+    public static double sumWidened(float[] src, int srcOff, double[] dst, int dstOff, int length) {
+        checkRange(src.length, srcOff, length);
+        checkRange(dst.length, dstOff, length);
+        return sumWidened(src, srcOff, dst, dstOff, length, GramKernels.simd());
+    }
+
+    /** {@link #sumWidened(float[], int, double[], int, int)} on {@code simd}, or scalar if null. */
+    static double sumWidened(float[] src, int srcOff, double[] dst, int dstOff, int length, GramKernels simd) {
+        double[] chains = new double[GRAM_CHAINS];
+        int k = simd == null ? 0 : simd.sumWidened(src, srcOff, dst, dstOff, length, chains);
+        for (; k < length; k++) {
+            double v = src[srcOff + k];
+            dst[dstOff + k] = v;
+            chains[k % GRAM_CHAINS] += v;
+        }
+        return ((chains[0] + chains[1]) + (chains[2] + chains[3]))
+                + ((chains[4] + chains[5]) + (chains[6] + chains[7]));
+    }
+
+    /**
+     * Updates a running mean with {@code x} and centres {@code x}: for {@code k < length},
+     * {@code mean[meanOff + k] += (x[off + k] - mean[meanOff + k]) · weight} (Welford's update when
+     * {@code weight = 1 / (observations so far)}), then {@code x[off + k] -= centre}; each a separate multiply and add,
+     * the same doubles with SIMD or without.
+     *
+     * @param x the values, {@code x[off .. off + length)}; centred in place
+     * @param off the first value
+     * @param length the number of values, {@code >= 0}
+     * @param centre subtracted from each value
+     * @param mean the running means, {@code mean[meanOff .. meanOff + length)}; updated in place, not {@code x}'s
+     *     range
+     * @param meanOff the first mean
+     * @param weight the new values' weight in the means
+     * @throws IndexOutOfBoundsException if a range lies outside its array
+     */
+    public static void followAndCentre(double[] x, int off, int length, double centre, double[] mean, int meanOff,
+            double weight) {
+        checkRange(x.length, off, length);
+        checkRange(mean.length, meanOff, length);
+        GramKernels simd = GramKernels.simd();
+        int k = simd == null ? 0 : simd.followAndCentre(x, off, length, centre, mean, meanOff, weight);
+        for (; k < length; k++) {
+            double v = x[off + k];
+            mean[meanOff + k] += (v - mean[meanOff + k]) * weight;
+            x[off + k] = v - centre;
+        }
+    }
+
+    private static void checkRange(int arrayLength, int off, int length) {
+        if (off < 0 || length < 0 || (long) off + length > arrayLength) {
+            throw new IndexOutOfBoundsException(length + " values from " + off + " in an array of " + arrayLength);
+        }
+    }
+
+    /**
+     * Adds the terms {@code tail .. terms - 1} (fewer than 8, {@code tail} a multiple of 8) to the chains
+     * {@code chains[at .. at + 8)} (chain {@code l} takes term {@code tail + l}) and adds the chains up in
+     * {@link #accumulateGram}'s order.
+     *
+     * @return {@code ((c0 + c1) + (c2 + c3)) + ((c4 + c5) + (c6 + c7))}
+     */
+    static double finishChains(double[] chains, int at, double[] x, int a, int b, int tail, int terms) {
+        for (int k = tail; k < terms; k++) {
+            chains[at + k - tail] = Math.fma(x[a + k], x[b + k], chains[at + k - tail]);
+        }
+        return ((chains[at] + chains[at + 1]) + (chains[at + 2] + chains[at + 3]))
+                + ((chains[at + 4] + chains[at + 5]) + (chains[at + 6] + chains[at + 7]));
     }
 
     private static void checkLength(double[] row, int to) {

@@ -7,8 +7,9 @@ import java.util.Random;
 
 /**
  * The scatter of one cochleagram clip (171 channels × 2000 frames, centred, in double), one thread:
- * {@link RealArrays#accumulateGram} (SIMD under {@code --add-modules jdk.incubator.vector}, its scalar twin without)
- * against the 4 × 4 blocked dot-product kernel {@code stats} used before, in the same run. Prints the best and the
+ * {@link RealArrays#accumulateGram} (SIMD under {@code --add-modules jdk.incubator.vector}, its scalar loops without
+ * or with {@code -Daudioset.simd=false}) against the scalar 4 × 4 blocked dot-product kernel of {@code stats}' first
+ * version, in the same run. Prints the best and the
  * median of 15 rounds of 10 clips after 5 rounds, in ms per clip and G multiply-adds/s.
  *
  * <pre>
@@ -28,14 +29,9 @@ public final class GramBench {
     public static void main(String[] args) {
         Locale.setDefault(Locale.ROOT);
         Random random = new Random(18);
-        double[] transposed = random.doubles((long) F * C, -1, 1).toArray(); // (F, C): accumulateGram's layout
+        double[] rows = random.doubles((long) C * F, -1, 1).toArray(); // (C, F): accumulateGram's layout
         int padded = (C + 3) & ~3;
-        double[] rows = new double[padded * F]; // (C, F) plus zero rows: the blocked kernel's layout
-        for (int t = 0; t < F; t++) {
-            for (int c = 0; c < C; c++) {
-                rows[c * F + t] = transposed[t * C + c];
-            }
-        }
+        rows = Arrays.copyOf(rows, padded * F); // plus zero rows: the blocked kernel's layout
         double[] acc = new double[C * C];
         double[] blocked = new double[C * C];
         double[][] ms = new double[2][15];
@@ -43,7 +39,7 @@ public final class GramBench {
             long t0 = System.nanoTime();
             for (int i = 0; i < 10; i++) {
                 Arrays.fill(acc, 0);
-                RealArrays.accumulateGram(acc, transposed, C, C, F, 0, 1);
+                RealArrays.accumulateGram(acc, rows, F, C, F, 0, 1);
             }
             long t1 = System.nanoTime();
             for (int i = 0; i < 10; i++) {
@@ -62,7 +58,7 @@ public final class GramBench {
             }
         }
         double fmas = C * (C + 1) / 2.0 * F;
-        String[] names = {"accumulateGram", "4 x 4 blocked (before)"};
+        String[] names = {"accumulateGram", "4 x 4 blocked (first)"};
         for (int k = 0; k < 2; k++) {
             Arrays.sort(ms[k]);
             System.out.printf("%-24s best %.2f ms, median %.2f ms per clip (%.2f G multiply-adds/s at best)%n",
@@ -71,7 +67,7 @@ public final class GramBench {
         System.out.printf("largest difference %.2g of the diagonal (sums in another order)%n", worst);
     }
 
-    /** The kernel {@code stats} used before accumulateGram (4 x 4 blocks of dot products over rows of frames). */
+    /** The kernel of {@code stats}' first version (4 x 4 blocks of scalar dot products over rows of frames). */
     private static void blockedScatter(double[] z, int padded, int f, double[] out, int c, int part, int parts) {
         for (int i0 = 4 * part; i0 < padded; i0 += 4 * parts) {
             int a0 = i0 * f;

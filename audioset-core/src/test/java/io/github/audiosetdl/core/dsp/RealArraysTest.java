@@ -3,10 +3,14 @@ package io.github.audiosetdl.core.dsp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.lang.reflect.Constructor;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@link RealArrays} gives the doubles its javadoc promises, element by element, on the SIMD kernel (the build's
@@ -63,36 +67,102 @@ class RealArraysTest {
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
-    /** The SIMD kernel (when this JVM has it) and the scalar loops alone both give the fma chains. */
+    /**
+     * The SIMD kernel as this JVM loads it, its 512-bit and 256-bit tiles whatever the machine prefers (when the
+     * Vector API is there), and the scalar loops alone all give the 8 fma chains added in their fixed order.
+     */
     @ParameterizedTest
-    @CsvSource({"1, 1, 1, 1", "4, 3, 4, 1", "8, 130, 9, 1", "13, 257, 13, 2", "16, 40, 19, 3", "171, 300, 171, 2",
-        "7, 0, 7, 1", "0, 5, 0, 1", "12, 129, 12, 4"})
-    void accumulateGramFusesTheTermsInOrder(int n, int terms, int stride, int parts) {
+    @CsvSource({"1, 1, 1, 1", "4, 3, 4, 1", "8, 130, 130, 1", "13, 257, 260, 2", "16, 40, 41, 3", "171, 2000, 2000, 2",
+        "7, 0, 0, 1", "0, 5, 5, 1", "12, 129, 131, 4", "9, 7, 7, 2", "171, 1031, 1040, 2", "20, 1024, 1024, 1",
+        "5, 16, 16, 1", "6, 19, 19, 3", "171, 2000, 2000, 3", "14, 600, 600, 4"})
+    void accumulateGramAddsEightChainsInOrder(int n, int terms, int stride, int parts) throws Exception {
         Random random = new Random(17L * n + terms);
-        double[] x = random.doubles(Math.max(0, (long) (terms - 1) * stride + n), -2, 2).toArray();
-        double[] acc = random.doubles((long) n * n, -1, 1).toArray();
-        double[] expected = acc.clone();
+        double[] x = random.doubles(Math.max(0, (long) (n - 1) * stride + terms), -2, 2).toArray();
+        double[] start = random.doubles((long) n * n, -1, 1).toArray();
+        double[] expected = start.clone();
         for (int i = 0; i < n; i++) {
             for (int j = 0; j <= i; j++) {
-                double sum = expected[i * n + j];
+                double[] c = new double[RealArrays.GRAM_CHAINS];
                 for (int k = 0; k < terms; k++) {
-                    sum = Math.fma(x[k * stride + i], x[k * stride + j], sum);
+                    c[k % c.length] = Math.fma(x[i * stride + k], x[j * stride + k], c[k % c.length]);
                 }
-                expected[i * n + j] = sum;
+                expected[i * n + j] += ((c[0] + c[1]) + (c[2] + c[3])) + ((c[4] + c[5]) + (c[6] + c[7]));
             }
         }
-        double[] scalar = acc.clone();
-        for (int part = parts - 1; part >= 0; part--) {
-            RealArrays.accumulateGram(acc, x, stride, n, terms, part, parts);
-            RealArrays.accumulateGram(scalar, x, stride, n, terms, part, parts, null);
-        }
-        for (int i = 0; i < n; i++) {
-            for (int j = 0; j <= i; j++) {
-                assertThat(acc[i * n + j]).as("(%d, %d) of %d, %d terms, %d parts", i, j, n, terms, parts)
-                        .isEqualTo(expected[i * n + j]);
-                assertThat(scalar[i * n + j]).as("scalar (%d, %d) of %d, %d terms, %d parts", i, j, n, terms, parts)
-                        .isEqualTo(expected[i * n + j]);
+        Map<String, GramKernels> kernels = gramKernels();
+        for (Map.Entry<String, GramKernels> kernel : kernels.entrySet()) {
+            double[] acc = start.clone();
+            for (int part = parts - 1; part >= 0; part--) {
+                if (kernel.getKey().equals("as loaded")) {
+                    RealArrays.accumulateGram(acc, x, stride, n, terms, part, parts);
+                } else {
+                    RealArrays.accumulateGram(acc, x, stride, n, terms, part, parts, kernel.getValue());
+                }
             }
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j <= i; j++) {
+                    assertThat(acc[i * n + j]).as("%s (%d, %d) of %d, %d terms, %d parts", kernel.getKey(), i, j, n,
+                            terms, parts).isEqualTo(expected[i * n + j]);
+                }
+            }
+        }
+    }
+
+    /** The kernels to compare: as loaded, scalar, and (with the Vector API) both widths whatever the machine. */
+    private static Map<String, GramKernels> gramKernels() throws ReflectiveOperationException {
+        Map<String, GramKernels> kernels = new LinkedHashMap<>();
+        kernels.put("as loaded", GramKernels.simd());
+        kernels.put("scalar", null);
+        if (GramKernels.simd() != null) {
+            Constructor<?> forced = Class.forName(GramKernels.class.getPackageName() + ".VectorGramKernels")
+                    .getDeclaredConstructor(boolean.class);
+            forced.setAccessible(true);
+            kernels.put("512-bit", (GramKernels) forced.newInstance(true));
+            kernels.put("256-bit", (GramKernels) forced.newInstance(false));
+        }
+        return kernels;
+    }
+
+    /** Widening copies exactly and sums in the 8 chains, with every kernel; followAndCentre is element-wise. */
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 7, 8, 9, 16, 23, 2000, 2003})
+    void sumWidenedAndFollowAndCentreGiveTheirDoubles(int length) throws Exception {
+        Random random = new Random(length);
+        float[] src = new float[length + 5];
+        for (int i = 0; i < src.length; i++) {
+            src[i] = (float) (random.nextGaussian() * 1e3 + 7);
+        }
+        double[] c = new double[RealArrays.GRAM_CHAINS];
+        for (int k = 0; k < length; k++) {
+            c[k % c.length] += src[3 + k];
+        }
+        double sum = ((c[0] + c[1]) + (c[2] + c[3])) + ((c[4] + c[5]) + (c[6] + c[7]));
+        double[] mean0 = random.doubles(length + 4, -1, 1).toArray();
+        for (Map.Entry<String, GramKernels> kernel : gramKernels().entrySet()) {
+            double[] dst = new double[length + 6];
+            double got = kernel.getKey().equals("as loaded") ? RealArrays.sumWidened(src, 3, dst, 2, length)
+                    : RealArrays.sumWidened(src, 3, dst, 2, length, kernel.getValue());
+            assertThat(got).as("%s sum of %d", kernel.getKey(), length).isEqualTo(sum);
+            for (int k = 0; k < dst.length; k++) {
+                assertThat(dst[k]).as("%s copy %d", kernel.getKey(), k)
+                        .isEqualTo(k >= 2 && k < 2 + length ? src[k + 1] : 0.0);
+            }
+        }
+        double[] x = new double[length + 6];
+        for (int k = 0; k < x.length; k++) {
+            x[k] = src[Math.min(k, src.length - 1)];
+        }
+        double[] mean = mean0.clone();
+        double[] centred = x.clone();
+        RealArrays.followAndCentre(centred, 2, length, 0.25, mean, 1, 1.0 / 3);
+        for (int k = 0; k < x.length; k++) {
+            boolean in = k >= 2 && k < 2 + length;
+            assertThat(centred[k]).as("centred %d", k).isEqualTo(in ? x[k] - 0.25 : x[k]);
+        }
+        for (int k = 0; k < mean.length; k++) {
+            boolean in = k >= 1 && k < 1 + length;
+            assertThat(mean[k]).as("mean %d", k)
+                    .isEqualTo(in ? mean0[k] + (x[k + 1] - mean0[k]) * (1.0 / 3) : mean0[k]);
         }
     }
 
@@ -101,7 +171,7 @@ class RealArraysTest {
         double[] nine = new double[9];
         assertThatThrownBy(() -> RealArrays.accumulateGram(new double[8], nine, 3, 3, 3, 0, 1))
                 .isInstanceOf(IndexOutOfBoundsException.class);
-        assertThatThrownBy(() -> RealArrays.accumulateGram(nine, nine, 3, 3, 4, 0, 1))
+        assertThatThrownBy(() -> RealArrays.accumulateGram(nine, nine, 4, 3, 4, 0, 1))
                 .isInstanceOf(IndexOutOfBoundsException.class);
         assertThatThrownBy(() -> RealArrays.accumulateGram(nine, nine, 2, 3, 3, 0, 1))
                 .isInstanceOf(IllegalArgumentException.class);
