@@ -7,7 +7,7 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * {@link RealFft}'s radix-2, 3, 4, 5, 7 and 8 passes (generated at build time into {@code VectorPasses}, see
- * docs/architecture.md) and the engine's other kernels on 256-bit vectors of the incubating Vector API. Used only
+ * docs/architecture.md) and {@link ComplexArrays}' kernels on 256-bit vectors of the incubating Vector API. Used only
  * when the JVM runs with {@code --add-modules jdk.incubator.vector} (see {@link Butterflies#simd}); this class
  * is compiled apart from the rest (javac always warns about an incubating module, and the build has
  * {@code -Werror}) and is never loaded without the module.
@@ -111,62 +111,6 @@ final class VectorButterflies implements Butterflies {
             }
         }
         return rows;
-    }
-
-    /**
-     * Two accumulator rows by four vectors of indices at a time: eight sums that stay in registers over all the
-     * terms, each term one vector of each of four term rows and two broadcast coefficients. The tiles of the term
-     * rows stay in the L1 cache over all the accumulator rows; an odd last row is paired with itself (both halves
-     * compute and store the same doubles).
-     */
-    @Override
-    public int accumulateProducts(double[][] acc, int rows, double[] coef, int coefOff, int coefStride,
-            double[][] x, int terms, int from, int to) {
-        int tile = 4 * LANES;
-        int end = to - (to - from) % tile;
-        for (int i = from; i < end; i += tile) {
-            for (int r = 0; r < rows; r += 2) {
-                int r1 = Math.min(r + 1, rows - 1);
-                double[] a0 = acc[r];
-                double[] a1 = acc[r1];
-                int c0 = coefOff + r * coefStride;
-                int c1 = coefOff + r1 * coefStride;
-                DoubleVector s00 = DoubleVector.fromArray(SPECIES, a0, i);
-                DoubleVector s01 = DoubleVector.fromArray(SPECIES, a0, i + LANES);
-                DoubleVector s02 = DoubleVector.fromArray(SPECIES, a0, i + 2 * LANES);
-                DoubleVector s03 = DoubleVector.fromArray(SPECIES, a0, i + 3 * LANES);
-                DoubleVector s10 = DoubleVector.fromArray(SPECIES, a1, i);
-                DoubleVector s11 = DoubleVector.fromArray(SPECIES, a1, i + LANES);
-                DoubleVector s12 = DoubleVector.fromArray(SPECIES, a1, i + 2 * LANES);
-                DoubleVector s13 = DoubleVector.fromArray(SPECIES, a1, i + 3 * LANES);
-                for (int k = 0; k < terms; k++) {
-                    double[] xk = x[k];
-                    DoubleVector k0 = DoubleVector.broadcast(SPECIES, coef[c0 + k]);
-                    DoubleVector k1 = DoubleVector.broadcast(SPECIES, coef[c1 + k]);
-                    DoubleVector v0 = DoubleVector.fromArray(SPECIES, xk, i);
-                    DoubleVector v1 = DoubleVector.fromArray(SPECIES, xk, i + LANES);
-                    DoubleVector v2 = DoubleVector.fromArray(SPECIES, xk, i + 2 * LANES);
-                    DoubleVector v3 = DoubleVector.fromArray(SPECIES, xk, i + 3 * LANES);
-                    s00 = v0.fma(k0, s00);
-                    s01 = v1.fma(k0, s01);
-                    s02 = v2.fma(k0, s02);
-                    s03 = v3.fma(k0, s03);
-                    s10 = v0.fma(k1, s10);
-                    s11 = v1.fma(k1, s11);
-                    s12 = v2.fma(k1, s12);
-                    s13 = v3.fma(k1, s13);
-                }
-                s00.intoArray(a0, i);
-                s01.intoArray(a0, i + LANES);
-                s02.intoArray(a0, i + 2 * LANES);
-                s03.intoArray(a0, i + 3 * LANES);
-                s10.intoArray(a1, i);
-                s11.intoArray(a1, i + LANES);
-                s12.intoArray(a1, i + 2 * LANES);
-                s13.intoArray(a1, i + 3 * LANES);
-            }
-        }
-        return end;
     }
 
     /** @return the doubles per point, of {@code 2·s}, that whole vectors cover */

@@ -38,15 +38,6 @@ interface Butterflies {
      */
     int modulusTransposed(double[] x, int batch, int length, double[][] out, int outOff);
 
-    /**
-     * {@link RealArrays#accumulateProducts}'s sums for all the accumulator rows at the leading indices that
-     * fill whole tiles, with the same arguments and the same doubles as its scalar loop.
-     *
-     * @return {@code n}: the indices {@code from <= i < n} were done; the scalar loop does the rest
-     */
-    int accumulateProducts(double[][] acc, int rows, double[] coef, int coefOff, int coefStride, double[][] x,
-            int terms, int from, int to);
-
     /** @return the SIMD passes when this JVM can run them, else null (see the class comment) */
     static Butterflies simd() {
         return Loaded.SIMD;

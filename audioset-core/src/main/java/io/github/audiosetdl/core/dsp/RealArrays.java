@@ -50,7 +50,7 @@ public final class RealArrays {
         for (int k = 0; k < terms; k++) {
             checkLength(x[k], to);
         }
-        Butterflies simd = Butterflies.simd();
+        ArrayKernels simd = ArrayKernels.simd();
         int done = simd == null ? from : simd.accumulateProducts(acc, rows, coef, coefOff, coefStride, x, terms,
                 from, to);
         // without SIMD (or for the tail): four terms per pass over an accumulator row, a loop the JIT vectorises
@@ -118,12 +118,12 @@ public final class RealArrays {
             throw new IndexOutOfBoundsException(n + " x " + n + " accumulator in " + acc.length + " doubles, "
                     + n + " rows of stride " + stride + " in " + x.length);
         }
-        accumulateGram(acc, x, stride, n, terms, part, parts, GramKernels.simd());
+        accumulateGram(acc, x, stride, n, terms, part, parts, ArrayKernels.simd());
     }
 
     /** {@link #accumulateGram(double[], double[], int, int, int, int, int)} on {@code simd}, or scalar if null. */
     static void accumulateGram(double[] acc, double[] x, int stride, int n, int terms, int part, int parts,
-            GramKernels simd) {
+            ArrayKernels simd) {
         int done = simd == null ? 0 : simd.accumulateGram(acc, x, stride, n, terms, part, parts);
         // without SIMD (or for the last rows): element by element, the chains in registers
         for (int b0 = 4 * part; b0 < n; b0 += 4 * parts) {
@@ -184,11 +184,11 @@ public final class RealArrays {
     public static double sumWidened(float[] src, int srcOff, double[] dst, int dstOff, int length) {
         checkRange(src.length, srcOff, length);
         checkRange(dst.length, dstOff, length);
-        return sumWidened(src, srcOff, dst, dstOff, length, GramKernels.simd());
+        return sumWidened(src, srcOff, dst, dstOff, length, ArrayKernels.simd());
     }
 
     /** {@link #sumWidened(float[], int, double[], int, int)} on {@code simd}, or scalar if null. */
-    static double sumWidened(float[] src, int srcOff, double[] dst, int dstOff, int length, GramKernels simd) {
+    static double sumWidened(float[] src, int srcOff, double[] dst, int dstOff, int length, ArrayKernels simd) {
         double[] chains = new double[GRAM_CHAINS];
         int k = simd == null ? 0 : simd.sumWidened(src, srcOff, dst, dstOff, length, chains);
         for (; k < length; k++) {
@@ -220,7 +220,7 @@ public final class RealArrays {
             double weight) {
         checkRange(x.length, off, length);
         checkRange(mean.length, meanOff, length);
-        GramKernels simd = GramKernels.simd();
+        ArrayKernels simd = ArrayKernels.simd();
         int k = simd == null ? 0 : simd.followAndCentre(x, off, length, centre, mean, meanOff, weight);
         for (; k < length; k++) {
             double v = x[off + k];

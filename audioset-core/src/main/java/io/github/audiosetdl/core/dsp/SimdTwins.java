@@ -6,7 +6,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Loads the SIMD twin of a kernel interface ({@link Butterflies}, {@link GramKernels}): a class in
+ * Loads the SIMD twin of a kernel interface ({@link Butterflies}, {@link ArrayKernels}): a class in
  * {@code src/main/java-vector}, compiled apart, that uses the incubating Vector API. It is loaded only when the
  * JVM was started with {@code --add-modules jdk.incubator.vector}, the system property {@link #PROPERTY} is not
  * {@code false}, and its constructor accepts the machine (256-bit double vectors); otherwise the scalar code runs.

@@ -89,8 +89,8 @@ class RealArraysTest {
                 expected[i * n + j] += ((c[0] + c[1]) + (c[2] + c[3])) + ((c[4] + c[5]) + (c[6] + c[7]));
             }
         }
-        Map<String, GramKernels> kernels = gramKernels();
-        for (Map.Entry<String, GramKernels> kernel : kernels.entrySet()) {
+        Map<String, ArrayKernels> kernels = gramKernels();
+        for (Map.Entry<String, ArrayKernels> kernel : kernels.entrySet()) {
             double[] acc = start.clone();
             for (int part = parts - 1; part >= 0; part--) {
                 if (kernel.getKey().equals("as loaded")) {
@@ -109,16 +109,16 @@ class RealArraysTest {
     }
 
     /** The kernels to compare: as loaded, scalar, and (with the Vector API) both widths whatever the machine. */
-    private static Map<String, GramKernels> gramKernels() throws ReflectiveOperationException {
-        Map<String, GramKernels> kernels = new LinkedHashMap<>();
-        kernels.put("as loaded", GramKernels.simd());
+    private static Map<String, ArrayKernels> gramKernels() throws ReflectiveOperationException {
+        Map<String, ArrayKernels> kernels = new LinkedHashMap<>();
+        kernels.put("as loaded", ArrayKernels.simd());
         kernels.put("scalar", null);
-        if (GramKernels.simd() != null) {
-            Constructor<?> forced = Class.forName(GramKernels.class.getPackageName() + ".VectorGramKernels")
+        if (ArrayKernels.simd() != null) {
+            Constructor<?> forced = Class.forName(ArrayKernels.class.getPackageName() + ".VectorArrayKernels")
                     .getDeclaredConstructor(boolean.class);
             forced.setAccessible(true);
-            kernels.put("512-bit", (GramKernels) forced.newInstance(true));
-            kernels.put("256-bit", (GramKernels) forced.newInstance(false));
+            kernels.put("512-bit", (ArrayKernels) forced.newInstance(true));
+            kernels.put("256-bit", (ArrayKernels) forced.newInstance(false));
         }
         return kernels;
     }
@@ -138,7 +138,7 @@ class RealArraysTest {
         }
         double sum = ((c[0] + c[1]) + (c[2] + c[3])) + ((c[4] + c[5]) + (c[6] + c[7]));
         double[] mean0 = random.doubles(length + 4, -1, 1).toArray();
-        for (Map.Entry<String, GramKernels> kernel : gramKernels().entrySet()) {
+        for (Map.Entry<String, ArrayKernels> kernel : gramKernels().entrySet()) {
             double[] dst = new double[length + 6];
             double got = kernel.getKey().equals("as loaded") ? RealArrays.sumWidened(src, 3, dst, 2, length)
                     : RealArrays.sumWidened(src, 3, dst, 2, length, kernel.getValue());

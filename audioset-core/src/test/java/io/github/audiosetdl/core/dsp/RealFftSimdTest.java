@@ -26,7 +26,7 @@ class RealFftSimdTest {
         // Where the hardware has 256-bit vectors, a build that lost the module or the class must fail here.
         if (hasAvx2()) {
             assertThat(simd).as("SIMD passes under --add-modules jdk.incubator.vector on an AVX2 machine").isNotNull();
-            assertThat(GramKernels.simd()).as("the SIMD Gram kernel, likewise").isNotNull();
+            assertThat(ArrayKernels.simd()).as("the SIMD kernels of RealArrays, likewise").isNotNull();
         }
     }
 

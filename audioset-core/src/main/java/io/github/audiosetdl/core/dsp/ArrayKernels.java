@@ -1,16 +1,25 @@
 package io.github.audiosetdl.core.dsp;
 
 /**
- * The SIMD version of {@link RealArrays#accumulateGram}. The one implementation, {@code VectorGramKernels}, uses
+ * The SIMD twin of {@link RealArrays}' kernels. The one implementation, {@code VectorArrayKernels}, uses
  * the incubating Vector API and is loaded as {@link Butterflies}' is (see {@link SimdTwins}); without it
  * {@link #simd()} is null and the scalar loops run, with the same doubles.
  */
-interface GramKernels {
+interface ArrayKernels {
     /**
      * Terms per pass over the accumulator tiles, a multiple of {@link RealArrays#GRAM_CHAINS}: a chunk of 512
      * terms of 171 rows (700 KB) stays in L2 while every tile of the part reads it.
      */
     int CHUNK = 512;
+
+    /**
+     * {@link RealArrays#accumulateProducts}'s sums for all the accumulator rows at the leading indices that
+     * fill whole tiles, with the same arguments and the same doubles as its scalar loop.
+     *
+     * @return {@code n}: the indices {@code from <= i < n} were done; the scalar loop does the rest
+     */
+    int accumulateProducts(double[][] acc, int rows, double[] coef, int coefOff, int coefStride, double[][] x,
+            int terms, int from, int to);
 
     /**
      * {@link RealArrays#accumulateGram}'s sums, with its arguments, for this part's whole blocks of 4 rows (those
@@ -37,13 +46,13 @@ interface GramKernels {
     int followAndCentre(double[] x, int off, int length, double centre, double[] mean, int meanOff, double weight);
 
     /** @return the SIMD kernels when this JVM can run them, else null */
-    static GramKernels simd() {
+    static ArrayKernels simd() {
         return Loaded.SIMD;
     }
 
     /** Loads the implementation once, on first use. */
     final class Loaded {
-        static final GramKernels SIMD = SimdTwins.load(GramKernels.class, "VectorGramKernels", "Gram");
+        static final ArrayKernels SIMD = SimdTwins.load(ArrayKernels.class, "VectorArrayKernels", "RealArrays");
 
         private Loaded() {
         }

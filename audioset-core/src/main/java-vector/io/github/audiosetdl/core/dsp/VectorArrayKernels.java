@@ -7,20 +7,25 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * {@link RealArrays#accumulateGram} on the incubating Vector API, loaded only under
- * {@code --add-modules jdk.incubator.vector} (see {@link GramKernels#simd}). Each element's 8 chains are the 8 lanes
+ * {@link RealArrays}' kernels on the incubating Vector API, loaded only under
+ * {@code --add-modules jdk.incubator.vector} (see {@link ArrayKernels#simd}), with the doubles of its scalar loops.
+ *
+ * <p>{@link RealArrays#accumulateGram}: each element's 8 chains are the 8 lanes
  * of one 512-bit vector, or of two 256-bit vectors on machines without 512-bit ones: per step of 8 terms a tile
  * loads the 8 terms of each of its rows and fuses every pair. On 512-bit vectors a tile is 4 rows by 4 rows
  * (16 accumulators, 8 loads per 16 fused multiply-adds); on 256-bit vectors 2 by 2 rows, lower and upper halves
- * (8 accumulators). The terms are taken in chunks of {@link GramKernels#CHUNK} (all the part's tiles over one chunk,
+ * (8 accumulators). The terms are taken in chunks of {@link ArrayKernels#CHUNK} (all the part's tiles over one chunk,
  * then the next, so the chunk's rows stay in cache), the chains kept between chunks in an array; the tail terms and
  * the sum of the chains are {@link RealArrays#finishChains}'s, so the doubles are the scalar loops'. Each tile is
  * one method body with no vector-valued helpers (on JDK 17 a vector crossing a call that is not inlined is boxed;
  * one method holding the loops around the tile as well ran 20 times slower on 512-bit vectors).
+ *
+ * <p>{@link RealArrays#accumulateProducts} (the cochleagram's FIR) on 256-bit vectors: see its tile's comment.
  */
-final class VectorGramKernels implements GramKernels {
+final class VectorArrayKernels implements ArrayKernels {
     private static final VectorSpecies<Double> WIDE = DoubleVector.SPECIES_512;
     private static final VectorSpecies<Double> NARROW = DoubleVector.SPECIES_256;
+    private static final int NARROW_LANES = NARROW.length();
     private static final VectorSpecies<Float> WIDE_FLOATS = FloatVector.SPECIES_256;
     private static final VectorSpecies<Float> NARROW_FLOATS = FloatVector.SPECIES_128;
     private static final int CHAINS = RealArrays.GRAM_CHAINS;
@@ -30,11 +35,11 @@ final class VectorGramKernels implements GramKernels {
     private final boolean wide;
 
     /**
-     * Made once, by reflection, by {@link GramKernels#simd}.
+     * Made once, by reflection, by {@link ArrayKernels#simd}.
      *
      * @throws UnsupportedOperationException if this machine's double vectors are narrower than 256 bits
      */
-    VectorGramKernels() {
+    VectorArrayKernels() {
         int bits = DoubleVector.SPECIES_PREFERRED.vectorBitSize();
         if (bits < NARROW.vectorBitSize()) {
             throw new UnsupportedOperationException("this machine's double vectors have " + bits + " bits, not 256");
@@ -48,7 +53,7 @@ final class VectorGramKernels implements GramKernels {
      *
      * @param wide whether to use 512-bit vectors
      */
-    VectorGramKernels(boolean wide) {
+    VectorArrayKernels(boolean wide) {
         this.wide = wide;
     }
 
@@ -290,5 +295,61 @@ final class VectorGramKernels implements GramKernels {
         t10.intoArray(chains, e10 + half);
         s11.intoArray(chains, e11);
         t11.intoArray(chains, e11 + half);
+    }
+
+    /**
+     * Two accumulator rows by four vectors of indices at a time: eight sums that stay in registers over all the
+     * terms, each term one vector of each of four term rows and two broadcast coefficients. The tiles of the term
+     * rows stay in the L1 cache over all the accumulator rows; an odd last row is paired with itself (both halves
+     * compute and store the same doubles).
+     */
+    @Override
+    public int accumulateProducts(double[][] acc, int rows, double[] coef, int coefOff, int coefStride,
+            double[][] x, int terms, int from, int to) {
+        int tile = 4 * NARROW_LANES;
+        int end = to - (to - from) % tile;
+        for (int i = from; i < end; i += tile) {
+            for (int r = 0; r < rows; r += 2) {
+                int r1 = Math.min(r + 1, rows - 1);
+                double[] a0 = acc[r];
+                double[] a1 = acc[r1];
+                int c0 = coefOff + r * coefStride;
+                int c1 = coefOff + r1 * coefStride;
+                DoubleVector s00 = DoubleVector.fromArray(NARROW, a0, i);
+                DoubleVector s01 = DoubleVector.fromArray(NARROW, a0, i + NARROW_LANES);
+                DoubleVector s02 = DoubleVector.fromArray(NARROW, a0, i + 2 * NARROW_LANES);
+                DoubleVector s03 = DoubleVector.fromArray(NARROW, a0, i + 3 * NARROW_LANES);
+                DoubleVector s10 = DoubleVector.fromArray(NARROW, a1, i);
+                DoubleVector s11 = DoubleVector.fromArray(NARROW, a1, i + NARROW_LANES);
+                DoubleVector s12 = DoubleVector.fromArray(NARROW, a1, i + 2 * NARROW_LANES);
+                DoubleVector s13 = DoubleVector.fromArray(NARROW, a1, i + 3 * NARROW_LANES);
+                for (int k = 0; k < terms; k++) {
+                    double[] xk = x[k];
+                    DoubleVector k0 = DoubleVector.broadcast(NARROW, coef[c0 + k]);
+                    DoubleVector k1 = DoubleVector.broadcast(NARROW, coef[c1 + k]);
+                    DoubleVector v0 = DoubleVector.fromArray(NARROW, xk, i);
+                    DoubleVector v1 = DoubleVector.fromArray(NARROW, xk, i + NARROW_LANES);
+                    DoubleVector v2 = DoubleVector.fromArray(NARROW, xk, i + 2 * NARROW_LANES);
+                    DoubleVector v3 = DoubleVector.fromArray(NARROW, xk, i + 3 * NARROW_LANES);
+                    s00 = v0.fma(k0, s00);
+                    s01 = v1.fma(k0, s01);
+                    s02 = v2.fma(k0, s02);
+                    s03 = v3.fma(k0, s03);
+                    s10 = v0.fma(k1, s10);
+                    s11 = v1.fma(k1, s11);
+                    s12 = v2.fma(k1, s12);
+                    s13 = v3.fma(k1, s13);
+                }
+                s00.intoArray(a0, i);
+                s01.intoArray(a0, i + NARROW_LANES);
+                s02.intoArray(a0, i + 2 * NARROW_LANES);
+                s03.intoArray(a0, i + 3 * NARROW_LANES);
+                s10.intoArray(a1, i);
+                s11.intoArray(a1, i + NARROW_LANES);
+                s12.intoArray(a1, i + 2 * NARROW_LANES);
+                s13.intoArray(a1, i + 3 * NARROW_LANES);
+            }
+        }
+        return end;
     }
 }
