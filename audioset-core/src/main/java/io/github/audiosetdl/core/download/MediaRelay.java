@@ -77,6 +77,7 @@ final class MediaRelay implements AutoCloseable {
     private static final byte[] NOT_FOUND = ("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n"
             + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
 
+    private final SSLSocketFactory tls;
     private final URI target;
     private final String headers;
     private final URI proxy;
@@ -90,7 +91,9 @@ final class MediaRelay implements AutoCloseable {
     private final AtomicReference<String> failure = new AtomicReference<>();
     private volatile boolean closed;
 
-    private MediaRelay(URI target, String headers, URI proxy, Duration timeout) throws IOException {
+    private MediaRelay(URI target, String headers, URI proxy, Duration timeout, SSLSocketFactory tls)
+            throws IOException {
+        this.tls = tls;
         this.target = target;
         this.headers = headers;
         this.proxy = proxy;
@@ -121,6 +124,23 @@ final class MediaRelay implements AutoCloseable {
      */
     static MediaRelay open(String mediaUrl, String headers, Optional<String> proxy, Duration timeout)
             throws IOException {
+        return open(mediaUrl, headers, proxy, timeout, (SSLSocketFactory) SSLSocketFactory.getDefault());
+    }
+
+    /**
+     * As {@link #open(String, String, Optional, Duration)}, with the TLS sockets of {@code tls} (tests trust
+     * their own certificate with it; host names are checked all the same).
+     *
+     * @param mediaUrl the http or https media URL
+     * @param headers the headers to add to every request
+     * @param proxy an http proxy, if any
+     * @param timeout the socket timeout
+     * @param tls makes the TLS sockets for https
+     * @return the running relay
+     * @throws IOException if no loopback port can be bound
+     */
+    static MediaRelay open(String mediaUrl, String headers, Optional<String> proxy, Duration timeout,
+            SSLSocketFactory tls) throws IOException {
         URI target = webUri(mediaUrl);
         URI p = null;
         if (proxy.isPresent()) {
@@ -133,7 +153,7 @@ final class MediaRelay implements AutoCloseable {
                 throw new IllegalArgumentException("the proxy is not an http://host:port URL");
             }
         }
-        return new MediaRelay(target, headers, p, timeout);
+        return new MediaRelay(target, headers, p, timeout, tls);
     }
 
     /** @return the loopback URL ffmpeg reads: no part of the media URL but its file name's extension */
@@ -415,13 +435,12 @@ final class MediaRelay implements AutoCloseable {
             if (proxy != null) {
                 tunnel(socket, host + ":" + port(location));
             }
-            SSLSocket tls = (SSLSocket) ((SSLSocketFactory) SSLSocketFactory.getDefault())
-                    .createSocket(socket, host, port(location), true);
-            SSLParameters params = tls.getSSLParameters();
+            SSLSocket secure = (SSLSocket) tls.createSocket(socket, host, port(location), true);
+            SSLParameters params = secure.getSSLParameters();
             params.setEndpointIdentificationAlgorithm("HTTPS");
-            tls.setSSLParameters(params);
-            tls.startHandshake();
-            return tls;
+            secure.setSSLParameters(params);
+            secure.startHandshake();
+            return secure;
         } catch (IOException | RuntimeException e) {
             closeQuietly(socket);
             throw e;
