@@ -29,6 +29,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
@@ -298,8 +299,10 @@ final class MediaRelay implements AutoCloseable {
             for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
                 Path file = Path.of(table);
                 if (Files.isReadable(file)) {
-                    OptionalInt owner = socketOwner(Files.readAllLines(file, StandardCharsets.US_ASCII),
-                            client.getPort(), client.getLocalPort());
+                    OptionalInt owner;
+                    try (Stream<String> lines = Files.lines(file, StandardCharsets.US_ASCII)) {
+                        owner = socketOwner(lines, client.getPort(), client.getLocalPort());
+                    }
                     if (owner.isPresent()) {
                         return owner.getAsInt() == uid;
                     }
@@ -312,25 +315,18 @@ final class MediaRelay implements AutoCloseable {
     }
 
     /**
-     * @param table the lines of {@code /proc/net/tcp}
+     * @param table the lines of {@code /proc/net/tcp}, read one at a time
      * @param port the local port of the socket looked for
      * @param remotePort its remote port
      * @return the uid owning the socket, if the table lists it
      */
-    static OptionalInt socketOwner(List<String> table, int port, int remotePort) {
+    static OptionalInt socketOwner(Stream<String> table, int port, int remotePort) {
         String local = String.format(Locale.ROOT, ":%04X", port);
         String remote = String.format(Locale.ROOT, ":%04X", remotePort);
-        for (String line : table) {
-            String[] f = line.trim().split("\\s+");
-            if (f.length > 7 && f[1].endsWith(local) && f[2].endsWith(remote)) {
-                try {
-                    return OptionalInt.of(Integer.parseInt(f[7]));
-                } catch (NumberFormatException e) {
-                    return OptionalInt.empty();
-                }
-            }
-        }
-        return OptionalInt.empty();
+        return table.map(line -> line.trim().split("\\s+"))
+                .filter(f -> f.length > 7 && f[1].endsWith(local) && f[2].endsWith(remote)
+                        && f[7].matches("\\d{1,9}"))
+                .mapToInt(f -> Integer.parseInt(f[7])).findFirst();
     }
 
     private boolean ownPath(String requested) {

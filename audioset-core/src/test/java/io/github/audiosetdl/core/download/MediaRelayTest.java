@@ -221,9 +221,9 @@ class MediaRelayTest {
                 "   1: 0100007F:1F90 0100007F:A3C2 01 00000000:00000000 00:00000000 00000000     0        0 8 1 0",
                 "   2: 0100007F:A3C3 0100007F:1F90 01 00000000:00000000 00:00000000 00000000     0        0 9 1 0");
         // the client's socket (local port 0xA3C2 = 41922, remote 8080) belongs to uid 1001
-        assertThat(MediaRelay.socketOwner(table, 41922, 8080)).hasValue(1001);
-        assertThat(MediaRelay.socketOwner(table, 41923, 8080)).hasValue(0);
-        assertThat(MediaRelay.socketOwner(table, 41924, 8080)).isEmpty();
+        assertThat(MediaRelay.socketOwner(table.stream(), 41922, 8080)).hasValue(1001);
+        assertThat(MediaRelay.socketOwner(table.stream(), 41923, 8080)).hasValue(0);
+        assertThat(MediaRelay.socketOwner(table.stream(), 41924, 8080)).isEmpty();
     }
 
     /** @return the status line of a GET of {@code path} on the relay */
