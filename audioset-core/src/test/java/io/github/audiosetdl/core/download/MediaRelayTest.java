@@ -159,6 +159,23 @@ class MediaRelayTest {
     }
 
     @Test
+    void aFileUrlTemplateIsStillReadByFfmpegItselfWithTheSameClip() throws Exception {
+        Path ffmpeg = ExternalTools.requireFfmpeg();
+        FfmpegSection web = section(ffmpeg);
+        Path viaRelay = Files.createFile(out.resolve("web.wav"));
+        web.decode(new ResolvedMedia(server.url("tone.m4a"), Map.of(), 120), SECTION, viaRelay);
+
+        FfmpegSection local = new FfmpegSection(ffmpeg, fastConfig(out, "file:" + media + "/{id}.m4a").build());
+        String url = "file:" + media.resolve("tone_48000_120_0.m4a");
+        Path fromFile = Files.createFile(out.resolve("file.wav"));
+        local.decode(new ResolvedMedia(url, Map.of(), 120), SECTION, fromFile);
+        List<String> command = local.command(url, SECTION, fromFile);
+        assertThat(command.get(command.indexOf("-protocol_whitelist") + 1)).isEqualTo(FfmpegSection.FILE_PROTOCOLS);
+        assertThat(command.get(command.indexOf("-i") + 1)).isEqualTo(url);
+        assertThat(Files.readAllBytes(fromFile)).isEqualTo(Files.readAllBytes(viaRelay));
+    }
+
+    @Test
     void aRedirectIsFollowedButOneToAFileUrlIsRefused() throws Exception {
         Path secret = Files.writeString(out.resolve("private.m4a"), "private");
         server.redirect("moved.m4a", server.url("tone.m4a")).redirect("evil.m4a", "file:" + secret);
