@@ -104,7 +104,8 @@ final class MediaRelay implements AutoCloseable {
         String name = fileName(target);
         String p = "/" + Base64.getUrlEncoder().withoutPadding().encodeToString(token) + "/" + name;
         this.path = p.getBytes(StandardCharsets.US_ASCII);
-        this.server = new ServerSocket(0, 16, InetAddress.getLoopbackAddress());
+        // 127.0.0.1 itself, as in the URL (the JVM's loopback address may be ::1)
+        this.server = new ServerSocket(0, 16, InetAddress.getByAddress("127.0.0.1", new byte[] {127, 0, 0, 1}));
         this.url = "http://127.0.0.1:" + server.getLocalPort() + p;
         Thread acceptor = new Thread(this::acceptLoop, "media-relay-" + server.getLocalPort());
         acceptor.setDaemon(true);
