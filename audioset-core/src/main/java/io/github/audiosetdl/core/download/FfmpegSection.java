@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -19,17 +20,19 @@ import java.util.regex.Pattern;
  * Fetches and decodes one segment's section with ffmpeg: input seeking ({@code -ss start -t duration+0.5s
  * -i URL}; the exact sample count is cut afterwards) so only the section's byte ranges are read, the
  * resolver's headers except credentials, {@code -rw_timeout} and reconnect options, and a wall-clock limit
- * after which the process is killed. The output is a 32-bit float WAV at the target rate with the
+ * after which the process is killed. An http or https media URL never reaches ffmpeg's command line (where
+ * any local user could read it in {@code ps}): ffmpeg reads a {@link MediaRelay} on {@code 127.0.0.1} under a
+ * random token, which forwards its requests, {@code Range} included, with the resolver's headers and through
+ * the proxy, and is closed when the clip ends. The output is a 32-bit float WAV at the target rate with the
  * source's channels (the channel average is taken afterwards, exactly); the media's duration is read from
  * ffmpeg's log.
  *
- * <p>What a hostile resolver or server cannot do: make ffmpeg read anything but {@code http}/{@code https}
- * ({@code -protocol_whitelist}; {@code file} only when the direct resolver's URL template is a {@code file:}
- * URL),
- * receive a cookie or an authorisation header (never forwarded: they would follow a redirect to another
- * host and show in {@code ps}), or see the proxy's credentials on a command line (the proxy is given in
- * ffmpeg's environment, {@code http_proxy}). The command line is never logged; ffmpeg's log goes to an
- * owner-only temporary file, read once it has exited (the first and last 64 KB).
+ * <p>What a hostile resolver or server cannot do: make ffmpeg read anything but the relay ({@code
+ * -protocol_whitelist http,tcp}; {@code file} only when the direct resolver's URL template is a {@code file:}
+ * URL) or make the relay follow a redirect to anything but http or https, receive a cookie or an
+ * authorisation header (never forwarded: they would follow a redirect to another host), or see the media
+ * URL, the headers or the proxy on a command line (the relay holds them). The command line is never logged;
+ * ffmpeg's log goes to an owner-only temporary file, read once it has exited (the first and last 64 KB).
  */
 final class FfmpegSection {
     private static final Pattern DURATION = Pattern.compile("Duration: (\\d+):(\\d{2}):(\\d{2}(?:\\.\\d+)?)");
@@ -39,13 +42,15 @@ final class FfmpegSection {
     private static final long INPUT_MARGIN_MS = 500;
     /** How much of ffmpeg's log is read, from its start and from its end, in bytes. */
     private static final int LOG_BYTES = 64 * 1024;
-    /** The protocols ffmpeg may use for web media (httpproxy: https through an http proxy). */
-    static final String WEB_PROTOCOLS = "http,https,tcp,tls,httpproxy,crypto";
+    /** The protocols ffmpeg may use for web media: it reads only the loopback {@link MediaRelay}. */
+    static final String WEB_PROTOCOLS = "http,tcp";
     /** The protocols ffmpeg may use when the URL template is a {@code file:} URL. */
     static final String FILE_PROTOCOLS = "file,crypto";
     /** Request headers never passed on to ffmpeg, lower case. */
     private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}");
     private static final Set<String> SECRET_HEADERS = Set.of("cookie", "authorization", "proxy-authorization");
+    private static final List<String> PROXY_VARIABLES = List.of("http_proxy", "https_proxy", "HTTP_PROXY",
+            "HTTPS_PROXY");
 
     private final Path ffmpeg;
     private final DownloadConfig config;
@@ -83,34 +88,30 @@ final class FfmpegSection {
     }
 
     /**
-     * The command line (program first) that decodes {@code segment} of {@code media} into {@code target}:
-     * no secret in it (no cookie, no authorisation header, no proxy).
+     * The command line (program first) that decodes {@code segment} of {@code input} into {@code target}:
+     * no secret in it (no media URL from a resolver, no header, no proxy).
      *
-     * @param media the media URL and headers
+     * @param input the loopback relay's URL, or a {@code file:} URL of the direct resolver's file template
      * @param segment the segment
      * @param target the WAV file
      * @return the arguments
      */
-    List<String> command(ResolvedMedia media, Segment segment, Path target) {
+    List<String> command(String input, Segment segment, Path target) {
         List<String> cmd = new ArrayList<>(List.of(ffmpeg.toString(), "-nostdin", "-hide_banner", "-nostats",
                 "-loglevel", "info", "-y"));
-        boolean web = !media.url().toLowerCase(Locale.ROOT).startsWith("file:");
+        boolean web = !input.toLowerCase(Locale.ROOT).startsWith("file:");
         cmd.addAll(List.of("-protocol_whitelist", web ? WEB_PROTOCOLS : FILE_PROTOCOLS));
         cmd.addAll(List.of("-rw_timeout", Long.toString(config.socketTimeout().toNanos() / 1000)));
         if (web) {
             cmd.addAll(List.of("-reconnect", "1", "-reconnect_streamed", "1", "-reconnect_on_network_error", "1",
                     "-reconnect_delay_max", "2"));
-            String headers = headers(media.headers());
-            if (!headers.isEmpty()) {
-                cmd.addAll(List.of("-headers", headers));
-            }
         }
         cmd.addAll(List.of("-ss", seconds(segment.startMs())));
         // read a little past the section: after an input seek some decoders (Opus pre-roll, a negative start
         // time) come up a few ms short of the section, and an output -t would cut by timestamps, not
         // samples; the clip is trimmed to the section's exact sample count afterwards
         cmd.addAll(List.of("-t", seconds(segment.durationMs() + INPUT_MARGIN_MS)));
-        cmd.addAll(List.of("-i", media.url()));
+        cmd.addAll(List.of("-i", input));
         cmd.addAll(List.of("-map", "0:a:0", "-af", "asetpts=PTS-STARTPTS", "-c:a", "pcm_f32le"));
         config.sampleRate().ifPresent(hz -> cmd.addAll(List.of("-ar", Integer.toString(hz))));
         cmd.addAll(List.of("-f", "wav", "file:" + target.toAbsolutePath()));
@@ -155,11 +156,19 @@ final class FfmpegSection {
         }
         Path log = null;
         Process process = null;
+        MediaRelay relay = null;
         try {
+            boolean web = !media.url().toLowerCase(Locale.ROOT).startsWith("file:");
+            if (web) {
+                relay = relay(media);
+            }
             log = Files.createTempFile("audioset-ffmpeg-", ".log");
-            ProcessBuilder pb = new ProcessBuilder(command(media, segment, target))
+            ProcessBuilder pb = new ProcessBuilder(command(web ? relay.url() : media.url(), segment, target))
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(log.toFile());
-            environment(pb.environment(), config);
+            // ffmpeg talks to the loopback relay only, never through a proxy
+            for (String name : PROXY_VARIABLES) {
+                pb.environment().remove(name);
+            }
             process = Children.start(pb);
             process.getOutputStream().close();
             if (!process.waitFor(config.toolTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
@@ -168,19 +177,78 @@ final class FfmpegSection {
             }
             List<String> lines = logLines(log);
             if (process.exitValue() != 0) {
-                String message = message(lines, process.exitValue());
+                String message = relay != null && relay.failure().isPresent() ? relay.failure().get()
+                        : message(lines, process.exitValue());
+                if (relay != null) {
+                    String url = shown(media.url());
+                    message = message.replace(relay.url(), url.substring(1, url.length() - 1));
+                }
                 throw new ClipFailure(FailureClassifier.classify(message), message);
             }
             return new Report(mediaSeconds(lines));
         } catch (IOException e) {
-            throw new ClipFailure(FailureClass.TRANSIENT, (process == null ? "cannot start ffmpeg: "
+            throw new ClipFailure(FailureClass.TRANSIENT, (process == null ? "cannot start ffmpeg or its relay: "
                     : "ffmpeg I/O error: ") + e.getMessage(), e);
         } finally {
             if (process != null) {
                 Children.kill(process);
             }
+            if (relay != null) {
+                relay.close();
+            }
             ClipDownloader.deleteQuietly(log);
         }
+    }
+
+    private MediaRelay relay(ResolvedMedia media) throws ClipFailure, IOException {
+        try {
+            return MediaRelay.open(media.url(), headers(media.headers()), proxy(media.url(), config,
+                    System.getenv()), config.socketTimeout());
+        } catch (IllegalArgumentException e) {
+            throw new ClipFailure(FailureClass.PERMANENT, "refused media URL " + shown(media.url()) + ": "
+                    + e.getMessage().replaceAll("\\p{Cntrl}", "?"));
+        }
+    }
+
+    /**
+     * The proxy ffmpeg itself would have used for {@code url}: the configured one, else the environment's
+     * {@code http_proxy} (for https too, as ffmpeg does) unless {@code no_proxy} names the host.
+     *
+     * @param url the media URL
+     * @param config gives the configured proxy
+     * @param env the environment
+     * @return the proxy URL, if any
+     */
+    static Optional<String> proxy(String url, DownloadConfig config, Map<String, String> env) {
+        if (config.proxy().isPresent()) {
+            return config.proxy();
+        }
+        String fromEnv = env.get("http_proxy");
+        if (fromEnv == null || fromEnv.isBlank()) {
+            return Optional.empty();
+        }
+        String host;
+        try {
+            host = new java.net.URI(url).getHost();
+        } catch (java.net.URISyntaxException e) {
+            return Optional.empty();
+        }
+        return host != null && noProxy(env.get("no_proxy"), host) ? Optional.empty() : Optional.of(fromEnv);
+    }
+
+    /** @return whether a {@code no_proxy} list names {@code host}: {@code *}, the host, or a parent domain */
+    static boolean noProxy(String list, String host) {
+        if (list == null) {
+            return false;
+        }
+        String h = host.toLowerCase(Locale.ROOT);
+        for (String entry : list.toLowerCase(Locale.ROOT).split("[ ,]+")) {
+            String e = entry.startsWith(".") ? entry.substring(1) : entry;
+            if (e.equals("*") || !e.isEmpty() && (h.equals(e) || h.endsWith("." + e))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -193,7 +261,7 @@ final class FfmpegSection {
      */
     static void environment(Map<String, String> env, DownloadConfig config) {
         config.proxy().ifPresent(p -> {
-            for (String name : List.of("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY")) {
+            for (String name : PROXY_VARIABLES) {
                 env.put(name, p);
             }
             env.remove("no_proxy");

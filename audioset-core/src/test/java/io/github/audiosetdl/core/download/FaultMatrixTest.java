@@ -17,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.apache.commons.csv.CSVRecord;
@@ -119,10 +118,9 @@ class FaultMatrixTest {
             CSVRecord rec = readLog(out.resolve("logs/test_errorlogs/errorLog_0.csv")).get("stuckstuck1");
             assertThat(rec.get("message")).contains("killed after 2 s");
             String ffmpeg = ExternalTools.requireFfmpeg().toString();
+            // ffmpeg's arguments name no media (it reads a loopback relay): no ffmpeg of this JVM may be left
             assertThat(ProcessHandle.current().descendants().filter(p -> p.isAlive()
-                    && p.info().command().map(ffmpeg::equals).orElse(false)
-                    && p.info().arguments().map(a -> Arrays.toString(a).contains("stuckstuck1")).orElse(false))
-                    .count()).isZero();
+                    && p.info().command().map(ffmpeg::equals).orElse(false)).count()).isZero();
             assertThat(temporaries(out)).isEmpty();
         }
     }

@@ -81,6 +81,7 @@ public final class LoopbackMediaServer implements AutoCloseable {
     private final Map<String, Path> files = new ConcurrentHashMap<>();
     private final Map<String, Injected> faults = new ConcurrentHashMap<>();
     private final Map<String, Long> cuts = new ConcurrentHashMap<>();
+    private final Map<String, String> redirects = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> requests = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> bytes = new ConcurrentHashMap<>();
     private final Map<String, Long> firstRequest = new ConcurrentHashMap<>();
@@ -194,6 +195,18 @@ public final class LoopbackMediaServer implements AutoCloseable {
      */
     public LoopbackMediaServer cutAt(String name, long offset) {
         cuts.put(name, offset);
+        return this;
+    }
+
+    /**
+     * Answers every request for {@code name} with a {@code 302 Found} to {@code location}.
+     *
+     * @param name the name
+     * @param location the {@code Location} sent (any URL, e.g. a {@code file:} URL)
+     * @return this
+     */
+    public LoopbackMediaServer redirect(String name, String location) {
+        redirects.put(requireNonNull(name, "name"), requireNonNull(location, "location"));
         return this;
     }
 
@@ -347,6 +360,11 @@ public final class LoopbackMediaServer implements AutoCloseable {
         LongAdder sent = bytes.computeIfAbsent(name, k -> new LongAdder());
         long delay = latencyMillis + nameLatency.getOrDefault(name, 0L);
         if (delay > 0 && closed.await(delay, TimeUnit.MILLISECONDS)) {
+            return;
+        }
+        String location = redirects.get(name);
+        if (location != null) {
+            r.headers(302, "Found", 0, Map.of("Location", location));
             return;
         }
         Injected injected = faults.get(name);
