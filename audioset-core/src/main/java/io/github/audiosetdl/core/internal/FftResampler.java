@@ -112,7 +112,8 @@ public final class FftResampler {
 
     /**
      * The factors {@code exp(iπk/n)} for {@code k < n/2}, as products {@code lo[k & mask]·hi[k >>> shift]} of two
-     * tables of about {@code √(n/2)} entries each (4.5 KB for {@code n = 160000}), of exact angles.
+     * tables of exact angles, {@code 2^shift >= √(n/2)} and {@code n/2 / 2^shift} entries (11 KB for
+     * {@code n = 160000}, where one table of all the factors would take 1.28 MB).
      */
     private static final class HalfSampleShift {
         private final int shift;
