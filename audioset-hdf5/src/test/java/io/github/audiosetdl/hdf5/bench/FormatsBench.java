@@ -7,18 +7,13 @@ import io.github.audiosetdl.core.spi.PackFormat;
 import io.github.audiosetdl.core.spi.SampleType;
 import io.github.audiosetdl.core.spi.WaveformLayout;
 import io.github.audiosetdl.core.spi.WaveformSink;
-import io.github.audiosetdl.hdf5.CochleagramFileReader;
-import io.github.audiosetdl.hdf5.FeatureStats;
 import io.github.audiosetdl.hdf5.Hdf5DatasetStore;
-import io.github.audiosetdl.hdf5.internal.RowFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Random;
 import java.util.StringJoiner;
 import java.util.stream.Stream;
 
@@ -32,8 +27,8 @@ import java.util.stream.Stream;
  * prints each round's clips/s with its ratio to seed float32 in the same round, then per layout the medians over
  * the rounds and the heap (peak used, largest live set after a GC).
  *
- * <p>{@code stats}: writes a cochleagram file of N random 171 x 2000 rows, then times (cold cache each) reading
- * every row and nothing else, and {@link FeatureStats#compute}.
+ * <p>{@code stats}: one round of {@link StatsBench} (a cochleagram file of N rows; the disk, the reader and
+ * {@code stats}, cold cache each).
  */
 public final class FormatsBench {
     /** Clips per layout in the warm-up pass. */
@@ -58,7 +53,7 @@ public final class FormatsBench {
             pack(root, n, threads, args.length > 4 ? args[4] : "16k", args.length > 5 ? Integer.parseInt(args[5]) : 3,
                     args.length > 6 ? args[6] : "all");
         } else {
-            stats(root, n, threads);
+            StatsBench.main(new String[] {args[0], args[2], Integer.toString(threads), "1"}); // one round
         }
     }
 
@@ -206,56 +201,5 @@ public final class FormatsBench {
         Arrays.sort(sorted);
         int h = sorted.length / 2;
         return sorted.length % 2 == 1 ? sorted[h] : (sorted[h - 1] + sorted[h]) / 2;
-    }
-
-    private static void stats(Path root, int n, int threads) throws Exception {
-        int channels = 171;
-        int frames = 2000;
-        Path dir = root.resolve("stats");
-        Files.createDirectories(dir);
-        Path file = dir.resolve("bench" + n + "_Coch.hdf5");
-        if (!Files.exists(file)) {
-            long t0 = System.nanoTime();
-            Path tmp = Files.createTempDirectory(dir, ".gen");
-            try (RowFile rows = RowFile.create(tmp, "coch", channels * frames)) {
-                rows.mainAttribute("channels", channels);
-                rows.mainAttribute("frames", frames);
-                Random random = new Random(18);
-                float[] row = new float[channels * frames];
-                for (int r = 0; r < n; r++) {
-                    for (int k = 0; k < row.length; k++) {
-                        row[k] = (float) (k / frames * 0.01 + random.nextGaussian() * 0.1);
-                    }
-                    rows.writeRow(row);
-                }
-                rows.rootAttribute("size", (long) n);
-                Files.move(rows.finish(), file, StandardCopyOption.ATOMIC_MOVE);
-            }
-            PackBench.deleteTree(tmp);
-            System.out.printf("generated %s (%,.0f MB) in %.0f s%n", file, Files.size(file) / 1e6,
-                    (System.nanoTime() - t0) / 1e9);
-        }
-        double mb = Files.size(file) / 1e6;
-        PackBench.coldCache();
-        long t0 = System.nanoTime();
-        try (CochleagramFileReader in = CochleagramFileReader.open(file)) {
-            float[] row = new float[channels * frames];
-            double sum = 0;
-            for (long r = 0; r < in.size(); r++) {
-                in.read(r, row);
-                sum += row[(int) (r % row.length)];
-            }
-            double s = (System.nanoTime() - t0) / 1e9;
-            System.out.printf("read only: %.1f s, %.0f MB/s, %.0f rows/s (checksum %.3f)%n", s, mb / s, n / s, sum);
-        }
-        PackBench.coldCache();
-        t0 = System.nanoTime();
-        FeatureStats stats;
-        try (CochleagramFileReader in = CochleagramFileReader.open(file)) {
-            stats = FeatureStats.compute(in, threads);
-        }
-        double s = (System.nanoTime() - t0) / 1e9;
-        System.out.printf("stats, %d threads: %.1f s, %.0f MB/s, %.0f rows/s (%s, top eigenvalue %.4g)%n", threads,
-                s, mb / s, n / s, stats, stats.pcaValues()[0]);
     }
 }
