@@ -113,11 +113,8 @@ public final class PannsFileWriter implements WaveformSink {
         if (name.length() >= NAME_BYTES) {
             throw new IllegalArgumentException(file + ": '" + name + "' does not fit audio_name (S" + NAME_BYTES + ")");
         }
-        float norm = (float) audio.norm();
-        for (int i = 0; i < clipSamples; i++) {
-            // toInt16 clamps round(v x 32767) to +-32767: the same as clipping v to [-1, 1] first, one pass less
-            int16Row[i] = SampleType.toInt16(x[i] * norm);
-        }
+        // toInt16 clamps round(v x 32767) to +-32767: the same as clipping v to [-1, 1] first, one pass less
+        SampleType.toInt16(x, (float) audio.norm(), int16Row);
         labels.encode(row.segment().labelIds(), multiHot);
         names.putString(name);
         targets.putBytes(multiHot);

@@ -45,6 +45,14 @@ interface ArrayKernels {
      */
     int followAndCentre(double[] x, int off, int length, double centre, double[] mean, int meanOff, double weight);
 
+    /**
+     * {@link RealArrays#toInt16(float[], int, float, short[], int, int)} for the leading samples, with its
+     * arguments and its values.
+     *
+     * @return how many samples were done; the scalar loop does the rest
+     */
+    int toInt16(float[] x, int off, float gain, short[] into, int intoOff, int length);
+
     /** @return the SIMD kernels when this JVM can run them, else null */
     static ArrayKernels simd() {
         return Loaded.SIMD;

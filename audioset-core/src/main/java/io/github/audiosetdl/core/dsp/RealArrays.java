@@ -10,6 +10,9 @@ public final class RealArrays {
     /** The chains each sum of {@link #accumulateGram} is formed in: the lanes of a 512-bit vector of doubles. */
     public static final int GRAM_CHAINS = 8;
 
+    /** The scale of {@link #toInt16(float)}: {@code round(x × 32767)}, read back as {@code v / 32767}. */
+    public static final int INT16_SCALE = 32767;
+
     private RealArrays() {
     }
 
@@ -227,6 +230,51 @@ public final class RealArrays {
             mean[meanOff + k] += (v - mean[meanOff + k]) * weight;
             x[off + k] = v - centre;
         }
+    }
+
+    /**
+     * Converts samples to 16-bit integers: {@code into[intoOff + k] = toInt16(x[off + k] · gain)} for
+     * {@code k < length}, the product rounded to float first, then {@link #toInt16(float)}. On the SIMD vectors
+     * (16 or 8 floats at a time) when they are available, with the same values: checked for every float.
+     *
+     * @param x the samples, {@code x[off .. off + length)}
+     * @param off the first sample
+     * @param gain the factor applied to each sample first (1 for none)
+     * @param into receives the values at {@code into[intoOff .. intoOff + length)}
+     * @param intoOff the first value
+     * @param length the number of samples, {@code >= 0}
+     * @throws IndexOutOfBoundsException if a range lies outside its array
+     */
+    public static void toInt16(float[] x, int off, float gain, short[] into, int intoOff, int length) {
+        checkRange(x.length, off, length);
+        checkRange(into.length, intoOff, length);
+        toInt16(x, off, gain, into, intoOff, length, ArrayKernels.simd());
+    }
+
+    /** {@link #toInt16(float[], int, float, short[], int, int)} on {@code simd}, or scalar if null. */
+    static void toInt16(float[] x, int off, float gain, short[] into, int intoOff, int length, ArrayKernels simd) {
+        int k = simd == null ? 0 : simd.toInt16(x, off, gain, into, intoOff, length);
+        for (; k < length; k++) {
+            into[intoOff + k] = toInt16(x[off + k] * gain);
+        }
+    }
+
+    /**
+     * One peak-normalised sample as a 16-bit integer: {@code Math.round(x × 32767.0)} (half up), clamped to
+     * {@code ±32767}; NaN gives 0. Computed as {@code floor(v + 0.5)} by truncation with a correction for negative
+     * values, which is {@code Math.round}'s result for every float ({@code x × 32767.0} is exact in double, and so
+     * is {@code v + 0.5} wherever it could round across an integer; checked over all 2^32 floats) at about 1.4 times
+     * its speed.
+     *
+     * @param x a sample, {@code |x| <= 1} for a peak-normalised clip
+     * @return its int16 value
+     */
+    public static short toInt16(float x) {
+        double v = (double) x * INT16_SCALE;
+        v = v > INT16_SCALE ? INT16_SCALE : v < -INT16_SCALE ? -INT16_SCALE : v;
+        double t = v + 0.5;
+        int i = (int) t; // truncates towards zero: floor(t) but for negative non-integers
+        return (short) (t < i ? i - 1 : i);
     }
 
     private static void checkRange(int arrayLength, int off, int length) {

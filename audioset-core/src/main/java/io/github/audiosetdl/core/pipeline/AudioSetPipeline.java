@@ -538,6 +538,12 @@ public final class AudioSetPipeline {
                     "the features stage reads the seed layout; the " + layout.format().label()
                             + " format can only be packed (stopAfter(PACK))");
 
+            int packRate = layout.preparation().sampleRate();
+            if (download != null && packs && download.sampleRate().orElse(packRate) < packRate) {
+                LOG.warn("packing {} Hz clips from {} Hz downloads: they hold nothing above {} Hz (download at {} Hz"
+                        + " for the full band: DownloadConfig.Builder.sampleRate)", packRate,
+                        download.sampleRate().getAsInt(), download.sampleRate().getAsInt() / 2, packRate);
+            }
             Path out = outputDir;
             String dataSet = name;
             if (download != null) {

@@ -1,5 +1,6 @@
 package io.github.audiosetdl.core.spi;
 
+import io.github.audiosetdl.core.dsp.RealArrays;
 import java.util.Locale;
 
 /** How a waveform file stores its samples. */
@@ -13,7 +14,7 @@ public enum SampleType {
     INT16;
 
     /** The factor int16 samples are scaled by: {@code round(x × 32767)}, read back as {@code v / 32767}. */
-    public static final int INT16_SCALE = 32767;
+    public static final int INT16_SCALE = RealArrays.INT16_SCALE;
 
     /** @return the name on the command line ({@code float32}, {@code int16}) */
     public String label() {
@@ -35,32 +36,38 @@ public enum SampleType {
     }
 
     /**
-     * Converts peak-normalised samples to int16: {@code round(x × 32767)}, clamped to {@code ±32767}.
+     * Converts peak-normalised samples to int16: {@code round(x × 32767)}, clamped to {@code ±32767}
+     * ({@link RealArrays#toInt16(float[], int, float, short[], int, int)}, on SIMD vectors when available).
      *
      * @param x the samples, {@code |x| <= 1} for a peak-normalised clip
      * @param into receives {@code x.length} values
+     * @throws IndexOutOfBoundsException if {@code into} is shorter than {@code x}
      */
     public static void toInt16(float[] x, short[] into) {
-        for (int i = 0; i < x.length; i++) {
-            into[i] = toInt16(x[i]);
-        }
+        RealArrays.toInt16(x, 0, 1f, into, 0, x.length);
+    }
+
+    /**
+     * Converts samples times a gain to int16: {@code into[k] = toInt16(x[k] · gain)}, the product rounded to float
+     * first ({@link RealArrays#toInt16(float[], int, float, short[], int, int)}).
+     *
+     * @param x the samples
+     * @param gain the factor, such as a clip's peak-normalisation factor
+     * @param into receives {@code x.length} values
+     * @throws IndexOutOfBoundsException if {@code into} is shorter than {@code x}
+     */
+    public static void toInt16(float[] x, float gain, short[] into) {
+        RealArrays.toInt16(x, 0, gain, into, 0, x.length);
     }
 
     /**
      * One sample as {@link #toInt16(float[], short[])} converts it: {@code Math.round(x × 32767.0)} (half up),
-     * clamped to {@code ±32767}; NaN gives 0. Computed as {@code floor(v + 0.5)} by truncation with a correction
-     * for negative values, which is {@code Math.round}'s result for every float (checked over all 2^32 of them:
-     * {@code x × 32767.0} is exact in double, and so is {@code v + 0.5} wherever it could round across an
-     * integer) at about 1.4 times its speed.
+     * clamped to {@code ±32767}; NaN gives 0 ({@link RealArrays#toInt16(float)}).
      *
      * @param x a sample
      * @return its int16 value
      */
     public static short toInt16(float x) {
-        double v = (double) x * INT16_SCALE;
-        v = v > INT16_SCALE ? INT16_SCALE : v < -INT16_SCALE ? -INT16_SCALE : v;
-        double t = v + 0.5;
-        int i = (int) t; // truncates towards zero: floor(t) but for negative non-integers
-        return (short) (t < i ? i - 1 : i);
+        return RealArrays.toInt16(x);
     }
 }

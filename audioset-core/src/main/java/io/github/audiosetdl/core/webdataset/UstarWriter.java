@@ -1,6 +1,8 @@
 package io.github.audiosetdl.core.webdataset;
 
 import com.sun.nio.file.ExtendedOpenOption;
+import io.github.audiosetdl.core.internal.Background;
+import io.github.audiosetdl.core.internal.DaemonPool;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -8,13 +10,16 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 
 /**
  * Writes a POSIX ustar archive of regular files, streamed: each member's 512-byte header, its bytes, zero
- * padding to a 512-byte block, and two zero blocks at the end. Memory: one 8 MB buffer (off-heap), written in
- * whole batches with {@code O_DIRECT} where the file system allows it (bypassing the page cache, whose writeback
- * throttles a buffered writer of gigabytes; the last, partial batch goes through the page cache). Member names are at
- * most 100 bytes (no prefix field used); mode 0644, owner 0, modification time 0 (the archive is reproducible).
+ * padding to a 512-byte block, and two zero blocks at the end. Memory: two 8 MB buffers (off-heap); each full one is
+ * written by a background thread with {@code O_DIRECT} where the file system allows it (bypassing the page cache,
+ * whose writeback throttles a buffered writer of gigabytes) while the caller fills the other, as the seed layout's
+ * rows are; the last, partial batch goes through the page cache. Member names are at most 100 bytes (no prefix field
+ * used); mode 0644, owner 0, modification time 0 (the archive is reproducible). Used by one thread at a time.
  */
 final class UstarWriter implements Closeable {
     static final int BLOCK = 512;
@@ -26,10 +31,14 @@ final class UstarWriter implements Closeable {
 
     private final Path file;
     private final FileChannel channel;
-    private final ByteBuffer buffer = ByteBuffer.allocateDirect(BATCH + ALIGN).alignedSlice(ALIGN).limit(BATCH)
-            .slice();
+    /** The buffer being filled; the other one may be in a background write ({@link #pending}). */
+    private ByteBuffer buffer = staging();
+    private ByteBuffer spare = staging();
     /** {@code O_DIRECT} on the file, or null where refused (then every batch goes through {@link #channel}). */
-    private FileChannel direct;
+    private volatile FileChannel direct;
+    /** Writes full batches in the background; started with the first one. */
+    private ExecutorService writer;
+    private Future<?> pending;
     private long written;
     private long flushed;
 
@@ -101,6 +110,7 @@ final class UstarWriter implements Closeable {
             throw new IllegalArgumentException(length + " bytes are not whole tar blocks");
         }
         drain();
+        awaitPending();
         channel.position(flushed);
         try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ)) {
             long done = 0;
@@ -146,23 +156,59 @@ final class UstarWriter implements Closeable {
         written += length;
     }
 
-    /** Writes what is buffered at {@link #flushed}: a full batch with {@code O_DIRECT} when possible. */
+    private static ByteBuffer staging() {
+        return ByteBuffer.allocateDirect(BATCH + ALIGN).alignedSlice(ALIGN).limit(BATCH).slice();
+    }
+
+    /**
+     * Writes what is buffered at {@link #flushed}: a full, aligned batch in the background (with {@code O_DIRECT}
+     * when possible) while the caller fills the spare buffer, anything else here through the page cache.
+     */
     private void drain() throws IOException {
         buffer.flip();
-        FileChannel via = direct != null && buffer.remaining() == BATCH && flushed % ALIGN == 0 ? direct : channel;
-        if (via == direct) {
-            try {
-                flushed = writeFully(direct, buffer, flushed);
-                buffer.clear();
-                return;
-            } catch (IOException e) {
-                closeDirect(); // some file systems refuse O_DIRECT only at the first write
-                buffer.rewind();
+        awaitPending(); // the spare buffer's write, and the order of the writes
+        if (buffer.remaining() == BATCH && flushed % ALIGN == 0) {
+            ByteBuffer batch = buffer;
+            long at = flushed;
+            if (writer == null) {
+                writer = DaemonPool.fixed("audioset-tar-write", 1);
             }
+            pending = writer.submit(() -> {
+                writeBatch(batch, at);
+                return null;
+            });
+            flushed += BATCH;
+            buffer = spare;
+            spare = batch;
+        } else {
+            flushed = writeFully(channel, buffer, flushed);
         }
-        flushed = writeFully(channel, buffer, flushed);
         buffer.clear();
     }
+
+    /** On the write thread: {@code batch} at {@code at}, with {@code O_DIRECT} unless it was refused. */
+    private void writeBatch(ByteBuffer batch, long at) throws IOException {
+        FileChannel d = direct;
+        if (d != null) {
+            try {
+                writeFully(d, batch.duplicate(), at);
+                return;
+            } catch (IOException e) {
+                if (Thread.currentThread().isInterrupted()) {
+                    throw e;
+                }
+                closeDirect(); // some file systems refuse O_DIRECT only at the first write
+            }
+        }
+        writeFully(channel, batch.duplicate(), at);
+    }
+
+    private void awaitPending() throws IOException {
+        Future<?> p = pending;
+        pending = null;
+        Background.await(p, file, "writing");
+    }
+
 
     private static long writeFully(FileChannel to, ByteBuffer bytes, long at) throws IOException {
         long pos = at;
@@ -172,7 +218,7 @@ final class UstarWriter implements Closeable {
         return pos;
     }
 
-    private void closeDirect() throws IOException {
+    private synchronized void closeDirect() throws IOException {
         FileChannel d = direct;
         direct = null;
         if (d != null) {
@@ -202,6 +248,7 @@ final class UstarWriter implements Closeable {
     void finish() throws IOException {
         write(new byte[2 * BLOCK], 0, 2 * BLOCK);
         drain();
+        awaitPending();
         channel.force(true);
     }
 
@@ -213,9 +260,16 @@ final class UstarWriter implements Closeable {
     @Override
     public void close() throws IOException {
         try {
-            closeDirect();
+            awaitPending();
         } finally {
-            channel.close();
+            try {
+                if (writer != null) {
+                    writer.shutdown();
+                }
+                closeDirect();
+            } finally {
+                channel.close();
+            }
         }
     }
 }

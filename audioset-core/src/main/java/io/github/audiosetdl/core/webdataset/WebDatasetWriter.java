@@ -10,12 +10,12 @@ import io.github.audiosetdl.core.Segment;
 import io.github.audiosetdl.core.SegmentRow;
 import io.github.audiosetdl.core.StrongEvent;
 import io.github.audiosetdl.core.audio.PreparedAudio;
+import io.github.audiosetdl.core.internal.Background;
 import io.github.audiosetdl.core.spi.SampleType;
 import io.github.audiosetdl.core.spi.WaveformLayout;
 import io.github.audiosetdl.core.spi.WaveformSink;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -31,7 +31,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -273,20 +272,7 @@ public final class WebDatasetWriter implements WaveformSink {
     }
 
     private void await(Future<?> p) throws IOException {
-        if (p == null) {
-            return;
-        }
-        try {
-            p.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException(dir + ": interrupted while syncing a shard");
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof IOException io) {
-                throw io;
-            }
-            throw new IOException(dir + ": syncing or publishing a shard failed: " + e.getCause(), e.getCause());
-        }
+        Background.await(p, dir, "syncing or publishing a shard");
     }
 
     private void publish() throws IOException {

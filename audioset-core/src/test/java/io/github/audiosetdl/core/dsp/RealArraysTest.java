@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.lang.reflect.Constructor;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -164,6 +167,71 @@ class RealArraysTest {
             assertThat(mean[k]).as("mean %d", k)
                     .isEqualTo(in ? mean0[k] + (x[k + 1] - mean0[k]) * (1.0 / 3) : mean0[k]);
         }
+    }
+
+    /** The definition of {@link RealArrays#toInt16(float)}: {@code Math.round} (half up) of the double, clamped. */
+    private static short int16Reference(float x) {
+        long v = Math.round((double) x * RealArrays.INT16_SCALE);
+        return (short) Math.max(-RealArrays.INT16_SCALE, Math.min(RealArrays.INT16_SCALE, v));
+    }
+
+    /**
+     * Every kernel converts as the definition does: special values, every 1021st bit pattern (4.2 million floats of
+     * every sign and exponent), every float near the half steps around zero and around ±0.5, each with and without
+     * a gain, from and to offsets with a scalar tail; the values outside the range untouched.
+     */
+    @Test
+    void toInt16IsMathRoundClampedOnEveryKernel() throws Exception {
+        float[] special = {0f, -0f, 0.5f, -0.5f, 1f, -1f, 1.0000001f, -1.0000001f, 2f, -3e9f, Float.NaN,
+            Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.MIN_VALUE, -Float.MIN_VALUE, Float.MAX_VALUE,
+            -Float.MAX_VALUE, 0.5f / 32767, -0.5f / 32767, 1.5f / 32767, -1.5f / 32767};
+        List<Float> values = new ArrayList<>();
+        for (float f : special) {
+            values.add(f);
+        }
+        for (long bits = 0; bits <= 0xFFFF_FFFFL; bits += 1021) {
+            values.add(Float.intBitsToFloat((int) bits));
+        }
+        for (float centre : new float[] {-2.5f / 32767, -0.5f / 32767, 0.5f / 32767, 1.5f / 32767, 0.5f, -0.5f,
+            16383.5f / 32767}) {
+            int mid = Float.floatToRawIntBits(centre);
+            for (int b = mid - 3000; b <= mid + 3000; b++) {
+                values.add(Float.intBitsToFloat(b));
+            }
+        }
+        float[] x = new float[values.size() + 3];
+        for (int i = 0; i < values.size(); i++) {
+            x[i + 3] = values.get(i);
+        }
+        int length = values.size();
+        for (float gain : new float[] {1f, 0.75f, 3.1f}) {
+            short[] expected = new short[length];
+            for (int i = 0; i < length; i++) {
+                expected[i] = int16Reference(x[i + 3] * gain);
+            }
+            for (Map.Entry<String, ArrayKernels> kernel : gramKernels().entrySet()) {
+                short[] into = new short[length + 7];
+                Arrays.fill(into, (short) 12_345);
+                if (kernel.getKey().equals("as loaded")) {
+                    RealArrays.toInt16(x, 3, gain, into, 5, length);
+                } else {
+                    RealArrays.toInt16(x, 3, gain, into, 5, length, kernel.getValue());
+                }
+                for (int i = 0; i < length; i++) {
+                    if (into[i + 5] != expected[i]) {
+                        assertThat(into[i + 5]).as("%s, gain %s, x = %s (bits %x)", kernel.getKey(), gain, x[i + 3],
+                                Float.floatToRawIntBits(x[i + 3])).isEqualTo(expected[i]);
+                    }
+                }
+                assertThat(Arrays.copyOfRange(into, 0, 5)).as(kernel.getKey()).containsOnly((short) 12_345);
+                assertThat(Arrays.copyOfRange(into, length + 5, length + 7)).as(kernel.getKey())
+                        .containsOnly((short) 12_345);
+            }
+        }
+        assertThatThrownBy(() -> RealArrays.toInt16(new float[4], 1, 1f, new short[4], 0, 4))
+                .isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> RealArrays.toInt16(new float[4], 0, 1f, new short[3], 0, 4))
+                .isInstanceOf(IndexOutOfBoundsException.class);
     }
 
     @Test

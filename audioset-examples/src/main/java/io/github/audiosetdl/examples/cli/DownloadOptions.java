@@ -1,5 +1,6 @@
 package io.github.audiosetdl.examples.cli;
 
+import io.github.audiosetdl.core.audio.SeedPreparation;
 import io.github.audiosetdl.core.download.DownloadConfig;
 import io.github.audiosetdl.core.download.ResolverKind;
 import java.io.IOException;
@@ -23,9 +24,9 @@ final class DownloadOptions {
             description = "Each job writes to its own <name>_downloads_<job> folder (default: all jobs share _0).")
     private boolean perJobFolders;
 
-    @Option(names = "--sample-rate", paramLabel = "HZ|source", defaultValue = "16000",
+    @Option(names = "--sample-rate", paramLabel = "HZ|source",
             description = "Output rate in Hz, mono (the channel average); 'source' keeps the source's rate and"
-                    + " channels (default: ${DEFAULT-VALUE}).")
+                    + " channels (default: 16000; for 'run', the packed clips' rate: 32000 with --format panns).")
     private String sampleRate;
 
     @Option(names = "--resolver", paramLabel = "yt-dlp|direct", defaultValue = "yt-dlp",
@@ -98,6 +99,18 @@ final class DownloadOptions {
      * @throws IOException if {@code --cookies}, {@code --yt-dlp} or {@code --ffmpeg} names no readable file
      */
     DownloadConfig config(Path out, String name) throws IOException {
+        return config(out, name, SeedPreparation.DEFAULT.sampleRate());
+    }
+
+    /**
+     * @param out the folder receiving {@code <name>_downloads/} and {@code logs/}
+     * @param name the data set's name
+     * @param defaultRate the output rate in Hz when {@code --sample-rate} is not given
+     * @return the configuration these options describe
+     * @throws IllegalArgumentException naming the option and its value, in the option's units
+     * @throws IOException if {@code --cookies}, {@code --yt-dlp} or {@code --ffmpeg} names no readable file
+     */
+    DownloadConfig config(Path out, String name, int defaultRate) throws IOException {
         ResolverKind kind = resolver(resolver);
         if (kind == ResolverKind.DIRECT && urlTemplate == null) {
             throw new IllegalArgumentException("--resolver direct needs --url-template, the media URL with "
@@ -119,7 +132,7 @@ final class DownloadOptions {
                         seconds(DownloadConfig.MAX_SOCKET_TIMEOUT)))
                 .toolTimeout(seconds(toolTimeout, "--timeout", seconds(DownloadConfig.MIN_TOOL_TIMEOUT),
                         seconds(DownloadConfig.MAX_TOOL_TIMEOUT))).dryRun(dryRun);
-        OptionalInt rate = sampleRate(sampleRate);
+        OptionalInt rate = sampleRate == null ? OptionalInt.of(defaultRate) : sampleRate(sampleRate);
         if (rate.isPresent()) {
             b.sampleRate(rate.getAsInt());
         } else {

@@ -62,7 +62,7 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--pack-sample-rate", paramLabel = "HZ",
             description = "Rate of the packed clips (default: 32000 for --format panns, 16000 otherwise;"
-                    + " --sample-rate is the download's).")
+                    + " --sample-rate is the download's, this rate unless given).")
     private Integer packSampleRate;
 
     @Mixin
@@ -86,8 +86,6 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         SegmentSelection sel = AudioSetCli.fromOptions(spec, () -> selection.selection(System.getenv()));
-        DownloadConfig config = AudioSetCli.fromOptions(spec, () -> download.config(out,
-                DownloadConfig.nameOf(sel.csv())));
         Stage last = AudioSetCli.fromOptions(spec, () -> switch (stopAfter.toLowerCase(Locale.ROOT)) {
             case "download" -> Stage.DOWNLOAD;
             case "pack" -> Stage.PACK;
@@ -109,6 +107,10 @@ final class RunCommand implements Callable<Integer> {
             return l;
         });
         SeedPreparation clips = layout.preparation(); // what the pack stage writes
+        // downloaded at the packed clips' rate unless --sample-rate says otherwise: PANNs' 32 kHz rows from 16 kHz
+        // downloads would hold nothing above 8 kHz
+        DownloadConfig config = AudioSetCli.fromOptions(spec, () -> download.config(out,
+                DownloadConfig.nameOf(sel.csv()), clips.sampleRate()));
         CochleagramConfig coch = AudioSetCli.fromOptions(spec, () -> cochleagram.config(clips.sampleRate(),
                 clips.clipSamples()));
         int workers = AudioSetCli.fromOptions(spec, () -> CochleagramCommand.threads(computeThreads,

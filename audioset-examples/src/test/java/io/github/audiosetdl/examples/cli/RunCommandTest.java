@@ -2,6 +2,8 @@ package io.github.audiosetdl.examples.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.audiosetdl.core.audio.WavFormat;
+import io.github.audiosetdl.core.audio.WavReader;
 import io.github.audiosetdl.core.testing.ExternalTools;
 import io.github.audiosetdl.core.testing.LoopbackMediaServer;
 import io.github.audiosetdl.core.testing.LoopbackMediaServer.Fault;
@@ -13,6 +15,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -77,6 +80,31 @@ class RunCommandTest {
                     "birds_availability.json", "birds_availability.csv", "birds_availability.png");
         }
         assertThat(out.toString()).contains("availability      5 of 7 obtained");
+    }
+
+    /** {@code run --format panns} downloads at the packed rate, 32 kHz, unless {@code --sample-rate} says otherwise. */
+    @Test
+    void aPannsRunDownloadsAtThePackedRate(@TempDir Path dir) throws Exception {
+        ExternalTools.requireFfmpeg();
+        ExampleData.Subset subset = ExampleData.subset(dir, "birds", "Bird", 2);
+        try (LoopbackMediaServer server = ExampleData.serve(dir, subset)) {
+            for (String[] rates : new String[][] {{}, {"--sample-rate", "16000"}}) {
+                Path data = dir.resolve(rates.length == 0 ? "default" : "explicit");
+                List<String> args = new ArrayList<>(List.of("run", "--csv", subset.csv().toString(), "--out",
+                        data.toString(), "--resolver", "direct", "--url-template",
+                        server.baseUrl() + "/media/{id}.m4a", "--format", "panns", "--stop-after", "pack"));
+                args.addAll(List.of(rates));
+                assertThat(run(args.toArray(String[]::new))).as(err.toString()).isZero();
+                int expected = rates.length == 0 ? 32_000 : 16_000;
+                for (String id : subset.ids()) {
+                    Path wav = data.resolve("birds_downloads/birds_downloads_0/YT_" + id + ".wav");
+                    WavFormat f = WavReader.readFormat(wav);
+                    assertThat(f.sampleRate()).as(id).isEqualTo(expected);
+                    assertThat(f.channels()).isEqualTo(1);
+                }
+                assertThat(data.resolve("birds_panns.h5")).isRegularFile();
+            }
+        }
     }
 
     @Test

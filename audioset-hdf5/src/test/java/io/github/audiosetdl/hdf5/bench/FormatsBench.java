@@ -38,7 +38,7 @@ public final class FormatsBench {
     }
 
     /**
-     * @param args {@code dataDir pack N [threads] [16k|seed] [rounds] [all|LAYOUTS]} (the input format of
+     * @param args {@code dataDir pack N [threads] [16k|32k|seed] [rounds] [all|LAYOUTS]} (the input format of
      *     PackBench; LAYOUTS a comma list of {@code int16}, {@code panns32}, {@code panns16}, {@code webdataset},
      *     seed float32 always packed too), or {@code dataDir stats N [threads]}
      * @throws Exception on failure

@@ -47,7 +47,7 @@ import java.util.stream.Stream;
  * (The reactor build puts this checkout's {@code audioset-core} on the class path, not a snapshot from
  * the local repository.)
  *
- * <p>Arguments: {@code [dataDir] [count] [threads] [all|java|java-2000|python] [seed|16k]} (a single
+ * <p>Arguments: {@code [dataDir] [count] [threads] [all|java|java-2000|python] [seed|16k|32k]} (a single
  * pass for investigating, or all of them). The input formats:
  * <ul>
  * <li>{@code seed} (default): what the seed's downloader wrote ({@code youtube-dl --extract-audio
@@ -56,6 +56,8 @@ import java.util.stream.Stream;
  *     Both packers resample every clip.</li>
  * <li>{@code 16k}: 16-bit mono at 16 kHz, what {@code audioset download} writes by default; 320 KB per
  *     clip; no resampling, so both packers are bound by the disk.</li>
+ * <li>{@code 32k}: 16-bit mono at 32 kHz, what {@code audioset run --format panns} downloads (FormatsBench
+ *     only: the seed layout resamples it, PANNs' 32 kHz layout does not).</li>
  * </ul>
  * The WAVs are generated once per format (seed 2017) under {@code dataDir/<format>} and reused; the outputs
  * are deleted after each run; each pass starts with a cold page cache where the bench may drop it (root).
@@ -80,6 +82,12 @@ public final class PackBench {
             int rate(int i) {
                 return RATE;
             }
+        },
+        MONO_32K(1) {
+            @Override
+            int rate(int i) {
+                return 2 * RATE;
+            }
         };
 
         final int channels;
@@ -94,7 +102,8 @@ public final class PackBench {
             return switch (s) {
                 case "seed" -> SEED;
                 case "16k" -> MONO_16K;
-                default -> throw new IllegalArgumentException("format " + s + ": seed or 16k");
+                case "32k" -> MONO_32K;
+                default -> throw new IllegalArgumentException("format " + s + ": seed, 16k or 32k");
             };
         }
 
@@ -108,7 +117,7 @@ public final class PackBench {
     }
 
     /**
-     * @param args {@code [dataDir] [count] [threads] [all|java|java-2000|python] [seed|16k]}
+     * @param args {@code [dataDir] [count] [threads] [all|java|java-2000|python] [seed|16k|32k]}
      * @throws Exception on failure
      */
     public static void main(String[] args) throws Exception {

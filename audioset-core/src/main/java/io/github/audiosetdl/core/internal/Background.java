@@ -1,4 +1,4 @@
-package io.github.audiosetdl.hdf5.internal;
+package io.github.audiosetdl.core.internal;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
