@@ -443,9 +443,9 @@ public final class DownloadConfig {
 
         /**
          * @param url an HTTP proxy URL, e.g. {@code http://proxy:3128} or {@code http://user:secret@proxy:3128};
-         *     both yt-dlp and ffmpeg use it, given in their environment (never on a command line). Other
-         *     schemes (SOCKS) are refused: ffmpeg, which fetches the media, cannot use them and would connect
-         *     directly
+         *     yt-dlp gets it in its environment (never on a command line) and the media relay, which fetches
+         *     the media for ffmpeg, sends its requests through it. Other schemes (SOCKS) are refused: the relay
+         *     speaks HTTP to its proxy only
          * @return this
          */
         public Builder proxy(String url) {
@@ -455,9 +455,9 @@ public final class DownloadConfig {
             }
             String scheme = url.substring(0, url.indexOf(':')).toLowerCase(Locale.ROOT);
             if (!scheme.equals("http")) {
-                throw new IllegalArgumentException("proxy '" + redacted(url) + "': ffmpeg, which fetches the media,"
-                        + " cannot use a " + scheme + " proxy and would connect directly; give an http:// proxy (one"
-                        + " that forwards to yours, e.g. privoxy or gost, if yours is SOCKS)");
+                throw new IllegalArgumentException("proxy '" + redacted(url) + "': the media relay, which fetches"
+                        + " the media, cannot use a " + scheme + " proxy; give an http:// proxy (one that forwards to"
+                        + " yours, e.g. privoxy or gost, if yours is SOCKS)");
             }
             this.proxy = url;
             return this;

@@ -13,6 +13,7 @@ import io.github.audiosetdl.core.StrongIndex;
 import io.github.audiosetdl.core.StrongVocabulary;
 import io.github.audiosetdl.core.audio.PreparedAudio;
 import io.github.audiosetdl.core.audio.SeedPreparation;
+import io.github.audiosetdl.core.audio.WavReader;
 import io.github.audiosetdl.core.internal.DaemonPool;
 import io.github.audiosetdl.core.progress.PipelineListener;
 import io.github.audiosetdl.core.progress.Progress;
@@ -104,6 +105,23 @@ public final class PackStage {
         return new Builder();
     }
 
+    /**
+     * Warns when the first clip's rate is below the rows': resampled up, the rows hold nothing above its Nyquist
+     * frequency (16 kHz downloads packed at PANNs' 32 kHz). An unreadable header is left to the worker to report.
+     */
+    private void warnIfUpsampled(Path first) {
+        try {
+            int rate = WavReader.readFormat(first).sampleRate();
+            if (rate < preparation.sampleRate()) {
+                LOG.warn("pack: {} is {} Hz: the {} Hz rows resampled from such clips hold nothing above {} Hz"
+                        + " (download at {} Hz for the full band)", first, rate, preparation.sampleRate(), rate / 2,
+                        preparation.sampleRate());
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("pack: cannot read the format of {}: {}", first, e.toString());
+        }
+    }
+
     /** @return the preparation applied to each clip (rate and length of the rows) */
     public SeedPreparation preparation() {
         return preparation;
@@ -186,6 +204,9 @@ public final class PackStage {
                 }
                 while (ahead.size() < window && jobs.hasNext()) {
                     Job next = jobs.next();
+                    if (written[0] == 0 && ahead.isEmpty() && inFlight.isEmpty()) {
+                        warnIfUpsampled(next.file());
+                    }
                     ahead.addLast(new Loading(next, readAhead.submit(next.file())));
                 }
                 if (inFlight.size() == window) {

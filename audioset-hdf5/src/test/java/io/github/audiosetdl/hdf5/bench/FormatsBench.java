@@ -9,6 +9,7 @@ import io.github.audiosetdl.core.spi.WaveformLayout;
 import io.github.audiosetdl.core.spi.WaveformSink;
 import io.github.audiosetdl.hdf5.Hdf5DatasetStore;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -61,8 +62,29 @@ public final class FormatsBench {
     private record Layout(String name, WaveformLayout layout) {
     }
 
-    /** One timed pass: clips/s, output MB/s, peak heap used and the largest live heap after a GC, in MB. */
-    private record Pass(double clipsPerSecond, double outputMbPerSecond, double peakHeapMb, double maxLiveMb) {
+    /**
+     * One timed pass: clips/s, output MB/s, the process's CPU time per clip in ms (every thread: workers, writer,
+     * GC, JIT), peak heap used and the largest live heap after a GC, in MB.
+     */
+    private record Pass(double clipsPerSecond, double outputMbPerSecond, double cpuMsPerClip, double peakHeapMb,
+            double maxLiveMb) {
+    }
+
+    /** @return this process's system (kernel) CPU time so far in ms, from /proc/self/stat, or 0 elsewhere */
+    private static double systemCpuMs() {
+        try {
+            String stat = Files.readString(Path.of("/proc/self/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[12]) * 10.0; // stime, field 15, in ticks of 10 ms (USER_HZ 100)
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    /** @return the CPU time of this process so far, in ns */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     private static List<Layout> layouts(String only) {
@@ -130,9 +152,9 @@ public final class FormatsBench {
         }
         System.out.printf("%n%,d clips, %d rounds; medians over the rounds, x = clips/s against seed float32 in the"
                 + " same round%n", n, rounds);
-        System.out.println("| layout | clips/s, median | rounds (clips/s) | x seed float32, median | output MB/s,"
-                + " median | peak heap used | max live heap after GC |");
-        System.out.println("|---|---|---|---|---|---|---|");
+        System.out.println("| layout | clips/s, median | rounds (clips/s) | x seed float32, median | CPU ms per clip,"
+                + " median | output MB/s, median | peak heap used | max live heap after GC |");
+        System.out.println("|---|---|---|---|---|---|---|---|");
         for (int i = 0; i < layouts.size(); i++) {
             List<Pass> ps = passes.get(i);
             double[] ratios = new double[rounds];
@@ -141,8 +163,9 @@ public final class FormatsBench {
                 ratios[r] = ps.get(r).clipsPerSecond() / passes.get(0).get(r).clipsPerSecond();
                 each.add(String.format("%.0f", ps.get(r).clipsPerSecond()));
             }
-            System.out.printf("| %s | %.0f | %s | %.2fx | %.0f | %.0f MB | %.0f MB |%n", layouts.get(i).name(),
+            System.out.printf("| %s | %.0f | %s | %.2fx | %.2f | %.0f | %.0f MB | %.0f MB |%n", layouts.get(i).name(),
                     median(ps.stream().mapToDouble(Pass::clipsPerSecond).toArray()), each, median(ratios),
+                    median(ps.stream().mapToDouble(Pass::cpuMsPerClip).toArray()),
                     median(ps.stream().mapToDouble(Pass::outputMbPerSecond).toArray()),
                     ps.stream().mapToDouble(Pass::peakHeapMb).max().orElse(0),
                     ps.stream().mapToDouble(Pass::maxLiveMb).max().orElse(0));
@@ -161,6 +184,8 @@ public final class FormatsBench {
         PackBench.HeapSampler heap = new PackBench.HeapSampler();
         heap.start();
         long t0 = System.nanoTime();
+        long cpu0 = processCpuNanos();
+        double sys0 = systemCpuMs();
         PackSummary s;
         PackStage stage = PackStage.builder().downloads(downloads).segments(csv).threads(threads)
                 .preparation(layout.layout().preparation()).build();
@@ -169,15 +194,19 @@ public final class FormatsBench {
             s = stage.run(sink);
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
+        double cpuMs = (processCpuNanos() - cpu0) / 1e6;
+        double sysMs = systemCpuMs() - sys0;
         heap.stop();
         long bytes;
         try (Stream<Path> files = Files.list(out)) {
             bytes = files.mapToLong(p -> p.toFile().length()).sum();
         }
         PackBench.deleteTree(out);
-        Pass p = new Pass(s.rowsWritten() / seconds, bytes / 1e6 / seconds, heap.peakUsed / 1e6, heap.maxLive / 1e6);
-        System.out.printf("%s%s: %,d clips, %.1f s, %.0f clips/s, %.0f MB out, peak heap %.0f MB, max live %.0f MB%n",
-                timed ? "" : "warm-up ", layout.name(), s.rowsWritten(), seconds, p.clipsPerSecond(), bytes / 1e6,
+        Pass p = new Pass(s.rowsWritten() / seconds, bytes / 1e6 / seconds, cpuMs / s.rowsWritten(),
+                heap.peakUsed / 1e6, heap.maxLive / 1e6);
+        System.out.printf("%s%s: %,d clips, %.1f s, %.0f clips/s, %.2f CPU ms per clip (%.2f of them in the kernel),"
+                + " %.0f MB out, peak heap %.0f MB, max live %.0f MB%n", timed ? "" : "warm-up ", layout.name(),
+                s.rowsWritten(), seconds, p.clipsPerSecond(), p.cpuMsPerClip(), sysMs / s.rowsWritten(), bytes / 1e6,
                 p.peakHeapMb(), p.maxLiveMb());
         return p;
     }
