@@ -3,7 +3,7 @@ package io.github.audiosetdl.hdf5;
 import static java.util.Objects.requireNonNull;
 
 import io.github.audiosetdl.core.dsp.RealArrays;
-import io.github.audiosetdl.core.internal.Background;
+import io.github.audiosetdl.hdf5.internal.Background;
 import io.github.audiosetdl.hdf5.internal.MetadataNpy;
 import io.github.audiosetdl.hdf5.internal.Staging;
 import java.io.BufferedOutputStream;

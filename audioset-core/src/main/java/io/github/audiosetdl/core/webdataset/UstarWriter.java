@@ -209,7 +209,6 @@ final class UstarWriter implements Closeable {
         Background.await(p, file, "writing");
     }
 
-
     private static long writeFully(FileChannel to, ByteBuffer bytes, long at) throws IOException {
         long pos = at;
         while (bytes.hasRemaining()) {

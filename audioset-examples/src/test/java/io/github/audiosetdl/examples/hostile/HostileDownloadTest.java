@@ -236,11 +236,11 @@ class HostileDownloadTest {
     }
 
     @Test
-    void aProxyFfmpegCannotUseOrCredentialsOnTheCommandLineAreRefused() {
+    void aProxyTheRelayCannotUseOrCredentialsOnTheCommandLineAreRefused() {
         int socks = cli(download("--resolver", "direct", "--url-template", server.url("{id}.m4a"), "--proxy",
                 "socks5://127.0.0.1:1080").toArray(String[]::new));
         assertThat(socks).isEqualTo(2);
-        assertThat(err.toString()).contains("ffmpeg", "socks5", "http://");
+        assertThat(err.toString()).contains("media relay", "socks5", "http://");
         int inArgv = cli(download("--resolver", "direct", "--url-template", server.url("{id}.m4a"), "--proxy",
                 "http://u:pw-123@127.0.0.1:3128").toArray(String[]::new));
         assertThat(inArgv).isEqualTo(2);

@@ -1,7 +1,6 @@
 package io.github.audiosetdl.hdf5.internal;
 
 import com.sun.nio.file.ExtendedOpenOption;
-import io.github.audiosetdl.core.internal.Background;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
