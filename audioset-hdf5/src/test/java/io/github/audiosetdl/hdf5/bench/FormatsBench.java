@@ -186,6 +186,7 @@ public final class FormatsBench {
         long t0 = System.nanoTime();
         long cpu0 = processCpuNanos();
         double sys0 = systemCpuMs();
+        long main0 = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
         PackSummary s;
         PackStage stage = PackStage.builder().downloads(downloads).segments(csv).threads(threads)
                 .preparation(layout.layout().preparation()).build();
@@ -196,6 +197,7 @@ public final class FormatsBench {
         double seconds = (System.nanoTime() - t0) / 1e9;
         double cpuMs = (processCpuNanos() - cpu0) / 1e6;
         double sysMs = systemCpuMs() - sys0;
+        double mainMs = (ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - main0) / 1e6;
         heap.stop();
         long bytes;
         try (Stream<Path> files = Files.list(out)) {
@@ -204,10 +206,10 @@ public final class FormatsBench {
         PackBench.deleteTree(out);
         Pass p = new Pass(s.rowsWritten() / seconds, bytes / 1e6 / seconds, cpuMs / s.rowsWritten(),
                 heap.peakUsed / 1e6, heap.maxLive / 1e6);
-        System.out.printf("%s%s: %,d clips, %.1f s, %.0f clips/s, %.2f CPU ms per clip (%.2f of them in the kernel),"
-                + " %.0f MB out, peak heap %.0f MB, max live %.0f MB%n", timed ? "" : "warm-up ", layout.name(),
-                s.rowsWritten(), seconds, p.clipsPerSecond(), p.cpuMsPerClip(), sysMs / s.rowsWritten(), bytes / 1e6,
-                p.peakHeapMb(), p.maxLiveMb());
+        System.out.printf("%s%s: %,d clips, %.1f s, %.0f clips/s, %.2f CPU ms per clip (%.2f of them in the kernel,"
+                + " %.2f on the writing thread), %.0f MB out, peak heap %.0f MB, max live %.0f MB%n",
+                timed ? "" : "warm-up ", layout.name(), s.rowsWritten(), seconds, p.clipsPerSecond(), p.cpuMsPerClip(),
+                sysMs / s.rowsWritten(), mainMs / s.rowsWritten(), bytes / 1e6, p.peakHeapMb(), p.maxLiveMb());
         return p;
     }
 
