@@ -199,8 +199,7 @@ public final class RealArrays {
             dst[dstOff + k] = v;
             chains[k % GRAM_CHAINS] += v;
         }
-        return ((chains[0] + chains[1]) + (chains[2] + chains[3]))
-                + ((chains[4] + chains[5]) + (chains[6] + chains[7]));
+        return addChains(chains, 0);
     }
 
     /**
@@ -294,8 +293,12 @@ public final class RealArrays {
         for (int k = tail; k < terms; k++) {
             chains[at + k - tail] = Math.fma(x[a + k], x[b + k], chains[at + k - tail]);
         }
-        return ((chains[at] + chains[at + 1]) + (chains[at + 2] + chains[at + 3]))
-                + ((chains[at + 4] + chains[at + 5]) + (chains[at + 6] + chains[at + 7]));
+        return addChains(chains, at);
+    }
+
+    /** @return the chains {@code c[at .. at + 8)} added as {@code ((c0 + c1) + (c2 + c3)) + ((c4 + c5) + (c6 + c7))} */
+    private static double addChains(double[] c, int at) {
+        return ((c[at] + c[at + 1]) + (c[at + 2] + c[at + 3])) + ((c[at + 4] + c[at + 5]) + (c[at + 6] + c[at + 7]));
     }
 
     private static void checkLength(double[] row, int to) {

@@ -197,6 +197,7 @@ public final class PackStage {
         try (Stream<SegmentRow> csv = StrongCsv.isStrong(segments) ? StrongCsv.segments(segments, labels)
                 : SegmentCsv.stream(segments, options)) {
             Iterator<Job> jobs = jobs(csv.iterator(), index, used);
+            boolean first = true;
             Deque<Loading> ahead = new ArrayDeque<>(window); // being read, not yet given to a worker
             while (jobs.hasNext() || !ahead.isEmpty()) {
                 if (Thread.currentThread().isInterrupted()) {
@@ -204,8 +205,9 @@ public final class PackStage {
                 }
                 while (ahead.size() < window && jobs.hasNext()) {
                     Job next = jobs.next();
-                    if (written[0] == 0 && ahead.isEmpty() && inFlight.isEmpty()) {
+                    if (first) {
                         warnIfUpsampled(next.file());
+                        first = false;
                     }
                     ahead.addLast(new Loading(next, readAhead.submit(next.file())));
                 }
