@@ -7,32 +7,40 @@ import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * {@link RealArrays}' kernels on the incubating Vector API, loaded only under
  * {@code --add-modules jdk.incubator.vector} (see {@link ArrayKernels#simd}), with the doubles of its scalar loops.
  *
- * <p>{@link RealArrays#accumulateGram}: each element's 8 chains are the 8 lanes
- * of one 512-bit vector, or of two 256-bit vectors on machines without 512-bit ones: per step of 8 terms a tile
- * loads the 8 terms of each of its rows and fuses every pair. On 512-bit vectors a tile is 4 rows by 4 rows
- * (16 accumulators, 8 loads per 16 fused multiply-adds); on 256-bit vectors 2 by 2 rows, lower and upper halves
- * (8 accumulators). The terms are taken in chunks of {@link ArrayKernels#CHUNK} (all the part's tiles over one chunk,
- * then the next, so the chunk's rows stay in cache), the chains kept between chunks in an array; the tail terms and
- * the sum of the chains are {@link RealArrays#finishChains}'s, so the doubles are the scalar loops'. Each tile is
- * one method body with no vector-valued helpers (on JDK 17 a vector crossing a call that is not inlined is boxed;
- * one method holding the loops around the tile as well ran 20 times slower on 512-bit vectors).
+ * <p><b>One shape of double vector per process.</b> On JDK 17, 512-bit double vectors used in the same process as
+ * 256-bit ones (the FFT's, {@code VectorButterflies}) make whichever of the two runs second many times slower: the
+ * vector classes' shared methods then see two shapes and stop being compiled to vector instructions (measured: the
+ * Gram kernel after the FFT 44 ms instead of 1.6 ms per cochleagram; the FFT after the Gram kernel 13.6 ms instead
+ * of 3.6). So the double kernels here run on 256-bit vectors on every machine. Float and short vectors
+ * ({@link #int16Values}) do not interfere and use the machine's width.
+ *
+ * <p>{@link RealArrays#accumulateGram}: each element's 8 chains are the lanes of two 256-bit vectors, chains 0-3
+ * and 4-7. On machines with 512-bit vectors (32 vector registers) a tile is 4 rows by 4 rows and one half of the
+ * chains at a time (16 accumulators, 8 loads per 16 fused multiply-adds; the other half is a second pass over the
+ * same terms, in cache); elsewhere (16 registers) 2 by 2 rows, both halves (8 accumulators, 8 loads per 8). The
+ * terms are taken in chunks of {@link ArrayKernels#CHUNK} (all the part's tiles over one chunk, then the next, so
+ * the chunk's rows stay in cache), the chains kept between chunks in an array; the tail terms and the sum of the
+ * chains are {@link RealArrays#finishChains}'s, so the doubles are the scalar loops'. Each tile is one method body
+ * with no vector-valued helpers (on JDK 17 a vector crossing a call that is not inlined is boxed; one method
+ * holding the loops around the tile as well ran 20 times slower).
  *
  * <p>{@link RealArrays#accumulateProducts} (the cochleagram's FIR) on 256-bit vectors: see its tile's comment.
  *
  * <p>{@link RealArrays#toInt16(float[], int, float, short[], int, int)} on 16 or 8 floats at a time, in float
  * arithmetic that gives the scalar code's double-precision rounding exactly: see {@link #int16Values}.
+ *
+ * <p>{@link RealArrays#polyphase}: four outputs at a time on 256-bit vectors; see its comment.
  */
 final class VectorArrayKernels implements ArrayKernels {
-    private static final VectorSpecies<Double> WIDE = DoubleVector.SPECIES_512;
     private static final VectorSpecies<Double> NARROW = DoubleVector.SPECIES_256;
     private static final int NARROW_LANES = NARROW.length();
-    private static final VectorSpecies<Float> WIDE_FLOATS = FloatVector.SPECIES_256;
     private static final VectorSpecies<Float> NARROW_FLOATS = FloatVector.SPECIES_128;
     private static final int CHAINS = RealArrays.GRAM_CHAINS;
     private static final VectorSpecies<Float> INT16_WIDE = FloatVector.SPECIES_512;
@@ -42,10 +50,22 @@ final class VectorArrayKernels implements ArrayKernels {
     /** 1.5 × 2^23: a float below 2^22 in magnitude plus this is rounded to an integer, held in the low bits. */
     private static final float ROUNDER = 12_582_912f;
     private static final int ROUNDER_BITS = Float.floatToRawIntBits(ROUNDER);
+    /** Lanes 0 1 2 3 to 1 0 3 2. */
+    private static final VectorShuffle<Double> SWAP_NEIGHBOURS = VectorShuffle.fromValues(NARROW, 1, 0, 3, 2);
+    /** Lanes 0 1 2 3 to 2 3 0 1. */
+    private static final VectorShuffle<Double> SWAP_HALVES = VectorShuffle.fromValues(NARROW, 2, 3, 0, 1);
+    private static final VectorMask<Double> ODD_LANES = VectorMask.fromValues(NARROW, false, true, false, true);
+    private static final VectorMask<Double> HIGH_LANES = VectorMask.fromValues(NARROW, false, false, true, true);
     /** Doubles of chains per 4 x 4 block of elements. */
     private static final int BLOCK = 16 * CHAINS;
 
-    private final boolean wide;
+    /** Whether the int16 conversion converts 16 floats at a time (on machines with 512-bit vectors). */
+    private final boolean wideFloats;
+    /**
+     * Whether the Gram kernel's 256-bit tile is 4 x 4 elements, one half of the chains at a time (24 vector
+     * registers: on machines with 512-bit vectors, which have 32), rather than 2 x 2 with both halves (16).
+     */
+    private final boolean halves;
 
     /**
      * Made once, by reflection, by {@link ArrayKernels#simd}.
@@ -57,17 +77,20 @@ final class VectorArrayKernels implements ArrayKernels {
         if (bits < NARROW.vectorBitSize()) {
             throw new UnsupportedOperationException("this machine's double vectors have " + bits + " bits, not 256");
         }
-        wide = bits >= WIDE.vectorBitSize();
+        wideFloats = bits >= INT16_WIDE.vectorBitSize();
+        halves = wideFloats;
     }
 
     /**
-     * For tests: the 512-bit or the 256-bit tiles, whatever the machine prefers (both run anywhere, the width a
-     * machine lacks very slowly).
+     * For tests: either int16 width and either Gram tile, whatever the machine prefers (both run anywhere, a
+     * width the machine lacks very slowly).
      *
-     * @param wide whether to use 512-bit vectors
+     * @param wideFloats whether the int16 conversion uses 512-bit float vectors
+     * @param halves whether the Gram tile is 4 x 4 elements, a half of the chains at a time
      */
-    VectorArrayKernels(boolean wide) {
-        this.wide = wide;
+    VectorArrayKernels(boolean wideFloats, boolean halves) {
+        this.wideFloats = wideFloats;
+        this.halves = halves;
     }
 
     @Override
@@ -84,8 +107,9 @@ final class VectorArrayKernels implements ArrayKernels {
             for (int blk = 0, o = 0; blk < count; blk++, o += BLOCK) {
                 int ri = blocks[4 * blk] * stride;
                 int rj = blocks[4 * blk + 1] * stride;
-                if (wide) {
-                    wideBlock(x, ri, rj, stride, k0, k1, chains, o);
+                if (halves) {
+                    halfBlock(x, ri, rj, stride, k0, k1, chains, o);
+                    halfBlock(x, ri + CHAINS / 2, rj + CHAINS / 2, stride, k0, k1, chains, o + CHAINS / 2);
                 } else {
                     for (int a = 0; a < 4; a += 2) {
                         for (int b = 0; b < 4; b += 2) {
@@ -112,45 +136,33 @@ final class VectorArrayKernels implements ArrayKernels {
     @Override
     public int sumWidened(float[] src, int srcOff, double[] dst, int dstOff, int length, double[] chains) {
         int vec = length - length % CHAINS;
-        if (wide) {
-            DoubleVector s = DoubleVector.zero(WIDE);
-            for (int k = 0; k < vec; k += CHAINS) {
-                DoubleVector d = (DoubleVector) FloatVector.fromArray(WIDE_FLOATS, src, srcOff + k)
-                        .convertShape(VectorOperators.F2D, WIDE, 0);
-                d.intoArray(dst, dstOff + k);
-                s = s.add(d);
-            }
-            s.intoArray(chains, 0);
-        } else {
-            int half = CHAINS / 2;
-            DoubleVector s = DoubleVector.zero(NARROW);
-            DoubleVector t = DoubleVector.zero(NARROW);
-            for (int k = 0; k < vec; k += CHAINS) {
-                DoubleVector d = (DoubleVector) FloatVector.fromArray(NARROW_FLOATS, src, srcOff + k)
-                        .convertShape(VectorOperators.F2D, NARROW, 0);
-                DoubleVector e = (DoubleVector) FloatVector.fromArray(NARROW_FLOATS, src, srcOff + k + half)
-                        .convertShape(VectorOperators.F2D, NARROW, 0);
-                d.intoArray(dst, dstOff + k);
-                e.intoArray(dst, dstOff + k + half);
-                s = s.add(d);
-                t = t.add(e);
-            }
-            s.intoArray(chains, 0);
-            t.intoArray(chains, half);
+        int half = CHAINS / 2;
+        DoubleVector s = DoubleVector.zero(NARROW);
+        DoubleVector t = DoubleVector.zero(NARROW);
+        for (int k = 0; k < vec; k += CHAINS) {
+            DoubleVector d = (DoubleVector) FloatVector.fromArray(NARROW_FLOATS, src, srcOff + k)
+                    .convertShape(VectorOperators.F2D, NARROW, 0);
+            DoubleVector e = (DoubleVector) FloatVector.fromArray(NARROW_FLOATS, src, srcOff + k + half)
+                    .convertShape(VectorOperators.F2D, NARROW, 0);
+            d.intoArray(dst, dstOff + k);
+            e.intoArray(dst, dstOff + k + half);
+            s = s.add(d);
+            t = t.add(e);
         }
+        s.intoArray(chains, 0);
+        t.intoArray(chains, half);
         return vec;
     }
 
     @Override
     public int followAndCentre(double[] x, int off, int length, double centre, double[] mean, int meanOff,
             double weight) {
-        VectorSpecies<Double> species = wide ? WIDE : NARROW;
-        DoubleVector c = DoubleVector.broadcast(species, centre);
-        DoubleVector w = DoubleVector.broadcast(species, weight);
-        int vec = length - length % species.length();
-        for (int k = 0; k < vec; k += species.length()) {
-            DoubleVector v = DoubleVector.fromArray(species, x, off + k);
-            DoubleVector m = DoubleVector.fromArray(species, mean, meanOff + k);
+        DoubleVector c = DoubleVector.broadcast(NARROW, centre);
+        DoubleVector w = DoubleVector.broadcast(NARROW, weight);
+        int vec = length - length % NARROW_LANES;
+        for (int k = 0; k < vec; k += NARROW_LANES) {
+            DoubleVector v = DoubleVector.fromArray(NARROW, x, off + k);
+            DoubleVector m = DoubleVector.fromArray(NARROW, mean, meanOff + k);
             m.add(v.sub(m).mul(w)).intoArray(mean, meanOff + k);
             v.sub(c).intoArray(x, off + k);
         }
@@ -192,41 +204,43 @@ final class VectorArrayKernels implements ArrayKernels {
 
     /**
      * The terms {@code k0 .. k1 - 1} (a whole number of steps of 8) of the 4 x 4 elements of rows {@code ri ..}
-     * and {@code rj ..} (4 rows each, {@code stride} apart) into their chains at {@code chains[o ..]}, element
-     * {@code (a, b)}'s 8 from {@code o + (4a + b)·8}.
+     * and {@code rj ..} (4 rows each, {@code stride} apart), for one half of each element's chains: with
+     * {@code ri, rj, o} as given the chains 0-3 (terms {@code k ≡ 0..3 mod 8}), with all three advanced by 4 the
+     * chains 4-7. Element {@code (a, b)}'s half is one vector, loaded from and stored to
+     * {@code chains[o + (4a + b)·8 ..]}.
      */
-    private static void wideBlock(double[] x, int ri, int rj, int stride, int k0, int k1, double[] chains, int o) {
+    private static void halfBlock(double[] x, int ri, int rj, int stride, int k0, int k1, double[] chains, int o) {
         int i1 = ri + stride;
         int i2 = i1 + stride;
         int i3 = i2 + stride;
         int j1 = rj + stride;
         int j2 = j1 + stride;
         int j3 = j2 + stride;
-        DoubleVector s00 = DoubleVector.fromArray(WIDE, chains, o);
-        DoubleVector s01 = DoubleVector.fromArray(WIDE, chains, o + CHAINS);
-        DoubleVector s02 = DoubleVector.fromArray(WIDE, chains, o + 2 * CHAINS);
-        DoubleVector s03 = DoubleVector.fromArray(WIDE, chains, o + 3 * CHAINS);
-        DoubleVector s10 = DoubleVector.fromArray(WIDE, chains, o + 4 * CHAINS);
-        DoubleVector s11 = DoubleVector.fromArray(WIDE, chains, o + 5 * CHAINS);
-        DoubleVector s12 = DoubleVector.fromArray(WIDE, chains, o + 6 * CHAINS);
-        DoubleVector s13 = DoubleVector.fromArray(WIDE, chains, o + 7 * CHAINS);
-        DoubleVector s20 = DoubleVector.fromArray(WIDE, chains, o + 8 * CHAINS);
-        DoubleVector s21 = DoubleVector.fromArray(WIDE, chains, o + 9 * CHAINS);
-        DoubleVector s22 = DoubleVector.fromArray(WIDE, chains, o + 10 * CHAINS);
-        DoubleVector s23 = DoubleVector.fromArray(WIDE, chains, o + 11 * CHAINS);
-        DoubleVector s30 = DoubleVector.fromArray(WIDE, chains, o + 12 * CHAINS);
-        DoubleVector s31 = DoubleVector.fromArray(WIDE, chains, o + 13 * CHAINS);
-        DoubleVector s32 = DoubleVector.fromArray(WIDE, chains, o + 14 * CHAINS);
-        DoubleVector s33 = DoubleVector.fromArray(WIDE, chains, o + 15 * CHAINS);
+        DoubleVector s00 = DoubleVector.fromArray(NARROW, chains, o);
+        DoubleVector s01 = DoubleVector.fromArray(NARROW, chains, o + CHAINS);
+        DoubleVector s02 = DoubleVector.fromArray(NARROW, chains, o + 2 * CHAINS);
+        DoubleVector s03 = DoubleVector.fromArray(NARROW, chains, o + 3 * CHAINS);
+        DoubleVector s10 = DoubleVector.fromArray(NARROW, chains, o + 4 * CHAINS);
+        DoubleVector s11 = DoubleVector.fromArray(NARROW, chains, o + 5 * CHAINS);
+        DoubleVector s12 = DoubleVector.fromArray(NARROW, chains, o + 6 * CHAINS);
+        DoubleVector s13 = DoubleVector.fromArray(NARROW, chains, o + 7 * CHAINS);
+        DoubleVector s20 = DoubleVector.fromArray(NARROW, chains, o + 8 * CHAINS);
+        DoubleVector s21 = DoubleVector.fromArray(NARROW, chains, o + 9 * CHAINS);
+        DoubleVector s22 = DoubleVector.fromArray(NARROW, chains, o + 10 * CHAINS);
+        DoubleVector s23 = DoubleVector.fromArray(NARROW, chains, o + 11 * CHAINS);
+        DoubleVector s30 = DoubleVector.fromArray(NARROW, chains, o + 12 * CHAINS);
+        DoubleVector s31 = DoubleVector.fromArray(NARROW, chains, o + 13 * CHAINS);
+        DoubleVector s32 = DoubleVector.fromArray(NARROW, chains, o + 14 * CHAINS);
+        DoubleVector s33 = DoubleVector.fromArray(NARROW, chains, o + 15 * CHAINS);
         for (int k = k0; k < k1; k += CHAINS) {
-            DoubleVector a0 = DoubleVector.fromArray(WIDE, x, ri + k);
-            DoubleVector a1 = DoubleVector.fromArray(WIDE, x, i1 + k);
-            DoubleVector a2 = DoubleVector.fromArray(WIDE, x, i2 + k);
-            DoubleVector a3 = DoubleVector.fromArray(WIDE, x, i3 + k);
-            DoubleVector b0 = DoubleVector.fromArray(WIDE, x, rj + k);
-            DoubleVector b1 = DoubleVector.fromArray(WIDE, x, j1 + k);
-            DoubleVector b2 = DoubleVector.fromArray(WIDE, x, j2 + k);
-            DoubleVector b3 = DoubleVector.fromArray(WIDE, x, j3 + k);
+            DoubleVector a0 = DoubleVector.fromArray(NARROW, x, ri + k);
+            DoubleVector a1 = DoubleVector.fromArray(NARROW, x, i1 + k);
+            DoubleVector a2 = DoubleVector.fromArray(NARROW, x, i2 + k);
+            DoubleVector a3 = DoubleVector.fromArray(NARROW, x, i3 + k);
+            DoubleVector b0 = DoubleVector.fromArray(NARROW, x, rj + k);
+            DoubleVector b1 = DoubleVector.fromArray(NARROW, x, j1 + k);
+            DoubleVector b2 = DoubleVector.fromArray(NARROW, x, j2 + k);
+            DoubleVector b3 = DoubleVector.fromArray(NARROW, x, j3 + k);
             s00 = a0.fma(b0, s00);
             s01 = a0.fma(b1, s01);
             s02 = a0.fma(b2, s02);
@@ -263,7 +277,7 @@ final class VectorArrayKernels implements ArrayKernels {
     }
 
     /**
-     * As {@link #wideBlock} for the 2 x 2 elements of rows {@code ri, ri + stride} and {@code rj, rj + stride} on
+     * As {@link #halfBlock} for the 2 x 2 elements of rows {@code ri, ri + stride} and {@code rj, rj + stride} on
      * 256-bit vectors: each element's chains 0-3 and 4-7 in two vectors, element {@code (a, b)}'s from
      * {@code o + (4a + b)·8} (within the 4 x 4 block's layout).
      */
@@ -368,7 +382,7 @@ final class VectorArrayKernels implements ArrayKernels {
 
     @Override
     public int toInt16(float[] x, int off, float gain, short[] into, int intoOff, int length) {
-        return wide ? int16Wide(x, off, gain, into, intoOff, length) : int16Narrow(x, off, gain, into, intoOff, length);
+        return wideFloats ? int16Wide(x, off, gain, into, intoOff, length) : int16Narrow(x, off, gain, into, intoOff, length);
     }
 
     // one loop per width: on JDK 17 the species must be constants where the vectors are made
@@ -388,6 +402,65 @@ final class VectorArrayKernels implements ArrayKernels {
         for (int k = 0; k < end; k += lanes) {
             IntVector v = int16Values(FloatVector.fromArray(INT16_NARROW, x, off + k).mul(gain));
             ((ShortVector) v.castShape(INT16_NARROW_OUT, 0)).intoArray(into, intoOff + k);
+        }
+        return end;
+    }
+
+    /**
+     * Four outputs at a time, each output's 4 chains the lanes of one 256-bit vector, on every machine: 512-bit
+     * double vectors here as well would make the FFT's 256-bit ones (in the same process) 4 times slower on JDK 17
+     * (the vector classes' shared methods see two shapes and stop being compiled to instructions; measured).
+     * The four accumulators are added up by a transpose: lane swaps and blends give
+     * {@code [a0+a1, b0+b1, a2+a3, b2+b3]} and {@code [c0+c1, d0+d1, c2+c3, d2+d3]}, then half swaps and blends the
+     * four sums {@code (x0 + x1) + (x2 + x3)}, the scalar code's order.
+     */
+    @Override
+    public int polyphase(double[] x, int xOff, double[] table, int taps, int up, int down, int from, int to,
+            float[] out) {
+        int whole = down / up;
+        int rest = down % up;
+        long q = (long) from * down;
+        int s = xOff + (int) (q / up);
+        int p = (int) (q % up);
+        int end = to - (to - from) % 4;
+        int[] start = new int[4]; // the four outputs' first input samples and table rows
+        int[] row = new int[4];
+        for (int j = from; j < end; j += 4) {
+            for (int l = 0; l < 4; l++) {
+                start[l] = s;
+                row[l] = p * taps;
+                s += whole;
+                p += rest;
+                if (p >= up) {
+                    p -= up;
+                    s++;
+                }
+            }
+            int sa = start[0];
+            int sb = start[1];
+            int sc = start[2];
+            int sd = start[3];
+            int ha = row[0];
+            int hb = row[1];
+            int hc = row[2];
+            int hd = row[3];
+            DoubleVector a = DoubleVector.zero(NARROW);
+            DoubleVector b = DoubleVector.zero(NARROW);
+            DoubleVector c = DoubleVector.zero(NARROW);
+            DoubleVector d = DoubleVector.zero(NARROW);
+            for (int k = 0; k < taps; k += NARROW_LANES) {
+                a = DoubleVector.fromArray(NARROW, table, ha + k).fma(DoubleVector.fromArray(NARROW, x, sa + k), a);
+                b = DoubleVector.fromArray(NARROW, table, hb + k).fma(DoubleVector.fromArray(NARROW, x, sb + k), b);
+                c = DoubleVector.fromArray(NARROW, table, hc + k).fma(DoubleVector.fromArray(NARROW, x, sc + k), c);
+                d = DoubleVector.fromArray(NARROW, table, hd + k).fma(DoubleVector.fromArray(NARROW, x, sd + k), d);
+            }
+            DoubleVector ab = a.blend(b.rearrange(SWAP_NEIGHBOURS), ODD_LANES)
+                    .add(a.rearrange(SWAP_NEIGHBOURS).blend(b, ODD_LANES));
+            DoubleVector cd = c.blend(d.rearrange(SWAP_NEIGHBOURS), ODD_LANES)
+                    .add(c.rearrange(SWAP_NEIGHBOURS).blend(d, ODD_LANES));
+            DoubleVector sums = ab.blend(cd.rearrange(SWAP_HALVES), HIGH_LANES)
+                    .add(ab.rearrange(SWAP_HALVES).blend(cd, HIGH_LANES));
+            ((FloatVector) sums.castShape(NARROW_FLOATS, 0)).intoArray(out, j);
         }
         return end;
     }

@@ -3,6 +3,7 @@ package io.github.audiosetdl.core.audio;
 import static java.util.Objects.requireNonNull;
 
 import io.github.audiosetdl.core.internal.FftResampler;
+import io.github.audiosetdl.core.internal.SincResampler;
 import io.github.audiosetdl.core.internal.ThreadScratch;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -16,8 +17,9 @@ import java.util.Arrays;
  * <ol>
  * <li>zero-pad to the clip length at the source rate (recording {@code padded}) and keep the first
  *     {@code clipSeconds};</li>
- * <li>if the rate differs, FFT-resample to {@code sampleRate × clipSeconds} samples as
- *     {@code scipy.signal.resample} does;</li>
+ * <li>if the rate differs, resample to {@code sampleRate × clipSeconds} samples: by the FFT as
+ *     {@code scipy.signal.resample} does (the seed's {@link Resampling#FFT}), or by ffmpeg's windowed sinc
+ *     ({@link Resampling#SINC}, PANNs');</li>
  * <li>average the channels (the seed's {@code (L + R) / 2} for stereo; a true mean for more channels,
  *     where the seed divided any sum by 2) and round to float32. The seed resampled each channel and
  *     then averaged; the resampler is linear, so averaging first gives the same clip up to rounding
@@ -32,8 +34,9 @@ import java.util.Arrays;
  *
  * @param sampleRate the target rate in Hz (16000 in the seed)
  * @param clipSeconds the clip length in seconds (10 in the seed)
+ * @param resampling how a clip at another rate is resampled ({@link Resampling#FFT} in the seed)
  */
-public record SeedPreparation(int sampleRate, int clipSeconds) {
+public record SeedPreparation(int sampleRate, int clipSeconds, Resampling resampling) {
     /** The channel mix, one work array per thread, grown to the longest source clip seen. */
     private static final ThreadScratch MIX = new ThreadScratch();
 
@@ -50,9 +53,20 @@ public record SeedPreparation(int sampleRate, int clipSeconds) {
 
     /** Validates. */
     public SeedPreparation {
+        requireNonNull(resampling, "resampling");
         if (sampleRate <= 0 || clipSeconds <= 0 || (long) sampleRate * clipSeconds > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("invalid clip: " + sampleRate + " Hz x " + clipSeconds + " s");
         }
+    }
+
+    /**
+     * The seed's preparation at another rate or length: {@link Resampling#FFT}.
+     *
+     * @param sampleRate the target rate in Hz
+     * @param clipSeconds the clip length in seconds
+     */
+    public SeedPreparation(int sampleRate, int clipSeconds) {
+        this(sampleRate, clipSeconds, Resampling.FFT);
     }
 
     /** @return samples per prepared clip ({@code sampleRate × clipSeconds}) */
@@ -190,7 +204,11 @@ public record SeedPreparation(int sampleRate, int clipSeconds) {
         } else {
             // The channel mean first, then one resampling: the resampler is linear, so this equals the seed's
             // resample-each-then-average up to rounding (1e-7 relative), for 1/channels of the work.
-            FftResampler.resample(mix, want, mono);
+            if (resampling == Resampling.SINC) {
+                SincResampler.resample(mix, want, sourceRate, sampleRate, mono);
+            } else {
+                FftResampler.resample(mix, want, mono);
+            }
         }
         return normalised(mono, padded, floatSource);
     }

@@ -53,6 +53,14 @@ interface ArrayKernels {
      */
     int toInt16(float[] x, int off, float gain, short[] into, int intoOff, int length);
 
+    /**
+     * {@link RealArrays#polyphase(double[], int, double[], int, int, int, int, int, float[])}, with its arguments
+     * (checked) and its doubles.
+     *
+     * @return how far the outputs were done: {@code from <= j <} the result; the scalar loop does the rest
+     */
+    int polyphase(double[] x, int xOff, double[] table, int taps, int up, int down, int from, int to, float[] out);
+
     /** @return the SIMD kernels when this JVM can run them, else null */
     static ArrayKernels simd() {
         return Loaded.SIMD;

@@ -232,6 +232,70 @@ public final class RealArrays {
     }
 
     /**
+     * A polyphase FIR filter (the sinc resampler's inner loop): for {@code from <= j < to}, with
+     * {@code q = j · down}, phase {@code p = q mod up} and start {@code s = xOff + floor(q / up)},
+     * <pre>out[j] = (float) Σ_{k < taps} table[p · taps + k] · x[s + k]</pre>
+     * summed in 4 chains (chain {@code l} the terms {@code k ≡ l (mod 4)}, each a fused multiply-add in ascending
+     * {@code k} from zero) added as {@code (c0 + c1) + (c2 + c3)}: the same doubles with SIMD or without.
+     *
+     * @param x the input samples; every {@code x[s .. s + taps)} read must lie inside it
+     * @param xOff the input index of output 0's first tap (may be negative if no output below {@code from} is
+     *     computed)
+     * @param table {@code up} rows of {@code taps} coefficients, row {@code p} for phase {@code p}
+     * @param taps coefficients per phase, a positive multiple of 4
+     * @param up phases, {@code >= 1}
+     * @param down input samples per {@code up} outputs, {@code >= 1}
+     * @param from the first output computed, {@code >= 0}
+     * @param to the end of the outputs computed, exclusive, {@code from <= to <= out.length}
+     * @param out receives the outputs
+     * @throws IllegalArgumentException if {@code taps}, {@code up} or {@code down} are invalid
+     * @throws IndexOutOfBoundsException if a range lies outside its array
+     */
+    public static void polyphase(double[] x, int xOff, double[] table, int taps, int up, int down, int from, int to,
+            float[] out) {
+        if (taps < 4 || taps % 4 != 0 || up < 1 || down < 1) {
+            throw new IllegalArgumentException("invalid polyphase filter: " + taps + " taps, " + up + " phases, "
+                    + down + " samples per " + up + " outputs");
+        }
+        if ((long) up * taps > table.length) {
+            throw new IndexOutOfBoundsException(up + " phases of " + taps + " taps in a table of " + table.length);
+        }
+        if (from < 0 || from > to || to > out.length) {
+            throw new IndexOutOfBoundsException("outputs " + from + " to " + to + " in an array of " + out.length);
+        }
+        if (from < to) {
+            long first = xOff + (long) from * down / up;
+            long last = xOff + (long) (to - 1) * down / up + taps;
+            if (first < 0 || last > x.length) {
+                throw new IndexOutOfBoundsException("inputs " + first + " to " + last + " in an array of " + x.length);
+            }
+        }
+        polyphase(x, xOff, table, taps, up, down, from, to, out, ArrayKernels.simd());
+    }
+
+    /** {@link #polyphase(double[], int, double[], int, int, int, int, int, float[])} on {@code simd}, or scalar. */
+    static void polyphase(double[] x, int xOff, double[] table, int taps, int up, int down, int from, int to,
+            float[] out, ArrayKernels simd) {
+        int j = simd == null ? from : simd.polyphase(x, xOff, table, taps, up, down, from, to, out);
+        for (; j < to; j++) {
+            long q = (long) j * down;
+            int s = xOff + (int) (q / up);
+            int h = (int) (q % up) * taps;
+            double c0 = 0;
+            double c1 = 0;
+            double c2 = 0;
+            double c3 = 0;
+            for (int k = 0; k < taps; k += 4) {
+                c0 = Math.fma(table[h + k], x[s + k], c0);
+                c1 = Math.fma(table[h + k + 1], x[s + k + 1], c1);
+                c2 = Math.fma(table[h + k + 2], x[s + k + 2], c2);
+                c3 = Math.fma(table[h + k + 3], x[s + k + 3], c3);
+            }
+            out[j] = (float) ((c0 + c1) + (c2 + c3));
+        }
+    }
+
+    /**
      * Converts samples to 16-bit integers: {@code into[intoOff + k] = toInt16(x[off + k] · gain)} for
      * {@code k < length}, the product rounded to float first, then {@link #toInt16(float)}. On the SIMD vectors
      * (16 or 8 floats at a time) when they are available, with the same values: checked for every float.

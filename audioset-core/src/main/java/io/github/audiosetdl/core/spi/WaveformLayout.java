@@ -2,6 +2,7 @@ package io.github.audiosetdl.core.spi;
 
 import static java.util.Objects.requireNonNull;
 
+import io.github.audiosetdl.core.audio.Resampling;
 import io.github.audiosetdl.core.audio.SeedPreparation;
 import java.nio.file.Path;
 
@@ -45,9 +46,13 @@ public record WaveformLayout(PackFormat format, SampleType sampleType, int sampl
         return new Builder();
     }
 
-    /** @return the preparation of each clip: 10 s at {@link #sampleRate()}, peak-normalised */
+    /**
+     * @return the preparation of each clip: 10 s at {@link #sampleRate()}, peak-normalised; resampled by the FFT
+     *     as the seed does, or for PANNs by ffmpeg's windowed sinc, as PANNs' own downloads are
+     */
     public SeedPreparation preparation() {
-        return new SeedPreparation(sampleRate, 10);
+        return new SeedPreparation(sampleRate, 10,
+                format == PackFormat.PANNS ? Resampling.SINC : Resampling.FFT);
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.github.audiosetdl.core.bench;
 
 import io.github.audiosetdl.core.dsp.RealArrays;
+import io.github.audiosetdl.core.internal.FftResampler;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Random;
@@ -9,8 +10,10 @@ import java.util.Random;
  * The scatter of one cochleagram clip (171 channels × 2000 frames, centred, in double), one thread:
  * {@link RealArrays#accumulateGram} (SIMD under {@code --add-modules jdk.incubator.vector}, its scalar loops without
  * or with {@code -Daudioset.simd=false}) against the scalar 4 × 4 blocked dot-product kernel of {@code stats}' first
- * version, in the same run. Prints the best and the
- * median of 15 rounds of 10 clips after 5 rounds, in ms per clip and G multiply-adds/s.
+ * version, in the same run, and between them the pack's FFT resampling of a 10-s clip from 44.1 to 16 kHz (the
+ * FFT's 256-bit vectors in the same process: on JDK 17 a kernel on 512-bit double vectors made whichever of the two
+ * was compiled second many times slower). Prints the best and the median of 15 rounds of 10 clips after 5 rounds,
+ * in ms per clip and G multiply-adds/s.
  *
  * <pre>
  * mvn -B -ntp -q -pl audioset-core -am test-compile -Pquick
@@ -34,8 +37,16 @@ public final class GramBench {
         rows = Arrays.copyOf(rows, padded * F); // plus zero rows: the blocked kernel's layout
         double[] acc = new double[C * C];
         double[] blocked = new double[C * C];
-        double[][] ms = new double[2][15];
+        double[] wave = random.doubles(441_000, -1, 1).toArray();
+        double[] work = new double[wave.length];
+        float[] resampled = new float[160_000];
+        double[][] ms = new double[3][15];
         for (int round = -5; round < 15; round++) {
+            long tf = System.nanoTime();
+            for (int i = 0; i < 10; i++) {
+                System.arraycopy(wave, 0, work, 0, wave.length);
+                FftResampler.resample(work, wave.length, resampled);
+            }
             long t0 = System.nanoTime();
             for (int i = 0; i < 10; i++) {
                 Arrays.fill(acc, 0);
@@ -49,6 +60,7 @@ public final class GramBench {
             if (round >= 0) {
                 ms[0][round] = (t1 - t0) / 1e7;
                 ms[1][round] = (t2 - t1) / 1e7;
+                ms[2][round] = (t0 - tf) / 1e7;
             }
         }
         double worst = 0;
@@ -64,6 +76,9 @@ public final class GramBench {
             System.out.printf("%-24s best %.2f ms, median %.2f ms per clip (%.2f G multiply-adds/s at best)%n",
                     names[k], ms[k][0], ms[k][7], fmas / ms[k][0] / 1e6);
         }
+        Arrays.sort(ms[2]);
+        System.out.printf("%-24s best %.2f ms, median %.2f ms per clip%n", "FFT resampling 44.1k-16k", ms[2][0],
+                ms[2][7]);
         System.out.printf("largest difference %.2g of the diagonal (sums in another order)%n", worst);
     }
 

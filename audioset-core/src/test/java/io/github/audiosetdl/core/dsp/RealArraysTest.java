@@ -71,7 +71,7 @@ class RealArraysTest {
     }
 
     /**
-     * The SIMD kernel as this JVM loads it, its 512-bit and 256-bit tiles whatever the machine prefers (when the
+     * The SIMD kernel as this JVM loads it, its 4 x 4 and 2 x 2 tiles whatever the machine prefers (when the
      * Vector API is there), and the scalar loops alone all give the 8 fma chains added in their fixed order.
      */
     @ParameterizedTest
@@ -111,17 +111,21 @@ class RealArraysTest {
         }
     }
 
-    /** The kernels to compare: as loaded, scalar, and (with the Vector API) both widths whatever the machine. */
+    /**
+     * The kernels to compare: as loaded, scalar, and (with the Vector API) both Gram tiles and both int16 widths
+     * whatever the machine.
+     */
     private static Map<String, ArrayKernels> gramKernels() throws ReflectiveOperationException {
         Map<String, ArrayKernels> kernels = new LinkedHashMap<>();
         kernels.put("as loaded", ArrayKernels.simd());
         kernels.put("scalar", null);
         if (ArrayKernels.simd() != null) {
             Constructor<?> forced = Class.forName(ArrayKernels.class.getPackageName() + ".VectorArrayKernels")
-                    .getDeclaredConstructor(boolean.class);
+                    .getDeclaredConstructor(boolean.class, boolean.class);
             forced.setAccessible(true);
-            kernels.put("512-bit", (ArrayKernels) forced.newInstance(true));
-            kernels.put("256-bit", (ArrayKernels) forced.newInstance(false));
+            kernels.put("2 x 2 tiles, int16 on 512-bit", (ArrayKernels) forced.newInstance(true, false));
+            kernels.put("2 x 2 tiles, int16 on 256-bit", (ArrayKernels) forced.newInstance(false, false));
+            kernels.put("4 x 4 tiles by halves", (ArrayKernels) forced.newInstance(false, true));
         }
         return kernels;
     }
@@ -245,5 +249,63 @@ class RealArraysTest {
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> RealArrays.accumulateGram(nine, nine, 3, 3, 3, 2, 2))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /**
+     * The polyphase filter gives the 4 fma chains added in their fixed order on every kernel, for output ranges
+     * with and without a remainder of 4, negative and positive input offsets, and both up- and down-sampling; the
+     * outputs outside the range are untouched.
+     */
+    @ParameterizedTest
+    @CsvSource({"320, 441, 48, 0, 1000", "2, 3, 48, 5, 6", "2, 1, 36, 3, 202", "1, 2, 4, 0, 9", "5, 7, 12, 7, 7",
+        "999, 1000, 36, 9, 130", "1, 1, 8, 0, 17"})
+    void polyphaseAddsFourChainsInOrder(int up, int down, int taps, int from, int to) throws Exception {
+        Random random = new Random(7L * up + down);
+        double[] table = random.doubles((long) up * taps, -1, 1).toArray();
+        int xOff = (long) from * down / up >= 3 ? -3 : 2;
+        int inputs = xOff + (int) ((long) Math.max(to - 1, 0) * down / up) + taps + 2;
+        double[] x = random.doubles(inputs, -1, 1).toArray();
+        float[] expected = new float[to + 3];
+        Arrays.fill(expected, 9f);
+        for (int j = from; j < to; j++) {
+            long q = (long) j * down;
+            int s = xOff + (int) (q / up);
+            int h = (int) (q % up) * taps;
+            double[] c = new double[4];
+            for (int k = 0; k < taps; k++) {
+                c[k % 4] = Math.fma(table[h + k], x[s + k], c[k % 4]);
+            }
+            expected[j] = (float) ((c[0] + c[1]) + (c[2] + c[3]));
+        }
+        for (Map.Entry<String, ArrayKernels> kernel : gramKernels().entrySet()) {
+            float[] out = new float[to + 3];
+            Arrays.fill(out, 9f);
+            if (kernel.getKey().equals("as loaded")) {
+                RealArrays.polyphase(x, xOff, table, taps, up, down, from, to, out);
+            } else {
+                RealArrays.polyphase(x, xOff, table, taps, up, down, from, to, out, kernel.getValue());
+            }
+            assertThat(out).as("%s, %d/%d, %d taps, outputs %d .. %d", kernel.getKey(), up, down, taps, from, to)
+                    .containsExactly(expected);
+        }
+    }
+
+    @Test
+    void polyphaseRefusesBadFiltersAndRanges() {
+        double[] x = new double[40];
+        double[] table = new double[16];
+        float[] out = new float[10];
+        assertThatThrownBy(() -> RealArrays.polyphase(x, 0, table, 6, 2, 1, 0, 4, out))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("6 taps");
+        assertThatThrownBy(() -> RealArrays.polyphase(x, 0, table, 8, 0, 1, 0, 4, out))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> RealArrays.polyphase(x, 0, table, 8, 3, 1, 0, 4, out))
+                .isInstanceOf(IndexOutOfBoundsException.class).hasMessageContaining("table of 16");
+        assertThatThrownBy(() -> RealArrays.polyphase(x, 0, table, 8, 2, 1, 0, 11, out))
+                .isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> RealArrays.polyphase(x, -1, table, 8, 2, 1, 0, 4, out))
+                .isInstanceOf(IndexOutOfBoundsException.class).hasMessageContaining("inputs -1");
+        assertThatThrownBy(() -> RealArrays.polyphase(x, 0, table, 8, 1, 5, 0, 8, out))
+                .isInstanceOf(IndexOutOfBoundsException.class).hasMessageContaining("array of 40");
     }
 }
