@@ -234,7 +234,7 @@ public final class RealArrays {
     /**
      * A polyphase FIR filter (the sinc resampler's inner loop): for {@code from <= j < to}, with
      * {@code q = j · down}, phase {@code p = q mod up} and start {@code s = xOff + floor(q / up)},
-     * <pre>out[j] = (float) Σ_{k < taps} table[p · taps + k] · x[s + k]</pre>
+     * <pre>out[j] = (float) Σ_{k &lt; taps} table[p · taps + k] · x[s + k]</pre>
      * summed in 4 chains (chain {@code l} the terms {@code k ≡ l (mod 4)}, each a fused multiply-add in ascending
      * {@code k} from zero) added as {@code (c0 + c1) + (c2 + c3)}: the same doubles with SIMD or without.
      *
