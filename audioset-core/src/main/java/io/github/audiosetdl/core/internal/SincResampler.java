@@ -18,7 +18,7 @@ import io.github.audiosetdl.core.dsp.RealArrays;
  * ({@code x[n − 1 + k] = x[n − k]}), as ffmpeg does at the ends of a stream.
  *
  * <p>The coefficient tables ({@code up × L} doubles: 320 × 48 for 44.1 to 32 kHz) are built once per rate pair and
- * shared (read-only). A pair whose table would exceed {@link #MAX_TABLE} doubles (for instance 767,999 Hz to 32 kHz)
+ * shared (read-only). A pair whose table would exceed {@link #MAX_TABLE} doubles (for instance 44,099 Hz to 32 kHz)
  * goes to {@link FftResampler} instead. Nothing here changes JVM-wide state or starts a thread.
  */
 public final class SincResampler {
@@ -28,8 +28,12 @@ public final class SincResampler {
     static final double CUTOFF = 0.97;
     /** ffmpeg's {@code kaiser_beta}. */
     static final double KAISER_BETA = 9;
-    /** The largest coefficient table built, in doubles (16 MB). */
-    public static final int MAX_TABLE = 1 << 21;
+    /**
+     * The largest coefficient table built, in doubles (2 MB; at most 4 are cached): about 5,000 phases of 48 taps, far
+     * more than any common pair needs (44.1 to 32 kHz: 320), so that a file with an odd rate cannot make the pack
+     * hold or compute a large table.
+     */
+    public static final int MAX_TABLE = 1 << 18;
 
     private static final LruCache<Long, Filter> FILTERS = new LruCache<>(4);
 

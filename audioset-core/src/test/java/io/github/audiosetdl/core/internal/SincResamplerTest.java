@@ -89,14 +89,17 @@ class SincResamplerTest {
     /** A pair whose coefficient table would be too large goes to the FFT resampler, sample for sample. */
     @Test
     void oversizedTablesFallBackToTheFftResampler() {
-        assertThat(SincResampler.filters(44_100, 32_000)).isTrue();
-        assertThat(SincResampler.filters(767_999, 32_000)).isFalse();
-        int n = 767_999 / 50;
-        double[] x = signal(n, 767_999, 5);
-        float[] expected = new float[n * 32 / 768];
+        for (int rate : new int[] {8_000, 11_025, 16_000, 22_050, 24_000, 44_100, 48_000, 88_200, 96_000, 192_000}) {
+            assertThat(SincResampler.filters(rate, 32_000)).as("%d Hz", rate).isTrue();
+            assertThat(SincResampler.filters(rate, 16_000)).as("%d Hz", rate).isTrue();
+        }
+        assertThat(SincResampler.filters(44_099, 32_000)).isFalse(); // 32,000 phases
+        int n = 44_099 / 2;
+        double[] x = signal(n, 44_099, 5);
+        float[] expected = new float[16_000];
         FftResampler.resample(x.clone(), n, expected);
         float[] out = new float[expected.length];
-        SincResampler.resample(x.clone(), n, 767_999, 32_000, out);
+        SincResampler.resample(x.clone(), n, 44_099, 32_000, out);
         assertThat(out).containsExactly(expected);
     }
 
