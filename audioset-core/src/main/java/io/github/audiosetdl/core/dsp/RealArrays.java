@@ -7,7 +7,7 @@ package io.github.audiosetdl.core.dsp;
  * either way: the SIMD code keeps a tile of the result in registers over many terms.
  */
 public final class RealArrays {
-    /** The chains each sum of {@link #accumulateGram} is formed in: the lanes of a 512-bit vector of doubles. */
+    /** The chains each sum of {@link #accumulateGram} is formed in: the lanes of two 256-bit vectors of doubles. */
     public static final int GRAM_CHAINS = 8;
 
     /** The scale of {@link #toInt16(float)}: {@code round(x × 32767)}, read back as {@code v / 32767}. */
@@ -93,7 +93,7 @@ public final class RealArrays {
      * <p>Each sum is formed in {@link #GRAM_CHAINS} interleaved chains, chain {@code l} fusing the terms
      * {@code k ≡ l (mod 8)} in ascending order from zero ({@code fma(x_ik, x_jk, chain)}), the chains then added as
      * {@code ((c0 + c1) + (c2 + c3)) + ((c4 + c5) + (c6 + c7))} and the result added to {@code acc}: the same
-     * doubles on every machine, with SIMD (512- or 256-bit vectors) or without.
+     * doubles on every machine, with SIMD (256-bit vectors) or without.
      *
      * <p>The work can be shared between threads: a call computes the rows of the blocks of 4 rows
      * {@code [4b, 4b + 4)} with {@code b % parts == part}, so the calls for {@code part = 0 .. parts - 1} (in any
