@@ -1,5 +1,7 @@
 package io.github.audiosetdl.cochlea;
 
+import io.github.audiosetdl.core.dsp.WindowFunctions;
+
 /**
  * The FIR that turns a full-rate envelope into frames: {@code y[j] = sum_m taps[m] * env[j * decimation + m
  * - offset]}, with {@code env} zero outside {@code [0, signalLength)}.
@@ -69,7 +71,7 @@ final class DownsamplingFir {
         double[] g = new double[taps];
         for (int m = 0; m < taps; m++) {
             double t = m - taps / 2.0;
-            g[m] = window[m] * sinc(t / decimation) / decimation;
+            g[m] = window[m] * WindowFunctions.sinc(t / decimation) / decimation;
         }
         long pad = Math.max((long) (frames - 1) * decimation + taps - signalLength, 0);
         return new DownsamplingFir(g, (int) (pad / 2), decimation, frames);
@@ -92,7 +94,7 @@ final class DownsamplingFir {
         double[] h = new double[taps];
         double sum = 0;
         for (int m = 0; m < taps; m++) {
-            h[m] = sinc((double) (m - half) / decimation) / decimation * window[m];
+            h[m] = WindowFunctions.sinc((double) (m - half) / decimation) / decimation * window[m];
             sum += h[m];
         }
         for (int m = 0; m < taps; m++) {
@@ -115,45 +117,11 @@ final class DownsamplingFir {
             return w;
         }
         double alpha = (length - 1) / 2.0;
-        double norm = besselI0(beta);
+        double norm = WindowFunctions.besselI0(beta);
         for (int m = 0; m < length; m++) {
             double r = (m - alpha) / alpha;
-            w[m] = besselI0(beta * Math.sqrt(1 - r * r)) / norm;
+            w[m] = WindowFunctions.besselI0(beta * Math.sqrt(1 - r * r)) / norm;
         }
         return w;
-    }
-
-    /**
-     * The modified Bessel function of the first kind, order 0, by its power series
-     * {@code sum_k ((x/2)^k / k!)^2}, summed until the terms no longer change the sum.
-     *
-     * @param x the argument
-     * @return {@code I0(x)}
-     */
-    public static double besselI0(double x) {
-        double sum = 1;
-        double term = 1;
-        double q = x * x / 4;
-        for (int k = 1; k < 500; k++) {
-            term *= q / ((double) k * k);
-            double next = sum + term;
-            if (next == sum) {
-                break;
-            }
-            sum = next;
-        }
-        return sum;
-    }
-
-    /**
-     * @param x the argument
-     * @return the normalised sinc, {@code sin(pi x) / (pi x)}, 1 at 0
-     */
-    public static double sinc(double x) {
-        if (x == 0) {
-            return 1;
-        }
-        double px = Math.PI * x;
-        return Math.sin(px) / px;
     }
 }

@@ -5,7 +5,9 @@
  * kept per thread, and {@link io.github.audiosetdl.core.dsp.ComplexArrays} (element-wise kernels over interleaved
  * complex arrays: a product with a twiddle table, the moduli of a batch) and
  * {@link io.github.audiosetdl.core.dsp.RealArrays} (a small matrix product over rows, the cochleagram's FIR; the
- * Gram matrix of observations, the covariance of normalisation statistics).
+ * Gram matrix of observations, the covariance of normalisation statistics; a polyphase filter, the sinc
+ * resampler's), and {@link io.github.audiosetdl.core.dsp.WindowFunctions} (the Bessel I0 and sinc that windowed-sinc
+ * filters are built from).
  * Lengths whose prime factors are at most 13; double precision; plans are immutable and thread-safe and allocate
  * nothing per call.
  *

@@ -1,6 +1,7 @@
 package io.github.audiosetdl.core.internal;
 
 import io.github.audiosetdl.core.dsp.RealArrays;
+import io.github.audiosetdl.core.dsp.WindowFunctions;
 
 /**
  * Resampling by a Kaiser-windowed sinc, with the parameters of ffmpeg's default resampler (libswresample:
@@ -105,10 +106,14 @@ public final class SincResampler {
         }
     }
 
+    /** The pass band's edge as a fraction of the input's Nyquist frequency, {@code f = min(1, 0.97 · to / from)}. */
+    private static double factor(int fromRate, int toRate) {
+        return Math.min(1.0, (double) toRate * CUTOFF / fromRate);
+    }
+
     /** ffmpeg's filter length: {@code ⌈32 / f⌉} input samples, rounded up to even. */
     private static long filterLength(int fromRate, int toRate) {
-        double factor = Math.min(1.0, (double) toRate * CUTOFF / fromRate);
-        long length = Math.max(1, (long) Math.ceil(FILTER_SIZE / factor));
+        long length = Math.max(1, (long) Math.ceil(FILTER_SIZE / factor(fromRate, toRate)));
         return length + length % 2;
     }
 
@@ -129,18 +134,6 @@ public final class SincResampler {
         return a;
     }
 
-    /** The modified Bessel function of the first kind, order 0, by its power series. */
-    static double besselI0(double x) {
-        double q = x * x / 4;
-        double term = 1;
-        double sum = 1;
-        for (int k = 1; k < 500 && term > 1e-17 * sum; k++) {
-            term *= q / ((double) k * k);
-            sum += term;
-        }
-        return sum;
-    }
-
     /** One rate pair's coefficients: {@code up} phases of {@code taps} doubles (the filter's length, then zeros). */
     private static final class Filter {
         final int up;
@@ -153,7 +146,7 @@ public final class SincResampler {
             int g = gcd(fromRate, toRate);
             up = toRate / g;
             down = fromRate / g;
-            double factor = Math.min(1.0, (double) toRate * CUTOFF / fromRate);
+            double factor = factor(fromRate, toRate);
             int length = (int) filterLength(fromRate, toRate); // filters(): up × taps <= MAX_TABLE
             taps = (int) alignedTaps(length);
             centre = (length - 1) / 2;
@@ -162,10 +155,9 @@ public final class SincResampler {
                 double sum = 0;
                 for (int i = 0; i < length; i++) {
                     double t = (i - centre) - (double) p / up; // the tap's distance from the output's position
-                    double a = Math.PI * t * factor;
-                    double sinc = a == 0 ? 1 : Math.sin(a) / a;
                     double w = 2 * t / length;
-                    double h = sinc * besselI0(KAISER_BETA * Math.sqrt(Math.max(0, 1 - w * w)));
+                    double h = WindowFunctions.sinc(t * factor)
+                            * WindowFunctions.besselI0(KAISER_BETA * Math.sqrt(Math.max(0, 1 - w * w)));
                     table[p * taps + i] = h;
                     sum += h;
                 }
@@ -180,11 +172,17 @@ public final class SincResampler {
             long q = (long) j * down;
             long s = q / up - centre;
             int h = (int) (q % up) * taps;
-            double[] chains = new double[4];
-            for (int k = 0; k < taps; k++) {
-                chains[k % 4] = Math.fma(table[h + k], x[mirror(s + k, n)], chains[k % 4]);
+            double c0 = 0;
+            double c1 = 0;
+            double c2 = 0;
+            double c3 = 0;
+            for (int k = 0; k < taps; k += 4) {
+                c0 = Math.fma(table[h + k], x[mirror(s + k, n)], c0);
+                c1 = Math.fma(table[h + k + 1], x[mirror(s + k + 1, n)], c1);
+                c2 = Math.fma(table[h + k + 2], x[mirror(s + k + 2, n)], c2);
+                c3 = Math.fma(table[h + k + 3], x[mirror(s + k + 3, n)], c3);
             }
-            return (float) ((chains[0] + chains[1]) + (chains[2] + chains[3]));
+            return (float) ((c0 + c1) + (c2 + c3));
         }
 
         /** {@code x[−k] = x[k]} before the clip, {@code x[n − 1 + k] = x[n − k]} after it, clamped to the clip. */
