@@ -178,8 +178,12 @@ public final class WaveformFileWriter implements WaveformSink {
                 audio.norm(), audio.padded(), row.row());
         npy.append(m.ytid(), m.startSeconds(), m.endSeconds(), m.labels(), m.norm(), m.padded());
         if (int16Row != null) {
-            SampleType.toInt16(audio.samples(), int16Row);
-            rows.writeRow(int16Row);
+            short[] values = audio.int16().orElse(null); // the pack stage's workers converted them
+            if (values == null) {
+                SampleType.toInt16(audio.samples(), int16Row);
+                values = int16Row;
+            }
+            rows.writeRow(values);
         } else {
             rows.writeRow(audio.samples());
         }
@@ -187,6 +191,12 @@ public final class WaveformFileWriter implements WaveformSink {
         if (strong != null) {
             strong.append(strongEvents);
         }
+    }
+
+    /** @return whether {@code /wav} is int16 ({@link SampleType#INT16}) */
+    @Override
+    public boolean wantsInt16() {
+        return int16Row != null;
     }
 
     @Override

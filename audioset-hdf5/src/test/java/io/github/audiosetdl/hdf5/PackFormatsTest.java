@@ -109,6 +109,35 @@ class PackFormatsTest {
     }
 
     @Test
+    void packedInt16RowsAreTheFloat32RowsConvertedExactly() throws Exception {
+        // The pack stage converts on its workers for the int16 layout: the same values as converting the float32 rows
+        Path downloads = dir.resolve("t_downloads");
+        Path csv = dir.resolve("t.csv");
+        downloads(downloads, csv);
+        PackSummary f32 = pack(downloads, csv, dir.resolve("f32"), WaveformLayout.builder().build());
+        PackSummary i16 = pack(downloads, csv, dir.resolve("i16"),
+                WaveformLayout.builder().sampleType(SampleType.INT16).build());
+        try (WaveformFileReader a = WaveformFileReader.open(f32.files().get(0));
+                WaveformFileReader b = WaveformFileReader.open(i16.files().get(0))) {
+            assertThat(b.size()).isEqualTo(a.size()).isEqualTo(4);
+            float[] x = new float[160_000];
+            float[] y = new float[160_000];
+            short[] expected = new short[160_000];
+            for (int r = 0; r < 4; r++) {
+                a.read(r, x);
+                b.read(r, y);
+                SampleType.toInt16(x, expected);
+                for (int k = 0; k < x.length; k++) {
+                    if (Math.round(y[k] * 32767.0) != expected[k]) {
+                        throw new AssertionError("row " + r + " sample " + k + ": " + y[k] * 32767.0 + ", expected "
+                                + expected[k]);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void pannsLayoutHoldsObtainedClipsAt32KhzAgainstAnIndependentResampler() throws Exception {
         Path downloads = dir.resolve("t_downloads");
         Path csv = dir.resolve("t.csv");

@@ -470,18 +470,23 @@ final class VectorArrayKernels implements ArrayKernels {
      * result is {@code floor(v + 1/2)} for {@code v = 32767·x = a − x}, where {@code a = 32768·x} is exact. Let
      * {@code n = rint(a)} (the magic-number rounding) and {@code f = a − n}, exact, in [−1/2, 1/2]; then
      * {@code floor(v + 1/2) = n + floor(f − x + 1/2)}, and {@code f − x + 1/2} lies in [−1, 2), so the floor is
-     * {@code −1 + [x <= f + 1/2] + [x <= f − 1/2]}. The two sums {@code f ± 1/2} are exact wherever the comparison
-     * is close (checked against the scalar code for all 2^32 floats, on 512- and 256-bit vectors).
+     * {@code 1 − [x > f + 1/2] − [x > f − 1/2]}. The two sums {@code f ± 1/2} are exact wherever the comparison
+     * is close (checked against the scalar code for all 2^32 floats, on 512- and 256-bit vectors). Each
+     * comparison is the sign bit of the difference {@code (f ± 1/2) − x}: a difference of two floats is zero only
+     * when they are equal (then +0) and otherwise has the exact difference's sign. The clamp is three compares and
+     * blends (NaN fails the first two). No mask changes species and there is no max or min: on JDK 17 a mask cast
+     * is not compiled to instructions, and max and min pay for Java's NaN and signed-zero rules; this way is about
+     * 1.3 times as fast as with them, and C2 compiles it in a fraction of the time.
      */
-    private static IntVector int16Values(FloatVector x) {
-        FloatVector c = x.max(-1f).min(1f);
+    private static IntVector int16Values(FloatVector v) {
+        FloatVector c = v.blend(1f, v.compare(VectorOperators.GT, 1f));
+        c = c.blend(-1f, c.compare(VectorOperators.LT, -1f));
         c = c.blend(0f, c.compare(VectorOperators.NE, c)); // NaN
         FloatVector a = c.mul(32_768f);
         FloatVector s = a.add(ROUNDER);
         FloatVector f = a.sub(s.sub(ROUNDER));
-        IntVector below = s.reinterpretAsInts().sub(ROUNDER_BITS + 1); // rint(a) - 1
-        VectorMask<Integer> one = f.add(0.5f).compare(VectorOperators.GE, c).cast(below.species());
-        VectorMask<Integer> two = f.sub(0.5f).compare(VectorOperators.GE, c).cast(below.species());
-        return below.lanewise(VectorOperators.ADD, 1, one).lanewise(VectorOperators.ADD, 1, two);
+        IntVector aboveHigh = f.add(0.5f).sub(c).reinterpretAsInts().lanewise(VectorOperators.LSHR, 31);
+        IntVector aboveLow = f.sub(0.5f).sub(c).reinterpretAsInts().lanewise(VectorOperators.LSHR, 31);
+        return s.reinterpretAsInts().sub(ROUNDER_BITS - 1).sub(aboveHigh).sub(aboveLow); // rint(a) + 1 - ...
     }
 }

@@ -19,6 +19,7 @@ import io.github.audiosetdl.core.progress.PipelineListener;
 import io.github.audiosetdl.core.progress.Progress;
 import io.github.audiosetdl.core.progress.ProgressTracker;
 import io.github.audiosetdl.core.progress.Stage;
+import io.github.audiosetdl.core.spi.SampleType;
 import io.github.audiosetdl.core.spi.WaveformSink;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -143,6 +144,13 @@ public final class PackStage {
     }
 
     /**
+     * The output arrays the sink has written, for the workers to reuse: the prepared samples, and their int16
+     * values when the sink {@linkplain WaveformSink#wantsInt16() wants them} ({@code int16} null otherwise).
+     */
+    private record Spare(Queue<float[]> floats, Queue<short[]> int16) {
+    }
+
+    /**
      * Packs every matched clip into {@code sink} and commits it. The caller still closes the sink.
      *
      * @param sink receives the rows; its rate and clip length must be the preparation's
@@ -189,9 +197,11 @@ public final class PackStage {
         ReadAhead readAhead = new ReadAhead(READERS, Runtime.getRuntime().maxMemory());
         int window = Math.max(8, 4 * workers); // absorbs slow reads and writes; 640 kB per prepared clip
         Deque<Future<Outcome>> inFlight = new ArrayDeque<>(window);
-        // The output arrays, recycled once the sink has written them (640 kB each at 16 kHz: allocated per
-        // clip, they made G1 collect hundreds of times a second in a small heap); at most window + workers.
-        Queue<float[]> spare = new ConcurrentLinkedQueue<>();
+        // The output arrays, recycled once the sink has written them (640 kB each at 16 kHz, and 320 kB of int16
+        // for a sink that wants them: allocated per clip, they made G1 collect hundreds of times a second in a
+        // small heap); at most window + workers of each.
+        Spare spare = new Spare(new ConcurrentLinkedQueue<>(),
+                sink.wantsInt16() ? new ConcurrentLinkedQueue<>() : null);
         long[] written = {0};
         Function<SegmentRow, List<StrongEvent>> events = strongEvents();
         try (Stream<SegmentRow> csv = StrongCsv.isStrong(segments) ? StrongCsv.segments(segments, labels)
@@ -304,9 +314,9 @@ public final class PackStage {
         return all.iterator();
     }
 
-    private Outcome prepare(Loading loading, Queue<float[]> spare, ReadAhead readAhead) {
+    private Outcome prepare(Loading loading, Spare spare, ReadAhead readAhead) {
         Job job = loading.job();
-        float[] into = spare.poll();
+        float[] into = spare.floats().poll();
         if (into == null) {
             into = new float[preparation.clipSamples()];
         }
@@ -316,6 +326,14 @@ public final class PackStage {
             contents = loading.contents().get();
             audio = contents != null ? preparation.prepare(job.file(), contents, into)
                     : preparation.prepare(job.file(), into);
+            if (spare.int16() != null) {
+                short[] values = spare.int16().poll();
+                if (values == null) {
+                    values = new short[preparation.clipSamples()];
+                }
+                SampleType.toInt16(audio.samples(), values);
+                audio = audio.withInt16(values);
+            }
             return new Outcome(job, audio, null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -325,13 +343,13 @@ public final class PackStage {
             return new Outcome(job, null, t.getMessage() == null ? t.toString() : t.getMessage());
         } finally {
             if (audio == null) {
-                spare.offer(into); // no clip holds it
+                spare.floats().offer(into); // no clip holds it
             }
             readAhead.recycle(contents);
         }
     }
 
-    private static void writeNext(Queue<float[]> spare, Deque<Future<Outcome>> inFlight, WaveformSink sink,
+    private static void writeNext(Spare spare, Deque<Future<Outcome>> inFlight, WaveformSink sink,
             Function<SegmentRow, List<StrongEvent>> events, ProgressTracker progress, Map<String, Long> skipped,
             long[] written) throws IOException {
         Outcome o;
@@ -348,7 +366,10 @@ public final class PackStage {
             return;
         }
         sink.write(o.job().row(), o.audio(), events.apply(o.job().row()));
-        spare.offer(o.audio().samples()); // the sink keeps no reference (WaveformSink's contract)
+        spare.floats().offer(o.audio().samples()); // the sink keeps no reference (WaveformSink's contract)
+        if (spare.int16() != null) {
+            o.audio().int16().ifPresent(spare.int16()::offer);
+        }
         written[0]++;
         progress.succeeded();
     }

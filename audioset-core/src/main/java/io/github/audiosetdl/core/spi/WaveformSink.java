@@ -22,8 +22,9 @@ public interface WaveformSink extends Closeable {
      *
      * @param row the segment (labels, times) and its position in the segments CSV
      * @param audio the clip: mono, at the sink's rate, exactly one clip long, with its norm and
-     *     padding flag. Its samples are valid only during the call: the pack stage reuses the array for a
-     *     later clip once this method returns, so a sink that keeps them must copy them
+     *     padding flag, and its int16 values when {@link #wantsInt16()}. Its arrays are valid only during the
+     *     call: the pack stage reuses them for a later clip once this method returns, so a sink that keeps them
+     *     must copy them
      * @throws IOException if writing fails
      */
     void write(SegmentRow row, PreparedAudio audio) throws IOException;
@@ -42,6 +43,17 @@ public interface WaveformSink extends Closeable {
      */
     default void write(SegmentRow row, PreparedAudio audio, List<StrongEvent> strong) throws IOException {
         write(row, audio);
+    }
+
+    /**
+     * @return whether this sink stores each clip as {@link SampleType#toInt16(float[], short[])} converts it. If
+     *     so, the pack stage converts every clip on its worker threads, right after preparing it (the samples are
+     *     then still in that core's cache), and hands the values over as {@link PreparedAudio#int16()}, so the
+     *     one writing thread need not; a sink must still accept a clip without them (another caller). The
+     *     default is false
+     */
+    default boolean wantsInt16() {
+        return false;
     }
 
     /** @return the number of rows written so far */

@@ -6,8 +6,8 @@ import io.github.audiosetdl.core.internal.DaemonPool;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.ExecutorService;
@@ -28,10 +28,16 @@ final class UstarWriter implements Closeable {
     private static final long MAX_SIZE = (1L << 33) - 1;
     private static final int ALIGN = 4096;
     private static final int BATCH = 8 << 20;
+    private static final byte[] ZEROS = new byte[BLOCK];
+    private static final byte[] HEADER_TEMPLATE = template();
+    /** The sum of {@link #HEADER_TEMPLATE}'s bytes (a header's checksum is the sum of its bytes). */
+    private static final int TEMPLATE_SUM = sum(HEADER_TEMPLATE);
 
     private final Path file;
     private final FileChannel channel;
     /** The buffer being filled; the other one may be in a background write ({@link #pending}). */
+    /** The header being written. */
+    private final byte[] header = new byte[BLOCK];
     private ByteBuffer buffer = staging();
     private ByteBuffer spare = staging();
     /** {@code O_DIRECT} on the file, or null where refused (then every batch goes through {@link #channel}). */
@@ -67,35 +73,97 @@ final class UstarWriter implements Closeable {
      * @throws IOException if writing fails
      */
     void add(String name, byte[] data, int length) throws IOException {
-        byte[] n = name.getBytes(StandardCharsets.US_ASCII);
-        if (n.length == 0 || n.length > MAX_NAME || name.indexOf('/') >= 0 || !name.chars().allMatch(c -> c < 128)) {
-            throw new IllegalArgumentException("tar member name '" + name + "' is not 1..100 ASCII bytes without /");
-        }
-        if (length < 0 || length > data.length || length > MAX_SIZE) {
+        if (length < 0 || length > data.length) {
             throw new IllegalArgumentException("member of " + length + " bytes");
         }
-        byte[] header = new byte[BLOCK];
-        System.arraycopy(n, 0, header, 0, n.length);
-        octal(header, 100, 8, 0644);
-        octal(header, 108, 8, 0);
-        octal(header, 116, 8, 0);
-        octal(header, 124, 12, length);
-        octal(header, 136, 12, 0);
-        header[156] = '0';
-        put(header, 257, "ustar\0");
-        put(header, 263, "00");
-        for (int i = 148; i < 156; i++) {
-            header[i] = ' ';
-        }
-        int sum = 0;
-        for (byte b : header) {
-            sum += b & 0xff;
-        }
-        octal(header, 148, 7, sum); // six digits and a NUL; the eighth byte stays a space
-        write(header, 0, BLOCK);
+        header(name, length);
         write(data, 0, length);
-        int pad = (BLOCK - length % BLOCK) % BLOCK;
-        write(new byte[pad], 0, pad);
+        pad(length);
+    }
+
+    /**
+     * Appends a regular file of {@code head} followed by {@code samples} as 16-bit little-endian integers (a WAV
+     * file's header and PCM data), written straight into the batch buffer.
+     *
+     * @param name its name, ASCII, at most 100 bytes, without {@code /}
+     * @param head the first bytes
+     * @param samples the rest, two bytes each
+     * @throws IOException if writing fails
+     */
+    void add(String name, byte[] head, short[] samples) throws IOException {
+        long length = head.length + 2L * samples.length;
+        header(name, length);
+        write(head, 0, head.length);
+        int done = 0;
+        while (done < samples.length) {
+            if (buffer.remaining() < 2) { // only after an odd-length head: split one sample across two batches
+                short v = samples[done++];
+                write(new byte[] {(byte) v, (byte) (v >> 8)}, 0, 2);
+                continue;
+            }
+            int n = Math.min(samples.length - done, buffer.remaining() / 2);
+            buffer.asShortBuffer().put(samples, done, n); // a view in the buffer's little-endian order
+            buffer.position(buffer.position() + 2 * n);
+            done += n;
+            written += 2L * n;
+            if (!buffer.hasRemaining()) {
+                drain();
+            }
+        }
+        pad(length);
+    }
+
+    /** Writes the 512-byte header of a regular file of {@code length} bytes. */
+    private void header(String name, long length) throws IOException {
+        int n = name.length();
+        boolean valid = n > 0 && n <= MAX_NAME;
+        for (int i = 0; valid && i < n; i++) {
+            char c = name.charAt(i);
+            valid = c < 128 && c != '/';
+        }
+        if (!valid) {
+            throw new IllegalArgumentException("tar member name '" + name + "' is not 1..100 ASCII bytes without /");
+        }
+        if (length < 0 || length > MAX_SIZE) {
+            throw new IllegalArgumentException("member of " + length + " bytes");
+        }
+        byte[] h = header;
+        System.arraycopy(HEADER_TEMPLATE, 0, h, 0, BLOCK);
+        int sum = TEMPLATE_SUM;
+        for (int i = 0; i < n; i++) {
+            h[i] = (byte) name.charAt(i);
+            sum += h[i];
+        }
+        sum += octal(h, 124, 12, length) - 11 * '0'; // the template's size field is eleven zeros
+        octal(h, 148, 7, sum); // six digits and a NUL; the eighth byte stays a space
+        write(h, 0, BLOCK);
+    }
+
+    /**
+     * @return a header block with the fields every member shares: mode 0644, owner and group 0, modification
+     *     time 0, size 0, type {@code 0} (a regular file), magic {@code ustar}, version {@code 00}, the checksum
+     *     field eight spaces (as it is summed)
+     */
+    private static byte[] template() {
+        byte[] h = new byte[BLOCK];
+        octal(h, 100, 8, 0644);
+        octal(h, 108, 8, 0);
+        octal(h, 116, 8, 0);
+        octal(h, 124, 12, 0);
+        octal(h, 136, 12, 0);
+        h[156] = '0';
+        byte[] magic = {'u', 's', 't', 'a', 'r', 0, '0', '0'}; // the magic and a NUL at 257, the version at 263
+        System.arraycopy(magic, 0, h, 257, magic.length);
+        for (int i = 148; i < 156; i++) {
+            h[i] = ' ';
+        }
+        return h;
+    }
+
+    /** Pads a member of {@code length} bytes with zeros to a whole block. */
+    private void pad(long length) throws IOException {
+        int pad = (int) ((BLOCK - length % BLOCK) % BLOCK);
+        write(ZEROS, 0, pad);
     }
 
     /**
@@ -126,21 +194,34 @@ final class UstarWriter implements Closeable {
         written += length;
     }
 
-    /** Writes {@code value} as zero-padded octal digits and a NUL in {@code header[at, at + width)}. */
-    private static void octal(byte[] header, int at, int width, long value) {
-        String digits = Long.toOctalString(value);
-        int len = width - 1;
-        if (digits.length() > len) {
-            throw new IllegalArgumentException(value + " does not fit " + len + " octal digits");
+    private static int sum(byte[] bytes) {
+        int sum = 0;
+        for (byte b : bytes) {
+            sum += b & 0xff;
         }
-        String padded = "0".repeat(len - digits.length()) + digits;
-        put(header, at, padded);
-        header[at + len] = 0;
+        return sum;
     }
 
-    private static void put(byte[] header, int at, String ascii) {
-        byte[] b = ascii.getBytes(StandardCharsets.US_ASCII);
-        System.arraycopy(b, 0, header, at, b.length);
+    /**
+     * Writes {@code value} as zero-padded octal digits and a NUL in {@code header[at, at + width)}.
+     *
+     * @return the sum of the digits' bytes
+     */
+    private static int octal(byte[] header, int at, int width, long value) {
+        int len = width - 1;
+        if (value < 0 || value >>> (3 * len) != 0) {
+            throw new IllegalArgumentException(value + " does not fit " + len + " octal digits");
+        }
+        int sum = 0;
+        long rest = value;
+        for (int i = len - 1; i >= 0; i--) {
+            byte digit = (byte) ('0' + (rest & 7));
+            header[at + i] = digit;
+            sum += digit;
+            rest >>>= 3;
+        }
+        header[at + len] = 0;
+        return sum;
     }
 
     private void write(byte[] data, int offset, int length) throws IOException {
@@ -157,7 +238,8 @@ final class UstarWriter implements Closeable {
     }
 
     private static ByteBuffer staging() {
-        return ByteBuffer.allocateDirect(BATCH + ALIGN).alignedSlice(ALIGN).limit(BATCH).slice();
+        return ByteBuffer.allocateDirect(BATCH + ALIGN).alignedSlice(ALIGN).limit(BATCH).slice()
+                .order(ByteOrder.LITTLE_ENDIAN);
     }
 
     /**

@@ -56,7 +56,7 @@ import org.slf4j.LoggerFactory;
  * the pack ended in to the clips it handed over, and deletes shards numbered beyond the last one (both left by an
  * earlier, longer run). {@link #close()} without a commit deletes only the current temporary file; temporary files
  * left by a killed pack are deleted when the next writer of the same name starts (two packs must not write the
- * same name at once). Memory: one clip's WAV bytes, the keys of one existing shard while it is compared, and an
+ * same name at once). Memory: one clip's int16 values, the keys of one existing shard while it is compared, and an
  * 8 MB off-heap batch per shard being written (two while a full one is synced in the background). One thread
  * writes.
  */
@@ -77,8 +77,9 @@ public final class WebDatasetWriter implements WaveformSink {
     private final int sampleRate;
     private final int clipSamples;
     private final int shardSize;
-    private final byte[] wav;
-    private final short[] pcm;
+    private final byte[] wavHeader;
+    /** The clip's int16 values when the caller did not convert them (allocated then). */
+    private short[] pcm;
     private final ByteArrayOutputStream json = new ByteArrayOutputStream(512);
     private UstarWriter current;
     /** Syncs and renames full shards while the next one is written; started with the first full shard. */
@@ -103,8 +104,7 @@ public final class WebDatasetWriter implements WaveformSink {
         this.sampleRate = sampleRate;
         this.clipSamples = clipSamples;
         this.shardSize = shardSize;
-        this.wav = new byte[44 + 2 * clipSamples];
-        this.pcm = new short[clipSamples];
+        this.wavHeader = wavHeader(sampleRate, clipSamples);
     }
 
     /**
@@ -188,7 +188,15 @@ public final class WebDatasetWriter implements WaveformSink {
                     + " is " + existing.get(inShard) + ", not " + key + "): remove the shards from this one on, or"
                     + " pack under another name");
         }
-        current.add(key + ".wav", wavBytes(audio.samples()), wav.length);
+        short[] values = audio.int16().orElse(null); // as long as the samples (PreparedAudio checks)
+        if (values == null) {
+            if (pcm == null) {
+                pcm = new short[clipSamples];
+            }
+            SampleType.toInt16(audio.samples(), pcm);
+            values = pcm;
+        }
+        current.add(key + ".wav", wavHeader, values);
         byte[] meta = json(row.segment(), audio, strong);
         current.add(key + ".json", meta, meta.length);
         if (current.size() - synced >= SYNC_BYTES) {
@@ -306,18 +314,17 @@ public final class WebDatasetWriter implements WaveformSink {
         }
     }
 
-    /** @return the clip as a 16-bit mono WAV in {@link #wav} */
-    private byte[] wavBytes(float[] x) {
-        SampleType.toInt16(x, pcm);
-        ByteBuffer b = ByteBuffer.wrap(wav).order(ByteOrder.LITTLE_ENDIAN);
+    /** @return the 44-byte header of a 16-bit mono WAV file of {@code clipSamples} samples at {@code sampleRate} */
+    private static byte[] wavHeader(int sampleRate, int clipSamples) {
+        byte[] head = new byte[44];
+        ByteBuffer b = ByteBuffer.wrap(head).order(ByteOrder.LITTLE_ENDIAN);
         int data = 2 * clipSamples;
         b.put("RIFF".getBytes(StandardCharsets.US_ASCII)).putInt(36 + data)
                 .put("WAVE".getBytes(StandardCharsets.US_ASCII));
         b.put("fmt ".getBytes(StandardCharsets.US_ASCII)).putInt(16).putShort((short) 1).putShort((short) 1)
                 .putInt(sampleRate).putInt(2 * sampleRate).putShort((short) 2).putShort((short) 16);
         b.put("data".getBytes(StandardCharsets.US_ASCII)).putInt(data);
-        b.asShortBuffer().put(pcm);
-        return wav;
+        return head;
     }
 
     private byte[] json(Segment s, PreparedAudio audio, List<StrongEvent> strong) throws IOException {
@@ -353,6 +360,12 @@ public final class WebDatasetWriter implements WaveformSink {
             g.writeEndObject();
         }
         return json.toByteArray();
+    }
+
+    /** @return true: the clips are stored as int16, converted by the pack stage's workers */
+    @Override
+    public boolean wantsInt16() {
+        return true;
     }
 
     @Override

@@ -10,6 +10,7 @@ import io.github.audiosetdl.core.audio.WavEncoding;
 import io.github.audiosetdl.core.audio.WavWriter;
 import io.github.audiosetdl.core.progress.PipelineListener;
 import io.github.audiosetdl.core.progress.Stage;
+import io.github.audiosetdl.core.spi.SampleType;
 import io.github.audiosetdl.core.spi.WaveformSink;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -30,8 +31,15 @@ class PackStageTest {
     static class RecordingSink implements WaveformSink {
         final List<SegmentRow> rows = new ArrayList<>();
         final List<PreparedAudio> clips = new ArrayList<>();
+        final List<short[]> int16 = new ArrayList<>();
         boolean committed;
         String failOn = "";
+        boolean wantsInt16;
+
+        @Override
+        public boolean wantsInt16() {
+            return wantsInt16;
+        }
 
         @Override
         public void write(SegmentRow row, PreparedAudio audio) throws IOException {
@@ -41,6 +49,7 @@ class PackStageTest {
             rows.add(row);
             // the samples are valid only during the call (WaveformSink's contract): keep a copy
             clips.add(new PreparedAudio(audio.samples().clone(), audio.norm(), audio.padded()));
+            audio.int16().ifPresent(v -> int16.add(v.clone()));
         }
 
         @Override
@@ -114,6 +123,29 @@ class PackStageTest {
         assertThat(failed).hasSize(3).anyMatch(f -> f.startsWith("YT_" + id(6) + ".wav: unreadable WAV"))
                 .anyMatch(f -> f.startsWith("YT_" + id(50) + ".wav: not in the segments CSV"))
                 .anyMatch(f -> f.startsWith("YT_" + id(2) + ".wav: duplicate id"));
+    }
+
+    @Test
+    void aSinkThatWantsInt16GetsEachClipConvertedByTheWorkers() throws IOException {
+        Path downloads = dir.resolve("d");
+        for (int i = 0; i < 40; i++) { // more clips than the window: the arrays are recycled
+            wav(downloads, i, 0.1f + 0.02f * i);
+        }
+        RecordingSink floats = new RecordingSink();
+        PackStage stage = PackStage.builder().downloads(downloads).segments(csv(40)).preparation(PREP).threads(2)
+                .build();
+        stage.run(floats);
+        assertThat(floats.int16).as("a sink that does not want them gets none").isEmpty();
+        RecordingSink ints = new RecordingSink();
+        ints.wantsInt16 = true;
+        stage.run(ints);
+        assertThat(ints.int16).hasSize(40);
+        for (int i = 0; i < 40; i++) {
+            short[] expected = new short[PREP.clipSamples()];
+            SampleType.toInt16(floats.clips.get(i).samples(), expected);
+            assertThat(ints.int16.get(i)).as("clip %d", i).isEqualTo(expected);
+            assertThat(ints.clips.get(i).samples()).isEqualTo(floats.clips.get(i).samples());
+        }
     }
 
     private static org.assertj.core.data.Offset<Double> within(double d) {

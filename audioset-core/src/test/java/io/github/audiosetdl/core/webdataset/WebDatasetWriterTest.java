@@ -8,6 +8,7 @@ import io.github.audiosetdl.core.Segment;
 import io.github.audiosetdl.core.SegmentRow;
 import io.github.audiosetdl.core.StrongEvent;
 import io.github.audiosetdl.core.audio.PreparedAudio;
+import io.github.audiosetdl.core.spi.SampleType;
 import io.github.audiosetdl.core.spi.WaveformLayout;
 import io.github.audiosetdl.core.testing.ExternalTools;
 import java.io.IOException;
@@ -101,6 +102,30 @@ class WebDatasetWriterTest {
                         + " \"names\": [\"Speech\", \"Male speech, man speaking\"], \"norm\": 0.375, \"padded\": true,"
                         + " \"start\": 33.0, \"ytid\": \"-wds0000003\"}");
         assertThat(out.lines().filter(l -> l.contains(".wav"))).hasSize(5);
+    }
+
+    @Test
+    void int16ValuesConvertedByThePackStageGiveTheSameShards() throws Exception {
+        Path plain = dir.resolve("plain");
+        Path converted = dir.resolve("converted");
+        for (Path out : List.of(plain, converted)) {
+            try (WebDatasetWriter w = WebDatasetWriter.create(out, "t", LABELS, 16_000, LEN, 3)) {
+                assertThat(w.wantsInt16()).isTrue();
+                for (int i = 0; i < 5; i++) {
+                    PreparedAudio clip = new PreparedAudio(samples(i), 0.125 * i, false);
+                    if (out == converted) {
+                        short[] values = new short[LEN];
+                        SampleType.toInt16(clip.samples(), values);
+                        clip = clip.withInt16(values);
+                    }
+                    w.write(row(i), clip);
+                }
+                w.commit();
+            }
+        }
+        for (String shard : List.of("t-000000.tar", "t-000001.tar")) {
+            assertThat(Files.readAllBytes(converted.resolve(shard))).isEqualTo(Files.readAllBytes(plain.resolve(shard)));
+        }
     }
 
     @Test
