@@ -124,7 +124,8 @@ class WebDatasetWriterTest {
             }
         }
         for (String shard : List.of("t-000000.tar", "t-000001.tar")) {
-            assertThat(Files.readAllBytes(converted.resolve(shard))).isEqualTo(Files.readAllBytes(plain.resolve(shard)));
+            assertThat(Files.readAllBytes(converted.resolve(shard))).as(shard)
+                    .isEqualTo(Files.readAllBytes(plain.resolve(shard)));
         }
     }
 
