@@ -178,12 +178,7 @@ public final class WaveformFileWriter implements WaveformSink {
                 audio.norm(), audio.padded(), row.row());
         npy.append(m.ytid(), m.startSeconds(), m.endSeconds(), m.labels(), m.norm(), m.padded());
         if (int16Row != null) {
-            short[] values = audio.int16().orElse(null); // the pack stage's workers converted them
-            if (values == null) {
-                SampleType.toInt16(audio.samples(), int16Row);
-                values = int16Row;
-            }
-            rows.writeRow(values);
+            rows.writeRow(audio.int16Or(int16Row)); // the pack stage's workers convert them
         } else {
             rows.writeRow(audio.samples());
         }

@@ -2,6 +2,7 @@ package io.github.audiosetdl.core.audio;
 
 import static java.util.Objects.requireNonNull;
 
+import io.github.audiosetdl.core.dsp.RealArrays;
 import java.util.Optional;
 
 /**
@@ -59,6 +60,22 @@ public final class PreparedAudio {
      */
     public Optional<short[]> int16() {
         return Optional.ofNullable(int16);
+    }
+
+    /**
+     * The clip as int16, whether or not the values were attached: for sinks that store int16.
+     *
+     * @param scratch receives the conversion when no values are attached, at least {@link #samples()} long
+     * @return {@link #int16()} when present, else {@code scratch} holding {@code round(x × 32767)} of each sample
+     *     ({@link RealArrays#toInt16(float[], int, float, short[], int, int)})
+     * @throws IndexOutOfBoundsException if the conversion is needed and {@code scratch} is too short
+     */
+    public short[] int16Or(short[] scratch) {
+        if (int16 != null) {
+            return int16;
+        }
+        RealArrays.toInt16(samples, 0, 1f, scratch, 0, samples.length);
+        return scratch;
     }
 
     /** @return the samples (shared; do not modify) */

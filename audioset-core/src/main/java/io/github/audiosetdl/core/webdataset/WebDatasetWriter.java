@@ -11,7 +11,6 @@ import io.github.audiosetdl.core.SegmentRow;
 import io.github.audiosetdl.core.StrongEvent;
 import io.github.audiosetdl.core.audio.PreparedAudio;
 import io.github.audiosetdl.core.internal.Background;
-import io.github.audiosetdl.core.spi.SampleType;
 import io.github.audiosetdl.core.spi.WaveformLayout;
 import io.github.audiosetdl.core.spi.WaveformSink;
 import java.io.ByteArrayOutputStream;
@@ -78,8 +77,8 @@ public final class WebDatasetWriter implements WaveformSink {
     private final int clipSamples;
     private final int shardSize;
     private final byte[] wavHeader;
-    /** The clip's int16 values when the caller did not convert them (allocated then). */
-    private short[] pcm;
+    /** The clip's int16 values when the caller did not convert them. */
+    private final short[] pcm;
     private final ByteArrayOutputStream json = new ByteArrayOutputStream(512);
     private UstarWriter current;
     /** Syncs and renames full shards while the next one is written; started with the first full shard. */
@@ -105,6 +104,7 @@ public final class WebDatasetWriter implements WaveformSink {
         this.clipSamples = clipSamples;
         this.shardSize = shardSize;
         this.wavHeader = wavHeader(sampleRate, clipSamples);
+        this.pcm = new short[clipSamples];
     }
 
     /**
@@ -188,15 +188,7 @@ public final class WebDatasetWriter implements WaveformSink {
                     + " is " + existing.get(inShard) + ", not " + key + "): remove the shards from this one on, or"
                     + " pack under another name");
         }
-        short[] values = audio.int16().orElse(null); // as long as the samples (PreparedAudio checks)
-        if (values == null) {
-            if (pcm == null) {
-                pcm = new short[clipSamples];
-            }
-            SampleType.toInt16(audio.samples(), pcm);
-            values = pcm;
-        }
-        current.add(key + ".wav", wavHeader, values);
+        current.add(key + ".wav", wavHeader, audio.int16Or(pcm));
         byte[] meta = json(row.segment(), audio, strong);
         current.add(key + ".json", meta, meta.length);
         if (current.size() - synced >= SYNC_BYTES) {

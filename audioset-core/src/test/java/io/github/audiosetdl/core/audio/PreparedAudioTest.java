@@ -22,4 +22,14 @@ class PreparedAudioTest {
                 .hasMessage("2 int16 values for a clip of 3 samples");
         assertThatThrownBy(() -> new PreparedAudio(samples, -1, false)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void int16OrGivesTheAttachedValuesElseConvertsIntoTheScratch() {
+        float[] samples = {0.5f, -1f, 0f};
+        short[] scratch = new short[3];
+        PreparedAudio clip = new PreparedAudio(samples, 0.25, false);
+        assertThat(clip.int16Or(scratch)).isSameAs(scratch).containsExactly(16384, -32767, 0);
+        short[] attached = {1, 2, 3};
+        assertThat(clip.withInt16(attached).int16Or(scratch)).isSameAs(attached);
+    }
 }
