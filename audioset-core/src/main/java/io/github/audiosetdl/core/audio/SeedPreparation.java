@@ -2,6 +2,7 @@ package io.github.audiosetdl.core.audio;
 
 import static java.util.Objects.requireNonNull;
 
+import io.github.audiosetdl.core.dsp.RealArrays;
 import io.github.audiosetdl.core.internal.FftResampler;
 import io.github.audiosetdl.core.internal.SincResampler;
 import io.github.audiosetdl.core.internal.ThreadScratch;
@@ -222,14 +223,7 @@ public record SeedPreparation(int sampleRate, int clipSeconds, Resampling resamp
                 }
             }
         }
-        float hi = 0;
-        float lo = 0;
-        for (int k = 0; k < out; k++) { // branch-free max and min: several times faster than Math.max(|x|)
-            float v = mono[k];
-            hi = v > hi ? v : hi;
-            lo = v < lo ? v : lo;
-        }
-        float peak = Math.max(hi, -lo);
+        float peak = RealArrays.peak(mono, 0, out);
         if (peak > 0) {
             for (int k = 0; k < out; k++) {
                 mono[k] = mono[k] / peak; // float division: the same correctly rounded quotient as numpy's

@@ -54,6 +54,14 @@ interface ArrayKernels {
     int toInt16(float[] x, int off, float gain, short[] into, int intoOff, int length);
 
     /**
+     * {@link RealArrays#peak} for the leading values: {@code hiLo[0]} becomes {@code max(0, x…)} and
+     * {@code hiLo[1]} {@code min(0, x…)} over them (each compared as the scalar loop compares, NaN ignored).
+     *
+     * @return how many values were done; the scalar loop does the rest
+     */
+    int extremes(float[] x, int off, int length, float[] hiLo);
+
+    /**
      * {@link RealArrays#polyphase(double[], int, double[], int, int, int, int, int, float[])}, with its arguments
      * (checked) and its doubles.
      *

@@ -236,7 +236,9 @@ public final class RealArrays {
      * {@code q = j · down}, phase {@code p = q mod up} and start {@code s = xOff + floor(q / up)},
      * <pre>out[j] = (float) Σ_{k &lt; taps} table[p · taps + k] · x[s + k]</pre>
      * summed in 4 chains (chain {@code l} the terms {@code k ≡ l (mod 4)}, each a fused multiply-add in ascending
-     * {@code k} from zero) added as {@code (c0 + c1) + (c2 + c3)}: the same doubles with SIMD or without.
+     * {@code k} from zero) added as {@code (c0 + c1) + (c2 + c3)}: the same doubles with SIMD or without (for
+     * finite samples: the SIMD kernel for twice the rate copies {@code x[s + c] + 0} for a row that is a single
+     * coefficient 1, which a non-finite sample under one of its zero coefficients would otherwise make NaN).
      *
      * @param x the input samples; every {@code x[s .. s + taps)} read must lie inside it
      * @param xOff the input index of output 0's first tap (may be negative if no output below {@code from} is
@@ -320,6 +322,37 @@ public final class RealArrays {
         for (; k < length; k++) {
             into[intoOff + k] = toInt16(x[off + k] * gain);
         }
+    }
+
+    /**
+     * The largest magnitude among {@code x[off .. off + length)}: {@code max(0, max x[k], −min x[k])}, NaN values
+     * ignored, +0 for none (a clip's peak, by which the seed's preparation divides it). On the SIMD vectors
+     * (8 floats at a time) when they are available, with the same value: the comparisons are the scalar loop's,
+     * and a maximum or minimum does not depend on their order.
+     *
+     * @param x the values, {@code x[off .. off + length)}
+     * @param off the first value
+     * @param length the number of values, {@code >= 0}
+     * @return the peak magnitude, {@code >= +0}
+     * @throws IndexOutOfBoundsException if the range lies outside {@code x}
+     */
+    public static float peak(float[] x, int off, int length) {
+        checkRange(x.length, off, length);
+        return peak(x, off, length, ArrayKernels.simd());
+    }
+
+    /** {@link #peak(float[], int, int)} on {@code simd}, or scalar if null. */
+    static float peak(float[] x, int off, int length, ArrayKernels simd) {
+        float[] hiLo = new float[2];
+        int k = simd == null ? 0 : simd.extremes(x, off, length, hiLo);
+        float hi = hiLo[0];
+        float lo = hiLo[1];
+        for (; k < length; k++) { // branch-free: several times faster than Math.max(|x|)
+            float v = x[off + k];
+            hi = v > hi ? v : hi;
+            lo = v < lo ? v : lo;
+        }
+        return Math.max(hi, -lo);
     }
 
     /**

@@ -156,7 +156,7 @@ public final class SincResampler {
                 for (int i = 0; i < length; i++) {
                     double t = (i - centre) - (double) p / up; // the tap's distance from the output's position
                     double w = 2 * t / length;
-                    double h = WindowFunctions.sinc(t * factor)
+                    double h = sinc(t * factor)
                             * WindowFunctions.besselI0(KAISER_BETA * Math.sqrt(Math.max(0, 1 - w * w)));
                     table[p * taps + i] = h;
                     sum += h;
@@ -165,6 +165,15 @@ public final class SincResampler {
                     table[p * taps + i] /= sum;
                 }
             }
+        }
+
+        /**
+         * The sinc, exactly 0 at whole numbers other than 0 (where {@code sin(πa) / (πa)} in doubles is about
+         * 1e-17): upsampling's phase 0 is then a single tap of 1, the input samples themselves, which the
+         * polyphase kernel copies.
+         */
+        private static double sinc(double a) {
+            return a != 0 && a == Math.rint(a) ? 0 : WindowFunctions.sinc(a);
         }
 
         /** Output {@code j} with the samples outside {@code x[0..n)} mirrored; the kernel's sum, term for term. */

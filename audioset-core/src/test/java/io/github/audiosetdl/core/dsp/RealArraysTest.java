@@ -252,19 +252,98 @@ class RealArraysTest {
     }
 
     /**
+     * The peak is the largest magnitude, NaN ignored, +0 for none or only zeros, on every kernel, for lengths with
+     * and without a remainder of the vectors' 16 floats and extremes in the head, the middle and the tail.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1, 15, 16, 17, 100, 1001})
+    void peakIsTheLargestMagnitudeOnEveryKernel(int length) throws Exception {
+        Random random = new Random(length);
+        List<float[]> cases = new ArrayList<>();
+        for (int c = 0; c < 6; c++) {
+            float[] x = new float[length + 5];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = switch (c) {
+                    case 0 -> (float) random.nextGaussian();
+                    case 1 -> -random.nextFloat(); // only negative: the peak is -min
+                    case 2 -> random.nextFloat(); // only positive
+                    case 3 -> i % 2 == 0 ? -0f : 0f;
+                    case 4 -> i % 7 == 0 ? Float.NaN : (float) random.nextGaussian();
+                    default -> random.nextInt(3) - 1;
+                };
+            }
+            if (length > 2 && c == 0) {
+                x[2 + random.nextInt(length - 2)] = 40f; // inside the range, wherever
+                x[length + 3] = 99f; // outside it
+                x[1] = -99f;
+            }
+            cases.add(x);
+        }
+        for (float[] x : cases) {
+            float hi = 0;
+            float lo = 0;
+            for (int i = 2; i < 2 + length; i++) {
+                hi = x[i] > hi ? x[i] : hi;
+                lo = x[i] < lo ? x[i] : lo;
+            }
+            float expected = Math.max(hi, -lo);
+            assertThat(Float.floatToRawIntBits(expected)).isNotEqualTo(Float.floatToRawIntBits(-0f));
+            for (Map.Entry<String, ArrayKernels> kernel : gramKernels().entrySet()) {
+                float peak = kernel.getKey().equals("as loaded") ? RealArrays.peak(x, 2, length)
+                        : RealArrays.peak(x, 2, length, kernel.getValue());
+                assertThat(Float.floatToRawIntBits(peak)).as("%s, %d values: %s", kernel.getKey(), length, peak)
+                        .isEqualTo(Float.floatToRawIntBits(expected));
+            }
+        }
+        assertThatThrownBy(() -> RealArrays.peak(new float[4], 1, 4)).isInstanceOf(IndexOutOfBoundsException.class);
+    }
+
+    /**
      * The polyphase filter gives the 4 fma chains added in their fixed order on every kernel, for output ranges
      * with and without a remainder of 4, negative and positive input offsets, and both up- and down-sampling; the
      * outputs outside the range are untouched.
      */
     @ParameterizedTest
-    @CsvSource({"320, 441, 48, 0, 1000", "2, 3, 48, 5, 6", "2, 1, 36, 3, 202", "1, 2, 4, 0, 9", "5, 7, 12, 7, 7",
-        "999, 1000, 36, 9, 130", "1, 1, 8, 0, 17"})
+    @CsvSource({"320, 441, 48, 0, 1000", "2, 3, 48, 5, 6", "2, 1, 36, 3, 202", "2, 1, 32, 4, 203", "1, 2, 4, 0, 9",
+        "5, 7, 12, 7, 7", "999, 1000, 36, 9, 130", "1, 1, 8, 0, 17"})
     void polyphaseAddsFourChainsInOrder(int up, int down, int taps, int from, int to) throws Exception {
         Random random = new Random(7L * up + down);
         double[] table = random.doubles((long) up * taps, -1, 1).toArray();
         int xOff = (long) from * down / up >= 3 ? -3 : 2;
         int inputs = xOff + (int) ((long) Math.max(to - 1, 0) * down / up) + taps + 2;
         double[] x = random.doubles(inputs, -1, 1).toArray();
+        assertPolyphaseAddsFourChainsInOrder(x, xOff, table, taps, up, down, from, to);
+    }
+
+    /**
+     * Twice the rate with a row that is a single coefficient 1 (the sinc filter's phase 0 at the full band), which
+     * the SIMD kernel copies: the same floats as the chains, also for samples of −0 and +0, from odd and even
+     * outputs, with and without a remainder of the 24 outputs of a tile.
+     */
+    @ParameterizedTest
+    @CsvSource({"0, 32, 0, 30, 1000", "0, 32, 15, 31, 517", "1, 32, 0, 0, 16", "1, 36, 35, 2, 77",
+        "0, 8, 3, 30, 30"})
+    void polyphaseAtTwiceTheRateCopiesAUnitRow(int unitRow, int taps, int unitTap, int from, int to)
+            throws Exception {
+        Random random = new Random(31L * taps + to);
+        double[] table = random.doubles(2L * taps, -1, 1).toArray();
+        Arrays.fill(table, unitRow * taps, unitRow * taps + taps, 0.0);
+        table[unitRow * taps + unitTap] = 1.0;
+        table[unitRow * taps + (unitTap + 1) % taps] = -0.0;
+        int xOff = -3;
+        double[] x = random.doubles(from / 2 + to / 2 + taps + 8, -1, 1).toArray();
+        for (int i = 0; i < x.length; i += 5) {
+            x[i] = i % 2 == 0 ? -0.0 : 0.0;
+        }
+        int lo = (3 - xOff + 1) / 2 * 2; // the first output whose taps start inside x
+        assertPolyphaseAddsFourChainsInOrder(x, xOff, table, taps, 2, 1, Math.max(from, lo), Math.max(to, lo));
+        // a row with another nonzero coefficient, or with two ones, is not copied
+        table[unitRow * taps + (unitTap + 2) % taps] = 1.0;
+        assertPolyphaseAddsFourChainsInOrder(x, xOff, table, taps, 2, 1, Math.max(from, lo), Math.max(to, lo));
+    }
+
+    private static void assertPolyphaseAddsFourChainsInOrder(double[] x, int xOff, double[] table, int taps, int up,
+            int down, int from, int to) throws ReflectiveOperationException {
         float[] expected = new float[to + 3];
         Arrays.fill(expected, 9f);
         for (int j = from; j < to; j++) {

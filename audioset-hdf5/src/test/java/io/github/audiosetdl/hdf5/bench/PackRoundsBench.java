@@ -2,8 +2,11 @@ package io.github.audiosetdl.hdf5.bench;
 
 import io.github.audiosetdl.core.LabelIndex;
 import io.github.audiosetdl.core.pack.PackStage;
+import io.github.audiosetdl.core.spi.PackFormat;
+import io.github.audiosetdl.core.spi.WaveformLayout;
 import io.github.audiosetdl.core.spi.WaveformSink;
 import io.github.audiosetdl.core.webdataset.WebDatasetWriter;
+import io.github.audiosetdl.hdf5.Hdf5DatasetStore;
 import io.github.audiosetdl.hdf5.WaveformFileWriter;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -18,11 +21,12 @@ import java.util.stream.Stream;
  * clips/s and process CPU per clip. It uses only API that the pack had before the formats (issue 18):
  * {@code PackStage.builder()}, {@code WaveformFileWriter.create(Path, LabelIndex, int, int)}, so the seed layout
  * can be run on a build of an older commit (this class from this build's test classes, the main classes from the
- * older build), in processes alternating with this build's. WebDataset runs on builds that have it.
+ * older build), in processes alternating with this build's. WebDataset and PANNs at 32 kHz ({@code panns32}) run
+ * on builds that have them.
  *
  * <pre>
  * java --add-modules jdk.incubator.vector -Xmx256m -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp CLASSPATH \
- *     io.github.audiosetdl.hdf5.bench.PackRoundsBench DATA_DIR seed|webdataset ROUNDS
+ *     io.github.audiosetdl.hdf5.bench.PackRoundsBench DATA_DIR seed|webdataset|panns32 ROUNDS
  * </pre>
  * {@code DATA_DIR} is the folder PackBench and FormatsBench generate ({@code /work/bench-formats/seed} holds the
  * 44.1/48 kHz stereo clips); the output goes to {@code DATA_DIR/rounds-<layout>}, deleted before each pass.
@@ -32,16 +36,17 @@ public final class PackRoundsBench {
     }
 
     /**
-     * @param args {@code dataDir seed|webdataset rounds}
+     * @param args {@code dataDir seed|webdataset|panns32 rounds}
      * @throws Exception on failure
      */
     public static void main(String[] args) throws Exception {
         Locale.setDefault(Locale.ROOT);
         Path in = Path.of(args[0]);
         String layout = args[1];
-        if (!layout.equals("seed") && !layout.equals("webdataset")) {
-            throw new IllegalArgumentException("layout '" + layout + "': expected seed or webdataset");
+        if (!layout.equals("seed") && !layout.equals("webdataset") && !layout.equals("panns32")) {
+            throw new IllegalArgumentException("layout '" + layout + "': expected seed, webdataset or panns32");
         }
+        WaveformLayout panns = WaveformLayout.builder().format(PackFormat.PANNS).build();
         int rounds = Integer.parseInt(args[2]);
         Path out = in.resolve("rounds-" + layout);
         com.sun.management.OperatingSystemMXBean os =
@@ -51,13 +56,19 @@ public final class PackRoundsBench {
             delete(out);
             Files.createDirectories(out);
             PackBench.coldCache();
-            PackStage stage = PackStage.builder().downloads(in.resolve("bench_downloads"))
-                    .segments(in.resolve(r < 0 ? "bench-warmup.csv" : "bench.csv")).threads(2).build();
+            PackStage.Builder builder = PackStage.builder().downloads(in.resolve("bench_downloads"))
+                    .segments(in.resolve(r < 0 ? "bench-warmup.csv" : "bench.csv")).threads(2);
+            if (layout.equals("panns32")) {
+                builder.preparation(panns.preparation());
+            }
+            PackStage stage = builder.build();
             long cpu = os.getProcessCpuTime();
             long start = System.nanoTime();
             long rows;
             try (WaveformSink sink = layout.equals("webdataset")
                     ? WebDatasetWriter.create(out, "bench", LabelIndex.audioSet(), 16_000, 160_000, 1000)
+                    : layout.equals("panns32")
+                    ? Hdf5DatasetStore.INSTANCE.createWaveforms(out, "bench", LabelIndex.audioSet(), panns)
                     : WaveformFileWriter.create(out.resolve("bench.hdf5"), LabelIndex.audioSet(), 16_000, 160_000)) {
                 rows = stage.run(sink).rowsWritten();
             }
