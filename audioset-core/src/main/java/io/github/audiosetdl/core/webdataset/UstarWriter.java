@@ -35,9 +35,9 @@ final class UstarWriter implements Closeable {
 
     private final Path file;
     private final FileChannel channel;
-    /** The buffer being filled; the other one may be in a background write ({@link #pending}). */
     /** The header being written. */
     private final byte[] header = new byte[BLOCK];
+    /** The buffer being filled; the other one may be in a background write ({@link #pending}). */
     private ByteBuffer buffer = staging();
     private ByteBuffer spare = staging();
     /** {@code O_DIRECT} on the file, or null where refused (then every batch goes through {@link #channel}). */

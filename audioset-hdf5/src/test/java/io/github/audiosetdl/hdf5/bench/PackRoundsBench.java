@@ -46,7 +46,9 @@ public final class PackRoundsBench {
         if (!layout.equals("seed") && !layout.equals("webdataset") && !layout.equals("panns32")) {
             throw new IllegalArgumentException("layout '" + layout + "': expected seed, webdataset or panns32");
         }
-        WaveformLayout panns = WaveformLayout.builder().format(PackFormat.PANNS).build();
+        // made only for panns32: the seed layout must run on builds that have no WaveformLayout
+        WaveformLayout panns = layout.equals("panns32") ? WaveformLayout.builder().format(PackFormat.PANNS).build()
+                : null;
         int rounds = Integer.parseInt(args[2]);
         Path out = in.resolve("rounds-" + layout);
         com.sun.management.OperatingSystemMXBean os =
@@ -58,7 +60,7 @@ public final class PackRoundsBench {
             PackBench.coldCache();
             PackStage.Builder builder = PackStage.builder().downloads(in.resolve("bench_downloads"))
                     .segments(in.resolve(r < 0 ? "bench-warmup.csv" : "bench.csv")).threads(2);
-            if (layout.equals("panns32")) {
+            if (panns != null) {
                 builder.preparation(panns.preparation());
             }
             PackStage stage = builder.build();
@@ -67,7 +69,7 @@ public final class PackRoundsBench {
             long rows;
             try (WaveformSink sink = layout.equals("webdataset")
                     ? WebDatasetWriter.create(out, "bench", LabelIndex.audioSet(), 16_000, 160_000, 1000)
-                    : layout.equals("panns32")
+                    : panns != null
                     ? Hdf5DatasetStore.INSTANCE.createWaveforms(out, "bench", LabelIndex.audioSet(), panns)
                     : WaveformFileWriter.create(out.resolve("bench.hdf5"), LabelIndex.audioSet(), 16_000, 160_000)) {
                 rows = stage.run(sink).rowsWritten();
