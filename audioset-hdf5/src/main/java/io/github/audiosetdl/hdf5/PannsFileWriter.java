@@ -4,8 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import io.github.audiosetdl.core.LabelIndex;
 import io.github.audiosetdl.core.SegmentRow;
+import io.github.audiosetdl.core.audio.Int16Level;
 import io.github.audiosetdl.core.audio.PreparedAudio;
-import io.github.audiosetdl.core.spi.SampleType;
 import io.github.audiosetdl.core.spi.WaveformSink;
 import io.github.audiosetdl.hdf5.internal.RowFile;
 import io.github.audiosetdl.hdf5.internal.RowFile.ColumnType;
@@ -14,6 +14,7 @@ import io.github.audiosetdl.hdf5.internal.Staging;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
@@ -113,12 +114,22 @@ public final class PannsFileWriter implements WaveformSink {
         if (name.length() >= NAME_BYTES) {
             throw new IllegalArgumentException(file + ": '" + name + "' does not fit audio_name (S" + NAME_BYTES + ")");
         }
-        // toInt16 clamps round(v x 32767) to +-32767: the same as clipping v to [-1, 1] first, one pass less
-        SampleType.toInt16(x, (float) audio.norm(), int16Row);
+        // round(v x 32767) clamped to +-32767: the same as clipping v to [-1, 1] first, one pass less; the pack
+        // stage's workers convert them
+        short[] values = audio.int16Or(Int16Level.CLIP_LEVEL, int16Row);
         labels.encode(row.segment().labelIds(), multiHot);
         names.putString(name);
         targets.putBytes(multiHot);
-        rows.writeRow(int16Row);
+        rows.writeRow(values);
+    }
+
+    /**
+     * @return {@link Int16Level#CLIP_LEVEL}: {@code /waveform} holds each clip at its own level, converted by the
+     *     pack stage's workers
+     */
+    @Override
+    public Optional<Int16Level> int16Level() {
+        return Optional.of(Int16Level.CLIP_LEVEL);
     }
 
     @Override

@@ -7,6 +7,7 @@ import io.github.audiosetdl.core.Segment;
 import io.github.audiosetdl.core.SegmentRow;
 import io.github.audiosetdl.core.StrongEvent;
 import io.github.audiosetdl.core.StrongVocabulary;
+import io.github.audiosetdl.core.audio.Int16Level;
 import io.github.audiosetdl.core.audio.PreparedAudio;
 import io.github.audiosetdl.core.spi.SampleType;
 import io.github.audiosetdl.core.spi.WaveformSink;
@@ -16,6 +17,7 @@ import io.github.audiosetdl.hdf5.internal.Staging;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -178,7 +180,7 @@ public final class WaveformFileWriter implements WaveformSink {
                 audio.norm(), audio.padded(), row.row());
         npy.append(m.ytid(), m.startSeconds(), m.endSeconds(), m.labels(), m.norm(), m.padded());
         if (int16Row != null) {
-            rows.writeRow(audio.int16Or(int16Row)); // the pack stage's workers convert them
+            rows.writeRow(audio.int16Or(Int16Level.NORMALISED, int16Row)); // the pack stage's workers convert them
         } else {
             rows.writeRow(audio.samples());
         }
@@ -188,10 +190,10 @@ public final class WaveformFileWriter implements WaveformSink {
         }
     }
 
-    /** @return whether {@code /wav} is int16 ({@link SampleType#INT16}) */
+    /** @return {@link Int16Level#NORMALISED} if {@code /wav} is int16 ({@link SampleType#INT16}), else empty */
     @Override
-    public boolean wantsInt16() {
-        return int16Row != null;
+    public Optional<Int16Level> int16Level() {
+        return int16Row != null ? Optional.of(Int16Level.NORMALISED) : Optional.empty();
     }
 
     @Override

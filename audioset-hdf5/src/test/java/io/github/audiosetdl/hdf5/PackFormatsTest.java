@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.audiosetdl.core.LabelIndex;
+import io.github.audiosetdl.core.audio.Int16Level;
 import io.github.audiosetdl.core.audio.PreparedAudio;
 import io.github.audiosetdl.core.audio.WavEncoding;
 import io.github.audiosetdl.core.audio.WavWriter;
@@ -134,6 +135,59 @@ class PackFormatsTest {
                     }
                 }
             }
+        }
+    }
+
+    @Test
+    void pannsRowsAreTheClipsAtTheirOwnLevelWhoeverConvertsThem() throws Exception {
+        // The pack stage's workers attach CLIP_LEVEL values; the writer uses them, and converts itself when a clip
+        // comes without them or with values at another level: the same rows either way
+        WaveformLayout layout = WaveformLayout.builder().format(PackFormat.PANNS).sampleRate(16_000).build();
+        int n = 160_000;
+        Random random = new Random(18);
+        float[][] clips = new float[3][n];
+        for (float[] c : clips) {
+            for (int k = 0; k < n; k++) {
+                c[k] = 2 * random.nextFloat() - 1;
+            }
+            c[7] = 1f;
+        }
+        double[] norms = {0.25, 0.7301, 1.6}; // 1.6: a float WAV above full scale, clipped
+        short[][][] rows = new short[3][][];
+        for (int way = 0; way < 3; way++) {
+            Path out = dir.resolve("way" + way);
+            Files.createDirectories(out);
+            try (WaveformSink sink = Hdf5DatasetStore.INSTANCE.createWaveforms(out, "t", LABELS, layout)) {
+                assertThat(sink.int16Level()).contains(Int16Level.CLIP_LEVEL);
+                for (int i = 0; i < 3; i++) {
+                    PreparedAudio clip = new PreparedAudio(clips[i], norms[i], false);
+                    short[] values = new short[n];
+                    if (way == 1) {
+                        Int16Level.CLIP_LEVEL.convert(clip, values);
+                        clip = clip.withInt16(Int16Level.CLIP_LEVEL, values);
+                    } else if (way == 2) {
+                        Int16Level.NORMALISED.convert(clip, values);
+                        clip = clip.withInt16(Int16Level.NORMALISED, values);
+                    }
+                    String id = String.format("lvl%08d", i);
+                    sink.write(new io.github.audiosetdl.core.SegmentRow(i, i + 1L,
+                            new io.github.audiosetdl.core.Segment(id, 0, 10_000, List.of("/m/09x0r"))), clip);
+                }
+                sink.commit();
+            }
+            try (io.jhdf.HdfFile hdf = new io.jhdf.HdfFile(out.resolve("t_panns.h5"))) {
+                rows[way] = (short[][]) hdf.getDatasetByPath("waveform").getData();
+            }
+        }
+        for (int i = 0; i < 3; i++) {
+            assertThat(rows[1][i]).as("clip %d, values attached", i).isEqualTo(rows[0][i]);
+            assertThat(rows[2][i]).as("clip %d, values at another level attached", i).isEqualTo(rows[0][i]);
+            float gain = (float) norms[i];
+            for (int k = 0; k < n; k += 997) {
+                double v = Math.max(-1, Math.min(1, (double) (clips[i][k] * gain)));
+                assertThat(rows[0][i][k]).as("clip %d sample %d", i, k).isEqualTo((short) Math.round(v * 32767));
+            }
+            assertThat(rows[0][i][7]).isEqualTo((short) Math.min(32767, Math.round(gain * 32767.0)));
         }
     }
 

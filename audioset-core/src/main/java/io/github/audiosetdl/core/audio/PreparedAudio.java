@@ -2,12 +2,11 @@ package io.github.audiosetdl.core.audio;
 
 import static java.util.Objects.requireNonNull;
 
-import io.github.audiosetdl.core.dsp.RealArrays;
 import java.util.Optional;
 
 /**
  * One clip as a waveform file stores it: mono, at the target rate, peak-normalised; optionally with the
- * same samples already converted to int16 ({@link #withInt16(short[])}).
+ * same samples already converted to int16 at one {@link Int16Level level} ({@link #withInt16(Int16Level, short[])}).
  *
  * <p>The arrays are shared, not copied.
  */
@@ -16,6 +15,7 @@ public final class PreparedAudio {
     private final double norm;
     private final boolean padded;
     private final short[] int16;
+    private final Int16Level int16Level;
 
     /**
      * @param samples the mono samples, {@code max |x| = 1} unless silent
@@ -23,10 +23,10 @@ public final class PreparedAudio {
      * @param padded whether the source was shorter than the clip and zero-padded
      */
     public PreparedAudio(float[] samples, double norm, boolean padded) {
-        this(samples, norm, padded, null);
+        this(samples, norm, padded, null, null);
     }
 
-    private PreparedAudio(float[] samples, double norm, boolean padded, short[] int16) {
+    private PreparedAudio(float[] samples, double norm, boolean padded, short[] int16, Int16Level int16Level) {
         this.samples = requireNonNull(samples, "samples");
         if (!(norm >= 0)) {
             throw new IllegalArgumentException("norm " + norm + " must be >= 0");
@@ -34,47 +34,58 @@ public final class PreparedAudio {
         this.norm = norm;
         this.padded = padded;
         this.int16 = int16;
+        this.int16Level = int16Level;
     }
 
     /**
-     * The same clip with its samples as int16 attached, so that a sink storing int16 need not convert them
-     * again (the pack stage converts on its worker threads, where the samples are still in the core's cache,
-     * for sinks whose {@code WaveformSink.wantsInt16()} is true).
+     * The same clip with its samples as int16 attached, so that a sink storing int16 at that level need not
+     * convert them again (the pack stage converts on its worker threads, where the samples are still in the core's
+     * cache, for sinks that name a level in {@code WaveformSink.int16Level()}).
      *
-     * @param values {@code SampleType.toInt16(samples(), values)}: one value per sample, shared, not copied
-     * @return a clip sharing this one's samples, with {@link #int16()} = {@code values}
+     * @param level the level the values were converted at
+     * @param values {@code level.convert(this, values)}: one value per sample, shared, not copied
+     * @return a clip sharing this one's samples, with {@link #int16()} = {@code values} at {@code level}
      * @throws IllegalArgumentException if {@code values} is not as long as {@link #samples()}
      */
-    public PreparedAudio withInt16(short[] values) {
+    public PreparedAudio withInt16(Int16Level level, short[] values) {
+        requireNonNull(level, "level");
         requireNonNull(values, "values");
         if (values.length != samples.length) {
             throw new IllegalArgumentException(values.length + " int16 values for a clip of " + samples.length
                     + " samples");
         }
-        return new PreparedAudio(samples, norm, padded, values);
+        return new PreparedAudio(samples, norm, padded, values, level);
     }
 
     /**
-     * @return the samples as int16 ({@code round(x × 32767)}, clamped to {@code ±32767}), if they were attached
-     *     with {@link #withInt16(short[])} (shared; do not modify); empty otherwise
+     * @return the int16 values attached with {@link #withInt16(Int16Level, short[])}, at their
+     *     {@link #int16Level()} (shared; do not modify); empty if none are
      */
     public Optional<short[]> int16() {
         return Optional.ofNullable(int16);
     }
 
+    /** @return the level of the attached {@link #int16()} values; empty if none are attached */
+    public Optional<Int16Level> int16Level() {
+        return Optional.ofNullable(int16Level);
+    }
+
     /**
-     * The clip as int16, whether or not the values were attached: for sinks that store int16.
+     * The clip as int16 at {@code level}, whether or not such values were attached: for sinks that store int16.
      *
-     * @param scratch receives the conversion when no values are attached, at least {@link #samples()} long
-     * @return {@link #int16()} when present, else {@code scratch} holding {@code round(x × 32767)} of each sample
-     *     ({@link RealArrays#toInt16(float[], int, float, short[], int, int)})
+     * @param level the level the sink stores
+     * @param scratch receives the conversion when no values at {@code level} are attached, at least
+     *     {@link #samples()} long
+     * @return {@link #int16()} when attached at {@code level}, else {@code scratch} holding
+     *     {@code level.convert(this, scratch)}
      * @throws IndexOutOfBoundsException if the conversion is needed and {@code scratch} is too short
      */
-    public short[] int16Or(short[] scratch) {
-        if (int16 != null) {
+    public short[] int16Or(Int16Level level, short[] scratch) {
+        requireNonNull(level, "level");
+        if (int16 != null && int16Level == level) {
             return int16;
         }
-        RealArrays.toInt16(samples, 0, 1f, scratch, 0, samples.length);
+        level.convert(this, scratch);
         return scratch;
     }
 

@@ -11,6 +11,7 @@ import io.github.audiosetdl.core.StrongCsv;
 import io.github.audiosetdl.core.StrongEvent;
 import io.github.audiosetdl.core.StrongIndex;
 import io.github.audiosetdl.core.StrongVocabulary;
+import io.github.audiosetdl.core.audio.Int16Level;
 import io.github.audiosetdl.core.audio.PreparedAudio;
 import io.github.audiosetdl.core.audio.SeedPreparation;
 import io.github.audiosetdl.core.audio.WavReader;
@@ -19,7 +20,6 @@ import io.github.audiosetdl.core.progress.PipelineListener;
 import io.github.audiosetdl.core.progress.Progress;
 import io.github.audiosetdl.core.progress.ProgressTracker;
 import io.github.audiosetdl.core.progress.Stage;
-import io.github.audiosetdl.core.spi.SampleType;
 import io.github.audiosetdl.core.spi.WaveformSink;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -145,9 +145,10 @@ public final class PackStage {
 
     /**
      * The output arrays the sink has written, for the workers to reuse: the prepared samples, and their int16
-     * values when the sink {@linkplain WaveformSink#wantsInt16() wants them} ({@code int16} null otherwise).
+     * values at the level the sink {@linkplain WaveformSink#int16Level() names} ({@code int16} and {@code level} null
+     * when it names none).
      */
-    private record Spare(Queue<float[]> floats, Queue<short[]> int16) {
+    private record Spare(Queue<float[]> floats, Queue<short[]> int16, Int16Level level) {
     }
 
     /**
@@ -200,8 +201,9 @@ public final class PackStage {
         // The output arrays, recycled once the sink has written them (640 kB each at 16 kHz, and 320 kB of int16
         // for a sink that wants them: allocated per clip, they made G1 collect hundreds of times a second in a
         // small heap); at most window + workers of each.
-        Spare spare = new Spare(new ConcurrentLinkedQueue<>(),
-                sink.wantsInt16() ? new ConcurrentLinkedQueue<>() : null);
+        Int16Level level = sink.int16Level().orElse(null);
+        Spare spare = new Spare(new ConcurrentLinkedQueue<>(), level != null ? new ConcurrentLinkedQueue<>() : null,
+                level);
         long[] written = {0};
         Function<SegmentRow, List<StrongEvent>> events = strongEvents();
         try (Stream<SegmentRow> csv = StrongCsv.isStrong(segments) ? StrongCsv.segments(segments, labels)
@@ -331,8 +333,8 @@ public final class PackStage {
                 if (values == null) {
                     values = new short[preparation.clipSamples()];
                 }
-                SampleType.toInt16(audio.samples(), values);
-                audio = audio.withInt16(values);
+                spare.level().convert(audio, values);
+                audio = audio.withInt16(spare.level(), values);
             }
             return new Outcome(job, audio, null);
         } catch (InterruptedException e) {

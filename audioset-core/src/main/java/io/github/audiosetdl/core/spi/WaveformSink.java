@@ -2,11 +2,13 @@ package io.github.audiosetdl.core.spi;
 
 import io.github.audiosetdl.core.SegmentRow;
 import io.github.audiosetdl.core.StrongEvent;
+import io.github.audiosetdl.core.audio.Int16Level;
 import io.github.audiosetdl.core.audio.PreparedAudio;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
@@ -21,10 +23,10 @@ public interface WaveformSink extends Closeable {
      * Appends the next clip as the next row.
      *
      * @param row the segment (labels, times) and its position in the segments CSV
-     * @param audio the clip: mono, at the sink's rate, exactly one clip long, with its norm and
-     *     padding flag, and its int16 values when {@link #wantsInt16()}. Its arrays are valid only during the
-     *     call: the pack stage reuses them for a later clip once this method returns, so a sink that keeps them
-     *     must copy them
+     * @param audio the clip: mono, at the sink's rate, exactly one clip long, with its norm and padding flag, and
+     *     its int16 values when {@link #int16Level()} names a level. Its arrays are valid only during the call: the
+     *     pack stage reuses them for a later clip once this method returns, so a sink that keeps them must copy
+     *     them
      * @throws IOException if writing fails
      */
     void write(SegmentRow row, PreparedAudio audio) throws IOException;
@@ -46,14 +48,14 @@ public interface WaveformSink extends Closeable {
     }
 
     /**
-     * @return whether this sink stores each clip as {@link SampleType#toInt16(float[], short[])} converts it. If
+     * @return the level at which this sink stores each clip as int16 ({@link Int16Level#convert}), if it does. If
      *     so, the pack stage converts every clip on its worker threads, right after preparing it (the samples are
      *     then still in that core's cache), and hands the values over as {@link PreparedAudio#int16()}, so the
-     *     one writing thread need not; a sink must still accept a clip without them (another caller). The
-     *     default is false
+     *     one writing thread need not; a sink must still accept a clip without them, or with them at another
+     *     level (another caller: {@link PreparedAudio#int16Or} converts then). The default is empty
      */
-    default boolean wantsInt16() {
-        return false;
+    default Optional<Int16Level> int16Level() {
+        return Optional.empty();
     }
 
     /** @return the number of rows written so far */

@@ -9,6 +9,7 @@ import io.github.audiosetdl.core.LabelIndex;
 import io.github.audiosetdl.core.Segment;
 import io.github.audiosetdl.core.SegmentRow;
 import io.github.audiosetdl.core.StrongEvent;
+import io.github.audiosetdl.core.audio.Int16Level;
 import io.github.audiosetdl.core.audio.PreparedAudio;
 import io.github.audiosetdl.core.internal.Background;
 import io.github.audiosetdl.core.spi.WaveformLayout;
@@ -28,6 +29,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
@@ -188,7 +190,7 @@ public final class WebDatasetWriter implements WaveformSink {
                     + " is " + existing.get(inShard) + ", not " + key + "): remove the shards from this one on, or"
                     + " pack under another name");
         }
-        current.add(key + ".wav", wavHeader, audio.int16Or(pcm));
+        current.add(key + ".wav", wavHeader, audio.int16Or(Int16Level.NORMALISED, pcm));
         byte[] meta = json(row.segment(), audio, strong);
         current.add(key + ".json", meta, meta.length);
         if (current.size() - synced >= SYNC_BYTES) {
@@ -354,10 +356,10 @@ public final class WebDatasetWriter implements WaveformSink {
         return json.toByteArray();
     }
 
-    /** @return true: the clips are stored as int16, converted by the pack stage's workers */
+    /** @return {@link Int16Level#NORMALISED}: the clips are stored as int16, converted by the pack stage's workers */
     @Override
-    public boolean wantsInt16() {
-        return true;
+    public Optional<Int16Level> int16Level() {
+        return Optional.of(Int16Level.NORMALISED);
     }
 
     @Override

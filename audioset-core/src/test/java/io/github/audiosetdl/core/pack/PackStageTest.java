@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.audiosetdl.core.SegmentRow;
+import io.github.audiosetdl.core.audio.Int16Level;
 import io.github.audiosetdl.core.audio.PreparedAudio;
 import io.github.audiosetdl.core.audio.SeedPreparation;
 import io.github.audiosetdl.core.audio.WavEncoding;
@@ -18,6 +19,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,11 +36,12 @@ class PackStageTest {
         final List<short[]> int16 = new ArrayList<>();
         boolean committed;
         String failOn = "";
-        boolean wantsInt16;
+        Int16Level int16Level;
+        final List<Int16Level> int16Levels = new ArrayList<>();
 
         @Override
-        public boolean wantsInt16() {
-            return wantsInt16;
+        public Optional<Int16Level> int16Level() {
+            return Optional.ofNullable(int16Level);
         }
 
         @Override
@@ -50,6 +53,7 @@ class PackStageTest {
             // the samples are valid only during the call (WaveformSink's contract): keep a copy
             clips.add(new PreparedAudio(audio.samples().clone(), audio.norm(), audio.padded()));
             audio.int16().ifPresent(v -> int16.add(v.clone()));
+            audio.int16Level().ifPresent(int16Levels::add);
         }
 
         @Override
@@ -136,15 +140,21 @@ class PackStageTest {
                 .build();
         stage.run(floats);
         assertThat(floats.int16).as("a sink that does not want them gets none").isEmpty();
-        RecordingSink ints = new RecordingSink();
-        ints.wantsInt16 = true;
-        stage.run(ints);
-        assertThat(ints.int16).hasSize(40);
-        for (int i = 0; i < 40; i++) {
-            short[] expected = new short[PREP.clipSamples()];
-            SampleType.toInt16(floats.clips.get(i).samples(), expected);
-            assertThat(ints.int16.get(i)).as("clip %d", i).isEqualTo(expected);
-            assertThat(ints.clips.get(i).samples()).isEqualTo(floats.clips.get(i).samples());
+        for (Int16Level level : Int16Level.values()) {
+            RecordingSink ints = new RecordingSink();
+            ints.int16Level = level;
+            stage.run(ints);
+            assertThat(ints.int16).hasSize(40);
+            assertThat(ints.int16Levels).hasSize(40).containsOnly(level);
+            for (int i = 0; i < 40; i++) {
+                PreparedAudio clip = floats.clips.get(i);
+                short[] expected = new short[PREP.clipSamples()];
+                // NORMALISED: round(x 32767); CLIP_LEVEL: round(x norm 32767), the clip's own level
+                SampleType.toInt16(clip.samples(), level == Int16Level.NORMALISED ? 1f : (float) clip.norm(),
+                        expected);
+                assertThat(ints.int16.get(i)).as("%s clip %d", level, i).isEqualTo(expected);
+                assertThat(ints.clips.get(i).samples()).isEqualTo(clip.samples());
+            }
         }
     }
 

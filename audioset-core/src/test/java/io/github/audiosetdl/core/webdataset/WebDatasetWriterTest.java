@@ -7,6 +7,7 @@ import io.github.audiosetdl.core.LabelIndex;
 import io.github.audiosetdl.core.Segment;
 import io.github.audiosetdl.core.SegmentRow;
 import io.github.audiosetdl.core.StrongEvent;
+import io.github.audiosetdl.core.audio.Int16Level;
 import io.github.audiosetdl.core.audio.PreparedAudio;
 import io.github.audiosetdl.core.spi.SampleType;
 import io.github.audiosetdl.core.spi.WaveformLayout;
@@ -110,13 +111,13 @@ class WebDatasetWriterTest {
         Path converted = dir.resolve("converted");
         for (Path out : List.of(plain, converted)) {
             try (WebDatasetWriter w = WebDatasetWriter.create(out, "t", LABELS, 16_000, LEN, 3)) {
-                assertThat(w.wantsInt16()).isTrue();
+                assertThat(w.int16Level()).contains(Int16Level.NORMALISED);
                 for (int i = 0; i < 5; i++) {
                     PreparedAudio clip = new PreparedAudio(samples(i), 0.125 * i, false);
                     if (out == converted) {
                         short[] values = new short[LEN];
                         SampleType.toInt16(clip.samples(), values);
-                        clip = clip.withInt16(values);
+                        clip = clip.withInt16(Int16Level.NORMALISED, values);
                     }
                     w.write(row(i), clip);
                 }
