@@ -145,8 +145,8 @@ public final class PackStage {
 
     /**
      * The output arrays the sink has written, for the workers to reuse: the prepared samples, and their int16
-     * values at the level the sink {@linkplain WaveformSink#int16Level() names} ({@code int16} and {@code level} null
-     * when it names none).
+     * values at the level the sink {@linkplain WaveformSink#int16Level() names} ({@code level} null, and
+     * {@code int16} unused, when it names none).
      */
     private record Spare(Queue<float[]> floats, Queue<short[]> int16, Int16Level level) {
     }
@@ -201,9 +201,8 @@ public final class PackStage {
         // The output arrays, recycled once the sink has written them (640 kB each at 16 kHz, and 320 kB of int16
         // for a sink that wants them: allocated per clip, they made G1 collect hundreds of times a second in a
         // small heap); at most window + workers of each.
-        Int16Level level = sink.int16Level().orElse(null);
-        Spare spare = new Spare(new ConcurrentLinkedQueue<>(), level != null ? new ConcurrentLinkedQueue<>() : null,
-                level);
+        Spare spare = new Spare(new ConcurrentLinkedQueue<>(), new ConcurrentLinkedQueue<>(),
+                sink.int16Level().orElse(null));
         long[] written = {0};
         Function<SegmentRow, List<StrongEvent>> events = strongEvents();
         try (Stream<SegmentRow> csv = StrongCsv.isStrong(segments) ? StrongCsv.segments(segments, labels)
@@ -328,7 +327,7 @@ public final class PackStage {
             contents = loading.contents().get();
             audio = contents != null ? preparation.prepare(job.file(), contents, into)
                     : preparation.prepare(job.file(), into);
-            if (spare.int16() != null) {
+            if (spare.level() != null) {
                 short[] values = spare.int16().poll();
                 if (values == null) {
                     values = new short[preparation.clipSamples()];
@@ -369,9 +368,7 @@ public final class PackStage {
         }
         sink.write(o.job().row(), o.audio(), events.apply(o.job().row()));
         spare.floats().offer(o.audio().samples()); // the sink keeps no reference (WaveformSink's contract)
-        if (spare.int16() != null) {
-            o.audio().int16().ifPresent(spare.int16()::offer);
-        }
+        o.audio().int16().ifPresent(spare.int16()::offer); // attached only at the sink's level
         written[0]++;
         progress.succeeded();
     }
