@@ -74,6 +74,7 @@ final class DemoCommand implements Callable<Integer> {
         for (Path file : s.files()) {
             o.printf("  %-44s %,12d bytes%n", r.outputDir().relativize(file), Files.size(file));
         }
+        o.printf("  %-44s %,12d bytes%n", r.outputDir().relativize(r.stats()), Files.size(r.stats()));
         o.printf("  %-44s %,12d bytes%n", r.outputDir().relativize(r.png()), Files.size(r.png()));
         Path wav = s.files().get(0);
         Path coch = s.features().get().files().get(0);
@@ -87,6 +88,7 @@ final class DemoCommand implements Callable<Integer> {
         o.println("      coch = np.reshape(f['coch'][0], (171, 2000))");
         o.println("  meta = np.load('" + r.outputDir().resolve(Demo.NAME + "_metadata.npy") + "')");
         o.println("  average = np.load('" + r.outputDir().resolve(Demo.NAME + "_average.npy") + "')");
+        o.println("  stats = np.load('" + r.stats() + "')   # mean, channel_std, cov, pca_vectors, ...");
         o.println("look at the cochleagram: " + r.png());
         o.flush();
         return 0;

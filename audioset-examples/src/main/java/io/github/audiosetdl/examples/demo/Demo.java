@@ -15,6 +15,7 @@ import io.github.audiosetdl.core.pipeline.PipelineSummary;
 import io.github.audiosetdl.core.progress.PipelineListener;
 import io.github.audiosetdl.examples.render.CochleagramRenderer;
 import io.github.audiosetdl.hdf5.CochleagramFileReader;
+import io.github.audiosetdl.hdf5.FeatureStats;
 import io.github.audiosetdl.hdf5.Hdf5DatasetStore;
 import java.io.IOException;
 import java.io.InputStream;
@@ -43,7 +44,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Writes under the output folder: {@code demo_segments.csv}, {@code demo_segments_downloads/},
  * {@code logs/}, {@code demo_segments.hdf5}, {@code demo_segments_metadata.npy},
- * {@code demo_segments_Coch.hdf5}, {@code demo_segments_average.npy} and {@code demo_segments_row0.png}.
+ * {@code demo_segments_Coch.hdf5}, {@code demo_segments_average.npy}, {@code demo_segments_stats.npz} (the
+ * normalisation statistics, as {@code run} writes them) and {@code demo_segments_row0.png}.
  */
 public final class Demo {
     /** The data set's name, which names every output. */
@@ -67,17 +69,19 @@ public final class Demo {
      * @param outputDir the folder holding everything
      * @param resolver how media URLs were resolved ({@code yt-dlp} or {@code direct})
      * @param summary the pipeline's summary
+     * @param stats the cochleagrams' normalisation statistics ({@code demo_segments_stats.npz})
      * @param png the rendered cochleagram of the first row
      * @param requests HTTP requests the media server answered
      * @param bytesServed media bytes it sent
      */
-    public record Result(Path outputDir, ResolverKind resolver, PipelineSummary summary, Path png, long requests,
-            long bytesServed) {
+    public record Result(Path outputDir, ResolverKind resolver, PipelineSummary summary, Path stats, Path png,
+            long requests, long bytesServed) {
         /** Validates. */
         public Result {
             requireNonNull(outputDir, "outputDir");
             requireNonNull(resolver, "resolver");
             requireNonNull(summary, "summary");
+            requireNonNull(stats, "stats");
             requireNonNull(png, "png");
         }
     }
@@ -120,11 +124,14 @@ public final class Demo {
                     .store(Hdf5DatasetStore.INSTANCE).features(CochleagramFeatures.of(CochleagramConfig.seed()))
                     .listener(listener)
                     .build().run();
+            Path cochleagrams = out.resolve(NAME + "_Coch.hdf5");
             Path png = out.resolve(NAME + "_row0.png");
-            try (CochleagramFileReader reader = CochleagramFileReader.open(out.resolve(NAME + "_Coch.hdf5"))) {
+            Path stats = FeatureStats.statsFile(cochleagrams, out);
+            try (CochleagramFileReader reader = CochleagramFileReader.open(cochleagrams)) {
+                FeatureStats.compute(reader, Runtime.getRuntime().availableProcessors()).writeNpz(stats);
                 CochleagramRenderer.writePng(reader, OptionalLong.of(0), png);
             }
-            return new Result(out, kind, summary, png, server.requests(), server.bytesServed());
+            return new Result(out, kind, summary, stats, png, server.requests(), server.bytesServed());
         }
     }
 

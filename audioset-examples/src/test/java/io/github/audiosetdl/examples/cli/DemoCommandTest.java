@@ -34,7 +34,7 @@ class DemoCommandTest {
                 demo.toString(), "--resolver", "direct", "--progress", "log");
         assertThat(code).as(err.toString()).isZero();
         assertThat(out.toString()).contains("demo_segments.hdf5").contains("demo_segments_Coch.hdf5")
-                .contains("import h5py, numpy as np");
+                .contains("demo_segments_stats.npz").contains("import h5py, numpy as np");
     }
 
     @Test
@@ -84,9 +84,15 @@ class DemoCommandTest {
                 "with h5py.File(d + '/demo_segments_Coch.hdf5', 'r') as f:",
                 "    c = f['coch']; assert c.dtype == np.float32 and c.shape == (26, 342000), c.shape",
                 "    assert int(f.attrs['size']) == 26 and f['labels'].shape == (26, 527)",
-                "    mean = c[:].reshape(26, 171, 2000).mean(axis=0)",
+                "    x = c[:].reshape(26, 171, 2000).astype(np.float64); mean = x.mean(axis=0)",
                 "a = np.load(d + '/demo_segments_average.npy', allow_pickle=False)",
                 "assert a.shape == (171, 2000) and a.dtype == np.float32 and np.allclose(a, mean, atol=1e-5)",
+                "s = np.load(d + '/demo_segments_stats.npz', allow_pickle=False)",
+                "assert np.allclose(s['mean'], mean, rtol=1e-6, atol=0), 'mean'",
+                "frames = x.transpose(1, 0, 2).reshape(171, -1)",
+                "assert np.allclose(s['channel_mean'], frames.mean(axis=1), rtol=1e-6, atol=0), 'channel_mean'",
+                "cov = np.cov(frames)",
+                "assert np.allclose(s['cov'], cov, rtol=1e-6, atol=1e-9 * np.abs(cov).max()), 'cov'",
                 "print('ok')");
         assertThat(ExternalTools.check(List.of(python.toString(), "-c", check, demo.toString()))).contains("ok");
     }
