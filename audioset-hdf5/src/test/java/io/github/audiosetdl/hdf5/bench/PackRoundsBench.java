@@ -36,7 +36,8 @@ public final class PackRoundsBench {
     }
 
     /**
-     * @param args {@code dataDir seed|webdataset|panns32 rounds}
+     * @param args {@code dataDir seed|webdataset|panns32 rounds}; the system property {@code threads} sets the pack's
+     *     workers (default 2)
      * @throws Exception on failure
      */
     public static void main(String[] args) throws Exception {
@@ -50,6 +51,7 @@ public final class PackRoundsBench {
         WaveformLayout panns = layout.equals("panns32") ? WaveformLayout.builder().format(PackFormat.PANNS).build()
                 : null;
         int rounds = Integer.parseInt(args[2]);
+        int threads = Integer.getInteger("threads", 2);
         Path out = in.resolve("rounds-" + layout);
         com.sun.management.OperatingSystemMXBean os =
                 (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
@@ -59,7 +61,7 @@ public final class PackRoundsBench {
             Files.createDirectories(out);
             PackBench.coldCache();
             PackStage.Builder builder = PackStage.builder().downloads(in.resolve("bench_downloads"))
-                    .segments(in.resolve(r < 0 ? "bench-warmup.csv" : "bench.csv")).threads(2);
+                    .segments(in.resolve(r < 0 ? "bench-warmup.csv" : "bench.csv")).threads(threads);
             if (panns != null) {
                 builder.preparation(panns.preparation());
             }
