@@ -303,6 +303,28 @@ public final class FeatureStats {
     }
 
     /**
+     * Reads a cochleagram file once and writes its statistics to {@link #statsFile(Path, Path)}, as the
+     * {@code stats} command does ({@link #compute(CochleagramFileReader, int)}, then {@link #writeNpz(Path)}).
+     *
+     * @param cochleagramFile {@code <dir>/X_Coch.hdf5}
+     * @param outDir the output folder, existing
+     * @param threads threads for each clip's covariance, {@code >= 1}
+     * @return the file written, {@code <outDir>/X_stats.npz}
+     * @throws IOException if reading or writing fails, or the file has no rows
+     */
+    public static Path write(Path cochleagramFile, Path outDir, int threads) throws IOException {
+        requireNonNull(cochleagramFile, "cochleagramFile");
+        requireNonNull(outDir, "outDir");
+        FeatureStats stats;
+        try (CochleagramFileReader reader = CochleagramFileReader.open(cochleagramFile)) {
+            stats = compute(reader, threads);
+        }
+        Path file = statsFile(cochleagramFile, outDir);
+        stats.writeNpz(file);
+        return file;
+    }
+
+    /**
      * @param cochleagramFile {@code <dir>/X_Coch.hdf5}
      * @param outDir the output folder
      * @return {@code <outDir>/X_stats.npz} (the {@code _Coch} suffix dropped when present)

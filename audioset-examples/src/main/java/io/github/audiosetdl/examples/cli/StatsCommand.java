@@ -1,7 +1,6 @@
 package io.github.audiosetdl.examples.cli;
 
 import io.github.audiosetdl.core.pipeline.FeatureSummary;
-import io.github.audiosetdl.hdf5.CochleagramFileReader;
 import io.github.audiosetdl.hdf5.FeatureStats;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -39,28 +38,11 @@ final class StatsCommand implements Callable<Integer> {
         FileChecks.inputFile(in);
         Path dir = out != null ? out : in.toAbsolutePath().getParent();
         FileChecks.outputDirectory(dir);
-        Path file = write(in, dir, workers);
+        Path file = FeatureStats.write(in, dir, workers);
         PrintWriter o = spec.commandLine().getOut();
         o.println("wrote " + file);
         o.flush();
         return 0;
-    }
-
-    /**
-     * @param cochleagrams a cochleagram file
-     * @param dir the output folder
-     * @param threads threads for each clip's covariance
-     * @return the statistics file written, {@link FeatureStats#statsFile}
-     * @throws IOException if reading or writing fails
-     */
-    static Path write(Path cochleagrams, Path dir, int threads) throws IOException {
-        FeatureStats stats;
-        try (CochleagramFileReader reader = CochleagramFileReader.open(cochleagrams)) {
-            stats = FeatureStats.compute(reader, threads);
-        }
-        Path file = FeatureStats.statsFile(cochleagrams, dir);
-        stats.writeNpz(file);
-        return file;
     }
 
     /**
@@ -74,6 +56,6 @@ final class StatsCommand implements Callable<Integer> {
      */
     static Path writeBeside(FeatureSummary features, int threads) throws IOException {
         Path cochleagrams = features.files().get(0);
-        return write(cochleagrams, cochleagrams.toAbsolutePath().getParent(), threads);
+        return FeatureStats.write(cochleagrams, cochleagrams.toAbsolutePath().getParent(), threads);
     }
 }

@@ -126,9 +126,8 @@ public final class Demo {
                     .build().run();
             Path cochleagrams = out.resolve(NAME + "_Coch.hdf5");
             Path png = out.resolve(NAME + "_row0.png");
-            Path stats = FeatureStats.statsFile(cochleagrams, out);
+            Path stats = FeatureStats.write(cochleagrams, out, Runtime.getRuntime().availableProcessors());
             try (CochleagramFileReader reader = CochleagramFileReader.open(cochleagrams)) {
-                FeatureStats.compute(reader, Runtime.getRuntime().availableProcessors()).writeNpz(stats);
                 CochleagramRenderer.writePng(reader, OptionalLong.of(0), png);
             }
             return new Result(out, kind, summary, stats, png, server.requests(), server.bytesServed());
