@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.github.audiosetdl.hdf5.internal.RowFileReader;
 import java.io.Closeable;
 import java.io.IOException;
+import java.lang.reflect.Array;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -20,18 +21,41 @@ public final class CochleagramFileReader implements Closeable {
     private CochleagramFileReader(RowFileReader reader) throws IOException {
         this.reader = reader;
         Map<String, Object> attrs = reader.mainAttributes();
-        if (attrs.get("channels") instanceof Number c && attrs.get("frames") instanceof Number f) {
-            this.channels = c.intValue();
-            this.frames = f.intValue();
-        } else {
-            this.channels = 1;
-            this.frames = reader.rowLength();
-        }
-        if ((long) channels * frames != reader.rowLength()) {
+        try {
+            if (attrs.containsKey("channels") || attrs.containsKey("frames")) {
+                this.channels = dimension(reader, attrs, "channels");
+                this.frames = dimension(reader, attrs, "frames");
+            } else { // a feature that declares no shape: each row one channel
+                this.channels = 1;
+                this.frames = reader.rowLength();
+            }
+            if ((long) channels * frames != reader.rowLength()) {
+                throw new IOException(reader.file() + ": /coch rows of " + reader.rowLength() + " values do not"
+                        + " match " + channels + " channels x " + frames + " frames");
+            }
+        } catch (IOException e) {
             reader.close();
-            throw new IOException(reader.file() + ": /coch rows of " + reader.rowLength() + " values do not match "
-                    + channels + " channels x " + frames + " frames");
+            throw e;
         }
+    }
+
+    /**
+     * @return the attribute {@code name} of {@code /coch}, a whole number in 1..2^31-1 (h5py may store a
+     *     one-element array)
+     * @throws IOException if it is missing or not such a number (the message names the file and the value)
+     */
+    private static int dimension(RowFileReader reader, Map<String, Object> attrs, String name) throws IOException {
+        Object value = attrs.get(name);
+        Object v = value != null && value.getClass().isArray() && Array.getLength(value) == 1
+                ? Array.get(value, 0) : value;
+        if (v instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue()) && n.doubleValue() >= 1
+                && n.doubleValue() <= Integer.MAX_VALUE) {
+            return n.intValue();
+        }
+        String shown = value == null ? "missing" : value.getClass().isArray()
+                ? "an array of " + Array.getLength(value) + " values" : "'" + value + "'";
+        throw new IOException(reader.file() + ": /coch attribute " + name + " is " + shown
+                + ", not a whole number of " + name + " (both channels and frames, or neither)");
     }
 
     /**

@@ -93,20 +93,22 @@ public final class FeatureStats {
      * and stopped here.
      *
      * @param in a cochleagram file with at least 2 rows·frames in all
-     * @param threads 1 or more
+     * @param threads 1 or more; at most the processors are used
      * @return its statistics (the same values whatever the thread count)
-     * @throws IOException if reading fails, the file has no rows, or more than {@link #MAX_CHANNELS} channels
+     * @throws IOException if reading fails, the file has no rows, more than {@link #MAX_CHANNELS} channels, or a
+     *     value that is not finite (the message names the row and channel)
      */
     public static FeatureStats compute(CochleagramFileReader in, int threads) throws IOException {
         requireNonNull(in, "in");
         if (threads < 1) {
             throw new IllegalArgumentException("threads " + threads + " < 1");
         }
+        int workers = Math.min(threads, Runtime.getRuntime().availableProcessors()); // more only wait on each other
         ExecutorService reader = Executors.newSingleThreadExecutor(daemons("audioset-stats-read"));
-        ExecutorService pool = threads == 1 ? null : Executors.newFixedThreadPool(threads - 1,
+        ExecutorService pool = workers == 1 ? null : Executors.newFixedThreadPool(workers - 1,
                 daemons("audioset-stats"));
         try {
-            return compute(in, threads, reader, pool);
+            return compute(in, workers, reader, pool);
         } finally {
             reader.shutdownNow();
             if (pool != null) {
@@ -206,7 +208,7 @@ public final class FeatureStats {
                 covariance[j * c + i] = covariance[i * c + j];
             }
         }
-        double[][] eig = eigen(covariance, c);
+        double[][] eig = eigen(covariance, c, in.path());
         return new FeatureStats(c, f, n, meanMatrix, running, std, covariance, eig[0], eig[1]);
     }
 
@@ -226,6 +228,10 @@ public final class FeatureStats {
         for (int ch = 0; ch < c; ch++) {
             int base = ch * f;
             double m = RealArrays.sumWidened(row, base, z, base, f) / f;
+            if (!Double.isFinite(m)) { // a sum of finite floats in double is finite: a NaN or an infinity is there
+                throw new IOException(in.path() + ": row " + r + ", channel " + ch + " holds a value that is not"
+                        + " finite (NaN or infinity); statistics need finite values");
+            }
             clip.means[ch] = m;
             RealArrays.followAndCentre(z, base, f, m, meanMatrix, base, inv); // Welford's mean, element by element
         }
@@ -233,10 +239,11 @@ public final class FeatureStats {
     }
 
     /** @return the eigenvalues, descending, and the eigenvectors as the columns of a row-major C × C matrix */
-    private static double[][] eigen(double[] covariance, int c) throws IOException {
+    private static double[][] eigen(double[] covariance, int c, Path file) throws IOException {
         EigenDecomposition_F64<DMatrixRMaj> eig = DecompositionFactory_DDRM.eig(c, true, true);
         if (!eig.decompose(new DMatrixRMaj(c, c, true, covariance))) {
-            throw new IOException("the eigendecomposition of the " + c + " x " + c + " covariance did not converge");
+            throw new IOException(file + ": the eigendecomposition of the " + c + " x " + c
+                    + " covariance did not converge");
         }
         Integer[] order = IntStream.range(0, c).boxed().toArray(Integer[]::new);
         Arrays.sort(order, Comparator.comparingDouble((Integer i) -> eig.getEigenvalue(i).getReal()).reversed());

@@ -23,10 +23,11 @@ import java.util.regex.Pattern;
  * {@code np.load(path, allow_pickle=False)}.
  */
 public final class NpyFiles {
-    private static final Pattern DESCR = Pattern.compile("'descr':\\s*'([^']+)'");
+    private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([^']+)'");
     /** The most values {@link #readFloat32} reads (1 GiB of floats). */
     public static final int MAX_VALUES = 1 << 28;
-    private static final Pattern SHAPE = Pattern.compile("'shape':\\s*\\(([^)]*)\\)");
+    private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
+    private static final Pattern FORTRAN_ORDER = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
 
     private NpyFiles() {
     }
@@ -97,7 +98,11 @@ public final class NpyFiles {
             if (!type.equals("<f4") && !type.equals(">f4")) {
                 throw new IOException(file + ": dtype " + type + ", expected float32 ('<f4')");
             }
-            if (h.dict().contains("'fortran_order': True")) {
+            Matcher order = FORTRAN_ORDER.matcher(h.dict());
+            if (!order.find()) {
+                throw new IOException(file + ": unreadable .npy header (no fortran_order): " + h.dict().strip());
+            }
+            if (order.group(1).equals("True")) {
                 throw new IOException(file + ": Fortran-order arrays are not supported");
             }
             List<Integer> dims = new ArrayList<>();

@@ -18,7 +18,10 @@ public final class NpyFloat32 {
         this.values = requireNonNull(values, "values");
         long n = 1;
         for (int d : shape) {
-            n *= d;
+            if (d < 0) {
+                throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " has a negative dimension");
+            }
+            n = d == 0 || n <= values.length ? n * d : n; // past values.length it cannot match: no overflow
         }
         if (n != values.length) {
             throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " holds " + n + " values, not "

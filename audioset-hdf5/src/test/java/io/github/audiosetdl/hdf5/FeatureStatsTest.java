@@ -80,6 +80,44 @@ class FeatureStatsTest {
     }
 
     @Test
+    void aValueThatIsNotFiniteIsNamedByRowAndChannel() throws Exception {
+        Path python = ExternalTools.requirePythonWithH5py();
+        for (String bad : List.of("nan", "inf", "-inf")) {
+            Path file = cochleagrams(python, 3, 4, 10);
+            ExternalTools.check(List.of(python.toString(), "-c",
+                    "import sys, h5py; h5py.File(sys.argv[1], 'a')['coch'][1, 2 * 10 + 5] = float(sys.argv[2])",
+                    file.toString(), bad));
+            try (CochleagramFileReader in = CochleagramFileReader.open(file)) {
+                assertThatThrownBy(() -> FeatureStats.compute(in, 2)).as(bad).isInstanceOf(IOException.class)
+                        .hasMessageContaining(file.toString()).hasMessageContaining("row 1, channel 2")
+                        .hasMessageContaining("not finite");
+            }
+        }
+    }
+
+    @Test
+    void channelsAndFramesMayBeOneElementArraysButNotFractionsOrHalfMissing() throws Exception {
+        Path python = ExternalTools.requirePythonWithH5py();
+        Path file = cochleagrams(python, 3, 4, 10);
+        ExternalTools.check(List.of(python.toString(), "-c", String.join("\n", "import sys, h5py, numpy as np",
+                "d = h5py.File(sys.argv[1], 'a')['coch']",
+                "d.attrs['channels'] = np.array([4]); d.attrs['frames'] = np.array([10])"), file.toString()));
+        try (CochleagramFileReader in = CochleagramFileReader.open(file)) {
+            assertThat(in.channels()).isEqualTo(4);
+            assertThat(in.frames()).isEqualTo(10);
+        }
+        for (String change : List.of("d.attrs['channels'] = 4.5; d.attrs['frames'] = 8.888888888888889",
+                "del d.attrs['frames']", "d.attrs['channels'] = 2**32 + 4")) {
+            ExternalTools.check(List.of(python.toString(), "-c", String.join("\n", "import sys, h5py",
+                    "d = h5py.File(sys.argv[1], 'a')['coch']", change), file.toString()));
+            assertThatThrownBy(() -> CochleagramFileReader.open(file).close()).as(change)
+                    .isInstanceOf(IOException.class).hasMessageContaining(file.toString())
+                    .hasMessageContaining("not a whole number of");
+            cochleagrams(python, 3, 4, 10);
+        }
+    }
+
+    @Test
     void refusesAnEmptyFile() throws Exception {
         Path python = ExternalTools.requirePythonWithH5py();
         Path file = cochleagrams(python, 1, 3, 4);

@@ -47,6 +47,37 @@ class HostileNpyTest {
     }
 
     @Test
+    void aTruncatedVersion2HeaderIsRefused() throws IOException {
+        byte[] bytes = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 2, 0, 16, 0};
+        Path file = Files.write(dir.resolve("short.npy"), bytes);
+        assertThatThrownBy(() -> NpyFiles.readFloat32(file)).isInstanceOf(IOException.class)
+                .hasMessageContaining(file.toString()).hasMessageContaining("truncated .npy header");
+    }
+
+    @Test
+    void fortranOrderIsRefusedHoweverTheHeaderIsSpaced() throws IOException {
+        for (String dict : new String[] {"{'descr': '<f4', 'fortran_order':True, 'shape': (2, 3), }",
+            "{'descr': '<f4', 'fortran_order' :  True, 'shape': (2, 3), }"}) {
+            String padded = dict + " ".repeat(118 - dict.length()) + "\n";
+            ByteBuffer b = ByteBuffer.allocate(128 + 24).order(ByteOrder.LITTLE_ENDIAN);
+            b.put((byte) 0x93).put("NUMPY".getBytes(StandardCharsets.US_ASCII)).put((byte) 1).put((byte) 0);
+            b.putShort((short) padded.length()).put(padded.getBytes(StandardCharsets.US_ASCII));
+            Path file = Files.write(dir.resolve("fortran.npy"), b.array());
+            assertThatThrownBy(() -> NpyFiles.readFloat32(file)).as(dict).isInstanceOf(IOException.class)
+                    .hasMessageContaining(file.toString())
+                    .hasMessageContaining("Fortran-order arrays are not supported");
+        }
+    }
+
+    @Test
+    void arraysWithNegativeOrOverflowingShapesCannotBeMade() {
+        assertThatThrownBy(() -> new NpyFloat32(new int[] {-1, -1}, new float[1]))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("negative");
+        assertThatThrownBy(() -> new NpyFloat32(new int[] {65536, 65536, 65536, 65536}, new float[0]))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not 0");
+    }
+
+    @Test
     void aTwoGigabyteHeaderIsRefused() throws IOException {
         ByteBuffer b = ByteBuffer.allocate(128).order(ByteOrder.LITTLE_ENDIAN);
         b.put((byte) 0x93).put("NUMPY".getBytes(StandardCharsets.US_ASCII)).put((byte) 2).put((byte) 0);

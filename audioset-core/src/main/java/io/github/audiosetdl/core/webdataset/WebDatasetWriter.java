@@ -28,6 +28,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -49,17 +50,21 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Atomic shard by shard, not as a whole.</b> Each shard is written to a unique hidden temporary file,
  * synced and renamed to its final name when full (the last one at {@link #commit()}), so a killed pack leaves
- * whole shards only. On start the writer looks at the shards already there: a shard holding exactly
- * {@code shardSize} clips whose keys are, in order, the keys of the clips the pack stage now hands over, is
- * kept and not rewritten; the first shard that is missing or short is written again, with everything after it
- * (a shard of other clips is an error: the folder holds another pack of the same name). So a rerun of the same
- * pack (same CSV, order and shard size) resumes at the first incomplete shard. {@link #commit()} cuts a kept shard
- * the pack ended in to the clips it handed over, and deletes shards numbered beyond the last one (both left by an
- * earlier, longer run). {@link #close()} without a commit deletes only the current temporary file; temporary files
- * left by a killed pack are deleted when the next writer of the same name starts (two packs must not write the
- * same name at once). Memory: one clip's int16 values, the keys of one existing shard while it is compared, and an
- * 8 MB off-heap batch per shard being written (two while a full one is synced in the background). One thread
- * writes.
+ * whole shards only. A shard already on disk under the name the writer reaches is read back clip by clip as the
+ * clips are handed over: while its clips are exactly those this pack writes (the same keys in the same order, the
+ * same WAV header, so the same rate and length, and the same JSON bytes, so the same times, labels, display
+ * names, strong events and normalisation; the samples themselves are not compared) nothing is written; a shard
+ * that holds exactly {@code shardSize} such clips and ends there is kept untouched. At the first clip that differs,
+ * or where the shard is short, damaged or longer, the shard is written again: the clips that matched are copied
+ * into its temporary file and the pack goes on from there. So a rerun of the same pack (same CSV, order, shard
+ * size and options) resumes at the first incomplete shard, and a rerun with other options, another shard size or
+ * another CSV rewrites what differs (a folder may hold a mix of the two while it runs: the shards are atomic, the
+ * data set is not). {@link #commit()} cuts a kept shard the pack ended in to the clips it handed over, and deletes
+ * shards numbered beyond the last one (both left by an earlier, longer run). {@link #close()} without a commit
+ * deletes only the current temporary file; temporary files left by a killed pack are deleted when the next writer of
+ * the same name starts (two packs must not write the same name at once). Memory: one clip's int16 values and JSON,
+ * and an 8 MB off-heap batch per shard being written (two while a full one is synced in the background). One
+ * thread writes.
  */
 public final class WebDatasetWriter implements WaveformSink {
     private static final Logger LOG = LoggerFactory.getLogger(WebDatasetWriter.class);
@@ -71,6 +76,11 @@ public final class WebDatasetWriter implements WaveformSink {
      * shard has little left to do.
      */
     private static final long SYNC_BYTES = 64L << 20;
+    /**
+     * The longest data set name: a temporary shard's file name, {@code .<name>-000000.tar.<uuid>.tmp}, is the
+     * name's length plus 53 bytes, and file systems allow 255.
+     */
+    static final int MAX_NAME = 200;
 
     private final Path dir;
     private final String name;
@@ -91,8 +101,8 @@ public final class WebDatasetWriter implements WaveformSink {
     private long synced;
     private int inShard;
     private long shard;
-    /** Keys of the existing shard {@link #shard} being compared with the clips handed over, or null. */
-    private List<String> existing;
+    /** The shard {@link #shard} found on disk, read back as it is compared with the clips handed over, or null. */
+    private ShardClips old;
     private long rows;
     private long kept;
     private boolean done;
@@ -127,6 +137,10 @@ public final class WebDatasetWriter implements WaveformSink {
         requireNonNull(labels, "labels");
         if (!requireNonNull(name, "name").matches("[A-Za-z0-9._-]+")) {
             throw new IllegalArgumentException("name '" + name + "' must match [A-Za-z0-9._-]+");
+        }
+        if (name.length() > MAX_NAME) {
+            throw new IllegalArgumentException("name '" + name.substring(0, 20) + "...' has " + name.length()
+                    + " characters, more than " + MAX_NAME + " (the shards' temporary file names must fit 255)");
         }
         if (sampleRate <= 0 || clipSamples <= 0 || clipSamples > (Integer.MAX_VALUE - 44) / 2) {
             throw new IllegalArgumentException("sampleRate " + sampleRate + " and clipSamples " + clipSamples
@@ -177,22 +191,28 @@ public final class WebDatasetWriter implements WaveformSink {
                     + " samples, expected " + clipSamples);
         }
         String key = key(row.segment().ytid());
-        if (inShard == 0 && current == null && existing == null) {
+        if (inShard == 0 && current == null && old == null) {
             startShard();
         }
-        if (existing != null) {
-            if (existing.get(inShard).equals(key)) {
-                advance();
+        byte[] meta = json(row.segment(), audio, strong);
+        if (old != null) {
+            long matched = old.position();
+            ShardClips.Clip c = old.next();
+            if (c != null && c.key().equals(key) && Arrays.equals(c.wavHeader(), wavHeader)
+                    && Arrays.equals(c.json(), meta)) {
                 kept++;
+                advance();
                 return;
             }
-            throw new IOException(shardFile(shard) + " holds other clips than this pack (its clip " + inShard
-                    + " is " + existing.get(inShard) + ", not " + key + "): remove the shards from this one on, or"
-                    + " pack under another name");
+            rewriteFrom(matched);
         }
-        current.add(key + ".wav", wavHeader, audio.int16Or(Int16Level.NORMALISED, pcm));
-        byte[] meta = json(row.segment(), audio, strong);
-        current.add(key + ".json", meta, meta.length);
+        try {
+            current.add(key + ".wav", wavHeader, audio.int16Or(Int16Level.NORMALISED, pcm));
+            current.add(key + ".json", meta, meta.length);
+        } catch (IOException e) {
+            throw new IOException(shardFile(shard) + ": writing its temporary file " + current.file().getFileName()
+                    + " failed: " + e.getMessage(), e);
+        }
         if (current.size() - synced >= SYNC_BYTES) {
             awaitSync();
             synced = current.size();
@@ -205,32 +225,72 @@ public final class WebDatasetWriter implements WaveformSink {
         advance();
     }
 
-    /** Counts the clip; a full shard is published (or, when it was kept, left as it is). */
+    /**
+     * Counts the clip; a full shard is published, or, when all its clips were found on disk, left as it is if it
+     * ends there and cut to them if it does not.
+     */
     private void advance() throws IOException {
         rows++;
         inShard++;
         if (inShard == shardSize) {
+            if (old != null) {
+                keepOrCut();
+            }
             if (current != null) {
                 publishLater();
             }
-            existing = null;
             inShard = 0;
             shard++;
         }
     }
 
-    /** Begins shard {@link #shard}: keeps it if it is on disk and full, else opens its temporary file. */
+    /**
+     * Begins shard {@link #shard}: reads it back if it is on disk (see the class comment), else opens its
+     * temporary file.
+     */
     private void startShard() throws IOException {
         Path file = shardFile(shard);
         if (Files.isRegularFile(file)) {
-            List<String> keys = TarKeys.read(file, shardSize);
-            if (keys.size() == shardSize) {
-                existing = keys;
-                return;
-            }
+            old = ShardClips.open(file, wavHeader.length + 2L * clipSamples);
+        } else {
+            current = temporary();
         }
-        Path tmp = dir.resolve("." + file.getFileName() + "." + UUID.randomUUID() + ".tmp");
-        current = new UstarWriter(tmp);
+    }
+
+    /** @return a new temporary file for shard {@link #shard} */
+    private UstarWriter temporary() throws IOException {
+        return new UstarWriter(dir.resolve("." + shardFile(shard).getFileName() + "." + UUID.randomUUID() + ".tmp"));
+    }
+
+    /**
+     * The shard on disk differs from here on (or ends, or is damaged): its clips that matched, its first
+     * {@code matched} bytes, are copied into a new temporary file, which the following clips are written to.
+     */
+    private void rewriteFrom(long matched) throws IOException {
+        ShardClips o = old;
+        old = null;
+        try {
+            current = temporary();
+            if (matched > 0) {
+                current.copyMembers(o.file(), matched);
+            }
+        } finally {
+            o.close();
+        }
+        LOG.debug("{}: written again from clip {}", o.file(), inShard);
+    }
+
+    /**
+     * Every clip handed over for this shard was found in the shard on disk: it stays untouched if it ends there,
+     * else (it holds more clips, from a run with a larger shard size or a longer CSV) it is cut to them.
+     */
+    private void keepOrCut() throws IOException {
+        if (old.endsHere()) {
+            old.close();
+            old = null;
+        } else {
+            rewriteFrom(old.position());
+        }
     }
 
     /**
@@ -285,19 +345,41 @@ public final class WebDatasetWriter implements WaveformSink {
         publish(w, shardFile(shard));
     }
 
-    /** Ends, syncs and renames {@code w} to {@code target}, then syncs the folder. */
+    /**
+     * Ends, syncs and renames {@code w} to {@code target}, then syncs the folder; if that fails, the temporary file
+     * is deleted (it can be hundreds of MB, on a disk that may be full).
+     */
     private void publish(UstarWriter w, Path target) throws IOException {
+        boolean moved = false;
         try {
-            w.finish();
+            try {
+                w.finish();
+            } finally {
+                w.close();
+            }
+            try {
+                Files.move(w.file(), target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(w.file(), target, StandardCopyOption.REPLACE_EXISTING);
+            }
+            moved = true;
+        } catch (IOException e) {
+            throw new IOException(target + ": finishing its temporary file " + w.file().getFileName() + " failed: "
+                    + e.getMessage(), e);
         } finally {
-            w.close();
-        }
-        try {
-            Files.move(w.file(), target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(w.file(), target, StandardCopyOption.REPLACE_EXISTING);
+            if (!moved) {
+                deleteQuietly(w.file());
+            }
         }
         syncFolder(dir);
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            LOG.warn("{}: cannot delete the temporary file ({})", file, e.toString());
+        }
     }
 
     private static void syncFolder(Path folder) {
@@ -390,37 +472,45 @@ public final class WebDatasetWriter implements WaveformSink {
         }
         done = true;
         try {
-            awaitSync();
-            awaitPublishing();
-        } finally {
-            stopPublisher();
-        }
-        if (current != null) {
-            publish();
-            shard++;
-        } else if (existing != null) {
-            // The pack ended inside a shard kept from a longer run: keep its first clips only.
-            Path file = shardFile(shard);
-            long cut = TarKeys.offsetOf(file, inShard);
-            existing = null;
-            current = new UstarWriter(dir.resolve("." + file.getFileName() + "." + UUID.randomUUID() + ".tmp"));
-            current.copyMembers(file, cut);
-            publish();
-            shard++;
+            try {
+                awaitSync();
+                awaitPublishing();
+            } finally {
+                stopPublisher();
+            }
+            if (old != null) {
+                keepOrCut(); // the pack ended inside a shard on disk: kept if it ends there too, else cut
+                if (current == null) {
+                    shard++;
+                }
+            }
+            if (current != null) {
+                publish();
+                shard++;
+            }
+        } catch (IOException | RuntimeException e) {
+            discard();
+            throw e;
         }
         List<Path> out = new ArrayList<>();
         for (long n = 0; n < shard; n++) {
             out.add(shardFile(n));
         }
+        boolean deleted = false;
         for (long n = shard;; n++) {
             try {
                 Files.delete(shardFile(n));
+                deleted = true;
             } catch (NoSuchFileException e) {
                 break;
             }
         }
+        if (deleted) {
+            syncFolder(dir);
+        }
         if (kept > 0) {
-            LOG.info("{}: kept {} clips already in whole shards", dir, kept);
+            LOG.info("{}: {} clips were already in the shards as this pack writes them (not written again)", dir,
+                    kept);
         }
         return out;
     }
@@ -433,19 +523,32 @@ public final class WebDatasetWriter implements WaveformSink {
     public void close() throws IOException {
         if (!done) {
             done = true;
-            UstarWriter w = current;
-            current = null;
             try {
                 awaitSync();
                 awaitPublishing();
             } finally {
                 stopPublisher();
-                if (w != null) {
-                    try {
-                        w.close();
-                    } finally {
-                        Files.deleteIfExists(w.file());
-                    }
+                discard();
+            }
+        }
+    }
+
+    /** Closes and deletes the current temporary file, if any, and closes the shard being read back. */
+    private void discard() throws IOException {
+        UstarWriter w = current;
+        current = null;
+        ShardClips o = old;
+        old = null;
+        try {
+            if (o != null) {
+                o.close();
+            }
+        } finally {
+            if (w != null) {
+                try {
+                    w.close();
+                } finally {
+                    Files.deleteIfExists(w.file());
                 }
             }
         }

@@ -28,7 +28,6 @@ class UstarWriterTest {
             w.add("b.wav", big, 1000);
             w.finish();
         }
-        assertThat(TarKeys.read(file, 5)).containsExactly("a", "b");
         long sum = 0;
         for (byte b : big) {
             sum += b & 0xff;

@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
@@ -51,10 +52,19 @@ class WebDatasetWriterTest {
 
     /** Writes clips {@code from..to-1}; clip 1 has strong events. */
     private WebDatasetWriter write(int from, int to, int shardSize, boolean commit) throws IOException {
-        WebDatasetWriter w = WebDatasetWriter.create(dir, "t", LABELS, 16_000, LEN, shardSize);
+        return write(from, to, shardSize, commit, 16_000, 1);
+    }
+
+    /**
+     * Writes clips {@code from..to-1} at {@code rate} with {@code clip 1}'s strong events (if {@code events} is 1,
+     * none if 0).
+     */
+    private WebDatasetWriter write(int from, int to, int shardSize, boolean commit, int rate, int events)
+            throws IOException {
+        WebDatasetWriter w = WebDatasetWriter.create(dir, "t", LABELS, rate, LEN, shardSize);
         try {
             for (int i = from; i < to; i++) {
-                List<StrongEvent> strong = i == 1
+                List<StrongEvent> strong = i == 1 && events == 1
                         ? List.of(new StrongEvent("/m/09x0r", 0.5, 2.25), new StrongEvent("/m/05zppz", 3, 10))
                         : List.of();
                 w.write(row(i), new PreparedAudio(samples(i), 0.125 * i, i == 3), strong);
@@ -152,21 +162,106 @@ class WebDatasetWriterTest {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("t-000000.tar",
                     "t-000001.tar", "t-000002.tar", "t-000003.tar");
         }
-        assertThat(TarKeys.read(dir.resolve("t-000003.tar"), 2)).containsExactly("-wds0000006");
+        assertThat(keys("t-000003.tar")).containsExactly("-wds0000006");
         // A shorter run deletes the shards beyond its last
         write(0, 3, 2, true);
         try (Stream<Path> files = Files.list(dir)) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("t-000000.tar",
                     "t-000001.tar");
         }
-        assertThat(TarKeys.read(dir.resolve("t-000001.tar"), 2)).containsExactly("-wds0000002");
+        assertThat(keys("t-000001.tar")).containsExactly("-wds0000002");
+    }
+
+    /** @return the keys of the clips in shard {@code name}, read back as the writer does */
+    private List<String> keys(String name) throws IOException {
+        List<String> keys = new ArrayList<>();
+        try (ShardClips clips = ShardClips.open(dir.resolve(name), 44 + 2L * LEN)) {
+            for (ShardClips.Clip c = clips.next(); c != null; c = clips.next()) {
+                keys.add(c.key());
+            }
+            assertThat(clips.endsHere()).as(name + " ends after its clips").isTrue();
+        }
+        return keys;
+    }
+
+    private List<String> shards() throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.map(p -> p.getFileName().toString()).sorted().toList();
+        }
     }
 
     @Test
-    void shardsOfOtherClipsAreNotMistakenForThisPack() throws Exception {
+    void shardsOfOtherClipsAreWrittenAgain() throws Exception {
         write(0, 4, 2, true);
-        assertThatThrownBy(() -> write(2, 6, 2, true)).isInstanceOf(IOException.class)
-                .hasMessageContaining("t-000000.tar holds other clips");
+        WebDatasetWriter again = write(2, 6, 2, true);
+        assertThat(again.kept()).isZero();
+        assertThat(shards()).containsExactly("t-000000.tar", "t-000001.tar");
+        assertThat(keys("t-000000.tar")).containsExactly("-wds0000002", "-wds0000003");
+        assertThat(keys("t-000001.tar")).containsExactly("-wds0000004", "-wds0000005");
+    }
+
+    @Test
+    void anotherShardSizeRewritesEveryShardWithoutMixingTheTwo() throws Exception {
+        write(0, 8, 3, true); // 3 + 3 + 2: the last shard holds as many clips as the new size
+        WebDatasetWriter again = write(0, 8, 2, true);
+        assertThat(shards()).containsExactly("t-000000.tar", "t-000001.tar", "t-000002.tar", "t-000003.tar");
+        for (int s = 0; s < 4; s++) {
+            assertThat(keys("t-00000" + s + ".tar")).containsExactly(String.format("-wds%07d", 2 * s),
+                    String.format("-wds%07d", 2 * s + 1));
+        }
+        assertThat(again.kept()).isEqualTo(2); // shard 0's first two clips, copied into its new file
+        write(0, 8, 5, true); // and back to a larger size: shard 0 is read up to its end, then extended
+        assertThat(shards()).containsExactly("t-000000.tar", "t-000001.tar");
+        assertThat(keys("t-000000.tar")).hasSize(5);
+        assertThat(keys("t-000001.tar")).containsExactly("-wds0000005", "-wds0000006", "-wds0000007");
+    }
+
+    @Test
+    void shardsWrittenWithOtherOptionsAreWrittenAgain() throws Exception {
+        write(0, 4, 2, true);
+        byte[] first = Files.readAllBytes(dir.resolve("t-000000.tar"));
+        assertThat(write(0, 4, 2, true, 32_000, 1).kept()).isZero(); // another rate: other WAV headers
+        assertThat(Files.readAllBytes(dir.resolve("t-000000.tar"))).isNotEqualTo(first);
+        assertThat(write(0, 4, 2, true, 32_000, 1).kept()).isEqualTo(4); // the same again: nothing written
+        WebDatasetWriter noEvents = write(0, 4, 2, true, 32_000, 0); // clip 1's JSON loses its strong events
+        assertThat(noEvents.kept()).isEqualTo(3); // all but clip 1
+        String python = ExternalTools.check(List.of(ExternalTools.require("python3").toString(), "-c", String.join(
+                "\n", "import sys, tarfile, json",
+                "with tarfile.open(sys.argv[1]) as t:",
+                "    print(sorted(json.loads(t.extractfile('-wds0000001.json').read())))"),
+                dir.resolve("t-000000.tar").toString()));
+        assertThat(python.strip()).isEqualTo("['end', 'labels', 'names', 'norm', 'padded', 'start', 'ytid']");
+    }
+
+    @Test
+    void aShardDamagedAfterItsLastWavHeaderIsWrittenAgain() throws Exception {
+        write(0, 4, 3, true);
+        Path shard = dir.resolve("t-000000.tar");
+        byte[] whole = Files.readAllBytes(shard);
+        // Cut off the last clip's JSON and the end blocks: the last .wav header and samples are still there
+        Files.write(shard, java.util.Arrays.copyOf(whole, whole.length - 1546));
+        WebDatasetWriter again = write(0, 4, 3, true);
+        assertThat(again.kept()).isEqualTo(3); // clips 0 and 1 copied, shard 1 untouched
+        assertThat(Files.readAllBytes(shard)).isEqualTo(whole);
+    }
+
+    @Test
+    void aShardThatCannotBePublishedLeavesNoTemporaryFileAndIsNamed() throws Exception {
+        Path blocker = Files.createDirectories(dir.resolve("t-000000.tar"));
+        Files.createFile(blocker.resolve("x")); // a non-empty folder under the shard's name: the rename fails
+        assertThatThrownBy(() -> write(0, 3, 2, true)).isInstanceOf(IOException.class)
+                .hasMessageContaining("t-000000.tar: finishing its temporary file .t-000000.tar.");
+        assertThat(shards()).containsExactly("t-000000.tar");
+    }
+
+    @Test
+    void overlongNamesAreRefusedBeforeAnythingIsWritten() throws Exception {
+        Path out = dir.resolve("out");
+        String name = "n".repeat(WebDatasetWriter.MAX_NAME + 1);
+        assertThatThrownBy(() -> WebDatasetWriter.create(out, name, LABELS, 16_000, LEN, 2))
+                .hasMessageContaining("has 201 characters, more than 200");
+        assertThat(out).doesNotExist();
+        WebDatasetWriter.create(out, "n".repeat(WebDatasetWriter.MAX_NAME), LABELS, 16_000, LEN, 2).close();
     }
 
     @Test

@@ -133,14 +133,17 @@ final class CochleagramCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The most compute threads an option accepts (pack, cochleagram, stats, run). */
+    static final int MAX_THREADS = 1024;
+
     /**
      * @param value a thread count option, or null
      * @param flag its name, for the message
      * @return the count, the processors when null
      */
     static int threads(Integer value, String flag) {
-        if (value != null && value < 1) {
-            throw new IllegalArgumentException(flag + " " + value + " must be >= 1");
+        if (value != null && (value < 1 || value > MAX_THREADS)) {
+            throw new IllegalArgumentException(flag + " " + value + " is not in 1.." + MAX_THREADS);
         }
         return value != null ? value : Runtime.getRuntime().availableProcessors();
     }

@@ -22,9 +22,9 @@ final class FormatOptions {
                     + " half the size; the readers accept both).")
     private String dtype;
 
-    @Option(names = "--shard-size", paramLabel = "N", defaultValue = "1000",
-            description = "The most clips per WebDataset shard (default: ${DEFAULT-VALUE}).")
-    private int shardSize;
+    @Option(names = "--shard-size", paramLabel = "N",
+            description = "The most clips per WebDataset shard (default: 1000; --format webdataset only).")
+    private Integer shardSize;
 
     /**
      * @param sampleRate the rate of the packed clips in Hz, or null for the format's default (the option is the
@@ -34,7 +34,19 @@ final class FormatOptions {
      * @throws IllegalArgumentException if an option is invalid or they contradict each other
      */
     WaveformLayout layout(Integer sampleRate) {
-        WaveformLayout.Builder b = WaveformLayout.builder().format(PackFormat.parse(format)).shardSize(shardSize);
+        PackFormat f = PackFormat.parse(format);
+        WaveformLayout.Builder b = WaveformLayout.builder().format(f);
+        if (shardSize != null) {
+            if (f != PackFormat.WEBDATASET) {
+                throw new IllegalArgumentException("--shard-size applies to --format webdataset only, not "
+                        + format);
+            }
+            if (shardSize < 1 || shardSize > WaveformLayout.MAX_SHARD_SIZE) {
+                throw new IllegalArgumentException("--shard-size " + shardSize + " is not in 1.."
+                        + WaveformLayout.MAX_SHARD_SIZE);
+            }
+            b.shardSize(shardSize);
+        }
         if (dtype != null) {
             b.sampleType(SampleType.parse(dtype));
         }

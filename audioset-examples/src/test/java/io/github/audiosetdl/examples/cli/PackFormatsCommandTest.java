@@ -95,6 +95,9 @@ class PackFormatsCommandTest {
         assertThat(pack(downloads, "x", "--format", "tfrecord")).isEqualTo(AudioSetCli.EXIT_USAGE);
         assertThat(pack(downloads, "x", "--format", "webdataset", "--shard-size", "0"))
                 .isEqualTo(AudioSetCli.EXIT_USAGE);
+        assertThat(err.toString()).contains("--shard-size 0 is not in 1..1000000");
+        assertThat(pack(downloads, "x", "--format", "panns", "--shard-size", "5")).isEqualTo(AudioSetCli.EXIT_USAGE);
+        assertThat(err.toString()).contains("--shard-size applies to --format webdataset only, not panns");
         assertThat(run("run", "--csv", dir.resolve("demo.csv").toString(), "--out", dir.resolve("x").toString(),
                 "--format", "webdataset")).isEqualTo(AudioSetCli.EXIT_USAGE);
         assertThat(err.toString()).contains("--stop-after pack");

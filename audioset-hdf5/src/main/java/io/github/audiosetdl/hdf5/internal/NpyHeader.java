@@ -28,21 +28,18 @@ public record NpyHeader(String dict, long dataOffset) {
         ByteBuffer pre = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);
         in.read(pre, 0);
         pre.flip();
-        if (pre.remaining() < 10 || (pre.get(0) & 0xff) != 0x93 || pre.get(1) != 'N' || pre.get(5) != 'Y') {
+        if (pre.remaining() < 8 || (pre.get(0) & 0xff) != 0x93 || pre.get(1) != 'N' || pre.get(5) != 'Y') {
             throw new IOException(file + ": not an .npy file (bad magic)");
         }
         int major = pre.get(6);
-        long length;
-        int start;
-        if (major == 1) {
-            length = pre.getShort(8) & 0xffff;
-            start = 10;
-        } else if (major == 2 || major == 3) {
-            length = pre.getInt(8) & 0xffffffffL;
-            start = 12;
-        } else {
+        if (major < 1 || major > 3) {
             throw new IOException(file + ": unsupported .npy version " + major);
         }
+        int start = major == 1 ? 10 : 12;
+        if (pre.remaining() < start) {
+            throw new IOException(file + ": truncated .npy header (the file has " + in.size() + " bytes)");
+        }
+        long length = major == 1 ? pre.getShort(8) & 0xffff : pre.getInt(8) & 0xffffffffL;
         if (length > MAX_HEADER || start + length > in.size()) {
             throw new IOException(file + ": .npy header of " + length + " bytes " + (length > MAX_HEADER
                     ? "is larger than " + MAX_HEADER + " bytes" : "is longer than the file (" + in.size() + " bytes)"));
