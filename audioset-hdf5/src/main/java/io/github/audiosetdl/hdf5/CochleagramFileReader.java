@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import io.github.audiosetdl.hdf5.internal.RowFileReader;
 import java.io.Closeable;
 import java.io.IOException;
-import java.lang.reflect.Array;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -46,15 +45,12 @@ public final class CochleagramFileReader implements Closeable {
      */
     private static int dimension(RowFileReader reader, Map<String, Object> attrs, String name) throws IOException {
         Object value = attrs.get(name);
-        Object v = value != null && value.getClass().isArray() && Array.getLength(value) == 1
-                ? Array.get(value, 0) : value;
-        if (v instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue()) && n.doubleValue() >= 1
+        Number n = RowFileReader.numberOf(value);
+        if (n != null && n.doubleValue() == Math.rint(n.doubleValue()) && n.doubleValue() >= 1
                 && n.doubleValue() <= Integer.MAX_VALUE) {
             return n.intValue();
         }
-        String shown = value == null ? "missing" : value.getClass().isArray()
-                ? "an array of " + Array.getLength(value) + " values" : "'" + value + "'";
-        throw new IOException(reader.file() + ": /coch attribute " + name + " is " + shown
+        throw new IOException(reader.file() + ": /coch attribute " + name + " is " + RowFileReader.shown(value)
                 + ", not a whole number of " + name + " (both channels and frames, or neither)");
     }
 

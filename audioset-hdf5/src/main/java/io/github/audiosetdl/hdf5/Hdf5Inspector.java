@@ -6,10 +6,12 @@ import io.jhdf.HdfFile;
 import io.jhdf.api.Attribute;
 import io.jhdf.api.Dataset;
 import io.jhdf.api.Group;
+import io.jhdf.api.Link;
 import io.jhdf.api.Node;
 import io.jhdf.exceptions.HdfException;
 import io.jhdf.object.datatype.DataType;
 import io.jhdf.object.datatype.FixedPoint;
+import io.jhdf.links.ExternalLink;
 import io.jhdf.object.datatype.FloatingPoint;
 import java.io.IOException;
 import java.lang.reflect.Array;
@@ -52,7 +54,7 @@ public final class Hdf5Inspector {
             List<Hdf5Node> nodes = new ArrayList<>();
             walk(file, hdf, nodes);
             return nodes;
-        } catch (HdfException | StackOverflowError e) {
+        } catch (RuntimeException | StackOverflowError e) { // jhdf's parse errors are not all HdfExceptions
             throw new IOException(file + ": not a readable HDF5 file: " + (e instanceof StackOverflowError
                     ? "its structure nests too deeply" : e.getMessage()), e);
         }
@@ -102,7 +104,11 @@ public final class Hdf5Inspector {
     }
 
     private static void visit(Node node, String path, List<Hdf5Node> out) {
-        if (node instanceof Dataset dataset) {
+        if (node instanceof Link link) { // listed, not followed (its target may be missing or another file)
+            String kind = link instanceof ExternalLink ? "external" : "soft";
+            out.add(new Hdf5Node(path, false, "(" + kind + " link to " + link.getTargetPath() + ")", List.of(),
+                    Map.of()));
+        } else if (node instanceof Dataset dataset) {
             List<Long> shape = new ArrayList<>();
             for (long d : dataset.getDimensionsAsLong()) {
                 shape.add(d);

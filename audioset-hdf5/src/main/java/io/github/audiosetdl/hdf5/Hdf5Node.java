@@ -11,9 +11,10 @@ import java.util.Map;
  * One group or dataset of an HDF5 file, as {@link Hdf5Inspector} describes it.
  *
  * @param path the absolute path inside the file, e.g. {@code /meta/ytid}
- * @param group true for a group, false for a dataset
+ * @param group true for a group (or a hard link back to one already listed), false for a dataset or a link
  * @param dataType for datasets, a NumPy-style type name ({@code float32}, {@code uint8}, {@code |S11},
- *     {@code enum}, …); empty for groups
+ *     {@code enum}, …); empty for groups; for links, which are listed but not followed, {@code (hard link to
+ *     /g)}, {@code (soft link to /wav)} or {@code (external link to other.h5:/wav)}
  * @param shape for datasets, the dimensions (empty for a scalar); empty for groups
  * @param attributes attribute names to short printable values, in the file's order
  */

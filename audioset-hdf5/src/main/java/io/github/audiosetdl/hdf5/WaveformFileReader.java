@@ -28,7 +28,6 @@ public final class WaveformFileReader implements WaveformSource {
     private WaveformFileReader(RowFileReader reader, int sampleRate, long[] rows) {
         this.reader = reader;
         this.rows = rows;
-        Object rate = reader.attribute("sample_rate");
         this.sampleRate = sampleRate;
     }
 
@@ -50,9 +49,15 @@ public final class WaveformFileReader implements WaveformSource {
     /** @return the file's {@code sample_rate} (16 kHz for seed files), checked with its row length */
     private static int checkedRate(RowFileReader reader) throws IOException {
         Object rate = reader.attribute("sample_rate");
-        long hz = rate instanceof Number n ? n.longValue() : SeedPreparation.DEFAULT.sampleRate();
-        if (hz < 1 || hz > MAX_SAMPLE_RATE) {
-            throw new IOException(reader.file() + ": sample_rate " + hz + " Hz is not in 1.." + MAX_SAMPLE_RATE);
+        long hz = SeedPreparation.DEFAULT.sampleRate(); // the seed's files have no such attribute
+        if (rate != null) {
+            Number n = RowFileReader.numberOf(rate);
+            if (n == null || n.doubleValue() != Math.rint(n.doubleValue()) || n.doubleValue() < 1
+                    || n.doubleValue() > MAX_SAMPLE_RATE) {
+                throw new IOException(reader.file() + ": attribute sample_rate is " + RowFileReader.shown(rate)
+                        + ", not a whole number of Hz in 1.." + MAX_SAMPLE_RATE);
+            }
+            hz = n.longValue();
         }
         long longest = hz * Segment.MAX_DURATION_MS / 1000;
         if (reader.rowLength() > longest) {

@@ -101,6 +101,9 @@ final class CochleagramCommand implements Callable<Integer> {
             if (Files.exists(target) && !Files.exists(FeatureFileParts.workFolder(target))
                     && Files.getLastModifiedTime(target).compareTo(Files.getLastModifiedTime(in)) >= 0) {
                 o.println("complete already: " + target);
+                if (!noStats && shard.isAll() && StatsCommand.staleBeside(target)) { // killed while computing them
+                    o.println("wrote " + StatsCommand.writeBeside(target, workers));
+                }
                 o.flush();
                 return 0;
             }
@@ -124,10 +127,11 @@ final class CochleagramCommand implements Callable<Integer> {
                 features.rowsPerSecond());
         features.files().forEach(f -> o.println("wrote " + f));
         boolean stats = !noStats && shard.isAll(); // a task of --jobs N writes rows only; --finish writes the stats
-        if (stats && features.rows() == 0) {
-            o.println("no rows: no statistics written");
-        } else if (stats) {
+        if (stats && features.rows() > 0) {
             o.println("wrote " + StatsCommand.writeBeside(features, workers));
+        } else if (shard.isAll() && !features.files().isEmpty()) {
+            o.println(stats ? "no rows: no statistics written" : "no statistics written (--no-stats)");
+            StatsCommand.removeStaleBeside(features.files().get(0), o);
         }
         o.flush();
         return 0;

@@ -50,6 +50,8 @@ final class InspectCommand implements Callable<Integer> {
             if (node.group()) {
                 out.println(indent + safe(node.path()) + (node.path().equals("/") ? "" : "/")
                         + (node.dataType().isEmpty() ? "" : " " + safe(node.dataType())));
+            } else if (node.dataType().startsWith("(")) { // a soft or external link, not followed
+                out.println(indent + safe(node.path()) + " " + safe(node.dataType()));
             } else {
                 String shape = node.shape().stream().map(String::valueOf).collect(Collectors.joining(", ", "(",
                         node.shape().size() == 1 ? ",)" : ")"));

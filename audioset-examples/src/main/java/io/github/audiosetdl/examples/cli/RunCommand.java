@@ -127,9 +127,13 @@ final class RunCommand implements Callable<Integer> {
         PipelineSummary summary = b.build().run();
         print(spec.commandLine().getOut(), summary, coch);
         Optional<FeatureSummary> features = summary.features();
-        if (!noStats && features.isPresent() && features.get().rows() > 0) {
+        if (features.isPresent() && !features.get().files().isEmpty()) {
             PrintWriter o = spec.commandLine().getOut();
-            o.printf("wrote        %s%n", StatsCommand.writeBeside(features.get(), workers));
+            if (!noStats && features.get().rows() > 0) {
+                o.printf("wrote        %s%n", StatsCommand.writeBeside(features.get(), workers));
+            } else {
+                StatsCommand.removeStaleBeside(features.get().files().get(0), o);
+            }
             o.flush();
         }
         AvailabilityFiles.afterRun(spec, config, sel);

@@ -4,6 +4,7 @@ import io.github.audiosetdl.core.pipeline.FeatureSummary;
 import io.github.audiosetdl.hdf5.FeatureStats;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -55,7 +56,44 @@ final class StatsCommand implements Callable<Integer> {
      * @throws IOException if reading or writing fails
      */
     static Path writeBeside(FeatureSummary features, int threads) throws IOException {
-        Path cochleagrams = features.files().get(0);
+        return writeBeside(features.files().get(0), threads);
+    }
+
+    /**
+     * @param cochleagrams a cochleagram file
+     * @param threads threads for each clip's covariance
+     * @return the statistics file written beside it
+     * @throws IOException if reading or writing fails
+     */
+    static Path writeBeside(Path cochleagrams, int threads) throws IOException {
         return FeatureStats.write(cochleagrams, cochleagrams.toAbsolutePath().getParent(), threads);
+    }
+
+    /**
+     * @param cochleagrams a cochleagram file
+     * @return whether the statistics file beside it is missing or older than it (a run killed while computing
+     *     them, or one that wrote new cochleagrams without statistics)
+     * @throws IOException if the files' times cannot be read
+     */
+    static boolean staleBeside(Path cochleagrams) throws IOException {
+        Path stats = FeatureStats.statsFile(cochleagrams, cochleagrams.toAbsolutePath().getParent());
+        return !Files.exists(stats)
+                || Files.getLastModifiedTime(stats).compareTo(Files.getLastModifiedTime(cochleagrams)) < 0;
+    }
+
+    /**
+     * Deletes the statistics file beside {@code cochleagrams} when it is older than them: it describes
+     * cochleagrams that have since been replaced (by a run with {@code --no-stats}, or with no rows).
+     *
+     * @param cochleagrams a cochleagram file just written
+     * @param o where to say so
+     * @throws IOException if it cannot be deleted
+     */
+    static void removeStaleBeside(Path cochleagrams, PrintWriter o) throws IOException {
+        Path stats = FeatureStats.statsFile(cochleagrams, cochleagrams.toAbsolutePath().getParent());
+        if (Files.exists(stats) && staleBeside(cochleagrams)) {
+            Files.delete(stats);
+            o.println("deleted " + stats + ": it described the cochleagrams this run replaced");
+        }
     }
 }

@@ -76,7 +76,31 @@ class CochleagramJobsTest {
         assertThat(Files.readAllBytes(split.resolve("clips_average.npy")))
                 .isEqualTo(Files.readAllBytes(single.resolve("clips_average.npy")));
         assertThat(run("cochleagram", "--in", wav.toString(), "--out", split.toString(), "--finish").out())
-                .contains("complete already");
+                .contains("complete already").doesNotContain("clips_stats.npz");
+        // killed while computing the statistics: the finish run again writes them, the same arrays
+        Path stats = split.resolve("clips_stats.npz");
+        Map<String, byte[]> before = entries(stats);
+        Files.delete(stats);
+        assertThat(run("cochleagram", "--in", wav.toString(), "--out", split.toString(), "--finish").out())
+                .contains("complete already", "wrote " + stats);
+        assertThat(entries(stats)).containsOnlyKeys(before.keySet());
+        Map<String, byte[]> after = entries(stats);
+        before.forEach((name, bytes) -> assertThat(after.get(name)).as(name).isEqualTo(bytes));
+        // new cochleagrams without statistics: the old ones, which described the replaced file, are deleted
+        assertThat(run("cochleagram", "--in", wav.toString(), "--out", split.toString(), "--no-stats").out())
+                .contains("no statistics written (--no-stats)", "deleted " + stats);
+        assertThat(stats).doesNotExist();
+    }
+
+    /** @return the entries of a zip file, names to bytes (the entries' times aside) */
+    private static Map<String, byte[]> entries(Path zip) throws IOException {
+        Map<String, byte[]> out = new java.util.TreeMap<>();
+        try (java.util.zip.ZipFile z = new java.util.zip.ZipFile(zip.toFile())) {
+            for (var e : java.util.Collections.list(z.entries())) {
+                out.put(e.getName(), z.getInputStream(e).readAllBytes());
+            }
+        }
+        return out;
     }
 
     private ChildCli.Result run(String... args) throws IOException, InterruptedException {

@@ -1,8 +1,10 @@
 package io.github.audiosetdl.examples.hostile;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.audiosetdl.core.testing.ExternalTools;
+import io.github.audiosetdl.hdf5.CochleagramFileReader;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -74,8 +76,128 @@ class HostileFilesTest {
                 + "f.attrs['size'] = 1\nf.attrs['sample_rate'] = 2**40");
         ChildCli.run(dir, Duration.ofSeconds(60), java.util.Map.of(), "cochleagram", "--in", file.toString(),
                 "--out", dir.resolve("out").toString())
-                .failsWithOneLine(file.toString(), "sample_rate 1099511627776 Hz");
+                .failsWithOneLine(file.toString(), "sample_rate is '1099511627776'");
     }
+    /** Runs {@code script} with {@code sys.argv[1]} the file {@code name} in the test's folder. */
+    private Path python(String name, String script) throws IOException, InterruptedException {
+        Path python = ExternalTools.requirePythonWithH5py();
+        Path file = dir.resolve(name);
+        Process p = new ProcessBuilder(python.toString(), "-c", "import sys, struct, re, h5py, numpy as np\n"
+                + script, file.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        return file;
+    }
+
+    private ChildCli.Result cochleagram(Path file) throws IOException, InterruptedException {
+        return ChildCli.run(dir, Duration.ofSeconds(60), java.util.Map.of(), "cochleagram", "--in", file.toString(),
+                "--out", dir.resolve("out").toString(), "--high-lim", "700");
+    }
+
+    /** A small waveform file as h5py writes it (the oldest format: fixed places for the patches below). */
+    private static final String WAVEFORMS = "x = np.zeros((3, 16000), np.float32); x[:, ::7] = 0.5\n"
+            + "with h5py.File(sys.argv[1], 'w', libver='earliest') as f:\n"
+            + "    f.create_dataset('wav', data=x, chunks=CHUNKS); f['labels'] = np.zeros((3, 527), np.int8)\n"
+            + "    f.attrs['sample_rate'] = 1600; f.attrs['size'] = 3\n"
+            + "    f['meta/ytid'] = np.array([b'abcdefghijk'] * 3, dtype='S13')\n"
+            + "    f['meta/padded'] = np.zeros(3, np.uint8); f['meta/start'] = np.zeros(3)\n"
+            + "    f['meta/end'] = np.full(3, 10.0)\n"
+            + "b = bytearray(open(sys.argv[1], 'rb').read())\n"
+            + "def patch(old, new, unique=True):\n" // the first place; with unique, the only one
+            + "    i = b.find(old); assert i >= 0 and (not unique or b.find(old, i + 1) < 0), old\n"
+            + "    b[i:i + len(old)] = new\n";
+
+    private Path patched(String name, boolean chunked, String patches) throws IOException, InterruptedException {
+        return python(name, WAVEFORMS.replace("CHUNKS", chunked ? "(1, 16000)" : "None") + patches
+                + "\nopen(sys.argv[1], 'wb').write(b)");
+    }
+
+    @Test
+    void labelsWithFewerRowsThanTheWaveformsAreRefusedNotReadFromTheirNeighbours() throws Exception {
+        Path file = h5py("short_labels.hdf5", "lab = np.zeros((1, 527), bool); lab[:, 0] = True\n"
+                + "f['labels'] = lab; f['after'] = np.full((4, 527), 7, np.uint8)\n"
+                + "f['wav'] = np.full((3, 16000), 0.5, np.float32)\n"
+                + "f.attrs['size'] = 3; f.attrs['sample_rate'] = 1600");
+        cochleagram(file).failsWithOneLine(file.toString(), "/labels has 1 rows, fewer than the 3 rows of /wav");
+    }
+
+    @Test
+    void damagedOrAbsurdDatasetHeadersAreErrorsNamingTheDataset() throws Exception {
+        // meta/padded's datatype class made invalid: an error, not a file without /meta
+        Path badType = patched("bad_type.hdf5", false, "patch(bytes([0x10, 0, 0, 0, 1, 0, 0, 0, 0, 0, 8, 0]),"
+                + " bytes([0x1F, 0, 0, 0, 1, 0, 0, 0, 0, 0, 8, 0]))");
+        cochleagram(badType).failsWithOneLine(badType.toString(), "/meta", "cannot be read");
+        // meta/ytid's string size made 2 GB: refused before anything is allocated for it
+        Path bigString = patched("big_string.hdf5", false, "m = [x.start() for x in re.finditer(re.escape(bytes("
+                + "[0x13])) + b'..\\x00' + struct.pack('<I', 13), b, re.S)]\n"
+                + "b[m[0] + 4:m[0] + 8] = struct.pack('<I', 0x7FFFFFF0)");
+        cochleagram(bigString).failsWithOneLine(bigString.toString(), "/meta/ytid has elements of 2147483632 bytes");
+        // 2^40 rows, contiguous and chunked
+        for (boolean chunked : List.of(false, true)) {
+            Path rows = patched("rows_" + chunked + ".hdf5", chunked,
+                    "patch(struct.pack('<QQ', 3, 16000), struct.pack('<QQ', 1 << 40, 16000), False)");
+            cochleagram(rows).failsWithOneLine(rows.toString(), "/wav declares 1099511627776 rows");
+        }
+        // chunks of 2^20 rows: jhdf's slice fails; one line naming the dataset, no stack trace
+        Path chunks = patched("chunks.hdf5", true,
+                "patch(struct.pack('<III', 1, 16000, 4), struct.pack('<III', 1 << 20, 16000, 4))");
+        ChildCli.Result r = cochleagram(chunks);
+        assertThat(r.exit()).as(r.err()).isEqualTo(1);
+        assertThat(r.err()).contains(chunks.toString(), "cannot read /wav").doesNotContain("Exception")
+                .doesNotContainPattern("\\tat [a-z]");
+    }
+
+    @Test
+    void truncatedFilesAndCorruptSuperblocksAreRefusedAtOpen() throws Exception {
+        Path truncated = patched("truncated.hdf5", false, "b = b[:len(b) - 100000]");
+        cochleagram(truncated).failsWithOneLine(truncated.toString(), "beyond the file's end");
+        assertThat(dir.resolve("out")).doesNotExist();
+        Path superblock = patched("superblock.hdf5", false, "b[40:48] = bytes(x ^ 0xFF for x in b[40:48])");
+        cochleagram(superblock).failsWithOneLine(superblock.toString(), "not a readable HDF5 file");
+        ChildCli.run(dir, Duration.ofSeconds(60), java.util.Map.of(), "inspect", superblock.toString())
+                .failsWithOneLine(superblock.toString(), "not a readable HDF5 file");
+    }
+
+    @Test
+    void attributesThatAreNotWholeNumbersAreRefusedWithTheirValue() throws Exception {
+        for (String rate : List.of("'8000'", "16000.5", "np.array([8000, 16000])")) {
+            Path file = h5py("rate.hdf5", "f['wav'] = np.zeros((1, 16000), np.float32); f.attrs['sample_rate'] = "
+                    + rate);
+            cochleagram(file).failsWithOneLine(file.toString(), "attribute sample_rate is ", "not a whole number");
+        }
+        Path size = h5py("size.hdf5", "f['wav'] = np.zeros((1, 16000), np.float32); f.attrs['sample_rate'] = 1600\n"
+                + "f.attrs['size'] = np.uint64(2**64 - 1)");
+        cochleagram(size).failsWithOneLine(size.toString(), "attribute size is '18446744073709551615'");
+        Path scale = h5py("scale.hdf5", "d = f.create_dataset('wav', data=np.zeros((1, 16000), np.int16))\n"
+                + "d.attrs['scale'] = np.array([1.0, 2.0]); f.attrs['sample_rate'] = 1600");
+        cochleagram(scale).failsWithOneLine(scale.toString(), "scale is an array of 2 values");
+    }
+
+    @Test
+    void anAverageTooLargeToReadWholeIsRefused() throws Exception {
+        Path file = h5py("avg_Coch.hdf5", "d = f.create_dataset('coch', data=np.zeros((1, 240), np.float32))\n"
+                + "d.attrs['channels'] = 6; d.attrs['frames'] = 40; f.attrs['size'] = 1\n"
+                + "f.create_dataset('average', shape=(30000, 16000), dtype='f4', chunks=(1, 16000))");
+        assertThat(Files.size(file)).isLessThan(1 << 20);
+        try (CochleagramFileReader r = CochleagramFileReader.open(file)) {
+            assertThatThrownBy(r::average).isInstanceOf(IOException.class).hasMessageContaining(file.toString())
+                    .hasMessageContaining("/average has 1920000000 bytes, more than 64 MB");
+        }
+    }
+
+    @Test
+    void inspectListsSoftAndExternalLinksWithoutFollowingThem() throws Exception {
+        Path file = h5py("links.hdf5", "f['wav'] = np.zeros((1, 4), np.float32)\n"
+                + "f['soft'] = h5py.SoftLink('/wav'); f['dangling'] = h5py.SoftLink('/nope')\n"
+                + "f['ext'] = h5py.ExternalLink('other.h5', '/wav')");
+        ChildCli.Result r = ChildCli.run(dir, Duration.ofSeconds(60), java.util.Map.of(), "inspect",
+                file.toString());
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(r.out()).contains("/soft (soft link to /wav)", "/dangling (soft link to /nope)",
+                "/ext (external link to other.h5:/wav)", "/wav");
+    }
+
     @Test
     void packRefusesAWavDeclaringTooManyChannelsQuickly() throws Exception {
         Path job = Files.createDirectories(dir.resolve("demo_downloads/demo_downloads_0"));

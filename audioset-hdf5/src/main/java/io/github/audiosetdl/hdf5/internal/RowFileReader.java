@@ -1,11 +1,11 @@
 package io.github.audiosetdl.hdf5.internal;
 
 import io.jhdf.HdfFile;
-import io.jhdf.api.Attribute;
 import io.jhdf.api.Dataset;
+import io.jhdf.api.Group;
+import io.jhdf.api.Link;
 import io.jhdf.api.Node;
 import io.jhdf.api.dataset.ContiguousDataset;
-import io.jhdf.exceptions.HdfException;
 import io.jhdf.object.datatype.DataType;
 import io.jhdf.object.datatype.FixedPoint;
 import io.jhdf.object.datatype.FloatingPoint;
@@ -41,6 +41,12 @@ public final class RowFileReader implements Closeable {
      * refused before anything is allocated for it.
      */
     public static final long MAX_ROW_BYTES = 64L << 20;
+    /** The most rows a dataset may declare: 2^26, 32 times AudioSet's 2 million clips. */
+    public static final long MAX_ROWS = 1L << 26;
+    /** The longest fixed-length string element read, in bytes (a YouTube id needs 11). */
+    static final int MAX_STRING_BYTES = 4096;
+    /** The largest dataset {@link #readSmall} reads whole, in bytes. */
+    static final long MAX_SMALL_BYTES = 64L << 20;
     private final Path file;
     private final HdfFile hdf;
     private final FileChannel channel;
@@ -51,6 +57,9 @@ public final class RowFileReader implements Closeable {
     private final ByteBuffer rowBuffer;
     /** The divisor of int16 rows, or 0 for floating-point rows. */
     private final double int16Scale;
+    /** The root's and the main dataset's attributes, read once at open. */
+    private final Map<String, Object> rootAttributes = new LinkedHashMap<>();
+    private final Map<String, Object> mainAttributes = new LinkedHashMap<>();
 
     /**
      * Raw access to one dataset: at {@code address} in the file when contiguous ({@code sliced} null), else
@@ -66,23 +75,24 @@ public final class RowFileReader implements Closeable {
         HdfFile h;
         try {
             h = new HdfFile(file);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException e) { // jhdf's parse errors are not all HdfExceptions (a corrupt superblock)
             channel.close();
-            throw e;
+            throw new IOException(file + ": not a readable HDF5 file: " + e.getMessage(), e);
         }
         this.hdf = h;
         try {
             this.main = column(mainPath, true);
+            hdf.getAttributes().forEach((k, v) -> rootAttributes.put(k, v.getData()));
+            hdf.getDatasetByPath(main.path()).getAttributes().forEach((k, v) -> mainAttributes.put(k, v.getData()));
             boolean floats = main.type() instanceof FloatingPoint
                     && (main.elementSize() == Float.BYTES || main.elementSize() == Double.BYTES);
             boolean shorts = main.type() instanceof FixedPoint f && f.isSigned() && main.elementSize() == Short.BYTES;
             if (!floats && !shorts || main.dims().length != 2) {
                 throw new IOException(file + ": /" + mainPath + " is not a 2-D float32, float64 or int16 dataset");
             }
-            this.int16Scale = shorts ? int16Scale(mainAttributes().get("scale")) : 0;
+            this.int16Scale = shorts ? int16Scale(mainAttributes.get("scale")) : 0;
             this.labels = column("labels", false);
-            Node m = hdf.getChildren().get("meta");
-            if (m != null && m.isGroup()) {
+            if (find("meta") instanceof Group) {
                 for (String name : new String[] {"ytid", "start", "end", "labels", "norm", "padded", "csv_row"}) {
                     Column c = column("meta/" + name, false);
                     if (c != null) {
@@ -90,20 +100,53 @@ public final class RowFileReader implements Closeable {
                     }
                 }
             }
-            this.size = sizeAttribute(attribute("size"), main.rows());
-            if (size < 0 || size > main.rows()) {
+            this.size = sizeAttribute(rootAttributes.get("size"), main.rows());
+            if (size > main.rows()) {
                 throw new IOException(file + ": attribute size=" + size + " but /" + mainPath + " has " + main.rows()
                         + " rows");
+            }
+            for (Column c : labels == null ? meta.values() : java.util.stream.Stream.concat(
+                    java.util.stream.Stream.of(labels), meta.values().stream()).toList()) {
+                if (c.rows() < size) { // else its rows beyond would be read from whatever follows it
+                    throw new IOException(file + ": /" + c.path() + " has " + c.rows() + " rows, fewer than the "
+                            + size + " rows of /" + mainPath);
+                }
             }
             this.rowBuffer = ByteBuffer.allocateDirect(Math.toIntExact(main.rowBytes())).order(main.order());
         } catch (IOException | RuntimeException e) {
             hdf.close();
             channel.close();
-            if (e instanceof HdfException) {
+            if (e instanceof RuntimeException) { // jhdf's, on a damaged structure
                 throw new IOException(file + ": not a readable row file: " + e.getMessage(), e);
             }
             throw e;
         }
+    }
+
+    /**
+     * @param value an attribute's value as jhdf gives it, or null
+     * @return the number it holds: a number, or the one element of a one-element array (h5py stores either);
+     *     null for anything else
+     */
+    public static Number numberOf(Object value) {
+        Object v = value != null && value.getClass().isArray() && Array.getLength(value) == 1
+                ? Array.get(value, 0) : value;
+        return v instanceof Number n ? n : null;
+    }
+
+    /**
+     * @param value an attribute's value as jhdf gives it, or null
+     * @return it as an error message shows it: {@code 'value'}, "an array of n values" or "missing"
+     */
+    public static String shown(Object value) {
+        if (value == null) {
+            return "missing";
+        }
+        if (value.getClass().isArray()) {
+            return "an array of " + Array.getLength(value) + " values";
+        }
+        String text = String.valueOf(value);
+        return "'" + (text.length() > 40 ? text.substring(0, 40) + "..." : text) + "'";
     }
 
     /** @return the divisor of int16 rows: the {@code scale} attribute when it is a number in 1..2^31, else 32767 */
@@ -111,11 +154,12 @@ public final class RowFileReader implements Closeable {
         if (value == null) {
             return 32767;
         }
-        Object v = value.getClass().isArray() && Array.getLength(value) == 1 ? Array.get(value, 0) : value;
-        if (v instanceof Number n && n.doubleValue() >= 1 && n.doubleValue() <= Integer.MAX_VALUE) {
+        Number n = numberOf(value);
+        if (n != null && n.doubleValue() >= 1 && n.doubleValue() <= Integer.MAX_VALUE) {
             return n.doubleValue();
         }
-        throw new IOException(file + ": the int16 rows' attribute scale is '" + value + "', not a number in 1..2^31");
+        throw new IOException(file + ": the int16 rows' attribute scale is " + shown(value)
+                + ", not a number in 1..2^31");
     }
 
     /** @return whether the rows are stored as int16 (read back divided by {@link #int16Scale()}) */
@@ -138,19 +182,15 @@ public final class RowFileReader implements Closeable {
         if (value == null) {
             return rows;
         }
-        Object v = value;
-        if (v.getClass().isArray() && Array.getLength(v) == 1) {
-            v = Array.get(v, 0);
-        }
-        if (v instanceof Number n) {
+        Number n = numberOf(value);
+        if (n != null) {
             double d = n.doubleValue();
-            if (d == Math.rint(d)) {
+            if (d == Math.rint(d) && d >= 0 && d <= MAX_ROWS) {
                 return n.longValue();
             }
         }
-        String shown = value.getClass().isArray() ? "an array of " + Array.getLength(value) + " values"
-                : "'" + value + "'";
-        throw new IOException(file + ": attribute size is " + shown + ", not a whole number of rows");
+        throw new IOException(file + ": attribute size is " + shown(value) + ", not a whole number of rows in 0.."
+                + MAX_ROWS);
     }
 
     /**
@@ -163,26 +203,48 @@ public final class RowFileReader implements Closeable {
         if (!Files.isRegularFile(file)) {
             throw new NoSuchFileException(file.toString());
         }
+        return new RowFileReader(file, mainPath);
+    }
+
+    /**
+     * @param path a path from the root, {@code a/b}
+     * @return its node, or null if no such name exists (a link's target is not followed)
+     * @throws IOException if a group on the way cannot be read (a damaged file: not the same as absent)
+     */
+    private Node find(String path) throws IOException {
+        Node node = hdf;
         try {
-            return new RowFileReader(file, mainPath);
-        } catch (HdfException e) {
-            throw new IOException(file + ": not a readable HDF5 file: " + e.getMessage(), e);
+            for (String part : path.split("/")) {
+                if (!(node instanceof Group g)) {
+                    return null;
+                }
+                node = g.getChildren().get(part);
+                if (node == null || node instanceof Link) {
+                    return null;
+                }
+            }
+            return node;
+        } catch (RuntimeException e) {
+            throw new IOException(file + ": /" + path + " cannot be read (a damaged file?): " + e.getMessage(), e);
         }
     }
 
     private Column column(String path, boolean required) throws IOException {
-        Node node;
-        try {
-            node = hdf.getByPath(path);
-        } catch (HdfException e) {
-            node = null;
-        }
+        Node node = find(path);
         if (!(node instanceof Dataset d)) {
             if (required) {
                 throw new IOException(file + ": no dataset /" + path);
             }
             return null;
         }
+        try {
+            return column(path, d);
+        } catch (RuntimeException e) {
+            throw new IOException(file + ": /" + path + " cannot be read (a damaged file?): " + e.getMessage(), e);
+        }
+    }
+
+    private Column column(String path, Dataset d) throws IOException {
         Dataset sliced = null;
         if (!(d instanceof ContiguousDataset)) {
             if (!ReservedDataset.canSlice(d)) {
@@ -194,17 +256,23 @@ public final class RowFileReader implements Closeable {
         long[] dims = d.getDimensionsAsLong();
         long rows = dims.length == 0 ? 1 : dims[0];
         DataType type = d.getDataType();
+        long elementSize = type.getSize();
         long perRow = 1;
         for (int i = 1; i < dims.length; i++) {
-            if (dims[i] < 0 || dims[i] > MAX_ROW_BYTES || perRow * dims[i] * type.getSize() > MAX_ROW_BYTES) {
+            if (dims[i] < 0 || dims[i] > MAX_ROW_BYTES || perRow * dims[i] * elementSize > MAX_ROW_BYTES) {
                 throw new IOException(file + ": /" + path + " has rows of shape " + java.util.Arrays.toString(
                         java.util.Arrays.copyOfRange(dims, 1, dims.length)) + ", more than " + (MAX_ROW_BYTES >> 20)
                         + " MB each: not a data set of clips");
             }
             perRow *= dims[i];
         }
-        if (rows < 0) {
-            throw new IOException(file + ": /" + path + " declares " + rows + " rows");
+        long maxElement = type instanceof StringData ? MAX_STRING_BYTES : MAX_ROW_BYTES;
+        if (elementSize < 1 || elementSize > maxElement || perRow * elementSize > MAX_ROW_BYTES) {
+            throw new IOException(file + ": /" + path + " has elements of " + elementSize + " bytes, not in 1.."
+                    + maxElement);
+        }
+        if (rows < 0 || rows > MAX_ROWS) {
+            throw new IOException(file + ": /" + path + " declares " + rows + " rows, not in 0.." + MAX_ROWS);
         }
         ByteOrder order = ByteOrder.LITTLE_ENDIAN;
         if (type instanceof FloatingPoint f) {
@@ -212,9 +280,16 @@ public final class RowFileReader implements Closeable {
         } else if (type instanceof FixedPoint f) {
             order = f.getByteOrder();
         }
+        long rowBytes = perRow * elementSize;
         long address = sliced != null || d.isEmpty() ? 0
                 : ((ContiguousDataset) d).getDataAddress() + hdf.getUserBlockSize();
-        return new Column(path, address, rows, perRow * type.getSize(), type.getSize(), type, order, sliced, dims);
+        long fileSize = channel.size();
+        if (sliced == null && !d.isEmpty() && rows > 0 && rowBytes > 0
+                && (address < 0 || address > fileSize || rows > (fileSize - address) / rowBytes)) {
+            throw new IOException(file + ": /" + path + " declares " + rows + " rows of " + rowBytes + " bytes at byte "
+                    + address + ", beyond the file's end (" + fileSize + " bytes): a truncated or damaged file");
+        }
+        return new Column(path, address, rows, rowBytes, (int) elementSize, type, order, sliced, dims);
     }
 
     /** @return the file */
@@ -227,15 +302,12 @@ public final class RowFileReader implements Closeable {
      * @return its value (a Long, Integer, Double, String or array), or null if absent
      */
     public Object attribute(String name) {
-        Attribute a = hdf.getAttribute(name);
-        return a == null ? null : a.getData();
+        return rootAttributes.get(name);
     }
 
-    /** @return the main dataset's attributes, names to values */
+    /** @return the main dataset's attributes, names to values (read at open) */
     public Map<String, Object> mainAttributes() {
-        Map<String, Object> out = new LinkedHashMap<>();
-        hdf.getDatasetByPath(main.path()).getAttributes().forEach((k, v) -> out.put(k, v.getData()));
-        return out;
+        return new LinkedHashMap<>(mainAttributes);
     }
 
     /** @return the rows filled: the {@code size} attribute, else the dataset's first dimension */
@@ -277,8 +349,8 @@ public final class RowFileReader implements Closeable {
         long[] dims = c.dims();
         long[] offset = new long[dims.length];
         int[] shape = new int[dims.length];
-        for (int i = 0; i < dims.length; i++) {
-            shape[i] = Math.toIntExact(dims[i]);
+        for (int i = 1; i < dims.length; i++) {
+            shape[i] = (int) dims[i]; // checked at open: a row is at most MAX_ROW_BYTES
         }
         if (dims.length > 0) {
             offset[0] = row;
@@ -287,7 +359,7 @@ public final class RowFileReader implements Closeable {
         ByteBuffer data;
         try {
             data = ReservedDataset.slice(c.sliced(), offset, shape);
-        } catch (HdfException | UnsupportedOperationException e) {
+        } catch (RuntimeException e) { // jhdf's errors on damaged chunks are not all HdfExceptions
             throw new IOException(file + ": cannot read /" + c.path() + " (" + c.sliced().getDataLayout() + "): "
                     + e.getMessage(), e);
         }
@@ -432,7 +504,11 @@ public final class RowFileReader implements Closeable {
         if (!(c.type() instanceof FloatingPoint) || c.elementSize() != Float.BYTES) {
             throw new IOException(file + ": /" + path + " is not float32");
         }
-        ByteBuffer b = ByteBuffer.allocate(Math.toIntExact(c.rows() * c.rowBytes())).order(c.order());
+        if (c.rows() * c.rowBytes() > MAX_SMALL_BYTES) { // both checked at open: no overflow
+            throw new IOException(file + ": /" + path + " has " + c.rows() * c.rowBytes() + " bytes, more than "
+                    + (MAX_SMALL_BYTES >> 20) + " MB");
+        }
+        ByteBuffer b = ByteBuffer.allocate((int) (c.rows() * c.rowBytes())).order(c.order());
         readRows(c, 0, b);
         float[] out = new float[b.remaining() / Float.BYTES];
         b.asFloatBuffer().get(out);
@@ -445,10 +521,13 @@ public final class RowFileReader implements Closeable {
      * @throws IOException if there is no such dataset
      */
     public long[] shape(String path) throws IOException {
+        if (!(find(path) instanceof Dataset d)) {
+            throw new IOException(file + ": no dataset /" + path);
+        }
         try {
-            return hdf.getDatasetByPath(path).getDimensionsAsLong();
-        } catch (HdfException e) {
-            throw new IOException(file + ": no dataset /" + path, e);
+            return d.getDimensionsAsLong();
+        } catch (RuntimeException e) {
+            throw new IOException(file + ": /" + path + " cannot be read (a damaged file?): " + e.getMessage(), e);
         }
     }
 
