@@ -13,13 +13,16 @@ import java.util.TreeMap;
 /**
  * The temporally-strong label datasets: {@code /strong} uint8 (N, frames, mids), frame f covering
  * [{@link #FRAME_SECONDS}·f, {@link #FRAME_SECONDS}·(f + 1)) s of the clip and 1 for a MID when one of its
- * events covers the frame's centre (start &le; centre &le; end); attribute {@code frame_seconds};
+ * events covers the frame's centre (start &le; centre &lt; end, compared in whole milliseconds, so that every
+ * frame is judged alike and an event of 0.1 s marks one frame); an event that covers no centre (shorter than a
+ * frame) marks the frame holding its midpoint, so no event inside the clip is lost; attribute {@code frame_seconds};
  * {@code /strong_mids} the vocabulary's MIDs in order; {@code /has_strong} bool (N,) (h5py's boolean enum),
  * true for rows given any event. One thread writes.
  */
 final class StrongColumns {
     /** The length of a {@code /strong} frame, in seconds. */
     static final double FRAME_SECONDS = 0.1;
+    private static final long FRAME_MS = 100;
 
     private final StrongVocabulary vocabulary;
     private final int frames;
@@ -57,11 +60,19 @@ final class StrongColumns {
                 unknown.merge(e.mid(), 1L, Long::sum);
                 continue;
             }
+            long startMs = Math.round(e.startSeconds() * 1000); // the strong files give milliseconds
+            long endMs = Math.round(e.endSeconds() * 1000);
+            boolean marked = false;
             for (int f = 0; f < frames; f++) {
-                double centre = (f + 0.5) * FRAME_SECONDS;
-                if (e.startSeconds() <= centre && centre <= e.endSeconds()) {
+                long centre = FRAME_MS * f + FRAME_MS / 2;
+                if (startMs <= centre && centre < endMs) {
                     row[f * mids + m] = 1;
+                    marked = true;
                 }
+            }
+            long middle = Math.floorDiv(startMs + endMs, 2);
+            if (!marked && middle >= 0 && middle < FRAME_MS * frames) {
+                row[(int) (middle / FRAME_MS) * mids + m] = 1;
             }
         }
         strong.putBytes(row);

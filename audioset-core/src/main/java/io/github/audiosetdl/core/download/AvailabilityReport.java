@@ -124,6 +124,9 @@ public record AvailabilityReport(String name, long requested, long obtained, Map
         return new ArrayList<>(names);
     }
 
+    /** The origin of the failures' times kept per id: 2020-01-01, in seconds since the epoch (ints last to 2088). */
+    private static final long TIME_ORIGIN_SECONDS = 1_577_836_800L;
+
     private static List<Path> logs(Path logsDir, String name, String kind) throws IOException {
         Path dir = logsDir.resolve(name + "_" + kind + "logs");
         List<Path> files = new ArrayList<>();
@@ -163,13 +166,18 @@ public record AvailabilityReport(String name, long requested, long obtained, Map
                 t.labels(), t.classes());
     }
 
-    /** The first pass: each id's final state (obtained if any run got it, else its latest failure). */
+    /**
+     * The first pass: each id's final state (obtained if any run got it, else its latest failure by the rows'
+     * times, whichever job's log holds it: the job count may change between runs).
+     */
     private static void readStates(IdStates states, List<Path> good, List<Path> errors) throws IOException {
         for (Path log : errors) {
             try (Stream<LogEntry> s = DownloadLogReader.stream(log)) {
                 s.filter(e -> e.failureClass() != null).forEach(e -> {
                     if (!e.message().startsWith(DUPLICATE) || states.get(e.ytid()) == 0) {
-                        states.put(e.ytid(), failureState(e)); // a repeated row never hides the first's outcome
+                        // a repeated row never hides the first's outcome
+                        states.putIfLater(e.ytid(), failureState(e), (int) Math.min(Integer.MAX_VALUE,
+                                Math.max(0, e.timeMillis() / 1000 - TIME_ORIGIN_SECONDS)));
                     }
                 });
             }

@@ -88,9 +88,8 @@ final class ClipDownloader {
         int attempts = 0;
         for (int attempt = 1; attempt <= config.retries() + 1; attempt++) {
             attempts = attempt;
-            Path temp = null;
+            Path[] temp = new Path[1]; // created by the attempt just before ffmpeg writes it
             try {
-                temp = createTemp(segment, jobDir);
                 ClipResult result = attempt(row, jobDir, temp, attempt);
                 limiter.succeeded();
                 return result;
@@ -112,7 +111,7 @@ final class ClipDownloader {
                     Thread.sleep(backoffMillis(attempt));
                 }
             } finally {
-                deleteQuietly(temp);
+                deleteQuietly(temp[0]);
             }
         }
         return new ClipResult(row, ClipStatus.FAILED, last.failureClass(), attempts, last.getMessage(), 0);
@@ -146,7 +145,12 @@ final class ClipDownloader {
         return (long) (capped * (0.5 + ThreadLocalRandom.current().nextDouble()));
     }
 
-    private ClipResult attempt(SegmentRow row, Path jobDir, Path temp, int attempt)
+    /**
+     * @param temp receives the decode file, created ({@code CREATE_NEW}) only once the media is resolved and the
+     *     rate limiter lets the request go, right before ffmpeg writes it: a file waiting for a slot would look
+     *     abandoned to a run on another host (see {@code DownloadStage}'s clean-up)
+     */
+    private ClipResult attempt(SegmentRow row, Path jobDir, Path[] temp, int attempt)
             throws ClipFailure, InterruptedException {
         Segment segment = row.segment();
         if (resolverRequests) {
@@ -154,7 +158,8 @@ final class ClipDownloader {
         }
         ResolvedMedia media = resolver.resolve(segment);
         limiter.acquire();
-        FfmpegSection.Report report = ffmpeg.decode(media, segment, temp);
+        temp[0] = createTemp(segment, jobDir);
+        FfmpegSection.Report report = ffmpeg.decode(media, segment, temp[0]);
         double mediaSeconds = Double.isNaN(report.mediaSeconds()) ? media.durationSeconds() : report.mediaSeconds();
         if (!Double.isNaN(mediaSeconds) && segment.startSeconds() >= mediaSeconds) {
             throw new ClipFailure(FailureClass.PERMANENT, String.format("segment starts past the end: start %.3f s,"
@@ -162,12 +167,12 @@ final class ClipDownloader {
         }
         AudioClip clip;
         try {
-            long size = Files.size(temp);
+            long size = Files.size(temp[0]);
             if (size > MAX_DECODED_BYTES) {
                 throw new ClipFailure(FailureClass.PERMANENT, "the decoded section is " + (size >> 20) + " MB, more"
                         + " than " + (MAX_DECODED_BYTES >> 20) + " MB: too many channels or too high a rate");
             }
-            clip = size > 0 ? WavReader.read(temp) : null;
+            clip = size > 0 ? WavReader.read(temp[0]) : null;
         } catch (IOException | RuntimeException e) {
             throw new ClipFailure(FailureClass.TRANSIENT, "short transfer: unreadable output: " + e.getMessage(), e);
         }

@@ -265,8 +265,22 @@ public final class DownloadConfig {
     public String toString() {
         return "DownloadConfig[" + downloadsDir() + ", threads=" + threads + ", rate="
                 + (sampleRate == 0 ? "source" : sampleRate + " Hz mono") + ", resolver=" + resolver + ", template="
-                + urlTemplate + ", retries=" + retries + " from " + retryDelay + ", rpm="
+                + withoutSecrets(urlTemplate) + ", retries=" + retries + " from " + retryDelay + ", rpm="
                 + (maxRequestsPerMinute == 0 ? "unlimited" : maxRequestsPerMinute) + (dryRun ? ", dry run" : "") + "]";
+    }
+
+    /**
+     * @param url a URL or template, or null
+     * @return it for a log: any {@code user:password@} as {@code ***@}, and a query (a signature, a token) as
+     *     {@code ?...}
+     */
+    static String withoutSecrets(String url) {
+        if (url == null) {
+            return null;
+        }
+        String s = redacted(url);
+        int q = s.indexOf('?');
+        return q < 0 ? s : s.substring(0, q) + "?...";
     }
 
     /** @return {@code url} with any {@code user:password@} replaced by {@code ***@}, for messages */

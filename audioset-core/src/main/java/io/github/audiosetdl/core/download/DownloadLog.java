@@ -5,6 +5,8 @@ import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,16 +17,20 @@ import java.util.List;
 import java.util.Locale;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * One job's good or error log: a CSV appended to across runs, one row per clip (the segment, the
- * outcome, the failure class and reason, attempts, frames, the tool's message and the time), flushed after
- * every row so a killed run loses nothing it finished. Thread-safe.
+ * One job's good or error log: a CSV appended to across runs, one row per clip and line (the segment, the
+ * outcome, the failure class and reason, attempts, frames, the tool's message with its line breaks as spaces, and
+ * the time), flushed after every row so a killed run loses nothing it finished; a partial last row a crash left is
+ * cut off when the log is opened again. Thread-safe.
  *
  * <p>A log started by an older version keeps its own header: rows appended to it carry only the columns
  * that header names (an old log has no {@code reason}; readers derive it from the message).
  */
 final class DownloadLog implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(DownloadLog.class);
     /** The columns, in order. */
     public static final String[] HEADER = {"YTID", "start_seconds", "end_seconds", "positive_labels", "csv_row",
         "outcome", "class", "reason", "attempts", "frames", "message", "time"};
@@ -48,6 +54,9 @@ final class DownloadLog implements AutoCloseable {
         Files.createDirectories(file.toAbsolutePath().getParent());
         boolean fresh = !Files.exists(file) || Files.size(file) == 0;
         this.columns = columnsOf(fresh ? List.of(HEADER) : headerOf(file));
+        if (!fresh) {
+            dropPartialRow(file);
+        }
         this.writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                 StandardOpenOption.APPEND);
         this.printer = new CSVPrinter(writer, CSVFormat.DEFAULT.builder().setRecordSeparator('\n').get());
@@ -74,7 +83,7 @@ final class DownloadLog implements AutoCloseable {
                 String.format(Locale.ROOT, "%.3f", s.endSeconds()), String.join(",", s.labelIds()),
                 result.row().row(), result.status().label(), result.failure().map(c -> c.label()).orElse(""),
                 result.reason().map(FailureReason::label).orElse(""), result.attempts(), result.frames(),
-                result.message(), Instant.now().toString()};
+                oneLine(result.message()), Instant.now().toString()};
             List<Object> row = new ArrayList<>(columns.length);
             for (int c : columns) {
                 row.add(c < 0 ? "" : values[c]);
@@ -83,6 +92,45 @@ final class DownloadLog implements AutoCloseable {
             printer.flush();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write to log " + file, e);
+        }
+    }
+
+    /** @return {@code text} with line breaks as spaces: one row per line, so that a log can be cut at a line */
+    private static String oneLine(String text) {
+        return text.replace("\r\n", " ").replace('\n', ' ').replace('\r', ' ');
+    }
+
+    /**
+     * Cuts a log back to its last whole line: a row a crash (or a full disk) cut short would otherwise run into
+     * the next row appended, corrupting both. The header line is whole (it was read).
+     */
+    private static void dropPartialRow(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            long size = ch.size();
+            ByteBuffer block = ByteBuffer.allocate(4096);
+            long end = size;
+            while (end > 0) {
+                int n = (int) Math.min(block.capacity(), end);
+                block.clear().limit(n);
+                while (block.hasRemaining()) {
+                    if (ch.read(block, end - n + block.position()) < 0) {
+                        throw new IOException(file + ": shorter than its size while reading it");
+                    }
+                }
+                for (int i = n - 1; i >= 0; i--) {
+                    if (block.get(i) == '\n') {
+                        long whole = end - n + i + 1;
+                        if (whole < size) {
+                            LOG.warn("{}: dropped a partial last row of {} bytes (a run cut short while writing it)",
+                                    file, size - whole);
+                            ch.truncate(whole);
+                            ch.force(true);
+                        }
+                        return;
+                    }
+                }
+                end -= n;
+            }
         }
     }
 

@@ -313,11 +313,13 @@ public final class DownloadStage {
 
     /**
      * Removes temporary files ({@code .*.tmp}) a killed run left: those whose owner ({@link ProcessTag} in the
-     * name) is a process of this host that has ended, and any untouched for longer than the tool timeout plus
-     * a minute. A live run's files are younger (ffmpeg writes its file until it exits or is killed at the
-     * timeout; the WAV is renamed as soon as it is written), so a run never deletes another live run's files,
-     * whatever the host, folder, shard or job count (no lock file: file locks are unreliable on the network
-     * file systems clusters share).
+     * name) is a process of this host that has ended, and those of another host (or without an owner) untouched
+     * for longer than the tool timeout plus a minute. A file of a live process of this host is never removed,
+     * however old. A live run's files on another host are younger than that (the decode file is created just
+     * before ffmpeg starts writing it, and ffmpeg writes it until it exits or is killed at the timeout; the WAV
+     * is renamed as soon as it is written), so a run never deletes another live run's files, whatever the host,
+     * folder, shard or job count (no lock file: file locks are unreliable on the network file systems clusters
+     * share).
      */
     private void removeStaleTemporaries(Path jobDir) throws IOException {
         FileTime cutoff = FileTime.fromMillis(System.currentTimeMillis() - config.toolTimeout().toMillis()
@@ -325,10 +327,11 @@ public final class DownloadStage {
         int removed = 0;
         try (DirectoryStream<Path> files = Files.newDirectoryStream(jobDir, ".*" + ClipDownloader.TEMP_SUFFIX)) {
             for (Path f : files) {
-                boolean ownerGone = ProcessTag.find(f.getFileName().toString()).map(ProcessTag::isGone)
-                        .orElse(false);
-                if (Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)
-                        && (ownerGone || Files.getLastModifiedTime(f).compareTo(cutoff) < 0)) {
+                Optional<ProcessTag> owner = ProcessTag.find(f.getFileName().toString());
+                boolean ownerGone = owner.map(ProcessTag::isGone).orElse(false);
+                boolean ownerLocal = owner.map(ProcessTag::isLocal).orElse(false);
+                if (Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS) && (ownerGone
+                        || !ownerLocal && Files.getLastModifiedTime(f).compareTo(cutoff) < 0)) {
                     Files.deleteIfExists(f);
                     removed++;
                 }

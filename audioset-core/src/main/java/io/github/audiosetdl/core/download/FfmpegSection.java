@@ -51,6 +51,11 @@ final class FfmpegSection {
     private static final Set<String> SECRET_HEADERS = Set.of("cookie", "authorization", "proxy-authorization");
     private static final List<String> PROXY_VARIABLES = List.of("http_proxy", "https_proxy", "HTTP_PROXY",
             "HTTPS_PROXY");
+    /**
+     * Other variables that may hold a proxy and its credentials, removed from every child's environment: the
+     * command line's own ({@code AUDIOSET_PROXY}, already in the configuration) and the all-protocol ones.
+     */
+    private static final List<String> OTHER_PROXY_VARIABLES = List.of("AUDIOSET_PROXY", "all_proxy", "ALL_PROXY");
 
     private final Path ffmpeg;
     private final DownloadConfig config;
@@ -169,6 +174,7 @@ final class FfmpegSection {
             for (String name : PROXY_VARIABLES) {
                 pb.environment().remove(name);
             }
+            OTHER_PROXY_VARIABLES.forEach(pb.environment()::remove);
             process = Children.start(pb);
             process.getOutputStream().close();
             if (!process.waitFor(config.toolTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
@@ -254,12 +260,14 @@ final class FfmpegSection {
     /**
      * Gives a child the proxy of {@code config}, if any, through its environment ({@code http_proxy},
      * {@code https_proxy} and their upper-case forms; {@code no_proxy} removed so that every request takes it):
-     * credentials in a proxy URL then never appear on a command line.
+     * credentials in a proxy URL then never appear on a command line. {@code AUDIOSET_PROXY}, {@code all_proxy}
+     * and {@code ALL_PROXY} are removed in any case.
      *
      * @param env the child's environment, changed
      * @param config gives the proxy
      */
     static void environment(Map<String, String> env, DownloadConfig config) {
+        OTHER_PROXY_VARIABLES.forEach(env::remove);
         config.proxy().ifPresent(p -> {
             for (String name : PROXY_VARIABLES) {
                 env.put(name, p);

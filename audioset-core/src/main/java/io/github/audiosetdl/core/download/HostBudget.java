@@ -26,14 +26,16 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>The file belongs in a host-local folder (the default is under {@code java.io.tmpdir}): file locks on network
  * file systems are unreliable, and a budget is per IP, which usually means per host. The folder is created
- * owner-only; an existing folder that is a link, or not owned by this user, or open to others, is refused. A stored
- * time more than an hour ahead (the clock was set back) is ignored. Thread-safe: threads of one process take
- * turns (file locks are per process).
+ * owner-only; an existing folder that is a link, or not owned by this user, or open to others, is refused. The file
+ * also holds the wall-clock time it was written: when the clock has since been set back, the stored time moves back
+ * as much (the queue keeps its length; a queue many hours long, many workers at a low budget, is kept too); a
+ * stored time more than a year ahead is taken for a damaged file and ignored. Thread-safe: threads of one process
+ * take turns (file locks are per process).
  */
 final class HostBudget {
     /** The file's name in its folder. */
     static final String FILE = "requests.budget";
-    private static final long MAX_AHEAD_NANOS = 3_600_000_000_000L;
+    private static final long MAX_AHEAD_NANOS = 366L * 24 * 3_600_000_000_000L;
     private static final Map<Path, HostBudget> OPEN = new ConcurrentHashMap<>();
 
     private final Path file;
@@ -99,17 +101,25 @@ final class HostBudget {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE)) {
             ch.lock(); // released when the channel closes
-            ByteBuffer b = ByteBuffer.allocate(Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+            ByteBuffer b = ByteBuffer.allocate(2 * Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
             while (b.hasRemaining() && ch.read(b, b.position()) > 0) {
                 continue;
             }
             long now = nowNanos();
-            long stored = b.position() == Long.BYTES ? b.flip().getLong() : 0;
-            if (stored - now > MAX_AHEAD_NANOS) {
-                stored = 0; // the clock went back, or the file is damaged
+            long stored = 0;
+            if (b.position() >= Long.BYTES) {
+                b.flip();
+                stored = b.getLong();
+                long written = b.remaining() >= Long.BYTES ? b.getLong() : now; // a file of an older version: now
+                if (written > now) {
+                    stored -= written - now; // the clock went back since: the queue keeps its length
+                }
+                if (stored - now > MAX_AHEAD_NANOS) {
+                    stored = 0; // a damaged file
+                }
             }
             long start = Math.max(now + earliestNanos, stored);
-            b.clear().putLong(start + intervalNanos).flip();
+            b.clear().putLong(start + intervalNanos).putLong(now).flip();
             while (b.hasRemaining()) {
                 ch.write(b, b.position());
             }

@@ -5,8 +5,8 @@ import java.util.Map;
 
 /**
  * A byte of state per YouTube id, in bounded memory: an id is kept as its 64 bits in an open-addressing
- * table (9 bytes a slot, about 40 MB for two million ids), any other id in a plain map. At most
- * {@link #MAX_IDS} ids. Not thread-safe.
+ * table (9 bytes a slot, about 40 MB for two million ids; 4 more when {@link #putIfLater} keeps times), any other
+ * id in a plain map. At most {@link #MAX_IDS} ids. Not thread-safe.
  */
 final class IdStates {
     /** The most ids held. */
@@ -16,6 +16,37 @@ final class IdStates {
     private byte[] values = new byte[1 << 10];
     private int size;
     private final Map<String, Byte> others = new HashMap<>();
+    /** Per slot, the time of its state for {@link #putIfLater}; null until that is first called. */
+    private int[] times;
+    private final Map<String, Integer> otherTimes = new HashMap<>();
+
+    /**
+     * Sets the state of {@code id} unless the state it has was set (by this method) at a later time.
+     *
+     * @param id an id
+     * @param value its state, not 0
+     * @param seconds when the state arose, in seconds (any fixed origin; equal times: the later call wins)
+     * @throws IllegalStateException beyond {@link #MAX_IDS} ids
+     */
+    void putIfLater(String id, byte value, int seconds) {
+        if (!SeenIds.isYouTubeId(id)) {
+            Integer before = otherTimes.get(id);
+            if (before == null || before <= seconds) {
+                put(id, value);
+                otherTimes.put(id, seconds);
+            }
+            return;
+        }
+        if (times == null) {
+            times = new int[keys.length];
+        }
+        int slot = find(keys, values, SeenIds.key(id));
+        if (values[slot] != 0 && times[slot] > seconds) {
+            return;
+        }
+        put(id, value);
+        times[find(keys, values, SeenIds.key(id))] = seconds; // found again: the put may have grown the table
+    }
 
     /**
      * @param id an id
@@ -82,13 +113,18 @@ final class IdStates {
     private void grow() {
         long[] oldKeys = keys;
         byte[] oldValues = values;
+        int[] oldTimes = times;
         keys = new long[oldKeys.length * 2];
         values = new byte[oldValues.length * 2];
+        times = oldTimes == null ? null : new int[keys.length];
         for (int i = 0; i < oldKeys.length; i++) {
             if (oldValues[i] != 0) {
                 int slot = find(keys, values, oldKeys[i]);
                 keys[slot] = oldKeys[i];
                 values[slot] = oldValues[i];
+                if (times != null) {
+                    times[slot] = oldTimes[i];
+                }
             }
         }
     }

@@ -15,9 +15,11 @@ import java.util.Optional;
  * @param reason the reason of a failure: the {@code reason} column, or for a log written before it existed,
  *     derived from the message ({@link FailureReason#OTHER} when nothing matches); {@code null} unless a failure
  * @param message the logged message
+ * @param timeMillis when the row was written, in milliseconds since the epoch (its {@code time} column), 0 when
+ *     it has none that parses
  */
 record LogEntry(String ytid, List<String> labelIds, String outcome, FailureClass failureClass, FailureReason reason,
-        String message) {
+        String message, long timeMillis) {
     LogEntry {
         requireNonNull(ytid, "ytid");
         labelIds = List.copyOf(labelIds);

@@ -104,4 +104,41 @@ class AvailabilityReportTest {
         assertThat(r.requested()).isEqualTo(2);
         assertThat(r.reasons()).containsEntry(FailureReason.PRIVATE, 1L).containsEntry(FailureReason.OTHER, 1L);
     }
+
+    @Test
+    void eachIdsLatestFailureIsTheLatestInTimeWhicheverJobsLogHoldsIt(@TempDir Path logs) throws IOException {
+        Path errors = Files.createDirectories(logs.resolve("t_errorlogs"));
+        String header = String.join(",", DownloadLog.HEADER) + "\n";
+        // run 2 (one job) found the clip gone for good; run 1 (job 1 of 2) had failed transiently before it
+        Files.writeString(errors.resolve("errorLog_0.csv"), header + "clipXXXXXXX,0.000,10.000,/m/09x0r,1,failed,"
+                + "permanent,not_found,1,0,HTTP Error 404,2026-12-04T10:00:00Z\n");
+        Files.writeString(errors.resolve("errorLog_1.csv"), header + "clipXXXXXXX,0.000,10.000,/m/09x0r,1,failed,"
+                + "transient,network,3,0,timed out,2026-12-04T09:00:00Z\n");
+        AvailabilityReport r = AvailabilityReport.fromLogs(logs, "t");
+        assertThat(r.failed()).containsEntry(FailureClass.PERMANENT, 1L);
+        assertThat(r.failed().getOrDefault(FailureClass.TRANSIENT, 0L)).isZero();
+    }
+
+    @Test
+    void aRowACrashCutShortNeitherCorruptsTheNextRunsRowsNorStopsTheReport(@TempDir Path logs) throws IOException {
+        Path errors = Files.createDirectories(logs.resolve("t_errorlogs"));
+        Path log = errors.resolve("errorLog_0.csv");
+        Files.writeString(log, String.join(",", DownloadLog.HEADER) + "\n" + "clipAAAAAAA,0.000,10.000,/m/09x0r,0,"
+                + "failed,permanent,not_found,1,0,HTTP Error 404,2026-12-04T10:00:00Z\n"
+                + "clipBBBBBBB,0.000,10.000,\"/m/09x0r,"); // cut inside its quoted labels
+        try (DownloadLog again = new DownloadLog(log)) { // the next run drops the partial row, then appends
+            again.write(new ClipResult(new io.github.audiosetdl.core.SegmentRow(1, 2, new io.github.audiosetdl.core
+                    .Segment("clipCCCCCCC", 0, 10_000, List.of("/m/09x0r"))), ClipStatus.FAILED,
+                    FailureClass.TRANSIENT, 1, "timed out\nafter 30 s", 0));
+        }
+        assertThat(Files.readString(log)).doesNotContain("clipBBBBBBB").contains("timed out after 30 s");
+        AvailabilityReport r = AvailabilityReport.fromLogs(logs, "t");
+        assertThat(r.requested()).isEqualTo(2);
+        // a log a crash damaged differently (an old version, another tool): the report skips what does not parse
+        Files.writeString(errors.resolve("errorLog_1.csv"), String.join(",", DownloadLog.HEADER) + "\n"
+                + "clipDDDDDDD,0.000\n"
+                + "clipEEEEEEE,0.000,10.000,/m/09x0r,0,failed,permanent,not_found,1,0,gone,2026-12-04T10:00:00Z\n"
+                + "clipFFFFFFF,0.000,10.000,\"/m/09x0r,clipGGGGGGG,0.000,10.000,\"/m/09x0r\",0,failed\n");
+        assertThat(AvailabilityReport.fromLogs(logs, "t").requested()).isEqualTo(3);
+    }
 }

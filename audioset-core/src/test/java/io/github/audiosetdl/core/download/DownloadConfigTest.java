@@ -37,6 +37,18 @@ class DownloadConfigTest {
     }
 
     @Test
+    void theLoggedConfigurationHoldsNoSignatureOrPassword() {
+        DownloadConfig c = DownloadConfig.builder(out, "x").resolver(ResolverKind.DIRECT)
+                .urlTemplate("http://alice:s3cret@127.0.0.1:1/{id}.m4a?sig=TOPSECRET").build();
+        assertThat(c.toString()).doesNotContain("s3cret").doesNotContain("TOPSECRET")
+                .contains("http://***@127.0.0.1:1/{id}.m4a?...");
+        java.util.Map<String, String> env = new java.util.HashMap<>(java.util.Map.of("AUDIOSET_PROXY",
+                "http://bob:pw@proxy:3128", "all_proxy", "socks5://bob:pw@proxy:1080", "PATH", "/usr/bin"));
+        FfmpegSection.environment(env, c);
+        assertThat(env).containsOnlyKeys("PATH");
+    }
+
+    @Test
     void theDirectResolverNeedsATemplate() {
         assertThatThrownBy(() -> DownloadConfig.builder(out, "x").resolver(ResolverKind.DIRECT).build())
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("URL template");

@@ -194,16 +194,20 @@ class DownloadStageTest {
         Files.setLastModifiedTime(staleWav, old);
         // a live run's file (another job sharing the folder, or another whole-CSV run): just written
         Path live = Files.writeString(job.resolve(".YT_livetemp001.decode.tmp"), "being written");
+        // a live process of this host (this one) owns a file untouched for as long: waiting for a rate-limit slot
+        Path waiting = Files.writeString(job.resolve(".YT_livetemp002." + io.github.audiosetdl.core.ProcessTag
+                .current() + ".1.decode.tmp"), "");
+        Files.setLastModifiedTime(waiting, old);
         DownloadConfig.Builder config = fastConfig(out, server.url("{id}.m4a"));
 
         // a dry run only counts: it removes nothing, not even stale files
         DownloadSummary dry = run(config.dryRun(true).build(), List.of(row(0, "staletemp01", 0, 10)));
         assertThat(dry.pending()).isEqualTo(1);
-        assertThat(temporaries(out)).containsExactlyInAnyOrder(staleDecode, staleWav, live);
+        assertThat(temporaries(out)).containsExactlyInAnyOrder(staleDecode, staleWav, live, waiting);
 
-        // a real run of the whole CSV (one job, shared folder) removes the stale files, not the live one
+        // a real run of the whole CSV (one job, shared folder) removes the stale files, not the live ones
         run(config.dryRun(false).build(), List.of());
-        assertThat(temporaries(out)).containsExactly(live);
+        assertThat(temporaries(out)).containsExactlyInAnyOrder(live, waiting);
     }
 
     @Test

@@ -28,9 +28,32 @@ class HostBudgetTest {
         // a caller that must wait longer anyway (a pause) gets its own start, and the slot after it
         assertThat(budget.reserve(60 * SECOND, SECOND)).isBetween(59 * SECOND, 60 * SECOND);
         assertThat(budget.reserve(0, SECOND)).isBetween(60 * SECOND, 61 * SECOND);
-        assertThat(Files.size(budget.file())).isEqualTo(Long.BYTES);
+        assertThat(Files.size(budget.file())).isEqualTo(2 * Long.BYTES); // the next slot, and when it was written
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("budget"))))
                 .isEqualTo("rwx------");
+    }
+
+    @Test
+    void aQueueHoursLongIsKeptAndOneSetBackWithTheClockToo() throws IOException {
+        HostBudget budget = HostBudget.in(dir.resolve("long"));
+        long hour = 3600 * SECOND;
+        for (int i = 0; i < 4; i++) { // 4 workers at one request an hour: the last waits 3 hours
+            assertThat(budget.reserve(0, hour)).isBetween(i * hour - SECOND, i * hour);
+        }
+        assertThat(budget.reserve(0, hour)).as("not reset for being over an hour ahead")
+                .isBetween(4 * hour - SECOND, 4 * hour);
+        // written by a clock 2 hours ahead of today's (now set back): the queue moves back with it
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(Files.readAllBytes(budget.file()))
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        long next = b.getLong();
+        long written = b.getLong();
+        Files.write(budget.file(), java.nio.ByteBuffer.allocate(16).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                .putLong(next + 2 * hour).putLong(written + 2 * hour).array());
+        assertThat(budget.reserve(0, hour)).isBetween(5 * hour - 2 * SECOND, 5 * hour);
+        // a damaged file (a slot years ahead) is ignored
+        Files.write(budget.file(), java.nio.ByteBuffer.allocate(16).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                .putLong(Long.MAX_VALUE / 2).putLong(written).array());
+        assertThat(budget.reserve(0, hour)).isLessThan(SECOND);
     }
 
     @Test

@@ -1,0 +1,70 @@
+package io.github.audiosetdl.hdf5;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import io.github.audiosetdl.core.LabelIndex;
+import io.github.audiosetdl.core.Segment;
+import io.github.audiosetdl.core.SegmentRow;
+import io.github.audiosetdl.core.StrongEvent;
+import io.github.audiosetdl.core.StrongVocabulary;
+import io.github.audiosetdl.core.audio.PreparedAudio;
+import io.github.audiosetdl.core.spi.WaveformLayout;
+import io.github.audiosetdl.core.spi.WaveformSink;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Which {@code /strong} frames an event marks: those whose centre it covers, start inclusive and end exclusive, in
+ * whole milliseconds, alike for every frame (an event of 0.1 s marks one frame wherever it lies); an event too short
+ * to cover a centre marks the frame holding its midpoint.
+ */
+class StrongFramesTest {
+    @TempDir
+    Path dir;
+
+    /** @return the frames, as events read back (runs of frames), that one event of {@code /m/09x0r} marks */
+    private List<StrongEvent> framesOf(double start, double end) throws Exception {
+        Path out = dir.resolve(start + "-" + end);
+        WaveformLayout layout = WaveformLayout.builder().build();
+        try (WaveformSink sink = Hdf5DatasetStore.INSTANCE.createWaveforms(out, "s", LabelIndex.audioSet(), layout,
+                StrongVocabulary.audioSet())) {
+            Segment s = new Segment("abcdefghijk", 0, 10_000, List.of("/m/09x0r"));
+            sink.write(new SegmentRow(0, 1, s), new PreparedAudio(new float[160_000], 1, false),
+                    List.of(new StrongEvent("/m/09x0r", start, end)));
+            sink.commit();
+        }
+        try (StrongLabelsReader r = StrongLabelsReader.open(layout.mainFile(out, "s")).orElseThrow()) {
+            return r.events(0);
+        }
+    }
+
+    private void assertFrames(double start, double end, int first, int last) throws Exception {
+        List<StrongEvent> events = framesOf(start, end);
+        assertThat(events).as("[%s, %s]", start, end).hasSize(1);
+        assertThat(events.get(0).startSeconds()).as("[%s, %s]", start, end).isCloseTo(0.1 * first, within(1e-9));
+        assertThat(events.get(0).endSeconds()).as("[%s, %s]", start, end).isCloseTo(0.1 * (last + 1),
+                within(1e-9));
+    }
+
+    @Test
+    void aTenthOfASecondMarksOneFrameWhereverItLies() throws Exception {
+        double[][] cases = { // start, end, first frame, last frame
+            {0.05, 0.15, 0, 0}, {0.15, 0.25, 1, 1}, {0.25, 0.35, 2, 2}, {1.15, 1.25, 11, 11}, {8.85, 8.95, 88, 88},
+            {2.112, 2.305, 21, 22}, {9.95, 10.0, 99, 99}, {0, 10, 0, 99}};
+        for (double[] c : cases) {
+            assertFrames(c[0], c[1], (int) c[2], (int) c[3]);
+        }
+    }
+
+    @Test
+    void anEventCoveringNoCentreMarksTheFrameOfItsMidpoint() throws Exception {
+        double[][] cases = {{0.01, 0.04, 0, 0}, {3.36, 3.44, 34, 34}, {3.42, 3.44, 34, 34}, {5.0, 5.0, 50, 50}};
+        for (double[] c : cases) {
+            assertFrames(c[0], c[1], (int) c[2], (int) c[3]);
+        }
+        assertThat(framesOf(10.0, 10.0)).isEmpty(); // outside the clip
+    }
+}
