@@ -447,8 +447,8 @@ public final class SegmentCsv implements Iterable<SegmentRow>, Closeable {
             }
             whole = whole * 10 + (c - '0');
         }
-        if (i == 0) {
-            return -1;
+        if (i == 0 || whole >= MAX_SECONDS) {
+            return -1; // the slow path says what is wrong
         }
         long millis = whole * 1000;
         if (i < length) {

@@ -9,7 +9,6 @@ import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
@@ -108,25 +107,37 @@ public final class SegmentSelection {
      * @throws SegmentFormatException (from the stream) for a bad row under {@link ErrorPolicy#FAIL}
      */
     public Stream<SegmentRow> stream() throws IOException {
-        Predicate<SegmentRow> filter = r -> matchesLabels(r.segment());
         if (shard.isAll()) {
-            return rows(options).filter(filter).limit(limit);
+            return selected(options).limit(limit);
         }
         long total = countFiltered();
         long from = shard.start(total);
         long to = shard.end(total);
-        return rows(options).filter(filter).limit(to).skip(from);
+        return selected(options).limit(to).skip(from);
     }
 
     /**
-     * @return the file's rows: a segment CSV's, or for a temporally-strong label file ({@link StrongCsv#isStrong})
-     *     one row per segment, labelled with its events' MIDs that are in the weak index
+     * @return the file's rows that pass the label filter: a segment CSV's, or for a temporally-strong label file
+     *     ({@link StrongCsv#isStrong}) one row per segment, labelled with its events' MIDs that are in the weak
+     *     index, and filtered on all its events' MIDs (a label only the strong vocabulary has selects too)
      */
-    private Stream<SegmentRow> rows(SegmentCsvOptions opts) throws IOException {
+    private Stream<SegmentRow> selected(SegmentCsvOptions opts) throws IOException {
         if (StrongCsv.isStrong(csv)) {
-            return StrongCsv.segments(csv, opts.labelIndex());
+            return StrongCsv.segments(csv, opts, this::matchesAny);
         }
-        return SegmentCsv.stream(csv, opts);
+        return SegmentCsv.stream(csv, opts).filter(r -> matchesLabels(r.segment()));
+    }
+
+    private boolean matchesAny(Set<String> mids) {
+        if (labelMids.isEmpty()) {
+            return true;
+        }
+        for (String mid : mids) {
+            if (labelMids.contains(mid)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -146,8 +157,8 @@ public final class SegmentSelection {
         }
         SegmentCsvOptions quiet = options.toBuilder().errorListener(e -> { }).build();
         if (StrongCsv.isStrong(csv)) {
-            try (Stream<SegmentRow> rows = rows(quiet)) {
-                return rows.filter(r -> matchesLabels(r.segment())).limit(limit).count();
+            try (Stream<SegmentRow> rows = selected(quiet)) {
+                return rows.limit(limit).count();
             }
         }
         try (SegmentCsv reader = SegmentCsv.open(csv, quiet)) {

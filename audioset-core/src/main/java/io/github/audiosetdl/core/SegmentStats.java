@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -40,9 +41,15 @@ public record SegmentStats(String source, SegmentCsvHeader header, long rows, lo
      * @return the summary
      * @throws IOException if the file cannot be read
      * @throws SegmentFormatException for a bad row under {@link ErrorPolicy#FAIL}
+     * @throws IllegalArgumentException for a temporally-strong label file ({@link StrongSummary#of} summarises
+     *     those)
      */
     public static SegmentStats compute(SegmentSelection selection) throws IOException {
         requireNonNull(selection, "selection");
+        if (StrongCsv.isStrong(selection.csv())) {
+            throw new IllegalArgumentException(selection.csv() + " is a temporally-strong label file: summarise it"
+                    + " with StrongSummary.of");
+        }
         Map<String, Long> all = new HashMap<>();
         Map<String, Long> perLabel = new HashMap<>();
         long occurrences = 0;
@@ -59,10 +66,11 @@ public record SegmentStats(String source, SegmentCsvHeader header, long rows, lo
             source = csv.source();
             for (SegmentRow row : csv) {
                 Segment s = row.segment();
-                for (String mid : s.labelIds()) {
+                List<String> mids = distinct(s);
+                for (String mid : mids) {
                     all.merge(mid, 1L, Long::sum);
                 }
-                occurrences += s.labelIds().size();
+                occurrences += mids.size();
                 if (s.durationMs() < Segment.CLIP_MS) {
                     shorter++;
                 }
@@ -107,8 +115,14 @@ public record SegmentStats(String source, SegmentCsvHeader header, long rows, lo
     }
 
     private static void count(Segment segment, Map<String, Long> perLabel) {
-        for (String mid : segment.labelIds()) {
+        for (String mid : distinct(segment)) {
             perLabel.merge(mid, 1L, Long::sum);
         }
+    }
+
+    /** @return the segment's MIDs, each once (a row that names a MID twice still carries it once) */
+    private static List<String> distinct(Segment segment) {
+        List<String> mids = segment.labelIds();
+        return mids.size() < 2 ? mids : mids.stream().distinct().toList();
     }
 }

@@ -4,12 +4,16 @@ import static java.util.Objects.requireNonNull;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.Reader;
 import java.io.UncheckedIOException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -17,6 +21,8 @@ import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.Spliterator;
 import java.util.Spliterators;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -55,29 +61,29 @@ public final class StrongCsv {
             "label");
     private static final Pattern SEGMENT_ID = Pattern.compile("([A-Za-z0-9_-]{11})_([0-9]{1,9})");
     private static final Pattern SECONDS = Pattern.compile("[0-9]{1,6}(?:\\.[0-9]{1,9})?");
+    private static final byte[] BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
 
     private StrongCsv() {
     }
 
     /**
      * @param file any file
-     * @return whether its first line starts with {@code segment_id} followed by a tab (a strong label file)
+     * @return whether its first line starts with {@code segment_id} followed by a tab (a strong label file), after
+     *     a byte order mark if there is one; only these first bytes are read (the rest may be any bytes)
      * @throws IOException if it cannot be read
      */
     public static boolean isStrong(Path file) throws IOException {
         requireNonNull(file, "file");
-        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            char[] head = new char[FIRST_COLUMN.length() + 1];
-            int n = 0;
+        byte[] want = (FIRST_COLUMN + "\t").getBytes(StandardCharsets.US_ASCII);
+        byte[] head = new byte[BOM.length + want.length];
+        int n = 0;
+        try (InputStream in = Files.newInputStream(file)) {
             for (int r; n < head.length && (r = in.read(head, n, head.length - n)) > 0;) {
                 n += r;
             }
-            String text = new String(head, 0, n);
-            if (text.startsWith("\uFEFF")) {
-                return false;
-            }
-            return text.equals(FIRST_COLUMN + "\t");
         }
+        int from = n >= BOM.length && Arrays.equals(head, 0, BOM.length, BOM, 0, BOM.length) ? BOM.length : 0;
+        return n - from >= want.length && Arrays.equals(head, from, from + want.length, want, 0, want.length);
     }
 
     /**
@@ -89,16 +95,31 @@ public final class StrongCsv {
      * @throws SegmentFormatException for a bad header (at once) or a bad line (from the stream)
      */
     public static Stream<StrongRow> stream(Path file) throws IOException {
+        return stream(file, ErrorPolicy.FAIL, e -> { });
+    }
+
+    /**
+     * @param policy what a bad line does: end the stream with its error, or be skipped and reported
+     * @param skipped receives each skipped line's error under {@link ErrorPolicy#SKIP}
+     */
+    private static Stream<StrongRow> stream(Path file, ErrorPolicy policy, Consumer<SegmentFormatException> skipped)
+            throws IOException {
         requireNonNull(file, "file");
-        BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+        // bytes that are not UTF-8 become U+FFFD, so that the line holding them is reported with its number
+        BufferedReader in = new BufferedReader(new InputStreamReader(Files.newInputStream(file),
+                StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPLACE)
+                        .onUnmappableCharacter(CodingErrorAction.REPLACE)));
         try {
-            return stream(in, file.toString()).onClose(() -> {
-                try {
-                    in.close();
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
+            Lines lines = new Lines(new BufferedReader(new LineLimitReader(in, MAX_LINE_CHARS)), file.toString(),
+                    policy, skipped);
+            return StreamSupport.stream(Spliterators.spliteratorUnknownSize(lines, Spliterator.ORDERED
+                    | Spliterator.NONNULL), false).onClose(() -> {
+                        try {
+                            in.close();
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                    });
         } catch (IOException | RuntimeException e) {
             in.close();
             throw e;
@@ -117,7 +138,8 @@ public final class StrongCsv {
     public static Stream<StrongRow> stream(Reader reader, String source) throws IOException {
         requireNonNull(reader, "reader");
         requireNonNull(source, "source");
-        Lines lines = new Lines(new BufferedReader(new LineLimitReader(reader, MAX_LINE_CHARS)), source);
+        Lines lines = new Lines(new BufferedReader(new LineLimitReader(reader, MAX_LINE_CHARS)), source,
+                ErrorPolicy.FAIL, e -> { });
         return StreamSupport.stream(Spliterators.spliteratorUnknownSize(lines, Spliterator.ORDERED
                 | Spliterator.NONNULL), false);
     }
@@ -137,40 +159,73 @@ public final class StrongCsv {
      * @throws SegmentFormatException for a bad header or line
      */
     public static Stream<SegmentRow> segments(Path file, LabelIndex weak) throws IOException {
-        requireNonNull(weak, "weak");
-        Stream<StrongRow> rows = stream(file);
+        return segments(file, SegmentCsvOptions.builder().labelIndex(weak).build(), mids -> true);
+    }
+
+    /**
+     * As {@link #segments(Path, LabelIndex)}, with the weak index, the error policy and its listener of
+     * {@code options} (a bad line is skipped and reported under {@link ErrorPolicy#SKIP}), keeping only the
+     * segments whose present events' MIDs, all of them, in or out of the weak index, {@code keep} accepts (a label
+     * filter sees the strong-only MIDs, which the rows' labels leave out).
+     *
+     * @param file the file
+     * @param options the weak index, the error policy and listener
+     * @param keep given each segment's present MIDs
+     * @return the segments kept, lazily, numbered among all the file's segments; close the stream
+     * @throws IOException if it cannot be opened or read
+     * @throws SegmentFormatException for a bad header, or a bad line under {@link ErrorPolicy#FAIL}
+     */
+    public static Stream<SegmentRow> segments(Path file, SegmentCsvOptions options, Predicate<Set<String>> keep)
+            throws IOException {
+        requireNonNull(options, "options");
+        requireNonNull(keep, "keep");
+        LabelIndex weak = options.labelIndex();
+        Stream<StrongRow> rows = stream(file, options.errorPolicy(), options.errorListener());
         Iterator<StrongRow> it = rows.iterator();
         Iterator<SegmentRow> segments = new Iterator<>() {
             private StrongRow next = it.hasNext() ? it.next() : null;
+            private SegmentRow kept;
             private long row;
 
             @Override
             public boolean hasNext() {
-                return next != null;
+                while (kept == null && next != null) {
+                    StrongRow first = next;
+                    Set<String> mids = new LinkedHashSet<>();
+                    Set<String> present = new LinkedHashSet<>();
+                    StrongRow r = first;
+                    while (true) {
+                        if (r.present()) {
+                            present.add(r.event().mid());
+                            if (weak.contains(r.event().mid())) {
+                                mids.add(r.event().mid());
+                            }
+                        }
+                        next = it.hasNext() ? it.next() : null;
+                        if (next == null || !next.ytid().equals(first.ytid())
+                                || next.segmentStartMs() != first.segmentStartMs()) {
+                            break;
+                        }
+                        r = next;
+                    }
+                    Segment s = new Segment(first.ytid(), first.segmentStartMs(),
+                            first.segmentStartMs() + SEGMENT_MS, new ArrayList<>(mids));
+                    long number = row++;
+                    if (keep.test(present)) {
+                        kept = new SegmentRow(number, first.line(), s);
+                    }
+                }
+                return kept != null;
             }
 
             @Override
             public SegmentRow next() {
-                if (next == null) {
+                if (!hasNext()) {
                     throw new NoSuchElementException();
                 }
-                StrongRow first = next;
-                Set<String> mids = new LinkedHashSet<>();
-                StrongRow r = first;
-                while (true) {
-                    if (r.present() && weak.contains(r.event().mid())) {
-                        mids.add(r.event().mid());
-                    }
-                    next = it.hasNext() ? it.next() : null;
-                    if (next == null || !next.ytid().equals(first.ytid())
-                            || next.segmentStartMs() != first.segmentStartMs()) {
-                        break;
-                    }
-                    r = next;
-                }
-                Segment s = new Segment(first.ytid(), first.segmentStartMs(), first.segmentStartMs() + SEGMENT_MS,
-                        new ArrayList<>(mids));
-                return new SegmentRow(row++, first.line(), s);
+                SegmentRow out = kept;
+                kept = null;
+                return out;
             }
         };
         return StreamSupport.stream(Spliterators.spliteratorUnknownSize(segments, Spliterator.ORDERED
@@ -182,16 +237,24 @@ public final class StrongCsv {
         private final BufferedReader in;
         private final String source;
         private final boolean posneg;
+        private final ErrorPolicy policy;
+        private final Consumer<SegmentFormatException> skipped;
         private long line;
         private StrongRow pending;
 
-        Lines(BufferedReader in, String source) throws IOException {
+        Lines(BufferedReader in, String source, ErrorPolicy policy, Consumer<SegmentFormatException> skipped)
+                throws IOException {
             this.in = in;
             this.source = source;
+            this.policy = policy;
+            this.skipped = skipped;
             String header = read();
             if (header == null) {
                 throw new SegmentFormatException(source, 1, "empty file: expected the header "
                         + String.join("<TAB>", HEADER), "");
+            }
+            if (header.startsWith("\uFEFF")) {
+                header = header.substring(1);
             }
             List<String> names = List.of(header.strip().split("\t", -1));
             boolean four = names.equals(HEADER);
@@ -224,8 +287,15 @@ public final class StrongCsv {
             try {
                 for (String text; (text = read()) != null;) {
                     if (!text.isBlank()) {
-                        pending = parse(text);
-                        return true;
+                        try {
+                            pending = parse(text);
+                            return true;
+                        } catch (SegmentFormatException e) {
+                            if (policy == ErrorPolicy.FAIL) {
+                                throw e;
+                            }
+                            skipped.accept(e);
+                        }
                     }
                 }
                 return false;
@@ -245,6 +315,10 @@ public final class StrongCsv {
         }
 
         private StrongRow parse(String text) {
+            if (text.indexOf('\uFFFD') >= 0) {
+                throw new SegmentFormatException(source, line, "bytes that are not UTF-8 text (shown as \uFFFD)",
+                        text);
+            }
             String[] f = text.split("\t", -1);
             int expected = posneg ? 5 : 4;
             if (f.length != expected) {

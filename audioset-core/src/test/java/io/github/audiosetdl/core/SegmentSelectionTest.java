@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.audiosetdl.core.testing.TestData;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class SegmentSelectionTest {
     private final Path eval = TestData.evalSegments();
@@ -77,5 +79,19 @@ class SegmentSelectionTest {
         assertThat(dogs.perLabel()).containsKey("/m/0bt9lr");
         assertThat(dogs.perLabel().values().iterator().next()).isGreaterThanOrEqualTo(
                 dogs.perLabel().get("/m/0bt9lr"));
+    }
+
+    @Test
+    void aMidRepeatedInARowCountsOnceAndHugeTimesAreRefusedHoweverWritten(@TempDir Path dir) throws IOException {
+        Path twice = Files.writeString(dir.resolve("twice.csv"), "abcdefghijk, 0.000, 10.000, \"/m/068hy,/m/068hy\"\n");
+        SegmentStats s = SegmentStats.compute(SegmentSelection.builder(twice).build());
+        assertThat(s.perLabel()).containsEntry("/m/068hy", 1L);
+        assertThat(s.labelOccurrences()).isEqualTo(1);
+        for (String start : List.of("999999999999990", "9.99999999999990e14")) {
+            Path huge = Files.writeString(dir.resolve("huge.csv"), "abcdefghijk, " + start + ", 999999999999999,"
+                    + " \"/m/068hy\"\n");
+            assertThatThrownBy(() -> SegmentStats.compute(SegmentSelection.builder(huge).build())).as(start)
+                    .hasMessageContaining("huge.csv:1").hasMessageContaining("too large");
+        }
     }
 }

@@ -78,6 +78,58 @@ class StrongCsvTest {
         }
     }
 
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aLabelFilterSeesTheEventsMidsTheWeakIndexLacks() throws IOException {
+        Path file = Files.writeString(tmp.resolve("s.tsv"), HEADER
+                + "aaaaaaaaaa1_0\t1.0\t2.0\t/m/01dwxx\n" // Gull, seagull: a child of Bird, strong vocabulary only
+                + "bbbbbbbbbb2_0\t1.0\t2.0\t/m/09x0r\n"
+                + "cccccccccc3_0\t1.0\t2.0\t/m/015p6\n"); // Bird
+        SegmentSelection birds = SegmentSelection.builder(file).label("/m/015p6").build();
+        assertThat(birds.count()).isEqualTo(2);
+        try (Stream<SegmentRow> rows = birds.stream()) {
+            List<SegmentRow> list = rows.toList();
+            assertThat(list).extracting(r -> r.segment().ytid()).containsExactly("aaaaaaaaaa1", "cccccccccc3");
+            assertThat(list.get(0).segment().labelIds()).isEmpty(); // the rows' labels stay the weak ones
+            assertThat(list).extracting(SegmentRow::row).containsExactly(0L, 2L);
+        }
+        assertThat(SegmentSelection.builder(file).label("/m/01dwxx").build().count()).isEqualTo(1);
+        assertThatThrownBy(() -> SegmentStats.compute(SegmentSelection.builder(file).build()))
+                .hasMessageContaining("temporally-strong label file");
+    }
+
+    @Test
+    void bytesThatAreNotUtf8AreNamedByLineAndBadLinesCanBeSkipped() throws IOException {
+        byte[] bad = (HEADER + "aaaaaaaaaa1_0\t1.0\t2.0\t/m/09x0r\n" + "bbbbbbbbbb2_0\t1.0\t2.0\t/m/\u00ff\n"
+                + "cccccccccc3_0\t1.0\t2.0\tnot-a-number\n" + "dddddddddd4_0\t1.0\t2.0\t/m/09x0r\n")
+                .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        Path file = Files.write(tmp.resolve("latin1.tsv"), bad);
+        assertThat(StrongCsv.isStrong(file)).isTrue();
+        assertThatThrownBy(() -> SegmentSelection.builder(file).build().count())
+                .isInstanceOf(SegmentFormatException.class).hasMessageContaining("latin1.tsv:3")
+                .hasMessageContaining("not UTF-8");
+        List<SegmentFormatException> skipped = new java.util.ArrayList<>();
+        SegmentSelection lenient = SegmentSelection.builder(file).options(SegmentCsvOptions.builder()
+                .errorPolicy(ErrorPolicy.SKIP).errorListener(skipped::add).build()).build();
+        try (Stream<SegmentRow> rows = lenient.stream()) {
+            assertThat(rows.map(r -> r.segment().ytid()).toList()).containsExactly("aaaaaaaaaa1", "dddddddddd4");
+        }
+        assertThat(skipped).extracting(SegmentFormatException::getMessage).anyMatch(m -> m.contains("latin1.tsv:3"))
+                .anyMatch(m -> m.contains("latin1.tsv:4"));
+        // a byte order mark before the header: still a strong file
+        Path bom = Files.write(tmp.resolve("bom.tsv"), ("\uFEFF" + HEADER + "aaaaaaaaaa1_0\t1.0\t2.0\t/m/09x0r\n")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(StrongCsv.isStrong(bom)).isTrue();
+        assertThat(SegmentSelection.builder(bom).build().count()).isEqualTo(1);
+        // a weak CSV with a bad byte on its first data line: the line is named, not "Input length = 1"
+        Path weak = Files.write(tmp.resolve("weak.csv"), "abcdefghij\u00ff, 0.000, 10.000, \"/m/09x0r\"\n"
+                .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        assertThat(StrongCsv.isStrong(weak)).isFalse();
+        assertThatThrownBy(() -> SegmentSelection.builder(weak).build().count()).hasMessageContaining("weak.csv:1");
+    }
+
     @Test
     void readsAFramedPosnegFile() throws IOException {
         List<StrongRow> rows = read("segment_id\tstart_time_seconds\tend_time_seconds\tlabel\tpresent\n"

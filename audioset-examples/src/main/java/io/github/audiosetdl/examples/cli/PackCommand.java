@@ -11,6 +11,7 @@ import io.github.audiosetdl.core.spi.WaveformSink;
 import io.github.audiosetdl.hdf5.Hdf5DatasetStore;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -107,9 +108,17 @@ final class PackCommand implements Callable<Integer> {
             summary = stage.run(sink);
         }
         PrintWriter o = spec.commandLine().getOut();
-        o.printf("wrote %,d rows to %s (%.1f clips/s)%n", summary.rowsWritten(), summary.files().get(0),
-                summary.clipsPerSecond());
-        if (summary.files().size() > 1) {
+        List<Path> files = summary.files();
+        if (layout.format() == PackFormat.WEBDATASET) {
+            o.printf("wrote %,d clips in %d shard%s: %s%s (%.1f clips/s)%n", summary.rowsWritten(), files.size(),
+                    files.size() == 1 ? "" : "s", files.isEmpty() ? "none" : files.get(0),
+                    files.size() > 1 ? " .. " + files.get(files.size() - 1).getFileName() : "",
+                    summary.clipsPerSecond());
+        } else {
+            o.printf("wrote %,d rows to %s (%.1f clips/s)%n", summary.rowsWritten(), files.get(0),
+                    summary.clipsPerSecond());
+        }
+        if (layout.format() != PackFormat.WEBDATASET && files.size() > 1) {
             o.printf("%-17s %s%s%n", layout.format() == PackFormat.WEBDATASET ? "shards" : "metadata",
                     summary.files().get(1), summary.files().size() > 2 ? " ... " + summary.files().size() + " files"
                             : "");

@@ -343,6 +343,12 @@ public final class CochleagramRenderer {
             if (!written) {
                 throw new IOException("no PNG writer available");
             }
+            try { // owner-only while written, then readable as every other output (rw-r--r--)
+                Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString(
+                        "rw-r--r--"));
+            } catch (UnsupportedOperationException e) {
+                // no POSIX permissions on this file system
+            }
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(tmp);
