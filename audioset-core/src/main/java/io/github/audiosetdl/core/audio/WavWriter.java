@@ -95,7 +95,12 @@ public final class WavWriter {
         } catch (UnsupportedOperationException e) {
             // not a POSIX file system: the default permissions stay
         }
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        try {
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(tmp); // not left behind (a target that is a folder, a full disk)
+            throw e;
+        }
     }
 
     /**

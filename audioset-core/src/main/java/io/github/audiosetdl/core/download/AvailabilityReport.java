@@ -29,9 +29,11 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
@@ -167,6 +169,48 @@ public record AvailabilityReport(String name, long requested, long obtained, Map
     }
 
     /**
+     * The clips of {@code name} whose latest outcome in its logs is a permanent failure (by the rows' times; a
+     * clip any run obtained is not one), with the failure's reason. A repeated row of the CSV ("duplicate id")
+     * says nothing of its id and is left out. Memory: a few bytes per id in the logs.
+     *
+     * @param logsDir the logs folder
+     * @param name the data set's name
+     * @return each id's reason, empty for an id not known to have failed permanently
+     * @throws IOException if a log cannot be read
+     */
+    static Function<String, Optional<FailureReason>> permanentFailures(Path logsDir, String name) throws IOException {
+        List<Path> good = logs(logsDir, name, "good");
+        List<Path> errors = logs(logsDir, name, "error");
+        IdStates states = new IdStates();
+        try {
+            for (Path log : errors) {
+                try (Stream<LogEntry> s = DownloadLogReader.stream(log)) {
+                    s.filter(e -> e.failureClass() != null && !e.message().startsWith(DUPLICATE))
+                            .forEach(e -> states.putIfLater(e.ytid(), failureState(e), seconds(e)));
+                }
+            }
+            for (Path log : good) {
+                try (Stream<LogEntry> s = DownloadLogReader.stream(log)) {
+                    s.filter(LogEntry::obtained).forEach(e -> states.put(e.ytid(), OBTAINED));
+                }
+            }
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+        return id -> {
+            int state = states.get(id) & 0xFF;
+            int code = state - FAILED_BASE;
+            return code >= 0 && code / 16 == FailureClass.PERMANENT.ordinal()
+                    ? Optional.of(FailureReason.values()[code % 16]) : Optional.empty();
+        };
+    }
+
+    /** @return when the row was written, in seconds from {@link #TIME_ORIGIN_SECONDS}, within an int */
+    private static int seconds(LogEntry e) {
+        return (int) Math.min(Integer.MAX_VALUE, Math.max(0, e.timeMillis() / 1000 - TIME_ORIGIN_SECONDS));
+    }
+
+    /**
      * The first pass: each id's final state (obtained if any run got it, else its latest failure by the rows'
      * times, whichever job's log holds it: the job count may change between runs).
      */
@@ -176,8 +220,7 @@ public record AvailabilityReport(String name, long requested, long obtained, Map
                 s.filter(e -> e.failureClass() != null).forEach(e -> {
                     if (!e.message().startsWith(DUPLICATE) || states.get(e.ytid()) == 0) {
                         // a repeated row never hides the first's outcome
-                        states.putIfLater(e.ytid(), failureState(e), (int) Math.min(Integer.MAX_VALUE,
-                                Math.max(0, e.timeMillis() / 1000 - TIME_ORIGIN_SECONDS)));
+                        states.putIfLater(e.ytid(), failureState(e), seconds(e));
                     }
                 });
             }

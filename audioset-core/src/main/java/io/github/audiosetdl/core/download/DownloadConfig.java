@@ -52,6 +52,7 @@ public final class DownloadConfig {
     private final Duration socketTimeout;
     private final Duration toolTimeout;
     private final boolean dryRun;
+    private final boolean retryPermanent;
 
     private DownloadConfig(Builder b) {
         this.outputDir = b.outputDir;
@@ -74,6 +75,7 @@ public final class DownloadConfig {
         this.socketTimeout = b.socketTimeout;
         this.toolTimeout = b.toolTimeout;
         this.dryRun = b.dryRun;
+        this.retryPermanent = b.retryPermanent;
     }
 
     /**
@@ -122,7 +124,7 @@ public final class DownloadConfig {
         Builder b = new Builder(outputDir, name).threads(threads).perJobFolders(perJobFolders).resolver(resolver)
                 .retries(retries).retryDelay(retryDelay).maxRetryDelay(maxRetryDelay)
                 .maxRequestsPerMinute(maxRequestsPerMinute).socketTimeout(socketTimeout).toolTimeout(toolTimeout)
-                .dryRun(dryRun);
+                .dryRun(dryRun).retryPermanent(retryPermanent);
         b.sampleRate = sampleRate;
         b.budgetFolder = budgetFolder;
         b.urlTemplate = urlTemplate;
@@ -261,12 +263,21 @@ public final class DownloadConfig {
         return dryRun;
     }
 
+    /**
+     * @return whether clips whose latest outcome in this name's logs is a permanent failure are requested again
+     *     (by default they are not: a rerun fetches only what is missing for a reason that may pass)
+     */
+    public boolean retryPermanent() {
+        return retryPermanent;
+    }
+
     @Override
     public String toString() {
         return "DownloadConfig[" + downloadsDir() + ", threads=" + threads + ", rate="
                 + (sampleRate == 0 ? "source" : sampleRate + " Hz mono") + ", resolver=" + resolver + ", template="
                 + withoutSecrets(urlTemplate) + ", retries=" + retries + " from " + retryDelay + ", rpm="
-                + (maxRequestsPerMinute == 0 ? "unlimited" : maxRequestsPerMinute) + (dryRun ? ", dry run" : "") + "]";
+                + (maxRequestsPerMinute == 0 ? "unlimited" : maxRequestsPerMinute) + (dryRun ? ", dry run" : "")
+                + (retryPermanent ? ", permanent failures retried" : "") + "]";
     }
 
     /**
@@ -309,6 +320,7 @@ public final class DownloadConfig {
         private Duration socketTimeout = Duration.ofSeconds(20);
         private Duration toolTimeout = Duration.ofSeconds(120);
         private boolean dryRun;
+        private boolean retryPermanent;
 
         private Builder(Path outputDir, String name) {
             this.outputDir = requireNonNull(outputDir, "outputDir");
@@ -519,6 +531,16 @@ public final class DownloadConfig {
          */
         public Builder dryRun(boolean dryRun) {
             this.dryRun = dryRun;
+            return this;
+        }
+
+        /**
+         * @param retry whether to request again the clips whose latest outcome in this name's logs is a permanent
+         *     failure (default false: they are counted as failed again without a request)
+         * @return this
+         */
+        public Builder retryPermanent(boolean retry) {
+            this.retryPermanent = retry;
             return this;
         }
 

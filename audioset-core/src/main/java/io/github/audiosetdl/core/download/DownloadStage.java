@@ -33,6 +33,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -165,6 +166,8 @@ public final class DownloadStage {
         }
         LOG.info("download {}: {} into {} ({} job folder(s) checked for existing clips)", shard, config, jobDir,
                 folders.size());
+        Function<String, Optional<FailureReason>> gone = config.retryPermanent() ? id -> Optional.empty()
+                : AvailabilityReport.permanentFailures(config.logsDir(), config.name());
 
         Counts counts = new Counts();
         ProgressTracker tracker = ProgressTracker.start(Stage.DOWNLOAD, total, listener);
@@ -189,6 +192,13 @@ public final class DownloadStage {
                     Optional<Path> existing = existing(folders, row.segment());
                     if (existing.isPresent()) {
                         recorder.record(skipped(row, existing.get()));
+                        continue;
+                    }
+                    Optional<FailureReason> before = gone.apply(row.segment().ytid());
+                    if (before.isPresent()) { // counted, not requested, not logged again (its row is there)
+                        recorder.count(new ClipResult(row, ClipStatus.FAILED, FailureClass.PERMANENT, 0,
+                                "failed permanently in an earlier run (" + before.get().label() + "; "
+                                        + "--retry-permanent requests it again)", 0));
                         continue;
                     }
                     if (pool == null) {
@@ -419,6 +429,16 @@ public final class DownloadStage {
             } else if (log && r.status() == ClipStatus.FAILED) {
                 errors.write(r);
             }
+            progress(r);
+        }
+
+        /** Counts an outcome and reports progress, without a log row. */
+        void count(ClipResult r) {
+            counts.add(r);
+            progress(r);
+        }
+
+        private void progress(ClipResult r) {
             if (r.status() == ClipStatus.FAILED) {
                 tracker.failed(r.row().segment().ytid(), r.failureClass().label() + ": " + r.message());
             } else {

@@ -140,6 +140,32 @@ class DownloadStageTest {
     }
 
     @Test
+    void aRerunDoesNotRequestClipsThatFailedPermanentlyUnlessAsked(@TempDir Path out) throws Exception {
+        Path tone = TestMedia.tone(media, Codec.AAC, 44_100, 30);
+        server.serve("goneforgood.m4a", tone).fault("goneforgood.m4a", LoopbackMediaServer.Fault.NOT_FOUND);
+        server.serve("flakyclip01.m4a", tone).fault("flakyclip01.m4a", LoopbackMediaServer.Fault.NOT_FOUND, 1);
+        List<SegmentRow> rows = List.of(row(0, "goneforgood", 0, 10), row(1, "flakyclip01", 0, 10));
+        DownloadConfig.Builder config = fastConfig(out, server.url("{id}.m4a"));
+        assertThat(run(config.build(), rows).failed()).containsEntry(FailureClass.PERMANENT, 2L);
+        long gone = server.requests("goneforgood.m4a");
+        Path log = out.resolve("logs/test_errorlogs/errorLog_0.csv");
+        long logRows = Files.readAllLines(log).size();
+
+        // the rerun: counted as failed again, without a request and without another log row
+        DownloadSummary again = run(config.build(), rows);
+        assertThat(again.failed()).containsEntry(FailureClass.PERMANENT, 2L);
+        assertThat(again.complete()).isTrue();
+        assertThat(server.requests("goneforgood.m4a")).isEqualTo(gone);
+        assertThat(Files.readAllLines(log)).hasSize((int) logRows);
+
+        // asked to retry them: requested again; a clip that came back is fetched, and later runs know it
+        DownloadSummary retried = run(config.retryPermanent(true).build(), rows);
+        assertThat(server.requests("goneforgood.m4a")).isGreaterThan(gone);
+        assertThat(retried.downloaded()).isEqualTo(1);
+        assertThat(run(config.retryPermanent(false).build(), rows).skippedExisting()).isEqualTo(1);
+    }
+
+    @Test
     void ytDlpFailuresAreClassifiedFromItsMessages(@TempDir Path out) throws Exception {
         Path ytDlp = ExternalTools.require("yt-dlp");
         Path tone = TestMedia.tone(media, Codec.AAC, 44_100, 30);

@@ -86,6 +86,11 @@ final class DownloadOptions {
     @Option(names = "--dry-run", description = "Only count what would be fetched; nothing is downloaded.")
     private boolean dryRun;
 
+    @Option(names = "--retry-permanent", description = "Request again the clips whose latest outcome in the logs is"
+            + " a permanent failure (unavailable, private, removed, ...); by default a rerun counts them as failed"
+            + " without a request.")
+    private boolean retryPermanent;
+
     /** @return whether {@code --dry-run} was given */
     boolean dryRunRequested() {
         return dryRun;
@@ -131,7 +136,7 @@ final class DownloadOptions {
                 .socketTimeout(seconds(socketTimeout, "--socket-timeout", seconds(DownloadConfig.MIN_SOCKET_TIMEOUT),
                         seconds(DownloadConfig.MAX_SOCKET_TIMEOUT)))
                 .toolTimeout(seconds(toolTimeout, "--timeout", seconds(DownloadConfig.MIN_TOOL_TIMEOUT),
-                        seconds(DownloadConfig.MAX_TOOL_TIMEOUT))).dryRun(dryRun);
+                        seconds(DownloadConfig.MAX_TOOL_TIMEOUT))).dryRun(dryRun).retryPermanent(retryPermanent);
         OptionalInt rate = sampleRate == null ? OptionalInt.of(defaultRate) : sampleRate(sampleRate);
         if (rate.isPresent()) {
             b.sampleRate(rate.getAsInt());
