@@ -17,7 +17,7 @@ import java.util.TreeMap;
  * frame is judged alike and an event of 0.1 s marks one frame); an event that covers no centre (shorter than a
  * frame) marks the frame holding its midpoint, so no event inside the clip is lost; attribute {@code frame_seconds};
  * {@code /strong_mids} the vocabulary's MIDs in order; {@code /has_strong} bool (N,) (h5py's boolean enum),
- * true for rows given any event. One thread writes.
+ * true for rows the strong label file annotates, with events or without. One thread writes.
  */
 final class StrongColumns {
     /** The length of a {@code /strong} frame, in seconds. */
@@ -50,8 +50,11 @@ final class StrongColumns {
         this.row = new byte[frames * vocabulary.size()];
     }
 
-    /** @param events the row's events (times from the clip start); empty for none known */
-    void append(List<StrongEvent> events) throws IOException {
+    /**
+     * @param events the row's events (times from the clip start)
+     * @param known whether the strong label file annotates the row ({@code /has_strong}), events or not
+     */
+    void append(List<StrongEvent> events, boolean known) throws IOException {
         Arrays.fill(row, (byte) 0);
         int mids = vocabulary.size();
         for (StrongEvent e : events) {
@@ -76,8 +79,8 @@ final class StrongColumns {
             }
         }
         strong.putBytes(row);
-        has.putByte((byte) (events.isEmpty() ? 0 : 1));
-        if (!events.isEmpty()) {
+        has.putByte((byte) (known ? 1 : 0));
+        if (known) {
             annotated++;
         }
     }

@@ -158,12 +158,26 @@ public final class WaveformFileWriter implements WaveformSink {
 
     @Override
     public void write(SegmentRow row, PreparedAudio audio) throws IOException {
-        write(row, audio, List.of());
+        write(row, audio, Optional.empty());
     }
 
-    /** Appends a row; its events fill {@code /strong} when the file has it, and are ignored otherwise. */
+    /**
+     * Appends a row; its events fill {@code /strong} when the file has it, and are ignored otherwise (none: a row
+     * not annotated, {@code /has_strong} false).
+     */
     @Override
     public void write(SegmentRow row, PreparedAudio audio, List<StrongEvent> strongEvents) throws IOException {
+        write(row, audio, requireNonNull(strongEvents, "strongEvents").isEmpty() ? Optional.empty()
+                : Optional.of(strongEvents));
+    }
+
+    /**
+     * Appends a row; when the file has {@code /strong}, the events fill it and {@code /has_strong} says whether the
+     * strong label file annotates the row (true for an annotated row without events); ignored otherwise.
+     */
+    @Override
+    public void write(SegmentRow row, PreparedAudio audio, Optional<List<StrongEvent>> strongEvents)
+            throws IOException {
         requireNonNull(row, "row");
         requireNonNull(strongEvents, "strongEvents");
         requireNonNull(audio, "audio");
@@ -186,7 +200,7 @@ public final class WaveformFileWriter implements WaveformSink {
         }
         meta.append(multiHot, m);
         if (strong != null) {
-            strong.append(strongEvents);
+            strong.append(strongEvents.orElse(List.of()), strongEvents.isPresent());
         }
     }
 

@@ -50,6 +50,30 @@ class StrongFramesTest {
     }
 
     @Test
+    void hasStrongSaysWhetherTheRowIsAnnotatedEventsOrNot() throws Exception {
+        Path out = dir.resolve("has");
+        WaveformLayout layout = WaveformLayout.builder().build();
+        try (WaveformSink sink = Hdf5DatasetStore.INSTANCE.createWaveforms(out, "s", LabelIndex.audioSet(), layout,
+                StrongVocabulary.audioSet())) {
+            for (int i = 0; i < 3; i++) {
+                Segment s = new Segment("abcdefghij" + i, 0, 10_000, List.of("/m/09x0r"));
+                java.util.Optional<List<StrongEvent>> strong = switch (i) {
+                    case 0 -> java.util.Optional.of(List.of(new StrongEvent("/m/09x0r", 1, 2)));
+                    case 1 -> java.util.Optional.of(List.of()); // annotated: every label checked and absent
+                    default -> java.util.Optional.empty(); // not annotated
+                };
+                sink.write(new SegmentRow(i, i + 1, s), new PreparedAudio(new float[160_000], 1, false), strong);
+            }
+            sink.commit();
+        }
+        String printed = io.github.audiosetdl.core.testing.ExternalTools.check(List.of(
+                io.github.audiosetdl.core.testing.ExternalTools.requirePythonWithH5py().toString(), "-c",
+                "import sys, h5py; print([bool(x) for x in h5py.File(sys.argv[1], 'r')['has_strong'][...]])",
+                layout.mainFile(out, "s").toString()));
+        assertThat(printed.strip()).isEqualTo("[True, True, False]");
+    }
+
+    @Test
     void aTenthOfASecondMarksOneFrameWhereverItLies() throws Exception {
         double[][] cases = { // start, end, first frame, last frame
             {0.05, 0.15, 0, 0}, {0.15, 0.25, 1, 1}, {0.25, 0.35, 2, 2}, {1.15, 1.25, 11, 11}, {8.85, 8.95, 88, 88},

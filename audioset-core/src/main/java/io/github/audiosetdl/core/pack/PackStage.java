@@ -36,6 +36,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Queue;
 import java.util.Random;
@@ -204,7 +205,7 @@ public final class PackStage {
         Spare spare = new Spare(new ConcurrentLinkedQueue<>(), new ConcurrentLinkedQueue<>(),
                 sink.int16Level().orElse(null));
         long[] written = {0};
-        Function<SegmentRow, List<StrongEvent>> events = strongEvents();
+        Function<SegmentRow, Optional<List<StrongEvent>>> events = strongEvents();
         try (Stream<SegmentRow> csv = StrongCsv.isStrong(segments) ? StrongCsv.segments(segments, labels)
                 : SegmentCsv.stream(segments, options)) {
             Iterator<Job> jobs = jobs(csv.iterator(), index, used);
@@ -263,12 +264,12 @@ public final class PackStage {
     }
 
     /**
-     * @return each row's strong events from {@link Builder#strong}'s file (times from the clip start), or
-     *     always an empty list without one
+     * @return each row's strong events from {@link Builder#strong}'s file (times from the clip start; possibly
+     *     none for a segment it annotates), or empty when it does not annotate the row or there is no file
      */
-    private Function<SegmentRow, List<StrongEvent>> strongEvents() throws IOException {
+    private Function<SegmentRow, Optional<List<StrongEvent>>> strongEvents() throws IOException {
         if (strong == null) {
-            return r -> List.of();
+            return r -> Optional.empty();
         }
         StrongIndex index = StrongIndex.read(strong, strongVocabulary);
         LOG.info("pack: {} strong events on {} segments from {}", index.events(), index.segments(), strong);
@@ -276,7 +277,7 @@ public final class PackStage {
             LOG.warn("pack: events of {} MIDs outside the {}-MID strong vocabulary are not in /strong: {}",
                     index.outsideVocabulary().size(), strongVocabulary.size(), index.outsideVocabulary());
         }
-        return r -> index.events(r.segment().ytid(), r.segment().startMs()).orElse(List.of());
+        return r -> index.events(r.segment().ytid(), r.segment().startMs());
     }
 
     private Iterator<Job> jobs(Iterator<SegmentRow> rows, WavIndex index, BitSet used) {
@@ -351,7 +352,8 @@ public final class PackStage {
     }
 
     private static void writeNext(Spare spare, Deque<Future<Outcome>> inFlight, WaveformSink sink,
-            Function<SegmentRow, List<StrongEvent>> events, ProgressTracker progress, Map<String, Long> skipped,
+            Function<SegmentRow, Optional<List<StrongEvent>>> events, ProgressTracker progress,
+            Map<String, Long> skipped,
             long[] written) throws IOException {
         Outcome o;
         try {

@@ -48,6 +48,23 @@ public interface WaveformSink extends Closeable {
     }
 
     /**
+     * Appends the next clip as the next row, with what the strong label file says of it. The pack stage calls this
+     * method; the default passes the events, or an empty list, to {@link #write(SegmentRow, PreparedAudio, List)}.
+     * A sink that records whether a clip is annotated (the seed layout's {@code /has_strong}, the WebDataset
+     * JSON's {@code strong}) overrides it.
+     *
+     * @param row the segment (labels, times) and its position in the segments CSV
+     * @param audio the clip, as for {@link #write(SegmentRow, PreparedAudio)}
+     * @param strong empty when nothing is known (no strong file, or the file does not annotate the segment); else
+     *     its events in the strong vocabulary, times from the clip start, possibly none (a segment whose labels
+     *     were all checked and found absent, or whose events are all outside the vocabulary)
+     * @throws IOException if writing fails
+     */
+    default void write(SegmentRow row, PreparedAudio audio, Optional<List<StrongEvent>> strong) throws IOException {
+        write(row, audio, strong.orElse(List.of()));
+    }
+
+    /**
      * @return the level at which this sink stores each clip as int16 ({@link Int16Level#convert}), if it does. If
      *     so, the pack stage converts every clip on its worker threads, right after preparing it (the samples are
      *     then still in that core's cache), and hands the values over as {@link PreparedAudio#int16()}, so the

@@ -175,11 +175,21 @@ public final class WebDatasetWriter implements WaveformSink {
 
     @Override
     public void write(SegmentRow row, PreparedAudio audio) throws IOException {
-        write(row, audio, List.of());
+        write(row, audio, Optional.empty());
     }
 
+    /** Writes the clip; {@code strong} events, when any, go in its JSON (none: no {@code strong} key). */
     @Override
     public void write(SegmentRow row, PreparedAudio audio, List<StrongEvent> strong) throws IOException {
+        write(row, audio, requireNonNull(strong, "strong").isEmpty() ? Optional.empty() : Optional.of(strong));
+    }
+
+    /**
+     * Writes the clip; its JSON has {@code strong} when the strong label file annotates it, an empty list when
+     * none of its events is present (or in the vocabulary), and no {@code strong} key when nothing is known.
+     */
+    @Override
+    public void write(SegmentRow row, PreparedAudio audio, Optional<List<StrongEvent>> strong) throws IOException {
         requireNonNull(row, "row");
         requireNonNull(audio, "audio");
         requireNonNull(strong, "strong");
@@ -403,7 +413,7 @@ public final class WebDatasetWriter implements WaveformSink {
         return head;
     }
 
-    private byte[] json(Segment s, PreparedAudio audio, List<StrongEvent> strong) throws IOException {
+    private byte[] json(Segment s, PreparedAudio audio, Optional<List<StrongEvent>> strong) throws IOException {
         json.reset();
         try (JsonGenerator g = JSON.createGenerator(json)) {
             g.writeStartObject();
@@ -422,9 +432,9 @@ public final class WebDatasetWriter implements WaveformSink {
             g.writeEndArray();
             g.writeNumberField("norm", audio.norm());
             g.writeBooleanField("padded", audio.padded());
-            if (!strong.isEmpty()) {
+            if (strong.isPresent()) {
                 g.writeArrayFieldStart("strong");
-                for (StrongEvent e : strong) {
+                for (StrongEvent e : strong.get()) {
                     g.writeStartObject();
                     g.writeStringField("mid", e.mid());
                     g.writeNumberField("start", e.startSeconds());

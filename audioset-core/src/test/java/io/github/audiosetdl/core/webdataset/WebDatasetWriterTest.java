@@ -265,6 +265,22 @@ class WebDatasetWriterTest {
     }
 
     @Test
+    void aClipTheStrongFileAnnotatesWithoutEventsHasAnEmptyStrongList() throws Exception {
+        try (WebDatasetWriter w = WebDatasetWriter.create(dir, "t", LABELS, 16_000, LEN, 3)) {
+            w.write(row(0), new PreparedAudio(samples(0), 1, false), java.util.Optional.of(List.of()));
+            w.write(row(1), new PreparedAudio(samples(1), 1, false), java.util.Optional.empty());
+            w.commit();
+        }
+        String out = ExternalTools.check(List.of(ExternalTools.require("python3").toString(), "-c", String.join(
+                "\n", "import sys, tarfile, json",
+                "with tarfile.open(sys.argv[1]) as t:",
+                "    for k in ('-wds0000000', '-wds0000001'):",
+                "        print(k, json.loads(t.extractfile(k + '.json').read()).get('strong', 'unknown'))"),
+                dir.resolve("t-000000.tar").toString()));
+        assertThat(out).contains("-wds0000000 []").contains("-wds0000001 unknown");
+    }
+
+    @Test
     void keysAndSizesAreChecked() {
         assertThat(WebDatasetWriter.key("-a_b-C9")).isEqualTo("-a_b-C9");
         assertThatThrownBy(() -> WebDatasetWriter.key("a.b")).hasMessageContaining("cannot be a WebDataset key");
