@@ -108,6 +108,7 @@ public final class FeatureFileParts {
      */
     public static FeatureSummary computePart(Path file, WaveformSource source, FeatureStage stage, Shard shard)
             throws IOException {
+        reserve(file, source, stage.extractor()); // parts of an input since rewritten are not "done"
         if (isDone(file, source, shard)) {
             LOG.info("{}: rows {} of {} are already done", file, shard, workFolder(file));
             return new FeatureSummary(0, List.of(), Duration.ZERO);
@@ -219,8 +220,19 @@ public final class FeatureFileParts {
                 StandardOpenOption.WRITE)) {
             lockFile.lock(); // released when the channel closes
             if (Files.exists(work.resolve(PLAN))) {
-                checkPlan(work, plan);
-                return work;
+                if (!rewrittenInput(work, plan, source.path())) {
+                    checkPlan(work, plan);
+                    return work;
+                }
+                LOG.warn("{}: {} was rewritten since these parts were computed (a pack run again): they are"
+                        + " discarded and computed anew", work, source.path());
+                try (Stream<Path> old = Files.list(work)) {
+                    for (Path p : old.toList()) {
+                        if (!p.getFileName().toString().equals(LOCK)) {
+                            Files.delete(p);
+                        }
+                    }
+                }
             }
             long bytes = RowFile.DATA_START + Math.multiplyExact(source.size(),
                     (long) extractor.outputLength() * Float.BYTES);
@@ -254,6 +266,25 @@ public final class FeatureFileParts {
             sb.append("attribute.").append(a.getKey()).append('=').append(a.getValue()).append('\n');
         }
         return sb.toString();
+    }
+
+    /**
+     * @return whether the work folder's plan differs from {@code plan} only because its input, the same file, was
+     *     rewritten after the plan (its size, time or row count changed; every parameter is the same)
+     */
+    private static boolean rewrittenInput(Path work, String plan, Path input) throws IOException {
+        String found = Files.readString(work.resolve(PLAN), StandardCharsets.UTF_8);
+        String firstFound = found.lines().findFirst().orElse("");
+        String firstNow = plan.lines().findFirst().orElse("");
+        String path = "input=" + input.toAbsolutePath().toString().replaceAll("[\\r\\n]", "?") + " ";
+        return !found.equals(plan) && firstFound.startsWith(path) && firstNow.startsWith(path)
+                && parameters(found).equals(parameters(plan))
+                && Files.getLastModifiedTime(input).compareTo(Files.getLastModifiedTime(work.resolve(PLAN))) > 0;
+    }
+
+    /** @return a plan's lines but its input and row count: the parameters the parts were computed with */
+    private static List<String> parameters(String plan) {
+        return plan.lines().filter(l -> !l.startsWith("input=") && !l.startsWith("rows=")).toList();
     }
 
     private static void checkPlan(Path work, String expected) throws IOException {

@@ -73,6 +73,28 @@ class FeatureFilePartsTest {
     }
 
     @Test
+    void partsOfAnInputSinceRewrittenAreDiscardedNotTakenForDone() throws IOException {
+        Path wav = WaveformFileTest.writeRows(dir.resolve("t.hdf5"), 4);
+        Path coch = dir.resolve("t_Coch.hdf5");
+        try (WaveformSource source = Hdf5DatasetStore.INSTANCE.openWaveforms(wav)) {
+            FeatureFileParts.computePart(coch, source, STAGE, Shard.of(0, 2));
+        }
+        // the pack runs again (a resubmitted array with more clips): a new waveform file, newer than the parts
+        WaveformFileTest.writeRows(wav, 6);
+        Files.setLastModifiedTime(wav, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis()
+                + 5_000));
+        try (WaveformSource source = Hdf5DatasetStore.INSTANCE.openWaveforms(wav)) {
+            assertThat(FeatureFileParts.computePart(coch, source, STAGE, Shard.of(0, 2)).rows()).as("computed anew")
+                    .isEqualTo(3);
+            assertThat(FeatureFileParts.computePart(coch, source, STAGE, Shard.of(1, 2)).rows()).isEqualTo(3);
+            assertThat(FeatureFileParts.finish(coch, source, STAGE.extractor())).contains(coch);
+        }
+        try (CochleagramFileReader r = CochleagramFileReader.open(coch)) {
+            assertThat(r.size()).isEqualTo(6);
+        }
+    }
+
+    @Test
     void partsOfOtherParametersAreRefused() throws IOException {
         Path wav = WaveformFileTest.writeRows(dir.resolve("t.hdf5"), 4);
         Path coch = dir.resolve("t_Coch.hdf5");

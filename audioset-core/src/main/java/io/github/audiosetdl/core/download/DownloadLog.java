@@ -34,6 +34,8 @@ final class DownloadLog implements AutoCloseable {
     /** The columns, in order. */
     public static final String[] HEADER = {"YTID", "start_seconds", "end_seconds", "positive_labels", "csv_row",
         "outcome", "class", "reason", "attempts", "frames", "message", "time"};
+    /** How long a log must be untouched before a partial last row is taken for a crash's and cut. */
+    private static final java.time.Duration PARTIAL_ROW_AGE = java.time.Duration.ofMinutes(1);
     /** The most characters of a log's first line read to find its header. */
     private static final int MAX_HEADER_CHARS = 4096;
 
@@ -102,9 +104,15 @@ final class DownloadLog implements AutoCloseable {
 
     /**
      * Cuts a log back to its last whole line: a row a crash (or a full disk) cut short would otherwise run into
-     * the next row appended, corrupting both. The header line is whole (it was read).
+     * the next row appended, corrupting both. The header line is whole (it was read). Only a log untouched for
+     * {@link #PARTIAL_ROW_AGE} is cut: another live process appending to the same log (tasks sharing a job
+     * index) may be in the middle of a row, and a crash's partial row is older than that by the time a run
+     * starts again.
      */
     private static void dropPartialRow(Path file) throws IOException {
+        if (Files.getLastModifiedTime(file).toMillis() > System.currentTimeMillis() - PARTIAL_ROW_AGE.toMillis()) {
+            return;
+        }
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             long size = ch.size();
             ByteBuffer block = ByteBuffer.allocate(4096);

@@ -7,6 +7,7 @@ import io.github.audiosetdl.core.LabelIndex;
 import io.github.audiosetdl.core.SegmentCsv;
 import io.github.audiosetdl.core.SegmentCsvOptions;
 import io.github.audiosetdl.core.SegmentRow;
+import io.github.audiosetdl.core.SegmentSelection;
 import io.github.audiosetdl.core.StrongCsv;
 import io.github.audiosetdl.core.StrongEvent;
 import io.github.audiosetdl.core.StrongIndex;
@@ -82,6 +83,8 @@ public final class PackStage {
 
     private final Path downloads;
     private final Path segments;
+    /** The rows to pack, or null for every row of {@link #segments}. */
+    private final SegmentSelection selection;
     private final LabelIndex labels;
     private final Long shuffleSeed;
     private final SeedPreparation preparation;
@@ -93,6 +96,7 @@ public final class PackStage {
     private PackStage(Builder b) {
         this.downloads = b.downloads;
         this.segments = b.segments;
+        this.selection = b.selection;
         this.labels = b.labels;
         this.shuffleSeed = b.shuffleSeed;
         this.preparation = b.preparation;
@@ -206,7 +210,8 @@ public final class PackStage {
                 sink.int16Level().orElse(null));
         long[] written = {0};
         Function<SegmentRow, Optional<List<StrongEvent>>> events = strongEvents();
-        try (Stream<SegmentRow> csv = StrongCsv.isStrong(segments) ? StrongCsv.segments(segments, labels)
+        try (Stream<SegmentRow> csv = selection != null ? selection.stream()
+                : StrongCsv.isStrong(segments) ? StrongCsv.segments(segments, labels)
                 : SegmentCsv.stream(segments, options)) {
             Iterator<Job> jobs = jobs(csv.iterator(), index, used);
             boolean first = true;
@@ -233,7 +238,8 @@ public final class PackStage {
                 writeNext(spare, inFlight, sink, events, progress, skipped, written);
             }
             for (int i = used.nextClearBit(0); i < index.size(); i = used.nextClearBit(i + 1)) {
-                skip(progress, skipped, PackSummary.NOT_IN_CSV, index.path(i), "its id is not in " + segments);
+                skip(progress, skipped, PackSummary.NOT_IN_CSV, index.path(i), "its id is not in " + segments
+                        + (selection != null ? " (among the rows selected)" : ""));
             }
             if (written[0] == 0) {
                 throw new IOException("pack: none of the " + index.size() + " WAV files under " + downloads
@@ -390,6 +396,7 @@ public final class PackStage {
     public static final class Builder {
         private Path downloads;
         private Path segments;
+        private SegmentSelection selection;
         private LabelIndex labels = LabelIndex.audioSet();
         private Long shuffleSeed;
         private SeedPreparation preparation = SeedPreparation.DEFAULT;
@@ -437,6 +444,18 @@ public final class PackStage {
          */
         public Builder segments(Path csv) {
             this.segments = requireNonNull(csv, "segments");
+            this.selection = null;
+            return this;
+        }
+
+        /**
+         * @param rows the segments to pack, of the CSV the clips were downloaded from: its label filter, limit,
+         *     shard and error policy apply (instead of {@link #segments}: every row of the file)
+         * @return this
+         */
+        public Builder selection(SegmentSelection rows) {
+            this.selection = requireNonNull(rows, "selection");
+            this.segments = rows.csv();
             return this;
         }
 

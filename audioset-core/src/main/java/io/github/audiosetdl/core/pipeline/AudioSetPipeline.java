@@ -21,7 +21,6 @@ import io.github.audiosetdl.core.spi.WaveformLayout;
 import io.github.audiosetdl.core.spi.WaveformSink;
 import io.github.audiosetdl.core.spi.WaveformSource;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -88,6 +87,8 @@ public final class AudioSetPipeline {
     private final int threads;
     private final ExecutorService executor;
     private final PipelineListener listener;
+    /** The most threads {@link Builder#threads} takes (for packing and features). */
+    public static final int MAX_THREADS = 1024;
     private volatile boolean cancelled;
     private volatile Thread runner;
 
@@ -166,7 +167,10 @@ public final class AudioSetPipeline {
      *     file, line and value) or a required tool is missing
      */
     public PipelineSummary run() throws IOException {
-        runner = Thread.currentThread();
+        synchronized (this) { // a cancel() before this run, or of an earlier one, does not stop it
+            cancelled = false;
+            runner = Thread.currentThread();
+        }
         long start = System.nanoTime();
         try {
             checkCancelled();
@@ -198,15 +202,19 @@ public final class AudioSetPipeline {
                     Duration.ofNanos(System.nanoTime() - start));
             LOG.info("{}", summary);
             return summary;
-        } catch (InterruptedIOException e) {
-            if (cancelled) {
+        } catch (IOException | RuntimeException e) {
+            // the interrupt surfaces as whatever the stage was doing: an InterruptedIOException, a
+            // ClosedByInterruptException, a writer's failure
+            if (cancelled && !(e instanceof CancellationException)) {
                 CancellationException c = new CancellationException("pipeline cancelled");
                 c.initCause(e);
                 throw c;
             }
             throw e;
         } finally {
-            runner = null;
+            synchronized (this) {
+                runner = null;
+            }
             if (cancelled) {
                 Thread.interrupted(); // the interrupt was ours: do not leak it to the caller
             }
@@ -215,13 +223,16 @@ public final class AudioSetPipeline {
 
     /**
      * Asks a running {@link #run()} to stop: the current stage is interrupted, its output discarded,
-     * and {@code run()} throws {@link CancellationException}. Downloaded clips stay (a rerun resumes).
+     * and {@code run()} throws {@link CancellationException}. Downloaded clips stay (a rerun resumes). Without a
+     * running {@code run()} it does nothing (the pipeline can be run again).
      */
     public void cancel() {
-        cancelled = true;
-        Thread t = runner;
-        if (t != null) {
-            t.interrupt();
+        synchronized (this) {
+            Thread t = runner;
+            if (t != null) {
+                cancelled = true;
+                t.interrupt();
+            }
         }
     }
 
@@ -236,7 +247,7 @@ public final class AudioSetPipeline {
     }
 
     private PackSummary pack(Path folder) throws IOException {
-        PackStage.Builder b = PackStage.builder().downloads(folder).segments(segments.csv()).labels(labels)
+        PackStage.Builder b = PackStage.builder().downloads(folder).selection(segments).labels(labels)
                 .threads(threads).listener(listener).preparation(layout.preparation());
         if (shuffleSeed != null) {
             b.shuffleSeed(shuffleSeed);
@@ -477,8 +488,8 @@ public final class AudioSetPipeline {
          * @return this
          */
         public Builder threads(int count) {
-            if (count < 1) {
-                throw new IllegalArgumentException("threads " + count + " < 1");
+            if (count < 1 || count > MAX_THREADS) {
+                throw new IllegalArgumentException("threads " + count + " is not in 1.." + MAX_THREADS);
             }
             this.threads = count;
             return this;
@@ -537,6 +548,17 @@ public final class AudioSetPipeline {
             check(!packs || last != Stage.FEATURES || layout.format() == PackFormat.SEED,
                     "the features stage reads the seed layout; the " + layout.format().label()
                             + " format can only be packed (stopAfter(PACK))");
+            if (packs && !segments.shard().isAll()) {
+                throw new IllegalStateException("the pack stage writes one file for the whole selection, not for "
+                        + segments.shard() + ": give the shard to the download tasks (stopAfter(DOWNLOAD)), then"
+                        + " pack once (downloads(...))");
+            }
+            if (packs && last == Stage.FEATURES && (features.sampleRate() != layout.preparation().sampleRate()
+                    || features.inputLength() != layout.preparation().clipSamples())) {
+                throw new IllegalStateException("the features stage takes " + features.inputLength() + " samples at "
+                        + features.sampleRate() + " Hz, but the pack stage writes "
+                        + layout.preparation().clipSamples() + " at " + layout.preparation().sampleRate() + " Hz");
+            }
 
             int packRate = layout.preparation().sampleRate();
             if (download != null && packs && download.sampleRate().orElse(packRate) < packRate) {
@@ -561,7 +583,11 @@ public final class AudioSetPipeline {
                 Path parent = waveforms != null ? waveforms.toAbsolutePath().getParent() : null;
                 out = parent != null ? parent : Path.of("");
             }
-            return new AudioSetPipeline(this, first, last, out, dataSet);
+            AudioSetPipeline p = new AudioSetPipeline(this, first, last, out, dataSet);
+            check(last != Stage.FEATURES || !p.featureFile().toAbsolutePath().normalize().equals(
+                    p.waveformFile().toAbsolutePath().normalize()), "the feature file " + p.featureFile()
+                    + " is the waveform file: give another featureSuffix (default _Coch)");
+            return p;
         }
 
         private static void check(boolean ok, String message) {

@@ -177,8 +177,9 @@ public final class FeatureStage {
          * @return this
          */
         public Builder threads(int count) {
-            if (count < 1) {
-                throw new IllegalArgumentException("threads " + count + " < 1");
+            if (count < 1 || count > AudioSetPipeline.MAX_THREADS) {
+                throw new IllegalArgumentException("threads " + count + " is not in 1.."
+                        + AudioSetPipeline.MAX_THREADS);
             }
             this.threads = count;
             return this;

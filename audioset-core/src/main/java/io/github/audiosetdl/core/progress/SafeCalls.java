@@ -13,7 +13,9 @@ final class SafeCalls {
     static void call(Runnable r) {
         try {
             r.run();
-        } catch (RuntimeException e) {
+        } catch (VirtualMachineError e) {
+            throw e; // out of memory, stack overflow: nothing to go on with
+        } catch (RuntimeException | Error e) { // an AssertionError in a test's listener too
             LOG.warn("a pipeline listener threw; ignored", e);
         }
     }

@@ -126,6 +126,8 @@ class AvailabilityReportTest {
         Files.writeString(log, String.join(",", DownloadLog.HEADER) + "\n" + "clipAAAAAAA,0.000,10.000,/m/09x0r,0,"
                 + "failed,permanent,not_found,1,0,HTTP Error 404,2026-12-04T10:00:00Z\n"
                 + "clipBBBBBBB,0.000,10.000,\"/m/09x0r,"); // cut inside its quoted labels
+        Files.setLastModifiedTime(log, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis()
+                - 600_000)); // by a crash ten minutes ago (a log written a moment ago may have a live writer)
         try (DownloadLog again = new DownloadLog(log)) { // the next run drops the partial row, then appends
             again.write(new ClipResult(new io.github.audiosetdl.core.SegmentRow(1, 2, new io.github.audiosetdl.core
                     .Segment("clipCCCCCCC", 0, 10_000, List.of("/m/09x0r"))), ClipStatus.FAILED,

@@ -191,7 +191,10 @@ class AudioSetPipelineTest {
     @Test
     void withoutASelectionEveryRowIsComputed() throws IOException {
         Store store = new Store(false);
-        AudioSetPipeline.builder().waveforms(dir.resolve("seed.hdf5")).store(store).features(FIRST).build().run();
+        AudioSetPipeline p = AudioSetPipeline.builder().waveforms(dir.resolve("seed.hdf5")).store(store)
+                .features(FIRST).build();
+        p.cancel(); // no run is going on: nothing to cancel, and the pipeline still runs
+        p.run();
         assertThat(store.written).extracting(f -> f[0]).containsExactly(0f, 1f, 2f, 3f, 4f, 5f);
     }
 
@@ -254,6 +257,23 @@ class AudioSetPipelineTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("threads 0");
         assertThatThrownBy(() -> AudioSetPipeline.builder().featureSuffix("/x"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'/x'");
+        assertThatThrownBy(() -> AudioSetPipeline.builder().threads(2000))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("threads 2000 is not in 1..1024");
+        // the feature file would replace the waveform file it reads
+        assertThatThrownBy(() -> AudioSetPipeline.builder().waveforms(dir.resolve("x.hdf5")).store(new Store(true))
+                .features(FIRST).featureSuffix("").build())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("is the waveform file");
+        // one pack for a shard of the rows: every task would write the same file
+        SegmentSelection shard = SegmentSelection.builder(dir.resolve("a.csv"))
+                .shard(io.github.audiosetdl.core.Shard.of(1, 4)).build();
+        assertThatThrownBy(() -> AudioSetPipeline.builder().download(download).segments(shard)
+                .store(new Store(true)).build())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("writes one file for the whole");
+        // clips the extractor cannot take: refused before anything is packed
+        assertThatThrownBy(() -> AudioSetPipeline.builder().download(download).segments(dir.resolve("a.csv"))
+                .store(new Store(true)).features(FIRST).build())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("takes 8 samples at 16000 Hz, but the pack stage writes 160000 at 16000 Hz");
     }
 
     @Test
@@ -263,8 +283,10 @@ class AudioSetPipelineTest {
         assertThat(packOnly.firstStage()).isEqualTo(Stage.PACK);
         assertThat(packOnly.lastStage()).isEqualTo(Stage.PACK);
         assertThat(packOnly.name()).as("named after the segments CSV").isEqualTo("eval");
+        FeatureExtractor clips = FeatureExtractor.of("first", 160_000, 16_000, 1, 1, Map.of(),
+                () -> (wav, out) -> out[0] = wav[0]);
         AudioSetPipeline all = AudioSetPipeline.builder().download(DownloadConfig.builder(dir, "set").build())
-                .segments(dir.resolve("eval.csv")).store(new Store(true)).features(FIRST).build();
+                .segments(dir.resolve("eval.csv")).store(new Store(true)).features(clips).build();
         assertThat(all.firstStage()).isEqualTo(Stage.DOWNLOAD);
         assertThat(all.lastStage()).isEqualTo(Stage.FEATURES);
         assertThat(all.name()).as("named by the download configuration").isEqualTo("set");

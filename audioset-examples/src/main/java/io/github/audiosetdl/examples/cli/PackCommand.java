@@ -1,6 +1,9 @@
 package io.github.audiosetdl.examples.cli;
 
+import io.github.audiosetdl.core.ErrorPolicy;
 import io.github.audiosetdl.core.LabelIndex;
+import io.github.audiosetdl.core.SegmentCsvOptions;
+import io.github.audiosetdl.core.SegmentSelection;
 import io.github.audiosetdl.core.StrongVocabulary;
 import io.github.audiosetdl.core.download.DownloadConfig;
 import io.github.audiosetdl.core.pack.PackStage;
@@ -63,6 +66,10 @@ final class PackCommand implements Callable<Integer> {
     @Mixin
     private FormatOptions format;
 
+    @Option(names = "--on-error", paramLabel = "fail|skip", defaultValue = "fail",
+            description = "A bad CSV row: fail at once, or skip it and report each (default: ${DEFAULT-VALUE}).")
+    private String onError;
+
     @Option(names = "--sample-rate", paramLabel = "HZ",
             description = "Rate of the packed clips (default: 32000 for --format panns, 16000 otherwise).")
     private Integer sampleRate;
@@ -100,7 +107,15 @@ final class PackCommand implements Callable<Integer> {
         }
         FileChecks.outputDirectory(out);
         LabelIndex index = labels == null ? LabelIndex.audioSet() : LabelIndex.read(labels);
-        PackStage stage = builder.downloads(downloads).segments(csv).labels(index).build();
+        ErrorPolicy policy = switch (onError) {
+            case "fail" -> ErrorPolicy.FAIL;
+            case "skip" -> ErrorPolicy.SKIP;
+            default -> throw new CommandLine.ParameterException(spec.commandLine(), "--on-error must be fail or skip,"
+                    + " not '" + onError + "'");
+        };
+        PackStage stage = builder.downloads(downloads).selection(SegmentSelection.builder(csv).options(
+                SegmentCsvOptions.builder().labelIndex(index).errorPolicy(policy).build()).build()).labels(index)
+                .build();
         PackSummary summary;
         try (WaveformSink sink = strong != null
                 ? Hdf5DatasetStore.INSTANCE.createWaveforms(out, base, index, layout, StrongVocabulary.audioSet())

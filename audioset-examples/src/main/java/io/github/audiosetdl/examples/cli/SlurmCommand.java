@@ -2,6 +2,7 @@ package io.github.audiosetdl.examples.cli;
 
 import io.github.audiosetdl.core.download.DownloadConfig;
 import io.github.audiosetdl.examples.cli.CochleagramCommand.CochleagramOptions;
+import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.module.ModuleFinder;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +21,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -136,6 +139,7 @@ final class SlurmCommand implements Callable<Integer> {
         if (selection.labelsFile != null) {
             pack.addAll(List.of("--labels", selection.labelsFile.toAbsolutePath().toString()));
         }
+        pack.addAll(List.of("--on-error", selection.onError)); // the CSV's bad rows, as the download treats them
         List<String> coch = new ArrayList<>(List.of("cochleagram", "--in", waveforms.toString(), "--out",
                 dir.toString()));
         coch.addAll(passedThrough(Set.of(CochleagramOptions.class)));
@@ -253,7 +257,9 @@ final class SlurmCommand implements Callable<Integer> {
             }
             for (String value : option.originalStringValues()) {
                 args.add(option.longestName());
-                args.add(option.type() == Path.class ? Path.of(value).toAbsolutePath().normalize().toString() : value);
+                boolean path = option.type() == Path.class || option.longestName().equals("--budget-dir")
+                        && !value.equals("none");
+                args.add(path ? Path.of(value).toAbsolutePath().normalize().toString() : value);
             }
         }
         return args;
@@ -300,7 +306,10 @@ final class SlurmCommand implements Callable<Integer> {
                 && ModuleFinder.ofSystem().find("jdk.incubator.vector").isPresent()) {
             c.addAll(List.of("--add-modules", "jdk.incubator.vector"));
         }
-        c.addAll(List.of("-cp", System.getProperty("java.class.path"), AudioSetCli.class.getName()));
+        String classPath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .filter(e -> !e.isEmpty()).map(e -> Path.of(e).toAbsolutePath().normalize().toString())
+                .collect(Collectors.joining(File.pathSeparator)); // the tasks may start in another folder
+        c.addAll(List.of("-cp", classPath, AudioSetCli.class.getName()));
         return c;
     }
 
