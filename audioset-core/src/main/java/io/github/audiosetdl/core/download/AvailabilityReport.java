@@ -24,6 +24,7 @@ import java.nio.channels.FileChannel;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -35,6 +36,8 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Which segments of a data set were obtained and why the others failed, per label: what to publish next to a
@@ -57,6 +60,7 @@ import java.util.stream.Stream;
 public record AvailabilityReport(String name, long requested, long obtained, Map<FailureClass, Long> failed,
         long notAttempted, Map<FailureReason, Long> reasons, Map<String, LabelAvailability> perLabel,
         Map<String, LabelAvailability> perTopLevelClass) {
+    private static final Logger LOG = LoggerFactory.getLogger(AvailabilityReport.class);
     private static final byte OBTAINED = 1;
     private static final int FAILED_BASE = 2;
     private static final int COUNTED = 0x80;
@@ -169,9 +173,19 @@ public record AvailabilityReport(String name, long requested, long obtained, Map
     }
 
     /**
-     * The clips of {@code name} whose latest outcome in its logs is a permanent failure (by the rows' times; a
-     * clip any run obtained is not one), with the failure's reason. A repeated row of the CSV ("duplicate id")
-     * says nothing of its id and is left out. Memory: a few bytes per id in the logs.
+     * The reasons of a permanent failure that the video itself settles, whatever the setup: not those a cookie
+     * file, a proxy or newer tools may change ({@code age_restricted}, {@code region_blocked}, {@code forbidden},
+     * {@code bad_media}, {@code other}).
+     */
+    private static final Set<FailureReason> SETTLED = EnumSet.of(FailureReason.UNAVAILABLE,
+            FailureReason.PRIVATE, FailureReason.REMOVED, FailureReason.ACCOUNT_TERMINATED, FailureReason.COPYRIGHT,
+            FailureReason.MEMBERS_ONLY, FailureReason.NOT_FOUND);
+
+    /**
+     * The clips of {@code name} whose latest outcome in its logs is a permanent failure for a reason the video
+     * itself settles ({@link #SETTLED}: unavailable, private, removed, account terminated, copyright, members only,
+     * not found; by the rows' times; a clip any run obtained is not one), with the reason. A repeated row of the
+     * CSV ("duplicate id") says nothing of its id and is left out. Memory: a few bytes per id in the logs.
      *
      * @param logsDir the logs folder
      * @param name the data set's name
@@ -182,25 +196,27 @@ public record AvailabilityReport(String name, long requested, long obtained, Map
         List<Path> good = logs(logsDir, name, "good");
         List<Path> errors = logs(logsDir, name, "error");
         IdStates states = new IdStates();
-        try {
-            for (Path log : errors) {
-                try (Stream<LogEntry> s = DownloadLogReader.stream(log)) {
-                    s.filter(e -> e.failureClass() != null && !e.message().startsWith(DUPLICATE))
-                            .forEach(e -> states.putIfLater(e.ytid(), failureState(e), seconds(e)));
-                }
+        // what the logs say only spares requests: a log another task is writing, or cannot be read, is passed over
+        for (Path log : errors) {
+            try (Stream<LogEntry> s = DownloadLogReader.stream(log)) {
+                s.filter(e -> e.failureClass() != null && !e.message().startsWith(DUPLICATE))
+                        .forEach(e -> states.putIfLater(e.ytid(), failureState(e), seconds(e)));
+            } catch (IOException | UncheckedIOException e) {
+                LOG.warn("{}: not read for earlier permanent failures ({})", log, e.getMessage());
             }
-            for (Path log : good) {
-                try (Stream<LogEntry> s = DownloadLogReader.stream(log)) {
-                    s.filter(LogEntry::obtained).forEach(e -> states.put(e.ytid(), OBTAINED));
-                }
+        }
+        for (Path log : good) {
+            try (Stream<LogEntry> s = DownloadLogReader.stream(log)) {
+                s.filter(LogEntry::obtained).forEach(e -> states.put(e.ytid(), OBTAINED));
+            } catch (IOException | UncheckedIOException e) {
+                LOG.warn("{}: not read for clips obtained ({})", log, e.getMessage());
             }
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
         }
         return id -> {
             int state = states.get(id) & 0xFF;
             int code = state - FAILED_BASE;
             return code >= 0 && code / 16 == FailureClass.PERMANENT.ordinal()
+                    && SETTLED.contains(FailureReason.values()[code % 16])
                     ? Optional.of(FailureReason.values()[code % 16]) : Optional.empty();
         };
     }

@@ -49,6 +49,9 @@ final class DownloadLogReader {
      * @throws IOException if it cannot be opened or its header lacks {@code YTID} or {@code outcome}
      */
     static Stream<LogEntry> stream(Path log) throws IOException {
+        if (Files.size(log) == 0) {
+            return Stream.empty(); // just created by a task that has not written its header yet
+        }
         BufferedReader in = Files.newBufferedReader(log, StandardCharsets.UTF_8);
         CSVParser parser;
         try {

@@ -120,6 +120,20 @@ class AvailabilityReportTest {
     }
 
     @Test
+    void logsAnotherTaskIsStartingAreReadAsEmptyWhenARunLooksForEarlierFailures(@TempDir Path logs)
+            throws IOException {
+        Files.createFile(Files.createDirectories(logs.resolve("t_goodlogs")).resolve("goodLog_0.csv")); // no header
+        Path errors = Files.createDirectories(logs.resolve("t_errorlogs"));
+        Files.writeString(errors.resolve("errorLog_0.csv"), "YTID,outc"); // a header being written
+        Files.writeString(errors.resolve("errorLog_1.csv"), String.join(",", DownloadLog.HEADER) + "\n"
+                + "clipXXXXXXX,0.000,10.000,/m/09x0r,1,failed,permanent,private,1,0,Private video,"
+                + "2026-12-04T10:00:00Z\n");
+        var gone = AvailabilityReport.permanentFailures(logs, "t");
+        assertThat(gone.apply("clipXXXXXXX")).contains(FailureReason.PRIVATE);
+        assertThat(gone.apply("clipYYYYYYY")).isEmpty();
+    }
+
+    @Test
     void aRowACrashCutShortNeitherCorruptsTheNextRunsRowsNorStopsTheReport(@TempDir Path logs) throws IOException {
         Path errors = Files.createDirectories(logs.resolve("t_errorlogs"));
         Path log = errors.resolve("errorLog_0.csv");
