@@ -114,6 +114,19 @@ public final class SegmentCsv implements Iterable<SegmentRow>, Closeable {
     }
 
     /**
+     * @param file a UTF-8 text file
+     * @return a reader of it in which bytes that are not UTF-8 become U+FFFD, so that the line holding them is
+     *     reported with its number and value (a strict decoder fails a whole 8 kB buffer ahead of the line,
+     *     without one)
+     * @throws IOException if it cannot be opened
+     */
+    static BufferedReader replacingReader(Path file) throws IOException {
+        return new BufferedReader(new InputStreamReader(Files.newInputStream(file),
+                StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPLACE)
+                        .onUnmappableCharacter(CodingErrorAction.REPLACE)));
+    }
+
+    /**
      * Opens a segments file.
      *
      * @param csv the file (UTF-8, with or without a byte order mark; bytes that are not UTF-8 make their
@@ -125,11 +138,7 @@ public final class SegmentCsv implements Iterable<SegmentRow>, Closeable {
     public static SegmentCsv open(Path csv, SegmentCsvOptions options) throws IOException {
         requireNonNull(csv, "csv");
         requireNonNull(options, "options");
-        // Malformed bytes become U+FFFD, so that the row holding them is reported with its line and value
-        // (a strict decoder fails a whole 8 kB buffer ahead of the row, without a line).
-        Reader reader = new BufferedReader(new InputStreamReader(Files.newInputStream(csv),
-                StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPLACE)
-                        .onUnmappableCharacter(CodingErrorAction.REPLACE)));
+        Reader reader = replacingReader(csv);
         try {
             return new SegmentCsv(reader, csv.toString(), options);
         } catch (IOException | RuntimeException e) {

@@ -88,15 +88,7 @@ public final class SegmentSelection {
      * @return whether it passes the label filter
      */
     public boolean matchesLabels(Segment segment) {
-        if (labelMids.isEmpty()) {
-            return true;
-        }
-        for (String mid : segment.labelIds()) {
-            if (labelMids.contains(mid)) {
-                return true;
-            }
-        }
-        return false;
+        return matchesAny(segment.labelIds());
     }
 
     /**
@@ -128,7 +120,8 @@ public final class SegmentSelection {
         return SegmentCsv.stream(csv, opts).filter(r -> matchesLabels(r.segment()));
     }
 
-    private boolean matchesAny(Set<String> mids) {
+    /** @return whether the label filter takes a segment carrying {@code mids} (any of them, or no filter) */
+    private boolean matchesAny(Collection<String> mids) {
         if (labelMids.isEmpty()) {
             return true;
         }

@@ -5,10 +5,8 @@ import static java.util.Objects.requireNonNull;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.Reader;
 import java.io.UncheckedIOException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -105,21 +103,15 @@ public final class StrongCsv {
     private static Stream<StrongRow> stream(Path file, ErrorPolicy policy, Consumer<SegmentFormatException> skipped)
             throws IOException {
         requireNonNull(file, "file");
-        // bytes that are not UTF-8 become U+FFFD, so that the line holding them is reported with its number
-        BufferedReader in = new BufferedReader(new InputStreamReader(Files.newInputStream(file),
-                StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPLACE)
-                        .onUnmappableCharacter(CodingErrorAction.REPLACE)));
+        BufferedReader in = SegmentCsv.replacingReader(file); // a bad byte is named by its line
         try {
-            Lines lines = new Lines(new BufferedReader(new LineLimitReader(in, MAX_LINE_CHARS)), file.toString(),
-                    policy, skipped);
-            return StreamSupport.stream(Spliterators.spliteratorUnknownSize(lines, Spliterator.ORDERED
-                    | Spliterator.NONNULL), false).onClose(() -> {
-                        try {
-                            in.close();
-                        } catch (IOException e) {
-                            throw new UncheckedIOException(e);
-                        }
-                    });
+            return rows(in, file.toString(), policy, skipped).onClose(() -> {
+                try {
+                    in.close();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
         } catch (IOException | RuntimeException e) {
             in.close();
             throw e;
@@ -138,8 +130,13 @@ public final class StrongCsv {
     public static Stream<StrongRow> stream(Reader reader, String source) throws IOException {
         requireNonNull(reader, "reader");
         requireNonNull(source, "source");
-        Lines lines = new Lines(new BufferedReader(new LineLimitReader(reader, MAX_LINE_CHARS)), source,
-                ErrorPolicy.FAIL, e -> { });
+        return rows(reader, source, ErrorPolicy.FAIL, e -> { });
+    }
+
+    private static Stream<StrongRow> rows(Reader reader, String source, ErrorPolicy policy,
+            Consumer<SegmentFormatException> skipped) throws IOException {
+        Lines lines = new Lines(new BufferedReader(new LineLimitReader(reader, MAX_LINE_CHARS)), source, policy,
+                skipped);
         return StreamSupport.stream(Spliterators.spliteratorUnknownSize(lines, Spliterator.ORDERED
                 | Spliterator.NONNULL), false);
     }

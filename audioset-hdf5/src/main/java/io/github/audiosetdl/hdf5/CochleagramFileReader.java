@@ -7,6 +7,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.OptionalLong;
 
 /**
  * Reads a cochleagram file ({@code <name>_Coch.hdf5}): rows of C·F values (a (C, F) matrix row-major),
@@ -45,10 +46,9 @@ public final class CochleagramFileReader implements Closeable {
      */
     private static int dimension(RowFileReader reader, Map<String, Object> attrs, String name) throws IOException {
         Object value = attrs.get(name);
-        Number n = RowFileReader.numberOf(value);
-        if (n != null && n.doubleValue() == Math.rint(n.doubleValue()) && n.doubleValue() >= 1
-                && n.doubleValue() <= Integer.MAX_VALUE) {
-            return n.intValue();
+        OptionalLong n = RowFileReader.wholeNumber(value, 1, Integer.MAX_VALUE);
+        if (n.isPresent()) {
+            return (int) n.getAsLong();
         }
         throw new IOException(reader.file() + ": /coch attribute " + name + " is " + RowFileReader.shown(value)
                 + ", not a whole number of " + name + " (both channels and frames, or neither)");

@@ -51,13 +51,9 @@ public final class WaveformFileReader implements WaveformSource {
         Object rate = reader.attribute("sample_rate");
         long hz = SeedPreparation.DEFAULT.sampleRate(); // the seed's files have no such attribute
         if (rate != null) {
-            Number n = RowFileReader.numberOf(rate);
-            if (n == null || n.doubleValue() != Math.rint(n.doubleValue()) || n.doubleValue() < 1
-                    || n.doubleValue() > MAX_SAMPLE_RATE) {
-                throw new IOException(reader.file() + ": attribute sample_rate is " + RowFileReader.shown(rate)
-                        + ", not a whole number of Hz in 1.." + MAX_SAMPLE_RATE);
-            }
-            hz = n.longValue();
+            hz = RowFileReader.wholeNumber(rate, 1, MAX_SAMPLE_RATE).orElseThrow(() -> new IOException(reader.file()
+                    + ": attribute sample_rate is " + RowFileReader.shown(rate) + ", not a whole number of Hz in 1.."
+                    + MAX_SAMPLE_RATE));
         }
         long longest = hz * Segment.MAX_DURATION_MS / 1000;
         if (reader.rowLength() > longest) {

@@ -34,6 +34,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -64,6 +65,16 @@ public record AvailabilityReport(String name, long requested, long obtained, Map
     private static final byte OBTAINED = 1;
     private static final int FAILED_BASE = 2;
     private static final int COUNTED = 0x80;
+    /** The origin of the failures' times kept per id: 2020-01-01, in seconds since the epoch (ints last to 2088). */
+    private static final long TIME_ORIGIN_SECONDS = 1_577_836_800L;
+    /**
+     * The reasons of a permanent failure that the video itself settles, whatever the setup: not those a cookie
+     * file, a proxy or newer tools may change ({@code age_restricted}, {@code region_blocked}, {@code forbidden},
+     * {@code bad_media}, {@code other}).
+     */
+    private static final Set<FailureReason> SETTLED = EnumSet.of(FailureReason.UNAVAILABLE,
+            FailureReason.PRIVATE, FailureReason.REMOVED, FailureReason.ACCOUNT_TERMINATED, FailureReason.COPYRIGHT,
+            FailureReason.MEMBERS_ONLY, FailureReason.NOT_FOUND);
     /** How the download stage's message for a repeated id in the CSV begins. */
     private static final String DUPLICATE = "duplicate id in the CSV";
 
@@ -130,9 +141,6 @@ public record AvailabilityReport(String name, long requested, long obtained, Map
         return new ArrayList<>(names);
     }
 
-    /** The origin of the failures' times kept per id: 2020-01-01, in seconds since the epoch (ints last to 2088). */
-    private static final long TIME_ORIGIN_SECONDS = 1_577_836_800L;
-
     private static List<Path> logs(Path logsDir, String name, String kind) throws IOException {
         Path dir = logsDir.resolve(name + "_" + kind + "logs");
         List<Path> files = new ArrayList<>();
@@ -163,7 +171,7 @@ public record AvailabilityReport(String name, long requested, long obtained, Map
         IdStates states = new IdStates();
         Tally t = new Tally();
         try {
-            readStates(states, good, errors);
+            readStates(states, good, errors, false);
             tally(t, states, good, errors, selection);
         } catch (UncheckedIOException e) {
             throw e.getCause();
@@ -171,15 +179,6 @@ public record AvailabilityReport(String name, long requested, long obtained, Map
         return new AvailabilityReport(name, t.requested, t.obtained, t.failed, t.notAttempted, t.reasons,
                 t.labels(), t.classes());
     }
-
-    /**
-     * The reasons of a permanent failure that the video itself settles, whatever the setup: not those a cookie
-     * file, a proxy or newer tools may change ({@code age_restricted}, {@code region_blocked}, {@code forbidden},
-     * {@code bad_media}, {@code other}).
-     */
-    private static final Set<FailureReason> SETTLED = EnumSet.of(FailureReason.UNAVAILABLE,
-            FailureReason.PRIVATE, FailureReason.REMOVED, FailureReason.ACCOUNT_TERMINATED, FailureReason.COPYRIGHT,
-            FailureReason.MEMBERS_ONLY, FailureReason.NOT_FOUND);
 
     /**
      * The clips of {@code name} whose latest outcome in its logs is a permanent failure for a reason the video
@@ -196,29 +195,22 @@ public record AvailabilityReport(String name, long requested, long obtained, Map
         List<Path> good = logs(logsDir, name, "good");
         List<Path> errors = logs(logsDir, name, "error");
         IdStates states = new IdStates();
-        // what the logs say only spares requests: a log another task is writing, or cannot be read, is passed over
-        for (Path log : errors) {
-            try (Stream<LogEntry> s = DownloadLogReader.stream(log)) {
-                s.filter(e -> e.failureClass() != null && !e.message().startsWith(DUPLICATE))
-                        .forEach(e -> states.putIfLater(e.ytid(), failureState(e), seconds(e)));
-            } catch (IOException | UncheckedIOException e) {
-                LOG.warn("{}: not read for earlier permanent failures ({})", log, e.getMessage());
-            }
-        }
-        for (Path log : good) {
-            try (Stream<LogEntry> s = DownloadLogReader.stream(log)) {
-                s.filter(LogEntry::obtained).forEach(e -> states.put(e.ytid(), OBTAINED));
-            } catch (IOException | UncheckedIOException e) {
-                LOG.warn("{}: not read for clips obtained ({})", log, e.getMessage());
-            }
-        }
+        readStates(states, good, errors, true);
         return id -> {
             int state = states.get(id) & 0xFF;
-            int code = state - FAILED_BASE;
-            return code >= 0 && code / 16 == FailureClass.PERMANENT.ordinal()
-                    && SETTLED.contains(FailureReason.values()[code % 16])
-                    ? Optional.of(FailureReason.values()[code % 16]) : Optional.empty();
+            return state >= FAILED_BASE && classOf(state) == FailureClass.PERMANENT && SETTLED.contains(reasonOf(state))
+                    ? Optional.of(reasonOf(state)) : Optional.empty();
         };
+    }
+
+    /** @return the failure class of a failed id's state */
+    private static FailureClass classOf(int state) {
+        return FailureClass.values()[(state - FAILED_BASE) / 16];
+    }
+
+    /** @return the failure reason of a failed id's state */
+    private static FailureReason reasonOf(int state) {
+        return FailureReason.values()[(state - FAILED_BASE) % 16];
     }
 
     /** @return when the row was written, in seconds from {@link #TIME_ORIGIN_SECONDS}, within an int */
@@ -229,22 +221,41 @@ public record AvailabilityReport(String name, long requested, long obtained, Map
     /**
      * The first pass: each id's final state (obtained if any run got it, else its latest failure by the rows'
      * times, whichever job's log holds it: the job count may change between runs).
+     *
+     * @param sparingRequests for a download deciding what not to request again: a repeated row of the CSV is
+     *     left out (it says nothing of its id; for the report it stands for an id no other row covers), and a log
+     *     that cannot be read (another task is just creating it) is passed over with a warning instead of ending
+     *     the reading
      */
-    private static void readStates(IdStates states, List<Path> good, List<Path> errors) throws IOException {
+    private static void readStates(IdStates states, List<Path> good, List<Path> errors, boolean sparingRequests)
+            throws IOException {
         for (Path log : errors) {
-            try (Stream<LogEntry> s = DownloadLogReader.stream(log)) {
-                s.filter(e -> e.failureClass() != null).forEach(e -> {
-                    if (!e.message().startsWith(DUPLICATE) || states.get(e.ytid()) == 0) {
-                        // a repeated row never hides the first's outcome
-                        states.putIfLater(e.ytid(), failureState(e), seconds(e));
-                    }
-                });
-            }
+            read(log, sparingRequests, e -> {
+                boolean repeated = e.message().startsWith(DUPLICATE);
+                if (e.failureClass() != null && (!repeated || !sparingRequests && states.get(e.ytid()) == 0)) {
+                    // a repeated row never hides the first's outcome
+                    states.putIfLater(e.ytid(), failureState(e), seconds(e));
+                }
+            });
         }
         for (Path log : good) {
-            try (Stream<LogEntry> s = DownloadLogReader.stream(log)) {
-                s.filter(LogEntry::obtained).forEach(e -> states.put(e.ytid(), OBTAINED));
+            read(log, sparingRequests, e -> {
+                if (e.obtained()) {
+                    states.put(e.ytid(), OBTAINED);
+                }
+            });
+        }
+    }
+
+    /** Gives each of {@code log}'s rows to {@code each}; an unreadable log is an error unless {@code lenient}. */
+    private static void read(Path log, boolean lenient, Consumer<LogEntry> each) throws IOException {
+        try (Stream<LogEntry> s = DownloadLogReader.stream(log)) {
+            s.forEach(each);
+        } catch (IOException | UncheckedIOException e) {
+            if (!lenient) {
+                throw e;
             }
+            LOG.warn("{}: passed over ({})", log, e.getMessage());
         }
     }
 
@@ -310,9 +321,8 @@ public record AvailabilityReport(String name, long requested, long obtained, Map
             } else if (state == 0) {
                 notAttempted++;
             } else {
-                int code = state - FAILED_BASE;
-                failed.merge(FailureClass.values()[code / 16], 1L, Long::sum);
-                reasons.merge(FailureReason.values()[code % 16], 1L, Long::sum);
+                failed.merge(classOf(state), 1L, Long::sum);
+                reasons.merge(reasonOf(state), 1L, Long::sum);
             }
             Set<String> tops = new LinkedHashSet<>();
             for (String mid : mids) {

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +36,7 @@ final class DownloadLog implements AutoCloseable {
     public static final String[] HEADER = {"YTID", "start_seconds", "end_seconds", "positive_labels", "csv_row",
         "outcome", "class", "reason", "attempts", "frames", "message", "time"};
     /** How long a log must be untouched before a partial last row is taken for a crash's and cut. */
-    private static final java.time.Duration PARTIAL_ROW_AGE = java.time.Duration.ofMinutes(1);
+    private static final Duration PARTIAL_ROW_AGE = Duration.ofMinutes(1);
     /** The most characters of a log's first line read to find its header. */
     private static final int MAX_HEADER_CHARS = 4096;
 

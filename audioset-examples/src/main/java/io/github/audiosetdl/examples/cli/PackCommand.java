@@ -107,12 +107,7 @@ final class PackCommand implements Callable<Integer> {
         }
         FileChecks.outputDirectory(out);
         LabelIndex index = labels == null ? LabelIndex.audioSet() : LabelIndex.read(labels);
-        ErrorPolicy policy = switch (onError) {
-            case "fail" -> ErrorPolicy.FAIL;
-            case "skip" -> ErrorPolicy.SKIP;
-            default -> throw new CommandLine.ParameterException(spec.commandLine(), "--on-error must be fail or skip,"
-                    + " not '" + onError + "'");
-        };
+        ErrorPolicy policy = AudioSetCli.fromOptions(spec, () -> SelectionOptions.policy(onError));
         PackStage stage = builder.downloads(downloads).selection(SegmentSelection.builder(csv).options(
                 SegmentCsvOptions.builder().labelIndex(index).errorPolicy(policy).build()).build()).labels(index)
                 .build();

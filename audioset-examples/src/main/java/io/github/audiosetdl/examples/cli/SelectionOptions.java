@@ -43,14 +43,22 @@ final class SelectionOptions {
             description = "A bad CSV row: fail at once, or skip it and report each (default: ${DEFAULT-VALUE}).")
     String onError;
 
-    /** @return the CSV reading options these flags describe */
-    SegmentCsvOptions csvOptions() throws IOException {
-        ErrorPolicy policy = switch (onError) {
+    /**
+     * @param onError an {@code --on-error} value
+     * @return its policy
+     * @throws IllegalArgumentException if it is neither {@code fail} nor {@code skip}
+     */
+    static ErrorPolicy policy(String onError) {
+        return switch (onError) {
             case "fail" -> ErrorPolicy.FAIL;
             case "skip" -> ErrorPolicy.SKIP;
             default -> throw new IllegalArgumentException("--on-error must be fail or skip, not '" + onError + "'");
         };
-        SegmentCsvOptions.Builder b = SegmentCsvOptions.builder().errorPolicy(policy);
+    }
+
+    /** @return the CSV reading options these flags describe */
+    SegmentCsvOptions csvOptions() throws IOException {
+        SegmentCsvOptions.Builder b = SegmentCsvOptions.builder().errorPolicy(policy(onError));
         if (labelsFile != null) {
             b.labelIndex(LabelIndex.read(labelsFile));
         }

@@ -69,6 +69,11 @@ final class StatsCommand implements Callable<Integer> {
         return FeatureStats.write(cochleagrams, cochleagrams.toAbsolutePath().getParent(), threads);
     }
 
+    /** @return the statistics file beside {@code cochleagrams} */
+    private static Path statsBeside(Path cochleagrams) {
+        return FeatureStats.statsFile(cochleagrams, cochleagrams.toAbsolutePath().getParent());
+    }
+
     /**
      * @param cochleagrams a cochleagram file
      * @return whether the statistics file beside it is missing or older than it (a run killed while computing
@@ -76,7 +81,7 @@ final class StatsCommand implements Callable<Integer> {
      * @throws IOException if the files' times cannot be read
      */
     static boolean staleBeside(Path cochleagrams) throws IOException {
-        Path stats = FeatureStats.statsFile(cochleagrams, cochleagrams.toAbsolutePath().getParent());
+        Path stats = statsBeside(cochleagrams);
         return !Files.exists(stats)
                 || Files.getLastModifiedTime(stats).compareTo(Files.getLastModifiedTime(cochleagrams)) < 0;
     }
@@ -90,7 +95,7 @@ final class StatsCommand implements Callable<Integer> {
      * @throws IOException if it cannot be deleted
      */
     static void removeStaleBeside(Path cochleagrams, PrintWriter o) throws IOException {
-        Path stats = FeatureStats.statsFile(cochleagrams, cochleagrams.toAbsolutePath().getParent());
+        Path stats = statsBeside(cochleagrams);
         if (Files.exists(stats) && staleBeside(cochleagrams)) {
             Files.delete(stats);
             o.println("deleted " + stats + ": it described the cochleagrams this run replaced");

@@ -25,6 +25,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.OptionalLong;
+import java.util.stream.Stream;
 
 /**
  * Reads a row file (ours, or the seed's h5py-written one): jhdf parses the structure, and rows are
@@ -105,8 +107,8 @@ public final class RowFileReader implements Closeable {
                 throw new IOException(file + ": attribute size=" + size + " but /" + mainPath + " has " + main.rows()
                         + " rows");
             }
-            for (Column c : labels == null ? meta.values() : java.util.stream.Stream.concat(
-                    java.util.stream.Stream.of(labels), meta.values().stream()).toList()) {
+            for (Column c : labels == null ? meta.values() : Stream.concat(Stream.of(labels),
+                    meta.values().stream()).toList()) {
                 if (c.rows() < size) { // else its rows beyond would be read from whatever follows it
                     throw new IOException(file + ": /" + c.path() + " has " + c.rows() + " rows, fewer than the "
                             + size + " rows of /" + mainPath);
@@ -128,10 +130,25 @@ public final class RowFileReader implements Closeable {
      * @return the number it holds: a number, or the one element of a one-element array (h5py stores either);
      *     null for anything else
      */
-    public static Number numberOf(Object value) {
+    private static Number numberOf(Object value) {
         Object v = value != null && value.getClass().isArray() && Array.getLength(value) == 1
                 ? Array.get(value, 0) : value;
         return v instanceof Number n ? n : null;
+    }
+
+    /**
+     * @param value an attribute's value as jhdf gives it, or null
+     * @param min the least value accepted
+     * @param max the greatest value accepted
+     * @return the whole number in {@code min..max} it holds ({@link #numberOf}), or empty for anything else
+     */
+    public static OptionalLong wholeNumber(Object value, long min, long max) {
+        Number n = numberOf(value);
+        if (n == null) {
+            return OptionalLong.empty();
+        }
+        double d = n.doubleValue();
+        return d == Math.rint(d) && d >= min && d <= max ? OptionalLong.of(n.longValue()) : OptionalLong.empty();
     }
 
     /**
@@ -182,12 +199,9 @@ public final class RowFileReader implements Closeable {
         if (value == null) {
             return rows;
         }
-        Number n = numberOf(value);
-        if (n != null) {
-            double d = n.doubleValue();
-            if (d == Math.rint(d) && d >= 0 && d <= MAX_ROWS) {
-                return n.longValue();
-            }
+        OptionalLong size = wholeNumber(value, 0, MAX_ROWS);
+        if (size.isPresent()) {
+            return size.getAsLong();
         }
         throw new IOException(file + ": attribute size is " + shown(value) + ", not a whole number of rows in 0.."
                 + MAX_ROWS);
