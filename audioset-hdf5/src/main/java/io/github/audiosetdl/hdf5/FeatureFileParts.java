@@ -89,7 +89,12 @@ public final class FeatureFileParts {
     public static FeatureSink createPart(Path file, WaveformSource source, FeatureExtractor extractor, Shard shard)
             throws IOException {
         requireNonNull(shard, "shard");
-        Path work = reserve(file, source, extractor);
+        return part(reserve(file, source, extractor), source, extractor, shard);
+    }
+
+    /** This part's sink in the reserved work folder {@code work}. */
+    private static FeatureSink part(Path work, WaveformSource source, FeatureExtractor extractor, Shard shard)
+            throws IOException {
         long n = source.size();
         return new Part(work, extractor.outputLength(), shard.start(n), shard.end(n));
     }
@@ -108,14 +113,15 @@ public final class FeatureFileParts {
      */
     public static FeatureSummary computePart(Path file, WaveformSource source, FeatureStage stage, Shard shard)
             throws IOException {
-        reserve(file, source, stage.extractor()); // parts of an input since rewritten are not "done"
+        requireNonNull(shard, "shard");
+        Path work = reserve(file, source, stage.extractor()); // parts of an input since rewritten are not "done"
         if (isDone(file, source, shard)) {
             LOG.info("{}: rows {} of {} are already done", file, shard, workFolder(file));
             return new FeatureSummary(0, List.of(), Duration.ZERO);
         }
         long n = source.size();
         long[] rows = LongStream.range(shard.start(n), shard.end(n)).toArray();
-        try (FeatureSink sink = createPart(file, source, stage.extractor(), shard)) {
+        try (FeatureSink sink = part(work, source, stage.extractor(), shard)) {
             // the selection is a view: closing the caller's source is the caller's business
             return stage.run(source.select(rows), sink);
         }
