@@ -286,7 +286,7 @@ class PackFormatsTest {
         assertThatThrownBy(() -> AudioSetPipeline.builder().downloads(downloads).segments(csv)
                 .store(Hdf5DatasetStore.INSTANCE).layout(layout).features(FeatureExtractor.of("x", 160_000, 16_000, 1,
                         1, java.util.Map.of(), () -> (wav, out) -> out[0] = wav[0])).build())
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("stopAfter(PACK)");
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("leave out features(...)");
     }
 
     @Test

@@ -41,7 +41,9 @@ import org.slf4j.LoggerFactory;
  * starts at the download stage; else a {@link Builder#downloads downloads folder} starts at the pack
  * stage; else a {@link Builder#waveforms waveform file} starts at the feature stage. It runs up to
  * {@link Builder#stopAfter}, by default the last stage that is configured (features when an extractor
- * is given). The files are named as the seed named them, under the output folder:
+ * is given). An option of a stage outside that range (a shuffle seed or a layout on a run that only computes
+ * features, an extractor on a run that stops after packing) is refused by {@link Builder#build()} rather than
+ * ignored. The files are named as the seed named them, under the output folder:
  * {@code <name>_downloads/}, {@code logs/}, {@code <name>.hdf5}, {@code <name>_metadata.npy},
  * {@code <name>_Coch.hdf5} and {@code <name>_average.npy}; the name is the download configuration's, else
  * the input's: the segments CSV's when the run starts at the pack stage, the waveform file's when it starts at
@@ -89,6 +91,7 @@ public final class AudioSetPipeline {
     private final PipelineListener listener;
     /** The most threads {@link Builder#threads} takes (for packing and features). */
     public static final int MAX_THREADS = 1024;
+    private static final String DEFAULT_FEATURE_SUFFIX = "_Coch";
     private volatile boolean cancelled;
     private volatile Thread runner;
 
@@ -102,13 +105,13 @@ public final class AudioSetPipeline {
         this.outputDir = outputDir;
         this.name = name;
         this.store = b.store;
-        this.layout = b.layout;
+        this.layout = b.layout != null ? b.layout : WaveformLayout.SEED;
         this.features = b.features;
-        this.featureSuffix = b.featureSuffix;
+        this.featureSuffix = b.featureSuffix != null ? b.featureSuffix : DEFAULT_FEATURE_SUFFIX;
         this.labels = b.labels != null ? b.labels
                 : b.segments != null ? b.segments.options().labelIndex() : LabelIndex.audioSet();
         this.shuffleSeed = b.shuffleSeed;
-        this.threads = b.threads;
+        this.threads = b.threads != null ? b.threads : Runtime.getRuntime().availableProcessors();
         this.executor = b.executor;
         this.listener = PipelineListener.safe(b.listener);
     }
@@ -323,13 +326,14 @@ public final class AudioSetPipeline {
         private Path outputDir;
         private String name;
         private Stage stopAfter;
+        // null: not set (build() refuses a set option that only a stage it does not run would use)
         private DatasetStore store;
-        private WaveformLayout layout = WaveformLayout.SEED;
+        private WaveformLayout layout;
         private FeatureExtractor features;
-        private String featureSuffix = "_Coch";
+        private String featureSuffix;
         private LabelIndex labels;
         private Long shuffleSeed;
-        private int threads = Runtime.getRuntime().availableProcessors();
+        private Integer threads;
         private ExecutorService executor;
         private PipelineListener listener = PipelineListener.NONE;
 
@@ -422,7 +426,8 @@ public final class AudioSetPipeline {
 
         /**
          * @param datasetStore where the waveform and feature files live (e.g. {@code Hdf5DatasetStore.INSTANCE}
-         *     from {@code audioset-hdf5}); needed for the pack and feature stages
+         *     from {@code audioset-hdf5}); needed for the pack and feature stages, refused by {@link #build()} when
+         *     neither runs
          * @return this
          */
         public Builder store(DatasetStore datasetStore) {
@@ -433,7 +438,8 @@ public final class AudioSetPipeline {
         /**
          * @param waveformLayout what the pack stage writes (default {@link WaveformLayout#SEED}: the seed's HDF5
          *     layout, float32, 16 kHz); the feature stage reads the seed layout only, so a run that packs and then
-         *     computes features needs {@link PackFormat#SEED}
+         *     computes features needs {@link PackFormat#SEED}; for the pack stage only ({@link #build()} refuses it
+         *     when the pack stage does not run)
          * @return this
          */
         public Builder layout(WaveformLayout waveformLayout) {
@@ -442,7 +448,9 @@ public final class AudioSetPipeline {
         }
 
         /**
-         * @param extractor the features to compute (a cochleagram from {@code audioset-cochlea}, or your own)
+         * @param extractor the features to compute (a cochleagram from {@code audioset-cochlea}, or your own); makes
+         *     the feature stage the last by default, and is refused by {@link #build()} when an earlier
+         *     {@link #stopAfter} leaves it out
          * @return this
          */
         public Builder features(FeatureExtractor extractor) {
@@ -451,7 +459,8 @@ public final class AudioSetPipeline {
         }
 
         /**
-         * @param suffix what follows the name in the feature file's name (default {@code _Coch}, as the seed)
+         * @param suffix what follows the name in the feature file's name (default {@code _Coch}, as the seed); for
+         *     the feature stage only
          * @return this
          */
         public Builder featureSuffix(String suffix) {
@@ -465,7 +474,7 @@ public final class AudioSetPipeline {
 
         /**
          * @param index the label index of the waveform file's multi-hot rows (default: the segments
-         *     selection's, which defaults to AudioSet's 527 classes)
+         *     selection's, which defaults to AudioSet's 527 classes); for the pack stage only
          * @return this
          */
         public Builder labels(LabelIndex index) {
@@ -474,7 +483,7 @@ public final class AudioSetPipeline {
         }
 
         /**
-         * @param seed shuffle the packed rows with this seed (default: CSV order)
+         * @param seed shuffle the packed rows with this seed (default: CSV order); for the pack stage only
          * @return this
          */
         public Builder shuffleSeed(long seed) {
@@ -484,7 +493,8 @@ public final class AudioSetPipeline {
 
         /**
          * @param count worker threads for packing and features, {@code >= 1} (default: the processors); the
-         *     download stage has its own in its configuration
+         *     download stage has its own in its configuration, so {@link #build()} refuses this on a run that only
+         *     downloads
          * @return this
          */
         public Builder threads(int count) {
@@ -496,7 +506,8 @@ public final class AudioSetPipeline {
         }
 
         /**
-         * @param pool a caller-owned pool for the feature stage (not shut down by the pipeline)
+         * @param pool a caller-owned pool for the feature stage (not shut down by the pipeline); for the feature
+         *     stage only
          * @return this
          */
         public Builder executor(ExecutorService pool) {
@@ -517,7 +528,12 @@ public final class AudioSetPipeline {
          * @return the pipeline
          * @throws IllegalStateException if no starting point is given, or a stage in the range lacks what
          *     it needs (segments for download and pack, a store for pack and features, an extractor for
-         *     features), or the options contradict each other
+         *     features), or the options contradict each other: among them an option set for stages the pipeline
+         *     does not run ({@link #store}: pack, features; {@link #layout}, {@link #labels},
+         *     {@link #shuffleSeed}: pack; {@link #features}, {@link #featureSuffix}, {@link #executor}: features;
+         *     {@link #threads}: pack, features), or an {@link #outputDir} or {@link #name} other than the
+         *     download configuration's (the same folder spelt differently, or through a symbolic link, is the
+         *     same)
          */
         public AudioSetPipeline build() {
             Stage first;
@@ -545,22 +561,24 @@ public final class AudioSetPipeline {
             check(!packs || store != null, "the pack stage needs store(...)");
             check(last != Stage.FEATURES || store != null, "the features stage needs store(...)");
             check(last != Stage.FEATURES || features != null, "the features stage needs features(...)");
-            check(!packs || last != Stage.FEATURES || layout.format() == PackFormat.SEED,
-                    "the features stage reads the seed layout; the " + layout.format().label()
-                            + " format can only be packed (stopAfter(PACK))");
+            WaveformLayout packed = layout != null ? layout : WaveformLayout.SEED;
+            check(!packs || last != Stage.FEATURES || packed.format() == PackFormat.SEED,
+                    "the features stage reads the seed layout; the " + packed.format().label()
+                            + " format can only be packed: leave out features(...)");
+            checkUsed(first, last);
             if (packs && !segments.shard().isAll()) {
                 throw new IllegalStateException("the pack stage writes one file for the whole selection, not for "
                         + segments.shard() + ": give the shard to the download tasks (stopAfter(DOWNLOAD)), then"
                         + " pack once (downloads(...))");
             }
-            if (packs && last == Stage.FEATURES && (features.sampleRate() != layout.preparation().sampleRate()
-                    || features.inputLength() != layout.preparation().clipSamples())) {
+            if (packs && last == Stage.FEATURES && (features.sampleRate() != packed.preparation().sampleRate()
+                    || features.inputLength() != packed.preparation().clipSamples())) {
                 throw new IllegalStateException("the features stage takes " + features.inputLength() + " samples at "
                         + features.sampleRate() + " Hz, but the pack stage writes "
-                        + layout.preparation().clipSamples() + " at " + layout.preparation().sampleRate() + " Hz");
+                        + packed.preparation().clipSamples() + " at " + packed.preparation().sampleRate() + " Hz");
             }
 
-            int packRate = layout.preparation().sampleRate();
+            int packRate = packed.preparation().sampleRate();
             if (download != null && packs && download.sampleRate().orElse(packRate) < packRate) {
                 LOG.warn("packing {} Hz clips from {} Hz downloads: they hold nothing above {} Hz (download at {} Hz"
                         + " for the full band: DownloadConfig.Builder.sampleRate)", packRate,
@@ -569,7 +587,7 @@ public final class AudioSetPipeline {
             Path out = outputDir;
             String dataSet = name;
             if (download != null) {
-                check(out == null || out.equals(download.outputDir()), "outputDir " + out
+                check(out == null || sameFile(out, download.outputDir()), "outputDir " + out
                         + " differs from the download configuration's " + download.outputDir());
                 check(dataSet == null || dataSet.equals(download.name()), "name '" + dataSet
                         + "' differs from the download configuration's '" + download.name() + "'");
@@ -584,10 +602,50 @@ public final class AudioSetPipeline {
                 out = parent != null ? parent : Path.of("");
             }
             AudioSetPipeline p = new AudioSetPipeline(this, first, last, out, dataSet);
-            check(last != Stage.FEATURES || !p.featureFile().toAbsolutePath().normalize().equals(
-                    p.waveformFile().toAbsolutePath().normalize()), "the feature file " + p.featureFile()
-                    + " is the waveform file: give another featureSuffix (default _Coch)");
+            check(last != Stage.FEATURES || !sameFile(p.featureFile(), p.waveformFile()), "the feature file "
+                    + p.featureFile() + " is the waveform file " + p.waveformFile()
+                    + ": give another featureSuffix (default " + DEFAULT_FEATURE_SUFFIX + ")");
             return p;
+        }
+
+        /**
+         * Refuses an option set for stages outside {@code first..last}: it would be ignored, which a caller who
+         * set it does not expect (e.g. a shuffle seed on a run that only computes features).
+         */
+        private void checkUsed(Stage first, Stage last) {
+            boolean packs = first.compareTo(Stage.PACK) <= 0 && last.compareTo(Stage.PACK) >= 0;
+            boolean computes = last == Stage.FEATURES;
+            String runs = first == last ? first.name() : first.name() + ".." + last.name();
+            unused(store != null && !packs && !computes, "store", runs, "pack and features");
+            unused(layout != null && !packs, "layout", runs, "pack");
+            unused(labels != null && !packs, "labels", runs, "pack");
+            unused(shuffleSeed != null && !packs, "shuffleSeed", runs, "pack");
+            unused(threads != null && !packs && !computes, "threads", runs,
+                    "pack and features (the download's are DownloadConfig.Builder.threads)");
+            unused(features != null && !computes, "features", runs, "features");
+            unused(featureSuffix != null && !computes, "featureSuffix", runs, "features");
+            unused(executor != null && !computes, "executor", runs, "features");
+        }
+
+        private static void unused(boolean unused, String option, String runs, String stages) {
+            check(!unused, option + " is set but the pipeline runs only " + runs + ": it is for the " + stages
+                    + " stage(s); leave it out or run them");
+        }
+
+        /**
+         * @return whether {@code a} and {@code b} name the same file or folder: the same absolute path once
+         *     {@code .} and {@code ..} are resolved, or, when both exist, the same file on disk (e.g. through a
+         *     symbolic link)
+         */
+        static boolean sameFile(Path a, Path b) {
+            if (a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize())) {
+                return true;
+            }
+            try {
+                return Files.exists(a) && Files.exists(b) && Files.isSameFile(a, b);
+            } catch (IOException e) {
+                return false; // unreadable: taken as different, as the paths are
+            }
         }
 
         private static void check(boolean ok, String message) {

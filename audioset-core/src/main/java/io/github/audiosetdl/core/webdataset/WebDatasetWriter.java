@@ -62,9 +62,20 @@ import org.slf4j.LoggerFactory;
  * data set is not). {@link #commit()} cuts a kept shard the pack ended in to the clips it handed over, and deletes
  * shards numbered beyond the last one (both left by an earlier, longer run). {@link #close()} without a commit
  * deletes only the current temporary file; temporary files left by a killed pack are deleted when the next writer of
- * the same name starts (two packs must not write the same name at once). Memory: one clip's int16 values and JSON,
- * and an 8 MB off-heap batch per shard being written (two while a full one is synced in the background). One
- * thread writes.
+ * the same name starts.
+ *
+ * <p><b>One pack per name at a time.</b> Before it touches anything in the folder, the writer takes an exclusive
+ * operating-system lock on the hidden file {@code .<name>.lock} there ({@link FileChannel#tryLock()}), and holds it
+ * until {@link #commit()} or {@link #close()} ends, whether they succeed or fail. A second writer of the same name
+ * in the same folder, in another process or in this JVM, fails at {@link #create} with an {@link IOException}
+ * ({@code another pack is writing WebDataset '<name>' in <dir>}) instead of deleting the first one's temporary shard as
+ * left over. The operating system drops the lock of a killed process, so a killed pack never blocks the next one.
+ * The lock file is created if absent and never deleted (an empty file per name): deleting lock files races, as a
+ * writer that opened the file just before another deleted it would lock the deleted file while a third locks a new
+ * one under the same name. Locks on network file systems are only as reliable as the file system's locking.
+ *
+ * <p>Memory: one clip's int16 values and JSON, and an 8 MB off-heap batch per shard being written (two while a full
+ * one is synced in the background). One thread writes.
  */
 public final class WebDatasetWriter implements WaveformSink {
     private static final Logger LOG = LoggerFactory.getLogger(WebDatasetWriter.class);
@@ -78,7 +89,7 @@ public final class WebDatasetWriter implements WaveformSink {
     private static final long SYNC_BYTES = 64L << 20;
     /**
      * The longest data set name: a temporary shard's file name, {@code .<name>-000000.tar.<uuid>.tmp}, is the
-     * name's length plus 53 bytes, and file systems allow 255.
+     * name's length plus 53 bytes (the lock file's, {@code .<name>.lock}, plus 6), and file systems allow 255.
      */
     static final int MAX_NAME = 200;
 
@@ -92,6 +103,8 @@ public final class WebDatasetWriter implements WaveformSink {
     /** The clip's int16 values when the caller did not convert them. */
     private final short[] pcm;
     private final ByteArrayOutputStream json = new ByteArrayOutputStream(512);
+    /** The name's lock, held from {@link #create} to the end of {@link #commit()} or {@link #close()}. */
+    private final NameLock lock;
     private UstarWriter current;
     /** Syncs and renames full shards while the next one is written; started with the first full shard. */
     private ExecutorService publisher;
@@ -108,7 +121,8 @@ public final class WebDatasetWriter implements WaveformSink {
     private boolean done;
 
     private WebDatasetWriter(Path dir, String name, LabelIndex labels, int sampleRate, int clipSamples,
-            int shardSize) {
+            int shardSize, NameLock lock) {
+        this.lock = lock;
         this.dir = dir;
         this.name = name;
         this.labels = labels;
@@ -128,8 +142,9 @@ public final class WebDatasetWriter implements WaveformSink {
      * @param sampleRate the clips' rate, in Hz
      * @param clipSamples samples per clip
      * @param shardSize the most clips per shard, 1..{@link WaveformLayout#MAX_SHARD_SIZE}
-     * @return the writer
-     * @throws IOException if the folder cannot be created
+     * @return the writer, holding the name's lock until {@link #commit()} or {@link #close()}
+     * @throws IOException if the folder cannot be created, or another pack (another process, or another writer in
+     *     this JVM) is writing this name in this folder
      */
     public static WebDatasetWriter create(Path dir, String name, LabelIndex labels, int sampleRate, int clipSamples,
             int shardSize) throws IOException {
@@ -151,8 +166,14 @@ public final class WebDatasetWriter implements WaveformSink {
                     + WaveformLayout.MAX_SHARD_SIZE);
         }
         Files.createDirectories(dir);
-        removeTemporaries(dir, name);
-        return new WebDatasetWriter(dir, name, labels, sampleRate, clipSamples, shardSize);
+        NameLock lock = NameLock.acquire(dir, name);
+        try {
+            removeTemporaries(dir, name); // only while holding the lock: no live pack of this name has them
+            return new WebDatasetWriter(dir, name, labels, sampleRate, clipSamples, shardSize, lock);
+        } catch (Throwable e) {
+            lock.close();
+            throw e;
+        }
     }
 
     /**
@@ -482,12 +503,17 @@ public final class WebDatasetWriter implements WaveformSink {
         }
         done = true;
         try {
-            try {
-                awaitSync();
-                awaitPublishing();
-            } finally {
-                stopPublisher();
-            }
+            return finish();
+        } finally {
+            stopPublisherAndUnlock();
+        }
+    }
+
+    /** {@link #commit()}, with the lock held: publishes the last shard and deletes those beyond it. */
+    private List<Path> finish() throws IOException {
+        try {
+            awaitSync();
+            awaitPublishing();
             if (old != null) {
                 keepOrCut(); // the pack ended inside a shard on disk: kept if it ends there too, else cut
                 if (current == null) {
@@ -527,7 +553,7 @@ public final class WebDatasetWriter implements WaveformSink {
 
     /**
      * Deletes the current temporary shard unless committed; full shards stay (one being published is finished
-     * first).
+     * first). The name's lock is released.
      */
     @Override
     public void close() throws IOException {
@@ -537,8 +563,11 @@ public final class WebDatasetWriter implements WaveformSink {
                 awaitSync();
                 awaitPublishing();
             } finally {
-                stopPublisher();
-                discard();
+                try {
+                    discard();
+                } finally {
+                    stopPublisherAndUnlock();
+                }
             }
         }
     }
@@ -564,11 +593,24 @@ public final class WebDatasetWriter implements WaveformSink {
         }
     }
 
-    /** Stops the idle thread (every task was awaited; an interrupt could close a shard's channel). */
-    private void stopPublisher() {
-        if (publisher != null) {
-            publisher.shutdown();
-            publisher = null;
+    /**
+     * Stops the publishing thread and releases the name's lock after its last task: at once when every task was
+     * awaited, else (an interrupt cut the wait) when the shard being synced or renamed is done, so no other pack of
+     * the name starts while it is. The thread is not interrupted (that could close a shard's channel).
+     */
+    private void stopPublisherAndUnlock() {
+        ExecutorService p = publisher;
+        publisher = null;
+        if (p == null) {
+            lock.close();
+            return;
+        }
+        Future<?> unlocked = p.submit(lock::close);
+        p.shutdown();
+        try {
+            Background.await(unlocked, dir, "releasing the lock of '" + name + "'");
+        } catch (IOException e) { // interrupted: the thread releases it after its task
+            LOG.debug("{}", e.toString());
         }
     }
 

@@ -13,6 +13,7 @@ import io.github.audiosetdl.core.progress.Stage;
 import io.github.audiosetdl.core.spi.DatasetStore;
 import io.github.audiosetdl.core.spi.FeatureExtractor;
 import io.github.audiosetdl.core.spi.FeatureSink;
+import io.github.audiosetdl.core.spi.WaveformLayout;
 import io.github.audiosetdl.core.spi.WaveformSink;
 import io.github.audiosetdl.core.spi.WaveformSource;
 import java.io.IOException;
@@ -20,8 +21,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -303,5 +308,72 @@ class AudioSetPipelineTest {
                 .hasMessageContaining("extractor(");
         assertThatThrownBy(() -> DownloadStage.builder().config(null)).isInstanceOf(NullPointerException.class);
         assertThatThrownBy(() -> FeatureStage.builder().threads(0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void theOutputFolderIsTheDownloadConfigurationsHoweverItIsSpelt() throws IOException {
+        Path out = Files.createDirectories(dir.resolve("out/x"));
+        DownloadConfig download = DownloadConfig.builder(out, "eval").build();
+        Path csv = dir.resolve("a.csv");
+        Path relative = Path.of("").toAbsolutePath().relativize(out);
+        Path link = Files.createSymbolicLink(dir.resolve("link"), out);
+        for (Path same : List.of(dir.resolve("out/./x"), dir.resolve("out/y/../x"), relative, link)) {
+            AudioSetPipeline p = AudioSetPipeline.builder().download(download).segments(csv).outputDir(same).build();
+            assertThat(p.outputDir()).as(same.toString()).isEqualTo(out);
+        }
+        Path other = Files.createDirectories(dir.resolve("out/z"));
+        assertThatThrownBy(() -> AudioSetPipeline.builder().download(download).segments(csv).outputDir(other).build())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("outputDir " + other + " differs from the download configuration's " + out);
+        // a waveform file that is the feature file through a link is refused as its plain spelling is
+        Path features = Files.createFile(dir.resolve("w_Coch.hdf5"));
+        Path waveforms = Files.createSymbolicLink(dir.resolve("w.hdf5"), features);
+        assertThatThrownBy(() -> AudioSetPipeline.builder().waveforms(waveforms).store(new Store(true))
+                .features(FIRST).build())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("is the waveform file");
+    }
+
+    @Test
+    void anOptionOfAStageThatDoesNotRunIsRefusedNamingTheOptionAndTheStagesThatRun() throws IOException {
+        Path csv = dir.resolve("a.csv");
+        DownloadConfig download = DownloadConfig.builder(dir, "eval").build();
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Map<String, Supplier<AudioSetPipeline.Builder>> cases = new LinkedHashMap<>();
+            Supplier<AudioSetPipeline.Builder> features = () -> AudioSetPipeline.builder()
+                    .waveforms(dir.resolve("x.hdf5")).store(new Store(true)).features(FIRST);
+            cases.put("shuffleSeed is set but the pipeline runs only FEATURES", () -> features.get().shuffleSeed(3));
+            cases.put("layout is set but the pipeline runs only FEATURES",
+                    () -> features.get().layout(WaveformLayout.SEED));
+            cases.put("labels is set but the pipeline runs only FEATURES",
+                    () -> features.get().labels(LabelIndex.audioSet()));
+            Supplier<AudioSetPipeline.Builder> pack = () -> AudioSetPipeline.builder().downloads(dir).segments(csv)
+                    .store(new Store(true)).stopAfter(Stage.PACK);
+            cases.put("features is set but the pipeline runs only PACK", () -> pack.get().features(FIRST));
+            cases.put("featureSuffix is set but the pipeline runs only PACK", () -> pack.get().featureSuffix("_x"));
+            cases.put("executor is set but the pipeline runs only PACK", () -> pack.get().executor(pool));
+            Supplier<AudioSetPipeline.Builder> fetch = () -> AudioSetPipeline.builder().download(download)
+                    .segments(csv).stopAfter(Stage.DOWNLOAD);
+            cases.put("store is set but the pipeline runs only DOWNLOAD", () -> fetch.get().store(new Store(true)));
+            cases.put("threads is set but the pipeline runs only DOWNLOAD", () -> fetch.get().threads(2));
+            cases.put("features is set but the pipeline runs only DOWNLOAD..PACK", () -> AudioSetPipeline.builder()
+                    .download(download).segments(csv).store(new Store(true)).features(FIRST).stopAfter(Stage.PACK));
+            for (Map.Entry<String, Supplier<AudioSetPipeline.Builder>> c : cases.entrySet()) {
+                assertThatThrownBy(() -> c.getValue().get().build()).as(c.getKey())
+                        .isInstanceOf(IllegalStateException.class).hasMessageStartingWith(c.getKey());
+            }
+            assertThatThrownBy(() -> fetch.get().threads(2).build())
+                    .hasMessageContaining("DownloadConfig.Builder.threads");
+            // each is taken where a stage that runs uses it
+            assertThat(features.get().threads(2).executor(pool).featureSuffix("_x").build().featureFile())
+                    .isEqualTo(dir.resolve("x_x.hdf5"));
+            assertThat(pack.get().shuffleSeed(3).layout(WaveformLayout.SEED).labels(LabelIndex.audioSet()).threads(2)
+                    .build().lastStage()).isEqualTo(Stage.PACK);
+            assertThat(AudioSetPipeline.builder().download(download).segments(csv).store(new Store(true))
+                    .shuffleSeed(3).build().lastStage()).isEqualTo(Stage.PACK);
+            assertThat(fetch.get().build().lastStage()).isEqualTo(Stage.DOWNLOAD);
+        } finally {
+            pool.shutdown();
+        }
     }
 }

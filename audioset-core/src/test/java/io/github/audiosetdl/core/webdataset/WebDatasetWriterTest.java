@@ -82,8 +82,8 @@ class WebDatasetWriterTest {
     void pythonReadsTheShardsWithTarfileWaveAndJson() throws Exception {
         write(0, 5, 2, true);
         try (Stream<Path> files = Files.list(dir)) {
-            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("t-000000.tar",
-                    "t-000001.tar", "t-000002.tar");
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder(".t.lock",
+                    "t-000000.tar", "t-000001.tar", "t-000002.tar");
         }
         Path python = ExternalTools.require("python3");
         String out = ExternalTools.check(List.of(python.toString(), "-c", String.join("\n",
@@ -144,8 +144,8 @@ class WebDatasetWriterTest {
     void aKilledPackResumesAtTheFirstIncompleteShard() throws Exception {
         write(0, 5, 2, false); // killed after clip 4: shards 0 and 1 published, shard 2 only a temporary file
         try (Stream<Path> files = Files.list(dir)) {
-            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("t-000000.tar",
-                    "t-000001.tar");
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder(".t.lock",
+                    "t-000000.tar", "t-000001.tar");
         }
         Files.createFile(dir.resolve(".t-000002.tar.0b5e0c8e-4c31-4f43-9c1e-6a0f7a3b2d10.tmp")); // as kill -9 leaves it
         Path other = Files.createFile(dir.resolve(".t-x-000002.tar.0b5e0c8e-4c31-4f43-9c1e-6a0f7a3b2d10.tmp"));
@@ -159,33 +159,43 @@ class WebDatasetWriterTest {
         assertThat(Files.readAllBytes(kept)).isEqualTo(before);
         Files.delete(other); // another data set's temporary file is not touched
         try (Stream<Path> files = Files.list(dir)) {
-            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("t-000000.tar",
-                    "t-000001.tar", "t-000002.tar", "t-000003.tar");
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder(".t.lock",
+                    "t-000000.tar", "t-000001.tar", "t-000002.tar", "t-000003.tar");
         }
         assertThat(keys("t-000003.tar")).containsExactly("-wds0000006");
         // A shorter run deletes the shards beyond its last
         write(0, 3, 2, true);
         try (Stream<Path> files = Files.list(dir)) {
-            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("t-000000.tar",
-                    "t-000001.tar");
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder(".t.lock",
+                    "t-000000.tar", "t-000001.tar");
         }
         assertThat(keys("t-000001.tar")).containsExactly("-wds0000002");
     }
 
     /** @return the keys of the clips in shard {@code name}, read back as the writer does */
     private List<String> keys(String name) throws IOException {
+        return keys(dir.resolve(name));
+    }
+
+    /** @return the keys of the clips in {@code shard}, read back as the writer does */
+    static List<String> keys(Path shard) throws IOException {
         List<String> keys = new ArrayList<>();
-        try (ShardClips clips = ShardClips.open(dir.resolve(name), 44 + 2L * LEN)) {
+        try (ShardClips clips = ShardClips.open(shard, 44 + 2L * LEN)) {
             for (ShardClips.Clip c = clips.next(); c != null; c = clips.next()) {
                 keys.add(c.key());
             }
-            assertThat(clips.endsHere()).as(name + " ends after its clips").isTrue();
+            assertThat(clips.endsHere()).as(shard + " ends after its clips").isTrue();
         }
         return keys;
     }
 
     private List<String> shards() throws IOException {
-        try (Stream<Path> files = Files.list(dir)) {
+        return files(dir);
+    }
+
+    /** @return the names of the files in {@code folder}, sorted */
+    static List<String> files(Path folder) throws IOException {
+        try (Stream<Path> files = Files.list(folder)) {
             return files.map(p -> p.getFileName().toString()).sorted().toList();
         }
     }
@@ -195,7 +205,7 @@ class WebDatasetWriterTest {
         write(0, 4, 2, true);
         WebDatasetWriter again = write(2, 6, 2, true);
         assertThat(again.kept()).isZero();
-        assertThat(shards()).containsExactly("t-000000.tar", "t-000001.tar");
+        assertThat(shards()).containsExactly(".t.lock", "t-000000.tar", "t-000001.tar");
         assertThat(keys("t-000000.tar")).containsExactly("-wds0000002", "-wds0000003");
         assertThat(keys("t-000001.tar")).containsExactly("-wds0000004", "-wds0000005");
     }
@@ -204,14 +214,14 @@ class WebDatasetWriterTest {
     void anotherShardSizeRewritesEveryShardWithoutMixingTheTwo() throws Exception {
         write(0, 8, 3, true); // 3 + 3 + 2: the last shard holds as many clips as the new size
         WebDatasetWriter again = write(0, 8, 2, true);
-        assertThat(shards()).containsExactly("t-000000.tar", "t-000001.tar", "t-000002.tar", "t-000003.tar");
+        assertThat(shards()).containsExactly(".t.lock", "t-000000.tar", "t-000001.tar", "t-000002.tar", "t-000003.tar");
         for (int s = 0; s < 4; s++) {
             assertThat(keys("t-00000" + s + ".tar")).containsExactly(String.format("-wds%07d", 2 * s),
                     String.format("-wds%07d", 2 * s + 1));
         }
         assertThat(again.kept()).isEqualTo(2); // shard 0's first two clips, copied into its new file
         write(0, 8, 5, true); // and back to a larger size: shard 0 is read up to its end, then extended
-        assertThat(shards()).containsExactly("t-000000.tar", "t-000001.tar");
+        assertThat(shards()).containsExactly(".t.lock", "t-000000.tar", "t-000001.tar");
         assertThat(keys("t-000000.tar")).hasSize(5);
         assertThat(keys("t-000001.tar")).containsExactly("-wds0000005", "-wds0000006", "-wds0000007");
     }
@@ -251,7 +261,7 @@ class WebDatasetWriterTest {
         Files.createFile(blocker.resolve("x")); // a non-empty folder under the shard's name: the rename fails
         assertThatThrownBy(() -> write(0, 3, 2, true)).isInstanceOf(IOException.class)
                 .hasMessageContaining("t-000000.tar: finishing its temporary file .t-000000.tar.");
-        assertThat(shards()).containsExactly("t-000000.tar");
+        assertThat(shards()).containsExactly(".t.lock", "t-000000.tar");
     }
 
     @Test

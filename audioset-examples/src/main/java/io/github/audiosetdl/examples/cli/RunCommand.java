@@ -23,6 +23,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -93,6 +94,11 @@ final class RunCommand implements Callable<Integer> {
             default -> throw new IllegalArgumentException("--stop-after '" + stopAfter
                     + "' is not download, pack or cochleagram");
         });
+        if (last == Stage.DOWNLOAD && (shuffleSeed != null || computeThreads != null)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), (shuffleSeed != null ? "--shuffle-seed"
+                    : "--compute-threads") + " is for the pack and cochleagram stages, but --stop-after download"
+                    + " runs only the download: leave it out");
+        }
         if (sel.shard().count() > 1 && last != Stage.DOWNLOAD) {
             throw new IllegalArgumentException("this is job " + sel.shard().index() + " of " + sel.shard().count()
                     + ": every job would pack and convert the same files; run 'download' (or 'run --stop-after"
@@ -118,11 +124,16 @@ final class RunCommand implements Callable<Integer> {
         PipelineListener listener = AudioSetCli.fromOptions(spec, () -> progress.listener(spec));
         FileChecks.inputFile(sel.csv());
         FileChecks.outputDirectory(out);
-        AudioSetPipeline.Builder b = AudioSetPipeline.builder().download(config).segments(sel)
-                .labels(sel.options().labelIndex()).store(Hdf5DatasetStore.INSTANCE).layout(layout)
-                .features(CochleagramFeatures.of(coch)).stopAfter(last).threads(workers).listener(listener);
-        if (shuffleSeed != null) {
-            b.shuffleSeed(shuffleSeed);
+        AudioSetPipeline.Builder b = AudioSetPipeline.builder().download(config).segments(sel).stopAfter(last)
+                .listener(listener);
+        if (last != Stage.DOWNLOAD) { // the pipeline refuses options of stages it does not run
+            b.labels(sel.options().labelIndex()).store(Hdf5DatasetStore.INSTANCE).layout(layout).threads(workers);
+            if (shuffleSeed != null) {
+                b.shuffleSeed(shuffleSeed);
+            }
+        }
+        if (last == Stage.FEATURES) {
+            b.features(CochleagramFeatures.of(coch));
         }
         PipelineSummary summary = b.build().run();
         print(spec.commandLine().getOut(), summary, coch);

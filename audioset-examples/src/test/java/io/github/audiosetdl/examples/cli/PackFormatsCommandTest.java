@@ -44,7 +44,8 @@ class PackFormatsCommandTest {
     void eachFormatIsWrittenAndInt16FilesGiveTheSameCochleagrams() throws IOException {
         Path downloads = PackCommandTest.downloads(dir, 4);
         assertThat(pack(downloads, "wds", "--format", "webdataset", "--shard-size", "3")).as(err.toString()).isZero();
-        assertThat(names(dir.resolve("wds"))).containsExactlyInAnyOrder("demo-000000.tar", "demo-000001.tar");
+        assertThat(names(dir.resolve("wds"))).containsExactlyInAnyOrder(".demo.lock", "demo-000000.tar",
+                "demo-000001.tar");
         assertThat(out.toString()).contains("wrote 4 clips in 2 shards: " + dir.resolve("wds/demo-000000.tar")
                 + " .. demo-000001.tar");
 
