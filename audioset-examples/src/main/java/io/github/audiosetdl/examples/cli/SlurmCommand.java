@@ -54,6 +54,8 @@ final class SlurmCommand implements Callable<Integer> {
     private static final Pattern SCHEDULER_VALUE = Pattern.compile("[A-Za-z0-9_.:,+-]{1,64}");
     /** The options the scripts set themselves, never passed through. */
     private static final Set<String> OWN = Set.of("--csv", "--out", "--jobs", "--job-index", "--dry-run");
+    /** sbatch's words when it gave up waiting for the controller ("Socket timed out on send/recv operation"). */
+    private static final Pattern TIMED_OUT = Pattern.compile("(?i)timed out");
     /** The largest {@code --submit-timeout}, in seconds (an hour). */
     private static final int MAX_SUBMIT_TIMEOUT_SECONDS = 3600;
     /** How long a program stopped at its time limit has after SIGTERM before SIGKILL, in milliseconds. */
@@ -268,14 +270,17 @@ final class SlurmCommand implements Callable<Integer> {
     private static String submit(List<String> command, String step, Duration limit)
             throws IOException, InterruptedException {
         Run r = run(command, limit);
+        String mayBeQueued = " (it may have queued the job all the same: see squeue --name=audioset-" + step + ")";
         if (r.exit().isEmpty()) {
-            throw new IOException("sbatch did not answer within " + limit.toSeconds() + " s and was stopped (it may"
-                    + " have queued the job all the same: see squeue --name=audioset-" + step + ")");
+            throw new IOException("sbatch did not answer within " + limit.toSeconds() + " s and was stopped"
+                    + mayBeQueued);
         }
         String output = r.output().strip();
         String id = output.lines().reduce((a, b) -> b).orElse("").split(";")[0].strip();
         if (r.exit().getAsInt() != 0) {
-            throw new IOException("sbatch failed (exit " + r.exit().getAsInt() + "): " + clip(output));
+            // sbatch's own limit (MessageTimeout): the controller may have taken the job and not answered in time
+            throw new IOException("sbatch failed (exit " + r.exit().getAsInt() + "): " + clip(output)
+                    + (TIMED_OUT.matcher(output).find() ? mayBeQueued : ""));
         }
         if (!id.matches("[0-9]{1,19}")) {
             throw new IOException("sbatch printed no job id: " + clip(output));

@@ -25,7 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code audioset slurm --submit} when a step cannot be submitted, against the real test cluster: the controller
  * refuses the cochleagram array (more tasks than its MaxArraySize, 1001), or does not answer (slurmctld frozen
  * with SIGSTOP). The jobs submitted before the failure are cancelled, or, when scancel cannot run, the message
- * gives the command that cancels them; a controller that does not answer ends the run at {@code --submit-timeout}.
+ * gives the command that cancels them; a controller that does not answer ends the run at {@code --submit-timeout},
+ * or at sbatch's own limit if that comes first, and the message says the job may have been queued all the same
+ * (the controller takes the request when it runs again).
  * A job that fills the node keeps the submitted steps pending, so that they are still there to cancel.
  */
 class SlurmSubmitFailureTest {
@@ -87,22 +89,37 @@ class SlurmSubmitFailureTest {
 
     @Test
     void aControllerThatDoesNotAnswerEndsTheRunAtTheTimeout() throws Exception {
-        ChildCli.Result r;
-        SlurmCluster.Frozen frozen = CLUSTER.cluster().freezeController();
-        try {
-            r = slurm("hung", "--submit-timeout", "2");
-        } finally {
-            frozen.close();
-            // sbatch's request may reach the controller once it runs again: cancel what it queued
-            CLUSTER.cluster().capture(List.of("scancel", "--user=" + System.getProperty("user.name")));
-            CLUSTER.cluster().awaitIdle(Duration.ofSeconds(60));
-        }
+        ChildCli.Result r = whileTheControllerIsFrozen("hung", "2");
 
-        r.failsWithOneLine("slurm: the download step could not be submitted: sbatch did not answer within 2 s and was"
-                + " stopped", "squeue --name=audioset-download");
+        r.failsWithOneLine("slurm: the download step could not be submitted: sbatch did not answer within 2 s and"
+                + " was stopped (it may have queued the job all the same: see squeue --name=audioset-download)");
         assertThat(r.out()).doesNotContain(" job ");
         // sbatch's own limit (MessageTimeout, 10 s) is not what ended it: 2 s, a 2 s grace, a JVM start
         assertThat(r.elapsed()).isLessThan(Duration.ofSeconds(20));
+    }
+
+    @Test
+    void whenSbatchGivesUpItselfTheMessageSaysTheJobMayBeQueued() throws Exception {
+        ChildCli.Result r = whileTheControllerIsFrozen("gaveup", "60"); // sbatch's MessageTimeout is 10 s
+
+        r.failsWithOneLine("slurm: the download step could not be submitted: sbatch failed (exit 1): ", "timed out",
+                "(it may have queued the job all the same: see squeue --name=audioset-download)");
+        assertThat(r.elapsed()).isLessThan(Duration.ofSeconds(60));
+    }
+
+    /**
+     * Runs {@code audioset slurm --submit --submit-timeout SECONDS} while slurmctld is frozen, then resumes it and
+     * cancels what the unanswered request queued once the controller read it.
+     */
+    private static ChildCli.Result whileTheControllerIsFrozen(String name, String seconds) throws Exception {
+        SlurmCluster.Frozen frozen = CLUSTER.cluster().freezeController();
+        try {
+            return slurm(name, "--submit-timeout", seconds);
+        } finally {
+            frozen.close();
+            CLUSTER.cluster().capture(List.of("scancel", "--user=" + System.getProperty("user.name")));
+            CLUSTER.cluster().awaitIdle(Duration.ofSeconds(60));
+        }
     }
 
     /**
