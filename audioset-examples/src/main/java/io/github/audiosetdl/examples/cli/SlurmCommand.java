@@ -354,7 +354,7 @@ final class SlurmCommand implements Callable<Integer> {
      * @throws InterruptedException if interrupted (the program is stopped)
      */
     static Run run(List<String> command, Duration limit) throws IOException, InterruptedException {
-        Path folder = Files.createTempDirectory("audioset-slurm-"); // rwx------ where POSIX
+        Path folder = Files.createTempDirectory("audioset-sbatch-"); // rwx------ where POSIX
         Path log = folder.resolve("output");
         try {
             Files.createFile(log);
