@@ -7,16 +7,20 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.module.ModuleFinder;
 import java.lang.reflect.Field;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -38,7 +42,9 @@ import picocli.CommandLine.Spec;
                 + " --jobs N tasks, pack once after it (afterany: it packs every job folder), the cochleagram as an"
                 + " array of --cochleagram-jobs M tasks over row ranges, and a last step that makes"
                 + " OUT/<name>_Coch.hdf5 and OUT/<name>_average.npy. With --submit, submit them with their"
-                + " dependencies and print the job ids; without, print the sbatch lines to run. Submitting again"
+                + " dependencies and print the job ids (if one is refused or sbatch does not answer within"
+                + " --submit-timeout, the jobs submitted before it are cancelled); without, print the sbatch lines"
+                + " to run. Submitting again"
                 + " resumes: done clips are skipped, a pack or cochleagram whose files are up to date is not redone."
                 + " The scripts run this Java with this class path; logs go to OUT/slurm/logs/.", "",
             "Example: audioset slurm --csv balanced_train_segments.csv --out /scratch/as --jobs 20 --threads 8"
@@ -48,6 +54,16 @@ final class SlurmCommand implements Callable<Integer> {
     private static final Pattern SCHEDULER_VALUE = Pattern.compile("[A-Za-z0-9_.:,+-]{1,64}");
     /** The options the scripts set themselves, never passed through. */
     private static final Set<String> OWN = Set.of("--csv", "--out", "--jobs", "--job-index", "--dry-run");
+    /** sbatch's words when it gave up waiting for the controller ("Socket timed out on send/recv operation"). */
+    private static final Pattern TIMED_OUT = Pattern.compile("(?i)timed out");
+    /** The largest {@code --submit-timeout}, in seconds (an hour). */
+    private static final int MAX_SUBMIT_TIMEOUT_SECONDS = 3600;
+    /** How long a program stopped at its time limit has after SIGTERM before SIGKILL, in milliseconds. */
+    private static final long STOP_GRACE_MS = 2_000;
+    /** How much of a program's output is kept, in bytes (the end: sbatch prints the job id last). */
+    private static final int MAX_OUTPUT_BYTES = 64 * 1024;
+    /** How much of a program's output a message quotes, in characters (the end). */
+    private static final int MAX_MESSAGE_OUTPUT = 400;
 
     @Spec
     private CommandSpec spec;
@@ -89,8 +105,15 @@ final class SlurmCommand implements Callable<Integer> {
             description = "The sbatch program for --submit (default: ${DEFAULT-VALUE}).")
     private String sbatch;
 
-    @Option(names = "--submit", description = "Submit the scripts (else print the sbatch lines).")
+    @Option(names = "--submit", description = "Submit the scripts (else print the sbatch lines). If a step"
+            + " cannot be submitted, the jobs submitted before it are cancelled (with the scancel beside --sbatch,"
+            + " or on PATH).")
     private boolean submit;
+
+    @Option(names = "--submit-timeout", paramLabel = "SECONDS", defaultValue = "120",
+            description = "With --submit: the longest each sbatch, and the scancel of a failed submission, may"
+                    + " take, in seconds, 1 to 3600 (default: ${DEFAULT-VALUE}).")
+    private int submitTimeout;
 
     /** One step: its script, its array size (0: not an array) and the dependency on the step before. */
     private record Step(String name, Path script, int array, String dependency) {
@@ -115,6 +138,10 @@ final class SlurmCommand implements Callable<Integer> {
             }
             if (computeThreads != null) {
                 CochleagramCommand.threads(computeThreads, "--compute-threads");
+            }
+            if (submitTimeout < 1 || submitTimeout > MAX_SUBMIT_TIMEOUT_SECONDS) {
+                throw new IllegalArgumentException("--submit-timeout " + submitTimeout + " must be between 1 and "
+                        + MAX_SUBMIT_TIMEOUT_SECONDS + " (seconds)");
             }
             cochleagram.builder();
             return null;
@@ -164,9 +191,15 @@ final class SlurmCommand implements Callable<Integer> {
         o.println("wrote " + steps.values().stream().map(s -> s.script().getFileName().toString()).toList() + " in "
                 + slurm);
         if (submit) {
+            Duration limit = Duration.ofSeconds(submitTimeout);
             Map<String, String> ids = new LinkedHashMap<>();
             for (Step s : steps.values()) {
-                String id = submit(sbatchArgs(s, slurm, ids::get));
+                String id;
+                try {
+                    id = submit(sbatchArgs(s, slurm, ids::get), s.name(), limit);
+                } catch (IOException e) {
+                    throw rollBack(s.name(), e, ids, limit);
+                }
                 ids.put(s.name(), id);
                 o.printf("%-12s job %s%n", s.name(), id);
                 o.flush();
@@ -224,20 +257,163 @@ final class SlurmCommand implements Callable<Integer> {
         return args;
     }
 
-    /** Runs sbatch (no shell) and returns the job id it printed. */
-    private static String submit(List<String> command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        p.getOutputStream().close();
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IOException("sbatch did not answer within 120 s: " + command);
+    /**
+     * Runs sbatch (no shell) with a time limit and returns the job id it printed.
+     *
+     * @param command the sbatch command
+     * @param step the step it submits, named in a timeout's message
+     * @param limit the longest sbatch may take
+     * @return the job id
+     * @throws IOException if sbatch cannot start, fails, prints no job id or does not end within {@code limit}
+     * @throws InterruptedException if interrupted (sbatch is stopped)
+     */
+    private static String submit(List<String> command, String step, Duration limit)
+            throws IOException, InterruptedException {
+        Run r = run(command, limit);
+        String mayBeQueued = " (it may have queued the job all the same: see squeue --name=audioset-" + step + ")";
+        if (r.exit().isEmpty()) {
+            throw new IOException("sbatch did not answer within " + limit.toSeconds() + " s and was stopped"
+                    + mayBeQueued);
         }
+        String output = r.output().strip();
         String id = output.lines().reduce((a, b) -> b).orElse("").split(";")[0].strip();
-        if (p.exitValue() != 0 || !id.matches("[0-9]{1,19}")) {
-            throw new IOException("sbatch failed (exit " + p.exitValue() + "): " + output);
+        if (r.exit().getAsInt() != 0) {
+            // sbatch's own limit (MessageTimeout): the controller may have taken the job and not answered in time
+            throw new IOException("sbatch failed (exit " + r.exit().getAsInt() + "): " + clip(output)
+                    + (TIMED_OUT.matcher(output).find() ? mayBeQueued : ""));
+        }
+        if (!id.matches("[0-9]{1,19}")) {
+            throw new IOException("sbatch printed no job id: " + clip(output));
         }
         return id;
+    }
+
+    /**
+     * Cancels the jobs this run submitted before {@code step} failed ({@code scancel}, no shell, with the same
+     * time limit) and says what happened.
+     *
+     * @param step the step that could not be submitted
+     * @param failure why
+     * @param ids the job ids submitted so far, by step, in order
+     * @param limit the longest scancel may take
+     * @return the exception to throw: the step, what was cancelled (or the scancel command left to the user),
+     *     and the failure, in that order (the message may be cut at its end)
+     * @throws InterruptedException if interrupted while scancel runs
+     */
+    private IOException rollBack(String step, IOException failure, Map<String, String> ids, Duration limit)
+            throws InterruptedException {
+        String what = "the " + step + " step could not be submitted";
+        if (ids.isEmpty()) {
+            return new IOException(what + ": " + failure.getMessage(), failure);
+        }
+        String jobs = ids.entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
+                .collect(Collectors.joining(", "));
+        List<String> scancel = new ArrayList<>(List.of(scancelProgram()));
+        scancel.addAll(ids.values());
+        String problem;
+        try {
+            Run r = run(scancel, limit);
+            problem = r.exit().isEmpty() ? "no answer within " + limit.toSeconds() + " s"
+                    : r.exit().getAsInt() != 0 ? "exit " + r.exit().getAsInt() + ": " + clip(r.output().strip())
+                    : null;
+        } catch (IOException e) {
+            problem = e.getMessage();
+            scancel.set(0, "scancel"); // not there: the user's own
+        }
+        String done = problem == null ? ", so the jobs submitted before it were cancelled (" + jobs + "): "
+                : ", and the jobs submitted before it (" + jobs + ") could not be cancelled (scancel: " + problem
+                        + "): cancel them yourself with: " + String.join(" ", scancel) + "; ";
+        return new IOException(what + done + failure.getMessage(), failure);
+    }
+
+    /** @return the scancel beside {@code --sbatch} if that names a folder, else {@code scancel} (on PATH) */
+    private String scancelProgram() {
+        Path given = Path.of(sbatch);
+        return given.getParent() == null ? "scancel" : given.resolveSibling("scancel").toString();
+    }
+
+    /**
+     * What a program run by {@link #run} left.
+     *
+     * @param exit its exit code, or empty if it did not end within the limit (it was stopped)
+     * @param output the last {@value #MAX_OUTPUT_BYTES} bytes of its standard output and error, as UTF-8
+     */
+    record Run(OptionalInt exit, String output) {
+    }
+
+    /**
+     * Runs a program (no shell) with a time limit. Its output goes to a file in a new private temporary folder,
+     * read after it ends: a pipe read first would wait for the end of the output past the limit. A program still
+     * running at the limit, or when this thread is interrupted, is asked to stop (SIGTERM), then killed after
+     * {@value #STOP_GRACE_MS} ms. The folder is deleted.
+     *
+     * @param command the program and its arguments
+     * @param limit the longest it may take
+     * @return its exit code (empty if stopped at the limit) and the end of its output
+     * @throws IOException if it cannot be started or its output not read
+     * @throws InterruptedException if interrupted (the program is stopped)
+     */
+    static Run run(List<String> command, Duration limit) throws IOException, InterruptedException {
+        Path folder = Files.createTempDirectory("audioset-sbatch-"); // rwx------ where POSIX
+        Path log = folder.resolve("output");
+        try {
+            Files.createFile(log);
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            boolean ended;
+            try {
+                p.getOutputStream().close();
+                ended = p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS);
+            } finally {
+                stop(p);
+            }
+            return new Run(ended ? OptionalInt.of(p.exitValue()) : OptionalInt.empty(), tail(log));
+        } finally {
+            Files.deleteIfExists(log);
+            Files.deleteIfExists(folder);
+        }
+    }
+
+    /** Stops a process if it still runs: SIGTERM, then SIGKILL after the grace. Keeps the interrupt status. */
+    private static void stop(Process p) {
+        if (!p.isAlive()) {
+            return;
+        }
+        boolean interrupted = Thread.interrupted();
+        try {
+            p.destroy();
+            if (!p.waitFor(STOP_GRACE_MS, TimeUnit.MILLISECONDS)) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+                p.waitFor(STOP_GRACE_MS, TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            interrupted = true;
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** @return the last {@value #MAX_OUTPUT_BYTES} bytes of a file as UTF-8, after {@code ...} if cut */
+    private static String tail(Path file) throws IOException {
+        try (SeekableByteChannel in = Files.newByteChannel(file)) {
+            long size = in.size();
+            in.position(Math.max(0, size - MAX_OUTPUT_BYTES));
+            ByteBuffer b = ByteBuffer.allocate((int) Math.min(size, MAX_OUTPUT_BYTES));
+            while (b.hasRemaining() && in.read(b) > 0) {
+                // read on
+            }
+            String text = new String(b.array(), 0, b.position(), StandardCharsets.UTF_8);
+            return size > MAX_OUTPUT_BYTES ? "..." + text : text;
+        }
+    }
+
+    /** @return a program's output for a message: at most {@value #MAX_MESSAGE_OUTPUT} characters, its end kept */
+    private static String clip(String output) {
+        return output.length() <= MAX_MESSAGE_OUTPUT ? output
+                : "..." + output.substring(output.length() - MAX_MESSAGE_OUTPUT);
     }
 
     /**

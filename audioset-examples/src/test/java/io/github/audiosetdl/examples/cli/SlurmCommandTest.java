@@ -8,11 +8,15 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code audioset slurm} without {@code --submit}: the four scripts, the sbatch lines, and safe quoting. */
+/**
+ * {@code audioset slurm} without {@code --submit}: the four scripts, the sbatch lines, safe quoting, and the
+ * {@code --submit-timeout} range (submitting: {@code slurm.SlurmPipelineTest}, {@code slurm.SlurmSubmitFailureTest}).
+ */
 class SlurmCommandTest {
     private final StringWriter out = new StringWriter();
     private final StringWriter err = new StringWriter();
@@ -66,5 +70,38 @@ class SlurmCommandTest {
         assertThat(run("slurm", "--csv", csv.toString(), "--out", dir.resolve("out").toString(), "--partition",
                 "cpu;rm -rf x")).isEqualTo(2);
         assertThat(err.toString()).contains("--partition 'cpu;rm -rf x' must match");
+    }
+
+    @Test
+    void refusesASubmitTimeoutOutsideOneSecondToAnHour() throws Exception {
+        Path csv = Files.writeString(dir.resolve("mini.csv"), "slurmclip01, 0.000, 10.000, \"/m/09x0r\"\n");
+        for (String value : List.of("0", "3601", "-5")) {
+            err.getBuffer().setLength(0);
+            assertThat(run("slurm", "--csv", csv.toString(), "--out", dir.resolve("out").toString(),
+                    "--submit-timeout", value, "--submit", "--sbatch", dir.resolve("no-sbatch").toString()))
+                    .as(value).isEqualTo(2);
+            assertThat(err.toString()).contains("--submit-timeout " + value + " must be between 1 and 3600 (seconds)");
+        }
+        assertThat(out.toString()).doesNotContain("job");
+    }
+
+    @Test
+    void aProgramRunKeepsTheEndOfItsOutput() throws Exception {
+        SlurmCommand.Run r = SlurmCommand.run(List.of("seq", "1", "30000"), Duration.ofSeconds(30)); // 168,894 bytes
+
+        assertThat(r.exit()).hasValue(0);
+        assertThat(r.output()).startsWith("...").endsWith("\n29999\n30000\n").hasSize(3 + 64 * 1024);
+    }
+
+    @Test
+    void aProgramPastItsLimitIsStoppedEvenIfItIgnoresSigterm() throws Exception {
+        long start = System.nanoTime();
+        SlurmCommand.Run r = SlurmCommand.run(List.of("bash", "-c", "echo started; trap '' TERM; sleep 60"),
+                Duration.ofSeconds(1));
+
+        assertThat(r.exit()).isEmpty();
+        assertThat(r.output()).isEqualTo("started\n");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("1 s, then a 2 s grace before SIGKILL")
+                .isBetween(Duration.ofSeconds(3), Duration.ofSeconds(20));
     }
 }

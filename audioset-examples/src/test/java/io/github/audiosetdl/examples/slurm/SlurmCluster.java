@@ -32,6 +32,7 @@ public final class SlurmCluster implements AutoCloseable {
     private final Path dir;
     private final Map<String, String> env;
     private final List<Process> daemons = new ArrayList<>();
+    private Process controller;
     private final Thread hook;
 
     private SlurmCluster(Path dir) {
@@ -104,7 +105,8 @@ public final class SlurmCluster implements AutoCloseable {
         String host = Files.readString(Path.of("/proc/sys/kernel/hostname")).trim().split("\\.")[0];
         Files.writeString(dir.resolve("slurm.conf"), config(host, socket, cpus), StandardCharsets.UTF_8);
         String conf = dir.resolve("slurm.conf").toString();
-        daemons.add(daemon("slurmctld", List.of(tool("slurmctld"), "-D", "-i", "-f", conf)));
+        controller = daemon("slurmctld", List.of(tool("slurmctld"), "-D", "-i", "-f", conf));
+        daemons.add(controller);
         daemons.add(daemon("slurmd", List.of(tool("slurmd"), "-D", "-f", conf)));
         waitFor("the node to be idle (logs in " + dir.resolve("log") + ")", () -> {
             try {
@@ -209,6 +211,33 @@ public final class SlurmCluster implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted: " + command, e);
         }
+    }
+
+    /**
+     * Freezes the controller ({@code SIGSTOP} to slurmctld, by its process id), as a hung controller: the kernel
+     * still accepts connections on its port, but nothing answers, until the returned handle is closed
+     * ({@code SIGCONT}). Close it in a {@code finally} (or try-with-resources): a frozen controller stops
+     * {@link #close()} from cancelling the jobs.
+     *
+     * @return the handle that resumes it
+     * @throws IOException if the signal cannot be sent
+     */
+    public Frozen freezeController() throws IOException {
+        String pid = Long.toString(controller.pid());
+        run(List.of("kill", "-STOP", pid), Duration.ofSeconds(10));
+        return () -> run(List.of("kill", "-CONT", pid), Duration.ofSeconds(10));
+    }
+
+    /** A frozen controller: {@link #close()} resumes it. */
+    @FunctionalInterface
+    public interface Frozen extends AutoCloseable {
+        /**
+         * Resumes the controller.
+         *
+         * @throws IOException if the signal cannot be sent
+         */
+        @Override
+        void close() throws IOException;
     }
 
     /**

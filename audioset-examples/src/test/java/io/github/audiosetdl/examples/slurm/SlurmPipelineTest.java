@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -126,12 +127,21 @@ class SlurmPipelineTest {
     private static Map<String, String> submit(String... args) throws Exception {
         ChildCli.Result r = ChildCli.run(tmp.resolve("child"), Duration.ofSeconds(120), CLUSTER.cluster().env(), args);
         assertThat(r.exit()).as(r.err()).isZero();
-        Map<String, String> ids = new HashMap<>();
-        Matcher m = JOB.matcher(r.out());
+        Map<String, String> ids = jobIds(r.out());
+        assertThat(ids).as(r.out()).containsOnlyKeys("download", "pack", "cochleagram", "finish");
+        return ids;
+    }
+
+    /**
+     * @param out what {@code audioset slurm --submit} printed
+     * @return the job ids it printed ({@code download     job 12}), by step, in order
+     */
+    static Map<String, String> jobIds(String out) {
+        Map<String, String> ids = new LinkedHashMap<>();
+        Matcher m = JOB.matcher(out);
         while (m.find()) {
             ids.put(m.group(1), m.group(2));
         }
-        assertThat(ids).as(r.out()).containsOnlyKeys("download", "pack", "cochleagram", "finish");
         return ids;
     }
 
