@@ -30,7 +30,6 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import java.util.zip.CRC32;
 import org.slf4j.Logger;
@@ -114,10 +113,9 @@ public final class FeatureFileParts {
             return new FeatureSummary(0, List.of(), Duration.ZERO);
         }
         long n = source.size();
-        long[] rows = LongStream.range(shard.start(n), shard.end(n)).toArray();
         try (FeatureSink sink = createPart(file, source, stage.extractor(), shard)) {
-            // the selection is a view: closing the caller's source is the caller's business
-            return stage.run(source.select(rows), sink);
+            // rows by their numbers in the file (no array of them; a failing row is named as the file numbers it)
+            return stage.run(source, shard.start(n), shard.end(n), sink);
         }
     }
 

@@ -111,4 +111,27 @@ class FeatureFilePartsTest {
                     .get(0)[1])).containsExactly(0L, 2L);
         }
     }
+
+    @Test
+    void aRowThatFailsInAPartIsNamedByItsRowInTheFileAndItsId() throws IOException {
+        Path wav = WaveformFileTest.writeRows(dir.resolve("t.hdf5"), 11);
+        Path coch = dir.resolve("t_Coch.hdf5");
+        float[] bad = WaveformFileTest.samples(7);
+        FeatureExtractor nanAtRow7 = FeatureExtractor.of("toy", "coch", WaveformFileTest.LEN, 100,
+                CochleagramFileTest.C, CochleagramFileTest.F, Map.of("channels", CochleagramFileTest.C, "frames",
+                        CochleagramFileTest.F), () -> (in, out) -> {
+                            if (java.util.Arrays.equals(in, bad)) {
+                                throw new IllegalArgumentException("sample 3 of the waveform is NaN");
+                            }
+                        });
+        FeatureStage stage = FeatureStage.builder().extractor(nanAtRow7).threads(2).build();
+        try (WaveformFileReader source = WaveformFileReader.open(wav)) {
+            // rows 5..7 are the third part of four: the failing row is the file's row 7, not the part's row 2
+            assertThat(List.of(Shard.of(2, 4).start(11), Shard.of(2, 4).end(11))).containsExactly(5L, 8L);
+            assertThatThrownBy(() -> FeatureFileParts.computePart(coch, source, stage, Shard.of(2, 4)))
+                    .hasMessageContaining(wav + ": row 7 (YouTube id " + source.ytid(7) + ")")
+                    .hasMessageContaining("sample 3 of the waveform is NaN");
+            assertThat(FeatureFileParts.isDone(coch, source, Shard.of(2, 4))).isFalse();
+        }
+    }
 }
