@@ -11,8 +11,10 @@ import io.github.audiosetdl.core.pipeline.FeatureSummary;
 import io.github.audiosetdl.core.progress.PipelineListener;
 import io.github.audiosetdl.core.progress.Progress;
 import io.github.audiosetdl.core.spi.WaveformSource;
+import io.github.audiosetdl.hdf5.CochleagramFileReader;
 import io.github.audiosetdl.hdf5.FeatureFileParts;
 import io.github.audiosetdl.hdf5.Hdf5DatasetStore;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,9 +79,11 @@ final class CochleagramCommand implements Callable<Integer> {
         FileChecks.inputFile(in);
         FileChecks.outputDirectory(out != null ? out : in.toAbsolutePath().getParent());
         CochleagramConfig config;
+        long inputRows;
         try (WaveformSource source = Hdf5DatasetStore.INSTANCE.openWaveforms(in)) {
             config = AudioSetCli.fromOptions(spec, () -> CochleagramOptions.build(parameters, source.sampleRate(),
                     source.rowLength()));
+            inputRows = source.size();
         }
         Shard shard = AudioSetCli.fromOptions(spec, () -> jobs.shard(System.getenv()));
         if (finish && !shard.isAll()) {
@@ -99,7 +103,8 @@ final class CochleagramCommand implements Callable<Integer> {
         } else {
             Path target = pipeline.featureFile();
             if (Files.exists(target) && !Files.exists(FeatureFileParts.workFolder(target))
-                    && Files.getLastModifiedTime(target).compareTo(Files.getLastModifiedTime(in)) >= 0) {
+                    && Files.getLastModifiedTime(target).compareTo(Files.getLastModifiedTime(in)) >= 0
+                    && madeWith(target, config, inputRows)) {
                 o.println("complete already: " + target);
                 if (!noStats && shard.isAll() && StatsCommand.staleBeside(target)) { // killed while computing them
                     o.println("wrote " + StatsCommand.writeBeside(target, workers));
@@ -135,6 +140,18 @@ final class CochleagramCommand implements Callable<Integer> {
         }
         o.flush();
         return 0;
+    }
+
+    /**
+     * @return whether {@code file} is a cochleagram file of {@code rows} rows computed with {@code config} (a file
+     *     of other parameters, or one that cannot be read as ours, is computed anew as one process would)
+     */
+    private static boolean madeWith(Path file, CochleagramConfig config, long rows) {
+        try (CochleagramFileReader coch = CochleagramFileReader.open(file)) {
+            return coch.size() == rows && CochleagramFeatures.configFrom(coch.attributes()).equals(config);
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     /** The most compute threads an option accepts (pack, cochleagram, stats, run). */
