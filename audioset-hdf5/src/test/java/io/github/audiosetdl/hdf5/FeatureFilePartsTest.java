@@ -134,4 +134,52 @@ class FeatureFilePartsTest {
             assertThat(FeatureFileParts.isDone(coch, source, Shard.of(2, 4))).isFalse();
         }
     }
+
+    @Test
+    void aFinishStoppedAfterItPublishedTheFileIsCompletedNotStuck() throws IOException {
+        Path wav = WaveformFileTest.writeRows(dir.resolve("t.hdf5"), 6);
+        Path coch = dir.resolve("out/t_Coch.hdf5");
+        Path saved = dir.resolve("saved");
+        try (WaveformSource source = Hdf5DatasetStore.INSTANCE.openWaveforms(wav)) {
+            for (int i = 0; i < 2; i++) {
+                FeatureFileParts.computePart(coch, source, STAGE, Shard.of(i, 2));
+            }
+            copyTree(FeatureFileParts.workFolder(coch), saved);
+            FeatureFileParts.finish(coch, source, STAGE.extractor());
+            byte[] published = Files.readAllBytes(coch);
+
+            // stopped between the rename and the folder's deletion: the folder without its data file
+            copyTree(saved, FeatureFileParts.workFolder(coch));
+            Files.delete(FeatureFileParts.workFolder(coch).resolve("data.hdf5"));
+            assertThat(FeatureFileParts.started(coch)).isFalse();
+            assertThat(FeatureFileParts.finish(coch, source, STAGE.extractor())).containsExactly(coch,
+                    dir.resolve("out/t_average.npy"));
+            assertThat(FeatureFileParts.workFolder(coch)).doesNotExist();
+            assertThat(Files.readAllBytes(coch)).isEqualTo(published);
+
+            // stopped while it deleted the folder (the plan gone, a part sum left): a new part is not taken for done
+            copyTree(saved, FeatureFileParts.workFolder(coch));
+            Files.delete(FeatureFileParts.workFolder(coch).resolve("data.hdf5"));
+            Files.delete(FeatureFileParts.workFolder(coch).resolve("plan.txt"));
+            assertThat(FeatureFileParts.computePart(coch, source, STAGE, Shard.of(0, 2)).rows()).isEqualTo(3);
+            assertThat(FeatureFileParts.started(coch)).isTrue();
+            assertThatThrownBy(() -> FeatureFileParts.finish(coch, source, STAGE.extractor()))
+                    .hasMessageContaining("rows 3..5 of 6 are not computed yet");
+            assertThat(FeatureFileParts.computePart(coch, source, STAGE, Shard.of(1, 2)).rows()).isEqualTo(3);
+            FeatureFileParts.finish(coch, source, STAGE.extractor());
+        }
+        try (CochleagramFileReader a = CochleagramFileReader.open(coch)) {
+            assertThat(a.size()).isEqualTo(6);
+        }
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        Files.createDirectories(to);
+        try (var files = Files.list(from)) {
+            for (Path p : files.toList()) {
+                Files.copy(p, to.resolve(p.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                        java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+            }
+        }
+    }
 }

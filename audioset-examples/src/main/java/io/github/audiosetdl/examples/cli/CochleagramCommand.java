@@ -102,7 +102,7 @@ final class CochleagramCommand implements Callable<Integer> {
             features = pipeline.run().features().orElseThrow();
         } else {
             Path target = pipeline.featureFile();
-            if (Files.exists(target) && !Files.exists(FeatureFileParts.workFolder(target))
+            if (Files.exists(target) && !FeatureFileParts.started(target)
                     && Files.getLastModifiedTime(target).compareTo(Files.getLastModifiedTime(in)) >= 0
                     && madeWith(target, config, inputRows)) {
                 o.println("complete already: " + target);

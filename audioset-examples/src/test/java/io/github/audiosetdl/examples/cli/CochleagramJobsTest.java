@@ -110,12 +110,33 @@ class CochleagramJobsTest {
                     "--jobs", "2", "--job-index", Integer.toString(i), "--threads", "1"))
                     .doesNotContain("complete already").contains("job " + i + " of 2: rows");
         }
+        Path work = FeatureFileParts.workFolder(coch);
+        Path saved = dir.resolve("saved");
+        Files.createDirectories(saved);
+        try (var files = Files.list(work)) {
+            for (Path p : files.toList()) {
+                Files.copy(p, saved.resolve(p.getFileName()), java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+            }
+        }
         assertThat(inProcess("cochleagram", "--in", wav.toString(), "--out", out.toString(), "--n", "20",
                 "--finish", "--no-stats")).contains("wrote " + coch);
         try (CochleagramFileReader r = CochleagramFileReader.open(coch)) {
             assertThat(r.channels()).isLessThan(channels);
             assertThat(r.attributes().get("n")).asString().isEqualTo("20");
         }
+        assertThat(inProcess("cochleagram", "--in", wav.toString(), "--out", out.toString(), "--n", "20",
+                "--finish", "--no-stats")).contains("complete already");
+        // a finish stopped after it published the file, before it deleted the work folder: the file is complete
+        Files.createDirectories(work);
+        try (var files = Files.list(saved)) {
+            for (Path p : files.toList()) {
+                if (!p.getFileName().toString().equals("data.hdf5")) {
+                    Files.copy(p, work.resolve(p.getFileName()), java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+        assertThat(inProcess("cochleagram", "--in", wav.toString(), "--out", out.toString(), "--n", "20",
+                "--jobs", "2", "--job-index", "1")).contains("complete already");
         assertThat(inProcess("cochleagram", "--in", wav.toString(), "--out", out.toString(), "--n", "20",
                 "--finish", "--no-stats")).contains("complete already");
     }
