@@ -121,9 +121,13 @@ final class CochleagramCommand implements Callable<Integer> {
                     FeatureStage stage = FeatureStage.builder().extractor(CochleagramFeatures.of(config))
                             .threads(workers).listener(listener).build();
                     features = FeatureFileParts.computePart(target, source, stage, shard);
-                    o.printf("%s: rows %d..%d of %d%s%n", shard, shard.start(source.size()),
-                            shard.end(source.size()) - 1, source.size(),
-                            features.files().isEmpty() ? " were done already" : "");
+                    if (shard.size(source.size()) == 0) { // more jobs than rows
+                        o.printf("%s: no rows (the input has %d)%n", shard, source.size());
+                    } else {
+                        o.printf("%s: rows %d..%d of %d%s%n", shard, shard.start(source.size()),
+                                shard.end(source.size()) - 1, source.size(),
+                                features.files().isEmpty() ? " were done already" : "");
+                    }
                 }
             }
         }

@@ -141,6 +141,21 @@ class CochleagramJobsTest {
                 "--finish", "--no-stats")).contains("complete already");
     }
 
+    @Test
+    void aJobWithNoRowsSaysSo() throws Exception {
+        Path wav = waveforms(dir.resolve("clips.hdf5"));
+        Path out = dir.resolve("out");
+        // 7 rows in 9 jobs: two jobs have none
+        java.util.List<String> said = new java.util.ArrayList<>();
+        for (int i = 0; i < 9; i++) {
+            said.add(inProcess("cochleagram", "--in", wav.toString(), "--out", out.toString(), "--jobs", "9",
+                    "--job-index", Integer.toString(i), "--threads", "1"));
+        }
+        assertThat(String.join("", said)).doesNotContain("..-1").contains("no rows (the input has 7)");
+        assertThat(inProcess("cochleagram", "--in", wav.toString(), "--out", out.toString(), "--finish",
+                "--no-stats")).contains("cochleagrams: 7 rows");
+    }
+
     /** @return the output of the command line run in this JVM, which must succeed */
     private static String inProcess(String... args) {
         java.io.StringWriter out = new java.io.StringWriter();
