@@ -40,11 +40,17 @@ public final class CochleagramOfWav {
      * @param wav a WAV file
      * @param png where to draw the cochleagram
      * @return the cochleagram
-     * @throws IOException if the WAV cannot be read or the PNG written
+     * @throws IOException if the WAV cannot be read or prepared (e.g. NaN samples; the message names it) or the
+     *     PNG written
      */
     public static Result run(Path wav, Path png) throws IOException {
         AudioClip clip = WavReader.read(wav);
-        PreparedAudio audio = SeedPreparation.DEFAULT.prepare(clip);
+        PreparedAudio audio;
+        try {
+            audio = SeedPreparation.DEFAULT.prepare(clip);
+        } catch (IllegalArgumentException e) { // e.g. a float WAV with NaN samples
+            throw new IOException(wav + ": " + e.getMessage(), e);
+        }
         Cochleagram cochleagram = Cochleagram.of(CochleagramConfig.seed());
         float[] values = cochleagram.compute(audio.samples());
         CochleagramRenderer.writePng(CochleagramRenderer.standard().render(values, cochleagram.channels(),

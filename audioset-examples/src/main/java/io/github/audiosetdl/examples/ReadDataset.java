@@ -40,13 +40,17 @@ public final class ReadDataset {
      *
      * @param file a waveform file
      * @param limit how many rows to read
-     * @return the first rows
-     * @throws IOException if the file cannot be read
+     * @return the first rows (no label names when the file has no {@code /labels})
+     * @throws IOException if the file cannot be read, or its rows carry another number of labels than AudioSet
      */
     public static List<Row> run(Path file, int limit) throws IOException {
         LabelIndex index = LabelIndex.audioSet();
         List<Row> rows = new ArrayList<>();
         try (WaveformFileReader reader = WaveformFileReader.open(file)) {
+            if (reader.labelCount() != 0 && reader.labelCount() != index.size()) {
+                throw new IOException(file + ": rows of " + reader.labelCount() + " labels, not AudioSet's "
+                        + index.size());
+            }
             float[] wav = new float[reader.rowLength()];
             for (long i = 0; i < Math.min(limit, reader.size()); i++) {
                 reader.read(i, wav);
@@ -54,7 +58,8 @@ public final class ReadDataset {
                 for (float x : wav) {
                     peak = Math.max(peak, Math.abs(x));
                 }
-                List<String> names = index.decode(reader.labels(i)).stream()
+                // a file without /labels (the cochleagram command takes those too) shows no label names
+                List<String> names = reader.labelCount() == 0 ? List.of() : index.decode(reader.labels(i)).stream()
                         .map(mid -> index.byMid(mid).map(Label::displayName).orElse(mid))
                         .toList();
                 String ytid = reader.hasMetadata() ? reader.metadata(i).ytid() : "?";

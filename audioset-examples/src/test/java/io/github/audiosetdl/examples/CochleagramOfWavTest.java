@@ -1,6 +1,7 @@
 package io.github.audiosetdl.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.github.audiosetdl.core.testing.TestData;
@@ -28,5 +29,24 @@ class CochleagramOfWavTest {
         }
         assertThat(max).isPositive();
         assertThat(ImageIO.read(png.toFile()).getWidth()).isGreaterThan(400);
+    }
+
+    @Test
+    void aWavWithANanSampleIsNamed(@TempDir Path dir) throws Exception {
+        // a mono float32 WAV at 16 kHz, 0.1 s, sample 100 NaN
+        int n = 1600;
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(44 + 4 * n).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.put("RIFF".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putInt(36 + 4 * n)
+                .put("WAVEfmt ".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putInt(16).putShort((short) 3)
+                .putShort((short) 1).putInt(16_000).putInt(64_000).putShort((short) 4).putShort((short) 32)
+                .put("data".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putInt(4 * n);
+        for (int i = 0; i < n; i++) {
+            b.putFloat(i == 100 ? Float.NaN : (float) Math.sin(i * 0.1));
+        }
+        Path wav = java.nio.file.Files.write(dir.resolve("nan.wav"), b.array());
+        assertThatThrownBy(() -> CochleagramOfWav.run(wav, dir.resolve("nan.png")))
+                .isInstanceOf(java.io.IOException.class).hasMessageContaining(wav + ": ")
+                .hasMessageContaining("NaN");
+        assertThat(dir.resolve("nan.png")).doesNotExist();
     }
 }

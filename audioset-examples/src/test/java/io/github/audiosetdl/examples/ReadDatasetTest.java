@@ -1,6 +1,7 @@
 package io.github.audiosetdl.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.github.audiosetdl.core.testing.ExternalTools;
@@ -32,5 +33,28 @@ class ReadDatasetTest {
         assertThat(rows.get(1).labels()).containsExactly("Dog", "Music");
         assertThat(rows.get(1).peak()).isCloseTo(0.5, within(1e-9));
         assertThat(rows.get(1).ytid()).isEqualTo("?");
+    }
+
+    @Test
+    void readsAFileWithoutLabelsAndNamesAFileOfOtherLabels(@TempDir Path dir) throws Exception {
+        Path python = ExternalTools.requirePythonWithH5py();
+        Path bare = dir.resolve("bare.hdf5");
+        Path other = dir.resolve("other.hdf5");
+        String script = String.join("\n",
+                "import sys, h5py, numpy as np",
+                "w = np.zeros((2, 160000), np.float32); w[1, 3] = 0.25",
+                "with h5py.File(sys.argv[1], 'w') as f:",
+                "    f.create_dataset('wav', data=w)",
+                "with h5py.File(sys.argv[2], 'w') as f:",
+                "    f.create_dataset('wav', data=w)",
+                "    f.create_dataset('labels', data=np.zeros((2, 100), bool))");
+        ExternalTools.check(List.of(python.toString(), "-c", script, bare.toString(), other.toString()));
+
+        List<ReadDataset.Row> rows = ReadDataset.run(bare, 10);
+        assertThat(rows).hasSize(2);
+        assertThat(rows.get(1).labels()).isEmpty();
+        assertThat(rows.get(1).peak()).isCloseTo(0.25, within(1e-9));
+        assertThatThrownBy(() -> ReadDataset.run(other, 10)).isInstanceOf(java.io.IOException.class)
+                .hasMessageContaining(other + ": rows of 100 labels, not AudioSet's 527");
     }
 }

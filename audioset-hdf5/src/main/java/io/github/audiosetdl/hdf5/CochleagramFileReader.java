@@ -100,10 +100,15 @@ public final class CochleagramFileReader implements Closeable {
 
     /**
      * @return the average matrix, C·F values row-major
-     * @throws IOException if the file has no {@code /average}
+     * @throws IOException if the file has no {@code /average}, or not one of C·F values (naming the file)
      */
     public float[] average() throws IOException {
-        return reader.readSmall("average");
+        float[] average = reader.readSmall("average");
+        if (average.length != (long) channels * frames) {
+            throw new IOException(reader.file() + ": /average has " + average.length + " values, not " + channels
+                    + " channels x " + frames + " frames");
+        }
+        return average;
     }
 
     /** @return labels per row, 0 when none were copied */

@@ -30,7 +30,6 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import java.util.zip.CRC32;
 import org.slf4j.Logger;
@@ -48,7 +47,8 @@ import org.slf4j.LoggerFactory;
  * so a killed task's rerun rewrites only its own range. {@link #finish} checks that the done ranges cover every
  * row, combines their sums, adds the labels, metadata and attributes exactly as {@link CochleagramFileWriter}
  * does and renames the file into place: the result equals the file one process writes (same datasets, attributes
- * and average).
+ * and average). A finish stopped after that rename leaves the folder without its data file: a later finish only
+ * deletes it, and a later part reserves anew rather than take the old sums for done rows.
  *
  * <p>The work folder must be on a file system every task sees, with working {@code fcntl} locks (local disks and
  * NFSv4 do). Each part's memory: one C·F compensated sum (16 bytes per value) and one row buffer.
@@ -120,10 +120,9 @@ public final class FeatureFileParts {
             return new FeatureSummary(0, List.of(), Duration.ZERO);
         }
         long n = source.size();
-        long[] rows = LongStream.range(shard.start(n), shard.end(n)).toArray();
         try (FeatureSink sink = part(work, source, stage.extractor(), shard)) {
-            // the selection is a view: closing the caller's source is the caller's business
-            return stage.run(source.select(rows), sink);
+            // rows by their numbers in the file (no array of them; a failing row is named as the file numbers it)
+            return stage.run(source, shard.start(n), shard.end(n), sink);
         }
     }
 
@@ -136,6 +135,15 @@ public final class FeatureFileParts {
     public static boolean isDone(Path file, WaveformSource source, Shard shard) {
         long n = source.size();
         return Files.isRegularFile(workFolder(file).resolve(partName(shard.start(n), shard.end(n))));
+    }
+
+    /**
+     * @param file the final feature file
+     * @return whether parts of it are under way: its work folder holds the reserved data file (a folder left by a
+     *     finish that was stopped after it published the file holds none, and is cleared by the next part)
+     */
+    public static boolean started(Path file) {
+        return Files.exists(workFolder(file).resolve(DATA));
     }
 
     /**
@@ -182,6 +190,21 @@ public final class FeatureFileParts {
         try (FileChannel lockFile = FileChannel.open(work.resolve(LOCK), StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE)) {
             lockFile.lock(); // released when the channel closes
+            // Only a finish moves the data file away (a reservation writes it before its plan, and parts need it):
+            // without it, a plan or a done part means a finish published the file and was stopped before it
+            // deleted the folder.
+            if (!Files.exists(work.resolve(DATA))) {
+                Path plan = work.resolve(PLAN);
+                if (Files.isRegularFile(file) && (Files.exists(plan)
+                        ? Files.getLastModifiedTime(file).compareTo(Files.getLastModifiedTime(plan)) >= 0
+                        : !doneRanges(file).isEmpty())) {
+                    LOG.info("{}: published by an earlier finish, stopped before it deleted {}", file, work);
+                    deleteTree(work);
+                    return List.of(file, CochleagramFileWriter.averageFile(file));
+                }
+                throw new NoSuchFileException(work.resolve(DATA).toString(), null, "no rows of " + file
+                        + " were reserved; delete " + work + " and run the parts");
+            }
             checkPlan(work, plan(source, extractor));
             long n = source.size();
             CompensatedSum total = new CompensatedSum(extractor.outputLength());
@@ -225,21 +248,20 @@ public final class FeatureFileParts {
         try (FileChannel lockFile = FileChannel.open(work.resolve(LOCK), StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE)) {
             lockFile.lock(); // released when the channel closes
-            if (Files.exists(work.resolve(PLAN))) {
-                if (!rewrittenInput(work, plan, source.path())) {
-                    checkPlan(work, plan);
-                    return work;
-                }
+            boolean planned = Files.exists(work.resolve(PLAN));
+            boolean reserved = Files.exists(work.resolve(DATA));
+            if (planned && reserved && !rewrittenInput(work, plan, source.path())) {
+                checkPlan(work, plan);
+                return work;
+            } else if (planned && reserved) {
                 LOG.warn("{}: {} was rewritten since these parts were computed (a pack run again): they are"
                         + " discarded and computed anew", work, source.path());
-                try (Stream<Path> old = Files.list(work)) {
-                    for (Path p : old.toList()) {
-                        if (!p.getFileName().toString().equals(LOCK)) {
-                            Files.delete(p);
-                        }
-                    }
-                }
+            } else if (planned || !doneRanges(file).isEmpty()) {
+                // part sums without the data file they describe (a finish stopped after it published the file) are
+                // not done parts of a new reservation
+                LOG.warn("{}: left by a finish stopped after it published {}: reserved anew", work, file);
             }
+            clear(work);
             long bytes = RowFile.DATA_START + Math.multiplyExact(source.size(),
                     (long) extractor.outputLength() * Float.BYTES);
             Path tmp = work.resolve(DATA + "." + UUID.randomUUID() + ".tmp");
@@ -252,6 +274,17 @@ public final class FeatureFileParts {
             writeAtomically(work, PLAN, plan.getBytes(StandardCharsets.UTF_8));
             LOG.info("{}: reserved {} rows of {} values in {}", file, source.size(), extractor.outputLength(), work);
             return work;
+        }
+    }
+
+    /** Deletes everything in the work folder but the lock file (held by the caller). */
+    private static void clear(Path work) throws IOException {
+        try (Stream<Path> old = Files.list(work)) {
+            for (Path p : old.toList()) {
+                if (!p.getFileName().toString().equals(LOCK)) {
+                    Files.delete(p);
+                }
+            }
         }
     }
 

@@ -111,4 +111,75 @@ class FeatureFilePartsTest {
                     .get(0)[1])).containsExactly(0L, 2L);
         }
     }
+
+    @Test
+    void aRowThatFailsInAPartIsNamedByItsRowInTheFileAndItsId() throws IOException {
+        Path wav = WaveformFileTest.writeRows(dir.resolve("t.hdf5"), 11);
+        Path coch = dir.resolve("t_Coch.hdf5");
+        float[] bad = WaveformFileTest.samples(7);
+        FeatureExtractor nanAtRow7 = FeatureExtractor.of("toy", "coch", WaveformFileTest.LEN, 100,
+                CochleagramFileTest.C, CochleagramFileTest.F, Map.of("channels", CochleagramFileTest.C, "frames",
+                        CochleagramFileTest.F), () -> (in, out) -> {
+                            if (java.util.Arrays.equals(in, bad)) {
+                                throw new IllegalArgumentException("sample 3 of the waveform is NaN");
+                            }
+                        });
+        FeatureStage stage = FeatureStage.builder().extractor(nanAtRow7).threads(2).build();
+        try (WaveformFileReader source = WaveformFileReader.open(wav)) {
+            // rows 5..7 are the third part of four: the failing row is the file's row 7, not the part's row 2
+            assertThat(List.of(Shard.of(2, 4).start(11), Shard.of(2, 4).end(11))).containsExactly(5L, 8L);
+            assertThatThrownBy(() -> FeatureFileParts.computePart(coch, source, stage, Shard.of(2, 4)))
+                    .hasMessageContaining(wav + ": row 7 (YouTube id " + source.ytid(7) + ")")
+                    .hasMessageContaining("sample 3 of the waveform is NaN");
+            assertThat(FeatureFileParts.isDone(coch, source, Shard.of(2, 4))).isFalse();
+        }
+    }
+
+    @Test
+    void aFinishStoppedAfterItPublishedTheFileIsCompletedNotStuck() throws IOException {
+        Path wav = WaveformFileTest.writeRows(dir.resolve("t.hdf5"), 6);
+        Path coch = dir.resolve("out/t_Coch.hdf5");
+        Path saved = dir.resolve("saved");
+        try (WaveformSource source = Hdf5DatasetStore.INSTANCE.openWaveforms(wav)) {
+            for (int i = 0; i < 2; i++) {
+                FeatureFileParts.computePart(coch, source, STAGE, Shard.of(i, 2));
+            }
+            copyTree(FeatureFileParts.workFolder(coch), saved);
+            FeatureFileParts.finish(coch, source, STAGE.extractor());
+            byte[] published = Files.readAllBytes(coch);
+
+            // stopped between the rename and the folder's deletion: the folder without its data file
+            copyTree(saved, FeatureFileParts.workFolder(coch));
+            Files.delete(FeatureFileParts.workFolder(coch).resolve("data.hdf5"));
+            assertThat(FeatureFileParts.started(coch)).isFalse();
+            assertThat(FeatureFileParts.finish(coch, source, STAGE.extractor())).containsExactly(coch,
+                    dir.resolve("out/t_average.npy"));
+            assertThat(FeatureFileParts.workFolder(coch)).doesNotExist();
+            assertThat(Files.readAllBytes(coch)).isEqualTo(published);
+
+            // stopped while it deleted the folder (the plan gone, a part sum left): a new part is not taken for done
+            copyTree(saved, FeatureFileParts.workFolder(coch));
+            Files.delete(FeatureFileParts.workFolder(coch).resolve("data.hdf5"));
+            Files.delete(FeatureFileParts.workFolder(coch).resolve("plan.txt"));
+            assertThat(FeatureFileParts.computePart(coch, source, STAGE, Shard.of(0, 2)).rows()).isEqualTo(3);
+            assertThat(FeatureFileParts.started(coch)).isTrue();
+            assertThatThrownBy(() -> FeatureFileParts.finish(coch, source, STAGE.extractor()))
+                    .hasMessageContaining("rows 3..5 of 6 are not computed yet");
+            assertThat(FeatureFileParts.computePart(coch, source, STAGE, Shard.of(1, 2)).rows()).isEqualTo(3);
+            FeatureFileParts.finish(coch, source, STAGE.extractor());
+        }
+        try (CochleagramFileReader a = CochleagramFileReader.open(coch)) {
+            assertThat(a.size()).isEqualTo(6);
+        }
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        Files.createDirectories(to);
+        try (var files = Files.list(from)) {
+            for (Path p : files.toList()) {
+                Files.copy(p, to.resolve(p.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                        java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+            }
+        }
+    }
 }

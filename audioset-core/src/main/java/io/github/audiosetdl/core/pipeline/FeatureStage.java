@@ -69,16 +69,40 @@ public final class FeatureStage {
      * @return what was written
      * @throws IOException if reading or writing fails (the sink is not committed)
      * @throws InterruptedIOException if the thread is interrupted (the flag is restored)
-     * @throws AudioSetException if the source does not fit the extractor, or a worker fails
+     * @throws AudioSetException if the source does not fit the extractor, or a worker fails (naming the source,
+     *     the row and its YouTube id when the source knows it)
      */
     public FeatureSummary run(WaveformSource source, FeatureSink sink) throws IOException {
+        return run(source, 0, requireNonNull(source, "source").size(), sink);
+    }
+
+    /**
+     * Computes rows {@code from} to {@code to - 1} of {@code source} into {@code sink} and commits the sink (a
+     * part of a file split across processes); as {@link #run(WaveformSource, FeatureSink)} otherwise. A failing
+     * row is named by its number in {@code source}.
+     *
+     * @param source the waveforms; its row length and rate must match the extractor's
+     * @param from the first row, {@code 0 <= from <= to}
+     * @param to one past the last row, {@code <= source.size()}
+     * @param sink receives one row per source row computed, in order
+     * @return what was written ({@code to - from} rows)
+     * @throws IOException if reading or writing fails (the sink is not committed)
+     * @throws InterruptedIOException if the thread is interrupted (the flag is restored)
+     * @throws IndexOutOfBoundsException if the range is not within the source's rows
+     * @throws AudioSetException if the source does not fit the extractor, or a worker fails
+     */
+    public FeatureSummary run(WaveformSource source, long from, long to, FeatureSink sink) throws IOException {
         requireNonNull(source, "source");
         requireNonNull(sink, "sink");
+        if (from < 0 || from > to || to > source.size()) {
+            throw new IndexOutOfBoundsException(source.path() + ": rows " + from + ".." + (to - 1) + " are not within"
+                    + " its " + source.size() + " rows");
+        }
         if (source.rowLength() != extractor.inputLength() || source.sampleRate() != extractor.sampleRate()) {
             throw new AudioSetException(source.path() + ": rows of " + source.rowLength() + " samples at "
                     + source.sampleRate() + " Hz do not fit " + extractor);
         }
-        long n = source.size();
+        long n = to - from;
         ProgressTracker progress = ProgressTracker.start(Stage.FEATURES, n, listener);
         ExecutorService pool = executor != null ? executor : DaemonPool.fixed("audioset-features", threads);
         int parallelism = executor != null ? Math.max(1, threads) : threads;
@@ -91,19 +115,19 @@ public final class FeatureStage {
             inputs.add(new float[extractor.inputLength()]);
             outputs.add(new float[extractor.outputLength()]);
         }
-        Deque<Future<float[]>> inFlight = new ArrayDeque<>(window);
+        Deque<Pending> inFlight = new ArrayDeque<>(window);
         try {
-            for (long row = 0; row < n; row++) {
+            for (long row = from; row < to; row++) {
                 if (Thread.currentThread().isInterrupted()) {
                     throw new InterruptedIOException("features stage interrupted at row " + row);
                 }
                 if (inFlight.size() == window) {
-                    writeNext(inFlight, sink, outputs, progress);
+                    writeNext(inFlight, source, sink, outputs, progress);
                 }
                 float[] wav = inputs.remove();
                 source.read(row, wav);
                 float[] out = outputs.remove();
-                inFlight.addLast(pool.submit(() -> {
+                inFlight.addLast(new Pending(row, pool.submit(() -> {
                     FeatureExtractor.Worker w = workers.poll();
                     if (w == null) {
                         created.incrementAndGet();
@@ -116,17 +140,17 @@ public final class FeatureStage {
                         inputs.offer(wav);
                     }
                     return out;
-                }));
+                })));
             }
             while (!inFlight.isEmpty()) {
-                writeNext(inFlight, sink, outputs, progress);
+                writeNext(inFlight, source, sink, outputs, progress);
             }
             List<Path> files = sink.commit();
             Progress done = progress.finish();
             LOG.debug("features: {} workers for {} rows", created.get(), n);
             return new FeatureSummary(n, files, done.elapsed());
         } catch (IOException | RuntimeException e) {
-            inFlight.forEach(f -> f.cancel(true));
+            inFlight.forEach(p -> p.result().cancel(true));
             throw e;
         } finally {
             if (executor == null) {
@@ -135,22 +159,36 @@ public final class FeatureStage {
         }
     }
 
-    private static void writeNext(Deque<Future<float[]>> inFlight, FeatureSink sink, BlockingQueue<float[]> outputs,
-            ProgressTracker progress) throws IOException {
-        Future<float[]> next = inFlight.removeFirst();
+    /** A row being computed. */
+    private record Pending(long row, Future<float[]> result) {
+    }
+
+    private static void writeNext(Deque<Pending> inFlight, WaveformSource source, FeatureSink sink,
+            BlockingQueue<float[]> outputs, ProgressTracker progress) throws IOException {
+        Pending next = inFlight.removeFirst();
         float[] out;
         try {
-            out = next.get();
+            out = next.result().get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("features stage interrupted");
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
-            throw new AudioSetException("computing features failed: " + cause, cause);
+            throw new AudioSetException(source.path() + ": row " + next.row() + idOf(source, next.row())
+                    + ": computing features failed: " + cause, cause);
         }
         sink.write(out);
         outputs.offer(out);
         progress.succeeded();
+    }
+
+    /** @return " (YouTube id X)" when the source knows the row's id, else "" (never fails: it only names a row) */
+    private static String idOf(WaveformSource source, long row) {
+        try {
+            return source.hasIds() ? " (YouTube id " + source.ytid(row) + ")" : "";
+        } catch (IOException | RuntimeException e) {
+            return "";
+        }
     }
 
     /** Builder for {@link FeatureStage}; not thread-safe. */

@@ -152,6 +152,42 @@ class FeatureStageTest {
     }
 
     @Test
+    void aFailingRowIsNamedWithTheSource() {
+        FeatureExtractor nanAt37 = FeatureExtractor.of("nan", LENGTH, 16_000, 1, 1, Map.of(), () -> (wav, out) -> {
+            float[] row37 = new float[LENGTH];
+            new Rows(38).read(37, row37);
+            if (java.util.Arrays.equals(wav, row37)) {
+                throw new IllegalArgumentException("sample 12 of the waveform is NaN");
+            }
+        });
+        Collect sink = new Collect();
+        FeatureStage stage = FeatureStage.builder().extractor(nanAt37).threads(3).build();
+        assertThatThrownBy(() -> stage.run(new Rows(100), sink)).isInstanceOf(AudioSetException.class)
+                .hasMessageContaining("rows.hdf5: row 37: computing features failed")
+                .hasMessageContaining("sample 12 of the waveform is NaN");
+        assertThat(sink.committed).isFalse();
+        // a range is named by the rows of the source, not of the range
+        assertThatThrownBy(() -> stage.run(new Rows(100), 30, 40, new Collect()))
+                .hasMessageContaining("rows.hdf5: row 37: ");
+    }
+
+    @Test
+    void aRangeComputesThoseRowsOnly() throws IOException {
+        Collect all = new Collect();
+        Collect part = new Collect();
+        FeatureStage stage = FeatureStage.builder().extractor(halves(new AtomicInteger())).threads(2).build();
+        stage.run(new Rows(20), all);
+        assertThat(stage.run(new Rows(20), 5, 12, part).rows()).isEqualTo(7);
+        assertThat(part.committed).isTrue();
+        assertThat(part.rows).hasSize(7);
+        for (int i = 0; i < 7; i++) {
+            assertThat(part.rows.get(i)).as("row %d", 5 + i).containsExactly(all.rows.get(5 + i));
+        }
+        assertThatThrownBy(() -> stage.run(new Rows(20), 5, 21, new Collect()))
+                .isInstanceOf(IndexOutOfBoundsException.class).hasMessageContaining("rows.hdf5: rows 5..20");
+    }
+
+    @Test
     void aSourceThatDoesNotFitIsRejected() {
         FeatureExtractor other = FeatureExtractor.of("x", 5, 16_000, 1, 1, Map.of(), () -> (wav, out) -> { });
         assertThatThrownBy(() -> FeatureStage.builder().extractor(other).build().run(new Rows(1), new Collect()))

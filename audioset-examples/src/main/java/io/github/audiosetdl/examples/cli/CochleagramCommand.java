@@ -11,8 +11,10 @@ import io.github.audiosetdl.core.pipeline.FeatureSummary;
 import io.github.audiosetdl.core.progress.PipelineListener;
 import io.github.audiosetdl.core.progress.Progress;
 import io.github.audiosetdl.core.spi.WaveformSource;
+import io.github.audiosetdl.hdf5.CochleagramFileReader;
 import io.github.audiosetdl.hdf5.FeatureFileParts;
 import io.github.audiosetdl.hdf5.Hdf5DatasetStore;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,9 +79,11 @@ final class CochleagramCommand implements Callable<Integer> {
         FileChecks.inputFile(in);
         FileChecks.outputDirectory(out != null ? out : in.toAbsolutePath().getParent());
         CochleagramConfig config;
+        long inputRows;
         try (WaveformSource source = Hdf5DatasetStore.INSTANCE.openWaveforms(in)) {
             config = AudioSetCli.fromOptions(spec, () -> CochleagramOptions.build(parameters, source.sampleRate(),
                     source.rowLength()));
+            inputRows = source.size();
         }
         Shard shard = AudioSetCli.fromOptions(spec, () -> jobs.shard(System.getenv()));
         if (finish && !shard.isAll()) {
@@ -98,8 +102,9 @@ final class CochleagramCommand implements Callable<Integer> {
             features = pipeline.run().features().orElseThrow();
         } else {
             Path target = pipeline.featureFile();
-            if (Files.exists(target) && !Files.exists(FeatureFileParts.workFolder(target))
-                    && Files.getLastModifiedTime(target).compareTo(Files.getLastModifiedTime(in)) >= 0) {
+            if (Files.exists(target) && !FeatureFileParts.started(target)
+                    && Files.getLastModifiedTime(target).compareTo(Files.getLastModifiedTime(in)) >= 0
+                    && madeWith(target, config, inputRows)) {
                 o.println("complete already: " + target);
                 if (!noStats && shard.isAll() && StatsCommand.staleBeside(target)) { // killed while computing them
                     o.println("wrote " + StatsCommand.writeBeside(target, workers));
@@ -116,9 +121,13 @@ final class CochleagramCommand implements Callable<Integer> {
                     FeatureStage stage = FeatureStage.builder().extractor(CochleagramFeatures.of(config))
                             .threads(workers).listener(listener).build();
                     features = FeatureFileParts.computePart(target, source, stage, shard);
-                    o.printf("%s: rows %d..%d of %d%s%n", shard, shard.start(source.size()),
-                            shard.end(source.size()) - 1, source.size(),
-                            features.files().isEmpty() ? " were done already" : "");
+                    if (shard.size(source.size()) == 0) { // more jobs than rows
+                        o.printf("%s: no rows (the input has %d)%n", shard, source.size());
+                    } else {
+                        o.printf("%s: rows %d..%d of %d%s%n", shard, shard.start(source.size()),
+                                shard.end(source.size()) - 1, source.size(),
+                                features.files().isEmpty() ? " were done already" : "");
+                    }
                 }
             }
         }
@@ -135,6 +144,18 @@ final class CochleagramCommand implements Callable<Integer> {
         }
         o.flush();
         return 0;
+    }
+
+    /**
+     * @return whether {@code file} is a cochleagram file of {@code rows} rows computed with {@code config} (a file
+     *     of other parameters, or one that cannot be read as ours, is computed anew as one process would)
+     */
+    private static boolean madeWith(Path file, CochleagramConfig config, long rows) {
+        try (CochleagramFileReader coch = CochleagramFileReader.open(file)) {
+            return coch.size() == rows && CochleagramFeatures.configFrom(coch.attributes()).equals(config);
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     /** The most compute threads an option accepts (pack, cochleagram, stats, run). */

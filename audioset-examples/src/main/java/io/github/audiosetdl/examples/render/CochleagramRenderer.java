@@ -293,7 +293,18 @@ public final class CochleagramRenderer {
         requireNonNull(coch, "coch");
         requireNonNull(events, "events");
         requireNonNull(row, "row");
-        CochleagramConfig config = CochleagramFeatures.configFrom(coch.attributes());
+        CochleagramConfig config;
+        try {
+            config = CochleagramFeatures.configFrom(coch.attributes());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(coch.path() + ": /coch attributes: " + e.getMessage(), e);
+        }
+        // checked before the filterbank is built: its size comes from the attributes
+        if (config.channels() != coch.channels() || config.frames() != coch.frames()) {
+            throw new IllegalArgumentException(coch.path() + ": /coch rows are " + coch.channels() + " x "
+                    + coch.frames() + " but its attributes describe " + config.channels() + " x " + config.frames()
+                    + " (" + config + ")");
+        }
         double[] cfs = Cochleagram.of(config).centerFrequencies();
         String name = coch.path().getFileName().toString();
         float[] values;

@@ -10,6 +10,7 @@ import io.github.audiosetdl.core.spi.WaveformSink;
 import io.github.audiosetdl.core.testing.ExternalTools;
 import io.github.audiosetdl.examples.H5Dump;
 import io.github.audiosetdl.examples.hostile.ChildCli;
+import io.github.audiosetdl.hdf5.CochleagramFileReader;
 import io.github.audiosetdl.hdf5.FeatureFileParts;
 import io.github.audiosetdl.hdf5.Hdf5DatasetStore;
 import java.io.IOException;
@@ -90,6 +91,78 @@ class CochleagramJobsTest {
         assertThat(run("cochleagram", "--in", wav.toString(), "--out", split.toString(), "--no-stats").out())
                 .contains("no statistics written (--no-stats)", "deleted " + stats);
         assertThat(stats).doesNotExist();
+    }
+
+    @Test
+    void aFileOfOtherParametersIsNotCompleteAlready() throws Exception {
+        Path wav = waveforms(dir.resolve("clips.hdf5"));
+        Path out = dir.resolve("out");
+        Path coch = out.resolve("clips_Coch.hdf5");
+        assertThat(inProcess("cochleagram", "--in", wav.toString(), "--out", out.toString(), "--threads", "1",
+                "--no-stats")).contains("wrote " + coch);
+        int channels;
+        try (CochleagramFileReader r = CochleagramFileReader.open(coch)) {
+            channels = r.channels();
+        }
+        // the same file in two jobs with another --n: the file of the default --n is not the one asked for
+        for (int i = 0; i < 2; i++) {
+            assertThat(inProcess("cochleagram", "--in", wav.toString(), "--out", out.toString(), "--n", "20",
+                    "--jobs", "2", "--job-index", Integer.toString(i), "--threads", "1"))
+                    .doesNotContain("complete already").contains("job " + i + " of 2: rows");
+        }
+        Path work = FeatureFileParts.workFolder(coch);
+        Path saved = dir.resolve("saved");
+        Files.createDirectories(saved);
+        try (var files = Files.list(work)) {
+            for (Path p : files.toList()) {
+                Files.copy(p, saved.resolve(p.getFileName()), java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+            }
+        }
+        assertThat(inProcess("cochleagram", "--in", wav.toString(), "--out", out.toString(), "--n", "20",
+                "--finish", "--no-stats")).contains("wrote " + coch);
+        try (CochleagramFileReader r = CochleagramFileReader.open(coch)) {
+            assertThat(r.channels()).isLessThan(channels);
+            assertThat(r.attributes().get("n")).asString().isEqualTo("20");
+        }
+        assertThat(inProcess("cochleagram", "--in", wav.toString(), "--out", out.toString(), "--n", "20",
+                "--finish", "--no-stats")).contains("complete already");
+        // a finish stopped after it published the file, before it deleted the work folder: the file is complete
+        Files.createDirectories(work);
+        try (var files = Files.list(saved)) {
+            for (Path p : files.toList()) {
+                if (!p.getFileName().toString().equals("data.hdf5")) {
+                    Files.copy(p, work.resolve(p.getFileName()), java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+        assertThat(inProcess("cochleagram", "--in", wav.toString(), "--out", out.toString(), "--n", "20",
+                "--jobs", "2", "--job-index", "1")).contains("complete already");
+        assertThat(inProcess("cochleagram", "--in", wav.toString(), "--out", out.toString(), "--n", "20",
+                "--finish", "--no-stats")).contains("complete already");
+    }
+
+    @Test
+    void aJobWithNoRowsSaysSo() throws Exception {
+        Path wav = waveforms(dir.resolve("clips.hdf5"));
+        Path out = dir.resolve("out");
+        // 7 rows in 9 jobs: two jobs have none
+        java.util.List<String> said = new java.util.ArrayList<>();
+        for (int i = 0; i < 9; i++) {
+            said.add(inProcess("cochleagram", "--in", wav.toString(), "--out", out.toString(), "--jobs", "9",
+                    "--job-index", Integer.toString(i), "--threads", "1"));
+        }
+        assertThat(String.join("", said)).doesNotContain("..-1").contains("no rows (the input has 7)");
+        assertThat(inProcess("cochleagram", "--in", wav.toString(), "--out", out.toString(), "--finish",
+                "--no-stats")).contains("cochleagrams: 7 rows");
+    }
+
+    /** @return the output of the command line run in this JVM, which must succeed */
+    private static String inProcess(String... args) {
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        int code = AudioSetCli.run(new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true), args);
+        assertThat(code).as(err.toString()).isZero();
+        return out.toString();
     }
 
     /** @return the entries of a zip file, names to bytes (the entries' times aside) */

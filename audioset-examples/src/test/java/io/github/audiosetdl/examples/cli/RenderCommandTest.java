@@ -69,4 +69,40 @@ class RenderCommandTest {
         }
         return colours.size();
     }
+
+    @Test
+    void aFileWhoseAttributesDoNotDescribeItsRowsIsNamedNotComputed(@TempDir Path dir) throws Exception {
+        Path python = ExternalTools.requirePythonWithH5py();
+        Path wav = dir.resolve("noise.hdf5");
+        ExternalTools.check(List.of(python.toString(), "-c", String.join("\n",
+                "import sys, h5py, numpy as np",
+                "with h5py.File(sys.argv[1], 'w') as f:",
+                "    f.create_dataset('wav', data=np.random.default_rng(1).normal(0, 0.1, (1, 16000)).astype('f4'))"),
+                wav.toString()));
+        assertThat(run("cochleagram", "--in", wav.toString(), "--threads", "1", "--no-stats", "--progress", "log"))
+                .as(err.toString()).isZero();
+        Path coch = dir.resolve("noise_Coch.hdf5");
+        // each edit in a copy of its own: [python statement on f, what the message must say]
+        String[][] edits = {
+            {"f['coch'].attrs['signal_length'] = 2_000_000_000", "171 x 25000000"},
+            {"f['coch'].attrs['n'] = 20", "91 x 200"},
+            {"f['coch'].attrs['env_sr'] = 0", "envSampleRate must be positive"},
+            {"f['coch'].attrs['preset'] = 'bogus'", "preset 'bogus'"},
+            {"del f['average']; f['average'] = np.zeros((3, 3), 'f4')", "/average has 9 values"},
+        };
+        for (int i = 0; i < edits.length; i++) {
+            Path bad = dir.resolve("bad" + i + "_Coch.hdf5");
+            java.nio.file.Files.copy(coch, bad);
+            ExternalTools.check(List.of(python.toString(), "-c", String.join("\n",
+                    "import sys, h5py, numpy as np",
+                    "with h5py.File(sys.argv[1], 'r+') as f:",
+                    "    " + edits[i][0]), bad.toString()));
+            err.getBuffer().setLength(0);
+            assertThat(run("render", "--in", bad.toString(), i == 4 ? "--average" : "--row=0", "--out",
+                    dir.resolve("bad.png").toString())).as(edits[i][0]).isEqualTo(1);
+            assertThat(err.toString()).as(edits[i][0]).contains(bad.toString()).contains(edits[i][1])
+                    .doesNotContain("out of memory");
+        }
+        assertThat(dir.resolve("bad.png")).doesNotExist();
+    }
 }
