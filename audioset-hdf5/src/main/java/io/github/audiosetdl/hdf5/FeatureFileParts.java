@@ -10,6 +10,7 @@ import io.github.audiosetdl.core.spi.FeatureSink;
 import io.github.audiosetdl.core.spi.WaveformSource;
 import io.github.audiosetdl.hdf5.internal.RowFile;
 import io.github.audiosetdl.hdf5.internal.Staging;
+import io.github.audiosetdl.hdf5.internal.WriteFailure;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -429,8 +430,12 @@ public final class FeatureFileParts {
             row.clear();
             row.asFloatBuffer().put(features);
             long at = RowFile.DATA_START + next * row.capacity();
-            while (row.hasRemaining()) {
-                at += channel.write(row, at);
+            try {
+                while (row.hasRemaining()) {
+                    at += channel.write(row, at);
+                }
+            } catch (IOException e) {
+                throw WriteFailure.naming(work.resolve(DATA), "writing row " + next, e);
             }
             sum.add(features);
             next++;

@@ -2,6 +2,7 @@ package io.github.audiosetdl.hdf5;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.audiosetdl.core.Shard;
 import io.github.audiosetdl.core.pipeline.FeatureStage;
@@ -181,5 +182,29 @@ class FeatureFilePartsTest {
                         java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
             }
         }
+    }
+    @Test
+    void aFullDiskUnderAPartsRowsNamesTheDataFile() throws IOException {
+        Path full = devFull();
+        Path wav = WaveformFileTest.writeRows(dir.resolve("t.hdf5"), 4);
+        Path coch = dir.resolve("t_Coch.hdf5");
+        try (WaveformSource source = Hdf5DatasetStore.INSTANCE.openWaveforms(wav)) {
+            FeatureFileParts.computePart(coch, source, STAGE, Shard.of(0, 2));
+            Path data = FeatureFileParts.workFolder(coch).resolve("data.hdf5");
+            Files.delete(data);
+            Files.createSymbolicLink(data, full);
+            try (FeatureSink part = FeatureFileParts.createPart(coch, source, STAGE.extractor(), Shard.of(1, 2))) {
+                assertThatThrownBy(() -> part.write(new float[STAGE.extractor().outputLength()]))
+                        .isInstanceOf(IOException.class)
+                        .hasMessage(data + ": writing row 2 failed: No space left on device");
+            }
+        }
+    }
+
+    /** @return {@code /dev/full}, where every write fails with ENOSPC as on a full file system (Linux only) */
+    static Path devFull() {
+        Path full = Path.of("/dev/full");
+        assumeTrue(Files.isWritable(full), "/dev/full (Linux) is needed");
+        return full;
     }
 }
