@@ -366,16 +366,29 @@ public final class FeatureFileParts {
         return sum;
     }
 
+    /**
+     * Writes {@code dir/name} through a temporary file renamed into place; if that fails (a full disk), the
+     * temporary file is deleted, not left to hold space until a finish.
+     */
     private static void writeAtomically(Path dir, String name, byte[] bytes) throws IOException {
         Path tmp = dir.resolve(name + "." + UUID.randomUUID() + ".tmp");
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            ByteBuffer b = ByteBuffer.wrap(bytes);
-            while (b.hasRemaining()) {
-                ch.write(b);
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                ByteBuffer b = ByteBuffer.wrap(bytes);
+                while (b.hasRemaining()) {
+                    ch.write(b);
+                }
+                ch.force(true);
             }
-            ch.force(true);
+            move(tmp, dir.resolve(name));
+        } catch (IOException e) {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException d) {
+                e.addSuppressed(d);
+            }
+            throw WriteFailure.naming(dir.resolve(name), "writing", e);
         }
-        move(tmp, dir.resolve(name));
     }
 
     private static void move(Path from, Path to) throws IOException {

@@ -201,6 +201,24 @@ class FeatureFilePartsTest {
         }
     }
 
+    @Test
+    void aPartWhoseSumCannotBeWrittenLeavesNoTemporaryFile() throws IOException {
+        Path wav = WaveformFileTest.writeRows(dir.resolve("t.hdf5"), 4);
+        Path coch = dir.resolve("t_Coch.hdf5");
+        Path work = FeatureFileParts.workFolder(coch);
+        try (WaveformSource source = Hdf5DatasetStore.INSTANCE.openWaveforms(wav)) {
+            FeatureFileParts.computePart(coch, source, STAGE, Shard.of(0, 2));
+            // what is in the way of the sum's rename fails it, as a full disk fails its writing
+            Files.createDirectories(work.resolve("part-2-4.sum").resolve("x"));
+            assertThatThrownBy(() -> FeatureFileParts.computePart(coch, source, STAGE, Shard.of(1, 2)))
+                    .hasMessageContaining("part-2-4.sum");
+        }
+        try (var left = Files.list(work)) {
+            assertThat(left.map(p -> p.getFileName().toString())).as("no temporary sum left in %s", work)
+                    .noneMatch(n -> n.endsWith(".tmp"));
+        }
+    }
+
     /** @return {@code /dev/full}, where every write fails with ENOSPC as on a full file system (Linux only) */
     static Path devFull() {
         Path full = Path.of("/dev/full");
