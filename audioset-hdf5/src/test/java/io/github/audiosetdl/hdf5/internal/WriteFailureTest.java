@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A full disk while rows are written ({@code /dev/full} answers every write with {@code ENOSPC}, as a full file
@@ -46,5 +47,18 @@ class WriteFailureTest {
         IOException bare = new IOException((String) null);
         assertThat(WriteFailure.naming(Path.of("out/a.hdf5"), "writing", bare))
                 .hasMessage("out/a.hdf5: writing failed: java.io.IOException").hasCause(bare);
+    }
+
+    @Test
+    void aStagingFolderWhoseOwnerCannotBeWrittenIsRemovedAndNamed(@TempDir Path dir) throws IOException {
+        assumeTrue(Files.isWritable(FULL), "/dev/full (Linux) is needed");
+        Path target = dir.resolve("eval.hdf5");
+        assertThatThrownBy(() -> Staging.beside(target, owner -> FileChannel.open(FULL, StandardOpenOption.WRITE)))
+                .isInstanceOf(IOException.class)
+                .hasMessageStartingWith(dir.resolve(".eval.hdf5.").toString())
+                .hasMessageEndingWith("owner.pid: writing failed: No space left on device");
+        try (var left = Files.list(dir)) {
+            assertThat(left).as("a folder without an owner would never be removed").isEmpty();
+        }
     }
 }
