@@ -47,25 +47,14 @@ public final class Staging {
      * @throws IOException if it cannot be created
      */
     public static Staging beside(Path target) throws IOException {
-        return beside(target, owner -> FileChannel.open(owner, StandardOpenOption.CREATE_NEW,
-                StandardOpenOption.WRITE));
-    }
-
-    /** Opens the owner file of a new staging directory (a test gives one that fails). */
-    interface OwnerOpener {
-        /**
-         * @param owner the owner file, not yet existing
-         * @return a channel to write it
-         * @throws IOException if it cannot be created
-         */
-        FileChannel open(Path owner) throws IOException;
+        return beside(target, ChannelOpener.CREATE_NEW);
     }
 
     /**
      * {@link #beside(Path)}, the owner file opened by {@code opener}. If the owner cannot be written (a full disk),
      * the directory is deleted: without a readable owner, no later run would ever remove it.
      */
-    static Staging beside(Path target, OwnerOpener opener) throws IOException {
+    static Staging beside(Path target, ChannelOpener opener) throws IOException {
         Path parent = target.toAbsolutePath().getParent();
         Files.createDirectories(parent);
         removeStale(parent, "." + target.getFileName() + ".");
