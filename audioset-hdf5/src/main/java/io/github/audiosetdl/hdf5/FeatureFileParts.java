@@ -10,6 +10,7 @@ import io.github.audiosetdl.core.spi.FeatureSink;
 import io.github.audiosetdl.core.spi.WaveformSource;
 import io.github.audiosetdl.hdf5.internal.RowFile;
 import io.github.audiosetdl.hdf5.internal.Staging;
+import io.github.audiosetdl.hdf5.internal.WriteFailure;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -365,16 +366,29 @@ public final class FeatureFileParts {
         return sum;
     }
 
+    /**
+     * Writes {@code dir/name} through a temporary file renamed into place; if that fails (a full disk), the
+     * temporary file is deleted, not left to hold space until a finish.
+     */
     private static void writeAtomically(Path dir, String name, byte[] bytes) throws IOException {
         Path tmp = dir.resolve(name + "." + UUID.randomUUID() + ".tmp");
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            ByteBuffer b = ByteBuffer.wrap(bytes);
-            while (b.hasRemaining()) {
-                ch.write(b);
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                ByteBuffer b = ByteBuffer.wrap(bytes);
+                while (b.hasRemaining()) {
+                    ch.write(b);
+                }
+                ch.force(true);
             }
-            ch.force(true);
+            move(tmp, dir.resolve(name));
+        } catch (IOException e) {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException d) {
+                e.addSuppressed(d);
+            }
+            throw WriteFailure.naming(dir.resolve(name), "writing", e);
         }
-        move(tmp, dir.resolve(name));
     }
 
     private static void move(Path from, Path to) throws IOException {
@@ -429,8 +443,12 @@ public final class FeatureFileParts {
             row.clear();
             row.asFloatBuffer().put(features);
             long at = RowFile.DATA_START + next * row.capacity();
-            while (row.hasRemaining()) {
-                at += channel.write(row, at);
+            try {
+                while (row.hasRemaining()) {
+                    at += channel.write(row, at);
+                }
+            } catch (IOException e) {
+                throw WriteFailure.naming(work.resolve(DATA), "writing row " + next, e);
             }
             sum.add(features);
             next++;

@@ -6,6 +6,7 @@ import io.github.audiosetdl.core.dsp.RealArrays;
 import io.github.audiosetdl.hdf5.internal.Background;
 import io.github.audiosetdl.hdf5.internal.MetadataNpy;
 import io.github.audiosetdl.hdf5.internal.Staging;
+import io.github.audiosetdl.hdf5.internal.WriteFailure;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -352,11 +353,26 @@ public final class FeatureStats {
      * @throws IOException if writing fails
      */
     public void writeNpz(Path file) throws IOException {
+        writeNpz(file, tmp -> Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW));
+    }
+
+    /** Opens the staged {@code .npz} for writing (a test gives one that fails). */
+    interface Opener {
+        /**
+         * @param tmp the staged file, not yet existing
+         * @return its stream
+         * @throws IOException if it cannot be created
+         */
+        OutputStream open(Path tmp) throws IOException;
+    }
+
+    /** {@link #writeNpz(Path)}, the staged file opened by {@code opener}. */
+    void writeNpz(Path file, Opener opener) throws IOException {
         requireNonNull(file, "file");
         Staging staging = Staging.beside(file);
         try {
             Path tmp = staging.dir().resolve("stats.npz");
-            try (OutputStream raw = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW);
+            try (OutputStream raw = opener.open(tmp);
                     ZipOutputStream zip = new ZipOutputStream(new BufferedOutputStream(raw, 1 << 16))) {
                 entry(zip, "mean", mean, channels, frames);
                 entry(zip, "channel_mean", channelMean, channels);
@@ -364,6 +380,8 @@ public final class FeatureStats {
                 entry(zip, "cov", cov, channels, channels);
                 entry(zip, "pca_values", pcaValues, channels);
                 entry(zip, "pca_vectors", pcaVectors, channels, channels);
+            } catch (IOException e) {
+                throw WriteFailure.naming(file, "writing", e);
             }
             try (FileChannel sync = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
                 sync.force(true);

@@ -2,9 +2,11 @@ package io.github.audiosetdl.hdf5;
 
 import static java.util.Objects.requireNonNull;
 
+import io.github.audiosetdl.hdf5.internal.ChannelOpener;
 import io.github.audiosetdl.hdf5.internal.MetadataNpy;
 import io.github.audiosetdl.hdf5.internal.NpyHeader;
 import io.github.audiosetdl.hdf5.internal.Staging;
+import io.github.audiosetdl.hdf5.internal.WriteFailure;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -41,6 +43,11 @@ public final class NpyFiles {
      * @throws IOException if writing fails
      */
     public static void writeFloat32(Path file, float[] values, int... shape) throws IOException {
+        writeFloat32(file, ChannelOpener.CREATE_NEW, values, shape);
+    }
+
+    /** {@link #writeFloat32(Path, float[], int...)}, the staged file opened by {@code opener}. */
+    static void writeFloat32(Path file, ChannelOpener opener, float[] values, int... shape) throws IOException {
         requireNonNull(file, "file");
         NpyFloat32 array = new NpyFloat32(shape, values);
         StringBuilder tuple = new StringBuilder("(");
@@ -52,7 +59,7 @@ public final class NpyFiles {
         Staging staging = Staging.beside(file);
         try {
             Path tmp = staging.dir().resolve("array.npy");
-            try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            try (FileChannel out = opener.open(tmp)) {
                 write(out, MetadataNpy.header("'<f4'", text, 64));
                 ByteBuffer b = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
                 for (int i = 0; i < values.length; ) {
@@ -64,6 +71,8 @@ public final class NpyFiles {
                     i += n;
                 }
                 out.force(true);
+            } catch (IOException e) {
+                throw WriteFailure.naming(file, "writing", e);
             }
             staging.publish(List.<Path[]>of(new Path[] {tmp, file}));
         } finally {

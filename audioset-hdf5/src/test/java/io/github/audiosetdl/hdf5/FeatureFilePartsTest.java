@@ -2,6 +2,7 @@ package io.github.audiosetdl.hdf5;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.audiosetdl.core.Shard;
 import io.github.audiosetdl.core.pipeline.FeatureStage;
@@ -181,5 +182,47 @@ class FeatureFilePartsTest {
                         java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
             }
         }
+    }
+    @Test
+    void aFullDiskUnderAPartsRowsNamesTheDataFile() throws IOException {
+        Path full = devFull();
+        Path wav = WaveformFileTest.writeRows(dir.resolve("t.hdf5"), 4);
+        Path coch = dir.resolve("t_Coch.hdf5");
+        try (WaveformSource source = Hdf5DatasetStore.INSTANCE.openWaveforms(wav)) {
+            FeatureFileParts.computePart(coch, source, STAGE, Shard.of(0, 2));
+            Path data = FeatureFileParts.workFolder(coch).resolve("data.hdf5");
+            Files.delete(data);
+            Files.createSymbolicLink(data, full);
+            try (FeatureSink part = FeatureFileParts.createPart(coch, source, STAGE.extractor(), Shard.of(1, 2))) {
+                assertThatThrownBy(() -> part.write(new float[STAGE.extractor().outputLength()]))
+                        .isInstanceOf(IOException.class)
+                        .hasMessage(data + ": writing row 2 failed: No space left on device");
+            }
+        }
+    }
+
+    @Test
+    void aPartWhoseSumCannotBeWrittenLeavesNoTemporaryFile() throws IOException {
+        Path wav = WaveformFileTest.writeRows(dir.resolve("t.hdf5"), 4);
+        Path coch = dir.resolve("t_Coch.hdf5");
+        Path work = FeatureFileParts.workFolder(coch);
+        try (WaveformSource source = Hdf5DatasetStore.INSTANCE.openWaveforms(wav)) {
+            FeatureFileParts.computePart(coch, source, STAGE, Shard.of(0, 2));
+            // what is in the way of the sum's rename fails it, as a full disk fails its writing
+            Files.createDirectories(work.resolve("part-2-4.sum").resolve("x"));
+            assertThatThrownBy(() -> FeatureFileParts.computePart(coch, source, STAGE, Shard.of(1, 2)))
+                    .hasMessageContaining("part-2-4.sum");
+        }
+        try (var left = Files.list(work)) {
+            assertThat(left.map(p -> p.getFileName().toString())).as("no temporary sum left in %s", work)
+                    .noneMatch(n -> n.endsWith(".tmp"));
+        }
+    }
+
+    /** @return {@code /dev/full}, where every write fails with ENOSPC as on a full file system (Linux only) */
+    static Path devFull() {
+        Path full = Path.of("/dev/full");
+        assumeTrue(Files.isWritable(full), "/dev/full (Linux) is needed");
+        return full;
     }
 }

@@ -3,6 +3,9 @@ package io.github.audiosetdl.hdf5;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.audiosetdl.core.pipeline.FeatureStage;
+import io.github.audiosetdl.core.spi.FeatureSink;
+import io.github.audiosetdl.core.spi.WaveformSource;
 import io.github.audiosetdl.core.testing.ExternalTools;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -129,5 +132,29 @@ class FeatureStatsTest {
                     .hasMessageContaining("too few");
         }
         assertThat(Files.exists(dir.resolve("X_stats.npz"))).isFalse();
+    }
+    @Test
+    void aFullDiskWhileWritingTheNpzNamesTheFileAndLeavesNothing() throws Exception {
+        Path full = FeatureFilePartsTest.devFull();
+        Path wav = WaveformFileTest.writeRows(dir.resolve("t.hdf5"), 5);
+        Path coch = dir.resolve("t_Coch.hdf5");
+        FeatureStage stage = FeatureStage.builder().extractor(CochleagramFileTest.TOY).threads(1).build();
+        try (WaveformSource source = Hdf5DatasetStore.INSTANCE.openWaveforms(wav);
+                FeatureSink sink = Hdf5DatasetStore.INSTANCE.createFeatures(coch, source, stage.extractor())) {
+            stage.run(source, sink);
+        }
+        FeatureStats stats;
+        try (CochleagramFileReader in = CochleagramFileReader.open(coch)) {
+            stats = FeatureStats.compute(in);
+        }
+        Path npz = FeatureStats.statsFile(coch, dir);
+        assertThatThrownBy(() -> stats.writeNpz(npz, tmp -> Files.newOutputStream(full)))
+                .isInstanceOf(IOException.class)
+                .hasMessage(npz + ": writing failed: No space left on device");
+        assertThat(npz).doesNotExist();
+        try (var left = Files.list(dir)) {
+            assertThat(left.map(p -> p.getFileName().toString())).as("no staging folder left")
+                    .containsExactlyInAnyOrder("t.hdf5", "t_metadata.npy", "t_Coch.hdf5", "t_average.npy");
+        }
     }
 }

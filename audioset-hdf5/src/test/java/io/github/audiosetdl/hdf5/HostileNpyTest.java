@@ -1,14 +1,17 @@
 package io.github.audiosetdl.hdf5;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.audiosetdl.hdf5.internal.MetadataNpy;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -93,5 +96,18 @@ class HostileNpyTest {
         assertThatThrownBy(() -> NpyFiles.readMetadata(file, m -> { }))
                 .isInstanceOf(IOException.class).hasMessageContaining(file.toString())
                 .hasMessageContaining("declares 4000000000 records, but the file holds 0");
+    }
+
+    @Test
+    void aFullDiskWhileWritingAnNpyNamesTheFileAndLeavesNothing() throws IOException {
+        Path full = FeatureFilePartsTest.devFull();
+        Path npy = dir.resolve("eval_average.npy");
+        assertThatThrownBy(() -> NpyFiles.writeFloat32(npy, file -> FileChannel.open(full, StandardOpenOption.WRITE),
+                new float[70_000], 700, 100))
+                .isInstanceOf(IOException.class)
+                .hasMessage(npy + ": writing failed: No space left on device");
+        try (var left = Files.list(dir)) {
+            assertThat(left).as("nothing under the final name, no staging folder").isEmpty();
+        }
     }
 }

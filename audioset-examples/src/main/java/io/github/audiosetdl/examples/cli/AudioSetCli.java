@@ -152,10 +152,26 @@ public final class AudioSetCli implements Runnable {
      */
     static String describe(Throwable e) {
         Throwable cause = e;
+        String context = null;
         while ((cause instanceof UncheckedIOException || cause instanceof ExecutionException
                 || cause instanceof CompletionException) && cause.getCause() != null) {
+            if (context == null && cause instanceof UncheckedIOException u && u.getMessage() != null
+                    && !u.getMessage().equals(u.getCause().toString())) {
+                context = u.getMessage(); // its own message, e.g. "cannot write to log <file>": keep the file
+            }
             cause = cause.getCause();
         }
+        String text = describeCause(cause);
+        if (context == null || text.contains(context)
+                || cause instanceof FileSystemException f && f.getFile() != null) { // the file is named already
+            return text;
+        }
+        return oneLine(cause.getMessage() != null && context.contains(cause.getMessage()) ? context
+                : context + ": " + text);
+    }
+
+    /** @return {@link #describe(Throwable)} of a cause already unwrapped */
+    private static String describeCause(Throwable cause) {
         if (cause instanceof FileSystemException f && f.getFile() != null) {
             return describe(f);
         }

@@ -176,6 +176,11 @@ class CliErrorsTest {
                 Arguments.of(new FileSystemException("x", null, "No space left on device"),
                         "x: No space left on device"),
                 Arguments.of(new IOException("disk on fire"), "disk on fire"),
+                Arguments.of(new UncheckedIOException("cannot write to log logs/goodLog_0.csv",
+                        new IOException("No space left on device")),
+                        "cannot write to log logs/goodLog_0.csv: No space left on device"),
+                Arguments.of(new CompletionException(new UncheckedIOException("cannot read a.csv: Input/output error",
+                        new IOException("Input/output error"))), "cannot read a.csv: Input/output error"),
                 Arguments.of(new ToolNotFoundException("ffmpeg", "ffmpeg was not found: install it or give its path"),
                         "ffmpeg was not found: install it or give its path"),
                 Arguments.of(new IllegalArgumentException("bad value"), "bad value"));

@@ -174,7 +174,11 @@ final class FloatAppender implements Closeable {
                 directFailed = true;
             }
         }
-        writeFully(buffered, batch.duplicate(), at);
+        try {
+            writeFully(buffered, batch.duplicate(), at);
+        } catch (IOException e) {
+            throw WriteFailure.naming(file, "writing rows at byte " + at, e);
+        }
     }
 
     private static void writeFully(FileChannel channel, ByteBuffer bytes, long at) throws IOException {

@@ -47,14 +47,32 @@ public final class Staging {
      * @throws IOException if it cannot be created
      */
     public static Staging beside(Path target) throws IOException {
+        return beside(target, ChannelOpener.CREATE_NEW);
+    }
+
+    /**
+     * {@link #beside(Path)}, the owner file opened by {@code opener}. If the owner cannot be written (a full disk),
+     * the directory is deleted: without a readable owner, no later run would ever remove it.
+     */
+    static Staging beside(Path target, ChannelOpener opener) throws IOException {
         Path parent = target.toAbsolutePath().getParent();
         Files.createDirectories(parent);
         removeStale(parent, "." + target.getFileName() + ".");
         String name = "." + target.getFileName() + "." + UUID.randomUUID().toString().substring(0, 8) + ".tmp";
         Staging staging = new Staging(Files.createDirectory(parent.resolve(name), ownerOnly()));
         Path owner = staging.dir.resolve(OWNER);
-        try (FileChannel ch = FileChannel.open(owner, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            ch.write(ByteBuffer.wrap((ProcessTag.current() + "\n").getBytes(StandardCharsets.US_ASCII)));
+        try (FileChannel ch = opener.open(owner)) {
+            ByteBuffer tag = ByteBuffer.wrap((ProcessTag.current() + "\n").getBytes(StandardCharsets.US_ASCII));
+            while (tag.hasRemaining()) {
+                ch.write(tag);
+            }
+        } catch (IOException e) {
+            try {
+                staging.delete();
+            } catch (IOException d) {
+                e.addSuppressed(d);
+            }
+            throw WriteFailure.naming(owner, "writing", e);
         }
         return staging;
     }
