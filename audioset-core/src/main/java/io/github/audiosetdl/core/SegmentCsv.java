@@ -93,7 +93,7 @@ public final class SegmentCsv implements Iterable<SegmentRow>, Closeable {
     }
 
     /** Skips a leading U+FEFF (a byte order mark, as Excel and pandas' {@code utf-8-sig} write). */
-    private static Reader skipByteOrderMark(Reader reader) throws IOException {
+    static Reader skipByteOrderMark(Reader reader) throws IOException {
         Reader r = reader.markSupported() ? reader : new BufferedReader(reader);
         r.mark(1);
         if (r.read() != '\uFEFF') {

@@ -66,4 +66,25 @@ class LabelIndexTest {
         assertThatThrownBy(() -> LabelIndex.read(new StringReader("0,/m/a\n"), "l.csv"))
                 .hasMessageStartingWith("l.csv:1: expected 3 fields");
     }
+
+    @Test
+    void aByteOrderMarkIsSkipped() throws IOException {
+        LabelIndex index = LabelIndex.read(new StringReader("\uFEFFindex,mid,display_name\n0,/m/a,A\n"), "bom.csv");
+        assertThat(index.size()).isEqualTo(1);
+        assertThat(index.get(0).mid()).isEqualTo("/m/a");
+    }
+
+    @Test
+    void aHugeLineOrTooManyClassesEndTheReadingNamingTheLine() {
+        String longName = "0,/m/a,\"" + "x".repeat(100_000) + "\"\n";
+        assertThatThrownBy(() -> LabelIndex.read(new StringReader("index,mid,display_name\n" + longName), "l.csv"))
+                .isInstanceOf(AudioSetException.class).hasMessage("l.csv:2: line longer than 4096 characters");
+        StringBuilder many = new StringBuilder();
+        for (int i = 0; i <= LabelIndex.MAX_SIZE; i++) {
+            many.append(i).append(",/m/").append(i).append(",C\n");
+        }
+        assertThatThrownBy(() -> LabelIndex.read(new StringReader(many.toString()), "l.csv"))
+                .isInstanceOf(AudioSetException.class)
+                .hasMessage("l.csv:" + (LabelIndex.MAX_SIZE + 1) + ": more than 32767 classes '/m/32767'");
+    }
 }
