@@ -60,6 +60,7 @@ class CliErrorsTest {
                 Arguments.of(args("segments --csv " + csv, "--jobs", "3", "--job-index", "3"), "--job-index 3",
                         "0..2 for --jobs 3"),
                 Arguments.of(args("segments --csv " + csv, "--limit", "-1"), "--limit -1", "0 or more"),
+                Arguments.of(args("segments --csv " + csv, "--top", "-1"), "--top -1", "0 (all labels) or more"),
                 Arguments.of(args("download --csv " + csv + offline, "--progress", "fancy"), "--progress", "fancy"),
                 Arguments.of(args("download --dry-run --csv " + csv, "--resolver", "foo"), "--resolver", "'foo'"),
                 Arguments.of(args("download --csv " + csv + offline, "--threads", "0"), "--threads 0", "1..1024"),
