@@ -8,7 +8,6 @@ import java.io.InputStreamReader;
 import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -91,11 +90,12 @@ public final class LabelIndex {
      *     indices {@code 0, 1, 2, ...} in order
      * @return the index
      * @throws IOException if the file cannot be read
-     * @throws AudioSetException if a row is malformed (the message names the file, line and value)
+     * @throws AudioSetException if a row is malformed or holds bytes that are not UTF-8 (the message names the
+     *     file, line and value)
      */
     public static LabelIndex read(Path file) throws IOException {
         requireNonNull(file, "file");
-        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        try (Reader reader = SegmentCsv.replacingReader(file)) { // a bad byte is then named with its line
             return read(reader, file.toString());
         }
     }
@@ -167,6 +167,10 @@ public final class LabelIndex {
             if (labels.size() >= MAX_SIZE) {
                 throw new AudioSetException(source + ":" + line + ": more than " + MAX_SIZE + " classes '" + mid
                         + "'");
+            }
+            if (String.join(",", record.toList()).indexOf('\uFFFD') >= 0) {
+                throw new AudioSetException(source + ":" + line + ": bytes that are not UTF-8 '"
+                        + String.join(",", record.toList()) + "'");
             }
             labels.add(new Label(index, mid, record.get(2)));
         }

@@ -6,8 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.audiosetdl.core.testing.TestData;
 import java.io.IOException;
 import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class LabelIndexTest {
     @Test
@@ -65,6 +69,14 @@ class LabelIndexTest {
                 .hasMessage("l.csv:2: mid '/m/a' already listed at line 1");
         assertThatThrownBy(() -> LabelIndex.read(new StringReader("0,/m/a\n"), "l.csv"))
                 .hasMessageStartingWith("l.csv:1: expected 3 fields");
+    }
+
+    @Test
+    void bytesThatAreNotUtf8AreNamedWithTheFileAndLine(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("latin1.csv");
+        Files.write(file, "index,mid,display_name\n0,/m/a,Caf\u00e9\n".getBytes(StandardCharsets.ISO_8859_1));
+        assertThatThrownBy(() -> LabelIndex.read(file)).isInstanceOf(AudioSetException.class)
+                .hasMessage(file + ":2: bytes that are not UTF-8 '0,/m/a,Caf\uFFFD'");
     }
 
     @Test
