@@ -286,8 +286,8 @@ public final class SegmentCsv implements Iterable<SegmentRow>, Closeable {
             if (isHeaderRow(pending)) {
                 pending = null;
             }
-        } else {
-            header = SegmentCsvHeader.EMPTY;
+        } else { // a file of comments only (a header without rows): commons-csv keeps them as the trailer
+            header = SegmentCsvHeader.parse(parser.getTrailerComment());
         }
     }
 
