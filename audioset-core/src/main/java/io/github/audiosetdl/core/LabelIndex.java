@@ -8,7 +8,6 @@ import java.io.InputStreamReader;
 import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -30,6 +29,9 @@ import org.apache.commons.csv.CSVRecord;
  * CC BY 4.0). Instances are immutable and thread-safe.
  */
 public final class LabelIndex {
+    /** The most classes an index may hold (AudioSet has 527). */
+    public static final int MAX_SIZE = Short.MAX_VALUE;
+    private static final int MAX_LINE_CHARS = 4096;
     private static final String RESOURCE = "class_labels_indices.csv";
     private static final CSVFormat FORMAT = CSVFormat.DEFAULT.builder()
             .setIgnoreSurroundingSpaces(true)
@@ -88,11 +90,12 @@ public final class LabelIndex {
      *     indices {@code 0, 1, 2, ...} in order
      * @return the index
      * @throws IOException if the file cannot be read
-     * @throws AudioSetException if a row is malformed (the message names the file, line and value)
+     * @throws AudioSetException if a row is malformed or holds bytes that are not UTF-8 (the message names the
+     *     file, line and value)
      */
     public static LabelIndex read(Path file) throws IOException {
         requireNonNull(file, "file");
-        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        try (Reader reader = SegmentCsv.replacingReader(file)) { // a bad byte is then named with its line
             return read(reader, file.toString());
         }
     }
@@ -104,11 +107,27 @@ public final class LabelIndex {
      * @param source the name used in error messages
      * @return the index
      * @throws IOException if reading fails
-     * @throws AudioSetException if a row is malformed
+     * @throws AudioSetException if a row is malformed, a line is longer than 4096 characters or there are more
+     *     than {@value #MAX_SIZE} classes
      */
     public static LabelIndex read(Reader reader, String source) throws IOException {
         requireNonNull(reader, "reader");
         requireNonNull(source, "source");
+        try {
+            return readLimited(new LineLimitReader(SegmentCsv.skipByteOrderMark(reader), MAX_LINE_CHARS), source);
+        } catch (UncheckedIOException e) {
+            if (e.getCause() instanceof LineLimitReader.LineTooLongException tooLong) {
+                throw new AudioSetException(source + ":" + tooLong.line() + ": line longer than " + MAX_LINE_CHARS
+                        + " characters", tooLong);
+            }
+            throw e.getCause();
+        } catch (LineLimitReader.LineTooLongException tooLong) {
+            throw new AudioSetException(source + ":" + tooLong.line() + ": line longer than " + MAX_LINE_CHARS
+                    + " characters", tooLong);
+        }
+    }
+
+    private static LabelIndex readLimited(Reader reader, String source) throws IOException {
         List<Label> labels = new ArrayList<>();
         Map<String, Long> seen = new HashMap<>();
         CSVParser parser = CSVParser.builder().setReader(reader).setFormat(FORMAT).get();
@@ -144,6 +163,14 @@ public final class LabelIndex {
             if (previous != null) {
                 throw new AudioSetException(source + ":" + line + ": mid '" + mid + "' already listed at line "
                         + previous);
+            }
+            if (labels.size() >= MAX_SIZE) {
+                throw new AudioSetException(source + ":" + line + ": more than " + MAX_SIZE + " classes '" + mid
+                        + "'");
+            }
+            if (String.join(",", record.toList()).indexOf('\uFFFD') >= 0) {
+                throw new AudioSetException(source + ":" + line + ": bytes that are not UTF-8 '"
+                        + String.join(",", record.toList()) + "'");
             }
             labels.add(new Label(index, mid, record.get(2)));
         }

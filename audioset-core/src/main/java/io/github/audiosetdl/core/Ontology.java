@@ -2,6 +2,7 @@ package io.github.audiosetdl.core;
 
 import static java.util.Objects.requireNonNull;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -42,6 +43,8 @@ public final class Ontology {
     private final Map<String, OntologyNode> nodes;
     private final Map<String, List<String>> parents;
     private final Map<String, OntologyNode> byName;
+    /** Lower-cased names that several nodes share, with their MIDs in file order. */
+    private final Map<String, List<String>> sharedNames;
     private final List<OntologyNode> roots;
 
     private Ontology(String source, List<OntologyNode> nodeList) {
@@ -59,15 +62,24 @@ public final class Ontology {
                     throw new OntologyException(source + ": node '" + node.id() + "' lists unknown child '"
                             + child + "'");
                 }
+                if (node.childIds().indexOf(child) != node.childIds().lastIndexOf(child)) {
+                    throw new OntologyException(source + ": node '" + node.id() + "' lists child '" + child
+                            + "' twice");
+                }
                 parentLists.computeIfAbsent(child, k -> new ArrayList<>()).add(node.id());
             }
         }
         Map<String, List<String>> frozenParents = new HashMap<>();
         parentLists.forEach((k, v) -> frozenParents.put(k, List.copyOf(v)));
         Map<String, OntologyNode> names = new HashMap<>();
+        Map<String, List<String>> shared = new HashMap<>();
         List<OntologyNode> rootList = new ArrayList<>();
         for (OntologyNode node : nodeList) {
-            names.putIfAbsent(node.name().toLowerCase(Locale.ROOT), node);
+            String key = node.name().toLowerCase(Locale.ROOT);
+            OntologyNode first = names.putIfAbsent(key, node);
+            if (first != null) {
+                shared.computeIfAbsent(key, k -> new ArrayList<>(List.of(first.id()))).add(node.id());
+            }
             if (!frozenParents.containsKey(node.id())) {
                 rootList.add(node);
             }
@@ -75,6 +87,7 @@ public final class Ontology {
         this.nodes = Collections.unmodifiableMap(byId);
         this.parents = Map.copyOf(frozenParents);
         this.byName = Map.copyOf(names);
+        this.sharedNames = Map.copyOf(shared);
         this.roots = List.copyOf(rootList);
         checkAcyclic();
     }
@@ -138,7 +151,10 @@ public final class Ontology {
         try {
             root = JSON.readTree(in);
         } catch (JsonProcessingException e) {
-            throw new OntologyException(source + ": not valid JSON: " + e.getOriginalMessage(), e);
+            JsonLocation at = e.getLocation();
+            throw new OntologyException(source + (at == null || at.getLineNr() < 1 ? ""
+                    : ":" + at.getLineNr() + ": column " + at.getColumnNr()) + ": not valid JSON: "
+                    + e.getOriginalMessage(), e);
         }
         if (root == null || !root.isArray()) {
             throw new OntologyException(source + ": expected a JSON array of nodes");
@@ -276,13 +292,20 @@ public final class Ontology {
      *
      * @param midOrName e.g. {@code /m/04rlf} or {@code Music}
      * @return the node
-     * @throws OntologyException if neither matches (the message names the value)
+     * @throws OntologyException if neither matches, or the name is that of several classes (the message names
+     *     the value, and their MIDs)
      */
     public OntologyNode resolve(String midOrName) {
         requireNonNull(midOrName, "midOrName");
         OntologyNode node = nodes.get(midOrName);
         if (node == null) {
-            node = byName.get(midOrName.toLowerCase(Locale.ROOT));
+            String key = midOrName.toLowerCase(Locale.ROOT);
+            List<String> mids = sharedNames.get(key);
+            if (mids != null) {
+                throw new OntologyException("the name '" + midOrName + "' is that of " + mids.size()
+                        + " ontology classes, " + String.join(", ", mids) + " (in " + source + "): give the MID");
+            }
+            node = byName.get(key);
         }
         if (node == null) {
             throw new OntologyException("no ontology class has the MID or name '" + midOrName + "' (in " + source

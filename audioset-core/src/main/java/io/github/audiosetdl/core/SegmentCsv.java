@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import java.io.BufferedReader;
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
 import java.io.UncheckedIOException;
@@ -93,7 +94,7 @@ public final class SegmentCsv implements Iterable<SegmentRow>, Closeable {
     }
 
     /** Skips a leading U+FEFF (a byte order mark, as Excel and pandas' {@code utf-8-sig} write). */
-    private static Reader skipByteOrderMark(Reader reader) throws IOException {
+    static Reader skipByteOrderMark(Reader reader) throws IOException {
         Reader r = reader.markSupported() ? reader : new BufferedReader(reader);
         r.mark(1);
         if (r.read() != '\uFEFF') {
@@ -138,12 +139,22 @@ public final class SegmentCsv implements Iterable<SegmentRow>, Closeable {
     public static SegmentCsv open(Path csv, SegmentCsvOptions options) throws IOException {
         requireNonNull(csv, "csv");
         requireNonNull(options, "options");
+        if (isGzip(csv)) { // its bytes would be a one-field row of binary noise
+            throw new SegmentFormatException(csv.toString(), 1, "a gzip-compressed file (it starts with the bytes"
+                    + " 1f 8b): decompress it first, e.g. gunzip -k " + csv, (Throwable) null);
+        }
         Reader reader = replacingReader(csv);
         try {
             return new SegmentCsv(reader, csv.toString(), options);
         } catch (IOException | RuntimeException e) {
             reader.close();
             throw e;
+        }
+    }
+
+    private static boolean isGzip(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return in.read() == 0x1f && in.read() == 0x8b;
         }
     }
 
@@ -275,8 +286,8 @@ public final class SegmentCsv implements Iterable<SegmentRow>, Closeable {
             if (isHeaderRow(pending)) {
                 pending = null;
             }
-        } else {
-            header = SegmentCsvHeader.EMPTY;
+        } else { // a file of comments only (a header without rows): commons-csv keeps them as the trailer
+            header = SegmentCsvHeader.parse(parser.getTrailerComment());
         }
     }
 

@@ -6,8 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.audiosetdl.core.testing.TestData;
 import java.io.IOException;
 import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class LabelIndexTest {
     @Test
@@ -65,5 +69,34 @@ class LabelIndexTest {
                 .hasMessage("l.csv:2: mid '/m/a' already listed at line 1");
         assertThatThrownBy(() -> LabelIndex.read(new StringReader("0,/m/a\n"), "l.csv"))
                 .hasMessageStartingWith("l.csv:1: expected 3 fields");
+    }
+
+    @Test
+    void bytesThatAreNotUtf8AreNamedWithTheFileAndLine(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("latin1.csv");
+        Files.write(file, "index,mid,display_name\n0,/m/a,Caf\u00e9\n".getBytes(StandardCharsets.ISO_8859_1));
+        assertThatThrownBy(() -> LabelIndex.read(file)).isInstanceOf(AudioSetException.class)
+                .hasMessage(file + ":2: bytes that are not UTF-8 '0,/m/a,Caf\uFFFD'");
+    }
+
+    @Test
+    void aByteOrderMarkIsSkipped() throws IOException {
+        LabelIndex index = LabelIndex.read(new StringReader("\uFEFFindex,mid,display_name\n0,/m/a,A\n"), "bom.csv");
+        assertThat(index.size()).isEqualTo(1);
+        assertThat(index.get(0).mid()).isEqualTo("/m/a");
+    }
+
+    @Test
+    void aHugeLineOrTooManyClassesEndTheReadingNamingTheLine() {
+        String longName = "0,/m/a,\"" + "x".repeat(100_000) + "\"\n";
+        assertThatThrownBy(() -> LabelIndex.read(new StringReader("index,mid,display_name\n" + longName), "l.csv"))
+                .isInstanceOf(AudioSetException.class).hasMessage("l.csv:2: line longer than 4096 characters");
+        StringBuilder many = new StringBuilder();
+        for (int i = 0; i <= LabelIndex.MAX_SIZE; i++) {
+            many.append(i).append(",/m/").append(i).append(",C\n");
+        }
+        assertThatThrownBy(() -> LabelIndex.read(new StringReader(many.toString()), "l.csv"))
+                .isInstanceOf(AudioSetException.class)
+                .hasMessage("l.csv:" + (LabelIndex.MAX_SIZE + 1) + ": more than 32767 classes '/m/32767'");
     }
 }

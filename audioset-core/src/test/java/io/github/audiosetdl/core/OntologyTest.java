@@ -98,6 +98,31 @@ class OntologyTest {
         assertThatThrownBy(() -> read("[{\"id\":\"/m/a\"}]")).hasMessageContaining("missing or empty 'name'");
     }
 
+    @Test
+    void aNameOfSeveralClassesIsRefusedWithTheirMids() throws IOException {
+        Ontology shared = read("[{\"id\":\"/m/a\",\"name\":\"Bark\"},\n"
+                + "{\"id\":\"/m/b\",\"name\":\"bark\"},{\"id\":\"/m/c\",\"name\":\"Tree\"}]");
+        assertThatThrownBy(() -> shared.resolve("bark")).isInstanceOf(OntologyException.class)
+                .hasMessageContaining("'bark'").hasMessageContaining("/m/a, /m/b").hasMessageContaining("t.json")
+                .hasMessageContaining("give the MID");
+        assertThat(shared.resolve("/m/b").name()).isEqualTo("bark");
+        assertThat(shared.resolve("tree").id()).isEqualTo("/m/c");
+    }
+
+    @Test
+    void invalidJsonIsNamedWithItsLine() {
+        assertThatThrownBy(() -> read("[{\"id\":\"/m/a\",\n \"name\" \"A\"}]"))
+                .isInstanceOf(OntologyException.class).hasMessageStartingWith("t.json:2: column ")
+                .hasMessageContaining("not valid JSON");
+    }
+
+    @Test
+    void aChildListedTwiceIsRefused() {
+        assertThatThrownBy(() -> read("[{\"id\":\"/m/a\",\"name\":\"A\",\"child_ids\":[\"/m/b\",\"/m/b\"]},"
+                + "{\"id\":\"/m/b\",\"name\":\"B\"}]")).isInstanceOf(OntologyException.class)
+                .hasMessageContaining("'/m/a' lists child '/m/b' twice");
+    }
+
     private static Ontology read(String json) throws IOException {
         return Ontology.read(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)), "t.json");
     }

@@ -175,6 +175,25 @@ class SegmentCsvTest {
     }
 
     @Test
+    void aGzipFileIsNamedAsSuchNotDumpedAsARow() {
+        Path gz = TestData.file("audioset/eval_segments.csv.gz");
+        assertThatThrownBy(() -> SegmentCsv.open(gz)).isInstanceOf(SegmentFormatException.class)
+                .hasMessage(gz + ":1: a gzip-compressed file (it starts with the bytes 1f 8b): decompress it first,"
+                        + " e.g. gunzip -k " + gz);
+    }
+
+    @Test
+    void theHeaderOfAFileWithoutRowsIsRead(@TempDir Path dir) throws IOException {
+        Path csv = dir.resolve("header-only.csv");
+        Files.write(csv, Files.readAllLines(TestData.evalSegments()).stream().limit(3).toList());
+        try (SegmentCsv reader = SegmentCsv.open(csv)) {
+            assertThat(reader.header().comments()).hasSize(3);
+            assertThat(reader.header().numSegs()).hasValue(20_371);
+            assertThat(reader.stream()).isEmpty();
+        }
+    }
+
+    @Test
     void headerIsReadWithoutConsumingARow(@TempDir Path dir) throws IOException {
         Path csv = dir.resolve("head.csv");
         List<String> lines = Files.readAllLines(TestData.evalSegments()).stream().limit(13).toList();

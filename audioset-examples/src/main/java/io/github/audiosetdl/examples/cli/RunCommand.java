@@ -19,6 +19,7 @@ import io.github.audiosetdl.hdf5.Hdf5DatasetStore;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -27,7 +28,9 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Spec;
 
 /** {@code audioset run}: download, pack and cochleagram in one go. */
@@ -78,7 +81,8 @@ final class RunCommand implements Callable<Integer> {
     private boolean noStats;
 
     @Option(names = "--stop-after", paramLabel = "download|pack|cochleagram", defaultValue = "cochleagram",
-            description = "The last stage to run (default: ${DEFAULT-VALUE}).")
+            description = "The last stage to run (default: ${DEFAULT-VALUE}); the options of the stages after it"
+                    + " are refused.")
     private String stopAfter;
 
     @Mixin
@@ -94,15 +98,11 @@ final class RunCommand implements Callable<Integer> {
             default -> throw new IllegalArgumentException("--stop-after '" + stopAfter
                     + "' is not download, pack or cochleagram");
         });
-        if (last == Stage.DOWNLOAD && (shuffleSeed != null || computeThreads != null)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), (shuffleSeed != null ? "--shuffle-seed"
-                    : "--compute-threads") + " is for the pack and cochleagram stages, but --stop-after download"
-                    + " runs only the download: leave it out");
-        }
+        refuseOptionsOfStagesNotRun(last);
         if (sel.shard().count() > 1 && last != Stage.DOWNLOAD) {
-            throw new IllegalArgumentException("this is job " + sel.shard().index() + " of " + sel.shard().count()
-                    + ": every job would pack and convert the same files; run 'download' (or 'run --stop-after"
-                    + " download') in each job, then 'pack' and 'cochleagram' once");
+            throw new CommandLine.ParameterException(spec.commandLine(), "this is job " + sel.shard().index()
+                    + " of " + sel.shard().count() + ": every job would pack and convert the same files; run"
+                    + " 'download' (or 'run --stop-after download') in each job, then 'pack' and 'cochleagram' once");
         }
         WaveformLayout layout = AudioSetCli.fromOptions(spec, () -> {
             WaveformLayout l = format.layout(packSampleRate);
@@ -117,8 +117,9 @@ final class RunCommand implements Callable<Integer> {
         // downloads would hold nothing above 8 kHz
         DownloadConfig config = AudioSetCli.fromOptions(spec, () -> download.config(out,
                 DownloadConfig.nameOf(sel.csv()), clips.sampleRate()));
-        CochleagramConfig coch = AudioSetCli.fromOptions(spec, () -> cochleagram.config(clips.sampleRate(),
-                clips.clipSamples()));
+        // the defaults need not fit clips that are only packed (e.g. --high-lim 8000 at --pack-sample-rate 8000)
+        CochleagramConfig coch = last != Stage.FEATURES ? null : AudioSetCli.fromOptions(spec,
+                () -> cochleagram.config(clips.sampleRate(), clips.clipSamples()));
         int workers = AudioSetCli.fromOptions(spec, () -> CochleagramCommand.threads(computeThreads,
                 "--compute-threads"));
         PipelineListener listener = AudioSetCli.fromOptions(spec, () -> progress.listener(spec));
@@ -149,6 +150,40 @@ final class RunCommand implements Callable<Integer> {
         }
         AvailabilityFiles.afterRun(spec, config, sel);
         return AudioSetCli.exitCode(summary.complete());
+    }
+
+    /**
+     * Refuses an option typed for a stage that {@code --stop-after} leaves out, as the pipeline builder refuses
+     * its own: it would be ignored. Options left at their defaults are not typed, so they pass.
+     *
+     * @throws CommandLine.ParameterException naming the option and the stages that run
+     */
+    private void refuseOptionsOfStagesNotRun(Stage last) {
+        if (last == Stage.FEATURES) {
+            return;
+        }
+        Map<String, String> stageOf = new LinkedHashMap<>();
+        if (last == Stage.DOWNLOAD) {
+            stageOf.put("--shuffle-seed", "pack and cochleagram stages");
+            stageOf.put("--compute-threads", "pack and cochleagram stages");
+            for (OptionSpec o : spec.mixins().get("format").options()) {
+                stageOf.put(o.longestName(), "pack stage");
+            }
+            stageOf.put("--pack-sample-rate", "pack stage");
+        }
+        for (OptionSpec o : spec.mixins().get("cochleagram").options()) {
+            stageOf.put(o.longestName(), "cochleagram stage");
+        }
+        stageOf.put("--no-stats", "cochleagram stage");
+        ParseResult typed = spec.commandLine().getParseResult();
+        for (Map.Entry<String, String> e : stageOf.entrySet()) {
+            if (typed.hasMatchedOption(e.getKey())) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getKey() + " is for the "
+                        + e.getValue() + ", but --stop-after " + last.name().toLowerCase(Locale.ROOT) + " runs only "
+                        + (last == Stage.DOWNLOAD ? "the download" : "the download and pack stages")
+                        + ": leave it out");
+            }
+        }
     }
 
     private static void print(PrintWriter o, PipelineSummary s, CochleagramConfig coch) throws java.io.IOException {

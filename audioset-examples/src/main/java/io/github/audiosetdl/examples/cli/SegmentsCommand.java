@@ -14,6 +14,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -39,6 +40,9 @@ final class SegmentsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (top < 0) {
+            throw new ParameterException(spec.commandLine(), "--top " + top + " must be 0 (all labels) or more");
+        }
         SegmentSelection sel = AudioSetCli.fromOptions(spec, () -> selection.selection(System.getenv()));
         FileChecks.inputFile(sel.csv());
         if (StrongCsv.isStrong(sel.csv())) {
@@ -99,7 +103,7 @@ final class SegmentsCommand implements Callable<Integer> {
                 sel.limit() == Long.MAX_VALUE ? "" : ", limit " + sel.limit());
         out.printf("selected rows      %,d%n%n", stats.selected());
         List<Map.Entry<String, Long>> rows = stats.perLabel().entrySet().stream()
-                .limit(top <= 0 ? Long.MAX_VALUE : top).toList();
+                .limit(top == 0 ? Long.MAX_VALUE : top).toList();
         out.printf("%7s  %-14s %s%n", "rows", "MID", "label");
         for (Map.Entry<String, Long> e : rows) {
             out.printf("%,7d  %-14s %s%n", e.getValue(), e.getKey(),

@@ -66,8 +66,9 @@ final class StrongSegmentsReport {
         out.printf("outside the %d-MID strong vocabulary: %,d MIDs%n", vocabulary.size(), s.outsideVocabulary().size());
         out.printf("outside the %d-class weak index: %,d MIDs, %,d events (not in /labels; kept in /strong)%n",
                 weak.size(), s.outsideWeakIndex().size(), outsideWeakEvents);
-        out.printf("selection          %s%s%n", sel.shard(), sel.labelQueries().isEmpty() ? ""
-                : ", labels " + String.join(" | ", sel.labelQueries()) + " (with descendants)");
+        out.printf("selection          %s%s%s%n", sel.shard(), sel.labelQueries().isEmpty() ? ""
+                : ", labels " + String.join(" | ", sel.labelQueries()) + " (with descendants)",
+                sel.limit() == Long.MAX_VALUE ? "" : ", limit " + sel.limit());
         out.printf("selected segments  %,d%n%n", selected);
         List<Map.Entry<String, Long>> rows = s.perLabel().entrySet().stream()
                 .sorted((a, b) -> Long.compare(b.getValue(), a.getValue()))

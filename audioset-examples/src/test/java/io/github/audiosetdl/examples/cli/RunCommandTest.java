@@ -110,9 +110,19 @@ class RunCommandTest {
     @Test
     void aShardedRunRefusesToPackInEveryJob(@TempDir Path dir) {
         assertThat(run("run", "--csv", TestData.evalSegments().toString(), "--out", dir.toString(), "--jobs", "4",
-                "--job-index", "1", "--resolver", "direct", "--url-template", "http://127.0.0.1:9/{id}")).isEqualTo(1);
+                "--job-index", "1", "--resolver", "direct", "--url-template", "http://127.0.0.1:9/{id}"))
+                .isEqualTo(AudioSetCli.EXIT_USAGE);
         assertThat(err.toString()).contains("job 1 of 4").contains("--stop-after download");
         assertThat(dir).isEmptyDirectory();
+    }
+
+    @Test
+    void aRunThatStopsAfterPackingDoesNotCheckTheDefaultCochleagramAgainstThePackedRate(@TempDir Path dir) {
+        // the default --high-lim 8000 is above the Nyquist frequency of 8 kHz clips, but no cochleagram is computed
+        assertThat(run("run", "--csv", TestData.evalSegments().toString(), "--out", dir.toString(), "--limit", "2",
+                "--stop-after", "pack", "--pack-sample-rate", "8000", "--dry-run", "--resolver", "direct",
+                "--url-template", "http://127.0.0.1:9/{id}")).as(err.toString()).isZero();
+        assertThat(err.toString()).doesNotContain("--high-lim");
     }
 
     /** The last record of each id in a good or error log. */

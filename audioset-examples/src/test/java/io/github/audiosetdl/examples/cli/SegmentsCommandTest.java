@@ -54,6 +54,14 @@ class SegmentsCommandTest {
     }
 
     @Test
+    void theTableOfAStrongLabelFileShowsTheLimitAsTheWeakOnesDoes() {
+        assertThat(run("segments", "--csv", TestData.file("audioset/strong_sample.tsv").toString(), "--limit", "1",
+                "--label", "Dog")).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("selection          job 0 of 1, labels Dog (with descendants), limit 1")
+                .contains("selected segments  1");
+    }
+
+    @Test
     void readableTableByDefault() {
         int code = run("segments", "--csv", TestData.evalSegments().toString(), "--top", "3");
         assertThat(code).isZero();
