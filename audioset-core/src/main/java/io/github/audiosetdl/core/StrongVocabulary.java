@@ -9,7 +9,6 @@ import java.io.InputStreamReader;
 import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -81,14 +80,15 @@ public final class StrongVocabulary {
     /**
      * Reads a vocabulary file.
      *
-     * @param file a {@code mid_to_display_name.tsv}
+     * @param file a {@code mid_to_display_name.tsv} (UTF-8, with or without a byte order mark; bytes that are not
+     *     UTF-8 make their line a {@link SegmentFormatException})
      * @return its vocabulary
      * @throws IOException if it cannot be read
      * @throws SegmentFormatException for a bad or repeated line, naming the file and line
      */
     public static StrongVocabulary read(Path file) throws IOException {
         requireNonNull(file, "file");
-        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        try (Reader in = SegmentCsv.replacingReader(file)) {
             return read(in, file.toString());
         }
     }
@@ -105,7 +105,8 @@ public final class StrongVocabulary {
     public static StrongVocabulary read(Reader reader, String source) throws IOException {
         requireNonNull(reader, "reader");
         requireNonNull(source, "source");
-        BufferedReader in = new BufferedReader(new LineLimitReader(reader, MAX_LINE_CHARS));
+        BufferedReader in = new BufferedReader(new LineLimitReader(SegmentCsv.skipByteOrderMark(reader),
+                MAX_LINE_CHARS));
         List<String> mids = new ArrayList<>();
         List<String> names = new ArrayList<>();
         Map<String, Long> seen = new HashMap<>();
@@ -115,6 +116,10 @@ public final class StrongVocabulary {
                 line++;
                 if (text.isBlank()) {
                     continue;
+                }
+                if (text.indexOf('\uFFFD') >= 0) {
+                    throw new SegmentFormatException(source, line, "bytes that are not UTF-8 text (shown as \uFFFD)",
+                            text);
                 }
                 String[] fields = text.split("\t", -1);
                 if (fields.length != 2) {

@@ -192,6 +192,18 @@ class StrongCsvTest {
     }
 
     @Test
+    void readsAVocabularyWithAByteOrderMarkAndNamesALineThatIsNotUtf8(@TempDir Path dir) throws IOException {
+        Path bom = Files.writeString(dir.resolve("bom.tsv"), "\uFEFF/m/09x0r\tSpeech\n/m/0jbk\tAnimal\n");
+        StrongVocabulary v = StrongVocabulary.read(bom);
+        assertThat(v.mids()).containsExactly("/m/09x0r", "/m/0jbk");
+        Path latin1 = Files.write(dir.resolve("latin1.tsv"),
+                "/m/09x0r\tSpeech\n/m/0jbk\tCaf\u00e9\n".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+        assertThatThrownBy(() -> StrongVocabulary.read(latin1)).isInstanceOfSatisfying(SegmentFormatException.class,
+                e -> assertThat(e.line()).isEqualTo(2)).hasMessageContaining("latin1.tsv")
+                .hasMessageContaining("not UTF-8");
+    }
+
+    @Test
     void summarisesAndReportsTheVocabularyDifference() throws IOException {
         String text = HEADER
                 + "abcdefghijk_0\t0.0\t1.0\t/m/09x0r\n"

@@ -60,7 +60,10 @@ public final class Spool implements Closeable {
     public void putBytes(byte[] bytes) throws IOException {
         if (bytes.length > BUFFER) {
             drain();
-            written += channel.write(ByteBuffer.wrap(bytes));
+            ByteBuffer whole = ByteBuffer.wrap(bytes);
+            while (whole.hasRemaining()) {
+                written += channel.write(whole);
+            }
             return;
         }
         room(bytes.length);
