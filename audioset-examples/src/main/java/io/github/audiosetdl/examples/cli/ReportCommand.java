@@ -6,6 +6,7 @@ import io.github.audiosetdl.core.download.DownloadConfig;
 import io.github.audiosetdl.core.download.FailureClass;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -19,7 +20,9 @@ import picocli.CommandLine.Spec;
         description = {"Write the availability report of a downloaded data set from its logs:"
                 + " OUT/<name>_availability.json (requested, obtained, failed per class, reasons, per label),"
                 + " .csv (one row per label) and .png (obtained fraction per top-level class, the 30 worst labels).",
-            "", "Example: audioset report --logs data/logs --out data --csv eval_segments.csv"})
+            "", "Give --csv the download's CSV and the same --label and --limit it was given, so that the requested"
+                + " segments are the ones it selected.",
+            "", "Example: audioset report --logs data/logs --out data --csv eval_segments.csv --label Dog"})
 final class ReportCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
@@ -35,6 +38,26 @@ final class ReportCommand implements Callable<Integer> {
             + " requested: segments the logs never mention count as not attempted (default: the ids in the logs).")
     private Path csv;
 
+    @Option(names = "--label", paramLabel = "NAME_OR_MID", description = "With --csv: the rows the download"
+            + " kept, as its --label selected them (repeatable; default: every row).")
+    private List<String> labelFilters = new ArrayList<>();
+
+    @Option(names = "--limit", paramLabel = "N", description = "With --csv: at most N rows, as the download's"
+            + " --limit kept them.")
+    private Long limit;
+
+    @Option(names = "--labels", paramLabel = "FILE", description = "With --csv: the class_labels_indices.csv the"
+            + " download checked MIDs against (default: the bundled AudioSet one).")
+    private Path labelsFile;
+
+    @Option(names = "--ontology", paramLabel = "FILE",
+            description = "With --csv: the ontology.json of --label (default: the bundled AudioSet ontology).")
+    private Path ontologyFile;
+
+    @Option(names = "--on-error", paramLabel = "fail|skip", description = "With --csv: a bad CSV row fails the"
+            + " report, or is skipped as the download skipped it (default: fail).")
+    private String onError;
+
     @Option(names = "--name", paramLabel = "NAME",
             description = "The data set (default: the only one in --logs, else the CSV's base name).")
     private String name;
@@ -45,7 +68,12 @@ final class ReportCommand implements Callable<Integer> {
         SegmentSelection selection = null;
         if (csv != null) {
             FileChecks.inputFile(csv);
-            selection = SegmentSelection.builder(csv).build();
+            selection = SelectionOptions.selection(csv, SelectionOptions.csvOptions(labelsFile,
+                    onError == null ? "fail" : onError), labelFilters, ontologyFile, limit).build();
+        } else if (!labelFilters.isEmpty() || limit != null || labelsFile != null || ontologyFile != null
+                || onError != null) {
+            throw new ParameterException(spec.commandLine(), "--label, --limit, --labels, --ontology and --on-error"
+                    + " select rows of --csv: give --csv too");
         }
         String dataset = name;
         if (dataset == null) {

@@ -58,6 +58,15 @@ final class SelectionOptions {
 
     /** @return the CSV reading options these flags describe */
     SegmentCsvOptions csvOptions() throws IOException {
+        return csvOptions(labelsFile, onError);
+    }
+
+    /**
+     * @param labelsFile {@code --labels}, or null for the bundled AudioSet labels
+     * @param onError {@code --on-error}
+     * @return the CSV reading options these flags describe
+     */
+    static SegmentCsvOptions csvOptions(Path labelsFile, String onError) throws IOException {
         SegmentCsvOptions.Builder b = SegmentCsvOptions.builder().errorPolicy(policy(onError));
         if (labelsFile != null) {
             b.labelIndex(LabelIndex.read(labelsFile));
@@ -78,8 +87,23 @@ final class SelectionOptions {
      * @return the selection these flags describe
      */
     SegmentSelection selection(Map<String, String> env) throws IOException {
-        SegmentSelection.Builder b = SegmentSelection.builder(csv).options(csvOptions()).shard(shard(env))
-                .labels(labelFilters);
+        return selection(csv, csvOptions(), labelFilters, ontologyFile, limit).shard(shard(env)).build();
+    }
+
+    /**
+     * The selection of {@code --label}, {@code --ontology} and {@code --limit} (any shard is the caller's).
+     *
+     * @param csv the segments file
+     * @param options how to read it
+     * @param labelFilters {@code --label} values, possibly none
+     * @param ontologyFile {@code --ontology}, or null for the bundled ontology
+     * @param limit {@code --limit}, or null
+     * @return the builder, to which a shard may still be given
+     * @throws IllegalArgumentException if the limit is negative
+     */
+    static SegmentSelection.Builder selection(Path csv, SegmentCsvOptions options, List<String> labelFilters,
+            Path ontologyFile, Long limit) throws IOException {
+        SegmentSelection.Builder b = SegmentSelection.builder(csv).options(options).labels(labelFilters);
         if (ontologyFile != null) {
             b.ontology(Ontology.read(ontologyFile));
         }
@@ -89,6 +113,6 @@ final class SelectionOptions {
             }
             b.limit(limit);
         }
-        return b.build();
+        return b;
     }
 }

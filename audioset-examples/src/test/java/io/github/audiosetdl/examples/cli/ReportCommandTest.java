@@ -102,6 +102,22 @@ class ReportCommandTest {
         // the same report beside the download's own
         assertThat(Files.readString(reports.resolve("mini_availability.json")))
                 .isEqualTo(Files.readString(work.resolve("mini_availability.json")));
+
+        // a download of a label's rows: the report of the same selection requests those rows only
+        Path speechOnly = work.resolve("speech");
+        assertThat(run("report", "--logs", work.resolve("logs").toString(), "--out", speechOnly.toString(), "--csv",
+                csv.toString(), "--label", "Speech")).as(err.toString()).isZero();
+        JsonNode selected = new ObjectMapper().readTree(speechOnly.resolve("mini_availability.json").toFile());
+        assertThat(selected.get("requested").asInt()).isEqualTo(3);
+        assertThat(selected.get("obtained").asInt()).isEqualTo(1);
+        assertThat(selected.get("failed").get("permanent").asInt()).isEqualTo(1);
+        assertThat(selected.get("failed").get("rate_limited").asInt()).isEqualTo(1);
+        assertThat(run("report", "--logs", work.resolve("logs").toString(), "--out", speechOnly.toString(), "--csv",
+                csv.toString(), "--limit", "2")).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("availability      2 of 2 obtained (100.0%)");
+        assertThat(run("report", "--logs", work.resolve("logs").toString(), "--out", speechOnly.toString(),
+                "--label", "Speech")).isEqualTo(2);
+        assertThat(err.toString()).contains("give --csv too");
     }
 
     @Test
