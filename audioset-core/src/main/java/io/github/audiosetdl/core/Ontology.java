@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -36,6 +37,12 @@ import java.util.function.Function;
 public final class Ontology {
     private static final String RESOURCE = "ontology.json";
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * The largest {@code ontology.json} read, in bytes: AudioSet's is 0.34 MB, so this leaves room for any real
+     * ontology while a wrong or hostile file cannot fill the heap with its tree.
+     */
+    public static final long MAX_BYTES = 64L << 20;
 
     private static volatile Ontology audioSet;
 
@@ -149,7 +156,7 @@ public final class Ontology {
         requireNonNull(source, "source");
         JsonNode root;
         try {
-            root = JSON.readTree(in);
+            root = JSON.readTree(bounded(in, source));
         } catch (JsonProcessingException e) {
             JsonLocation at = e.getLocation();
             throw new OntologyException(source + (at == null || at.getLineNr() < 1 ? ""
@@ -165,6 +172,35 @@ public final class Ontology {
             list.add(toNode(json, source, position++));
         }
         return new Ontology(source, list);
+    }
+
+    /** @return {@code in}, failing with an {@link OntologyException} past {@link #MAX_BYTES} bytes */
+    private static InputStream bounded(InputStream in, String source) {
+        return new FilterInputStream(in) {
+            private long read;
+
+            @Override
+            public int read() throws IOException {
+                int b = super.read();
+                count(b < 0 ? 0 : 1);
+                return b;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                int n = super.read(b, off, len);
+                count(Math.max(n, 0));
+                return n;
+            }
+
+            private void count(int n) {
+                read += n;
+                if (read > MAX_BYTES) {
+                    throw new OntologyException(source + ": larger than " + MAX_BYTES + " bytes: not an ontology"
+                            + " (AudioSet's ontology.json is 0.34 MB)");
+                }
+            }
+        };
     }
 
     private static OntologyNode toNode(JsonNode json, String source, int position) {

@@ -123,6 +123,21 @@ class OntologyTest {
                 .hasMessageContaining("'/m/a' lists child '/m/b' twice");
     }
 
+    @Test
+    void stopsReadingPastTheSizeBound() {
+        // "[" and then spaces without end: valid JSON so far, so only the bound ends it
+        java.io.InputStream endless = new java.io.InputStream() {
+            private long n;
+
+            @Override
+            public int read() {
+                return n++ == 0 ? '[' : ' ';
+            }
+        };
+        assertThatThrownBy(() -> Ontology.read(endless, "huge.json")).isInstanceOf(OntologyException.class)
+                .hasMessageContaining("huge.json").hasMessageContaining("larger than " + Ontology.MAX_BYTES);
+    }
+
     private static Ontology read(String json) throws IOException {
         return Ontology.read(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)), "t.json");
     }

@@ -179,6 +179,14 @@ final class DownloadLog implements AutoCloseable {
 
     @Override
     public synchronized void close() throws IOException {
-        printer.close();
+        try (printer) {
+            printer.flush();
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                ch.force(true); // the run's rows survive a power loss (each row is flushed as it is written)
+            } catch (IOException e) {
+                LOG.warn("{}: cannot sync the log ({}); its rows are written but may not survive a power loss", file,
+                        e.toString());
+            }
+        }
     }
 }
