@@ -115,16 +115,19 @@ public final class LabelIndex {
         requireNonNull(source, "source");
         try {
             return readLimited(new LineLimitReader(SegmentCsv.skipByteOrderMark(reader), MAX_LINE_CHARS), source);
-        } catch (UncheckedIOException e) {
+        } catch (UncheckedIOException e) { // commons-csv's iterator wraps what the reader throws
             if (e.getCause() instanceof LineLimitReader.LineTooLongException tooLong) {
-                throw new AudioSetException(source + ":" + tooLong.line() + ": line longer than " + MAX_LINE_CHARS
-                        + " characters", tooLong);
+                throw tooLong(source, tooLong);
             }
             throw e.getCause();
         } catch (LineLimitReader.LineTooLongException tooLong) {
-            throw new AudioSetException(source + ":" + tooLong.line() + ": line longer than " + MAX_LINE_CHARS
-                    + " characters", tooLong);
+            throw tooLong(source, tooLong);
         }
+    }
+
+    private static AudioSetException tooLong(String source, LineLimitReader.LineTooLongException e) {
+        return new AudioSetException(source + ":" + e.line() + ": line longer than " + MAX_LINE_CHARS
+                + " characters", e);
     }
 
     private static LabelIndex readLimited(Reader reader, String source) throws IOException {
@@ -168,9 +171,9 @@ public final class LabelIndex {
                 throw new AudioSetException(source + ":" + line + ": more than " + MAX_SIZE + " classes '" + mid
                         + "'");
             }
-            if (String.join(",", record.toList()).indexOf('\uFFFD') >= 0) {
-                throw new AudioSetException(source + ":" + line + ": bytes that are not UTF-8 '"
-                        + String.join(",", record.toList()) + "'");
+            String text = String.join(",", record.toList());
+            if (text.indexOf('\uFFFD') >= 0) {
+                throw new AudioSetException(source + ":" + line + ": bytes that are not UTF-8 '" + text + "'");
             }
             labels.add(new Label(index, mid, record.get(2)));
         }

@@ -4,18 +4,17 @@ import static java.util.Objects.requireNonNull;
 
 import io.github.audiosetdl.core.dsp.RealArrays;
 import io.github.audiosetdl.hdf5.internal.Background;
+import io.github.audiosetdl.hdf5.internal.ChannelOpener;
 import io.github.audiosetdl.hdf5.internal.MetadataNpy;
 import io.github.audiosetdl.hdf5.internal.Staging;
 import io.github.audiosetdl.hdf5.internal.WriteFailure;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -353,38 +352,29 @@ public final class FeatureStats {
      * @throws IOException if writing fails
      */
     public void writeNpz(Path file) throws IOException {
-        writeNpz(file, tmp -> Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW));
+        writeNpz(file, ChannelOpener.CREATE_NEW);
     }
 
-    /** Opens the staged {@code .npz} for writing (a test gives one that fails). */
-    interface Opener {
-        /**
-         * @param tmp the staged file, not yet existing
-         * @return its stream
-         * @throws IOException if it cannot be created
-         */
-        OutputStream open(Path tmp) throws IOException;
-    }
-
-    /** {@link #writeNpz(Path)}, the staged file opened by {@code opener}. */
-    void writeNpz(Path file, Opener opener) throws IOException {
+    /** {@link #writeNpz(Path)}, the staged file opened by {@code opener} (a test gives one that fails). */
+    void writeNpz(Path file, ChannelOpener opener) throws IOException {
         requireNonNull(file, "file");
         Staging staging = Staging.beside(file);
         try {
             Path tmp = staging.dir().resolve("stats.npz");
-            try (OutputStream raw = opener.open(tmp);
-                    ZipOutputStream zip = new ZipOutputStream(new BufferedOutputStream(raw, 1 << 16))) {
+            try (FileChannel ch = opener.open(tmp);
+                    ZipOutputStream zip = new ZipOutputStream(new BufferedOutputStream(Channels.newOutputStream(ch),
+                            1 << 16))) {
                 entry(zip, "mean", mean, channels, frames);
                 entry(zip, "channel_mean", channelMean, channels);
                 entry(zip, "channel_std", channelStd, channels);
                 entry(zip, "cov", cov, channels, channels);
                 entry(zip, "pca_values", pcaValues, channels);
                 entry(zip, "pca_vectors", pcaVectors, channels, channels);
+                zip.finish();
+                zip.flush();
+                ch.force(true);
             } catch (IOException e) {
                 throw WriteFailure.naming(file, "writing", e);
-            }
-            try (FileChannel sync = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                sync.force(true);
             }
             staging.publish(List.<Path[]>of(new Path[] {tmp, file}));
         } finally {

@@ -8,8 +8,10 @@ import io.github.audiosetdl.core.spi.FeatureSink;
 import io.github.audiosetdl.core.spi.WaveformSource;
 import io.github.audiosetdl.core.testing.ExternalTools;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -148,7 +150,7 @@ class FeatureStatsTest {
             stats = FeatureStats.compute(in);
         }
         Path npz = FeatureStats.statsFile(coch, dir);
-        assertThatThrownBy(() -> stats.writeNpz(npz, tmp -> Files.newOutputStream(full)))
+        assertThatThrownBy(() -> stats.writeNpz(npz, tmp -> FileChannel.open(full, StandardOpenOption.WRITE)))
                 .isInstanceOf(IOException.class)
                 .hasMessage(npz + ": writing failed: No space left on device");
         assertThat(npz).doesNotExist();

@@ -2,13 +2,12 @@ package io.github.audiosetdl.examples.cli;
 
 import io.github.audiosetdl.core.download.DownloadConfig;
 import io.github.audiosetdl.examples.cli.CochleagramCommand.CochleagramOptions;
+import io.github.audiosetdl.examples.tools.BoundedProcess;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.module.ModuleFinder;
 import java.lang.reflect.Field;
-import java.nio.ByteBuffer;
-import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,10 +19,8 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
@@ -58,10 +55,6 @@ final class SlurmCommand implements Callable<Integer> {
     private static final Pattern TIMED_OUT = Pattern.compile("(?i)timed out");
     /** The largest {@code --submit-timeout}, in seconds (an hour). */
     private static final int MAX_SUBMIT_TIMEOUT_SECONDS = 3600;
-    /** How long a program stopped at its time limit has after SIGTERM before SIGKILL, in milliseconds. */
-    private static final long STOP_GRACE_MS = 2_000;
-    /** How much of a program's output is kept, in bytes (the end: sbatch prints the job id last). */
-    private static final int MAX_OUTPUT_BYTES = 64 * 1024;
     /** How much of a program's output a message quotes, in characters (the end). */
     private static final int MAX_MESSAGE_OUTPUT = 400;
 
@@ -269,7 +262,7 @@ final class SlurmCommand implements Callable<Integer> {
      */
     private static String submit(List<String> command, String step, Duration limit)
             throws IOException, InterruptedException {
-        Run r = run(command, limit);
+        BoundedProcess.Result r = BoundedProcess.run(command, limit);
         String mayBeQueued = " (it may have queued the job all the same: see squeue --name=audioset-" + step + ")";
         if (r.exit().isEmpty()) {
             throw new IOException("sbatch did not answer within " + limit.toSeconds() + " s and was stopped"
@@ -312,7 +305,7 @@ final class SlurmCommand implements Callable<Integer> {
         scancel.addAll(ids.values());
         String problem;
         try {
-            Run r = run(scancel, limit);
+            BoundedProcess.Result r = BoundedProcess.run(scancel, limit);
             problem = r.exit().isEmpty() ? "no answer within " + limit.toSeconds() + " s"
                     : r.exit().getAsInt() != 0 ? "exit " + r.exit().getAsInt() + ": " + clip(r.output().strip())
                     : null;
@@ -330,84 +323,6 @@ final class SlurmCommand implements Callable<Integer> {
     private String scancelProgram() {
         Path given = Path.of(sbatch);
         return given.getParent() == null ? "scancel" : given.resolveSibling("scancel").toString();
-    }
-
-    /**
-     * What a program run by {@link #run} left.
-     *
-     * @param exit its exit code, or empty if it did not end within the limit (it was stopped)
-     * @param output the last {@value #MAX_OUTPUT_BYTES} bytes of its standard output and error, as UTF-8
-     */
-    record Run(OptionalInt exit, String output) {
-    }
-
-    /**
-     * Runs a program (no shell) with a time limit. Its output goes to a file in a new private temporary folder,
-     * read after it ends: a pipe read first would wait for the end of the output past the limit. A program still
-     * running at the limit, or when this thread is interrupted, is asked to stop (SIGTERM), then killed after
-     * {@value #STOP_GRACE_MS} ms. The folder is deleted.
-     *
-     * @param command the program and its arguments
-     * @param limit the longest it may take
-     * @return its exit code (empty if stopped at the limit) and the end of its output
-     * @throws IOException if it cannot be started or its output not read
-     * @throws InterruptedException if interrupted (the program is stopped)
-     */
-    static Run run(List<String> command, Duration limit) throws IOException, InterruptedException {
-        Path folder = Files.createTempDirectory("audioset-sbatch-"); // rwx------ where POSIX
-        Path log = folder.resolve("output");
-        try {
-            Files.createFile(log);
-            Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            boolean ended;
-            try {
-                p.getOutputStream().close();
-                ended = p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS);
-            } finally {
-                stop(p);
-            }
-            return new Run(ended ? OptionalInt.of(p.exitValue()) : OptionalInt.empty(), tail(log));
-        } finally {
-            Files.deleteIfExists(log);
-            Files.deleteIfExists(folder);
-        }
-    }
-
-    /** Stops a process if it still runs: SIGTERM, then SIGKILL after the grace. Keeps the interrupt status. */
-    private static void stop(Process p) {
-        if (!p.isAlive()) {
-            return;
-        }
-        boolean interrupted = Thread.interrupted();
-        try {
-            p.destroy();
-            if (!p.waitFor(STOP_GRACE_MS, TimeUnit.MILLISECONDS)) {
-                p.descendants().forEach(ProcessHandle::destroyForcibly);
-                p.destroyForcibly();
-                p.waitFor(STOP_GRACE_MS, TimeUnit.MILLISECONDS);
-            }
-        } catch (InterruptedException e) {
-            p.destroyForcibly();
-            interrupted = true;
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    /** @return the last {@value #MAX_OUTPUT_BYTES} bytes of a file as UTF-8, after {@code ...} if cut */
-    private static String tail(Path file) throws IOException {
-        try (SeekableByteChannel in = Files.newByteChannel(file)) {
-            long size = in.size();
-            in.position(Math.max(0, size - MAX_OUTPUT_BYTES));
-            ByteBuffer b = ByteBuffer.allocate((int) Math.min(size, MAX_OUTPUT_BYTES));
-            while (b.hasRemaining() && in.read(b) > 0) {
-                // read on
-            }
-            String text = new String(b.array(), 0, b.position(), StandardCharsets.UTF_8);
-            return size > MAX_OUTPUT_BYTES ? "..." + text : text;
-        }
     }
 
     /** @return a program's output for a message: at most {@value #MAX_MESSAGE_OUTPUT} characters, its end kept */

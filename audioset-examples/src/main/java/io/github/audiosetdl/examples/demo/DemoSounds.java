@@ -3,15 +3,15 @@ package io.github.audiosetdl.examples.demo;
 import static java.util.Objects.requireNonNull;
 
 import io.github.audiosetdl.core.Segment;
+import io.github.audiosetdl.examples.tools.BoundedProcess;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Synthesised stand-ins for the demo's YouTube videos: one recipe per sound class, rendered by
@@ -129,37 +129,21 @@ final class DemoSounds {
         return String.format(Locale.ROOT, "%.4f", x);
     }
 
-    /**
-     * Runs ffmpeg with its output in a temporary file, read once it has exited (at most 64 KB), so that the
-     * 120 s limit holds whatever the process does with its output.
-     */
+    /** Runs ffmpeg with a 120 s limit ({@link BoundedProcess}: its output cannot hold the limit up). */
     private static void run(List<String> cmd, Path file) throws IOException {
-        Path log = Files.createTempFile("audioset-demo-ffmpeg-", ".log");
+        BoundedProcess.Result r;
         try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            p.getOutputStream().close();
-            try {
-                if (!p.waitFor(120, TimeUnit.SECONDS)) {
-                    throw new IOException("ffmpeg took over 120 s to synthesise " + file);
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted while synthesising " + file, e);
-            } finally {
-                if (p.isAlive()) {
-                    p.destroyForcibly();
-                }
-            }
-            if (p.exitValue() != 0) {
-                byte[] out;
-                try (var in = Files.newInputStream(log)) {
-                    out = in.readNBytes(64 * 1024);
-                }
-                throw new IOException("ffmpeg failed (exit " + p.exitValue() + ") synthesising " + file + ": "
-                        + new String(out, StandardCharsets.UTF_8).strip());
-            }
-        } finally {
-            Files.deleteIfExists(log);
+            r = BoundedProcess.run(cmd, Duration.ofSeconds(120));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while synthesising " + file, e);
+        }
+        if (r.exit().isEmpty()) {
+            throw new IOException("ffmpeg took over 120 s to synthesise " + file);
+        }
+        if (r.exit().getAsInt() != 0) {
+            throw new IOException("ffmpeg failed (exit " + r.exit().getAsInt() + ") synthesising " + file + ": "
+                    + r.output().strip());
         }
     }
 }

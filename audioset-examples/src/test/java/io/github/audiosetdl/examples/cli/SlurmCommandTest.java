@@ -8,14 +8,14 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code audioset slurm} without {@code --submit}: the four scripts, the sbatch lines, safe quoting, and the
- * {@code --submit-timeout} range (submitting: {@code slurm.SlurmPipelineTest}, {@code slurm.SlurmSubmitFailureTest}).
+ * {@code --submit-timeout} range (the bounded sbatch: {@code tools.BoundedProcessTest}; submitting:
+ * {@code slurm.SlurmPipelineTest}, {@code slurm.SlurmSubmitFailureTest}).
  */
 class SlurmCommandTest {
     private final StringWriter out = new StringWriter();
@@ -83,25 +83,5 @@ class SlurmCommandTest {
             assertThat(err.toString()).contains("--submit-timeout " + value + " must be between 1 and 3600 (seconds)");
         }
         assertThat(out.toString()).doesNotContain("job");
-    }
-
-    @Test
-    void aProgramRunKeepsTheEndOfItsOutput() throws Exception {
-        SlurmCommand.Run r = SlurmCommand.run(List.of("seq", "1", "30000"), Duration.ofSeconds(30)); // 168,894 bytes
-
-        assertThat(r.exit()).hasValue(0);
-        assertThat(r.output()).startsWith("...").endsWith("\n29999\n30000\n").hasSize(3 + 64 * 1024);
-    }
-
-    @Test
-    void aProgramPastItsLimitIsStoppedEvenIfItIgnoresSigterm() throws Exception {
-        long start = System.nanoTime();
-        SlurmCommand.Run r = SlurmCommand.run(List.of("bash", "-c", "echo started; trap '' TERM; sleep 60"),
-                Duration.ofSeconds(1));
-
-        assertThat(r.exit()).isEmpty();
-        assertThat(r.output()).isEqualTo("started\n");
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("1 s, then a 2 s grace before SIGKILL")
-                .isBetween(Duration.ofSeconds(3), Duration.ofSeconds(20));
     }
 }
