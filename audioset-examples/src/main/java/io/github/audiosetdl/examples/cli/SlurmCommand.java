@@ -57,6 +57,8 @@ final class SlurmCommand implements Callable<Integer> {
     private static final int MAX_SUBMIT_TIMEOUT_SECONDS = 3600;
     /** How much of a program's output a message quotes, in characters (the end). */
     private static final int MAX_MESSAGE_OUTPUT = 400;
+    /** The longest the scancel of a run stopped by a signal (Ctrl-C) may take. */
+    private static final Duration MAX_CANCEL_ON_STOP = Duration.ofSeconds(30);
 
     @Spec
     private CommandSpec spec;
@@ -99,8 +101,8 @@ final class SlurmCommand implements Callable<Integer> {
     private String sbatch;
 
     @Option(names = "--submit", description = "Submit the scripts (else print the sbatch lines). If a step"
-            + " cannot be submitted, the jobs submitted before it are cancelled (with the scancel beside --sbatch,"
-            + " or on PATH).")
+            + " cannot be submitted, or the command is stopped (Ctrl-C) while it submits, the jobs submitted before"
+            + " it are cancelled (with the scancel beside --sbatch, or on PATH).")
     private boolean submit;
 
     @Option(names = "--submit-timeout", paramLabel = "SECONDS", defaultValue = "120",
@@ -185,17 +187,27 @@ final class SlurmCommand implements Callable<Integer> {
                 + slurm);
         if (submit) {
             Duration limit = Duration.ofSeconds(submitTimeout);
-            Map<String, String> ids = new LinkedHashMap<>();
-            for (Step s : steps.values()) {
-                String id;
-                try {
-                    id = submit(sbatchArgs(s, slurm, ids::get), s.name(), limit);
-                } catch (IOException e) {
-                    throw rollBack(s.name(), e, ids, limit);
+            Duration onStop = limit.compareTo(MAX_CANCEL_ON_STOP) < 0 ? limit : MAX_CANCEL_ON_STOP;
+            try (SubmittedJobs submitted = new SubmittedJobs(ids -> cancel(ids, onStop).outcome(),
+                    spec.commandLine().getErr())) {
+                for (Step s : steps.values()) {
+                    Map<String, String> ids = submitted.ids();
+                    String id;
+                    submitted.starting(s.name());
+                    try {
+                        id = submit(sbatchArgs(s, slurm, ids::get), s.name(), limit);
+                    } catch (IOException e) {
+                        submitted.failed();
+                        if (submitted.stopping()) { // the shutdown hook cancels and reports
+                            throw new IOException("stopped by a signal while submitting the " + s.name() + " step",
+                                    e);
+                        }
+                        throw rollBack(s.name(), e, ids, limit);
+                    }
+                    submitted.submitted(s.name(), id);
+                    o.printf("%-12s job %s%n", s.name(), id);
+                    o.flush();
                 }
-                ids.put(s.name(), id);
-                o.printf("%-12s job %s%n", s.name(), id);
-                o.flush();
             }
         } else {
             o.println("submit them with:");
@@ -301,22 +313,47 @@ final class SlurmCommand implements Callable<Integer> {
         }
         String jobs = ids.entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
                 .collect(Collectors.joining(", "));
+        Cancelled c = cancel(ids, limit);
+        String done = c.problem() == null ? ", so the jobs submitted before it were cancelled (" + jobs + "): "
+                : ", and the jobs submitted before it (" + jobs + ") could not be cancelled (scancel: " + c.problem()
+                        + "): cancel them yourself with: " + String.join(" ", c.command()) + "; ";
+        return new IOException(what + done + failure.getMessage(), failure);
+    }
+
+    /**
+     * What {@link #cancel} did.
+     *
+     * @param problem why scancel failed, or null if it cancelled the jobs
+     * @param command the scancel command (the user's own {@code scancel} if ours could not start)
+     */
+    private record Cancelled(String problem, List<String> command) {
+        /** @return how it went, after "the jobs submitted (...)" */
+        String outcome() {
+            return problem == null ? " were cancelled" : " could not be cancelled (scancel: " + problem
+                    + "): cancel them yourself with: " + String.join(" ", command);
+        }
+    }
+
+    /**
+     * Cancels jobs with {@code scancel} (no shell).
+     *
+     * @param ids the job ids, by step
+     * @param limit the longest scancel may take
+     * @return what happened
+     * @throws InterruptedException if interrupted while scancel runs
+     */
+    private Cancelled cancel(Map<String, String> ids, Duration limit) throws InterruptedException {
         List<String> scancel = new ArrayList<>(List.of(scancelProgram()));
         scancel.addAll(ids.values());
-        String problem;
         try {
             BoundedProcess.Result r = BoundedProcess.run(scancel, limit);
-            problem = r.exit().isEmpty() ? "no answer within " + limit.toSeconds() + " s"
+            return new Cancelled(r.exit().isEmpty() ? "no answer within " + limit.toSeconds() + " s"
                     : r.exit().getAsInt() != 0 ? "exit " + r.exit().getAsInt() + ": " + clip(r.output().strip())
-                    : null;
+                    : null, scancel);
         } catch (IOException e) {
-            problem = e.getMessage();
             scancel.set(0, "scancel"); // not there: the user's own
+            return new Cancelled(e.getMessage(), scancel);
         }
-        String done = problem == null ? ", so the jobs submitted before it were cancelled (" + jobs + "): "
-                : ", and the jobs submitted before it (" + jobs + ") could not be cancelled (scancel: " + problem
-                        + "): cancel them yourself with: " + String.join(" ", scancel) + "; ";
-        return new IOException(what + done + failure.getMessage(), failure);
     }
 
     /** @return the scancel beside {@code --sbatch} if that names a folder, else {@code scancel} (on PATH) */

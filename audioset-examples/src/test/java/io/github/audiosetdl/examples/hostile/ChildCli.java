@@ -61,6 +61,55 @@ public final class ChildCli {
      */
     public static Result run(Path dir, Duration limit, Map<String, String> env, String... args)
             throws IOException, InterruptedException {
+        return start(dir, env, args).await(limit);
+    }
+
+    /**
+     * A child started by {@link #start}: signal it through {@link #process()}, then {@link #await} it.
+     *
+     * @param process the child JVM
+     * @param args its command line (after the main class)
+     * @param out its standard output file
+     * @param err its standard error file
+     * @param startNanos when it started ({@link System#nanoTime()})
+     */
+    public record Running(Process process, List<String> args, Path out, Path err, long startNanos) {
+        /**
+         * Waits for the child to end; kills it, with its descendants, if it overstays (an assertion error then).
+         *
+         * @param limit the longest it may still run
+         * @return what happened
+         * @throws IOException if its output cannot be read
+         * @throws InterruptedException if interrupted
+         */
+        public Result await(Duration limit) throws IOException, InterruptedException {
+            Process p = process;
+            try {
+                if (!p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+                    throw new AssertionError("the command did not end within " + limit.toSeconds() + " s: "
+                            + String.join(" ", args));
+                }
+            } finally {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+                p.waitFor(10, TimeUnit.SECONDS);
+            }
+            Duration elapsed = Duration.ofNanos(System.nanoTime() - startNanos);
+            return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                    Files.readString(err, StandardCharsets.UTF_8), elapsed);
+        }
+    }
+
+    /**
+     * Starts the command line in a child JVM.
+     *
+     * @param dir a folder for the child's output files
+     * @param env extra environment variables
+     * @param args the command line
+     * @return the running child
+     * @throws IOException if it cannot be started
+     */
+    public static Running start(Path dir, Map<String, String> env, String... args) throws IOException {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         List<String> cmd = new ArrayList<>(List.of(java.toString(), HEAP, "-XX:TieredStopAtLevel=1",
                 "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
@@ -74,19 +123,7 @@ public final class ChildCli {
         long start = System.nanoTime();
         Process p = pb.start();
         p.getOutputStream().close();
-        try {
-            if (!p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw new AssertionError("the command did not end within " + limit.toSeconds() + " s: "
-                        + String.join(" ", args));
-            }
-        } finally {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-            p.waitFor(10, TimeUnit.SECONDS);
-        }
-        Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-        return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-                Files.readString(err, StandardCharsets.UTF_8), elapsed);
+        return new Running(p, List.of(args), out, err, start);
     }
 
     /** {@link #run(Path, Duration, Map, String...)} with a 60 s limit and no extra environment. */

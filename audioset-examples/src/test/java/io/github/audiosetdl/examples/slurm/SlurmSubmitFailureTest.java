@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * with SIGSTOP). The jobs submitted before the failure are cancelled, or, when scancel cannot run, the message
  * gives the command that cancels them; a controller that does not answer ends the run at {@code --submit-timeout},
  * or at sbatch's own limit if that comes first, and the message says the job may have been queued all the same
- * (the controller takes the request when it runs again).
+ * (the controller takes the request when it runs again). A run stopped by a signal while an sbatch hangs stops
+ * that sbatch and cancels the jobs submitted before it.
  * A job that fills the node keeps the submitted steps pending, so that they are still there to cancel.
  */
 class SlurmSubmitFailureTest {
@@ -84,6 +85,52 @@ class SlurmSubmitFailureTest {
         } finally {
             CLUSTER.cluster().capture(List.of("scancel", blocker));
             Files.delete(sbatch);
+        }
+    }
+
+    @Test
+    void stoppedWhileAStepIsSubmittedItCancelsTheJobsSubmittedBeforeIt() throws Exception {
+        // the first sbatch is the real one; the second hangs as one waiting for a busy controller does
+        Path bin = Files.createDirectories(tmp.resolve("hangbin"));
+        Path first = bin.resolve("first-done");
+        Path hungPid = bin.resolve("hung.pid");
+        Path sbatch = bin.resolve("sbatch");
+        Files.writeString(sbatch, "#!/bin/bash\nif [ -e '" + first + "' ]; then echo $$ > '" + hungPid
+                + "'; exec sleep 120; fi\n: > '" + first + "'\nexec '" + ExternalTools.require("sbatch")
+                + "' \"$@\"\n");
+        Files.setPosixFilePermissions(sbatch, PosixFilePermissions.fromString("rwx------"));
+        Files.createSymbolicLink(bin.resolve("scancel"), ExternalTools.require("scancel"));
+        String blocker = fillTheNode();
+        long hung = -1;
+        try {
+            Set<String> before = CLUSTER.cluster().jobStates().keySet();
+            ChildCli.Running child = ChildCli.start(tmp.resolve("child"), CLUSTER.cluster().env(),
+                    args("stopped", "--sbatch", sbatch.toString()).toArray(String[]::new));
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (!Files.exists(hungPid) || Files.size(hungPid) == 0) {
+                assertThat(child.process().isAlive()).as("the child, before its second sbatch").isTrue();
+                assertThat(System.nanoTime()).as("the second sbatch starts within 60 s").isLessThan(deadline);
+                Thread.sleep(100);
+            }
+            hung = Long.parseLong(Files.readString(hungPid).strip());
+
+            child.process().destroy(); // SIGTERM, as Ctrl-C's SIGINT, runs the shutdown hooks
+            ChildCli.Result r = child.await(Duration.ofSeconds(60));
+
+            Map<String, String> ids = SlurmPipelineTest.jobIds(r.out());
+            assertThat(ids).containsOnlyKeys("download");
+            assertThat(r.exit()).as("exit code; stderr: %s", r.err()).isEqualTo(143);
+            assertThat(r.err()).contains("slurm: stopped before every step was submitted (the pack step's sbatch"
+                    + " was stopped: it may have queued the job all the same: see squeue --name=audioset-pack); the"
+                    + " jobs submitted (download " + ids.get("download") + ") were cancelled");
+            assertThat(ProcessHandle.of(hung).map(ProcessHandle::isAlive)).as("the hung sbatch")
+                    .isNotEqualTo(java.util.Optional.of(true));
+            assertOnlyCancelled(before, ids);
+        } finally {
+            CLUSTER.cluster().capture(List.of("scancel", blocker));
+            if (hung > 0) {
+                ProcessHandle.of(hung).ifPresent(ProcessHandle::destroyForcibly);
+            }
         }
     }
 
