@@ -3,6 +3,7 @@ package io.github.audiosetdl.examples.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.github.audiosetdl.core.LabelIndex;
+import io.github.audiosetdl.core.SegmentCsvOptions;
 import io.github.audiosetdl.core.SegmentRow;
 import io.github.audiosetdl.core.SegmentSelection;
 import io.github.audiosetdl.core.StrongCsv;
@@ -16,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 /**
@@ -36,7 +38,11 @@ final class StrongSegmentsReport {
     static void print(PrintWriter out, SegmentSelection sel, boolean json, int top) throws IOException {
         StrongVocabulary vocabulary = StrongVocabulary.audioSet();
         LabelIndex weak = sel.options().labelIndex();
-        StrongSummary s = StrongSummary.of(sel.csv(), vocabulary, weak);
+        AtomicLong skipped = new AtomicLong(); // bad lines under --on-error skip, reported by the selection's stream
+        StrongSummary s;
+        try (Stream<StrongRow> lines = StrongCsv.stream(sel.csv(), quiet(sel, skipped))) {
+            s = StrongSummary.of(lines, sel.csv().toString(), vocabulary, weak);
+        }
         long selected = sel.count();
         Map<String, Long> perLabel = selectedPerLabel(sel);
         Map<String, String> names = new LinkedHashMap<>();
@@ -51,6 +57,7 @@ final class StrongSegmentsReport {
             doc.put("csv", sel.csv().toString());
             doc.put("events", s.events());
             doc.put("not_present", s.notPresent());
+            doc.put("skipped_lines", skipped.get());
             doc.put("segments", s.segments());
             doc.put("unique_labels", s.uniqueLabels());
             doc.put("job_index", sel.shard().index());
@@ -71,6 +78,9 @@ final class StrongSegmentsReport {
         out.printf("file               %s (temporally-strong labels)%n", sel.csv());
         out.printf("events             %,d%s%n", s.events(), s.notPresent() > 0
                 ? "   (and " + String.format("%,d", s.notPresent()) + " NOT_PRESENT frames)" : "");
+        if (skipped.get() > 0) {
+            out.printf("skipped bad lines  %,d%n", skipped.get());
+        }
         out.printf("segments           %,d%n", s.segments());
         out.printf("unique labels      %,d%n", s.uniqueLabels());
         out.printf("outside the %d-MID strong vocabulary: %,d MIDs%n", vocabulary.size(), s.outsideVocabulary().size());
@@ -93,15 +103,25 @@ final class StrongSegmentsReport {
     }
 
     /**
-     * @param sel the selection (its file is a strong file, already read whole without error)
+     * @param sel a selection
+     * @param skipped counts the bad lines skipped
+     * @return its reading options, with a listener that only counts (the selection's own stream reports each)
+     */
+    private static SegmentCsvOptions quiet(SegmentSelection sel, AtomicLong skipped) {
+        return sel.options().toBuilder().errorListener(e -> skipped.incrementAndGet()).build();
+    }
+
+    /**
+     * @param sel the selection (its file is a strong file, already read whole under its error policy)
      * @return the present events per MID of the selected segments, sorted by MID: the file's lines and the selected
-     *     segments walked together in file order (a segment is a run of lines with one {@code segment_id}, numbered
-     *     as {@link SegmentRow#row()} numbers them)
+     *     segments walked together in file order, bad lines skipped alike under {@code --on-error skip} (a segment
+     *     is a run of lines with one {@code segment_id}, numbered as {@link SegmentRow#row()} numbers them)
      * @throws IOException if the file cannot be read
      */
     private static Map<String, Long> selectedPerLabel(SegmentSelection sel) throws IOException {
         Map<String, Long> perLabel = new TreeMap<>();
-        try (Stream<SegmentRow> selected = sel.stream(); Stream<StrongRow> lines = StrongCsv.stream(sel.csv())) {
+        try (Stream<SegmentRow> selected = sel.stream();
+                Stream<StrongRow> lines = StrongCsv.stream(sel.csv(), quiet(sel, new AtomicLong()))) {
             Iterator<SegmentRow> wanted = selected.iterator();
             long want = wanted.hasNext() ? wanted.next().row() : -1;
             long segment = -1;

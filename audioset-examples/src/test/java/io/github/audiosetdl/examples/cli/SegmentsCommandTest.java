@@ -82,6 +82,27 @@ class SegmentsCommandTest {
     }
 
     @Test
+    void aBadLineOfAStrongLabelFileIsSkippedUnderOnErrorSkipAsInAWeakCsv(@TempDir Path dir) throws IOException {
+        Path strong = dir.resolve("strong.tsv");
+        Files.writeString(strong, Files.readString(TestData.file("audioset/strong_sample.tsv"))
+                + "-0SdAVK79lg_30000\tsix\t9.900\t/m/015p6\n"
+                + "-0SdAVK79lg_30000\t1.000\t2.000\t/m/09x0r\n");
+        assertThat(run("segments", "--csv", strong.toString(), "--json")).isEqualTo(1);
+        assertThat(err.toString()).contains("strong.tsv:8").contains("six");
+
+        out.getBuffer().setLength(0);
+        assertThat(run("segments", "--csv", strong.toString(), "--json", "--on-error", "skip", "--jobs", "3",
+                "--job-index", "2")).as(err.toString()).isZero();
+        JsonNode json = new ObjectMapper().readTree(out.toString());
+        assertThat(json.get("events").asLong()).isEqualTo(7);
+        assertThat(json.get("skipped_lines").asLong()).isEqualTo(1);
+        assertThat(json.get("segments").asLong()).isEqualTo(3);
+        assertThat(json.get("selected").asLong()).isEqualTo(1);
+        assertThat(json.get("per_label").get("/m/015p6").asLong()).isEqualTo(1);
+        assertThat(json.get("per_label").get("/m/09x0r").asLong()).isEqualTo(1);
+    }
+
+    @Test
     void readableTableByDefault() {
         int code = run("segments", "--csv", TestData.evalSegments().toString(), "--top", "3");
         assertThat(code).isZero();
