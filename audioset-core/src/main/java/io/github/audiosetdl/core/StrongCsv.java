@@ -97,6 +97,23 @@ public final class StrongCsv {
     }
 
     /**
+     * Streams a strong file's lines under {@code options}' error policy: a bad line ends the stream with its error
+     * ({@link ErrorPolicy#FAIL}), or is skipped and given to {@code options}' error listener
+     * ({@link ErrorPolicy#SKIP}), as {@link #segments(Path, SegmentCsvOptions, Predicate)} does.
+     *
+     * @param file the file
+     * @param options the error policy and listener (the label index is not used)
+     * @return its rows, lazily, in file order; close the stream to close the file
+     * @throws IOException if it cannot be opened or read
+     * @throws SegmentFormatException for a bad header (at once), or a bad line (from the stream) under
+     *     {@link ErrorPolicy#FAIL}
+     */
+    public static Stream<StrongRow> stream(Path file, SegmentCsvOptions options) throws IOException {
+        requireNonNull(options, "options");
+        return stream(file, options.errorPolicy(), options.errorListener());
+    }
+
+    /**
      * @param policy what a bad line does: end the stream with its error, or be skipped and reported
      * @param skipped receives each skipped line's error under {@link ErrorPolicy#SKIP}
      */

@@ -27,6 +27,13 @@ public final class StrongLabelsReader implements Closeable {
     public static final int MAX_FRAMES = 100_000;
     /** The most MIDs of the last axis. */
     public static final int MAX_MIDS = Short.MAX_VALUE;
+    /**
+     * The most values a row may have, frames × MIDs (16 Mi; {@code pack --strong} writes 100 × 456): a row is read
+     * whole, as an {@code int} per value.
+     */
+    public static final int MAX_ROW_VALUES = 1 << 24;
+    /** The longest fixed-length name in {@code /strong_mids}, in bytes (a MID the vocabulary accepts has up to 36). */
+    public static final int MAX_MID_BYTES = 256;
 
     private final Path file;
     private final HdfFile hdf;
@@ -50,7 +57,8 @@ public final class StrongLabelsReader implements Closeable {
     /**
      * @param file an HDF5 file
      * @return a reader of its strong labels, or empty when it has no {@code /strong}
-     * @throws IOException if the file cannot be read, or its {@code /strong} is malformed
+     * @throws IOException if the file cannot be read, or its {@code /strong} is malformed, has rows of more than
+     *     {@link #MAX_ROW_VALUES} values or names of more than {@link #MAX_MID_BYTES} bytes
      */
     public static Optional<StrongLabelsReader> open(Path file) throws IOException {
         requireNonNull(file, "file");
@@ -75,6 +83,14 @@ public final class StrongLabelsReader implements Closeable {
                     || !(frameSeconds.doubleValue() > 0 && frameSeconds.doubleValue() <= 10)) {
                 throw new IOException(file + ": /strong is not (N, frames <= " + MAX_FRAMES + ", mids <= " + MAX_MIDS
                         + ") with /strong_mids and a frame_seconds attribute in (0, 10] s");
+            }
+            if (dims[1] * dims[2] > MAX_ROW_VALUES) {
+                throw new IOException(file + ": /strong rows of " + dims[1] + " frames x " + dims[2] + " mids are"
+                        + " more than the " + MAX_ROW_VALUES + " values a row is read in");
+            }
+            if (midsSet.getDataType().getSize() > MAX_MID_BYTES) {
+                throw new IOException(file + ": /strong_mids holds names of " + midsSet.getDataType().getSize()
+                        + " bytes, more than " + MAX_MID_BYTES);
             }
             Object names = midsSet.getData();
             if (!(names instanceof String[] list) || list.length != dims[2]) {

@@ -1,6 +1,7 @@
 package io.github.audiosetdl.hdf5;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.github.audiosetdl.core.LabelIndex;
@@ -11,6 +12,8 @@ import io.github.audiosetdl.core.StrongVocabulary;
 import io.github.audiosetdl.core.audio.PreparedAudio;
 import io.github.audiosetdl.core.spi.WaveformLayout;
 import io.github.audiosetdl.core.spi.WaveformSink;
+import io.github.audiosetdl.core.testing.ExternalTools;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -90,5 +93,43 @@ class StrongFramesTest {
             assertFrames(c[0], c[1], (int) c[2], (int) c[3]);
         }
         assertThat(framesOf(10.0, 10.0)).isEmpty(); // outside the clip
+    }
+
+    /**
+     * @param name the file's name in {@link #dir}
+     * @param strong the h5py arguments of {@code /strong} after its name
+     * @param mids the h5py arguments of {@code /strong_mids} after its name
+     * @return a file h5py wrote with those datasets, {@code /strong}'s first chunk set and one name
+     */
+    private Path h5pyFile(String name, String strong, String mids) throws Exception {
+        Path file = dir.resolve(name);
+        ExternalTools.check(List.of(ExternalTools.requirePythonWithH5py().toString(), "-c", String.join("\n",
+                "import sys, h5py",
+                "with h5py.File(sys.argv[1], 'w') as f:",
+                "    d = f.create_dataset('strong', " + strong + ")",
+                "    d[0, 0:100, 0:456] = 1",
+                "    d.attrs['frame_seconds'] = 0.1",
+                "    m = f.create_dataset('strong_mids', " + mids + ")",
+                "    m[0] = b'/m/09x0r'"),
+                file.toString()));
+        return file;
+    }
+
+    @Test
+    void aStrongDatasetWhoseRowsAreTooLargeToReadIsRefusedAtOpen() throws Exception {
+        // 300 kB on disk (one chunk written, the rest unallocated), 2 GB per row: reading a row ran out of memory
+        Path file = h5pyFile("huge_rows.h5", "shape=(1, 60000, 32767), dtype='u1', chunks=(1, 100, 456),"
+                + " compression='gzip'", "shape=(32767,), dtype='S16'");
+        assertThatThrownBy(() -> StrongLabelsReader.open(file)).isInstanceOf(IOException.class)
+                .hasMessageContaining("huge_rows.h5").hasMessageContaining("60000 frames x 32767 mids");
+    }
+
+    @Test
+    void strongMidsOfHugeStringsAreRefusedAtOpen() throws Exception {
+        // 5 kB on disk, 2 GB of names: reading /strong_mids ran out of memory
+        Path file = h5pyFile("huge_mids.h5", "shape=(1, 100, 32767), dtype='u1', chunks=(1, 100, 456),"
+                + " compression='gzip'", "shape=(32767,), dtype='S60000', chunks=(16,), compression='gzip'");
+        assertThatThrownBy(() -> StrongLabelsReader.open(file)).isInstanceOf(IOException.class)
+                .hasMessageContaining("huge_mids.h5").hasMessageContaining("60000 bytes");
     }
 }

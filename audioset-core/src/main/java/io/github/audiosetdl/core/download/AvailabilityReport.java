@@ -325,7 +325,7 @@ public record AvailabilityReport(String name, long requested, long obtained, Map
                 reasons.merge(reasonOf(state), 1L, Long::sum);
             }
             Set<String> tops = new LinkedHashSet<>();
-            for (String mid : mids) {
+            for (String mid : new LinkedHashSet<>(mids)) { // a MID the row names twice: the segment counts once
                 long[] n = labels.computeIfAbsent(mid, m -> new long[2]);
                 n[0]++;
                 n[1] += got ? 1 : 0;

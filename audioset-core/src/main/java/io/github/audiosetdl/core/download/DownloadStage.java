@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -465,7 +466,7 @@ public final class DownloadStage {
 
         void select(Segment s) {
             selected.increment();
-            for (String mid : s.labelIds()) {
+            for (String mid : new LinkedHashSet<>(s.labelIds())) { // a MID the row names twice: counted once
                 labels.computeIfAbsent(mid, k -> new LongAdder[] {new LongAdder(), new LongAdder()})[0].increment();
             }
         }
@@ -474,7 +475,7 @@ public final class DownloadStage {
             byStatus.get(r.status()).increment();
             r.failure().ifPresent(c -> byClass.get(c).increment());
             if (r.available()) {
-                for (String mid : r.row().segment().labelIds()) {
+                for (String mid : new LinkedHashSet<>(r.row().segment().labelIds())) {
                     labels.get(mid)[1].increment();
                 }
             }

@@ -20,6 +20,7 @@ import io.github.audiosetdl.core.spi.PackFormat;
 import io.github.audiosetdl.core.spi.WaveformLayout;
 import io.github.audiosetdl.core.spi.WaveformSink;
 import io.github.audiosetdl.core.spi.WaveformSource;
+import io.github.audiosetdl.core.webdataset.WebDatasetWriter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -533,7 +534,8 @@ public final class AudioSetPipeline {
          *     {@link #shuffleSeed}: pack; {@link #features}, {@link #featureSuffix}, {@link #executor}: features;
          *     {@link #threads}: pack, features), or an {@link #outputDir} or {@link #name} other than the
          *     download configuration's (the same folder spelt differently, or through a symbolic link, is the
-         *     same)
+         *     same), or a data set name that cannot name the WebDataset shards the pack stage writes
+         *     ({@link WebDatasetWriter#checkName})
          */
         public AudioSetPipeline build() {
             Stage first;
@@ -596,6 +598,15 @@ public final class AudioSetPipeline {
             }
             if (dataSet == null) {
                 dataSet = DownloadConfig.nameOf(first == Stage.FEATURES ? waveforms : segments.csv());
+            }
+            if (packs && packed.format() == PackFormat.WEBDATASET) {
+                try {
+                    WebDatasetWriter.checkName(dataSet);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalStateException("the data set's name cannot name WebDataset shards: "
+                            + e.getMessage() + " (it is name(...), else the download configuration's, else the"
+                            + " segments file's name without extension)", e);
+                }
             }
             if (out == null) {
                 Path parent = waveforms != null ? waveforms.toAbsolutePath().getParent() : null;

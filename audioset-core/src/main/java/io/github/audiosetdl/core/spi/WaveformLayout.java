@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.github.audiosetdl.core.audio.Resampling;
 import io.github.audiosetdl.core.audio.SeedPreparation;
 import java.nio.file.Path;
+import java.util.Locale;
 
 /**
  * What a pack writes: the {@link PackFormat format}, the sample type of the seed layout's rows, the rows'
@@ -72,10 +73,10 @@ public record WaveformLayout(PackFormat format, SampleType sampleType, int sampl
     /**
      * @param name the data set's name
      * @param shard the shard's number, from 0
-     * @return {@code <name>-NNNNNN.tar}
+     * @return {@code <name>-NNNNNN.tar}, the number in ASCII digits whatever the default locale
      */
     public static String shardName(String name, long shard) {
-        return String.format("%s-%06d.tar", name, shard);
+        return String.format(Locale.ROOT, "%s-%06d.tar", name, shard);
     }
 
     /** Builder for {@link WaveformLayout}; not thread-safe. */

@@ -150,13 +150,7 @@ public final class WebDatasetWriter implements WaveformSink {
             int shardSize) throws IOException {
         requireNonNull(dir, "dir");
         requireNonNull(labels, "labels");
-        if (!requireNonNull(name, "name").matches("[A-Za-z0-9._-]+")) {
-            throw new IllegalArgumentException("name '" + name + "' must match [A-Za-z0-9._-]+");
-        }
-        if (name.length() > MAX_NAME) {
-            throw new IllegalArgumentException("name '" + name.substring(0, 20) + "...' has " + name.length()
-                    + " characters, more than " + MAX_NAME + " (the shards' temporary file names must fit 255)");
-        }
+        checkName(name);
         if (sampleRate <= 0 || clipSamples <= 0 || clipSamples > (Integer.MAX_VALUE - 44) / 2) {
             throw new IllegalArgumentException("sampleRate " + sampleRate + " and clipSamples " + clipSamples
                     + " must be > 0 and fit a WAV");
@@ -174,6 +168,26 @@ public final class WebDatasetWriter implements WaveformSink {
             lock.close();
             throw e;
         }
+    }
+
+    /**
+     * Checks that a data set's name can name shards, as {@link #create} does (a pipeline checks it before it
+     * downloads anything).
+     *
+     * @param name the data set's name
+     * @return the name
+     * @throws IllegalArgumentException if it does not match {@code [A-Za-z0-9._-]+} or has more than 200 characters
+     *     (the shards' temporary file names must fit 255 bytes)
+     */
+    public static String checkName(String name) {
+        if (!requireNonNull(name, "name").matches("[A-Za-z0-9._-]+")) {
+            throw new IllegalArgumentException("name '" + name + "' must match [A-Za-z0-9._-]+");
+        }
+        if (name.length() > MAX_NAME) {
+            throw new IllegalArgumentException("name '" + name.substring(0, 20) + "...' has " + name.length()
+                    + " characters, more than " + MAX_NAME + " (the shards' temporary file names must fit 255)");
+        }
+        return name;
     }
 
     /**

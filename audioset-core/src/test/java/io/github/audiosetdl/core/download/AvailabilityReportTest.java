@@ -157,4 +157,15 @@ class AvailabilityReportTest {
                 + "clipFFFFFFF,0.000,10.000,\"/m/09x0r,clipGGGGGGG,0.000,10.000,\"/m/09x0r\",0,failed\n");
         assertThat(AvailabilityReport.fromLogs(logs, "t").requested()).isEqualTo(3);
     }
+
+    @Test
+    void aLabelARowNamesTwiceCountsTheSegmentOnceAsTheSegmentsSummaryDoes(@TempDir Path logs) throws IOException {
+        Path good = Files.createDirectories(logs.resolve("t_goodlogs"));
+        Files.writeString(good.resolve("goodLog_0.csv"), String.join(",", DownloadLog.HEADER) + "\n"
+                + "clipAAAAAAA,0.000,10.000,\"/m/09x0r,/m/09x0r\",0,downloaded,,,1,160000,,2026-12-04T10:00:00Z\n");
+        AvailabilityReport r = AvailabilityReport.fromLogs(logs, "t");
+        assertThat(r.requested()).isEqualTo(1);
+        assertThat(r.perLabel().get("/m/09x0r").selected()).isEqualTo(1);
+        assertThat(r.perLabel().get("/m/09x0r").available()).isEqualTo(1);
+    }
 }

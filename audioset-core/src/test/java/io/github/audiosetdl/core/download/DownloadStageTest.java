@@ -237,6 +237,14 @@ class DownloadStageTest {
     }
 
     @Test
+    void aLabelARowNamesTwiceCountsTheRowOnceInTheSummarysPerLabelNumbers(@TempDir Path out) throws Exception {
+        DownloadSummary dry = run(fastConfig(out, server.url("{id}.m4a")).dryRun(true).build(),
+                List.of(row(0, "twicelabel1", 0, 10, "/m/09x0r", "/m/04rlf", "/m/09x0r")));
+        assertThat(dry.perLabel().get("/m/09x0r")).isEqualTo(new LabelAvailability(1, 0));
+        assertThat(dry.perLabel().get("/m/04rlf")).isEqualTo(new LabelAvailability(1, 0));
+    }
+
+    @Test
     void aRepeatedIdIsFetchedOnceAndEachLaterRowIsAPermanentFailureNamingTheFirst(@TempDir Path out)
             throws Exception {
         Path source = TestMedia.tone(media, Codec.AAC, 44_100, 30);

@@ -13,6 +13,7 @@ import io.github.audiosetdl.core.progress.Stage;
 import io.github.audiosetdl.core.spi.DatasetStore;
 import io.github.audiosetdl.core.spi.FeatureExtractor;
 import io.github.audiosetdl.core.spi.FeatureSink;
+import io.github.audiosetdl.core.spi.PackFormat;
 import io.github.audiosetdl.core.spi.WaveformLayout;
 import io.github.audiosetdl.core.spi.WaveformSink;
 import io.github.audiosetdl.core.spi.WaveformSource;
@@ -375,5 +376,23 @@ class AudioSetPipelineTest {
         } finally {
             pool.shutdown();
         }
+    }
+
+    @Test
+    void aNameThatCannotNameWebDatasetShardsIsRefusedBeforeTheDownloadStarts() {
+        Path csv = dir.resolve("my dogs.csv");
+        WaveformLayout shards = WaveformLayout.builder().format(PackFormat.WEBDATASET).build();
+        DownloadConfig download = DownloadConfig.builder(dir, DownloadConfig.nameOf(csv)).build();
+        Supplier<AudioSetPipeline.Builder> run = () -> AudioSetPipeline.builder().download(download).segments(csv)
+                .store(new Store(true)).stopAfter(Stage.PACK);
+        assertThatThrownBy(() -> run.get().layout(shards).build()).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("'my dogs'").hasMessageContaining("WebDataset");
+        assertThatThrownBy(() -> AudioSetPipeline.builder().downloads(dir).segments(csv).store(new Store(true))
+                .layout(shards).name("x".repeat(201)).build()).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("201 characters");
+        // the other layouts take any file name; WebDataset a name of [A-Za-z0-9._-]
+        assertThat(run.get().layout(WaveformLayout.SEED).build().name()).isEqualTo("my dogs");
+        assertThat(AudioSetPipeline.builder().downloads(dir).segments(dir.resolve("my_dogs.v2.csv"))
+                .store(new Store(true)).layout(shards).build().name()).isEqualTo("my_dogs.v2");
     }
 }

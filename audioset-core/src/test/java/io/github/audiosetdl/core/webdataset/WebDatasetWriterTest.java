@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -288,6 +289,28 @@ class WebDatasetWriterTest {
                 "        print(k, json.loads(t.extractfile(k + '.json').read()).get('strong', 'unknown'))"),
                 dir.resolve("t-000000.tar").toString()));
         assertThat(out).contains("-wds0000000 []").contains("-wds0000001 unknown");
+    }
+
+    @Test
+    void shardNamesHaveAsciiDigitsWhateverTheDefaultLocale() throws IOException {
+        List<SegmentRow> rows = List.of(row(0), row(1), row(2));
+        Locale before = Locale.getDefault(Locale.Category.FORMAT);
+        // as a JVM started with LANG=fa_IR.UTF-8 has it: String.format writes Persian digits
+        Locale.setDefault(Locale.Category.FORMAT, Locale.forLanguageTag("fa-IR"));
+        try {
+            assertThat(WaveformLayout.shardName("eval", 12)).isEqualTo("eval-000012.tar");
+            List<Path> shards;
+            try (WebDatasetWriter w = WebDatasetWriter.create(dir, "t", LABELS, 16_000, LEN, 2)) {
+                for (int i = 0; i < rows.size(); i++) {
+                    w.write(rows.get(i), new PreparedAudio(samples(i), 0.5, false));
+                }
+                shards = w.commit();
+            }
+            assertThat(shards).containsExactly(dir.resolve("t-000000.tar"), dir.resolve("t-000001.tar"));
+            assertThat(dir.resolve("t-000001.tar")).isRegularFile();
+        } finally {
+            Locale.setDefault(Locale.Category.FORMAT, before);
+        }
     }
 
     @Test

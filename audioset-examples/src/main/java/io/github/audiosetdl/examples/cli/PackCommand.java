@@ -11,6 +11,7 @@ import io.github.audiosetdl.core.pack.PackSummary;
 import io.github.audiosetdl.core.spi.PackFormat;
 import io.github.audiosetdl.core.spi.WaveformLayout;
 import io.github.audiosetdl.core.spi.WaveformSink;
+import io.github.audiosetdl.core.webdataset.WebDatasetWriter;
 import io.github.audiosetdl.hdf5.Hdf5DatasetStore;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -84,6 +85,14 @@ final class PackCommand implements Callable<Integer> {
         PackStage.Builder builder = AudioSetCli.fromOptions(spec, () -> {
             if (base.isBlank() || base.contains("/") || base.contains("\\")) {
                 throw new IllegalArgumentException("--name '" + base + "' is not a file name");
+            }
+            if (layout.format() == PackFormat.WEBDATASET) {
+                try {
+                    WebDatasetWriter.checkName(base);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("--name (default: the --csv file's name): " + e.getMessage(),
+                            e);
+                }
             }
             PackStage.Builder b = PackStage.builder().threads(CochleagramCommand.threads(threads, "--threads"))
                     .listener(progress.listener(spec)).preparation(layout.preparation());

@@ -15,6 +15,7 @@ import io.github.audiosetdl.core.pipeline.PipelineSummary;
 import io.github.audiosetdl.core.progress.PipelineListener;
 import io.github.audiosetdl.core.progress.Progress;
 import io.github.audiosetdl.core.progress.Stage;
+import io.github.audiosetdl.core.webdataset.WebDatasetWriter;
 import io.github.audiosetdl.hdf5.Hdf5DatasetStore;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -109,6 +110,14 @@ final class RunCommand implements Callable<Integer> {
             if (l.format() != PackFormat.SEED && last == Stage.FEATURES) {
                 throw new IllegalArgumentException("--format " + l.format().label() + " can only be packed: add"
                         + " --stop-after pack (cochleagrams are computed from the seed layout)");
+            }
+            if (l.format() == PackFormat.WEBDATASET && last == Stage.PACK) { // refused before the download starts
+                try {
+                    WebDatasetWriter.checkName(DownloadConfig.nameOf(sel.csv()));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("--format webdataset names its shards after the --csv file: "
+                            + e.getMessage() + "; rename the CSV", e);
+                }
             }
             return l;
         });

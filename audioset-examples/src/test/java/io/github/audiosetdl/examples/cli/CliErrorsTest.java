@@ -93,6 +93,11 @@ class CliErrorsTest {
                 Arguments.of(args("run --csv " + csv + offline, "--jobs", "4", "--job-index", "1"), "job 1 of 4",
                         "'run --stop-after download'"),
                 Arguments.of(args("run --csv " + csv + offline, "--preset", "foo"), "--preset", "'foo'"),
+                // refused before anything is downloaded: the shards are named after the CSV
+                Arguments.of(args("run" + offline, "--csv", "my dogs.csv", "--format", "webdataset", "--stop-after",
+                        "pack"), "--format webdataset names its shards after the --csv file", "rename the CSV"),
+                Arguments.of(args("pack --downloads d --csv c.csv --out o --format webdataset", "--name", "a b"),
+                        "--name (default: the --csv file's name): name 'a b'", "[A-Za-z0-9._-]+"),
                 Arguments.of(args("cochleagram --in none.hdf5", "--preset", "foo"), "--preset 'foo'", "pycochleagram"),
                 Arguments.of(args("cochleagram --in none.hdf5", "--compression", "cube"), "--compression 'cube'",
                         "sqrt"),

@@ -62,6 +62,47 @@ class SegmentsCommandTest {
     }
 
     @Test
+    void perLabelOfAStrongLabelFileCountsTheSelectedSegmentsEventsAsForAWeakCsv() throws IOException {
+        String strong = TestData.file("audioset/strong_sample.tsv").toString();
+        assertThat(run("segments", "--csv", strong, "--label", "Dog", "--json")).as(err.toString()).isZero();
+        JsonNode json = new ObjectMapper().readTree(out.toString());
+        assertThat(json.get("selected").asLong()).isEqualTo(1);
+        assertThat(json.get("events").asLong()).isEqualTo(6); // the file's
+        JsonNode perLabel = json.get("per_label"); // the one selected segment's events
+        assertThat(perLabel.size()).isEqualTo(3);
+        assertThat(perLabel.get("/m/09x0r").asLong()).isEqualTo(1);
+        assertThat(perLabel.get("/m/0bt9lr").asLong()).isEqualTo(1);
+        assertThat(perLabel.get("/m/05tny_").asLong()).isEqualTo(1);
+        assertThat(json.get("label_names").size()).isEqualTo(3);
+
+        out.getBuffer().setLength(0);
+        assertThat(run("segments", "--csv", strong, "--jobs", "3", "--job-index", "2")).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("selected segments  1").contains("/m/015p6").doesNotContain("/m/04rlf")
+                .doesNotContain("/m/09x0r");
+    }
+
+    @Test
+    void aBadLineOfAStrongLabelFileIsSkippedUnderOnErrorSkipAsInAWeakCsv(@TempDir Path dir) throws IOException {
+        Path strong = dir.resolve("strong.tsv");
+        Files.writeString(strong, Files.readString(TestData.file("audioset/strong_sample.tsv"))
+                + "-0SdAVK79lg_30000\tsix\t9.900\t/m/015p6\n"
+                + "-0SdAVK79lg_30000\t1.000\t2.000\t/m/09x0r\n");
+        assertThat(run("segments", "--csv", strong.toString(), "--json")).isEqualTo(1);
+        assertThat(err.toString()).contains("strong.tsv:8").contains("six");
+
+        out.getBuffer().setLength(0);
+        assertThat(run("segments", "--csv", strong.toString(), "--json", "--on-error", "skip", "--jobs", "3",
+                "--job-index", "2")).as(err.toString()).isZero();
+        JsonNode json = new ObjectMapper().readTree(out.toString());
+        assertThat(json.get("events").asLong()).isEqualTo(7);
+        assertThat(json.get("skipped_lines").asLong()).isEqualTo(1);
+        assertThat(json.get("segments").asLong()).isEqualTo(3);
+        assertThat(json.get("selected").asLong()).isEqualTo(1);
+        assertThat(json.get("per_label").get("/m/015p6").asLong()).isEqualTo(1);
+        assertThat(json.get("per_label").get("/m/09x0r").asLong()).isEqualTo(1);
+    }
+
+    @Test
     void readableTableByDefault() {
         int code = run("segments", "--csv", TestData.evalSegments().toString(), "--top", "3");
         assertThat(code).isZero();
