@@ -11,6 +11,7 @@ import io.github.audiosetdl.core.SegmentSelection;
 import io.github.audiosetdl.core.StrongCsv;
 import io.github.audiosetdl.core.StrongEvent;
 import io.github.audiosetdl.core.StrongIndex;
+import io.github.audiosetdl.core.StrongRow;
 import io.github.audiosetdl.core.StrongVocabulary;
 import io.github.audiosetdl.core.audio.Int16Level;
 import io.github.audiosetdl.core.audio.PreparedAudio;
@@ -209,7 +210,8 @@ public final class PackStage {
         Spare spare = new Spare(new ConcurrentLinkedQueue<>(), new ConcurrentLinkedQueue<>(),
                 sink.int16Level().orElse(null));
         long[] written = {0};
-        Function<SegmentRow, Optional<List<StrongEvent>>> events = strongEvents();
+        Function<SegmentRow, Optional<List<StrongEvent>>> events = strongEvents(selection != null
+                ? selection.options() : options);
         try (Stream<SegmentRow> csv = selection != null ? selection.stream()
                 : StrongCsv.isStrong(segments) ? StrongCsv.segments(segments, labels)
                 : SegmentCsv.stream(segments, options)) {
@@ -270,14 +272,19 @@ public final class PackStage {
     }
 
     /**
+     * @param options the segments' options: their error policy applies to the strong file's lines too
      * @return each row's strong events from {@link Builder#strong}'s file (times from the clip start; possibly
      *     none for a segment it annotates), or empty when it does not annotate the row or there is no file
      */
-    private Function<SegmentRow, Optional<List<StrongEvent>>> strongEvents() throws IOException {
+    private Function<SegmentRow, Optional<List<StrongEvent>>> strongEvents(SegmentCsvOptions options)
+            throws IOException {
         if (strong == null) {
             return r -> Optional.empty();
         }
-        StrongIndex index = StrongIndex.read(strong, strongVocabulary);
+        StrongIndex index;
+        try (Stream<StrongRow> rows = StrongCsv.stream(strong, options)) { // a bad line as the segments' policy says
+            index = StrongIndex.build(rows, strong.toString(), strongVocabulary);
+        }
         LOG.info("pack: {} strong events on {} segments from {}", index.events(), index.segments(), strong);
         if (!index.outsideVocabulary().isEmpty()) {
             LOG.warn("pack: events of {} MIDs outside the {}-MID strong vocabulary are not in /strong: {}",
@@ -411,7 +418,8 @@ public final class PackStage {
         /**
          * @param file a temporally-strong label file ({@code audioset_eval_strong.tsv} and the like): each row
          *     whose segment (id and start) it annotates is written with its events; the file is held as a
-         *     {@link StrongIndex} (about 10 bytes an event)
+         *     {@link StrongIndex} (about 10 bytes an event); a bad line fails the pack or is skipped and reported,
+         *     as the segments' {@link SegmentCsvOptions#errorPolicy()} says
          * @return this
          */
         public Builder strong(Path file) {

@@ -65,6 +65,17 @@ class StrongLabelsEndToEndTest {
                 + "-0SdAVK79lg,30.000,40.000,/m/015p6\n");
         assertThat(run("pack", "--downloads", downloads.toString(), "--csv", weak.toString(), "--strong",
                 strong.toString(), "--out", work.toString(), "--threads", "1")).as(err.toString()).isZero();
+        // a bad line of the strong file fails the pack, or is skipped under --on-error skip, as a bad CSV row is
+        Path bad = Files.writeString(work.resolve("bad_strong.tsv"), Files.readString(strong)
+                + "zzzzzzzzzzz_0\tsoon\t10.000\t/m/09x0r\n");
+        Path badOut = Files.createDirectories(work.resolve("bad"));
+        assertThat(run("pack", "--downloads", downloads.toString(), "--csv", weak.toString(), "--strong",
+                bad.toString(), "--out", badOut.toString(), "--threads", "1")).as(err.toString()).isEqualTo(1);
+        assertThat(err.toString()).contains(bad + ":8: ", "soon");
+        assertThat(run("pack", "--downloads", downloads.toString(), "--csv", weak.toString(), "--strong",
+                bad.toString(), "--out", badOut.toString(), "--threads", "1", "--on-error", "skip"))
+                .as(err.toString()).isZero();
+        assertThat(badOut.resolve("weak.hdf5")).exists();
 
         String check = String.join("\n",
                 "import sys, csv, h5py, numpy as np",
