@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.github.audiosetdl.core.LabelIndex;
 import io.github.audiosetdl.core.Ontology;
 import io.github.audiosetdl.core.OntologyNode;
+import io.github.audiosetdl.core.Segment;
 import io.github.audiosetdl.core.SegmentRow;
 import io.github.audiosetdl.core.SegmentSelection;
 import io.github.audiosetdl.core.StrongVocabulary;
@@ -44,7 +45,9 @@ import org.slf4j.LoggerFactory;
  * Which segments of a data set were obtained and why the others failed, per label: what to publish next to a
  * data set so that others know exactly which clips it has. Built from a run's logs ({@code <name>_goodlogs}
  * and {@code <name>_errorlogs} of every job, appended to across runs), each id counted once: obtained if any
- * run downloaded it (downloaded or short), else by its latest failure. With the segments CSV, requested
+ * run downloaded it (downloaded or short) or its clip is on disk beside the logs
+ * ({@code <name>_downloads/<name>_downloads_<job>/YT_<id>.wav}, also when no log row names it), else by its
+ * latest failure. With the segments CSV, requested
  * segments the logs never mention are counted as not attempted. Ids are held in {@link IdStates} (a byte
  * each), so logs of millions of rows fit in tens of MB.
  *
@@ -172,6 +175,7 @@ public record AvailabilityReport(String name, long requested, long obtained, Map
         Tally t = new Tally();
         try {
             readStates(states, good, errors, false);
+            markClipsOnDisk(states, logsDir, name);
             tally(t, states, good, errors, selection);
         } catch (UncheckedIOException e) {
             throw e.getCause();
@@ -244,6 +248,38 @@ public record AvailabilityReport(String name, long requested, long obtained, Map
                     states.put(e.ytid(), OBTAINED);
                 }
             });
+        }
+    }
+
+    /**
+     * Marks every clip on disk beside the logs ({@code <logsDir>/../<name>_downloads/<name>_downloads_<job>/
+     * YT_<id>.wav}, the download stage's layout) as obtained, whatever the logs say: a run killed between saving a
+     * clip and logging it, or clips copied in, leave clips no log row names, and every later run skips them as
+     * already there without logging them.
+     */
+    private static void markClipsOnDisk(IdStates states, Path logsDir, String name) throws IOException {
+        Path out = logsDir.toAbsolutePath().getParent();
+        Path downloads = out == null ? null : out.resolve(name + "_downloads");
+        if (downloads == null || !Files.isDirectory(downloads)) {
+            return;
+        }
+        String jobPrefix = name + "_downloads_";
+        try (DirectoryStream<Path> jobs = Files.newDirectoryStream(downloads,
+                p -> p.getFileName().toString().startsWith(jobPrefix) && Files.isDirectory(p))) {
+            for (Path job : jobs) {
+                try (DirectoryStream<Path> clips = Files.newDirectoryStream(job, p -> {
+                    String f = p.getFileName().toString();
+                    return f.startsWith("YT_") && f.endsWith(".wav");
+                })) {
+                    for (Path clip : clips) {
+                        String f = clip.getFileName().toString();
+                        String id = f.substring("YT_".length(), f.length() - ".wav".length());
+                        if (Segment.isValidId(id) && Files.isRegularFile(clip)) {
+                            states.put(id, OBTAINED);
+                        }
+                    }
+                }
+            }
         }
     }
 

@@ -168,4 +168,28 @@ class AvailabilityReportTest {
         assertThat(r.perLabel().get("/m/09x0r").selected()).isEqualTo(1);
         assertThat(r.perLabel().get("/m/09x0r").available()).isEqualTo(1);
     }
+
+    @Test
+    void clipsOnDiskCountAsObtainedThoughNoLogRowSaysSo(@TempDir Path out) throws IOException {
+        // a run killed between saving a clip and logging it, or clips copied in: every later run skips them unlogged
+        Path logs = out.resolve("logs");
+        Path errors = Files.createDirectories(logs.resolve("t_errorlogs"));
+        Files.writeString(errors.resolve("errorLog_0.csv"), String.join(",", DownloadLog.HEADER) + "\n"
+                + "clipAAAAAAA,0.000,10.000,/m/09x0r,1,failed,transient,network,3,0,timed out,2026-12-04T09:00:00Z\n");
+        Path job = Files.createDirectories(out.resolve("t_downloads").resolve("t_downloads_1"));
+        Files.write(job.resolve("YT_clipAAAAAAA.wav"), new byte[44]);
+        Files.write(job.resolve("YT_clipBBBBBBB.wav"), new byte[44]);
+        Files.write(job.resolve(".YT_clipCCCCCCC.wav.1234.5.tmp"), new byte[44]); // a temporary is not a clip
+        Files.createDirectories(job.resolve("YT_clipDDDDDDD.wav")); // nor is a folder
+        Path csv = Files.writeString(out.resolve("t.csv"), "YTID,start_seconds,end_seconds,positive_labels\n"
+                + "clipAAAAAAA,0.000,10.000,/m/09x0r\nclipBBBBBBB,0.000,10.000,/m/09x0r\n"
+                + "clipCCCCCCC,0.000,10.000,/m/09x0r\nclipDDDDDDD,0.000,10.000,/m/09x0r\n");
+        AvailabilityReport r = AvailabilityReport.fromLogs(logs, "t",
+                io.github.audiosetdl.core.SegmentSelection.builder(csv).build());
+        assertThat(r.requested()).isEqualTo(4);
+        assertThat(r.obtained()).isEqualTo(2);
+        assertThat(r.failedTotal()).isZero();
+        assertThat(r.notAttempted()).isEqualTo(2);
+        assertThat(r.perLabel().get("/m/09x0r").available()).isEqualTo(2);
+    }
 }
