@@ -49,6 +49,19 @@ class DownloadConfigTest {
     }
 
     @Test
+    void aProxyTheRelayCannotParseIsRefusedAtOnceWithoutItsPassword() {
+        // a raw '@' in the password: yt-dlp would take it, but the media relay found no host and refused every clip
+        // as a permanent failure ("forbidden"), so the run ended with exit 0 and nothing downloaded
+        DownloadConfig.Builder b = DownloadConfig.builder(out, "x");
+        assertThatThrownBy(() -> b.proxy("http://bob:p@ss@127.0.0.1:3128"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("%40")
+                .hasMessageContaining("'http://***@127.0.0.1:3128'").hasMessageNotContaining("ss@");
+        assertThatThrownBy(() -> b.proxy("socks5://bob:p@ss@127.0.0.1:1080")).hasMessageNotContaining("ss@");
+        assertThat(b.proxy("http://bob:p%40ss@127.0.0.1:3128").build().proxy())
+                .hasValue("http://bob:p%40ss@127.0.0.1:3128");
+    }
+
+    @Test
     void theDirectResolverNeedsATemplate() {
         assertThatThrownBy(() -> DownloadConfig.builder(out, "x").resolver(ResolverKind.DIRECT).build())
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("URL template");
