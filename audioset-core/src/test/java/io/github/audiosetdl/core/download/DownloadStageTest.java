@@ -37,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class DownloadStageTest {
     @TempDir
@@ -234,6 +235,22 @@ class DownloadStageTest {
         // a real run of the whole CSV (one job, shared folder) removes the stale files, not the live ones
         run(config.dryRun(false).build(), List.of());
         assertThat(temporaries(out)).containsExactlyInAnyOrder(live, waiting);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"subset[1]", "subset{a", "subset[b", "sub*set?"})
+    void aNameWithGlobCharactersFindsTheOtherJobsClips(String name, @TempDir Path out) throws Exception {
+        // the job folders were listed with a glob made of the name: '[1]' matched "1" (another job's clip was
+        // fetched again) and an unclosed '{' or '[' ended the run with a PatternSyntaxException
+        Path other = out.resolve(name + "_downloads").resolve(name + "_downloads_0");
+        Files.createDirectories(other);
+        Files.write(other.resolve("YT_globnameid0.wav"), new byte[44]);
+        DownloadConfig config = DownloadConfig.builder(out, name).resolver(ResolverKind.DIRECT)
+                .urlTemplate(server.url("{id}.m4a")).perJobFolders(true).dryRun(true).build();
+        DownloadSummary summary = DownloadStage.builder().config(config).build()
+                .run(Stream.of(row(0, "globnameid0", 0, 10)), Shard.of(1, 2), 1);
+        assertThat(summary.skippedExisting()).isEqualTo(1);
+        assertThat(summary.pending()).isZero();
     }
 
     @Test
