@@ -24,7 +24,11 @@ import org.slf4j.LoggerFactory;
 final class ClipDownloader {
     /** Suffix of every temporary file the stage writes (all start with a dot). */
     public static final String TEMP_SUFFIX = ".tmp";
-    /** How much shorter than the media's remaining length a short clip may be, in seconds. */
+    /**
+     * How much shorter than the media's remaining length a short clip may be, and how far past the section's end a
+     * media's stated duration may be while it still counts as ending inside the section (a container states a
+     * little more than decodes: 10.00 s for a 9.99-s Opus, 10.03 s for a 9.99-s MP3), in seconds.
+     */
     private static final double SHORT_TOLERANCE_SECONDS = 0.25;
     /** The largest decoded section read, in bytes (10.6 s of 8 channels at 192 kHz in 32-bit floats is 65 MB). */
     private static final long MAX_DECODED_BYTES = 96L << 20;
@@ -184,8 +188,10 @@ final class ClipDownloader {
         ClipStatus status = ClipStatus.DOWNLOADED;
         long keep = expected;
         if (clip.frames() < expected) {
-            boolean endsInside = !Double.isNaN(mediaSeconds) && mediaSeconds * 1000 < segment.endMs();
-            long remaining = endsInside ? Math.round((mediaSeconds - segment.startSeconds()) * rate) : expected;
+            boolean endsInside = !Double.isNaN(mediaSeconds)
+                    && mediaSeconds * 1000 < segment.endMs() + SHORT_TOLERANCE_SECONDS * 1000;
+            long remaining = endsInside ? Math.min(expected, Math.round((mediaSeconds - segment.startSeconds()) * rate))
+                    : expected;
             if (!endsInside || clip.frames() < remaining - SHORT_TOLERANCE_SECONDS * rate) {
                 throw new ClipFailure(FailureClass.TRANSIENT, "short transfer: " + clip.frames() + " of "
                         + remaining + " frames decoded");

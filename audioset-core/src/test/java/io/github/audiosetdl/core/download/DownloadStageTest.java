@@ -117,6 +117,26 @@ class DownloadStageTest {
         assertThat(log.get("message")).contains("media ends at 15.0");
     }
 
+    @ParameterizedTest
+    @MethodSource("lateEnds")
+    void aVideoEndingJustBeforeTheSegmentsEndGivesAShortClipThoughItsContainerSaysOtherwise(Codec codec, String id,
+            @TempDir Path out) throws Exception {
+        // a 9.99-s video and an AudioSet segment of 0-10 s: Opus in WebM reports 10.00 s, MP3 10.03 s (padding),
+        // but 159,840 frames decode; the clip was a "short transfer", transient, failed again by every rerun
+        server.serve(id + "." + codec.extension(), TestMedia.tone(media, codec, 48_000, 9.99));
+        DownloadSummary summary = run(fastConfig(out, server.url("{id}." + codec.extension())).build(),
+                List.of(row(0, id, 0, 10)));
+        assertThat(summary.shortClips()).as(readLog(out.resolve("logs/test_errorlogs/errorLog_0.csv")).toString())
+                .isEqualTo(1);
+        assertThat(summary.complete()).isTrue();
+        long frames = WavReader.readFormat(out.resolve("test_downloads/test_downloads_0/YT_" + id + ".wav")).frames();
+        assertThat(frames).isBetween(159_000L, 159_999L);
+    }
+
+    static Stream<Arguments> lateEnds() {
+        return Stream.of(Arguments.of(Codec.OPUS, "lateendopus"), Arguments.of(Codec.MP3, "lateendmp3x"));
+    }
+
     @Test
     void anIdStartingWithADashWorksThroughTheDirectResolver(@TempDir Path out) throws Exception {
         server.serve("-dashdirect.m4a", TestMedia.tone(media, Codec.AAC, 44_100, 30));
