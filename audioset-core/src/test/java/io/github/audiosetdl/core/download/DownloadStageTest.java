@@ -123,14 +123,33 @@ class DownloadStageTest {
             @TempDir Path out) throws Exception {
         // a 9.99-s video and an AudioSet segment of 0-10 s: Opus in WebM reports 10.00 s, MP3 10.03 s (padding),
         // but 159,840 frames decode; the clip was a "short transfer", transient, failed again by every rerun
-        server.serve(id + "." + codec.extension(), TestMedia.tone(media, codec, 48_000, 9.99));
-        DownloadSummary summary = run(fastConfig(out, server.url("{id}." + codec.extension())).build(),
-                List.of(row(0, id, 0, 10)));
+        DownloadSummary summary = runOnAVideoOf999(codec, id, 0, out);
         assertThat(summary.shortClips()).as(readLog(out.resolve("logs/test_errorlogs/errorLog_0.csv")).toString())
                 .isEqualTo(1);
         assertThat(summary.complete()).isTrue();
         long frames = WavReader.readFormat(out.resolve("test_downloads/test_downloads_0/YT_" + id + ".wav")).frames();
         assertThat(frames).isBetween(159_000L, 159_999L);
+    }
+
+    @ParameterizedTest
+    @MethodSource("lateEnds")
+    void aSegmentStartingWhereTheVideoEndsIsPermanentThoughItsContainerSaysOtherwise(Codec codec, String id,
+            @TempDir Path out) throws Exception {
+        // a 9.99-s video and a segment of 10-20 s: the container states 10.00 or 10.03 s, ffmpeg decodes nothing
+        // and exits 0; this was "ffmpeg wrote no samples", transient, failed again by every rerun
+        DownloadSummary summary = runOnAVideoOf999(codec, id, 10, out);
+        assertThat(summary.failed()).containsEntry(FailureClass.PERMANENT, 1L);
+        assertThat(summary.complete()).isTrue();
+        assertThat(readLog(out.resolve("logs/test_errorlogs/errorLog_0.csv")).get(id).get("message"))
+                .startsWith("segment starts past the end");
+    }
+
+    /** Downloads the 10-s segment at {@code start} of a 9.99-s tone. */
+    private static DownloadSummary runOnAVideoOf999(Codec codec, String id, double start, Path out)
+            throws Exception {
+        server.serve(id + "." + codec.extension(), TestMedia.tone(media, codec, 48_000, 9.99));
+        return run(fastConfig(out, server.url("{id}." + codec.extension())).build(),
+                List.of(row(0, id, start, start + 10)));
     }
 
     static Stream<Arguments> lateEnds() {
