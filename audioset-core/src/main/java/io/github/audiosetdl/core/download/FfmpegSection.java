@@ -35,7 +35,8 @@ import java.util.regex.Pattern;
  * ffmpeg's log goes to an owner-only temporary file, read once it has exited (the first and last 64 KB).
  */
 final class FfmpegSection {
-    private static final Pattern DURATION = Pattern.compile("Duration: (\\d+):(\\d{2}):(\\d{2}(?:\\.\\d+)?)");
+    /** The input's duration line, {@code "  Duration: 00:00:30.04, start: ..."}: at the start of a line, not a tag. */
+    private static final Pattern DURATION = Pattern.compile("^\\s*Duration: (\\d+):(\\d{2}):(\\d{2}(?:\\.\\d+)?)");
     private static final int KEPT_LINES = 40;
     /** A URL with a query string; group 1 is the URL without it. */
     private static final Pattern QUERY = Pattern.compile("(\\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\\s?'\"]+)\\?[^\\s'\"]*");

@@ -144,6 +144,21 @@ class DownloadStageTest {
                 .startsWith("segment starts past the end");
     }
 
+    @Test
+    void aTagThatReadsLikeADurationIsNotTakenForTheMediasLength(@TempDir Path out) throws Exception {
+        // ffmpeg prints an input's tags before its "Duration:" line; a title "Duration: 00:00:01.00" was taken for
+        // the media's length, and the segment at 5 s of this 30-s file failed permanently, "starts past the end"
+        Path tagged = media.resolve("tagged.mp3");
+        ExternalTools.check(List.of(ExternalTools.requireFfmpeg().toString(), "-v", "error", "-y", "-f", "lavfi",
+                "-i", "aevalsrc=0.5*sin(2*PI*440*t):s=44100:d=30", "-c:a", "libmp3lame", "-b:a", "128k", "-metadata",
+                "title=Duration: 00:00:01.00, start: 0.000000", tagged.toString()));
+        server.serve("taggedtitle.mp3", tagged);
+        DownloadSummary summary = run(fastConfig(out, server.url("{id}.mp3")).build(),
+                List.of(row(0, "taggedtitle", 5, 15)));
+        assertThat(summary.downloaded()).as(readLog(out.resolve("logs/test_errorlogs/errorLog_0.csv")).toString())
+                .isEqualTo(1);
+    }
+
     /** Downloads the 10-s segment at {@code start} of a 9.99-s tone. */
     private static DownloadSummary runOnAVideoOf999(Codec codec, String id, double start, Path out)
             throws Exception {
