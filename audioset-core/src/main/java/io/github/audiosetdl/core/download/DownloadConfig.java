@@ -554,7 +554,9 @@ public final class DownloadConfig {
 
         /**
          * @return the configuration
-         * @throws IllegalStateException if the direct resolver has no URL template
+         * @throws IllegalStateException if the direct resolver has no URL template, or an http or https one whose
+         *     host the media relay cannot read (an underscore in it, a raw {@code @} in a password): every clip
+         *     would fail
          */
         public DownloadConfig build() {
             if (retryDelay.compareTo(maxRetryDelay) > 0) {
@@ -564,6 +566,12 @@ public final class DownloadConfig {
             if (resolver == ResolverKind.DIRECT && urlTemplate == null) {
                 throw new IllegalStateException("the direct resolver needs a URL template (the media URL with "
                         + ID_PLACEHOLDER + ")");
+            }
+            if (resolver == ResolverKind.DIRECT && !urlTemplate.toLowerCase(Locale.ROOT).startsWith("file:")
+                    && !hasHost(urlTemplate.replace(ID_PLACEHOLDER, "abcdefghijk"))) {
+                throw new IllegalStateException("the direct resolver's URL template '" + withoutSecrets(urlTemplate)
+                        + "' has no host the media relay can read (a host name with an underscore, or an @ in a"
+                        + " password not written %40?)");
             }
             return new DownloadConfig(this);
         }
@@ -584,7 +592,7 @@ public final class DownloadConfig {
             return d;
         }
 
-        /** @return whether {@code url} parses as a URL with a host, as the media relay reads its proxy */
+        /** @return whether {@code url} parses as a URL with a host, as the media relay reads its URLs */
         private static boolean hasHost(String url) {
             try {
                 return new java.net.URI(url).getHost() != null;

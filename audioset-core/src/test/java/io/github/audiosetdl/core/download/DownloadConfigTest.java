@@ -62,6 +62,21 @@ class DownloadConfigTest {
     }
 
     @Test
+    void aDirectTemplateWithoutAHostTheRelayCanReadIsRefusedAtOnce() {
+        // an underscore in the host (a Docker container's name): the relay refused every clip as a permanent
+        // failure ("refused media URL ...: not a valid http or https URL"), and the run ended with exit 0
+        DownloadConfig.Builder b = DownloadConfig.builder(out, "x").resolver(ResolverKind.DIRECT)
+                .urlTemplate("http://audioset_mirror_1:8080/{id}.m4a");
+        assertThatThrownBy(b::build).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("'http://audioset_mirror_1:8080/{id}.m4a'").hasMessageContaining("host");
+        assertThat(b.urlTemplate("http://audioset-mirror-1:8080/{id}.m4a").build().urlFor("abcdefghijk"))
+                .isEqualTo("http://audioset-mirror-1:8080/abcdefghijk.m4a");
+        assertThat(b.urlTemplate("file:/data/{id}.m4a").build().urlTemplate()).isEqualTo("file:/data/{id}.m4a");
+        assertThat(b.resolver(ResolverKind.YT_DLP).urlTemplate("https://www.youtube.com/watch?v={id}").build()
+                .resolver()).isEqualTo(ResolverKind.YT_DLP);
+    }
+
+    @Test
     void theDirectResolverNeedsATemplate() {
         assertThatThrownBy(() -> DownloadConfig.builder(out, "x").resolver(ResolverKind.DIRECT).build())
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("URL template");
