@@ -278,10 +278,12 @@ final class FfmpegSection {
         });
     }
 
-    /** @return a URL for a message: at most 100 characters, its query left out (it may hold a signature) */
+    /**
+     * @return a URL for a message: at most 100 characters, its query left out (it may hold a signature) and any
+     *     {@code user:password@} as {@code ***@}
+     */
     private static String shown(String url) {
-        int q = url.indexOf('?');
-        String s = q < 0 ? url : url.substring(0, q) + "?...";
+        String s = DownloadConfig.withoutSecrets(url);
         s = s.length() > 100 ? s.substring(0, 100) + "..." : s;
         return "'" + s.replaceAll("\\p{Cntrl}", "?") + "'";
     }

@@ -159,6 +159,17 @@ class DownloadStageTest {
                 .isEqualTo(1);
     }
 
+    @Test
+    void aPasswordInTheUrlTemplateNeverReachesTheLogs(@TempDir Path out) throws Exception {
+        // ffmpeg's message names the relay's URL, which was replaced by the media URL without its query but with
+        // its user:password: "http://alice:s3cret@127.0.0.1:.../media/...: Server returned 404 Not Found"
+        String template = server.url("{id}.m4a").replace("http://", "http://alice:s3cret@");
+        DownloadSummary summary = run(fastConfig(out, template).build(), List.of(row(0, "nopassword1", 0, 10)));
+        assertThat(summary.failed()).containsEntry(FailureClass.PERMANENT, 1L);
+        String message = errors(out).get("nopassword1").get("message");
+        assertThat(message).contains("404").contains("***@127.0.0.1").doesNotContain("s3cret");
+    }
+
     /** Downloads the 10-s segment at {@code start} of a 9.99-s tone. */
     private static DownloadSummary runOnAVideoOf999(Codec codec, String id, double start, Path out)
             throws Exception {
