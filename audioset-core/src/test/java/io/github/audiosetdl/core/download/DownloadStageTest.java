@@ -170,6 +170,28 @@ class DownloadStageTest {
         assertThat(message).contains("404").contains("***@127.0.0.1").doesNotContain("s3cret");
     }
 
+    @Test
+    void aPasswordInTheUrlTemplateIsSentToItsHostOnly(@TempDir Path out) throws Exception {
+        // ffmpeg sends a URL's user:password as Basic authorization; the relay dropped it, so a mirror behind a
+        // password answered 401 to every clip (permanent failures, exit 0)
+        Path source = TestMedia.tone(media, Codec.AAC, 44_100, 12);
+        server.serve("authmirror1.m4a", source);
+        try (LoopbackMediaServer other = LoopbackMediaServer.start()) {
+            other.serve("authredir01.m4a", source);
+            server.redirect("authredir01.m4a", other.url("authredir01.m4a"));
+            String template = server.url("{id}.m4a").replace("http://", "http://alice:s3cret@");
+            DownloadSummary summary = run(fastConfig(out, template).build(),
+                    List.of(row(0, "authmirror1", 0, 10), row(1, "authredir01", 0, 10)));
+            assertThat(summary.downloaded()).isEqualTo(2);
+            String basic = "Basic " + java.util.Base64.getEncoder().encodeToString(
+                    "alice:s3cret".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            assertThat(server.requestHeaders()).filteredOn(h -> h.get(":request").contains("/authmirror1.m4a"))
+                    .isNotEmpty().allMatch(h -> basic.equals(h.get("authorization")));
+            assertThat(other.requestHeaders()).as("never to the host a redirect names").isNotEmpty()
+                    .noneMatch(h -> h.containsKey("authorization"));
+        }
+    }
+
     /** Downloads the 10-s segment at {@code start} of a 9.99-s tone. */
     private static DownloadSummary runOnAVideoOf999(Codec codec, String id, double start, Path out)
             throws Exception {
