@@ -219,7 +219,9 @@ final class FfmpegSection {
 
     /**
      * The proxy ffmpeg itself would have used for {@code url}: the configured one, else the environment's
-     * {@code http_proxy} (for https too, as ffmpeg does) unless {@code no_proxy} names the host.
+     * {@code http_proxy} (for https too, as ffmpeg does) unless {@code no_proxy} names the host, or it is not an
+     * {@code http://host:port} URL (ffmpeg connects directly then; the relay could not use it, and refused every
+     * clip).
      *
      * @param url the media URL
      * @param config gives the configured proxy
@@ -231,7 +233,14 @@ final class FfmpegSection {
             return config.proxy();
         }
         String fromEnv = env.get("http_proxy");
-        if (fromEnv == null || fromEnv.isBlank()) {
+        if (fromEnv == null || !fromEnv.toLowerCase(Locale.ROOT).startsWith("http://")) {
+            return Optional.empty();
+        }
+        try {
+            if (new java.net.URI(fromEnv).getHost() == null) {
+                return Optional.empty(); // e.g. an @ in the password not written %40
+            }
+        } catch (java.net.URISyntaxException e) {
             return Optional.empty();
         }
         String host;
