@@ -24,7 +24,12 @@ import org.slf4j.LoggerFactory;
 final class ClipDownloader {
     /** Suffix of every temporary file the stage writes (all start with a dot). */
     public static final String TEMP_SUFFIX = ".tmp";
-    /** How much shorter than the media's remaining length a short clip may be, in seconds. */
+    /**
+     * How much shorter than the media's remaining length a short clip may be, and how far past the section's end a
+     * media's stated duration may be while it still counts as ending inside the section, or, when nothing decodes,
+     * past the section's start while the section counts as starting past the end (a container states a little
+     * more than decodes: 10.00 s for a 9.99-s Opus, 10.03 s for a 9.99-s MP3), in seconds.
+     */
     private static final double SHORT_TOLERANCE_SECONDS = 0.25;
     /** The largest decoded section read, in bytes (10.6 s of 8 channels at 192 kHz in 32-bit floats is 65 MB). */
     private static final long MAX_DECODED_BYTES = 96L << 20;
@@ -162,8 +167,7 @@ final class ClipDownloader {
         FfmpegSection.Report report = ffmpeg.decode(media, segment, temp[0]);
         double mediaSeconds = Double.isNaN(report.mediaSeconds()) ? media.durationSeconds() : report.mediaSeconds();
         if (!Double.isNaN(mediaSeconds) && segment.startSeconds() >= mediaSeconds) {
-            throw new ClipFailure(FailureClass.PERMANENT, String.format("segment starts past the end: start %.3f s,"
-                    + " media %.3f s", segment.startSeconds(), mediaSeconds));
+            throw pastTheEnd(segment, mediaSeconds);
         }
         AudioClip clip;
         try {
@@ -177,6 +181,9 @@ final class ClipDownloader {
             throw new ClipFailure(FailureClass.TRANSIENT, "short transfer: unreadable output: " + e.getMessage(), e);
         }
         if (clip == null || clip.frames() == 0) {
+            if (!Double.isNaN(mediaSeconds) && segment.startSeconds() > mediaSeconds - SHORT_TOLERANCE_SECONDS) {
+                throw pastTheEnd(segment, mediaSeconds); // a stated duration a little longer than what decodes
+            }
             throw new ClipFailure(FailureClass.TRANSIENT, "short transfer: ffmpeg wrote no samples");
         }
         int rate = clip.sampleRate();
@@ -184,8 +191,10 @@ final class ClipDownloader {
         ClipStatus status = ClipStatus.DOWNLOADED;
         long keep = expected;
         if (clip.frames() < expected) {
-            boolean endsInside = !Double.isNaN(mediaSeconds) && mediaSeconds * 1000 < segment.endMs();
-            long remaining = endsInside ? Math.round((mediaSeconds - segment.startSeconds()) * rate) : expected;
+            boolean endsInside = !Double.isNaN(mediaSeconds)
+                    && mediaSeconds * 1000 < segment.endMs() + SHORT_TOLERANCE_SECONDS * 1000;
+            long remaining = endsInside ? Math.min(expected, Math.round((mediaSeconds - segment.startSeconds()) * rate))
+                    : expected;
             if (!endsInside || clip.frames() < remaining - SHORT_TOLERANCE_SECONDS * rate) {
                 throw new ClipFailure(FailureClass.TRANSIENT, "short transfer: " + clip.frames() + " of "
                         + remaining + " frames decoded");
@@ -205,6 +214,11 @@ final class ClipDownloader {
                 ? String.format("short: media ends at %.3f s, %d of %d frames", mediaSeconds, keep, expected)
                 : "ok";
         return new ClipResult(row, status, null, attempt, message, keep);
+    }
+
+    private static ClipFailure pastTheEnd(Segment segment, double mediaSeconds) {
+        return new ClipFailure(FailureClass.PERMANENT, String.format(Locale.ROOT, "segment starts past the end:"
+                + " start %.3f s, media %.3f s", segment.startSeconds(), mediaSeconds));
     }
 
     /** Trims to {@code frames} and, unless the source format is kept, averages the channels. */

@@ -294,9 +294,12 @@ public final class DownloadConfig {
         return q < 0 ? s : s.substring(0, q) + "?...";
     }
 
-    /** @return {@code url} with any {@code user:password@} replaced by {@code ***@}, for messages */
+    /**
+     * @return {@code url} with any {@code user:password@} replaced by {@code ***@}, for messages: up to the last
+     *     {@code @} before the query, so that a password holding a raw {@code @} or {@code /} is hidden whole
+     */
     static String redacted(String url) {
-        return url.replaceFirst("://[^/@]*@", "://***@");
+        return url.replaceFirst("://[^?#]*@", "://***@");
     }
 
     /** Builder for {@link DownloadConfig}; each setter checks its argument. Not thread-safe. */
@@ -471,7 +474,8 @@ public final class DownloadConfig {
          * @param url an HTTP proxy URL, e.g. {@code http://proxy:3128} or {@code http://user:secret@proxy:3128};
          *     yt-dlp gets it in its environment (never on a command line) and the media relay, which fetches
          *     the media for ffmpeg, sends its requests through it. Other schemes (SOCKS) are refused: the relay
-         *     speaks HTTP to its proxy only
+         *     speaks HTTP to its proxy only, and a URL without a host it can read (an {@code @}, {@code :} or
+         *     {@code /} in the user name or password must be percent-encoded: {@code %40}, {@code %3A}, {@code %2F})
          * @return this
          */
         public Builder proxy(String url) {
@@ -484,6 +488,10 @@ public final class DownloadConfig {
                 throw new IllegalArgumentException("proxy '" + redacted(url) + "': the media relay, which fetches"
                         + " the media, cannot use a " + scheme + " proxy; give an http:// proxy (one that forwards to"
                         + " yours, e.g. privoxy or gost, if yours is SOCKS)");
+            }
+            if (!hasHost(url)) { // else the media relay would refuse every clip, each a permanent failure
+                throw new IllegalArgumentException("proxy '" + redacted(url) + "' is not a URL like http://host:port"
+                        + " (an @, : or / in the user name or password must be written %40, %3A or %2F)");
             }
             this.proxy = url;
             return this;
@@ -546,7 +554,9 @@ public final class DownloadConfig {
 
         /**
          * @return the configuration
-         * @throws IllegalStateException if the direct resolver has no URL template
+         * @throws IllegalStateException if the direct resolver has no URL template, or an http or https one whose
+         *     host the media relay cannot read (an underscore in it, a raw {@code @} in a password): every clip
+         *     would fail
          */
         public DownloadConfig build() {
             if (retryDelay.compareTo(maxRetryDelay) > 0) {
@@ -556,6 +566,12 @@ public final class DownloadConfig {
             if (resolver == ResolverKind.DIRECT && urlTemplate == null) {
                 throw new IllegalStateException("the direct resolver needs a URL template (the media URL with "
                         + ID_PLACEHOLDER + ")");
+            }
+            if (resolver == ResolverKind.DIRECT && !urlTemplate.toLowerCase(Locale.ROOT).startsWith("file:")
+                    && !hasHost(urlTemplate.replace(ID_PLACEHOLDER, "abcdefghijk"))) {
+                throw new IllegalStateException("the direct resolver's URL template '" + withoutSecrets(urlTemplate)
+                        + "' has no host the media relay can read (a host name with an underscore, or an @ in a"
+                        + " password not written %40?)");
             }
             return new DownloadConfig(this);
         }
@@ -574,6 +590,15 @@ public final class DownloadConfig {
                 throw new IllegalArgumentException(what + " " + d + " is not in [" + min + ", " + max + "]");
             }
             return d;
+        }
+
+        /** @return whether {@code url} parses as a URL with a host, as the media relay reads its URLs */
+        private static boolean hasHost(String url) {
+            try {
+                return new java.net.URI(url).getHost() != null;
+            } catch (java.net.URISyntaxException e) {
+                return false;
+            }
         }
 
         private static Path executable(Path p, String what) {

@@ -353,11 +353,16 @@ public final class DownloadStage {
         }
     }
 
-    /** Every {@code <name>_downloads_*} folder, this job's first. */
+    /**
+     * Every {@code <name>_downloads_*} folder, this job's first. Matched by prefix, not by a glob: a name may hold
+     * {@code [}, <code>{</code> or {@code *}.
+     */
     private List<Path> jobFolders(Path jobDir) throws IOException {
         List<Path> folders = new ArrayList<>();
         folders.add(jobDir);
-        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(downloadsDir(), config.name() + "_downloads_*")) {
+        String prefix = config.name() + "_downloads_";
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(downloadsDir(),
+                d -> d.getFileName().toString().startsWith(prefix))) {
             for (Path d : dirs) {
                 if (Files.isDirectory(d) && !d.equals(jobDir)) {
                     folders.add(d);

@@ -62,7 +62,9 @@ final class FailureClassifier {
                     + "|decoded section is|no media url", FailureReason.BAD_MEDIA, FailureClass.PERMANENT),
             rule("incomplete youtube id|no such file", FailureReason.NOT_FOUND, FailureClass.PERMANENT),
             rule("forbidden|refused media url", FailureReason.FORBIDDEN, FailureClass.PERMANENT),
-            rule("unsupported url|not a valid url|duplicate id in the csv",
+            // "The following content is not available on this app": YouTube refusing yt-dlp's client for every
+            // video until yt-dlp is updated; not the video's doing, so never "unavailable" (not requested again)
+            rule("unsupported url|not a valid url|duplicate id in the csv|not available on this app",
                     FailureReason.OTHER, FailureClass.PERMANENT),
             // The generic YouTube wording last: "Video unavailable", "This video is no longer available".
             rule("video unavailable|video is unavailable|no longer available|not available",

@@ -35,7 +35,8 @@ import java.util.regex.Pattern;
  * ffmpeg's log goes to an owner-only temporary file, read once it has exited (the first and last 64 KB).
  */
 final class FfmpegSection {
-    private static final Pattern DURATION = Pattern.compile("Duration: (\\d+):(\\d{2}):(\\d{2}(?:\\.\\d+)?)");
+    /** The input's duration line, {@code "  Duration: 00:00:30.04, start: ..."}: at the start of a line, not a tag. */
+    private static final Pattern DURATION = Pattern.compile("^\\s*Duration: (\\d+):(\\d{2}):(\\d{2}(?:\\.\\d+)?)");
     private static final int KEPT_LINES = 40;
     /** A URL with a query string; group 1 is the URL without it. */
     private static final Pattern QUERY = Pattern.compile("(\\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\\s?'\"]+)\\?[^\\s'\"]*");
@@ -218,7 +219,9 @@ final class FfmpegSection {
 
     /**
      * The proxy ffmpeg itself would have used for {@code url}: the configured one, else the environment's
-     * {@code http_proxy} (for https too, as ffmpeg does) unless {@code no_proxy} names the host.
+     * {@code http_proxy} (for https too, as ffmpeg does) unless {@code no_proxy} names the host, or it is not an
+     * {@code http://host:port} URL (ffmpeg connects directly then; the relay could not use it, and refused every
+     * clip).
      *
      * @param url the media URL
      * @param config gives the configured proxy
@@ -230,7 +233,14 @@ final class FfmpegSection {
             return config.proxy();
         }
         String fromEnv = env.get("http_proxy");
-        if (fromEnv == null || fromEnv.isBlank()) {
+        if (fromEnv == null || !fromEnv.toLowerCase(Locale.ROOT).startsWith("http://")) {
+            return Optional.empty();
+        }
+        try {
+            if (new java.net.URI(fromEnv).getHost() == null) {
+                return Optional.empty(); // e.g. an @ in the password not written %40
+            }
+        } catch (java.net.URISyntaxException e) {
             return Optional.empty();
         }
         String host;
@@ -277,10 +287,12 @@ final class FfmpegSection {
         });
     }
 
-    /** @return a URL for a message: at most 100 characters, its query left out (it may hold a signature) */
+    /**
+     * @return a URL for a message: at most 100 characters, its query left out (it may hold a signature) and any
+     *     {@code user:password@} as {@code ***@}
+     */
     private static String shown(String url) {
-        int q = url.indexOf('?');
-        String s = q < 0 ? url : url.substring(0, q) + "?...";
+        String s = DownloadConfig.withoutSecrets(url);
         s = s.length() > 100 ? s.substring(0, 100) + "..." : s;
         return "'" + s.replaceAll("\\p{Cntrl}", "?") + "'";
     }

@@ -40,9 +40,10 @@ import javax.net.ssl.SSLSocketFactory;
  * random 256-bit token, and the relay forwards each of its requests (method, {@code Range} and its other
  * headers) to the media URL, adding the resolver's headers (which replace ffmpeg's of the same name) and going
  * through the proxy if one is given ({@code Proxy-Authorization: Basic} when it has credentials, {@code CONNECT}
- * for https). The answer's head and body are passed back unchanged, so ffmpeg sees what it would have read
- * itself; redirects are followed here (at most {@value #MAX_REDIRECTS}, http and https only: a redirect to any
- * other scheme is refused, the target never read).
+ * for https), and the media URL's {@code user:password}, if any, as {@code Authorization: Basic} to the media
+ * URL's own host (as ffmpeg reading it would; never to another host a redirect names). The answer's head and body
+ * are passed back unchanged, so ffmpeg sees what it would have read itself; redirects are followed here (at most
+ * {@value #MAX_REDIRECTS}, http and https only: a redirect to any other scheme is refused, the target never read).
  *
  * <p>Binds {@code 127.0.0.1} only, on a port of its own, and answers only requests for its token (any other
  * path gets a 404 and no request is made) from sockets of this process's user (on Linux, where
@@ -359,7 +360,9 @@ final class MediaRelay implements AutoCloseable {
 
     /**
      * The request sent upstream: ffmpeg's request line with the media URL's path and query (absolute for a
-     * plain-http proxy), its headers but {@code Host} and those the resolver's replace, then the resolver's.
+     * plain-http proxy), its headers but {@code Host} and those the resolver's replace, then the resolver's, and
+     * the media URL's {@code user:password} as {@code Basic} authorization when the request goes to its own scheme,
+     * host and port (not to where a redirect points).
      */
     private String requestHead(String method, URI location, List<String> request) {
         boolean viaProxy = proxy != null && "http".equalsIgnoreCase(location.getScheme());
@@ -378,8 +381,11 @@ final class MediaRelay implements AutoCloseable {
             }
         }
         h.append(headers);
+        if (sameOrigin(location, target)) { // the media URL's user:password, as ffmpeg sends it; never elsewhere
+            basic(target.getRawUserInfo()).ifPresent(a -> h.append("Authorization: ").append(a).append("\r\n"));
+        }
         if (viaProxy) {
-            proxyAuthorization().ifPresent(a -> h.append("Proxy-Authorization: ").append(a).append("\r\n"));
+            basic(proxy.getRawUserInfo()).ifPresent(a -> h.append("Proxy-Authorization: ").append(a).append("\r\n"));
         }
         return h.append("\r\n").toString();
     }
@@ -403,8 +409,14 @@ final class MediaRelay implements AutoCloseable {
         return uri.getPort() >= 0 ? uri.getPort() : "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
     }
 
-    private Optional<String> proxyAuthorization() {
-        String info = proxy.getRawUserInfo();
+    /** @return whether two URLs have the same scheme, host and port */
+    private static boolean sameOrigin(URI a, URI b) {
+        return a.getScheme().equalsIgnoreCase(b.getScheme()) && a.getHost().equalsIgnoreCase(b.getHost())
+                && port(a) == port(b);
+    }
+
+    /** @return {@code Basic} credentials from a URL's raw {@code user:password}, if it has one */
+    private static Optional<String> basic(String info) {
         if (info == null) {
             return Optional.empty();
         }
@@ -447,7 +459,7 @@ final class MediaRelay implements AutoCloseable {
     private void tunnel(Socket socket, String authority) throws IOException {
         StringBuilder h = new StringBuilder("CONNECT ").append(authority).append(" HTTP/1.1\r\nHost: ")
                 .append(authority).append("\r\n");
-        proxyAuthorization().ifPresent(a -> h.append("Proxy-Authorization: ").append(a).append("\r\n"));
+        basic(proxy.getRawUserInfo()).ifPresent(a -> h.append("Proxy-Authorization: ").append(a).append("\r\n"));
         socket.getOutputStream().write(h.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1));
         socket.getOutputStream().flush();
         List<String> answer = lines(readHead(socket.getInputStream()));

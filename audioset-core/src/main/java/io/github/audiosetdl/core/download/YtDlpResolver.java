@@ -206,9 +206,19 @@ final class YtDlpResolver implements MediaResolver {
         return new ResolvedMedia(url, headers, duration);
     }
 
+    /**
+     * @return the ERROR lines of yt-dlp's stderr (all of it if it has none), after the first WARNING line that
+     *     names a rate limit or a bot check, if any: YouTube's 429 on the watch page is only a warning, and the
+     *     error that follows ("No video formats found") names no rate limit, yet the rate limit is what failed
+     */
     private static String errorLines(String stderr) {
         List<String> errors = stderr.lines().filter(l -> l.startsWith("ERROR")).toList();
         String text = errors.isEmpty() ? stderr : String.join(" | ", errors);
+        if (!errors.isEmpty()) {
+            text = stderr.lines().filter(l -> l.startsWith("WARNING")
+                    && FailureClassifier.classify(l) == FailureClass.RATE_LIMITED).findFirst()
+                    .map(warning -> warning + " | ").orElse("") + text;
+        }
         if (text.isEmpty()) {
             return "yt-dlp failed without a message";
         }

@@ -49,6 +49,34 @@ class DownloadConfigTest {
     }
 
     @Test
+    void aProxyTheRelayCannotParseIsRefusedAtOnceWithoutItsPassword() {
+        // a raw '@' in the password: yt-dlp would take it, but the media relay found no host and refused every clip
+        // as a permanent failure ("forbidden"), so the run ended with exit 0 and nothing downloaded
+        DownloadConfig.Builder b = DownloadConfig.builder(out, "x");
+        assertThatThrownBy(() -> b.proxy("http://bob:p@ss@127.0.0.1:3128"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("%40")
+                .hasMessageContaining("'http://***@127.0.0.1:3128'").hasMessageNotContaining("ss@");
+        assertThatThrownBy(() -> b.proxy("socks5://bob:p@ss@127.0.0.1:1080")).hasMessageNotContaining("ss@");
+        assertThat(b.proxy("http://bob:p%40ss@127.0.0.1:3128").build().proxy())
+                .hasValue("http://bob:p%40ss@127.0.0.1:3128");
+    }
+
+    @Test
+    void aDirectTemplateWithoutAHostTheRelayCanReadIsRefusedAtOnce() {
+        // an underscore in the host (a Docker container's name): the relay refused every clip as a permanent
+        // failure ("refused media URL ...: not a valid http or https URL"), and the run ended with exit 0
+        DownloadConfig.Builder b = DownloadConfig.builder(out, "x").resolver(ResolverKind.DIRECT)
+                .urlTemplate("http://audioset_mirror_1:8080/{id}.m4a");
+        assertThatThrownBy(b::build).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("'http://audioset_mirror_1:8080/{id}.m4a'").hasMessageContaining("host");
+        assertThat(b.urlTemplate("http://audioset-mirror-1:8080/{id}.m4a").build().urlFor("abcdefghijk"))
+                .isEqualTo("http://audioset-mirror-1:8080/abcdefghijk.m4a");
+        assertThat(b.urlTemplate("file:/data/{id}.m4a").build().urlTemplate()).isEqualTo("file:/data/{id}.m4a");
+        assertThat(b.resolver(ResolverKind.YT_DLP).urlTemplate("https://www.youtube.com/watch?v={id}").build()
+                .resolver()).isEqualTo(ResolverKind.YT_DLP);
+    }
+
+    @Test
     void theDirectResolverNeedsATemplate() {
         assertThatThrownBy(() -> DownloadConfig.builder(out, "x").resolver(ResolverKind.DIRECT).build())
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("URL template");

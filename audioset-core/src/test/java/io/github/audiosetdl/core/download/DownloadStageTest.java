@@ -37,6 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class DownloadStageTest {
     @TempDir
@@ -114,6 +115,93 @@ class DownloadStageTest {
         CSVRecord log = readLog(out.resolve("logs/test_goodlogs/goodLog_0.csv")).get("shortclip01");
         assertThat(log.get("outcome")).isEqualTo("short");
         assertThat(log.get("message")).contains("media ends at 15.0");
+    }
+
+    @ParameterizedTest
+    @MethodSource("lateEnds")
+    void aVideoEndingJustBeforeTheSegmentsEndGivesAShortClipThoughItsContainerSaysOtherwise(Codec codec, String id,
+            @TempDir Path out) throws Exception {
+        // a 9.99-s video and an AudioSet segment of 0-10 s: Opus in WebM reports 10.00 s, MP3 10.03 s (padding),
+        // but 159,840 frames decode; the clip was a "short transfer", transient, failed again by every rerun
+        DownloadSummary summary = runOnAVideoOf999(codec, id, 0, out);
+        assertThat(summary.shortClips()).as(readLog(out.resolve("logs/test_errorlogs/errorLog_0.csv")).toString())
+                .isEqualTo(1);
+        assertThat(summary.complete()).isTrue();
+        long frames = WavReader.readFormat(out.resolve("test_downloads/test_downloads_0/YT_" + id + ".wav")).frames();
+        assertThat(frames).isBetween(159_000L, 159_999L);
+    }
+
+    @ParameterizedTest
+    @MethodSource("lateEnds")
+    void aSegmentStartingWhereTheVideoEndsIsPermanentThoughItsContainerSaysOtherwise(Codec codec, String id,
+            @TempDir Path out) throws Exception {
+        // a 9.99-s video and a segment of 10-20 s: the container states 10.00 or 10.03 s, ffmpeg decodes nothing
+        // and exits 0; this was "ffmpeg wrote no samples", transient, failed again by every rerun
+        DownloadSummary summary = runOnAVideoOf999(codec, id, 10, out);
+        assertThat(summary.failed()).containsEntry(FailureClass.PERMANENT, 1L);
+        assertThat(summary.complete()).isTrue();
+        assertThat(readLog(out.resolve("logs/test_errorlogs/errorLog_0.csv")).get(id).get("message"))
+                .startsWith("segment starts past the end");
+    }
+
+    @Test
+    void aTagThatReadsLikeADurationIsNotTakenForTheMediasLength(@TempDir Path out) throws Exception {
+        // ffmpeg prints an input's tags before its "Duration:" line; a title "Duration: 00:00:01.00" was taken for
+        // the media's length, and the segment at 5 s of this 30-s file failed permanently, "starts past the end"
+        Path tagged = media.resolve("tagged.mp3");
+        ExternalTools.check(List.of(ExternalTools.requireFfmpeg().toString(), "-v", "error", "-y", "-f", "lavfi",
+                "-i", "aevalsrc=0.5*sin(2*PI*440*t):s=44100:d=30", "-c:a", "libmp3lame", "-b:a", "128k", "-metadata",
+                "title=Duration: 00:00:01.00, start: 0.000000", tagged.toString()));
+        server.serve("taggedtitle.mp3", tagged);
+        DownloadSummary summary = run(fastConfig(out, server.url("{id}.mp3")).build(),
+                List.of(row(0, "taggedtitle", 5, 15)));
+        assertThat(summary.downloaded()).as(readLog(out.resolve("logs/test_errorlogs/errorLog_0.csv")).toString())
+                .isEqualTo(1);
+    }
+
+    @Test
+    void aPasswordInTheUrlTemplateNeverReachesTheLogs(@TempDir Path out) throws Exception {
+        // ffmpeg's message names the relay's URL, which was replaced by the media URL without its query but with
+        // its user:password: "http://alice:s3cret@127.0.0.1:.../media/...: Server returned 404 Not Found"
+        String template = server.url("{id}.m4a").replace("http://", "http://alice:s3cret@");
+        DownloadSummary summary = run(fastConfig(out, template).build(), List.of(row(0, "nopassword1", 0, 10)));
+        assertThat(summary.failed()).containsEntry(FailureClass.PERMANENT, 1L);
+        String message = errors(out).get("nopassword1").get("message");
+        assertThat(message).contains("404").contains("***@127.0.0.1").doesNotContain("s3cret");
+    }
+
+    @Test
+    void aPasswordInTheUrlTemplateIsSentToItsHostOnly(@TempDir Path out) throws Exception {
+        // ffmpeg sends a URL's user:password as Basic authorization; the relay dropped it, so a mirror behind a
+        // password answered 401 to every clip (permanent failures, exit 0)
+        Path source = TestMedia.tone(media, Codec.AAC, 44_100, 12);
+        server.serve("authmirror1.m4a", source);
+        try (LoopbackMediaServer other = LoopbackMediaServer.start()) {
+            other.serve("authredir01.m4a", source);
+            server.redirect("authredir01.m4a", other.url("authredir01.m4a"));
+            String template = server.url("{id}.m4a").replace("http://", "http://alice:s3cret@");
+            DownloadSummary summary = run(fastConfig(out, template).build(),
+                    List.of(row(0, "authmirror1", 0, 10), row(1, "authredir01", 0, 10)));
+            assertThat(summary.downloaded()).isEqualTo(2);
+            String basic = "Basic " + java.util.Base64.getEncoder().encodeToString(
+                    "alice:s3cret".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            assertThat(server.requestHeaders()).filteredOn(h -> h.get(":request").contains("/authmirror1.m4a"))
+                    .isNotEmpty().allMatch(h -> basic.equals(h.get("authorization")));
+            assertThat(other.requestHeaders()).as("never to the host a redirect names").isNotEmpty()
+                    .noneMatch(h -> h.containsKey("authorization"));
+        }
+    }
+
+    /** Downloads the 10-s segment at {@code start} of a 9.99-s tone. */
+    private static DownloadSummary runOnAVideoOf999(Codec codec, String id, double start, Path out)
+            throws Exception {
+        server.serve(id + "." + codec.extension(), TestMedia.tone(media, codec, 48_000, 9.99));
+        return run(fastConfig(out, server.url("{id}." + codec.extension())).build(),
+                List.of(row(0, id, start, start + 10)));
+    }
+
+    static Stream<Arguments> lateEnds() {
+        return Stream.of(Arguments.of(Codec.OPUS, "lateendopus"), Arguments.of(Codec.MP3, "lateendmp3x"));
     }
 
     @Test
@@ -234,6 +322,22 @@ class DownloadStageTest {
         // a real run of the whole CSV (one job, shared folder) removes the stale files, not the live ones
         run(config.dryRun(false).build(), List.of());
         assertThat(temporaries(out)).containsExactlyInAnyOrder(live, waiting);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"subset[1]", "subset{a", "subset[b", "sub*set?"})
+    void aNameWithGlobCharactersFindsTheOtherJobsClips(String name, @TempDir Path out) throws Exception {
+        // the job folders were listed with a glob made of the name: '[1]' matched "1" (another job's clip was
+        // fetched again) and an unclosed '{' or '[' ended the run with a PatternSyntaxException
+        Path other = out.resolve(name + "_downloads").resolve(name + "_downloads_0");
+        Files.createDirectories(other);
+        Files.write(other.resolve("YT_globnameid0.wav"), new byte[44]);
+        DownloadConfig config = DownloadConfig.builder(out, name).resolver(ResolverKind.DIRECT)
+                .urlTemplate(server.url("{id}.m4a")).perJobFolders(true).dryRun(true).build();
+        DownloadSummary summary = DownloadStage.builder().config(config).build()
+                .run(Stream.of(row(0, "globnameid0", 0, 10)), Shard.of(1, 2), 1);
+        assertThat(summary.skippedExisting()).isEqualTo(1);
+        assertThat(summary.pending()).isZero();
     }
 
     @Test

@@ -95,6 +95,10 @@ class FailureClassifierTest {
                         FailureReason.NOT_FOUND, FailureClass.PERMANENT),
                 of("refused media URL file:///etc/passwd", FailureReason.FORBIDDEN, FailureClass.PERMANENT),
                 of("ERROR: Unsupported URL: ftp://x", FailureReason.OTHER, FailureClass.PERMANENT),
+                // YouTube's refusal of yt-dlp's client, for every video until yt-dlp is updated (yt-dlp issues
+                // 10108, 13930): never "unavailable", which a rerun would not request again
+                of("ERROR: [youtube] abcdefghijk: The following content is not available on this app.. Watch on the"
+                        + " latest version of YouTube.", FailureReason.OTHER, FailureClass.PERMANENT),
                 of("ERROR: [youtube] abcdefghijk: Video unavailable", FailureReason.UNAVAILABLE,
                         FailureClass.PERMANENT),
                 of("ERROR: [youtube] abcdefghijk: This video is unavailable", FailureReason.UNAVAILABLE,

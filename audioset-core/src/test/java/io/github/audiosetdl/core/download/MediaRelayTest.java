@@ -274,4 +274,22 @@ class MediaRelayTest {
         assertThat(FfmpegSection.proxy("http://badexample.org/x", none, env)).contains("http://envproxy:8080");
         assertThat(FfmpegSection.proxy(url, none, Map.of("http_proxy", "http://p:1", "no_proxy", "*"))).isEmpty();
     }
+
+    @Test
+    void anEnvironmentProxyTheRelayCannotUseIsIgnoredAsFfmpegIgnoresIt() throws Exception {
+        // http_proxy=proxy.example.com:3128 (no scheme, as curl and yt-dlp take it): ffmpeg connects directly,
+        // but the relay refused every clip, a permanent failure ("refused media URL"), and the run exited 0
+        DownloadConfig none = fastConfig(out, "http://example.com/{id}").build();
+        String url = "http://127.0.0.1:9/media/x.m4a";
+        for (String env : List.of("proxy.example.com:3128", "http://user:p@ss@proxy:3128", "socks5://proxy:1080")) {
+            Optional<String> proxy = FfmpegSection.proxy(url, none, Map.of("http_proxy", env));
+            assertThat(proxy).as(env).isEmpty();
+        }
+        assertThat(FfmpegSection.proxy(url, none, Map.of("http_proxy", "http://user:p%40ss@proxy:3128")))
+                .contains("http://user:p%40ss@proxy:3128");
+        try (MediaRelay relay = MediaRelay.open(url, "", FfmpegSection.proxy(url, none,
+                Map.of("http_proxy", "proxy.example.com:3128")), Duration.ofSeconds(1))) {
+            assertThat(relay.url()).startsWith("http://127.0.0.1:");
+        }
+    }
 }

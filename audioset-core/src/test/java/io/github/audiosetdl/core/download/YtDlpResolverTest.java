@@ -2,6 +2,7 @@ package io.github.audiosetdl.core.download;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.github.audiosetdl.core.Segment;
@@ -62,13 +63,29 @@ class YtDlpResolverTest {
 
     @Test
     void itsErrorLinesAreClassified() throws Exception {
-        Path ytDlp = fake("echo 'WARNING: something' >&2\n"
+        ClipFailure f = failureOf("echo 'WARNING: something' >&2\n"
                 + "echo 'ERROR: [youtube] fakeytdlp01: Video unavailable' >&2\nexit 1");
-        assertThatThrownBy(() -> resolver(ytDlp, Duration.ofSeconds(5)).resolve(SEGMENT))
-                .isInstanceOfSatisfying(ClipFailure.class, f -> {
-                    assertThat(f.failureClass()).isEqualTo(FailureClass.PERMANENT);
-                    assertThat(f.getMessage()).isEqualTo("ERROR: [youtube] fakeytdlp01: Video unavailable");
-                });
+        assertThat(f.failureClass()).isEqualTo(FailureClass.PERMANENT);
+        assertThat(f.getMessage()).isEqualTo("ERROR: [youtube] fakeytdlp01: Video unavailable");
+    }
+
+    @Test
+    void aRateLimitYtDlpOnlyWarnedAboutMakesTheFailureRateLimited() throws Exception {
+        // YouTube's 429 on the watch page is a warning; the error that follows names no rate limit. Only the error
+        // was read: a "bad_media" permanent failure, no pause for the other workers, exit 0 with clips left
+        ClipFailure f = failureOf("echo 'WARNING: [youtube] fakeytdlp01: Unable to download webpage: HTTP Error"
+                + " 429: Too Many Requests' >&2\necho 'ERROR: [youtube] fakeytdlp01: No video formats found!' >&2\n"
+                + "exit 1");
+        assertThat(f.failureClass()).isEqualTo(FailureClass.RATE_LIMITED);
+        assertThat(f.getMessage()).contains("HTTP Error 429").contains("No video formats found");
+    }
+
+    /** @return the failure a fake yt-dlp running {@code body} gives */
+    private ClipFailure failureOf(String body) throws IOException {
+        Path ytDlp = fake(body);
+        Throwable t = catchThrowable(() -> resolver(ytDlp, Duration.ofSeconds(5)).resolve(SEGMENT));
+        assertThat(t).isInstanceOf(ClipFailure.class);
+        return (ClipFailure) t;
     }
 
     @Test
