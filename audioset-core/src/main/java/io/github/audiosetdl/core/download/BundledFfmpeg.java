@@ -11,13 +11,16 @@ import java.net.URLConnection;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.jar.JarEntry;
 
@@ -29,7 +32,9 @@ import java.util.jar.JarEntry;
  *
  * <p>The copy is keyed by the jar entry's CRC-32 and size, written under a unique temporary name, forced to disk and
  * renamed atomically, so concurrent processes never run a half-written copy; a cached copy of the wrong size is
- * replaced. Thread-safe.
+ * replaced, and so is one that anyone but this user could have written (its folder, made {@code rwx------}, or
+ * itself writable by the group or others, or owned by another user: a folder of another user is refused).
+ * Linux only (the build it copies runs nowhere else). Thread-safe.
  */
 public final class BundledFfmpeg {
     /** The program's resource in {@code ws.schild:jave-nativebin-linux64}. */
@@ -37,6 +42,8 @@ public final class BundledFfmpeg {
     /** The largest program copied out (bytes): the 3.5.0 build is 77 MB. */
     static final long MAX_BYTES = 512L << 20;
     private static final int BUFFER = 1 << 16;
+    /** The cache folders' permissions: only this user may write them (and so replace the program). */
+    private static final Set<PosixFilePermission> PRIVATE_FOLDER = PosixFilePermissions.fromString("rwx------");
 
     private BundledFfmpeg() {
     }
@@ -112,10 +119,18 @@ public final class BundledFfmpeg {
         }
         Path dir = cacheRoot.resolve(fileName + "-" + key + "-" + size);
         Path target = dir.resolve(fileName);
-        if (Files.isRegularFile(target) && Files.size(target) == size && Files.isExecutable(target)) {
+        if (Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS) && Files.size(target) == size
+                && Files.isExecutable(target) && onlyWeCanWrite(dir) && onlyWeCanWrite(target)) {
             return Optional.of(target);
         }
-        Files.createDirectories(dir);
+        Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PRIVATE_FOLDER));
+        if (!onlyWeCanWrite(dir)) { // made by an older version, or under a umask that lets the group write
+            if (!ours(dir)) {
+                throw new IOException(dir + " belongs to another user, who could replace the " + fileName + " this"
+                        + " runs: remove it, or set XDG_CACHE_HOME to a folder of your own");
+            }
+            Files.setPosixFilePermissions(dir, PRIVATE_FOLDER);
+        }
         Path tmp = dir.resolve("." + fileName + "." + UUID.randomUUID() + ".tmp");
         try {
             try (InputStream in = connection.getInputStream();
@@ -133,6 +148,23 @@ public final class BundledFfmpeg {
             throw new IOException("cannot copy the bundled " + fileName + " to " + target + ": " + e.getMessage(), e);
         }
         return Optional.of(target);
+    }
+
+    /**
+     * @return whether {@code path} (not followed if a link) is this process's user's and neither its group nor
+     *     others may write it: only then is a cached program trusted, since whoever can write it or its folder
+     *     can make us run anything
+     */
+    private static boolean onlyWeCanWrite(Path path) throws IOException {
+        Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(path, LinkOption.NOFOLLOW_LINKS);
+        return ours(path) && !permissions.contains(PosixFilePermission.GROUP_WRITE)
+                && !permissions.contains(PosixFilePermission.OTHERS_WRITE);
+    }
+
+    /** @return whether {@code path} (not followed) belongs to this process's user ({@code /proc/self}'s owner) */
+    private static boolean ours(Path path) throws IOException {
+        return Files.getAttribute(path, "unix:uid", LinkOption.NOFOLLOW_LINKS)
+                .equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
     }
 
     /** Copies at most {@code limit + 1} bytes, so a resource longer than announced is noticed. */

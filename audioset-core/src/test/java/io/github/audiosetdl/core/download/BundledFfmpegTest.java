@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.Optional;
 import java.util.jar.JarEntry;
@@ -51,6 +52,31 @@ class BundledFfmpegTest {
             Files.writeString(prog, "#!/bin/sh\n");
             assertThat(BundledFfmpeg.extract(loader, "tools/prog", cache, "prog")).contains(prog);
             assertThat(Files.readString(prog)).isEqualTo(SCRIPT);
+        }
+    }
+
+    @Test
+    void aCopyTheGroupCouldHaveReplacedIsReplacedAndItsFolderMadePrivate(@TempDir Path dir) throws Exception {
+        try (URLClassLoader loader = jarWith(dir, "tools/prog", SCRIPT.getBytes(StandardCharsets.UTF_8))) {
+            Path cache = dir.resolve("cache");
+            Path prog = BundledFfmpeg.extract(loader, "tools/prog", cache, "prog").orElseThrow();
+            assertThat(Files.getPosixFilePermissions(prog.getParent()))
+                    .isEqualTo(PosixFilePermissions.fromString("rwx------"));
+            // a folder left group-writable (an older version under umask 002): a group member swapped the program
+            Files.setPosixFilePermissions(prog.getParent(), PosixFilePermissions.fromString("rwxrwxr-x"));
+            String other = "#!/bin/sh\necho swapped\n";
+            assertThat(other).hasSameSizeAs(SCRIPT);
+            Files.writeString(prog, other);
+            assertThat(BundledFfmpeg.extract(loader, "tools/prog", cache, "prog")).contains(prog);
+            assertThat(Files.readString(prog)).isEqualTo(SCRIPT);
+            assertThat(Files.getPosixFilePermissions(prog.getParent()))
+                    .isEqualTo(PosixFilePermissions.fromString("rwx------"));
+            // the program itself writable by others
+            Files.writeString(prog, other);
+            Files.setPosixFilePermissions(prog, PosixFilePermissions.fromString("rwxr-xrwx"));
+            assertThat(BundledFfmpeg.extract(loader, "tools/prog", cache, "prog")).contains(prog);
+            assertThat(Files.readString(prog)).isEqualTo(SCRIPT);
+            assertThat(Files.getPosixFilePermissions(prog)).isEqualTo(PosixFilePermissions.fromString("rwxr-xr-x"));
         }
     }
 
