@@ -32,6 +32,8 @@ public final class DownloadConfig {
     public static final Duration MIN_TOOL_TIMEOUT = Duration.ofSeconds(1);
     /** The longest wall-clock limit of one tool run. */
     public static final Duration MAX_TOOL_TIMEOUT = Duration.ofHours(1);
+    /** The longest retry delay, first or longest (a day). */
+    public static final Duration MAX_RETRY_DELAY = Duration.ofDays(1);
 
     private final Path outputDir;
     private final String name;
@@ -414,20 +416,20 @@ public final class DownloadConfig {
         }
 
         /**
-         * @param delay the first retry's delay, {@code >= 0}
+         * @param delay the first retry's delay, 0 to {@link #MAX_RETRY_DELAY}
          * @return this
          */
         public Builder retryDelay(Duration delay) {
-            this.retryDelay = nonNegative(delay, "retry delay");
+            this.retryDelay = between(delay, "retry delay", Duration.ZERO, MAX_RETRY_DELAY);
             return this;
         }
 
         /**
-         * @param delay the longest retry delay and global slow-down, {@code >= 0}
+         * @param delay the longest retry delay and global slow-down, 0 to {@link #MAX_RETRY_DELAY}
          * @return this
          */
         public Builder maxRetryDelay(Duration delay) {
-            this.maxRetryDelay = nonNegative(delay, "max retry delay");
+            this.maxRetryDelay = between(delay, "max retry delay", Duration.ZERO, MAX_RETRY_DELAY);
             return this;
         }
 
@@ -574,14 +576,6 @@ public final class DownloadConfig {
                         + " password not written %40?)");
             }
             return new DownloadConfig(this);
-        }
-
-        private static Duration nonNegative(Duration d, String what) {
-            requireNonNull(d, what);
-            if (d.isNegative()) {
-                throw new IllegalArgumentException(what + " " + d + " is negative");
-            }
-            return d;
         }
 
         private static Duration between(Duration d, String what, Duration min, Duration max) {

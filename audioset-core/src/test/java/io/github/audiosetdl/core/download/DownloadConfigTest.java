@@ -30,6 +30,9 @@ class DownloadConfigTest {
         assertThatThrownBy(() -> b.urlTemplate("http://h/media/x.m4a")).hasMessageContaining("{id}");
         assertThatThrownBy(() -> b.urlTemplate("ftp://h/{id}")).hasMessageContaining("ftp://h/{id}");
         assertThatThrownBy(() -> b.retryDelay(Duration.ofSeconds(-1))).hasMessageContaining("PT-1S");
+        assertThatThrownBy(() -> b.retryDelay(Duration.ofDays(2))).hasMessageContaining("PT48H")
+                .hasMessageContaining("PT24H");
+        assertThatThrownBy(() -> b.maxRetryDelay(Duration.ofDays(2))).hasMessageContaining("PT48H");
         assertThatThrownBy(() -> b.maxRequestsPerMinute(-5)).hasMessageContaining("-5");
         assertThatThrownBy(() -> b.proxy("not a url")).hasMessageContaining("'not a url'");
         assertThatThrownBy(() -> b.cookies(Path.of("/no/such/cookies.txt"))).hasMessageContaining("cookies.txt");

@@ -44,7 +44,7 @@ final class DownloadOptions {
     private int retries;
 
     @Option(names = "--retry-delay", paramLabel = "SECONDS", defaultValue = "2",
-            description = "First retry delay, doubling each retry with jitter; fractions allowed"
+            description = "First retry delay, doubling each retry with jitter; fractions allowed, at most 86400"
                     + " (default: ${DEFAULT-VALUE}).")
     private BigDecimal retryDelay;
 
@@ -129,7 +129,8 @@ final class DownloadOptions {
             throw new IllegalArgumentException("--max-requests-per-minute " + maxRequestsPerMinute
                     + " must be a number >= 0");
         }
-        Duration delay = seconds(retryDelay, "--retry-delay", BigDecimal.ZERO, null);
+        Duration delay = seconds(retryDelay, "--retry-delay", BigDecimal.ZERO,
+                seconds(DownloadConfig.MAX_RETRY_DELAY));
         DownloadConfig.Builder b = DownloadConfig.builder(out, name)
                 .threads(threads).perJobFolders(perJobFolders)
                 .resolver(kind).retries(retries).retryDelay(delay).maxRequestsPerMinute(maxRequestsPerMinute)
@@ -144,7 +145,9 @@ final class DownloadOptions {
             b.sourceFormat();
         }
         if (delay.compareTo(Duration.ofMinutes(2)) > 0) {
-            b.maxRetryDelay(delay.multipliedBy(8));
+            Duration longest = delay.multipliedBy(8);
+            b.maxRetryDelay(longest.compareTo(DownloadConfig.MAX_RETRY_DELAY) > 0 ? DownloadConfig.MAX_RETRY_DELAY
+                    : longest);
         }
         if (urlTemplate != null) {
             b.urlTemplate(urlTemplate);

@@ -72,6 +72,8 @@ class CliErrorsTest {
                         "--timeout 99999 s is not in 1..3600 s", "--timeout"),
                 Arguments.of(args("download --csv " + csv + offline, "--socket-timeout", "0"),
                         "--socket-timeout 0 s is not in 0.1..600 s", "--socket-timeout"),
+                Arguments.of(args("download --csv " + csv + offline, "--retry-delay", "18446744074"),
+                        "--retry-delay 18446744074 s is not in 0..86400 s", "--retry-delay"),
                 Arguments.of(args("download --dry-run --csv " + csv, "--resolver", "direct"),
                         "--resolver direct needs --url-template", "{id}"),
                 Arguments.of(args("run --csv " + csv + offline, "--stop-after", "bogus"), "--stop-after", "'bogus'"),
