@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -16,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.UUID;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 import org.slf4j.Logger;
@@ -55,17 +57,49 @@ final class DownloadLog implements AutoCloseable {
     public DownloadLog(Path file) throws IOException {
         this.file = file;
         Files.createDirectories(file.toAbsolutePath().getParent());
-        boolean fresh = !Files.exists(file) || Files.size(file) == 0;
-        this.columns = columnsOf(fresh ? List.of(HEADER) : headerOf(file));
-        if (!fresh) {
+        boolean created = createWithHeader(file);
+        boolean empty = !created && Files.size(file) == 0; // made by another tool, or where links cannot be
+        this.columns = columnsOf(created || empty ? List.of(HEADER) : headerOf(file));
+        if (!created && !empty) {
             dropPartialRow(file);
         }
         this.writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                 StandardOpenOption.APPEND);
         this.printer = new CSVPrinter(writer, CSVFormat.DEFAULT.builder().setRecordSeparator('\n').get());
-        if (fresh) {
+        if (empty) {
             printer.printRecord((Object[]) HEADER);
             printer.flush();
+        }
+    }
+
+    /**
+     * Creates a log that does not exist yet with its header, in one step: the header is written to a temporary
+     * file, which is then hard-linked under the log's name (fails if the name exists), so that tasks starting the
+     * same log at once write one header, not one each. Where hard links are not supported, creates it empty.
+     *
+     * @return whether this call created it (with its header)
+     */
+    private static boolean createWithHeader(Path file) throws IOException {
+        if (Files.exists(file)) {
+            return false;
+        }
+        Path tmp = file.resolveSibling("." + file.getFileName() + "." + UUID.randomUUID() + ".tmp");
+        Files.writeString(tmp, String.join(",", HEADER) + "\n", StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        try {
+            Files.createLink(file, tmp);
+            return true;
+        } catch (FileAlreadyExistsException e) {
+            return false; // another task created it first
+        } catch (UnsupportedOperationException | IOException e) {
+            try {
+                Files.createFile(file);
+            } catch (FileAlreadyExistsException already) {
+                // another task created it first
+            }
+            return false;
+        } finally {
+            Files.deleteIfExists(tmp);
         }
     }
 

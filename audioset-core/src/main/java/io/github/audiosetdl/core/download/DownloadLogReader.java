@@ -118,6 +118,9 @@ final class DownloadLogReader {
 
     /** @return the row's entry, or null (with a warning) for a row that is not one: too few columns, no id */
     private static LogEntry parsed(CSVRecord r, Path log) {
+        if (r.isConsistent() && get(r, "YTID").equals("YTID") && get(r, "outcome").equals("outcome")) {
+            return null; // the header again: two tasks that started the log at once (an older version) wrote it
+        }
         if (!r.isConsistent() || get(r, "YTID").isEmpty() || get(r, "outcome").isEmpty()) {
             LOG.warn("{} line {}: not a log row (cut short by a crash?), skipped: {}", log, r.getRecordNumber(),
                     shorten(r.toList().toString()));

@@ -41,6 +41,51 @@ class DownloadLogTest {
     }
 
     @Test
+    void tasksStartingALogAtOnceWriteOneHeader(@TempDir Path dir) throws Exception {
+        int tasks = 8;
+        for (int round = 0; round < 25; round++) {
+            Path log = dir.resolve("errorLog_" + round + ".csv");
+            java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(tasks);
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(tasks);
+            try {
+                List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+                for (int t = 0; t < tasks; t++) {
+                    String id = "clip" + (char) ('A' + t) + "AAAAAA";
+                    done.add(pool.submit(() -> {
+                        start.await(10, java.util.concurrent.TimeUnit.SECONDS);
+                        try (DownloadLog l = new DownloadLog(log)) {
+                            l.write(failed(id, FailureClass.TRANSIENT, "timed out"));
+                        }
+                        return null;
+                    }));
+                }
+                for (java.util.concurrent.Future<?> f : done) {
+                    f.get(30, java.util.concurrent.TimeUnit.SECONDS);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            List<String> lines = Files.readAllLines(log);
+            assertThat(lines).as("round %d", round).hasSize(tasks + 1)
+                    .filteredOn(l -> l.startsWith("YTID,")).hasSize(1);
+            assertThat(lines.get(0)).isEqualTo(String.join(",", DownloadLog.HEADER));
+            assertThat(read(log)).hasSize(tasks);
+        }
+        try (Stream<Path> left = Files.list(dir)) {
+            assertThat(left.filter(p -> p.getFileName().toString().endsWith(".tmp")).toList()).isEmpty();
+        }
+    }
+
+    @Test
+    void aHeaderTwoTasksBothWroteIsNotReadAsARow(@TempDir Path dir) throws IOException {
+        Path log = dir.resolve("errorLog_0.csv");
+        String header = String.join(",", DownloadLog.HEADER) + "\n";
+        Files.writeString(log, header + header + "clipAAAAAAA,0.000,10.000,/m/09x0r,1,failed,transient,network,3,0,"
+                + "timed out,2026-12-04T09:00:00Z\n");
+        assertThat(read(log)).extracting(LogEntry::ytid).containsExactly("clipAAAAAAA");
+    }
+
+    @Test
     void appendsToALogOfAnOlderVersionInItsOwnColumnsAndDerivesItsReasons(@TempDir Path dir) throws IOException {
         Path log = dir.resolve("errorLog_0.csv");
         Files.writeString(log, "YTID,start_seconds,end_seconds,positive_labels,csv_row,outcome,class,attempts,"
