@@ -21,12 +21,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Runs {@code yt-dlp -j --ignore-config --no-playlist --socket-timeout S -f bestaudio/best [--cookies COPY]
- * -- <page URL>} and takes the media URL, HTTP headers and duration from its JSON. The page URL is always a
- * full URL, so ids that start with {@code -} are never read as options. The proxy, if any, is given in the
- * environment ({@code http_proxy}, {@code https_proxy}), so that its credentials are never on a command
- * line. yt-dlp rewrites the cookies file it is given, so each run gets a private, owner-only copy of the
- * user's file, deleted afterwards: the user's file is never changed, and parallel workers never share one.
+ * Runs {@code yt-dlp -j --ignore-config --no-playlist --socket-timeout S -f FORMAT [--cookies COPY]
+ * -- <page URL>} ({@link #FORMAT}: the best audio over plain http(s)) and takes the media URL, HTTP headers
+ * and duration from its JSON; a segmented stream (HLS, DASH fragments) is a permanent, unsettled failure. The
+ * page URL is always a full URL, so ids that start with {@code -} are never read as options. The proxy, if
+ * any, is given in the environment ({@code http_proxy}, {@code https_proxy}), so that its credentials are
+ * never on a command line. yt-dlp rewrites the cookies file it is given, so each run gets a private,
+ * owner-only copy of the user's file, deleted afterwards: the user's file is never changed, and parallel
+ * workers never share one.
  */
 final class YtDlpResolver implements MediaResolver {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -37,6 +39,13 @@ final class YtDlpResolver implements MediaResolver {
     /** The first yt-dlp that keeps cookies out of the downloader's headers (CVE-2023-35934). */
     static final String SAFE_VERSION = "2023.07.06";
     private static final Pattern VERSION = Pattern.compile("\\b(\\d{4})\\.(\\d{1,2})\\.(\\d{1,2})");
+    /**
+     * The format asked for: the best audio fetched whole over http(s), else the best such format with audio, else
+     * whatever yt-dlp finds best (a segmented stream, HLS or DASH fragments, is refused in {@link #parse}: ffmpeg
+     * reads the media through the relay, one URL).
+     */
+    static final String FORMAT = "bestaudio[protocol^=http][protocol!*=dash]/best[protocol^=http][protocol!*=dash]"
+            + "/bestaudio/best";
 
     private final Path ytDlp;
     private final DownloadConfig config;
@@ -66,7 +75,7 @@ final class YtDlpResolver implements MediaResolver {
     private List<String> command(String pageUrl, Path cookies) {
         List<String> cmd = new ArrayList<>(List.of(ytDlp.toString(), "-j", "--ignore-config", "--no-playlist",
                 "--no-progress", "--socket-timeout", Long.toString(Math.max(1, config.socketTimeout().toSeconds())),
-                "-f", "bestaudio/best"));
+                "-f", FORMAT));
         if (cookies != null) {
             cmd.addAll(List.of("--cookies", cookies.toString()));
         }
@@ -193,6 +202,12 @@ final class YtDlpResolver implements MediaResolver {
         String url = chosen.path("url").asText("");
         if (url.isEmpty()) {
             throw new ClipFailure(FailureClass.PERMANENT, "yt-dlp found no media URL for " + segment.ytid());
+        }
+        String protocol = chosen.path("protocol").asText("");
+        if (!protocol.isEmpty() && !protocol.equals("http") && !protocol.equals("https")) {
+            throw new ClipFailure(FailureClass.PERMANENT, "yt-dlp offers " + segment.ytid() + " only as a "
+                    + protocol.replaceAll("[^A-Za-z0-9_+-]", "?") + " stream, which the download cannot fetch (one"
+                    + " http or https URL); a newer yt-dlp may offer more");
         }
         Map<String, String> headers = new LinkedHashMap<>();
         JsonNode h = chosen.path("http_headers").isObject() ? chosen.path("http_headers") : root.path("http_headers");

@@ -228,6 +228,24 @@ class DownloadStageTest {
     }
 
     @Test
+    void aMediaYtDlpOffersOnlyAsHlsFailsNamingItAndARerunTriesAgain(@TempDir Path out) throws Exception {
+        Path ytDlp = ExternalTools.require("yt-dlp");
+        Path playlist = Files.writeString(media.resolve("playlist.m3u8"), "#EXTM3U\n#EXT-X-VERSION:3\n"
+                + "#EXT-X-TARGETDURATION:10\n#EXTINF:10.0,\nseg0.ts\n#EXTINF:10.0,\nseg1.ts\n#EXT-X-ENDLIST\n");
+        server.serve("hlsonlyclip.m3u8", playlist);
+        DownloadConfig config = fastConfig(out, server.url("{id}.m3u8")).resolver(ResolverKind.YT_DLP).ytDlp(ytDlp)
+                .socketTimeout(java.time.Duration.ofSeconds(5)).build();
+        DownloadSummary summary = run(config, List.of(row(0, "hlsonlyclip", 0, 10)));
+        Map<String, CSVRecord> failed = readLog(out.resolve("logs/test_errorlogs/errorLog_0.csv"));
+        assertThat(summary.downloaded()).isZero();
+        assertThat(failed.get("hlsonlyclip").get("message")).as(failed.toString())
+                .contains("yt-dlp offers hlsonlyclip only as a m3u8");
+        assertThat(failed.get("hlsonlyclip").get("class")).isEqualTo("permanent");
+        assertThat(AvailabilityReport.permanentFailures(out.resolve("logs"), "test").apply("hlsonlyclip"))
+                .as("not settled: a rerun (a newer yt-dlp) asks again").isEmpty();
+    }
+
+    @Test
     void aRerunDoesNotRequestClipsThatFailedPermanentlyUnlessAsked(@TempDir Path out) throws Exception {
         Path tone = TestMedia.tone(media, Codec.AAC, 44_100, 30);
         server.serve("goneforgood.m4a", tone).fault("goneforgood.m4a", LoopbackMediaServer.Fault.NOT_FOUND);

@@ -80,6 +80,15 @@ class YtDlpResolverTest {
         assertThat(f.getMessage()).contains("HTTP Error 429").contains("No video formats found");
     }
 
+    @Test
+    void aSegmentedStreamIsRefusedNamingItsProtocol() throws Exception {
+        ClipFailure f = failureOf("echo '{\"url\": \"https://media.example/a.m3u8\", \"protocol\": \"m3u8_native\","
+                + " \"duration\": 31.5}'\nexit 0");
+        assertThat(f.failureClass()).isEqualTo(FailureClass.PERMANENT);
+        assertThat(f.getMessage()).isEqualTo("yt-dlp offers fakeytdlp01 only as a m3u8_native stream, which the"
+                + " download cannot fetch (one http or https URL); a newer yt-dlp may offer more");
+    }
+
     /** @return the failure a fake yt-dlp running {@code body} gives */
     private ClipFailure failureOf(String body) throws IOException {
         Path ytDlp = fake(body);
