@@ -38,6 +38,10 @@ final class FailureClassifier {
             rule(String.format(STATUS, "(?:401|403)"), FailureReason.FORBIDDEN, FailureClass.PERMANENT),
             rule(String.format(STATUS, "4[0-9][0-9]") + "|server returned 4xx",
                     FailureReason.OTHER, FailureClass.PERMANENT),
+            // A certificate this machine does not trust (a company's TLS proxy, a missing CA): every clip fails
+            // alike until the setup changes, so neither retried clip by clip nor settled.
+            rule("certificate verify failed|certificate_verify_failed|pkix path|valid certification path",
+                    FailureReason.OTHER, FailureClass.PERMANENT),
             // Network trouble without a status.
             rule("timed out|timeout|connection reset|connection refused|reset by peer|broken pipe"
                     + "|temporary failure|network is unreachable|no route to host|i/o error|input/output error"

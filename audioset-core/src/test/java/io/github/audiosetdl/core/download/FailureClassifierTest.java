@@ -103,6 +103,15 @@ class FailureClassifierTest {
                         FailureClass.PERMANENT),
                 of("ERROR: [youtube] abcdefghijk: This video is unavailable", FailureReason.UNAVAILABLE,
                         FailureClass.PERMANENT),
+                // a certificate this machine does not trust (a company's TLS proxy): every clip fails alike until
+                // the setup changes, so not retried clip by clip, nor settled
+                of("TLS error (PKIX path building failed: sun.security.provider.certpath.SunCertPathBuilderException:"
+                        + " unable to find valid certification path to requested target)", FailureReason.OTHER,
+                        FailureClass.PERMANENT),
+                of("ERROR: [youtube] abcdefghijk: Unable to download webpage: <urlopen error [SSL:"
+                        + " CERTIFICATE_VERIFY_FAILED] certificate verify failed: unable to get local issuer"
+                        + " certificate (_ssl.c:1006)> (caused by CertificateVerifyError)", FailureReason.OTHER,
+                        FailureClass.PERMANENT),
                 of("something nobody has seen before", FailureReason.OTHER, FailureClass.TRANSIENT));
     }
 
