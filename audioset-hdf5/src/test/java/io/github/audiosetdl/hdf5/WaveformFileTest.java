@@ -301,6 +301,11 @@ class WaveformFileTest {
         h5py(filled, "f.create_dataset('wav', (4, 1000), dtype=np.float32, fillvalue=0.5)");
         assertThatThrownBy(() -> WaveformFileReader.open(filled)).isInstanceOf(IOException.class)
                 .hasMessageContaining("unwritten-filled.hdf5").hasMessageContaining("never written");
+        Path none = dir.resolve("no-rows-filled.hdf5"); // no row to read: its fill value does not matter
+        h5py(none, "f.create_dataset('wav', (0, 1000), dtype=np.float32, fillvalue=0.5)");
+        try (WaveformFileReader r = WaveformFileReader.open(none)) {
+            assertThat(r.size()).isZero();
+        }
     }
 
     @Test

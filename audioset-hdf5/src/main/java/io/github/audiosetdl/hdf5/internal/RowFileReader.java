@@ -300,7 +300,7 @@ public final class RowFileReader implements Closeable {
         // A contiguous dataset never written has no storage (h5py allocates it at the first write): h5py reads
         // it as its fill value. Only a fill value of 0 (h5py's default) is read; such a column has address -1.
         boolean unwritten = sliced == null && d.isEmpty();
-        if (unwritten && !isZero(d.getFillValue())) {
+        if (unwritten && rows > 0 && rowBytes > 0 && !isZero(d.getFillValue())) {
             throw new IOException(file + ": /" + path + " was never written and its fill value is "
                     + shown(d.getFillValue()) + ": only a fill value of 0 is read");
         }
