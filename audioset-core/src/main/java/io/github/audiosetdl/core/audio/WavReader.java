@@ -17,7 +17,9 @@ import java.nio.file.StandardOpenOption;
  * after it (written by a tool streaming to a pipe), means "to the end of the file"; a size of 0 followed
  * by another chunk (metadata after the samples) means no samples. RF64 and BW64 files (EBU Tech 3306,
  * ITU-R BS.2088: {@code ffmpeg -rf64}) are read too: a data chunk size of {@code 0xFFFFFFFF} there is the one
- * in their {@code ds64} chunk, or the end of the file when that one is 0 (streamed).
+ * in their {@code ds64} chunk, or the end of the file when that one is 0 (streamed). Integer samples of a bit
+ * depth between whole bytes (12, 20 bits) are read as their container (16, 24 bits), where the format puts them
+ * left-justified; {@link WavFormat#bitsPerSample()} is then the container's.
  *
  * <p>Stateless and thread-safe.
  */
@@ -281,6 +283,9 @@ public final class WavReader {
                 if (dataBytes > available) {
                     throw new WavFormatException(file, "truncated: the data chunk declares " + dataBytes
                             + " bytes but the file holds " + available);
+                }
+                if (tag == PCM && bits > 8 && bits < 32 && bits % 8 != 0) {
+                    bits = (bits + 7) / 8 * 8; // 12 or 20 bits: left-justified in whole bytes, read as the container
                 }
                 try {
                     format = new WavFormat(rate, channels, bits, tag == IEEE_FLOAT, 0, dataStart);

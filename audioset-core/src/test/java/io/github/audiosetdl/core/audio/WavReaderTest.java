@@ -153,6 +153,30 @@ class WavReaderTest {
                 .hasMessageContaining("ds64 chunk declares a data size of -1 bytes");
     }
 
+    @ParameterizedTest(name = "{1} bits in {0}")
+    @CsvSource({"PCM_16,12", "PCM_24,20", "PCM_32,28"})
+    void readsIntegerSamplesNarrowerThanTheirContainer(WavEncoding container, int bits) throws IOException {
+        // WAVE_FORMAT_PCM may declare bits that are not a whole number of bytes: each sample then fills the next
+        // whole byte count (block align), left-justified, as ffmpeg reads it (checked: the same decoded samples).
+        float[][] x = noise(2, 500, 3);
+        Path wide = dir.resolve("wide.wav");
+        WavWriter.write(wide, 16_000, x, container);
+        byte[] bytes = Files.readAllBytes(wide);
+        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).putShort(34, (short) bits);
+        Path narrow = dir.resolve("narrow.wav");
+        Files.write(narrow, bytes);
+        WavFormat format = WavReader.readFormat(narrow);
+        assertThat(format.bitsPerSample()).isEqualTo(container.bits());
+        assertThat(format.frames()).isEqualTo(500);
+        AudioClip expected = WavReader.read(wide);
+        AudioClip got = WavReader.read(narrow);
+        for (int c = 0; c < 2; c++) {
+            assertThat(got.channel(c)).containsExactly(expected.channel(c));
+        }
+        assertThat(SeedPreparation.DEFAULT.prepare(narrow).samples())
+                .containsExactly(SeedPreparation.DEFAULT.prepare(wide).samples());
+    }
+
     @Test
     void streamedHeaderMeansToTheEndOfTheFile() throws IOException {
         Path file = dir.resolve("streamed.wav");
