@@ -281,6 +281,34 @@ class WaveformFileTest {
     }
 
     @Test
+    void rowsNeverWrittenReadAsTheFillValueAsH5pyReadsThem() throws Exception {
+        // h5py allocates a contiguous dataset's storage at its first write: a /wav created but never written has no
+        // data address, and h5py reads its rows as the fill value (0). They were read from byte 0 of the file.
+        Path file = dir.resolve("unwritten.hdf5");
+        h5py(file, "f.create_dataset('wav', (4, 1000), dtype=np.float32)",
+                "f.create_dataset('labels', data=np.ones((4, 527), bool))");
+        try (WaveformFileReader r = WaveformFileReader.open(file)) {
+            assertThat(r.size()).isEqualTo(4);
+            float[] row = new float[1000];
+            for (int i = 0; i < 4; i++) {
+                Arrays.fill(row, 7f);
+                r.read(i, row);
+                assertThat(row).as("row %d", i).containsOnly(0f);
+            }
+            assertThat(r.labels(3)).containsOnly((byte) 1);
+        }
+        Path filled = dir.resolve("unwritten-filled.hdf5");
+        h5py(filled, "f.create_dataset('wav', (4, 1000), dtype=np.float32, fillvalue=0.5)");
+        assertThatThrownBy(() -> WaveformFileReader.open(filled)).isInstanceOf(IOException.class)
+                .hasMessageContaining("unwritten-filled.hdf5").hasMessageContaining("never written");
+        Path none = dir.resolve("no-rows-filled.hdf5"); // no row to read: its fill value does not matter
+        h5py(none, "f.create_dataset('wav', (0, 1000), dtype=np.float32, fillvalue=0.5)");
+        try (WaveformFileReader r = WaveformFileReader.open(none)) {
+            assertThat(r.size()).isZero();
+        }
+    }
+
+    @Test
     void aSizeThatIsNotAWholeNumberIsRefusedNamingTheFile() throws Exception {
         Path file = dir.resolve("oddsize.hdf5");
         h5py(file, "f.create_dataset('wav', (4, 1000), dtype=np.float32)", "f.attrs['size'] = np.array([1, 2])");

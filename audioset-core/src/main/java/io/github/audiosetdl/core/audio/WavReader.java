@@ -15,7 +15,11 @@ import java.nio.file.StandardOpenOption;
  * {@code WAVE_FORMAT_IEEE_FLOAT} (32/64-bit) or {@code WAVE_FORMAT_EXTENSIBLE} wrapping either; any
  * number of channels and any rate. A data chunk size of {@code 0xFFFFFFFF}, or of 0 with no chunk
  * after it (written by a tool streaming to a pipe), means "to the end of the file"; a size of 0 followed
- * by another chunk (metadata after the samples) means no samples.
+ * by another chunk (metadata after the samples) means no samples. RF64 and BW64 files (EBU Tech 3306,
+ * ITU-R BS.2088: {@code ffmpeg -rf64}) are read too: a data chunk size of {@code 0xFFFFFFFF} there is the one
+ * in their {@code ds64} chunk, or the end of the file when that one is 0 (streamed). Integer samples of a bit
+ * depth between whole bytes (12, 20 bits) are read as their container (16, 24 bits), where the format puts them
+ * left-justified; {@link WavFormat#bitsPerSample()} is then the container's.
  *
  * <p>Stateless and thread-safe.
  */
@@ -214,9 +218,12 @@ public final class WavReader {
     static WavFormat header(Path file, WavBytes ch) throws IOException {
         long size = ch.size();
         ByteBuffer head = readAt(ch, 0, 12);
-        if (head.getInt(0) != 0x46464952 /* RIFF */ || head.getInt(8) != 0x45564157 /* WAVE */) {
+        int magic = head.getInt(0);
+        if (magic != 0x46464952 /* RIFF */ && magic != 0x34364652 /* RF64 */ && magic != 0x34365742 /* BW64 */
+                || head.getInt(8) != 0x45564157 /* WAVE */) {
             throw new WavFormatException(file, "not a RIFF/WAVE file");
         }
+        long ds64Data = 0; // RF64's data chunk size, from its ds64 chunk; 0 when absent or unknown
         int tag = -1;
         int channels = 0;
         int rate = 0;
@@ -230,7 +237,12 @@ public final class WavReader {
             ByteBuffer chunk = readAt(ch, pos, 8);
             int id = chunk.getInt(0);
             long length = chunk.getInt(4) & 0xFFFFFFFFL;
-            if (id == 0x20746d66) { // "fmt "
+            if (id == 0x34367364 && magic != 0x46464952 && length >= 16) { // "ds64": RIFF size, data size, ...
+                ds64Data = readAt(ch, pos + 8, 16).getLong(8);
+                if (ds64Data < 0) {
+                    throw new WavFormatException(file, "ds64 chunk declares a data size of " + ds64Data + " bytes");
+                }
+            } else if (id == 0x20746d66) { // "fmt "
                 if (length < 16) {
                     throw new WavFormatException(file, "fmt chunk of " + length + " bytes");
                 }
@@ -265,11 +277,15 @@ public final class WavReader {
                 WavFormat format;
                 long dataStart = pos + 8;
                 long available = size - dataStart;
-                long dataBytes = length == 0xFFFFFFFFL || length == 0 && !chunkAt(ch, dataStart, size) ? available
+                long dataBytes = length == 0xFFFFFFFFL && ds64Data != 0 ? ds64Data
+                        : length == 0xFFFFFFFFL || length == 0 && !chunkAt(ch, dataStart, size) ? available
                         : length;
                 if (dataBytes > available) {
                     throw new WavFormatException(file, "truncated: the data chunk declares " + dataBytes
                             + " bytes but the file holds " + available);
+                }
+                if (tag == PCM && bits > 8 && bits < 32 && bits % 8 != 0) {
+                    bits = (bits + 7) / 8 * 8; // 12 or 20 bits: left-justified in whole bytes, read as the container
                 }
                 try {
                     format = new WavFormat(rate, channels, bits, tag == IEEE_FLOAT, 0, dataStart);

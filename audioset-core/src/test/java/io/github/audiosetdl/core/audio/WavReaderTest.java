@@ -109,6 +109,75 @@ class WavReaderTest {
     }
 
     @Test
+    void readsRf64AsFfmpegWritesIt() throws Exception {
+        Path ffmpeg = ExternalTools.requireFfmpeg();
+        Path riff = dir.resolve("riff.wav");
+        Path rf64 = dir.resolve("rf64.wav");
+        for (Path file : List.of(riff, rf64)) {
+            ExternalTools.check(List.of(ffmpeg.toString(), "-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i",
+                    "aevalsrc=exprs=0.5*sin(2*PI*440*t):s=48000:d=0.5:c=stereo", "-c:a", "pcm_s24le", "-rf64",
+                    file == rf64 ? "always" : "never", file.toString()));
+        }
+        // RF64 (EBU Tech 3306): "RF64" for "RIFF", sizes of 0xFFFFFFFF, the data chunk's size in the ds64 chunk.
+        byte[] bytes = Files.readAllBytes(rf64);
+        assertThat(new String(bytes, 0, 4, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("RF64");
+        AudioClip expected = WavReader.read(riff);
+        AudioClip got = WavReader.read(rf64);
+        assertThat(got.frames()).isEqualTo(24_000);
+        for (int c = 0; c < 2; c++) {
+            assertThat(got.channel(c)).containsExactly(expected.channel(c));
+        }
+        assertThat(SeedPreparation.DEFAULT.prepare(rf64).samples())
+                .containsExactly(SeedPreparation.DEFAULT.prepare(riff).samples());
+
+        // The ds64 size, not the end of the file, bounds the data when a chunk follows it.
+        byte[] list = "LIST\u0004\u0000\u0000\u0000INFO".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        Path trailing = dir.resolve("rf64-trailing.wav");
+        byte[] longer = Arrays.copyOf(bytes, bytes.length + list.length);
+        System.arraycopy(list, 0, longer, bytes.length, list.length);
+        Files.write(trailing, longer);
+        assertThat(WavReader.readFormat(trailing).frames()).isEqualTo(24_000);
+
+        // Streamed to a pipe, the ds64 sizes stay 0: the data runs to the end of the file.
+        Path streamed = dir.resolve("rf64-streamed.wav");
+        byte[] zeroed = bytes.clone();
+        Arrays.fill(zeroed, 20, 44, (byte) 0); // the ds64 chunk's RIFF, data and sample counts
+        Files.write(streamed, zeroed);
+        assertThat(WavReader.read(streamed).channel(1)).containsExactly(expected.channel(1));
+
+        Path negative = dir.resolve("rf64-negative.wav");
+        byte[] huge = bytes.clone();
+        ByteBuffer.wrap(huge).order(ByteOrder.LITTLE_ENDIAN).putLong(28, -1); // the ds64 data size
+        Files.write(negative, huge);
+        assertThatThrownBy(() -> WavReader.readFormat(negative)).isInstanceOf(WavFormatException.class)
+                .hasMessageContaining("ds64 chunk declares a data size of -1 bytes");
+    }
+
+    @ParameterizedTest(name = "{1} bits in {0}")
+    @CsvSource({"PCM_16,12", "PCM_24,20", "PCM_32,28"})
+    void readsIntegerSamplesNarrowerThanTheirContainer(WavEncoding container, int bits) throws IOException {
+        // WAVE_FORMAT_PCM may declare bits that are not a whole number of bytes: each sample then fills the next
+        // whole byte count (block align), left-justified, as ffmpeg reads it (checked: the same decoded samples).
+        float[][] x = noise(2, 500, 3);
+        Path wide = dir.resolve("wide.wav");
+        WavWriter.write(wide, 16_000, x, container);
+        byte[] bytes = Files.readAllBytes(wide);
+        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).putShort(34, (short) bits);
+        Path narrow = dir.resolve("narrow.wav");
+        Files.write(narrow, bytes);
+        WavFormat format = WavReader.readFormat(narrow);
+        assertThat(format.bitsPerSample()).isEqualTo(container.bits());
+        assertThat(format.frames()).isEqualTo(500);
+        AudioClip expected = WavReader.read(wide);
+        AudioClip got = WavReader.read(narrow);
+        for (int c = 0; c < 2; c++) {
+            assertThat(got.channel(c)).containsExactly(expected.channel(c));
+        }
+        assertThat(SeedPreparation.DEFAULT.prepare(narrow).samples())
+                .containsExactly(SeedPreparation.DEFAULT.prepare(wide).samples());
+    }
+
+    @Test
     void streamedHeaderMeansToTheEndOfTheFile() throws IOException {
         Path file = dir.resolve("streamed.wav");
         WavWriter.writeMono(file, 8_000, new float[] {0.5f, -0.5f, 0.25f}, WavEncoding.PCM_16);

@@ -35,7 +35,9 @@ import java.util.stream.Stream;
  * {@code chunks=} / {@code compression=}; or compact) are read row by row through jhdf's slice reads,
  * which decompress every chunk a row touches (slower, but the same values). Rows may be float32 or
  * float64 (returned as float32), or int16 (returned divided by the rows' {@code scale} attribute, 32767 when
- * absent, as PANNs' {@code int16_to_float32}). Boolean (enum) labels are read as their 0/1 bytes.
+ * absent, as PANNs' {@code int16_to_float32}). Boolean (enum) labels are read as their 0/1 bytes. A contiguous
+ * dataset that was never written (h5py allocates its storage at the first write) reads as zeros, its fill value,
+ * as in h5py; one with another fill value is refused.
  */
 public final class RowFileReader implements Closeable {
     /**
@@ -295,7 +297,14 @@ public final class RowFileReader implements Closeable {
             order = f.getByteOrder();
         }
         long rowBytes = perRow * elementSize;
-        long address = sliced != null || d.isEmpty() ? 0
+        // A contiguous dataset never written has no storage (h5py allocates it at the first write): h5py reads
+        // it as its fill value. Only a fill value of 0 (h5py's default) is read; such a column has address -1.
+        boolean unwritten = sliced == null && d.isEmpty();
+        if (unwritten && rows > 0 && rowBytes > 0 && !isZero(d.getFillValue())) {
+            throw new IOException(file + ": /" + path + " was never written and its fill value is "
+                    + shown(d.getFillValue()) + ": only a fill value of 0 is read");
+        }
+        long address = sliced != null ? 0 : unwritten ? -1
                 : ((ContiguousDataset) d).getDataAddress() + hdf.getUserBlockSize();
         long fileSize = channel.size();
         if (sliced == null && !d.isEmpty() && rows > 0 && rowBytes > 0
@@ -304,6 +313,28 @@ public final class RowFileReader implements Closeable {
                     + address + ", beyond the file's end (" + fileSize + " bytes): a truncated or damaged file");
         }
         return new Column(path, address, rows, rowBytes, (int) elementSize, type, order, sliced, dims);
+    }
+
+    /**
+     * @param fill a dataset's fill value as jhdf gives it, or null when it has none (then h5py reads 0)
+     * @return whether it is 0: null, a zero number, false, an empty or all-NUL string, or an array of such values
+     */
+    private static boolean isZero(Object fill) {
+        if (fill == null) {
+            return true;
+        }
+        if (fill.getClass().isArray()) {
+            for (int i = 0, n = Array.getLength(fill); i < n; i++) {
+                if (!isZero(Array.get(fill, i))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        if (fill instanceof String text) {
+            return text.chars().allMatch(ch -> ch == 0);
+        }
+        return fill instanceof Number n ? n.doubleValue() == 0 : Boolean.FALSE.equals(fill);
     }
 
     /** @return the file */
@@ -350,6 +381,10 @@ public final class RowFileReader implements Closeable {
      * {@code c} and flips it.
      */
     private void readRows(Column c, long row, ByteBuffer into) throws IOException {
+        if (c.sliced() == null && c.address() < 0) { // never written: its fill value, 0 (checked at open)
+            into.put(new byte[into.remaining()]).flip();
+            return;
+        }
         if (c.sliced() == null) {
             long at = c.address() + row * c.rowBytes();
             while (into.hasRemaining()) {
