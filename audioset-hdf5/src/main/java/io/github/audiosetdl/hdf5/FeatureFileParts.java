@@ -25,12 +25,14 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.zip.CRC32;
 import org.slf4j.Logger;
@@ -45,9 +47,10 @@ import org.slf4j.LoggerFactory;
  * and the N·C·F float32 rows), and every process writes its rows at their final offsets. When a part's rows are
  * all written and synced, its running sum for the average is committed as a small side file {@code
  * part-<from>-<to>.sum} (C·F compensated doubles, renamed into place): its presence is what marks the range done,
- * so a killed task's rerun rewrites only its own range. {@link #finish} checks that the done ranges cover every
- * row, combines their sums, adds the labels, metadata and attributes exactly as {@link CochleagramFileWriter}
- * does and renames the file into place: the result equals the file one process writes (same datasets, attributes
+ * so a killed task's rerun rewrites only its own range. {@link #finish} picks done ranges that follow each other
+ * over every row (parts left by an earlier run with another number of tasks may overlap them), combines their
+ * sums, adds the labels, metadata and attributes exactly as {@link CochleagramFileWriter} does and renames the
+ * file into place: the result equals the file one process writes (same datasets, attributes
  * and average). A finish stopped after that rename leaves the folder without its data file: a later finish only
  * deletes it, and a later part reserves anew rather than take the old sums for done rows.
  *
@@ -172,16 +175,17 @@ public final class FeatureFileParts {
     }
 
     /**
-     * Completes the feature file from the parts: checks that the done ranges cover every row, combines their sums
-     * into the average, writes labels, metadata, attributes and {@code /average}, renames the file and
-     * {@code <name>_average.npy} into place and deletes the work folder.
+     * Completes the feature file from the parts: picks done ranges that follow each other over every row, each row
+     * in one (parts of runs with different numbers of tasks may overlap), combines their sums into the average,
+     * writes labels, metadata, attributes and {@code /average}, renames the file and {@code <name>_average.npy}
+     * into place and deletes the work folder.
      *
      * @param file the final feature file
      * @param source all the waveform rows (their labels and metadata are copied)
      * @param extractor what was computed (the same as the parts')
      * @return the feature file and the npy file
-     * @throws IOException if rows are missing (the message names the ranges), a side file is damaged, or writing
-     *     fails (the final names are then untouched)
+     * @throws IOException if rows are missing (the message names the ranges), the done ranges do not follow each
+     *     other, a side file is damaged, or writing fails (the final names are then untouched)
      */
     public static List<Path> finish(Path file, WaveformSource source, FeatureExtractor extractor) throws IOException {
         Path work = workFolder(file);
@@ -209,24 +213,8 @@ public final class FeatureFileParts {
             checkPlan(work, plan(source, extractor));
             long n = source.size();
             CompensatedSum total = new CompensatedSum(extractor.outputLength());
-            long cursor = 0;
-            List<String> missing = new ArrayList<>();
-            for (long[] r : doneRanges(file)) {
-                if (r[0] > cursor) {
-                    missing.add(cursor + ".." + (r[0] - 1));
-                    cursor = r[0];
-                }
-                if (r[0] == cursor && r[1] > cursor) {
-                    total.add(readSum(work.resolve(partName(r[0], r[1])), r[0], r[1], total.length()));
-                    cursor = r[1];
-                }
-            }
-            if (cursor < n) {
-                missing.add(cursor + ".." + (n - 1));
-            }
-            if (!missing.isEmpty()) {
-                throw new IOException(file + ": rows " + String.join(", ", missing) + " of " + n
-                        + " are not computed yet (run the parts that cover them, then finish again)");
+            for (long[] r : tiling(file, doneRanges(file), n)) {
+                total.add(readSum(work.resolve(partName(r[0], r[1])), r[0], r[1], total.length()));
             }
             Staging staging = Staging.beside(file);
             try (RowFile rows = RowFile.inPlace(staging.dir(), work.resolve(DATA), extractor.dataset(),
@@ -240,6 +228,52 @@ public final class FeatureFileParts {
                 staging.delete();
             }
         }
+    }
+
+    /**
+     * Picks done ranges that follow each other from row 0 to row {@code n}, each row in exactly one, so that every
+     * row's sum is counted once: parts of a resubmission with another number of tasks may overlap the parts an
+     * earlier submission left.
+     *
+     * @param file the final feature file, for messages
+     * @param done the done ranges, sorted by {@code from}
+     * @param n the number of rows
+     * @return the ranges, in row order
+     * @throws IOException if no such ranges exist (the message names the rows no part covers)
+     */
+    private static List<long[]> tiling(Path file, List<long[]> done, long n) throws IOException {
+        Map<Long, long[]> reachedBy = new HashMap<>(); // a row reached by following ranges from 0 -> the last range
+        reachedBy.put(0L, null);
+        for (long[] r : done) { // sorted by from: every range ending at r's start was seen before r
+            if (r[1] > r[0] && r[1] <= n && reachedBy.containsKey(r[0]) && !reachedBy.containsKey(r[1])) {
+                reachedBy.put(r[1], r);
+            }
+        }
+        if (reachedBy.containsKey(n)) {
+            List<long[]> ranges = new ArrayList<>();
+            for (long[] r = reachedBy.get(n); r != null; r = reachedBy.get(r[0])) {
+                ranges.add(0, r);
+            }
+            return ranges;
+        }
+        long cursor = 0;
+        List<String> missing = new ArrayList<>();
+        for (long[] r : done) {
+            if (r[0] > cursor) {
+                missing.add(cursor + ".." + (r[0] - 1));
+            }
+            cursor = Math.max(cursor, r[1]);
+        }
+        if (cursor < n) {
+            missing.add(cursor + ".." + (n - 1));
+        }
+        if (missing.isEmpty()) {
+            throw new IOException(file + ": the done parts " + done.stream().map(r -> r[0] + ".." + (r[1] - 1))
+                    .collect(Collectors.joining(", ")) + " of " + n + " rows overlap without following each other"
+                    + " (parts of different job counts): run every part of one job count, then finish again");
+        }
+        throw new IOException(file + ": rows " + String.join(", ", missing) + " of " + n
+                + " are not computed yet (run the parts that cover them, then finish again)");
     }
 
     private static Path reserve(Path file, WaveformSource source, FeatureExtractor extractor) throws IOException {

@@ -35,9 +35,7 @@ class FeatureFilePartsTest {
         Path single = dir.resolve("single/t_Coch.hdf5");
         Path split = dir.resolve("split/t_Coch.hdf5");
         try (WaveformSource source = Hdf5DatasetStore.INSTANCE.openWaveforms(wav)) {
-            try (FeatureSink sink = Hdf5DatasetStore.INSTANCE.createFeatures(single, source, STAGE.extractor())) {
-                STAGE.run(source, sink);
-            }
+            writeInOneProcess(single, source);
             for (int i : new int[] {3, 0, 2}) {
                 assertThat(FeatureFileParts.computePart(split, source, STAGE, Shard.of(i, 4)).rows())
                         .isEqualTo(Shard.of(i, 4).size(11));
@@ -70,6 +68,33 @@ class FeatureFilePartsTest {
             }
         }
         assertThat(Files.readAllBytes(dir.resolve("split/t_average.npy")))
+                .isEqualTo(Files.readAllBytes(dir.resolve("single/t_average.npy")));
+    }
+
+    /** Writes {@code file} as one process does, the reference of the parts. */
+    private static void writeInOneProcess(Path file, WaveformSource source) throws IOException {
+        try (FeatureSink sink = Hdf5DatasetStore.INSTANCE.createFeatures(file, source, STAGE.extractor())) {
+            STAGE.run(source, sink);
+        }
+    }
+
+    @Test
+    void partsOfAnotherJobCountLeftBeforeAResubmissionDoNotStopTheFinish() throws IOException {
+        Path wav = WaveformFileTest.writeRows(dir.resolve("t.hdf5"), 11);
+        Path split = dir.resolve("split/t_Coch.hdf5");
+        try (WaveformSource source = Hdf5DatasetStore.INSTANCE.openWaveforms(wav)) {
+            writeInOneProcess(dir.resolve("single/t_Coch.hdf5"), source);
+            // --cochleagram-jobs 2: task 0 (rows 0..4) done, task 1 out of time; resubmitted with 3 tasks
+            FeatureFileParts.computePart(split, source, STAGE, Shard.of(0, 2));
+            for (int i : new int[] {1, 2}) {
+                FeatureFileParts.computePart(split, source, STAGE, Shard.of(i, 3));
+            }
+            assertThatThrownBy(() -> FeatureFileParts.finish(split, source, STAGE.extractor()))
+                    .hasMessageContaining("the done parts 0..4, 3..6, 7..10 of 11 rows overlap");
+            FeatureFileParts.computePart(split, source, STAGE, Shard.of(0, 3));
+            assertThat(FeatureFileParts.finish(split, source, STAGE.extractor())).contains(split);
+        }
+        assertThat(Files.readAllBytes(dir.resolve("split/t_average.npy"))).as("each row summed once")
                 .isEqualTo(Files.readAllBytes(dir.resolve("single/t_average.npy")));
     }
 

@@ -356,7 +356,9 @@ public final class AudioSetPipeline {
          * @param selection the segments to download (its shard names the job) and whose CSV the pack stage
          *     joins the clips with; needed for the download and pack stages. A run that starts at the feature
          *     stage computes only the waveform rows whose YouTube id the selection holds (the waveform file must
-         *     record ids, as ours do in {@code /meta/ytid})
+         *     record ids, as ours do in {@code /meta/ytid}); a sharded selection is for a run that stops after the
+         *     download ({@link #build()} refuses it when the pipeline packs or computes features: each writes one
+         *     file)
          * @return this
          */
         public Builder segments(SegmentSelection selection) {
@@ -535,7 +537,8 @@ public final class AudioSetPipeline {
          *     {@link #threads}: pack, features), or an {@link #outputDir} or {@link #name} other than the
          *     download configuration's (the same folder spelt differently, or through a symbolic link, is the
          *     same), or a data set name that cannot name the WebDataset shards the pack stage writes
-         *     ({@link WebDatasetWriter#checkName})
+         *     ({@link WebDatasetWriter#checkName}), or a sharded {@link #segments} selection on a run that packs or
+         *     computes features
          */
         public AudioSetPipeline build() {
             Stage first;
@@ -572,6 +575,11 @@ public final class AudioSetPipeline {
                 throw new IllegalStateException("the pack stage writes one file for the whole selection, not for "
                         + segments.shard() + ": give the shard to the download tasks (stopAfter(DOWNLOAD)), then"
                         + " pack once (downloads(...))");
+            }
+            if (last == Stage.FEATURES && segments != null && !segments.shard().isAll()) {
+                throw new IllegalStateException("the features stage writes one file for the whole selection, not for "
+                        + segments.shard() + ": every task would replace it with its own rows; compute the rows in"
+                        + " parts with FeatureFileParts (audioset-hdf5), or leave the shard out");
             }
             if (packs && last == Stage.FEATURES && (features.sampleRate() != packed.preparation().sampleRate()
                     || features.inputLength() != packed.preparation().clipSamples())) {

@@ -275,6 +275,11 @@ class AudioSetPipelineTest {
         assertThatThrownBy(() -> AudioSetPipeline.builder().download(download).segments(shard)
                 .store(new Store(true)).build())
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("writes one file for the whole");
+        // features for a shard of the waveform rows: every task would write the same feature file, the last one's
+        // rows replacing the others'
+        assertThatThrownBy(() -> AudioSetPipeline.builder().waveforms(dir.resolve("x.hdf5")).segments(shard)
+                .store(new Store(true)).features(FIRST).build())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("writes one file for the whole");
         // clips the extractor cannot take: refused before anything is packed
         assertThatThrownBy(() -> AudioSetPipeline.builder().download(download).segments(dir.resolve("a.csv"))
                 .store(new Store(true)).features(FIRST).build())

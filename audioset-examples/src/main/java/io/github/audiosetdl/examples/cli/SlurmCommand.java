@@ -176,11 +176,11 @@ final class SlurmCommand implements Callable<Integer> {
                 + "    echo \"pack: " + waveforms.getFileName().toString().replaceAll("[^A-Za-z0-9._-]", "_")
                 + " is newer than every downloaded clip: nothing to do\"\n    exit 0\nfi\n";
         Map<String, Step> steps = new LinkedHashMap<>();
-        steps.put("download", new Step("download", write(slurm, "download", "", dl), jobs, null));
-        steps.put("pack", new Step("pack", write(slurm, "pack", packGuard, pack), 0, "afterany:download"));
-        steps.put("cochleagram", new Step("cochleagram", write(slurm, "cochleagram", "", coch), cochJobs,
+        steps.put("download", new Step("download", write(slurm, "download", "", dl, jobs), jobs, null));
+        steps.put("pack", new Step("pack", write(slurm, "pack", packGuard, pack, 0), 0, "afterany:download"));
+        steps.put("cochleagram", new Step("cochleagram", write(slurm, "cochleagram", "", coch, cochJobs), cochJobs,
                 "afterok:pack"));
-        steps.put("finish", new Step("finish", write(slurm, "finish", "", finish), 0, "afterok:cochleagram"));
+        steps.put("finish", new Step("finish", write(slurm, "finish", "", finish, 0), 0, "afterok:cochleagram"));
 
         PrintWriter o = spec.commandLine().getOut();
         o.println("wrote " + steps.values().stream().map(s -> s.script().getFileName().toString()).toList() + " in "
@@ -393,8 +393,16 @@ final class SlurmCommand implements Callable<Integer> {
         return args;
     }
 
-    /** Writes {@code slurm/<step>.sbatch}: bash, strict mode, the guard, then the command, every word quoted. */
-    private static Path write(Path slurm, String step, String guard, List<String> cliArgs) throws IOException {
+    /**
+     * Writes {@code slurm/<step>.sbatch}: bash, strict mode, the guard, then the command, every word quoted. An
+     * array step's command ends with {@code --jobs <arrayJobs> --job-index $SLURM_ARRAY_TASK_ID}: a task submitted
+     * again alone ({@code sbatch --array=1 ...}, where SLURM counts a one-task array) still does its share of the
+     * whole array.
+     *
+     * @param arrayJobs the tasks of the array the script is written for; 0 for a step that is not an array
+     */
+    private static Path write(Path slurm, String step, String guard, List<String> cliArgs, int arrayJobs)
+            throws IOException {
         List<String> command = new ArrayList<>(javaCommand(step.equals("pack") || step.startsWith("coch")
                 || step.equals("finish")));
         command.addAll(cliArgs);
@@ -406,6 +414,10 @@ final class SlurmCommand implements Callable<Integer> {
         StringBuilder line = new StringBuilder("exec");
         for (String word : command) {
             line.append(' ').append(quote(word));
+        }
+        if (arrayJobs > 0) {
+            line.append(" '--jobs' '").append(arrayJobs).append("' '--job-index' \"${SLURM_ARRAY_TASK_ID:?this script"
+                    + " runs as a job array: sbatch --array=0-").append(arrayJobs - 1).append("}\"");
         }
         script.append(line).append('\n');
         Path target = slurm.resolve(step + ".sbatch");

@@ -49,11 +49,14 @@ class SlurmCommandTest {
                 .contains("'download' '--csv' '" + csv.toString().replace("'", "'\\''") + "'")
                 .contains("'--max-requests-per-minute' '30'").contains("'--threads' '2'")
                 .contains("'--url-template' 'http://127.0.0.1:9/{id}.m4a'").doesNotContain("slurmclip01")
-                .doesNotContain("'--jobs'");
+                .endsWith(" '--jobs' '4' '--job-index' \"${SLURM_ARRAY_TASK_ID:?this script runs as a job array:"
+                        + " sbatch --array=0-3}\"\n");
         assertThat(Files.readString(slurm.resolve("cochleagram.sbatch"))).contains("'--preset' 'pycochleagram'")
-                .doesNotContain("--finish").contains("'--add-modules' 'jdk.incubator.vector'");
+                .contains("'--jobs' '2' '--job-index' \"${SLURM_ARRAY_TASK_ID").doesNotContain("--finish")
+                .contains("'--add-modules' 'jdk.incubator.vector'");
         assertThat(download).doesNotContain("jdk.incubator.vector");
-        assertThat(Files.readString(slurm.resolve("finish.sbatch"))).contains("'--finish'");
+        assertThat(Files.readString(slurm.resolve("finish.sbatch"))).contains("'--finish'")
+                .doesNotContain("--jobs");
         assertThat(Files.readString(slurm.resolve("pack.sbatch"))).contains("-newer");
         assertThat(out.toString()).contains("download=$(").contains("'--array=0-3'")
                 .contains("--dependency=afterany:$download").contains("--dependency=afterok:$pack")
