@@ -188,7 +188,7 @@ final class SlurmCommand implements Callable<Integer> {
         if (submit) {
             Duration limit = Duration.ofSeconds(submitTimeout);
             Duration onStop = limit.compareTo(MAX_CANCEL_ON_STOP) < 0 ? limit : MAX_CANCEL_ON_STOP;
-            try (SubmittedJobs submitted = new SubmittedJobs(ids -> cancel(ids, onStop).outcome(),
+            try (SubmittedJobs submitted = new SubmittedJobs(steps.size(), ids -> cancel(ids, onStop).outcome(),
                     spec.commandLine().getErr())) {
                 for (Step s : steps.values()) {
                     Map<String, String> ids = submitted.ids();

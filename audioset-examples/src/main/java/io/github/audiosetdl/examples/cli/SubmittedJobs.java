@@ -30,6 +30,7 @@ final class SubmittedJobs implements AutoCloseable {
     }
 
     private final Map<String, String> ids = new LinkedHashMap<>();
+    private final int steps;
     private final Canceller canceller;
     private final PrintWriter err;
     private final Thread hook;
@@ -40,13 +41,15 @@ final class SubmittedJobs implements AutoCloseable {
     /**
      * Registers the shutdown hook.
      *
+     * @param steps how many steps there are: once all are submitted, the hook has nothing to do
      * @param canceller cancels the submitted jobs if the JVM stops before the last step
      * @param err where the hook says what it did
      */
-    SubmittedJobs(Canceller canceller, PrintWriter err) {
+    SubmittedJobs(int steps, Canceller canceller, PrintWriter err) {
+        this.steps = steps;
         this.canceller = canceller;
         this.err = err;
-        this.hook = new Thread(this::onStop, "audioset-slurm-stop");
+        this.hook = new Thread(this::stop, "audioset-slurm-stop");
         Runtime.getRuntime().addShutdownHook(hook);
     }
 
@@ -101,7 +104,11 @@ final class SubmittedJobs implements AutoCloseable {
         }
     }
 
-    private void onStop() {
+    /**
+     * What the shutdown hook does: stops the running sbatch, waits for it (at most {@link #SBATCH_STOP_WAIT}),
+     * and, unless every step was submitted, cancels the jobs submitted and says so; nothing more may be submitted.
+     */
+    void stop() {
         String stopped;
         Map<String, String> done;
         synchronized (this) {
@@ -120,6 +127,9 @@ final class SubmittedJobs implements AutoCloseable {
             }
             synchronized (this) {
                 done = new LinkedHashMap<>(ids);
+            }
+            if (done.size() == steps) {
+                return; // the whole chain is queued: a stop after the last sbatch leaves it so
             }
             StringBuilder message = new StringBuilder("slurm: stopped before every step was submitted");
             if (stopped != null && !done.containsKey(stopped)) {
