@@ -263,20 +263,16 @@ public record AvailabilityReport(String name, long requested, long obtained, Map
         if (downloads == null || !Files.isDirectory(downloads)) {
             return;
         }
-        String jobPrefix = name + "_downloads_";
-        try (DirectoryStream<Path> jobs = Files.newDirectoryStream(downloads,
-                p -> p.getFileName().toString().startsWith(jobPrefix) && Files.isDirectory(p))) {
-            for (Path job : jobs) {
-                try (DirectoryStream<Path> clips = Files.newDirectoryStream(job, p -> {
-                    String f = p.getFileName().toString();
-                    return f.startsWith("YT_") && f.endsWith(".wav");
-                })) {
-                    for (Path clip : clips) {
-                        String f = clip.getFileName().toString();
-                        String id = f.substring("YT_".length(), f.length() - ".wav".length());
-                        if (Segment.isValidId(id) && Files.isRegularFile(clip)) {
-                            states.put(id, OBTAINED);
-                        }
+        for (Path job : DownloadStage.jobFoldersIn(downloads, name)) {
+            try (DirectoryStream<Path> clips = Files.newDirectoryStream(job, p -> {
+                String f = p.getFileName().toString();
+                return f.startsWith("YT_") && f.endsWith(".wav");
+            })) {
+                for (Path clip : clips) {
+                    String f = clip.getFileName().toString();
+                    String id = f.substring("YT_".length(), f.length() - ".wav".length());
+                    if (Segment.isValidId(id) && Files.isRegularFile(clip)) {
+                        states.put(id, OBTAINED);
                     }
                 }
             }

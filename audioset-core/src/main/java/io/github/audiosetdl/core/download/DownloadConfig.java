@@ -304,6 +304,15 @@ public final class DownloadConfig {
         return url.replaceFirst("://[^?#]*@", "://***@");
     }
 
+    /** @return whether {@code url} parses as a URL with a host, as the media relay reads its URLs */
+    static boolean hasHost(String url) {
+        try {
+            return new java.net.URI(url).getHost() != null;
+        } catch (java.net.URISyntaxException e) {
+            return false;
+        }
+    }
+
     /** Builder for {@link DownloadConfig}; each setter checks its argument. Not thread-safe. */
     public static final class Builder {
         private final Path outputDir;
@@ -584,15 +593,6 @@ public final class DownloadConfig {
                 throw new IllegalArgumentException(what + " " + d + " is not in [" + min + ", " + max + "]");
             }
             return d;
-        }
-
-        /** @return whether {@code url} parses as a URL with a host, as the media relay reads its URLs */
-        private static boolean hasHost(String url) {
-            try {
-                return new java.net.URI(url).getHost() != null;
-            } catch (java.net.URISyntaxException e) {
-                return false;
-            }
         }
 
         private static Path executable(Path p, String what) {

@@ -353,18 +353,34 @@ public final class DownloadStage {
         }
     }
 
-    /**
-     * Every {@code <name>_downloads_*} folder, this job's first. Matched by prefix, not by a glob: a name may hold
-     * {@code [}, <code>{</code> or {@code *}.
-     */
+    /** Every {@code <name>_downloads_*} folder, this job's first. */
     private List<Path> jobFolders(Path jobDir) throws IOException {
         List<Path> folders = new ArrayList<>();
         folders.add(jobDir);
-        String prefix = config.name() + "_downloads_";
-        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(downloadsDir(),
+        for (Path d : jobFoldersIn(downloadsDir(), config.name())) {
+            if (!d.equals(jobDir)) {
+                folders.add(d);
+            }
+        }
+        return folders;
+    }
+
+    /**
+     * The job folders of data set {@code name}: the {@code <name>_downloads_*} folders of {@code downloadsDir},
+     * matched by prefix, not by a glob (a name may hold {@code [}, <code>{</code> or {@code *}).
+     *
+     * @param downloadsDir a downloads folder ({@code <out>/<name>_downloads})
+     * @param name the data set's name
+     * @return its job folders, in the listing's order
+     * @throws IOException if it cannot be listed
+     */
+    static List<Path> jobFoldersIn(Path downloadsDir, String name) throws IOException {
+        List<Path> folders = new ArrayList<>();
+        String prefix = name + "_downloads_";
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(downloadsDir,
                 d -> d.getFileName().toString().startsWith(prefix))) {
             for (Path d : dirs) {
-                if (Files.isDirectory(d) && !d.equals(jobDir)) {
+                if (Files.isDirectory(d)) {
                     folders.add(d);
                 }
             }

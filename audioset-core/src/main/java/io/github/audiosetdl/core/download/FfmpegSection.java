@@ -233,14 +233,8 @@ final class FfmpegSection {
             return config.proxy();
         }
         String fromEnv = env.get("http_proxy");
-        if (fromEnv == null || !fromEnv.toLowerCase(Locale.ROOT).startsWith("http://")) {
-            return Optional.empty();
-        }
-        try {
-            if (new java.net.URI(fromEnv).getHost() == null) {
-                return Optional.empty(); // e.g. an @ in the password not written %40
-            }
-        } catch (java.net.URISyntaxException e) {
+        if (fromEnv == null || !fromEnv.toLowerCase(Locale.ROOT).startsWith("http://")
+                || !DownloadConfig.hasHost(fromEnv)) { // e.g. an @ in the password not written %40
             return Optional.empty();
         }
         String host;

@@ -43,8 +43,9 @@ final class StrongSegmentsReport {
         try (Stream<StrongRow> lines = StrongCsv.stream(sel.csv(), quiet(sel, skipped))) {
             s = StrongSummary.of(lines, sel.csv().toString(), vocabulary, weak);
         }
-        long selected = sel.count();
-        Map<String, Long> perLabel = selectedPerLabel(sel);
+        Selected chosen = selected(sel);
+        long selected = chosen.segments();
+        Map<String, Long> perLabel = chosen.perLabel();
         Map<String, String> names = new LinkedHashMap<>();
         for (String mid : perLabel.keySet()) {
             names.put(mid, vocabulary.displayName(mid).or(() -> weak.byMid(mid).map(l -> l.displayName()))
@@ -112,18 +113,32 @@ final class StrongSegmentsReport {
     }
 
     /**
+     * The selected segments.
+     *
+     * @param segments how many
+     * @param perLabel their present events per MID, sorted by MID
+     */
+    private record Selected(long segments, Map<String, Long> perLabel) {
+    }
+
+    /**
      * @param sel the selection (its file is a strong file, already read whole under its error policy)
-     * @return the present events per MID of the selected segments, sorted by MID: the file's lines and the selected
-     *     segments walked together in file order, bad lines skipped alike under {@code --on-error skip} (a segment
-     *     is a run of lines with one {@code segment_id}, numbered as {@link SegmentRow#row()} numbers them)
+     * @return the selected segments and their present events per MID: the file's lines and the selected segments
+     *     walked together in file order, bad lines skipped alike under {@code --on-error skip} (a segment is a run
+     *     of lines with one {@code segment_id}, numbered as {@link SegmentRow#row()} numbers them)
      * @throws IOException if the file cannot be read
      */
-    private static Map<String, Long> selectedPerLabel(SegmentSelection sel) throws IOException {
+    private static Selected selected(SegmentSelection sel) throws IOException {
         Map<String, Long> perLabel = new TreeMap<>();
+        long count = 0;
         try (Stream<SegmentRow> selected = sel.stream();
                 Stream<StrongRow> lines = StrongCsv.stream(sel.csv(), quiet(sel, new AtomicLong()))) {
             Iterator<SegmentRow> wanted = selected.iterator();
-            long want = wanted.hasNext() ? wanted.next().row() : -1;
+            long want = -1;
+            if (wanted.hasNext()) {
+                want = wanted.next().row();
+                count++;
+            }
             long segment = -1;
             String last = null;
             for (Iterator<StrongRow> it = lines.iterator(); want >= 0 && it.hasNext();) {
@@ -132,14 +147,21 @@ final class StrongSegmentsReport {
                     last = r.segmentId();
                     segment++;
                     while (want >= 0 && want < segment) {
-                        want = wanted.hasNext() ? wanted.next().row() : -1;
+                        want = -1;
+                        if (wanted.hasNext()) {
+                            want = wanted.next().row();
+                            count++;
+                        }
                     }
                 }
                 if (segment == want && r.present()) {
                     perLabel.merge(r.event().mid(), 1L, Long::sum);
                 }
             }
+            for (; wanted.hasNext(); wanted.next()) {
+                count++; // none should be left: every selected segment has lines
+            }
         }
-        return perLabel;
+        return new Selected(count, perLabel);
     }
 }
