@@ -171,13 +171,20 @@ final class SlurmCommand implements Callable<Integer> {
             pack.addAll(List.of("--threads", computeThreads.toString()));
             coch.addAll(List.of("--threads", computeThreads.toString()));
         }
-        String packGuard = "if [ -f " + quote(waveforms) + " ] && [ -z \"$(find " + quote(downloads)
-                + " -name 'YT_*.wav' -newer " + quote(waveforms) + " -print -quit 2>/dev/null)\" ]; then\n"
+        // The pack's stamp: its mtime is a minute before the start of the last pack that succeeded, so a clip
+        // saved while that pack ran (another chain's download) is newer than it and packs again.
+        String stamp = quote(slurm.resolve(".pack-" + name + ".stamp"));
+        String packGuard = "if [ -f " + quote(waveforms) + " ] && [ -f " + stamp + " ] && [ -z \"$(find "
+                + quote(downloads) + " -name 'YT_*.wav' -newer " + stamp + " -print -quit 2>/dev/null)\" ]; then\n"
                 + "    echo \"pack: " + waveforms.getFileName().toString().replaceAll("[^A-Za-z0-9._-]", "_")
-                + " is newer than every downloaded clip: nothing to do\"\n    exit 0\nfi\n";
+                + " holds every clip downloaded before the last pack started: nothing to do\"\n    exit 0\nfi\n"
+                + "started=" + stamp + "\".${SLURM_JOB_ID:-$$}.tmp\"\n"
+                + "trap 'rm -f \"$started\"' EXIT\n"
+                + "touch -d '1 minute ago' \"$started\"\n";
+        String packDone = "mv -f \"$started\" " + stamp + "\n";
         Map<String, Step> steps = new LinkedHashMap<>();
         steps.put("download", new Step("download", write(slurm, "download", "", dl, jobs), jobs, null));
-        steps.put("pack", new Step("pack", write(slurm, "pack", packGuard, pack, 0), 0, "afterany:download"));
+        steps.put("pack", new Step("pack", write(slurm, "pack", packGuard, pack, 0, packDone), 0, "afterany:download"));
         steps.put("cochleagram", new Step("cochleagram", write(slurm, "cochleagram", "", coch, cochJobs), cochJobs,
                 "afterok:pack"));
         steps.put("finish", new Step("finish", write(slurm, "finish", "", finish, 0), 0, "afterok:cochleagram"));
@@ -403,6 +410,15 @@ final class SlurmCommand implements Callable<Integer> {
      */
     private static Path write(Path slurm, String step, String guard, List<String> cliArgs, int arrayJobs)
             throws IOException {
+        return write(slurm, step, guard, cliArgs, arrayJobs, null);
+    }
+
+    /**
+     * As {@link #write(Path, String, String, List, int)}, with {@code after} run once the command succeeded
+     * (the command is then run, not exec'd); {@code null} for none.
+     */
+    private static Path write(Path slurm, String step, String guard, List<String> cliArgs, int arrayJobs,
+            String after) throws IOException {
         List<String> command = new ArrayList<>(javaCommand(step.equals("pack") || step.startsWith("coch")
                 || step.equals("finish")));
         command.addAll(cliArgs);
@@ -411,7 +427,7 @@ final class SlurmCommand implements Callable<Integer> {
                         + " submitted with its dependencies by 'audioset slurm --submit'.\n")
                 .append("set -euo pipefail\n")
                 .append(guard);
-        StringBuilder line = new StringBuilder("exec");
+        StringBuilder line = new StringBuilder(after == null ? "exec" : "");
         for (String word : command) {
             line.append(' ').append(quote(word));
         }
@@ -419,7 +435,7 @@ final class SlurmCommand implements Callable<Integer> {
             line.append(" '--jobs' '").append(arrayJobs).append("' '--job-index' \"${SLURM_ARRAY_TASK_ID:?this script"
                     + " runs as a job array: sbatch --array=0-").append(arrayJobs - 1).append("}\"");
         }
-        script.append(line).append('\n');
+        script.append(line.toString().strip()).append('\n').append(after == null ? "" : after);
         Path target = slurm.resolve(step + ".sbatch");
         Path tmp = slurm.resolve("." + step + ".sbatch." + ProcessHandle.current().pid() + ".tmp");
         Files.deleteIfExists(tmp);

@@ -64,6 +64,64 @@ class SlurmCommandTest {
                 .contains("'--partition=cpu'").contains("'--time=1-00:00:00'");
     }
 
+    /**
+     * The pack step's guard, run by bash as SLURM would: a rerun with nothing new does nothing, and a clip saved
+     * while the last pack ran (another chain's download: older than the packed file, newer than the pack's start)
+     * is packed by the next one.
+     */
+    @Test
+    void thePackGuardPacksAClipSavedWhileTheLastPackRan() throws Exception {
+        Path downloads = PackCommandTest.downloads(dir, 3);
+        Path csv = dir.resolve("demo.csv");
+        Path third = downloads.resolve("demo_downloads_0/YT_" + PackCommandTest.id(2) + ".wav");
+        Path aside = Files.move(third, dir.resolve("third.wav"));
+        try (var clips = Files.walk(downloads)) { // downloaded well before the chain's pack
+            for (Path clip : clips.filter(Files::isRegularFile).toList()) {
+                Files.setLastModifiedTime(clip, java.nio.file.attribute.FileTime.fromMillis(
+                        System.currentTimeMillis() - 600_000));
+            }
+        }
+        assertThat(run("slurm", "--csv", csv.toString(), "--out", dir.toString())).as(err.toString()).isZero();
+        Path script = dir.resolve("slurm/pack.sbatch");
+        Path packed = dir.resolve("demo.hdf5");
+
+        assertThat(bash(script)).contains("wrote 2 rows");
+        assertThat(rows(packed)).isEqualTo(2);
+        assertThat(bash(script)).contains("nothing to do");
+        // the clip another chain saved while that pack ran: older than its output, newer than its start
+        Files.move(aside, third);
+        Files.setLastModifiedTime(third, java.nio.file.attribute.FileTime.fromMillis(
+                Files.getLastModifiedTime(packed).toMillis() - 1000));
+        assertThat(bash(script)).contains("wrote 3 rows");
+        assertThat(rows(packed)).isEqualTo(3);
+        // (a clip saved in the minute before a pack started counts as new once more: the stamp's margin)
+        Files.setLastModifiedTime(third, java.nio.file.attribute.FileTime.fromMillis(
+                System.currentTimeMillis() - 600_000));
+        assertThat(bash(script)).contains("nothing to do");
+        try (var left = Files.list(dir.resolve("slurm"))) {
+            assertThat(left.map(p -> p.getFileName().toString())).noneMatch(f -> f.endsWith(".tmp"));
+        }
+    }
+
+    /** @return what {@code bash script} printed; it must exit 0 within 2 minutes */
+    private static String bash(Path script) throws Exception {
+        Process p = new ProcessBuilder("bash", script.toString()).redirectErrorStream(true).start();
+        try {
+            String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(p.waitFor(2, java.util.concurrent.TimeUnit.MINUTES)).as(output).isTrue();
+            assertThat(p.exitValue()).as(output).isZero();
+            return output;
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    private static long rows(Path file) throws Exception {
+        try (io.github.audiosetdl.hdf5.WaveformFileReader r = io.github.audiosetdl.hdf5.WaveformFileReader.open(file)) {
+            return r.size();
+        }
+    }
+
     @Test
     void refusesLineBreaksAndUnsafeSchedulerValues() throws Exception {
         assertThatThrownBy(() -> SlurmCommand.quote("a\nb")).isInstanceOf(IllegalArgumentException.class)
