@@ -99,13 +99,52 @@ public final class SegmentSelection {
      * @throws SegmentFormatException (from the stream) for a bad row under {@link ErrorPolicy#FAIL}
      */
     public Stream<SegmentRow> stream() throws IOException {
+        return sharded(() -> selected(options));
+    }
+
+    /** A stream of the file, opened on demand. */
+    private interface Opener<T> {
+        Stream<T> open() throws IOException;
+    }
+
+    /** @return the limit and this selection's shard of the filtered rows {@code all} opens */
+    private <T> Stream<T> sharded(Opener<T> all) throws IOException {
         if (shard.isAll()) {
-            return selected(options).limit(limit);
+            return all.open().limit(limit);
         }
         long total = countFiltered();
-        long from = shard.start(total);
-        long to = shard.end(total);
-        return selected(options).limit(to).skip(from);
+        return all.open().limit(shard.end(total)).skip(shard.start(total));
+    }
+
+    /**
+     * As {@link #stream()}, each row with all the labels its file gives it: for a temporally-strong label file,
+     * every MID of the segment's present events (also those outside the weak index, which the row's own labels
+     * leave out), in first-seen order; for a segment CSV, the row's labels.
+     *
+     * @return the rows with their labels, lazily, in file order; close the stream to close the file
+     * @throws IOException if the file cannot be opened
+     * @throws SegmentFormatException (from the stream) for a bad row under {@link ErrorPolicy#FAIL}
+     */
+    public Stream<LabelledRow> streamWithAllLabels() throws IOException {
+        if (StrongCsv.isStrong(csv)) {
+            return sharded(() -> StrongCsv.segmentsWithPresent(csv, options, this::matchesAny)
+                    .map(p -> new LabelledRow(p.row(), List.copyOf(p.mids()))));
+        }
+        return sharded(() -> selected(options).map(r -> new LabelledRow(r, r.segment().labelIds())));
+    }
+
+    /**
+     * A selected row with all the labels its file gives it.
+     *
+     * @param row the row (its segment's labels are those in the weak index)
+     * @param mids every label MID the file gives the segment, each once: for a strong file, its present events'
+     */
+    public record LabelledRow(SegmentRow row, List<String> mids) {
+        /** Validates and copies. */
+        public LabelledRow {
+            requireNonNull(row, "row");
+            mids = List.copyOf(mids);
+        }
     }
 
     /**

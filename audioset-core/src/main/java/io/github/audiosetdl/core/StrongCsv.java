@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -191,14 +192,29 @@ public final class StrongCsv {
      */
     public static Stream<SegmentRow> segments(Path file, SegmentCsvOptions options, Predicate<Set<String>> keep)
             throws IOException {
+        return segmentsWithPresent(file, options, keep).map(Present::row);
+    }
+
+    /**
+     * A segment of a strong file with all its present MIDs.
+     *
+     * @param row the segment, labelled with the present MIDs that are in the weak index
+     * @param mids every MID of its present events, in or out of the weak index, in first-seen order
+     */
+    record Present(SegmentRow row, Set<String> mids) {
+    }
+
+    /** As {@link #segments(Path, SegmentCsvOptions, Predicate)}, each segment with all its present MIDs. */
+    static Stream<Present> segmentsWithPresent(Path file, SegmentCsvOptions options, Predicate<Set<String>> keep)
+            throws IOException {
         requireNonNull(options, "options");
         requireNonNull(keep, "keep");
         LabelIndex weak = options.labelIndex();
         Stream<StrongRow> rows = stream(file, options.errorPolicy(), options.errorListener());
         Iterator<StrongRow> it = rows.iterator();
-        Iterator<SegmentRow> segments = new Iterator<>() {
+        Iterator<Present> segments = new Iterator<>() {
             private StrongRow next = it.hasNext() ? it.next() : null;
-            private SegmentRow kept;
+            private Present kept;
             private long row;
 
             @Override
@@ -226,18 +242,19 @@ public final class StrongCsv {
                             first.segmentStartMs() + SEGMENT_MS, new ArrayList<>(mids));
                     long number = row++;
                     if (keep.test(present)) {
-                        kept = new SegmentRow(number, first.line(), s);
+                        kept = new Present(new SegmentRow(number, first.line(), s), Collections.unmodifiableSet(
+                                present));
                     }
                 }
                 return kept != null;
             }
 
             @Override
-            public SegmentRow next() {
+            public Present next() {
                 if (!hasNext()) {
                     throw new NoSuchElementException();
                 }
-                SegmentRow out = kept;
+                Present out = kept;
                 kept = null;
                 return out;
             }

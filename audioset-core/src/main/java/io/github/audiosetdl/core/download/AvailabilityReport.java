@@ -8,7 +8,6 @@ import io.github.audiosetdl.core.LabelIndex;
 import io.github.audiosetdl.core.Ontology;
 import io.github.audiosetdl.core.OntologyNode;
 import io.github.audiosetdl.core.Segment;
-import io.github.audiosetdl.core.SegmentRow;
 import io.github.audiosetdl.core.SegmentSelection;
 import io.github.audiosetdl.core.StrongVocabulary;
 import java.io.IOException;
@@ -57,7 +56,8 @@ import org.slf4j.LoggerFactory;
  * @param failed failed segments per class (every class present, possibly 0)
  * @param notAttempted requested segments the logs do not mention (0 without a CSV)
  * @param reasons failed segments per reason (every reason present, possibly 0)
- * @param perLabel per label MID, sorted: segments requested and obtained
+ * @param perLabel per label MID, sorted: segments requested and obtained (for a temporally-strong label file,
+ *     every MID of the segments' present events, also those outside the 527-class index)
  * @param perTopLevelClass per top-level ontology class name, in ontology order: segments with a label under
  *     it requested and obtained (a segment counts once per class)
  */
@@ -295,8 +295,8 @@ public record AvailabilityReport(String name, long requested, long obtained, Map
     private static void tally(Tally t, IdStates states, List<Path> good, List<Path> errors,
             SegmentSelection selection) throws IOException {
         if (selection != null) {
-            try (Stream<SegmentRow> rows = selection.stream()) {
-                rows.forEach(r -> t.count(states, r.segment().ytid(), r.segment().labelIds()));
+            try (Stream<SegmentSelection.LabelledRow> rows = selection.streamWithAllLabels()) {
+                rows.forEach(r -> t.count(states, r.row().segment().ytid(), r.mids()));
             }
         } else {
             for (Path log : concat(good, errors)) {

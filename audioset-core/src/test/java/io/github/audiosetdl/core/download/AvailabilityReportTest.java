@@ -25,6 +25,45 @@ class AvailabilityReportTest {
     private static final String MUSIC = "/m/04rlf";
     private static final String BIRD = "/m/015p6";
 
+    /** With a temporally-strong label file, every present MID counts per label, also the strong-only ones. */
+    @Test
+    void aStrongFilesLabelsOutsideTheWeakIndexAreReportedToo(@TempDir Path media, @TempDir Path out)
+            throws Exception {
+        String washingMachine = "/m/0174k2"; // in the strong vocabulary only
+        String kettleWhistle = "/g/11b630rrvh";
+        Path tone = TestMedia.tone(media, Codec.AAC, 44_100, 30);
+        List<SegmentRow> rows = List.of(row(0, "okclip00001", 0, 10, SPEECH), row(1, "missing0004", 0, 10));
+        try (LoopbackMediaServer server = LoopbackMediaServer.start()) {
+            server.serve("okclip00001.m4a", tone).serve("missing0004.m4a", tone)
+                    .fault("missing0004.m4a", Fault.NOT_FOUND);
+            run(fastConfig(out, server.url("{id}.m4a")).build(), rows);
+        }
+        Path strong = Files.writeString(out.resolve("strong.tsv"),
+                "segment_id\tstart_time_seconds\tend_time_seconds\tlabel\n"
+                + "okclip00001_0\t0.0\t1.5\t" + SPEECH + "\n"
+                + "okclip00001_0\t2.0\t3.0\t" + washingMachine + "\n"
+                + "okclip00001_0\t4.0\t5.0\t" + washingMachine + "\n" // two events: the segment counts once
+                + "missing0004_0\t0.0\t9.0\t" + washingMachine + "\n"
+                + "neverseen07_0\t1.0\t2.0\t" + kettleWhistle + "\n");
+        AvailabilityReport r = AvailabilityReport.fromLogs(out.resolve("logs"), "test",
+                SegmentSelection.builder(strong).build());
+        assertThat(r.requested()).isEqualTo(3);
+        assertThat(r.obtained()).isEqualTo(1);
+        assertThat(r.notAttempted()).isEqualTo(1);
+        assertThat(r.perLabel()).containsOnlyKeys(SPEECH, washingMachine, kettleWhistle);
+        assertThat(r.perLabel().get(SPEECH)).isEqualTo(new LabelAvailability(1, 1));
+        assertThat(r.perLabel().get(washingMachine)).isEqualTo(new LabelAvailability(2, 1));
+        assertThat(r.perLabel().get(kettleWhistle)).isEqualTo(new LabelAvailability(1, 0));
+        assertThat(r.toCsv()).contains(washingMachine + ",Washing machine,2,1,0.5000");
+
+        // a shard of the file: job 1 of 2 has its last 2 segments
+        AvailabilityReport half = AvailabilityReport.fromLogs(out.resolve("logs"), "test",
+                SegmentSelection.builder(strong).shard(io.github.audiosetdl.core.Shard.of(1, 2)).build());
+        assertThat(half.requested()).isEqualTo(2);
+        assertThat(half.perLabel()).containsOnlyKeys(washingMachine, kettleWhistle);
+        assertThat(half.perLabel().get(washingMachine)).isEqualTo(new LabelAvailability(1, 0));
+    }
+
     @Test
     void theReportsNumbersAreTheLogsOfARunWithFaults(@TempDir Path media, @TempDir Path out) throws Exception {
         Path tone = TestMedia.tone(media, Codec.AAC, 44_100, 30);
