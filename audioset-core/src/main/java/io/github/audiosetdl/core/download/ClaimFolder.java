@@ -18,11 +18,16 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,8 +40,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A claim another task holds is respected while its owner lives: a process of this host that still runs, or for
  * a claim of another host (or one whose owner cannot be read), until the file is older than the foreign bound
- * ({@link #foreignBound(DownloadConfig)}). A claim of an ended process of this host, of another host past the
- * bound, or one this process left from an earlier run is taken over: renamed to a private name, checked to be the
+ * ({@link #foreignBound(DownloadConfig)}). A process renews the modification time of the claims it holds every
+ * {@link #RENEWAL} (a daemon thread), so a live task's claim never grows that old, however long its budget waits.
+ * A claim of an ended process of this host, of another host past the bound, or one this process left from an earlier
+ * run is taken over: renamed to a private name, checked to be the
  * very claim that was judged (else put back with a hard link, which never replaces), deleted, and created anew.
  * No file lock is used: locks are unreliable on the network file systems clusters share; {@code CREATE_NEW},
  * rename and link are atomic there. Only when three tasks race for one stale claim within microseconds (one
@@ -58,6 +65,10 @@ final class ClaimFolder {
     /** The claim files this process holds, in any folder, stage or run; guards the same-process judgement. */
     private static final Map<Path, String> HELD = new ConcurrentHashMap<>();
     private static final AtomicLong ASIDE = new AtomicLong();
+    /** How often this process renews the modification time of the claims it holds. */
+    static final Duration RENEWAL = Duration.ofMinutes(5);
+    /** Whether the daemon renewing the held claims runs. */
+    private static final AtomicBoolean RENEWING = new AtomicBoolean();
 
     private final Path dir;
     private final Duration bound;
@@ -120,6 +131,7 @@ final class ClaimFolder {
                 String mine = create(file);
                 if (mine != null) {
                     HELD.put(file, mine);
+                    startRenewing();
                     return Optional.empty();
                 }
             }
@@ -159,6 +171,42 @@ final class ClaimFolder {
                 HELD.remove(file);
             }
         }
+    }
+
+    /** Starts the daemon that renews the held claims every {@link #RENEWAL}, once per process. */
+    private static void startRenewing() {
+        if (RENEWING.compareAndSet(false, true)) {
+            ScheduledExecutorService renewer = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "audioset-claim-renewal");
+                t.setDaemon(true);
+                return t;
+            });
+            long every = RENEWAL.toMillis();
+            renewer.scheduleWithFixedDelay(ClaimFolder::renewHeld, every, every, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /**
+     * Sets the modification time of every claim this process holds (still holding its content) to now, so that
+     * no task of another host takes it for a crashed task's while the clip is in flight. Logs a failure, never
+     * throws.
+     *
+     * @return how many claims were renewed
+     */
+    static int renewHeld() {
+        int renewed = 0;
+        for (Map.Entry<Path, String> held : HELD.entrySet()) {
+            Path file = held.getKey();
+            try {
+                if (held.getValue().equals(read(file))) {
+                    Files.setLastModifiedTime(file, FileTime.fromMillis(System.currentTimeMillis()));
+                    renewed++;
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("cannot renew the claim {}: {}", file, e.getMessage());
+            }
+        }
+        return renewed;
     }
 
     /**

@@ -45,6 +45,34 @@ class ClaimFolderTest {
         claims.release(ID);
     }
 
+    /**
+     * A live task's claim is renewed while the clip is in flight (budget waits can outlast the bound), so another
+     * host never takes it for a crashed task's; a claim taken over by another is not touched.
+     */
+    @Test
+    void theClaimsThisProcessHoldsAreRenewedSoAnotherHostKeepsRespectingThem(@TempDir Path downloads)
+            throws Exception {
+        ClaimFolder claims = ClaimFolder.in(downloads, BOUND);
+        assertThat(claims.claim(ID)).isEmpty();
+        Path file = downloads.resolve(".claims/" + ID + ".claim");
+        Files.setLastModifiedTime(file, FileTime.from(Instant.now().minus(BOUND).minusSeconds(5)));
+        String other = "-claimTest1";
+        assertThat(claims.claim(other)).isEmpty();
+        Path taken = downloads.resolve(".claims/" + other + ".claim");
+        Files.writeString(taken, new ProcessTag("some-other-node", 4242, 1_700_000_000_000L) + " 2f\n");
+        FileTime old = FileTime.from(Instant.now().minus(BOUND).minusSeconds(5));
+        Files.setLastModifiedTime(taken, old);
+
+        assertThat(ClaimFolder.renewHeld()).isGreaterThanOrEqualTo(1);
+        assertThat(Files.getLastModifiedTime(file).toInstant()).isAfter(Instant.now().minusSeconds(60));
+        assertThat(Files.getLastModifiedTime(taken)).as("another's claim now").isEqualTo(old);
+        claims.release(ID);
+        claims.release(other);
+        assertThat(ClaimFolder.RENEWAL).isLessThan(ClaimFolder.FOREIGN_MARGIN);
+        assertThat(Thread.getAllStackTraces().keySet()).as("the daemon renewing them every RENEWAL")
+                .anyMatch(t -> t.getName().equals("audioset-claim-renewal") && t.isDaemon());
+    }
+
     @Test
     void aClaimWithoutAReadableOwnerCountsAsAnotherHosts(@TempDir Path downloads) throws Exception {
         ClaimFolder claims = ClaimFolder.in(downloads, BOUND);
