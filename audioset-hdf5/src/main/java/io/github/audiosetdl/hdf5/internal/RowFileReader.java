@@ -78,10 +78,10 @@ public final class RowFileReader implements Closeable {
         this.channel = FileChannel.open(file, StandardOpenOption.READ);
         HdfFile h;
         try {
-            h = new HdfFile(file);
-        } catch (RuntimeException e) { // jhdf's parse errors are not all HdfExceptions (a corrupt superblock)
+            h = ReadableHdfFile.open(file);
+        } catch (IOException e) {
             channel.close();
-            throw new IOException(file + ": not a readable HDF5 file: " + e.getMessage(), e);
+            throw e;
         }
         this.hdf = h;
         try {
