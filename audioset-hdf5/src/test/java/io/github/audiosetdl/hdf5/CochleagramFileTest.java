@@ -18,6 +18,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -116,6 +117,23 @@ class CochleagramFileTest {
         try (CochleagramFileReader r = CochleagramFileReader.open(coch)) {
             assertThat(r.channels()).isEqualTo(C);
             assertThat(r.frames()).isEqualTo(F);
+        }
+    }
+
+    @Test
+    void aReadAfterCloseNamesTheFile() throws IOException {
+        Path coch = computed(2);
+        CochleagramFileReader features = CochleagramFileReader.open(coch);
+        features.close();
+        WaveformFileReader waveforms = WaveformFileReader.open(dir.resolve("t.hdf5"));
+        waveforms.close();
+        List<ThrowingCallable> reads = List.of(() -> features.read(0, new float[C * F]), features::average,
+                () -> features.labels(0), () -> features.metadata(0),
+                () -> waveforms.read(0, new float[WaveformFileTest.LEN]), () -> waveforms.labels(0),
+                () -> waveforms.metadata(0));
+        for (ThrowingCallable read : reads) {
+            assertThatThrownBy(read).isInstanceOf(IOException.class).hasMessageContaining("closed")
+                    .hasMessageContaining(dir.toString());
         }
     }
 
