@@ -6,11 +6,13 @@ import io.github.audiosetdl.core.spi.FeatureExtractor;
 import io.github.audiosetdl.core.spi.FeatureSink;
 import io.github.audiosetdl.core.spi.WaveformSource;
 import io.github.audiosetdl.hdf5.internal.RowFile;
+import io.github.audiosetdl.hdf5.internal.RowFileReader;
 import io.github.audiosetdl.hdf5.internal.Staging;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -48,11 +50,7 @@ public final class CochleagramFileWriter implements FeatureSink {
         this.source = source;
         this.extractor = extractor;
         this.sum = new CompensatedSum(extractor.outputLength());
-        String dataset = extractor.dataset();
-        if (!DATASET.matcher(dataset).matches() || RESERVED.contains(dataset)) {
-            throw new IllegalArgumentException(file + ": the feature's dataset name '" + dataset + "' must match "
-                    + DATASET.pattern() + " and not be one of " + RESERVED);
-        }
+        String dataset = checkDeclared(file, extractor);
         this.staging = Staging.beside(file);
         try {
             this.rows = RowFile.create(staging.dir(), dataset, extractor.outputLength());
@@ -60,6 +58,37 @@ public final class CochleagramFileWriter implements FeatureSink {
             staging.delete();
             throw e;
         }
+    }
+
+    /**
+     * Checks what an extractor declares before anything is computed: its dataset name, and for {@code /coch} the
+     * shape {@link CochleagramFileReader} reads back (attributes {@code channels} and {@code frames}, both or
+     * neither, whole numbers whose product is a row's length).
+     *
+     * @param file the feature file, for the message
+     * @param extractor what is computed
+     * @return its dataset name
+     * @throws IllegalArgumentException if the name or the declared shape is wrong (naming the file and the value)
+     */
+    static String checkDeclared(Path file, FeatureExtractor extractor) {
+        String dataset = extractor.dataset();
+        if (!DATASET.matcher(dataset).matches() || RESERVED.contains(dataset)) {
+            throw new IllegalArgumentException(file + ": the feature's dataset name '" + dataset + "' must match "
+                    + DATASET.pattern() + " and not be one of " + RESERVED);
+        }
+        Map<String, Object> attrs = extractor.attributes();
+        if (dataset.equals("coch") && (attrs.containsKey("channels") || attrs.containsKey("frames"))) {
+            OptionalLong channels = RowFileReader.wholeNumber(attrs.get("channels"), 1, Integer.MAX_VALUE);
+            OptionalLong frames = RowFileReader.wholeNumber(attrs.get("frames"), 1, Integer.MAX_VALUE);
+            if (channels.isEmpty() || frames.isEmpty()
+                    || channels.getAsLong() * frames.getAsLong() != extractor.outputLength()) {
+                throw new IllegalArgumentException(file + ": the feature declares channels "
+                        + RowFileReader.shown(attrs.get("channels")) + " and frames "
+                        + RowFileReader.shown(attrs.get("frames")) + ", which do not describe its rows of "
+                        + extractor.rows() + " x " + extractor.columns() + " values (declare both, or neither)");
+            }
+        }
+        return dataset;
     }
 
     /**
@@ -73,7 +102,8 @@ public final class CochleagramFileWriter implements FeatureSink {
      * @return the writer
      * @throws IOException if the staging directory cannot be created
      * @throws IllegalArgumentException if the extractor's dataset name is not a plain name or is one of the
-     *     file's other datasets ({@code labels}, {@code meta}, {@code average})
+     *     file's other datasets ({@code labels}, {@code meta}, {@code average}), or a {@code /coch} declares
+     *     {@code channels} and {@code frames} that do not describe its rows (a file its reader would refuse)
      */
     public static CochleagramFileWriter create(Path file, WaveformSource source, FeatureExtractor extractor)
             throws IOException {

@@ -89,6 +89,7 @@ public final class FeatureFileParts {
      * @return a sink for exactly this part's rows, in order; its {@link FeatureSink#commit()} marks the range done
      *     and returns the side file
      * @throws IOException if the reservation fails or was made for another input or other parameters
+     * @throws IllegalArgumentException if the extractor declares what {@link CochleagramFileWriter#create} refuses
      */
     public static FeatureSink createPart(Path file, WaveformSource source, FeatureExtractor extractor, Shard shard)
             throws IOException {
@@ -114,6 +115,7 @@ public final class FeatureFileParts {
      * @param shard which rows
      * @return what was computed: 0 rows and no files when the part was already done
      * @throws IOException if reading, computing or writing fails (the range then stays not done)
+     * @throws IllegalArgumentException if the extractor declares what {@link CochleagramFileWriter#create} refuses
      */
     public static FeatureSummary computePart(Path file, WaveformSource source, FeatureStage stage, Shard shard)
             throws IOException {
@@ -277,6 +279,7 @@ public final class FeatureFileParts {
     }
 
     private static Path reserve(Path file, WaveformSource source, FeatureExtractor extractor) throws IOException {
+        CochleagramFileWriter.checkDeclared(file, extractor);
         Path work = workFolder(file);
         Files.createDirectories(work);
         String plan = plan(source, extractor);

@@ -2,6 +2,7 @@ package io.github.audiosetdl.hdf5;
 
 import static java.util.Objects.requireNonNull;
 
+import io.github.audiosetdl.hdf5.internal.ReadableHdfFile;
 import io.jhdf.HdfFile;
 import io.jhdf.api.Attribute;
 import io.jhdf.api.Dataset;
@@ -50,7 +51,7 @@ public final class Hdf5Inspector {
         if (!Files.isRegularFile(file)) {
             throw new NoSuchFileException(file.toString());
         }
-        try (HdfFile hdf = new HdfFile(file)) {
+        try (HdfFile hdf = ReadableHdfFile.open(file)) {
             List<Hdf5Node> nodes = new ArrayList<>();
             walk(file, hdf, nodes);
             return nodes;

@@ -3,6 +3,7 @@ package io.github.audiosetdl.hdf5;
 import static java.util.Objects.requireNonNull;
 
 import io.github.audiosetdl.core.StrongEvent;
+import io.github.audiosetdl.hdf5.internal.ReadableHdfFile;
 import io.jhdf.HdfFile;
 import io.jhdf.api.Attribute;
 import io.jhdf.api.Dataset;
@@ -62,12 +63,7 @@ public final class StrongLabelsReader implements Closeable {
      */
     public static Optional<StrongLabelsReader> open(Path file) throws IOException {
         requireNonNull(file, "file");
-        HdfFile hdf;
-        try {
-            hdf = new HdfFile(file);
-        } catch (HdfException e) {
-            throw new IOException(file + ": not a readable HDF5 file: " + e.getMessage(), e);
-        }
+        HdfFile hdf = ReadableHdfFile.open(file);
         try {
             Node node = hdf.getChildren().get("strong");
             if (!(node instanceof Dataset strong)) {

@@ -3,6 +3,7 @@ package io.github.audiosetdl.hdf5;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.audiosetdl.core.Shard;
 import io.github.audiosetdl.core.pipeline.FeatureStage;
 import io.github.audiosetdl.core.pipeline.FeatureSummary;
 import io.github.audiosetdl.core.spi.FeatureExtractor;
@@ -17,6 +18,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -83,6 +85,55 @@ class CochleagramFileTest {
         try (WaveformSource source = WaveformFileReader.open(wav)) {
             assertThatThrownBy(() -> CochleagramFileWriter.create(dir.resolve("x.hdf5"), source, clash))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'labels'");
+        }
+    }
+
+    @Test
+    void aDeclaredShapeTheReaderWouldRefuseFailsBeforeAnythingIsComputed() throws IOException {
+        Path wav = WaveformFileTest.writeRows(dir.resolve("t.hdf5"), 2);
+        Path coch = dir.resolve("t_Coch.hdf5");
+        List<Map<String, Object>> wrong = List.of(Map.of("channels", C, "frames", F + 1), Map.of("channels", C),
+                Map.of("channels", C, "frames", "four"));
+        for (Map<String, Object> attributes : wrong) {
+            FeatureExtractor typo = FeatureExtractor.of("toy", "coch", WaveformFileTest.LEN, 100, C, F, attributes,
+                    () -> (in, out) -> Arrays.fill(out, 1f));
+            try (WaveformSource source = WaveformFileReader.open(wav)) {
+                assertThatThrownBy(() -> CochleagramFileWriter.create(coch, source, typo))
+                        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith(coch.toString())
+                        .hasMessageContaining("channels '" + C + "'").hasMessageContaining(C + " x " + F);
+                assertThatThrownBy(() -> FeatureFileParts.createPart(coch, source, typo, Shard.of(0, 2)))
+                        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("channels '" + C + "'");
+            }
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            assertThat(files).containsExactlyInAnyOrder(wav, dir.resolve("t_metadata.npy"));
+        }
+        // a flattened row may declare any (channels, frames) of its length: the reader reads it
+        FeatureExtractor flat = FeatureExtractor.of("flat", "coch", WaveformFileTest.LEN, 100, 1, C * F,
+                Map.of("channels", C, "frames", F), () -> (in, out) -> Arrays.fill(out, 1f));
+        try (WaveformSource source = WaveformFileReader.open(wav)) {
+            computed(source, flat);
+        }
+        try (CochleagramFileReader r = CochleagramFileReader.open(coch)) {
+            assertThat(r.channels()).isEqualTo(C);
+            assertThat(r.frames()).isEqualTo(F);
+        }
+    }
+
+    @Test
+    void aReadAfterCloseNamesTheFile() throws IOException {
+        Path coch = computed(2);
+        CochleagramFileReader features = CochleagramFileReader.open(coch);
+        features.close();
+        WaveformFileReader waveforms = WaveformFileReader.open(dir.resolve("t.hdf5"));
+        waveforms.close();
+        List<ThrowingCallable> reads = List.of(() -> features.read(0, new float[C * F]), features::average,
+                () -> features.labels(0), () -> features.metadata(0),
+                () -> waveforms.read(0, new float[WaveformFileTest.LEN]), () -> waveforms.labels(0),
+                () -> waveforms.metadata(0));
+        for (ThrowingCallable read : reads) {
+            assertThatThrownBy(read).isInstanceOf(IOException.class).hasMessageContaining("closed")
+                    .hasMessageContaining(dir.toString());
         }
     }
 

@@ -6,9 +6,13 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 
 /** {@link FeatureExtractor#of}'s extractor: immutable parts. */
 final class ExtractorParts implements FeatureExtractor {
+    /** {@link FeatureExtractor#dataset()}'s rule: it names an HDF5 dataset. */
+    private static final Pattern DATASET = Pattern.compile("[A-Za-z0-9_]+");
+
     private final String name;
     private final String dataset;
     private final int inputLength;
@@ -22,6 +26,10 @@ final class ExtractorParts implements FeatureExtractor {
             Map<String, ?> attributes, Supplier<? extends Worker> workers) {
         this.name = requireNonNull(name, "name");
         this.dataset = requireNonNull(dataset, "dataset");
+        if (!DATASET.matcher(dataset).matches()) {
+            throw new IllegalArgumentException("the feature's dataset name '" + dataset + "' (its name unless given)"
+                    + " must be letters, digits and _ (" + DATASET.pattern() + ")");
+        }
         this.workers = requireNonNull(workers, "workers");
         for (int v : new int[] {inputLength, sampleRate, rows, columns}) {
             if (v <= 0) {

@@ -70,7 +70,7 @@ public interface FeatureExtractor {
     /**
      * An extractor from its parts, stored in a dataset named {@code name}.
      *
-     * @param name a short name
+     * @param name a short name, which names the dataset too: letters, digits and {@code _}
      * @param inputLength samples per clip, {@code > 0}
      * @param sampleRate input rate in Hz, {@code > 0}
      * @param rows output rows, {@code > 0}
@@ -78,6 +78,8 @@ public interface FeatureExtractor {
      * @param attributes parameters to record (copied; numbers and strings)
      * @param workers makes one worker per thread
      * @return the extractor
+     * @throws IllegalArgumentException if a size is not positive, an attribute is not a number or a string, or the
+     *     dataset name is not letters, digits and {@code _} (naming the value)
      */
     static FeatureExtractor of(String name, int inputLength, int sampleRate, int rows, int columns,
             Map<String, ?> attributes, Supplier<? extends Worker> workers) {
@@ -88,7 +90,7 @@ public interface FeatureExtractor {
      * An extractor from its parts.
      *
      * @param name a short name
-     * @param dataset the dataset to store the rows in ({@link #dataset()})
+     * @param dataset the dataset to store the rows in ({@link #dataset()}): letters, digits and {@code _}
      * @param inputLength samples per clip, {@code > 0}
      * @param sampleRate input rate in Hz, {@code > 0}
      * @param rows output rows, {@code > 0}
@@ -96,6 +98,8 @@ public interface FeatureExtractor {
      * @param attributes parameters to record (copied; numbers and strings)
      * @param workers makes one worker per thread
      * @return the extractor
+     * @throws IllegalArgumentException if a size is not positive, an attribute is not a number or a string, or the
+     *     dataset name is not letters, digits and {@code _} (naming the value)
      */
     static FeatureExtractor of(String name, String dataset, int inputLength, int sampleRate, int rows, int columns,
             Map<String, ?> attributes, Supplier<? extends Worker> workers) {

@@ -78,10 +78,10 @@ public final class RowFileReader implements Closeable {
         this.channel = FileChannel.open(file, StandardOpenOption.READ);
         HdfFile h;
         try {
-            h = new HdfFile(file);
-        } catch (RuntimeException e) { // jhdf's parse errors are not all HdfExceptions (a corrupt superblock)
+            h = ReadableHdfFile.open(file);
+        } catch (IOException e) {
             channel.close();
-            throw new IOException(file + ": not a readable HDF5 file: " + e.getMessage(), e);
+            throw e;
         }
         this.hdf = h;
         try {
@@ -376,11 +376,19 @@ public final class RowFileReader implements Closeable {
         }
     }
 
+    /** A read after {@link #close()} would throw a ClosedChannelException without a message, or jhdf's error. */
+    private void ensureOpen() throws IOException {
+        if (!channel.isOpen()) {
+            throw new IOException(file + ": read after the reader was closed");
+        }
+    }
+
     /**
      * Fills {@code into} (from position 0 to its limit, a whole number of rows) with rows {@code row, ...} of
      * {@code c} and flips it.
      */
     private void readRows(Column c, long row, ByteBuffer into) throws IOException {
+        ensureOpen();
         if (c.sliced() == null && c.address() < 0) { // never written: its fill value, 0 (checked at open)
             into.put(new byte[into.remaining()]).flip();
             return;
@@ -549,6 +557,7 @@ public final class RowFileReader implements Closeable {
      * @throws IOException if it is missing or not float32
      */
     public float[] readSmall(String path) throws IOException {
+        ensureOpen();
         Column c = column(path, true);
         if (!(c.type() instanceof FloatingPoint) || c.elementSize() != Float.BYTES) {
             throw new IOException(file + ": /" + path + " is not float32");

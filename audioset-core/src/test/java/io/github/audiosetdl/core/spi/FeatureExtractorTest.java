@@ -1,0 +1,25 @@
+package io.github.audiosetdl.core.spi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class FeatureExtractorTest {
+    private static final FeatureExtractor.Worker NOTHING = (in, out) -> { };
+
+    @Test
+    void aDatasetNameNoStoreCouldUseIsRefusedWhenTheExtractorIsMade() {
+        // before, the pipeline took it and failed only after the pack stage, when the feature file was created
+        assertThatThrownBy(() -> FeatureExtractor.of("my-feature", 16, 8, 1, 2, Map.of(), () -> NOTHING))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'my-feature'");
+        assertThatThrownBy(() -> FeatureExtractor.of("mfcc", "a/b", 16, 8, 1, 2, Map.of(), () -> NOTHING))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'a/b'");
+        assertThatThrownBy(() -> FeatureExtractor.of("mfcc", "", 16, 8, 1, 2, Map.of(), () -> NOTHING))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("''");
+        FeatureExtractor ok = FeatureExtractor.of("mfcc_40", 16, 8, 1, 2, Map.of("bands", 40), () -> NOTHING);
+        assertThat(ok.dataset()).isEqualTo("mfcc_40");
+        assertThat(ok.outputLength()).isEqualTo(2);
+    }
+}

@@ -1,0 +1,77 @@
+package io.github.audiosetdl.hdf5;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Files the HDF5 readers refuse: each refusal is an IOException naming the file, and leaves no descriptor open. */
+class UnreadableHdf5Test {
+    private static final byte[] SIGNATURE = {(byte) 0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
+
+    @TempDir
+    Path dir;
+
+    interface Opener {
+        void open(Path file) throws IOException;
+    }
+
+    private static final List<Opener> OPENERS = List.of(f -> WaveformFileReader.open(f).close(),
+            f -> CochleagramFileReader.open(f).close(), f -> StrongLabelsReader.open(f).ifPresent(r -> r.close()),
+            Hdf5Inspector::inspect);
+
+    private static long openDescriptors() throws IOException {
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.count();
+        }
+    }
+
+    private List<Path> unreadable() throws IOException {
+        Path text = Files.writeString(dir.resolve("notes.hdf5"), "not HDF5 at all, only some text",
+                StandardCharsets.UTF_8);
+        byte[] zeroed = Arrays.copyOf(SIGNATURE, 300); // the signature, then a superblock of zeros
+        Path superblock = Files.write(dir.resolve("zeroed.hdf5"), zeroed);
+        byte[] unknown = Arrays.copyOf(SIGNATURE, 300);
+        unknown[8] = 9; // superblock version 9
+        Path version = Files.write(dir.resolve("version9.hdf5"), unknown);
+        return List.of(text, superblock, version);
+    }
+
+    @Test
+    void everyReaderRefusesAnUnreadableFileWithAnIoExceptionNamingIt() throws IOException {
+        for (Path file : unreadable()) {
+            for (Opener opener : OPENERS) {
+                assertThatThrownBy(() -> opener.open(file)).isInstanceOf(IOException.class)
+                        .hasMessageStartingWith(file + ": not a readable HDF5 file");
+            }
+        }
+    }
+
+    @Test
+    void aRefusedFileLeavesNoDescriptorOpen() throws IOException {
+        assumeTrue(Files.isDirectory(Path.of("/proc/self/fd")), "needs /proc/self/fd");
+        List<Path> files = unreadable();
+        for (Opener opener : OPENERS) { // load every class first
+            assertThat(catchThrowable(() -> opener.open(files.get(0)))).isNotNull();
+        }
+        long before = openDescriptors();
+        for (int i = 0; i < 10; i++) {
+            for (Path file : files) {
+                for (Opener opener : OPENERS) {
+                    assertThat(catchThrowable(() -> opener.open(file))).isNotNull();
+                }
+            }
+        }
+        assertThat(openDescriptors() - before).as("descriptors left open by 120 refused opens").isLessThanOrEqualTo(2);
+    }
+}
