@@ -117,6 +117,7 @@ class CliErrorsTest {
                 Arguments.of(args("pack --downloads d --csv c.csv --out o", "--progress", "x"), "--progress", "'x'"),
                 Arguments.of(args("demo", "--resolver", "foo"), "--resolver 'foo'", "yt-dlp"),
                 Arguments.of(args("render --in c.hdf5 --out x.jpg"), "--out x.jpg must end in .png", "PNG"),
+                Arguments.of(args("render --in c.hdf5 --out x.png", "--row", "-1"), "--row -1", "0 or more"),
                 Arguments.of(args("render --in c.hdf5 --out x.png", "--row", "1", "--average"), "mutually exclusive",
                         "--average"));
     }
