@@ -2,7 +2,11 @@ package io.github.audiosetdl.examples.cli;
 
 import io.github.audiosetdl.core.AudioSetException;
 import io.github.audiosetdl.core.ToolNotFoundException;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
@@ -15,6 +19,7 @@ import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -46,6 +51,8 @@ public final class AudioSetCli implements Runnable {
     public static final String DEBUG_VARIABLE = "AUDIOSET_DEBUG";
 
     private static final int MAX_LINE = 1000;
+    /** What a write to a pipe whose reader is gone fails with (Linux and macOS, {@code EPIPE}). */
+    private static final String BROKEN_PIPE = "Broken pipe";
 
     /**
      * @param complete whether a run left nothing to retry ({@code DownloadSummary.complete()},
@@ -65,7 +72,8 @@ public final class AudioSetCli implements Runnable {
      * @param args the arguments
      */
     public static void main(String[] args) {
-        System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+        StandardOutput stdout = new StandardOutput(new FileOutputStream(FileDescriptor.out));
+        System.exit(run(new PrintWriter(stdout, true), stdout::error, new PrintWriter(System.err, true), args));
     }
 
     /**
@@ -77,6 +85,37 @@ public final class AudioSetCli implements Runnable {
      * @return the exit code
      */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
+        return run(out, () -> null, err, args);
+    }
+
+    /**
+     * Runs a command, then checks that its output reached standard output: a write that failed (a full disk
+     * under {@code > file}) fails the command, with exit code 1 and a line that says so, rather than leaving a
+     * truncated file behind an exit code 0. A reader that closed the pipe early ({@code | head -1}) is not a
+     * failure: it had what it wanted.
+     *
+     * @param out standard output
+     * @param outError the first error writing {@code out}'s bytes, if known (else {@code null})
+     * @param err standard error
+     * @param args the arguments
+     * @return the exit code
+     */
+    static int run(PrintWriter out, Supplier<IOException> outError, PrintWriter err, String... args) {
+        int code = execute(out, err, args);
+        if (!out.checkError()) { // flushes
+            return code;
+        }
+        IOException e = outError.get();
+        String reason = e == null || e.getMessage() == null ? "" : ": " + oneLine(e.getMessage());
+        if (reason.equals(": " + BROKEN_PIPE)) {
+            return code;
+        }
+        err.println("audioset: cannot write to standard output" + reason);
+        err.flush();
+        return code == 0 ? EXIT_FAILURE : code;
+    }
+
+    private static int execute(PrintWriter out, PrintWriter err, String... args) {
         CommandLine cli = new CommandLine(new AudioSetCli());
         cli.setOut(out);
         cli.setErr(err);
@@ -250,6 +289,58 @@ public final class AudioSetCli implements Runnable {
         }
         return file + (f.getOtherFile() == null ? "" : " -> " + f.getOtherFile()) + ": "
                 + (reason == null ? f.getClass().getSimpleName() : reason);
+    }
+
+    /**
+     * Standard output that remembers the first error writing it: {@link PrintWriter} (like
+     * {@link java.io.PrintStream}) only records that there was one.
+     */
+    static final class StandardOutput extends FilterOutputStream {
+        private volatile IOException error;
+
+        /** @param out the stream written */
+        StandardOutput(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            try {
+                out.write(b);
+            } catch (IOException e) {
+                throw remember(e);
+            }
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            try {
+                out.write(b, off, len);
+            } catch (IOException e) {
+                throw remember(e);
+            }
+        }
+
+        @Override
+        public void flush() throws IOException {
+            try {
+                out.flush();
+            } catch (IOException e) {
+                throw remember(e);
+            }
+        }
+
+        private IOException remember(IOException e) {
+            if (error == null) {
+                error = e;
+            }
+            return e;
+        }
+
+        /** @return the first write error, or {@code null} */
+        IOException error() {
+            return error;
+        }
     }
 
     @Override

@@ -22,7 +22,7 @@ final class FileChecks {
     /**
      * @param file a file the command reads
      * @return {@code file}
-     * @throws IOException if it is missing, a directory or unreadable
+     * @throws IOException if it is missing, a directory, not a regular file (a pipe, a device) or unreadable
      */
     static Path inputFile(Path file) throws IOException {
         if (!Files.exists(file)) {
@@ -30,6 +30,10 @@ final class FileChecks {
         }
         if (Files.isDirectory(file)) {
             throw new FileSystemException(file.toString(), null, "Is a directory");
+        }
+        if (!Files.isRegularFile(file)) { // a pipe (<(zcat ...)) reads differently the second time; a device
+            throw new FileSystemException(file.toString(), null, "not a regular file (a pipe or a device): the"
+                    + " commands read their input files more than once or at random; save it to a file first");
         }
         if (!Files.isReadable(file)) {
             throw new AccessDeniedException(file.toString());

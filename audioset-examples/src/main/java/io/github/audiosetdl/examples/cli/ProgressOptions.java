@@ -3,7 +3,10 @@ package io.github.audiosetdl.examples.cli;
 import io.github.audiosetdl.core.progress.PipelineListener;
 import io.github.audiosetdl.core.progress.Progress;
 import io.github.audiosetdl.core.progress.Stage;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -13,8 +16,12 @@ import picocli.CommandLine.Option;
  * (every 10 s) otherwise.
  */
 final class ProgressOptions {
+    /** Standard error's file descriptor, on Linux. */
+    private static final Path STANDARD_ERROR = Path.of("/proc/self/fd/2");
+
     @Option(names = "--progress", paramLabel = "auto|bar|log", defaultValue = "auto",
-            description = "Progress display: a bar on a terminal, log lines otherwise (default: ${DEFAULT-VALUE}).")
+            description = "Progress display: a bar when standard error is a terminal, log lines otherwise"
+                    + " (default: ${DEFAULT-VALUE}).")
     private String mode;
 
     /**
@@ -24,13 +31,32 @@ final class ProgressOptions {
      */
     PipelineListener listener(CommandSpec spec) {
         boolean bar = switch (mode) {
-            case "auto" -> System.console() != null;
+            case "auto" -> onTerminal(STANDARD_ERROR, System.console() != null);
             case "bar" -> true;
             case "log" -> false;
             default -> throw new IllegalArgumentException("--progress '" + mode + "' is not auto, bar or log");
         };
         return bar ? PipelineListener.all(new Bar(spec.commandLine().getErr()), quietLogging())
                 : PipelineListener.logging();
+    }
+
+    /**
+     * Whether the bar's stream is a terminal. {@link System#console()} tells whether standard input and output
+     * are; the bar goes to standard error, which {@code 2> log} sends to a file while the others stay on the
+     * terminal (and {@code | tee} the other way round).
+     *
+     * @param stream the stream's file descriptor link ({@code /proc/self/fd/2})
+     * @param console what to answer where the link cannot be read (no {@code /proc}, as on macOS)
+     * @return whether the link names a terminal device
+     */
+    static boolean onTerminal(Path stream, boolean console) {
+        String target;
+        try {
+            target = Files.readSymbolicLink(stream).toString();
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            return console;
+        }
+        return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty") || target.equals("/dev/console");
     }
 
     private static PipelineListener quietLogging() {

@@ -59,6 +59,9 @@ final class RenderCommand implements Callable<Integer> {
         if (!out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png")) {
             throw new ParameterException(spec.commandLine(), "--out " + out + " must end in .png: render writes PNG");
         }
+        if (which.row < 0) {
+            throw new ParameterException(spec.commandLine(), "--row " + which.row + " must be 0 or more");
+        }
         FileChecks.inputFile(in);
         FileChecks.outputFile(out);
         try (CochleagramFileReader coch = CochleagramFileReader.open(in)) {

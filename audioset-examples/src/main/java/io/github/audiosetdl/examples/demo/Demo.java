@@ -32,6 +32,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,6 +59,8 @@ public final class Demo {
     static final String ENDS_EARLY_ID = "DUmXpq-Cksg";
 
     private static final Logger LOG = LoggerFactory.getLogger(Demo.class);
+    /** How long a stop (SIGTERM, Ctrl-C) waits for the synthesis's ffmpeg runs to end, in seconds. */
+    private static final long STOP_WAIT_SECONDS = 10;
     private static final String CSV_RESOURCE = "/io/github/audiosetdl/examples/demo/demo_segments.csv";
 
     private Demo() {
@@ -142,6 +145,16 @@ public final class Demo {
             segments = rows.map(SegmentRow::segment).toList();
         }
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Runtime.getRuntime().availableProcessors()));
+        // SIGTERM or Ctrl-C (of this JVM alone, e.g. kill PID) stops the ffmpeg runs and deletes their partial files
+        Thread stop = new Thread(() -> {
+            pool.shutdownNow(); // interrupts the workers: each stops its ffmpeg (BoundedProcess) and deletes its .part
+            try {
+                pool.awaitTermination(STOP_WAIT_SECONDS, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "demo-synthesis-stop");
+        Runtime.getRuntime().addShutdownHook(stop);
         try {
             List<Future<?>> jobs = new ArrayList<>();
             for (Segment s : segments) {
@@ -168,6 +181,11 @@ public final class Demo {
             throw cause instanceof IOException io ? io : new IOException("synthesising the demo's media failed", cause);
         } finally {
             pool.shutdownNow();
+            try {
+                Runtime.getRuntime().removeShutdownHook(stop);
+            } catch (IllegalStateException e) {
+                // the JVM is shutting down: the hook runs
+            }
         }
     }
 }

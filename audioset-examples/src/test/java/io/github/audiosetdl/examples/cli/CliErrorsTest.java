@@ -1,6 +1,7 @@
 package io.github.audiosetdl.examples.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.audiosetdl.core.LabelIndex;
 import io.github.audiosetdl.core.ToolNotFoundException;
@@ -117,6 +118,7 @@ class CliErrorsTest {
                 Arguments.of(args("pack --downloads d --csv c.csv --out o", "--progress", "x"), "--progress", "'x'"),
                 Arguments.of(args("demo", "--resolver", "foo"), "--resolver 'foo'", "yt-dlp"),
                 Arguments.of(args("render --in c.hdf5 --out x.jpg"), "--out x.jpg must end in .png", "PNG"),
+                Arguments.of(args("render --in c.hdf5 --out x.png", "--row", "-1"), "--row -1", "0 or more"),
                 Arguments.of(args("render --in c.hdf5 --out x.png", "--row", "1", "--average"), "mutually exclusive",
                         "--average"));
     }
@@ -146,6 +148,19 @@ class CliErrorsTest {
         Path png = Files.createDirectory(dir.resolve("r.png"));
         assertThat(run("render", "--in", junk.toString(), "--out", png.toString())).isEqualTo(AudioSetCli.EXIT_FAILURE);
         assertThat(err.toString()).contains(png + " is a directory, not a file").doesNotContain(".tmp");
+    }
+
+    /** A pipe ({@code --csv <(zcat ...)}) gave a wrong line error from its second read, a device "no such file". */
+    @Test
+    void aPipeOrADeviceIsRefusedAsNotARegularFile() {
+        Path device = Path.of("/dev/null");
+        assumeTrue(Files.exists(device), "/dev/null is needed");
+        assertThat(run("inspect", device.toString())).isEqualTo(AudioSetCli.EXIT_FAILURE);
+        assertThat(err.toString()).startsWith("audioset inspect: /dev/null: not a regular file (a pipe or a device)")
+                .doesNotContain("no such file");
+        assertThat(run("segments", "--csv", device.toString())).isEqualTo(AudioSetCli.EXIT_FAILURE);
+        assertThat(err.toString()).contains("/dev/null: not a regular file").contains("save it to a file first");
+        assertThat(out.toString()).isEmpty();
     }
 
     @Test
