@@ -74,6 +74,55 @@ class LauncherScriptTest {
         assertThat(r.err).contains("no java on the PATH").contains("JAVA_HOME");
     }
 
+    /**
+     * Two launchers started together on a stale jar build it once, one after the other: before, both ran Maven in
+     * the same target folders (one failed, and the jar could end up deleted). The fake {@code mvn} logs when each
+     * build starts and ends.
+     */
+    @Test
+    void launchersStartedTogetherBuildTheJarOnceAtATime() throws Exception {
+        for (String tool : List.of("flock", "mkdir", "sleep", "cp")) { // flock: util-linux
+            Files.createSymbolicLink(bin.resolve(tool), io.github.audiosetdl.core.testing.ExternalTools.require(tool));
+        }
+        Path jar = root.resolve("audioset-examples/target/audioset-cli.jar");
+        Path built = Files.copy(jar, dir.resolve("built.jar"));
+        Path log = dir.resolve("builds.log");
+        Files.writeString(bin.resolve("mvn"), "#!" + bash + "\n"
+                + "echo \"start $$\" >> " + SlurmCommand.quote(log.toString()) + "\n"
+                + "sleep 2\n"
+                + "cp " + SlurmCommand.quote(built.toString()) + " " + SlurmCommand.quote(jar.toString()) + "\n"
+                + "echo \"end $$\" >> " + SlurmCommand.quote(log.toString()) + "\n");
+        bin.resolve("mvn").toFile().setExecutable(true);
+        Files.writeString(root.resolve("pom.xml"), "<project/>\n");
+        Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis()
+                - 60_000)); // older than the pom: stale
+
+        List<Process> launchers = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            ProcessBuilder pb = new ProcessBuilder(bash, root.resolve("audioset").toString(), "0", "run " + i);
+            pb.environment().clear();
+            pb.environment().put("PATH", bin.toString());
+            pb.environment().put("JAVA_HOME", System.getProperty("java.home"));
+            launchers.add(pb.redirectErrorStream(true).redirectOutput(dir.resolve("launcher" + i + ".txt").toFile())
+                    .start());
+        }
+        for (int i = 0; i < launchers.size(); i++) {
+            Process p = launchers.get(i);
+            try {
+                assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+                String output = Files.readString(dir.resolve("launcher" + i + ".txt"));
+                assertThat(p.exitValue()).as(output).isZero();
+                assertThat(output).contains("arg=run " + i);
+            } finally {
+                p.destroyForcibly();
+            }
+        }
+        List<String> builds = Files.readAllLines(log);
+        assertThat(builds).as("one build, never two at once").hasSize(2);
+        assertThat(builds.get(0)).startsWith("start ");
+        assertThat(builds.get(1)).isEqualTo("end " + builds.get(0).substring("start ".length()));
+    }
+
     private Result launch(Map<String, String> env, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(bash, root.resolve("audioset").toString()));
         command.addAll(List.of(args));

@@ -3,13 +3,11 @@ package io.github.audiosetdl.examples.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.File;
+import io.github.audiosetdl.core.testing.ExternalTools;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,13 +32,12 @@ class ProgressTerminalTest {
     /** On a terminal with {@code 2> log}: the log gets log lines, not the bar's carriage returns. */
     @Test
     void standardErrorRedirectedToAFileGetsLogLines() throws Exception {
-        Optional<Path> script = onPath("script"); // util-linux: runs a command on a pseudo-terminal
-        assumeTrue(script.isPresent() && Files.isDirectory(Path.of("/proc/self/fd")),
-                "script (util-linux) and /proc are needed");
+        assumeTrue(Files.isDirectory(Path.of("/proc/self/fd")), "/proc is needed");
+        Path script = ExternalTools.require("script"); // util-linux: runs a command on a pseudo-terminal
         Path downloads = PackCommandTest.downloads(dir, 2);
         Path log = dir.resolve("pack log.txt");
         // the paths reach the shell as variables, never as part of the command's text
-        ProcessBuilder pb = new ProcessBuilder(script.get().toString(), "-qec",
+        ProcessBuilder pb = new ProcessBuilder(script.toString(), "-qec",
                 "exec \"$JAVA\" -cp \"$CP\" " + AudioSetCli.class.getName() + " pack --downloads \"$D\" --csv \"$C\""
                         + " --out \"$O\" --threads 1 2>\"$LOG\"", "/dev/null");
         Map<String, String> env = pb.environment();
@@ -51,7 +48,7 @@ class ProgressTerminalTest {
         env.put("O", dir.resolve("out").toString());
         env.put("LOG", log.toString());
         Process child = pb.redirectErrorStream(true).redirectOutput(dir.resolve("terminal.txt").toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())).start();
         try {
             assertThat(child.waitFor(120, TimeUnit.SECONDS)).as("pack finished within 120 s").isTrue();
         } finally {
@@ -63,11 +60,5 @@ class ProgressTerminalTest {
         assertThat(terminal).contains("wrote 2 rows");
         String text = Files.readString(log);
         assertThat(text).doesNotContain("\r").contains("pack: finished");
-    }
-
-    private static Optional<Path> onPath(String tool) {
-        String path = System.getenv().getOrDefault("PATH", "");
-        return Stream.of(path.split(File.pathSeparator)).filter(p -> !p.isEmpty()).map(p -> Path.of(p, tool))
-                .filter(Files::isExecutable).findFirst();
     }
 }
