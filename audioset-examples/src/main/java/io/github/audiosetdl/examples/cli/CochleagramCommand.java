@@ -90,6 +90,9 @@ final class CochleagramCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--finish combines every job's rows: leave"
                     + " out --jobs and --job-index (and run it outside the job array)");
         }
+        if (!noStats && shard.isAll()) { // a task of --jobs N writes no statistics
+            StatsCommand.checkChannels(spec, config.channels());
+        }
         AudioSetPipeline.Builder b = AudioSetPipeline.builder().waveforms(in).store(Hdf5DatasetStore.INSTANCE)
                 .features(CochleagramFeatures.of(config)).threads(workers).listener(listener);
         if (out != null) {
