@@ -109,7 +109,8 @@ final class CochleagramCommand implements Callable<Integer> {
                     && Files.getLastModifiedTime(target).compareTo(Files.getLastModifiedTime(in)) >= 0
                     && madeWith(target, config, inputRows)) {
                 o.println("complete already: " + target);
-                if (!noStats && shard.isAll() && StatsCommand.staleBeside(target)) { // killed while computing them
+                // killed while computing them (a file of no rows has none)
+                if (!noStats && shard.isAll() && inputRows > 0 && StatsCommand.staleBeside(target)) {
                     o.println("wrote " + StatsCommand.writeBeside(target, workers));
                 }
                 o.flush();

@@ -185,6 +185,22 @@ class CochleagramJobsTest {
         }
     }
 
+    @Test
+    void aFinishOfNoRowsRunAgainIsCompleteAlready() throws Exception {
+        Path wav = waveforms(dir.resolve("clips.hdf5"), 0);
+        Path out = dir.resolve("out");
+        for (int i = 0; i < 2; i++) {
+            assertThat(inProcess("cochleagram", "--in", wav.toString(), "--out", out.toString(), "--jobs", "2",
+                    "--job-index", Integer.toString(i))).contains("no rows (the input has 0)");
+        }
+        assertThat(inProcess("cochleagram", "--in", wav.toString(), "--out", out.toString(), "--finish"))
+                .contains("no rows: no statistics written");
+        // it tried to write the statistics it found missing, and failed: "0 rows of 200 frames are too few"
+        assertThat(inProcess("cochleagram", "--in", wav.toString(), "--out", out.toString(), "--finish"))
+                .contains("complete already");
+        assertThat(out.resolve("clips_stats.npz")).doesNotExist();
+    }
+
     /** @return the output of the command line run in this JVM, which must succeed */
     private static String inProcess(String... args) {
         java.io.StringWriter out = new java.io.StringWriter();
@@ -213,10 +229,15 @@ class CochleagramJobsTest {
 
     /** Seven rows of 1 s of seeded noise and tones, with labels and metadata. */
     private static Path waveforms(Path file) throws IOException {
+        return waveforms(file, ROWS);
+    }
+
+    /** {@code rows} rows of 1 s of seeded noise and tones, with labels and metadata. */
+    private static Path waveforms(Path file, int rows) throws IOException {
         Random random = new Random(16);
         try (WaveformSink sink = Hdf5DatasetStore.INSTANCE.createWaveforms(file, LabelIndex.audioSet(), RATE,
                 LENGTH)) {
-            for (int i = 0; i < ROWS; i++) {
+            for (int i = 0; i < rows; i++) {
                 float[] samples = new float[LENGTH];
                 double hz = 200 + 300 * i;
                 for (int k = 0; k < LENGTH; k++) {
