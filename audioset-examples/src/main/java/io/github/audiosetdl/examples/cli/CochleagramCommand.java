@@ -110,7 +110,8 @@ final class CochleagramCommand implements Callable<Integer> {
                     && madeWith(target, config, inputRows)) {
                 o.println("complete already: " + target);
                 // killed while computing them (a file of no rows has none)
-                if (!noStats && shard.isAll() && inputRows > 0 && StatsCommand.staleBeside(target)) {
+                if (!noStats && shard.isAll() && StatsCommand.enough(inputRows, config.frames())
+                        && StatsCommand.staleBeside(target)) {
                     o.println("wrote " + StatsCommand.writeBeside(target, workers));
                 }
                 o.flush();
@@ -140,10 +141,11 @@ final class CochleagramCommand implements Callable<Integer> {
                 features.rowsPerSecond());
         features.files().forEach(f -> o.println("wrote " + f));
         boolean stats = !noStats && shard.isAll(); // a task of --jobs N writes rows only; --finish writes the stats
-        if (stats && features.rows() > 0) {
+        if (stats && StatsCommand.enough(features.rows(), config.frames())) {
             o.println("wrote " + StatsCommand.writeBeside(features, workers));
         } else if (shard.isAll() && !features.files().isEmpty()) {
-            o.println(stats ? "no rows: no statistics written" : "no statistics written (--no-stats)");
+            o.println(!stats ? "no statistics written (--no-stats)" : features.rows() == 0
+                    ? "no rows: no statistics written" : "one frame in all: too few for statistics, none written");
             StatsCommand.removeStaleBeside(features.files().get(0), o);
         }
         o.flush();

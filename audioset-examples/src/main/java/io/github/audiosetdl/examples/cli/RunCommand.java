@@ -153,7 +153,7 @@ final class RunCommand implements Callable<Integer> {
         Optional<FeatureSummary> features = summary.features();
         if (features.isPresent() && !features.get().files().isEmpty()) {
             PrintWriter o = spec.commandLine().getOut();
-            if (!noStats && features.get().rows() > 0) {
+            if (!noStats && StatsCommand.enough(features.get().rows(), coch.frames())) {
                 o.printf("wrote        %s%n", StatsCommand.writeBeside(features.get(), workers));
             } else {
                 StatsCommand.removeStaleBeside(features.get().files().get(0), o);

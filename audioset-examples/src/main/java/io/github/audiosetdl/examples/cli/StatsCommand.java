@@ -65,6 +65,15 @@ final class StatsCommand implements Callable<Integer> {
     }
 
     /**
+     * @param rows the cochleagrams
+     * @param frames frames of each
+     * @return whether they are enough for statistics: a row, and two observations (frames) in all
+     */
+    static boolean enough(long rows, int frames) {
+        return rows > 0 && rows * frames >= 2;
+    }
+
+    /**
      * The statistics of the cochleagram file a stage just wrote, beside it (as {@code cochleagram} and {@code run}
      * write them).
      *

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.audiosetdl.core.testing.ExternalTools;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -36,5 +38,25 @@ class StatsCommandTest {
         assertThatThrownBy(() -> StatsCommand.writeBeside(coch, 1)).isInstanceOf(IOException.class)
                 .hasMessageContaining("row 1, channel 1");
         assertThat(stats).doesNotExist();
+    }
+
+    @Test
+    void oneRowOfOneFrameHasCochleagramsAndNoStatistics() throws Exception {
+        Path python = ExternalTools.requirePythonWithH5py();
+        Path wav = dir.resolve("x.hdf5");
+        ExternalTools.check(List.of(python.toString(), "-c", String.join("\n",
+                "import sys, h5py, numpy as np",
+                "with h5py.File(sys.argv[1], 'w') as f:",
+                "    f['wav'] = np.sin(np.arange(80, dtype=np.float32)).reshape(1, 80); f.attrs['size'] = 1"),
+                wav.toString()));
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        // 80 samples at 16 kHz, 200 Hz envelopes: one frame; the files were written, then the statistics failed
+        int code = AudioSetCli.run(new PrintWriter(out, true), new PrintWriter(err, true), "cochleagram", "--in",
+                wav.toString(), "--threads", "1");
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("1 rows of 171 x 1", "too few for statistics, none written");
+        assertThat(dir.resolve("x_Coch.hdf5")).exists();
+        assertThat(dir.resolve("x_stats.npz")).doesNotExist();
     }
 }
