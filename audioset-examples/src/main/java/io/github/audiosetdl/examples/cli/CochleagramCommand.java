@@ -90,6 +90,9 @@ final class CochleagramCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--finish combines every job's rows: leave"
                     + " out --jobs and --job-index (and run it outside the job array)");
         }
+        if (!noStats && shard.isAll()) { // a task of --jobs N writes no statistics
+            StatsCommand.checkChannels(spec, config.channels());
+        }
         AudioSetPipeline.Builder b = AudioSetPipeline.builder().waveforms(in).store(Hdf5DatasetStore.INSTANCE)
                 .features(CochleagramFeatures.of(config)).threads(workers).listener(listener);
         if (out != null) {
@@ -106,7 +109,9 @@ final class CochleagramCommand implements Callable<Integer> {
                     && Files.getLastModifiedTime(target).compareTo(Files.getLastModifiedTime(in)) >= 0
                     && madeWith(target, config, inputRows)) {
                 o.println("complete already: " + target);
-                if (!noStats && shard.isAll() && StatsCommand.staleBeside(target)) { // killed while computing them
+                // killed while computing them (a file of no rows has none)
+                if (!noStats && shard.isAll() && StatsCommand.enough(inputRows, config.frames())
+                        && StatsCommand.staleBeside(target)) {
                     o.println("wrote " + StatsCommand.writeBeside(target, workers));
                 }
                 o.flush();
@@ -136,10 +141,11 @@ final class CochleagramCommand implements Callable<Integer> {
                 features.rowsPerSecond());
         features.files().forEach(f -> o.println("wrote " + f));
         boolean stats = !noStats && shard.isAll(); // a task of --jobs N writes rows only; --finish writes the stats
-        if (stats && features.rows() > 0) {
+        if (stats && StatsCommand.enough(features.rows(), config.frames())) {
             o.println("wrote " + StatsCommand.writeBeside(features, workers));
         } else if (shard.isAll() && !features.files().isEmpty()) {
-            o.println(stats ? "no rows: no statistics written" : "no statistics written (--no-stats)");
+            o.println(!stats ? "no statistics written (--no-stats)" : features.rows() == 0
+                    ? "no rows: no statistics written" : "one frame in all: too few for statistics, none written");
             StatsCommand.removeStaleBeside(features.files().get(0), o);
         }
         o.flush();

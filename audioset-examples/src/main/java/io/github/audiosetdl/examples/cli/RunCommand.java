@@ -129,6 +129,9 @@ final class RunCommand implements Callable<Integer> {
         // the defaults need not fit clips that are only packed (e.g. --high-lim 8000 at --pack-sample-rate 8000)
         CochleagramConfig coch = last != Stage.FEATURES ? null : AudioSetCli.fromOptions(spec,
                 () -> cochleagram.config(clips.sampleRate(), clips.clipSamples()));
+        if (coch != null && !noStats) { // refused before the download rather than after the cochleagrams
+            StatsCommand.checkChannels(spec, coch.channels());
+        }
         int workers = AudioSetCli.fromOptions(spec, () -> CochleagramCommand.threads(computeThreads,
                 "--compute-threads"));
         PipelineListener listener = AudioSetCli.fromOptions(spec, () -> progress.listener(spec));
@@ -150,7 +153,7 @@ final class RunCommand implements Callable<Integer> {
         Optional<FeatureSummary> features = summary.features();
         if (features.isPresent() && !features.get().files().isEmpty()) {
             PrintWriter o = spec.commandLine().getOut();
-            if (!noStats && features.get().rows() > 0) {
+            if (!noStats && StatsCommand.enough(features.get().rows(), coch.frames())) {
                 o.printf("wrote        %s%n", StatsCommand.writeBeside(features.get(), workers));
             } else {
                 StatsCommand.removeStaleBeside(features.get().files().get(0), o);

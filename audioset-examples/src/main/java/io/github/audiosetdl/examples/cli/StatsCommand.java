@@ -7,6 +7,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -47,6 +48,32 @@ final class StatsCommand implements Callable<Integer> {
     }
 
     /**
+     * Refuses, before anything is computed, cochleagrams too wide for the statistics a run would write after them:
+     * without this check the cochleagram files were written, then the run failed and left the statistics of the
+     * cochleagrams it replaced.
+     *
+     * @param spec the command, for the usage error
+     * @param channels the cochleagrams' channels (C)
+     * @throws CommandLine.ParameterException if C is above {@link FeatureStats#MAX_CHANNELS}, naming {@code --no-stats}
+     */
+    static void checkChannels(CommandSpec spec, int channels) {
+        if (channels > FeatureStats.MAX_CHANNELS) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "these parameters give " + channels
+                    + " channels, and the statistics (_stats.npz, a C x C covariance) take at most "
+                    + FeatureStats.MAX_CHANNELS + ": add --no-stats, or lower --n or --sample-factor");
+        }
+    }
+
+    /**
+     * @param rows the cochleagrams
+     * @param frames frames of each
+     * @return whether they are enough for statistics: a row, and two observations (frames) in all
+     */
+    static boolean enough(long rows, int frames) {
+        return rows > 0 && rows * frames >= 2;
+    }
+
+    /**
      * The statistics of the cochleagram file a stage just wrote, beside it (as {@code cochleagram} and {@code run}
      * write them).
      *
@@ -60,12 +87,19 @@ final class StatsCommand implements Callable<Integer> {
     }
 
     /**
+     * A statistics file older than the cochleagrams is deleted first: it described the cochleagrams they replaced,
+     * and a run killed (or failing) while computing the new statistics left it beside them.
+     *
      * @param cochleagrams a cochleagram file
      * @param threads threads for each clip's covariance
      * @return the statistics file written beside it
      * @throws IOException if reading or writing fails
      */
     static Path writeBeside(Path cochleagrams, int threads) throws IOException {
+        Path stats = statsBeside(cochleagrams);
+        if (Files.isRegularFile(stats) && staleBeside(cochleagrams)) {
+            Files.delete(stats);
+        }
         return FeatureStats.write(cochleagrams, cochleagrams.toAbsolutePath().getParent(), threads);
     }
 

@@ -156,6 +156,51 @@ class CochleagramJobsTest {
                 "--no-stats")).contains("cochleagrams: 7 rows");
     }
 
+    @Test
+    void cochleagramsTooWideForTheStatisticsAreRefusedBeforeAnyIsComputed() throws Exception {
+        Path wav = waveforms(dir.resolve("clips.hdf5"));
+        Path out = dir.resolve("out");
+        inProcess("cochleagram", "--in", wav.toString(), "--out", out.toString(), "--threads", "1");
+        Path coch = out.resolve("clips_Coch.hdf5");
+        Path stats = out.resolve("clips_stats.npz");
+        java.nio.file.attribute.FileTime written = Files.getLastModifiedTime(coch);
+        // 4 * (600 + 1) - 1 + 2 * 4 = 2411 channels, more than the statistics' 2048: refused before computing, with
+        // the files of the earlier run untouched (the cochleagrams were written, then the statistics failed, and the
+        // old statistics stayed beside cochleagrams of other channels)
+        for (String[] command : new String[][] {
+                {"cochleagram", "--in", wav.toString(), "--out", out.toString(), "--n", "600", "--threads", "1"},
+                {"run", "--csv", dir.resolve("absent.csv").toString(), "--out", out.toString(), "--n", "600"}}) {
+            java.io.StringWriter err = new java.io.StringWriter();
+            int code = AudioSetCli.run(new java.io.PrintWriter(new java.io.StringWriter(), true),
+                    new java.io.PrintWriter(err, true), command);
+            assertThat(code).as(err.toString()).isEqualTo(2);
+            assertThat(err.toString()).contains("2411 channels", "at most 2048", "--no-stats");
+        }
+        assertThat(Files.getLastModifiedTime(coch)).isEqualTo(written);
+        assertThat(stats).exists();
+        assertThat(inProcess("cochleagram", "--in", wav.toString(), "--out", out.toString(), "--n", "600",
+                "--threads", "1", "--no-stats")).contains("deleted " + stats);
+        try (CochleagramFileReader reader = CochleagramFileReader.open(coch)) {
+            assertThat(reader.channels()).isEqualTo(2411);
+        }
+    }
+
+    @Test
+    void aFinishOfNoRowsRunAgainIsCompleteAlready() throws Exception {
+        Path wav = waveforms(dir.resolve("clips.hdf5"), 0);
+        Path out = dir.resolve("out");
+        for (int i = 0; i < 2; i++) {
+            assertThat(inProcess("cochleagram", "--in", wav.toString(), "--out", out.toString(), "--jobs", "2",
+                    "--job-index", Integer.toString(i))).contains("no rows (the input has 0)");
+        }
+        assertThat(inProcess("cochleagram", "--in", wav.toString(), "--out", out.toString(), "--finish"))
+                .contains("no rows: no statistics written");
+        // it tried to write the statistics it found missing, and failed: "0 rows of 200 frames are too few"
+        assertThat(inProcess("cochleagram", "--in", wav.toString(), "--out", out.toString(), "--finish"))
+                .contains("complete already");
+        assertThat(out.resolve("clips_stats.npz")).doesNotExist();
+    }
+
     /** @return the output of the command line run in this JVM, which must succeed */
     private static String inProcess(String... args) {
         java.io.StringWriter out = new java.io.StringWriter();
@@ -184,10 +229,15 @@ class CochleagramJobsTest {
 
     /** Seven rows of 1 s of seeded noise and tones, with labels and metadata. */
     private static Path waveforms(Path file) throws IOException {
+        return waveforms(file, ROWS);
+    }
+
+    /** {@code rows} rows of 1 s of seeded noise and tones, with labels and metadata. */
+    private static Path waveforms(Path file, int rows) throws IOException {
         Random random = new Random(16);
         try (WaveformSink sink = Hdf5DatasetStore.INSTANCE.createWaveforms(file, LabelIndex.audioSet(), RATE,
                 LENGTH)) {
-            for (int i = 0; i < ROWS; i++) {
+            for (int i = 0; i < rows; i++) {
                 float[] samples = new float[LENGTH];
                 double hz = 200 + 300 * i;
                 for (int k = 0; k < LENGTH; k++) {

@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -115,6 +116,11 @@ public final class Staging {
      * @throws IOException if a move fails
      */
     public void publish(List<Path[]> moves) throws IOException {
+        for (Path[] m : moves) { // before any rename: a later one failing would leave the earlier files published
+            if (Files.isDirectory(m[1], LinkOption.NOFOLLOW_LINKS)) {
+                throw new FileSystemException(m[1].toString(), null, "Is a directory");
+            }
+        }
         for (Path[] m : moves) {
             try (FileChannel ch = FileChannel.open(m[0], StandardOpenOption.WRITE)) {
                 ch.force(true);
