@@ -175,11 +175,21 @@ public final class FeatureStage {
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             throw new AudioSetException(source.path() + ": row " + next.row() + idOf(source, next.row())
-                    + ": computing features failed: " + cause, cause);
+                    + ": computing features failed: " + reason(cause), cause);
         }
         sink.write(out);
         outputs.offer(out);
         progress.succeeded();
+    }
+
+    /**
+     * @return what a row's failure says: the message of a refusal of its values (an {@link IllegalArgumentException}
+     *     or an {@link IOException}), else the exception with its class (an unexpected failure)
+     */
+    private static String reason(Throwable cause) {
+        boolean refusal = cause instanceof IllegalArgumentException || cause instanceof IOException;
+        return refusal && cause.getMessage() != null && !cause.getMessage().isBlank() ? cause.getMessage()
+                : String.valueOf(cause);
     }
 
     /** @return " (YouTube id X)" when the source knows the row's id, else "" (never fails: it only names a row) */
