@@ -155,8 +155,8 @@ public final class DownloadStage {
         requireNonNull(shard, "shard");
         long startNanos = System.nanoTime();
         Path jobDir = jobDir(shard);
-        Files.createDirectories(jobDir);
-        if (!config.dryRun()) {
+        if (!config.dryRun()) { // a dry run writes nothing: no folder, no log
+            Files.createDirectories(jobDir);
             removeStaleTemporaries(jobDir);
         }
         List<Path> folders = jobFolders(jobDir);
@@ -176,7 +176,8 @@ public final class DownloadStage {
         Semaphore inFlight = new Semaphore(2 * config.threads());
         AtomicReference<Throwable> fault = new AtomicReference<>();
         Thread hook = pool == null ? null : shutdownHook(pool);
-        try (DownloadLog good = new DownloadLog(goodLog(shard)); DownloadLog errors = new DownloadLog(errorLog(shard));
+        try (DownloadLog good = config.dryRun() ? null : new DownloadLog(goodLog(shard));
+                DownloadLog errors = config.dryRun() ? null : new DownloadLog(errorLog(shard));
                 Stream<SegmentRow> closing = rows) {
             try {
                 Recorder recorder = new Recorder(counts, tracker, good, errors, !config.dryRun());
@@ -357,6 +358,9 @@ public final class DownloadStage {
     private List<Path> jobFolders(Path jobDir) throws IOException {
         List<Path> folders = new ArrayList<>();
         folders.add(jobDir);
+        if (!Files.isDirectory(downloadsDir())) {
+            return folders; // a dry run before any download
+        }
         for (Path d : jobFoldersIn(downloadsDir(), config.name())) {
             if (!d.equals(jobDir)) {
                 folders.add(d);

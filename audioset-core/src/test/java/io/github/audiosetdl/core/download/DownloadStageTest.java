@@ -379,7 +379,8 @@ class DownloadStageTest {
         DownloadSummary dry = run(config.dryRun(true).build(), rows);
         assertThat(dry.pending()).isEqualTo(2);
         assertThat(dry.failed()).containsEntry(FailureClass.PERMANENT, 2L);
-        assertThat(errors(out)).as("a dry run writes no log row").isEmpty();
+        assertThat(out.resolve("logs")).as("a dry run writes no log, not even a header").doesNotExist();
+        assertThat(out.resolve("test_downloads")).as("nor a folder").doesNotExist();
 
         DownloadSummary summary = run(config.dryRun(false).build(), rows);
 

@@ -45,6 +45,8 @@ class DownloadCommandTest {
                     "direct", "--url-template", server.url("{id}.m4a"))).as(err.toString()).isZero();
             assertThat(out.toString()).contains("to fetch (dry run) 3");
             assertThat(server.totalRequests()).isZero();
+            assertThat(work.resolve("mini_segments_downloads")).as("a dry run writes nothing").doesNotExist();
+            assertThat(work.resolve("logs")).as("a dry run writes nothing").doesNotExist();
 
             assertThat(run(args)).as(err.toString()).isEqualTo(AudioSetCli.EXIT_RETRY);
             assertThat(out.toString()).contains("downloaded         2").contains("failed transient   1")
