@@ -149,6 +149,12 @@ final class SlurmCommand implements Callable<Integer> {
         if (download.dryRunRequested()) {
             throw new IllegalArgumentException("--dry-run: run 'audioset download --dry-run' instead");
         }
+        AudioSetCli.fromOptions(spec, () -> { // a path no script line can carry: refused before any folder is made
+            for (Path p : List.of(csv, dir)) {
+                quote(p.toString());
+            }
+            return null;
+        });
         Path slurm = Files.createDirectories(dir.resolve("slurm"));
         Files.createDirectories(slurm.resolve("logs"));
         Path waveforms = dir.resolve(name + ".hdf5");

@@ -131,6 +131,10 @@ class SlurmCommandTest {
         assertThat(run("slurm", "--csv", csv.toString(), "--out", dir.resolve("out").toString(), "--partition",
                 "cpu;rm -rf x")).isEqualTo(2);
         assertThat(err.toString()).contains("--partition 'cpu;rm -rf x' must match");
+        Path broken = dir.resolve("out\nnext");
+        assertThat(run("slurm", "--csv", csv.toString(), "--out", broken.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("line break");
+        assertThat(broken).doesNotExist();
     }
 
     @Test
