@@ -136,9 +136,14 @@ final class CochleagramCommand implements Callable<Integer> {
                 }
             }
         }
-        o.printf("cochleagrams: %,d rows of %d x %d (%s) in %s, %.2f rows/s%n", features.rows(),
-                config.channels(), config.frames(), describe(config), Progress.format(features.elapsed()),
-                features.rowsPerSecond());
+        if (finish) { // the rows were computed by the tasks: a rate here would be the combining's
+            o.printf("cochleagrams: %,d rows of %d x %d (%s) combined in %s%n", features.rows(), config.channels(),
+                    config.frames(), describe(config), Progress.format(features.elapsed()));
+        } else {
+            o.printf("cochleagrams: %,d rows of %d x %d (%s) in %s, %.2f rows/s%n", features.rows(),
+                    config.channels(), config.frames(), describe(config), Progress.format(features.elapsed()),
+                    features.rowsPerSecond());
+        }
         features.files().forEach(f -> o.println("wrote " + f));
         boolean stats = !noStats && shard.isAll(); // a task of --jobs N writes rows only; --finish writes the stats
         if (stats && StatsCommand.enough(features.rows(), config.frames())) {

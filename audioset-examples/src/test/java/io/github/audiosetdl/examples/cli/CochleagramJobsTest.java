@@ -63,7 +63,8 @@ class CochleagramJobsTest {
         assertThat(run("cochleagram", "--in", wav.toString(), "--out", split.toString(), "--jobs", "3",
                 "--job-index", "0").out()).contains("rows 0..1 of 7 were done already");
 
-        run("cochleagram", "--in", wav.toString(), "--out", split.toString(), "--finish");
+        assertThat(run("cochleagram", "--in", wav.toString(), "--out", split.toString(), "--finish").out())
+                .contains("cochleagrams: 7 rows of ").contains(" combined in ").doesNotContain("rows/s");
 
         try (var files = Files.list(split)) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("clips_Coch.hdf5",
