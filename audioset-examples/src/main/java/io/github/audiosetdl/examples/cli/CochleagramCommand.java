@@ -12,6 +12,7 @@ import io.github.audiosetdl.core.progress.PipelineListener;
 import io.github.audiosetdl.core.progress.Progress;
 import io.github.audiosetdl.core.spi.WaveformSource;
 import io.github.audiosetdl.hdf5.CochleagramFileReader;
+import io.github.audiosetdl.hdf5.CochleagramFileWriter;
 import io.github.audiosetdl.hdf5.FeatureFileParts;
 import io.github.audiosetdl.hdf5.Hdf5DatasetStore;
 import java.io.IOException;
@@ -99,6 +100,12 @@ final class CochleagramCommand implements Callable<Integer> {
             b.outputDir(out);
         }
         AudioSetPipeline pipeline = b.build();
+        // a folder at a final name fails now, not after every row is computed
+        FileChecks.outputFile(pipeline.featureFile());
+        FileChecks.outputFile(CochleagramFileWriter.averageFile(pipeline.featureFile()));
+        if (!noStats && shard.isAll()) {
+            FileChecks.outputFile(StatsCommand.statsBeside(pipeline.featureFile()));
+        }
         PrintWriter o = spec.commandLine().getOut();
         FeatureSummary features;
         if (shard.isAll() && !finish) {

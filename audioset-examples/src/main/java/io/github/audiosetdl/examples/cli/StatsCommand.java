@@ -104,7 +104,7 @@ final class StatsCommand implements Callable<Integer> {
     }
 
     /** @return the statistics file beside {@code cochleagrams} */
-    private static Path statsBeside(Path cochleagrams) {
+    static Path statsBeside(Path cochleagrams) {
         return FeatureStats.statsFile(cochleagrams, cochleagrams.toAbsolutePath().getParent());
     }
 

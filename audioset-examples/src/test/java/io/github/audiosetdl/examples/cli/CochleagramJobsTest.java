@@ -222,6 +222,30 @@ class CochleagramJobsTest {
         return out;
     }
 
+    /**
+     * A folder at one of the final names fails the command before any row is computed (the input's first row,
+     * a NaN, would fail the computing): before, every row was computed first.
+     */
+    @Test
+    void aFolderAtAFinalNameFailsBeforeAnyRowIsComputed() throws Exception {
+        Path wav = dir.resolve("clips.hdf5");
+        try (WaveformSink sink = Hdf5DatasetStore.INSTANCE.createWaveforms(wav, LabelIndex.audioSet(), RATE,
+                LENGTH)) {
+            float[] samples = new float[LENGTH];
+            samples[5] = Float.NaN;
+            sink.write(new SegmentRow(0, 1, new Segment("clip0000000", 0, 10_000, List.of("/m/09x0r"))),
+                    new PreparedAudio(samples, 1.0, false));
+            sink.commit();
+        }
+        for (String name : List.of("clips_Coch.hdf5", "clips_average.npy", "clips_stats.npz")) {
+            Path out = Files.createDirectories(dir.resolve("out-" + name).resolve(name)).getParent();
+            ChildCli.Result r = ChildCli.run(dir.resolve("child"), Duration.ofSeconds(120), Map.of(), "cochleagram",
+                    "--in", wav.toString(), "--out", out.toString());
+            assertThat(r.exit()).as(r.err()).isEqualTo(AudioSetCli.EXIT_FAILURE);
+            assertThat(r.err()).as(name).contains(name + " is a directory, not a file").doesNotContain("NaN");
+        }
+    }
+
     private ChildCli.Result run(String... args) throws IOException, InterruptedException {
         ChildCli.Result r = ChildCli.run(dir.resolve("child"), Duration.ofSeconds(120), Map.of(), args);
         assertThat(r.exit()).as(r.err()).isZero();
