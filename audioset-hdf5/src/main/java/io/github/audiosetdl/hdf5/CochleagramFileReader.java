@@ -11,27 +11,30 @@ import java.util.OptionalLong;
 
 /**
  * Reads a cochleagram file ({@code <name>_Coch.hdf5}): rows of C·F values (a (C, F) matrix row-major),
- * labels, metadata, the average and the extractor's attributes. One row at a time; used by one thread.
+ * labels, metadata, the average and the extractor's attributes. One row at a time; used by one thread. A file of
+ * another feature (a {@code FeatureExtractor} with its own dataset name) is read with {@link #open(Path, String)}.
  */
 public final class CochleagramFileReader implements Closeable {
     private final RowFileReader reader;
+    private final String dataset;
     private final int channels;
     private final int frames;
 
-    private CochleagramFileReader(RowFileReader reader) throws IOException {
+    private CochleagramFileReader(RowFileReader reader, String dataset) throws IOException {
         this.reader = reader;
+        this.dataset = dataset;
         Map<String, Object> attrs = reader.mainAttributes();
         try {
             if (attrs.containsKey("channels") || attrs.containsKey("frames")) {
-                this.channels = dimension(reader, attrs, "channels");
-                this.frames = dimension(reader, attrs, "frames");
+                this.channels = dimension(reader, dataset, attrs, "channels");
+                this.frames = dimension(reader, dataset, attrs, "frames");
             } else { // a feature that declares no shape: each row one channel
                 this.channels = 1;
                 this.frames = reader.rowLength();
             }
             if ((long) channels * frames != reader.rowLength()) {
-                throw new IOException(reader.file() + ": /coch rows of " + reader.rowLength() + " values do not"
-                        + " match " + channels + " channels x " + frames + " frames");
+                throw new IOException(reader.file() + ": /" + dataset + " rows of " + reader.rowLength()
+                        + " values do not match " + channels + " channels x " + frames + " frames");
             }
         } catch (IOException e) {
             reader.close();
@@ -40,17 +43,19 @@ public final class CochleagramFileReader implements Closeable {
     }
 
     /**
-     * @return the attribute {@code name} of {@code /coch}, a whole number in 1..2^31-1 (h5py may store a
+     * @return the attribute {@code name} of the rows' dataset, a whole number in 1..2^31-1 (h5py may store a
      *     one-element array)
      * @throws IOException if it is missing or not such a number (the message names the file and the value)
      */
-    private static int dimension(RowFileReader reader, Map<String, Object> attrs, String name) throws IOException {
+    private static int dimension(RowFileReader reader, String dataset, Map<String, Object> attrs, String name)
+            throws IOException {
         Object value = attrs.get(name);
         OptionalLong n = RowFileReader.wholeNumber(value, 1, Integer.MAX_VALUE);
         if (n.isPresent()) {
             return (int) n.getAsLong();
         }
-        throw new IOException(reader.file() + ": /coch attribute " + name + " is " + RowFileReader.shown(value)
+        throw new IOException(reader.file() + ": /" + dataset + " attribute " + name + " is "
+                + RowFileReader.shown(value)
                 + ", not a whole number of " + name + " (both channels and frames, or neither)");
     }
 
@@ -60,8 +65,27 @@ public final class CochleagramFileReader implements Closeable {
      * @throws IOException if it is missing or has no 2-D float32 {@code /coch} (the message names it)
      */
     public static CochleagramFileReader open(Path file) throws IOException {
-        RowFileReader r = RowFileReader.open(requireNonNull(file, "file"), "coch");
-        return new CochleagramFileReader(r);
+        return open(file, "coch");
+    }
+
+    /**
+     * Opens a feature file whose rows are in {@code /<dataset>} (what a {@code FeatureExtractor} with that dataset
+     * name wrote): its rows are C·F values when the dataset declares {@code channels} and {@code frames}, else one
+     * channel of all the row's values.
+     *
+     * @param file a feature file
+     * @param dataset the rows' dataset name: letters, digits and {@code _} ({@code coch} for cochleagrams)
+     * @return a reader
+     * @throws IOException if it is missing or has no 2-D float32 {@code /<dataset>} (the message names it)
+     * @throws IllegalArgumentException if {@code dataset} is not such a name
+     */
+    public static CochleagramFileReader open(Path file, String dataset) throws IOException {
+        requireNonNull(dataset, "dataset");
+        if (!dataset.matches("[A-Za-z0-9_]{1,64}")) {
+            throw new IllegalArgumentException("dataset name '" + dataset + "' must be 1 to 64 letters, digits or _");
+        }
+        RowFileReader r = RowFileReader.open(requireNonNull(file, "file"), dataset);
+        return new CochleagramFileReader(r, dataset);
     }
 
     /** @return the file */
@@ -84,7 +108,12 @@ public final class CochleagramFileReader implements Closeable {
         return frames;
     }
 
-    /** @return the attributes of {@code /coch} (C, F, the feature's name and parameters) */
+    /** @return the rows' dataset name ({@code coch} for cochleagrams) */
+    public String dataset() {
+        return dataset;
+    }
+
+    /** @return the attributes of the rows' dataset (C, F, the feature's name and parameters) */
     public Map<String, Object> attributes() {
         return reader.mainAttributes();
     }

@@ -80,6 +80,24 @@ class CochleagramFileTest {
                     .containsEntry("feature", "mfcc");
         }
         assertThatThrownBy(() -> CochleagramFileReader.open(file)).hasMessageContaining("/coch");
+        try (CochleagramFileReader r = CochleagramFileReader.open(file, "mfcc")) { // the public reader of it
+            assertThat(r.dataset()).isEqualTo("mfcc");
+            assertThat(r.size()).isEqualTo(2);
+            assertThat(r.channels()).isEqualTo(1);
+            assertThat(r.frames()).isEqualTo(10);
+            assertThat(r.attributes()).containsEntry("bands", 2);
+            float[] row = new float[10];
+            r.read(1, row);
+            float[] wav1 = new float[WaveformFileTest.LEN];
+            try (WaveformFileReader w = WaveformFileReader.open(wav)) {
+                w.read(1, wav1);
+            }
+            float[] expected = new float[10];
+            Arrays.fill(expected, wav1[0]);
+            assertThat(row).containsExactly(expected);
+        }
+        assertThatThrownBy(() -> CochleagramFileReader.open(file, "../mfcc"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'../mfcc'");
         FeatureExtractor clash = FeatureExtractor.of("x", "labels", WaveformFileTest.LEN, 100, 1, 1, Map.of(),
                 () -> (in, out) -> out[0] = 0);
         try (WaveformSource source = WaveformFileReader.open(wav)) {
