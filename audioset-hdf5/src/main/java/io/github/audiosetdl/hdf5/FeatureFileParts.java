@@ -8,6 +8,7 @@ import io.github.audiosetdl.core.pipeline.FeatureSummary;
 import io.github.audiosetdl.core.spi.FeatureExtractor;
 import io.github.audiosetdl.core.spi.FeatureSink;
 import io.github.audiosetdl.core.spi.WaveformSource;
+import io.github.audiosetdl.hdf5.internal.ChannelOpener;
 import io.github.audiosetdl.hdf5.internal.RowFile;
 import io.github.audiosetdl.hdf5.internal.Staging;
 import io.github.audiosetdl.hdf5.internal.WriteFailure;
@@ -18,6 +19,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -93,15 +95,24 @@ public final class FeatureFileParts {
      */
     public static FeatureSink createPart(Path file, WaveformSource source, FeatureExtractor extractor, Shard shard)
             throws IOException {
+        return createPart(file, source, extractor, shard, data -> openNoLink(data));
+    }
+
+    /**
+     * {@link #createPart(Path, WaveformSource, FeatureExtractor, Shard)} with the reserved data file opened by
+     * {@code dataOpener}: tests give one that fails, as a full disk does.
+     */
+    static FeatureSink createPart(Path file, WaveformSource source, FeatureExtractor extractor, Shard shard,
+            ChannelOpener dataOpener) throws IOException {
         requireNonNull(shard, "shard");
-        return part(reserve(file, source, extractor), source, extractor, shard);
+        return part(reserve(file, source, extractor), source, extractor, shard, dataOpener);
     }
 
     /** This part's sink in the reserved work folder {@code work}. */
-    private static FeatureSink part(Path work, WaveformSource source, FeatureExtractor extractor, Shard shard)
-            throws IOException {
+    private static FeatureSink part(Path work, WaveformSource source, FeatureExtractor extractor, Shard shard,
+            ChannelOpener dataOpener) throws IOException {
         long n = source.size();
-        return new Part(work, extractor.outputLength(), shard.start(n), shard.end(n));
+        return new Part(work, extractor.outputLength(), shard.start(n), shard.end(n), dataOpener);
     }
 
     /**
@@ -126,7 +137,7 @@ public final class FeatureFileParts {
             return new FeatureSummary(0, List.of(), Duration.ZERO);
         }
         long n = source.size();
-        try (FeatureSink sink = part(work, source, stage.extractor(), shard)) {
+        try (FeatureSink sink = part(work, source, stage.extractor(), shard, data -> openNoLink(data))) {
             // rows by their numbers in the file (no array of them; a failing row is named as the file numbers it)
             return stage.run(source, shard.start(n), shard.end(n), sink);
         }
@@ -194,8 +205,7 @@ public final class FeatureFileParts {
         if (!Files.isDirectory(work)) {
             throw new NoSuchFileException(work.toString(), null, "no parts of " + file + " were started");
         }
-        try (FileChannel lockFile = FileChannel.open(work.resolve(LOCK), StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE)) {
+        try (FileChannel lockFile = openNoLink(work.resolve(LOCK), StandardOpenOption.CREATE)) {
             lockFile.lock(); // released when the channel closes
             // Only a finish moves the data file away (a reservation writes it before its plan, and parts need it):
             // without it, a plan or a done part means a finish published the file and was stopped before it
@@ -278,13 +288,36 @@ public final class FeatureFileParts {
                 + " are not computed yet (run the parts that cover them, then finish again)");
     }
 
+    /**
+     * Opens a file of the work folder for writing, never through a symbolic link: whoever can write the folder (a
+     * shared project space) could otherwise make a task create, lock or overwrite any file of the user it names.
+     *
+     * @param file the lock or the data file
+     * @param create {@link StandardOpenOption#CREATE}, or none for a file that must exist
+     * @return the channel, open for writing
+     * @throws IOException if it cannot be opened, or is a link (the message names it)
+     */
+    static FileChannel openNoLink(Path file, StandardOpenOption... create) throws IOException {
+        List<java.nio.file.OpenOption> options = new ArrayList<>(List.of(create));
+        options.add(StandardOpenOption.WRITE);
+        options.add(LinkOption.NOFOLLOW_LINKS);
+        try {
+            return FileChannel.open(file, options.toArray(new java.nio.file.OpenOption[0]));
+        } catch (IOException e) { // ELOOP: a plain IOException on Linux
+            if (Files.isSymbolicLink(file)) {
+                throw new IOException(file + " is a symbolic link: refusing to write through it (delete "
+                        + file.getParent() + " and run the parts again)", e);
+            }
+            throw e;
+        }
+    }
+
     private static Path reserve(Path file, WaveformSource source, FeatureExtractor extractor) throws IOException {
         CochleagramFileWriter.checkDeclared(file, extractor);
         Path work = workFolder(file);
         Files.createDirectories(work);
         String plan = plan(source, extractor);
-        try (FileChannel lockFile = FileChannel.open(work.resolve(LOCK), StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE)) {
+        try (FileChannel lockFile = openNoLink(work.resolve(LOCK), StandardOpenOption.CREATE)) {
             lockFile.lock(); // released when the channel closes
             boolean planned = Files.exists(work.resolve(PLAN));
             boolean reserved = Files.exists(work.resolve(DATA));
@@ -455,14 +488,14 @@ public final class FeatureFileParts {
         private long next;
         private boolean done;
 
-        Part(Path work, int length, long from, long to) throws IOException {
+        Part(Path work, int length, long from, long to, ChannelOpener dataOpener) throws IOException {
             this.work = work;
             this.from = from;
             this.to = to;
             this.next = from;
             this.sum = new CompensatedSum(length);
             this.row = ByteBuffer.allocateDirect(length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-            this.channel = FileChannel.open(work.resolve(DATA), StandardOpenOption.WRITE);
+            this.channel = dataOpener.open(work.resolve(DATA));
         }
 
         @Override

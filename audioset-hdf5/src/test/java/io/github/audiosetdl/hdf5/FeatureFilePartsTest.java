@@ -216,9 +216,8 @@ class FeatureFilePartsTest {
         try (WaveformSource source = Hdf5DatasetStore.INSTANCE.openWaveforms(wav)) {
             FeatureFileParts.computePart(coch, source, STAGE, Shard.of(0, 2));
             Path data = FeatureFileParts.workFolder(coch).resolve("data.hdf5");
-            Files.delete(data);
-            Files.createSymbolicLink(data, full);
-            try (FeatureSink part = FeatureFileParts.createPart(coch, source, STAGE.extractor(), Shard.of(1, 2))) {
+            try (FeatureSink part = FeatureFileParts.createPart(coch, source, STAGE.extractor(), Shard.of(1, 2),
+                    f -> java.nio.channels.FileChannel.open(full, java.nio.file.StandardOpenOption.WRITE))) {
                 assertThatThrownBy(() -> part.write(new float[STAGE.extractor().outputLength()]))
                         .isInstanceOf(IOException.class)
                         .hasMessage(data + ": writing row 2 failed: No space left on device");
@@ -242,6 +241,40 @@ class FeatureFilePartsTest {
             assertThat(left.map(p -> p.getFileName().toString())).as("no temporary sum left in %s", work)
                     .noneMatch(n -> n.endsWith(".tmp"));
         }
+    }
+
+    /**
+     * Links planted in a shared work folder (by whoever can write it) are never followed: a lock link would create
+     * the file it names, a data link would have the rows written over it.
+     */
+    @Test
+    void linksPlantedInTheWorkFolderAreRefusedAndNeverWrittenThrough() throws IOException {
+        Path wav = WaveformFileTest.writeRows(dir.resolve("t.hdf5"), 6);
+        Path file = dir.resolve("out/t_Coch.hdf5");
+        Path work = FeatureFileParts.workFolder(file);
+        Path created = dir.resolve("created-by-the-lock");
+        Path victim = Files.write(dir.resolve("victim.bin"), new byte[1 << 20]);
+        try (WaveformSource source = Hdf5DatasetStore.INSTANCE.openWaveforms(wav)) {
+            assertThat(FeatureFileParts.computePart(file, source, STAGE, Shard.of(0, 2)).rows()).isEqualTo(3);
+
+            Files.move(work.resolve("lock"), dir.resolve("lock.saved"));
+            Files.createSymbolicLink(work.resolve("lock"), created);
+            assertThatThrownBy(() -> FeatureFileParts.computePart(file, source, STAGE, Shard.of(1, 2)))
+                    .isInstanceOf(IOException.class).hasMessageContaining(work.resolve("lock").toString())
+                    .hasMessageContaining("symbolic link");
+            assertThatThrownBy(() -> FeatureFileParts.finish(file, source, STAGE.extractor()))
+                    .hasMessageContaining("symbolic link");
+            assertThat(created).doesNotExist();
+
+            Files.delete(work.resolve("lock"));
+            Files.move(dir.resolve("lock.saved"), work.resolve("lock"));
+            Files.delete(work.resolve("data.hdf5"));
+            Files.createSymbolicLink(work.resolve("data.hdf5"), victim);
+            assertThatThrownBy(() -> FeatureFileParts.computePart(file, source, STAGE, Shard.of(1, 2)))
+                    .isInstanceOf(IOException.class).hasMessageContaining(work.resolve("data.hdf5").toString())
+                    .hasMessageContaining("symbolic link");
+        }
+        assertThat(Files.readAllBytes(victim)).isEqualTo(new byte[1 << 20]);
     }
 
     /** @return {@code /dev/full}, where every write fails with ENOSPC as on a full file system (Linux only) */

@@ -2,6 +2,7 @@ package io.github.audiosetdl.core.download;
 
 import static java.util.Objects.requireNonNull;
 
+import io.github.audiosetdl.core.ProcessTag;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -10,6 +11,7 @@ import java.net.URL;
 import java.net.URLConnection;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -23,6 +25,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.jar.JarEntry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The statically linked ffmpeg 4.4.1 of Maven Central's {@code ws.schild:jave-nativebin-linux64} (GPL-3; it needs
@@ -37,6 +41,7 @@ import java.util.jar.JarEntry;
  * Linux only (the build it copies runs nowhere else). Thread-safe.
  */
 public final class BundledFfmpeg {
+    private static final Logger LOG = LoggerFactory.getLogger(BundledFfmpeg.class);
     /** The program's resource in {@code ws.schild:jave-nativebin-linux64}. */
     public static final String RESOURCE = "ws/schild/jave/nativebin/ffmpeg-amd64";
     /** The largest program copied out (bytes): the 3.5.0 build is 77 MB. */
@@ -121,6 +126,7 @@ public final class BundledFfmpeg {
         Path target = dir.resolve(fileName);
         if (Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS) && Files.size(target) == size
                 && Files.isExecutable(target) && onlyWeCanWrite(dir) && onlyWeCanWrite(target)) {
+            removeKilledCopies(dir, fileName);
             return Optional.of(target);
         }
         Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PRIVATE_FOLDER));
@@ -131,7 +137,9 @@ public final class BundledFfmpeg {
             }
             Files.setPosixFilePermissions(dir, PRIVATE_FOLDER);
         }
-        Path tmp = dir.resolve("." + fileName + "." + UUID.randomUUID() + ".tmp");
+        removeKilledCopies(dir, fileName);
+        // named after its owner: a copy a killed process left is removed by the next (removeKilledCopies)
+        Path tmp = dir.resolve("." + fileName + "." + ProcessTag.current() + "." + UUID.randomUUID() + ".tmp");
         try {
             try (InputStream in = connection.getInputStream();
                     FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
@@ -148,6 +156,27 @@ public final class BundledFfmpeg {
             throw new IOException("cannot copy the bundled " + fileName + " to " + target + ": " + e.getMessage(), e);
         }
         return Optional.of(target);
+    }
+
+    /**
+     * Deletes the partial copies ({@code .<fileName>.<owner>.<uuid>.tmp}, up to the program's size each) that
+     * processes of this host killed while copying left in {@code dir}; a live process's copy is kept.
+     */
+    private static void removeKilledCopies(Path dir, String fileName) {
+        String prefix = "." + fileName + ".";
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, p -> {
+            String n = p.getFileName().toString();
+            return n.startsWith(prefix) && n.endsWith(".tmp");
+        })) {
+            for (Path f : files) {
+                if (ProcessTag.find(f.getFileName().toString()).map(ProcessTag::isGone).orElse(false)
+                        && Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
+                    Files.deleteIfExists(f);
+                }
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            LOG.debug("{}: cannot remove the partial copies of killed processes ({})", dir, e.toString());
+        }
     }
 
     /**

@@ -401,12 +401,13 @@ public final class DownloadConfig {
         public Builder urlTemplate(String template) {
             requireNonNull(template, "template");
             if (!template.contains(ID_PLACEHOLDER)) {
-                throw new IllegalArgumentException("URL template '" + template + "' has no " + ID_PLACEHOLDER);
+                throw new IllegalArgumentException("URL template '" + withoutSecrets(template) + "' has no "
+                        + ID_PLACEHOLDER);
             }
             String lower = template.toLowerCase(Locale.ROOT);
             if (!(lower.startsWith("http://") || lower.startsWith("https://") || lower.startsWith("file:"))) {
-                throw new IllegalArgumentException("URL template '" + template + "' must start with http://, https://"
-                        + " or file:");
+                throw new IllegalArgumentException("URL template '" + withoutSecrets(template) + "' must start with"
+                        + " http://, https:// or file:");
             }
             this.urlTemplate = template;
             return this;

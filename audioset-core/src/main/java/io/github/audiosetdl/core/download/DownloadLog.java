@@ -10,6 +10,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
@@ -58,13 +59,17 @@ final class DownloadLog implements AutoCloseable {
         this.file = file;
         Files.createDirectories(file.toAbsolutePath().getParent());
         boolean created = createWithHeader(file);
+        if (Files.isSymbolicLink(file)) { // planted by whoever can write the logs folder: never write through it
+            throw new IOException(file + " is a symbolic link: refusing to write a download log through it (remove"
+                    + " it; a log is a regular file)");
+        }
         boolean empty = !created && Files.size(file) == 0; // made by another tool, or where links cannot be
         this.columns = columnsOf(created || empty ? List.of(HEADER) : headerOf(file));
         if (!created && !empty) {
             dropPartialRow(file);
         }
         this.writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                StandardOpenOption.APPEND);
+                StandardOpenOption.APPEND, LinkOption.NOFOLLOW_LINKS);
         this.printer = new CSVPrinter(writer, CSVFormat.DEFAULT.builder().setRecordSeparator('\n').get());
         if (empty) {
             printer.printRecord((Object[]) HEADER);
@@ -80,7 +85,7 @@ final class DownloadLog implements AutoCloseable {
      * @return whether this call created it (with its header)
      */
     private static boolean createWithHeader(Path file) throws IOException {
-        if (Files.exists(file)) {
+        if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
             return false;
         }
         Path tmp = file.resolveSibling("." + file.getFileName() + "." + UUID.randomUUID() + ".tmp");
@@ -148,7 +153,8 @@ final class DownloadLog implements AutoCloseable {
         if (Files.getLastModifiedTime(file).toMillis() > System.currentTimeMillis() - PARTIAL_ROW_AGE.toMillis()) {
             return;
         }
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE,
+                LinkOption.NOFOLLOW_LINKS)) {
             long size = ch.size();
             ByteBuffer block = ByteBuffer.allocate(4096);
             long end = size;
@@ -215,7 +221,7 @@ final class DownloadLog implements AutoCloseable {
     public synchronized void close() throws IOException {
         try (printer) {
             printer.flush();
-            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
                 ch.force(true); // the run's rows survive a power loss (each row is flushed as it is written)
             } catch (IOException e) {
                 LOG.warn("{}: cannot sync the log ({}); its rows are written but may not survive a power loss", file,

@@ -158,6 +158,7 @@ public final class DownloadStage {
         if (!config.dryRun()) { // a dry run writes nothing: no folder, no log
             Files.createDirectories(jobDir);
             removeStaleTemporaries(jobDir);
+            removeStaleToolFiles(Path.of(System.getProperty("java.io.tmpdir")));
         }
         List<Path> folders = jobFolders(jobDir);
         ClipDownloader downloader = config.dryRun() ? null : downloader();
@@ -351,6 +352,49 @@ public final class DownloadStage {
         }
         if (removed > 0) {
             LOG.info("removed {} stale temporary file(s) from {}", removed, jobDir);
+        }
+    }
+
+    /**
+     * @param prefix {@link YtDlpResolver#TEMP_PREFIX} or {@link FfmpegSection#LOG_PREFIX}
+     * @return the start of a temporary file's name in {@code java.io.tmpdir}: the prefix, this process's
+     *     {@link ProcessTag} and a dot
+     */
+    static String tempPrefix(String prefix) {
+        return prefix + ProcessTag.current() + ".";
+    }
+
+    /**
+     * Removes the files in {@code tmpDir} that yt-dlp and ffmpeg runs of a killed download left: the private
+     * copies of the cookies file (a session's cookies), yt-dlp's output (signed media URLs) and ffmpeg's logs.
+     * A worker deletes its own when the clip ends; a process killed with SIGKILL cannot. Only files whose owner
+     * ({@link ProcessTag} in the name) is a process of this host that has ended are removed, never a live run's;
+     * a file that cannot be removed (another user's) is left alone.
+     *
+     * @param tmpDir the folder the temporary files are made in ({@code java.io.tmpdir})
+     */
+    static void removeStaleToolFiles(Path tmpDir) {
+        int removed = 0;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(tmpDir, p -> {
+            String n = p.getFileName().toString();
+            return n.startsWith(YtDlpResolver.TEMP_PREFIX) || n.startsWith(FfmpegSection.LOG_PREFIX);
+        })) {
+            for (Path f : files) {
+                if (ProcessTag.find(f.getFileName().toString()).map(ProcessTag::isGone).orElse(false)
+                        && Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
+                    try {
+                        Files.deleteIfExists(f);
+                        removed++;
+                    } catch (IOException e) {
+                        LOG.debug("{}: cannot remove a killed run's temporary file ({})", f, e.toString());
+                    }
+                }
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            LOG.debug("{}: cannot list it for a killed run's temporary files ({})", tmpDir, e.toString());
+        }
+        if (removed > 0) {
+            LOG.info("removed {} temporary file(s) of killed runs' yt-dlp and ffmpeg from {}", removed, tmpDir);
         }
     }
 

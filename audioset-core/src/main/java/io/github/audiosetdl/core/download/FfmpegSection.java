@@ -35,6 +35,8 @@ import java.util.regex.Pattern;
  * ffmpeg's log goes to an owner-only temporary file, read once it has exited (the first and last 64 KB).
  */
 final class FfmpegSection {
+    /** The start of the names of ffmpeg's log files in {@code java.io.tmpdir}, as {@link YtDlpResolver#TEMP_PREFIX}. */
+    static final String LOG_PREFIX = "audioset-ffmpeg.";
     /** The input's duration line, {@code "  Duration: 00:00:30.04, start: ..."}: at the start of a line, not a tag. */
     private static final Pattern DURATION = Pattern.compile("^\\s*Duration: (\\d+):(\\d{2}):(\\d{2}(?:\\.\\d+)?)");
     private static final int KEPT_LINES = 40;
@@ -168,7 +170,7 @@ final class FfmpegSection {
             if (web) {
                 relay = relay(media);
             }
-            log = Files.createTempFile("audioset-ffmpeg-", ".log");
+            log = Files.createTempFile(DownloadStage.tempPrefix(LOG_PREFIX), ".log");
             ProcessBuilder pb = new ProcessBuilder(command(web ? relay.url() : media.url(), segment, target))
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(log.toFile());
             // ffmpeg talks to the loopback relay only, never through a proxy

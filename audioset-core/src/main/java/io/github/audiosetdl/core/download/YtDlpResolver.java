@@ -33,7 +33,12 @@ import java.util.regex.Pattern;
 final class YtDlpResolver implements MediaResolver {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int MAX_OUTPUT = 8 << 20;
-    private static final String TEMP_PREFIX = "audioset-yt-dlp-";
+    /**
+     * The start of the names of yt-dlp's temporary files in {@code java.io.tmpdir} (its output, and the private
+     * cookies copy), followed by the owner ({@link io.github.audiosetdl.core.ProcessTag}) and a dot, so that a run
+     * can remove those a killed run left ({@link DownloadStage#removeStaleToolFiles}).
+     */
+    static final String TEMP_PREFIX = "audioset-yt-dlp.";
     /** The largest cookies file copied, in bytes. */
     private static final int MAX_COOKIES = 16 << 20;
     /** The first yt-dlp that keeps cookies out of the downloader's headers (CVE-2023-35934). */
@@ -98,8 +103,8 @@ final class YtDlpResolver implements MediaResolver {
         Path cookies = null;
         Process process = null;
         try {
-            out = Files.createTempFile(TEMP_PREFIX, ".out");
-            err = Files.createTempFile(TEMP_PREFIX, ".err");
+            out = Files.createTempFile(DownloadStage.tempPrefix(TEMP_PREFIX), ".out");
+            err = Files.createTempFile(DownloadStage.tempPrefix(TEMP_PREFIX), ".err");
             if (config.cookies().isPresent()) {
                 cookies = privateCopy(config.cookies().get());
             }
@@ -143,7 +148,7 @@ final class YtDlpResolver implements MediaResolver {
         if (content.length > MAX_COOKIES) {
             throw new IOException("cookies file " + cookies + " is larger than " + (MAX_COOKIES >> 20) + " MB");
         }
-        Path copy = Files.createTempFile(TEMP_PREFIX, ".cookies.txt");
+        Path copy = Files.createTempFile(DownloadStage.tempPrefix(TEMP_PREFIX), ".cookies.txt");
         try {
             Files.write(copy, content, StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS);
         } catch (IOException e) {

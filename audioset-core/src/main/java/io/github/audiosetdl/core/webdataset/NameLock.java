@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Set;
@@ -62,7 +64,8 @@ final class NameLock implements Closeable {
         }
         FileChannel channel = null;
         try {
-            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            // never through a link another user planted (it would create or open any file of ours they name)
+            channel = openNoLink(file);
             FileLock lock;
             try {
                 lock = channel.tryLock();
@@ -82,6 +85,19 @@ final class NameLock implements Closeable {
                 }
             }
             HELD.remove(file);
+            throw e;
+        }
+    }
+
+    private static FileChannel openNoLink(Path file) throws IOException {
+        try {
+            return FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException e) { // ELOOP: a plain IOException on Linux
+            if (Files.isSymbolicLink(file)) {
+                throw new IOException(file + " is a symbolic link: refusing to use it as the WebDataset lock file"
+                        + " (remove it; the lock is an empty regular file)", e);
+            }
             throw e;
         }
     }

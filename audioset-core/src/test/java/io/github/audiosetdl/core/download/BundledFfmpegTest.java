@@ -23,6 +23,38 @@ import org.junit.jupiter.api.io.TempDir;
 class BundledFfmpegTest {
     private static final String SCRIPT = "#!/bin/sh\necho bundled\n";
 
+    /**
+     * A copy a process killed while copying left (up to 77 MB for the real ffmpeg) is removed by the next
+     * extraction, whether it copies again or finds the program there; a live process's copy is kept.
+     */
+    @Test
+    void partialCopiesOfKilledProcessesAreRemovedAndALiveOnesKept(@TempDir Path dir) throws Exception {
+        Process ended = new ProcessBuilder("true").start();
+        long start = ended.info().startInstant().orElseThrow().toEpochMilli();
+        ended.waitFor();
+        io.github.audiosetdl.core.ProcessTag dead = new io.github.audiosetdl.core.ProcessTag(
+                io.github.audiosetdl.core.ProcessTag.current().host(), ended.pid(), start);
+        try (URLClassLoader loader = jarWith(dir, "tools/prog", SCRIPT.getBytes(StandardCharsets.UTF_8))) {
+            Path cache = dir.resolve("cache");
+            Path prog = BundledFfmpeg.extract(loader, "tools/prog", cache, "prog").orElseThrow();
+            Path folder = prog.getParent();
+            Files.delete(prog);
+            Path killed = Files.writeString(folder.resolve(".prog." + dead + ".1234.tmp"), "#!/bin/sh\nech");
+            assertThat(BundledFfmpeg.extract(loader, "tools/prog", cache, "prog")).contains(prog);
+            assertThat(killed).as("removed when copying again").doesNotExist();
+
+            Path killedAgain = Files.writeString(folder.resolve(".prog." + dead + ".5678.tmp"), "#!/bin/sh\n");
+            Path live = Files.writeString(folder.resolve(".prog." + io.github.audiosetdl.core.ProcessTag.current()
+                    + ".9999.tmp"), "#!/bin/sh\n");
+            assertThat(BundledFfmpeg.extract(loader, "tools/prog", cache, "prog")).contains(prog);
+            try (Stream<Path> files = Files.list(folder)) {
+                assertThat(files.toList()).as("removed when the program is there; a live copy kept")
+                        .containsExactlyInAnyOrder(prog, live);
+            }
+            assertThat(killedAgain).doesNotExist();
+        }
+    }
+
     @Test
     void copiesTheProgramOnceAndRunsIt(@TempDir Path dir) throws Exception {
         try (URLClassLoader loader = jarWith(dir, "tools/prog", SCRIPT.getBytes(StandardCharsets.UTF_8))) {

@@ -52,6 +52,17 @@ class DownloadConfigTest {
     }
 
     @Test
+    void aRefusedUrlTemplateIsNamedWithoutItsPasswordOrQuery() {
+        DownloadConfig.Builder b = DownloadConfig.builder(out, "x");
+        assertThatThrownBy(() -> b.urlTemplate("ftp://alice:s3cret@127.0.0.1/{id}?sig=TOPSECRET"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'ftp://***@127.0.0.1/{id}?...'")
+                .hasMessageNotContaining("s3cret").hasMessageNotContaining("TOPSECRET");
+        assertThatThrownBy(() -> b.urlTemplate("http://alice:s3cret@127.0.0.1/media.m4a?sig=TOPSECRET"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("has no {id}")
+                .hasMessageNotContaining("s3cret").hasMessageNotContaining("TOPSECRET");
+    }
+
+    @Test
     void aProxyTheRelayCannotParseIsRefusedAtOnceWithoutItsPassword() {
         // a raw '@' in the password: yt-dlp would take it, but the media relay found no host and refused every clip
         // as a permanent failure ("forbidden"), so the run ended with exit 0 and nothing downloaded

@@ -122,4 +122,26 @@ class DownloadLogTest {
                 + "abcdefghijk,0,10,,0,failed,sometimes,,1,0,msg,t\n");
         assertThatThrownBy(() -> read(log)).hasMessageContaining("line 1").hasMessageContaining("'sometimes'");
     }
+
+    /**
+     * A log name another user planted as a link in a shared logs folder (to an empty file of the victim's, to
+     * another log, or to a name that does not exist yet) is refused: no row is appended, nothing is cut or created.
+     */
+    @Test
+    void aLogPlantedAsASymbolicLinkIsRefusedAndNothingIsWrittenThroughIt(@TempDir Path dir) throws IOException {
+        Path logs = Files.createDirectories(dir.resolve("logs"));
+        Path victim = Files.createFile(dir.resolve("victim.conf"));
+        Path otherLog = Files.writeString(dir.resolve("other.csv"), String.join(",", DownloadLog.HEADER) + "\n"
+                + "abcdefghijk,0.000,10.000,,0,failed,perm");
+        Files.setLastModifiedTime(otherLog, java.nio.file.attribute.FileTime.fromMillis(0)); // old: would be cut
+        Path missing = dir.resolve("created-by-log");
+        for (Path target : List.of(victim, otherLog, missing)) {
+            Path log = Files.createSymbolicLink(logs.resolve("goodLog_" + target.getFileName() + ".csv"), target);
+            assertThatThrownBy(() -> new DownloadLog(log).close()).isInstanceOf(IOException.class)
+                    .hasMessageContaining(log.toString()).hasMessageContaining("symbolic link");
+        }
+        assertThat(Files.size(victim)).isZero();
+        assertThat(Files.readString(otherLog)).endsWith(",failed,perm");
+        assertThat(missing).doesNotExist();
+    }
 }

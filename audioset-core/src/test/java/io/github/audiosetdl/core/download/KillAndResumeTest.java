@@ -91,6 +91,54 @@ class KillAndResumeTest {
         }
     }
 
+    /**
+     * yt-dlp's temporary files (the private cookies copy: a session's cookies; its output: signed media URLs) and
+     * ffmpeg's logs of a run killed with SIGKILL are removed by the next run, and a live run's are kept.
+     */
+    @Test
+    void aKilledRunsCookieCopiesAreRemovedByTheNextRun(@TempDir Path work, @TempDir Path out) throws Exception {
+        Path tmp = Files.createDirectories(work.resolve("tmp"));
+        Path ytDlp = Files.writeString(work.resolve("yt-dlp"), "#!/bin/sh\n"
+                + "for a in \"$@\"; do [ \"$a\" = --version ] && { echo 2024.01.01; exit 0; }; done\nexec sleep 60\n");
+        Files.setPosixFilePermissions(ytDlp, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        Path cookies = Files.writeString(work.resolve("cookies.txt"),
+                "# Netscape HTTP Cookie File\n127.0.0.1\tFALSE\t/\tFALSE\t0\tSID\tSECRETSESSION\n");
+        Path csv = Files.writeString(work.resolve("kill_segments.csv"), "# YTID, start_seconds, end_seconds,"
+                + " positive_labels\nkillcookie0, 5.000, 15.000, \"/m/09x0r\"\nkillcookie1, 5.000, 15.000,"
+                + " \"/m/09x0r\"\n");
+        Process child = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-Djava.io.tmpdir=" + tmp, "-cp", System.getProperty("java.class.path"),
+                DownloadChild.class.getName(), out.toString(), "http://127.0.0.1:9/{id}", csv.toString(),
+                ytDlp.toString(), cookies.toString()))
+                .redirectErrorStream(true).redirectOutput(work.resolve("child.log").toFile()).start();
+        List<ProcessHandle> tools = new ArrayList<>();
+        try {
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (names(tmp).stream().noneMatch(n -> n.endsWith(".cookies.txt")) && child.isAlive()
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(child.isAlive()).as("the child still runs when killed; log: %s",
+                    Files.readString(work.resolve("child.log"))).isTrue();
+            child.descendants().forEach(tools::add);
+            child.destroyForcibly(); // SIGKILL: no worker deletes its files
+            child.waitFor();
+        } finally {
+            child.destroyForcibly();
+            tools.forEach(ProcessHandle::destroyForcibly);
+        }
+        Set<String> left = names(tmp);
+        assertThat(left).as("the killed run's cookies copies").anyMatch(n -> n.startsWith(YtDlpResolver.TEMP_PREFIX)
+                && n.endsWith(".cookies.txt"));
+        Path live = Files.createTempFile(tmp, DownloadStage.tempPrefix(YtDlpResolver.TEMP_PREFIX), ".cookies.txt");
+        Path other = Files.createFile(tmp.resolve("audioset-yt-dlp-12345.out")); // no owner: never judged
+
+        DownloadStage.removeStaleToolFiles(tmp);
+
+        assertThat(names(tmp)).containsExactlyInAnyOrder(live.getFileName().toString(),
+                other.getFileName().toString());
+    }
+
     private static Set<String> clips(Path job) throws Exception {
         return names(job).stream().filter(n -> n.startsWith("YT_") && n.endsWith(".wav")).collect(Collectors.toSet());
     }

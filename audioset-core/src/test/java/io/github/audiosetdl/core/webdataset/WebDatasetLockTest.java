@@ -49,6 +49,28 @@ class WebDatasetLockTest {
         return WebDatasetWriterTest.files(dir);
     }
 
+    /**
+     * A lock file another user planted as a link in a shared output folder is refused: the writer never creates
+     * or opens the file it names.
+     */
+    @Test
+    void aLockFilePlantedAsALinkIsRefusedAndItsTargetNeverCreated(@TempDir Path elsewhere) throws Exception {
+        Path target = elsewhere.resolve("created-by-the-lock");
+        Path link = Files.createSymbolicLink(dir.resolve(".t.lock"), target);
+        assertThatThrownBy(this::create).isInstanceOf(IOException.class).hasMessageContaining(link.toString())
+                .hasMessageContaining("symbolic link");
+        assertThat(target).doesNotExist();
+        Path existing = Files.writeString(elsewhere.resolve("victim"), "mine");
+        Files.delete(link);
+        Files.createSymbolicLink(link, existing);
+        assertThatThrownBy(this::create).hasMessageContaining("symbolic link");
+        Files.delete(link);
+        try (WebDatasetWriter w = create()) { // the name is not left held by the failed attempts
+            write(w, 0, 1);
+            assertThat(w.commit()).hasSize(1);
+        }
+    }
+
     @Test
     void aSecondWriterOfTheNameInThisJvmFailsAndTheFirstCommitsAsIfAlone() throws Exception {
         WebDatasetWriter first = create();

@@ -102,7 +102,8 @@ public final class RowFile implements Closeable {
         this.mainPath = mainPath;
         this.rowLength = rowLength;
         this.int16 = false; // in place: float32 feature rows only
-        this.channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        this.channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE,
+                java.nio.file.LinkOption.NOFOLLOW_LINKS); // never another file a link planted in a shared folder
         this.rowsOut = null;
         this.rows = rows;
     }
