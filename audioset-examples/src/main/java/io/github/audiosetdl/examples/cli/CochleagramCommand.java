@@ -37,7 +37,9 @@ import picocli.CommandLine.Spec;
         description = {"Compute the cochleagram of every row of a waveform file (ours, or the seed's h5py file):"
                 + " writes OUT/<name>_Coch.hdf5 (/coch (N, C*F) float32, labels and metadata copied) and"
                 + " OUT/<name>_average.npy (C, F) float32, and OUT/<name>_stats.npz (see 'stats') unless --no-stats;"
-                + " <name> from the input's file name.", "",
+                + " <name> from the input's file name. Run again over files that are complete (newer than the"
+                + " input, every row, the same parameters), it only writes missing statistics: delete the files to"
+                + " compute them anew.", "",
             "Example: audioset cochleagram --in out/eval_segments.hdf5 --out out --threads 2", "",
             "Split across processes (e.g. a SLURM job array): each of --jobs N tasks computes its rows into a work"
                 + " folder beside the output, then one 'cochleagram --finish' makes the files (the same as one"
@@ -107,23 +109,25 @@ final class CochleagramCommand implements Callable<Integer> {
             FileChecks.outputFile(StatsCommand.statsBeside(pipeline.featureFile()));
         }
         PrintWriter o = spec.commandLine().getOut();
+        Path target = pipeline.featureFile();
+        // Complete already (a rerun after a kill in the statistics, a task of a finished array): only the missing
+        // statistics are written. Killed while computing them, a run left the cochleagrams without them.
+        if (Files.exists(target) && Files.isRegularFile(CochleagramFileWriter.averageFile(target))
+                && !FeatureFileParts.started(target)
+                && Files.getLastModifiedTime(target).compareTo(Files.getLastModifiedTime(in)) >= 0
+                && madeWith(target, config, inputRows)) {
+            o.println("complete already: " + target);
+            if (!noStats && shard.isAll() && StatsCommand.enough(inputRows, config.frames())
+                    && StatsCommand.staleBeside(target)) {
+                o.println("wrote " + StatsCommand.writeBeside(target, workers));
+            }
+            o.flush();
+            return 0;
+        }
         FeatureSummary features;
         if (shard.isAll() && !finish) {
             features = pipeline.run().features().orElseThrow();
         } else {
-            Path target = pipeline.featureFile();
-            if (Files.exists(target) && !FeatureFileParts.started(target)
-                    && Files.getLastModifiedTime(target).compareTo(Files.getLastModifiedTime(in)) >= 0
-                    && madeWith(target, config, inputRows)) {
-                o.println("complete already: " + target);
-                // killed while computing them (a file of no rows has none)
-                if (!noStats && shard.isAll() && StatsCommand.enough(inputRows, config.frames())
-                        && StatsCommand.staleBeside(target)) {
-                    o.println("wrote " + StatsCommand.writeBeside(target, workers));
-                }
-                o.flush();
-                return 0;
-            }
             try (WaveformSource source = Hdf5DatasetStore.INSTANCE.openWaveforms(in)) {
                 if (finish) {
                     long start = System.nanoTime();

@@ -88,7 +88,10 @@ class CochleagramJobsTest {
         assertThat(entries(stats)).containsOnlyKeys(before.keySet());
         Map<String, byte[]> after = entries(stats);
         before.forEach((name, bytes) -> assertThat(after.get(name)).as(name).isEqualTo(bytes));
-        // new cochleagrams without statistics: the old ones, which described the replaced file, are deleted
+        // new cochleagrams (of a newer input) without statistics: the old ones, which described the replaced file,
+        // are deleted
+        Files.setLastModifiedTime(wav, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis()
+                + 5_000));
         assertThat(run("cochleagram", "--in", wav.toString(), "--out", split.toString(), "--no-stats").out())
                 .contains("no statistics written (--no-stats)", "deleted " + stats);
         assertThat(stats).doesNotExist();

@@ -40,6 +40,48 @@ class StatsCommandTest {
         assertThat(stats).doesNotExist();
     }
 
+    /**
+     * A run killed while computing the statistics left complete cochleagrams without them: run again, one process
+     * writes the statistics without computing the cochleagrams anew (it computed every row again).
+     */
+    @Test
+    void runAgainOverCompleteCochleagramsOnlyTheMissingStatisticsAreWritten() throws Exception {
+        Path python = ExternalTools.requirePythonWithH5py();
+        Path wav = dir.resolve("x.hdf5");
+        ExternalTools.check(List.of(python.toString(), "-c", String.join("\n",
+                "import sys, h5py, numpy as np",
+                "with h5py.File(sys.argv[1], 'w') as f:",
+                "    f['wav'] = np.sin(np.arange(3 * 4000, dtype=np.float32) / 7).reshape(3, 4000)",
+                "    f.attrs['size'] = 3"),
+                wav.toString()));
+        Files.setLastModifiedTime(wav, FileTime.fromMillis(System.currentTimeMillis() - 60_000));
+        assertThat(cli("cochleagram", "--in", wav.toString(), "--threads", "1")).contains("wrote ");
+        Path coch = dir.resolve("x_Coch.hdf5");
+        Path stats = dir.resolve("x_stats.npz");
+        byte[] statsBefore = Files.readAllBytes(stats);
+        Files.delete(stats); // killed in the statistics
+        FileTime computed = FileTime.fromMillis(System.currentTimeMillis() - 30_000);
+        Files.setLastModifiedTime(coch, computed);
+
+        assertThat(cli("cochleagram", "--in", wav.toString(), "--threads", "1")).contains("complete already")
+                .contains("wrote " + stats);
+        assertThat(Files.getLastModifiedTime(coch)).as("not computed again").isEqualTo(computed);
+        assertThat(Files.readAllBytes(stats)).isEqualTo(statsBefore);
+        // other parameters are computed anew
+        assertThat(cli("cochleagram", "--in", wav.toString(), "--threads", "1", "--n", "20"))
+                .doesNotContain("complete already");
+        assertThat(Files.getLastModifiedTime(coch)).isNotEqualTo(computed);
+    }
+
+    /** @return what {@code audioset args} printed; it must exit 0 */
+    private static String cli(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = AudioSetCli.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+        assertThat(code).as(err.toString()).isZero();
+        return out.toString();
+    }
+
     @Test
     void oneRowOfOneFrameHasCochleagramsAndNoStatistics() throws Exception {
         Path python = ExternalTools.requirePythonWithH5py();
