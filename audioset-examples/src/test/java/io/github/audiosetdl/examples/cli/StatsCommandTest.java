@@ -46,14 +46,7 @@ class StatsCommandTest {
      */
     @Test
     void runAgainOverCompleteCochleagramsOnlyTheMissingStatisticsAreWritten() throws Exception {
-        Path python = ExternalTools.requirePythonWithH5py();
-        Path wav = dir.resolve("x.hdf5");
-        ExternalTools.check(List.of(python.toString(), "-c", String.join("\n",
-                "import sys, h5py, numpy as np",
-                "with h5py.File(sys.argv[1], 'w') as f:",
-                "    f['wav'] = np.sin(np.arange(3 * 4000, dtype=np.float32) / 7).reshape(3, 4000)",
-                "    f.attrs['size'] = 3"),
-                wav.toString()));
+        Path wav = h5pyWaveforms("np.sin(np.arange(3 * 4000, dtype=np.float32) / 7).reshape(3, 4000)", 3);
         Files.setLastModifiedTime(wav, FileTime.fromMillis(System.currentTimeMillis() - 60_000));
         assertThat(cli("cochleagram", "--in", wav.toString(), "--threads", "1")).contains("wrote ");
         Path coch = dir.resolve("x_Coch.hdf5");
@@ -73,6 +66,16 @@ class StatsCommandTest {
         assertThat(Files.getLastModifiedTime(coch)).isNotEqualTo(computed);
     }
 
+    /** @return {@code dir/x.hdf5}, written by h5py: {@code /wav} the numpy expression, attribute size {@code size} */
+    private Path h5pyWaveforms(String wav, int size) throws Exception {
+        Path file = dir.resolve("x.hdf5");
+        ExternalTools.check(List.of(ExternalTools.requirePythonWithH5py().toString(), "-c", String.join("\n",
+                "import sys, h5py, numpy as np",
+                "with h5py.File(sys.argv[1], 'w') as f:",
+                "    f['wav'] = " + wav + "; f.attrs['size'] = " + size), file.toString()));
+        return file;
+    }
+
     /** @return what {@code audioset args} printed; it must exit 0 */
     private static String cli(String... args) {
         StringWriter out = new StringWriter();
@@ -84,13 +87,7 @@ class StatsCommandTest {
 
     @Test
     void oneRowOfOneFrameHasCochleagramsAndNoStatistics() throws Exception {
-        Path python = ExternalTools.requirePythonWithH5py();
-        Path wav = dir.resolve("x.hdf5");
-        ExternalTools.check(List.of(python.toString(), "-c", String.join("\n",
-                "import sys, h5py, numpy as np",
-                "with h5py.File(sys.argv[1], 'w') as f:",
-                "    f['wav'] = np.sin(np.arange(80, dtype=np.float32)).reshape(1, 80); f.attrs['size'] = 1"),
-                wav.toString()));
+        Path wav = h5pyWaveforms("np.sin(np.arange(80, dtype=np.float32)).reshape(1, 80)", 1);
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         // 80 samples at 16 kHz, 200 Hz envelopes: one frame; the files were written, then the statistics failed
