@@ -8,8 +8,12 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.EnumSet;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 
@@ -49,12 +53,13 @@ final class UstarWriter implements Closeable {
     private long flushed;
 
     /**
-     * @param file a new file, created here ({@code CREATE_NEW})
+     * @param file a new file, created here ({@code CREATE_NEW}), owner-only ({@code rw-------}) where the file
+     *     system has POSIX permissions, until {@link #publishable()}
      * @throws IOException if it exists or cannot be created
      */
     UstarWriter(Path file) throws IOException {
         this.file = file;
-        this.channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        this.channel = create(file);
         FileChannel d = null;
         try {
             d = FileChannel.open(file, StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT);
@@ -62,6 +67,30 @@ final class UstarWriter implements Closeable {
             d = null; // this file system refuses O_DIRECT: the page cache it is
         }
         this.direct = d;
+    }
+
+    /** Creates {@code file} owner-only where the file system has POSIX permissions. */
+    private static FileChannel create(Path file) throws IOException {
+        Set<StandardOpenOption> options = EnumSet.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        try {
+            return FileChannel.open(file, options, PosixFilePermissions.asFileAttribute(
+                    PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException e) {
+            return FileChannel.open(file, options);
+        }
+    }
+
+    /**
+     * Makes the finished file readable as every other output ({@code rw-r--r--}) before it is renamed into place.
+     *
+     * @throws IOException if its permissions cannot be set
+     */
+    void publishable() throws IOException {
+        try {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (UnsupportedOperationException e) {
+            // no POSIX permissions here: the file has the folder's defaults already
+        }
     }
 
     /**

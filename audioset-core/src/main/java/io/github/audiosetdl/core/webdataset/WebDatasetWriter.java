@@ -402,6 +402,7 @@ public final class WebDatasetWriter implements WaveformSink {
             } finally {
                 w.close();
             }
+            w.publishable();
             try {
                 Files.move(w.file(), target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {

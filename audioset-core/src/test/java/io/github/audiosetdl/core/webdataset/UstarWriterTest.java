@@ -17,6 +17,21 @@ class UstarWriterTest {
     @TempDir
     Path dir;
 
+    /** A shard is owner-only while written (as security.md says of temporary files), readable once published. */
+    @Test
+    void aShardIsOwnerOnlyWhileWrittenAndReadableOncePublishable() throws Exception {
+        Path file = dir.resolve("t.tar");
+        try (UstarWriter w = new UstarWriter(file)) {
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+                    java.nio.file.Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+            w.add("a.json", "{}".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 2);
+            w.finish();
+            w.publishable();
+        }
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+                java.nio.file.Files.getPosixFilePermissions(file))).isEqualTo("rw-r--r--");
+    }
+
     @Test
     void membersLargerThanABatchGoThroughWholeAndPythonReadsThem() throws Exception {
         byte[] big = new byte[20_000_003]; // over two 8 MB batches, not a whole number of blocks

@@ -445,14 +445,24 @@ final class SlurmCommand implements Callable<Integer> {
         Path target = slurm.resolve(step + ".sbatch");
         Path tmp = slurm.resolve("." + step + ".sbatch." + ProcessHandle.current().pid() + ".tmp");
         Files.deleteIfExists(tmp);
-        Files.writeString(tmp, script, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE_NEW,
-                java.nio.file.StandardOpenOption.WRITE);
         try {
-            Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-x---"));
-        } catch (UnsupportedOperationException e) {
-            // no POSIX permissions here: sbatch reads the script anyway
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(tmp,
+                    java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE)) {
+                java.nio.ByteBuffer bytes = StandardCharsets.UTF_8.encode(script.toString());
+                while (bytes.hasRemaining()) {
+                    ch.write(bytes);
+                }
+                ch.force(true); // a crash after the rename leaves the whole script, not an empty one
+            }
+            try {
+                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-x---"));
+            } catch (UnsupportedOperationException e) {
+                // no POSIX permissions here: sbatch reads the script anyway
+            }
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp); // written and renamed, or failed (a full disk): nothing left behind
         }
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         return target;
     }
 
