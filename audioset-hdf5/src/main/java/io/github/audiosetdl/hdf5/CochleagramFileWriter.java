@@ -61,9 +61,9 @@ public final class CochleagramFileWriter implements FeatureSink {
     }
 
     /**
-     * Checks what an extractor declares before anything is computed: its dataset name, and for {@code /coch} the
-     * shape {@link CochleagramFileReader} reads back (attributes {@code channels} and {@code frames}, both or
-     * neither, whole numbers whose product is a row's length).
+     * Checks what an extractor declares before anything is computed: its dataset name, and the shape
+     * {@link CochleagramFileReader#open(Path, String)} reads back from any dataset (attributes {@code channels} and
+     * {@code frames}, both or neither, whole numbers whose product is a row's length).
      *
      * @param file the feature file, for the message
      * @param extractor what is computed
@@ -77,7 +77,7 @@ public final class CochleagramFileWriter implements FeatureSink {
                     + DATASET.pattern() + " and not be one of " + RESERVED);
         }
         Map<String, Object> attrs = extractor.attributes();
-        if (dataset.equals("coch") && (attrs.containsKey("channels") || attrs.containsKey("frames"))) {
+        if (attrs.containsKey("channels") || attrs.containsKey("frames")) {
             OptionalLong channels = RowFileReader.wholeNumber(attrs.get("channels"), 1, Integer.MAX_VALUE);
             OptionalLong frames = RowFileReader.wholeNumber(attrs.get("frames"), 1, Integer.MAX_VALUE);
             if (channels.isEmpty() || frames.isEmpty()
@@ -102,7 +102,7 @@ public final class CochleagramFileWriter implements FeatureSink {
      * @return the writer
      * @throws IOException if the staging directory cannot be created
      * @throws IllegalArgumentException if the extractor's dataset name is not a plain name or is one of the
-     *     file's other datasets ({@code labels}, {@code meta}, {@code average}), or a {@code /coch} declares
+     *     file's other datasets ({@code labels}, {@code meta}, {@code average}), or the extractor declares
      *     {@code channels} and {@code frames} that do not describe its rows (a file its reader would refuse)
      */
     public static CochleagramFileWriter create(Path file, WaveformSource source, FeatureExtractor extractor)

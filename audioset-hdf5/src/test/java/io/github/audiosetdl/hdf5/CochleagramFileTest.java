@@ -138,6 +138,27 @@ class CochleagramFileTest {
         }
     }
 
+    /**
+     * A feature of its own dataset name declares its shape as /coch does, and is read back by
+     * {@code CochleagramFileReader.open(file, dataset)}: a shape that does not describe its rows is refused before
+     * anything is computed (it wrote every row into a file that reader refused).
+     */
+    @Test
+    void aWrongDeclaredShapeOfAnyDatasetFailsBeforeAnythingIsComputed() throws IOException {
+        Path wav = WaveformFileTest.writeRows(dir.resolve("t.hdf5"), 2);
+        Path file = dir.resolve("t_Coch.hdf5");
+        FeatureExtractor typo = FeatureExtractor.of("mfcc", WaveformFileTest.LEN, 100, C, F,
+                Map.of("channels", C, "frames", F + 1), () -> (in, out) -> Arrays.fill(out, 1f));
+        try (WaveformSource source = WaveformFileReader.open(wav)) {
+            assertThatThrownBy(() -> CochleagramFileWriter.create(file, source, typo))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith(file.toString())
+                    .hasMessageContaining("channels '" + C + "'").hasMessageContaining(C + " x " + F);
+            assertThatThrownBy(() -> FeatureFileParts.createPart(file, source, typo, Shard.of(0, 2)))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("channels '" + C + "'");
+        }
+        assertThat(file).doesNotExist();
+    }
+
     @Test
     void aReadAfterCloseNamesTheFile() throws IOException {
         Path coch = computed(2);

@@ -57,6 +57,16 @@ class UnreadableHdf5Test {
         }
     }
 
+    /** jhdf's reason for a file opened on a channel said "in remote file" of a local file. */
+    @Test
+    void theReasonDoesNotCallALocalFileRemote() throws IOException {
+        Path text = unreadable().get(0);
+        for (Opener opener : OPENERS) {
+            assertThatThrownBy(() -> opener.open(text)).isInstanceOf(IOException.class)
+                    .hasMessage(text + ": not a readable HDF5 file: No valid HDF5 signature found");
+        }
+    }
+
     @Test
     void aRefusedFileLeavesNoDescriptorOpen() throws IOException {
         assumeTrue(Files.isDirectory(Path.of("/proc/self/fd")), "needs /proc/self/fd");

@@ -178,7 +178,11 @@ public final class AudioSetPipeline {
         long start = System.nanoTime();
         try {
             checkCancelled();
-            Files.createDirectories(outputDir);
+            // A dry run only counts what would be fetched: the later stages would replace the outputs.
+            boolean dryRun = includes(Stage.DOWNLOAD) && download.dryRun();
+            if (!dryRun) { // which writes nothing, not even the output folder
+                Files.createDirectories(outputDir);
+            }
             DownloadSummary downloaded = null;
             Path folder = downloads;
             if (includes(Stage.DOWNLOAD)) {
@@ -188,8 +192,6 @@ public final class AudioSetPipeline {
                 folder = stage.downloadsDir();
                 checkCancelled();
             }
-            // A dry run only counts what would be fetched: the later stages would replace the outputs.
-            boolean dryRun = includes(Stage.DOWNLOAD) && download.dryRun();
             if (dryRun && last != Stage.DOWNLOAD) {
                 LOG.info("dry run: stopping after the download stage; nothing is packed or computed");
             }

@@ -19,6 +19,7 @@ import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -53,6 +54,8 @@ public final class AudioSetCli implements Runnable {
     private static final int MAX_LINE = 1000;
     /** What a write to a pipe whose reader is gone fails with (Linux and macOS, {@code EPIPE}). */
     private static final String BROKEN_PIPE = "Broken pipe";
+    /** Standard output's file descriptor, on Linux. */
+    private static final Path STANDARD_OUTPUT = Path.of("/proc/self/fd/1");
 
     /**
      * @param complete whether a run left nothing to retry ({@code DownloadSummary.complete()},
@@ -73,7 +76,8 @@ public final class AudioSetCli implements Runnable {
      */
     public static void main(String[] args) {
         StandardOutput stdout = new StandardOutput(new FileOutputStream(FileDescriptor.out));
-        System.exit(run(new PrintWriter(stdout, true), stdout::error, new PrintWriter(System.err, true), args));
+        System.exit(run(new PrintWriter(stdout, true), stdout::error, () -> isPipe(STANDARD_OUTPUT),
+                new PrintWriter(System.err, true), args));
     }
 
     /**
@@ -101,18 +105,41 @@ public final class AudioSetCli implements Runnable {
      * @return the exit code
      */
     static int run(PrintWriter out, Supplier<IOException> outError, PrintWriter err, String... args) {
+        return run(out, outError, () -> false, err, args);
+    }
+
+    /**
+     * As {@link #run(PrintWriter, Supplier, PrintWriter, String...)}, where {@code outIsPipe} tells whether standard
+     * output is a pipe or a socket: a write to one fails only when its reader is gone, whatever the error's text
+     * (which the locale translates: "Datenübergabe unterbrochen (broken pipe)").
+     */
+    static int run(PrintWriter out, Supplier<IOException> outError, BooleanSupplier outIsPipe, PrintWriter err,
+            String... args) {
         int code = execute(out, err, args);
         if (!out.checkError()) { // flushes
             return code;
         }
         IOException e = outError.get();
         String reason = e == null || e.getMessage() == null ? "" : ": " + oneLine(e.getMessage());
-        if (reason.equals(": " + BROKEN_PIPE)) {
+        if (reason.equals(": " + BROKEN_PIPE) || outIsPipe.getAsBoolean()) {
             return code;
         }
         err.println("audioset: cannot write to standard output" + reason);
         err.flush();
         return code == 0 ? EXIT_FAILURE : code;
+    }
+
+    /**
+     * @param stream a file descriptor's link ({@code /proc/self/fd/1})
+     * @return whether it names a pipe or a socket; {@code false} where the link cannot be read (no {@code /proc})
+     */
+    static boolean isPipe(Path stream) {
+        try {
+            String target = Files.readSymbolicLink(stream).toString();
+            return target.startsWith("pipe:") || target.startsWith("socket:");
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            return false;
+        }
     }
 
     private static int execute(PrintWriter out, PrintWriter err, String... args) {

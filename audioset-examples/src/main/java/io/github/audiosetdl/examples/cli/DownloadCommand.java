@@ -55,12 +55,13 @@ final class DownloadCommand implements Callable<Integer> {
         FileChecks.outputDirectory(out);
         DownloadStage stage = DownloadStage.builder().config(config).listener(listener).build();
         DownloadSummary summary = stage.run(sel);
-        print(spec.commandLine().getOut(), sel, summary, stage);
+        print(spec.commandLine().getOut(), sel, summary, stage, config.dryRun());
         AvailabilityFiles.afterRun(spec, config, sel);
         return AudioSetCli.exitCode(summary.complete());
     }
 
-    private static void print(PrintWriter w, SegmentSelection sel, DownloadSummary s, DownloadStage stage) {
+    private static void print(PrintWriter w, SegmentSelection sel, DownloadSummary s, DownloadStage stage,
+            boolean dryRun) {
         w.printf("selection          %s (%s)%n", sel.shard(), sel.csv().getFileName());
         w.printf("downloads folder   %s%n", s.downloadsDir());
         w.printf("job folder         %s%n", s.jobDir());
@@ -82,7 +83,11 @@ final class DownloadCommand implements Callable<Integer> {
                 w.printf("  %-12s %,d of %,d%n", e.getKey(), e.getValue().available(), e.getValue().selected());
             }
         }
-        w.printf("logs               %s, %s%n", stage.goodLog(sel.shard()), stage.errorLog(sel.shard()));
+        if (dryRun) { // it writes none: naming them would send the reader to files that do not exist
+            w.printf("logs               none written (dry run)%n");
+        } else {
+            w.printf("logs               %s, %s%n", stage.goodLog(sel.shard()), stage.errorLog(sel.shard()));
+        }
         if (!s.complete()) {
             w.printf("%,d clip(s) failed transiently: run the same command again to retry them (exit code %d)%n",
                     s.transientLeft(), AudioSetCli.EXIT_RETRY);

@@ -149,14 +149,7 @@ final class SlurmCommand implements Callable<Integer> {
         if (download.dryRunRequested()) {
             throw new IllegalArgumentException("--dry-run: run 'audioset download --dry-run' instead");
         }
-        AudioSetCli.fromOptions(spec, () -> { // a path no script line can carry: refused before any folder is made
-            for (Path p : List.of(csv, dir)) {
-                quote(p.toString());
-            }
-            return null;
-        });
-        Path slurm = Files.createDirectories(dir.resolve("slurm"));
-        Files.createDirectories(slurm.resolve("logs"));
+        Path slurm = dir.resolve("slurm");
         Path waveforms = dir.resolve(name + ".hdf5");
         Path downloads = dir.resolve(name + "_downloads");
 
@@ -177,6 +170,15 @@ final class SlurmCommand implements Callable<Integer> {
             pack.addAll(List.of("--threads", computeThreads.toString()));
             coch.addAll(List.of("--threads", computeThreads.toString()));
         }
+        // a value no script line can carry (a path or option value holding a line break): refused before any folder
+        // is made
+        AudioSetCli.fromOptions(spec, () -> {
+            for (List<String> words : List.of(dl, pack, coch, finish)) {
+                words.forEach(SlurmCommand::quote);
+            }
+            return null;
+        });
+        Files.createDirectories(slurm.resolve("logs"));
         // The pack's stamp: its mtime is a minute before the start of the last pack that succeeded, so a clip
         // saved while that pack ran (another chain's download) is newer than it and packs again.
         String stamp = quote(slurm.resolve(".pack-" + name + ".stamp"));

@@ -43,7 +43,8 @@ class DownloadCommandTest {
 
             assertThat(run("download", "-a", csv.toString(), "--out", work.toString(), "--dry-run", "--resolver",
                     "direct", "--url-template", server.url("{id}.m4a"))).as(err.toString()).isZero();
-            assertThat(out.toString()).contains("to fetch (dry run) 3");
+            assertThat(out.toString()).contains("to fetch (dry run) 3")
+                    .contains("logs               none written (dry run)").doesNotContain("goodLog");
             assertThat(server.totalRequests()).isZero();
             assertThat(work.resolve("mini_segments_downloads")).as("a dry run writes nothing").doesNotExist();
             assertThat(work.resolve("logs")).as("a dry run writes nothing").doesNotExist();

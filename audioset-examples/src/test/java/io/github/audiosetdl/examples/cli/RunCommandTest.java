@@ -123,6 +123,13 @@ class RunCommandTest {
                 "--stop-after", "pack", "--pack-sample-rate", "8000", "--dry-run", "--resolver", "direct",
                 "--url-template", "http://127.0.0.1:9/{id}")).as(err.toString()).isZero();
         assertThat(err.toString()).doesNotContain("--high-lim");
+        assertThat(dir).as("a dry run writes nothing").isEmptyDirectory();
+        // nor makes the output folder (as download --dry-run does not)
+        Path out = dir.resolve("out");
+        assertThat(run("run", "--csv", TestData.evalSegments().toString(), "--out", out.toString(), "--limit", "2",
+                "--dry-run", "--resolver", "direct", "--url-template", "http://127.0.0.1:9/{id}"))
+                .as(err.toString()).isZero();
+        assertThat(out).doesNotExist();
     }
 
     /** The last record of each id in a good or error log. */

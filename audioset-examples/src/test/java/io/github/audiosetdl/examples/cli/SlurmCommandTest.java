@@ -135,6 +135,14 @@ class SlurmCommandTest {
         assertThat(run("slurm", "--csv", csv.toString(), "--out", broken.toString())).isEqualTo(2);
         assertThat(err.toString()).contains("line break");
         assertThat(broken).doesNotExist();
+        // any other value the scripts carry, e.g. a cookies file: it exited 1 after making OUT/slurm/logs
+        Path cookies = Files.writeString(dir.resolve("co\nokies.txt"), "# Netscape HTTP Cookie File\n");
+        Path out = dir.resolve("out2");
+        err.getBuffer().setLength(0);
+        assertThat(run("slurm", "--csv", csv.toString(), "--out", out.toString(), "--cookies", cookies.toString()))
+                .isEqualTo(2);
+        assertThat(err.toString()).contains("co?okies.txt' holds a line break");
+        assertThat(out).doesNotExist();
     }
 
     @Test

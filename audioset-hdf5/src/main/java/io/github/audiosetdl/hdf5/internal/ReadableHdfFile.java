@@ -32,8 +32,17 @@ public final class ReadableHdfFile extends HdfFile {
             return new ReadableHdfFile(channel, file);
         } catch (RuntimeException e) { // jhdf's parse errors are not all HdfExceptions (a corrupt superblock)
             channel.close();
-            throw new IOException(file + ": not a readable HDF5 file: " + e.getMessage(), e);
+            throw new IOException(file + ": not a readable HDF5 file: " + reason(e), e);
         }
+    }
+
+    /**
+     * jhdf's reason, without the "in remote file" its channel constructor (made for HTTP ranges) appends: the file
+     * is a local one.
+     */
+    private static String reason(RuntimeException e) {
+        String m = e.getMessage();
+        return m == null ? e.getClass().getSimpleName() : m.replace(" in remote file", "");
     }
 
     // jhdf's constructor already asks for these (the file is then not yet set)
