@@ -98,8 +98,12 @@ class CochleagramFileTest {
         }
         assertThatThrownBy(() -> CochleagramFileReader.open(file, "../mfcc"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'../mfcc'");
-        FeatureExtractor clash = FeatureExtractor.of("x", "labels", WaveformFileTest.LEN, 100, 1, 1, Map.of(),
+        FeatureExtractor x = FeatureExtractor.of("x", WaveformFileTest.LEN, 100, 1, 1, Map.of(),
                 () -> (in, out) -> out[0] = 0);
+        // an implementation of its own, which of() does not check: x's parts under the dataset name "labels"
+        FeatureExtractor clash = (FeatureExtractor) java.lang.reflect.Proxy.newProxyInstance(
+                FeatureExtractor.class.getClassLoader(), new Class<?>[] {FeatureExtractor.class},
+                (proxy, method, args) -> method.getName().equals("dataset") ? "labels" : method.invoke(x, args));
         try (WaveformSource source = WaveformFileReader.open(wav)) {
             assertThatThrownBy(() -> CochleagramFileWriter.create(dir.resolve("x.hdf5"), source, clash))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'labels'");

@@ -20,6 +20,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -195,15 +196,19 @@ final class ClaimFolder {
      */
     static int renewHeld() {
         int renewed = 0;
-        for (Map.Entry<Path, String> held : HELD.entrySet()) {
-            Path file = held.getKey();
-            try {
-                if (held.getValue().equals(read(file))) {
-                    Files.setLastModifiedTime(file, FileTime.fromMillis(System.currentTimeMillis()));
-                    renewed++;
+        for (Path file : List.copyOf(HELD.keySet())) {
+            synchronized (HELD) { // not while this process releases it (the read and the delete are one step there)
+                String mine = HELD.get(file);
+                try {
+                    if (mine != null && mine.equals(read(file))) {
+                        Files.setLastModifiedTime(file, FileTime.fromMillis(System.currentTimeMillis()));
+                        renewed++;
+                    }
+                } catch (NoSuchFileException e) {
+                    LOG.debug("the claim {} is gone: nothing to renew", file);
+                } catch (IOException | RuntimeException e) {
+                    LOG.warn("cannot renew the claim {}: {}", file, e.getMessage());
                 }
-            } catch (IOException | RuntimeException e) {
-                LOG.warn("cannot renew the claim {}: {}", file, e.getMessage());
             }
         }
         return renewed;

@@ -11,7 +11,9 @@ import java.util.regex.Pattern;
 /** {@link FeatureExtractor#of}'s extractor: immutable parts. */
 final class ExtractorParts implements FeatureExtractor {
     /** {@link FeatureExtractor#dataset()}'s rule: it names an HDF5 dataset. */
-    private static final Pattern DATASET = Pattern.compile("[A-Za-z0-9_]+");
+    private static final Pattern DATASET = Pattern.compile("[A-Za-z0-9_]{1,64}");
+    /** The datasets a feature file keeps beside the rows. */
+    private static final java.util.Set<String> RESERVED = java.util.Set.of("labels", "meta", "average");
 
     private final String name;
     private final String dataset;
@@ -26,9 +28,10 @@ final class ExtractorParts implements FeatureExtractor {
             Map<String, ?> attributes, Supplier<? extends Worker> workers) {
         this.name = requireNonNull(name, "name");
         this.dataset = requireNonNull(dataset, "dataset");
-        if (!DATASET.matcher(dataset).matches()) {
+        if (!DATASET.matcher(dataset).matches() || RESERVED.contains(dataset)) {
             throw new IllegalArgumentException("the feature's dataset name '" + dataset + "' (its name unless given)"
-                    + " must be letters, digits and _ (" + DATASET.pattern() + ")");
+                    + " must be 1 to 64 letters, digits and _ (" + DATASET.pattern() + "), and not one of the"
+                    + " datasets kept beside the rows " + new java.util.TreeSet<>(RESERVED));
         }
         this.workers = requireNonNull(workers, "workers");
         for (int v : new int[] {inputLength, sampleRate, rows, columns}) {

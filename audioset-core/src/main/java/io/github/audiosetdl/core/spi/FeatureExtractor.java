@@ -34,7 +34,8 @@ public interface FeatureExtractor {
 
     /**
      * @return the name of the dataset a store keeps the rows in (default: {@link #name()}; the cochleagram's is
-     *     {@code coch}, as in the seed's files): letters, digits and {@code _}
+     *     {@code coch}, as in the seed's files): 1 to 64 letters, digits and {@code _}, not {@code labels},
+     *     {@code meta} or {@code average}
      */
     default String dataset() {
         return name();
@@ -70,7 +71,8 @@ public interface FeatureExtractor {
     /**
      * An extractor from its parts, stored in a dataset named {@code name}.
      *
-     * @param name a short name, which names the dataset too: letters, digits and {@code _}
+     * @param name a short name, which names the dataset too: 1 to 64 letters, digits and {@code _}, not {@code labels},
+     *     {@code meta} or {@code average}
      * @param inputLength samples per clip, {@code > 0}
      * @param sampleRate input rate in Hz, {@code > 0}
      * @param rows output rows, {@code > 0}
@@ -79,7 +81,8 @@ public interface FeatureExtractor {
      * @param workers makes one worker per thread
      * @return the extractor
      * @throws IllegalArgumentException if a size is not positive, an attribute is not a number or a string, or the
-     *     dataset name is not letters, digits and {@code _} (naming the value)
+     *     dataset name is not 1 to 64 letters, digits and {@code _}, not {@code labels}, {@code meta} or
+     *     {@code average} (naming the value)
      */
     static FeatureExtractor of(String name, int inputLength, int sampleRate, int rows, int columns,
             Map<String, ?> attributes, Supplier<? extends Worker> workers) {
@@ -90,7 +93,8 @@ public interface FeatureExtractor {
      * An extractor from its parts.
      *
      * @param name a short name
-     * @param dataset the dataset to store the rows in ({@link #dataset()}): letters, digits and {@code _}
+     * @param dataset the dataset to store the rows in ({@link #dataset()}): 1 to 64 letters, digits and {@code _}, not
+     *     {@code labels}, {@code meta} or {@code average}
      * @param inputLength samples per clip, {@code > 0}
      * @param sampleRate input rate in Hz, {@code > 0}
      * @param rows output rows, {@code > 0}
@@ -99,7 +103,8 @@ public interface FeatureExtractor {
      * @param workers makes one worker per thread
      * @return the extractor
      * @throws IllegalArgumentException if a size is not positive, an attribute is not a number or a string, or the
-     *     dataset name is not letters, digits and {@code _} (naming the value)
+     *     dataset name is not 1 to 64 letters, digits and {@code _}, not {@code labels}, {@code meta} or
+     *     {@code average} (naming the value)
      */
     static FeatureExtractor of(String name, String dataset, int inputLength, int sampleRate, int rows, int columns,
             Map<String, ?> attributes, Supplier<? extends Worker> workers) {

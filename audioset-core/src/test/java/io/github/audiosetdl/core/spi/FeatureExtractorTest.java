@@ -18,6 +18,12 @@ class FeatureExtractorTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'a/b'");
         assertThatThrownBy(() -> FeatureExtractor.of("mfcc", "", 16, 8, 1, 2, Map.of(), () -> NOTHING))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("''");
+        // what the HDF5 store refuses too: over 64 characters, or a dataset a feature file keeps beside the rows
+        assertThatThrownBy(() -> FeatureExtractor.of("f".repeat(65), 16, 8, 1, 2, Map.of(), () -> NOTHING))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1 to 64");
+        assertThatThrownBy(() -> FeatureExtractor.of("mfcc", "labels", 16, 8, 1, 2, Map.of(), () -> NOTHING))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'labels'");
+        assertThat(FeatureExtractor.of("f".repeat(64), 16, 8, 1, 2, Map.of(), () -> NOTHING).dataset()).hasSize(64);
         FeatureExtractor ok = FeatureExtractor.of("mfcc_40", 16, 8, 1, 2, Map.of("bands", 40), () -> NOTHING);
         assertThat(ok.dataset()).isEqualTo("mfcc_40");
         assertThat(ok.outputLength()).isEqualTo(2);
