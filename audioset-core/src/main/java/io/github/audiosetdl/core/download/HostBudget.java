@@ -61,7 +61,9 @@ final class HostBudget {
             }
         }
         checkSafe(dir);
-        return OPEN.computeIfAbsent(dir, d -> new HostBudget(d.resolve(FILE)));
+        // keyed by the real path: a folder reached through a linked parent too is one instance, whose monitor
+        // keeps this process's threads from a second lock of the file (OverlappingFileLockException)
+        return OPEN.computeIfAbsent(dir.toRealPath(), d -> new HostBudget(d.resolve(FILE)));
     }
 
     private static void checkSafe(Path dir) throws IOException {

@@ -7,6 +7,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -65,5 +72,36 @@ class HostBudgetTest {
         Path link = Files.createSymbolicLink(dir.resolve("link"), Files.createDirectories(dir.resolve("real")));
         assertThatThrownBy(() -> HostBudget.in(link)).isInstanceOf(IOException.class)
                 .hasMessageContaining("is a link");
+    }
+
+    @Test
+    void oneFolderReachedThroughALinkedParentIsOneBudget() throws Exception {
+        Path real = Files.createDirectories(dir.resolve("real"));
+        Path alias = Files.createSymbolicLink(dir.resolve("alias"), real);
+        HostBudget direct = HostBudget.in(real.resolve("budget"));
+        HostBudget linked = HostBudget.in(alias.resolve("budget"));
+        assertThat(linked).as("the same folder and file, spelt differently").isSameAs(direct);
+        // two instances of one file took turns through their own monitors only: the second file lock of this
+        // process threw OverlappingFileLockException (and the download run failed with it)
+        int rounds = 500;
+        CyclicBarrier start = new CyclicBarrier(2);
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (HostBudget b : List.of(direct, linked)) {
+                done.add(threads.submit(() -> {
+                    start.await(10, TimeUnit.SECONDS);
+                    for (int i = 0; i < rounds; i++) {
+                        b.reserve(0, 1);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            threads.shutdownNow();
+        }
     }
 }
