@@ -94,7 +94,8 @@ final class ClaimFolder {
         if (foreignBound.isNegative()) {
             throw new IllegalArgumentException("foreign bound " + foreignBound + " < 0");
         }
-        return new ClaimFolder(dir, foreignBound);
+        // the real path: the claims this process holds (HELD) are known by it whatever spelling a stage was given
+        return new ClaimFolder(dir.toRealPath(), foreignBound);
     }
 
     /**

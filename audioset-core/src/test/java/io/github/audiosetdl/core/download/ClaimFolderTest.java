@@ -35,6 +35,20 @@ class ClaimFolderTest {
     }
 
     @Test
+    void aClaimIsHeldForAnotherStageReachingTheFolderThroughALinkedParent(@TempDir Path dir) throws Exception {
+        Path real = Files.createDirectories(dir.resolve("real"));
+        Path alias = Files.createSymbolicLink(dir.resolve("alias"), real);
+        ClaimFolder claims = ClaimFolder.in(real.resolve("downloads"), BOUND);
+        assertThat(claims.claim(ID)).isEmpty();
+        // the other spelling's stage took this live claim for one of this process's earlier runs, took it over and
+        // fetched the clip a second time
+        assertThat(ClaimFolder.in(alias.resolve("downloads"), BOUND).claim(ID)).as("another stage of this process")
+                .contains(ProcessTag.current().toString());
+        claims.release(ID);
+        assertThat(listing(real.resolve("downloads/.claims"))).isEmpty();
+    }
+
+    @Test
     void anotherHostsClaimIsRespectedUntilTheBound(@TempDir Path downloads) throws Exception {
         ClaimFolder claims = ClaimFolder.in(downloads, BOUND);
         Path file = plant(downloads, new ProcessTag("some-other-node", 4242, 1_700_000_000_000L) + " 1f\n");
