@@ -148,6 +148,7 @@ public final class DownloadStage {
      * @param total the number of rows, for progress; {@code -1} if unknown
      * @return the summary
      * @throws IOException if an output folder cannot be written
+     * @throws InterruptedIOException if the thread is interrupted (checked before each row; the flag is kept)
      * @throws io.github.audiosetdl.core.AudioSetException if a required tool is missing
      */
     public DownloadSummary run(Stream<SegmentRow> rows, Shard shard, long total) throws IOException {
@@ -184,6 +185,9 @@ public final class DownloadStage {
                 Recorder recorder = new Recorder(counts, tracker, good, errors, !config.dryRun());
                 SeenIds seen = new SeenIds();
                 for (var it = closing.iterator(); it.hasNext() && fault.get() == null;) {
+                    if (Thread.currentThread().isInterrupted()) { // a row needing no worker never waits for one
+                        throw new InterruptedIOException("download interrupted");
+                    }
                     SegmentRow row = it.next();
                     counts.select(row.segment());
                     long first = seen.firstRow(row.segment().ytid(), row.row());

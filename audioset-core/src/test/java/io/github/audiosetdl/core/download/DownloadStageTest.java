@@ -6,6 +6,7 @@ import static io.github.audiosetdl.core.download.DownloadFixtures.row;
 import static io.github.audiosetdl.core.download.DownloadFixtures.run;
 import static io.github.audiosetdl.core.download.DownloadFixtures.temporaries;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.audiosetdl.core.SegmentRow;
 import io.github.audiosetdl.core.Shard;
@@ -356,6 +357,27 @@ class DownloadStageTest {
                 .run(Stream.of(row(0, "globnameid0", 0, 10)), Shard.of(1, 2), 1);
         assertThat(summary.skippedExisting()).isEqualTo(1);
         assertThat(summary.pending()).isZero();
+    }
+
+    @Test
+    void anInterruptStopsARunThatRequestsNothingWithoutReadingTheRestOfTheRows(@TempDir Path out) {
+        // a dry run (and a rerun whose clips are all on disk) never waits for a worker: it read the whole CSV,
+        // millions of rows, after its interrupt (AudioSetPipeline.cancel) and returned a summary
+        AtomicLong read = new AtomicLong();
+        Stream<SegmentRow> rows = Stream.iterate(0L, i -> i < 1_000_000L, i -> i + 1).map(i -> {
+            if (read.incrementAndGet() == 3) {
+                Thread.currentThread().interrupt();
+            }
+            return row(i, String.format("dry%08d", i), 0, 10);
+        });
+        try {
+            assertThatThrownBy(() -> run(fastConfig(out, "http://127.0.0.1:9/{id}.m4a").dryRun(true).build(), rows,
+                    1_000_000L)).isInstanceOf(InterruptedIOException.class);
+            assertThat(Thread.currentThread().isInterrupted()).as("the interrupt is kept").isTrue();
+        } finally {
+            Thread.interrupted();
+        }
+        assertThat(read.get()).isLessThan(10);
     }
 
     @Test
