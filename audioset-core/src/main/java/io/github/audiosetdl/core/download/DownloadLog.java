@@ -217,8 +217,13 @@ final class DownloadLog implements AutoCloseable {
         return columns;
     }
 
+    /**
+     * Flushes, syncs and closes. On a thread being interrupted (a cancelled run closes its logs so), the interrupt
+     * is set aside for the sync, which an interruptible channel would refuse, and set again after it.
+     */
     @Override
     public synchronized void close() throws IOException {
+        boolean interrupted = Thread.interrupted();
         try (printer) {
             printer.flush();
             try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
@@ -226,6 +231,10 @@ final class DownloadLog implements AutoCloseable {
             } catch (IOException e) {
                 LOG.warn("{}: cannot sync the log ({}); its rows are written but may not survive a power loss", file,
                         e.toString());
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
         }
     }

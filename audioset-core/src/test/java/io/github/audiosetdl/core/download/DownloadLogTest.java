@@ -26,6 +26,24 @@ class DownloadLogTest {
         }
     }
 
+    /** A cancelled run closes its logs on an interrupted thread: they are still synced, and the interrupt kept. */
+    @Test
+    void aLogClosedOnAnInterruptedThreadIsSyncedAndTheInterruptKept(@TempDir Path dir) throws IOException {
+        java.io.PrintStream stderr = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        try {
+            DownloadLog l = new DownloadLog(dir.resolve("goodLog_0.csv"));
+            System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+            Thread.currentThread().interrupt();
+            l.close();
+            assertThat(Thread.interrupted()).as("the interrupt is kept").isTrue();
+        } finally {
+            Thread.interrupted();
+            System.setErr(stderr);
+        }
+        assertThat(captured.toString(java.nio.charset.StandardCharsets.UTF_8)).doesNotContain("cannot sync");
+    }
+
     @Test
     void writesTheReasonColumnAndReadsItBack(@TempDir Path dir) throws IOException {
         Path log = dir.resolve("errorLog_0.csv");
