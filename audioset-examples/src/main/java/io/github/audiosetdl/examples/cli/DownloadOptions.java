@@ -176,7 +176,11 @@ final class DownloadOptions {
         if (ffmpeg != null) {
             b.ffmpeg(FileChecks.inputFile(ffmpeg));
         }
-        return b.build();
+        try {
+            return b.build();
+        } catch (IllegalStateException e) { // a template the media relay cannot read: a bad option value
+            throw new IllegalArgumentException("--url-template: " + e.getMessage(), e);
+        }
     }
 
     /**

@@ -77,6 +77,10 @@ class CliErrorsTest {
                         "--retry-delay 18446744074 s is not in 0..86400 s", "--retry-delay"),
                 Arguments.of(args("download --dry-run --csv " + csv, "--resolver", "direct"),
                         "--resolver direct needs --url-template", "{id}"),
+                // a template the media relay cannot read: a usage error, not an internal one (exit 1, class name)
+                Arguments.of(args("download --dry-run --resolver direct --csv " + csv, "--url-template",
+                        "http://my_host:9/{id}"), "--url-template: the direct resolver's URL template",
+                        "a host name with an underscore"),
                 Arguments.of(args("run --csv " + csv + offline, "--stop-after", "bogus"), "--stop-after", "'bogus'"),
                 Arguments.of(args("run --csv " + csv + offline, "--compute-threads", "0"), "--compute-threads", "0"),
                 Arguments.of(args("run --csv " + csv + offline, "--stop-after", "download", "--shuffle-seed", "3"),
