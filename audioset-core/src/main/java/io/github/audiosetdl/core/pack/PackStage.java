@@ -182,9 +182,8 @@ public final class PackStage {
         }
         WavIndex index = WavIndex.scan(downloads);
         if (index.size() == 0) {
-            throw new NoSuchFileException(downloads.toString(), null,
-                    "no YT_<id>.wav file under it; nothing packed (the downloads folder holds "
-                            + "<name>_downloads_<job>/YT_<id>.wav)");
+            throw new IOException(downloads + ": no YT_<id>.wav file under it; nothing packed (the downloads folder"
+                    + " holds <name>_downloads_<job>/YT_<id>.wav)"); // it exists: not a "no such file"
         }
         LOG.info("pack: {} WAV files under {} ({} duplicates)", index.size(), downloads, index.duplicates().size());
         ProgressTracker progress = ProgressTracker.start(Stage.PACK, index.size() + index.duplicates().size(),

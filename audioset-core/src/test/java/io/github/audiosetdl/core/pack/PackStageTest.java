@@ -246,8 +246,8 @@ class PackStageTest {
         Files.createDirectories(empty.resolve("empty_downloads_0"));
         RecordingSink sink = new RecordingSink();
         assertThatThrownBy(() -> PackStage.builder().downloads(empty).segments(csv(3)).preparation(PREP).build()
-                .run(sink)).isInstanceOf(IOException.class).hasMessageContaining("empty_downloads")
-                .hasMessageContaining("no YT_<id>.wav");
+                .run(sink)).isInstanceOf(IOException.class).isNotInstanceOf(java.nio.file.NoSuchFileException.class)
+                .hasMessageContaining("empty_downloads").hasMessageContaining("no YT_<id>.wav");
         assertThat(sink.committed).isFalse();
 
         Path notes = Files.writeString(dir.resolve("notes.txt"), "not a folder");
