@@ -169,9 +169,14 @@ public final class AudioSetPipeline {
      * @throws CancellationException if {@link #cancel()} was called
      * @throws io.github.audiosetdl.core.AudioSetException if the input is invalid (the message names the
      *     file, line and value) or a required tool is missing
+     * @throws IllegalStateException if another thread is running this pipeline
      */
     public PipelineSummary run() throws IOException {
         synchronized (this) { // a cancel() before this run, or of an earlier one, does not stop it
+            if (runner != null) { // a second run would write the same files, and cancel() would reach only one
+                throw new IllegalStateException("this pipeline is running already, in thread '" + runner.getName()
+                        + "': run() is for one thread at a time");
+            }
             cancelled = false;
             runner = Thread.currentThread();
         }

@@ -204,6 +204,36 @@ class AudioSetPipelineTest {
         assertThat(store.written).extracting(f -> f[0]).containsExactly(0f, 1f, 2f, 3f, 4f, 5f);
     }
 
+    /** run() is for one thread at a time: a second thread's call is refused, and the pipeline runs again after. */
+    @Test
+    void aSecondRunWhileOneIsGoingOnIsRefused() throws Exception {
+        java.util.concurrent.CountDownLatch computing = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        FeatureExtractor held = FeatureExtractor.of("held", LENGTH, 16_000, 1, 1, Map.of(), () -> (wav, out) -> {
+            computing.countDown();
+            try {
+                release.await(30, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        AudioSetPipeline p = AudioSetPipeline.builder().waveforms(dir.resolve("seed.hdf5")).store(new Store(false))
+                .features(held).threads(1).build();
+        java.util.concurrent.ExecutorService first = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            java.util.concurrent.Future<PipelineSummary> running = first.submit(p::run);
+            assertThat(computing.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThatThrownBy(p::run).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("running already");
+            release.countDown();
+            assertThat(running.get(30, java.util.concurrent.TimeUnit.SECONDS).features()).isPresent();
+        } finally {
+            release.countDown();
+            first.shutdownNow();
+        }
+        assertThat(p.run().features()).as("again, once the first is done").isPresent();
+    }
+
     @Test
     void aSelectionOfAFileWithoutIdsIsRefusedNamingTheFile() throws IOException {
         Store store = new Store(false);
