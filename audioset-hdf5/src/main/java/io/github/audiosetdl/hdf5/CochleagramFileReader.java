@@ -81,7 +81,7 @@ public final class CochleagramFileReader implements Closeable {
      */
     public static CochleagramFileReader open(Path file, String dataset) throws IOException {
         requireNonNull(dataset, "dataset");
-        if (!dataset.matches("[A-Za-z0-9_]{1,64}")) {
+        if (!CochleagramFileWriter.DATASET.matcher(dataset).matches()) {
             throw new IllegalArgumentException("dataset name '" + dataset + "' must be 1 to 64 letters, digits or _");
         }
         RowFileReader r = RowFileReader.open(requireNonNull(file, "file"), dataset);

@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class CochleagramFileWriter implements FeatureSink {
     private static final Logger LOG = LoggerFactory.getLogger(CochleagramFileWriter.class);
-    private static final Pattern DATASET = Pattern.compile("[A-Za-z0-9_]{1,64}");
+    /** A feature dataset's name rule (the reader opens only such names too). */
+    static final Pattern DATASET = Pattern.compile("[A-Za-z0-9_]{1,64}");
     /** The other datasets of the file. */
     private static final Set<String> RESERVED = Set.of("labels", "meta", "average");
 
