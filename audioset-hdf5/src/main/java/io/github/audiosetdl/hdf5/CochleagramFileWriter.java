@@ -78,6 +78,16 @@ public final class CochleagramFileWriter implements FeatureSink {
                     + DATASET.pattern() + " and not be one of " + RESERVED);
         }
         Map<String, Object> attrs = extractor.attributes();
+        ownAttributes(extractor).forEach((k, v) -> {
+            Object declared = attrs.get(k);
+            if (declared != null && !(v instanceof Number n ? declared instanceof Number d
+                    && d.doubleValue() == n.doubleValue() : v.equals(declared))) {
+                throw new IllegalArgumentException(file + ": the feature declares attribute '" + k + "' "
+                        + RowFileReader.shown(declared) + ", which would replace the " + k + " "
+                        + RowFileReader.shown(v) + " the file records itself (declare the same value, or leave it"
+                        + " out)");
+            }
+        });
         if (attrs.containsKey("channels") || attrs.containsKey("frames")) {
             OptionalLong channels = RowFileReader.wholeNumber(attrs.get("channels"), 1, Integer.MAX_VALUE);
             OptionalLong frames = RowFileReader.wholeNumber(attrs.get("frames"), 1, Integer.MAX_VALUE);
@@ -92,6 +102,15 @@ public final class CochleagramFileWriter implements FeatureSink {
         return dataset;
     }
 
+    /** @return the rows' attributes the file records itself, before the extractor's ({@link #checkDeclared}) */
+    private static Map<String, Object> ownAttributes(FeatureExtractor extractor) {
+        Map<String, Object> own = new java.util.LinkedHashMap<>();
+        own.put("feature", extractor.name());
+        own.put("input_length", extractor.inputLength());
+        own.put("sample_rate", extractor.sampleRate());
+        return own;
+    }
+
     /**
      * Starts a cochleagram file.
      *
@@ -104,7 +123,9 @@ public final class CochleagramFileWriter implements FeatureSink {
      * @throws IOException if the staging directory cannot be created
      * @throws IllegalArgumentException if the extractor's dataset name is not a plain name or is one of the
      *     file's other datasets ({@code labels}, {@code meta}, {@code average}), or the extractor declares
-     *     {@code channels} and {@code frames} that do not describe its rows (a file its reader would refuse)
+     *     {@code channels} and {@code frames} that do not describe its rows (a file its reader would refuse), or
+     *     an attribute the file records itself ({@code feature}, {@code input_length}, {@code sample_rate}) with
+     *     another value
      */
     public static CochleagramFileWriter create(Path file, WaveformSource source, FeatureExtractor extractor)
             throws IOException {
@@ -171,9 +192,7 @@ public final class CochleagramFileWriter implements FeatureSink {
         copyLabelsAndMetadata(rows, source, file, n);
         rows.rootAttribute("size", n);
         rows.rootAttribute("sample_rate", extractor.sampleRate());
-        rows.mainAttribute("feature", extractor.name());
-        rows.mainAttribute("input_length", extractor.inputLength());
-        rows.mainAttribute("sample_rate", extractor.sampleRate());
+        ownAttributes(extractor).forEach(rows::mainAttribute);
         for (Map.Entry<String, Object> a : extractor.attributes().entrySet()) {
             rows.mainAttribute(a.getKey(), a.getValue());
         }

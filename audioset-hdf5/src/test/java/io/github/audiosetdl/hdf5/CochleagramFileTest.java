@@ -108,6 +108,16 @@ class CochleagramFileTest {
             assertThatThrownBy(() -> CochleagramFileWriter.create(dir.resolve("x.hdf5"), source, clash))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'labels'");
         }
+        // one of its own that declares a sample_rate not its rate: it would replace the one the file records
+        FeatureExtractor rate = (FeatureExtractor) java.lang.reflect.Proxy.newProxyInstance(
+                FeatureExtractor.class.getClassLoader(), new Class<?>[] {FeatureExtractor.class},
+                (proxy, method, args) -> method.getName().equals("attributes") ? Map.of("sample_rate", 8_000)
+                        : method.invoke(x, args));
+        try (WaveformSource source = WaveformFileReader.open(wav)) {
+            assertThatThrownBy(() -> CochleagramFileWriter.create(dir.resolve("x.hdf5"), source, rate))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("attribute 'sample_rate'")
+                    .hasMessageContaining("'8000'").hasMessageContaining("'100'");
+        }
     }
 
     @Test

@@ -51,7 +51,23 @@ final class ExtractorParts implements FeatureExtractor {
             }
             attrs.put(k, v);
         });
+        // what a store records itself beside the declared attributes: a declared value of its own would replace it
+        Map<String, Object> own = Map.of("feature", name, "input_length", inputLength, "sample_rate", sampleRate);
+        own.forEach((k, v) -> {
+            Object declared = attrs.get(k);
+            if (declared != null && !sameValue(declared, v)) {
+                throw new IllegalArgumentException("attribute '" + k + "' is '" + declared + "', but a store records"
+                        + " the feature's own " + k + ", '" + v + "', under that name: declare the same value or"
+                        + " leave it out");
+            }
+        });
         this.attributes = Collections.unmodifiableMap(attrs);
+    }
+
+    /** @return whether a declared attribute says what the store records under its name (a number by its value) */
+    private static boolean sameValue(Object declared, Object own) {
+        return own instanceof Number n ? declared instanceof Number d && d.doubleValue() == n.doubleValue()
+                : own.equals(declared);
     }
 
     @Override

@@ -56,7 +56,8 @@ public interface FeatureExtractor {
     /**
      * @return every parameter worth recording with the output, as names to numbers or strings (stored as the
      *     dataset's HDF5 attributes, as declared: declare the shape's names here too, e.g. the cochleagram's
-     *     {@code channels} and {@code frames})
+     *     {@code channels} and {@code frames}). A store records {@code feature} ({@link #name()}),
+     *     {@code input_length} and {@code sample_rate} itself: declared, they must say the same.
      */
     Map<String, Object> attributes();
 
@@ -77,12 +78,13 @@ public interface FeatureExtractor {
      * @param sampleRate input rate in Hz, {@code > 0}
      * @param rows output rows, {@code > 0}
      * @param columns output columns, {@code > 0}
-     * @param attributes parameters to record (copied; numbers and strings)
+     * @param attributes parameters to record (copied; numbers and strings); {@code feature}, {@code input_length}
+     *     and {@code sample_rate}, which a store records itself, only with the name, input length and rate
      * @param workers makes one worker per thread
      * @return the extractor
-     * @throws IllegalArgumentException if a size is not positive, an attribute is not a number or a string, or the
-     *     dataset name is not 1 to 64 letters, digits and {@code _}, not {@code labels}, {@code meta} or
-     *     {@code average} (naming the value)
+     * @throws IllegalArgumentException if a size is not positive, an attribute is not a number or a string or
+     *     contradicts what a store records itself, or the dataset name is not 1 to 64 letters, digits and
+     *     {@code _}, not {@code labels}, {@code meta} or {@code average} (naming the value)
      */
     static FeatureExtractor of(String name, int inputLength, int sampleRate, int rows, int columns,
             Map<String, ?> attributes, Supplier<? extends Worker> workers) {
@@ -99,12 +101,13 @@ public interface FeatureExtractor {
      * @param sampleRate input rate in Hz, {@code > 0}
      * @param rows output rows, {@code > 0}
      * @param columns output columns, {@code > 0}
-     * @param attributes parameters to record (copied; numbers and strings)
+     * @param attributes parameters to record (copied; numbers and strings); {@code feature}, {@code input_length}
+     *     and {@code sample_rate}, which a store records itself, only with the name, input length and rate
      * @param workers makes one worker per thread
      * @return the extractor
-     * @throws IllegalArgumentException if a size is not positive, an attribute is not a number or a string, or the
-     *     dataset name is not 1 to 64 letters, digits and {@code _}, not {@code labels}, {@code meta} or
-     *     {@code average} (naming the value)
+     * @throws IllegalArgumentException if a size is not positive, an attribute is not a number or a string or
+     *     contradicts what a store records itself, or the dataset name is not 1 to 64 letters, digits and
+     *     {@code _}, not {@code labels}, {@code meta} or {@code average} (naming the value)
      */
     static FeatureExtractor of(String name, String dataset, int inputLength, int sampleRate, int rows, int columns,
             Map<String, ?> attributes, Supplier<? extends Worker> workers) {

@@ -28,4 +28,20 @@ class FeatureExtractorTest {
         assertThat(ok.dataset()).isEqualTo("mfcc_40");
         assertThat(ok.outputLength()).isEqualTo(2);
     }
+
+    @Test
+    void anAttributeTheStoreRecordsItselfIsRefusedUnlessItSaysTheSame() {
+        // before, the declared value replaced the store's: a file whose sample_rate was not the rows' rate
+        for (Map<String, Object> clash : java.util.List.<Map<String, Object>>of(Map.of("feature", "other"),
+                Map.of("input_length", 32), Map.of("sample_rate", 16_000))) {
+            String name = clash.keySet().iterator().next();
+            assertThatThrownBy(() -> FeatureExtractor.of("mfcc", 16, 8, 1, 2, clash, () -> NOTHING))
+                    .as(name).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("attribute '" + name + "'").hasMessageContaining("'" + clash.get(name) + "'");
+        }
+        // the same values (as the cochleagram declares its feature and rate) are kept
+        FeatureExtractor same = FeatureExtractor.of("mfcc", 16, 8, 1, 2, Map.of("feature", "mfcc", "sample_rate", 8,
+                "input_length", 16L), () -> NOTHING);
+        assertThat(same.attributes()).containsEntry("sample_rate", 8).containsEntry("feature", "mfcc");
+    }
 }
