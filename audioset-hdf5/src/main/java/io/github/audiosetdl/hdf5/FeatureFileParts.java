@@ -89,7 +89,7 @@ public final class FeatureFileParts {
      * @param extractor what is computed; every part must use the same (checked against the reservation)
      * @param shard which rows this part computes: {@link Shard#start}{@code (source.size())} to {@link Shard#end}
      * @return a sink for exactly this part's rows, in order; its {@link FeatureSink#commit()} marks the range done
-     *     and returns the side file
+     *     and returns the side file (none for a part of no rows, which writes nothing)
      * @throws IOException if the reservation fails or was made for another input or other parameters
      * @throws IllegalArgumentException if the extractor declares what {@link CochleagramFileWriter#create} refuses
      */
@@ -534,6 +534,9 @@ public final class FeatureFileParts {
                 if (next != to) {
                     throw new IOException(work + ": part " + from + ".." + (to - 1) + " got " + (next - from)
                             + " rows, not " + (to - from));
+                }
+                if (from == to) { // more tasks than rows: nothing to mark done (a finish needs no part of no rows)
+                    return List.of();
                 }
                 channel.force(true);
                 ByteBuffer b = ByteBuffer.allocate(HEADER + sum.bytes() + Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -95,6 +96,39 @@ class FeatureFilePartsTest {
             assertThat(FeatureFileParts.finish(split, source, STAGE.extractor())).contains(split);
         }
         assertThat(Files.readAllBytes(dir.resolve("split/t_average.npy"))).as("each row summed once")
+                .isEqualTo(Files.readAllBytes(dir.resolve("single/t_average.npy")));
+    }
+
+    @Test
+    void moreTasksThanRowsLeaveNoPartsOfNoRowsAndTheFinishGivesTheOneWriterFile() throws IOException {
+        Path wav = WaveformFileTest.writeRows(dir.resolve("t.hdf5"), 3);
+        Path split = dir.resolve("split/t_Coch.hdf5");
+        try (WaveformSource source = Hdf5DatasetStore.INSTANCE.openWaveforms(wav)) {
+            writeInOneProcess(dir.resolve("single/t_Coch.hdf5"), source);
+            for (int i = 0; i < 5; i++) { // two tasks have no rows
+                assertThat(FeatureFileParts.computePart(split, source, STAGE, Shard.of(i, 5)).rows())
+                        .isEqualTo(Shard.of(i, 5).size(3));
+            }
+            // before, each task of no rows committed a sum file of C·F zero sums (16 bytes a value) all the same
+            try (Stream<Path> work = Files.list(FeatureFileParts.workFolder(split))) {
+                assertThat(work.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("part-")))
+                        .containsExactlyInAnyOrder("part-0-1.sum", "part-1-2.sum", "part-2-3.sum");
+            }
+            assertThat(FeatureFileParts.finish(split, source, STAGE.extractor())).contains(split);
+        }
+        assertThat(FeatureFileParts.workFolder(split)).doesNotExist();
+        try (CochleagramFileReader a = CochleagramFileReader.open(dir.resolve("single/t_Coch.hdf5"));
+                CochleagramFileReader b = CochleagramFileReader.open(split)) {
+            assertThat(b.size()).isEqualTo(a.size()).isEqualTo(3);
+            float[] ra = new float[STAGE.extractor().outputLength()];
+            float[] rb = new float[ra.length];
+            for (long i = 0; i < 3; i++) {
+                a.read(i, ra);
+                b.read(i, rb);
+                assertThat(rb).as("row %d", i).isEqualTo(ra);
+            }
+        }
+        assertThat(Files.readAllBytes(dir.resolve("split/t_average.npy")))
                 .isEqualTo(Files.readAllBytes(dir.resolve("single/t_average.npy")));
     }
 
