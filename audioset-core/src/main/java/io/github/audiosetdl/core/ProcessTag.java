@@ -1,15 +1,20 @@
 package io.github.audiosetdl.core;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Names the process that owns a temporary file or folder: its host, process id and start time
@@ -23,6 +28,7 @@ import java.util.regex.Pattern;
  * @param startMillis the process's start time in milliseconds since the epoch, 0 if unknown
  */
 public record ProcessTag(String host, long pid, long startMillis) {
+    private static final Logger LOG = LoggerFactory.getLogger(ProcessTag.class);
     /** A tag inside a longer name. */
     private static final Pattern TAG = Pattern.compile("([A-Za-z0-9-]{1,40})~([0-9]{1,19})~([0-9]{1,19})");
     /** How far a recorded start time may be from the process's, in milliseconds (clock granularity). */
@@ -70,6 +76,44 @@ public record ProcessTag(String host, long pid, long startMillis) {
         Optional<Instant> started = handle.get().info().startInstant();
         return startMillis != 0 && started.isPresent()
                 && Math.abs(started.get().toEpochMilli() - startMillis) > START_SLACK_MS;
+    }
+
+    /**
+     * Deletes the temporary files that processes killed between creating and renaming them left in {@code dir}:
+     * the regular files (links are not followed) named {@code prefix...suffix} that hold a tag of a process of
+     * this host that has ended ({@link #isGone()}). A live process's file, another host's and one without a tag
+     * are kept; one that cannot be removed (another user's) or a folder that cannot be listed is left alone.
+     *
+     * @param dir the folder the temporary files are made in
+     * @param prefix the start of their names, e.g. {@code .<target name>.}
+     * @param suffix the end of their names, e.g. {@code .tmp}
+     * @return how many were removed
+     */
+    public static int removeGone(Path dir, String prefix, String suffix) {
+        int removed = 0;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, p -> {
+            String n = p.getFileName().toString();
+            return n.startsWith(prefix) && n.endsWith(suffix) && n.length() >= prefix.length() + suffix.length();
+        })) {
+            for (Path f : files) {
+                String n = f.getFileName().toString();
+                if (find(n.substring(prefix.length(), n.length() - suffix.length())).map(ProcessTag::isGone)
+                        .orElse(false) && Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
+                    try {
+                        Files.deleteIfExists(f);
+                        removed++;
+                    } catch (IOException e) {
+                        LOG.debug("{}: cannot remove a killed run's temporary file ({})", f, e.toString());
+                    }
+                }
+            }
+        } catch (IOException | UncheckedIOException e) {
+            LOG.debug("{}: cannot list it for killed runs' temporary files ({})", dir, e.toString());
+        }
+        if (removed > 0) {
+            LOG.info("removed {} temporary file(s) of killed runs ({}*{}) from {}", removed, prefix, suffix, dir);
+        }
+        return removed;
     }
 
     /** @return whether this tag is of this host */

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.github.audiosetdl.core.LabelIndex;
 import io.github.audiosetdl.core.Ontology;
 import io.github.audiosetdl.core.OntologyNode;
+import io.github.audiosetdl.core.ProcessTag;
 import io.github.audiosetdl.core.Segment;
 import io.github.audiosetdl.core.SegmentSelection;
 import io.github.audiosetdl.core.StrongVocabulary;
@@ -476,15 +477,18 @@ public record AvailabilityReport(String name, long requested, long obtained, Map
     }
 
     /**
-     * Writes bytes to a unique temporary file beside {@code target}, syncs it, and renames it onto
-     * {@code target}.
+     * Writes bytes to a unique temporary file beside {@code target} ({@code .<name>.<owner>.<uuid>.tmp}, the owner
+     * a {@link ProcessTag}), syncs it, and renames it onto {@code target}. The temporary files of {@code target}
+     * that processes killed before their rename left are removed first (never a live process's).
      *
      * @param target the final file
      * @param bytes its contents
      * @throws IOException if writing fails (the temporary file is removed)
      */
     public static void writeAtomically(Path target, byte[] bytes) throws IOException {
-        Path tmp = target.resolveSibling("." + target.getFileName() + "." + UUID.randomUUID() + ".tmp");
+        String prefix = "." + target.getFileName() + ".";
+        ProcessTag.removeGone(target.toAbsolutePath().getParent(), prefix, ".tmp");
+        Path tmp = target.resolveSibling(prefix + ProcessTag.current() + "." + UUID.randomUUID() + ".tmp");
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(bytes);

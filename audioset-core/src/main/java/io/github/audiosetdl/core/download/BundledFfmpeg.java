@@ -11,7 +11,6 @@ import java.net.URL;
 import java.net.URLConnection;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -163,20 +162,7 @@ public final class BundledFfmpeg {
      * processes of this host killed while copying left in {@code dir}; a live process's copy is kept.
      */
     private static void removeKilledCopies(Path dir, String fileName) {
-        String prefix = "." + fileName + ".";
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, p -> {
-            String n = p.getFileName().toString();
-            return n.startsWith(prefix) && n.endsWith(".tmp");
-        })) {
-            for (Path f : files) {
-                if (ProcessTag.find(f.getFileName().toString()).map(ProcessTag::isGone).orElse(false)
-                        && Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
-                    Files.deleteIfExists(f);
-                }
-            }
-        } catch (IOException | java.io.UncheckedIOException e) {
-            LOG.debug("{}: cannot remove the partial copies of killed processes ({})", dir, e.toString());
-        }
+        ProcessTag.removeGone(dir, "." + fileName + ".", ".tmp");
     }
 
     /**

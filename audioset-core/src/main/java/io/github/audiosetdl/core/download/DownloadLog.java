@@ -1,5 +1,6 @@
 package io.github.audiosetdl.core.download;
 
+import io.github.audiosetdl.core.ProcessTag;
 import io.github.audiosetdl.core.Segment;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
@@ -58,6 +59,8 @@ final class DownloadLog implements AutoCloseable {
     public DownloadLog(Path file) throws IOException {
         this.file = file;
         Files.createDirectories(file.toAbsolutePath().getParent());
+        // header files of tasks killed before they linked it (createWithHeader)
+        ProcessTag.removeGone(file.toAbsolutePath().getParent(), "." + file.getFileName() + ".", ".tmp");
         boolean created = createWithHeader(file);
         if (Files.isSymbolicLink(file)) { // planted by whoever can write the logs folder: never write through it
             throw new IOException(file + " is a symbolic link: refusing to write a download log through it (remove"
@@ -88,7 +91,8 @@ final class DownloadLog implements AutoCloseable {
         if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
             return false;
         }
-        Path tmp = file.resolveSibling("." + file.getFileName() + "." + UUID.randomUUID() + ".tmp");
+        Path tmp = file.resolveSibling("." + file.getFileName() + "." + ProcessTag.current() + "." + UUID.randomUUID()
+                + ".tmp");
         Files.writeString(tmp, String.join(",", HEADER) + "\n", StandardCharsets.UTF_8,
                 StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         try {

@@ -231,4 +231,18 @@ class AvailabilityReportTest {
         assertThat(r.notAttempted()).isEqualTo(2);
         assertThat(r.perLabel().get("/m/09x0r").available()).isEqualTo(2);
     }
+
+    @Test
+    void temporaryReportsOfKilledRunsAreRemovedByTheNextWriteAndALiveRunsKept(@TempDir Path out) throws Exception {
+        Path json = out.resolve("eval_availability.json");
+        // before, a run killed between creating a report's temporary file and renaming it left it for good
+        List<Path> planted = io.github.audiosetdl.core.testing.KilledRuns.plantTemporaries(json);
+        AvailabilityReport.writeAtomically(json, "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(json).hasContent("{}");
+        assertThat(planted.get(0)).doesNotExist();
+        assertThat(planted.subList(1, 3)).allMatch(Files::exists);
+        try (var files = Files.list(out)) {
+            assertThat(files).hasSize(3);
+        }
+    }
 }

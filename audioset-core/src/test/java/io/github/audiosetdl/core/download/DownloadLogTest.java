@@ -162,4 +162,17 @@ class DownloadLogTest {
         assertThat(Files.readString(otherLog)).endsWith(",failed,perm");
         assertThat(missing).doesNotExist();
     }
+
+    @Test
+    void headerFilesOfTasksKilledBeforeTheLinkAreRemovedByTheNextOpenAndALiveTasksKept(@TempDir Path dir)
+            throws Exception {
+        Path file = dir.resolve("good_downloads.csv");
+        List<Path> planted = io.github.audiosetdl.core.testing.KilledRuns.plantTemporaries(file);
+        new DownloadLog(file).close();
+        assertThat(planted.get(0)).doesNotExist();
+        planted = io.github.audiosetdl.core.testing.KilledRuns.plantTemporaries(file);
+        new DownloadLog(file).close(); // a rerun appending to the log its first run made
+        assertThat(planted.get(0)).doesNotExist();
+        assertThat(planted.subList(1, 3)).allMatch(Files::exists);
+    }
 }

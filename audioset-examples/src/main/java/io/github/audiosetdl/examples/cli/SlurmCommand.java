@@ -1,5 +1,6 @@
 package io.github.audiosetdl.examples.cli;
 
+import io.github.audiosetdl.core.ProcessTag;
 import io.github.audiosetdl.core.download.DownloadConfig;
 import io.github.audiosetdl.examples.cli.CochleagramCommand.CochleagramOptions;
 import io.github.audiosetdl.examples.tools.BoundedProcess;
@@ -445,7 +446,8 @@ final class SlurmCommand implements Callable<Integer> {
         }
         script.append(line.toString().strip()).append('\n').append(after == null ? "" : after);
         Path target = slurm.resolve(step + ".sbatch");
-        Path tmp = slurm.resolve("." + step + ".sbatch." + ProcessHandle.current().pid() + ".tmp");
+        ProcessTag.removeGone(slurm, "." + step + ".sbatch.", ".tmp"); // of runs killed before their rename
+        Path tmp = slurm.resolve("." + step + ".sbatch." + ProcessTag.current() + ".tmp");
         Files.deleteIfExists(tmp);
         try {
             try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(tmp,

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.github.audiosetdl.cochlea.Cochleagram;
 import io.github.audiosetdl.cochlea.CochleagramConfig;
 import io.github.audiosetdl.cochlea.features.CochleagramFeatures;
+import io.github.audiosetdl.core.ProcessTag;
 import io.github.audiosetdl.core.StrongEvent;
 import io.github.audiosetdl.core.download.AvailabilityReport;
 import io.github.audiosetdl.hdf5.ClipMetadata;
@@ -333,7 +334,9 @@ public final class CochleagramRenderer {
     }
 
     /**
-     * Writes an image as PNG under a temporary name, then renames it.
+     * Writes an image as PNG under a temporary name ({@code .<name>.<owner>.<random>.tmp}, the owner a
+     * {@link ProcessTag}), then renames it. The temporary files of {@code png} that processes killed before their
+     * rename left are removed first (never a live process's).
      *
      * @param image the image
      * @param png the target file
@@ -343,8 +346,10 @@ public final class CochleagramRenderer {
         requireNonNull(image, "image");
         Path target = requireNonNull(png, "png").toAbsolutePath();
         Files.createDirectories(target.getParent());
+        String prefix = "." + target.getFileName() + ".";
+        ProcessTag.removeGone(target.getParent(), prefix, ".tmp");
         // a fresh name created here (CREATE_NEW: never through a planted link), written through its own stream
-        Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".tmp");
+        Path tmp = Files.createTempFile(target.getParent(), prefix + ProcessTag.current() + ".", ".tmp");
         try {
             boolean written;
             try (var out = Files.newOutputStream(tmp, java.nio.file.StandardOpenOption.WRITE,

@@ -34,6 +34,10 @@ class SlurmCommandTest {
         Path csv = Files.writeString(folder.resolve("mini.csv"), "# YTID, start_seconds, end_seconds, positive_labels\n"
                 + "slurmclip01, 0.000, 10.000, \"/m/09x0r\"\n");
         Path outDir = folder.resolve("out");
+        // a run killed between creating a script's temporary file and renaming it: removed by the next run
+        Files.createDirectories(outDir.resolve("slurm"));
+        List<Path> planted = io.github.audiosetdl.core.testing.KilledRuns.plantTemporaries(
+                outDir.resolve("slurm/pack.sbatch"));
         int code = run("slurm", "--csv", csv.toString(), "--out", outDir.toString(), "--jobs", "4",
                 "--cochleagram-jobs", "2", "--threads", "2", "--resolver", "direct", "--url-template",
                 "http://127.0.0.1:9/{id}.m4a", "--max-requests-per-minute", "30", "--preset", "pycochleagram",
@@ -44,6 +48,8 @@ class SlurmCommandTest {
         for (String step : List.of("download", "pack", "cochleagram", "finish")) {
             assertThat(slurm.resolve(step + ".sbatch")).isRegularFile();
         }
+        assertThat(planted.get(0)).doesNotExist();
+        assertThat(planted.subList(1, 3)).allMatch(Files::exists);
         String download = Files.readString(slurm.resolve("download.sbatch"));
         assertThat(download).startsWith("#!/bin/bash\n").contains("set -euo pipefail")
                 .contains("'download' '--csv' '" + csv.toString().replace("'", "'\\''") + "'")

@@ -90,4 +90,15 @@ class CochleagramRendererTest {
                 "zeros");
         assertThat(image.getRGB(100, 100)).isEqualTo(0xFF440154);
     }
+
+    @Test
+    void temporaryPngsOfKilledRunsAreRemovedByTheNextWriteAndALiveRunsKept(@TempDir Path dir) throws Exception {
+        Path png = dir.resolve("clip.png");
+        // before, a render killed between creating the PNG's temporary file and renaming it left it for good
+        java.util.List<Path> planted = io.github.audiosetdl.core.testing.KilledRuns.plantTemporaries(png);
+        CochleagramRenderer.writePng(new BufferedImage(4, 3, BufferedImage.TYPE_INT_RGB), png);
+        assertThat(ImageIO.read(png.toFile()).getWidth()).isEqualTo(4);
+        assertThat(planted.get(0)).doesNotExist();
+        assertThat(planted.subList(1, 3)).allMatch(Files::exists);
+    }
 }
