@@ -56,20 +56,25 @@ class FeatureFilePartsTest {
                     dir.resolve("split/t_average.npy"));
         }
         assertThat(FeatureFileParts.workFolder(split)).doesNotExist();
+        assertSameFiles(single, split, 11);
+    }
+
+    /** Asserts that the parts' file {@code split} has the rows, labels and average of {@code single}. */
+    private static void assertSameFiles(Path single, Path split, long rows) throws IOException {
         try (CochleagramFileReader a = CochleagramFileReader.open(single);
                 CochleagramFileReader b = CochleagramFileReader.open(split)) {
-            assertThat(b.size()).isEqualTo(a.size()).isEqualTo(11);
+            assertThat(b.size()).isEqualTo(a.size()).isEqualTo(rows);
             float[] ra = new float[STAGE.extractor().outputLength()];
             float[] rb = new float[ra.length];
-            for (long i = 0; i < 11; i++) {
+            for (long i = 0; i < rows; i++) {
                 a.read(i, ra);
                 b.read(i, rb);
                 assertThat(rb).as("row %d", i).isEqualTo(ra);
                 assertThat(b.labels(i)).isEqualTo(a.labels(i));
             }
         }
-        assertThat(Files.readAllBytes(dir.resolve("split/t_average.npy")))
-                .isEqualTo(Files.readAllBytes(dir.resolve("single/t_average.npy")));
+        assertThat(Files.readAllBytes(CochleagramFileWriter.averageFile(split)))
+                .isEqualTo(Files.readAllBytes(CochleagramFileWriter.averageFile(single)));
     }
 
     /** Writes {@code file} as one process does, the reference of the parts. */
@@ -117,19 +122,7 @@ class FeatureFilePartsTest {
             assertThat(FeatureFileParts.finish(split, source, STAGE.extractor())).contains(split);
         }
         assertThat(FeatureFileParts.workFolder(split)).doesNotExist();
-        try (CochleagramFileReader a = CochleagramFileReader.open(dir.resolve("single/t_Coch.hdf5"));
-                CochleagramFileReader b = CochleagramFileReader.open(split)) {
-            assertThat(b.size()).isEqualTo(a.size()).isEqualTo(3);
-            float[] ra = new float[STAGE.extractor().outputLength()];
-            float[] rb = new float[ra.length];
-            for (long i = 0; i < 3; i++) {
-                a.read(i, ra);
-                b.read(i, rb);
-                assertThat(rb).as("row %d", i).isEqualTo(ra);
-            }
-        }
-        assertThat(Files.readAllBytes(dir.resolve("split/t_average.npy")))
-                .isEqualTo(Files.readAllBytes(dir.resolve("single/t_average.npy")));
+        assertSameFiles(dir.resolve("single/t_Coch.hdf5"), split, 3);
     }
 
     @Test
