@@ -54,8 +54,6 @@ public final class AudioSetCli implements Runnable {
     private static final int MAX_LINE = 1000;
     /** What a write to a pipe whose reader is gone fails with (Linux and macOS, {@code EPIPE}). */
     private static final String BROKEN_PIPE = "Broken pipe";
-    /** Standard output's file descriptor, on Linux. */
-    private static final Path STANDARD_OUTPUT = Path.of("/proc/self/fd/1");
 
     /**
      * @param complete whether a run left nothing to retry ({@code DownloadSummary.complete()},
@@ -76,7 +74,7 @@ public final class AudioSetCli implements Runnable {
      */
     public static void main(String[] args) {
         StandardOutput stdout = new StandardOutput(new FileOutputStream(FileDescriptor.out));
-        System.exit(run(new PrintWriter(stdout, true), stdout::error, () -> isPipe(STANDARD_OUTPUT),
+        System.exit(run(new PrintWriter(stdout, true), stdout::error, () -> isPipe(StreamLinks.STANDARD_OUTPUT),
                 new PrintWriter(System.err, true), args));
     }
 
@@ -134,12 +132,7 @@ public final class AudioSetCli implements Runnable {
      * @return whether it names a pipe or a socket; {@code false} where the link cannot be read (no {@code /proc})
      */
     static boolean isPipe(Path stream) {
-        try {
-            String target = Files.readSymbolicLink(stream).toString();
-            return target.startsWith("pipe:") || target.startsWith("socket:");
-        } catch (IOException | UnsupportedOperationException | SecurityException e) {
-            return false;
-        }
+        return StreamLinks.target(stream).filter(t -> t.startsWith("pipe:") || t.startsWith("socket:")).isPresent();
     }
 
     private static int execute(PrintWriter out, PrintWriter err, String... args) {

@@ -3,9 +3,7 @@ package io.github.audiosetdl.examples.cli;
 import io.github.audiosetdl.core.progress.PipelineListener;
 import io.github.audiosetdl.core.progress.Progress;
 import io.github.audiosetdl.core.progress.Stage;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Model.CommandSpec;
@@ -16,9 +14,6 @@ import picocli.CommandLine.Option;
  * (every 10 s) otherwise.
  */
 final class ProgressOptions {
-    /** Standard error's file descriptor, on Linux. */
-    private static final Path STANDARD_ERROR = Path.of("/proc/self/fd/2");
-
     @Option(names = "--progress", paramLabel = "auto|bar|log", defaultValue = "auto",
             description = "Progress display: a bar when standard error is a terminal, log lines otherwise"
                     + " (default: ${DEFAULT-VALUE}).")
@@ -31,7 +26,7 @@ final class ProgressOptions {
      */
     PipelineListener listener(CommandSpec spec) {
         boolean bar = switch (mode) {
-            case "auto" -> onTerminal(STANDARD_ERROR, System.console() != null);
+            case "auto" -> onTerminal(StreamLinks.STANDARD_ERROR, System.console() != null);
             case "bar" -> true;
             case "log" -> false;
             default -> throw new IllegalArgumentException("--progress '" + mode + "' is not auto, bar or log");
@@ -50,13 +45,8 @@ final class ProgressOptions {
      * @return whether the link names a terminal device
      */
     static boolean onTerminal(Path stream, boolean console) {
-        String target;
-        try {
-            target = Files.readSymbolicLink(stream).toString();
-        } catch (IOException | UnsupportedOperationException | SecurityException e) {
-            return console;
-        }
-        return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty") || target.equals("/dev/console");
+        return StreamLinks.target(stream).map(t -> t.startsWith("/dev/pts/") || t.startsWith("/dev/tty")
+                || t.equals("/dev/console")).orElse(console);
     }
 
     private static PipelineListener quietLogging() {
