@@ -29,6 +29,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -148,7 +149,8 @@ public final class DownloadStage {
      * @param total the number of rows, for progress; {@code -1} if unknown
      * @return the summary
      * @throws IOException if an output folder cannot be written
-     * @throws InterruptedIOException if the thread is interrupted (checked before each row; the flag is kept)
+     * @throws InterruptedIOException if the thread is interrupted (checked before each row; the flag is kept), or
+     *     the JVM is shutting down (SIGTERM, Ctrl-C: a shutdown hook stops the workers and their tools)
      * @throws io.github.audiosetdl.core.AudioSetException if a required tool is missing
      */
     public DownloadSummary run(Stream<SegmentRow> rows, Shard shard, long total) throws IOException {
@@ -213,20 +215,26 @@ public final class DownloadStage {
                         continue;
                     }
                     inFlight.acquire();
-                    pool.execute(() -> {
-                        try {
-                            if (fault.get() != null) {
-                                return; // the run is stopping (disk full, a folder that cannot be written)
+                    try {
+                        pool.execute(() -> {
+                            try {
+                                if (fault.get() != null) {
+                                    return; // the run is stopping (disk full, a folder that cannot be written)
+                                }
+                                recorder.record(claimAndDownload(claims, downloader, row, jobDir));
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            } catch (RuntimeException | Error e) {
+                                fault.compareAndSet(null, e);
+                            } finally {
+                                inFlight.release();
                             }
-                            recorder.record(claimAndDownload(claims, downloader, row, jobDir));
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                        } catch (RuntimeException | Error e) {
-                            fault.compareAndSet(null, e);
-                        } finally {
-                            inFlight.release();
-                        }
-                    });
+                        });
+                    } catch (RejectedExecutionException e) { // the shutdown hook has stopped the workers
+                        inFlight.release();
+                        throw new InterruptedIOException("download stopped: the JVM is shutting down (SIGTERM or"
+                                + " Ctrl-C); run again to resume");
+                    }
                 }
                 if (pool != null) {
                     pool.shutdown();

@@ -92,6 +92,47 @@ class KillAndResumeTest {
     }
 
     /**
+     * A run stopped by SIGTERM or Ctrl-C while it hands rows to its workers ends as an interrupted run: the shutdown
+     * hook had shut the worker pool down, and the next row handed to it ended the run with a
+     * RejectedExecutionException, which the command line printed as the reason it failed.
+     */
+    @Test
+    void aRunStoppedBySigtermEndsAsInterruptedNotWithARejectedTask(@TempDir Path media, @TempDir Path out)
+            throws Exception {
+        Path tone = TestMedia.tone(media, Codec.AAC, 44_100, 30);
+        StringBuilder csv = new StringBuilder("# YTID, start_seconds, end_seconds, positive_labels\n");
+        try (LoopbackMediaServer server = LoopbackMediaServer.start()) {
+            for (int i = 0; i < CLIPS; i++) {
+                String id = String.format("sigterm%04d", i);
+                server.serve(id + ".m4a", tone).latency(id + ".m4a", Duration.ofMinutes(2));
+                csv.append(id).append(", 5.000, 15.000, \"/m/09x0r\"\n");
+            }
+            Path csvFile = Files.writeString(media.resolve("sigterm_segments.csv"), csv);
+            Path log = media.resolve("child.log");
+            Process child = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                    .toString(), "-cp", System.getProperty("java.class.path"), StoppedDownloadChild.class.getName(),
+                    out.toString(), server.url("{id}.m4a"), csvFile.toString()))
+                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            try {
+                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                while (server.requests("sigterm0000.m4a") == 0 && child.isAlive() && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                }
+                Thread.sleep(500); // the one worker waits for the server; the next row waits for the worker
+                assertThat(child.isAlive()).as("the child still runs when stopped; log: %s", Files.readString(log))
+                        .isTrue();
+                child.destroy(); // SIGTERM
+                assertThat(child.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            } finally {
+                child.destroyForcibly();
+            }
+            String text = Files.readString(log);
+            assertThat(text).as(text).contains("ended: java.io.InterruptedIOException")
+                    .doesNotContain("RejectedExecutionException");
+        }
+    }
+
+    /**
      * yt-dlp's temporary files (the private cookies copy: a session's cookies; its output: signed media URLs) and
      * ffmpeg's logs of a run killed with SIGKILL are removed by the next run, and a live run's are kept.
      */
