@@ -179,7 +179,13 @@ public final class DownloadStage {
         ExecutorService pool = config.dryRun() ? null : Executors.newFixedThreadPool(config.threads(), daemon());
         Semaphore inFlight = new Semaphore(2 * config.threads());
         AtomicReference<Throwable> fault = new AtomicReference<>();
-        Thread hook = pool == null ? null : shutdownHook(pool);
+        Thread hook;
+        try {
+            hook = pool == null ? null : shutdownHook(pool);
+        } catch (IllegalStateException e) { // the JVM is shutting down already (a Ctrl-C while starting up)
+            pool.shutdownNow();
+            throw stopping();
+        }
         try (DownloadLog good = config.dryRun() ? null : new DownloadLog(goodLog(shard));
                 DownloadLog errors = config.dryRun() ? null : new DownloadLog(errorLog(shard));
                 Stream<SegmentRow> closing = rows) {
@@ -232,8 +238,7 @@ public final class DownloadStage {
                         });
                     } catch (RejectedExecutionException e) { // the shutdown hook has stopped the workers
                         inFlight.release();
-                        throw new InterruptedIOException("download stopped: the JVM is shutting down (SIGTERM or"
-                                + " Ctrl-C); run again to resume");
+                        throw stopping();
                     }
                 }
                 if (pool != null) {
@@ -262,6 +267,12 @@ public final class DownloadStage {
                 - startNanos));
         LOG.info("download {} finished: {}", shard, summary);
         return summary;
+    }
+
+    /** @return what a run stopped by the JVM's shutdown (SIGTERM, Ctrl-C) throws */
+    private static InterruptedIOException stopping() {
+        return new InterruptedIOException("download stopped: the JVM is shutting down (SIGTERM or Ctrl-C); run again"
+                + " to resume");
     }
 
     /**

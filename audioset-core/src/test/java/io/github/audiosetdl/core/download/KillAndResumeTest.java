@@ -133,6 +133,30 @@ class KillAndResumeTest {
     }
 
     /**
+     * A run started while the JVM is shutting down (Ctrl-C while the command starts up) ends as an interrupted run:
+     * it ended with "IllegalStateException: Shutdown in progress", from adding its shutdown hook.
+     */
+    @Test
+    void aRunStartedWhileTheJvmShutsDownEndsAsInterrupted(@TempDir Path media, @TempDir Path out) throws Exception {
+        Path csvFile = Files.writeString(media.resolve("late_segments.csv"), "# YTID, start_seconds, end_seconds,"
+                + " positive_labels\nlatestopped, 5.000, 15.000, \"/m/09x0r\"\n");
+        Path log = media.resolve("child.log");
+        Process child = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-cp", System.getProperty("java.class.path"), StoppedDownloadChild.class.getName(),
+                out.toString(), "http://127.0.0.1:9/{id}.m4a", csvFile.toString(), "late"))
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            assertThat(child.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        } finally {
+            child.destroyForcibly();
+        }
+        String text = Files.readString(log);
+        assertThat(text).as(text).contains("ended: java.io.InterruptedIOException")
+                .doesNotContain("IllegalStateException");
+        assertThat(temporaries(out)).isEmpty();
+    }
+
+    /**
      * yt-dlp's temporary files (the private cookies copy: a session's cookies; its output: signed media URLs) and
      * ffmpeg's logs of a run killed with SIGKILL are removed by the next run, and a live run's are kept.
      */

@@ -7,9 +7,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A download run in a JVM of its own, for the shutdown tests ({@code StoppedDownloadChild OUT TEMPLATE CSV}): one
- * worker; once the JVM is stopped (SIGTERM, Ctrl-C), prints what {@code run()} ended with, {@code "ended: "} and the
- * exception's class and message, before the JVM halts.
+ * A download run in a JVM of its own, for the shutdown tests ({@code StoppedDownloadChild OUT TEMPLATE CSV [late]}):
+ * one worker; once the JVM is stopped (SIGTERM, Ctrl-C), prints what {@code run()} ended with, {@code "ended: "} and
+ * the exception's class and message, before the JVM halts. With {@code late}, the JVM is already shutting down when
+ * the run starts (a Ctrl-C while the command starts up).
  */
 final class StoppedDownloadChild {
     private StoppedDownloadChild() {
@@ -26,6 +27,19 @@ final class StoppedDownloadChild {
                 Thread.currentThread().interrupt();
             }
         }));
+        if (args.length > 3 && args[3].equals("late")) {
+            new Thread(() -> System.exit(143)).start();
+            Thread probe = new Thread(() -> { });
+            for (int i = 0; i < 3000; i++) { // until the JVM is shutting down
+                try {
+                    Runtime.getRuntime().addShutdownHook(probe);
+                    Runtime.getRuntime().removeShutdownHook(probe);
+                    Thread.sleep(10);
+                } catch (IllegalStateException e) {
+                    break;
+                }
+            }
+        }
         try {
             DownloadStage.builder().config(config).build().run(SegmentSelection.builder(Path.of(args[2])).build());
             System.out.println("ended: normally");
