@@ -32,6 +32,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
@@ -179,9 +180,10 @@ public final class DownloadStage {
         ExecutorService pool = config.dryRun() ? null : Executors.newFixedThreadPool(config.threads(), daemon());
         Semaphore inFlight = new Semaphore(2 * config.threads());
         AtomicReference<Throwable> fault = new AtomicReference<>();
+        AtomicBoolean stoppedByHook = new AtomicBoolean();
         Thread hook;
         try {
-            hook = pool == null ? null : shutdownHook(pool);
+            hook = pool == null ? null : shutdownHook(pool, stoppedByHook);
         } catch (IllegalStateException e) { // the JVM is shutting down already (a Ctrl-C while starting up)
             pool.shutdownNow();
             throw stopping();
@@ -256,6 +258,9 @@ public final class DownloadStage {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("download interrupted");
         }
+        if (stoppedByHook.get()) { // its clips in flight were stopped: not a finished run
+            throw stopping();
+        }
         Throwable t = fault.get();
         if (t instanceof RuntimeException re) {
             throw re;
@@ -302,9 +307,13 @@ public final class DownloadStage {
     /**
      * A hook that, when the JVM shuts down during a run (SIGTERM, Ctrl-C), kills the tools the workers run
      * and waits (at most {@link #HOOK_WAIT}) for the workers, so that they delete their temporary files.
+     * It sets {@code stopped} if the workers had not ended.
      */
-    private static Thread shutdownHook(ExecutorService pool) {
+    private static Thread shutdownHook(ExecutorService pool, AtomicBoolean stopped) {
         Thread hook = new Thread(() -> {
+            if (!pool.isTerminated()) {
+                stopped.set(true);
+            }
             Children.killAll();
             pool.shutdownNow();
             try {
