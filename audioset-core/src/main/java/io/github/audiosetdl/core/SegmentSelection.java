@@ -3,6 +3,7 @@ package io.github.audiosetdl.core;
 import static java.util.Objects.requireNonNull;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -177,6 +178,7 @@ public final class SegmentSelection {
      *
      * @return the number of rows {@link #stream()} yields
      * @throws IOException if the file cannot be read
+     * @throws InterruptedIOException if the thread is interrupted (checked at each row; the flag is kept)
      */
     public long count() throws IOException {
         return shard.size(countFiltered());
@@ -190,18 +192,30 @@ public final class SegmentSelection {
         SegmentCsvOptions quiet = options.toBuilder().errorListener(e -> { }).build();
         if (StrongCsv.isStrong(csv)) {
             try (Stream<SegmentRow> rows = selected(quiet)) {
-                return rows.limit(limit).count();
+                long n = 0;
+                for (var it = rows.iterator(); n < limit && it.hasNext(); n++) {
+                    checkInterrupt(it.next());
+                }
+                return n;
             }
         }
         try (SegmentCsv reader = SegmentCsv.open(csv, quiet)) {
             reader.quietAboutDeclaredCount();
             long n = 0;
             for (SegmentRow row : reader) {
+                checkInterrupt(row);
                 if (matchesLabels(row.segment()) && ++n >= limit) {
                     break;
                 }
             }
             return n;
+        }
+    }
+
+    /** A count of a large file (millions of rows, minutes on a slow disk) is stopped by an interrupt. */
+    private void checkInterrupt(SegmentRow row) throws InterruptedIOException {
+        if (Thread.currentThread().isInterrupted()) {
+            throw new InterruptedIOException("counting the rows of " + csv + " interrupted at line " + row.line());
         }
     }
 

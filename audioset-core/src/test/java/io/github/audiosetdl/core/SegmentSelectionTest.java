@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.audiosetdl.core.testing.TestData;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -46,6 +47,27 @@ class SegmentSelectionTest {
             }
         }
         assertThat(joined).isEqualTo(whole);
+    }
+
+    @Test
+    void aCountOnAnInterruptedThreadStopsAtOnceAndKeepsTheInterrupt() {
+        // a cancel (AudioSetPipeline.cancel, Ctrl-C) during the count of a huge CSV was honoured only once the
+        // whole file had been read: the count ignored the interrupt, and reading a file does not notice it
+        for (SegmentSelection selection : List.of(SegmentSelection.builder(eval).build(),
+                SegmentSelection.builder(eval).shard(Shard.of(1, 3)).build())) {
+            Thread.currentThread().interrupt();
+            try {
+                assertThatThrownBy(selection::count).isInstanceOf(InterruptedIOException.class)
+                        .hasMessageContaining(eval.getFileName().toString()).hasMessageContaining("line 4");
+                assertThat(Thread.currentThread().isInterrupted()).as("the interrupt is kept").isTrue();
+                if (!selection.shard().isAll()) {
+                    assertThatThrownBy(selection::stream).as("a shard's stream counts first")
+                            .isInstanceOf(InterruptedIOException.class);
+                }
+            } finally {
+                Thread.interrupted();
+            }
+        }
     }
 
     @Test

@@ -34,6 +34,8 @@ final class ClipDownloader {
     /** The largest decoded section read, in bytes (10.6 s of 8 channels at 192 kHz in 32-bit floats is 65 MB). */
     private static final long MAX_DECODED_BYTES = 96L << 20;
     private static final Logger LOG = LoggerFactory.getLogger(ClipDownloader.class);
+    /** For tests only: runs in the worker once ffmpeg has exited, before its output is read. */
+    static volatile java.util.function.Consumer<Segment> afterDecode = s -> { };
 
     private final DownloadConfig config;
     private final MediaResolver resolver;
@@ -79,7 +81,8 @@ final class ClipDownloader {
      * @param row the segment
      * @param jobDir the folder receiving {@code YT_<id>.wav}
      * @return the outcome (never throws for a failed clip)
-     * @throws InterruptedException if interrupted
+     * @throws InterruptedException if interrupted, also when the interrupt made an attempt fail (a read of
+     *     ffmpeg's output stopped by it): a cancelled clip is no failure, and is not logged
      * @throws AudioSetException when the disk is full or the folder cannot be written: the run must stop
      */
     public ClipResult download(SegmentRow row, Path jobDir) throws InterruptedException {
@@ -99,6 +102,9 @@ final class ClipDownloader {
                 limiter.succeeded();
                 return result;
             } catch (ClipFailure f) {
+                if (Thread.interrupted()) { // a cancel, not the clip, made the attempt fail (a read it stopped)
+                    throw new InterruptedException(segment.ytid() + ": download cancelled");
+                }
                 if (diskFull(f.getMessage())) {
                     throw new AudioSetException("disk full while writing " + segment.ytid() + " into " + jobDir + " ("
                             + f.getMessage() + "); free some space and run again: finished clips are kept", f);
@@ -165,6 +171,7 @@ final class ClipDownloader {
         limiter.acquire();
         temp[0] = createTemp(segment, jobDir);
         FfmpegSection.Report report = ffmpeg.decode(media, segment, temp[0]);
+        afterDecode.accept(segment);
         double mediaSeconds = Double.isNaN(report.mediaSeconds()) ? media.durationSeconds() : report.mediaSeconds();
         if (!Double.isNaN(mediaSeconds) && segment.startSeconds() >= mediaSeconds) {
             throw pastTheEnd(segment, mediaSeconds);

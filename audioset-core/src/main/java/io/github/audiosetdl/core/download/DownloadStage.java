@@ -29,8 +29,10 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
@@ -148,7 +150,8 @@ public final class DownloadStage {
      * @param total the number of rows, for progress; {@code -1} if unknown
      * @return the summary
      * @throws IOException if an output folder cannot be written
-     * @throws InterruptedIOException if the thread is interrupted (checked before each row; the flag is kept)
+     * @throws InterruptedIOException if the thread is interrupted (checked before each row; the flag is kept), or
+     *     the JVM is shutting down (SIGTERM, Ctrl-C: a shutdown hook stops the workers and their tools)
      * @throws io.github.audiosetdl.core.AudioSetException if a required tool is missing
      */
     public DownloadSummary run(Stream<SegmentRow> rows, Shard shard, long total) throws IOException {
@@ -177,7 +180,14 @@ public final class DownloadStage {
         ExecutorService pool = config.dryRun() ? null : Executors.newFixedThreadPool(config.threads(), daemon());
         Semaphore inFlight = new Semaphore(2 * config.threads());
         AtomicReference<Throwable> fault = new AtomicReference<>();
-        Thread hook = pool == null ? null : shutdownHook(pool);
+        AtomicBoolean stoppedByHook = new AtomicBoolean();
+        Thread hook;
+        try {
+            hook = pool == null ? null : shutdownHook(pool, stoppedByHook);
+        } catch (IllegalStateException e) { // the JVM is shutting down already (a Ctrl-C while starting up)
+            pool.shutdownNow();
+            throw stopping();
+        }
         try (DownloadLog good = config.dryRun() ? null : new DownloadLog(goodLog(shard));
                 DownloadLog errors = config.dryRun() ? null : new DownloadLog(errorLog(shard));
                 Stream<SegmentRow> closing = rows) {
@@ -213,20 +223,25 @@ public final class DownloadStage {
                         continue;
                     }
                     inFlight.acquire();
-                    pool.execute(() -> {
-                        try {
-                            if (fault.get() != null) {
-                                return; // the run is stopping (disk full, a folder that cannot be written)
+                    try {
+                        pool.execute(() -> {
+                            try {
+                                if (fault.get() != null) {
+                                    return; // the run is stopping (disk full, a folder that cannot be written)
+                                }
+                                recorder.record(claimAndDownload(claims, downloader, row, jobDir));
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            } catch (RuntimeException | Error e) {
+                                fault.compareAndSet(null, e);
+                            } finally {
+                                inFlight.release();
                             }
-                            recorder.record(claimAndDownload(claims, downloader, row, jobDir));
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                        } catch (RuntimeException | Error e) {
-                            fault.compareAndSet(null, e);
-                        } finally {
-                            inFlight.release();
-                        }
-                    });
+                        });
+                    } catch (RejectedExecutionException e) { // the shutdown hook has stopped the workers
+                        inFlight.release();
+                        throw stopping();
+                    }
                 }
                 if (pool != null) {
                     pool.shutdown();
@@ -243,6 +258,9 @@ public final class DownloadStage {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("download interrupted");
         }
+        if (stoppedByHook.get()) { // its clips in flight were stopped: not a finished run
+            throw stopping();
+        }
         Throwable t = fault.get();
         if (t instanceof RuntimeException re) {
             throw re;
@@ -254,6 +272,12 @@ public final class DownloadStage {
                 - startNanos));
         LOG.info("download {} finished: {}", shard, summary);
         return summary;
+    }
+
+    /** @return what a run stopped by the JVM's shutdown (SIGTERM, Ctrl-C) throws */
+    private static InterruptedIOException stopping() {
+        return new InterruptedIOException("download stopped: the JVM is shutting down (SIGTERM or Ctrl-C); run again"
+                + " to resume");
     }
 
     /**
@@ -283,9 +307,13 @@ public final class DownloadStage {
     /**
      * A hook that, when the JVM shuts down during a run (SIGTERM, Ctrl-C), kills the tools the workers run
      * and waits (at most {@link #HOOK_WAIT}) for the workers, so that they delete their temporary files.
+     * It sets {@code stopped} if the workers had not ended.
      */
-    private static Thread shutdownHook(ExecutorService pool) {
+    private static Thread shutdownHook(ExecutorService pool, AtomicBoolean stopped) {
         Thread hook = new Thread(() -> {
+            if (!pool.isTerminated()) {
+                stopped.set(true);
+            }
             Children.killAll();
             pool.shutdownNow();
             try {

@@ -2,6 +2,7 @@ package io.github.audiosetdl.core.pack;
 
 import io.github.audiosetdl.core.Segment;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystemLoopException;
 import java.nio.file.FileVisitOption;
@@ -30,7 +31,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Symbolic links are followed, to folders and to files, as the seed's {@code glob} followed them; a link
  * that loops back is skipped with a warning. An entry that disappears during the scan (a download running
- * beside the pack renames its temporary files) is ignored; any other unreadable entry fails the scan.
+ * beside the pack renames its temporary files) is ignored; any other unreadable entry fails the scan. An
+ * interrupt stops the scan (millions of files on a network file system take minutes).
  */
 final class WavIndex {
     private static final Logger LOG = LoggerFactory.getLogger(WavIndex.class);
@@ -51,6 +53,12 @@ final class WavIndex {
         this.duplicates = duplicates;
     }
 
+    /**
+     * @param root the downloads folder
+     * @return the index of the clips under it
+     * @throws IOException if it is not a folder or an entry cannot be read
+     * @throws InterruptedIOException if the thread is interrupted (checked at each entry; the flag is kept)
+     */
     static WavIndex scan(Path root) throws IOException {
         if (!Files.isDirectory(root)) {
             throw Files.exists(root) ? new NotDirectoryException(root + " (the downloads folder)")
@@ -83,7 +91,10 @@ final class WavIndex {
             }
 
             @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new InterruptedIOException("pack: scanning " + root + " interrupted at " + file);
+                }
                 String name = file.getFileName().toString();
                 if (!attrs.isRegularFile() || name.length() != PREFIX.length() + Segment.ID_LENGTH + SUFFIX.length()
                         || !name.startsWith(PREFIX) || !name.endsWith(SUFFIX)) {

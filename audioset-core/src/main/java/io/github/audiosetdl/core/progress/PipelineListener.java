@@ -8,7 +8,10 @@ import java.util.List;
  * Sees the pipeline's progress and outcomes. Every method has a no-op default.
  *
  * <p>Methods run on worker threads: they must be fast, thread-safe and must not throw (the pipeline
- * catches and logs anything they throw, then goes on).
+ * catches and logs anything they throw, then goes on). Calls from different workers are not ordered among
+ * themselves: a {@link #progress} may carry a smaller {@link Progress#done()} than one already seen (keep the
+ * largest). A stage's {@link #stageStarted} comes before, and its {@link #stageFinished} after, every other call
+ * of that stage; a stage that fails or is cancelled does not call {@code stageFinished}.
  */
 public interface PipelineListener {
     /** A listener that ignores everything. */

@@ -27,6 +27,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
@@ -477,6 +479,51 @@ class DownloadStageTest {
                                 .containsKey(n.substring(3, n.length() - 4)));
             }
         }
+    }
+
+    @Test
+    void aClipCancelledOnceFfmpegHasExitedIsNotLoggedAndTheNextRunFetchesIt(@TempDir Path out) throws Exception {
+        // a worker interrupted (a cancel) after ffmpeg's exit and before its WAV was read failed to read it
+        // (ClosedByInterruptException) and logged a transient "short transfer: unreadable output" row for it
+        Path source = TestMedia.tone(media, Codec.AAC, 44_100, 30);
+        String id = "cancelread1";
+        server.serve(id + ".m4a", source);
+        DownloadConfig config = fastConfig(out, server.url("{id}.m4a")).threads(1).retries(0).build();
+        CountDownLatch decoded = new CountDownLatch(1);
+        ClipDownloader.afterDecode = segment -> {
+            decoded.countDown();
+            try {
+                Thread.sleep(Duration.ofSeconds(60).toMillis()); // until the cancel interrupts the worker
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        Thread runner = new Thread(() -> {
+            try {
+                run(config, List.of(row(0, id, 0, 10)));
+            } catch (Throwable t) {
+                thrown.set(t);
+            }
+        }, "cancelled-download");
+        try {
+            runner.start();
+            assertThat(decoded.await(60, TimeUnit.SECONDS)).as("ffmpeg exited").isTrue();
+            runner.interrupt();
+            runner.join(Duration.ofSeconds(60).toMillis());
+        } finally {
+            ClipDownloader.afterDecode = segment -> { };
+        }
+
+        assertThat(runner.isAlive()).isFalse();
+        assertThat(thrown.get()).isInstanceOf(InterruptedIOException.class);
+        assertThat(errors(out)).as("a cancelled clip is no failure").doesNotContainKey(id);
+        assertThat(readLog(out.resolve("logs/test_goodlogs/goodLog_0.csv"))).doesNotContainKey(id);
+        assertThat(out.resolve("test_downloads/test_downloads_0/YT_" + id + ".wav")).doesNotExist();
+        assertThat(temporaries(out)).isEmpty();
+
+        DownloadSummary again = run(config, List.of(row(0, id, 0, 10)));
+        assertThat(again.downloaded()).as("the next run fetches it").isEqualTo(1);
     }
 
     /** @return the download workers whose stack is still inside a clip's download */

@@ -21,6 +21,8 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A run killed with SIGKILL mid-way, then run again: every clip ends complete, none is fetched twice, and the claims
@@ -89,6 +91,73 @@ class KillAndResumeTest {
             }
             assertThat(temporaries(out)).isEmpty();
         }
+    }
+
+    /**
+     * A run stopped by SIGTERM or Ctrl-C ends as an interrupted run. While it handed rows to its workers (12 rows),
+     * the shutdown hook had shut the worker pool down, and the next row handed to it ended the run with a
+     * RejectedExecutionException, which the command line printed as the reason it failed; once every row was handed
+     * out (1 row), the run returned a summary that said it was complete, the clips the hook stopped missing.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {1, CLIPS})
+    void aRunStoppedBySigtermEndsAsInterrupted(int clips, @TempDir Path media, @TempDir Path out) throws Exception {
+        Path tone = TestMedia.tone(media, Codec.AAC, 44_100, 30);
+        StringBuilder csv = new StringBuilder("# YTID, start_seconds, end_seconds, positive_labels\n");
+        try (LoopbackMediaServer server = LoopbackMediaServer.start()) {
+            for (int i = 0; i < clips; i++) {
+                String id = String.format("sigterm%04d", i);
+                server.serve(id + ".m4a", tone).latency(id + ".m4a", Duration.ofMinutes(2));
+                csv.append(id).append(", 5.000, 15.000, \"/m/09x0r\"\n");
+            }
+            Path csvFile = Files.writeString(media.resolve("sigterm_segments.csv"), csv);
+            Path log = media.resolve("child.log");
+            Process child = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                    .toString(), "-cp", System.getProperty("java.class.path"), StoppedDownloadChild.class.getName(),
+                    out.toString(), server.url("{id}.m4a"), csvFile.toString()))
+                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            try {
+                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                while (server.requests("sigterm0000.m4a") == 0 && child.isAlive() && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                }
+                Thread.sleep(500); // the one worker waits for the server; the next row waits for the worker
+                assertThat(child.isAlive()).as("the child still runs when stopped; log: %s", Files.readString(log))
+                        .isTrue();
+                child.destroy(); // SIGTERM
+                assertThat(child.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            } finally {
+                child.destroyForcibly();
+            }
+            String text = Files.readString(log);
+            assertThat(text).as(text).contains("ended: java.io.InterruptedIOException")
+                    .doesNotContain("RejectedExecutionException").doesNotContain("download finished");
+            assertThat(temporaries(out)).isEmpty();
+        }
+    }
+
+    /**
+     * A run started while the JVM is shutting down (Ctrl-C while the command starts up) ends as an interrupted run:
+     * it ended with "IllegalStateException: Shutdown in progress", from adding its shutdown hook.
+     */
+    @Test
+    void aRunStartedWhileTheJvmShutsDownEndsAsInterrupted(@TempDir Path media, @TempDir Path out) throws Exception {
+        Path csvFile = Files.writeString(media.resolve("late_segments.csv"), "# YTID, start_seconds, end_seconds,"
+                + " positive_labels\nlatestopped, 5.000, 15.000, \"/m/09x0r\"\n");
+        Path log = media.resolve("child.log");
+        Process child = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-cp", System.getProperty("java.class.path"), StoppedDownloadChild.class.getName(),
+                out.toString(), "http://127.0.0.1:9/{id}.m4a", csvFile.toString(), "late"))
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            assertThat(child.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        } finally {
+            child.destroyForcibly();
+        }
+        String text = Files.readString(log);
+        assertThat(text).as(text).contains("ended: java.io.InterruptedIOException")
+                .doesNotContain("IllegalStateException");
+        assertThat(temporaries(out)).isEmpty();
     }
 
     /**

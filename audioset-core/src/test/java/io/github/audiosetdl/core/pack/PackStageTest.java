@@ -241,6 +241,23 @@ class PackStageTest {
     }
 
     @Test
+    void aScanOnAnInterruptedThreadStopsAtOnceAndKeepsTheInterrupt() throws IOException {
+        // a cancel during the walk of a huge downloads folder was honoured only once every folder was listed
+        for (int i = 0; i < 50; i++) {
+            wav(dir.resolve("many_downloads/many_downloads_0"), i, 0.5f);
+        }
+        Thread.currentThread().interrupt();
+        try {
+            assertThatThrownBy(() -> WavIndex.scan(dir.resolve("many_downloads")))
+                    .isInstanceOf(java.io.InterruptedIOException.class).hasMessageContaining("many_downloads");
+            assertThat(Thread.currentThread().isInterrupted()).as("the interrupt is kept").isTrue();
+        } finally {
+            Thread.interrupted();
+        }
+        assertThat(WavIndex.scan(dir.resolve("many_downloads")).size()).isEqualTo(50);
+    }
+
+    @Test
     void anEmptyOrUnusableFolderFailsWithoutCommittingAnEmptyFile() throws IOException {
         Path empty = dir.resolve("empty_downloads");
         Files.createDirectories(empty.resolve("empty_downloads_0"));
