@@ -314,8 +314,10 @@ public final class DownloadStage {
             if (!pool.isTerminated()) {
                 stopped.set(true);
             }
-            Children.killAll();
+            // interrupt the workers before their tools die: a worker that sees its ffmpeg killed then knows it was
+            // stopped, and logs nothing (killed first, one on its last attempt could log a transient failure)
             pool.shutdownNow();
+            Children.killAll();
             try {
                 if (!pool.awaitTermination(HOOK_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
                     LOG.warn("download workers still running at shutdown");
