@@ -181,11 +181,20 @@ final class SlurmCommand implements Callable<Integer> {
         Files.createDirectories(slurm.resolve("logs"));
         // The pack's stamp: its mtime is a minute before the start of the last pack that succeeded, so a clip
         // saved while that pack ran (another chain's download) is newer than it and packs again.
+        // The CSV and label file too: one edited since (a row dropped, a label fixed) packs again, though no clip
+        // is new.
         String stamp = quote(slurm.resolve(".pack-" + name + ".stamp"));
-        String packGuard = "if [ -f " + quote(waveforms) + " ] && [ -f " + stamp + " ] && [ -z \"$(find "
-                + quote(downloads) + " -name 'YT_*.wav' -newer " + stamp + " -print -quit 2>/dev/null)\" ]; then\n"
+        StringBuilder unchanged = new StringBuilder(" && [ ! " + quote(csv) + " -nt " + stamp + " ]");
+        if (selection.labelsFile != null) {
+            unchanged.append(" && [ ! ").append(quote(selection.labelsFile.toAbsolutePath())).append(" -nt ")
+                    .append(stamp).append(" ]");
+        }
+        String packGuard = "if [ -f " + quote(waveforms) + " ] && [ -f " + stamp + " ]" + unchanged
+                + " && [ -z \"$(find " + quote(downloads) + " -name 'YT_*.wav' -newer " + stamp
+                + " -print -quit 2>/dev/null)\" ]; then\n"
                 + "    echo \"pack: " + waveforms.getFileName().toString().replaceAll("[^A-Za-z0-9._-]", "_")
-                + " holds every clip downloaded before the last pack started: nothing to do\"\n    exit 0\nfi\n"
+                + " holds every clip downloaded before the last pack started, and the CSV and labels are unchanged"
+                + " since: nothing to do\"\n    exit 0\nfi\n"
                 + "started=" + stamp + "\".${SLURM_JOB_ID:-$$}.tmp\"\n"
                 + "trap 'rm -f \"$started\"' EXIT\n"
                 + "touch -d '1 minute ago' \"$started\"\n";

@@ -81,6 +81,8 @@ class SlurmCommandTest {
                         System.currentTimeMillis() - 600_000));
             }
         }
+        Files.setLastModifiedTime(csv, java.nio.file.attribute.FileTime.fromMillis(
+                System.currentTimeMillis() - 600_000)); // and the CSV written before that
         assertThat(run("slurm", "--csv", csv.toString(), "--out", dir.toString())).as(err.toString()).isZero();
         Path script = dir.resolve("slurm/pack.sbatch");
         Path packed = dir.resolve("demo.hdf5");
@@ -101,6 +103,45 @@ class SlurmCommandTest {
         try (var left = Files.list(dir.resolve("slurm"))) {
             assertThat(left.map(p -> p.getFileName().toString())).noneMatch(f -> f.endsWith(".tmp"));
         }
+    }
+
+    /**
+     * The pack step's guard when the CSV or the label file changed since the last pack (a row dropped, a label
+     * fixed) and no clip is new: the next submission packs again, so the waveform file follows the CSV instead of
+     * keeping the rows and labels of the old one.
+     */
+    @Test
+    void thePackGuardPacksAgainWhenTheCsvOrLabelsChanged() throws Exception {
+        Path downloads = PackCommandTest.downloads(dir, 3);
+        Path csv = dir.resolve("demo.csv");
+        Path labels = Files.copy(io.github.audiosetdl.core.testing.TestData.file("audioset/class_labels_indices.csv"),
+                dir.resolve("labels.csv"));
+        long old = System.currentTimeMillis() - 600_000;
+        try (var files = Files.walk(dir)) { // downloaded (and the CSV written) well before the chain's pack
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                Files.setLastModifiedTime(f, java.nio.file.attribute.FileTime.fromMillis(old));
+            }
+        }
+        assertThat(run("slurm", "--csv", csv.toString(), "--out", dir.toString(), "--labels", labels.toString()))
+                .as(err.toString()).isZero();
+        Path script = dir.resolve("slurm/pack.sbatch");
+        Path packed = dir.resolve("demo.hdf5");
+        assertThat(bash(script)).contains("wrote 3 rows");
+        assertThat(bash(script)).contains("nothing to do");
+
+        List<String> lines = Files.readAllLines(csv);
+        Files.write(csv, lines.subList(0, lines.size() - 1)); // the last row dropped: its clip stays on disk
+        assertThat(downloads.resolve("demo_downloads_0/YT_" + PackCommandTest.id(2) + ".wav")).isRegularFile();
+        assertThat(bash(script)).contains("wrote 2 rows");
+        assertThat(rows(packed)).isEqualTo(2);
+        // (edited in the minute before that pack started, it would count as new once more: the stamp's margin)
+        Files.setLastModifiedTime(csv, java.nio.file.attribute.FileTime.fromMillis(old));
+        assertThat(bash(script)).contains("nothing to do");
+
+        Files.setLastModifiedTime(labels, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis()));
+        assertThat(bash(script)).contains("wrote 2 rows");
+        Files.setLastModifiedTime(labels, java.nio.file.attribute.FileTime.fromMillis(old));
+        assertThat(bash(script)).contains("nothing to do");
     }
 
     /** @return what {@code bash script} printed; it must exit 0 within 2 minutes */
