@@ -1,5 +1,6 @@
 package io.github.audiosetdl.examples.cli;
 
+import io.github.audiosetdl.core.StrongCsv;
 import io.github.audiosetdl.core.download.DownloadConfig;
 import io.github.audiosetdl.examples.cli.CochleagramCommand.CochleagramOptions;
 import io.github.audiosetdl.examples.tools.BoundedProcess;
@@ -161,6 +162,9 @@ final class SlurmCommand implements Callable<Integer> {
             pack.addAll(List.of("--labels", selection.labelsFile.toAbsolutePath().toString()));
         }
         pack.addAll(List.of("--on-error", selection.onError)); // the CSV's bad rows, as the download treats them
+        if (StrongCsv.isStrong(csv)) { // its events into /strong, as 'pack --strong' would: not lost on the way
+            pack.addAll(List.of("--strong", csv.toString()));
+        }
         List<String> coch = new ArrayList<>(List.of("cochleagram", "--in", waveforms.toString(), "--out",
                 dir.toString()));
         coch.addAll(passedThrough(Set.of(CochleagramOptions.class)));

@@ -144,6 +144,33 @@ class SlurmCommandTest {
         assertThat(bash(script)).contains("nothing to do");
     }
 
+    /**
+     * With a temporally-strong label file as {@code --csv}, the pack step adds its events ({@code /strong}), as
+     * {@code pack --csv STRONG.tsv --strong STRONG.tsv} does: before, the SLURM flow dropped them (and
+     * {@code slurm} has no {@code --strong} to ask for them).
+     */
+    @Test
+    void thePackStepOfAStrongCsvKeepsItsEvents() throws Exception {
+        PackCommandTest.downloads(dir, 2);
+        Path strong = Files.writeString(dir.resolve("demo_strong.tsv"),
+                "segment_id\tstart_time_seconds\tend_time_seconds\tlabel\n"
+                + PackCommandTest.id(0) + "_0\t0.000\t1.500\t/m/09x0r\n"
+                + PackCommandTest.id(1) + "_1000\t2.000\t10.000\t/m/04rlf\n");
+        Files.move(dir.resolve("demo_downloads"), dir.resolve("demo_strong_downloads"));
+        assertThat(run("slurm", "--csv", strong.toString(), "--out", dir.toString())).as(err.toString()).isZero();
+
+        assertThat(bash(dir.resolve("slurm/pack.sbatch"))).contains("wrote 2 rows");
+        java.util.Optional<io.github.audiosetdl.hdf5.StrongLabelsReader> opened =
+                io.github.audiosetdl.hdf5.StrongLabelsReader.open(dir.resolve("demo_strong.hdf5"));
+        assertThat(opened).as("/strong in the packed file").isPresent();
+        try (io.github.audiosetdl.hdf5.StrongLabelsReader r = opened.get()) {
+            assertThat(r.events(0)).extracting(io.github.audiosetdl.core.StrongEvent::mid).containsExactly(
+                    "/m/09x0r");
+            assertThat(r.events(1)).extracting(io.github.audiosetdl.core.StrongEvent::mid).containsExactly(
+                    "/m/04rlf");
+        }
+    }
+
     /** @return what {@code bash script} printed; it must exit 0 within 2 minutes */
     private static String bash(Path script) throws Exception {
         Process p = new ProcessBuilder("bash", script.toString()).redirectErrorStream(true).start();
