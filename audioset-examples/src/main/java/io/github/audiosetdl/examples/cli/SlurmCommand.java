@@ -180,6 +180,10 @@ final class SlurmCommand implements Callable<Integer> {
             for (List<String> words : List.of(dl, pack, coch, finish)) {
                 words.forEach(SlurmCommand::quote);
             }
+            if (slurm.toString().indexOf('\\') >= 0) { // sbatch's --output pattern drops it: jobs fail, no log
+                throw new IllegalArgumentException("'" + dir + "' holds a backslash, which sbatch's --output file"
+                        + " name pattern cannot carry: choose an output folder without one");
+            }
             return null;
         });
         Files.createDirectories(slurm.resolve("logs"));
@@ -265,7 +269,9 @@ final class SlurmCommand implements Callable<Integer> {
     private List<String> sbatchArgs(Step s, Path slurm, java.util.function.Function<String, String> idOf) {
         List<String> args = new ArrayList<>(List.of(sbatch, "--parsable", "--job-name=audioset-" + s.name()));
         boolean array = s.array() > 0;
-        args.add("--output=" + slurm.resolve("logs").resolve(s.name() + (array ? "-%A_%a.out" : "-%j.out")));
+        // a file name pattern: the folder's own '%' is written "%%"
+        args.add("--output=" + slurm.resolve("logs").toString().replace("%", "%%") + File.separator + s.name()
+                + (array ? "-%A_%a.out" : "-%j.out"));
         if (array) {
             args.add("--array=0-" + (s.array() - 1));
         }

@@ -171,6 +171,26 @@ class SlurmCommandTest {
         }
     }
 
+    /**
+     * sbatch's {@code --output} is a file name pattern: a {@code %} of the output folder is written {@code %%} (else
+     * {@code 100%x} became {@code 100audioset-download} and every job failed to launch, with no log), and a folder
+     * with a backslash, which the pattern cannot carry (sbatch drops it), is refused before anything is written.
+     */
+    @Test
+    void theLogFileOfAFolderWithAPercentSignOrABackslash() throws Exception {
+        Path csv = Files.writeString(dir.resolve("mini.csv"), "slurmclip01, 0.000, 10.000, \"/m/09x0r\"\n");
+        Path percent = dir.resolve("100%x done");
+        assertThat(run("slurm", "--csv", csv.toString(), "--out", percent.toString())).as(err.toString()).isZero();
+        String logs = percent.resolve("slurm/logs").toString().replace("'", "'\\''");
+        assertThat(out.toString()).contains("'--output=" + logs.replace("%", "%%") + "/download-%A_%a.out'")
+                .contains("'--output=" + logs.replace("%", "%%") + "/pack-%j.out'");
+
+        Path backslash = dir.resolve("a\\b");
+        assertThat(run("slurm", "--csv", csv.toString(), "--out", backslash.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains(backslash + "' holds a backslash");
+        assertThat(backslash).doesNotExist();
+    }
+
     /** @return what {@code bash script} printed; it must exit 0 within 2 minutes */
     private static String bash(Path script) throws Exception {
         Process p = new ProcessBuilder("bash", script.toString()).redirectErrorStream(true).start();
