@@ -46,6 +46,23 @@ public final class SegmentSelection {
         this.limit = b.limit;
     }
 
+    private SegmentSelection(SegmentSelection s, Shard shard) {
+        this.csv = s.csv;
+        this.options = s.options;
+        this.labelQueries = s.labelQueries;
+        this.labelMids = s.labelMids;
+        this.shard = shard;
+        this.limit = s.limit;
+    }
+
+    /**
+     * @param shard the job of the filtered rows to keep ({@link Shard#ALL}: every job's, as the whole array)
+     * @return this selection (same file, options, label filter and limit) with that shard
+     */
+    public SegmentSelection withShard(Shard shard) {
+        return new SegmentSelection(this, requireNonNull(shard, "shard"));
+    }
+
     /**
      * @param csv the segments file
      * @return a builder selecting every row of it

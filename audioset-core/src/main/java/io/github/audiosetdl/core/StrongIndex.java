@@ -175,6 +175,16 @@ public final class StrongIndex {
         return (long) Base64Url.value(ytid.charAt(10)) << 40 | startMs;
     }
 
+    /** @return the {@code segment_id} ({@code <YouTube id>_<start ms>}) of the key {@link #hi}, {@link #lo} made */
+    private static String segmentId(long hi, long lo) {
+        char[] id = new char[11];
+        id[10] = Base64Url.letter((int) (lo >>> 40));
+        for (int i = 9; i >= 0; i--, hi >>>= 6) {
+            id[i] = Base64Url.letter((int) (hi & 63));
+        }
+        return new String(id) + "_" + (lo & ((1L << 40) - 1));
+    }
+
     /** Collects rows into growing arrays, then sorts the segments by key. */
     private static final class Builder {
         private final String source;
@@ -266,7 +276,8 @@ public final class StrongIndex {
                     long firstLine = Math.min(lines[order[i - 1]], lines[seg]);
                     long laterLine = Math.max(lines[order[i - 1]], lines[seg]);
                     throw new SegmentFormatException(source, laterLine, "this segment's lines are not together:"
-                            + " it was listed from line " + firstLine + " and resumes here", "");
+                            + " it was listed from line " + firstLine + " and resumes here",
+                            segmentId(keyHi[seg], keyLo[seg]));
                 }
                 hi[i] = keyHi[seg];
                 lo[i] = keyLo[seg];

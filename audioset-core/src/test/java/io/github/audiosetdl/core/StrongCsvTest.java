@@ -256,6 +256,18 @@ class StrongCsvTest {
                 StrongIndex.build(rows, "t.tsv", StrongVocabulary.audioSet());
             }
         }).isInstanceOfSatisfying(SegmentFormatException.class, e -> assertThat(e.line()).isEqualTo(4))
-                .hasMessageContaining("from line 2");
+                .hasMessageContaining("from line 2")
+                // the value is the segment named, not '' (ids with '-' and '_' and a start above 32 bits too)
+                .hasMessageEndingWith("'abcdefghijk_0'");
+        String other = HEADER
+                + "-a_Z09zzzzz_86400000\t0.0\t1.0\t/m/09x0r\n"
+                + "bbcdefghijk_0\t0.0\t1.0\t/m/09x0r\n"
+                + "-a_Z09zzzzz_86400000\t2.0\t3.0\t/m/09x0r\n";
+        assertThatThrownBy(() -> {
+            try (Stream<StrongRow> rows = StrongCsv.stream(new StringReader(other), "t.tsv")) {
+                StrongIndex.build(rows, "t.tsv", StrongVocabulary.audioSet());
+            }
+        }).isInstanceOfSatisfying(SegmentFormatException.class, e -> assertThat(e.value())
+                .isEqualTo("-a_Z09zzzzz_86400000"));
     }
 }

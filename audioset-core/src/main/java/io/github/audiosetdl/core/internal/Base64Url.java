@@ -2,6 +2,8 @@ package io.github.audiosetdl.core.internal;
 
 /** The base64url alphabet of YouTube ids ({@code A-Z a-z 0-9 - _}), for packing ids into integers. */
 public final class Base64Url {
+    private static final String ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
     private Base64Url() {
     }
 
@@ -22,5 +24,14 @@ public final class Base64Url {
             return 63;
         }
         return -1;
+    }
+
+    /**
+     * @param value a 6-bit value, 0 to 63
+     * @return its character in the base64url alphabet (the inverse of {@link #value(char)})
+     * @throws IndexOutOfBoundsException if it is outside 0 to 63
+     */
+    public static char letter(int value) {
+        return ALPHABET.charAt(value);
     }
 }

@@ -6,6 +6,7 @@ import io.github.audiosetdl.core.AudioSetException;
 import io.github.audiosetdl.core.LabelIndex;
 import io.github.audiosetdl.core.SegmentCsv;
 import io.github.audiosetdl.core.SegmentCsvOptions;
+import io.github.audiosetdl.core.SegmentFormatException;
 import io.github.audiosetdl.core.SegmentRow;
 import io.github.audiosetdl.core.SegmentSelection;
 import io.github.audiosetdl.core.StrongCsv;
@@ -214,7 +215,7 @@ public final class PackStage {
         try (Stream<SegmentRow> csv = selection != null ? selection.stream()
                 : StrongCsv.isStrong(segments) ? StrongCsv.segments(segments, labels)
                 : SegmentCsv.stream(segments, options)) {
-            Iterator<Job> jobs = jobs(csv.iterator(), index, used);
+            Iterator<Job> jobs = jobs(csv.iterator(), index, used, StrongCsv.isStrong(segments));
             boolean first = true;
             Deque<Loading> ahead = new ArrayDeque<>(window); // being read, not yet given to a worker
             while (jobs.hasNext() || !ahead.isEmpty()) {
@@ -292,7 +293,13 @@ public final class PackStage {
         return r -> index.events(r.segment().ytid(), r.segment().startMs());
     }
 
-    private Iterator<Job> jobs(Iterator<SegmentRow> rows, WavIndex index, BitSet used) {
+    /**
+     * @param strongCsv whether the rows are a temporally-strong file's segments: one that resumes after another
+     *     segment's lines is then an error, as {@link #strong} makes it (a segment's lines must be together), not a
+     *     row dropped with its labels
+     */
+    private Iterator<Job> jobs(Iterator<SegmentRow> rows, WavIndex index, BitSet used, boolean strongCsv) {
+        long[] startOf = strongCsv ? new long[index.size()] : null; // each packed clip's segment start, in ms
         Iterator<Job> inOrder = new Iterator<>() {
             private Job next;
 
@@ -303,7 +310,14 @@ public final class PackStage {
                     int i = index.find(row.segment().ytid());
                     if (i >= 0 && !used.get(i)) {
                         used.set(i);
+                        if (startOf != null) {
+                            startOf[i] = row.segment().startMs();
+                        }
                         next = new Job(row, index.path(i));
+                    } else if (i >= 0 && startOf != null && startOf[i] == row.segment().startMs()) {
+                        throw new SegmentFormatException(segments.toString(), row.line(), "this segment's lines"
+                                + " are not together: it was listed before and resumes here",
+                                row.segment().ytid() + "_" + row.segment().startMs());
                     }
                 }
                 return next != null;

@@ -1,6 +1,7 @@
 package io.github.audiosetdl.examples.cli;
 
 import io.github.audiosetdl.core.SegmentSelection;
+import io.github.audiosetdl.core.Shard;
 import io.github.audiosetdl.core.download.AvailabilityReport;
 import io.github.audiosetdl.core.download.DownloadConfig;
 import io.github.audiosetdl.examples.render.AvailabilityChart;
@@ -39,16 +40,15 @@ final class AvailabilityFiles {
      *
      * @param spec the command, for its output streams
      * @param config the run's configuration (logs folder, name, output folder)
-     * @param sel the selection: its segments are the requested ones unless it is a shard (then the ids in the
-     *     logs of every job so far)
+     * @param sel the selection: its segments are the requested ones; of a shard (one task of an array), those of
+     *     the whole array (the rows of tasks not run yet, or cancelled, are not attempted)
      */
     static void afterRun(CommandSpec spec, DownloadConfig config, SegmentSelection sel) {
         if (config.dryRun()) {
             return;
         }
         try {
-            Written w = write(config.logsDir(), config.name(), sel.shard().count() > 1 ? null : sel,
-                    config.outputDir());
+            Written w = write(config.logsDir(), config.name(), sel.withShard(Shard.ALL), config.outputDir());
             ReportCommand.print(spec.commandLine().getOut(), w);
         } catch (IOException | RuntimeException e) {
             spec.commandLine().getErr().println("availability report not written: " + e);

@@ -1,6 +1,7 @@
 package io.github.audiosetdl.examples.cli;
 
 import io.github.audiosetdl.core.ProcessTag;
+import io.github.audiosetdl.core.StrongCsv;
 import io.github.audiosetdl.core.download.DownloadConfig;
 import io.github.audiosetdl.examples.cli.CochleagramCommand.CochleagramOptions;
 import io.github.audiosetdl.examples.tools.BoundedProcess;
@@ -162,6 +163,9 @@ final class SlurmCommand implements Callable<Integer> {
             pack.addAll(List.of("--labels", selection.labelsFile.toAbsolutePath().toString()));
         }
         pack.addAll(List.of("--on-error", selection.onError)); // the CSV's bad rows, as the download treats them
+        if (StrongCsv.isStrong(csv)) { // its events into /strong, as 'pack --strong' would: not lost on the way
+            pack.addAll(List.of("--strong", csv.toString()));
+        }
         List<String> coch = new ArrayList<>(List.of("cochleagram", "--in", waveforms.toString(), "--out",
                 dir.toString()));
         coch.addAll(passedThrough(Set.of(CochleagramOptions.class)));
@@ -177,16 +181,29 @@ final class SlurmCommand implements Callable<Integer> {
             for (List<String> words : List.of(dl, pack, coch, finish)) {
                 words.forEach(SlurmCommand::quote);
             }
+            if (slurm.toString().indexOf('\\') >= 0) { // sbatch's --output pattern drops it: jobs fail, no log
+                throw new IllegalArgumentException("'" + dir + "' holds a backslash, which sbatch's --output file"
+                        + " name pattern cannot carry: choose an output folder without one");
+            }
             return null;
         });
         Files.createDirectories(slurm.resolve("logs"));
         // The pack's stamp: its mtime is a minute before the start of the last pack that succeeded, so a clip
         // saved while that pack ran (another chain's download) is newer than it and packs again.
+        // The CSV and label file too: one edited since (a row dropped, a label fixed) packs again, though no clip
+        // is new.
         String stamp = quote(slurm.resolve(".pack-" + name + ".stamp"));
-        String packGuard = "if [ -f " + quote(waveforms) + " ] && [ -f " + stamp + " ] && [ -z \"$(find "
-                + quote(downloads) + " -name 'YT_*.wav' -newer " + stamp + " -print -quit 2>/dev/null)\" ]; then\n"
+        StringBuilder unchanged = new StringBuilder(" && [ ! " + quote(csv) + " -nt " + stamp + " ]");
+        if (selection.labelsFile != null) {
+            unchanged.append(" && [ ! ").append(quote(selection.labelsFile.toAbsolutePath())).append(" -nt ")
+                    .append(stamp).append(" ]");
+        }
+        String packGuard = "if [ -f " + quote(waveforms) + " ] && [ -f " + stamp + " ]" + unchanged
+                + " && [ -z \"$(find " + quote(downloads) + " -name 'YT_*.wav' -newer " + stamp
+                + " -print -quit 2>/dev/null)\" ]; then\n"
                 + "    echo \"pack: " + waveforms.getFileName().toString().replaceAll("[^A-Za-z0-9._-]", "_")
-                + " holds every clip downloaded before the last pack started: nothing to do\"\n    exit 0\nfi\n"
+                + " holds every clip downloaded before the last pack started, and the CSV and labels are unchanged"
+                + " since: nothing to do\"\n    exit 0\nfi\n"
                 + "started=" + stamp + "\".${SLURM_JOB_ID:-$$}.tmp\"\n"
                 + "trap 'rm -f \"$started\"' EXIT\n"
                 + "touch -d '1 minute ago' \"$started\"\n";
@@ -253,7 +270,9 @@ final class SlurmCommand implements Callable<Integer> {
     private List<String> sbatchArgs(Step s, Path slurm, java.util.function.Function<String, String> idOf) {
         List<String> args = new ArrayList<>(List.of(sbatch, "--parsable", "--job-name=audioset-" + s.name()));
         boolean array = s.array() > 0;
-        args.add("--output=" + slurm.resolve("logs").resolve(s.name() + (array ? "-%A_%a.out" : "-%j.out")));
+        // a file name pattern: the folder's own '%' is written "%%"
+        args.add("--output=" + slurm.resolve("logs").toString().replace("%", "%%") + File.separator + s.name()
+                + (array ? "-%A_%a.out" : "-%j.out"));
         if (array) {
             args.add("--array=0-" + (s.array() - 1));
         }

@@ -67,6 +67,39 @@ class DownloadCommandTest {
         }
     }
 
+    /**
+     * The report at the end of one task of an array counts the whole selection: the rows of tasks that have not run
+     * (cancelled, still queued) are {@code not_attempted}, not left out (the report said "2 of 2 obtained (100.0%)"
+     * of a 5-row CSV whose other task never ran). The label filter and limit still apply.
+     */
+    @Test
+    void oneTaskOfAnArrayReportsTheOtherTasksRowsAsNotAttempted(@TempDir Path media, @TempDir Path work)
+            throws Exception {
+        Path tone = TestMedia.tone(media, Codec.AAC, 44_100, 12);
+        Path csv = Files.writeString(work.resolve("array_segments.csv"), "# YTID, start_seconds, end_seconds,"
+                + " positive_labels\n"
+                + "arrayclip01, 0.000, 10.000, \"/m/09x0r\"\n"
+                + "arrayclip02, 0.000, 10.000, \"/m/04rlf\"\n"
+                + "arrayclip03, 0.000, 10.000, \"/m/09x0r\"\n"
+                + "arrayclip04, 0.000, 10.000, \"/m/09x0r\"\n"
+                + "arrayclip05, 0.000, 10.000, \"/m/09x0r\"\n");
+        try (LoopbackMediaServer server = LoopbackMediaServer.start()) {
+            for (int i = 1; i <= 5; i++) {
+                server.serve("arrayclip0" + i + ".m4a", tone);
+            }
+            // Speech only: rows 1, 3, 4, 5, of which the first 3 (--limit): task 1 of 2 has the last 2 of them
+            assertThat(run("download", "--csv", csv.toString(), "--out", work.toString(), "--label", "/m/09x0r",
+                    "--limit", "3", "--jobs", "2", "--job-index", "1", "--resolver", "direct", "--url-template",
+                    server.url("{id}.m4a"), "--budget-dir", "none", "--ffmpeg",
+                    ExternalTools.requireFfmpeg().toString())).as(err.toString()).isZero();
+            assertThat(out.toString()).contains("downloaded         2")
+                    .contains("availability      2 of 3 obtained (66.7%)");
+            String json = Files.readString(work.resolve("array_segments_availability.json"));
+            assertThat(json).contains("\"requested\" : 3").contains("\"obtained\" : 2")
+                    .contains("\"not_attempted\" : 1");
+        }
+    }
+
     @Test
     void aMissingYtDlpIsAClearError(@TempDir Path work) throws Exception {
         Path csv = Files.writeString(work.resolve("one.csv"), "abcdefghijk, 0.000, 10.000, \"/m/09x0r\"\n");

@@ -52,6 +52,33 @@ class PackCommandTest {
         return downloads;
     }
 
+    /**
+     * A temporally-strong {@code --csv} whose segment resumes after another segment's lines is an error naming the
+     * file, the line and the segment, as with {@code --strong}: before, the later lines were dropped in silence
+     * (their labels lost). Another segment of the same video (another start) is still packed once, first row first.
+     */
+    @Test
+    void aStrongCsvWhoseSegmentResumesLaterIsAnError() throws IOException {
+        Path downloads = downloads(dir, 2);
+        String header = "segment_id\tstart_time_seconds\tend_time_seconds\tlabel\n";
+        Path split = Files.writeString(dir.resolve("split.tsv"), header
+                + id(0) + "_0\t0.000\t1.000\t/m/09x0r\n"
+                + id(1) + "_1000\t0.000\t1.000\t/m/04rlf\n"
+                + id(0) + "_0\t2.000\t3.000\t/m/0bt9lr\n");
+        assertThat(run("pack", "--downloads", downloads.toString(), "--csv", split.toString(), "--out",
+                dir.resolve("out").toString())).isEqualTo(1);
+        assertThat(err.toString()).contains("split.tsv:4: this segment's lines are not together")
+                .contains("'" + id(0) + "_0'");
+
+        Path twoStarts = Files.writeString(dir.resolve("starts.tsv"), header
+                + id(0) + "_0\t0.000\t1.000\t/m/09x0r\n"
+                + id(1) + "_1000\t0.000\t1.000\t/m/04rlf\n"
+                + id(0) + "_30000\t2.000\t3.000\t/m/0bt9lr\n");
+        assertThat(run("pack", "--downloads", downloads.toString(), "--csv", twoStarts.toString(), "--out",
+                dir.resolve("out2").toString())).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("wrote 2 rows");
+    }
+
     @Test
     void packsADownloadsFolder() throws IOException {
         Path downloads = downloads(dir, 4);

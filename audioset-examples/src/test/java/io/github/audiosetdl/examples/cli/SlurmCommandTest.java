@@ -87,6 +87,8 @@ class SlurmCommandTest {
                         System.currentTimeMillis() - 600_000));
             }
         }
+        Files.setLastModifiedTime(csv, java.nio.file.attribute.FileTime.fromMillis(
+                System.currentTimeMillis() - 600_000)); // and the CSV written before that
         assertThat(run("slurm", "--csv", csv.toString(), "--out", dir.toString())).as(err.toString()).isZero();
         Path script = dir.resolve("slurm/pack.sbatch");
         Path packed = dir.resolve("demo.hdf5");
@@ -107,6 +109,92 @@ class SlurmCommandTest {
         try (var left = Files.list(dir.resolve("slurm"))) {
             assertThat(left.map(p -> p.getFileName().toString())).noneMatch(f -> f.endsWith(".tmp"));
         }
+    }
+
+    /**
+     * The pack step's guard when the CSV or the label file changed since the last pack (a row dropped, a label
+     * fixed) and no clip is new: the next submission packs again, so the waveform file follows the CSV instead of
+     * keeping the rows and labels of the old one.
+     */
+    @Test
+    void thePackGuardPacksAgainWhenTheCsvOrLabelsChanged() throws Exception {
+        Path downloads = PackCommandTest.downloads(dir, 3);
+        Path csv = dir.resolve("demo.csv");
+        Path labels = Files.copy(io.github.audiosetdl.core.testing.TestData.file("audioset/class_labels_indices.csv"),
+                dir.resolve("labels.csv"));
+        long old = System.currentTimeMillis() - 600_000;
+        try (var files = Files.walk(dir)) { // downloaded (and the CSV written) well before the chain's pack
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                Files.setLastModifiedTime(f, java.nio.file.attribute.FileTime.fromMillis(old));
+            }
+        }
+        assertThat(run("slurm", "--csv", csv.toString(), "--out", dir.toString(), "--labels", labels.toString()))
+                .as(err.toString()).isZero();
+        Path script = dir.resolve("slurm/pack.sbatch");
+        Path packed = dir.resolve("demo.hdf5");
+        assertThat(bash(script)).contains("wrote 3 rows");
+        assertThat(bash(script)).contains("nothing to do");
+
+        List<String> lines = Files.readAllLines(csv);
+        Files.write(csv, lines.subList(0, lines.size() - 1)); // the last row dropped: its clip stays on disk
+        assertThat(downloads.resolve("demo_downloads_0/YT_" + PackCommandTest.id(2) + ".wav")).isRegularFile();
+        assertThat(bash(script)).contains("wrote 2 rows");
+        assertThat(rows(packed)).isEqualTo(2);
+        // (edited in the minute before that pack started, it would count as new once more: the stamp's margin)
+        Files.setLastModifiedTime(csv, java.nio.file.attribute.FileTime.fromMillis(old));
+        assertThat(bash(script)).contains("nothing to do");
+
+        Files.setLastModifiedTime(labels, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis()));
+        assertThat(bash(script)).contains("wrote 2 rows");
+        Files.setLastModifiedTime(labels, java.nio.file.attribute.FileTime.fromMillis(old));
+        assertThat(bash(script)).contains("nothing to do");
+    }
+
+    /**
+     * With a temporally-strong label file as {@code --csv}, the pack step adds its events ({@code /strong}), as
+     * {@code pack --csv STRONG.tsv --strong STRONG.tsv} does: before, the SLURM flow dropped them (and
+     * {@code slurm} has no {@code --strong} to ask for them).
+     */
+    @Test
+    void thePackStepOfAStrongCsvKeepsItsEvents() throws Exception {
+        PackCommandTest.downloads(dir, 2);
+        Path strong = Files.writeString(dir.resolve("demo_strong.tsv"),
+                "segment_id\tstart_time_seconds\tend_time_seconds\tlabel\n"
+                + PackCommandTest.id(0) + "_0\t0.000\t1.500\t/m/09x0r\n"
+                + PackCommandTest.id(1) + "_1000\t2.000\t10.000\t/m/04rlf\n");
+        Files.move(dir.resolve("demo_downloads"), dir.resolve("demo_strong_downloads"));
+        assertThat(run("slurm", "--csv", strong.toString(), "--out", dir.toString())).as(err.toString()).isZero();
+
+        assertThat(bash(dir.resolve("slurm/pack.sbatch"))).contains("wrote 2 rows");
+        java.util.Optional<io.github.audiosetdl.hdf5.StrongLabelsReader> opened =
+                io.github.audiosetdl.hdf5.StrongLabelsReader.open(dir.resolve("demo_strong.hdf5"));
+        assertThat(opened).as("/strong in the packed file").isPresent();
+        try (io.github.audiosetdl.hdf5.StrongLabelsReader r = opened.get()) {
+            assertThat(r.events(0)).extracting(io.github.audiosetdl.core.StrongEvent::mid).containsExactly(
+                    "/m/09x0r");
+            assertThat(r.events(1)).extracting(io.github.audiosetdl.core.StrongEvent::mid).containsExactly(
+                    "/m/04rlf");
+        }
+    }
+
+    /**
+     * sbatch's {@code --output} is a file name pattern: a {@code %} of the output folder is written {@code %%} (else
+     * {@code 100%x} became {@code 100audioset-download} and every job failed to launch, with no log), and a folder
+     * with a backslash, which the pattern cannot carry (sbatch drops it), is refused before anything is written.
+     */
+    @Test
+    void theLogFileOfAFolderWithAPercentSignOrABackslash() throws Exception {
+        Path csv = Files.writeString(dir.resolve("mini.csv"), "slurmclip01, 0.000, 10.000, \"/m/09x0r\"\n");
+        Path percent = dir.resolve("100%x done");
+        assertThat(run("slurm", "--csv", csv.toString(), "--out", percent.toString())).as(err.toString()).isZero();
+        String logs = percent.resolve("slurm/logs").toString().replace("'", "'\\''");
+        assertThat(out.toString()).contains("'--output=" + logs.replace("%", "%%") + "/download-%A_%a.out'")
+                .contains("'--output=" + logs.replace("%", "%%") + "/pack-%j.out'");
+
+        Path backslash = dir.resolve("a\\b");
+        assertThat(run("slurm", "--csv", csv.toString(), "--out", backslash.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains(backslash + "' holds a backslash");
+        assertThat(backslash).doesNotExist();
     }
 
     /** @return what {@code bash script} printed; it must exit 0 within 2 minutes */
