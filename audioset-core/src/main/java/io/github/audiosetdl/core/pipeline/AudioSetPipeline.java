@@ -100,9 +100,9 @@ public final class AudioSetPipeline implements AutoCloseable {
     public static final int MAX_THREADS = 1024;
     private static final String DEFAULT_FEATURE_SUFFIX = "_Coch";
     /**
-     * How long {@link #close()} waits for a run in progress on another thread to stop: 60 seconds (a stage
-     * stops its workers and the tools they started before it returns; a worker stuck in a read that ignores
-     * interrupts can take longer).
+     * How long {@link #close()} waits for a run in progress on another thread to stop: 60 seconds. Each stage
+     * returns once its workers and the tools they started have stopped (a worker that does not check interrupts
+     * finishes its clip or row first; a stage waits for that at most 30 s).
      */
     public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(60);
     private volatile boolean cancelled;

@@ -9,6 +9,7 @@ import io.github.audiosetdl.core.SegmentSelection;
 import io.github.audiosetdl.core.download.DownloadConfig;
 import io.github.audiosetdl.core.download.DownloadStage;
 import io.github.audiosetdl.core.pack.PackStage;
+import io.github.audiosetdl.core.progress.PipelineListener;
 import io.github.audiosetdl.core.progress.Stage;
 import io.github.audiosetdl.core.spi.DatasetStore;
 import io.github.audiosetdl.core.spi.FeatureExtractor;
@@ -248,6 +249,10 @@ class AudioSetPipelineTest {
             try {
                 Thread.sleep(30_000); // until close() cancels the run
             } catch (InterruptedException e) {
+                long until = System.nanoTime() + 300_000_000L; // then 300 ms of work that does not check interrupts
+                while (System.nanoTime() < until) {
+                    Thread.onSpinWait();
+                }
                 Thread.currentThread().interrupt();
             } finally {
                 inside.decrementAndGet();
@@ -275,6 +280,40 @@ class AudioSetPipelineTest {
             caller.shutdownNow();
             pool.shutdownNow();
         }
+    }
+
+    /** A listener may close the pipeline it listens to: the run stops with CancellationException, nothing hangs. */
+    @Test
+    void closeFromAListenerStopsTheRunWithoutWaitingForItself() throws Exception {
+        AudioSetPipeline[] self = new AudioSetPipeline[1];
+        PipelineListener closer = new PipelineListener() {
+            @Override
+            public void progress(io.github.audiosetdl.core.progress.Progress progress) {
+                if (progress.done() >= 1) {
+                    self[0].close();
+                }
+            }
+        };
+        FeatureExtractor slow = FeatureExtractor.of("slow", LENGTH, 16_000, 1, 1, Map.of(), () -> (wav, out) -> {
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        Store store = new Store(false);
+        self[0] = AudioSetPipeline.builder().waveforms(dir.resolve("seed.hdf5")).store(store).features(slow)
+                .threads(1).listener(closer).build();
+        ExecutorService caller = Executors.newSingleThreadExecutor();
+        try {
+            java.util.concurrent.Future<PipelineSummary> running = caller.submit(self[0]::run);
+            assertThatThrownBy(() -> running.get(30, java.util.concurrent.TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(java.util.concurrent.CancellationException.class);
+        } finally {
+            caller.shutdownNow();
+        }
+        assertThat(store.written).hasSizeLessThan(IDS.size());
+        assertThatThrownBy(self[0]::run).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
     }
 
     /** As style.md shows it: try-with-resources around run(); the pipeline is closed after, and a run refused. */
