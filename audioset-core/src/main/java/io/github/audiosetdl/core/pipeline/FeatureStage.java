@@ -183,7 +183,7 @@ public final class FeatureStage {
 
     private static void writeNext(Deque<Pending> inFlight, WaveformSource source, FeatureSink sink,
             BlockingQueue<float[]> outputs, ProgressTracker progress) throws IOException {
-        Pending next = inFlight.removeFirst();
+        Pending next = inFlight.peekFirst(); // removed once done: an interrupted wait leaves it to be cancelled
         float[] out;
         try {
             out = next.result().get();
@@ -195,6 +195,7 @@ public final class FeatureStage {
             throw new AudioSetException(source.path() + ": row " + next.row() + idOf(source, next.row())
                     + ": computing features failed: " + reason(cause), cause);
         }
+        inFlight.removeFirst();
         sink.write(out);
         outputs.offer(out);
         progress.succeeded();

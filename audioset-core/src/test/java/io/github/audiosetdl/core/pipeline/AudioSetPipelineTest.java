@@ -259,12 +259,24 @@ class AudioSetPipelineTest {
             }
         });
         ExecutorService pool = Executors.newFixedThreadPool(2);
-        ExecutorService caller = Executors.newSingleThreadExecutor();
+        var runner = new java.util.concurrent.atomic.AtomicReference<Thread>();
+        ExecutorService caller = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "close-test-runner");
+            runner.set(t);
+            return t;
+        });
         try {
             AudioSetPipeline p = AudioSetPipeline.builder().waveforms(dir.resolve("seed.hdf5"))
                     .store(new Store(false)).features(held).executor(pool).threads(2).build();
             java.util.concurrent.Future<PipelineSummary> running = caller.submit(p::run);
             assertThat(computing.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            // both workers computing, and the run waiting for the first row's result
+            long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+            while ((inside.get() < 2 || runner.get().getState() != Thread.State.WAITING)
+                    && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            assertThat(runner.get().getState()).isEqualTo(Thread.State.WAITING);
             long start = System.nanoTime();
             p.close();
             assertThat(inside.get()).as("workers still computing when close() returned").isZero();
