@@ -8,11 +8,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,6 +43,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Cochleagram {
     private static final Logger LOG = LoggerFactory.getLogger(Cochleagram.class);
+    /** How long {@code computeAll} waits, when it fails or is interrupted, for the clips being computed. */
+    private static final long STOP_WAIT_SECONDS = 30;
 
     private final CochleagramConfig config;
     private final ErbFilterbank filterbank;
@@ -180,8 +185,9 @@ public final class Cochleagram {
     }
 
     /**
-     * Computes many clips on a pool of {@code threads} daemon threads made for the call and shut down
-     * after it. All results are held in memory: pass batches of a size you can afford.
+     * Computes many clips on a pool of {@code threads} daemon threads made for the call and shut down when it
+     * returns, once none of its tasks computes (at most 30 s after a failure or an interrupt, for the clips being
+     * computed). All results are held in memory: pass batches of a size you can afford.
      *
      * @param waveforms clips of {@link #signalLength()} samples each
      * @param threads the number of threads, {@code >= 1}
@@ -204,14 +210,15 @@ public final class Cochleagram {
         try {
             return computeAll(waveforms, pool);
         } finally {
-            pool.shutdownNow();
+            pool.shutdownNow(); // its tasks have ended: the idle threads end at once
         }
     }
 
     /**
      * Computes many clips on the caller's executor (which the caller owns and shuts down). Workers are
      * reused across the tasks: at most one per task running at a time. Do not call it from a thread of
-     * that executor: the call waits for the tasks.
+     * that executor: the call waits for the tasks. It returns, also when it fails or is interrupted, once none of
+     * its tasks computes (a clip being computed is finished, at most 30 s; tasks not started return at once).
      *
      * @param waveforms clips of {@link #signalLength()} samples each
      * @param executor runs one task per clip
@@ -229,10 +236,17 @@ public final class Cochleagram {
         }
         ConcurrentLinkedQueue<Worker> idle = new ConcurrentLinkedQueue<>();
         List<Future<float[]>> futures = new ArrayList<>(waveforms.size());
+        // every task counts down once it has run, or found the call stopped: the call returns when all have
+        CountDownLatch ended = new CountDownLatch(waveforms.size());
+        AtomicBoolean stopped = new AtomicBoolean();
         for (int i = 0; i < waveforms.size(); i++) {
             float[] w = waveforms.get(i);
             int index = i;
             futures.add(executor.submit(() -> {
+                if (stopped.get()) {
+                    ended.countDown();
+                    return null;
+                }
                 Worker worker = idle.poll();
                 if (worker == null) {
                     worker = newWorker();
@@ -243,6 +257,7 @@ public final class Cochleagram {
                     throw new IllegalArgumentException("waveform " + index + ": " + e.getMessage(), e);
                 } finally {
                     idle.add(worker);
+                    ended.countDown();
                 }
             }));
         }
@@ -252,11 +267,11 @@ public final class Cochleagram {
                 results.add(f.get());
             }
         } catch (InterruptedException e) {
-            futures.forEach(f -> f.cancel(true));
+            stopEarly(stopped, ended);
             Thread.currentThread().interrupt();
             throw new java.util.concurrent.CancellationException("interrupted while computing cochleagrams");
         } catch (ExecutionException e) {
-            futures.forEach(f -> f.cancel(true));
+            stopEarly(stopped, ended);
             Throwable cause = e.getCause();
             if (cause instanceof RuntimeException re) {
                 throw re;
@@ -264,6 +279,22 @@ public final class Cochleagram {
             throw new IllegalStateException("cochleagram computation failed", cause);
         }
         return results;
+    }
+
+    /**
+     * Makes the tasks not yet started return at once and waits, at most {@link #STOP_WAIT_SECONDS}, for those
+     * computing (a clip is not interruptible): none computes once {@code computeAll} has returned. The tasks are
+     * not cancelled, so that each counts down. An interrupt during the wait ends it, and sets the flag again.
+     */
+    private static void stopEarly(AtomicBoolean stopped, CountDownLatch ended) {
+        stopped.set(true);
+        try {
+            if (!ended.await(STOP_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                LOG.warn("computeAll: {} tasks not ended {} s after it stopped", ended.getCount(), STOP_WAIT_SECONDS);
+            }
+        } catch (InterruptedException again) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void checkInput(float[] waveform, int index) {

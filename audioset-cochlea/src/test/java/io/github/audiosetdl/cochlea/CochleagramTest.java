@@ -153,6 +153,51 @@ class CochleagramTest {
         assertThat(seed.computeAll(List.of(), 1)).isEmpty();
     }
 
+    /** An interrupted computeAll returns once none of its tasks computes, on the caller's pool too. */
+    @Test
+    void anInterruptedComputeAllReturnsOnceNoTaskComputes() throws Exception {
+        java.util.concurrent.ThreadPoolExecutor callers = (java.util.concurrent.ThreadPoolExecutor)
+                Executors.newFixedThreadPool(2);
+        ExecutorService caller = Executors.newSingleThreadExecutor();
+        try {
+            List<float[]> many = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                many.add(CLIPS.get(i % CLIPS.size()));
+            }
+            Future<Integer> active = caller.submit(() -> {
+                Thread self = Thread.currentThread();
+                Thread interrupter = new Thread(() -> {
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                    while (callers.getActiveCount() < 2 && System.nanoTime() < deadline) {
+                        Thread.onSpinWait();
+                    }
+                    self.interrupt();
+                });
+                interrupter.start();
+                try {
+                    seed.computeAll(many, callers);
+                    return -1;
+                } catch (java.util.concurrent.CancellationException e) {
+                    // tasks still running when computeAll returned; a task's own bookkeeping after its body (a few
+                    // microseconds) is let pass, not a clip's computation (tens of milliseconds)
+                    long grace = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(5);
+                    while (callers.getActiveCount() > 0 && System.nanoTime() < grace) {
+                        Thread.onSpinWait();
+                    }
+                    return callers.getActiveCount();
+                } finally {
+                    interrupter.join();
+                    Thread.interrupted();
+                }
+            });
+            assertThat(active.get(60, TimeUnit.SECONDS)).isZero();
+            assertThat(callers.isShutdown()).isFalse();
+        } finally {
+            caller.shutdownNow();
+            callers.shutdownNow();
+        }
+    }
+
     @Test
     void rejectsWrongLengths() {
         Cochleagram.Worker w = seed.newWorker();

@@ -10,6 +10,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -31,10 +32,29 @@ public record ProcessTag(String host, long pid, long startMillis) {
     private static final Logger LOG = LoggerFactory.getLogger(ProcessTag.class);
     /** A tag inside a longer name. */
     private static final Pattern TAG = Pattern.compile("([A-Za-z0-9-]{1,40})~([0-9]{1,19})~([0-9]{1,19})");
+    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9-]{1,40}");
     /** How far a recorded start time may be from the process's, in milliseconds (clock granularity). */
     private static final long START_SLACK_MS = 1_000;
     private static final ProcessTag CURRENT = new ProcessTag(localHost(), ProcessHandle.current().pid(),
             ProcessHandle.current().info().startInstant().map(Instant::toEpochMilli).orElse(0L));
+
+    /**
+     * Checks the parts, so that {@link #toString()} is a tag that {@link #find} reads back as this one.
+     *
+     * @throws NullPointerException if {@code host} is null
+     * @throws IllegalArgumentException if {@code host} is not 1 to 40 of {@code [A-Za-z0-9-]}, or {@code pid} or
+     *     {@code startMillis} is negative
+     */
+    public ProcessTag {
+        Objects.requireNonNull(host, "host");
+        if (!HOST.matcher(host).matches()) {
+            throw new IllegalArgumentException("host '" + host + "' of a process tag must be 1 to 40 of [A-Za-z0-9-]");
+        }
+        if (pid < 0 || startMillis < 0) {
+            throw new IllegalArgumentException("pid " + pid + " and startMillis " + startMillis + " of a process tag"
+                    + " on host '" + host + "' must be >= 0");
+        }
+    }
 
     /** @return this process's tag */
     public static ProcessTag current() {

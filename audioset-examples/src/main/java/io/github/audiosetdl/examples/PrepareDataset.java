@@ -39,14 +39,15 @@ public final class PrepareDataset {
             throws IOException {
         DownloadConfig download = DownloadConfig.builder(out, DownloadConfig.nameOf(csv))
                 .resolver(resolver).urlTemplate(urlTemplate).threads(4).build();
-        return AudioSetPipeline.builder()
+        try (AudioSetPipeline pipeline = AudioSetPipeline.builder()
                 .download(download)
                 .segments(SegmentSelection.builder(csv).label(label).build())
                 .store(Hdf5DatasetStore.INSTANCE)
                 .features(CochleagramFeatures.of(CochleagramConfig.seed()))
                 .listener(PipelineListener.logging())
-                .build()
-                .run();
+                .build()) {
+            return pipeline.run(); // close() from another thread cancels it and waits for it to stop
+        }
     }
 
     /**

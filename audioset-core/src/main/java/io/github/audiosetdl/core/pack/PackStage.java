@@ -159,7 +159,8 @@ public final class PackStage {
     }
 
     /**
-     * Packs every matched clip into {@code sink} and commits it. The caller still closes the sink.
+     * Packs every matched clip into {@code sink} and commits it. The caller still closes the sink. It returns,
+     * also when it fails or is interrupted, once its worker and reading threads have ended (at most 30 s each).
      *
      * @param sink receives the rows; its rate and clip length must be the preparation's
      * @return what was written and skipped
@@ -257,7 +258,11 @@ public final class PackStage {
             inFlight.forEach(f -> f.cancel(true));
             throw e;
         } finally {
-            pool.shutdownNow();
+            // no worker of this run reads a clip after it returns
+            if (!DaemonPool.stop(pool, DaemonPool.STOP_WAIT)) {
+                LOG.warn("pack: workers still preparing clips {} s after the stage stopped; returning without them",
+                        DaemonPool.STOP_WAIT.toSeconds());
+            }
             readAhead.close();
         }
     }

@@ -152,9 +152,12 @@ final class ReadAhead implements AutoCloseable {
         return b.flip();
     }
 
-    /** Stops the reading threads (the buffers are freed with the object). */
+    /**
+     * Stops the reading threads and waits, at most {@link DaemonPool#STOP_WAIT}, until they have ended (the buffers
+     * are freed with the object).
+     */
     @Override
     public void close() {
-        readers.shutdownNow();
+        DaemonPool.stop(readers, DaemonPool.STOP_WAIT);
     }
 }

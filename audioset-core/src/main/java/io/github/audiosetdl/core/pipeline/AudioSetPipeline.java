@@ -55,21 +55,27 @@ import org.slf4j.LoggerFactory;
  * file's order, with their labels and metadata.
  *
  * <pre>{@code
- * AudioSetPipeline pipeline = AudioSetPipeline.builder()
+ * try (AudioSetPipeline pipeline = AudioSetPipeline.builder()
  *         .download(DownloadConfig.builder(Path.of("out"), "eval_segments").threads(8).build())
  *         .segments(SegmentSelection.builder(Path.of("eval_segments.csv")).label("Dog").build())
  *         .store(Hdf5DatasetStore.INSTANCE)
  *         .features(cochleagramFeatures)
  *         .listener(PipelineListener.logging())
- *         .build();
- * PipelineSummary summary = pipeline.run();
+ *         .build()) {
+ *     PipelineSummary summary = pipeline.run();
+ * }
  * }</pre>
  *
  * <p>Memory does not grow with the number of clips: every stage streams. Outputs are atomic: a failed
  * or cancelled run leaves no file under a final name (downloaded clips stay, and a rerun resumes).
- * {@link #run()} may be called by one thread at a time; {@link #cancel()} from any thread.
+ * {@link #run()} may be called by one thread at a time; {@link #cancel()} and {@link #close()} from any thread.
+ *
+ * <p>Between runs a pipeline holds no file and no thread: each stage opens its files and starts its worker
+ * threads (or uses the {@link Builder#executor caller's pool}) inside {@code run()}, and stops them before
+ * {@code run()} returns. {@link #close()} cancels a run in progress, waits for it to stop, and refuses further
+ * runs.
  */
-public final class AudioSetPipeline {
+public final class AudioSetPipeline implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AudioSetPipeline.class);
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]+");
 
@@ -93,8 +99,15 @@ public final class AudioSetPipeline {
     /** The most threads {@link Builder#threads} takes (for packing and features). */
     public static final int MAX_THREADS = 1024;
     private static final String DEFAULT_FEATURE_SUFFIX = "_Coch";
+    /**
+     * How long {@link #close()} waits for a run in progress on another thread to stop: 60 seconds. Each stage
+     * returns once its workers and the tools they started have stopped (a worker that does not check interrupts
+     * finishes its clip or row first; a stage waits for that at most 30 s).
+     */
+    public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(60);
     private volatile boolean cancelled;
     private volatile Thread runner;
+    private boolean closed; // guarded by this
 
     private AudioSetPipeline(Builder b, Stage first, Stage last, Path outputDir, String name) {
         this.first = first;
@@ -169,10 +182,14 @@ public final class AudioSetPipeline {
      * @throws CancellationException if {@link #cancel()} was called
      * @throws io.github.audiosetdl.core.AudioSetException if the input is invalid (the message names the
      *     file, line and value) or a required tool is missing
-     * @throws IllegalStateException if another thread is running this pipeline
+     * @throws IllegalStateException if another thread is running this pipeline, or it is {@link #close() closed}
      */
     public PipelineSummary run() throws IOException {
         synchronized (this) { // a cancel() before this run, or of an earlier one, does not stop it
+            if (closed) {
+                throw new IllegalStateException("pipeline '" + name + "' (output folder " + outputDir
+                        + ") is closed: build a new one to run again");
+            }
             if (runner != null) { // a second run would write the same files, and cancel() would reach only one
                 throw new IllegalStateException("this pipeline is running already, in thread '" + runner.getName()
                         + "': run() is for one thread at a time");
@@ -225,6 +242,7 @@ public final class AudioSetPipeline {
         } finally {
             synchronized (this) {
                 runner = null;
+                notifyAll(); // a close() waits for this
             }
             if (cancelled) {
                 Thread.interrupted(); // the interrupt was ours: do not leak it to the caller
@@ -243,6 +261,52 @@ public final class AudioSetPipeline {
             if (t != null) {
                 cancelled = true;
                 t.interrupt();
+            }
+        }
+    }
+
+    /**
+     * Closes the pipeline: a {@link #run()} in progress on another thread is {@link #cancel() cancelled} (it
+     * throws {@link CancellationException}, and leaves no output under a final name), and this waits until it has
+     * returned, at most {@link #CLOSE_TIMEOUT}; after that, {@code run()} throws {@link IllegalStateException}.
+     * Closing again does nothing more than wait for that run likewise.
+     *
+     * <p>It does not shut down an {@link Builder#executor ExecutorService the caller gave}: the caller owns it.
+     * The pipeline's own worker threads live only inside {@code run()}, which stops them before it returns.
+     *
+     * <p>If the run has not stopped after {@link #CLOSE_TIMEOUT}, or the thread calling this is interrupted while
+     * it waits (the flag is restored), this logs a warning and returns with the run still stopping. Called from
+     * the thread running {@code run()} (e.g. from a listener), it cancels the run and returns without waiting.
+     */
+    @Override
+    public void close() {
+        Thread running;
+        synchronized (this) {
+            closed = true;
+            running = runner;
+            if (running == null) {
+                return;
+            }
+            cancelled = true;
+            running.interrupt();
+            if (running == Thread.currentThread()) {
+                return;
+            }
+            long deadline = System.nanoTime() + CLOSE_TIMEOUT.toNanos();
+            try {
+                while (runner == running) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        LOG.warn("pipeline '{}': the run in thread '{}' has not stopped {} s after close(); returning"
+                                + " without it", name, running.getName(), CLOSE_TIMEOUT.toSeconds());
+                        return;
+                    }
+                    wait(Math.max(1, left / 1_000_000));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                LOG.warn("pipeline '{}': interrupted while close() waited for the run in thread '{}' to stop", name,
+                        running.getName());
             }
         }
     }
@@ -516,8 +580,8 @@ public final class AudioSetPipeline {
         }
 
         /**
-         * @param pool a caller-owned pool for the feature stage (not shut down by the pipeline); for the feature
-         *     stage only
+         * @param pool a caller-owned pool for the feature stage: the pipeline neither shuts it down, not even in
+         *     {@link AudioSetPipeline#close()}, nor closes it; for the feature stage only
          * @return this
          */
         public Builder executor(ExecutorService pool) {

@@ -22,6 +22,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,7 +63,9 @@ public final class FeatureStage {
 
     /**
      * Computes every row of {@code source} into {@code sink} and commits the sink. The caller still
-     * closes both.
+     * closes both. It returns, also when it fails or is interrupted, once no task of it is computing (a task
+     * interrupted in an extractor that does not check interrupts is waited for, at most 30 s), on a caller's
+     * {@link Builder#executor pool} too.
      *
      * @param source the waveforms; its row length and rate must match the extractor's
      * @param sink receives one row per source row, in order
@@ -116,6 +119,8 @@ public final class FeatureStage {
             outputs.add(new float[extractor.outputLength()]);
         }
         Deque<Pending> inFlight = new ArrayDeque<>(window);
+        AtomicInteger busy = new AtomicInteger(); // tasks inside their body: run() returns once none is
+        AtomicBoolean stopped = new AtomicBoolean(); // a task that starts once it is set computes nothing
         try {
             for (long row = from; row < to; row++) {
                 if (Thread.currentThread().isInterrupted()) {
@@ -128,18 +133,26 @@ public final class FeatureStage {
                 source.read(row, wav);
                 float[] out = outputs.remove();
                 inFlight.addLast(new Pending(row, pool.submit(() -> {
-                    FeatureExtractor.Worker w = workers.poll();
-                    if (w == null) {
-                        created.incrementAndGet();
-                        w = extractor.newWorker();
-                    }
+                    busy.incrementAndGet();
                     try {
-                        w.compute(wav, out);
+                        if (stopped.get()) {
+                            return out; // the run has failed or was cancelled: the result is not read
+                        }
+                        FeatureExtractor.Worker w = workers.poll();
+                        if (w == null) {
+                            created.incrementAndGet();
+                            w = extractor.newWorker();
+                        }
+                        try {
+                            w.compute(wav, out);
+                        } finally {
+                            workers.offer(w);
+                            inputs.offer(wav);
+                        }
+                        return out;
                     } finally {
-                        workers.offer(w);
-                        inputs.offer(wav);
+                        busy.decrementAndGet();
                     }
-                    return out;
                 })));
             }
             while (!inFlight.isEmpty()) {
@@ -153,8 +166,13 @@ public final class FeatureStage {
             inFlight.forEach(p -> p.result().cancel(true));
             throw e;
         } finally {
-            if (executor == null) {
-                pool.shutdownNow();
+            // no task of this run computes after it returns (a caller's pool is not shut down, only waited on)
+            stopped.set(true);
+            boolean idle = executor == null ? DaemonPool.stop(pool, DaemonPool.STOP_WAIT)
+                    : DaemonPool.await(() -> busy.get() == 0, DaemonPool.STOP_WAIT);
+            if (!idle) {
+                LOG.warn("features: {} workers still computing {} s after the stage stopped; returning without them",
+                        busy.get(), DaemonPool.STOP_WAIT.toSeconds());
             }
         }
     }
@@ -165,7 +183,7 @@ public final class FeatureStage {
 
     private static void writeNext(Deque<Pending> inFlight, WaveformSource source, FeatureSink sink,
             BlockingQueue<float[]> outputs, ProgressTracker progress) throws IOException {
-        Pending next = inFlight.removeFirst();
+        Pending next = inFlight.peekFirst(); // removed once done: an interrupted wait leaves it to be cancelled
         float[] out;
         try {
             out = next.result().get();
@@ -177,6 +195,7 @@ public final class FeatureStage {
             throw new AudioSetException(source.path() + ": row " + next.row() + idOf(source, next.row())
                     + ": computing features failed: " + reason(cause), cause);
         }
+        inFlight.removeFirst();
         sink.write(out);
         outputs.offer(out);
         progress.succeeded();

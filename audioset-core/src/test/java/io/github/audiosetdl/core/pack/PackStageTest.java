@@ -175,6 +175,30 @@ class PackStageTest {
         assertThat(sink.committed).isFalse();
     }
 
+    /** A failed run has stopped its workers and readers when it returns: none is still preparing a clip. */
+    @Test
+    void aFailedRunLeavesNoWorkerOrReaderRunning() throws IOException {
+        Path downloads = dir.resolve("busy");
+        for (int i = 0; i < 40; i++) {
+            Files.createDirectories(downloads);
+            // the CSV's first row (id 39) is short; the others, 10 s at 44.1 kHz, take a while to resample
+            float[] x = new float[i == 39 ? 441 : 441_000];
+            for (int k = 0; k < x.length; k++) {
+                x[k] = 0.5f * (float) Math.sin(k * 0.01 * (i + 1));
+            }
+            WavWriter.writeMono(downloads.resolve("YT_" + id(i) + ".wav"), 44_100, x, WavEncoding.PCM_16);
+        }
+        RecordingSink sink = new RecordingSink();
+        sink.failOn = id(39); // fails at once: the other workers are preparing their clips
+        assertThatThrownBy(() -> PackStage.builder().downloads(downloads).segments(csv(40))
+                .preparation(SeedPreparation.DEFAULT).threads(4).build().run(sink)).isInstanceOf(IOException.class)
+                .hasMessageContaining("disk full");
+        List<String> alive = new ArrayList<>();
+        Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive).map(Thread::getName)
+                .filter(n -> n.startsWith("audioset-pack")).forEach(alive::add);
+        assertThat(alive).as("pack threads alive when run() returned").isEmpty();
+    }
+
     @Test
     void indexFindsIdsStartingWithDashAndIgnoresOtherNames() throws IOException {
         Path downloads = dir.resolve("d");

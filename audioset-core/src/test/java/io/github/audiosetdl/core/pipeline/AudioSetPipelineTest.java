@@ -9,6 +9,7 @@ import io.github.audiosetdl.core.SegmentSelection;
 import io.github.audiosetdl.core.download.DownloadConfig;
 import io.github.audiosetdl.core.download.DownloadStage;
 import io.github.audiosetdl.core.pack.PackStage;
+import io.github.audiosetdl.core.progress.PipelineListener;
 import io.github.audiosetdl.core.progress.Stage;
 import io.github.audiosetdl.core.spi.DatasetStore;
 import io.github.audiosetdl.core.spi.FeatureExtractor;
@@ -232,6 +233,176 @@ class AudioSetPipelineTest {
             first.shutdownNow();
         }
         assertThat(p.run().features()).as("again, once the first is done").isPresent();
+    }
+
+    /**
+     * close() on another thread cancels the run, returns only once run() has returned, refuses further runs naming
+     * the pipeline, is idempotent, and leaves the caller's pool running.
+     */
+    @Test
+    void closeCancelsARunInProgressWaitsForItAndRefusesFurtherRuns() throws Exception {
+        java.util.concurrent.CountDownLatch computing = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger inside = new java.util.concurrent.atomic.AtomicInteger();
+        FeatureExtractor held = FeatureExtractor.of("held", LENGTH, 16_000, 1, 1, Map.of(), () -> (wav, out) -> {
+            inside.incrementAndGet();
+            computing.countDown();
+            try {
+                Thread.sleep(30_000); // until close() cancels the run
+            } catch (InterruptedException e) {
+                long until = System.nanoTime() + 300_000_000L; // then 300 ms of work that does not check interrupts
+                while (System.nanoTime() < until) {
+                    Thread.onSpinWait();
+                }
+                Thread.currentThread().interrupt();
+            } finally {
+                inside.decrementAndGet();
+            }
+        });
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        var runner = new java.util.concurrent.atomic.AtomicReference<Thread>();
+        ExecutorService caller = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "close-test-runner");
+            runner.set(t);
+            return t;
+        });
+        try {
+            AudioSetPipeline p = AudioSetPipeline.builder().waveforms(dir.resolve("seed.hdf5"))
+                    .store(new Store(false)).features(held).executor(pool).threads(2).build();
+            java.util.concurrent.Future<PipelineSummary> running = caller.submit(p::run);
+            assertThat(computing.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            // both workers computing, and the run waiting for the first row's result
+            long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+            while ((inside.get() < 2 || runner.get().getState() != Thread.State.WAITING)
+                    && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            assertThat(runner.get().getState()).isEqualTo(Thread.State.WAITING);
+            long start = System.nanoTime();
+            p.close();
+            assertThat(inside.get()).as("workers still computing when close() returned").isZero();
+            assertThat(System.nanoTime() - start).isLessThan(java.time.Duration.ofSeconds(20).toNanos());
+            assertThatThrownBy(() -> running.get(30, java.util.concurrent.TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(java.util.concurrent.CancellationException.class);
+            assertThat(pool.isShutdown()).as("the caller's pool is the caller's").isFalse();
+            p.close(); // again: nothing more
+            assertThatThrownBy(p::run).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("pipeline 'seed'").hasMessageContaining("closed");
+            assertThat(pool.submit(() -> 7).get(30, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(7);
+        } finally {
+            caller.shutdownNow();
+            pool.shutdownNow();
+        }
+    }
+
+    /** A listener may close the pipeline it listens to: the run stops with CancellationException, nothing hangs. */
+    @Test
+    void closeFromAListenerStopsTheRunWithoutWaitingForItself() throws Exception {
+        AudioSetPipeline[] self = new AudioSetPipeline[1];
+        PipelineListener closer = new PipelineListener() {
+            @Override
+            public void progress(io.github.audiosetdl.core.progress.Progress progress) {
+                if (progress.done() >= 1) {
+                    self[0].close();
+                }
+            }
+        };
+        FeatureExtractor slow = FeatureExtractor.of("slow", LENGTH, 16_000, 1, 1, Map.of(), () -> (wav, out) -> {
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        Store store = new Store(false);
+        self[0] = AudioSetPipeline.builder().waveforms(dir.resolve("seed.hdf5")).store(store).features(slow)
+                .threads(1).listener(closer).build();
+        ExecutorService caller = Executors.newSingleThreadExecutor();
+        try {
+            java.util.concurrent.Future<PipelineSummary> running = caller.submit(self[0]::run);
+            assertThatThrownBy(() -> running.get(30, java.util.concurrent.TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(java.util.concurrent.CancellationException.class);
+        } finally {
+            caller.shutdownNow();
+        }
+        assertThat(store.written).hasSizeLessThan(IDS.size());
+        assertThatThrownBy(self[0]::run).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+    }
+
+    /** As style.md shows it: try-with-resources around run(); the pipeline is closed after, and a run refused. */
+    @Test
+    void aPipelineIsAutoCloseableAndClosingAnIdleOneOnlyRefusesLaterRuns() throws IOException {
+        Store store = new Store(false);
+        AudioSetPipeline kept;
+        try (AudioSetPipeline p = AudioSetPipeline.builder().waveforms(dir.resolve("seed.hdf5")).store(store)
+                .features(FIRST).build()) {
+            assertThat(p.run().features()).isPresent();
+            kept = p;
+        }
+        kept.close();
+        assertThatThrownBy(kept::run).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("pipeline 'seed'");
+        assertThat(store.written).hasSize(IDS.size());
+    }
+
+    /**
+     * close() during a real download from a loopback server: run() throws CancellationException before close()
+     * returns, no ffmpeg is left, and no clip and no temporary file is left under a final clip name.
+     */
+    @Test
+    void closeDuringADownloadStopsItAndLeavesNoClipUnderAFinalName() throws Exception {
+        Path media = Files.createDirectories(dir.resolve("media"));
+        Path tone = io.github.audiosetdl.core.testing.TestMedia.tone(media,
+                io.github.audiosetdl.core.testing.TestMedia.Codec.AAC, 44_100, 12);
+        List<String> lines = new ArrayList<>(List.of("# YTID, start_seconds, end_seconds, positive_labels"));
+        try (io.github.audiosetdl.core.testing.LoopbackMediaServer server =
+                io.github.audiosetdl.core.testing.LoopbackMediaServer.start()) {
+            for (int i = 0; i < 3; i++) {
+                String id = "closeDl000" + i;
+                server.serve(id + ".m4a", tone).latency(id + ".m4a", java.time.Duration.ofMinutes(2));
+                lines.add(id + ", 0.000, 10.000, \"/m/09x0r\"");
+            }
+            Path csv = Files.write(dir.resolve("close.csv"), lines);
+            DownloadConfig config = DownloadConfig.builder(dir.resolve("out"), "close")
+                    .resolver(io.github.audiosetdl.core.download.ResolverKind.DIRECT)
+                    .urlTemplate(server.url("{id}.m4a"))
+                    .ffmpeg(io.github.audiosetdl.core.testing.ExternalTools.requireFfmpeg()).threads(2)
+                    .socketTimeout(java.time.Duration.ofMinutes(1)).toolTimeout(java.time.Duration.ofMinutes(1))
+                    .build();
+            AudioSetPipeline p = AudioSetPipeline.builder().download(config).segments(csv).build();
+            ExecutorService caller = Executors.newSingleThreadExecutor();
+            try {
+                java.util.concurrent.Future<PipelineSummary> running = caller.submit(p::run);
+                long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+                while ((server.requests("closeDl0000.m4a") == 0 || ffmpegsFor("closeDl") == 0)
+                        && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                }
+                assertThat(ffmpegsFor("closeDl")).as("a clip is downloading").isPositive();
+                p.close();
+                assertThat(ffmpegsFor("closeDl")).as("ffmpegs alive when close() returned").isZero();
+                assertThat(finalOrTemporary(dir.resolve("out"))).as("when close() returned").isEmpty();
+                assertThatThrownBy(() -> running.get(30, java.util.concurrent.TimeUnit.SECONDS))
+                        .hasCauseInstanceOf(java.util.concurrent.CancellationException.class);
+            } finally {
+                caller.shutdownNow();
+            }
+            assertThatThrownBy(p::run).isInstanceOf(IllegalStateException.class).hasMessageContaining("'close'");
+        }
+        assertThat(finalOrTemporary(dir.resolve("out"))).isEmpty();
+    }
+
+    /** @return the clips and temporary files under {@code root} */
+    private static List<String> finalOrTemporary(Path root) throws IOException {
+        try (java.util.stream.Stream<Path> files = Files.walk(root)) {
+            return files.filter(Files::isRegularFile).map(f -> f.getFileName().toString())
+                    .filter(n -> n.endsWith(".wav") || n.endsWith(".tmp") || n.startsWith(".")).toList();
+        }
+    }
+
+    /** @return the live ffmpeg processes of this JVM whose arguments mention {@code marker} */
+    private static long ffmpegsFor(String marker) {
+        return ProcessHandle.current().descendants().filter(p -> p.isAlive()
+                && p.info().arguments().map(a -> Arrays.toString(a).contains(marker)).orElse(false)).count();
     }
 
     @Test
