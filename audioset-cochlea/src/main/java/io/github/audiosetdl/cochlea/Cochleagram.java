@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -218,7 +217,8 @@ public final class Cochleagram {
      * Computes many clips on the caller's executor (which the caller owns and shuts down). Workers are
      * reused across the tasks: at most one per task running at a time. Do not call it from a thread of
      * that executor: the call waits for the tasks. It returns, also when it fails or is interrupted, once none of
-     * its tasks computes (a clip being computed is finished, at most 30 s; tasks not started return at once).
+     * its tasks computes (a clip being computed is finished, at most 30 s; tasks not started are cancelled, not waited
+     * for).
      *
      * @param waveforms clips of {@link #signalLength()} samples each
      * @param executor runs one task per clip
@@ -236,28 +236,35 @@ public final class Cochleagram {
         }
         ConcurrentLinkedQueue<Worker> idle = new ConcurrentLinkedQueue<>();
         List<Future<float[]>> futures = new ArrayList<>(waveforms.size());
-        // every task counts down once it has run, or found the call stopped: the call returns when all have
-        CountDownLatch ended = new CountDownLatch(waveforms.size());
+        // tasks inside their body: a stopped call returns once none is (a task not started is cancelled, and one
+        // that starts after the stop computes nothing), so it never waits for the executor to run them
+        AtomicInteger busy = new AtomicInteger();
         AtomicBoolean stopped = new AtomicBoolean();
         for (int i = 0; i < waveforms.size(); i++) {
             float[] w = waveforms.get(i);
             int index = i;
             futures.add(executor.submit(() -> {
-                if (stopped.get()) {
-                    ended.countDown();
-                    return null;
-                }
-                Worker worker = idle.poll();
-                if (worker == null) {
-                    worker = newWorker();
-                }
+                busy.incrementAndGet();
                 try {
-                    return worker.compute(w);
-                } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException("waveform " + index + ": " + e.getMessage(), e);
+                    if (stopped.get()) {
+                        return null;
+                    }
+                    Worker worker = idle.poll();
+                    if (worker == null) {
+                        worker = newWorker();
+                    }
+                    try {
+                        return worker.compute(w);
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException("waveform " + index + ": " + e.getMessage(), e);
+                    } finally {
+                        idle.add(worker);
+                    }
                 } finally {
-                    idle.add(worker);
-                    ended.countDown();
+                    synchronized (busy) {
+                        busy.decrementAndGet();
+                        busy.notifyAll();
+                    }
                 }
             }));
         }
@@ -267,11 +274,11 @@ public final class Cochleagram {
                 results.add(f.get());
             }
         } catch (InterruptedException e) {
-            stopEarly(stopped, ended);
+            stopEarly(stopped, busy, futures);
             Thread.currentThread().interrupt();
             throw new java.util.concurrent.CancellationException("interrupted while computing cochleagrams");
         } catch (ExecutionException e) {
-            stopEarly(stopped, ended);
+            stopEarly(stopped, busy, futures);
             Throwable cause = e.getCause();
             if (cause instanceof RuntimeException re) {
                 throw re;
@@ -282,15 +289,26 @@ public final class Cochleagram {
     }
 
     /**
-     * Makes the tasks not yet started return at once and waits, at most {@link #STOP_WAIT_SECONDS}, for those
-     * computing (a clip is not interruptible): none computes once {@code computeAll} has returned. The tasks are
-     * not cancelled, so that each counts down. An interrupt during the wait ends it, and sets the flag again.
+     * Cancels the tasks not yet started (a caller's busy executor would run them late) and waits, at most
+     * {@link #STOP_WAIT_SECONDS}, for those computing (a clip is not interruptible): none computes once
+     * {@code computeAll} has returned. A task that starts after the stop returns at once. An interrupt during the
+     * wait ends it, and sets the flag again.
      */
-    private static void stopEarly(AtomicBoolean stopped, CountDownLatch ended) {
+    private static void stopEarly(AtomicBoolean stopped, AtomicInteger busy, List<Future<float[]>> futures) {
         stopped.set(true);
+        futures.forEach(f -> f.cancel(false)); // a running task is not interrupted: it ends its clip, then counts
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(STOP_WAIT_SECONDS);
         try {
-            if (!ended.await(STOP_WAIT_SECONDS, TimeUnit.SECONDS)) {
-                LOG.warn("computeAll: {} tasks not ended {} s after it stopped", ended.getCount(), STOP_WAIT_SECONDS);
+            synchronized (busy) {
+                while (busy.get() > 0) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        LOG.warn("computeAll: {} tasks still computing {} s after it stopped", busy.get(),
+                                STOP_WAIT_SECONDS);
+                        return;
+                    }
+                    TimeUnit.NANOSECONDS.timedWait(busy, left);
+                }
             }
         } catch (InterruptedException again) {
             Thread.currentThread().interrupt();

@@ -198,6 +198,43 @@ class CochleagramTest {
         }
     }
 
+    /**
+     * An interrupted computeAll on a caller's pool busy with other work returns at once: its tasks that have not
+     * started are dropped (and never compute), not waited for until the pool runs them (30 s).
+     */
+    @Test
+    void anInterruptedComputeAllOnABusyPoolDoesNotWaitForTasksNotStarted() throws Exception {
+        ExecutorService callers = Executors.newSingleThreadExecutor();
+        ExecutorService caller = Executors.newSingleThreadExecutor();
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch blocking = new java.util.concurrent.CountDownLatch(1);
+        try {
+            callers.submit(() -> { // the caller's other work, holding the pool's only thread
+                blocking.countDown();
+                release.await(60, TimeUnit.SECONDS);
+                return null;
+            });
+            assertThat(blocking.await(30, TimeUnit.SECONDS)).isTrue();
+            Future<Long> took = caller.submit(() -> {
+                Thread.currentThread().interrupt(); // the call is cancelled while its tasks wait for the pool
+                long start = System.nanoTime();
+                try {
+                    seed.computeAll(List.of(CLIPS.get(0), CLIPS.get(1)), callers);
+                    return -1L;
+                } catch (java.util.concurrent.CancellationException e) {
+                    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+                } finally {
+                    Thread.interrupted();
+                }
+            });
+            assertThat(took.get(60, TimeUnit.SECONDS)).as("ms until computeAll returned").isBetween(0L, 10_000L);
+        } finally {
+            release.countDown();
+            caller.shutdownNow();
+            callers.shutdownNow();
+        }
+    }
+
     @Test
     void rejectsWrongLengths() {
         Cochleagram.Worker w = seed.newWorker();
