@@ -178,13 +178,10 @@ class CochleagramTest {
                     seed.computeAll(many, callers);
                     return -1;
                 } catch (java.util.concurrent.CancellationException e) {
-                    // tasks still running when computeAll returned; a task's own bookkeeping after its body (a few
-                    // microseconds) is let pass, not a clip's computation (tens of milliseconds)
-                    long grace = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(5);
-                    while (callers.getActiveCount() > 0 && System.nanoTime() < grace) {
-                        Thread.onSpinWait();
-                    }
-                    return callers.getActiveCount();
+                    // threads inside a clip's computation when computeAll returned (a clip takes tens of ms; a
+                    // count of the pool's active threads also saw a task's own bookkeeping after its body, which a
+                    // loaded machine may pause for milliseconds)
+                    return computing();
                 } finally {
                     interrupter.join();
                     Thread.interrupted();
@@ -196,6 +193,21 @@ class CochleagramTest {
             caller.shutdownNow();
             callers.shutdownNow();
         }
+    }
+
+    /** @return the threads inside {@link Cochleagram.Worker#compute} now */
+    private static int computing() {
+        int n = 0;
+        for (StackTraceElement[] stack : Thread.getAllStackTraces().values()) {
+            for (StackTraceElement frame : stack) {
+                if (frame.getClassName().equals(Cochleagram.Worker.class.getName())
+                        && frame.getMethodName().equals("compute")) {
+                    n++;
+                    break;
+                }
+            }
+        }
+        return n;
     }
 
     /**
