@@ -188,75 +188,81 @@ public final class DownloadStage {
             pool.shutdownNow();
             throw stopping();
         }
-        try (DownloadLog good = config.dryRun() ? null : new DownloadLog(goodLog(shard));
-                DownloadLog errors = config.dryRun() ? null : new DownloadLog(errorLog(shard));
-                Stream<SegmentRow> closing = rows) {
-            try {
-                Recorder recorder = new Recorder(counts, tracker, good, errors, !config.dryRun());
-                SeenIds seen = new SeenIds();
-                for (var it = closing.iterator(); it.hasNext() && fault.get() == null;) {
-                    if (Thread.currentThread().isInterrupted()) { // a row needing no worker never waits for one
-                        throw new InterruptedIOException("download interrupted");
-                    }
-                    SegmentRow row = it.next();
-                    counts.select(row.segment());
-                    long first = seen.firstRow(row.segment().ytid(), row.row());
-                    if (first >= 0) {
-                        recorder.record(new ClipResult(row, ClipStatus.FAILED, FailureClass.PERMANENT, 0,
-                                "duplicate id in the CSV (row " + first + ")", 0));
-                        continue;
-                    }
-                    Optional<Path> existing = existing(folders, row.segment());
-                    if (existing.isPresent()) {
-                        recorder.record(skipped(row, existing.get()));
-                        continue;
-                    }
-                    Optional<FailureReason> before = gone.apply(row.segment().ytid());
-                    if (before.isPresent()) { // counted, not requested, not logged again (its row is there)
-                        recorder.count(new ClipResult(row, ClipStatus.FAILED, FailureClass.PERMANENT, 0,
-                                "failed permanently in an earlier run (" + before.get().label() + "; "
-                                        + "--retry-permanent requests it again)", 0));
-                        continue;
-                    }
-                    if (pool == null) {
-                        recorder.record(new ClipResult(row, ClipStatus.PENDING, null, 0, "dry run", 0));
-                        continue;
-                    }
-                    inFlight.acquire();
-                    try {
-                        pool.execute(() -> {
-                            try {
-                                if (fault.get() != null) {
-                                    return; // the run is stopping (disk full, a folder that cannot be written)
+        try { // a log that cannot be opened (a link, an unwritable folder) leaves no pool or hook behind either
+            try (DownloadLog good = config.dryRun() ? null : new DownloadLog(goodLog(shard));
+                    DownloadLog errors = config.dryRun() ? null : new DownloadLog(errorLog(shard));
+                    Stream<SegmentRow> closing = rows) {
+                try {
+                    Recorder recorder = new Recorder(counts, tracker, good, errors, !config.dryRun());
+                    SeenIds seen = new SeenIds();
+                    for (var it = closing.iterator(); it.hasNext() && fault.get() == null;) {
+                        if (Thread.currentThread().isInterrupted()) { // a row needing no worker never waits for one
+                            throw new InterruptedIOException("download interrupted");
+                        }
+                        SegmentRow row = it.next();
+                        counts.select(row.segment());
+                        long first = seen.firstRow(row.segment().ytid(), row.row());
+                        if (first >= 0) {
+                            recorder.record(new ClipResult(row, ClipStatus.FAILED, FailureClass.PERMANENT, 0,
+                                    "duplicate id in the CSV (row " + first + ")", 0));
+                            continue;
+                        }
+                        Optional<Path> existing = existing(folders, row.segment());
+                        if (existing.isPresent()) {
+                            recorder.record(skipped(row, existing.get()));
+                            continue;
+                        }
+                        Optional<FailureReason> before = gone.apply(row.segment().ytid());
+                        if (before.isPresent()) { // counted, not requested, not logged again (its row is there)
+                            recorder.count(new ClipResult(row, ClipStatus.FAILED, FailureClass.PERMANENT, 0,
+                                    "failed permanently in an earlier run (" + before.get().label() + "; "
+                                            + "--retry-permanent requests it again)", 0));
+                            continue;
+                        }
+                        if (pool == null) {
+                            recorder.record(new ClipResult(row, ClipStatus.PENDING, null, 0, "dry run", 0));
+                            continue;
+                        }
+                        inFlight.acquire();
+                        try {
+                            pool.execute(() -> {
+                                try {
+                                    if (fault.get() != null) {
+                                        return; // the run is stopping (disk full, a folder that cannot be written)
+                                    }
+                                    recorder.record(claimAndDownload(claims, downloader, row, jobDir));
+                                } catch (InterruptedException e) {
+                                    Thread.currentThread().interrupt();
+                                } catch (RuntimeException | Error e) {
+                                    fault.compareAndSet(null, e);
+                                } finally {
+                                    inFlight.release();
                                 }
-                                recorder.record(claimAndDownload(claims, downloader, row, jobDir));
-                            } catch (InterruptedException e) {
-                                Thread.currentThread().interrupt();
-                            } catch (RuntimeException | Error e) {
-                                fault.compareAndSet(null, e);
-                            } finally {
-                                inFlight.release();
-                            }
-                        });
-                    } catch (RejectedExecutionException e) { // the shutdown hook has stopped the workers
-                        inFlight.release();
-                        throw stopping();
+                            });
+                        } catch (RejectedExecutionException e) { // the shutdown hook has stopped the workers
+                            inFlight.release();
+                            throw stopping();
+                        }
                     }
-                }
-                if (pool != null) {
-                    pool.shutdown();
-                    while (fault.get() == null && !pool.awaitTermination(1, TimeUnit.SECONDS)) {
-                        LOG.debug("waiting for {} clips in flight", 2 * config.threads() - inFlight.availablePermits());
+                    if (pool != null) {
+                        pool.shutdown();
+                        while (fault.get() == null && !pool.awaitTermination(1, TimeUnit.SECONDS)) {
+                            LOG.debug("waiting for {} clips in flight",
+                                    2 * config.threads() - inFlight.availablePermits());
+                        }
                     }
+                } finally {
+                    // before the logs close: a clip finishing now is still logged, and no tool outlives run()
+                    stop(pool);
+                    removeHook(hook);
                 }
-            } finally {
-                // before the logs close: a clip finishing now is still logged, and no tool outlives run()
-                stop(pool);
-                removeHook(hook);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("download interrupted");
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("download interrupted");
+        } finally {
+            stop(pool); // at once when the inner block stopped it already
+            removeHook(hook);
         }
         if (stoppedByHook.get()) { // its clips in flight were stopped: not a finished run
             throw stopping();
