@@ -100,11 +100,12 @@ public final class AudioSetPipeline implements AutoCloseable {
     public static final int MAX_THREADS = 1024;
     private static final String DEFAULT_FEATURE_SUFFIX = "_Coch";
     /**
-     * How long {@link #close()} waits for a run in progress on another thread to stop: 60 seconds. Each stage
+     * How long {@link #close()} waits for a run in progress on another thread to stop: 90 seconds. Each stage
      * returns once its workers and the tools they started have stopped (a worker that does not check interrupts
-     * finishes its clip or row first; a stage waits for that at most 30 s).
+     * finishes its clip or row first; a stage waits for that at most 30 s, the pack stage for its workers and
+     * then its readers, 60 s in all, so a slow pack still returns within this).
      */
-    public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(60);
+    public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(90);
     private volatile boolean cancelled;
     private volatile Thread runner;
     private boolean closed; // guarded by this
