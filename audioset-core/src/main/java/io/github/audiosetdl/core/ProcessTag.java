@@ -37,6 +37,7 @@ public record ProcessTag(String host, long pid, long startMillis) {
     private static final long START_SLACK_MS = 1_000;
     private static final ProcessTag CURRENT = new ProcessTag(localHost(), ProcessHandle.current().pid(),
             ProcessHandle.current().info().startInstant().map(Instant::toEpochMilli).orElse(0L));
+    private static final int CURRENT_UID = currentUid();
 
     /**
      * Checks the parts, so that {@link #toString()} is a tag that {@link #find} reads back as this one.
@@ -99,10 +100,37 @@ public record ProcessTag(String host, long pid, long startMillis) {
     }
 
     /**
+     * Whether this process may judge a tag read from {@code file} by {@link #isGone()}: the file belongs to this
+     * process's user. Another user's live process can be invisible here ({@code /proc} mounted with
+     * {@code hidepid}, common on shared clusters), so its files are never taken for a killed run's.
+     *
+     * @param file a temporary file or folder, a claim (links are not followed)
+     * @return whether its owner's user id is this process's (true where user ids cannot be read: not Linux)
+     * @throws IOException if the file's owner cannot be read (it is gone, say)
+     */
+    public static boolean ownedByThisUser(Path file) throws IOException {
+        if (CURRENT_UID < 0) {
+            return true;
+        }
+        Object uid = Files.getAttribute(file, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+        return uid instanceof Integer i && i == CURRENT_UID;
+    }
+
+    /** @return this process's user id ({@code /proc/self} belongs to it), −1 where it cannot be read */
+    private static int currentUid() {
+        try {
+            return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException | ClassCastException e) {
+            return -1;
+        }
+    }
+
+    /**
      * Deletes the temporary files that processes killed between creating and renaming them left in {@code dir}:
-     * the regular files (links are not followed) named {@code prefix...suffix} that hold a tag of a process of
-     * this host that has ended ({@link #isGone()}). A live process's file, another host's and one without a tag
-     * are kept; one that cannot be removed (another user's) or a folder that cannot be listed is left alone.
+     * the regular files (links are not followed) of this process's user ({@link #ownedByThisUser}) named
+     * {@code prefix...suffix} that hold a tag of a process of this host that has ended ({@link #isGone()}). A live
+     * process's file, another host's, another user's and one without a tag are kept; one that cannot be removed or
+     * a folder that cannot be listed is left alone.
      *
      * @param dir the folder the temporary files are made in
      * @param prefix the start of their names, e.g. {@code .<target name>.}
@@ -120,6 +148,9 @@ public record ProcessTag(String host, long pid, long startMillis) {
                 if (find(n.substring(prefix.length(), n.length() - suffix.length())).map(ProcessTag::isGone)
                         .orElse(false) && Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
                     try {
+                        if (!ownedByThisUser(f)) {
+                            continue;
+                        }
                         Files.deleteIfExists(f);
                         removed++;
                     } catch (IOException e) {

@@ -263,10 +263,10 @@ final class ClaimFolder {
         if (owner.isPresent() && owner.get().equals(ProcessTag.current())) {
             return !HELD.containsKey(file); // this process's, from a run that could not release it
         }
-        if (owner.isPresent() && owner.get().isLocal()) {
-            return owner.get().isGone();
-        }
         try {
+            if (owner.isPresent() && owner.get().isLocal() && ProcessTag.ownedByThisUser(file)) {
+                return owner.get().isGone(); // another user's process may be hidden from this one: its age decides
+            }
             return Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS).toMillis()
                     < System.currentTimeMillis() - bound.toMillis();
         } catch (NoSuchFileException e) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.audiosetdl.core.ProcessTag;
+import io.github.audiosetdl.core.testing.KilledRuns;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -11,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -114,6 +116,22 @@ class ClaimFolderTest {
         } finally {
             sleeper.destroyForcibly();
         }
+    }
+
+    /** Another user's process may be hidden from this one ({@code hidepid}): its claim ages out instead. */
+    @Test
+    void anotherUsersClaimIsRespectedUntilTheBoundEvenWhenItsOwnerLooksEnded(@TempDir Path downloads)
+            throws Exception {
+        Assumptions.assumeTrue((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid") == 0,
+                "needs root to give a file to another user");
+        ProcessTag gone = KilledRuns.endedTag();
+        Path file = plant(downloads, gone + " 6a\n");
+        Files.setAttribute(file, "unix:uid", 65534);
+        ClaimFolder claims = ClaimFolder.in(downloads, BOUND);
+        assertThat(claims.claim(ID)).contains(gone.toString());
+        Files.setLastModifiedTime(file, FileTime.from(Instant.now().minus(BOUND).minusSeconds(5)));
+        assertThat(claims.claim(ID)).as("too old now").isEmpty();
+        claims.release(ID);
     }
 
     @Test

@@ -95,8 +95,12 @@ public final class Staging {
             } catch (IOException e) {
                 continue; // not ours, or being created: leave it
             }
-            if (owner.isEmpty() || !owner.get().isGone()) {
-                continue; // a live run, one of another host, or an owner we cannot tell: leave it
+            try {
+                if (owner.isEmpty() || !owner.get().isGone() || !ProcessTag.ownedByThisUser(dir)) {
+                    continue; // a live run, one of another host or user, or an owner we cannot tell: leave it
+                }
+            } catch (IOException e) {
+                continue; // gone meanwhile
             }
             LOG.info("removing {}, left by a run (process {}) that did not finish", dir, owner.get());
             new Staging(dir).delete();
