@@ -67,6 +67,7 @@ public final class Hdf5DatasetStore implements DatasetStore {
      * @throws IOException if the output cannot be started
      * @throws IllegalArgumentException for the PANNs layout, which has no place for strong labels
      */
+    @Override
     public WaveformSink createWaveforms(Path dir, String name, LabelIndex labels, WaveformLayout layout,
             StrongVocabulary strong) throws IOException {
         return switch (layout.format()) {

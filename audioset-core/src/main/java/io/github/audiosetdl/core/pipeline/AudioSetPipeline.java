@@ -6,6 +6,7 @@ import io.github.audiosetdl.core.AudioSetException;
 import io.github.audiosetdl.core.LabelIndex;
 import io.github.audiosetdl.core.SegmentRow;
 import io.github.audiosetdl.core.SegmentSelection;
+import io.github.audiosetdl.core.StrongVocabulary;
 import io.github.audiosetdl.core.download.DownloadConfig;
 import io.github.audiosetdl.core.download.DownloadStage;
 import io.github.audiosetdl.core.download.DownloadSummary;
@@ -93,6 +94,9 @@ public final class AudioSetPipeline implements AutoCloseable {
     private final String featureSuffix;
     private final LabelIndex labels;
     private final Long shuffleSeed;
+    /** The temporally-strong label file whose events the pack stage keeps, or null. */
+    private final Path strong;
+    private final StrongVocabulary strongVocabulary;
     private final int threads;
     private final ExecutorService executor;
     private final PipelineListener listener;
@@ -126,6 +130,8 @@ public final class AudioSetPipeline implements AutoCloseable {
         this.labels = b.labels != null ? b.labels
                 : b.segments != null ? b.segments.options().labelIndex() : LabelIndex.audioSet();
         this.shuffleSeed = b.shuffleSeed;
+        this.strong = b.strong;
+        this.strongVocabulary = b.strongVocabulary != null ? b.strongVocabulary : StrongVocabulary.audioSet();
         this.threads = b.threads != null ? b.threads : Runtime.getRuntime().availableProcessors();
         this.executor = b.executor;
         this.listener = PipelineListener.safe(b.listener);
@@ -328,9 +334,15 @@ public final class AudioSetPipeline implements AutoCloseable {
         if (shuffleSeed != null) {
             b.shuffleSeed(shuffleSeed);
         }
+        if (strong != null) {
+            b.strong(strong).strongVocabulary(strongVocabulary);
+        }
         PackStage stage = b.build();
-        LOG.info("pack: {} -> {}", folder, waveformFile());
-        try (WaveformSink sink = store.createWaveforms(outputDir, name, labels, layout)) {
+        LOG.info("pack: {} -> {}{}", folder, waveformFile(), strong != null ? " with the strong labels of " + strong
+                : "");
+        try (WaveformSink sink = strong != null
+                ? store.createWaveforms(outputDir, name, labels, layout, strongVocabulary)
+                : store.createWaveforms(outputDir, name, labels, layout)) {
             return stage.run(sink);
         }
     }
@@ -406,6 +418,8 @@ public final class AudioSetPipeline implements AutoCloseable {
         private String featureSuffix;
         private LabelIndex labels;
         private Long shuffleSeed;
+        private Path strong;
+        private StrongVocabulary strongVocabulary;
         private Integer threads;
         private ExecutorService executor;
         private PipelineListener listener = PipelineListener.NONE;
@@ -567,6 +581,37 @@ public final class AudioSetPipeline implements AutoCloseable {
         }
 
         /**
+         * Keeps the clips' temporally-strong events: the pack stage writes each row with the events the file gives
+         * its segment (matched by YouTube id and start, in ms), through {@link DatasetStore#createWaveforms(Path,
+         * String, LabelIndex, WaveformLayout, StrongVocabulary)} (the seed layout adds {@code /strong}, uint8
+         * (N, 100, MIDs) frames of 0.1 s, {@code /strong_mids} and {@code /has_strong}; WebDataset shards put the
+         * events, in seconds from the clip start, in each clip's JSON). The file is held as an index of about 10
+         * bytes an event while packing; a bad line fails the run or is skipped and reported as the segments'
+         * {@link io.github.audiosetdl.core.SegmentCsvOptions#errorPolicy() error policy} says. When the segments
+         * file is itself a strong file, give it here too to keep its events (its rows' weak labels hold only the
+         * MIDs of the 527-class index). For the pack stage only; {@link #build()} refuses it with the PANNs
+         * layout, which has no place for strong labels.
+         *
+         * @param file a temporally-strong label file ({@code audioset_eval_strong.tsv} and the like)
+         * @return this
+         */
+        public Builder strong(Path file) {
+            this.strong = requireNonNull(file, "strong");
+            return this;
+        }
+
+        /**
+         * @param vocabulary the MIDs {@link #strong}'s events are kept for, the last axis of {@code /strong}
+         *     (default {@link StrongVocabulary#audioSet()}: 456 MIDs; events of other MIDs are counted and logged);
+         *     needs {@link #strong}; for the pack stage only
+         * @return this
+         */
+        public Builder strongVocabulary(StrongVocabulary vocabulary) {
+            this.strongVocabulary = requireNonNull(vocabulary, "strongVocabulary");
+            return this;
+        }
+
+        /**
          * @param count worker threads for packing and features, {@code >= 1} (default: the processors); the
          *     download stage has its own in its configuration, so {@link #build()} refuses this on a run that only
          *     downloads
@@ -605,12 +650,14 @@ public final class AudioSetPipeline implements AutoCloseable {
          *     it needs (segments for download and pack, a store for pack and features, an extractor for
          *     features), or the options contradict each other: among them an option set for stages the pipeline
          *     does not run ({@link #store}: pack, features; {@link #layout}, {@link #labels},
-         *     {@link #shuffleSeed}: pack; {@link #features}, {@link #featureSuffix}, {@link #executor}: features;
+         *     {@link #shuffleSeed}, {@link #strong}, {@link #strongVocabulary}: pack; {@link #features},
+         *     {@link #featureSuffix}, {@link #executor}: features;
          *     {@link #threads}: pack, features), or an {@link #outputDir} or {@link #name} other than the
          *     download configuration's (the same folder spelt differently, or through a symbolic link, is the
          *     same), or a data set name that cannot name the WebDataset shards the pack stage writes
          *     ({@link WebDatasetWriter#checkName}), or a sharded {@link #segments} selection on a run that packs or
-         *     computes features
+         *     computes features, or {@link #strong} with the PANNs layout, or {@link #strongVocabulary} without
+         *     {@link #strong}
          */
         public AudioSetPipeline build() {
             Stage first;
@@ -643,6 +690,10 @@ public final class AudioSetPipeline implements AutoCloseable {
                     "the features stage reads the seed layout; the " + packed.format().label()
                             + " format can only be packed: leave out features(...)");
             checkUsed(first, last);
+            check(strongVocabulary == null || strong != null, "strongVocabulary is set but no strong(...) file:"
+                    + " give the strong label file, or leave the vocabulary out");
+            check(strong == null || packed.format() != PackFormat.PANNS, "the PANNs layout has no strong labels:"
+                    + " leave out strong(...), or pack the seed layout or WebDataset shards");
             if (packs && !segments.shard().isAll()) {
                 throw new IllegalStateException("the pack stage writes one file for the whole selection, not for "
                         + segments.shard() + ": give the shard to the download tasks (stopAfter(DOWNLOAD)), then"
@@ -711,6 +762,8 @@ public final class AudioSetPipeline implements AutoCloseable {
             unused(layout != null && !packs, "layout", runs, "pack");
             unused(labels != null && !packs, "labels", runs, "pack");
             unused(shuffleSeed != null && !packs, "shuffleSeed", runs, "pack");
+            unused(strong != null && !packs, "strong", runs, "pack");
+            unused(strongVocabulary != null && !packs, "strongVocabulary", runs, "pack");
             unused(threads != null && !packs && !computes, "threads", runs,
                     "pack and features (the download's are DownloadConfig.Builder.threads)");
             unused(features != null && !computes, "features", runs, "features");

@@ -1,6 +1,7 @@
 package io.github.audiosetdl.core.spi;
 
 import io.github.audiosetdl.core.LabelIndex;
+import io.github.audiosetdl.core.StrongVocabulary;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -47,6 +48,28 @@ public interface DatasetStore {
         }
         return createWaveforms(layout.mainFile(dir, name), labels, layout.sampleRate(),
                 layout.preparation().clipSamples());
+    }
+
+    /**
+     * As {@link #createWaveforms(Path, String, LabelIndex, WaveformLayout)}, keeping each clip's temporally-strong
+     * events (given to {@link WaveformSink#write(io.github.audiosetdl.core.SegmentRow,
+     * io.github.audiosetdl.core.audio.PreparedAudio, java.util.List)}). The default refuses: a store that writes
+     * strong labels overrides it ({@code Hdf5DatasetStore}: {@code /strong} frames of 0.1 s in the seed layout,
+     * each clip's events in WebDataset JSON).
+     *
+     * @param dir the output folder
+     * @param name the data set's name
+     * @param labels the label index the multi-hot rows follow
+     * @param layout the format, sample type, rate and shard size
+     * @param strong the MIDs the strong labels are kept for (e.g. {@link StrongVocabulary#audioSet()}: 456)
+     * @return a sink for the clips and their events
+     * @throws IOException if the output cannot be started
+     * @throws UnsupportedOperationException if this store does not write strong labels
+     * @throws IllegalArgumentException if {@code layout} has no place for strong labels (PANNs')
+     */
+    default WaveformSink createWaveforms(Path dir, String name, LabelIndex labels, WaveformLayout layout,
+            StrongVocabulary strong) throws IOException {
+        throw new UnsupportedOperationException(this + " does not write temporally-strong labels");
     }
 
     /**

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.audiosetdl.core.AudioSetException;
 import io.github.audiosetdl.core.LabelIndex;
 import io.github.audiosetdl.core.SegmentSelection;
+import io.github.audiosetdl.core.StrongVocabulary;
 import io.github.audiosetdl.core.download.DownloadConfig;
 import io.github.audiosetdl.core.download.DownloadStage;
 import io.github.audiosetdl.core.pack.PackStage;
@@ -563,6 +564,14 @@ class AudioSetPipelineTest {
                     .segments(csv).stopAfter(Stage.DOWNLOAD);
             cases.put("store is set but the pipeline runs only DOWNLOAD", () -> fetch.get().store(new Store(true)));
             cases.put("threads is set but the pipeline runs only DOWNLOAD", () -> fetch.get().threads(2));
+            cases.put("strong is set but the pipeline runs only DOWNLOAD", () -> fetch.get().strong(csv));
+            cases.put("strongVocabulary is set but the pipeline runs only DOWNLOAD",
+                    () -> fetch.get().strongVocabulary(StrongVocabulary.audioSet()));
+            cases.put("strong is set but the pipeline runs only FEATURES", () -> features.get().strong(csv));
+            cases.put("strongVocabulary is set but no strong(...) file",
+                    () -> pack.get().strongVocabulary(StrongVocabulary.audioSet()));
+            cases.put("the PANNs layout has no strong labels", () -> pack.get().strong(csv)
+                    .layout(WaveformLayout.builder().format(PackFormat.PANNS).build()));
             cases.put("features is set but the pipeline runs only DOWNLOAD..PACK", () -> AudioSetPipeline.builder()
                     .download(download).segments(csv).store(new Store(true)).features(FIRST).stopAfter(Stage.PACK));
             for (Map.Entry<String, Supplier<AudioSetPipeline.Builder>> c : cases.entrySet()) {
@@ -575,7 +584,8 @@ class AudioSetPipelineTest {
             assertThat(features.get().threads(2).executor(pool).featureSuffix("_x").build().featureFile())
                     .isEqualTo(dir.resolve("x_x.hdf5"));
             assertThat(pack.get().shuffleSeed(3).layout(WaveformLayout.SEED).labels(LabelIndex.audioSet()).threads(2)
-                    .build().lastStage()).isEqualTo(Stage.PACK);
+                    .strong(csv).strongVocabulary(StrongVocabulary.audioSet()).build().lastStage())
+                    .isEqualTo(Stage.PACK);
             assertThat(AudioSetPipeline.builder().download(download).segments(csv).store(new Store(true))
                     .shuffleSeed(3).build().lastStage()).isEqualTo(Stage.PACK);
             assertThat(fetch.get().build().lastStage()).isEqualTo(Stage.DOWNLOAD);

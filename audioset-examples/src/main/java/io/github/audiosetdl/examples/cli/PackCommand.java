@@ -4,6 +4,7 @@ import io.github.audiosetdl.core.ErrorPolicy;
 import io.github.audiosetdl.core.LabelIndex;
 import io.github.audiosetdl.core.SegmentCsvOptions;
 import io.github.audiosetdl.core.SegmentSelection;
+import io.github.audiosetdl.core.StrongCsv;
 import io.github.audiosetdl.core.StrongVocabulary;
 import io.github.audiosetdl.core.download.DownloadConfig;
 import io.github.audiosetdl.core.pack.PackStage;
@@ -13,6 +14,7 @@ import io.github.audiosetdl.core.spi.WaveformLayout;
 import io.github.audiosetdl.core.spi.WaveformSink;
 import io.github.audiosetdl.core.webdataset.WebDatasetWriter;
 import io.github.audiosetdl.hdf5.Hdf5DatasetStore;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -61,7 +63,8 @@ final class PackCommand implements Callable<Integer> {
 
     @Option(names = "--strong", paramLabel = "FILE", description = "A temporally-strong label file"
             + " (audioset_eval_strong.tsv and the like): adds /strong uint8 (N, 100, 456) frames of 0.1 s,"
-            + " /strong_mids and /has_strong. --csv may itself be a strong file.")
+            + " /strong_mids and /has_strong. A strong --csv is its own: its events are kept without this"
+            + " (except with --format panns, which has no strong labels).")
     private Path strong;
 
     @Mixin
@@ -77,6 +80,43 @@ final class PackCommand implements Callable<Integer> {
 
     @Mixin
     private ProgressOptions progress;
+
+    /**
+     * The strong label file whose events a pack keeps, as {@code pack} and {@code run} decide: {@code --strong} when
+     * given; else the {@code --csv} itself when it is a temporally-strong label file (its rows' weak labels hold
+     * only the MIDs of the 527-class index: the events, with their times and strong-only MIDs, would be lost);
+     * else none. The PANNs layout, which has no place for strong labels, refuses {@code --strong} and keeps only
+     * the weak labels of a strong {@code --csv} (said on the error stream).
+     *
+     * @param spec the command, for its error stream and usage errors
+     * @param strong {@code --strong}, or null
+     * @param csv {@code --csv}, an existing file
+     * @param format the layout packed
+     * @return the strong label file, or null for none
+     * @throws CommandLine.ParameterException for {@code --strong} with the PANNs layout
+     * @throws IOException if a file cannot be read
+     */
+    static Path strongFile(CommandSpec spec, Path strong, Path csv, PackFormat format) throws IOException {
+        if (strong != null) {
+            if (format == PackFormat.PANNS) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--strong: the PANNs layout has no"
+                        + " strong labels; use --format seed or webdataset");
+            }
+            return FileChecks.inputFile(strong);
+        }
+        if (!StrongCsv.isStrong(csv)) {
+            return null;
+        }
+        if (format == PackFormat.PANNS) {
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("note: " + csv + " is a temporally-strong label file, but the PANNs layout has no strong"
+                    + " labels: only its events' weak classes are kept (in the labels); use --format seed or"
+                    + " webdataset to keep the events");
+            err.flush();
+            return null;
+        }
+        return csv;
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -106,13 +146,9 @@ final class PackCommand implements Callable<Integer> {
         if (labels != null) {
             FileChecks.inputFile(labels);
         }
-        if (strong != null && layout.format() == PackFormat.PANNS) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--strong: the PANNs layout has no strong"
-                    + " labels; use --format seed or webdataset");
-        }
-        if (strong != null) {
-            FileChecks.inputFile(strong);
-            builder.strong(strong);
+        Path strongLabels = strongFile(spec, strong, csv, layout.format());
+        if (strongLabels != null) {
+            builder.strong(strongLabels);
         }
         FileChecks.outputDirectory(out);
         LabelIndex index = labels == null ? LabelIndex.audioSet() : LabelIndex.read(labels);
@@ -121,7 +157,7 @@ final class PackCommand implements Callable<Integer> {
                 SegmentCsvOptions.builder().labelIndex(index).errorPolicy(policy).build()).build()).labels(index)
                 .build();
         PackSummary summary;
-        try (WaveformSink sink = strong != null
+        try (WaveformSink sink = strongLabels != null
                 ? Hdf5DatasetStore.INSTANCE.createWaveforms(out, base, index, layout, StrongVocabulary.audioSet())
                 : Hdf5DatasetStore.INSTANCE.createWaveforms(out, base, index, layout)) {
             summary = stage.run(sink);

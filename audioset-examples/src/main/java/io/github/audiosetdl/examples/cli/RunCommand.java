@@ -38,8 +38,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Run every stage from a segments CSV: download the clips, pack them into OUT/<name>.hdf5"
                 + " (+ _metadata.npy), compute OUT/<name>_Coch.hdf5 (+ _average.npy, _stats.npz); <name> is the CSV's"
-                + " base name. Takes the options of download, pack (--shuffle-seed) and cochleagram; rerun to"
-                + " resume.", "",
+                + " base name. Takes the options of download, pack (--shuffle-seed, --strong; a strong --csv keeps"
+                + " its events in /strong) and cochleagram; rerun to resume.", "",
             "Example: audioset run --csv eval_segments.csv --out data --label Dog --threads 8"},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done; nothing transient is left to retry", "1:the command failed", "2:bad usage",
@@ -61,6 +61,12 @@ final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--shuffle-seed", paramLabel = "S", description = "Shuffle the packed rows with this seed.")
     private Long shuffleSeed;
+
+    @Option(names = "--strong", paramLabel = "FILE", description = "A temporally-strong label file for the pack"
+            + " stage, as pack's --strong: adds /strong uint8 (N, 100, 456) frames of 0.1 s, /strong_mids and"
+            + " /has_strong. A strong --csv is its own: its events are kept without this (except with --format"
+            + " panns, which has no strong labels).")
+    private Path strong;
 
     @Mixin
     private FormatOptions format;
@@ -136,6 +142,9 @@ final class RunCommand implements Callable<Integer> {
                 "--compute-threads"));
         PipelineListener listener = AudioSetCli.fromOptions(spec, () -> progress.listener(spec));
         FileChecks.inputFile(sel.csv());
+        // as pack decides; checked before the download starts
+        Path strongLabels = last == Stage.DOWNLOAD ? null
+                : PackCommand.strongFile(spec, strong, sel.csv(), layout.format());
         FileChecks.outputDirectory(out);
         AudioSetPipeline.Builder b = AudioSetPipeline.builder().download(config).segments(sel).stopAfter(last)
                 .listener(listener);
@@ -143,6 +152,9 @@ final class RunCommand implements Callable<Integer> {
             b.labels(sel.options().labelIndex()).store(Hdf5DatasetStore.INSTANCE).layout(layout).threads(workers);
             if (shuffleSeed != null) {
                 b.shuffleSeed(shuffleSeed);
+            }
+            if (strongLabels != null) {
+                b.strong(strongLabels);
             }
         }
         if (last == Stage.FEATURES) {
@@ -182,6 +194,7 @@ final class RunCommand implements Callable<Integer> {
                 stageOf.put(o.longestName(), "pack stage");
             }
             stageOf.put("--pack-sample-rate", "pack stage");
+            stageOf.put("--strong", "pack stage");
         }
         for (OptionSpec o : spec.mixins().get("cochleagram").options()) {
             stageOf.put(o.longestName(), "cochleagram stage");

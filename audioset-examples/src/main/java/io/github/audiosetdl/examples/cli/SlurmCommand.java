@@ -1,6 +1,8 @@
 package io.github.audiosetdl.examples.cli;
 
 import io.github.audiosetdl.core.ProcessTag;
+import io.github.audiosetdl.core.SegmentRow;
+import io.github.audiosetdl.core.SegmentSelection;
 import io.github.audiosetdl.core.StrongCsv;
 import io.github.audiosetdl.core.download.DownloadConfig;
 import io.github.audiosetdl.examples.cli.CochleagramCommand.CochleagramOptions;
@@ -25,6 +27,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -144,6 +147,7 @@ final class SlurmCommand implements Callable<Integer> {
             return null;
         });
         Path csv = FileChecks.inputFile(selection.csv).toAbsolutePath().normalize();
+        checkSegments(csv);
         Path dir = out.toAbsolutePath().normalize();
         FileChecks.outputDirectory(dir);
         String name = DownloadConfig.nameOf(csv);
@@ -257,6 +261,30 @@ final class SlurmCommand implements Callable<Integer> {
         }
         o.flush();
         return 0;
+    }
+
+    /**
+     * Reads the whole segments file once, streamed (bounded memory), under the {@code --labels} and
+     * {@code --on-error} the tasks get: every download task reads it all (to find its share) and the pack step
+     * reads it all too, so a bad line would fail each of them, after the queue wait. Here it fails the command,
+     * naming the file, line and value, before any script is written (under {@code --on-error skip} it is logged
+     * and skipped, as the tasks will).
+     *
+     * @param csv the segments CSV or temporally-strong label file
+     * @return its rows (a strong file's segments), bad ones skipped under {@code --on-error skip}
+     * @throws IOException if it cannot be read
+     * @throws io.github.audiosetdl.core.SegmentFormatException for a bad line under {@code --on-error fail}
+     */
+    private long checkSegments(Path csv) throws IOException {
+        SegmentSelection all = AudioSetCli.fromOptions(spec, () -> SegmentSelection.builder(csv)
+                .options(selection.csvOptions()).build());
+        long n = 0;
+        try (Stream<SegmentRow> rows = all.stream()) {
+            for (var it = rows.iterator(); it.hasNext(); it.next()) {
+                n++; // every line is parsed: a count the stream could take from its size would not
+            }
+        }
+        return n;
     }
 
     private static int positive(int value, String flag) {

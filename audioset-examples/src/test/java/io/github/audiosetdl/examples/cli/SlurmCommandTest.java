@@ -178,6 +178,44 @@ class SlurmCommandTest {
     }
 
     /**
+     * A bad line of the segments file fails {@code slurm} itself, naming the file, line and value, before any
+     * folder or script is written: it wrote the scripts and exited 0, and then every download task (each reading
+     * the whole file) and the pack failed on it. Under {@code --on-error skip} the line is skipped, as the tasks
+     * will skip it.
+     */
+    @Test
+    void aBadLineOfTheSegmentsFileFailsBeforeAnyScriptIsWritten() throws Exception {
+        List<String> lines = Files.readAllLines(io.github.audiosetdl.core.testing.TestData.file(
+                "audioset/strong_sample.tsv"));
+        lines.set(4, "--BfvyPmVMo_20000\t5.000\t4.000\t/t/dd00141"); // onset after offset
+        Path strong = Files.write(dir.resolve("bad_strong.tsv"), lines);
+        Path weak = Files.writeString(dir.resolve("bad.csv"), "# YTID, start_seconds, end_seconds, positive_labels\n"
+                + "slurmclip01, 0.000, 10.000, \"/m/09x0r\"\n"
+                + "slurmclip02, 30.000, 4O.000, \"/m/09x0r\"\n"
+                + "slurmclip03, 0.000, 10.000, \"/m/09x0r\"\n");
+        for (Object[] c : new Object[][] {{strong, 5, "'5.000, 4.000'"}, {weak, 3, "4O.000"}}) {
+            Path out = dir.resolve("out");
+            err.getBuffer().setLength(0);
+            assertThat(run("slurm", "--csv", c[0].toString(), "--out", out.toString(), "--jobs", "4")).isEqualTo(1);
+            assertThat(err.toString()).contains(c[0] + ":" + c[1] + ":").contains(c[2].toString());
+            assertThat(out).doesNotExist();
+            assertThat(run("slurm", "--csv", c[0].toString(), "--out", out.toString(), "--jobs", "4", "--on-error",
+                    "skip")).as(err.toString()).isZero();
+            assertThat(out.resolve("slurm/download.sbatch")).exists();
+            assertThat(Files.readString(out.resolve("slurm/download.sbatch"))).contains("'--on-error' 'skip'");
+            deleteTree(out);
+        }
+    }
+
+    private static void deleteTree(Path root) throws java.io.IOException {
+        try (java.util.stream.Stream<Path> all = Files.walk(root)) {
+            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    /**
      * sbatch's {@code --output} is a file name pattern: a {@code %} of the output folder is written {@code %%} (else
      * {@code 100%x} became {@code 100audioset-download} and every job failed to launch, with no log), and a folder
      * with a backslash, which the pattern cannot carry (sbatch drops it), is refused before anything is written.
