@@ -13,6 +13,9 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** Writes {@code <name>_availability.json}, {@code .csv} and {@code .png} (for report, download and run). */
 final class AvailabilityFiles {
+    /** Runs between reading the logs and writing the files; a test's hook, else nothing. */
+    static volatile Runnable afterRead = () -> { };
+
     private AvailabilityFiles() {
     }
 
@@ -25,13 +28,21 @@ final class AvailabilityFiles {
      * @throws IOException if the logs cannot be read or the files written
      */
     static Written write(Path logsDir, String name, SegmentSelection selection, Path outDir) throws IOException {
-        AvailabilityReport report = selection == null ? AvailabilityReport.fromLogs(logsDir, name)
-                : AvailabilityReport.fromLogs(logsDir, name, selection);
-        List<Path> files = new ArrayList<>(report.write(outDir));
-        Path png = outDir.resolve(name + "_availability.png");
-        AvailabilityChart.write(report, png);
-        files.add(png);
-        return new Written(report, List.copyOf(files));
+        // from reading the logs to the last rename, one writer at a time: the tasks of an array each write the
+        // report at their end, and one that read the logs earlier must not rename its report over a newer one
+        ReportLock lock = ReportLock.acquire(logsDir, name);
+        try {
+            AvailabilityReport report = selection == null ? AvailabilityReport.fromLogs(logsDir, name)
+                    : AvailabilityReport.fromLogs(logsDir, name, selection);
+            afterRead.run();
+            List<Path> files = new ArrayList<>(report.write(outDir));
+            Path png = outDir.resolve(name + "_availability.png");
+            AvailabilityChart.write(report, png);
+            files.add(png);
+            return new Written(report, List.copyOf(files));
+        } finally {
+            lock.close();
+        }
     }
 
     /**
