@@ -208,10 +208,16 @@ public final class SegmentSelection {
         }
         SegmentCsvOptions quiet = options.toBuilder().errorListener(e -> { }).build();
         if (StrongCsv.isStrong(csv)) {
-            try (Stream<SegmentRow> rows = selected(quiet)) {
+            // every segment, the filter applied here: an interrupt is seen at each, not only at those kept (a
+            // rare label would read on to the next segment that has it, or to the end of the file)
+            try (Stream<StrongCsv.Present> segments = StrongCsv.segmentsWithPresent(csv, quiet, mids -> true)) {
                 long n = 0;
-                for (var it = rows.iterator(); n < limit && it.hasNext(); n++) {
-                    checkInterrupt(it.next());
+                for (var it = segments.iterator(); n < limit && it.hasNext();) {
+                    StrongCsv.Present segment = it.next();
+                    checkInterrupt(segment.row());
+                    if (matchesAny(segment.mids())) {
+                        n++;
+                    }
                 }
                 return n;
             }

@@ -71,6 +71,27 @@ class SegmentSelectionTest {
     }
 
     @Test
+    void anInterruptedCountOfAStrongFileWithALabelNoSegmentHasStopsAtOnce(@TempDir Path dir) throws IOException {
+        // the interrupt was checked only at the segments the filter kept: with a label no segment has, the count
+        // read the whole file and returned 0
+        StringBuilder b = new StringBuilder("segment_id\tstart_time_seconds\tend_time_seconds\tlabel\n");
+        for (int i = 0; i < 50_000; i++) {
+            b.append(String.format("clip%07d_0\t0.0\t1.0\t/m/09x0r\n", i));
+        }
+        Path strong = Files.writeString(dir.resolve("strong.tsv"), b);
+        SegmentSelection dogs = SegmentSelection.builder(strong).label("Dog").build();
+        assertThat(dogs.count()).isZero();
+        Thread.currentThread().interrupt();
+        try {
+            assertThatThrownBy(dogs::count).isInstanceOf(InterruptedIOException.class)
+                    .hasMessageContaining("strong.tsv").hasMessageContaining("line 2");
+            assertThat(Thread.currentThread().isInterrupted()).as("the interrupt is kept").isTrue();
+        } finally {
+            Thread.interrupted();
+        }
+    }
+
+    @Test
     void limitAppliesBeforeSharding() throws IOException {
         SegmentSelection job = SegmentSelection.builder(eval).limit(10).shard(Shard.of(1, 2)).build();
         try (Stream<SegmentRow> rows = job.stream()) {
