@@ -74,6 +74,35 @@ class ReportLockTest {
     }
 
     @Test
+    void aWriterWaitsForAnotherProcessHoldingTheLock(@TempDir Path work) throws Exception {
+        Path logs = work.resolve("logs");
+        failedRow(Files.createDirectories(logs.resolve("t_errorlogs")), 0, "clipXXXXXXX");
+        Path out = work.resolve("reports");
+        // another process (another task of the array) holds the lock: fcntl, as the JVM's FileChannel.lock
+        Process holder = new ProcessBuilder("python3", "-c", "import fcntl, sys\n"
+                + "f = open(sys.argv[1], 'a')\nfcntl.lockf(f, fcntl.LOCK_EX)\nprint('locked', flush=True)\n"
+                + "sys.stdin.read()\n", logs.resolve(ReportLock.fileName("t")).toString())
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        try {
+            assertThat(new String(holder.getInputStream().readNBytes(6))).isEqualTo("locked");
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            Thread writer = writer(logs, out, failure);
+            writer.start();
+            writer.join(1_000);
+            assertThat(writer.isAlive()).as("waits for the other process").isTrue();
+            assertThat(out.resolve("t_availability.json")).doesNotExist();
+            holder.getOutputStream().close(); // the holder ends, its lock with it
+            writer.join(30_000);
+            assertThat(writer.isAlive()).isFalse();
+            assertThat(failure.get()).isNull();
+            assertThat(requested(out)).isEqualTo(1);
+        } finally {
+            holder.destroyForcibly();
+            holder.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void aLinkAtTheLockNameIsRefusedWithAWarningAndTheReportIsStillWritten(@TempDir Path work) throws Exception {
         Path logs = work.resolve("logs");
         failedRow(Files.createDirectories(logs.resolve("t_errorlogs")), 0, "clipXXXXXXX");
