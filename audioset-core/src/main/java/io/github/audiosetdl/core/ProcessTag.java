@@ -4,11 +4,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -38,6 +40,8 @@ public record ProcessTag(String host, long pid, long startMillis) {
     private static final ProcessTag CURRENT = new ProcessTag(localHost(), ProcessHandle.current().pid(),
             ProcessHandle.current().info().startInstant().map(Instant::toEpochMilli).orElse(0L));
     private static final int CURRENT_UID = currentUid();
+    /** Whether {@code /proc} may hide other users' processes ({@code hidepid}); true where it cannot be told. */
+    private static final boolean PROC_HIDES = CURRENT_UID >= 0 && hidesProcesses(Path.of("/proc/self/mountinfo"));
 
     /**
      * Checks the parts, so that {@link #toString()} is a tag that {@link #find} reads back as this one.
@@ -100,20 +104,57 @@ public record ProcessTag(String host, long pid, long startMillis) {
     }
 
     /**
-     * Whether this process may judge a tag read from {@code file} by {@link #isGone()}: the file belongs to this
-     * process's user. Another user's live process can be invisible here ({@code /proc} mounted with
-     * {@code hidepid}, common on shared clusters), so its files are never taken for a killed run's.
+     * Whether this process may judge a tag read from {@code file} by {@link #isGone()}: {@code /proc} shows it every
+     * process (it is not mounted with {@code hidepid}), or the file belongs to this process's user. Where
+     * {@code hidepid} is set (common on shared clusters) another user's live process is invisible here, so that
+     * user's files are never taken for a killed run's; without it the tag decides whoever owns the file (a file
+     * root makes on NFS with {@code root_squash} belongs to {@code nobody}).
      *
      * @param file a temporary file or folder, a claim (links are not followed)
-     * @return whether its owner's user id is this process's (true where user ids cannot be read: not Linux)
-     * @throws IOException if the file's owner cannot be read (it is gone, say)
+     * @return whether its tag may be judged (true where user ids cannot be read: not Linux)
+     * @throws IOException if the file's owner is needed and cannot be read (it is gone, say)
      */
-    public static boolean ownedByThisUser(Path file) throws IOException {
-        if (CURRENT_UID < 0) {
+    public static boolean judgedByItsTag(Path file) throws IOException {
+        return judgedByItsTag(file, PROC_HIDES);
+    }
+
+    /** {@link #judgedByItsTag(Path)}, {@code procHides} telling whether {@code /proc} may hide processes. */
+    static boolean judgedByItsTag(Path file, boolean procHides) throws IOException {
+        if (!procHides || CURRENT_UID < 0) {
             return true;
         }
         Object uid = Files.getAttribute(file, "unix:uid", LinkOption.NOFOLLOW_LINKS);
         return uid instanceof Integer i && i == CURRENT_UID;
+    }
+
+    /**
+     * @param mountinfo {@code /proc/self/mountinfo}
+     * @return whether the last mount on {@code /proc} has a {@code hidepid} option other than {@code 0} or
+     *     {@code off}; true where the file cannot be read or has no such mount
+     */
+    static boolean hidesProcesses(Path mountinfo) {
+        Boolean hides = null;
+        try {
+            for (String line : Files.readAllLines(mountinfo, StandardCharsets.UTF_8)) {
+                // id parent major:minor root mount-point options [optional fields] - type source super-options
+                String[] f = line.split(" ");
+                int dash = Arrays.asList(f).indexOf("-");
+                if (f.length < 6 || dash < 6 || dash + 1 >= f.length || !f[4].equals("/proc")
+                        || !f[dash + 1].equals("proc")) {
+                    continue;
+                }
+                hides = false;
+                String options = f[5] + (dash + 3 < f.length ? "," + f[dash + 3] : "");
+                for (String o : options.split(",")) {
+                    if (o.startsWith("hidepid=") && !o.equals("hidepid=0") && !o.equals("hidepid=off")) {
+                        hides = true;
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return true;
+        }
+        return hides == null || hides;
     }
 
     /** @return this process's user id ({@code /proc/self} belongs to it), −1 where it cannot be read */
@@ -127,10 +168,10 @@ public record ProcessTag(String host, long pid, long startMillis) {
 
     /**
      * Deletes the temporary files that processes killed between creating and renaming them left in {@code dir}:
-     * the regular files (links are not followed) of this process's user ({@link #ownedByThisUser}) named
+     * the regular files (links are not followed) whose tag this process may judge ({@link #judgedByItsTag}) named
      * {@code prefix...suffix} that hold a tag of a process of this host that has ended ({@link #isGone()}). A live
-     * process's file, another host's, another user's and one without a tag are kept; one that cannot be removed or
-     * a folder that cannot be listed is left alone.
+     * process's file, another host's, another user's where {@code /proc} may hide its processes and one without a
+     * tag are kept; one that cannot be removed or a folder that cannot be listed is left alone.
      *
      * @param dir the folder the temporary files are made in
      * @param prefix the start of their names, e.g. {@code .<target name>.}
@@ -138,6 +179,11 @@ public record ProcessTag(String host, long pid, long startMillis) {
      * @return how many were removed
      */
     public static int removeGone(Path dir, String prefix, String suffix) {
+        return removeGone(dir, prefix, suffix, PROC_HIDES);
+    }
+
+    /** {@link #removeGone(Path, String, String)}, {@code procHides} telling whether {@code /proc} may hide any. */
+    static int removeGone(Path dir, String prefix, String suffix, boolean procHides) {
         int removed = 0;
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, p -> {
             String n = p.getFileName().toString();
@@ -148,7 +194,7 @@ public record ProcessTag(String host, long pid, long startMillis) {
                 if (find(n.substring(prefix.length(), n.length() - suffix.length())).map(ProcessTag::isGone)
                         .orElse(false) && Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
                     try {
-                        if (!ownedByThisUser(f)) {
+                        if (!judgedByItsTag(f, procHides)) {
                             continue;
                         }
                         Files.deleteIfExists(f);

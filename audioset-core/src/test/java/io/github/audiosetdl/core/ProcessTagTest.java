@@ -45,11 +45,54 @@ class ProcessTagTest {
         Path mine = Files.writeString(dir.resolve(".out.json." + ended + ".1.tmp"), "partial");
         Path theirs = Files.writeString(dir.resolve(".out.json." + ended + ".2.tmp"), "partial");
         Files.setAttribute(theirs, "unix:uid", 65534);
-        assertThat(ProcessTag.ownedByThisUser(mine)).isTrue();
-        assertThat(ProcessTag.ownedByThisUser(theirs)).isFalse();
-        assertThat(ProcessTag.removeGone(dir, ".out.json.", ".tmp")).isEqualTo(1);
+        assertThat(ProcessTag.judgedByItsTag(mine, true)).isTrue();
+        assertThat(ProcessTag.judgedByItsTag(theirs, true)).as("hidepid").isFalse();
+        assertThat(ProcessTag.judgedByItsTag(theirs, false)).as("no hidepid").isTrue();
+        assertThat(ProcessTag.removeGone(dir, ".out.json.", ".tmp", true)).isEqualTo(1);
         assertThat(mine).doesNotExist();
         assertThat(theirs).exists();
+    }
+
+    /**
+     * Where {@code /proc} hides no process (no {@code hidepid}), a tag is judged whatever the file's owner: a file
+     * root made on NFS with root_squash belongs to {@code nobody}, one made with a failing NFSv4 id mapping too.
+     * Before, such a killed run's temporary files (and staging folders, holding a partial HDF5 file) were kept for
+     * ever, as no age ends them.
+     */
+    @Test
+    void aKilledRunsFileOwnedByAnotherUidIsRemovedWhereProcHidesNoProcess(@TempDir Path dir) throws Exception {
+        Assumptions.assumeTrue(uidOf(Path.of("/proc/self")) == 0, "needs root to give a file to another user");
+        Assumptions.assumeFalse(ProcessTag.hidesProcesses(Path.of("/proc/self/mountinfo")),
+                "/proc is mounted with hidepid here");
+        ProcessTag ended = KilledRuns.endedTag();
+        Path squashed = Files.writeString(dir.resolve(".out.json." + ended + ".1.tmp"), "partial");
+        Files.setAttribute(squashed, "unix:uid", 65534); // what root_squash makes of root's file
+        assertThat(ProcessTag.judgedByItsTag(squashed)).isTrue();
+        assertThat(ProcessTag.removeGone(dir, ".out.json.", ".tmp")).isEqualTo(1);
+        assertThat(squashed).doesNotExist();
+    }
+
+    /** The {@code /proc} mount of {@code /proc/self/mountinfo} decides whether other users' processes may hide. */
+    @Test
+    void hidepidIsReadFromTheProcMount(@TempDir Path dir) throws Exception {
+        String plain = "21 26 0:20 / /proc rw,relatime shared:12 - proc proc rw\n";
+        String other = "30 26 0:21 / /mnt/proc rw,relatime - proc proc rw,hidepid=2\n";
+        assertThat(ProcessTag.hidesProcesses(Files.writeString(dir.resolve("a"), plain + other))).isFalse();
+        for (String v : new String[] {"2", "1", "invisible", "noaccess", "ptraceable"}) {
+            Path f = Files.writeString(dir.resolve("h" + v), other
+                    + "21 26 0:20 / /proc rw,nosuid - proc proc rw,gid=10,hidepid=" + v + "\n");
+            assertThat(ProcessTag.hidesProcesses(f)).as(v).isTrue();
+        }
+        for (String v : new String[] {"0", "off"}) {
+            Path f = Files.writeString(dir.resolve("n" + v), "21 26 0:20 / /proc rw - proc proc rw,hidepid=" + v
+                    + "\n");
+            assertThat(ProcessTag.hidesProcesses(f)).as(v).isFalse();
+        }
+        // the last mount on /proc is the one seen; one that cannot be read may hide
+        assertThat(ProcessTag.hidesProcesses(Files.writeString(dir.resolve("b"),
+                "21 26 0:20 / /proc rw - proc proc rw\n40 21 0:22 / /proc rw - proc proc rw,hidepid=2\n")))
+                .isTrue();
+        assertThat(ProcessTag.hidesProcesses(dir.resolve("missing"))).isTrue();
     }
 
     private static int uidOf(Path p) throws Exception {

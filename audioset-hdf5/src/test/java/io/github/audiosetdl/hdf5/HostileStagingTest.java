@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,6 +51,22 @@ class HostileStagingTest {
         assertThat(live).as("a live process's").isDirectory();
         assertThat(ended).as("a process of this host that ended").doesNotExist();
         assertThat(reusedPid).as("a process id now used by another process").doesNotExist();
+    }
+
+    /**
+     * Root's staging folder on NFS with root_squash belongs to {@code nobody}: where {@code /proc} hides no process
+     * (no {@code hidepid}) its ended owner decides, as for this user's. Before, a killed pack's folder (its partial
+     * file, gigabytes) was kept for ever.
+     */
+    @Test
+    void anEndedRunsFolderOwnedByAnotherUidIsRemovedWhereProcHidesNoProcess() throws IOException {
+        Assumptions.assumeTrue((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid") == 0,
+                "needs root to give a folder to another user");
+        Path squashed = staging("00000006", ProcessTag.current().host() + "~4000000~1");
+        Files.setAttribute(squashed, "unix:uid", 65534);
+        Assumptions.assumeTrue(ProcessTag.judgedByItsTag(squashed), "/proc is mounted with hidepid here");
+        NpyFiles.writeFloat32(dir.resolve("avg.npy"), new float[] {1, 2, 3}, 3);
+        assertThat(squashed).as("an ended process's, whatever its uid").doesNotExist();
     }
 
     @Test

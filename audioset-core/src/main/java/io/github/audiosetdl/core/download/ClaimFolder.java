@@ -264,8 +264,8 @@ final class ClaimFolder {
             return !HELD.containsKey(file); // this process's, from a run that could not release it
         }
         try {
-            if (owner.isPresent() && owner.get().isLocal() && ProcessTag.ownedByThisUser(file)) {
-                return owner.get().isGone(); // another user's process may be hidden from this one: its age decides
+            if (owner.isPresent() && owner.get().isLocal() && ProcessTag.judgedByItsTag(file)) {
+                return owner.get().isGone(); // another user's process may be hidden (hidepid): its age decides
             }
             return Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS).toMillis()
                     < System.currentTimeMillis() - bound.toMillis();

@@ -118,7 +118,11 @@ class ClaimFolderTest {
         }
     }
 
-    /** Another user's process may be hidden from this one ({@code hidepid}): its claim ages out instead. */
+    /**
+     * Another user's process may be hidden from this one ({@code hidepid}): its claim ages out instead. Where
+     * {@code /proc} hides none, its tag decides, as for this user's (root's claims on NFS with root_squash belong
+     * to {@code nobody}).
+     */
     @Test
     void anotherUsersClaimIsRespectedUntilTheBoundEvenWhenItsOwnerLooksEnded(@TempDir Path downloads)
             throws Exception {
@@ -128,6 +132,11 @@ class ClaimFolderTest {
         Path file = plant(downloads, gone + " 6a\n");
         Files.setAttribute(file, "unix:uid", 65534);
         ClaimFolder claims = ClaimFolder.in(downloads, BOUND);
+        if (ProcessTag.judgedByItsTag(file)) { // no hidepid here: a killed run's claim is taken over at once
+            assertThat(claims.claim(ID)).as("no hidepid").isEmpty();
+            claims.release(ID);
+            return;
+        }
         assertThat(claims.claim(ID)).contains(gone.toString());
         Files.setLastModifiedTime(file, FileTime.from(Instant.now().minus(BOUND).minusSeconds(5)));
         assertThat(claims.claim(ID)).as("too old now").isEmpty();

@@ -147,7 +147,10 @@ final class SlurmCommand implements Callable<Integer> {
             return null;
         });
         Path csv = FileChecks.inputFile(selection.csv).toAbsolutePath().normalize();
-        checkSegments(csv);
+        if (checkSegments(csv) == 0) { // the pack step would fail on it, after the downloads' queue wait
+            throw new IOException(csv + ": no segment to download (" + ("skip".equals(selection.onError)
+                    ? "every line is bad, skipped under --on-error skip)" : "no line after the header)"));
+        }
         Path dir = out.toAbsolutePath().normalize();
         FileChecks.outputDirectory(dir);
         String name = DownloadConfig.nameOf(csv);
@@ -268,7 +271,7 @@ final class SlurmCommand implements Callable<Integer> {
      * {@code --on-error} the tasks get: every download task reads it all (to find its share) and the pack step
      * reads it all too, so a bad line would fail each of them, after the queue wait. Here it fails the command,
      * naming the file, line and value, before any script is written (under {@code --on-error skip} it is logged
-     * and skipped, as the tasks will).
+     * and skipped, as the tasks will). A file without a segment fails it too: the pack step would.
      *
      * @param csv the segments CSV or temporally-strong label file
      * @return its rows (a strong file's segments), bad ones skipped under {@code --on-error skip}

@@ -207,6 +207,27 @@ class SlurmCommandTest {
         }
     }
 
+    /**
+     * A segments file without a segment (only a header, or every line bad under {@code --on-error skip}) fails
+     * {@code slurm} before any script is written: it wrote them and exited 0, and the pack step failed on the empty
+     * downloads after the queue wait.
+     */
+    @Test
+    void aSegmentsFileWithoutASegmentFailsBeforeAnyScriptIsWritten() throws Exception {
+        Path empty = Files.writeString(dir.resolve("empty.csv"), "# YTID, start_seconds, end_seconds,"
+                + " positive_labels\n");
+        Path bad = Files.writeString(dir.resolve("allbad.csv"), "# YTID, start_seconds, end_seconds,"
+                + " positive_labels\nslurmclip02, 30.000, 4O.000, \"/m/09x0r\"\n");
+        Path out = dir.resolve("out");
+        assertThat(run("slurm", "--csv", empty.toString(), "--out", out.toString())).isEqualTo(1);
+        assertThat(err.toString()).contains(empty + ": no segment to download (no line after the header)");
+        err.getBuffer().setLength(0);
+        assertThat(run("slurm", "--csv", bad.toString(), "--out", out.toString(), "--on-error", "skip"))
+                .isEqualTo(1);
+        assertThat(err.toString()).contains(bad + ": no segment to download (every line is bad");
+        assertThat(out).doesNotExist();
+    }
+
     private static void deleteTree(Path root) throws java.io.IOException {
         try (java.util.stream.Stream<Path> all = Files.walk(root)) {
             for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) {

@@ -109,6 +109,24 @@ class StrongRunTest {
         assertThat(work.resolve("strong_sample_downloads")).doesNotExist();
     }
 
+    /**
+     * A bad line of {@code --strong} fails {@code run} before the download starts, naming the file, line and value,
+     * as it fails {@code pack} at once: the run downloaded every clip first, and then the pack stage failed on it.
+     */
+    @Test
+    void aBadLineOfStrongFailsTheRunBeforeTheDownload(@TempDir Path work) throws Exception {
+        List<String> lines = Files.readAllLines(TestData.file("audioset/strong_sample.tsv"));
+        lines.set(4, "--BfvyPmVMo_20000\t5.000\t4.000\t/t/dd00141"); // onset after offset
+        Path bad = Files.write(work.resolve("bad_strong.tsv"), lines);
+        Path weak = Files.writeString(work.resolve("weak.csv"), "YTID,start_seconds,end_seconds,positive_labels\n"
+                + "--4gqARaEJE,0.000,10.000,/m/09x0r\n");
+        assertThat(run("run", "--csv", weak.toString(), "--out", work.toString(), "--resolver", "direct",
+                "--url-template", "http://127.0.0.1:9/{id}.m4a", "--retries", "0", "--strong", bad.toString(),
+                "--stop-after", "pack")).isEqualTo(1);
+        assertThat(err.toString()).contains(bad + ":5:").contains("'5.000, 4.000'");
+        assertThat(work.resolve("weak_downloads")).doesNotExist();
+    }
+
     private static LoopbackMediaServer serve(Path tone) throws java.io.IOException {
         LoopbackMediaServer server = LoopbackMediaServer.start();
         for (String id : IDS) {

@@ -96,7 +96,7 @@ public final class Staging {
                 continue; // not ours, or being created: leave it
             }
             try {
-                if (owner.isEmpty() || !owner.get().isGone() || !ProcessTag.ownedByThisUser(dir)) {
+                if (owner.isEmpty() || !owner.get().isGone() || !ProcessTag.judgedByItsTag(dir)) {
                     continue; // a live run, one of another host or user, or an owner we cannot tell: leave it
                 }
             } catch (IOException e) {
