@@ -261,7 +261,9 @@ public final class DownloadStage {
                 throw new InterruptedIOException("download interrupted");
             }
         } finally {
-            stop(pool); // at once when the inner block stopped it already
+            if (pool != null && !pool.isShutdown()) { // the inner block stopped it already, waiting at most once
+                stop(pool);
+            }
             removeHook(hook);
         }
         if (stoppedByHook.get()) { // its clips in flight were stopped: not a finished run

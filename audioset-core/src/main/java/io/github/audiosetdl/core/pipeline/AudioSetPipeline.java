@@ -6,6 +6,9 @@ import io.github.audiosetdl.core.AudioSetException;
 import io.github.audiosetdl.core.LabelIndex;
 import io.github.audiosetdl.core.SegmentRow;
 import io.github.audiosetdl.core.SegmentSelection;
+import io.github.audiosetdl.core.StrongCsv;
+import io.github.audiosetdl.core.StrongIndex;
+import io.github.audiosetdl.core.StrongRow;
 import io.github.audiosetdl.core.StrongVocabulary;
 import io.github.audiosetdl.core.download.DownloadConfig;
 import io.github.audiosetdl.core.download.DownloadStage;
@@ -209,6 +212,9 @@ public final class AudioSetPipeline implements AutoCloseable {
             checkCancelled();
             // A dry run only counts what would be fetched: the later stages would replace the outputs.
             boolean dryRun = includes(Stage.DOWNLOAD) && download.dryRun();
+            if (includes(Stage.DOWNLOAD) && includes(Stage.PACK) && strong != null && !dryRun) {
+                checkStrong(); // a bad line fails now, as the pack would, not after every clip is downloaded
+            }
             if (!dryRun) { // which writes nothing, not even the output folder
                 Files.createDirectories(outputDir);
             }
@@ -325,6 +331,20 @@ public final class AudioSetPipeline implements AutoCloseable {
     private void checkCancelled() {
         if (cancelled) {
             throw new CancellationException("pipeline cancelled");
+        }
+    }
+
+    /**
+     * Reads {@link Builder#strong}'s file once, as the pack stage will (the segments' error policy applies to its
+     * lines), streamed: about 10 bytes an event are held while it is read.
+     *
+     * @throws IOException if the file cannot be read
+     * @throws io.github.audiosetdl.core.SegmentFormatException naming the file, line and value of a line the pack
+     *     would refuse
+     */
+    private void checkStrong() throws IOException {
+        try (Stream<StrongRow> rows = StrongCsv.stream(strong, segments.options())) {
+            StrongIndex.build(rows, strong.toString(), strongVocabulary);
         }
     }
 

@@ -392,6 +392,23 @@ class AudioSetPipelineTest {
         assertThat(finalOrTemporary(dir.resolve("out"))).isEmpty();
     }
 
+    /** Before, every clip was downloaded first, and the pack stage then failed on the line. */
+    @Test
+    void aBadLineOfTheStrongFileFailsTheRunBeforeTheDownloadStarts() throws IOException {
+        Path strong = Files.write(dir.resolve("bad_strong.tsv"), List.of(
+                "segment_id\tstart_time_seconds\tend_time_seconds\tlabel",
+                "--4gqARaEJE_0\t0.000\t1.534\t/m/09x0r",
+                "--4gqARaEJE_0\t2.305\t2.112\t/m/05tny_"));
+        DownloadConfig config = DownloadConfig.builder(dir.resolve("out"), "strong")
+                .resolver(io.github.audiosetdl.core.download.ResolverKind.DIRECT)
+                .urlTemplate("http://127.0.0.1:9/{id}.m4a").build();
+        AudioSetPipeline p = AudioSetPipeline.builder().download(config).segments(strong).strong(strong)
+                .store(new Store(false)).stopAfter(Stage.PACK).build();
+        assertThatThrownBy(p::run).isInstanceOf(io.github.audiosetdl.core.SegmentFormatException.class)
+                .hasMessageContaining("bad_strong.tsv:3").hasMessageContaining("2.305");
+        assertThat(dir.resolve("out")).as("nothing downloaded, no folder made").doesNotExist();
+    }
+
     /** @return the clips and temporary files under {@code root} */
     private static List<String> finalOrTemporary(Path root) throws IOException {
         try (java.util.stream.Stream<Path> files = Files.walk(root)) {

@@ -3,10 +3,6 @@ package io.github.audiosetdl.examples.cli;
 import io.github.audiosetdl.cochlea.CochleagramConfig;
 import io.github.audiosetdl.cochlea.features.CochleagramFeatures;
 import io.github.audiosetdl.core.SegmentSelection;
-import io.github.audiosetdl.core.StrongCsv;
-import io.github.audiosetdl.core.StrongIndex;
-import io.github.audiosetdl.core.StrongRow;
-import io.github.audiosetdl.core.StrongVocabulary;
 import io.github.audiosetdl.core.audio.SeedPreparation;
 import io.github.audiosetdl.core.spi.PackFormat;
 import io.github.audiosetdl.core.spi.WaveformLayout;
@@ -29,7 +25,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -150,11 +145,6 @@ final class RunCommand implements Callable<Integer> {
         // as pack decides; checked before the download starts
         Path strongLabels = last == Stage.DOWNLOAD ? null
                 : PackCommand.strongFile(spec, strong, sel.csv(), layout.format());
-        if (strongLabels != null) { // a bad line fails here, as it fails pack at once, not after the download
-            try (Stream<StrongRow> rows = StrongCsv.stream(strongLabels, sel.options())) {
-                StrongIndex.build(rows, strongLabels.toString(), StrongVocabulary.audioSet());
-            }
-        }
         FileChecks.outputDirectory(out);
         AudioSetPipeline.Builder b = AudioSetPipeline.builder().download(config).segments(sel).stopAfter(last)
                 .listener(listener);
