@@ -280,8 +280,9 @@ public final class AudioSetPipeline implements AutoCloseable {
 
     /**
      * Closes the pipeline: a {@link #run()} in progress on another thread is {@link #cancel() cancelled} (it
-     * throws {@link CancellationException}, and leaves no output under a final name), and this waits until it has
-     * returned, at most {@link #CLOSE_TIMEOUT}; after that, {@code run()} throws {@link IllegalStateException}.
+     * throws {@link CancellationException}; a pack or feature stage it stopped leaves no output under a final name,
+     * and the clips already downloaded stay, so a rerun resumes), and this waits until it has returned, at most
+     * {@link #CLOSE_TIMEOUT}; after that, {@code run()} throws {@link IllegalStateException}.
      * Closing again does nothing more than wait for that run likewise.
      *
      * <p>It does not shut down an {@link Builder#executor ExecutorService the caller gave}: the caller owns it.

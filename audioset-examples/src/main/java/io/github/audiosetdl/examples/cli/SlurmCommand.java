@@ -46,7 +46,10 @@ import picocli.CommandLine.Spec;
                 + " OUT/<name>_Coch.hdf5 and OUT/<name>_average.npy. With --submit, submit them with their"
                 + " dependencies and print the job ids (if one is refused or sbatch does not answer within"
                 + " --submit-timeout, the jobs submitted before it are cancelled); without, print the sbatch lines"
-                + " to run. Submitting again"
+                + " to run. The --csv is read once first: a bad line (or a file without a segment) fails the"
+                + " command, naming the file, line and value, before any script is written (--on-error skip skips"
+                + " it, as the tasks will); a temporally-strong --csv also gives the pack its /strong events."
+                + " Submitting again"
                 + " resumes: done clips are skipped, a pack or cochleagram whose files are up to date is not redone."
                 + " The scripts run this Java with this class path; logs go to OUT/slurm/logs/.", "",
             "Example: audioset slurm --csv balanced_train_segments.csv --out /scratch/as --jobs 20 --threads 8"
