@@ -52,6 +52,12 @@ public final class Hdf5DatasetStore implements DatasetStore {
         };
     }
 
+    /** @return true: the seed layout and WebDataset shards keep strong labels (PANNs' has no place for them) */
+    @Override
+    public boolean writesStrongLabels() {
+        return true;
+    }
+
     /**
      * As {@link #createWaveforms(Path, String, LabelIndex, WaveformLayout)}, keeping each clip's
      * temporally-strong events (given to {@link WaveformSink#write(SegmentRow, PreparedAudio, List)}): the seed

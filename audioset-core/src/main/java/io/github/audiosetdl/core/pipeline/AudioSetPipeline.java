@@ -715,6 +715,8 @@ public final class AudioSetPipeline implements AutoCloseable {
                     + " give the strong label file, or leave the vocabulary out");
             check(strong == null || packed.format() != PackFormat.PANNS, "the PANNs layout has no strong labels:"
                     + " leave out strong(...), or pack the seed layout or WebDataset shards");
+            check(strong == null || !packs || store.writesStrongLabels(), "strong(...) is set but the store " + store
+                    + " does not write strong labels (DatasetStore.writesStrongLabels()): leave out strong(...)");
             if (packs && !segments.shard().isAll()) {
                 throw new IllegalStateException("the pack stage writes one file for the whole selection, not for "
                         + segments.shard() + ": give the shard to the download tasks (stopAfter(DOWNLOAD)), then"

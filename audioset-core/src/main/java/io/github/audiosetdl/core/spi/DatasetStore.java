@@ -73,6 +73,17 @@ public interface DatasetStore {
     }
 
     /**
+     * Whether {@link #createWaveforms(Path, String, LabelIndex, WaveformLayout, StrongVocabulary)} writes strong
+     * labels; a store that overrides it says so here, so that a pipeline given strong labels and a store without
+     * them fails when it is built, not after its download.
+     *
+     * @return false unless overridden
+     */
+    default boolean writesStrongLabels() {
+        return false;
+    }
+
+    /**
      * Opens a waveform file for reading.
      *
      * @param file a waveform file

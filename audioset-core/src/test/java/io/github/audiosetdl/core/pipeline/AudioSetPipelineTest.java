@@ -119,6 +119,9 @@ class AudioSetPipelineTest {
         final List<byte[]> labels = new ArrayList<>();
         final List<String> rowIds = new ArrayList<>();
 
+        /** Whether it says it writes strong labels (it packs nothing here either way). */
+        boolean strongLabels = true;
+
         Store(boolean ids) {
             this.ids = ids;
         }
@@ -126,6 +129,22 @@ class AudioSetPipelineTest {
         @Override
         public WaveformSink createWaveforms(Path file, LabelIndex index, int sampleRate, int clipSamples) {
             throw new UnsupportedOperationException("not packing here");
+        }
+
+        @Override
+        public WaveformSink createWaveforms(Path dir, String name, LabelIndex index, WaveformLayout layout,
+                StrongVocabulary strong) {
+            throw new UnsupportedOperationException("not packing here");
+        }
+
+        @Override
+        public boolean writesStrongLabels() {
+            return strongLabels;
+        }
+
+        @Override
+        public String toString() {
+            return "Store";
         }
 
         @Override
@@ -589,6 +608,10 @@ class AudioSetPipelineTest {
                     () -> pack.get().strongVocabulary(StrongVocabulary.audioSet()));
             cases.put("the PANNs layout has no strong labels", () -> pack.get().strong(csv)
                     .layout(WaveformLayout.builder().format(PackFormat.PANNS).build()));
+            Store weakOnly = new Store(true);
+            weakOnly.strongLabels = false;
+            cases.put("strong(...) is set but the store Store does not write strong labels",
+                    () -> pack.get().store(weakOnly).strong(csv));
             cases.put("features is set but the pipeline runs only DOWNLOAD..PACK", () -> AudioSetPipeline.builder()
                     .download(download).segments(csv).store(new Store(true)).features(FIRST).stopAfter(Stage.PACK));
             for (Map.Entry<String, Supplier<AudioSetPipeline.Builder>> c : cases.entrySet()) {
