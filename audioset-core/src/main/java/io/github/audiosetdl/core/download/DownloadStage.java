@@ -8,6 +8,7 @@ import io.github.audiosetdl.core.SegmentRow;
 import io.github.audiosetdl.core.SegmentSelection;
 import io.github.audiosetdl.core.Shard;
 import io.github.audiosetdl.core.ProcessTag;
+import io.github.audiosetdl.core.internal.DaemonPool;
 import io.github.audiosetdl.core.progress.PipelineListener;
 import io.github.audiosetdl.core.progress.ProgressTracker;
 import io.github.audiosetdl.core.progress.Stage;
@@ -294,21 +295,8 @@ public final class DownloadStage {
      * interrupt flag is kept.
      */
     private static void stop(ExecutorService pool) {
-        if (pool == null) {
-            return;
-        }
-        pool.shutdownNow();
-        boolean interrupted = Thread.interrupted();
-        try {
-            if (!pool.awaitTermination(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
-                LOG.warn("download workers still running {} s after being stopped", STOP_WAIT.toSeconds());
-            }
-        } catch (InterruptedException e) {
-            interrupted = true;
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
+        if (pool != null && !DaemonPool.stop(pool, STOP_WAIT)) {
+            LOG.warn("download workers still running {} s after being stopped", STOP_WAIT.toSeconds());
         }
     }
 
