@@ -2,6 +2,8 @@ package io.github.audiosetdl.core;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.HashMap;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +40,42 @@ public record SegmentCsvOptions(LabelIndex labelIndex, boolean checkLabels, Erro
     /** @return a builder holding the defaults */
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * These options with an error listener that passes each bad line to {@link #errorListener()} once, however many
+     * times the file is read with them: a run that reads its file more than once (to fail early, to count, to
+     * download, to pack) reports each skipped line once, naming its file, line and value. A line is known by its
+     * file ({@link SegmentFormatException#source()}) and number; every reading goes through a file from its start in
+     * line order, so a line at or before the last one reported for its file was reported already (one number is
+     * held per file).
+     *
+     * @return the options; the new listener is thread-safe (it calls {@link #errorListener()} outside its lock)
+     */
+    public SegmentCsvOptions reportingEachLineOnce() {
+        return toBuilder().errorListener(new OnceEachLine(errorListener)).build();
+    }
+
+    /** Passes on each bad line once: those after the last line it passed on for their file. */
+    private static final class OnceEachLine implements Consumer<SegmentFormatException> {
+        private final Consumer<SegmentFormatException> listener;
+        private final Map<String, Long> lastReported = new HashMap<>();
+
+        OnceEachLine(Consumer<SegmentFormatException> listener) {
+            this.listener = listener;
+        }
+
+        @Override
+        public void accept(SegmentFormatException e) {
+            synchronized (this) {
+                Long last = lastReported.get(e.source());
+                if (last != null && e.line() <= last) {
+                    return;
+                }
+                lastReported.put(e.source(), e.line());
+            }
+            listener.accept(e);
+        }
     }
 
     /** @return a builder pre-filled with these options */

@@ -46,9 +46,9 @@ public final class SegmentSelection {
         this.limit = b.limit;
     }
 
-    private SegmentSelection(SegmentSelection s, Shard shard) {
+    private SegmentSelection(SegmentSelection s, Shard shard, SegmentCsvOptions options) {
         this.csv = s.csv;
-        this.options = s.options;
+        this.options = options;
         this.labelQueries = s.labelQueries;
         this.labelMids = s.labelMids;
         this.shard = shard;
@@ -60,7 +60,16 @@ public final class SegmentSelection {
      * @return this selection (same file, options, label filter and limit) with that shard
      */
     public SegmentSelection withShard(Shard shard) {
-        return new SegmentSelection(this, requireNonNull(shard, "shard"));
+        return new SegmentSelection(this, requireNonNull(shard, "shard"), options);
+    }
+
+    /**
+     * @param options how to read the file (e.g. {@link SegmentCsvOptions#reportingEachLineOnce()} of
+     *     {@link #options()})
+     * @return this selection (same file, label filter, limit and shard) read with those options
+     */
+    public SegmentSelection withOptions(SegmentCsvOptions options) {
+        return new SegmentSelection(this, shard, requireNonNull(options, "options"));
     }
 
     /**

@@ -211,9 +211,13 @@ public final class PackStage {
         Spare spare = new Spare(new ConcurrentLinkedQueue<>(), new ConcurrentLinkedQueue<>(),
                 sink.int16Level().orElse(null));
         long[] written = {0};
-        Function<SegmentRow, Optional<List<StrongEvent>>> events = strongEvents(selection != null
-                ? selection.options() : options);
-        try (Stream<SegmentRow> csv = selection != null ? selection.stream()
+        // the strong file and the segments are read in turn (the same file, for a strong CSV): a skipped line is
+        // reported once
+        SegmentSelection rows = selection == null ? null
+                : selection.withOptions(selection.options().reportingEachLineOnce());
+        Function<SegmentRow, Optional<List<StrongEvent>>> events = strongEvents(rows != null ? rows.options()
+                : options);
+        try (Stream<SegmentRow> csv = rows != null ? rows.stream()
                 : StrongCsv.isStrong(segments) ? StrongCsv.segments(segments, labels)
                 : SegmentCsv.stream(segments, options)) {
             Iterator<Job> jobs = jobs(csv.iterator(), index, used, StrongCsv.isStrong(segments));

@@ -212,8 +212,11 @@ public final class AudioSetPipeline implements AutoCloseable {
             checkCancelled();
             // A dry run only counts what would be fetched: the later stages would replace the outputs.
             boolean dryRun = includes(Stage.DOWNLOAD) && download.dryRun();
+            // the check, the download and the pack each read the file: a skipped line is reported once a run
+            SegmentSelection rows = segments == null ? null
+                    : segments.withOptions(segments.options().reportingEachLineOnce());
             if (includes(Stage.DOWNLOAD) && includes(Stage.PACK) && strong != null && !dryRun) {
-                checkStrong(); // a bad line fails now, as the pack would, not after every clip is downloaded
+                checkStrong(rows); // a bad line fails now, as the pack would, not after every clip is downloaded
             }
             if (!dryRun) { // which writes nothing, not even the output folder
                 Files.createDirectories(outputDir);
@@ -223,7 +226,7 @@ public final class AudioSetPipeline implements AutoCloseable {
             if (includes(Stage.DOWNLOAD)) {
                 DownloadStage stage = DownloadStage.builder().config(download).listener(listener).build();
                 LOG.info("download: {} -> {}", segments.csv(), stage.downloadsDir());
-                downloaded = stage.run(segments);
+                downloaded = stage.run(rows);
                 folder = stage.downloadsDir();
                 checkCancelled();
             }
@@ -232,7 +235,7 @@ public final class AudioSetPipeline implements AutoCloseable {
             }
             PackSummary packed = null;
             if (includes(Stage.PACK) && !dryRun) {
-                packed = pack(folder);
+                packed = pack(folder, rows);
                 checkCancelled();
             }
             FeatureSummary computed = null;
@@ -343,14 +346,14 @@ public final class AudioSetPipeline implements AutoCloseable {
      * @throws io.github.audiosetdl.core.SegmentFormatException naming the file, line and value of a line the pack
      *     would refuse
      */
-    private void checkStrong() throws IOException {
-        try (Stream<StrongRow> rows = StrongCsv.stream(strong, segments.options())) {
+    private void checkStrong(SegmentSelection selection) throws IOException {
+        try (Stream<StrongRow> rows = StrongCsv.stream(strong, selection.options())) {
             StrongIndex.build(rows, strong.toString(), strongVocabulary);
         }
     }
 
-    private PackSummary pack(Path folder) throws IOException {
-        PackStage.Builder b = PackStage.builder().downloads(folder).selection(segments).labels(labels)
+    private PackSummary pack(Path folder, SegmentSelection selection) throws IOException {
+        PackStage.Builder b = PackStage.builder().downloads(folder).selection(selection).labels(labels)
                 .threads(threads).listener(listener).preparation(layout.preparation());
         if (shuffleSeed != null) {
             b.shuffleSeed(shuffleSeed);
@@ -465,7 +468,9 @@ public final class AudioSetPipeline implements AutoCloseable {
          *     stage computes only the waveform rows whose YouTube id the selection holds (the waveform file must
          *     record ids, as ours do in {@code /meta/ytid}); a sharded selection is for a run that stops after the
          *     download ({@link #build()} refuses it when the pipeline packs or computes features: each writes one
-         *     file)
+         *     file). Under {@link io.github.audiosetdl.core.ErrorPolicy#SKIP} its error listener is given each
+         *     skipped line once a run, though the run reads the file more than once
+         *     ({@link io.github.audiosetdl.core.SegmentCsvOptions#reportingEachLineOnce()})
          * @return this
          */
         public Builder segments(SegmentSelection selection) {

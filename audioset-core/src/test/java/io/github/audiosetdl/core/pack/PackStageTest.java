@@ -3,7 +3,10 @@ package io.github.audiosetdl.core.pack;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.audiosetdl.core.ErrorPolicy;
+import io.github.audiosetdl.core.SegmentCsvOptions;
 import io.github.audiosetdl.core.SegmentRow;
+import io.github.audiosetdl.core.SegmentSelection;
 import io.github.audiosetdl.core.audio.Int16Level;
 import io.github.audiosetdl.core.audio.PreparedAudio;
 import io.github.audiosetdl.core.audio.SeedPreparation;
@@ -13,6 +16,7 @@ import io.github.audiosetdl.core.progress.PipelineListener;
 import io.github.audiosetdl.core.progress.Stage;
 import io.github.audiosetdl.core.spi.SampleType;
 import io.github.audiosetdl.core.spi.WaveformSink;
+import io.github.audiosetdl.core.testing.ErrorStreamCapture;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -320,6 +324,34 @@ class PackStageTest {
                 .run(sink)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("the sink records 44100 Hz, but this stage prepares clips at 8000 Hz");
         assertThat(sink.committed).isFalse();
+    }
+
+    /**
+     * A strong file that is both the segments and the strong labels is read twice (the events, then the rows):
+     * each bad line was logged twice under {@code SKIP}; once now.
+     */
+    @Test
+    void aBadLineOfAStrongCsvThatIsAlsoTheStrongFileIsLoggedOnceUnderSkip() throws Exception {
+        Path downloads = dir.resolve("d");
+        for (int i = 0; i < 3; i++) {
+            wav(downloads, i, 0.5f);
+        }
+        Path strong = Files.write(dir.resolve("bad_strong.tsv"), List.of(
+                "segment_id\tstart_time_seconds\tend_time_seconds\tlabel",
+                id(0) + "_0\t0.000\t1.534\t/m/09x0r",
+                id(1) + "_0\t5.000\t4.000\t/m/09x0r", // onset after offset
+                id(1) + "_0\t0.500\t4.000\t/m/04rlf",
+                id(2) + "_0\t0.000\t10.000\t/m/04rlf"));
+        SegmentSelection rows = SegmentSelection.builder(strong).options(SegmentCsvOptions.builder()
+                .errorPolicy(ErrorPolicy.SKIP).build()).build();
+        RecordingSink sink = new RecordingSink();
+        PackSummary[] summary = new PackSummary[1];
+        String log = ErrorStreamCapture.capture(() -> summary[0] = PackStage.builder().downloads(downloads)
+                .selection(rows).strong(strong).preparation(PREP).threads(1).build().run(sink));
+        assertThat(summary[0].rowsWritten()).isEqualTo(3);
+        assertThat(ErrorStreamCapture.count(log, strong + ":3: end_time_seconds is before start_time_seconds"))
+                .as(log).isEqualTo(1);
+        assertThat(log).contains("'5.000, 4.000'");
     }
 
     @Test

@@ -121,6 +121,8 @@ class AudioSetPipelineTest {
 
         /** Whether it says it writes strong labels (it packs nothing here either way). */
         boolean strongLabels = true;
+        /** The sink it gives a pack with strong labels, or null to refuse packing. */
+        WaveformSink waveforms;
 
         Store(boolean ids) {
             this.ids = ids;
@@ -134,6 +136,9 @@ class AudioSetPipelineTest {
         @Override
         public WaveformSink createWaveforms(Path dir, String name, LabelIndex index, WaveformLayout layout,
                 StrongVocabulary strong) {
+            if (waveforms != null) {
+                return waveforms;
+            }
             throw new UnsupportedOperationException("not packing here");
         }
 
@@ -426,6 +431,68 @@ class AudioSetPipelineTest {
         assertThatThrownBy(p::run).isInstanceOf(io.github.audiosetdl.core.SegmentFormatException.class)
                 .hasMessageContaining("bad_strong.tsv:3").hasMessageContaining("2.305");
         assertThat(dir.resolve("out")).as("nothing downloaded, no folder made").doesNotExist();
+    }
+
+    /**
+     * A run reads a strong {@code segments} file that is also its {@code strong} file four times (the early check,
+     * the download, the pack's events and rows): under {@code SKIP} each bad line was logged four times; once now.
+     */
+    @Test
+    void aBadLineOfAStrongFileIsLoggedOnceARunUnderSkip() throws Exception {
+        Path media = Files.createDirectories(dir.resolve("media"));
+        Path tone = io.github.audiosetdl.core.testing.TestMedia.tone(media,
+                io.github.audiosetdl.core.testing.TestMedia.Codec.AAC, 44_100, 12);
+        Path strong = Files.write(dir.resolve("bad_strong.tsv"), List.of(
+                "segment_id\tstart_time_seconds\tend_time_seconds\tlabel",
+                "skipOnce000_0\t0.000\t1.534\t/m/09x0r",
+                "skipOnce000_0\t2.305\t2.112\t/m/05tny_", // onset after offset
+                "skipOnce001_0\t0.000\t10.000\t/m/04rlf"));
+        List<Long> written = new ArrayList<>();
+        Store store = new Store(false);
+        store.waveforms = new WaveformSink() {
+            @Override
+            public void write(io.github.audiosetdl.core.SegmentRow row,
+                    io.github.audiosetdl.core.audio.PreparedAudio audio) {
+                written.add(row.row());
+            }
+
+            @Override
+            public long size() {
+                return written.size();
+            }
+
+            @Override
+            public List<Path> commit() {
+                return List.of(dir.resolve("out/strong.hdf5"));
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        try (io.github.audiosetdl.core.testing.LoopbackMediaServer server =
+                io.github.audiosetdl.core.testing.LoopbackMediaServer.start()) {
+            server.serve("skipOnce000.m4a", tone).serve("skipOnce001.m4a", tone);
+            DownloadConfig config = DownloadConfig.builder(dir.resolve("out"), "strong")
+                    .resolver(io.github.audiosetdl.core.download.ResolverKind.DIRECT)
+                    .urlTemplate(server.url("{id}.m4a"))
+                    .ffmpeg(io.github.audiosetdl.core.testing.ExternalTools.requireFfmpeg()).threads(1).build();
+            SegmentSelection rows = SegmentSelection.builder(strong).options(io.github.audiosetdl.core
+                    .SegmentCsvOptions.builder().errorPolicy(io.github.audiosetdl.core.ErrorPolicy.SKIP).build())
+                    .build();
+            PipelineSummary[] summary = new PipelineSummary[1];
+            String log = io.github.audiosetdl.core.testing.ErrorStreamCapture.capture(() -> {
+                try (AudioSetPipeline p = AudioSetPipeline.builder().download(config).segments(rows).strong(strong)
+                        .store(store).stopAfter(Stage.PACK).threads(1).build()) {
+                    summary[0] = p.run();
+                }
+            });
+            assertThat(summary[0].pack()).as(log).isPresent();
+            assertThat(written).as(log).hasSize(2);
+            assertThat(io.github.audiosetdl.core.testing.ErrorStreamCapture.count(log,
+                    strong + ":3: end_time_seconds is before start_time_seconds")).as(log).isEqualTo(1);
+            assertThat(log).contains("'2.305, 2.112'");
+        }
     }
 
     /** @return the clips and temporary files under {@code root} */

@@ -64,14 +64,15 @@ final class SelectionOptions {
     /**
      * @param labelsFile {@code --labels}, or null for the bundled AudioSet labels
      * @param onError {@code --on-error}
-     * @return the CSV reading options these flags describe
+     * @return the CSV reading options these flags describe; under {@code --on-error skip} each bad line is logged
+     *     once, however many times the command reads the file (to check, download, pack, report availability)
      */
     static SegmentCsvOptions csvOptions(Path labelsFile, String onError) throws IOException {
         SegmentCsvOptions.Builder b = SegmentCsvOptions.builder().errorPolicy(policy(onError));
         if (labelsFile != null) {
             b.labelIndex(LabelIndex.read(labelsFile));
         }
-        return b.build();
+        return b.build().reportingEachLineOnce();
     }
 
     /**

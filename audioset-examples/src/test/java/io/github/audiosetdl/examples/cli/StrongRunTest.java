@@ -2,6 +2,7 @@ package io.github.audiosetdl.examples.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.audiosetdl.core.testing.ErrorStreamCapture;
 import io.github.audiosetdl.core.testing.ExternalTools;
 import io.github.audiosetdl.core.testing.LoopbackMediaServer;
 import io.github.audiosetdl.core.testing.TestData;
@@ -125,6 +126,35 @@ class StrongRunTest {
                 "--stop-after", "pack")).isEqualTo(1);
         assertThat(err.toString()).contains(bad + ":5:").contains("'5.000, 4.000'");
         assertThat(work.resolve("weak_downloads")).doesNotExist();
+    }
+
+    /**
+     * Under {@code --on-error skip}, a bad line of a strong {@code --csv} is logged once by {@code run} and by
+     * {@code pack}, naming the file, line and value: {@code run} logged it five times (the early check, the download,
+     * the pack's events and rows, the availability report) and {@code pack} twice, the file being read each time.
+     */
+    @Test
+    void aBadLineOfAStrongCsvIsLoggedOncePerCommandUnderSkip(@TempDir Path media, @TempDir Path work)
+            throws Exception {
+        List<String> lines = Files.readAllLines(TestData.file("audioset/strong_sample.tsv"));
+        lines.set(4, "--BfvyPmVMo_20000\t5.000\t4.000\t/t/dd00141"); // onset after offset
+        Path bad = Files.write(work.resolve("bad_strong.tsv"), lines);
+        String reported = bad + ":5: end_time_seconds is before start_time_seconds '5.000, 4.000'";
+        Path ran = Files.createDirectories(work.resolve("ran"));
+        Path tone = TestMedia.tone(media, Codec.AAC, 44_100, 42);
+        try (LoopbackMediaServer server = serve(tone)) {
+            String log = ErrorStreamCapture.capture(() -> assertThat(run("run", "--csv", bad.toString(), "--out",
+                    ran.toString(), "--resolver", "direct", "--url-template", server.url("{id}.m4a"), "--ffmpeg",
+                    ExternalTools.requireFfmpeg().toString(), "--stop-after", "pack", "--compute-threads", "1",
+                    "--on-error", "skip")).as(err.toString() + out).isZero());
+            assertThat(out.toString()).contains("pack         3 rows written");
+            assertThat(ErrorStreamCapture.count(log, reported)).as(log).isEqualTo(1);
+        }
+        Path packed = Files.createDirectories(work.resolve("packed"));
+        String log = ErrorStreamCapture.capture(() -> assertThat(run("pack", "--downloads",
+                ran.resolve("bad_strong_downloads").toString(), "--csv", bad.toString(), "--out", packed.toString(),
+                "--threads", "1", "--on-error", "skip")).as(err.toString()).isZero());
+        assertThat(ErrorStreamCapture.count(log, reported)).as(log).isEqualTo(1);
     }
 
     private static LoopbackMediaServer serve(Path tone) throws java.io.IOException {
