@@ -653,7 +653,9 @@ public final class AudioSetPipeline implements AutoCloseable {
 
         /**
          * @param pool a caller-owned pool for the feature stage: the pipeline neither shuts it down, not even in
-         *     {@link AudioSetPipeline#close()}, nor closes it; for the feature stage only
+         *     {@link AudioSetPipeline#close()}, nor closes it; for the feature stage only. Shutting it down while
+         *     the stage computes ends the run with an {@link IllegalStateException} naming the waveform file and row
+         *     (nothing is committed)
          * @return this
          */
         public Builder executor(ExecutorService pool) {

@@ -14,14 +14,19 @@ import io.github.audiosetdl.core.spi.WaveformSource;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -38,6 +43,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class FeatureStage {
     private static final Logger LOG = LoggerFactory.getLogger(FeatureStage.class);
+    /** How often a wait for a row checks whether a caller's pool has terminated without computing it. */
+    private static final Duration DROPPED_CHECK = Duration.ofMillis(100);
 
     private final FeatureExtractor extractor;
     private final int threads;
@@ -74,6 +81,8 @@ public final class FeatureStage {
      * @throws InterruptedIOException if the thread is interrupted (the flag is restored)
      * @throws AudioSetException if the source does not fit the extractor, or a worker fails (naming the source,
      *     the row and its YouTube id when the source knows it)
+     * @throws IllegalStateException if a caller's {@link Builder#executor pool} is shut down during the run (naming
+     *     the source and the row it refused or dropped; the sink is not committed)
      */
     public FeatureSummary run(WaveformSource source, FeatureSink sink) throws IOException {
         return run(source, 0, requireNonNull(source, "source").size(), sink);
@@ -93,6 +102,7 @@ public final class FeatureStage {
      * @throws InterruptedIOException if the thread is interrupted (the flag is restored)
      * @throws IndexOutOfBoundsException if the range is not within the source's rows
      * @throws AudioSetException if the source does not fit the extractor, or a worker fails
+     * @throws IllegalStateException if a caller's {@link Builder#executor pool} is shut down during the run
      */
     public FeatureSummary run(WaveformSource source, long from, long to, FeatureSink sink) throws IOException {
         requireNonNull(source, "source");
@@ -127,12 +137,12 @@ public final class FeatureStage {
                     throw new InterruptedIOException("features stage interrupted at row " + row);
                 }
                 if (inFlight.size() == window) {
-                    writeNext(inFlight, source, sink, outputs, progress);
+                    writeNext(inFlight, source, sink, outputs, progress, pool);
                 }
                 float[] wav = inputs.remove();
                 source.read(row, wav);
                 float[] out = outputs.remove();
-                inFlight.addLast(new Pending(row, pool.submit(() -> {
+                Callable<float[]> task = () -> {
                     busy.incrementAndGet();
                     try {
                         if (stopped.get()) {
@@ -153,10 +163,17 @@ public final class FeatureStage {
                     } finally {
                         busy.decrementAndGet();
                     }
-                })));
+                };
+                Future<float[]> result;
+                try {
+                    result = pool.submit(task);
+                } catch (RejectedExecutionException e) { // a caller's pool, shut down while this runs
+                    throw shutDown(source, row, e);
+                }
+                inFlight.addLast(new Pending(row, result));
             }
             while (!inFlight.isEmpty()) {
-                writeNext(inFlight, source, sink, outputs, progress);
+                writeNext(inFlight, source, sink, outputs, progress, pool);
             }
             List<Path> files = sink.commit();
             Progress done = progress.finish();
@@ -181,12 +198,24 @@ public final class FeatureStage {
     private record Pending(long row, Future<float[]> result) {
     }
 
+    /**
+     * @param pool the pool the rows are computed on: once it has terminated, a row not done never will be (a
+     *     caller's {@code shutdownNow()} dropped it from the queue)
+     */
     private static void writeNext(Deque<Pending> inFlight, WaveformSource source, FeatureSink sink,
-            BlockingQueue<float[]> outputs, ProgressTracker progress) throws IOException {
+            BlockingQueue<float[]> outputs, ProgressTracker progress, ExecutorService pool) throws IOException {
         Pending next = inFlight.peekFirst(); // removed once done: an interrupted wait leaves it to be cancelled
-        float[] out;
+        float[] out = null;
         try {
-            out = next.result().get();
+            while (out == null) {
+                try {
+                    out = next.result().get(DROPPED_CHECK.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (TimeoutException e) {
+                    if (pool.isTerminated() && !next.result().isDone()) {
+                        throw shutDown(source, next.row(), null);
+                    }
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("features stage interrupted");
@@ -199,6 +228,17 @@ public final class FeatureStage {
         sink.write(out);
         outputs.offer(out);
         progress.succeeded();
+    }
+
+    /**
+     * @param row the row that could not be computed
+     * @param cause the pool's refusal, or null for a row it dropped
+     * @return the error of a caller's pool shut down while the stage computes on it
+     */
+    private static IllegalStateException shutDown(WaveformSource source, long row, Exception cause) {
+        return new IllegalStateException(source.path() + ": row " + row + idOf(source, row) + ": the executor was"
+                + " shut down while computing features of its rows; nothing is committed (keep the executor the"
+                + " stage was given running until the run returns)", cause);
     }
 
     /**
@@ -253,7 +293,8 @@ public final class FeatureStage {
         }
 
         /**
-         * @param pool a caller-owned pool to compute on (not shut down by the stage)
+         * @param pool a caller-owned pool to compute on (not shut down by the stage); shutting it down during a
+         *     run ends the run with an {@link IllegalStateException}
          * @return this
          */
         public Builder executor(ExecutorService pool) {

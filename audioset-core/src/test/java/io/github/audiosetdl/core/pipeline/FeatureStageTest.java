@@ -208,6 +208,91 @@ class FeatureStageTest {
         }
     }
 
+    /**
+     * A caller's pool shut down while the stage computes on it ({@code shutdown()}: later rows are refused;
+     * {@code shutdownNow()}: rows waiting in its queue are dropped and never run). The stage threw a bare
+     * RejectedExecutionException, or waited forever for a dropped row; now it ends with an error naming the waveform
+     * file and the row, commits nothing, and returns once none of its tasks is computing.
+     */
+    @Test
+    void aCallerPoolShutDownMidRunEndsTheStageWithAClearErrorAndNoCommit() throws Exception {
+        for (boolean now : new boolean[] {false, true}) {
+            ExecutorService pool = Executors.newFixedThreadPool(2);
+            AtomicInteger computing = new AtomicInteger();
+            AtomicInteger rows = new AtomicInteger();
+            FeatureExtractor stopsThePool = FeatureExtractor.of("stops", LENGTH, 16_000, 1, 1, Map.of(),
+                    () -> (wav, out) -> {
+                        computing.incrementAndGet();
+                        try {
+                            if (rows.incrementAndGet() == 6) {
+                                if (now) {
+                                    pool.shutdownNow();
+                                } else {
+                                    pool.shutdown();
+                                }
+                            }
+                            long until = System.nanoTime() + 20_000_000L; // 20 ms, deaf to interrupts
+                            while (System.nanoTime() < until) {
+                                Thread.onSpinWait();
+                            }
+                        } finally {
+                            computing.decrementAndGet();
+                        }
+                    });
+            Collect sink = new Collect();
+            try {
+                assertThatThrownBy(() -> org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+                        java.time.Duration.ofSeconds(60), () -> FeatureStage.builder().extractor(stopsThePool)
+                                .executor(pool).threads(2).build().run(new Rows(200), sink)))
+                        .as("shutdownNow: %s", now).isInstanceOf(IllegalStateException.class)
+                        .hasMessageContaining("rows.hdf5: row ")
+                        .hasMessageContaining("the executor was shut down while computing features")
+                        .hasMessageContaining("nothing is committed");
+                assertThat(computing.get()).as("tasks computing when run() returned").isZero();
+                assertThat(sink.committed).isFalse();
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    /**
+     * A caller's pool busy with other work holds the stage's rows in its queue; its {@code shutdownNow()} drops
+     * them. The stage waited forever for the first; now it ends with the error naming the file and row.
+     */
+    @Test
+    void rowsDroppedFromTheQueueOfACallerPoolShutDownNowDoNotHangTheStage() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(1);
+        java.util.concurrent.CountDownLatch never = new java.util.concurrent.CountDownLatch(1);
+        pool.submit(() -> {
+            never.await(); // another user's task, until the pool is shut down
+            return null;
+        });
+        Rows source = new Rows(200);
+        Collect sink = new Collect();
+        ExecutorService caller = Executors.newSingleThreadExecutor();
+        try {
+            java.util.concurrent.Future<FeatureSummary> running = caller.submit(() -> FeatureStage.builder()
+                    .extractor(halves(new AtomicInteger())).executor(pool).threads(2).build().run(source, sink));
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (source.reads.get() < 4 && System.nanoTime() < deadline) { // the window of 2 x 2 rows is queued
+                Thread.sleep(5);
+            }
+            assertThat(source.reads.get()).isEqualTo(4);
+            assertThat(pool.shutdownNow()).hasSize(4);
+            assertThatThrownBy(() -> running.get(30, java.util.concurrent.TimeUnit.SECONDS))
+                    .isInstanceOf(java.util.concurrent.ExecutionException.class)
+                    .cause().isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("rows.hdf5: row 0")
+                    .hasMessageContaining("the executor was shut down while computing features")
+                    .hasMessageContaining("nothing is committed");
+            assertThat(sink.committed).isFalse();
+        } finally {
+            caller.shutdownNow();
+            pool.shutdownNow();
+        }
+    }
+
     @Test
     void reportsProgressForEveryRow() throws IOException {
         List<Progress> seen = new ArrayList<>();
