@@ -14,7 +14,9 @@ import java.util.Optional;
 /**
  * What an {@link AudioSetPipeline} run did: one summary per stage that ran, and every file it wrote.
  *
- * <p>Immutable.
+ * <p>Immutable. {@link AudioSetPipeline#run()} makes one; the public constructor lets code that handles a run's
+ * outcome (a {@link io.github.audiosetdl.core.progress.PipelineListener} of one's own that also reports the
+ * summary, a notifier, a report) be tested without running a pipeline.
  */
 public final class PipelineSummary {
     private final DownloadSummary download;
@@ -22,11 +24,30 @@ public final class PipelineSummary {
     private final FeatureSummary features;
     private final Duration elapsed;
 
-    PipelineSummary(DownloadSummary download, PackSummary pack, FeatureSummary features, Duration elapsed) {
+    /**
+     * A run's summary, as {@link AudioSetPipeline#run()} makes it: each stage's summary, or null for a stage that
+     * did not run.
+     *
+     * @param download the download stage's summary, or null
+     * @param pack the pack stage's summary, or null
+     * @param features the feature stage's summary, or null
+     * @param elapsed the wall-clock time of the whole run, {@code >= 0}
+     * @throws NullPointerException if {@code elapsed} is null
+     * @throws IllegalArgumentException if {@code elapsed} is negative, or every stage's summary is null (a run runs
+     *     at least one stage)
+     */
+    public PipelineSummary(DownloadSummary download, PackSummary pack, FeatureSummary features, Duration elapsed) {
+        requireNonNull(elapsed, "elapsed");
+        if (elapsed.isNegative()) {
+            throw new IllegalArgumentException("elapsed " + elapsed + " is negative");
+        }
+        if (download == null && pack == null && features == null) {
+            throw new IllegalArgumentException("no stage's summary: a run runs at least one stage");
+        }
         this.download = download;
         this.pack = pack;
         this.features = features;
-        this.elapsed = requireNonNull(elapsed, "elapsed");
+        this.elapsed = elapsed;
     }
 
     /** @return the download stage's summary, if it ran */
