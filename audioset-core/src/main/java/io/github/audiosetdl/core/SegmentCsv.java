@@ -17,7 +17,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.NoSuchElementException;
 import java.util.OptionalLong;
@@ -49,7 +51,8 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>When the whole file has been read and the header's {@code num_segs} differs from the number of
- * data rows, a warning is logged (normal for subsets made with {@code head}).
+ * data rows, a warning is logged (normal for subsets made with {@code head}), once per file and count in a JVM:
+ * a pipeline reads its CSV several times.
  *
  * <p>Not thread-safe: one thread iterates. Closing the reader (or the stream it made) closes the file.
  */
@@ -70,6 +73,21 @@ public final class SegmentCsv implements Iterable<SegmentRow>, Closeable {
     /** A time: bounded digits, an optional exponent of at most three digits. */
     private static final Pattern NUMBER = Pattern.compile("\\+?(?:[0-9]{1," + MAX_DIGITS + "}(?:\\.[0-9]{0,"
             + MAX_DIGITS + "})?|\\.[0-9]{1," + MAX_DIGITS + "})(?:[eE][+-]?[0-9]{1,3})?");
+
+    /** How many distinct count warnings are remembered (the oldest is forgotten first). */
+    private static final int WARNED_COUNTS_KEPT = 256;
+    /**
+     * The count warnings already given in this JVM ({@code source, declared, rows}): a run reads its CSV several
+     * times (to count, to download, to pack, to report), and the user needs to hear it once.
+     */
+    private static final Map<String, Boolean> WARNED_COUNTS = new LinkedHashMap<>(16, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > WARNED_COUNTS_KEPT;
+        }
+    };
 
     private final String source;
     private final SegmentCsvOptions options;
@@ -371,9 +389,18 @@ public final class SegmentCsv implements Iterable<SegmentRow>, Closeable {
     private void finish() {
         exhausted = true;
         OptionalLong declared = header == null ? OptionalLong.empty() : header.numSegs();
-        if (warnDeclaredCount && declared.isPresent() && declared.getAsLong() != dataRows) {
+        if (warnDeclaredCount && declared.isPresent() && declared.getAsLong() != dataRows
+                && firstCountWarning(source, declared.getAsLong(), dataRows)) {
             LOG.warn("{}: header declares num_segs={} but the file has {} data rows (normal for a subset made with"
                     + " head)", source, declared.getAsLong(), dataRows);
+        }
+    }
+
+    /** @return whether this count warning about {@code source} was not given before in this JVM */
+    private static boolean firstCountWarning(String source, long declared, long rows) {
+        String key = source + '\n' + declared + '\n' + rows;
+        synchronized (WARNED_COUNTS) {
+            return WARNED_COUNTS.put(key, Boolean.TRUE) == null;
         }
     }
 

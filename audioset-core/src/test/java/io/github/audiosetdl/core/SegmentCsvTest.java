@@ -3,6 +3,7 @@ package io.github.audiosetdl.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.audiosetdl.core.testing.ErrorStreamCapture;
 import io.github.audiosetdl.core.testing.TestData;
 import java.io.IOException;
 import java.io.StringReader;
@@ -23,6 +24,34 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class SegmentCsvTest {
     private static final String GOOD = "--4gqARaEJE, 0.000, 10.000, \"/m/068hy,/m/07q6cd_,/m/0bt9lr,/m/0jbk\"";
+
+    @Test
+    void theDeclaredCountWarningIsGivenOncePerFileAndCountThoughTheFileIsReadAgain(@TempDir Path dir)
+            throws Exception {
+        Path csv = dir.resolve("head.csv");
+        String header = "# Segments csv created Sun Mar  5 10:54:31 2017\n"
+                + "# num_ytids=9, num_segs=9, num_unique_labels=1, num_positive_labels=9\n"
+                + "# YTID, start_seconds, end_seconds, positive_labels\n";
+        Files.writeString(csv, header + "--PJHxphWEs, 30.000, 40.000, \"/m/09x0r\"\n");
+        String log = ErrorStreamCapture.capture(() -> {
+            for (int read = 0; read < 3; read++) { // a run: count, download, pack
+                try (Stream<SegmentRow> rows = SegmentCsv.stream(csv)) {
+                    assertThat(rows.count()).isEqualTo(1);
+                }
+            }
+        });
+        assertThat(ErrorStreamCapture.count(log, "declares num_segs=9 but the file has 1 data rows")).isEqualTo(1);
+
+        // the file changed: its new count is news
+        Files.writeString(csv, header + "--PJHxphWEs, 30.000, 40.000, \"/m/09x0r\"\n"
+                + "--ZhevVpy1s, 50.000, 60.000, \"/m/09x0r\"\n");
+        String again = ErrorStreamCapture.capture(() -> {
+            try (Stream<SegmentRow> rows = SegmentCsv.stream(csv)) {
+                assertThat(rows.count()).isEqualTo(2);
+            }
+        });
+        assertThat(ErrorStreamCapture.count(again, "declares num_segs=9 but the file has 2 data rows")).isEqualTo(1);
+    }
 
     @Test
     void readsTheEvalSegmentsFileAsItsHeaderSays() throws IOException {
