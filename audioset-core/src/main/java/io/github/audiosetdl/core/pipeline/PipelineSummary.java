@@ -5,11 +5,15 @@ import static java.util.Objects.requireNonNull;
 import io.github.audiosetdl.core.download.DownloadSummary;
 import io.github.audiosetdl.core.pack.PackSummary;
 import io.github.audiosetdl.core.progress.Progress;
+import io.github.audiosetdl.core.progress.Stage;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * What an {@link AudioSetPipeline} run did: one summary per stage that ran, and every file it wrote.
@@ -20,12 +24,16 @@ public final class PipelineSummary {
     private final DownloadSummary download;
     private final PackSummary pack;
     private final FeatureSummary features;
+    private final Set<Stage> upToDate;
     private final Duration elapsed;
 
-    PipelineSummary(DownloadSummary download, PackSummary pack, FeatureSummary features, Duration elapsed) {
+    PipelineSummary(DownloadSummary download, PackSummary pack, FeatureSummary features, Set<Stage> upToDate,
+            Duration elapsed) {
         this.download = download;
         this.pack = pack;
         this.features = features;
+        this.upToDate = Collections.unmodifiableSet(upToDate.isEmpty() ? EnumSet.noneOf(Stage.class)
+                : EnumSet.copyOf(upToDate));
         this.elapsed = requireNonNull(elapsed, "elapsed");
     }
 
@@ -34,12 +42,23 @@ public final class PipelineSummary {
         return Optional.ofNullable(download);
     }
 
-    /** @return the pack stage's summary, if it ran */
+    /**
+     * @return the stages that found their output complete and up to date, and kept it rather than making it again:
+     *     the pack stage when its output was packed from the same WAV files (paths, sizes and modification times),
+     *     segments CSV, strong label file, labels and options, and is unchanged since; the feature stage when its
+     *     output was computed from the waveform file as it is now, with the same extractor parameters and rows, and
+     *     is unchanged since. Their summaries are empty, and {@link #files()} does not list their files
+     */
+    public Set<Stage> upToDate() {
+        return upToDate;
+    }
+
+    /** @return the pack stage's summary, if it ran and packed (empty if its output was {@link #upToDate}) */
     public Optional<PackSummary> pack() {
         return Optional.ofNullable(pack);
     }
 
-    /** @return the feature stage's summary, if it ran */
+    /** @return the feature stage's summary, if it ran and computed (empty if its output was {@link #upToDate}) */
     public Optional<FeatureSummary> features() {
         return Optional.ofNullable(features);
     }
@@ -80,9 +99,13 @@ public final class PipelineSummary {
         }
         if (pack != null) {
             sb.append("; pack: ").append(pack.rowsWritten()).append(" rows");
+        } else if (upToDate.contains(Stage.PACK)) {
+            sb.append("; pack: up to date");
         }
         if (features != null) {
             sb.append("; features: ").append(features.rows()).append(" rows");
+        } else if (upToDate.contains(Stage.FEATURES)) {
+            sb.append("; features: up to date");
         }
         return sb.toString();
     }
