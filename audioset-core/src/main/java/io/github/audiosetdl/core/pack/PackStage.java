@@ -3,6 +3,7 @@ package io.github.audiosetdl.core.pack;
 import static java.util.Objects.requireNonNull;
 
 import io.github.audiosetdl.core.AudioSetException;
+import io.github.audiosetdl.core.Label;
 import io.github.audiosetdl.core.LabelIndex;
 import io.github.audiosetdl.core.SegmentCsv;
 import io.github.audiosetdl.core.SegmentCsvOptions;
@@ -19,6 +20,7 @@ import io.github.audiosetdl.core.audio.PreparedAudio;
 import io.github.audiosetdl.core.audio.SeedPreparation;
 import io.github.audiosetdl.core.audio.WavReader;
 import io.github.audiosetdl.core.internal.DaemonPool;
+import io.github.audiosetdl.core.internal.InputDigests;
 import io.github.audiosetdl.core.progress.PipelineListener;
 import io.github.audiosetdl.core.progress.Progress;
 import io.github.audiosetdl.core.progress.ProgressTracker;
@@ -36,6 +38,7 @@ import java.util.BitSet;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -44,6 +47,7 @@ import java.util.OptionalInt;
 import java.util.Queue;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -174,15 +178,139 @@ public final class PackStage {
      */
     public PackSummary run(WaveformSink sink) throws IOException {
         requireNonNull(sink, "sink");
-        OptionalInt sinkRate = sink.sampleRate();
-        if (sinkRate.isPresent() && sinkRate.getAsInt() != preparation.sampleRate()) {
-            throw new IllegalArgumentException("the sink records " + sinkRate.getAsInt() + " Hz, but this stage "
-                    + "prepares clips at " + preparation.sampleRate() + " Hz: " + sink);
-        }
+        checkRate(sink);
+        return run(scan(), sink);
+    }
+
+    /**
+     * Scans the downloads folder and digests everything the output of {@link #run(WaveformSink)} depends on, for a
+     * caller that decides whether to pack at all (the pipeline keeps an output packed from the same inputs). Give
+     * the result to {@link #run(Inputs, WaveformSink)}, so that the pack uses the files this scan found and the
+     * folder is scanned once. Memory: the scan's index (about 15 bytes a file); the digests are streamed.
+     *
+     * @return the files found and the listing of the inputs
+     * @throws IOException if the folder, the CSV or the strong file cannot be read
+     * @throws InterruptedIOException if the thread is interrupted
+     */
+    public Inputs scan() throws IOException {
         if (!Files.isRegularFile(segments)) {
             throw new NoSuchFileException(segments.toString(), null, "segments CSV not found");
         }
         WavIndex index = WavIndex.scan(downloads);
+        Map<String, String> listing = new LinkedHashMap<>();
+        listing.put(Inputs.WAV_FILES, Long.toString(index.filesFound()));
+        listing.put(Inputs.WAV_LISTING, index.listingDigest());
+        listing.put(Inputs.SEGMENTS, InputDigests.file(segments));
+        listing.put(Inputs.SELECTION, selection != null ? Inputs.describe(selection)
+                : Inputs.describe(SegmentCsvOptions.builder().labelIndex(labels).build()));
+        listing.put(Inputs.LABELS, Inputs.digest(labels));
+        listing.put(Inputs.SHUFFLE, shuffleSeed != null ? shuffleSeed.toString() : "none");
+        listing.put(Inputs.PREPARATION, preparation.sampleRate() + " Hz, " + preparation.clipSeconds() + " s, "
+                + preparation.resampling());
+        listing.put(Inputs.STRONG, strong != null ? InputDigests.file(strong) : "none");
+        listing.put(Inputs.STRONG_VOCABULARY, strong != null ? InputDigests.text(String.join("\n",
+                strongVocabulary.mids())) : "none");
+        return new Inputs(this, index, listing);
+    }
+
+    /**
+     * What {@link #scan()} found: the downloads folder's clips and a listing of every input and option the packed
+     * output depends on. Two listings are equal when the same files (paths under the downloads folder, sizes and
+     * modification times) and the same CSV, strong file, labels and options would be packed.
+     */
+    public static final class Inputs {
+        /** Key of the number of {@code YT_<id>.wav} files found, duplicates included. */
+        public static final String WAV_FILES = "wav.files";
+        /** Key of the digest of the WAV files' paths, sizes and modification times. */
+        public static final String WAV_LISTING = "wav.listing";
+        /** Key of the SHA-256 of the segments CSV's bytes. */
+        public static final String SEGMENTS = "segments";
+        /** Key of the rows selected: label filter, limit, shard, label check, error policy, label index. */
+        public static final String SELECTION = "selection";
+        /** Key of the digest of the label index of the rows' multi-hot labels. */
+        public static final String LABELS = "labels";
+        /** Key of the shuffle seed, or {@code none}. */
+        public static final String SHUFFLE = "shuffle";
+        /** Key of the clip preparation: rate, length, resampling. */
+        public static final String PREPARATION = "preparation";
+        /** Key of the SHA-256 of the strong label file's bytes, or {@code none}. */
+        public static final String STRONG = "strong";
+        /** Key of the digest of the strong vocabulary's MIDs, or {@code none}. */
+        public static final String STRONG_VOCABULARY = "strong.vocabulary";
+
+        private final PackStage stage;
+        private final WavIndex index;
+        private final Map<String, String> listing;
+
+        private Inputs(PackStage stage, WavIndex index, Map<String, String> listing) {
+            this.stage = stage;
+            this.index = index;
+            this.listing = Collections.unmodifiableMap(listing);
+        }
+
+        /**
+         * @return each input's key and its value or digest (SHA-256 as 64 hex digits), in a fixed order; the
+         *     keys are this class's constants
+         */
+        public Map<String, String> listing() {
+            return listing;
+        }
+
+        /** @return the {@code YT_<id>.wav} files found, duplicates included */
+        public long wavFiles() {
+            return index.filesFound();
+        }
+
+        /**
+         * @param selection rows of a segments file
+         * @return what decides the rows selected, in one line (not the file's contents: digest them apart): the
+         *     SHA-256 of the label filter's MIDs, the limit, the shard and {@linkplain #describe(SegmentCsvOptions)
+         *     the options}
+         */
+        public static String describe(SegmentSelection selection) {
+            return "mids " + InputDigests.text(String.join("\n", new TreeSet<>(selection.labelMids()))) + ", limit "
+                    + (selection.limit() == Long.MAX_VALUE ? "none" : selection.limit()) + ", " + selection.shard()
+                    + ", " + describe(selection.options());
+        }
+
+        /**
+         * @param options how a segments file is read
+         * @return what of them decides the rows read, in one line: the SHA-256 of the label index, the label check
+         *     and the error policy (not the error listener)
+         */
+        public static String describe(SegmentCsvOptions options) {
+            return "labels " + digest(options.labelIndex()) + ", check labels " + options.checkLabels()
+                    + ", on error " + options.errorPolicy();
+        }
+
+        /** @return the SHA-256 of the labels: index, MID and display name of each, in order */
+        static String digest(LabelIndex index) {
+            StringBuilder sb = new StringBuilder();
+            for (Label l : index.labels()) {
+                sb.append(l.index()).append('\t').append(l.mid()).append('\t').append(l.displayName()).append('\n');
+            }
+            return InputDigests.text(sb.toString());
+        }
+    }
+
+    /**
+     * Packs the clips {@code inputs} found into {@code sink} and commits it, as {@link #run(WaveformSink)} does.
+     *
+     * @param inputs this stage's {@link #scan()}
+     * @param sink receives the rows; its rate and clip length must be the preparation's
+     * @return what was written and skipped
+     * @throws IOException as {@link #run(WaveformSink)}
+     * @throws IllegalArgumentException if {@code inputs} is another stage's scan, or as {@link #run(WaveformSink)}
+     */
+    public PackSummary run(Inputs inputs, WaveformSink sink) throws IOException {
+        requireNonNull(inputs, "inputs");
+        requireNonNull(sink, "sink");
+        if (inputs.stage != this) {
+            throw new IllegalArgumentException("the inputs were scanned by another pack stage, of "
+                    + inputs.stage.downloads);
+        }
+        checkRate(sink);
+        WavIndex index = inputs.index;
         if (index.size() == 0) {
             throw new IOException(downloads + ": no YT_<id>.wav file under it; nothing packed (the downloads folder"
                     + " holds <name>_downloads_<job>/YT_<id>.wav)"); // it exists: not a "no such file"
@@ -268,6 +396,14 @@ public final class PackStage {
                         DaemonPool.STOP_WAIT.toSeconds());
             }
             readAhead.close();
+        }
+    }
+
+    private void checkRate(WaveformSink sink) {
+        OptionalInt sinkRate = sink.sampleRate();
+        if (sinkRate.isPresent() && sinkRate.getAsInt() != preparation.sampleRate()) {
+            throw new IllegalArgumentException("the sink records " + sinkRate.getAsInt() + " Hz, but this stage "
+                    + "prepares clips at " + preparation.sampleRate() + " Hz: " + sink);
         }
     }
 

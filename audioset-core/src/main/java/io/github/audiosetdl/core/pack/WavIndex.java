@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * <p>Symbolic links are followed, to folders and to files, as the seed's {@code glob} followed them; a link
  * that loops back is skipped with a warning. An entry that disappears during the scan (a download running
  * beside the pack renames its temporary files) is ignored; any other unreadable entry fails the scan. An
- * interrupt stops the scan (millions of files on a network file system take minutes).
+ * interrupt stops the scan (millions of files on a network file system take minutes). The scan also digests the
+ * files' paths, sizes and modification times ({@link #listingDigest()}), in constant memory.
  */
 final class WavIndex {
     private static final Logger LOG = LoggerFactory.getLogger(WavIndex.class);
@@ -44,13 +45,16 @@ final class WavIndex {
     private final int[] folderOf;
     private final int size;
     private final List<Path> duplicates;
+    private final ListingDigest listing;
 
-    private WavIndex(List<Path> folders, byte[] ids, int[] folderOf, int size, List<Path> duplicates) {
+    private WavIndex(List<Path> folders, byte[] ids, int[] folderOf, int size, List<Path> duplicates,
+            ListingDigest listing) {
         this.folders = folders;
         this.ids = ids;
         this.folderOf = folderOf;
         this.size = size;
         this.duplicates = duplicates;
+        this.listing = listing;
     }
 
     /**
@@ -69,6 +73,7 @@ final class WavIndex {
         byte[][] ids = {new byte[Segment.ID_LENGTH * 1024]};
         int[][] folderOf = {new int[1024]};
         int[] count = {0};
+        ListingDigest listing = new ListingDigest();
         FileVisitor<Path> visitor = new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
@@ -116,14 +121,15 @@ final class WavIndex {
                     return folders.size() - 1;
                 });
                 count[0] = n + 1;
+                listing.add(root.relativize(file).toString(), attrs.size(), attrs.lastModifiedTime());
                 return FileVisitResult.CONTINUE;
             }
         };
         Files.walkFileTree(root, EnumSet.of(FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE, visitor);
-        return sorted(folders, ids[0], folderOf[0], count[0]);
+        return sorted(folders, ids[0], folderOf[0], count[0], listing);
     }
 
-    private static WavIndex sorted(List<Path> folders, byte[] ids, int[] folderOf, int n) {
+    private static WavIndex sorted(List<Path> folders, byte[] ids, int[] folderOf, int n, ListingDigest listing) {
         // rank folders by name so that duplicates resolve the same way on every machine
         Integer[] byName = new Integer[folders.size()];
         for (int i = 0; i < byName.length; i++) {
@@ -152,7 +158,7 @@ final class WavIndex {
             System.arraycopy(ids, k * Segment.ID_LENGTH, sortedIds, kept * Segment.ID_LENGTH, Segment.ID_LENGTH);
             sortedFolders[kept++] = folderOf[k];
         }
-        return new WavIndex(List.copyOf(folders), sortedIds, sortedFolders, kept, List.copyOf(duplicates));
+        return new WavIndex(List.copyOf(folders), sortedIds, sortedFolders, kept, List.copyOf(duplicates), listing);
     }
 
     private static void mergeSort(int[] a, int[] tmp, int from, int to, byte[] ids, int[] folderOf, int[] rank) {
@@ -188,6 +194,20 @@ final class WavIndex {
 
     private static String fileName(byte[] ids, int i) {
         return PREFIX + new String(ids, i * Segment.ID_LENGTH, Segment.ID_LENGTH, StandardCharsets.US_ASCII) + SUFFIX;
+    }
+
+    /**
+     * @return a digest of every file indexed, duplicates included: its path under the folder scanned, size and
+     *     modification time, as the scan saw them; equal for two scans that found the same files unchanged,
+     *     whatever order the file system listed them in
+     */
+    String listingDigest() {
+        return listing.hex();
+    }
+
+    /** @return the files indexed, duplicates included */
+    long filesFound() {
+        return listing.count();
     }
 
     /** @return the number of distinct ids found */

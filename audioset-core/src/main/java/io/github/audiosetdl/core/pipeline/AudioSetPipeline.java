@@ -13,6 +13,7 @@ import io.github.audiosetdl.core.StrongVocabulary;
 import io.github.audiosetdl.core.download.DownloadConfig;
 import io.github.audiosetdl.core.download.DownloadStage;
 import io.github.audiosetdl.core.download.DownloadSummary;
+import io.github.audiosetdl.core.internal.InputDigests;
 import io.github.audiosetdl.core.pack.PackStage;
 import io.github.audiosetdl.core.pack.PackSummary;
 import io.github.audiosetdl.core.progress.PipelineListener;
@@ -30,8 +31,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutorService;
 import java.util.regex.Pattern;
@@ -72,6 +79,19 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Memory does not grow with the number of clips: every stage streams. Outputs are atomic: a failed
  * or cancelled run leaves no file under a final name (downloaded clips stay, and a rerun resumes).
+ *
+ * <p><b>A rerun keeps what is up to date.</b> Once the pack or feature stage has committed its files, it records
+ * beside them, in the hidden file {@code .<main file name>.inputs}, what they were made from and the files as
+ * committed (size, modification time, inode). The pack stage's record lists the WAV files its folder scan finds
+ * (paths, sizes and modification times, digested in constant memory), the SHA-256 of the segments CSV and of the
+ * strong label file, the selection, labels, strong vocabulary, shuffle seed, layout, name and store; the feature
+ * stage's, the waveform file (size, modification time, inode), the extractor's parameters and the selection. A
+ * rerun whose inputs are those recorded, and whose files are as recorded, keeps them ({@link
+ * PipelineSummary#upToDate()}) and logs at INFO that it did; otherwise it logs why the stage runs again (new or
+ * deleted WAV files, the CSV changed, an option changed, a file changed or is missing, no record). The record is
+ * deleted before a stage writes and written only after its files are committed, so the output of a stage that
+ * failed, was cancelled or killed, or was written by an older version or another program, is made again. A store
+ * whose outputs are not files in {@link #outputDir()} gets no record: its stages run every time.
  * {@link #run()} may be called by one thread at a time; {@link #cancel()} and {@link #close()} from any thread.
  *
  * <p>Between runs a pipeline holds no file and no thread: each stage opens its files and starts its worker
@@ -106,6 +126,13 @@ public final class AudioSetPipeline implements AutoCloseable {
     /** The most threads {@link Builder#threads} takes (for packing and features). */
     public static final int MAX_THREADS = 1024;
     private static final String DEFAULT_FEATURE_SUFFIX = "_Coch";
+    // the inputs of the output records (OutputRecord) besides the pack stage's own
+    private static final String LAYOUT = "layout";
+    private static final String DATA_SET_NAME = "name";
+    private static final String STORE = "store";
+    private static final String WAVEFORMS = "waveforms";
+    private static final String EXTRACTOR = "extractor";
+    private static final String SELECTION = "selection";
     /**
      * How long {@link #close()} waits for a run in progress on another thread to stop: 90 seconds. Each stage
      * returns once its workers and the tools they started have stopped (a worker that does not check interrupts
@@ -184,8 +211,9 @@ public final class AudioSetPipeline implements AutoCloseable {
     }
 
     /**
-     * Runs the stages in order. When the download stage runs as a dry run ({@link DownloadConfig#dryRun()}),
-     * the pipeline stops after it: nothing is packed or computed, and no output file is touched.
+     * Runs the stages in order; a pack or feature stage whose output is up to date keeps it (see the class
+     * comment). When the download stage runs as a dry run ({@link DownloadConfig#dryRun()}), the pipeline stops
+     * after it: nothing is packed or computed, and no output file is touched.
      *
      * @return what each stage did
      * @throws IOException if a stage fails on I/O (no output of that stage appears under its final name)
@@ -233,16 +261,23 @@ public final class AudioSetPipeline implements AutoCloseable {
             if (dryRun && last != Stage.DOWNLOAD) {
                 LOG.info("dry run: stopping after the download stage; nothing is packed or computed");
             }
+            Set<Stage> kept = EnumSet.noneOf(Stage.class);
             PackSummary packed = null;
             if (includes(Stage.PACK) && !dryRun) {
                 packed = pack(folder, rows);
+                if (packed == null) {
+                    kept.add(Stage.PACK);
+                }
                 checkCancelled();
             }
             FeatureSummary computed = null;
             if (includes(Stage.FEATURES) && !dryRun) {
                 computed = features();
+                if (computed == null) {
+                    kept.add(Stage.FEATURES);
+                }
             }
-            PipelineSummary summary = new PipelineSummary(downloaded, packed, computed,
+            PipelineSummary summary = new PipelineSummary(downloaded, packed, computed, kept,
                     Duration.ofNanos(System.nanoTime() - start));
             LOG.info("{}", summary);
             return summary;
@@ -352,6 +387,7 @@ public final class AudioSetPipeline implements AutoCloseable {
         }
     }
 
+    /** @return the summary of the pack, or null if the output was up to date and kept */
     private PackSummary pack(Path folder, SegmentSelection selection) throws IOException {
         PackStage.Builder b = PackStage.builder().downloads(folder).selection(selection).labels(labels)
                 .threads(threads).listener(listener).preparation(layout.preparation());
@@ -362,25 +398,125 @@ public final class AudioSetPipeline implements AutoCloseable {
             b.strong(strong).strongVocabulary(strongVocabulary);
         }
         PackStage stage = b.build();
-        LOG.info("pack: {} -> {}{}", folder, waveformFile(), strong != null ? " with the strong labels of " + strong
-                : "");
+        PackStage.Inputs inputs = stage.scan();
+        Map<String, String> listing = new LinkedHashMap<>(inputs.listing());
+        listing.put(LAYOUT, layout.format().label() + ", " + layout.sampleType().label() + ", " + layout.sampleRate()
+                + " Hz" + (layout.format() == PackFormat.WEBDATASET ? ", shards of " + layout.shardSize() : ""));
+        listing.put(DATA_SET_NAME, name);
+        listing.put(STORE, store.getClass().getName());
+        Path record = OutputRecord.of(waveformFile());
+        Optional<String> stale = OutputRecord.whyStale(record, listing, this::packChange);
+        if (stale.isEmpty()) {
+            LOG.info("pack: {} is up to date (the same {} WAV files, segments CSV, labels and options as when it was"
+                    + " packed): kept", waveformFile(), inputs.wavFiles());
+            return null;
+        }
+        LOG.info("pack: {} -> {}{}: packing, as {}", folder, waveformFile(), strong != null
+                ? " with the strong labels of " + strong : "", stale.get());
+        Files.deleteIfExists(record); // before the output changes: a pack that fails is never taken as up to date
+        PackSummary summary;
         try (WaveformSink sink = strong != null
                 ? store.createWaveforms(outputDir, name, labels, layout, strongVocabulary)
                 : store.createWaveforms(outputDir, name, labels, layout)) {
-            return stage.run(sink);
+            summary = stage.run(inputs, sink);
+        }
+        writeRecord(record, listing, summary.files());
+        return summary;
+    }
+
+    /** The words for a changed input of the pack stage. */
+    private Optional<String> packChange(String key, Map<String, String> was, Map<String, String> now) {
+        String before = was.get(key);
+        String after = now.get(key);
+        return switch (key) {
+            case PackStage.Inputs.WAV_FILES -> {
+                long n = Long.parseLong(after) - Long.parseLong(before);
+                yield Optional.of(Math.abs(n) + (n > 0 ? " new" : " fewer") + " WAV file" + (Math.abs(n) == 1 ? ""
+                        : "s") + " since the last pack (" + before + " then, " + after + " now)");
+            }
+            case PackStage.Inputs.WAV_LISTING -> was.get(PackStage.Inputs.WAV_FILES)
+                    .equals(now.get(PackStage.Inputs.WAV_FILES))
+                    ? Optional.of("WAV files were added, deleted, replaced or touched since the last pack")
+                    : Optional.empty();
+            case PackStage.Inputs.SEGMENTS -> Optional.of("the segments CSV " + segments.csv() + " changed");
+            case PackStage.Inputs.SELECTION -> Optional.of("the rows selected changed (label filter, limit, shard,"
+                    + " label check or error policy)");
+            case PackStage.Inputs.LABELS -> Optional.of("the label index changed");
+            case PackStage.Inputs.SHUFFLE -> Optional.of("the shuffle seed changed (" + before + " then, " + after
+                    + " now)");
+            case PackStage.Inputs.STRONG -> Optional.of("none".equals(before) ? "strong labels are now kept from "
+                    + strong : "none".equals(after) ? "strong labels are no longer kept" : "the strong label file "
+                    + strong + " changed");
+            case PackStage.Inputs.STRONG_VOCABULARY -> "none".equals(before) || "none".equals(after)
+                    ? Optional.empty() : Optional.of("the strong vocabulary changed");
+            default -> Optional.of("the " + key + " changed (" + before + " then, " + after + " now)");
+        };
+    }
+
+    /**
+     * Records a complete output; a failure is logged, not thrown: the output is complete, and the next run makes it
+     * again.
+     */
+    private static void writeRecord(Path record, Map<String, String> listing, List<Path> files) {
+        if (files.isEmpty() || !files.stream().allMatch(Files::isRegularFile)) {
+            LOG.debug("not recording the inputs of {}: not files on this file system", files);
+            return; // a store that writes elsewhere: made again on every run, as before
+        }
+        try {
+            OutputRecord.write(record, listing, files);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("cannot record the inputs of {} in {} ({}): a rerun makes them again", files, record,
+                    e.toString());
         }
     }
 
+    /** @return the summary of the features computed, or null if the output was up to date and kept */
     private FeatureSummary features() throws IOException {
         FeatureStage.Builder b = FeatureStage.builder().extractor(features).threads(threads).listener(listener);
         if (executor != null) {
             b.executor(executor);
         }
-        LOG.info("{}: {} -> {}", features.name(), waveformFile(), featureFile());
+        Path record = OutputRecord.of(featureFile());
+        Map<String, String> listing = null; // null: a store whose waveforms are not a file here; always computed
+        if (Files.isRegularFile(waveformFile())) {
+            listing = new LinkedHashMap<>();
+            listing.put(WAVEFORMS, OutputRecord.identity(waveformFile()).replace('\t', ' '));
+            listing.put(EXTRACTOR, InputDigests.text(features.name() + "\n" + features.dataset() + "\n"
+                    + features.inputLength() + "\n" + features.sampleRate() + "\n" + features.rows() + "\n"
+                    + features.columns() + "\n" + new TreeMap<>(features.attributes())));
+            listing.put(SELECTION, first != Stage.FEATURES || segments == null ? "all rows"
+                    : InputDigests.file(segments.csv()) + ", " + PackStage.Inputs.describe(segments));
+            listing.put(STORE, store.getClass().getName());
+            Optional<String> stale = OutputRecord.whyStale(record, listing, this::featureChange);
+            if (stale.isEmpty()) {
+                LOG.info("{}: {} is up to date (computed from {} as it is now, with the same parameters): kept",
+                        features.name(), featureFile(), waveformFile());
+                return null;
+            }
+            LOG.info("{}: {} -> {}: computing, as {}", features.name(), waveformFile(), featureFile(), stale.get());
+        } else {
+            LOG.info("{}: {} -> {}", features.name(), waveformFile(), featureFile());
+        }
+        Files.deleteIfExists(record);
+        FeatureSummary summary;
         try (WaveformSource source = selected(store.openWaveforms(waveformFile()));
                 FeatureSink sink = store.createFeatures(featureFile(), source, features)) {
-            return b.build().run(source, sink);
+            summary = b.build().run(source, sink);
         }
+        if (listing != null) {
+            writeRecord(record, listing, summary.files());
+        }
+        return summary;
+    }
+
+    /** The words for a changed input of the feature stage. */
+    private Optional<String> featureChange(String key, Map<String, String> was, Map<String, String> now) {
+        return Optional.of(switch (key) {
+            case WAVEFORMS -> "the waveform file " + waveformFile() + " changed";
+            case EXTRACTOR -> "the " + features.name() + " parameters changed";
+            case SELECTION -> "the rows selected changed";
+            default -> "the " + key + " changed";
+        });
     }
 
     /**

@@ -100,6 +100,40 @@ class PackStageTest {
     }
 
     @Test
+    void aScanListsTheFilesFoundAndTheInputsAndPacksWhatItFound() throws IOException {
+        Path downloads = dir.resolve("t_downloads");
+        for (int i = 0; i < 3; i++) {
+            wav(downloads.resolve("t_downloads_" + i), i, 0.5f);
+        }
+        Files.writeString(downloads.resolve("t_downloads_0").resolve("YT_" + id(7) + ".wav.part"), "tmp");
+        Path csv = csv(4);
+        PackStage stage = PackStage.builder().downloads(downloads).segments(csv).preparation(PREP).threads(1).build();
+        PackStage.Inputs first = stage.scan();
+        assertThat(first.wavFiles()).isEqualTo(3);
+        assertThat(first.listing()).containsKeys(PackStage.Inputs.WAV_FILES, PackStage.Inputs.WAV_LISTING,
+                PackStage.Inputs.SEGMENTS, PackStage.Inputs.SELECTION, PackStage.Inputs.LABELS,
+                PackStage.Inputs.SHUFFLE, PackStage.Inputs.PREPARATION, PackStage.Inputs.STRONG,
+                PackStage.Inputs.STRONG_VOCABULARY).containsEntry(PackStage.Inputs.WAV_FILES, "3")
+                .containsEntry(PackStage.Inputs.SHUFFLE, "none").containsEntry(PackStage.Inputs.STRONG, "none");
+        assertThat(stage.scan().listing()).as("a second scan of the same files").isEqualTo(first.listing());
+        // a temporary file is not a clip; a WAV added after the scan is not packed from it
+        Files.writeString(downloads.resolve("t_downloads_1").resolve("notes.txt"), "log");
+        wav(downloads.resolve("t_downloads_2"), 3, 0.5f);
+        RecordingSink sink = new RecordingSink();
+        assertThat(stage.run(first, sink).rowsWritten()).isEqualTo(3);
+        PackStage.Inputs second = stage.scan();
+        assertThat(second.listing().get(PackStage.Inputs.WAV_FILES)).isEqualTo("4");
+        assertThat(second.listing().get(PackStage.Inputs.WAV_LISTING))
+                .isNotEqualTo(first.listing().get(PackStage.Inputs.WAV_LISTING));
+        assertThat(PackStage.builder().downloads(downloads).segments(csv).preparation(PREP).shuffleSeed(3).build()
+                .scan().listing()).containsEntry(PackStage.Inputs.SHUFFLE, "3")
+                .containsEntry(PackStage.Inputs.WAV_LISTING, second.listing().get(PackStage.Inputs.WAV_LISTING));
+        PackStage other = PackStage.builder().downloads(downloads).segments(csv).preparation(PREP).build();
+        assertThatThrownBy(() -> other.run(first, new RecordingSink())).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("another pack stage");
+    }
+
+    @Test
     void rowsFollowTheCsvAndSkipsAreReportedWithReasons() throws IOException {
         Path downloads = dir.resolve("t_downloads");
         for (int i = 0; i < 6; i++) {

@@ -21,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
@@ -126,7 +127,16 @@ final class CochleagramCommand implements Callable<Integer> {
         }
         FeatureSummary features;
         if (shard.isAll() && !finish) {
-            features = pipeline.run().features().orElseThrow();
+            Optional<FeatureSummary> computed = pipeline.run().features();
+            if (computed.isEmpty()) { // recorded as computed from this input (the check above may differ on mtimes)
+                o.println("complete already: " + target);
+                if (!noStats && StatsCommand.enough(inputRows, config.frames()) && StatsCommand.staleBeside(target)) {
+                    o.println("wrote " + StatsCommand.writeBeside(target, workers));
+                }
+                o.flush();
+                return 0;
+            }
+            features = computed.get();
         } else {
             try (WaveformSource source = Hdf5DatasetStore.INSTANCE.openWaveforms(in)) {
                 if (finish) {

@@ -16,6 +16,7 @@ import io.github.audiosetdl.core.progress.PipelineListener;
 import io.github.audiosetdl.core.progress.Progress;
 import io.github.audiosetdl.core.progress.Stage;
 import io.github.audiosetdl.core.webdataset.WebDatasetWriter;
+import io.github.audiosetdl.hdf5.CochleagramFileReader;
 import io.github.audiosetdl.hdf5.Hdf5DatasetStore;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -39,7 +40,8 @@ import picocli.CommandLine.Spec;
         description = {"Run every stage from a segments CSV: download the clips, pack them into OUT/<name>.hdf5"
                 + " (+ _metadata.npy), compute OUT/<name>_Coch.hdf5 (+ _average.npy, _stats.npz); <name> is the CSV's"
                 + " base name. Takes the options of download, pack (--shuffle-seed, --strong; a strong --csv keeps"
-                + " its events in /strong) and cochleagram; rerun to resume.", "",
+                + " its events in /strong) and cochleagram; rerun to resume: a pack made from the same clips, CSV and"
+                + " options, and cochleagrams of the same waveform file and options, are kept.", "",
             "Example: audioset run --csv eval_segments.csv --out data --label Dog --threads 8"},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done; nothing transient is left to retry", "1:the command failed", "2:bad usage",
@@ -160,18 +162,32 @@ final class RunCommand implements Callable<Integer> {
         if (last == Stage.FEATURES) {
             b.features(CochleagramFeatures.of(coch));
         }
-        PipelineSummary summary = b.build().run();
-        print(spec.commandLine().getOut(), summary, coch);
+        AudioSetPipeline pipeline = b.build();
+        PipelineSummary summary = pipeline.run();
+        print(spec.commandLine().getOut(), summary, coch, pipeline);
         Optional<FeatureSummary> features = summary.features();
+        PrintWriter o = spec.commandLine().getOut();
         if (features.isPresent() && !features.get().files().isEmpty()) {
-            PrintWriter o = spec.commandLine().getOut();
             if (!noStats && StatsCommand.enough(features.get().rows(), coch.frames())) {
                 o.printf("wrote        %s%n", StatsCommand.writeBeside(features.get(), workers));
             } else {
                 StatsCommand.removeStaleBeside(features.get().files().get(0), o);
             }
-            o.flush();
+        } else if (summary.upToDate().contains(Stage.FEATURES)) { // as cochleagram: only missing statistics
+            Path target = pipeline.featureFile();
+            long rows;
+            try (CochleagramFileReader reader = CochleagramFileReader.open(target)) {
+                rows = reader.size();
+            }
+            if (!noStats && StatsCommand.enough(rows, coch.frames())) {
+                if (StatsCommand.staleBeside(target)) {
+                    o.printf("wrote        %s%n", StatsCommand.writeBeside(target, workers));
+                }
+            } else {
+                StatsCommand.removeStaleBeside(target, o);
+            }
         }
+        o.flush();
         AvailabilityFiles.afterRun(spec, config, sel);
         return AudioSetCli.exitCode(summary.complete());
     }
@@ -211,9 +227,13 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    private static void print(PrintWriter o, PipelineSummary s, CochleagramConfig coch) throws java.io.IOException {
+    private static void print(PrintWriter o, PipelineSummary s, CochleagramConfig coch, AudioSetPipeline pipeline)
+            throws java.io.IOException {
         DownloadSummary d = s.download().orElseThrow();
         o.println("download     " + d);
+        if (s.upToDate().contains(Stage.PACK)) {
+            o.println("pack         up to date, kept: " + pipeline.waveformFile());
+        }
         s.pack().ifPresent((PackSummary p) -> {
             o.printf("pack         %,d rows written, %,d skipped%n", p.rowsWritten(), p.skippedTotal());
             for (Map.Entry<String, Long> e : p.skipped().entrySet()) {
@@ -224,6 +244,9 @@ final class RunCommand implements Callable<Integer> {
         });
         s.features().ifPresent((FeatureSummary f) -> o.printf("cochleagram  %,d rows of %d x %d (%s), %.2f rows/s%n",
                 f.rows(), coch.channels(), coch.frames(), CochleagramCommand.describe(coch), f.rowsPerSecond()));
+        if (s.upToDate().contains(Stage.FEATURES)) {
+            o.println("cochleagram  up to date, kept: " + pipeline.featureFile());
+        }
         for (Path file : s.files()) {
             o.printf("wrote        %s (%,d bytes)%n", file, Files.size(file));
         }

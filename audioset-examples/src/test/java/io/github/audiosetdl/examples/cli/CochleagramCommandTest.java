@@ -57,7 +57,8 @@ class CochleagramCommandTest {
         assertThat(out.toString()).contains("wrote " + coch).contains("wrote " + average);
         try (var files = Files.list(outDir)) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder(
-                    "seedlayout_Coch.hdf5", "seedlayout_average.npy", "seedlayout_stats.npz");
+                    "seedlayout_Coch.hdf5", "seedlayout_average.npy", "seedlayout_stats.npz",
+                    ".seedlayout_Coch.hdf5.inputs"); // the record that keeps them on a rerun of the pipeline
         }
 
         double[] sum = new double[171 * 2000];

@@ -205,6 +205,28 @@ class CochleagramJobsTest {
         assertThat(out.resolve("clips_stats.npz")).doesNotExist();
     }
 
+    /**
+     * A whole run over cochleagrams that its pipeline record says are up to date, while a split run's work folder
+     * is there (so the command's own check does not call them complete), keeps them and says so: before, it failed
+     * (the pipeline kept them and returned no feature summary).
+     */
+    @Test
+    void aWholeRunOverRecordedCochleagramsWhilePartsAreUnderWayKeepsThem() throws Exception {
+        Path wav = waveforms(dir.resolve("clips.hdf5"));
+        Path out = dir.resolve("out");
+        assertThat(inProcess("cochleagram", "--in", wav.toString(), "--out", out.toString(), "--threads", "1"))
+                .contains("cochleagrams: " + ROWS + " rows");
+        Path coch = out.resolve("clips_Coch.hdf5");
+        assertThat(out.resolve(".clips_Coch.hdf5.inputs")).isRegularFile();
+        java.nio.file.attribute.FileTime written = Files.getLastModifiedTime(coch);
+        Path work = Files.createDirectories(FeatureFileParts.workFolder(coch));
+        Files.writeString(work.resolve("data.hdf5"), ""); // as a task of --jobs reserves it
+        assertThat(FeatureFileParts.started(coch)).isTrue();
+        assertThat(inProcess("cochleagram", "--in", wav.toString(), "--out", out.toString(), "--threads", "1"))
+                .contains("complete already: " + coch).doesNotContain("cochleagrams:");
+        assertThat(Files.getLastModifiedTime(coch)).isEqualTo(written);
+    }
+
     /** @return the output of the command line run in this JVM, which must succeed */
     private static String inProcess(String... args) {
         java.io.StringWriter out = new java.io.StringWriter();

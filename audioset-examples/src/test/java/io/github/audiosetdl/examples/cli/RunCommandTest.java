@@ -15,6 +15,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -77,9 +78,57 @@ class RunCommandTest {
         try (var files = Files.list(data)) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("birds_downloads", "logs",
                     "birds.hdf5", "birds_metadata.npy", "birds_Coch.hdf5", "birds_average.npy", "birds_stats.npz",
-                    "birds_availability.json", "birds_availability.csv", "birds_availability.png");
+                    "birds_availability.json", "birds_availability.csv", "birds_availability.png",
+                    ".birds.hdf5.inputs", ".birds_Coch.hdf5.inputs"); // the records that keep them on a rerun
         }
         assertThat(out.toString()).contains("availability      5 of 7 obtained");
+    }
+
+    /**
+     * A rerun after everything finished keeps the waveform and cochleagram files (the same inode and modification
+     * time), writes only statistics that are missing, and packs again once a clip is added.
+     */
+    @Test
+    void aRerunKeepsTheFilesThatAreUpToDateAndPacksAgainWhenAClipIsAdded(@TempDir Path dir) throws Exception {
+        ExternalTools.requireFfmpeg();
+        ExampleData.Subset subset = ExampleData.subset(dir, "birds", "Bird", 3);
+        Path data = dir.resolve("data");
+        try (LoopbackMediaServer server = ExampleData.serve(dir, subset)) {
+            server.fault(subset.ids().get(2) + ".m4a", Fault.TOO_MANY_REQUESTS); // until told otherwise
+            String[] args = {"run", "--csv", subset.csv().toString(), "--out", data.toString(), "--resolver", "direct",
+                "--url-template", server.baseUrl() + "/media/{id}.m4a", "--retries", "0", "--compute-threads", "2"};
+            assertThat(run(args)).as(err.toString()).isEqualTo(AudioSetCli.EXIT_RETRY);
+            Path wav = data.resolve("birds.hdf5");
+            Path coch = data.resolve("birds_Coch.hdf5");
+            Path stats = data.resolve("birds_stats.npz");
+            String wavWas = identity(wav);
+            String cochWas = identity(coch);
+            String statsWas = identity(stats);
+
+            assertThat(run(args)).as(err.toString()).isEqualTo(AudioSetCli.EXIT_RETRY); // still rate-limited
+            assertThat(out.toString()).contains("pack         up to date, kept: " + wav)
+                    .contains("cochleagram  up to date, kept: " + coch).doesNotContain("wrote");
+            assertThat(identity(wav)).isEqualTo(wavWas);
+            assertThat(identity(coch)).isEqualTo(cochWas);
+            assertThat(identity(stats)).isEqualTo(statsWas);
+
+            Files.delete(stats); // as a run killed while it computed them leaves it
+            assertThat(run(args)).as(err.toString()).isEqualTo(AudioSetCli.EXIT_RETRY);
+            assertThat(out.toString()).contains("wrote        " + stats);
+            assertThat(identity(coch)).isEqualTo(cochWas);
+
+            server.fault(subset.ids().get(2) + ".m4a", Fault.TOO_MANY_REQUESTS, 0); // the third clip comes
+            assertThat(run(args)).as(err.toString()).isZero();
+            assertThat(out.toString()).doesNotContain("up to date").contains("wrote        " + wav);
+            assertThat(identity(wav)).isNotEqualTo(wavWas);
+            assertThat(identity(coch)).isNotEqualTo(cochWas);
+            assertRows(data, subset.ids());
+        }
+    }
+
+    private static String identity(Path file) throws Exception {
+        BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+        return a.fileKey() + " " + a.lastModifiedTime().toInstant();
     }
 
     /** {@code run --format panns} downloads at the packed rate, 32 kHz, unless {@code --sample-rate} says otherwise. */

@@ -1,0 +1,301 @@
+package io.github.audiosetdl.hdf5;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.audiosetdl.core.LabelIndex;
+import io.github.audiosetdl.core.audio.WavEncoding;
+import io.github.audiosetdl.core.audio.WavWriter;
+import io.github.audiosetdl.core.pipeline.AudioSetPipeline;
+import io.github.audiosetdl.core.pipeline.PipelineSummary;
+import io.github.audiosetdl.core.progress.Stage;
+import io.github.audiosetdl.core.spi.FeatureExtractor;
+import io.github.audiosetdl.core.spi.PackFormat;
+import io.github.audiosetdl.core.spi.SampleType;
+import io.github.audiosetdl.core.spi.WaveformLayout;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A pipeline run again over the same inputs keeps the waveform and feature files it made (the pack stage does not
+ * pack again, so the feature stage finds its input unchanged), and packs again when a WAV file, the CSV or an option
+ * changed, or when the last pack did not complete.
+ */
+class PipelineRerunTest {
+    @TempDir
+    Path dir;
+    private Path downloads;
+    private Path csv;
+    private Path out;
+    /** Feature rows computed, over every run. */
+    private final AtomicInteger computed = new AtomicInteger();
+
+    @BeforeEach
+    void clips() throws IOException {
+        downloads = Files.createDirectories(dir.resolve("r_downloads/r_downloads_0"));
+        StringBuilder rows = new StringBuilder("# YTID, start_seconds, end_seconds, positive_labels\n");
+        for (int c = 0; c < 4; c++) {
+            wav(c, 220);
+            rows.append(id(c)).append(", 0.000, 10.000, \"/m/09x0r\"\n");
+        }
+        rows.append(id(4)).append(", 0.000, 10.000, \"/m/05zppz\"\n"); // not downloaded yet
+        csv = Files.writeString(dir.resolve("r.csv"), rows);
+        out = dir.resolve("out");
+    }
+
+    private static String id(int c) {
+        return "rerunClip0" + c;
+    }
+
+    private Path wav(int c, double hz) throws IOException {
+        float[][] x = new float[1][160_000];
+        for (int i = 0; i < x[0].length; i++) {
+            x[0][i] = (float) (0.3 * Math.sin(2 * Math.PI * hz * (c + 1) * i / 16_000.0));
+        }
+        Path file = downloads.resolve("YT_" + id(c) + ".wav");
+        WavWriter.write(file, 16_000, x, WavEncoding.PCM_16);
+        return file;
+    }
+
+    private FeatureExtractor features() {
+        return FeatureExtractor.of("level", 160_000, 16_000, 1, 2, Map.of("unit", "rms"), () -> (w, o) -> {
+            computed.incrementAndGet();
+            double s = 0;
+            for (float v : w) {
+                s += v * v;
+            }
+            o[0] = (float) Math.sqrt(s / w.length);
+            o[1] = w[0];
+        });
+    }
+
+    private PipelineSummary run() throws IOException {
+        return run(b -> b);
+    }
+
+    private PipelineSummary run(UnaryOperator<AudioSetPipeline.Builder> options) throws IOException {
+        try (AudioSetPipeline p = options.apply(AudioSetPipeline.builder().downloads(dir.resolve("r_downloads"))
+                .segments(csv).outputDir(out).store(Hdf5DatasetStore.INSTANCE).features(features()).threads(2))
+                .build()) {
+            return p.run();
+        }
+    }
+
+    /** @return the file's inode (file key) and modification time */
+    private static String identity(Path file) throws IOException {
+        BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+        return a.fileKey() + " " + a.lastModifiedTime().toInstant();
+    }
+
+    private void assertRepacks(PipelineSummary summary, String before) throws IOException {
+        assertThat(summary.upToDate()).isEmpty();
+        assertThat(summary.pack()).isPresent();
+        assertThat(summary.features()).as("features of a waveform file packed again").isPresent();
+        assertThat(identity(out.resolve("r.hdf5"))).isNotEqualTo(before);
+        // and, nothing more changing, the next run keeps what this one made
+        String now = identity(out.resolve("r.hdf5"));
+        assertThat(run().upToDate()).containsExactlyInAnyOrder(Stage.PACK, Stage.FEATURES);
+        assertThat(identity(out.resolve("r.hdf5"))).isEqualTo(now);
+    }
+
+    @Test
+    void aRerunWithNothingChangedKeepsTheWaveformAndFeatureFiles() throws IOException {
+        PipelineSummary first = run();
+        assertThat(first.pack().orElseThrow().rowsWritten()).isEqualTo(4);
+        assertThat(first.upToDate()).isEmpty();
+        assertThat(computed.get()).isEqualTo(4);
+        String wav = identity(out.resolve("r.hdf5"));
+        String npy = identity(out.resolve("r_metadata.npy"));
+        String coch = identity(out.resolve("r_Coch.hdf5"));
+
+        PipelineSummary second = run();
+        assertThat(second.upToDate()).containsExactlyInAnyOrder(Stage.PACK, Stage.FEATURES);
+        assertThat(second.pack()).isEmpty();
+        assertThat(second.features()).isEmpty();
+        assertThat(second.files()).isEmpty();
+        assertThat(second.toString()).contains("pack: up to date").contains("features: up to date");
+        assertThat(identity(out.resolve("r.hdf5"))).isEqualTo(wav);
+        assertThat(identity(out.resolve("r_metadata.npy"))).isEqualTo(npy);
+        assertThat(identity(out.resolve("r_Coch.hdf5"))).isEqualTo(coch);
+        assertThat(computed.get()).as("no feature row computed again").isEqualTo(4);
+        try (WaveformFileReader r = WaveformFileReader.open(out.resolve("r.hdf5"))) {
+            assertThat(r.size()).isEqualTo(4);
+        }
+    }
+
+    @Test
+    void aNewWavFileIsPackedAndTheFeaturesComputedAgain() throws IOException {
+        run();
+        String before = identity(out.resolve("r.hdf5"));
+        wav(4, 330);
+        assertRepacks(run(), before);
+        try (WaveformFileReader r = WaveformFileReader.open(out.resolve("r.hdf5"))) {
+            assertThat(r.size()).isEqualTo(5);
+        }
+    }
+
+    @Test
+    void aDeletedWavFileRepacks() throws IOException {
+        run();
+        String before = identity(out.resolve("r.hdf5"));
+        Files.delete(downloads.resolve("YT_" + id(2) + ".wav"));
+        assertRepacks(run(), before);
+        try (WaveformFileReader r = WaveformFileReader.open(out.resolve("r.hdf5"))) {
+            assertThat(r.size()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void aTouchedOrReplacedWavFileRepacks() throws IOException {
+        run();
+        String before = identity(out.resolve("r.hdf5"));
+        Path file = downloads.resolve("YT_" + id(1) + ".wav");
+        Files.setLastModifiedTime(file, FileTime.fromMillis(Files.getLastModifiedTime(file).toMillis() - 60_000));
+        assertRepacks(run(), before);
+
+        before = identity(out.resolve("r.hdf5"));
+        FileTime time = Files.getLastModifiedTime(file);
+        wav(1, 440); // other samples, the same size
+        Files.setLastModifiedTime(file, FileTime.fromMillis(time.toMillis() + 1000));
+        assertRepacks(run(), before);
+    }
+
+    @Test
+    void aWavFileInAnotherFolderThatWinsAsADuplicateRepacks() throws IOException {
+        run();
+        String before = identity(out.resolve("r.hdf5"));
+        // a folder that sorts first: its copy of the id is the one packed
+        Path other = Files.createDirectories(dir.resolve("r_downloads/a_first"));
+        Files.copy(downloads.resolve("YT_" + id(0) + ".wav"), other.resolve("YT_" + id(0) + ".wav"));
+        assertRepacks(run(), before);
+    }
+
+    @Test
+    void aChangedCsvRepacks() throws IOException {
+        run();
+        String before = identity(out.resolve("r.hdf5"));
+        Files.writeString(csv, Files.readString(csv).replace(id(3) + ", 0.000, 10.000, \"/m/09x0r\"",
+                id(3) + ", 0.000, 10.000, \"/m/05zppz\""));
+        assertRepacks(run(), before);
+        try (WaveformFileReader r = WaveformFileReader.open(out.resolve("r.hdf5"))) {
+            assertThat(LabelIndex.audioSet().decode(r.labels(3))).containsExactly("/m/05zppz");
+        }
+    }
+
+    @Test
+    void aChangedOptionRepacks() throws IOException {
+        run();
+        String before = identity(out.resolve("r.hdf5"));
+        PipelineSummary shuffled = run(b -> b.shuffleSeed(7));
+        assertThat(shuffled.pack()).isPresent();
+        assertThat(identity(out.resolve("r.hdf5"))).isNotEqualTo(before);
+        assertThat(run(b -> b.shuffleSeed(7)).upToDate()).containsExactlyInAnyOrder(Stage.PACK, Stage.FEATURES);
+        assertThat(run(b -> b.shuffleSeed(8)).pack()).as("another seed").isPresent();
+
+        before = identity(out.resolve("r.hdf5"));
+        WaveformLayout int16 = WaveformLayout.builder().sampleType(SampleType.INT16).build();
+        assertThat(run(b -> b.layout(int16)).pack()).as("int16 rows").isPresent();
+        assertThat(identity(out.resolve("r.hdf5"))).isNotEqualTo(before);
+        assertThat(run(b -> b.layout(int16)).upToDate()).contains(Stage.PACK);
+        assertThat(run().pack()).as("float32 rows again").isPresent();
+
+        assertThat(run(b -> b.featureSuffix("_other")).upToDate()).as("another feature file").containsExactly(
+                Stage.PACK);
+    }
+
+    @Test
+    void aChangedFeatureExtractorComputesTheFeaturesAgainButKeepsThePack() throws IOException {
+        run();
+        int before = computed.get();
+        FeatureExtractor other = FeatureExtractor.of("level", 160_000, 16_000, 1, 2, Map.of("unit", "peak"),
+                () -> (w, o) -> computed.incrementAndGet());
+        PipelineSummary s = run(b -> b.features(other));
+        assertThat(s.upToDate()).containsExactly(Stage.PACK);
+        assertThat(s.features()).isPresent();
+        assertThat(computed.get()).isEqualTo(before + 4);
+    }
+
+    @Test
+    void anOutputWithoutItsRecordIsPackedAgain() throws IOException {
+        run();
+        String before = identity(out.resolve("r.hdf5"));
+        // as an older version, or the pack command, leaves it; or a run killed between its commit and its record
+        Files.delete(out.resolve(".r.hdf5.inputs"));
+        assertRepacks(run(), before);
+    }
+
+    @Test
+    void aChangedOutputIsPackedAgain() throws IOException {
+        run();
+        String before = identity(out.resolve("r.hdf5"));
+        Files.delete(out.resolve("r_metadata.npy"));
+        assertRepacks(run(), before);
+        Files.setLastModifiedTime(out.resolve("r.hdf5"), FileTime.fromMillis(1_000_000));
+        String touched = identity(out.resolve("r.hdf5"));
+        assertRepacks(run(), touched);
+    }
+
+    @Test
+    void aPackThatFailedIsNeverTakenAsUpToDate() throws IOException {
+        run();
+        String before = identity(out.resolve("r.hdf5"));
+        // a pack of a CSV whose last row names an unknown label fails there, after every clip was written...
+        String rows = Files.readString(csv);
+        Files.writeString(csv, rows + "badRow00001, 0.000, 10.000, \"/m/notALabel\"\n");
+        assertThatThrownBy(this::run).hasMessageContaining("/m/notALabel");
+        assertThat(identity(out.resolve("r.hdf5"))).as("the output of the first run stays").isEqualTo(before);
+        // ... and, the inputs back as they were, the next run packs rather than trust what is there
+        Files.writeString(csv, rows);
+        assertRepacks(run(), before);
+    }
+
+    @Test
+    void aPackThatNeverCompletedIsPackedAgain() throws IOException {
+        String rows = Files.readString(csv);
+        Files.writeString(csv, rows + "badRow00001, 0.000, 10.000, \"/m/notALabel\"\n");
+        assertThatThrownBy(this::run).hasMessageContaining("/m/notALabel");
+        assertThat(out.resolve("r.hdf5")).doesNotExist();
+        Files.writeString(csv, rows);
+        PipelineSummary s = run();
+        assertThat(s.upToDate()).isEmpty();
+        assertThat(s.pack().orElseThrow().rowsWritten()).isEqualTo(4);
+    }
+
+    @Test
+    void webDatasetShardsAreKeptOnARerunAndPackedAgainWhenAClipIsAdded() throws IOException {
+        WaveformLayout shards = WaveformLayout.builder().format(PackFormat.WEBDATASET).shardSize(3).build();
+        UnaryOperator<AudioSetPipeline.Builder> wds = ignored -> AudioSetPipeline.builder()
+                .downloads(dir.resolve("r_downloads")).segments(csv).outputDir(out).store(Hdf5DatasetStore.INSTANCE)
+                .layout(shards).threads(2);
+        assertThat(run(wds).pack().orElseThrow().files()).hasSize(2);
+        Path first = out.resolve("r-000000.tar");
+        Path second = out.resolve("r-000001.tar");
+        String firstWas = identity(first);
+        String secondWas = identity(second);
+        assertThat(out.resolve(".r-000000.tar.inputs")).isRegularFile();
+        assertThat(run(wds).upToDate()).containsExactly(Stage.PACK);
+        assertThat(identity(first)).isEqualTo(firstWas);
+        assertThat(identity(second)).isEqualTo(secondWas);
+
+        Files.delete(second); // a shard gone: packed again
+        assertThat(run(wds).pack()).isPresent();
+        assertThat(second).isRegularFile();
+        assertThat(run(wds).upToDate()).containsExactly(Stage.PACK);
+
+        wav(4, 330);
+        PipelineSummary grown = run(wds);
+        assertThat(grown.pack().orElseThrow().rowsWritten()).isEqualTo(5);
+        assertThat(run(wds).upToDate()).containsExactly(Stage.PACK);
+        assertThat(run(w -> wds.apply(w).layout(WaveformLayout.builder().format(PackFormat.WEBDATASET)
+                .shardSize(2).build())).pack()).as("another shard size").isPresent();
+    }
+}
