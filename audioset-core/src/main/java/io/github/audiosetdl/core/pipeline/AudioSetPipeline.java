@@ -193,8 +193,8 @@ public final class AudioSetPipeline implements AutoCloseable {
      * @throws IOException if a stage fails on I/O (no output of that stage appears under its final name)
      * @throws CancellationException if {@link #cancel()} was called
      * @throws io.github.audiosetdl.core.AudioSetException if the input is invalid (the message names the
-     *     file, line and value), a required tool is missing, or the download obtained none of the selected clips,
-     *     each failing for good (gone, private, ...), so that there is nothing to pack
+     *     file, line and value), a required tool is missing, or there is nothing to pack: the selection is empty, or
+     *     the download obtained none of its clips, each failing for good (gone, private, ...)
      * @throws IllegalStateException if another thread is running this pipeline, or it is {@link #close() closed}
      */
     public PipelineSummary run() throws IOException {
@@ -346,11 +346,16 @@ public final class AudioSetPipeline implements AutoCloseable {
      *
      * @param downloaded the download stage's summary, or null if it did not run
      * @return true if the later stages are to be left out, transient failures being left
-     * @throws AudioSetException if every selected clip failed for good: nothing can ever be packed
+     * @throws AudioSetException if the selection is empty, or every selected clip failed for good: nothing can
+     *     ever be packed
      */
     private boolean nothingObtained(DownloadSummary downloaded) {
-        if (downloaded == null || downloaded.selected() == 0 || downloaded.available() > 0) {
+        if (downloaded == null || downloaded.available() > 0) {
             return false;
+        }
+        if (downloaded.selected() == 0) {
+            throw new AudioSetException(segments.csv() + ": the selection holds no segment (no row, or none its label"
+                    + " filter and limit keep): nothing to download or pack");
         }
         if (!downloaded.complete()) {
             LOG.warn("download: none of the {} selected clips obtained yet ({} failed transiently or rate-limited):"

@@ -468,6 +468,12 @@ class AudioSetPipelineTest {
                         .hasMessageContaining("selection.csv").hasMessageContaining("none of the 2 selected clips")
                         .hasMessageContaining("2 permanent");
             }
+            // an empty selection: said so, rather than "no YT_<id>.wav file under" the downloads folder
+            try (AudioSetPipeline p = AudioSetPipeline.builder().download(noClipConfig(server, "empty"))
+                    .segments(csv()).store(store).stopAfter(Stage.PACK).build()) {
+                assertThatThrownBy(p::run).isInstanceOf(AudioSetException.class)
+                        .hasMessageContaining("selection.csv: the selection holds no segment");
+            }
         }
     }
 
