@@ -213,13 +213,16 @@ public final class AudioSetPipeline implements AutoCloseable {
     /**
      * Runs the stages in order; a pack or feature stage whose output is up to date keeps it (see the class
      * comment). When the download stage runs as a dry run ({@link DownloadConfig#dryRun()}), the pipeline stops
-     * after it: nothing is packed or computed, and no output file is touched.
+     * after it: nothing is packed or computed, and no output file is touched. So it does when the download obtains
+     * none of the selected clips and transient failures are left (offline, or rate-limited): the summary is not
+     * {@link PipelineSummary#complete() complete}, and running again resumes.
      *
      * @return what each stage did
      * @throws IOException if a stage fails on I/O (no output of that stage appears under its final name)
      * @throws CancellationException if {@link #cancel()} was called
      * @throws io.github.audiosetdl.core.AudioSetException if the input is invalid (the message names the
-     *     file, line and value) or a required tool is missing
+     *     file, line and value), a required tool is missing, or there is nothing to pack: the selection is empty, or
+     *     the download obtained none of its clips, each failing for good (gone, private, ...)
      * @throws IllegalStateException if another thread is running this pipeline, or it is {@link #close() closed}
      */
     public PipelineSummary run() throws IOException {
@@ -261,9 +264,10 @@ public final class AudioSetPipeline implements AutoCloseable {
             if (dryRun && last != Stage.DOWNLOAD) {
                 LOG.info("dry run: stopping after the download stage; nothing is packed or computed");
             }
+            boolean nothingYet = !dryRun && last != Stage.DOWNLOAD && nothingObtained(downloaded);
             Set<Stage> kept = EnumSet.noneOf(Stage.class);
             PackSummary packed = null;
-            if (includes(Stage.PACK) && !dryRun) {
+            if (includes(Stage.PACK) && !dryRun && !nothingYet) {
                 packed = pack(folder, rows);
                 if (packed == null) {
                     kept.add(Stage.PACK);
@@ -271,7 +275,7 @@ public final class AudioSetPipeline implements AutoCloseable {
                 checkCancelled();
             }
             FeatureSummary computed = null;
-            if (includes(Stage.FEATURES) && !dryRun) {
+            if (includes(Stage.FEATURES) && !dryRun && !nothingYet) {
                 computed = features();
                 if (computed == null) {
                     kept.add(Stage.FEATURES);
@@ -371,6 +375,35 @@ public final class AudioSetPipeline implements AutoCloseable {
         if (cancelled) {
             throw new CancellationException("pipeline cancelled");
         }
+    }
+
+    /**
+     * Whether the download stage ran and obtained none of its selected clips, so that there is nothing to pack.
+     * With transient failures left the run stops after the download, incomplete ({@link PipelineSummary#complete()}
+     * false: a rerun resumes) instead of failing in the pack stage on an empty downloads folder.
+     *
+     * @param downloaded the download stage's summary, or null if it did not run
+     * @return true if the later stages are to be left out, transient failures being left
+     * @throws AudioSetException if the selection is empty, or every selected clip failed for good: nothing can
+     *     ever be packed
+     */
+    private boolean nothingObtained(DownloadSummary downloaded) {
+        if (downloaded == null || downloaded.available() > 0) {
+            return false;
+        }
+        if (downloaded.selected() == 0) {
+            throw new AudioSetException(segments.csv() + ": the selection holds no segment (no row, or none its label"
+                    + " filter and limit keep): nothing to download or pack");
+        }
+        if (!downloaded.complete()) {
+            LOG.warn("download: none of the {} selected clips obtained yet ({} failed transiently or rate-limited):"
+                    + " nothing packed or computed; run again to resume", downloaded.selected(),
+                    downloaded.transientLeft());
+            return true;
+        }
+        throw new AudioSetException(segments.csv() + ": the download obtained none of the " + downloaded.selected()
+                + " selected clips (" + downloaded + "; reasons in " + download.logsDir()
+                + "): nothing to pack");
     }
 
     /**

@@ -498,6 +498,64 @@ class AudioSetPipelineTest {
         }
     }
 
+    /**
+     * A download that obtains no clip, every one failing transiently (offline, a server error): the run stops after
+     * it, incomplete, so that a loop on exit code 3 runs it again; before, the pack stage failed on the empty
+     * downloads folder as if the folder were wrong. Every one failing for good: an error that says so.
+     */
+    @Test
+    void aDownloadThatObtainsNoClipStopsTheRunIncompleteOrFailsSayingSo() throws Exception {
+        Path media = Files.createDirectories(dir.resolve("media"));
+        Path tone = io.github.audiosetdl.core.testing.TestMedia.tone(media,
+                io.github.audiosetdl.core.testing.TestMedia.Codec.AAC, 44_100, 12);
+        try (io.github.audiosetdl.core.testing.LoopbackMediaServer server =
+                io.github.audiosetdl.core.testing.LoopbackMediaServer.start()) {
+            for (String id : List.of("noneYet0000", "noneYet0001")) {
+                server.serve(id + ".m4a", tone).fault(id + ".m4a",
+                        io.github.audiosetdl.core.testing.LoopbackMediaServer.Fault.SERVER_ERROR);
+            }
+            for (String id : List.of("goneForGood", "goneForGoo2")) {
+                server.fault(id + ".m4a", io.github.audiosetdl.core.testing.LoopbackMediaServer.Fault.NOT_FOUND);
+            }
+            Store store = new Store(false);
+            PipelineSummary summary;
+            try (AudioSetPipeline p = AudioSetPipeline.builder().download(noClipConfig(server, "transient"))
+                    .segments(csv("noneYet0000", "noneYet0001")).store(store)
+                    .features(FeatureExtractor.of("first", 160_000, 16_000, 1, 1, Map.of(),
+                            () -> (wav, out) -> out[0] = wav[0])).build()) {
+                summary = p.run();
+            }
+            assertThat(summary.complete()).isFalse();
+            assertThat(summary.download().orElseThrow().transientLeft()).isEqualTo(2);
+            assertThat(summary.pack()).isEmpty();
+            assertThat(summary.features()).isEmpty();
+            assertThat(summary.files()).isEmpty();
+            assertThat(store.opened).isEmpty();
+
+            try (AudioSetPipeline p = AudioSetPipeline.builder().download(noClipConfig(server, "gone"))
+                    .segments(csv("goneForGood", "goneForGoo2")).store(store).stopAfter(Stage.PACK).build()) {
+                assertThatThrownBy(p::run).isInstanceOf(AudioSetException.class)
+                        .hasMessageContaining("selection.csv").hasMessageContaining("none of the 2 selected clips")
+                        .hasMessageContaining("2 permanent");
+            }
+            // an empty selection: said so, rather than "no YT_<id>.wav file under" the downloads folder
+            try (AudioSetPipeline p = AudioSetPipeline.builder().download(noClipConfig(server, "empty"))
+                    .segments(csv()).store(store).stopAfter(Stage.PACK).build()) {
+                assertThatThrownBy(p::run).isInstanceOf(AudioSetException.class)
+                        .hasMessageContaining("selection.csv: the selection holds no segment");
+            }
+        }
+    }
+
+    private DownloadConfig noClipConfig(io.github.audiosetdl.core.testing.LoopbackMediaServer server, String name)
+            throws IOException {
+        return DownloadConfig.builder(dir.resolve("out"), name)
+                .resolver(io.github.audiosetdl.core.download.ResolverKind.DIRECT).urlTemplate(server.url("{id}.m4a"))
+                .ffmpeg(io.github.audiosetdl.core.testing.ExternalTools.requireFfmpeg()).retries(0).threads(2)
+                .socketTimeout(java.time.Duration.ofSeconds(20)).toolTimeout(java.time.Duration.ofSeconds(60))
+                .build();
+    }
+
     /** @return the clips and temporary files under {@code root} */
     private static List<String> finalOrTemporary(Path root) throws IOException {
         try (java.util.stream.Stream<Path> files = Files.walk(root)) {

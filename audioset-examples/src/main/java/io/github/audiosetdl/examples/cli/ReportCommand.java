@@ -5,6 +5,7 @@ import io.github.audiosetdl.core.download.AvailabilityReport;
 import io.github.audiosetdl.core.download.DownloadConfig;
 import io.github.audiosetdl.core.download.FailureClass;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -82,9 +83,15 @@ final class ReportCommand implements Callable<Integer> {
                 dataset = names.get(0);
             } else if (csv != null) {
                 dataset = DownloadConfig.nameOf(csv);
+            } else if (names.isEmpty()) { // the download's --out given instead of its logs folder, most likely
+                Path inside = logs.resolve("logs");
+                throw new ParameterException(spec.commandLine(), "--logs " + logs + " holds no download logs (no"
+                        + " <name>_goodlogs or <name>_errorlogs folder): give the download's OUT/logs"
+                        + (Files.isDirectory(inside) && !AvailabilityReport.namesIn(inside).isEmpty()
+                                ? ", here --logs " + inside : ""));
             } else {
                 throw new ParameterException(spec.commandLine(), "--logs " + logs + " holds the"
-                        + " logs of " + (names.isEmpty() ? "no data set" : names) + ": give --name");
+                        + " logs of " + names + ": give --name");
             }
         }
         FileChecks.outputDirectory(out);

@@ -45,8 +45,8 @@ import picocli.CommandLine.Spec;
             "Example: audioset run --csv eval_segments.csv --out data --label Dog --threads 8"},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done; nothing transient is left to retry", "1:the command failed", "2:bad usage",
-            "3:the files were written, but transient download failures remain: run again, then the files are"
-                + " rewritten with the new clips"})
+            "3:transient download failures remain: run again. The files were written from the clips obtained"
+                + " (none when no clip was: nothing is packed then), and a rerun rewrites them with the new ones"})
 final class RunCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;

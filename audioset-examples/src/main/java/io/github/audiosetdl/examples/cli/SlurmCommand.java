@@ -128,6 +128,9 @@ final class SlurmCommand implements Callable<Integer> {
             if (selection.sharding.jobIndex != null) {
                 throw new IllegalArgumentException("--job-index is the array's: leave it out");
             }
+            if (download.dryRunRequested()) { // a usage error (2), before the CSV is read
+                throw new IllegalArgumentException("--dry-run: run 'audioset download --dry-run' instead");
+            }
             return selection.sharding.jobs == null ? 1 : positive(selection.sharding.jobs, "--jobs");
         });
         int cochJobs = AudioSetCli.fromOptions(spec, () -> cochleagramJobs == null ? jobs
@@ -158,9 +161,6 @@ final class SlurmCommand implements Callable<Integer> {
         FileChecks.outputDirectory(dir);
         String name = DownloadConfig.nameOf(csv);
         AudioSetCli.fromOptions(spec, () -> download.config(dir, name));
-        if (download.dryRunRequested()) {
-            throw new IllegalArgumentException("--dry-run: run 'audioset download --dry-run' instead");
-        }
         Path slurm = dir.resolve("slurm");
         Path waveforms = dir.resolve(name + ".hdf5");
         Path downloads = dir.resolve(name + "_downloads");

@@ -100,6 +100,11 @@ class CliErrorsTest {
                 Arguments.of(args("run --csv " + csv + offline, "--jobs", "4", "--job-index", "1"), "job 1 of 4",
                         "'run --stop-after download'"),
                 Arguments.of(args("run --csv " + csv + offline, "--preset", "foo"), "--preset", "'foo'"),
+                // the array sets these: refused as usage errors, before the CSV is read (was exit 1 for --dry-run)
+                Arguments.of(args("slurm --csv none.csv --out o", "--dry-run"), "--dry-run",
+                        "'audioset download --dry-run'"),
+                Arguments.of(args("slurm --csv none.csv --out o --jobs 2", "--job-index", "1"), "--job-index",
+                        "the array's"),
                 // refused before anything is downloaded: the shards are named after the CSV
                 Arguments.of(args("run" + offline, "--csv", "my dogs.csv", "--format", "webdataset", "--stop-after",
                         "pack"), "--format webdataset names its shards after the --csv file", "rename the CSV"),

@@ -120,6 +120,19 @@ class ReportCommandTest {
         assertThat(err.toString()).contains("give --csv too");
     }
 
+    /** The download's --out given for its logs folder: said so, with the folder to give (was "give --name"). */
+    @Test
+    void pointsToTheLogsFolderWhenGivenTheDownloadsOutputFolder(@TempDir Path out) throws Exception {
+        Files.createDirectories(out.resolve("logs/mini_goodlogs"));
+        assertThat(run("report", "--logs", out.toString(), "--out", out.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("--logs " + out + " holds no download logs")
+                .contains("here --logs " + out.resolve("logs")).doesNotContain("give --name");
+        Path empty = Files.createDirectories(out.resolve("empty"));
+        assertThat(run("report", "--logs", empty.toString(), "--out", out.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("holds no download logs").contains("OUT/logs")
+                .doesNotContain("here --logs");
+    }
+
     @Test
     void asksForANameWhenTheLogsHoldSeveral(@TempDir Path logs) throws Exception {
         Files.createDirectories(logs.resolve("a_goodlogs"));

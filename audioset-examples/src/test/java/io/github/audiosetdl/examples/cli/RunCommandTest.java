@@ -156,6 +156,24 @@ class RunCommandTest {
         }
     }
 
+    /**
+     * Offline, every clip fails transiently: exit 3 (run again), as with some clips obtained, so that a loop on 3
+     * resumes; before, the pack stage failed (exit 1) on the empty downloads folder, ending that loop.
+     */
+    @Test
+    void aRunThatObtainsNoClipWithTransientFailuresLeftExitsForARetry(@TempDir Path dir) throws Exception {
+        ExternalTools.requireFfmpeg();
+        Path csv = Files.writeString(dir.resolve("offline.csv"), "# YTID, start_seconds, end_seconds, positive_labels\n"
+                + "offlineAAA0, 0.000, 10.000, \"/m/09x0r\"\n" + "offlineAAA1, 0.000, 10.000, \"/m/09x0r\"\n");
+        Path data = dir.resolve("data");
+        assertThat(run("run", "--csv", csv.toString(), "--out", data.toString(), "--resolver", "direct",
+                "--url-template", "http://127.0.0.1:" + LoopbackMediaServer.refusedPort() + "/media/{id}.m4a",
+                "--retries", "0", "--progress", "log")).as(err.toString()).isEqualTo(AudioSetCli.EXIT_RETRY);
+        assertThat(out.toString()).contains("2 clip(s) failed transiently: run the same command again");
+        assertThat(err.toString()).doesNotContain("no YT_<id>.wav");
+        assertThat(data.resolve("offline.hdf5")).doesNotExist();
+    }
+
     @Test
     void aShardedRunRefusesToPackInEveryJob(@TempDir Path dir) {
         assertThat(run("run", "--csv", TestData.evalSegments().toString(), "--out", dir.toString(), "--jobs", "4",
