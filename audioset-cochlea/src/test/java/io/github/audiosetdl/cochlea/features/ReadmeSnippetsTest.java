@@ -67,6 +67,10 @@ class ReadmeSnippetsTest {
         assertThat(start).as("README has a Library API section").isPositive();
         int end = readme.indexOf("\n## ", start + 1);
         String section = readme.substring(start, end < 0 ? readme.length() : end);
+        String imports = section.substring(0, section.indexOf("```"));
+        for (String i : IMPORTS) {
+            assertThat(imports).as("the README names the imports its blocks compile with").contains("`" + i + ".*`");
+        }
         List<Snippet> out = new ArrayList<>();
         Matcher m = BLOCK.matcher(section);
         while (m.find()) {
