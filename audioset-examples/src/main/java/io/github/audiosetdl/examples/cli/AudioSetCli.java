@@ -142,6 +142,7 @@ public final class AudioSetCli implements Runnable {
         for (CommandLine sub : cli.getSubcommands().values()) {
             sub.getCommandSpec().versionProvider(new Version());
         }
+        SlurmCommand.adaptSharedOptions(cli.getSubcommands().get("slurm").getCommandSpec());
         cli.setParameterExceptionHandler((e, arguments) -> {
             CommandLine command = e.getCommandLine();
             String name = command.getCommandSpec().qualifiedName();

@@ -122,6 +122,23 @@ final class SlurmCommand implements Callable<Integer> {
     private record Step(String name, Path script, int array, String dependency) {
     }
 
+    /**
+     * Fits the options shared with {@code download} to this command's help: {@code --dry-run} and {@code --job-index}
+     * are hidden (still parsed, to refuse them with a hint), and {@code --jobs} says what it means here.
+     *
+     * @param slurm this command's spec
+     */
+    static void adaptSharedOptions(CommandSpec slurm) {
+        for (String name : List.of("--dry-run", "--job-index")) {
+            OptionSpec shared = slurm.findOption(name);
+            slurm.remove(shared);
+            slurm.addOption(OptionSpec.builder(shared).hidden(true).build());
+        }
+        OptionSpec jobs = slurm.findOption("--jobs");
+        slurm.remove(jobs);
+        slurm.addOption(OptionSpec.builder(jobs).description("Tasks of the download array (default: 1).").build());
+    }
+
     @Override
     public Integer call() throws Exception {
         int jobs = AudioSetCli.fromOptions(spec, () -> {

@@ -44,6 +44,16 @@ class CliErrorsTest {
         return AudioSetCli.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
     }
 
+    /** slurm's help leaves out the shared options it refuses and says what --jobs means; download's keeps them. */
+    @Test
+    void slurmsHelpListsOnlyTheOptionsItTakes() {
+        assertThat(run("slurm", "--help")).isZero();
+        assertThat(out.toString()).doesNotContain("--dry-run").doesNotContain("--job-index")
+                .contains("Tasks of the download array (default: 1).").doesNotContain("SLURM_ARRAY_TASK_COUNT");
+        assertThat(run("download", "--help")).isZero();
+        assertThat(out.toString()).contains("--dry-run").contains("--job-index").contains("SLURM_ARRAY_TASK_COUNT");
+    }
+
     private static String[] args(String command, String... rest) {
         List<String> all = new ArrayList<>(List.of(command.split(" ")));
         all.addAll(List.of(rest));
