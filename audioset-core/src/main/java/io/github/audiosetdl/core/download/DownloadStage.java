@@ -337,7 +337,7 @@ public final class DownloadStage {
         }
     }
 
-    private ClipDownloader downloader() {
+    private ClipDownloader downloader() throws IOException {
         Path ffmpeg = ToolLocator.find("ffmpeg", config.ffmpeg());
         LOG.info("ffmpeg {}: {}", ffmpeg, Tools.version(ffmpeg, "-version"));
         MediaResolver resolver;

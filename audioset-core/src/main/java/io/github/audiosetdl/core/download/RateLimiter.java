@@ -1,6 +1,7 @@
 package io.github.audiosetdl.core.download;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -64,19 +65,28 @@ final class RateLimiter {
 
     /**
      * The limiter of a download run: its budget, shared with the other processes of this host through the
-     * configuration's budget folder (when it has one and it can be used: else per process, with a warning).
+     * configuration's budget folder. Where the default folder ({@link DownloadConfig#defaultBudgetFolder()}) cannot
+     * be used, the budget is this process's own, with a warning; a folder chosen in the configuration that cannot
+     * be used is an error (the user asked for a shared budget, and would exceed it silently).
      *
      * @param config the run's configuration
      * @return the limiter
+     * @throws IOException if the configuration's own budget folder cannot be used (a file, a link, another user's,
+     *     writable by others, or not creatable): the message names it
      */
-    static RateLimiter of(DownloadConfig config) {
+    static RateLimiter of(DownloadConfig config) throws IOException {
         HostBudget host = null;
         if (config.maxRequestsPerMinute() > 0 && config.budgetFolder().isPresent()) {
+            Path folder = config.budgetFolder().get();
             try {
-                host = HostBudget.in(config.budgetFolder().get());
+                host = HostBudget.in(folder);
                 LOG.info("request budget of {} per minute shared by this host's processes through {}",
                         config.maxRequestsPerMinute(), host.file());
             } catch (IOException e) {
+                if (!folder.equals(DownloadConfig.defaultBudgetFolder())) {
+                    throw new IOException("the request budget folder " + folder + " cannot be used (" + e.getMessage()
+                            + "): give another, or none for a budget of this process alone", e);
+                }
                 LOG.warn("request budget per process only: {}", e.getMessage());
             }
         }

@@ -24,6 +24,19 @@ class HostBudgetTest {
     @TempDir
     Path dir;
 
+    /** A budget folder the configuration names that cannot be used fails the run; it fell back to a warning. */
+    @Test
+    void aChosenBudgetFolderThatCannotBeUsedIsAnError(@TempDir Path dir) throws IOException {
+        Path file = Files.writeString(dir.resolve("budget"), "a file, not a folder");
+        DownloadConfig config = DownloadConfig.builder(dir.resolve("out"), "x").maxRequestsPerMinute(30)
+                .budgetFolder(file).build();
+        assertThatThrownBy(() -> RateLimiter.of(config)).isInstanceOf(IOException.class)
+                .hasMessageContaining("the request budget folder " + file + " cannot be used");
+        DownloadConfig alone = DownloadConfig.builder(dir.resolve("out"), "x").maxRequestsPerMinute(30)
+                .budgetFolder(null).build();
+        assertThat(RateLimiter.of(alone)).isNotNull();
+    }
+
     @Test
     void reservationsAreSpacedByTheIntervalWhoeverMakesThem() throws IOException {
         HostBudget budget = HostBudget.in(dir.resolve("budget"));
