@@ -95,6 +95,29 @@ class StrongFramesTest {
         assertThat(framesOf(10.0, 10.0)).isEmpty(); // outside the clip
     }
 
+    @Test
+    void strongMidsDeclaringMoreNamesThanColumnsAreRefusedBeforeTheyAreRead() throws Exception {
+        // 100 kB on disk, 16 Mi names of 16 bytes: all were read (over 1 GB of strings) before their count was
+        // compared with the 456 columns of /strong; with less heap, out of memory
+        Path file = h5pyFile("many_mids.h5", "shape=(1, 100, 456), dtype='u1'",
+                "shape=(1 << 24,), dtype='S16', chunks=(1 << 16,), compression='gzip'");
+        assertThatThrownBy(() -> StrongLabelsReader.open(file)).isInstanceOf(IOException.class)
+                .hasMessageContaining("many_mids.h5").hasMessageContaining("/strong_mids has shape [16777216]")
+                .hasMessageContaining("(456,)");
+    }
+
+    @Test
+    void aStrongDatasetThatIsNotBytesIsRefusedNamingTheFileAndType() throws Exception {
+        // float32 or int64 flags failed with "argument type mismatch", h5py's bool with "Argument is not an array of
+        // primitive type": neither named the file
+        for (String type : new String[] {"'f4'", "'i8'", "bool"}) {
+            Path file = h5pyFile("typed.h5", "shape=(1, 100, 456), dtype=" + type, "shape=(456,), dtype='S16'");
+            assertThatThrownBy(() -> StrongLabelsReader.open(file).orElseThrow().events(0)).as(type)
+                    .isInstanceOf(IOException.class).hasMessageContaining("typed.h5")
+                    .hasMessageContaining("not uint8 frame flags");
+        }
+    }
+
     /**
      * @param name the file's name in {@link #dir}
      * @param strong the h5py arguments of {@code /strong} after its name
