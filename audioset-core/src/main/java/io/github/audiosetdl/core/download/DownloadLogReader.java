@@ -4,7 +4,9 @@ import io.github.audiosetdl.core.LineLimitReader;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.DateTimeException;
@@ -52,13 +54,18 @@ final class DownloadLogReader {
         if (Files.size(log) == 0) {
             return Stream.empty(); // just created by a task that has not written its header yet
         }
-        BufferedReader in = Files.newBufferedReader(log, StandardCharsets.UTF_8);
+        BufferedReader in;
+        try {
+            in = Files.newBufferedReader(log, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw named(log, e);
+        }
         CSVParser parser;
         try {
             parser = FORMAT.parse(new LineLimitReader(in, MAX_LINE_CHARS));
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) { // the header: not text, a folder, a line too long
             in.close();
-            throw e;
+            throw named(log, e instanceof UncheckedIOException u ? u.getCause() : e);
         }
         Map<String, Integer> header = parser.getHeaderMap();
         if (header == null || !header.containsKey("YTID") || !header.containsKey("outcome")) {
@@ -95,8 +102,8 @@ final class DownloadLogReader {
                     return it.hasNext();
                 } catch (UncheckedIOException | IllegalStateException e) {
                     for (Throwable c = e; c != null; c = c.getCause()) {
-                        if (c instanceof LineLimitReader.LineTooLongException) {
-                            throw e; // not a log at all
+                        if (c instanceof LineLimitReader.LineTooLongException tooLong) { // not a log at all
+                            throw new UncheckedIOException(new IOException(log + " " + tooLong.getMessage(), e));
                         }
                     }
                     ended = true;
@@ -117,6 +124,20 @@ final class DownloadLogReader {
     }
 
     /** @return the row's entry, or null (with a warning) for a row that is not one: too few columns, no id */
+    /**
+     * @return an error naming {@code log} for {@code e}, which came from reading its header (the JDK's and
+     *     commons-csv's messages do not name the file: "Is a directory", "Input length = 1")
+     */
+    private static IOException named(Path log, Throwable e) {
+        if (e instanceof FileSystemException f && f.getFile() != null) {
+            return f; // names its file already
+        }
+        String why = e instanceof CharacterCodingException ? "not UTF-8 text (a binary file?)"
+                : e instanceof LineLimitReader.LineTooLongException ? e.getMessage()
+                : e.getMessage() == null ? e.toString() : e.getMessage();
+        return new IOException(log + ": " + why, e);
+    }
+
     private static LogEntry parsed(CSVRecord r, Path log) {
         if (r.isConsistent() && get(r, "YTID").equals("YTID") && get(r, "outcome").equals("outcome")) {
             return null; // the header again: two tasks that started the log at once (an older version) wrote it
