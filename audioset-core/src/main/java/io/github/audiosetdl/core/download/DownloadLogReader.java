@@ -1,12 +1,11 @@
 package io.github.audiosetdl.core.download;
 
 import io.github.audiosetdl.core.LineLimitReader;
+import io.github.audiosetdl.core.internal.FileErrors;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.DateTimeException;
@@ -58,14 +57,14 @@ final class DownloadLogReader {
         try {
             in = Files.newBufferedReader(log, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw named(log, e);
+            throw FileErrors.naming(log, e);
         }
         CSVParser parser;
         try {
             parser = FORMAT.parse(new LineLimitReader(in, MAX_LINE_CHARS));
         } catch (IOException | RuntimeException e) { // the header: not text, a folder, a line too long
             in.close();
-            throw named(log, e instanceof UncheckedIOException u ? u.getCause() : e);
+            throw FileErrors.naming(log, e instanceof UncheckedIOException u ? u.getCause() : e);
         }
         Map<String, Integer> header = parser.getHeaderMap();
         if (header == null || !header.containsKey("YTID") || !header.containsKey("outcome")) {
@@ -124,20 +123,6 @@ final class DownloadLogReader {
     }
 
     /** @return the row's entry, or null (with a warning) for a row that is not one: too few columns, no id */
-    /**
-     * @return an error naming {@code log} for {@code e}, which came from reading its header (the JDK's and
-     *     commons-csv's messages do not name the file: "Is a directory", "Input length = 1")
-     */
-    private static IOException named(Path log, Throwable e) {
-        if (e instanceof FileSystemException f && f.getFile() != null) {
-            return f; // names its file already
-        }
-        String why = e instanceof CharacterCodingException ? "not UTF-8 text (a binary file?)"
-                : e instanceof LineLimitReader.LineTooLongException ? e.getMessage()
-                : e.getMessage() == null ? e.toString() : e.getMessage();
-        return new IOException(log + ": " + why, e);
-    }
-
     private static LogEntry parsed(CSVRecord r, Path log) {
         if (r.isConsistent() && get(r, "YTID").equals("YTID") && get(r, "outcome").equals("outcome")) {
             return null; // the header again: two tasks that started the log at once (an older version) wrote it
