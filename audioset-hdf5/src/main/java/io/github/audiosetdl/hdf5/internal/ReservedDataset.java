@@ -8,6 +8,7 @@ import io.jhdf.api.Group;
 import io.jhdf.api.NodeType;
 import io.jhdf.api.WritableDataset;
 import io.jhdf.api.dataset.ChunkedDataset;
+import io.jhdf.dataset.CompactDataset;
 import io.jhdf.dataset.DatasetBase;
 import io.jhdf.dataset.chunked.Chunk;
 import io.jhdf.dataset.chunked.ChunkedDatasetBase;
@@ -307,6 +308,32 @@ final class ReservedDataset extends AbstractWritableNode implements WritableData
      * @return the raw bytes of that slice, in the file's byte order
      */
     static ByteBuffer slice(Dataset d, long[] offset, int[] shape) {
+        if (d instanceof CompactDataset compact) { // jhdf slices no compact dataset: its data (< 64 kB) is whole
+            return compactRows(compact, offset, shape);
+        }
         return ((DatasetBase) d).getSliceDataBuffer(offset, shape);
+    }
+
+    /**
+     * @return the bytes of whole rows {@code offset[0] ..} of a compact dataset ({@code shape[i]} the dataset's own
+     *     dimension {@code i} for {@code i >= 1}, as {@code RowFileReader} reads them)
+     */
+    private static ByteBuffer compactRows(CompactDataset d, long[] offset, int[] shape) {
+        long[] dims = d.getDimensionsAsLong();
+        long rowBytes = d.getDataType().getSize();
+        for (int i = 1; i < dims.length; i++) {
+            if (offset[i] != 0 || shape[i] != dims[i]) {
+                throw new UnsupportedOperationException("only whole rows of a compact dataset are read");
+            }
+            rowBytes *= dims[i];
+        }
+        ByteBuffer all = d.getDataBuffer();
+        long from = offset.length == 0 ? 0 : offset[0] * rowBytes;
+        long length = offset.length == 0 ? rowBytes : shape[0] * rowBytes;
+        if (from < 0 || from + length > all.remaining()) {
+            throw new IllegalArgumentException("rows " + offset[0] + " + " + shape[0] + " are beyond the "
+                    + all.remaining() + " bytes of the compact dataset");
+        }
+        return all.slice(all.position() + (int) from, (int) length).order(all.order());
     }
 }
