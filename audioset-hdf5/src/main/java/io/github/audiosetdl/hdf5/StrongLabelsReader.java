@@ -8,7 +8,6 @@ import io.jhdf.HdfFile;
 import io.jhdf.api.Attribute;
 import io.jhdf.api.Dataset;
 import io.jhdf.api.Node;
-import io.jhdf.exceptions.HdfException;
 import io.jhdf.object.datatype.FixedPoint;
 import java.io.Closeable;
 import java.io.IOException;
@@ -136,8 +135,9 @@ public final class StrongLabelsReader implements Closeable {
         Object data;
         try {
             data = strong.getData(new long[] {row, 0, 0}, new int[] {1, frames, mids.size()});
-        } catch (HdfException e) {
-            throw new IOException(file + ": cannot read row " + row + " of /strong: " + e.getMessage(), e);
+        } catch (RuntimeException e) { // jhdf's errors on a damaged chunk index are not all HdfExceptions
+            throw new IOException(file + ": cannot read row " + row + " of /strong (a damaged file?): "
+                    + (e.getMessage() == null ? e.toString() : e.getMessage()), e);
         }
         Object slab = Array.get(data, 0);
         List<StrongEvent> out = new ArrayList<>();

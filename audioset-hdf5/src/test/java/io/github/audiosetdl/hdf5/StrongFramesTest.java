@@ -118,6 +118,28 @@ class StrongFramesTest {
         }
     }
 
+    @Test
+    void aDamagedChunkIndexIsAnErrorNamingTheFile() throws Exception {
+        // a fixed-array chunk index declaring 2^63 entries: jhdf's ArithmeticException "integer overflow" reached the
+        // user without the file's name
+        Path file = dir.resolve("damaged_index.h5");
+        ExternalTools.check(List.of(ExternalTools.requirePythonWithH5py().toString(), "-c", String.join("\n",
+                "import sys, h5py, numpy as np",
+                "with h5py.File(sys.argv[1], 'w', libver='latest') as f:",
+                "    d = f.create_dataset('strong', data=np.ones((2, 10, 2), 'u1'), chunks=(1, 10, 2))",
+                "    d.attrs['frame_seconds'] = 0.1",
+                "    f.create_dataset('strong_mids', data=np.array([b'/m/a', b'/m/b']))",
+                "b = bytearray(open(sys.argv[1], 'rb').read())",
+                "at = b.find(b'FAHD')",
+                "assert at > 0 and b.find(b'FAHD', at + 1) < 0",
+                "b[at + 15] = 0x80",
+                "open(sys.argv[1], 'wb').write(b)"), file.toString()));
+        try (StrongLabelsReader r = StrongLabelsReader.open(file).orElseThrow()) {
+            assertThatThrownBy(() -> r.events(0)).isInstanceOf(IOException.class)
+                    .hasMessageContaining("damaged_index.h5").hasMessageContaining("cannot read row 0 of /strong");
+        }
+    }
+
     /**
      * @param name the file's name in {@link #dir}
      * @param strong the h5py arguments of {@code /strong} after its name
