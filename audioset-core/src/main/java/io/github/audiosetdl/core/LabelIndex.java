@@ -2,6 +2,7 @@ package io.github.audiosetdl.core;
 
 import static java.util.Objects.requireNonNull;
 
+import io.github.audiosetdl.core.internal.FileErrors;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -97,6 +98,8 @@ public final class LabelIndex {
         requireNonNull(file, "file");
         try (Reader reader = SegmentCsv.replacingReader(file)) { // a bad byte is then named with its line
             return read(reader, file.toString());
+        } catch (IOException e) {
+            throw FileErrors.naming(file, e);
         }
     }
 

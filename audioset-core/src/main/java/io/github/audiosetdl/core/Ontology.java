@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.audiosetdl.core.internal.FileErrors;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -139,6 +140,8 @@ public final class Ontology {
         requireNonNull(file, "file");
         try (InputStream in = Files.newInputStream(file)) {
             return read(in, file.toString());
+        } catch (IOException e) {
+            throw FileErrors.naming(file, e);
         }
     }
 

@@ -80,6 +80,13 @@ class LabelIndexTest {
     }
 
     @Test
+    void aFolderGivenAsTheLabelsFileIsNamed(@TempDir Path dir) {
+        // the error was "Is a directory", naming no file (audioset report --labels DIR)
+        assertThatThrownBy(() -> LabelIndex.read(dir)).isInstanceOf(IOException.class)
+                .hasMessageStartingWith(dir + ": ");
+    }
+
+    @Test
     void aByteOrderMarkIsSkipped() throws IOException {
         LabelIndex index = LabelIndex.read(new StringReader("\uFEFFindex,mid,display_name\n0,/m/a,A\n"), "bom.csv");
         assertThat(index.size()).isEqualTo(1);

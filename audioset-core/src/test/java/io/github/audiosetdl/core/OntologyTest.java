@@ -9,6 +9,7 @@ import io.github.audiosetdl.core.testing.TestData;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class OntologyTest {
     private final Ontology ontology = Ontology.audioSet();
@@ -114,6 +116,13 @@ class OntologyTest {
         assertThatThrownBy(() -> read("[{\"id\":\"/m/a\",\n \"name\" \"A\"}]"))
                 .isInstanceOf(OntologyException.class).hasMessageStartingWith("t.json:2: column ")
                 .hasMessageContaining("not valid JSON");
+    }
+
+    @Test
+    void aFolderGivenAsTheOntologyIsNamed(@TempDir Path dir) {
+        // the error was "Is a directory", naming no file (audioset report --ontology DIR)
+        assertThatThrownBy(() -> Ontology.read(dir)).isInstanceOf(IOException.class)
+                .hasMessageStartingWith(dir + ": ");
     }
 
     @Test

@@ -8,12 +8,13 @@ import io.jhdf.HdfFile;
 import io.jhdf.api.Attribute;
 import io.jhdf.api.Dataset;
 import io.jhdf.api.Node;
-import io.jhdf.exceptions.HdfException;
+import io.jhdf.object.datatype.FixedPoint;
 import java.io.Closeable;
 import java.io.IOException;
 import java.lang.reflect.Array;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -80,6 +81,10 @@ public final class StrongLabelsReader implements Closeable {
                 throw new IOException(file + ": /strong is not (N, frames <= " + MAX_FRAMES + ", mids <= " + MAX_MIDS
                         + ") with /strong_mids and a frame_seconds attribute in (0, 10] s");
             }
+            if (!(strong.getDataType() instanceof FixedPoint) || strong.getDataType().getSize() != 1) {
+                throw new IOException(file + ": /strong holds " + Hdf5Inspector.typeName(strong.getDataType(),
+                        strong.getJavaType()) + ", not uint8 frame flags");
+            }
             if (dims[1] * dims[2] > MAX_ROW_VALUES) {
                 throw new IOException(file + ": /strong rows of " + dims[1] + " frames x " + dims[2] + " mids are"
                         + " more than the " + MAX_ROW_VALUES + " values a row is read in");
@@ -87,6 +92,11 @@ public final class StrongLabelsReader implements Closeable {
             if (midsSet.getDataType().getSize() > MAX_MID_BYTES) {
                 throw new IOException(file + ": /strong_mids holds names of " + midsSet.getDataType().getSize()
                         + " bytes, more than " + MAX_MID_BYTES);
+            }
+            long[] midsDims = midsSet.getDimensionsAsLong();
+            if (midsDims.length != 1 || midsDims[0] != dims[2]) { // checked before reading: it may declare billions
+                throw new IOException(file + ": /strong_mids has shape " + Arrays.toString(midsDims)
+                        + ", not the (" + dims[2] + ",) names of the columns of /strong");
             }
             Object names = midsSet.getData();
             if (!(names instanceof String[] list) || list.length != dims[2]) {
@@ -125,8 +135,9 @@ public final class StrongLabelsReader implements Closeable {
         Object data;
         try {
             data = strong.getData(new long[] {row, 0, 0}, new int[] {1, frames, mids.size()});
-        } catch (HdfException e) {
-            throw new IOException(file + ": cannot read row " + row + " of /strong: " + e.getMessage(), e);
+        } catch (RuntimeException e) { // jhdf's errors on a damaged chunk index are not all HdfExceptions
+            throw new IOException(file + ": cannot read row " + row + " of /strong (a damaged file?): "
+                    + (e.getMessage() == null ? e.toString() : e.getMessage()), e);
         }
         Object slab = Array.get(data, 0);
         List<StrongEvent> out = new ArrayList<>();

@@ -91,6 +91,21 @@ class HostileNpyTest {
     }
 
     @Test
+    void metadataWhoseDescrIsNotTheSeedsIsRefusedWhereverTheSeedsDtypeAppears() throws IOException {
+        // an object array (pickles, which np.load refuses) with the seed's dtype under another key was read as
+        // records, the pickle's bytes as ids and labels
+        Path file = npy("pickle.npy", "'|O', 'x': " + MetadataNpy.DESCR, "(0,)");
+        assertThatThrownBy(() -> NpyFiles.readMetadata(file, m -> { }))
+                .isInstanceOf(IOException.class).hasMessageContaining(file.toString())
+                .hasMessageContaining("not a seed metadata array");
+        Path twice = npy("twice.npy", MetadataNpy.DESCR + ", 'descr': '|O'", "(0,)");
+        assertThatThrownBy(() -> NpyFiles.readMetadata(twice, m -> { }))
+                .isInstanceOf(IOException.class).hasMessageContaining("not a seed metadata array");
+        Path seed = npy("seed.npy", MetadataNpy.DESCR, "(0,)");
+        assertThat(NpyFiles.readMetadata(seed, m -> { })).isZero();
+    }
+
+    @Test
     void metadataDeclaringMoreRecordsThanTheFileHoldsIsRefused() throws IOException {
         Path file = npy("meta.npy", MetadataNpy.DESCR, "(4000000000,)");
         assertThatThrownBy(() -> NpyFiles.readMetadata(file, m -> { }))

@@ -95,6 +95,51 @@ class StrongFramesTest {
         assertThat(framesOf(10.0, 10.0)).isEmpty(); // outside the clip
     }
 
+    @Test
+    void strongMidsDeclaringMoreNamesThanColumnsAreRefusedBeforeTheyAreRead() throws Exception {
+        // 100 kB on disk, 16 Mi names of 16 bytes: all were read (over 1 GB of strings) before their count was
+        // compared with the 456 columns of /strong; with less heap, out of memory
+        Path file = h5pyFile("many_mids.h5", "shape=(1, 100, 456), dtype='u1'",
+                "shape=(1 << 24,), dtype='S16', chunks=(1 << 16,), compression='gzip'");
+        assertThatThrownBy(() -> StrongLabelsReader.open(file)).isInstanceOf(IOException.class)
+                .hasMessageContaining("many_mids.h5").hasMessageContaining("/strong_mids has shape [16777216]")
+                .hasMessageContaining("(456,)");
+    }
+
+    @Test
+    void aStrongDatasetThatIsNotBytesIsRefusedNamingTheFileAndType() throws Exception {
+        // float32 or int64 flags failed with "argument type mismatch", h5py's bool with "Argument is not an array of
+        // primitive type": neither named the file
+        for (String type : new String[] {"'f4'", "'i8'", "bool"}) {
+            Path file = h5pyFile("typed.h5", "shape=(1, 100, 456), dtype=" + type, "shape=(456,), dtype='S16'");
+            assertThatThrownBy(() -> StrongLabelsReader.open(file).orElseThrow().events(0)).as(type)
+                    .isInstanceOf(IOException.class).hasMessageContaining("typed.h5")
+                    .hasMessageContaining("not uint8 frame flags");
+        }
+    }
+
+    @Test
+    void aDamagedChunkIndexIsAnErrorNamingTheFile() throws Exception {
+        // a fixed-array chunk index declaring 2^63 entries: jhdf's ArithmeticException "integer overflow" reached the
+        // user without the file's name
+        Path file = dir.resolve("damaged_index.h5");
+        ExternalTools.check(List.of(ExternalTools.requirePythonWithH5py().toString(), "-c", String.join("\n",
+                "import sys, h5py, numpy as np",
+                "with h5py.File(sys.argv[1], 'w', libver='latest') as f:",
+                "    d = f.create_dataset('strong', data=np.ones((2, 10, 2), 'u1'), chunks=(1, 10, 2))",
+                "    d.attrs['frame_seconds'] = 0.1",
+                "    f.create_dataset('strong_mids', data=np.array([b'/m/a', b'/m/b']))",
+                "b = bytearray(open(sys.argv[1], 'rb').read())",
+                "at = b.find(b'FAHD')",
+                "assert at > 0 and b.find(b'FAHD', at + 1) < 0",
+                "b[at + 15] = 0x80",
+                "open(sys.argv[1], 'wb').write(b)"), file.toString()));
+        try (StrongLabelsReader r = StrongLabelsReader.open(file).orElseThrow()) {
+            assertThatThrownBy(() -> r.events(0)).isInstanceOf(IOException.class)
+                    .hasMessageContaining("damaged_index.h5").hasMessageContaining("cannot read row 0 of /strong");
+        }
+    }
+
     /**
      * @param name the file's name in {@link #dir}
      * @param strong the h5py arguments of {@code /strong} after its name

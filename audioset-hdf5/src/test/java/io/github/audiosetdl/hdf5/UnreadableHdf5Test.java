@@ -57,6 +57,29 @@ class UnreadableHdf5Test {
         }
     }
 
+    @Test
+    void aStructureDeclaredBeyondTheFilesEndIsRefusedWithoutAllocatingIt() throws Exception {
+        // the root group's local heap of a 4 kB file declares 1 GB: jhdf's mapping failed beyond the end of the file,
+        // and it allocated 1 GB on the heap instead (out of memory in a 64 MB JVM; 9 s in a large one, then read)
+        Path file = dir.resolve("heap.hdf5");
+        io.github.audiosetdl.core.testing.ExternalTools.check(List.of(
+                io.github.audiosetdl.core.testing.ExternalTools.requirePythonWithH5py().toString(), "-c",
+                String.join("\n", "import sys, struct, h5py, numpy as np",
+                        "with h5py.File(sys.argv[1], 'w') as f:",
+                        "    f.create_dataset('wav', data=np.zeros((1, 1600), np.float32))",
+                        "b = bytearray(open(sys.argv[1], 'rb').read())",
+                        "at = b.find(b'HEAP')",
+                        "assert at > 0",
+                        "b[at + 8:at + 16] = struct.pack('<Q', 1 << 30)",
+                        "open(sys.argv[1], 'wb').write(b)"), file.toString()));
+        assertThat(Files.size(file)).isLessThan(16_384);
+        for (Opener opener : OPENERS) {
+            assertThatThrownBy(() -> opener.open(file)).isInstanceOf(IOException.class)
+                    .hasMessageStartingWith(file + ":").hasStackTraceContaining("1073741824 bytes at byte")
+                    .hasStackTraceContaining("beyond the file's end");
+        }
+    }
+
     /** jhdf's reason for a file opened on a channel said "in remote file" of a local file. */
     @Test
     void theReasonDoesNotCallALocalFileRemote() throws IOException {

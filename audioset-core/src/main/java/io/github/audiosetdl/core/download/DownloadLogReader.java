@@ -1,6 +1,7 @@
 package io.github.audiosetdl.core.download;
 
 import io.github.audiosetdl.core.LineLimitReader;
+import io.github.audiosetdl.core.internal.FileErrors;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -52,13 +53,18 @@ final class DownloadLogReader {
         if (Files.size(log) == 0) {
             return Stream.empty(); // just created by a task that has not written its header yet
         }
-        BufferedReader in = Files.newBufferedReader(log, StandardCharsets.UTF_8);
+        BufferedReader in;
+        try {
+            in = Files.newBufferedReader(log, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw FileErrors.naming(log, e);
+        }
         CSVParser parser;
         try {
             parser = FORMAT.parse(new LineLimitReader(in, MAX_LINE_CHARS));
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) { // the header: not text, a folder, a line too long
             in.close();
-            throw e;
+            throw FileErrors.naming(log, e instanceof UncheckedIOException u ? u.getCause() : e);
         }
         Map<String, Integer> header = parser.getHeaderMap();
         if (header == null || !header.containsKey("YTID") || !header.containsKey("outcome")) {
@@ -95,8 +101,8 @@ final class DownloadLogReader {
                     return it.hasNext();
                 } catch (UncheckedIOException | IllegalStateException e) {
                     for (Throwable c = e; c != null; c = c.getCause()) {
-                        if (c instanceof LineLimitReader.LineTooLongException) {
-                            throw e; // not a log at all
+                        if (c instanceof LineLimitReader.LineTooLongException tooLong) { // not a log at all
+                            throw new UncheckedIOException(new IOException(log + " " + tooLong.getMessage(), e));
                         }
                     }
                     ended = true;

@@ -4,6 +4,7 @@ import static io.github.audiosetdl.core.download.DownloadFixtures.fastConfig;
 import static io.github.audiosetdl.core.download.DownloadFixtures.row;
 import static io.github.audiosetdl.core.download.DownloadFixtures.run;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -142,6 +143,27 @@ class AvailabilityReportTest {
         assertThat(AvailabilityReport.namesIn(logs)).containsExactly("old");
         assertThat(r.requested()).isEqualTo(2);
         assertThat(r.reasons()).containsEntry(FailureReason.PRIVATE, 1L).containsEntry(FailureReason.OTHER, 1L);
+    }
+
+    @Test
+    void aLogThatCannotBeReadIsAnErrorNamingIt(@TempDir Path logs) throws IOException {
+        // each ended in a message without the file: "Input length = 1", "Is a directory", "line 2: line longer ..."
+        Path good = Files.createDirectories(logs.resolve("t_goodlogs"));
+        Path binary = Files.write(good.resolve("goodLog_0.csv"), new byte[] {'Y', 'T', (byte) 0xC3, 0x28, '\n'});
+        assertThatThrownBy(() -> AvailabilityReport.fromLogs(logs, "t")).isInstanceOf(IOException.class)
+                .hasMessage(binary + ": not UTF-8 text (a binary file?)");
+        Files.delete(binary);
+        Path folder = Files.createDirectories(good.resolve("goodLog_1.csv"));
+        Files.writeString(folder.resolve("x"), "x".repeat(5000)); // a folder's size is not 0 (here 4096)
+        assertThat(Files.size(folder)).isPositive();
+        assertThatThrownBy(() -> AvailabilityReport.fromLogs(logs, "t")).isInstanceOf(IOException.class)
+                .hasMessageStartingWith(folder + ": ");
+        Files.delete(folder.resolve("x"));
+        Files.delete(folder);
+        Path longLine = Files.writeString(good.resolve("goodLog_2.csv"), "YTID,outcome\n"
+                + "y".repeat(DownloadLogReader.MAX_LINE_CHARS + 10) + ",downloaded\n");
+        assertThatThrownBy(() -> AvailabilityReport.fromLogs(logs, "t")).hasRootCauseInstanceOf(IOException.class)
+                .hasMessageContaining(longLine + " line 2: line longer than");
     }
 
     @Test

@@ -71,6 +71,27 @@ class HostileFilesTest {
     }
 
     @Test
+    void rowsDeclaredButNeverStoredAreRefusedInsteadOfComputedForMonths() throws Exception {
+        // 2 kB files declaring 2^26 rows of 10 s that hold none (or one chunk): h5py reads such rows as zeros, and
+        // cochleagram computed them one by one (ETA 14,000 hours), as stats read 2^26 cochleagram rows of zeros
+        Path contiguous = h5py("never_written.hdf5", "f.create_dataset('wav', shape=(2**26, 160000), dtype='f4')\n"
+                + "f.attrs['size'] = 2**26\nf.attrs['sample_rate'] = 16000");
+        Path chunked = h5py("one_chunk.hdf5", "d = f.create_dataset('wav', shape=(2**26, 160000), dtype='f4',"
+                + " chunks=(1, 1000), compression='gzip')\nd[0, :1000] = 0.5\nf.attrs['sample_rate'] = 16000");
+        for (Path file : List.of(contiguous, chunked)) {
+            assertThat(Files.size(file)).isLessThan(16_384);
+            ChildCli.run(dir, Duration.ofSeconds(60), java.util.Map.of(), "cochleagram", "--in", file.toString(),
+                    "--out", dir.resolve("out").toString())
+                    .failsWithOneLine(file.toString(), "/wav declares 67108864 rows", "would be read as zeros");
+        }
+        Path coch = h5py("coch_chunks.hdf5", "d = f.create_dataset('coch', shape=(2**26, 342000), dtype='f4',"
+                + " chunks=(1, 1000), compression='gzip')\nd.attrs['channels'] = 171\nd.attrs['frames'] = 2000");
+        ChildCli.run(dir, Duration.ofSeconds(60), java.util.Map.of(), "stats", "--in", coch.toString(), "--out",
+                dir.resolve("out").toString())
+                .failsWithOneLine(coch.toString(), "/coch declares 67108864 rows", "only 0 of the");
+    }
+
+    @Test
     void cochleagramRefusesAnAbsurdSampleRate() throws Exception {
         Path file = h5py("rate.hdf5", "f.create_dataset('wav', data=np.zeros((1, 160000), dtype='f4'))\n"
                 + "f.attrs['size'] = 1\nf.attrs['sample_rate'] = 2**40");

@@ -154,10 +154,15 @@ public final class MetadataNpy implements Closeable {
         try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
             NpyHeader h = NpyHeader.read(in, file);
             String dict = h.dict().replaceAll("\\s+", "");
+            // the seed's dtype as the value of the one 'descr' key: not merely somewhere in the header (an object
+            // array, '|O', with the seed's dtype under another key was read as records)
+            int key = dict.indexOf("'descr':");
+            String descr = key < 0 || dict.indexOf("'descr':", key + 1) >= 0 ? ""
+                    : dict.substring(key + "'descr':".length());
             ByteOrder order;
-            if (dict.contains(DESCR.replace(" ", ""))) {
+            if (descr.startsWith(DESCR.replace(" ", ""))) {
                 order = ByteOrder.LITTLE_ENDIAN;
-            } else if (dict.contains(DESCR.replace(" ", "").replace('<', '>'))) {
+            } else if (descr.startsWith(DESCR.replace(" ", "").replace('<', '>'))) {
                 order = ByteOrder.BIG_ENDIAN;
             } else {
                 throw new IOException(file + ": not a seed metadata array (expected the dtype " + DESCR

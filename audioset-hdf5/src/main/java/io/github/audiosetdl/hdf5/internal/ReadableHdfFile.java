@@ -27,7 +27,7 @@ public final class ReadableHdfFile extends HdfFile {
      * @throws IOException if it cannot be opened or is not readable HDF5 (naming it; the channel is then closed)
      */
     public static HdfFile open(Path file) throws IOException {
-        FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+        FileChannel channel = new MapCheckingChannel(FileChannel.open(file, StandardOpenOption.READ), file);
         try {
             return new ReadableHdfFile(channel, file);
         } catch (RuntimeException e) { // jhdf's parse errors are not all HdfExceptions (a corrupt superblock)

@@ -7,7 +7,11 @@ import io.jhdf.api.Dataset;
 import io.jhdf.api.Group;
 import io.jhdf.api.NodeType;
 import io.jhdf.api.WritableDataset;
+import io.jhdf.api.dataset.ChunkedDataset;
+import io.jhdf.dataset.CompactDataset;
 import io.jhdf.dataset.DatasetBase;
+import io.jhdf.dataset.chunked.Chunk;
+import io.jhdf.dataset.chunked.ChunkedDatasetBase;
 import io.jhdf.filter.PipelineFilterWithData;
 import io.jhdf.object.datatype.DataType;
 import io.jhdf.object.message.AttributeInfoMessage;
@@ -20,6 +24,8 @@ import io.jhdf.object.message.DataTypeMessage;
 import io.jhdf.object.message.FillValueMessage;
 import io.jhdf.object.message.Message;
 import io.jhdf.storage.HdfFileChannel;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,13 +38,26 @@ import java.util.Map;
  * place that reads slices of a chunked dataset ({@link #slice}).
  *
  * <p><b>The only class that uses jhdf's internals</b> ({@code AbstractWritableNode.write},
- * {@code ObjectHeader}, the {@code object.message} classes, {@code HdfFileChannel}, {@code DatasetBase}):
+ * {@code ObjectHeader}, the {@code object.message} classes, {@code HdfFileChannel}, {@code DatasetBase}, and
+ * {@code ChunkedDatasetBase}'s chunk index in {@link #storedChunks}):
  * every other class uses {@code io.jhdf.api}, {@code HdfFile}, {@code WritableHdfFile} and the data types
  * the API returns. Those internals are not jhdf's public API and change between its releases, which is why
  * the root pom pins jhdf to one exact version: a jhdf upgrade is checked here first, then by the module's
  * write-and-read-back and h5py/h5dump tests.
  */
 final class ReservedDataset extends AbstractWritableNode implements WritableDataset {
+    /** jhdf's chunk index of a chunked dataset, offsets to chunks: a protected method. */
+    private static final Method CHUNK_LOOKUP;
+
+    static {
+        try {
+            CHUNK_LOOKUP = ChunkedDatasetBase.class.getDeclaredMethod("getChunkLookup");
+            CHUNK_LOOKUP.setAccessible(true);
+        } catch (NoSuchMethodException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private final DataType dataType;
     private final long[] dimensions;
     private final long address;
@@ -231,12 +250,90 @@ final class ReservedDataset extends AbstractWritableNode implements WritableData
     }
 
     /**
+     * Counts the chunks of a chunked dataset that are stored in the file among those holding its first
+     * {@code rows} rows. A chunk that was never written is not stored (HDF5 and h5py read it as the fill value),
+     * so a small file can declare any number of such rows: jhdf reads them as zeros, one at a time.
+     *
+     * @param d a chunked dataset of rank 1 or more
+     * @param rows the rows that matter, {@code [0, rows)}
+     * @return how many chunks whose offset is a multiple of the chunk shape, within the dataset, and below
+     *     {@code rows} on the first axis, are stored: all of them when it equals {@link #chunksHolding}
+     */
+    static long storedChunks(ChunkedDataset d, long rows) {
+        if (!(d instanceof ChunkedDatasetBase)) { // not jhdf's: its chunks cannot be listed
+            return chunksHolding(d, rows);
+        }
+        Map<?, ?> lookup;
+        try {
+            lookup = (Map<?, ?>) CHUNK_LOOKUP.invoke(d);
+        } catch (InvocationTargetException e) { // the index could not be read: jhdf's error
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException("jhdf's chunk index is not accessible (another jhdf version?)", e);
+        }
+        long[] dims = d.getDimensionsAsLong();
+        int[] shape = d.getChunkDimensions();
+        long stored = 0;
+        for (Object value : lookup.values()) {
+            long[] offset = ((Chunk) value).getChunkOffset();
+            boolean counts = offset.length == dims.length && offset.length > 0 && offset[0] < rows;
+            for (int i = 0; counts && i < offset.length; i++) {
+                counts = offset[i] >= 0 && offset[i] < dims[i] && offset[i] % shape[i] == 0;
+            }
+            stored += counts ? 1 : 0;
+        }
+        return stored;
+    }
+
+    /**
+     * @param d a chunked dataset of rank 1 or more
+     * @param rows the rows that matter, {@code [0, rows)}
+     * @return the chunks that hold them (a product of at most 2^26 rows and dimensions of at most 2^26: no overflow
+     *     for the datasets {@code RowFileReader} accepts)
+     */
+    static long chunksHolding(ChunkedDataset d, long rows) {
+        long[] dims = d.getDimensionsAsLong();
+        int[] shape = d.getChunkDimensions();
+        long n = (rows + shape[0] - 1) / shape[0];
+        for (int i = 1; i < dims.length; i++) {
+            n = Math.multiplyExact(n, (dims[i] + shape[i] - 1) / shape[i]);
+        }
+        return n;
+    }
+
+    /**
      * @param d a dataset for which {@link #canSlice} holds
      * @param offset the first element, per dimension
      * @param shape the elements to read, per dimension
      * @return the raw bytes of that slice, in the file's byte order
      */
     static ByteBuffer slice(Dataset d, long[] offset, int[] shape) {
+        if (d instanceof CompactDataset compact) { // jhdf slices no compact dataset: its data (< 64 kB) is whole
+            return compactRows(compact, offset, shape);
+        }
         return ((DatasetBase) d).getSliceDataBuffer(offset, shape);
+    }
+
+    /**
+     * @return the bytes of whole rows {@code offset[0] ..} of a compact dataset ({@code shape[i]} the dataset's own
+     *     dimension {@code i} for {@code i >= 1}, as {@code RowFileReader} reads them)
+     */
+    private static ByteBuffer compactRows(CompactDataset d, long[] offset, int[] shape) {
+        long[] dims = d.getDimensionsAsLong();
+        long rowBytes = d.getDataType().getSize();
+        for (int i = 1; i < dims.length; i++) {
+            if (offset[i] != 0 || shape[i] != dims[i]) {
+                throw new UnsupportedOperationException("only whole rows of a compact dataset are read");
+            }
+            rowBytes *= dims[i];
+        }
+        ByteBuffer all = d.getDataBuffer();
+        long from = offset.length == 0 ? 0 : offset[0] * rowBytes;
+        long length = offset.length == 0 ? rowBytes : shape[0] * rowBytes;
+        if (from < 0 || from + length > all.remaining()) {
+            throw new IllegalArgumentException("rows " + offset[0] + " + " + shape[0] + " are beyond the "
+                    + all.remaining() + " bytes of the compact dataset");
+        }
+        return all.slice(all.position() + (int) from, (int) length).order(all.order());
     }
 }

@@ -5,6 +5,7 @@ import io.jhdf.api.Dataset;
 import io.jhdf.api.Group;
 import io.jhdf.api.Link;
 import io.jhdf.api.Node;
+import io.jhdf.api.dataset.ChunkedDataset;
 import io.jhdf.api.dataset.ContiguousDataset;
 import io.jhdf.object.datatype.DataType;
 import io.jhdf.object.datatype.FixedPoint;
@@ -23,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -36,8 +38,9 @@ import java.util.stream.Stream;
  * which decompress every chunk a row touches (slower, but the same values). Rows may be float32 or
  * float64 (returned as float32), or int16 (returned divided by the rows' {@code scale} attribute, 32767 when
  * absent, as PANNs' {@code int16_to_float32}). Boolean (enum) labels are read as their 0/1 bytes. A contiguous
- * dataset that was never written (h5py allocates its storage at the first write) reads as zeros, its fill value,
- * as in h5py; one with another fill value is refused.
+ * dataset that was never written (h5py allocates its storage at the first write), or chunks never written, read as
+ * zeros, their fill value, as in h5py, up to {@link #MAX_UNSTORED_BYTES} of the rows filled; one with another fill
+ * value is refused.
  */
 public final class RowFileReader implements Closeable {
     /**
@@ -47,6 +50,12 @@ public final class RowFileReader implements Closeable {
     public static final long MAX_ROW_BYTES = 64L << 20;
     /** The most rows a dataset may declare: 2^26, 32 times AudioSet's 2 million clips. */
     public static final long MAX_ROWS = 1L << 26;
+    /**
+     * The most bytes of the rows filled ({@code size}) that may be missing from the file, 64 MB: rows never written
+     * (a contiguous dataset without storage, chunks never stored) read as the fill value 0, as h5py reads them, but a
+     * file of a few kB could otherwise declare 2^26 such rows of 10 s, and a run would compute them for months.
+     */
+    public static final long MAX_UNSTORED_BYTES = 64L << 20;
     /** The longest fixed-length string element read, in bytes (a YouTube id needs 11). */
     static final int MAX_STRING_BYTES = 4096;
     /** The largest dataset {@link #readSmall} reads whole, in bytes. */
@@ -116,6 +125,7 @@ public final class RowFileReader implements Closeable {
                             + size + " rows of /" + mainPath);
                 }
             }
+            checkStored(main, size);
             this.rowBuffer = ByteBuffer.allocateDirect(Math.toIntExact(main.rowBytes())).order(main.order());
         } catch (IOException | RuntimeException e) {
             hdf.close();
@@ -313,6 +323,39 @@ public final class RowFileReader implements Closeable {
                     + address + ", beyond the file's end (" + fileSize + " bytes): a truncated or damaged file");
         }
         return new Column(path, address, rows, rowBytes, (int) elementSize, type, order, sliced, dims);
+    }
+
+    /**
+     * Refuses a column whose first {@code rows} rows are mostly not stored in the file (see
+     * {@link #MAX_UNSTORED_BYTES}): a contiguous dataset never written, or a chunked one whose chunks were never
+     * written. Compact datasets hold their data in their header.
+     */
+    private void checkStored(Column c, long rows) throws IOException {
+        if (rows == 0 || c.rowBytes() == 0) {
+            return;
+        }
+        String missing = null;
+        if (c.sliced() == null && c.address() < 0) {
+            if (rows * c.rowBytes() > MAX_UNSTORED_BYTES) { // both checked at open: no overflow
+                missing = "none of them is stored (the dataset was never written)";
+            }
+        } else if (c.sliced() instanceof ChunkedDataset chunked) {
+            long needed = ReservedDataset.chunksHolding(chunked, rows);
+            long stored = ReservedDataset.storedChunks(chunked, rows);
+            long chunkBytes = c.elementSize();
+            for (int n : chunked.getChunkDimensions()) {
+                chunkBytes *= n;
+            }
+            if ((double) (needed - stored) * chunkBytes > MAX_UNSTORED_BYTES) {
+                missing = "only " + stored + " of the " + needed + " chunks of " + Arrays.toString(
+                        chunked.getChunkDimensions()) + " holding them are stored";
+            }
+        }
+        if (missing != null) {
+            throw new IOException(file + ": /" + c.path() + " declares " + rows + " rows of " + c.rowBytes()
+                    + " bytes, but " + missing + ": more than " + (MAX_UNSTORED_BYTES >> 20) + " MB would be read as"
+                    + " zeros (a damaged file, or one that declares rows it does not hold)");
+        }
     }
 
     /**
