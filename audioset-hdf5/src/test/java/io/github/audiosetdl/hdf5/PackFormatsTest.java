@@ -269,6 +269,10 @@ class PackFormatsTest {
             assertThat(hdf.getDatasetByPath("waveform").getDimensions()).containsExactly(4, 160_000);
             assertThat(hdf.getAttribute("sample_rate").getData()).isEqualTo(16_000);
         }
+        // the seed layout's reader (cochleagram --in, stats) given it says what it is
+        assertThatThrownBy(() -> WaveformFileReader.open(out.resolve("t_panns.h5"))).isInstanceOf(IOException.class)
+                .hasMessageContaining("no dataset /wav (this is a PANNs file, /waveform: features are computed from"
+                        + " the seed layout, made by pack --format seed)");
     }
 
     @Test

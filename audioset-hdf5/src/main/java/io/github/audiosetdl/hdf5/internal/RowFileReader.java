@@ -255,11 +255,31 @@ public final class RowFileReader implements Closeable {
         }
     }
 
+    /**
+     * @return a hint when the file is another of our layouts (PANNs' {@code waveform}, a cochleagram file's
+     *     {@code coch}), else empty
+     */
+    private String otherLayout() {
+        try {
+            Map<String, Node> root = hdf.getChildren();
+            if (root.get("waveform") instanceof Dataset && root.get("audio_name") instanceof Dataset) {
+                return " (this is a PANNs file, /waveform: features are computed from the seed layout, made by"
+                        + " pack --format seed)";
+            }
+            if (root.get("coch") instanceof Dataset) {
+                return " (this is a cochleagram file, /coch: give the waveform file it was computed from)";
+            }
+        } catch (RuntimeException e) { // a damaged root: no hint
+            return "";
+        }
+        return "";
+    }
+
     private Column column(String path, boolean required) throws IOException {
         Node node = find(path);
         if (!(node instanceof Dataset d)) {
             if (required) {
-                throw new IOException(file + ": no dataset /" + path);
+                throw new IOException(file + ": no dataset /" + path + otherLayout());
             }
             return null;
         }
