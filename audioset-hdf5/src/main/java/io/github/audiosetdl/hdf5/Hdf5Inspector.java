@@ -163,6 +163,15 @@ public final class Hdf5Inspector {
                 sb.append(i > 0 ? ", " : "").append(format(Array.get(data, i)));
             }
             text = sb.append(']').toString();
+        } else if (data instanceof Map<?, ?> fields) { // a compound value: its members by name
+            StringBuilder sb = new StringBuilder("{");
+            for (Map.Entry<?, ?> e : fields.entrySet()) {
+                if (sb.length() >= MAX_ATTRIBUTE_CHARS) {
+                    break;
+                }
+                sb.append(sb.length() > 1 ? ", " : "").append(e.getKey()).append('=').append(format(e.getValue()));
+            }
+            text = sb.append('}').toString();
         } else {
             text = String.valueOf(data);
         }

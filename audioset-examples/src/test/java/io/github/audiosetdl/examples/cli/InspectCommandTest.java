@@ -30,12 +30,14 @@ class InspectCommandTest {
                 "    f.create_dataset('wav', data=np.zeros((3, 160), np.float32))",
                 "    f.create_dataset('labels', data=np.zeros((3, 527), bool))",
                 "    f.attrs['size'] = 2",
+                "    f.attrs['z'] = np.array([1.5 + 2j], np.complex64)[0]",
                 "    f.create_group('meta').create_dataset('ytid', data=np.array([b'-0p7hKXZ1ww'] * 3))");
         ExternalTools.check(List.of(python.toString(), "-c", script, file.toString()));
 
         assertThat(run("inspect", file.toString())).as(err.toString()).isZero();
         assertThat(out.toString())
                 .contains("@size = 2")
+                .contains("@z = {r=[1.5], i=[2.0]}")
                 .containsPattern("/wav\\s+float32\\s+\\(3, 160\\)")
                 .containsPattern("/labels\\s+enum\\s+\\(3, 527\\)")
                 .containsPattern("/meta/ytid\\s+\\|S11\\s+\\(3,\\)");
