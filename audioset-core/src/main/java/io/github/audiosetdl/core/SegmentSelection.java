@@ -10,6 +10,8 @@ import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
@@ -126,21 +128,43 @@ public final class SegmentSelection {
      * @throws SegmentFormatException (from the stream) for a bad row under {@link ErrorPolicy#FAIL}
      */
     public Stream<SegmentRow> stream() throws IOException {
-        return sharded(() -> selected(options));
+        return sharded(this::selected);
     }
 
-    /** A stream of the file, opened on demand. */
+    /** A stream of the file, opened on demand with the given options. */
     private interface Opener<T> {
-        Stream<T> open() throws IOException;
+        Stream<T> open(SegmentCsvOptions opts) throws IOException;
     }
 
-    /** @return the limit and this selection's shard of the filtered rows {@code all} opens */
+    /**
+     * The limit and this selection's shard of the filtered rows {@code all} opens. A shard reads the file from its
+     * start; under {@link ErrorPolicy#SKIP} it reports only the bad lines after the rows of the shards before it,
+     * so that each bad line of the file is reported by one shard. The last shard reads to the end of the file
+     * (unless the limit cut it), so that bad lines after the last row are seen as an unsharded selection sees them.
+     */
     private <T> Stream<T> sharded(Opener<T> all) throws IOException {
         if (shard.isAll()) {
-            return all.open().limit(limit);
+            return all.open(options).limit(limit);
         }
         long total = countFiltered();
-        return all.open().limit(shard.end(total)).skip(shard.start(total));
+        long start = shard.start(total);
+        long end = shard.end(total);
+        AtomicLong read = new AtomicLong(); // rows read so far
+        SegmentCsvOptions opts = options;
+        if (start > 0 && options.errorPolicy() == ErrorPolicy.SKIP) {
+            Consumer<SegmentFormatException> listener = options.errorListener();
+            opts = options.toBuilder().errorListener(e -> {
+                if (read.get() >= start) {
+                    listener.accept(e);
+                }
+            }).build();
+        }
+        Stream<T> rows = all.open(opts);
+        rows = end == total && total < limit ? rows.filter(row -> read.get() < end) : rows.limit(end);
+        return rows.map(row -> {
+            read.incrementAndGet();
+            return row;
+        }).skip(start);
     }
 
     /**
@@ -154,10 +178,10 @@ public final class SegmentSelection {
      */
     public Stream<LabelledRow> streamWithAllLabels() throws IOException {
         if (StrongCsv.isStrong(csv)) {
-            return sharded(() -> StrongCsv.segmentsWithPresent(csv, options, this::matchesAny)
+            return sharded(opts -> StrongCsv.segmentsWithPresent(csv, opts, this::matchesAny)
                     .map(p -> new LabelledRow(p.row(), List.copyOf(p.mids()))));
         }
-        return sharded(() -> selected(options).map(r -> new LabelledRow(r, r.segment().labelIds())));
+        return sharded(opts -> selected(opts).map(r -> new LabelledRow(r, r.segment().labelIds())));
     }
 
     /**

@@ -17,6 +17,40 @@ import org.junit.jupiter.api.io.TempDir;
 class SegmentSelectionTest {
     private final Path eval = TestData.evalSegments();
 
+    /** Under SKIP each bad line is reported by one shard: the one whose rows follow it (the last, after all). */
+    @Test
+    void eachBadLineIsReportedByOneShardUnderSkip(@TempDir Path dir) throws IOException {
+        List<String> lines = new ArrayList<>(List.of("# YTID, start_seconds, end_seconds, positive_labels"));
+        List<Long> bad = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            if (i % 4 == 1) { // bad lines among the rows, before the first and after the last
+                bad.add((long) lines.size() + 1);
+                lines.add("not a row " + i);
+            }
+            lines.add(String.format("seg%08d, 0.000, 10.000, \"/m/09x0r\"", i));
+        }
+        bad.add((long) lines.size() + 1);
+        lines.add("not a row at the end");
+        Path csv = Files.write(dir.resolve("bad.csv"), lines);
+        List<Long> reported = new ArrayList<>();
+        long rows = 0;
+        for (int job = 0; job < 4; job++) {
+            List<Long> mine = new ArrayList<>();
+            SegmentCsvOptions options = SegmentCsvOptions.builder().errorPolicy(ErrorPolicy.SKIP)
+                    .errorListener(e -> mine.add(e.line())).build();
+            try (Stream<SegmentRow> s = SegmentSelection.builder(csv).options(options).shard(Shard.of(job, 4))
+                    .build().stream()) {
+                rows += s.count();
+            }
+            assertThat(mine).as("job %d reports only lines after the rows of the jobs before it", job)
+                    .isSorted().doesNotHaveDuplicates();
+            reported.addAll(mine);
+        }
+        assertThat(rows).isEqualTo(30);
+        assertThat(reported).as("every bad line once across the jobs (the last line: by the last job, which reads"
+                + " to the end)").containsExactlyInAnyOrderElementsOf(bad);
+    }
+
     @Test
     void labelFilterIncludesDescendants() throws IOException {
         // Counted independently with Python over the raw file: rows with Dog or one of its 7 descendants.
