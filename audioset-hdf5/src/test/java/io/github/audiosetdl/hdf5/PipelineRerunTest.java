@@ -298,4 +298,21 @@ class PipelineRerunTest {
         assertThat(run(w -> wds.apply(w).layout(WaveformLayout.builder().format(PackFormat.WEBDATASET)
                 .shardSize(2).build())).pack()).as("another shard size").isPresent();
     }
+
+    @Test
+    void aWebDatasetShardBeyondThoseRecordedIsPackedAgainAndDeleted() throws IOException {
+        // as pack over the same clips and more leaves it: the recorded shards untouched, one more after them
+        WaveformLayout shards = WaveformLayout.builder().format(PackFormat.WEBDATASET).shardSize(2).build();
+        UnaryOperator<AudioSetPipeline.Builder> wds = ignored -> AudioSetPipeline.builder()
+                .downloads(dir.resolve("r_downloads")).segments(csv).outputDir(out).store(Hdf5DatasetStore.INSTANCE)
+                .layout(shards).threads(2);
+        assertThat(run(wds).pack().orElseThrow().files()).hasSize(2);
+        Path extra = Files.copy(out.resolve("r-000001.tar"), out.resolve("r-000002.tar"));
+
+        PipelineSummary again = run(wds);
+        assertThat(again.upToDate()).as("a data set of 3 shards is not the 2 recorded").isEmpty();
+        assertThat(again.pack().orElseThrow().files()).hasSize(2);
+        assertThat(extra).doesNotExist();
+        assertThat(run(wds).upToDate()).containsExactly(Stage.PACK);
+    }
 }

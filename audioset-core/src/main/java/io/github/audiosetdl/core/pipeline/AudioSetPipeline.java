@@ -28,6 +28,7 @@ import io.github.audiosetdl.core.spi.WaveformSource;
 import io.github.audiosetdl.core.webdataset.WebDatasetWriter;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -438,7 +439,14 @@ public final class AudioSetPipeline implements AutoCloseable {
         listing.put(DATA_SET_NAME, name);
         listing.put(STORE, store.getClass().getName());
         Path record = OutputRecord.of(waveformFile());
-        Optional<String> stale = OutputRecord.whyStale(record, listing, this::packChange);
+        // a shard beyond those recorded (a longer pack by the pack command, which keeps the recorded shards
+        // untouched) would be read as part of this data set: packed again, which deletes it
+        Optional<String> stale = OutputRecord.whyStale(record, listing, this::packChange, files -> {
+            Path next = outputDir.resolve(WaveformLayout.shardName(name, files.size()));
+            return layout.format() == PackFormat.WEBDATASET && Files.exists(next, LinkOption.NOFOLLOW_LINKS)
+                    ? Optional.of(next + " is a shard beyond the " + files.size() + " this run packed")
+                    : Optional.empty();
+        });
         if (stale.isEmpty()) {
             LOG.info("pack: {} is up to date (the same {} WAV files, segments CSV, labels and options as when it was"
                     + " packed): kept", waveformFile(), inputs.wavFiles());
