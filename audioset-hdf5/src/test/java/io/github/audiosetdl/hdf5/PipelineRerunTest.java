@@ -57,9 +57,17 @@ class PipelineRerunTest {
     }
 
     private Path wav(int c, double hz) throws IOException {
+        return wav(c, hz, 0);
+    }
+
+    /** @param peak if not 0, the first sample: the clip's peak (its other samples are at most 0.3) */
+    private Path wav(int c, double hz, float peak) throws IOException {
         float[][] x = new float[1][160_000];
         for (int i = 0; i < x[0].length; i++) {
             x[0][i] = (float) (0.3 * Math.sin(2 * Math.PI * hz * (c + 1) * i / 16_000.0));
+        }
+        if (peak != 0) {
+            x[0][0] = peak;
         }
         Path file = downloads.resolve("YT_" + id(c) + ".wav");
         WavWriter.write(file, 16_000, x, WavEncoding.PCM_16);
@@ -297,5 +305,41 @@ class PipelineRerunTest {
         assertThat(run(wds).upToDate()).containsExactly(Stage.PACK);
         assertThat(run(w -> wds.apply(w).layout(WaveformLayout.builder().format(PackFormat.WEBDATASET)
                 .shardSize(2).build())).pack()).as("another shard size").isPresent();
+    }
+
+    @Test
+    void aWebDatasetShardBeyondThoseRecordedIsPackedAgainAndDeleted() throws IOException {
+        // as pack over the same clips and more leaves it: the recorded shards untouched, one more after them
+        WaveformLayout shards = WaveformLayout.builder().format(PackFormat.WEBDATASET).shardSize(2).build();
+        UnaryOperator<AudioSetPipeline.Builder> wds = ignored -> AudioSetPipeline.builder()
+                .downloads(dir.resolve("r_downloads")).segments(csv).outputDir(out).store(Hdf5DatasetStore.INSTANCE)
+                .layout(shards).threads(2);
+        assertThat(run(wds).pack().orElseThrow().files()).hasSize(2);
+        Path extra = Files.copy(out.resolve("r-000001.tar"), out.resolve("r-000002.tar"));
+
+        PipelineSummary again = run(wds);
+        assertThat(again.upToDate()).as("a data set of 3 shards is not the 2 recorded").isEmpty();
+        assertThat(again.pack().orElseThrow().files()).hasSize(2);
+        assertThat(extra).doesNotExist();
+        assertThat(run(wds).upToDate()).containsExactly(Stage.PACK);
+    }
+
+    @Test
+    void aWavFileReplacedByOtherSamplesOfTheSamePeakIsPackedAgainIntoItsWebDatasetShard() throws IOException {
+        // the shard's clip has the same key, header and JSON (times, labels, the peak divided out): only its
+        // samples tell that the WAV file it came from was replaced
+        wav(1, 220, 0.9f);
+        WaveformLayout shards = WaveformLayout.builder().format(PackFormat.WEBDATASET).shardSize(3).build();
+        UnaryOperator<AudioSetPipeline.Builder> wds = ignored -> AudioSetPipeline.builder()
+                .downloads(dir.resolve("r_downloads")).segments(csv).outputDir(out).store(Hdf5DatasetStore.INSTANCE)
+                .layout(shards).threads(2);
+        assertThat(run(wds).pack()).isPresent();
+        Path first = out.resolve("r-000000.tar");
+        byte[] before = Files.readAllBytes(first);
+
+        wav(1, 440, 0.9f);
+        assertThat(run(wds).pack()).as("a WAV file replaced").isPresent();
+        assertThat(Files.readAllBytes(first)).as("the shard holds the new samples").isNotEqualTo(before);
+        assertThat(run(wds).upToDate()).containsExactly(Stage.PACK);
     }
 }

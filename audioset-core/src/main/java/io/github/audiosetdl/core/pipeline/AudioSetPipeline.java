@@ -28,6 +28,7 @@ import io.github.audiosetdl.core.spi.WaveformSource;
 import io.github.audiosetdl.core.webdataset.WebDatasetWriter;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -438,7 +439,14 @@ public final class AudioSetPipeline implements AutoCloseable {
         listing.put(DATA_SET_NAME, name);
         listing.put(STORE, store.getClass().getName());
         Path record = OutputRecord.of(waveformFile());
-        Optional<String> stale = OutputRecord.whyStale(record, listing, this::packChange);
+        // a shard beyond those recorded (a longer pack by the pack command, which keeps the recorded shards
+        // untouched) would be read as part of this data set: packed again, which deletes it
+        Optional<String> stale = OutputRecord.whyStale(record, listing, this::packChange, files -> {
+            Path next = outputDir.resolve(WaveformLayout.shardName(name, files.size()));
+            return layout.format() == PackFormat.WEBDATASET && Files.exists(next, LinkOption.NOFOLLOW_LINKS)
+                    ? Optional.of(next + " is a shard beyond the " + files.size() + " this run packed")
+                    : Optional.empty();
+        });
         if (stale.isEmpty()) {
             LOG.info("pack: {} is up to date (the same {} WAV files, segments CSV, labels and options as when it was"
                     + " packed): kept", waveformFile(), inputs.wavFiles());
@@ -510,16 +518,8 @@ public final class AudioSetPipeline implements AutoCloseable {
             b.executor(executor);
         }
         Path record = OutputRecord.of(featureFile());
-        Map<String, String> listing = null; // null: a store whose waveforms are not a file here; always computed
-        if (Files.isRegularFile(waveformFile())) {
-            listing = new LinkedHashMap<>();
-            listing.put(WAVEFORMS, OutputRecord.identity(waveformFile()).replace('\t', ' '));
-            listing.put(EXTRACTOR, InputDigests.text(features.name() + "\n" + features.dataset() + "\n"
-                    + features.inputLength() + "\n" + features.sampleRate() + "\n" + features.rows() + "\n"
-                    + features.columns() + "\n" + new TreeMap<>(features.attributes())));
-            listing.put(SELECTION, first != Stage.FEATURES || segments == null ? "all rows"
-                    : InputDigests.file(segments.csv()) + ", " + PackStage.Inputs.describe(segments));
-            listing.put(STORE, store.getClass().getName());
+        Map<String, String> listing = featureListing(); // null: always computed
+        if (listing != null) {
             Optional<String> stale = OutputRecord.whyStale(record, listing, this::featureChange);
             if (stale.isEmpty()) {
                 LOG.info("{}: {} is up to date (computed from {} as it is now, with the same parameters): kept",
@@ -540,6 +540,42 @@ public final class AudioSetPipeline implements AutoCloseable {
             writeRecord(record, listing, summary.files());
         }
         return summary;
+    }
+
+    /**
+     * @return the inputs of the feature stage's record, or null for a store whose waveforms are not a file here
+     * @throws IOException if the waveform file's attributes or the CSV cannot be read
+     */
+    private Map<String, String> featureListing() throws IOException {
+        if (features == null || !Files.isRegularFile(waveformFile())) {
+            return null;
+        }
+        Map<String, String> listing = new LinkedHashMap<>();
+        listing.put(WAVEFORMS, OutputRecord.identity(waveformFile()).replace('\t', ' '));
+        listing.put(EXTRACTOR, InputDigests.text(features.name() + "\n" + features.dataset() + "\n"
+                + features.inputLength() + "\n" + features.sampleRate() + "\n" + features.rows() + "\n"
+                + features.columns() + "\n" + new TreeMap<>(features.attributes())));
+        listing.put(SELECTION, first != Stage.FEATURES || segments == null ? "all rows"
+                : InputDigests.file(segments.csv()) + ", " + PackStage.Inputs.describe(segments));
+        listing.put(STORE, store.getClass().getName());
+        return listing;
+    }
+
+    /**
+     * What the record beside {@link #featureFile()} says of it, without running anything: for a caller with its
+     * own rule for keeping a feature file (the {@code cochleagram} command's), which is to defer to a record that
+     * knows the file is not up to date (computed from an earlier waveform file, whatever the files' times say).
+     *
+     * @return empty if a run would keep the feature file as up to date; else why not (no record, no feature
+     *     extractor, the waveform file or the parameters changed since, a file changed or is missing)
+     * @throws IOException if the waveform file's attributes or the CSV cannot be read
+     */
+    public Optional<String> whyFeaturesStale() throws IOException {
+        Map<String, String> listing = featureListing();
+        if (listing == null) {
+            return Optional.of(features == null ? "no feature extractor" : waveformFile() + " is not a file");
+        }
+        return OutputRecord.whyStale(OutputRecord.of(featureFile()), listing, this::featureChange);
     }
 
     /** The words for a changed input of the feature stage. */

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * The record a stage of the pipeline leaves beside its output once the output is complete: the inputs and options
@@ -79,6 +80,22 @@ final class OutputRecord {
      *     output file it lists is there unchanged; else the reason, in words
      */
     static Optional<String> whyStale(Path record, Map<String, String> given, Changes describe) {
+        return whyStale(record, given, describe, files -> Optional.empty());
+    }
+
+    /**
+     * {@link #whyStale(Path, Map, Changes)}, with a last check of the output files recorded, all there unchanged.
+     *
+     * @param record the record's path
+     * @param given the inputs a run now would use
+     * @param describe turns a changed input into words
+     * @param beyond given the output files recorded, in the record's order: why the output is not up to date
+     *     although they are (a file of the output that the record does not list: a WebDataset shard beyond the
+     *     last one recorded), or empty
+     * @return empty if the output is complete and up to date, else the reason, in words
+     */
+    static Optional<String> whyStale(Path record, Map<String, String> given, Changes describe,
+            Function<List<Path>, Optional<String>> beyond) {
         Map<String, String> inputs = withVersion(given);
         List<String> lines;
         try {
@@ -134,8 +151,10 @@ final class OutputRecord {
             }
             return Optional.of(changes.isEmpty() ? "the inputs changed" : String.join("; ", changes));
         }
+        List<Path> files = new ArrayList<>();
         for (String[] o : outputs) {
             Path file = record.resolveSibling(o[4]);
+            files.add(file);
             String now;
             try {
                 now = identity(file);
@@ -148,7 +167,7 @@ final class OutputRecord {
                 return Optional.of(file + " changed since it was written (size, modification time or file)");
             }
         }
-        return Optional.empty();
+        return beyond.apply(files);
     }
 
     /**

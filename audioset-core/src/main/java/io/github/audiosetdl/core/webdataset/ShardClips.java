@@ -3,6 +3,7 @@ package io.github.audiosetdl.core.webdataset;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -11,10 +12,12 @@ import java.nio.file.StandardOpenOption;
 /**
  * Reads back, clip by clip, a shard as {@link WebDatasetWriter} writes it: for each clip a {@code <key>.wav}
  * member of exactly the expected size, then {@code <key>.json}; the archive ends with two zero blocks and nothing
- * after. Only the tar headers, the WAV headers and the JSON are read, never the samples. Anything else (a damaged
+ * after. The tar headers, the WAV headers and the JSON are read by {@link #next()}, a clip's samples by {@link
+ * #samplesEqual} (a WAV file replaced by one of other samples gives the same JSON when its peak is the same, as
+ * clips at full scale have). Anything else (a damaged
  * or truncated header, a member of another name, size or type, a JSON larger than {@link #MAX_JSON}) ends the
  * clips there: the writer then writes the shard again from that clip on. No size read from the file is used
- * before it is checked against the file's length. Memory: one JSON member.
+ * before it is checked against the file's length. Memory: one JSON member, and one clip's samples.
  */
 final class ShardClips implements Closeable {
     /** The largest {@code .json} member read back, in bytes (a clip's is well under 1 kB plus its strong events). */
@@ -28,8 +31,9 @@ final class ShardClips implements Closeable {
      * @param key its key
      * @param wavHeader the first 44 bytes of its {@code .wav} member (rate and length)
      * @param json its {@code .json} member
+     * @param samples where its samples start in the file (after the WAV header), in bytes
      */
-    record Clip(String key, byte[] wavHeader, byte[] json) {
+    record Clip(String key, byte[] wavHeader, byte[] json, long samples) {
     }
 
     private final Path file;
@@ -37,6 +41,8 @@ final class ShardClips implements Closeable {
     private final long size;
     private final long wavBytes;
     private final ByteBuffer header = ByteBuffer.allocate(BLOCK);
+    /** A clip's samples, for {@link #samplesEqual}; allocated at its first call. */
+    private ByteBuffer samples;
     /** Where the next clip's first header starts: the end of the clips returned so far. */
     private long position;
     private boolean ended;
@@ -93,7 +99,30 @@ final class ShardClips implements Closeable {
         byte[] head = read(wav.data(), WAV_HEADER);
         byte[] meta = read(json.data(), (int) json.length());
         position = json.next();
-        return new Clip(key, head, meta);
+        return new Clip(key, head, meta, wav.data() + WAV_HEADER);
+    }
+
+    /**
+     * @param clip a clip {@link #next()} returned
+     * @param expected the int16 samples the writer would write for it
+     * @return whether its samples in the file are {@code expected} (16-bit little-endian)
+     * @throws IOException if the file cannot be read
+     */
+    boolean samplesEqual(Clip clip, short[] expected) throws IOException {
+        if (WAV_HEADER + 2L * expected.length != wavBytes) {
+            return false;
+        }
+        if (samples == null || samples.capacity() != 2 * expected.length) {
+            samples = ByteBuffer.allocate(2 * expected.length).order(ByteOrder.LITTLE_ENDIAN);
+        }
+        samples.clear();
+        readFully(samples, clip.samples());
+        for (int i = 0; i < expected.length; i++) {
+            if (samples.getShort(2 * i) != expected[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** @return where the clip {@link #next()} would read starts: the end of the clips returned so far, in bytes */

@@ -52,8 +52,8 @@ import org.slf4j.LoggerFactory;
  * synced and renamed to its final name when full (the last one at {@link #commit()}), so a killed pack leaves
  * whole shards only. A shard already on disk under the name the writer reaches is read back clip by clip as the
  * clips are handed over: while its clips are exactly those this pack writes (the same keys in the same order, the
- * same WAV header, so the same rate and length, and the same JSON bytes, so the same times, labels, display
- * names, strong events and normalisation; the samples themselves are not compared) nothing is written; a shard
+ * same WAV header, so the same rate and length, the same JSON bytes, so the same times, labels, display
+ * names, strong events and normalisation, and the same samples) nothing is written; a shard
  * that holds exactly {@code shardSize} such clips and ends there is kept untouched. At the first clip that differs,
  * or where the shard is short, damaged or longer, the shard is written again: the clips that matched are copied
  * into its temporary file and the pack goes on from there. So a rerun of the same pack (same CSV, order, shard
@@ -74,8 +74,8 @@ import org.slf4j.LoggerFactory;
  * writer that opened the file just before another deleted it would lock the deleted file while a third locks a new
  * one under the same name. Locks on network file systems are only as reliable as the file system's locking.
  *
- * <p>Memory: one clip's int16 values and JSON, and an 8 MB off-heap batch per shard being written (two while a full
- * one is synced in the background). One thread writes.
+ * <p>Memory: one clip's int16 values and JSON, a clip's samples read back, and an 8 MB off-heap batch per shard
+ * being written (two while a full one is synced in the background). One thread writes.
  */
 public final class WebDatasetWriter implements WaveformSink {
     private static final Logger LOG = LoggerFactory.getLogger(WebDatasetWriter.class);
@@ -244,7 +244,8 @@ public final class WebDatasetWriter implements WaveformSink {
             long matched = old.position();
             ShardClips.Clip c = old.next();
             if (c != null && c.key().equals(key) && Arrays.equals(c.wavHeader(), wavHeader)
-                    && Arrays.equals(c.json(), meta)) {
+                    && Arrays.equals(c.json(), meta)
+                    && old.samplesEqual(c, audio.int16Or(Int16Level.NORMALISED, pcm))) {
                 kept++;
                 advance();
                 return;

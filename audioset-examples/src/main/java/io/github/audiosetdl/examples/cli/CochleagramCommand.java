@@ -18,6 +18,7 @@ import io.github.audiosetdl.hdf5.Hdf5DatasetStore;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -112,8 +113,12 @@ final class CochleagramCommand implements Callable<Integer> {
         PrintWriter o = spec.commandLine().getOut();
         Path target = pipeline.featureFile();
         // Complete already (a rerun after a kill in the statistics, a task of a finished array): only the missing
-        // statistics are written. Killed while computing them, a run left the cochleagrams without them.
+        // statistics are written. Killed while computing them, a run left the cochleagrams without them. A record of
+        // the inputs beside them (run, cochleagram) knows better than the files' times: one that says they were
+        // computed from another waveform file (one moved or copied in with its older time) is believed.
+        Path record = target.resolveSibling("." + target.getFileName() + ".inputs");
         if (Files.exists(target) && Files.isRegularFile(CochleagramFileWriter.averageFile(target))
+                && (!Files.exists(record, LinkOption.NOFOLLOW_LINKS) || pipeline.whyFeaturesStale().isEmpty())
                 && !FeatureFileParts.started(target)
                 && Files.getLastModifiedTime(target).compareTo(Files.getLastModifiedTime(in)) >= 0
                 && madeWith(target, config, inputRows)) {
@@ -140,6 +145,7 @@ final class CochleagramCommand implements Callable<Integer> {
         } else {
             try (WaveformSource source = Hdf5DatasetStore.INSTANCE.openWaveforms(in)) {
                 if (finish) {
+                    Files.deleteIfExists(record); // it describes the cochleagrams these replace
                     long start = System.nanoTime();
                     List<Path> files = FeatureFileParts.finish(target, source, CochleagramFeatures.of(config));
                     features = new FeatureSummary(source.size(), files, Duration.ofNanos(System.nanoTime() - start));

@@ -227,6 +227,42 @@ class CochleagramJobsTest {
         assertThat(Files.getLastModifiedTime(coch)).isEqualTo(written);
     }
 
+    /**
+     * A waveform file replaced by another of as many rows whose modification time is older than the cochleagrams'
+     * (moved or copied in with its time, as {@code mv}, {@code cp -p} and {@code rsync -a} keep it) is computed
+     * again, as the cochleagrams' record says: before, the command's own check (the cochleagrams newer than their
+     * input) called the cochleagrams of the file replaced complete already.
+     */
+    @Test
+    void cochleagramsOfAWaveformFileReplacedByAnOlderOneAreComputedAgain() throws Exception {
+        Path wav = waveforms(dir.resolve("clips.hdf5"));
+        Path out = dir.resolve("out");
+        assertThat(inProcess("cochleagram", "--in", wav.toString(), "--out", out.toString(), "--threads", "1"))
+                .contains("cochleagrams: " + ROWS + " rows");
+        Path coch = out.resolve("clips_Coch.hdf5");
+        float[] before;
+        try (CochleagramFileReader r = CochleagramFileReader.open(coch)) {
+            before = new float[r.channels() * r.frames()];
+            r.read(0, before);
+        }
+        Path other = waveforms(dir.resolve("other.hdf5"), ROWS, 99); // other noise: other cochleagrams
+        Files.setLastModifiedTime(other, java.nio.file.attribute.FileTime.fromMillis(
+                Files.getLastModifiedTime(coch).toMillis() - 3_600_000));
+        Files.move(other, wav, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+
+        assertThat(inProcess("cochleagram", "--in", wav.toString(), "--out", out.toString(), "--jobs", "2",
+                "--job-index", "0", "--threads", "1")).as("a task").doesNotContain("complete already");
+        assertThat(inProcess("cochleagram", "--in", wav.toString(), "--out", out.toString(), "--threads", "1"))
+                .doesNotContain("complete already").contains("cochleagrams: " + ROWS + " rows");
+        try (CochleagramFileReader r = CochleagramFileReader.open(coch)) {
+            float[] now = new float[before.length];
+            r.read(0, now);
+            assertThat(now).isNotEqualTo(before);
+        }
+        assertThat(inProcess("cochleagram", "--in", wav.toString(), "--out", out.toString(), "--threads", "1"))
+                .contains("complete already");
+    }
+
     /** @return the output of the command line run in this JVM, which must succeed */
     private static String inProcess(String... args) {
         java.io.StringWriter out = new java.io.StringWriter();
@@ -284,7 +320,12 @@ class CochleagramJobsTest {
 
     /** {@code rows} rows of 1 s of seeded noise and tones, with labels and metadata. */
     private static Path waveforms(Path file, int rows) throws IOException {
-        Random random = new Random(16);
+        return waveforms(file, rows, 16);
+    }
+
+    /** {@code rows} rows of 1 s of noise of the seed {@code seed} and tones, with labels and metadata. */
+    private static Path waveforms(Path file, int rows, long seed) throws IOException {
+        Random random = new Random(seed);
         try (WaveformSink sink = Hdf5DatasetStore.INSTANCE.createWaveforms(file, LabelIndex.audioSet(), RATE,
                 LENGTH)) {
             for (int i = 0; i < rows; i++) {
