@@ -262,7 +262,8 @@ class FeatureStageTest {
      */
     @Test
     void rowsDroppedFromTheQueueOfACallerPoolShutDownNowDoNotHangTheStage() throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(1);
+        java.util.concurrent.ThreadPoolExecutor pool = (java.util.concurrent.ThreadPoolExecutor)
+                Executors.newFixedThreadPool(1);
         java.util.concurrent.CountDownLatch never = new java.util.concurrent.CountDownLatch(1);
         pool.submit(() -> {
             never.await(); // another user's task, until the pool is shut down
@@ -275,7 +276,8 @@ class FeatureStageTest {
             java.util.concurrent.Future<FeatureSummary> running = caller.submit(() -> FeatureStage.builder()
                     .extractor(halves(new AtomicInteger())).executor(pool).threads(2).build().run(source, sink));
             long deadline = System.nanoTime() + 30_000_000_000L;
-            while (source.reads.get() < 4 && System.nanoTime() < deadline) { // the window of 2 x 2 rows is queued
+            // the window of 2 x 2 rows is queued (a row is read, then submitted: wait for the queue, not the reads)
+            while (pool.getQueue().size() < 4 && System.nanoTime() < deadline) {
                 Thread.sleep(5);
             }
             assertThat(source.reads.get()).isEqualTo(4);
