@@ -63,8 +63,12 @@ final class ClaimFolder {
     private static final int MAX_CONTENT = 256;
     /** How often one claim is tried when it keeps changing under us. */
     private static final int ROUNDS = 4;
-    /** The claim files this process holds, in any folder, stage or run; guards the same-process judgement. */
-    private static final Map<Path, String> HELD = new ConcurrentHashMap<>();
+    /**
+     * The claim files this process holds, in any folder, stage or run. Its monitor guards a claim's creation with
+     * its entry here, and the judgement of this process's claims: a claim file of this process whose entry is not
+     * here yet is being made, not left (package-private for the test of that).
+     */
+    static final Map<Path, String> HELD = new ConcurrentHashMap<>();
     private static final AtomicLong ASIDE = new AtomicLong();
     /** How often this process renews the modification time of the claims it holds. */
     static final Duration RENEWAL = Duration.ofMinutes(5);
@@ -143,7 +147,7 @@ final class ClaimFolder {
             }
             Optional<ProcessTag> owner = ProcessTag.find(content);
             holder = owner.map(ProcessTag::toString).orElse("an unknown owner");
-            if (!stale(file, owner) || !removeIf(file, content)) {
+            if (!removeIfStale(file, content, owner)) {
                 return Optional.of(holder);
             }
             LOG.info("took over the claim of {} left by {}", ytid, holder);
@@ -238,7 +242,7 @@ final class ClaimFolder {
                     }
                 } else if (name.endsWith(SUFFIX)) {
                     String content = read(f);
-                    if (content != null && stale(f, ProcessTag.find(content)) && removeIf(f, content)) {
+                    if (content != null && removeIfStale(f, content, ProcessTag.find(content))) {
                         removed++;
                     }
                 }
@@ -259,6 +263,23 @@ final class ClaimFolder {
     }
 
     /** Whether a claim (or a private file) with this owner may be taken: its owner has ended, or it is too old. */
+    /**
+     * Removes a claim read as {@code content} if it is stale. A claim of this process is judged holding
+     * {@link #HELD}'s monitor, which its creator holds from the file's creation to its entry in {@code HELD}: judged
+     * in between, another run of this process took a claim being made for one left behind, removed it, and fetched
+     * the clip a second time.
+     *
+     * @return whether the claim is gone
+     */
+    private boolean removeIfStale(Path file, String content, Optional<ProcessTag> owner) throws IOException {
+        if (owner.isPresent() && owner.get().equals(ProcessTag.current())) {
+            synchronized (HELD) {
+                return stale(file, owner) && removeIf(file, content);
+            }
+        }
+        return stale(file, owner) && removeIf(file, content);
+    }
+
     private boolean stale(Path file, Optional<ProcessTag> owner) throws IOException {
         if (owner.isPresent() && owner.get().equals(ProcessTag.current())) {
             return !HELD.containsKey(file); // this process's, from a run that could not release it

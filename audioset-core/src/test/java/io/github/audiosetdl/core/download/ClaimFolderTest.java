@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.audiosetdl.core.ProcessTag;
 import io.github.audiosetdl.core.testing.KilledRuns;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -20,6 +21,53 @@ import org.junit.jupiter.api.io.TempDir;
 class ClaimFolderTest {
     private static final Duration BOUND = Duration.ofMinutes(10);
     private static final String ID = "-claimTest0";
+
+    /**
+     * Another run of this process sweeping while a claim is being made (the file written, its entry in HELD not yet
+     * put) waits for the maker, and keeps the claim: it removed it as one left behind, and the clip was fetched
+     * twice (HostileDownloadTest.twoRunsOfOneClipAtOnceFetchItOnce, now and then).
+     */
+    @Test
+    void aClaimOfThisProcessBeingMadeIsNotTakenForOneLeftBehind(@TempDir Path downloads) throws Exception {
+        ClaimFolder claims = ClaimFolder.in(downloads, BOUND);
+        Path file = claims.dir().resolve(ID + ClaimFolder.SUFFIX);
+        String content = ProcessTag.current() + " 1234abcd\n";
+        java.util.concurrent.CountDownLatch made = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch swept = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger removed = new java.util.concurrent.atomic.AtomicInteger(-1);
+        Thread maker = new Thread(() -> {
+            synchronized (ClaimFolder.HELD) { // as claim() does: create the file, then put its entry
+                try {
+                    Files.writeString(file, content);
+                    made.countDown();
+                    swept.await(500, java.util.concurrent.TimeUnit.MILLISECONDS); // the sweep runs meanwhile
+                    ClaimFolder.HELD.put(file, content);
+                } catch (IOException | InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        });
+        maker.start();
+        try {
+            assertThat(made.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            Thread sweeper = new Thread(() -> {
+                try {
+                    removed.set(claims.sweep());
+                } catch (IOException e) {
+                    throw new IllegalStateException(e);
+                } finally {
+                    swept.countDown();
+                }
+            });
+            sweeper.start();
+            sweeper.join(10_000);
+            maker.join(10_000);
+            assertThat(removed.get()).isZero();
+            assertThat(file).as("the claim being made is kept").exists();
+        } finally {
+            ClaimFolder.HELD.remove(file);
+        }
+    }
 
     @Test
     void aClaimIsHeldUntilReleasedAndLeavesNothing(@TempDir Path downloads) throws Exception {
