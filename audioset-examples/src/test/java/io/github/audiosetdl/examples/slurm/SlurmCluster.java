@@ -52,6 +52,22 @@ public final class SlurmCluster implements AutoCloseable {
      * @throws InterruptedException if interrupted
      */
     public static SlurmCluster start(Path dir, int cpus) throws IOException, InterruptedException {
+        return start(dir, cpus, Map.of());
+    }
+
+    /**
+     * Starts a cluster with settings of its own and waits (bounded) until its node is idle.
+     *
+     * @param dir an empty folder for the cluster's files, kept after {@link #close()} for the logs
+     * @param cpus the CPUs the node offers, as in {@link #start(Path, int)}
+     * @param settings {@code slurm.conf} settings that replace or add to the test cluster's (e.g.
+     *     {@code MessageTimeout}, in seconds)
+     * @return the running cluster
+     * @throws IOException if a daemon cannot start or the node is not idle in time
+     * @throws InterruptedException if interrupted
+     */
+    public static SlurmCluster start(Path dir, int cpus, Map<String, String> settings)
+            throws IOException, InterruptedException {
         for (String tool : List.of("munged", "mungekey", "slurmctld", "slurmd", "sbatch", "squeue", "scancel",
                 "sinfo")) {
             requireTool(tool);
@@ -68,7 +84,7 @@ public final class SlurmCluster implements AutoCloseable {
         SlurmCluster c = new SlurmCluster(dir);
         Runtime.getRuntime().addShutdownHook(c.hook);
         try {
-            c.boot(cpus);
+            c.boot(cpus, settings);
         } catch (IOException | InterruptedException | RuntimeException | Error e) {
             c.close();
             throw e;
@@ -93,7 +109,7 @@ public final class SlurmCluster implements AutoCloseable {
         return ExternalTools.onPath(name).map(Path::toString).orElse("/usr/sbin/" + name);
     }
 
-    private void boot(int cpus) throws IOException, InterruptedException {
+    private void boot(int cpus, Map<String, String> settings) throws IOException, InterruptedException {
         Path key = dir.resolve("munge.key");
         run(List.of(tool("mungekey"), "--create", "--keyfile=" + key), Duration.ofSeconds(30));
         Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
@@ -103,7 +119,7 @@ public final class SlurmCluster implements AutoCloseable {
                 "--log-file=" + dir.resolve("log/munged.log"), "--seed-file=" + dir.resolve("munged.seed"))));
         waitFor("the munge socket", () -> Files.exists(socket), Duration.ofSeconds(20));
         String host = Files.readString(Path.of("/proc/sys/kernel/hostname")).trim().split("\\.")[0];
-        Files.writeString(dir.resolve("slurm.conf"), config(host, socket, cpus), StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve("slurm.conf"), config(host, socket, cpus, settings), StandardCharsets.UTF_8);
         String conf = dir.resolve("slurm.conf").toString();
         controller = daemon("slurmctld", List.of(tool("slurmctld"), "-D", "-i", "-f", conf));
         daemons.add(controller);
@@ -117,7 +133,7 @@ public final class SlurmCluster implements AutoCloseable {
         }, START_TIMEOUT);
     }
 
-    private String config(String host, Path socket, int cpus) throws IOException {
+    private String config(String host, Path socket, int cpus, Map<String, String> settings) throws IOException {
         Map<String, String> c = new LinkedHashMap<>();
         c.put("ClusterName", "audiosettest");
         c.put("SlurmctldHost", host + "(127.0.0.1)");
@@ -148,6 +164,7 @@ public final class SlurmCluster implements AutoCloseable {
         c.put("MinJobAge", "600");
         c.put("NodeName", host + " NodeAddr=127.0.0.1 CPUs=" + cpus + " State=UNKNOWN");
         c.put("PartitionName", "test Nodes=" + host + " Default=YES MaxTime=INFINITE State=UP");
+        c.putAll(settings);
         StringBuilder sb = new StringBuilder("# A private single-node test cluster.\n");
         c.forEach((k, v) -> {
             if (!v.isEmpty()) {

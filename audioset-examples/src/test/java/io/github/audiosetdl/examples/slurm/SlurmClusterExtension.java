@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -16,12 +17,22 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 public final class SlurmClusterExtension implements BeforeAllCallback, AfterAllCallback {
     private final int cpus;
+    private final Map<String, String> settings;
     private SlurmCluster cluster;
     private Path dir;
 
     /** @param cpus the CPUs the node offers ({@link SlurmCluster#start}) */
     public SlurmClusterExtension(int cpus) {
+        this(cpus, Map.of());
+    }
+
+    /**
+     * @param cpus the CPUs the node offers ({@link SlurmCluster#start})
+     * @param settings {@code slurm.conf} settings of this class's cluster ({@link SlurmCluster#start(Path, int, Map)})
+     */
+    public SlurmClusterExtension(int cpus, Map<String, String> settings) {
         this.cpus = cpus;
+        this.settings = Map.copyOf(settings);
     }
 
     /** @return the running cluster */
@@ -35,7 +46,7 @@ public final class SlurmClusterExtension implements BeforeAllCallback, AfterAllC
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
         dir = Files.createTempDirectory("audioset-slurm-");
-        cluster = SlurmCluster.start(dir.resolve("cluster"), cpus);
+        cluster = SlurmCluster.start(dir.resolve("cluster"), cpus, settings);
     }
 
     @Override

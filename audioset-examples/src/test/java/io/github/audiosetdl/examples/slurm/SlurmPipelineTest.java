@@ -31,6 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SlurmPipelineTest {
     private static final Pattern JOB = Pattern.compile("(?m)^(\\w+)\\s+job (\\d+)$");
+    /** A small filterbank (12 channels, not 171): the steps' order is under test here, not the cochleagram. */
+    private static final String FILTERS = "10";
 
     @TempDir
     static Path tmp;
@@ -47,8 +49,9 @@ class SlurmPipelineTest {
             server.latency(Duration.ofMillis(100)).fault(ids.get(2) + ".m4a", Fault.SERVER_ERROR, 2)
                     .fault(ids.get(5) + ".m4a", Fault.NOT_FOUND).latency(ids.get(7) + ".m4a", Duration.ofSeconds(4));
             String[] args = {"slurm", "--csv", subset.csv().toString(), "--out", out.toString(), "--jobs", "2",
-                "--cochleagram-jobs", "3", "--threads", "1", "--compute-threads", "1", "--resolver", "direct",
-                "--url-template", server.url("{id}.m4a"), "--retries", "3", "--retry-delay", "0.05",
+                "--cochleagram-jobs", "3", "--threads", "1", "--compute-threads", "1", "--n", FILTERS,
+                "--sample-factor", "1", "--resolver", "direct", "--url-template", server.url("{id}.m4a"), "--retries",
+                "3", "--retry-delay", "0.05",
                 "--budget-dir", tmp.resolve("budget").toString(), "--ffmpeg",
                 ExternalTools.requireFfmpeg().toString(), "--submit"};
 
@@ -94,7 +97,7 @@ class SlurmPipelineTest {
             child("pack", "--downloads", out.resolve("music_downloads").toString(), "--csv", subset.csv().toString(),
                     "--out", single.toString(), "--threads", "1");
             child("cochleagram", "--in", single.resolve("music.hdf5").toString(), "--out", single.toString(),
-                    "--threads", "1");
+                    "--threads", "1", "--n", FILTERS, "--sample-factor", "1");
             for (String file : List.of("music.hdf5", "music_Coch.hdf5")) {
                 List<String> dumps = H5Dump.of(single.resolve(file), out.resolve(file));
                 assertThat(dumps.get(1)).as(file).isEqualTo(dumps.get(0));

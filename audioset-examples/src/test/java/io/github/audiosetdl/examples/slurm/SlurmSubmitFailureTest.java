@@ -34,10 +34,14 @@ import org.junit.jupiter.api.io.TempDir;
 class SlurmSubmitFailureTest {
     private static final Pattern CANCEL_YOURSELF = Pattern.compile("cancel them yourself with: ([a-z]+(?: \\d+)+)");
 
+    private static final int MESSAGE_TIMEOUT_SECONDS = 4;
+
     @TempDir
     static Path tmp;
     @RegisterExtension
-    static final SlurmClusterExtension CLUSTER = new SlurmClusterExtension(2);
+    /** sbatch's own limit is MessageTimeout per try: 4 s, not the default 10 s, so that it gives up sooner. */
+    static final SlurmClusterExtension CLUSTER = new SlurmClusterExtension(2, Map.of("MessageTimeout",
+            Integer.toString(MESSAGE_TIMEOUT_SECONDS)));
 
     @Test
     void aRefusedStepCancelsTheJobsSubmittedBeforeIt() throws Exception {
@@ -141,13 +145,13 @@ class SlurmSubmitFailureTest {
         r.failsWithOneLine("slurm: the download step could not be submitted: sbatch did not answer within 2 s and"
                 + " was stopped (it may have queued the job all the same: see squeue --name=audioset-download)");
         assertThat(r.out()).doesNotContain(" job ");
-        // sbatch's own limit (MessageTimeout, 10 s) is not what ended it: 2 s, a 2 s grace, a JVM start
+        // sbatch's own limit (MessageTimeout per try) is not what ended it: 2 s, a 2 s grace, a JVM start
         assertThat(r.elapsed()).isLessThan(Duration.ofSeconds(20));
     }
 
     @Test
     void whenSbatchGivesUpItselfTheMessageSaysTheJobMayBeQueued() throws Exception {
-        ChildCli.Result r = whileTheControllerIsFrozen("gaveup", "60"); // sbatch's MessageTimeout is 10 s
+        ChildCli.Result r = whileTheControllerIsFrozen("gaveup", "60"); // sbatch gives up first
 
         r.failsWithOneLine("slurm: the download step could not be submitted: sbatch failed (exit 1): ", "timed out",
                 "(it may have queued the job all the same: see squeue --name=audioset-download)");
