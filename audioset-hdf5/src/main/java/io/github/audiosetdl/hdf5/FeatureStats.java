@@ -15,6 +15,7 @@ import java.nio.ByteOrder;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -46,6 +47,8 @@ import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
  * <p>The arrays are copied in and out.
  */
 public final class FeatureStats {
+    /** Every entry's time in the {@code .npz}: the zip format's first day, so that a file's bytes are its values'. */
+    static final LocalDateTime ENTRY_TIME = LocalDateTime.of(1980, 1, 1, 0, 0);
     /** The most channels accepted: the covariance is C × C doubles (32 MB at 2048). */
     public static final int MAX_CHANNELS = 2048;
     /**
@@ -346,7 +349,8 @@ public final class FeatureStats {
     /**
      * Writes numpy's {@code .npz} (a zip of {@code .npy} float64 arrays, no pickle) atomically: {@code mean}
      * (C, F), {@code channel_mean} (C), {@code channel_std} (C), {@code cov} (C, C), {@code pca_values} (C),
-     * {@code pca_vectors} (C, C).
+     * {@code pca_vectors} (C, C). Each entry carries the zip format's first day (1980-01-01) as its time, not the
+     * clock's, so the same statistics give the same bytes.
      *
      * @param file the {@code .npz} file to (re)place
      * @throws IOException if writing fails
@@ -383,7 +387,9 @@ public final class FeatureStats {
     }
 
     private static void entry(ZipOutputStream zip, String name, double[] values, int... shape) throws IOException {
-        zip.putNextEntry(new ZipEntry(name + ".npy"));
+        ZipEntry e = new ZipEntry(name + ".npy");
+        e.setTimeLocal(ENTRY_TIME); // not the clock's: the same statistics are the same bytes
+        zip.putNextEntry(e);
         String text = shape.length == 1 ? "(" + shape[0] + ",)" : "(" + shape[0] + ", " + shape[1] + ")";
         ByteBuffer header = MetadataNpy.header("'<f8'", text, 64);
         zip.write(header.array(), 0, header.limit());

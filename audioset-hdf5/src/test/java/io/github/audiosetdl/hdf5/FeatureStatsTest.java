@@ -12,7 +12,10 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.LocalDateTime;
 import java.util.List;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,14 +41,17 @@ class FeatureStatsTest {
         return file;
     }
 
+    private static FeatureStats statsOf(Path file) throws IOException {
+        try (CochleagramFileReader in = CochleagramFileReader.open(file)) {
+            return FeatureStats.compute(in);
+        }
+    }
+
     @Test
     void matchesNumpyWithin1e6Relative() throws Exception {
         Path python = ExternalTools.requirePythonWithH5py();
         Path file = cochleagrams(python, 37, 12, 50);
-        FeatureStats stats;
-        try (CochleagramFileReader in = CochleagramFileReader.open(file)) {
-            stats = FeatureStats.compute(in);
-        }
+        FeatureStats stats = statsOf(file);
         assertThat(stats.clips()).isEqualTo(37);
         try (CochleagramFileReader in = CochleagramFileReader.open(file)) {
             FeatureStats threaded = FeatureStats.compute(in, 3);
@@ -82,6 +88,22 @@ class FeatureStatsTest {
         for (String name : new String[] {"mean", "channel_mean", "channel_std", "cov", "pca_values", "pca_vectors"}) {
             assertThat(out).as(out).contains(name + " ok");
         }
+    }
+
+    /** Statistics written twice (a rerun that only writes the missing statistics) are the same bytes. */
+    @Test
+    void theSameStatisticsAreTheSameBytesWhenEverTheyAreWritten() throws Exception {
+        Path python = ExternalTools.requirePythonWithH5py();
+        FeatureStats stats = statsOf(cochleagrams(python, 3, 2, 5));
+        Path npz = dir.resolve("X_stats.npz");
+        stats.writeNpz(npz);
+        try (ZipFile zip = new ZipFile(npz.toFile())) {
+            assertThat(zip.stream().map(ZipEntry::getTimeLocal)).hasSize(6)
+                    .allSatisfy(t -> assertThat(t).isEqualTo(LocalDateTime.of(1980, 1, 1, 0, 0)));
+        }
+        byte[] first = Files.readAllBytes(npz);
+        stats.writeNpz(npz);
+        assertThat(Files.readAllBytes(npz)).isEqualTo(first);
     }
 
     @Test
