@@ -263,8 +263,8 @@ public final class RowFileReader implements Closeable {
         try {
             Map<String, Node> root = hdf.getChildren();
             if (root.get("waveform") instanceof Dataset && root.get("audio_name") instanceof Dataset) {
-                return " (this is a PANNs file, /waveform: features are computed from the seed layout, made by"
-                        + " pack --format seed)";
+                return " (this is a PANNs file, /waveform: features are computed from the seed layout,"
+                        + " WaveformLayout.SEED, made by pack --format seed)";
             }
             if (root.get("coch") instanceof Dataset) {
                 return " (this is a cochleagram file, /coch: give the waveform file it was computed from)";
