@@ -497,7 +497,8 @@ public final class RowFileReader implements Closeable {
     public void readRow(long row, float[] into) throws IOException {
         check(row);
         if (into.length < rowLength()) {
-            throw new IllegalArgumentException("array of " + into.length + " < row length " + rowLength());
+            throw new IllegalArgumentException(file + ": an array of " + into.length + " values cannot hold row " + row
+                    + " of " + rowLength());
         }
         rowBuffer.clear();
         readRows(main, row, rowBuffer);
