@@ -257,7 +257,7 @@ public final class RowFileReader implements Closeable {
 
     /**
      * @return a hint when the file is another of our layouts (PANNs' {@code waveform}, a cochleagram file's
-     *     {@code coch}), else empty
+     *     {@code coch}, another feature's dataset with its {@code feature} attribute), else empty
      */
     private String otherLayout() {
         try {
@@ -268,6 +268,12 @@ public final class RowFileReader implements Closeable {
             }
             if (root.get("coch") instanceof Dataset) {
                 return " (this is a cochleagram file, /coch: give the waveform file it was computed from)";
+            }
+            for (Map.Entry<String, Node> e : root.entrySet()) { // another extractor's rows, under its own name
+                if (e.getValue() instanceof Dataset d && d.getAttribute("feature") != null) {
+                    return " (this is a feature file whose rows are in /" + e.getKey()
+                            + ": CochleagramFileReader.open(file, \"" + e.getKey() + "\") reads them)";
+                }
             }
         } catch (RuntimeException e) { // a damaged root: no hint
             return "";
