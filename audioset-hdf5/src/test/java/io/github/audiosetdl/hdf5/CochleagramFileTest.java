@@ -79,7 +79,11 @@ class CochleagramFileTest {
             assertThat(r.mainAttributes()).containsOnlyKeys("feature", "input_length", "sample_rate", "bands")
                     .containsEntry("feature", "mfcc");
         }
-        assertThatThrownBy(() -> CochleagramFileReader.open(file)).hasMessageContaining("/coch");
+        // the default reader of cochleagrams, or the waveform reader, given it: the message says where the rows are
+        assertThatThrownBy(() -> CochleagramFileReader.open(file)).hasMessage(file + ": no dataset /coch (this is a"
+                + " feature file whose rows are in /mfcc: CochleagramFileReader.open(file, \"mfcc\") reads them)");
+        assertThatThrownBy(() -> WaveformFileReader.open(file)).hasMessageEndingWith(": no dataset /wav (this is a"
+                + " feature file whose rows are in /mfcc: CochleagramFileReader.open(file, \"mfcc\") reads them)");
         try (CochleagramFileReader r = CochleagramFileReader.open(file, "mfcc")) { // the public reader of it
             assertThat(r.dataset()).isEqualTo("mfcc");
             assertThat(r.size()).isEqualTo(2);

@@ -272,7 +272,7 @@ class PackFormatsTest {
         // the seed layout's reader (cochleagram --in, stats) given it says what it is
         assertThatThrownBy(() -> WaveformFileReader.open(out.resolve("t_panns.h5"))).isInstanceOf(IOException.class)
                 .hasMessageContaining("no dataset /wav (this is a PANNs file, /waveform: features are computed from"
-                        + " the seed layout, made by pack --format seed)");
+                        + " the seed layout, WaveformLayout.SEED, made by pack --format seed)");
     }
 
     @Test

@@ -82,6 +82,8 @@ class WaveformFileTest {
             }
             assertThatThrownBy(() -> r.read(5, row)).isInstanceOf(IndexOutOfBoundsException.class)
                     .hasMessageContaining("row 5");
+            assertThatThrownBy(() -> r.read(1, new float[LEN - 1])).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage(file + ": an array of " + (LEN - 1) + " values cannot hold row 1 of " + LEN);
         }
         try (HdfFile hdf = new HdfFile(file)) {
             float[][] wav = (float[][]) hdf.getDatasetByPath("wav").getData();

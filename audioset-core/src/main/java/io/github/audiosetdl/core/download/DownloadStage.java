@@ -217,7 +217,8 @@ public final class DownloadStage {
                         if (before.isPresent()) { // counted, not requested, not logged again (its row is there)
                             recorder.count(new ClipResult(row, ClipStatus.FAILED, FailureClass.PERMANENT, 0,
                                     "failed permanently in an earlier run (" + before.get().label() + "; "
-                                            + "--retry-permanent requests it again)", 0));
+                                            + "DownloadConfig.Builder.retryPermanent(true), the command line's"
+                                            + " --retry-permanent, requests it again)", 0));
                             continue;
                         }
                         if (pool == null) {

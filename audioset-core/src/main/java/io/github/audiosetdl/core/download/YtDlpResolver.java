@@ -43,6 +43,8 @@ final class YtDlpResolver implements MediaResolver {
     private static final int MAX_COOKIES = 16 << 20;
     /** The first yt-dlp that keeps cookies out of the downloader's headers (CVE-2023-35934). */
     static final String SAFE_VERSION = "2023.07.06";
+    /** Where cookies are given, in the library's terms and the command line's. */
+    private static final String COOKIES = "DownloadConfig.Builder.cookies, the command line's --cookies";
     private static final Pattern VERSION = Pattern.compile("\\b(\\d{4})\\.(\\d{1,2})\\.(\\d{1,2})");
     /**
      * The format asked for: the best audio fetched whole over http(s), else the best such format with audio, else
@@ -173,15 +175,16 @@ final class YtDlpResolver implements MediaResolver {
         }
         Matcher m = VERSION.matcher(version);
         if (!m.find()) {
-            throw new AudioSetException("cannot tell yt-dlp's version from '" + version + "'; with --cookies,"
-                    + " yt-dlp " + SAFE_VERSION + " or later is needed (CVE-2023-35934)");
+            throw new AudioSetException("cannot tell yt-dlp's version from '" + version + "'; with cookies ("
+                    + COOKIES + "), yt-dlp " + SAFE_VERSION + " or later is needed (CVE-2023-35934)");
         }
         String found = m.group(1) + "." + m.group(2) + "." + m.group(3);
         String padded = String.format(Locale.ROOT, "%04d.%02d.%02d", Integer.parseInt(m.group(1)),
                 Integer.parseInt(m.group(2)), Integer.parseInt(m.group(3)));
         if (padded.compareTo(SAFE_VERSION) < 0) {
             throw new AudioSetException("yt-dlp " + found + " is older than " + SAFE_VERSION + " and would send"
-                    + " your cookies to other hosts (CVE-2023-35934): update yt-dlp, or run without --cookies");
+                    + " your cookies to other hosts (CVE-2023-35934): update yt-dlp, or run without cookies ("
+                    + COOKIES + ")");
         }
     }
 

@@ -999,8 +999,9 @@ public final class AudioSetPipeline implements AutoCloseable {
             unused(shuffleSeed != null && !packs, "shuffleSeed", runs, "pack");
             unused(strong != null && !packs, "strong", runs, "pack");
             unused(strongVocabulary != null && !packs, "strongVocabulary", runs, "pack");
-            unused(threads != null && !packs && !computes, "threads", runs,
-                    "pack and features (the download's are DownloadConfig.Builder.threads)");
+            check(threads == null || packs || computes, "threads is set but the pipeline runs only " + runs
+                    + ": it is for the pack and features stage(s); leave it out or run them (the download's threads"
+                    + " are DownloadConfig.Builder.threads)");
             unused(features != null && !computes, "features", runs, "features");
             unused(featureSuffix != null && !computes, "featureSuffix", runs, "features");
             unused(executor != null && !computes, "executor", runs, "features");

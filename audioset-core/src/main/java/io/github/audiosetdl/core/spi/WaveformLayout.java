@@ -140,8 +140,8 @@ public record WaveformLayout(PackFormat format, SampleType sampleType, int sampl
             SampleType t = sampleType != null ? sampleType
                     : format == PackFormat.SEED ? SampleType.FLOAT32 : SampleType.INT16;
             if (format != PackFormat.SEED && t != SampleType.INT16) {
-                throw new IllegalStateException("the " + format.label() + " format stores int16 samples; --dtype "
-                        + t.label() + " applies to the seed format only");
+                throw new IllegalStateException("the " + format.label() + " format stores int16 samples; sampleType("
+                        + t.name() + ") applies to the seed format only");
             }
             int rate = sampleRate != null ? sampleRate : format.defaultSampleRate();
             return new WaveformLayout(format, t, rate, shardSize);

@@ -13,6 +13,8 @@ import io.github.audiosetdl.core.Shard;
 import io.github.audiosetdl.core.audio.AudioClip;
 import io.github.audiosetdl.core.audio.WavFormat;
 import io.github.audiosetdl.core.audio.WavReader;
+import io.github.audiosetdl.core.progress.PipelineListener;
+import io.github.audiosetdl.core.progress.Stage;
 import io.github.audiosetdl.core.testing.ExternalTools;
 import io.github.audiosetdl.core.testing.LoopbackMediaServer;
 import io.github.audiosetdl.core.testing.TestMedia;
@@ -27,6 +29,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -260,8 +263,20 @@ class DownloadStageTest {
         Path log = out.resolve("logs/test_errorlogs/errorLog_0.csv");
         long logRows = Files.readAllLines(log).size();
 
-        // the rerun: counted as failed again, without a request and without another log row
-        DownloadSummary again = run(config.build(), rows);
+        // the rerun: counted as failed again, without a request and without another log row; the listener is told
+        // how to ask again, in the library's terms as well as the command line's
+        List<String> reasons = new CopyOnWriteArrayList<>();
+        PipelineListener listener = new PipelineListener() {
+            @Override
+            public void itemFailed(Stage stage, String item, String reason) {
+                reasons.add(item + ": " + reason);
+            }
+        };
+        DownloadSummary again = DownloadStage.builder().config(config.build()).listener(listener).build()
+                .run(rows.stream(), Shard.ALL, rows.size());
+        assertThat(reasons).contains("goneforgood: permanent: failed permanently in an earlier run (not_found;"
+                + " DownloadConfig.Builder.retryPermanent(true), the command line's --retry-permanent, requests it"
+                + " again)");
         assertThat(again.failed()).containsEntry(FailureClass.PERMANENT, 2L);
         assertThat(again.complete()).isTrue();
         assertThat(server.requests("goneforgood.m4a")).isEqualTo(gone);

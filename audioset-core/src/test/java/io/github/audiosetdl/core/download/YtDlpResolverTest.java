@@ -45,6 +45,20 @@ class YtDlpResolverTest {
         return new YtDlpResolver(ytDlp, config);
     }
 
+    /** A library caller gave cookies through the builder: the refusal names that setting too. */
+    @Test
+    void anUnsafeOrUnknownVersionWithCookiesNamesTheLibrarySettingAndTheOption() {
+        YtDlpResolver.checkVersion("2023.03.04", false);
+        YtDlpResolver.checkVersion("2023.07.06", true);
+        assertThatThrownBy(() -> YtDlpResolver.checkVersion("2023.03.04", true))
+                .hasMessage("yt-dlp 2023.03.04 is older than 2023.07.06 and would send your cookies to other hosts"
+                        + " (CVE-2023-35934): update yt-dlp, or run without cookies (DownloadConfig.Builder.cookies,"
+                        + " the command line's --cookies)");
+        assertThatThrownBy(() -> YtDlpResolver.checkVersion("nightly", true))
+                .hasMessage("cannot tell yt-dlp's version from 'nightly'; with cookies (DownloadConfig.Builder.cookies,"
+                        + " the command line's --cookies), yt-dlp 2023.07.06 or later is needed (CVE-2023-35934)");
+    }
+
     @Test
     void aProcessLeftBehindHoldingStdoutDoesNotHoldTheWorker() throws Exception {
         // the repro: a child keeps stdout and stderr open for 40 s after yt-dlp printed its JSON and exited 0

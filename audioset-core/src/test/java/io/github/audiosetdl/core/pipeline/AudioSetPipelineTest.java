@@ -747,7 +747,9 @@ class AudioSetPipelineTest {
                         .isInstanceOf(IllegalStateException.class).hasMessageStartingWith(c.getKey());
             }
             assertThatThrownBy(() -> fetch.get().threads(2).build())
-                    .hasMessageContaining("DownloadConfig.Builder.threads");
+                    .hasMessage("threads is set but the pipeline runs only DOWNLOAD: it is for the pack and features"
+                            + " stage(s); leave it out or run them (the download's threads are"
+                            + " DownloadConfig.Builder.threads)");
             // each is taken where a stage that runs uses it
             assertThat(features.get().threads(2).executor(pool).featureSuffix("_x").build().featureFile())
                     .isEqualTo(dir.resolve("x_x.hdf5"));

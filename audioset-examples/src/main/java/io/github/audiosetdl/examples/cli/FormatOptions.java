@@ -48,7 +48,12 @@ final class FormatOptions {
             b.shardSize(shardSize);
         }
         if (dtype != null) {
-            b.sampleType(SampleType.parse(dtype));
+            SampleType t = SampleType.parse(dtype);
+            if (f != PackFormat.SEED && t != SampleType.INT16) {
+                throw new IllegalArgumentException("the " + f.label() + " format stores int16 samples; --dtype "
+                        + t.label() + " applies to --format seed only");
+            }
+            b.sampleType(t);
         }
         if (sampleRate != null) {
             b.sampleRate(sampleRate);

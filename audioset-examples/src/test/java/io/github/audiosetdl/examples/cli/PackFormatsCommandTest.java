@@ -92,7 +92,8 @@ class PackFormatsCommandTest {
     void contradictoryOptionsAreUsageErrors() throws IOException {
         Path downloads = PackCommandTest.downloads(dir, 1);
         assertThat(pack(downloads, "x", "--format", "panns", "--dtype", "float32")).isEqualTo(AudioSetCli.EXIT_USAGE);
-        assertThat(err.toString()).contains("int16");
+        assertThat(err.toString()).contains("the panns format stores int16 samples; --dtype float32 applies to"
+                + " --format seed only");
         assertThat(pack(downloads, "x", "--format", "tfrecord")).isEqualTo(AudioSetCli.EXIT_USAGE);
         assertThat(pack(downloads, "x", "--format", "webdataset", "--shard-size", "0"))
                 .isEqualTo(AudioSetCli.EXIT_USAGE);

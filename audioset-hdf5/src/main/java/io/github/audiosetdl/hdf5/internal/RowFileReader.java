@@ -257,17 +257,23 @@ public final class RowFileReader implements Closeable {
 
     /**
      * @return a hint when the file is another of our layouts (PANNs' {@code waveform}, a cochleagram file's
-     *     {@code coch}), else empty
+     *     {@code coch}, another feature's dataset with its {@code feature} attribute), else empty
      */
     private String otherLayout() {
         try {
             Map<String, Node> root = hdf.getChildren();
             if (root.get("waveform") instanceof Dataset && root.get("audio_name") instanceof Dataset) {
-                return " (this is a PANNs file, /waveform: features are computed from the seed layout, made by"
-                        + " pack --format seed)";
+                return " (this is a PANNs file, /waveform: features are computed from the seed layout,"
+                        + " WaveformLayout.SEED, made by pack --format seed)";
             }
             if (root.get("coch") instanceof Dataset) {
                 return " (this is a cochleagram file, /coch: give the waveform file it was computed from)";
+            }
+            for (Map.Entry<String, Node> e : root.entrySet()) { // another extractor's rows, under its own name
+                if (e.getValue() instanceof Dataset d && d.getAttribute("feature") != null) {
+                    return " (this is a feature file whose rows are in /" + e.getKey()
+                            + ": CochleagramFileReader.open(file, \"" + e.getKey() + "\") reads them)";
+                }
             }
         } catch (RuntimeException e) { // a damaged root: no hint
             return "";
@@ -497,7 +503,8 @@ public final class RowFileReader implements Closeable {
     public void readRow(long row, float[] into) throws IOException {
         check(row);
         if (into.length < rowLength()) {
-            throw new IllegalArgumentException("array of " + into.length + " < row length " + rowLength());
+            throw new IllegalArgumentException(file + ": an array of " + into.length + " values cannot hold row " + row
+                    + " of " + rowLength());
         }
         rowBuffer.clear();
         readRows(main, row, rowBuffer);
