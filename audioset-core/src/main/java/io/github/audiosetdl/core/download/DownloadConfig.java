@@ -3,6 +3,7 @@ package io.github.audiosetdl.core.download;
 import static java.util.Objects.requireNonNull;
 
 import io.github.audiosetdl.core.audio.SeedPreparation;
+import io.github.audiosetdl.core.internal.DataSetNames;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -99,14 +100,7 @@ public final class DownloadConfig {
      * @throws IllegalArgumentException if it breaks the rule (the message shows it)
      */
     public static String checkName(String name) {
-        requireNonNull(name, "name");
-        boolean control = name.chars().anyMatch(c -> c < 0x20 || c == 0x7F);
-        if (name.isBlank() || name.contains("/") || name.contains("\\") || control || name.equals(".")
-                || name.equals("..")) {
-            throw new IllegalArgumentException("data set name '" + name + "' must be a non-blank file name without"
-                    + " '/', '\\' or control characters");
-        }
-        return name;
+        return DataSetNames.check(name);
     }
 
     /**

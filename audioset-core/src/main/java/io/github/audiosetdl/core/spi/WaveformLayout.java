@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.github.audiosetdl.core.audio.Resampling;
 import io.github.audiosetdl.core.audio.SeedPreparation;
+import io.github.audiosetdl.core.internal.DataSetNames;
 import java.nio.file.Path;
 import java.util.Locale;
 
@@ -61,8 +62,11 @@ public record WaveformLayout(PackFormat format, SampleType sampleType, int sampl
      * @param name the data set's name
      * @return the main output: {@code <name>.hdf5} (seed), {@code <name>_panns.h5} (PANNs) or the first shard
      *     {@code <name>-000000.tar} (WebDataset)
+     * @throws IllegalArgumentException if {@code name} is blank, or holds a path separator or a control character,
+     *     or is {@code .} or {@code ..} (as {@code DownloadConfig.checkName}): it would name a file elsewhere
      */
     public Path mainFile(Path dir, String name) {
+        DataSetNames.check(name);
         return switch (format) {
             case SEED -> dir.resolve(name + ".hdf5");
             case PANNS -> dir.resolve(name + "_panns.h5");
