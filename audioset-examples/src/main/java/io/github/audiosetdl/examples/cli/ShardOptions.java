@@ -15,8 +15,9 @@ final class ShardOptions {
     Integer jobs;
 
     @Option(names = "--job-index", paramLabel = "I",
-            description = "This job, 0..N-1 (default: SLURM_ARRAY_TASK_ID - SLURM_ARRAY_TASK_MIN, else 0). Either flag "
-                    + "alone inside a SLURM job array takes the other from the array.")
+            description = "This job, 0..N-1 (default: (SLURM_ARRAY_TASK_ID - SLURM_ARRAY_TASK_MIN) /"
+                    + " SLURM_ARRAY_TASK_STEP, else 0). Either flag alone inside a SLURM job array takes the other"
+                    + " from the array.")
     Integer jobIndex;
 
     /**
