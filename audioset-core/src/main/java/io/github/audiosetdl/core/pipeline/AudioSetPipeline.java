@@ -714,8 +714,9 @@ public final class AudioSetPipeline implements AutoCloseable {
         }
 
         /**
-         * @param dir the folder for the outputs (default: the download configuration's, else the waveform
-         *     file's folder, else the current folder)
+         * @param dir the folder for the outputs (default: the download configuration's; else, for a run from
+         *     {@link #downloads}, the downloads folder's parent, where the download stage puts it; else the
+         *     waveform file's folder)
          * @return this
          */
         public Builder outputDir(Path dir) {
@@ -974,8 +975,9 @@ public final class AudioSetPipeline implements AutoCloseable {
                             + " segments file's name without extension)", e);
                 }
             }
-            if (out == null) {
-                Path parent = waveforms != null ? waveforms.toAbsolutePath().getParent() : null;
+            if (out == null) { // beside the input, as the download stage puts <out>/<name>_downloads in <out>
+                Path input = first == Stage.FEATURES ? waveforms : downloads;
+                Path parent = input != null ? input.toAbsolutePath().getParent() : null;
                 out = parent != null ? parent : Path.of("");
             }
             AudioSetPipeline p = new AudioSetPipeline(this, first, last, out, dataSet);

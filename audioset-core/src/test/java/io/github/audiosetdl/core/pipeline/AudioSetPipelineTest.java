@@ -660,6 +660,11 @@ class AudioSetPipelineTest {
         assertThat(packOnly.firstStage()).isEqualTo(Stage.PACK);
         assertThat(packOnly.lastStage()).isEqualTo(Stage.PACK);
         assertThat(packOnly.name()).as("named after the segments CSV").isEqualTo("eval");
+        assertThat(packOnly.outputDir()).as("beside the downloads, not in the current folder")
+                .isEqualTo(dir.toAbsolutePath().getParent());
+        AudioSetPipeline fromRelative = AudioSetPipeline.builder().downloads(Path.of("x_downloads"))
+                .segments(dir.resolve("eval.csv")).store(new Store(true)).build();
+        assertThat(fromRelative.outputDir()).isEqualTo(Path.of("").toAbsolutePath());
         FeatureExtractor clips = FeatureExtractor.of("first", 160_000, 16_000, 1, 1, Map.of(),
                 () -> (wav, out) -> out[0] = wav[0]);
         AudioSetPipeline all = AudioSetPipeline.builder().download(DownloadConfig.builder(dir, "set").build())
