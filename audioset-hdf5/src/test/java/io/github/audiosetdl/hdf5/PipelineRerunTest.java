@@ -86,6 +86,13 @@ class PipelineRerunTest {
         });
     }
 
+    /** @return the options of a WebDataset pack in shards of {@code shardSize} clips (it replaces the builder) */
+    private UnaryOperator<AudioSetPipeline.Builder> webDataset(int shardSize) {
+        WaveformLayout shards = WaveformLayout.builder().format(PackFormat.WEBDATASET).shardSize(shardSize).build();
+        return ignored -> AudioSetPipeline.builder().downloads(dir.resolve("r_downloads")).segments(csv)
+                .outputDir(out).store(Hdf5DatasetStore.INSTANCE).layout(shards).threads(2);
+    }
+
     private PipelineSummary run() throws IOException {
         return run(b -> b);
     }
@@ -280,10 +287,7 @@ class PipelineRerunTest {
 
     @Test
     void webDatasetShardsAreKeptOnARerunAndPackedAgainWhenAClipIsAdded() throws IOException {
-        WaveformLayout shards = WaveformLayout.builder().format(PackFormat.WEBDATASET).shardSize(3).build();
-        UnaryOperator<AudioSetPipeline.Builder> wds = ignored -> AudioSetPipeline.builder()
-                .downloads(dir.resolve("r_downloads")).segments(csv).outputDir(out).store(Hdf5DatasetStore.INSTANCE)
-                .layout(shards).threads(2);
+        UnaryOperator<AudioSetPipeline.Builder> wds = webDataset(3);
         assertThat(run(wds).pack().orElseThrow().files()).hasSize(2);
         Path first = out.resolve("r-000000.tar");
         Path second = out.resolve("r-000001.tar");
@@ -310,10 +314,7 @@ class PipelineRerunTest {
     @Test
     void aWebDatasetShardBeyondThoseRecordedIsPackedAgainAndDeleted() throws IOException {
         // as pack over the same clips and more leaves it: the recorded shards untouched, one more after them
-        WaveformLayout shards = WaveformLayout.builder().format(PackFormat.WEBDATASET).shardSize(2).build();
-        UnaryOperator<AudioSetPipeline.Builder> wds = ignored -> AudioSetPipeline.builder()
-                .downloads(dir.resolve("r_downloads")).segments(csv).outputDir(out).store(Hdf5DatasetStore.INSTANCE)
-                .layout(shards).threads(2);
+        UnaryOperator<AudioSetPipeline.Builder> wds = webDataset(2);
         assertThat(run(wds).pack().orElseThrow().files()).hasSize(2);
         Path extra = Files.copy(out.resolve("r-000001.tar"), out.resolve("r-000002.tar"));
 
@@ -329,10 +330,7 @@ class PipelineRerunTest {
         // the shard's clip has the same key, header and JSON (times, labels, the peak divided out): only its
         // samples tell that the WAV file it came from was replaced
         wav(1, 220, 0.9f);
-        WaveformLayout shards = WaveformLayout.builder().format(PackFormat.WEBDATASET).shardSize(3).build();
-        UnaryOperator<AudioSetPipeline.Builder> wds = ignored -> AudioSetPipeline.builder()
-                .downloads(dir.resolve("r_downloads")).segments(csv).outputDir(out).store(Hdf5DatasetStore.INSTANCE)
-                .layout(shards).threads(2);
+        UnaryOperator<AudioSetPipeline.Builder> wds = webDataset(3);
         assertThat(run(wds).pack()).isPresent();
         Path first = out.resolve("r-000000.tar");
         byte[] before = Files.readAllBytes(first);

@@ -214,9 +214,7 @@ class CochleagramJobsTest {
     void aWholeRunOverRecordedCochleagramsWhilePartsAreUnderWayKeepsThem() throws Exception {
         Path wav = waveforms(dir.resolve("clips.hdf5"));
         Path out = dir.resolve("out");
-        assertThat(inProcess("cochleagram", "--in", wav.toString(), "--out", out.toString(), "--threads", "1"))
-                .contains("cochleagrams: " + ROWS + " rows");
-        Path coch = out.resolve("clips_Coch.hdf5");
+        Path coch = computedOnce(wav, out);
         assertThat(out.resolve(".clips_Coch.hdf5.inputs")).isRegularFile();
         java.nio.file.attribute.FileTime written = Files.getLastModifiedTime(coch);
         Path work = Files.createDirectories(FeatureFileParts.workFolder(coch));
@@ -237,9 +235,7 @@ class CochleagramJobsTest {
     void cochleagramsOfAWaveformFileReplacedByAnOlderOneAreComputedAgain() throws Exception {
         Path wav = waveforms(dir.resolve("clips.hdf5"));
         Path out = dir.resolve("out");
-        assertThat(inProcess("cochleagram", "--in", wav.toString(), "--out", out.toString(), "--threads", "1"))
-                .contains("cochleagrams: " + ROWS + " rows");
-        Path coch = out.resolve("clips_Coch.hdf5");
+        Path coch = computedOnce(wav, out);
         float[] before;
         try (CochleagramFileReader r = CochleagramFileReader.open(coch)) {
             before = new float[r.channels() * r.frames()];
@@ -264,6 +260,13 @@ class CochleagramJobsTest {
     }
 
     /** @return the output of the command line run in this JVM, which must succeed */
+    /** @return {@code out/clips_Coch.hdf5}, the cochleagrams of {@code wav} computed by one whole run */
+    private static Path computedOnce(Path wav, Path out) {
+        assertThat(inProcess("cochleagram", "--in", wav.toString(), "--out", out.toString(), "--threads", "1"))
+                .contains("cochleagrams: " + ROWS + " rows");
+        return out.resolve("clips_Coch.hdf5");
+    }
+
     private static String inProcess(String... args) {
         java.io.StringWriter out = new java.io.StringWriter();
         java.io.StringWriter err = new java.io.StringWriter();
