@@ -21,12 +21,21 @@ import java.util.List;
  * WaveformLayout)}): waveform files through {@link WaveformFileWriter} and
  * {@link WaveformFileReader}, cochleagram files through {@link CochleagramFileWriter}. Immutable and
  * thread-safe.
+ *
+ * <p>Registered as the {@link DatasetStore} service ({@code META-INF/services}): a pipeline built without
+ * {@code store(...)} finds it when this module is on the class path, and uses it for its pack and feature stages.
  */
 public final class Hdf5DatasetStore implements DatasetStore {
-    /** The one instance. */
+    /** The instance to use in code; every instance behaves the same (the class has no state). */
     public static final Hdf5DatasetStore INSTANCE = new Hdf5DatasetStore();
 
-    private Hdf5DatasetStore() {
+    /**
+     * For {@link java.util.ServiceLoader}, which on the class path (and for an automatic module) makes its
+     * providers only through a public no-argument constructor: it uses neither {@link #INSTANCE} nor a static
+     * {@code provider()} method there. In code, use {@link #INSTANCE}.
+     */
+    public Hdf5DatasetStore() {
+        // no state: every instance is interchangeable with INSTANCE
     }
 
     @Override

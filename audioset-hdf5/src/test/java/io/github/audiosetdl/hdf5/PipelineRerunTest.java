@@ -9,6 +9,7 @@ import io.github.audiosetdl.core.audio.WavWriter;
 import io.github.audiosetdl.core.pipeline.AudioSetPipeline;
 import io.github.audiosetdl.core.pipeline.PipelineSummary;
 import io.github.audiosetdl.core.progress.Stage;
+import io.github.audiosetdl.core.spi.DatasetStore;
 import io.github.audiosetdl.core.spi.FeatureExtractor;
 import io.github.audiosetdl.core.spi.PackFormat;
 import io.github.audiosetdl.core.spi.SampleType;
@@ -19,6 +20,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.util.Map;
+import java.util.ServiceLoader;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.BeforeEach;
@@ -145,6 +147,32 @@ class PipelineRerunTest {
         try (WaveformFileReader r = WaveformFileReader.open(out.resolve("r.hdf5"))) {
             assertThat(r.size()).isEqualTo(4);
         }
+    }
+
+    @Test
+    void withoutStoreThePipelineFindsThisModulesStoreAndARerunWithItIsUpToDate() throws IOException {
+        assertThat(ServiceLoader.load(DatasetStore.class).stream().map(p -> p.type().getName()).toList())
+                .containsExactly(Hdf5DatasetStore.class.getName());
+        PipelineSummary first;
+        try (AudioSetPipeline p = AudioSetPipeline.builder().downloads(dir.resolve("r_downloads")).segments(csv)
+                .outputDir(out).features(features()).threads(2).build()) {
+            first = p.run();
+        }
+        assertThat(first.pack().orElseThrow().rowsWritten()).isEqualTo(4);
+        assertThat(first.features()).isPresent();
+        try (WaveformFileReader r = WaveformFileReader.open(out.resolve("r.hdf5"))) {
+            assertThat(r.size()).isEqualTo(4);
+        }
+        assertThat(out.resolve("r_Coch.hdf5")).isRegularFile();
+        // the store found is the one store(Hdf5DatasetStore.INSTANCE) names: nothing to do again
+        assertThat(run().upToDate()).containsExactlyInAnyOrder(Stage.PACK, Stage.FEATURES);
+        // and without features, a downloads folder is packed: the pack stage is the last one configured
+        try (AudioSetPipeline p = AudioSetPipeline.builder().downloads(dir.resolve("r_downloads")).segments(csv)
+                .outputDir(dir.resolve("packOnly")).build()) {
+            assertThat(p.lastStage()).isEqualTo(Stage.PACK);
+            assertThat(p.run().pack().orElseThrow().rowsWritten()).isEqualTo(4);
+        }
+        assertThat(dir.resolve("packOnly/r.hdf5")).isRegularFile();
     }
 
     @Test

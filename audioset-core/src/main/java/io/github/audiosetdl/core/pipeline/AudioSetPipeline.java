@@ -38,6 +38,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CancellationException;
@@ -54,9 +56,10 @@ import org.slf4j.LoggerFactory;
  * starts at the download stage; else a {@link Builder#downloads downloads folder} starts at the pack
  * stage; else a {@link Builder#waveforms waveform file} starts at the feature stage. It runs up to
  * {@link Builder#stopAfter}, by default the last stage that is configured (features when an extractor
- * is given). An option of a stage outside that range (a shuffle seed or a layout on a run that only computes
- * features, an extractor on a run that stops after packing) is refused by {@link Builder#build()} rather than
- * ignored. The files are named as the seed named them, under the output folder:
+ * is given, else the pack stage when a store or a downloads folder is). An option of a stage outside that
+ * range (a shuffle seed or a layout on a run that only computes features, an extractor on a run that stops after
+ * packing) is refused by {@link Builder#build()} rather than ignored. The files are named as the seed named them,
+ * under the output folder:
  * {@code <name>_downloads/}, {@code logs/}, {@code <name>.hdf5}, {@code <name>_metadata.npy},
  * {@code <name>_Coch.hdf5} and {@code <name>_average.npy}; the name is the download configuration's, else
  * the input's: the segments CSV's when the run starts at the pack stage, the waveform file's when it starts at
@@ -70,13 +73,17 @@ import org.slf4j.LoggerFactory;
  * try (AudioSetPipeline pipeline = AudioSetPipeline.builder()
  *         .download(DownloadConfig.builder(Path.of("out"), "eval_segments").threads(8).build())
  *         .segments(SegmentSelection.builder(Path.of("eval_segments.csv")).label("Dog").build())
- *         .store(Hdf5DatasetStore.INSTANCE)
- *         .features(cochleagramFeatures)
+ *         .features(cochleagramFeatures)   // packs into HDF5 (audioset-hdf5's store), then computes
  *         .listener(PipelineListener.logging())
  *         .build()) {
  *     PipelineSummary summary = pipeline.run();
  * }
  * }</pre>
+ *
+ * <p>The pack and feature stages write through a {@link DatasetStore}: the one given to {@link Builder#store},
+ * else the one {@link java.util.ServiceLoader} finds on the class path ({@code Hdf5DatasetStore} when
+ * {@code audioset-hdf5} is there). {@link Builder#build()} refuses a run that needs one when there is none, or
+ * several, and no {@code store(...)}.
  *
  * <p>Memory does not grow with the number of clips: every stage streams. Outputs are atomic: a failed
  * or cancelled run leaves no file under a final name (downloaded clips stay, and a rerun resumes).
@@ -145,7 +152,7 @@ public final class AudioSetPipeline implements AutoCloseable {
     private volatile Thread runner;
     private boolean closed; // guarded by this
 
-    private AudioSetPipeline(Builder b, Stage first, Stage last, Path outputDir, String name) {
+    private AudioSetPipeline(Builder b, Stage first, Stage last, Path outputDir, String name, DatasetStore store) {
         this.first = first;
         this.last = last;
         this.download = b.download;
@@ -154,7 +161,7 @@ public final class AudioSetPipeline implements AutoCloseable {
         this.waveforms = b.waveforms;
         this.outputDir = outputDir;
         this.name = name;
-        this.store = b.store;
+        this.store = store;
         this.layout = b.layout != null ? b.layout : WaveformLayout.SEED;
         this.features = b.features;
         this.featureSuffix = b.featureSuffix != null ? b.featureSuffix : DEFAULT_FEATURE_SUFFIX;
@@ -747,8 +754,12 @@ public final class AudioSetPipeline implements AutoCloseable {
 
         /**
          * @param datasetStore where the waveform and feature files live (e.g. {@code Hdf5DatasetStore.INSTANCE}
-         *     from {@code audioset-hdf5}); needed for the pack and feature stages, refused by {@link #build()} when
-         *     neither runs
+         *     from {@code audioset-hdf5}); for the pack and feature stages, refused by {@link #build()} when
+         *     neither runs. Optional: without it they use the one {@link DatasetStore} service on the class path
+         *     ({@link java.util.ServiceLoader}, the thread's context class loader), which is
+         *     {@code Hdf5DatasetStore} when {@code audioset-hdf5} is there; give it to choose another, or one
+         *     among several. Setting it also makes a run that starts with a download pack by default (as
+         *     {@code stopAfter(Stage.PACK)} does)
          * @return this
          */
         public Builder store(DatasetStore datasetStore) {
@@ -880,15 +891,15 @@ public final class AudioSetPipeline implements AutoCloseable {
 
         /**
          * @return the pipeline
-         * @throws IllegalStateException if no starting point is given, or a stage in the range lacks what
-         *     it needs (segments for download and pack, a store for pack and features, an extractor for
-         *     features), or the options contradict each other: among them an option set for stages the pipeline
-         *     does not run ({@link #store}: pack, features; {@link #layout}, {@link #labels},
-         *     {@link #shuffleSeed}, {@link #strong}, {@link #strongVocabulary}: pack; {@link #features},
-         *     {@link #featureSuffix}, {@link #executor}: features;
-         *     {@link #threads}: pack, features), or an {@link #outputDir} or {@link #name} other than the
-         *     download configuration's (the same folder spelt differently, or through a symbolic link, is the
-         *     same), or a data set name that cannot name the WebDataset shards the pack stage writes
+         * @throws IllegalStateException if no starting point is given, or a stage in the range lacks what it needs
+         *     (segments for download and pack, a store for pack and features: without {@link #store}, exactly one
+         *     {@link DatasetStore} service on the class path; an extractor for features), or the options contradict
+         *     each other: among them an option set for stages the pipeline does not run ({@link #store}: pack,
+         *     features; {@link #layout}, {@link #labels}, {@link #shuffleSeed}, {@link #strong},
+         *     {@link #strongVocabulary}: pack; {@link #features}, {@link #featureSuffix}, {@link #executor}: features;
+         *     {@link #threads}: pack, features), or an {@link #outputDir} or {@link #name} other than the download
+         *     configuration's (the same folder spelt differently, or through a symbolic link, is the same), or a data
+         *     set name that cannot name the WebDataset shards the pack stage writes
          *     ({@link WebDatasetWriter#checkName}), or a sharded {@link #segments} selection on a run that packs or
          *     computes features, or {@link #strong} with the PANNs layout, or {@link #strongVocabulary} without
          *     {@link #strong}
@@ -916,8 +927,8 @@ public final class AudioSetPipeline implements AutoCloseable {
             boolean packs = first.compareTo(Stage.PACK) <= 0 && last.compareTo(Stage.PACK) >= 0;
             check(first != Stage.DOWNLOAD && !packs || segments != null,
                     "the " + first.label() + " stage needs segments(...)");
-            check(!packs || store != null, "the pack stage needs store(...)");
-            check(last != Stage.FEATURES || store != null, "the features stage needs store(...)");
+            DatasetStore found = store != null || !packs && last != Stage.FEATURES ? store
+                    : serviceStore(packs ? Stage.PACK : Stage.FEATURES);
             check(last != Stage.FEATURES || features != null, "the features stage needs features(...)");
             WaveformLayout packed = layout != null ? layout : WaveformLayout.SEED;
             check(!packs || last != Stage.FEATURES || packed.format() == PackFormat.SEED,
@@ -928,7 +939,7 @@ public final class AudioSetPipeline implements AutoCloseable {
                     + " give the strong label file, or leave the vocabulary out");
             check(strong == null || packed.format() != PackFormat.PANNS, "the PANNs layout has no strong labels:"
                     + " leave out strong(...), or pack the seed layout or WebDataset shards");
-            check(strong == null || !packs || store.writesStrongLabels(), "strong(...) is set but the store " + store
+            check(strong == null || !packs || found.writesStrongLabels(), "strong(...) is set but the store " + found
                     + " does not write strong labels (DatasetStore.writesStrongLabels()): leave out strong(...)");
             if (packs && !segments.shard().isAll()) {
                 throw new IllegalStateException("the pack stage writes one file for the whole selection, not for "
@@ -980,11 +991,43 @@ public final class AudioSetPipeline implements AutoCloseable {
                 Path parent = input != null ? input.toAbsolutePath().getParent() : null;
                 out = parent != null ? parent : Path.of("");
             }
-            AudioSetPipeline p = new AudioSetPipeline(this, first, last, out, dataSet);
+            AudioSetPipeline p = new AudioSetPipeline(this, first, last, out, dataSet, found);
             check(last != Stage.FEATURES || !sameFile(p.featureFile(), p.waveformFile()), "the feature file "
                     + p.featureFile() + " is the waveform file " + p.waveformFile()
                     + ": give another featureSuffix (default " + DEFAULT_FEATURE_SUFFIX + ")");
             return p;
+        }
+
+        /**
+         * The store of a pipeline built without {@link #store}: the one {@link DatasetStore} that
+         * {@link ServiceLoader} finds through the thread's context class loader ({@code audioset-hdf5} registers
+         * {@code Hdf5DatasetStore} in {@code META-INF/services}).
+         *
+         * @param stage the first stage that needs a store, named in the errors
+         * @throws IllegalStateException if there is none, several, or one that cannot be loaded
+         */
+        static DatasetStore serviceStore(Stage stage) {
+            String needs = "the " + stage.label() + " stage needs store(...)";
+            List<ServiceLoader.Provider<DatasetStore>> providers;
+            try {
+                providers = ServiceLoader.load(DatasetStore.class).stream().toList();
+                if (providers.isEmpty()) {
+                    throw new IllegalStateException(needs + ": no DatasetStore service is on the class path; add"
+                            + " audioset-hdf5 (its Hdf5DatasetStore is then found without store(...)), or call"
+                            + " store(...) with your own");
+                }
+                if (providers.size() > 1) {
+                    throw new IllegalStateException(needs + ": several DatasetStore services are on the class path ("
+                            + String.join(", ", providers.stream().map(p -> p.type().getName()).toList())
+                            + "); choose one with store(...)");
+                }
+                DatasetStore store = providers.get(0).get();
+                LOG.debug("the {} stage uses the DatasetStore service {}", stage.label(), store.getClass().getName());
+                return store;
+            } catch (ServiceConfigurationError e) {
+                throw new IllegalStateException(needs + ": the DatasetStore service on the class path cannot be"
+                        + " loaded (" + e.getMessage() + "); fix its META-INF/services entry, or call store(...)", e);
+            }
         }
 
         /**
