@@ -1,6 +1,7 @@
 package io.github.audiosetdl.examples.tools;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -8,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
@@ -48,6 +50,38 @@ class LicenceFilesCheckTest {
                 .contains("NOTICE");
         assertThat(LicenceFilesCheck.check(dir.resolve("absent.jar"), LICENSE, false)).singleElement().asString()
                 .contains("no such jar");
+    }
+
+    @Test
+    void readsTheArtifactIdsOfDependencyList(@TempDir Path dir) throws IOException {
+        Path list = Files.writeString(dir.resolve("bundled-artifacts.txt"), String.join("\n", "",
+                "The following files have been resolved:",
+                "   at.yawk.lz4:lz4-java:jar:1.11.1:runtime -- module org.lz4.java [auto]",
+                "   info.picocli:picocli:jar:4.7.7:compile -- module info.picocli",
+                "   org.example:natives:jar:linux-x86_64:1.0:runtime",
+                "   ws.schild:jave-nativebin-linux64:jar:3.5.0:compile (optional)",
+                "   org.ejml:ejml-core:jar:0.46.1:compile", ""));
+        assertThat(LicenceFilesCheck.bundledArtifacts(list)).containsExactly("lz4-java", "picocli", "natives",
+                "jave-nativebin-linux64", "ejml-core");
+        Path none = Files.writeString(dir.resolve("none.txt"), "The following files have been resolved:\n   none\n");
+        assertThatThrownBy(() -> LicenceFilesCheck.bundledArtifacts(none)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("no artifact listed");
+    }
+
+    @Test
+    void everyBundledArtifactNeedsALicenceFileInItsFolder(@TempDir Path dir) throws IOException {
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        entries.put("META-INF/licenses/picocli/LICENSE", LICENSE);
+        entries.put("META-INF/licenses/picocli/NOTICE", bytes("picocli"));
+        entries.put("META-INF/licenses/slf4j-api/LICENSE.txt", bytes("MIT"));
+        entries.put("META-INF/licenses/ffmpeg/COPYING.GPLv3", bytes("GPL"));
+        entries.put("META-INF/licenses/ejml-core/NOTICE", bytes("EJML"));
+        Path cli = jar(dir.resolve("cli.jar"), entries);
+        assertThat(LicenceFilesCheck.licenceFolders(cli, List.of("picocli", "slf4j-api", "jave-nativebin-linux64")))
+                .isEmpty();
+        assertThat(LicenceFilesCheck.licenceFolders(cli, List.of("picocli", "ejml-core", "lz4-java")))
+                .containsExactly(cli + ": it bundles ejml-core but META-INF/licenses/ejml-core/ holds no licence file",
+                        cli + ": it bundles lz4-java but META-INF/licenses/lz4-java/ holds no licence file");
     }
 
     private static byte[] bytes(String s) {
