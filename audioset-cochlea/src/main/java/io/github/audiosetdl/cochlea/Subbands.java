@@ -30,7 +30,7 @@ final class Subbands {
         for (int c = 0; c < start.length; c++) {
             if (start[c] < 0 || start[c] + weights[c].length > signalLength / 2 + 1) {
                 throw new IllegalArgumentException("channel " + c + ": bins " + start[c] + " + " + weights[c].length
-                        + " outside [0, " + signalLength / 2 + "]");
+                        + " outside 0.." + signalLength / 2);
             }
             top = Math.max(top, start[c] + weights[c].length);
         }

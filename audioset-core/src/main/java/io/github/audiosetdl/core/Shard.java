@@ -26,7 +26,7 @@ public record Shard(int index, int count) {
             throw new IllegalArgumentException("job count " + count + " < 1");
         }
         if (index < 0 || index >= count) {
-            throw new IllegalArgumentException("job index " + index + " is not in [0, " + count + ")");
+            throw new IllegalArgumentException("job index " + index + " is not in 0.." + (count - 1));
         }
     }
 

@@ -56,7 +56,7 @@ class ShardTest {
 
     @Test
     void validates() {
-        assertThatThrownBy(() -> Shard.of(2, 2)).hasMessageContaining("job index 2 is not in [0, 2)");
+        assertThatThrownBy(() -> Shard.of(2, 2)).hasMessageContaining("job index 2 is not in 0..1");
         assertThatThrownBy(() -> Shard.of(0, 0)).hasMessageContaining("job count 0");
     }
 }

@@ -341,7 +341,7 @@ public final class DownloadConfig {
          */
         public Builder threads(int threads) {
             if (threads < 1 || threads > MAX_THREADS) {
-                throw new IllegalArgumentException("threads " + threads + " is not in [1, " + MAX_THREADS + "]");
+                throw new IllegalArgumentException("threads " + threads + " is not in 1.." + MAX_THREADS);
             }
             this.threads = threads;
             return this;
@@ -362,7 +362,7 @@ public final class DownloadConfig {
          */
         public Builder sampleRate(int hz) {
             if (hz < 1000 || hz > 384_000) {
-                throw new IllegalArgumentException("sample rate " + hz + " Hz is not in [1000, 384000]");
+                throw new IllegalArgumentException("sample rate " + hz + " Hz is not in 1000..384000");
             }
             this.sampleRate = hz;
             return this;
@@ -413,7 +413,7 @@ public final class DownloadConfig {
          */
         public Builder retries(int retries) {
             if (retries < 0 || retries > MAX_RETRIES) {
-                throw new IllegalArgumentException("retries " + retries + " is not in [0, " + MAX_RETRIES + "]");
+                throw new IllegalArgumentException("retries " + retries + " is not in 0.." + MAX_RETRIES);
             }
             this.retries = retries;
             return this;
@@ -585,7 +585,7 @@ public final class DownloadConfig {
         private static Duration between(Duration d, String what, Duration min, Duration max) {
             requireNonNull(d, what);
             if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
-                throw new IllegalArgumentException(what + " " + d + " is not in [" + min + ", " + max + "]");
+                throw new IllegalArgumentException(what + " " + d + " is not in " + min + ".." + max);
             }
             return d;
         }

@@ -75,7 +75,7 @@ public final class ComplexArrays {
         }
         for (int g = 0; g < batch; g++) {
             if (outOff < 0 || outOff > out[g].length - (long) length) {
-                throw new IndexOutOfBoundsException("moduli " + outOff + " .. " + (outOff + (long) length)
+                throw new IndexOutOfBoundsException("moduli " + outOff + ".." + (outOff + (long) length - 1)
                         + " of an array of " + out[g].length);
             }
         }
@@ -95,7 +95,7 @@ public final class ComplexArrays {
 
     private static void checkRange(double[] x, int off, int count) {
         if (off < 0 || off > x.length - 2L * count) {
-            throw new IndexOutOfBoundsException("doubles " + off + " .. " + (off + 2L * count) + " of an array of "
+            throw new IndexOutOfBoundsException("doubles " + off + ".." + (off + 2L * count - 1) + " of an array of "
                     + x.length);
         }
     }

@@ -33,7 +33,7 @@ public final class ComplexFft {
      */
     public ComplexFft(int n) {
         if (n < 1 || n > 1 << 29) {
-            throw new IllegalArgumentException("ComplexFft length " + n + " is not in [1, 2^29]");
+            throw new IllegalArgumentException("ComplexFft length " + n + " is not in 1..2^29");
         }
         this.n = n;
         Butterflies simd = Butterflies.simd();

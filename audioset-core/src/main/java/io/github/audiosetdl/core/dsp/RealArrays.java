@@ -38,8 +38,8 @@ public final class RealArrays {
     public static void accumulateProducts(double[][] acc, int rows, double[] coef, int coefOff, int coefStride,
             double[][] x, int terms, int from, int to) {
         if (rows < 0 || terms < 0 || from < 0 || from > to || coefStride < terms) {
-            throw new IllegalArgumentException("rows " + rows + ", terms " + terms + ", indices " + from + " .. "
-                    + to + ", coefficient stride " + coefStride);
+            throw new IllegalArgumentException("rows " + rows + ", terms " + terms + ", indices " + from + ".."
+                    + (to - 1) + ", coefficient stride " + coefStride);
         }
         if (acc.length < rows || x.length < terms || rows > 0 && terms > 0
                 && (coefOff < 0 || coefOff + (long) (rows - 1) * coefStride + terms > coef.length)) {

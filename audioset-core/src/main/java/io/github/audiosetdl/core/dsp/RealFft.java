@@ -270,7 +270,7 @@ public final class RealFft {
 
     private void checkBins(int bins) {
         if (bins < 1 || bins > m + 1) {
-            throw new IllegalArgumentException("bins " + bins + " not in [1, " + (m + 1) + "]");
+            throw new IllegalArgumentException("bins " + bins + " not in 1.." + (m + 1));
         }
     }
 

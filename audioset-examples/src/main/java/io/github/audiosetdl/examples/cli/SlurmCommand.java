@@ -164,8 +164,8 @@ final class SlurmCommand implements Callable<Integer> {
                 CochleagramCommand.threads(computeThreads, "--compute-threads");
             }
             if (submitTimeout < 1 || submitTimeout > MAX_SUBMIT_TIMEOUT_SECONDS) {
-                throw new IllegalArgumentException("--submit-timeout " + submitTimeout + " must be between 1 and "
-                        + MAX_SUBMIT_TIMEOUT_SECONDS + " (seconds)");
+                throw new IllegalArgumentException("--submit-timeout " + submitTimeout + " s is not in 1.."
+                        + MAX_SUBMIT_TIMEOUT_SECONDS + " s");
             }
             cochleagram.builder();
             return null;

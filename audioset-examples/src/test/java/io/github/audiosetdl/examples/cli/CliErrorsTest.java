@@ -78,7 +78,7 @@ class CliErrorsTest {
                 Arguments.of(args("download --csv " + csv + offline, "--sample-rate", "fast"), "--sample-rate 'fast'",
                         "'source'"),
                 Arguments.of(args("download --csv " + csv + offline, "--sample-rate", "999"), "999 Hz",
-                        "[1000, 384000]"),
+                        "1000..384000"),
                 Arguments.of(args("download --csv " + csv + offline, "--timeout", "99999"),
                         "--timeout 99999 s is not in 1..3600 s", "--timeout"),
                 Arguments.of(args("download --csv " + csv + offline, "--socket-timeout", "0"),

@@ -306,7 +306,7 @@ class SlurmCommandTest {
             assertThat(run("slurm", "--csv", csv.toString(), "--out", dir.resolve("out").toString(),
                     "--submit-timeout", value, "--submit", "--sbatch", dir.resolve("no-sbatch").toString()))
                     .as(value).isEqualTo(2);
-            assertThat(err.toString()).contains("--submit-timeout " + value + " must be between 1 and 3600 (seconds)");
+            assertThat(err.toString()).contains("--submit-timeout " + value + " s is not in 1..3600 s");
         }
         assertThat(out.toString()).doesNotContain("job");
     }

@@ -441,7 +441,7 @@ public final class RowFileReader implements Closeable {
 
     private void check(long row) {
         if (row < 0 || row >= size) {
-            throw new IndexOutOfBoundsException(file + ": row " + row + " not in [0, " + size + ")");
+            throw new IndexOutOfBoundsException(file + ": row " + row + " not in 0.." + (size - 1));
         }
     }
 
