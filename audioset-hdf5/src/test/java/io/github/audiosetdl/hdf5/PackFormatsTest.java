@@ -262,12 +262,26 @@ class PackFormatsTest {
     void pannsAt16KhzHas160000SamplesAndOurReaderReadsIt() throws Exception {
         Path downloads = dir.resolve("t_downloads");
         Path csv = dir.resolve("t.csv");
-        downloads(downloads, csv);
         Path out = dir.resolve("out");
+        List<String> ids = downloads(downloads, csv);
         pack(downloads, csv, out, WaveformLayout.builder().format(PackFormat.PANNS).sampleRate(16_000).build());
+        short[][] rows;
         try (io.jhdf.HdfFile hdf = new io.jhdf.HdfFile(out.resolve("t_panns.h5"))) {
             assertThat(hdf.getDatasetByPath("waveform").getDimensions()).containsExactly(4, 160_000);
             assertThat(hdf.getAttribute("sample_rate").getData()).isEqualTo(16_000);
+            rows = (short[][]) hdf.getDatasetByPath("waveform").getData();
+        }
+        try (PannsFileReader panns = PannsFileReader.open(out.resolve("t_panns.h5"))) {
+            assertThat(panns.size()).isEqualTo(4);
+            assertThat(panns.sampleRate()).isEqualTo(16_000);
+            assertThat(panns.clipSamples()).isEqualTo(160_000);
+            short[] row = new short[160_000];
+            for (int r = 0; r < 4; r++) {
+                assertThat(panns.ytid(r)).isEqualTo(ids.get(r));
+                assertThat(LABELS.decode(panns.labels(r))).hasSize(r % 2 == 0 ? 2 : 1);
+                panns.read(r, row);
+                assertThat(row).as("row %d", r).isEqualTo(rows[r]);
+            }
         }
         // the seed layout's reader (cochleagram --in, stats) given it says what it is
         assertThatThrownBy(() -> WaveformFileReader.open(out.resolve("t_panns.h5"))).isInstanceOf(IOException.class)
