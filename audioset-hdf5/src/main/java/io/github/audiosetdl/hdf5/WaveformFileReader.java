@@ -39,18 +39,24 @@ public final class WaveformFileReader implements WaveformSource {
     public static WaveformFileReader open(Path file) throws IOException {
         RowFileReader rows = RowFileReader.open(requireNonNull(file, "file"), "wav");
         try {
-            return new WaveformFileReader(rows, checkedRate(rows), null);
+            return new WaveformFileReader(rows, checkedRate(rows, false), null);
         } catch (IOException | RuntimeException e) {
             rows.close();
             throw e;
         }
     }
 
-    /** @return the file's {@code sample_rate} (16 kHz for seed files), checked with its row length */
-    private static int checkedRate(RowFileReader reader) throws IOException {
+    /**
+     * @param reader a waveform file's rows
+     * @param required whether the root attribute {@code sample_rate} must be there; if not, a file without it is at
+     *     16 kHz, as the seed's files are
+     * @return the file's {@code sample_rate}, in Hz, checked with its row length: at most 10.1 s
+     * @throws IOException if it is not a whole number of Hz in 1..{@link #MAX_SAMPLE_RATE}, or the rows are longer
+     */
+    static int checkedRate(RowFileReader reader, boolean required) throws IOException {
         Object rate = reader.attribute("sample_rate");
         long hz = SeedPreparation.DEFAULT.sampleRate(); // the seed's files have no such attribute
-        if (rate != null) {
+        if (rate != null || required) {
             hz = RowFileReader.wholeNumber(rate, 1, MAX_SAMPLE_RATE).orElseThrow(() -> new IOException(reader.file()
                     + ": attribute sample_rate is " + RowFileReader.shown(rate) + ", not a whole number of Hz in 1.."
                     + MAX_SAMPLE_RATE));

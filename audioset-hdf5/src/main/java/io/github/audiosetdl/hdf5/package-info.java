@@ -1,7 +1,8 @@
 /**
  * Seed-compatible HDF5 files on jhdf: waveform and cochleagram files, written in bounded memory and
- * read row by row, and a generic {@link io.github.audiosetdl.hdf5.Hdf5Inspector}. No jhdf type
- * appears in this package's API.
+ * read row by row, PANNs' layout ({@link io.github.audiosetdl.hdf5.PannsFileWriter},
+ * {@link io.github.audiosetdl.hdf5.PannsFileReader}), and a generic {@link io.github.audiosetdl.hdf5.Hdf5Inspector}.
+ * No jhdf type appears in this package's API.
  *
  * <p>Every parameter and return value is non-null unless its documentation says otherwise.
  */

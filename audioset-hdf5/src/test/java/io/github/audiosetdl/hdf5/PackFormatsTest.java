@@ -18,6 +18,8 @@ import io.github.audiosetdl.core.spi.SampleType;
 import io.github.audiosetdl.core.spi.WaveformLayout;
 import io.github.audiosetdl.core.spi.WaveformSink;
 import io.github.audiosetdl.core.testing.ExternalTools;
+import io.github.audiosetdl.core.webdataset.WebDatasetClip;
+import io.github.audiosetdl.core.webdataset.WebDatasetReader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -262,12 +264,26 @@ class PackFormatsTest {
     void pannsAt16KhzHas160000SamplesAndOurReaderReadsIt() throws Exception {
         Path downloads = dir.resolve("t_downloads");
         Path csv = dir.resolve("t.csv");
-        downloads(downloads, csv);
         Path out = dir.resolve("out");
+        List<String> ids = downloads(downloads, csv);
         pack(downloads, csv, out, WaveformLayout.builder().format(PackFormat.PANNS).sampleRate(16_000).build());
+        short[][] rows;
         try (io.jhdf.HdfFile hdf = new io.jhdf.HdfFile(out.resolve("t_panns.h5"))) {
             assertThat(hdf.getDatasetByPath("waveform").getDimensions()).containsExactly(4, 160_000);
             assertThat(hdf.getAttribute("sample_rate").getData()).isEqualTo(16_000);
+            rows = (short[][]) hdf.getDatasetByPath("waveform").getData();
+        }
+        try (PannsFileReader panns = PannsFileReader.open(out.resolve("t_panns.h5"))) {
+            assertThat(panns.size()).isEqualTo(4);
+            assertThat(panns.sampleRate()).isEqualTo(16_000);
+            assertThat(panns.clipSamples()).isEqualTo(160_000);
+            short[] row = new short[160_000];
+            for (int r = 0; r < 4; r++) {
+                assertThat(panns.ytid(r)).isEqualTo(ids.get(r));
+                assertThat(LABELS.decode(panns.labels(r))).hasSize(r % 2 == 0 ? 2 : 1);
+                panns.read(r, row);
+                assertThat(row).as("row %d", r).isEqualTo(rows[r]);
+            }
         }
         // the seed layout's reader (cochleagram --in, stats) given it says what it is
         assertThatThrownBy(() -> WaveformFileReader.open(out.resolve("t_panns.h5"))).isInstanceOf(IOException.class)
@@ -279,7 +295,7 @@ class PackFormatsTest {
     void thePipelineBuilderChoosesTheLayoutAsTheCliDoes() throws Exception {
         Path downloads = dir.resolve("t_downloads");
         Path csv = dir.resolve("t.csv");
-        downloads(downloads, csv);
+        List<String> ids = downloads(downloads, csv);
         WaveformLayout layout = WaveformLayout.builder().format(PackFormat.WEBDATASET).shardSize(3).build();
         AudioSetPipeline pipeline = AudioSetPipeline.builder().downloads(downloads).segments(csv).name("p")
                 .outputDir(dir.resolve("out")).store(Hdf5DatasetStore.INSTANCE).layout(layout).threads(2).build();
@@ -287,6 +303,23 @@ class PackFormatsTest {
         PipelineSummary summary = pipeline.run();
         assertThat(summary.pack().orElseThrow().files()).containsExactly(dir.resolve("out/p-000000.tar"),
                 dir.resolve("out/p-000001.tar"));
+        // read back: the packed clips in CSV order, 10 s at 16 kHz, with the CSV's segments
+        try (Stream<WebDatasetClip> clips = WebDatasetReader.stream(dir.resolve("out"), "p")) {
+            List<WebDatasetClip> all = clips.toList();
+            assertThat(all).extracting(WebDatasetClip::key).containsExactlyElementsOf(ids);
+            for (int c = 0; c < all.size(); c++) {
+                WebDatasetClip clip = all.get(c);
+                assertThat(clip.audio().sampleRate()).isEqualTo(16_000);
+                assertThat(clip.audio().frames()).isEqualTo(160_000);
+                assertThat(clip.info().segment().startMs()).isEqualTo(10_000L * c);
+                assertThat(clip.info().padded()).isEqualTo(c == 2); // 6.5 s
+                float peak = 0;
+                for (float v : clip.audio().channel(0)) {
+                    peak = Math.max(peak, Math.abs(v));
+                }
+                assertThat(peak * 32768).as("peak-normalised: 32767 steps").isEqualTo(32767f);
+            }
+        }
         assertThatThrownBy(() -> AudioSetPipeline.builder().downloads(downloads).segments(csv)
                 .store(Hdf5DatasetStore.INSTANCE).layout(layout).features(FeatureExtractor.of("x", 160_000, 16_000, 1,
                         1, java.util.Map.of(), () -> (wav, out) -> out[0] = wav[0])).build())

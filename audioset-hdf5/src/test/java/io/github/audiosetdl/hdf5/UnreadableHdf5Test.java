@@ -28,6 +28,7 @@ class UnreadableHdf5Test {
 
     private static final List<Opener> OPENERS = List.of(f -> WaveformFileReader.open(f).close(),
             f -> CochleagramFileReader.open(f).close(), f -> StrongLabelsReader.open(f).ifPresent(r -> r.close()),
+            f -> PannsFileReader.open(f).close(),
             Hdf5Inspector::inspect);
 
     private static long openDescriptors() throws IOException {

@@ -273,7 +273,7 @@ class WaveformFileTest {
     }
 
     /** Writes {@code file} with h5py: {@code lines} run with {@code f} open for writing, then it is closed. */
-    private static void h5py(Path file, String... lines) throws Exception {
+    static void h5py(Path file, String... lines) throws Exception {
         Path python = ExternalTools.requirePythonWithH5py();
         List<String> script = new ArrayList<>(List.of("import sys, h5py, numpy as np",
                 "f = h5py.File(sys.argv[1], 'w')"));

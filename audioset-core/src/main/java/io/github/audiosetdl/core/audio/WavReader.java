@@ -62,34 +62,54 @@ public final class WavReader {
     public static AudioClip read(Path file) throws IOException {
         requireNonNull(file, "file");
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            WavFormat format = header(file, WavBytes.of(ch));
-            long bytes = format.frames() * format.frameBytes();
-            if (format.frames() > Integer.MAX_VALUE) {
-                throw new WavFormatException(file, format.frames() + " frames is more than this reader holds");
-            }
-            int frames = (int) format.frames();
-            float[][] channels = new float[format.channels()][frames];
-            ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(bytes, 1 << 20) / format.frameBytes()
-                    * format.frameBytes() + format.frameBytes()).order(ByteOrder.LITTLE_ENDIAN);
-            long position = format.dataOffset();
-            int frame = 0;
-            while (frame < frames) {
-                buffer.clear();
-                int want = Math.min(buffer.capacity() / format.frameBytes(), frames - frame);
-                buffer.limit(want * format.frameBytes());
-                while (buffer.hasRemaining()) {
-                    int n = ch.read(buffer, position + buffer.position());
-                    if (n < 0) {
-                        throw new WavFormatException(file, "data ends after " + frame + " of " + frames + " frames");
-                    }
-                }
-                buffer.flip();
-                decode(buffer, format, channels, frame, want);
-                position += (long) want * format.frameBytes();
-                frame += want;
-            }
-            return new AudioClip(format.sampleRate(), channels, format);
+            return read(file, WavBytes.of(ch));
         }
+    }
+
+    /**
+     * Reads a whole file already in memory (a tar member, a download's body), as {@link #read(Path)} reads one on
+     * disk.
+     *
+     * @param file the file's name, used only in messages (e.g. {@code shard.tar/key.wav})
+     * @param contents the whole file, from its position to its limit; read through a view (its position and limit
+     *     are not changed)
+     * @return the decoded samples
+     * @throws IOException if the bytes end before the data chunk does
+     * @throws WavFormatException if they are not a WAV file this class can decode (the message names {@code file})
+     */
+    public static AudioClip read(Path file, ByteBuffer contents) throws IOException {
+        requireNonNull(file, "file");
+        return read(file, WavBytes.of(requireNonNull(contents, "contents")));
+    }
+
+    private static AudioClip read(Path file, WavBytes src) throws IOException {
+        WavFormat format = header(file, src);
+        long bytes = format.frames() * format.frameBytes();
+        if (format.frames() > Integer.MAX_VALUE) {
+            throw new WavFormatException(file, format.frames() + " frames is more than this reader holds");
+        }
+        int frames = (int) format.frames();
+        float[][] channels = new float[format.channels()][frames];
+        ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(bytes, 1 << 20) / format.frameBytes()
+                * format.frameBytes() + format.frameBytes()).order(ByteOrder.LITTLE_ENDIAN);
+        long position = format.dataOffset();
+        int frame = 0;
+        while (frame < frames) {
+            buffer.clear();
+            int want = Math.min(buffer.capacity() / format.frameBytes(), frames - frame);
+            buffer.limit(want * format.frameBytes());
+            while (buffer.hasRemaining()) {
+                int n = src.read(buffer, position + buffer.position());
+                if (n < 0) {
+                    throw new WavFormatException(file, "data ends after " + frame + " of " + frames + " frames");
+                }
+            }
+            buffer.flip();
+            decode(buffer, format, channels, frame, want);
+            position += (long) want * format.frameBytes();
+            frame += want;
+        }
+        return new AudioClip(format.sampleRate(), channels, format);
     }
 
     /** The 16-bit samples of one chunk, one array per thread. */

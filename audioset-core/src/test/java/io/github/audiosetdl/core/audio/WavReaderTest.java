@@ -57,6 +57,17 @@ class WavReaderTest {
         try (var files = Files.list(dir)) {
             assertThat(files).containsExactly(file); // no temporary left behind
         }
+        // the same bytes in memory (a tar member): from the buffer's position, which read leaves as it was
+        byte[] bytes = Files.readAllBytes(file);
+        ByteBuffer member = ByteBuffer.allocate(bytes.length + 9).position(7).put(bytes).flip().position(7);
+        AudioClip inMemory = WavReader.read(Path.of("member.wav"), member);
+        assertThat(member.position()).isEqualTo(7);
+        assertThat(inMemory.sourceFormat()).isEqualTo(format);
+        for (int c = 0; c < 3; c++) {
+            assertThat(inMemory.channel(c)).as("channel %d", c).containsExactly(clip.channel(c));
+        }
+        assertThatThrownBy(() -> WavReader.read(Path.of("member.wav"), ByteBuffer.wrap(bytes, 0, bytes.length - 2)))
+                .isInstanceOf(WavFormatException.class).hasMessageStartingWith("member.wav: truncated");
     }
 
     @ParameterizedTest(name = "{0}")

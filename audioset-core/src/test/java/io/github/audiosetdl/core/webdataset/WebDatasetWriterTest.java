@@ -62,6 +62,12 @@ class WebDatasetWriterTest {
      */
     private WebDatasetWriter write(int from, int to, int shardSize, boolean commit, int rate, int events)
             throws IOException {
+        return write(dir, from, to, shardSize, commit, rate, events);
+    }
+
+    /** As {@link #write(int, int, int, boolean, int, int)}, the shards {@code t-*.tar} in {@code dir}. */
+    static WebDatasetWriter write(Path dir, int from, int to, int shardSize, boolean commit, int rate, int events)
+            throws IOException {
         WebDatasetWriter w = WebDatasetWriter.create(dir, "t", LABELS, rate, LEN, shardSize);
         try {
             for (int i = from; i < to; i++) {

@@ -8,6 +8,7 @@ import io.jhdf.api.Node;
 import io.jhdf.api.dataset.ChunkedDataset;
 import io.jhdf.api.dataset.ContiguousDataset;
 import io.jhdf.object.datatype.DataType;
+import io.jhdf.object.datatype.EnumDataType;
 import io.jhdf.object.datatype.FixedPoint;
 import io.jhdf.object.datatype.FloatingPoint;
 import io.jhdf.object.datatype.StringData;
@@ -26,7 +27,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.stream.Stream;
 
@@ -66,6 +69,8 @@ public final class RowFileReader implements Closeable {
     private final Column main;
     private final Column labels;
     private final Map<String, Column> meta = new LinkedHashMap<>();
+    /** Other root datasets asked for at open ({@link #open(Path, String, String, List)}), by path. */
+    private final Map<String, Column> extra = new LinkedHashMap<>();
     private final long size;
     private final ByteBuffer rowBuffer;
     /** The divisor of int16 rows, or 0 for floating-point rows. */
@@ -82,7 +87,7 @@ public final class RowFileReader implements Closeable {
             ByteOrder order, Dataset sliced, long[] dims) {
     }
 
-    private RowFileReader(Path file, String mainPath) throws IOException {
+    private RowFileReader(Path file, String mainPath, String labelsPath, List<String> extraPaths) throws IOException {
         this.file = file;
         this.channel = FileChannel.open(file, StandardOpenOption.READ);
         HdfFile h;
@@ -104,7 +109,13 @@ public final class RowFileReader implements Closeable {
                 throw new IOException(file + ": /" + mainPath + " is not a 2-D float32, float64 or int16 dataset");
             }
             this.int16Scale = shorts ? int16Scale(mainAttributes.get("scale")) : 0;
-            this.labels = column("labels", false);
+            this.labels = column(labelsPath, false);
+            for (String path : extraPaths) {
+                Column c = column(path, false);
+                if (c != null) {
+                    extra.put(path, c);
+                }
+            }
             if (find("meta") instanceof Group) {
                 for (String name : new String[] {"ytid", "start", "end", "labels", "norm", "padded", "csv_row"}) {
                     Column c = column("meta/" + name, false);
@@ -118,8 +129,8 @@ public final class RowFileReader implements Closeable {
                 throw new IOException(file + ": attribute size=" + size + " but /" + mainPath + " has " + main.rows()
                         + " rows");
             }
-            for (Column c : labels == null ? meta.values() : Stream.concat(Stream.of(labels),
-                    meta.values().stream()).toList()) {
+            for (Column c : Stream.concat(Stream.concat(Stream.ofNullable(labels), meta.values().stream()),
+                    extra.values().stream()).toList()) {
                 if (c.rows() < size) { // else its rows beyond would be read from whatever follows it
                     throw new IOException(file + ": /" + c.path() + " has " + c.rows() + " rows, fewer than the "
                             + size + " rows of /" + mainPath);
@@ -226,10 +237,72 @@ public final class RowFileReader implements Closeable {
      * @throws IOException if the file is missing or not such a file (the message names it)
      */
     public static RowFileReader open(Path file, String mainPath) throws IOException {
+        return open(file, mainPath, "labels", List.of());
+    }
+
+    /**
+     * @param file an HDF5 file
+     * @param mainPath its rows' dataset ({@code waveform} for PANNs)
+     * @param labelsPath its multi-hot labels' dataset ({@code target} for PANNs), read by {@link #readLabels}
+     * @param extraPaths other datasets of one element or string per row, read by {@link #readString} (absent ones
+     *     are left out: {@link #dtype} tells)
+     * @return a reader
+     * @throws IOException if the file is missing or not such a file (the message names it)
+     */
+    public static RowFileReader open(Path file, String mainPath, String labelsPath, List<String> extraPaths)
+            throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new NoSuchFileException(file.toString());
         }
-        return new RowFileReader(file, mainPath);
+        return new RowFileReader(file, mainPath, labelsPath, List.copyOf(extraPaths));
+    }
+
+    /**
+     * @param path the main dataset's, the labels' or an extra dataset's path given at open
+     * @return its type as numpy names it ({@code int16}, {@code uint8}, {@code float32}, {@code S20},
+     *     {@code bool} for h5py's FALSE/TRUE enum, {@code enum}, or the HDF5 class), or empty if there is no such
+     *     dataset
+     */
+    public Optional<String> dtype(String path) {
+        Column c = columnAt(path);
+        return c == null ? Optional.empty() : Optional.of(dtype(c.type()));
+    }
+
+    /**
+     * @param path the main dataset's, the labels' or an extra dataset's path given at open
+     * @return its shape, or empty if there is no such dataset
+     */
+    public Optional<long[]> dims(String path) {
+        Column c = columnAt(path);
+        return c == null ? Optional.empty() : Optional.of(c.dims().clone());
+    }
+
+    private Column columnAt(String path) {
+        if (path.equals(main.path())) {
+            return main;
+        }
+        if (labels != null && path.equals(labels.path())) {
+            return labels;
+        }
+        return extra.get(path);
+    }
+
+    private static String dtype(DataType t) {
+        if (t instanceof EnumDataType e) {
+            Map<Integer, String> names = e.getEnumMapping();
+            return t.getSize() == 1 && names.size() == 2 && "FALSE".equals(names.get(0))
+                    && "TRUE".equals(names.get(1)) ? "bool" : "enum";
+        }
+        if (t instanceof FixedPoint f) {
+            return (f.isSigned() ? "int" : "uint") + 8 * t.getSize();
+        }
+        if (t instanceof FloatingPoint) {
+            return "float" + 8 * t.getSize();
+        }
+        if (t instanceof StringData) {
+            return "S" + t.getSize();
+        }
+        return t.getClass().getSimpleName();
     }
 
     /**
@@ -523,6 +596,40 @@ public final class RowFileReader implements Closeable {
         }
     }
 
+    /**
+     * @param row {@code 0 <= row < size()}
+     * @param into receives {@link #rowLength()} values, exactly as stored
+     * @throws IOException if reading fails or the rows are not int16
+     */
+    public void readRow(long row, short[] into) throws IOException {
+        check(row);
+        if (int16Scale == 0) {
+            throw new IOException(file + ": /" + main.path() + " is not int16");
+        }
+        if (into.length < rowLength()) {
+            throw new IllegalArgumentException(file + ": an array of " + into.length + " values cannot hold row " + row
+                    + " of " + rowLength());
+        }
+        rowBuffer.clear();
+        readRows(main, row, rowBuffer);
+        rowBuffer.asShortBuffer().get(into, 0, rowLength());
+    }
+
+    /**
+     * @param path a fixed-length string dataset given at open (e.g. {@code audio_name})
+     * @param row {@code 0 <= row < size()}
+     * @return the row's value, without trailing NULs and spaces
+     * @throws IOException if reading fails or the dataset is missing or not a fixed-length string
+     */
+    public String readString(String path, long row) throws IOException {
+        check(row);
+        Column c = extra.get(path);
+        if (c == null) {
+            throw new IOException(file + ": no /" + path);
+        }
+        return string(c, row);
+    }
+
     /** @return the number of labels per row, or 0 without {@code /labels} */
     public int labelCount() {
         return labels == null ? 0 : Math.toIntExact(labels.rowBytes());
@@ -536,7 +643,7 @@ public final class RowFileReader implements Closeable {
     public byte[] readLabels(long row) throws IOException {
         check(row);
         if (labels == null || labels.elementSize() != 1) {
-            throw new IOException(file + ": no one-byte /labels dataset");
+            throw new IOException(file + ": no one-byte /" + (labels == null ? "labels" : labels.path()) + " dataset");
         }
         ByteBuffer b = ByteBuffer.allocate(labelCount());
         readRows(labels, row, b);
@@ -588,16 +695,28 @@ public final class RowFileReader implements Closeable {
         if (c == null) {
             throw new IOException(file + ": no /meta/" + name);
         }
+        return element(c, row);
+    }
+
+    private ByteBuffer element(Column c, long row) throws IOException {
         ByteBuffer b = ByteBuffer.allocate(Math.toIntExact(c.rowBytes())).order(c.order());
         readRows(c, row, b);
         return b;
     }
 
     private String string(String name, long row) throws IOException {
-        ByteBuffer b = element(name, row);
-        if (!(meta.get(name).type() instanceof StringData)) {
-            throw new IOException(file + ": /meta/" + name + " is not a fixed-length string");
+        Column c = meta.get(name);
+        if (c == null) {
+            throw new IOException(file + ": no /meta/" + name);
         }
+        return string(c, row);
+    }
+
+    private String string(Column c, long row) throws IOException {
+        if (!(c.type() instanceof StringData)) {
+            throw new IOException(file + ": /" + c.path() + " is not a fixed-length string");
+        }
+        ByteBuffer b = element(c, row);
         int n = 0;
         while (n < b.limit() && b.get(n) != 0) {
             n++;

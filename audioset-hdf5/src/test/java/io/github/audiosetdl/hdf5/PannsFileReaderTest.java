@@ -1,0 +1,141 @@
+package io.github.audiosetdl.hdf5;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.audiosetdl.core.LabelIndex;
+import io.github.audiosetdl.core.audio.PreparedAudio;
+import io.github.audiosetdl.core.testing.ExternalTools;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** {@link PannsFileReader}: files of {@link PannsFileWriter} and of h5py read back, other layouts refused. */
+class PannsFileReaderTest {
+    static final LabelIndex LABELS = LabelIndex.audioSet();
+    static final int LEN = WaveformFileTest.LEN;
+    static final double[] NORMS = {0.25, 0.7301, 1.6, 0};
+
+    @TempDir
+    Path dir;
+
+    /** Writes 4 clips of {@link WaveformFileTest#samples} at 16 kHz, each at its level {@link #NORMS}. */
+    private Path write() throws IOException {
+        Path file = dir.resolve("t_panns.h5");
+        try (PannsFileWriter w = PannsFileWriter.create(file, LABELS, 16_000, LEN)) {
+            for (int i = 0; i < NORMS.length; i++) {
+                w.write(WaveformFileTest.row(i), new PreparedAudio(WaveformFileTest.samples(i), NORMS[i], i == 1));
+            }
+            w.commit();
+        }
+        return file;
+    }
+
+    /** @return the int16 value the writer stores for sample {@code k} of clip {@code i} */
+    private static short expected(int i, int k) {
+        double v = Math.max(-1, Math.min(1, (double) (WaveformFileTest.samples(i)[k] * (float) NORMS[i])));
+        return (short) Math.round(v * 32767);
+    }
+
+    @Test
+    void readsBackWhatTheWriterWroteAsH5pyDoes() throws Exception {
+        Path file = write();
+        List<String> lines = new ArrayList<>();
+        try (PannsFileReader r = PannsFileReader.open(file)) {
+            assertThat(r.size()).isEqualTo(4);
+            assertThat(r.sampleRate()).isEqualTo(16_000);
+            assertThat(r.clipSamples()).isEqualTo(LEN);
+            assertThat(r.labelCount()).isEqualTo(527);
+            short[] pcm = new short[LEN];
+            float[] x = new float[LEN];
+            for (int i = 3; i >= 0; i--) { // in any order
+                String id = WaveformFileTest.row(i).segment().ytid();
+                assertThat(r.audioName(i)).isEqualTo("Y" + id + ".wav");
+                assertThat(r.ytid(i)).isEqualTo(id);
+                assertThat(LABELS.decode(r.labels(i))).containsExactlyElementsOf(
+                        WaveformFileTest.row(i).segment().labelIds());
+                r.read(i, pcm);
+                r.read(i, x);
+                long sum = 0;
+                for (int k = 0; k < LEN; k++) {
+                    assertThat(pcm[k]).as("clip %d sample %d", i, k).isEqualTo(expected(i, k));
+                    assertThat(x[k]).isEqualTo((float) (pcm[k] / 32767.0));
+                    sum += pcm[k];
+                }
+                lines.add(0, r.audioName(i) + " " + sum + " " + pcm[0] + " " + Float.floatToIntBits(x[LEN - 1]) + " "
+                        + r.labels(i)[0] + "," + r.labels(i)[LABELS.indexOf("/t/dd00088")]);
+            }
+            assertThatThrownBy(() -> r.read(4, pcm)).isInstanceOf(IndexOutOfBoundsException.class)
+                    .hasMessageContaining(file.toString()).hasMessageContaining("row 4 not in [0, 4)");
+        }
+        // h5py, as PANNs' data generator reads the file: int16_to_float32 is x / 32767. in float32
+        String py = ExternalTools.check(List.of(ExternalTools.requirePythonWithH5py().toString(), "-c",
+                String.join("\n", "import sys, h5py, numpy as np",
+                        "f = h5py.File(sys.argv[1], 'r'); a = f['audio_name']; w = f['waveform']; t = f['target']",
+                        "print(f.attrs['sample_rate'], w.dtype, w.shape, t.dtype, a.dtype)",
+                        "for i in range(w.shape[0]):",
+                        "    x = (w[i] / 32767.).astype(np.float32)",
+                        "    print(a[i].decode(), int(w[i].astype(np.int64).sum()), w[i][0],"
+                                + " int(x[-1:].view(np.int32)[0]),"
+                                + " '%d,%d' % (t[i][0], t[i][" + LABELS.indexOf("/t/dd00088") + "]))"),
+                file.toString()));
+        List<String> java = new ArrayList<>(List.of("16000 int16 (4, " + LEN + ") bool |S20"));
+        java.addAll(lines); // the float32 samples as their bits
+        assertThat(py.strip().lines()).containsExactlyElementsOf(java);
+    }
+
+    @Test
+    void theSeedLayoutIsRefusedNamingWhatIsMissing() throws IOException {
+        Path seed = WaveformFileTest.writeRows(dir.resolve("seed.hdf5"), 2);
+        assertThatThrownBy(() -> PannsFileReader.open(seed)).isInstanceOf(IOException.class)
+                .hasMessageStartingWith(seed + ": no dataset /waveform");
+    }
+
+    /**
+     * Files h5py writes that are not the PANNs layout: each is refused with the file's name and what is wrong. The
+     * first row is PANNs' own layout (a control: it opens).
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
+            ok          | pass                                |
+            floatwave   | w = w.astype(np.float32)            | /waveform is float32 (3, 1000), not int16 (N, samples)
+            floattarget | t = t.astype(np.float32)            | /target is float32 (3, 527), not bool (N, labels)
+            notarget    | t = None                            | no dataset /target: not a PANNs file
+            noname      | a = None                            | no dataset /audio_name: not a PANNs file
+            intname     | a = np.zeros(3, np.int64)           | /audio_name is int64 (3), not a fixed-length string (N,)
+            fewtargets  | t = np.zeros((4, 527), bool)        | /waveform has 3 rows, /target 4 and /audio_name 3: the
+            fewnames    | a = a[:2]                           | /audio_name has 2 rows, fewer than the 3 rows
+            onedim      | w = np.zeros(3000, np.int16)        | /waveform is not a 2-D float32, float64 or int16 dataset
+            norate      | rate = None                         | attribute sample_rate is missing, not a whole number
+            badrate     | rate = 2.5                          | attribute sample_rate is '2.5', not a whole number of Hz
+            toolong     | w = np.zeros((3, 161700), np.int16) | rows of 161700 samples are longer than 10.1 s at 16000
+            """)
+    void aFileThatIsNotThePannsLayoutIsRefusedSayingWhatIsWrong(String name, String arrays, String message)
+            throws Exception {
+        Path file = dir.resolve(name + "_panns.h5");
+        WaveformFileTest.h5py(file, "rate = 16000; w = np.zeros((3, 1000), np.int16); t = np.zeros((3, 527), bool)",
+                "a = np.array([b'Y1.wav'] * 3, 'S20')", arrays,
+                "f.create_dataset('waveform', data=w)",
+                "if t is not None: f.create_dataset('target', data=t)",
+                "if a is not None: f.create_dataset('audio_name', data=a)",
+                "if rate is not None: f.attrs.create('sample_rate', rate)");
+        if (message == null) {
+            try (PannsFileReader r = PannsFileReader.open(file)) {
+                assertThat(r.size()).isEqualTo(3);
+                assertThat(r.sampleRate()).isEqualTo(16_000);
+                assertThat(r.audioName(2)).isEqualTo("Y1.wav");
+                assertThatThrownBy(() -> r.ytid(2)).isInstanceOf(IOException.class)
+                        .hasMessage(file + ": row 2: audio_name 'Y1.wav' is not Y<id>.wav with an 11-character"
+                                + " YouTube id");
+            }
+            return;
+        }
+        assertThatThrownBy(() -> PannsFileReader.open(file)).isInstanceOf(IOException.class)
+                .hasMessageStartingWith(file + ": ").hasMessageContaining(message);
+    }
+}
