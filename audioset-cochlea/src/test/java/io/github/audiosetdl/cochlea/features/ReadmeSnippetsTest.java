@@ -38,6 +38,7 @@ class ReadmeSnippetsTest {
     private static final List<String> IMPORTS = List.of("io.github.audiosetdl.core", "io.github.audiosetdl.core.audio",
             "io.github.audiosetdl.core.download", "io.github.audiosetdl.core.pack",
             "io.github.audiosetdl.core.pipeline", "io.github.audiosetdl.core.progress", "io.github.audiosetdl.core.spi",
+            "io.github.audiosetdl.core.webdataset",
             "io.github.audiosetdl.cochlea", "io.github.audiosetdl.cochlea.features", "io.github.audiosetdl.hdf5",
             "java.nio.file", "java.util", "java.util.stream");
     private static final int ROWS = 20;
