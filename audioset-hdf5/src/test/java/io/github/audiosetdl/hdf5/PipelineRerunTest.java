@@ -13,6 +13,7 @@ import io.github.audiosetdl.core.spi.FeatureExtractor;
 import io.github.audiosetdl.core.spi.PackFormat;
 import io.github.audiosetdl.core.spi.SampleType;
 import io.github.audiosetdl.core.spi.WaveformLayout;
+import io.github.audiosetdl.core.webdataset.WebDatasetWriter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -309,6 +310,24 @@ class PipelineRerunTest {
         assertThat(run(wds).upToDate()).containsExactly(Stage.PACK);
         assertThat(run(w -> wds.apply(w).layout(WaveformLayout.builder().format(PackFormat.WEBDATASET)
                 .shardSize(2).build())).pack()).as("another shard size").isPresent();
+    }
+
+    @Test
+    void webDatasetShardsAreNotJudgedWhileAPackOfTheNameHoldsItsLock() throws IOException {
+        UnaryOperator<AudioSetPipeline.Builder> wds = webDataset(3);
+        assertThat(run(wds).pack()).isPresent();
+        String first = identity(out.resolve("r-000000.tar"));
+        // a pack of the same name, half-way: it holds .r.lock until it commits or closes
+        try (WebDatasetWriter pack = WebDatasetWriter.create(out, "r", LabelIndex.audioSet(), 16_000, 160_000, 3)) {
+            assertThatThrownBy(() -> run(wds)).isInstanceOf(IOException.class)
+                    .hasMessageContaining("cannot judge whether " + out.resolve("r-000000.tar"))
+                    .hasMessageContaining("another pack is writing WebDataset 'r'").hasMessageContaining(".r.lock");
+            assertThat(pack).isNotNull();
+        }
+        assertThat(identity(out.resolve("r-000000.tar"))).isEqualTo(first);
+        assertThat(run(wds).upToDate()).as("the pack gone, the shards are judged").containsExactly(Stage.PACK);
+        // and a run releases the lock once it has judged: a pack of the name can start
+        WebDatasetWriter.create(out, "r", LabelIndex.audioSet(), 16_000, 160_000, 3).close();
     }
 
     @Test

@@ -26,6 +26,7 @@ import io.github.audiosetdl.core.spi.WaveformLayout;
 import io.github.audiosetdl.core.spi.WaveformSink;
 import io.github.audiosetdl.core.spi.WaveformSource;
 import io.github.audiosetdl.core.webdataset.WebDatasetWriter;
+import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -439,22 +440,32 @@ public final class AudioSetPipeline implements AutoCloseable {
         listing.put(DATA_SET_NAME, name);
         listing.put(STORE, store.getClass().getName());
         Path record = OutputRecord.of(waveformFile());
-        // a shard beyond those recorded (a longer pack by the pack command, which keeps the recorded shards
-        // untouched) would be read as part of this data set: packed again, which deletes it
-        Optional<String> stale = OutputRecord.whyStale(record, listing, this::packChange, files -> {
-            Path next = outputDir.resolve(WaveformLayout.shardName(name, files.size()));
-            return layout.format() == PackFormat.WEBDATASET && Files.exists(next, LinkOption.NOFOLLOW_LINKS)
-                    ? Optional.of(next + " is a shard beyond the " + files.size() + " this run packed")
-                    : Optional.empty();
-        });
-        if (stale.isEmpty()) {
-            LOG.info("pack: {} is up to date (the same {} WAV files, segments CSV, labels and options as when it was"
-                    + " packed): kept", waveformFile(), inputs.wavFiles());
-            return null;
+        Optional<String> stale;
+        // WebDataset shards are judged under their writers' lock: a pack of the name writing now (the pack command)
+        // would show a mix of its shards and older ones
+        Closeable shards = layout.format() == PackFormat.WEBDATASET ? lockShards() : null;
+        try {
+            // a shard beyond those recorded (a longer pack by the pack command, which keeps the recorded shards
+            // untouched) would be read as part of this data set: packed again, which deletes it
+            stale = OutputRecord.whyStale(record, listing, this::packChange, files -> {
+                Path next = outputDir.resolve(WaveformLayout.shardName(name, files.size()));
+                return layout.format() == PackFormat.WEBDATASET && Files.exists(next, LinkOption.NOFOLLOW_LINKS)
+                        ? Optional.of(next + " is a shard beyond the " + files.size() + " this run packed")
+                        : Optional.empty();
+            });
+            if (stale.isEmpty()) {
+                LOG.info("pack: {} is up to date (the same {} WAV files, segments CSV, labels and options as when it"
+                        + " was packed): kept", waveformFile(), inputs.wavFiles());
+                return null;
+            }
+            LOG.info("pack: {} -> {}{}: packing, as {}", folder, waveformFile(), strong != null
+                    ? " with the strong labels of " + strong : "", stale.get());
+            Files.deleteIfExists(record); // before the output changes: a pack that fails is never up to date
+        } finally {
+            if (shards != null) {
+                shards.close(); // never throws; released before the store's writer takes it
+            }
         }
-        LOG.info("pack: {} -> {}{}: packing, as {}", folder, waveformFile(), strong != null
-                ? " with the strong labels of " + strong : "", stale.get());
-        Files.deleteIfExists(record); // before the output changes: a pack that fails is never taken as up to date
         PackSummary summary;
         try (WaveformSink sink = strong != null
                 ? store.createWaveforms(outputDir, name, labels, layout, strongVocabulary)
@@ -463,6 +474,20 @@ public final class AudioSetPipeline implements AutoCloseable {
         }
         writeRecord(record, listing, summary.files());
         return summary;
+    }
+
+    /**
+     * @return the lock of the WebDataset shards' name in the output folder ({@link WebDatasetWriter#lockName})
+     * @throws IOException naming the first shard, if a pack of the name is writing them (or the lock file cannot be
+     *     created)
+     */
+    private Closeable lockShards() throws IOException {
+        try {
+            return WebDatasetWriter.lockName(outputDir, name);
+        } catch (IOException e) {
+            throw new IOException("pack: cannot judge whether " + waveformFile() + " and the shards after it are up"
+                    + " to date: " + e.getMessage() + "; run again once it has finished", e);
+        }
     }
 
     /** The words for a changed input of the pack stage. */
