@@ -92,7 +92,12 @@ import org.slf4j.LoggerFactory;
  * PipelineSummary#upToDate()}) and logs at INFO that it did; otherwise it logs why the stage runs again (new or
  * deleted WAV files, the CSV changed, an option changed, a file changed or is missing, no record). The record is
  * deleted before a stage writes and written only after its files are committed, so the output of a stage that
- * failed, was cancelled or killed, or was written by an older version or another program, is made again. A store
+ * failed, was cancelled or killed, or was written by an older version or another program, is made again. From
+ * just before a stage's files are renamed into place until its record is written, the run holds a lock on the
+ * hidden file {@code .<main file name>.inputs.lock}, so two runs committing one output at once never leave a record
+ * of one's inputs naming the other's files; WebDataset shards are judged under their writers' lock
+ * ({@link WebDatasetWriter#lockName}), so a run beside a pack of the same name fails rather than judge shards half
+ * written. A store
  * whose outputs are not files in {@link #outputDir()} gets no record: its stages run every time.
  * {@link #run()} may be called by one thread at a time; {@link #cancel()} and {@link #close()} from any thread.
  *
@@ -467,12 +472,17 @@ public final class AudioSetPipeline implements AutoCloseable {
             }
         }
         PackSummary summary;
-        try (WaveformSink sink = strong != null
-                ? store.createWaveforms(outputDir, name, labels, layout, strongVocabulary)
-                : store.createWaveforms(outputDir, name, labels, layout)) {
-            summary = stage.run(inputs, sink);
+        try (RecordLock.Commit commit = new RecordLock.Commit(record, RecordLock.WAIT)) {
+            if (layout.format() == PackFormat.WEBDATASET) {
+                commit.take(); // full shards are renamed into place as the pack goes, before it commits
+            }
+            try (WaveformSink sink = commit.around(WaveformSink.class, strong != null
+                    ? store.createWaveforms(outputDir, name, labels, layout, strongVocabulary)
+                    : store.createWaveforms(outputDir, name, labels, layout))) {
+                summary = stage.run(inputs, sink);
+            }
+            writeRecord(record, listing, summary.files(), commit);
         }
-        writeRecord(record, listing, summary.files());
         return summary;
     }
 
@@ -523,7 +533,11 @@ public final class AudioSetPipeline implements AutoCloseable {
      * Records a complete output; a failure is logged, not thrown: the output is complete, and the next run makes it
      * again.
      */
-    private static void writeRecord(Path record, Map<String, String> listing, List<Path> files) {
+    private static void writeRecord(Path record, Map<String, String> listing, List<Path> files,
+            RecordLock.Commit commit) {
+        if (!commit.recordable()) {
+            return; // committed without the lock, beside another run's commit (logged)
+        }
         if (files.isEmpty() || !files.stream().allMatch(Files::isRegularFile)) {
             LOG.debug("not recording the inputs of {}: not files on this file system", files);
             return; // a store that writes elsewhere: made again on every run, as before
@@ -557,12 +571,15 @@ public final class AudioSetPipeline implements AutoCloseable {
         }
         Files.deleteIfExists(record);
         FeatureSummary summary;
-        try (WaveformSource source = selected(store.openWaveforms(waveformFile()));
-                FeatureSink sink = store.createFeatures(featureFile(), source, features)) {
-            summary = b.build().run(source, sink);
-        }
-        if (listing != null) {
-            writeRecord(record, listing, summary.files());
+        try (RecordLock.Commit commit = new RecordLock.Commit(record, RecordLock.WAIT)) {
+            try (WaveformSource source = selected(store.openWaveforms(waveformFile()));
+                    FeatureSink sink = listing != null ? commit.around(FeatureSink.class, store.createFeatures(
+                            featureFile(), source, features)) : store.createFeatures(featureFile(), source, features)) {
+                summary = b.build().run(source, sink);
+            }
+            if (listing != null) {
+                writeRecord(record, listing, summary.files(), commit);
+            }
         }
         return summary;
     }

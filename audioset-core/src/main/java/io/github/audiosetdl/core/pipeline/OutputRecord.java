@@ -26,7 +26,9 @@ import java.util.function.Function;
  * after the output is committed, atomically (a unique temporary file created new, synced, renamed), and deleted
  * before the stage writes anything: an output without a record, or whose record does not match, is made again. So
  * an interrupted or failed stage, an output written by an older version or by another command, and an output
- * changed since (replaced, rewritten, touched) are never taken as up to date.
+ * changed since (replaced, rewritten, touched) are never taken as up to date. A run holds the output's
+ * {@link RecordLock} from just before its files are renamed into place until the record is written, so that the
+ * record of one run never names the files of another run committing the same output at the same instant.
  *
  * <p>Format (UTF-8 text, tab-separated): a header line; {@code input <key> <value>} lines, in the stage's order;
  * {@code fingerprint <SHA-256 of the input lines>}; {@code output <size> <modified> <file key> <name>} lines (the
