@@ -443,7 +443,7 @@ public final class AudioSetPipeline implements AutoCloseable {
         listing.put(LAYOUT, layout.format().label() + ", " + layout.sampleType().label() + ", " + layout.sampleRate()
                 + " Hz" + (layout.format() == PackFormat.WEBDATASET ? ", shards of " + layout.shardSize() : ""));
         listing.put(DATA_SET_NAME, name);
-        listing.put(STORE, store.getClass().getName());
+        listing.put(STORE, store.getClass().getName() + OutputRecord.buildOf(store.getClass()));
         Path record = OutputRecord.of(waveformFile());
         Optional<String> stale;
         // WebDataset shards are judged under their writers' lock: a pack of the name writing now (the pack command)
@@ -599,7 +599,7 @@ public final class AudioSetPipeline implements AutoCloseable {
                 + features.columns() + "\n" + new TreeMap<>(features.attributes())));
         listing.put(SELECTION, first != Stage.FEATURES || segments == null ? "all rows"
                 : InputDigests.file(segments.csv()) + ", " + PackStage.Inputs.describe(segments));
-        listing.put(STORE, store.getClass().getName());
+        listing.put(STORE, store.getClass().getName() + OutputRecord.buildOf(store.getClass()));
         return listing;
     }
 
