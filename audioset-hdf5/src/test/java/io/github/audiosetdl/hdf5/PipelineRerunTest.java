@@ -11,16 +11,26 @@ import io.github.audiosetdl.core.pipeline.PipelineSummary;
 import io.github.audiosetdl.core.progress.Stage;
 import io.github.audiosetdl.core.spi.DatasetStore;
 import io.github.audiosetdl.core.spi.FeatureExtractor;
+import io.github.audiosetdl.core.spi.FeatureSink;
 import io.github.audiosetdl.core.spi.PackFormat;
 import io.github.audiosetdl.core.spi.SampleType;
 import io.github.audiosetdl.core.spi.WaveformLayout;
+import io.github.audiosetdl.core.webdataset.WebDatasetWriter;
 import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.BeforeEach;
@@ -337,6 +347,97 @@ class PipelineRerunTest {
         assertThat(run(wds).upToDate()).containsExactly(Stage.PACK);
         assertThat(run(w -> wds.apply(w).layout(WaveformLayout.builder().format(PackFormat.WEBDATASET)
                 .shardSize(2).build())).pack()).as("another shard size").isPresent();
+    }
+
+    @Test
+    void webDatasetShardsAreNotJudgedWhileAPackOfTheNameHoldsItsLock() throws IOException {
+        UnaryOperator<AudioSetPipeline.Builder> wds = webDataset(3);
+        assertThat(run(wds).pack()).isPresent();
+        String first = identity(out.resolve("r-000000.tar"));
+        // a pack of the same name, half-way: it holds .r.lock until it commits or closes
+        try (WebDatasetWriter pack = WebDatasetWriter.create(out, "r", LabelIndex.audioSet(), 16_000, 160_000, 3)) {
+            assertThatThrownBy(() -> run(wds)).isInstanceOf(IOException.class)
+                    .hasMessageContaining("cannot judge whether " + out.resolve("r-000000.tar"))
+                    .hasMessageContaining("another pack is writing WebDataset 'r'").hasMessageContaining(".r.lock");
+            assertThat(pack).isNotNull();
+        }
+        assertThat(identity(out.resolve("r-000000.tar"))).isEqualTo(first);
+        assertThat(run(wds).upToDate()).as("the pack gone, the shards are judged").containsExactly(Stage.PACK);
+        // and a run releases the lock once it has judged: a pack of the name can start
+        WebDatasetWriter.create(out, "r", LabelIndex.audioSet(), 16_000, 160_000, 3).close();
+    }
+
+    /**
+     * @return the HDF5 store, whose feature sinks run {@code afterCommit} once their files are in place (renamed),
+     *     before the pipeline writes its record: the instant another run's commit may land in
+     */
+    private static DatasetStore commitHook(Runnable afterCommit) {
+        return (DatasetStore) Proxy.newProxyInstance(DatasetStore.class.getClassLoader(),
+                new Class<?>[] {DatasetStore.class}, (store, call, args) -> {
+                    Object made = invoke(call, Hdf5DatasetStore.INSTANCE, args);
+                    return !(made instanceof FeatureSink sink) ? made : Proxy.newProxyInstance(
+                            FeatureSink.class.getClassLoader(), new Class<?>[] {FeatureSink.class}, (p, m, a) -> {
+                                Object result = invoke(m, sink, a);
+                                if (m.getName().equals("commit")) {
+                                    afterCommit.run();
+                                }
+                                return result;
+                            });
+                });
+    }
+
+    private static Object invoke(Method method, Object target, Object[] args) throws Throwable {
+        try {
+            return method.invoke(target, args);
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
+    }
+
+    /** @return a pipeline computing {@code r_Coch.hdf5} from {@code r.hdf5}, the "level" extractor in {@code unit} */
+    private AudioSetPipeline levels(String unit, Runnable afterCommit) {
+        FeatureExtractor level = FeatureExtractor.of("level", 160_000, 16_000, 1, 2, Map.of("unit", unit),
+                () -> (w, o) -> o[0] = unit.length());
+        return AudioSetPipeline.builder().waveforms(out.resolve("r.hdf5")).store(commitHook(afterCommit))
+                .features(level).threads(1).build();
+    }
+
+    /**
+     * Two runs of other options committing one output at the same instant: the record left beside it is that of
+     * the run whose files are there (or none), never one run's inputs naming the other's files.
+     */
+    @Test
+    void twoRunsCommittingOneOutputAtOnceLeaveNoRecordNamingTheOtherRunsFiles() throws Exception {
+        run();
+        CountDownLatch firstCommitted = new CountDownLatch(1);
+        CountDownLatch secondDone = new CountDownLatch(1);
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try (AudioSetPipeline first = levels("a", () -> {
+            firstCommitted.countDown();
+            try { // the second run commits and records now, unless it must wait for this one's record
+                secondDone.await(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }); AudioSetPipeline second = levels("bb", () -> { })) {
+            Future<PipelineSummary> running = pool.submit(first::run);
+            assertThat(firstCommitted.await(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(second.run().features()).isPresent();
+            secondDone.countDown();
+            assertThat(running.get(60, TimeUnit.SECONDS).features()).isPresent();
+        } finally {
+            secondDone.countDown();
+            pool.shutdownNow();
+        }
+        // the second run's file is in place, whatever order the records were written in
+        try (CochleagramFileReader coch = CochleagramFileReader.open(out.resolve("r_Coch.hdf5"), "level")) {
+            assertThat(coch.attributes()).containsEntry("unit", "bb");
+        }
+        try (AudioSetPipeline a = levels("a", () -> { }); AudioSetPipeline bb = levels("bb", () -> { })) {
+            assertThat(a.whyFeaturesStale()).as("the first run's options: its file was replaced").isPresent();
+            assertThat(bb.whyFeaturesStale()).as("the second run's options: its file and record").isEmpty();
+        }
+        assertThat(out.resolve(".r_Coch.hdf5.inputs.lock")).isEmptyFile();
     }
 
     @Test

@@ -26,6 +26,7 @@ import io.github.audiosetdl.core.spi.WaveformLayout;
 import io.github.audiosetdl.core.spi.WaveformSink;
 import io.github.audiosetdl.core.spi.WaveformSource;
 import io.github.audiosetdl.core.webdataset.WebDatasetWriter;
+import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -98,7 +99,12 @@ import org.slf4j.LoggerFactory;
  * PipelineSummary#upToDate()}) and logs at INFO that it did; otherwise it logs why the stage runs again (new or
  * deleted WAV files, the CSV changed, an option changed, a file changed or is missing, no record). The record is
  * deleted before a stage writes and written only after its files are committed, so the output of a stage that
- * failed, was cancelled or killed, or was written by an older version or another program, is made again. A store
+ * failed, was cancelled or killed, or was written by an older version or another program, is made again. From
+ * just before a stage's files are renamed into place until its record is written, the run holds a lock on the
+ * hidden file {@code .<main file name>.inputs.lock}, so two runs committing one output at once never leave a record
+ * of one's inputs naming the other's files; WebDataset shards are judged under their writers' lock
+ * ({@link WebDatasetWriter#lockName}), so a run beside a pack of the same name fails rather than judge shards half
+ * written. A store
  * whose outputs are not files in {@link #outputDir()} gets no record: its stages run every time.
  * {@link #run()} may be called by one thread at a time; {@link #cancel()} and {@link #close()} from any thread.
  *
@@ -444,32 +450,61 @@ public final class AudioSetPipeline implements AutoCloseable {
         listing.put(LAYOUT, layout.format().label() + ", " + layout.sampleType().label() + ", " + layout.sampleRate()
                 + " Hz" + (layout.format() == PackFormat.WEBDATASET ? ", shards of " + layout.shardSize() : ""));
         listing.put(DATA_SET_NAME, name);
-        listing.put(STORE, store.getClass().getName());
+        listing.put(STORE, store.getClass().getName() + OutputRecord.buildOf(store.getClass()));
         Path record = OutputRecord.of(waveformFile());
-        // a shard beyond those recorded (a longer pack by the pack command, which keeps the recorded shards
-        // untouched) would be read as part of this data set: packed again, which deletes it
-        Optional<String> stale = OutputRecord.whyStale(record, listing, this::packChange, files -> {
-            Path next = outputDir.resolve(WaveformLayout.shardName(name, files.size()));
-            return layout.format() == PackFormat.WEBDATASET && Files.exists(next, LinkOption.NOFOLLOW_LINKS)
-                    ? Optional.of(next + " is a shard beyond the " + files.size() + " this run packed")
-                    : Optional.empty();
-        });
-        if (stale.isEmpty()) {
-            LOG.info("pack: {} is up to date (the same {} WAV files, segments CSV, labels and options as when it was"
-                    + " packed): kept", waveformFile(), inputs.wavFiles());
-            return null;
+        Optional<String> stale;
+        // WebDataset shards are judged under their writers' lock: a pack of the name writing now (the pack command)
+        // would show a mix of its shards and older ones
+        Closeable shards = layout.format() == PackFormat.WEBDATASET ? lockShards() : null;
+        try {
+            // a shard beyond those recorded (a longer pack by the pack command, which keeps the recorded shards
+            // untouched) would be read as part of this data set: packed again, which deletes it
+            stale = OutputRecord.whyStale(record, listing, this::packChange, files -> {
+                Path next = outputDir.resolve(WaveformLayout.shardName(name, files.size()));
+                return layout.format() == PackFormat.WEBDATASET && Files.exists(next, LinkOption.NOFOLLOW_LINKS)
+                        ? Optional.of(next + " is a shard beyond the " + files.size() + " this run packed")
+                        : Optional.empty();
+            });
+            if (stale.isEmpty()) {
+                LOG.info("pack: {} is up to date (the same {} WAV files, segments CSV, labels and options as when it"
+                        + " was packed): kept", waveformFile(), inputs.wavFiles());
+                return null;
+            }
+            LOG.info("pack: {} -> {}{}: packing, as {}", folder, waveformFile(), strong != null
+                    ? " with the strong labels of " + strong : "", stale.get());
+            Files.deleteIfExists(record); // before the output changes: a pack that fails is never up to date
+        } finally {
+            if (shards != null) {
+                shards.close(); // never throws; released before the store's writer takes it
+            }
         }
-        LOG.info("pack: {} -> {}{}: packing, as {}", folder, waveformFile(), strong != null
-                ? " with the strong labels of " + strong : "", stale.get());
-        Files.deleteIfExists(record); // before the output changes: a pack that fails is never taken as up to date
         PackSummary summary;
-        try (WaveformSink sink = strong != null
-                ? store.createWaveforms(outputDir, name, labels, layout, strongVocabulary)
-                : store.createWaveforms(outputDir, name, labels, layout)) {
-            summary = stage.run(inputs, sink);
+        try (RecordLock.Commit commit = new RecordLock.Commit(record, RecordLock.WAIT)) {
+            if (layout.format() == PackFormat.WEBDATASET) {
+                commit.take(); // full shards are renamed into place as the pack goes, before it commits
+            }
+            try (WaveformSink sink = commit.around(WaveformSink.class, strong != null
+                    ? store.createWaveforms(outputDir, name, labels, layout, strongVocabulary)
+                    : store.createWaveforms(outputDir, name, labels, layout))) {
+                summary = stage.run(inputs, sink);
+            }
+            writeRecord(record, listing, summary.files(), commit);
         }
-        writeRecord(record, listing, summary.files());
         return summary;
+    }
+
+    /**
+     * @return the lock of the WebDataset shards' name in the output folder ({@link WebDatasetWriter#lockName})
+     * @throws IOException naming the first shard, if a pack of the name is writing them (or the lock file cannot be
+     *     created)
+     */
+    private Closeable lockShards() throws IOException {
+        try {
+            return WebDatasetWriter.lockName(outputDir, name);
+        } catch (IOException e) {
+            throw new IOException("pack: cannot judge whether " + waveformFile() + " and the shards after it are up"
+                    + " to date: " + e.getMessage() + "; run again once it has finished", e);
+        }
     }
 
     /** The words for a changed input of the pack stage. */
@@ -505,7 +540,11 @@ public final class AudioSetPipeline implements AutoCloseable {
      * Records a complete output; a failure is logged, not thrown: the output is complete, and the next run makes it
      * again.
      */
-    private static void writeRecord(Path record, Map<String, String> listing, List<Path> files) {
+    private static void writeRecord(Path record, Map<String, String> listing, List<Path> files,
+            RecordLock.Commit commit) {
+        if (!commit.recordable()) {
+            return; // committed without the lock, beside another run's commit (logged)
+        }
         if (files.isEmpty() || !files.stream().allMatch(Files::isRegularFile)) {
             LOG.debug("not recording the inputs of {}: not files on this file system", files);
             return; // a store that writes elsewhere: made again on every run, as before
@@ -539,12 +578,15 @@ public final class AudioSetPipeline implements AutoCloseable {
         }
         Files.deleteIfExists(record);
         FeatureSummary summary;
-        try (WaveformSource source = selected(store.openWaveforms(waveformFile()));
-                FeatureSink sink = store.createFeatures(featureFile(), source, features)) {
-            summary = b.build().run(source, sink);
-        }
-        if (listing != null) {
-            writeRecord(record, listing, summary.files());
+        try (RecordLock.Commit commit = new RecordLock.Commit(record, RecordLock.WAIT)) {
+            try (WaveformSource source = selected(store.openWaveforms(waveformFile()));
+                    FeatureSink sink = listing != null ? commit.around(FeatureSink.class, store.createFeatures(
+                            featureFile(), source, features)) : store.createFeatures(featureFile(), source, features)) {
+                summary = b.build().run(source, sink);
+            }
+            if (listing != null) {
+                writeRecord(record, listing, summary.files(), commit);
+            }
         }
         return summary;
     }
@@ -564,7 +606,7 @@ public final class AudioSetPipeline implements AutoCloseable {
                 + features.columns() + "\n" + new TreeMap<>(features.attributes())));
         listing.put(SELECTION, first != Stage.FEATURES || segments == null ? "all rows"
                 : InputDigests.file(segments.csv()) + ", " + PackStage.Inputs.describe(segments));
-        listing.put(STORE, store.getClass().getName());
+        listing.put(STORE, store.getClass().getName() + OutputRecord.buildOf(store.getClass()));
         return listing;
     }
 

@@ -3,6 +3,7 @@ package io.github.audiosetdl.core.pipeline;
 import io.github.audiosetdl.core.download.AvailabilityReport;
 import io.github.audiosetdl.core.internal.InputDigests;
 import java.io.IOException;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -14,7 +15,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.jar.JarFile;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The record a stage of the pipeline leaves beside its output once the output is complete: the inputs and options
@@ -26,13 +33,16 @@ import java.util.function.Function;
  * after the output is committed, atomically (a unique temporary file created new, synced, renamed), and deleted
  * before the stage writes anything: an output without a record, or whose record does not match, is made again. So
  * an interrupted or failed stage, an output written by an older version or by another command, and an output
- * changed since (replaced, rewritten, touched) are never taken as up to date.
+ * changed since (replaced, rewritten, touched) are never taken as up to date. A run holds the output's
+ * {@link RecordLock} from just before its files are renamed into place until the record is written, so that the
+ * record of one run never names the files of another run committing the same output at the same instant.
  *
  * <p>Format (UTF-8 text, tab-separated): a header line; {@code input <key> <value>} lines, in the stage's order;
  * {@code fingerprint <SHA-256 of the input lines>}; {@code output <size> <modified> <file key> <name>} lines (the
  * name relative to the record's folder).
  */
 final class OutputRecord {
+    private static final Logger LOG = LoggerFactory.getLogger(OutputRecord.class);
     private static final String HEADER = "# audioset output record 1: the inputs that made the files below; delete"
             + " this file to make them again";
     private static final String INPUT = "input";
@@ -40,7 +50,8 @@ final class OutputRecord {
     private static final String OUTPUT = "output";
     /**
      * The input naming the library version that made the output, first in every record: an upgrade may pack or
-     * compute differently, so its outputs are made again.
+     * compute differently, so its outputs are made again. A snapshot version is followed by its build
+     * ({@link #buildOf}), so a snapshot built again from changed sources makes them again too.
      */
     static final String MADE_BY = "made by";
     /**
@@ -48,6 +59,9 @@ final class OutputRecord {
      * in WebDataset shards of 20 clips); beyond it the output is made again, with the reason logged.
      */
     static final long MAX_RECORD_BYTES = 16L << 20;
+
+    /** The builds of the jars read, by path. */
+    private static final Map<Path, String> BUILDS = new ConcurrentHashMap<>();
 
     private OutputRecord() {
     }
@@ -209,9 +223,57 @@ final class OutputRecord {
     private static Map<String, String> withVersion(Map<String, String> inputs) {
         Map<String, String> all = new LinkedHashMap<>();
         String version = OutputRecord.class.getPackage().getImplementationVersion();
-        all.put(MADE_BY, "audioset-core " + (version != null ? version : "(development build)"));
+        all.put(MADE_BY, "audioset-core " + (version != null ? version + buildOf(OutputRecord.class)
+                : "(development build)"));
         all.putAll(inputs);
         return all;
+    }
+
+    /**
+     * Which build of a snapshot version a class comes from: every build from source is the same snapshot version, so
+     * the version alone would keep the outputs of an earlier build whose code differed. The build is named by the
+     * SHA-256 of the listing of the jar the class was loaded from: each entry's name, size and CRC-32, in name order,
+     * read from the jar's central directory (no entry is decompressed; the shaded command-line jar, a few tens of MB,
+     * takes milliseconds). The entries' times are left out, so a jar built again from the same source (the build is
+     * reproducible) is the same build, and a jar with any class or resource changed is another.
+     *
+     * @param type a class of ours
+     * @return {@code " (build <16 hex digits>)"} when its package's version is a {@code -SNAPSHOT} and it was
+     *     loaded from a jar; {@code ""} for a release version or a class not loaded from a jar; a build of this
+     *     process alone when the jar cannot be read (its outputs are never kept by another process)
+     */
+    static String buildOf(Class<?> type) {
+        String version = type.getPackage().getImplementationVersion();
+        if (version == null || !version.endsWith("-SNAPSHOT")) {
+            return "";
+        }
+        Path jar;
+        try {
+            jar = Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (URISyntaxException | RuntimeException e) { // no code source, or not a file
+            return "";
+        }
+        return Files.isRegularFile(jar) ? " (build " + BUILDS.computeIfAbsent(jar, OutputRecord::jarBuild) + ")" : "";
+    }
+
+    /**
+     * @param jar a jar file
+     * @return the first 16 hex digits of the SHA-256 of its entries' names, sizes and CRC-32s, in name order; if it
+     *     cannot be read, {@code unreadable jar, process <random>}
+     */
+    static String jarBuild(Path jar) {
+        try (JarFile file = new JarFile(jar.toFile(), false)) {
+            Map<String, String> entries = new TreeMap<>();
+            file.stream().filter(e -> !e.isDirectory())
+                    .forEach(e -> entries.put(e.getName(), e.getSize() + " " + e.getCrc()));
+            StringBuilder listing = new StringBuilder();
+            entries.forEach((name, sizeAndCrc) -> listing.append(name).append('\t').append(sizeAndCrc).append('\n'));
+            return InputDigests.text(listing.toString()).substring(0, 16);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("{}: cannot list the jar to name its build ({}); outputs recorded by this process will be made"
+                    + " again by the next", jar, e.toString());
+            return "unreadable jar, process " + UUID.randomUUID();
+        }
     }
 
     /**

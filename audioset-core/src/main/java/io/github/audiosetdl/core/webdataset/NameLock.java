@@ -104,7 +104,8 @@ final class NameLock implements Closeable {
 
     private static IOException busy(Path dir, String name) {
         return new IOException("another pack is writing WebDataset '" + name + "' in " + dir + " (it holds "
-                + fileName(name) + "; packs of one name run one at a time)");
+                + fileName(name) + "; packs of one name, and runs judging whether its shards are up to date, run one at"
+                + " a time)");
     }
 
     /** Releases the lock (the file stays); does nothing the second time. Never throws. */

@@ -15,6 +15,7 @@ import io.github.audiosetdl.core.internal.Background;
 import io.github.audiosetdl.core.spi.WaveformLayout;
 import io.github.audiosetdl.core.spi.WaveformSink;
 import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -69,7 +70,9 @@ import org.slf4j.LoggerFactory;
  * until {@link #commit()} or {@link #close()} ends, whether they succeed or fail. A second writer of the same name
  * in the same folder, in another process or in this JVM, fails at {@link #create} with an {@link IOException}
  * ({@code another pack is writing WebDataset '<name>' in <dir>}) instead of deleting the first one's temporary shard as
- * left over. The operating system drops the lock of a killed process, so a killed pack never blocks the next one.
+ * left over. A reader that must not see a pack half-way takes the same lock with {@link #lockName} (a pipeline
+ * judging whether the shards are up to date), and a writer fails beside it likewise. The operating system drops
+ * the lock of a killed process, so a killed pack never blocks the next one.
  * The lock file is created if absent and never deleted (an empty file per name): deleting lock files races, as a
  * writer that opened the file just before another deleted it would lock the deleted file while a third locks a new
  * one under the same name. Locks on network file systems are only as reliable as the file system's locking.
@@ -168,6 +171,23 @@ public final class WebDatasetWriter implements WaveformSink {
             lock.close();
             throw e;
         }
+    }
+
+    /**
+     * Takes the lock a writer of {@code name} in {@code dir} holds from {@link #create} to the end of its commit or
+     * close ({@code .<name>.lock}), without waiting: for a caller that judges the shards on disk and must not see a
+     * pack half-way (a pipeline deciding whether they are up to date). While it is held, {@link #create} of the name
+     * in the folder fails as it does beside another pack. Release it before creating a writer of the name.
+     *
+     * @param dir an existing folder
+     * @param name the data set's name
+     * @return the lock, held until closed; closing it never throws, and closing it again does nothing
+     * @throws IOException if a writer of the name, in another process or in this JVM, holds the lock (the message
+     *     names the folder, the name and the lock file), or the lock file cannot be created or locked
+     */
+    public static Closeable lockName(Path dir, String name) throws IOException {
+        requireNonNull(dir, "dir");
+        return NameLock.acquire(dir, checkName(name));
     }
 
     /**

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.audiosetdl.core.audio.PreparedAudio;
 import java.io.BufferedReader;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -69,6 +70,24 @@ class WebDatasetLockTest {
             write(w, 0, 1);
             assertThat(w.commit()).hasSize(1);
         }
+    }
+
+    /** The lock a pipeline takes while it judges the shards: writers wait their turn, and it waits theirs. */
+    @Test
+    void theNameLockOfAReaderExcludesWritersAndTheyExcludeIt() throws Exception {
+        try (Closeable judging = WebDatasetWriter.lockName(dir, "t")) {
+            assertThatThrownBy(this::create).isInstanceOf(IOException.class).hasMessageContaining(busy())
+                    .hasMessageContaining(".t.lock");
+            assertThatThrownBy(() -> WebDatasetWriter.lockName(dir, "t")).hasMessageContaining(busy());
+            assertThat(judging).isNotNull();
+        }
+        try (WebDatasetWriter w = create()) {
+            assertThatThrownBy(() -> WebDatasetWriter.lockName(dir, "t")).hasMessageContaining(busy());
+            write(w, 0, 1);
+            w.commit();
+        }
+        WebDatasetWriter.lockName(dir, "t").close(); // released by the commit
+        assertThatThrownBy(() -> WebDatasetWriter.lockName(dir, "t/..")).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

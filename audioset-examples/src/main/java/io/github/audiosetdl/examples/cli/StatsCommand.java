@@ -1,11 +1,13 @@
 package io.github.audiosetdl.examples.cli;
 
+import io.github.audiosetdl.core.pipeline.DerivedFile;
 import io.github.audiosetdl.core.pipeline.FeatureSummary;
 import io.github.audiosetdl.hdf5.FeatureStats;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -40,7 +42,10 @@ final class StatsCommand implements Callable<Integer> {
         FileChecks.inputFile(in);
         Path dir = out != null ? out : in.toAbsolutePath().getParent();
         FileChecks.outputDirectory(dir);
-        Path file = FeatureStats.write(in, dir, workers);
+        // beside the cochleagrams, recorded as those a run writes are (a run keeps them while they are up to date)
+        Path file = dir.toAbsolutePath().normalize().equals(in.toAbsolutePath().normalize().getParent())
+                ? writeBeside(in, workers)
+                : FeatureStats.write(in, dir, workers);
         PrintWriter o = spec.commandLine().getOut();
         o.println("wrote " + file);
         o.flush();
@@ -87,8 +92,10 @@ final class StatsCommand implements Callable<Integer> {
     }
 
     /**
-     * A statistics file older than the cochleagrams is deleted first: it described the cochleagrams they replaced,
-     * and a run killed (or failing) while computing the new statistics left it beside them.
+     * The statistics beside {@code cochleagrams}, computed and recorded ({@link DerivedFile#write}): the statistics
+     * file there is deleted first (it described the cochleagrams they replaced, and a run killed or failing while
+     * computing the new statistics would leave it beside them), and the record names the cochleagram file as it was
+     * read, so that {@link #staleBeside} knows the statistics describe it.
      *
      * @param cochleagrams a cochleagram file
      * @param threads threads for each clip's covariance
@@ -97,10 +104,10 @@ final class StatsCommand implements Callable<Integer> {
      */
     static Path writeBeside(Path cochleagrams, int threads) throws IOException {
         Path stats = statsBeside(cochleagrams);
-        if (Files.isRegularFile(stats) && staleBeside(cochleagrams)) {
-            Files.delete(stats);
-        }
-        return FeatureStats.write(cochleagrams, cochleagrams.toAbsolutePath().getParent(), threads);
+        return DerivedFile.write(stats, List.of(cochleagrams), () -> {
+            Files.deleteIfExists(stats);
+            return FeatureStats.write(cochleagrams, cochleagrams.toAbsolutePath().getParent(), threads);
+        });
     }
 
     /** @return the statistics file beside {@code cochleagrams} */
@@ -110,19 +117,18 @@ final class StatsCommand implements Callable<Integer> {
 
     /**
      * @param cochleagrams a cochleagram file
-     * @return whether the statistics file beside it is missing or older than it (a run killed while computing
-     *     them, or one that wrote new cochleagrams without statistics)
-     * @throws IOException if the files' times cannot be read
+     * @return whether the statistics file beside it is missing or does not describe it: its record (written with it)
+     *     names other cochleagrams (replaced since, whatever the files' times say), or it has none (a run killed
+     *     while computing them, one that wrote new cochleagrams without statistics, an older version)
+     * @throws IOException if the files' attributes cannot be read
      */
     static boolean staleBeside(Path cochleagrams) throws IOException {
-        Path stats = statsBeside(cochleagrams);
-        return !Files.exists(stats)
-                || Files.getLastModifiedTime(stats).compareTo(Files.getLastModifiedTime(cochleagrams)) < 0;
+        return DerivedFile.whyStale(statsBeside(cochleagrams), List.of(cochleagrams)).isPresent();
     }
 
     /**
-     * Deletes the statistics file beside {@code cochleagrams} when it is older than them: it describes
-     * cochleagrams that have since been replaced (by a run with {@code --no-stats}, or with no rows).
+     * Deletes the statistics file beside {@code cochleagrams}, and its record, when it does not describe them: it
+     * describes cochleagrams that have since been replaced (by a run with {@code --no-stats}, or with no rows).
      *
      * @param cochleagrams a cochleagram file just written
      * @param o where to say so
@@ -130,8 +136,7 @@ final class StatsCommand implements Callable<Integer> {
      */
     static void removeStaleBeside(Path cochleagrams, PrintWriter o) throws IOException {
         Path stats = statsBeside(cochleagrams);
-        if (Files.exists(stats) && staleBeside(cochleagrams)) {
-            Files.delete(stats);
+        if (Files.exists(stats) && staleBeside(cochleagrams) && DerivedFile.delete(stats)) {
             o.println("deleted " + stats + ": it described the cochleagrams this run replaced");
         }
     }

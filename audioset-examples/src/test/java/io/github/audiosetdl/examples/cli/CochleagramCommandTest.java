@@ -58,7 +58,8 @@ class CochleagramCommandTest {
         try (var files = Files.list(outDir)) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder(
                     "seedlayout_Coch.hdf5", "seedlayout_average.npy", "seedlayout_stats.npz",
-                    ".seedlayout_Coch.hdf5.inputs"); // the record that keeps them on a rerun of the pipeline
+                    ".seedlayout_Coch.hdf5.inputs", ".seedlayout_stats.npz.inputs", // the records that keep them
+                    ".seedlayout_Coch.hdf5.inputs.lock", ".seedlayout_stats.npz.inputs.lock"); // held to the record
         }
 
         double[] sum = new double[171 * 2000];

@@ -68,7 +68,7 @@ class CochleagramJobsTest {
 
         try (var files = Files.list(split)) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("clips_Coch.hdf5",
-                    "clips_average.npy", "clips_stats.npz");
+                    "clips_average.npy", "clips_stats.npz", ".clips_stats.npz.inputs", ".clips_stats.npz.inputs.lock");
         }
         assertThat(FeatureFileParts.workFolder(coch)).doesNotExist();
         List<String> dumps = H5Dump.of(single.resolve("clips_Coch.hdf5"), coch);
@@ -257,6 +257,37 @@ class CochleagramJobsTest {
         }
         assertThat(inProcess("cochleagram", "--in", wav.toString(), "--out", out.toString(), "--threads", "1"))
                 .contains("complete already");
+    }
+
+    /**
+     * Statistics beside cochleagrams replaced by others with an older modification time (copied in with their time,
+     * as {@code cp -p} and {@code rsync -a} keep it) describe the cochleagrams replaced: their record says so, and
+     * they are deleted and computed again; before, statistics newer than the cochleagrams were kept.
+     */
+    @Test
+    void statisticsOfCochleagramsReplacedByOlderOnesAreStale() throws Exception {
+        Path wav = waveforms(dir.resolve("clips.hdf5"));
+        Path out = dir.resolve("out");
+        Path coch = computedOnce(wav, out);
+        Path stats = out.resolve("clips_stats.npz");
+        assertThat(StatsCommand.staleBeside(coch)).as("written with them").isFalse();
+        Path elsewhere = Files.createDirectories(dir.resolve("elsewhere"));
+        Path other = computedOnce(waveforms(elsewhere.resolve("clips.hdf5"), ROWS, 17), elsewhere);
+        Files.copy(other, coch, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.setLastModifiedTime(coch, java.nio.file.attribute.FileTime.fromMillis(
+                Files.getLastModifiedTime(stats).toMillis() - 60_000));
+
+        assertThat(StatsCommand.staleBeside(coch)).as("they describe the cochleagrams replaced").isTrue();
+        java.io.StringWriter said = new java.io.StringWriter();
+        StatsCommand.removeStaleBeside(coch, new java.io.PrintWriter(said, true));
+        assertThat(said.toString()).contains("deleted " + stats);
+        assertThat(stats).doesNotExist();
+        assertThat(out.resolve(".clips_stats.npz.inputs")).doesNotExist();
+
+        assertThat(StatsCommand.writeBeside(coch, 1)).isEqualTo(stats);
+        assertThat(StatsCommand.staleBeside(coch)).isFalse();
+        Files.delete(out.resolve(".clips_stats.npz.inputs")); // as an older version, or another program, left them
+        assertThat(StatsCommand.staleBeside(coch)).isTrue();
     }
 
     /** @return the output of the command line run in this JVM, which must succeed */

@@ -79,7 +79,9 @@ class RunCommandTest {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("birds_downloads", "logs",
                     "birds.hdf5", "birds_metadata.npy", "birds_Coch.hdf5", "birds_average.npy", "birds_stats.npz",
                     "birds_availability.json", "birds_availability.csv", "birds_availability.png",
-                    ".birds.hdf5.inputs", ".birds_Coch.hdf5.inputs"); // the records that keep them on a rerun
+                    ".birds.hdf5.inputs", ".birds_Coch.hdf5.inputs", // the records that keep them on a rerun
+                    ".birds_stats.npz.inputs", ".birds.hdf5.inputs.lock", ".birds_Coch.hdf5.inputs.lock",
+                    ".birds_stats.npz.inputs.lock"); // held from commit to record
         }
         assertThat(out.toString()).contains("availability      5 of 7 obtained");
     }

@@ -1,0 +1,127 @@
+package io.github.audiosetdl.core.pipeline;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A file computed from other files alone, kept while they are unchanged, as {@link AudioSetPipeline} keeps its
+ * outputs (the command line's {@code _stats.npz}, the statistics of a cochleagram file, is one). Beside the file, the
+ * hidden record {@code .<file name>.inputs}, in the format of the pipeline's records, names the library version and
+ * each input file as it was when the computation started (size, modification time, inode), and the file as it was
+ * written. The file is up to date while its record names the inputs as they are now and the file is as written: an
+ * input replaced, rewritten or touched, whatever the files' times say (one copied in with an older time, as
+ * {@code cp -p} and {@code rsync -a} keep it), makes it stale; so does a file without a record (an older version's,
+ * or one another program wrote).
+ */
+public final class DerivedFile {
+    private static final Logger LOG = LoggerFactory.getLogger(DerivedFile.class);
+    private static final String FROM = "from ";
+
+    private DerivedFile() {
+    }
+
+    /** Writes a derived file. */
+    @FunctionalInterface
+    public interface Computation {
+        /**
+         * @return the file written, complete (under its final name only once complete: a unique temporary file
+         *     renamed into place)
+         * @throws IOException if computing or writing fails
+         */
+        Path compute() throws IOException;
+    }
+
+    /**
+     * @param file a derived file
+     * @param inputs the files it is computed from, in order (at most one of each file name)
+     * @return empty if the record beside {@code file} says it was computed by this version from {@code inputs} as they
+     *     are now, and {@code file} is as it was written; else why not, in words, naming the file that changed,
+     *     is missing or has no record
+     * @throws IOException if an input's attributes cannot be read
+     * @throws IllegalArgumentException if two inputs have the same file name
+     */
+    public static Optional<String> whyStale(Path file, List<Path> inputs) throws IOException {
+        Map<String, String> now;
+        try {
+            now = identities(file, inputs);
+        } catch (NoSuchFileException e) {
+            return Optional.of(e.getFile() + " is missing");
+        }
+        return OutputRecord.whyStale(OutputRecord.of(file), now, (key, was, is) -> Optional.of(
+                file.resolveSibling(key.substring(FROM.length())) + " changed since " + file.getFileName()
+                        + " was computed from it"));
+    }
+
+    /**
+     * Computes {@code file} from {@code inputs}, and records it. The record is deleted first, the inputs' identities
+     * are read before {@code computation} starts (an input replaced while it runs leaves the file stale), and the
+     * record is written once it returns. From the start of the computation to the record, this holds the lock the
+     * pipeline holds from its commit to its record ({@code .<file name>.inputs.lock}), so that two processes
+     * computing the same file at once never leave a record of one's inputs naming the other's file (the second waits
+     * at most 10 minutes, then writes no record). A record that cannot be written is logged: the file is made again
+     * next time.
+     *
+     * @param file the derived file
+     * @param inputs the files it is computed from, in order (at most one of each file name)
+     * @param computation writes {@code file}
+     * @return the file {@code computation} returned
+     * @throws IOException if an input's attributes cannot be read, or the computation fails (no record is left)
+     * @throws IllegalArgumentException if {@code computation} returns a file other than {@code file} (no record is
+     *     written), or two inputs have the same file name
+     */
+    public static Path write(Path file, List<Path> inputs, Computation computation) throws IOException {
+        requireNonNull(computation, "computation");
+        Path record = OutputRecord.of(file);
+        Files.deleteIfExists(record); // before the file changes: one that fails to compute is never up to date
+        Map<String, String> read = identities(file, inputs);
+        try (RecordLock lock = RecordLock.acquire(record, RecordLock.WAIT)) {
+            Path written = computation.compute();
+            if (!AudioSetPipeline.Builder.sameFile(written, file)) {
+                throw new IllegalArgumentException("the computation of " + file + " wrote " + written);
+            }
+            if (lock.recordable()) {
+                try {
+                    OutputRecord.write(record, read, List.of(file));
+                } catch (IOException | RuntimeException e) {
+                    LOG.warn("cannot record the inputs of {} in {} ({}): it is computed again next time", file,
+                            record, e.toString());
+                }
+            }
+            return written;
+        }
+    }
+
+    /**
+     * Deletes a derived file and its record.
+     *
+     * @param file the derived file
+     * @return whether the file was there
+     * @throws IOException if either cannot be deleted
+     */
+    public static boolean delete(Path file) throws IOException {
+        Files.deleteIfExists(OutputRecord.of(file));
+        return Files.deleteIfExists(file);
+    }
+
+    /** @return each input's name, after {@link #FROM}, to its size, modification time and inode */
+    private static Map<String, String> identities(Path file, List<Path> inputs) throws IOException {
+        requireNonNull(file, "file");
+        Map<String, String> m = new LinkedHashMap<>();
+        for (Path input : inputs) {
+            if (m.put(FROM + input.getFileName(), OutputRecord.identity(input).replace('\t', ' ')) != null) {
+                throw new IllegalArgumentException("two inputs of " + file + " are named " + input.getFileName());
+            }
+        }
+        return m;
+    }
+}

@@ -1,0 +1,59 @@
+package io.github.audiosetdl.core.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@link DerivedFile}: a file kept while the files it was computed from are as they were. */
+class DerivedFileTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aDerivedFileIsUpToDateWhileItsInputIsAsItWasRead() throws IOException {
+        Path input = Files.writeString(dir.resolve("x_Coch.hdf5"), "cochleagrams");
+        Path stats = dir.resolve("x_stats.npz");
+        assertThat(DerivedFile.whyStale(stats, List.of(input))).contains("there is no output yet");
+
+        assertThat(DerivedFile.write(stats, List.of(input), () -> Files.writeString(stats, "statistics")))
+                .isEqualTo(stats);
+        assertThat(DerivedFile.whyStale(stats, List.of(input))).isEmpty();
+
+        // replaced by another file with an older time, as cp -p leaves it: stale, whatever the times say
+        Path other = Files.writeString(dir.resolve("other"), "other cochleagrams");
+        Files.setLastModifiedTime(other, FileTime.fromMillis(Files.getLastModifiedTime(stats).toMillis() - 60_000));
+        Files.move(other, input, StandardCopyOption.REPLACE_EXISTING);
+        assertThat(DerivedFile.whyStale(stats, List.of(input))).contains(input + " changed since x_stats.npz was"
+                + " computed from it");
+
+        Files.delete(input);
+        assertThat(DerivedFile.whyStale(stats, List.of(input))).contains(input + " is missing");
+        assertThat(DerivedFile.delete(stats)).isTrue();
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(f -> f.getFileName().toString())).containsExactly(".x_stats.npz.inputs.lock");
+        }
+    }
+
+    @Test
+    void aComputationThatFailsOrWritesAnotherFileLeavesNoRecord() throws IOException {
+        Path input = Files.writeString(dir.resolve("x_Coch.hdf5"), "cochleagrams");
+        Path stats = dir.resolve("x_stats.npz");
+        DerivedFile.write(stats, List.of(input), () -> Files.writeString(stats, "statistics"));
+        assertThatThrownBy(() -> DerivedFile.write(stats, List.of(input), () -> {
+            throw new IOException(stats + ": row 1 is NaN");
+        })).hasMessageContaining("row 1 is NaN");
+        assertThat(DerivedFile.whyStale(stats, List.of(input))).get().asString().contains("has no record");
+        assertThatThrownBy(() -> DerivedFile.write(stats, List.of(input), () -> input))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("wrote " + input);
+        assertThatThrownBy(() -> DerivedFile.whyStale(stats, List.of(input, input)))
+                .hasMessageContaining("two inputs of " + stats + " are named x_Coch.hdf5");
+    }
+}
