@@ -40,8 +40,8 @@ import picocli.CommandLine.Spec;
                 + " writes OUT/<name>_Coch.hdf5 (/coch (N, C*F) float32, labels and metadata copied) and"
                 + " OUT/<name>_average.npy (C, F) float32, and OUT/<name>_stats.npz (see 'stats') unless --no-stats;"
                 + " <name> from the input's file name. Run again over files that are complete (newer than the"
-                + " input, every row, the same parameters), it only writes missing statistics: delete the files to"
-                + " compute them anew.", "",
+                + " input, every row, the same parameters), it only writes statistics that are missing or were"
+                + " computed from other cochleagrams: delete the files to compute them anew.", "",
             "Example: audioset cochleagram --in out/eval_segments.hdf5 --out out --threads 2", "",
             "Split across processes (e.g. a SLURM job array): each of --jobs N tasks computes its rows into a work"
                 + " folder beside the output, then one 'cochleagram --finish' makes the files (the same as one"
