@@ -17,8 +17,12 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import picocli.CommandLine;
@@ -74,8 +78,85 @@ public final class AudioSetCli implements Runnable {
      */
     public static void main(String[] args) {
         StandardOutput stdout = new StandardOutput(new FileOutputStream(FileDescriptor.out));
-        System.exit(run(new PrintWriter(stdout, true), stdout::error, () -> isPipe(StreamLinks.STANDARD_OUTPUT),
-                new PrintWriter(System.err, true), args));
+        StopOnShutdown stop = StopOnShutdown.STOPPED_COMMANDS.contains(commandName(args))
+                ? StopOnShutdown.install(Thread.currentThread()) : null;
+        int code;
+        try {
+            code = run(new PrintWriter(stdout, true), stdout::error, () -> isPipe(StreamLinks.STANDARD_OUTPUT),
+                    new PrintWriter(System.err, true), args);
+        } finally {
+            if (stop != null) {
+                stop.done();
+            }
+        }
+        System.exit(code);
+    }
+
+    /** @return the command: the first argument that is not an option (as the launcher script finds it), or "" */
+    static String commandName(String... args) {
+        for (String a : args) {
+            if (!a.startsWith("-")) {
+                return a;
+            }
+        }
+        return "";
+    }
+
+    /**
+     * What Ctrl-C or SIGTERM does while a command runs: the command's thread is interrupted and given a moment
+     * ({@link #WAIT}) to unwind, so that the stages stop and their writers delete their unfinished files (the
+     * hidden {@code .<file>.<random>.tmp} folders of pack, cochleagram and stats), rather than the JVM halting
+     * with them left behind until the same command runs again. The exit code stays the signal's (130, 143).
+     * {@code download} and {@code slurm} have hooks of their own (the download's tools, the submitted jobs).
+     */
+    static final class StopOnShutdown {
+        /** The commands whose thread the hook interrupts: those that write through staging folders. */
+        static final Set<String> STOPPED_COMMANDS = Set.of("pack", "cochleagram", "stats", "run", "demo");
+
+        /** The longest the JVM's shutdown waits for the command to unwind. */
+        static final Duration WAIT = Duration.ofSeconds(10);
+
+        private final Thread command;
+        private final CountDownLatch finished = new CountDownLatch(1);
+        private final Thread hook;
+
+        private StopOnShutdown(Thread command) {
+            this.command = command;
+            this.hook = new Thread(this::stop, "audioset-stop");
+        }
+
+        /**
+         * @param command the thread running the command
+         * @return the hook, registered with the JVM
+         */
+        static StopOnShutdown install(Thread command) {
+            StopOnShutdown s = new StopOnShutdown(command);
+            Runtime.getRuntime().addShutdownHook(s.hook);
+            return s;
+        }
+
+        /** Interrupts the command and waits, at most {@link #WAIT}, until it has returned. */
+        void stop() {
+            if (finished.getCount() == 0) {
+                return;
+            }
+            command.interrupt();
+            try {
+                finished.await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        /** The command has returned: a later shutdown has nothing to wait for. */
+        void done() {
+            finished.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // the JVM is shutting down: the hook runs, and returns at once
+            }
+        }
     }
 
     /**

@@ -125,22 +125,9 @@ class PackCommandTest {
         int n = 120;
         Path downloads = downloads(dir, n);
         Path outDir = dir.resolve("out");
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-cp", System.getProperty("java.class.path"), AudioSetCli.class.getName(), "pack",
-                "--downloads", downloads.toString(), "--csv", dir.resolve("demo.csv").toString(),
-                "--out", outDir.toString(), "--threads", "1"));
-        Process child = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("child.log").toFile()).start();
+        Process child = packMidway(downloads, outDir);
         try {
-            // wait until the child has written some rows into its staging file, then kill it
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-            boolean midway = false;
-            while (!midway && System.nanoTime() < deadline && child.isAlive()) {
-                midway = stagedBytes(outDir) > (1 << 20) + 5L * 640_000;
-                Thread.sleep(20);
-            }
-            assertThat(midway).as("child wrote rows before finishing: " + Files.readString(dir.resolve("child.log")))
-                    .isTrue();
+            assertThat(child.isAlive()).isTrue();
         } finally {
             child.destroyForcibly();
             child.waitFor(30, TimeUnit.SECONDS);
@@ -159,6 +146,59 @@ class PackCommandTest {
         try (Stream<Path> left = Files.list(outDir)) {
             assertThat(left.map(p -> p.getFileName().toString())).as("the killed run's staging directory is gone")
                     .containsExactlyInAnyOrder("demo.hdf5", "demo_metadata.npy");
+        }
+    }
+
+    /**
+     * Ctrl-C or SIGTERM midway (SIGTERM here: both run the JVM's shutdown hooks) stops the pack and removes its
+     * staging folder: before, the JVM halted with the hidden {@code .demo.hdf5.<random>.tmp} (the rows written so
+     * far, up to the whole data set's size) left in the output folder until the same command ran again.
+     */
+    @Test
+    void stoppedMidwayRemovesItsUnfinishedFiles() throws Exception {
+        Path outDir = dir.resolve("out");
+        Process child = packMidway(downloads(dir, 120), outDir);
+        try {
+            child.destroy(); // SIGTERM
+            assertThat(child.waitFor(60, TimeUnit.SECONDS)).as("the pack stopped").isTrue();
+            assertThat(child.exitValue()).isEqualTo(143);
+        } finally {
+            child.destroyForcibly();
+            child.waitFor(30, TimeUnit.SECONDS);
+        }
+        try (Stream<Path> left = Files.list(outDir)) {
+            assertThat(left.map(p -> p.getFileName().toString())).as("left in the output folder").isEmpty();
+        }
+    }
+
+    /**
+     * Starts {@code audioset pack} in a child JVM and returns once it has written some rows into its staging file.
+     *
+     * @param downloads the downloads folder, beside {@code demo.csv}
+     * @param outDir its {@code --out}
+     * @return the child, running (the caller stops it)
+     */
+    private Process packMidway(Path downloads, Path outDir) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-cp", System.getProperty("java.class.path"), AudioSetCli.class.getName(), "pack",
+                "--downloads", downloads.toString(), "--csv", dir.resolve("demo.csv").toString(),
+                "--out", outDir.toString(), "--threads", "1"));
+        Process child = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("child.log").toFile()).start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            boolean midway = false;
+            while (!midway && System.nanoTime() < deadline && child.isAlive()) {
+                midway = stagedBytes(outDir) > (1 << 20) + 5L * 640_000;
+                Thread.sleep(20);
+            }
+            assertThat(midway).as("child wrote rows before finishing: " + Files.readString(dir.resolve("child.log")))
+                    .isTrue();
+            return child;
+        } catch (Exception | AssertionError e) {
+            child.destroyForcibly();
+            child.waitFor(30, TimeUnit.SECONDS);
+            throw e;
         }
     }
 
