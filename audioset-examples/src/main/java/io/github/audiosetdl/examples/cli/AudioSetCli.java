@@ -28,6 +28,7 @@ import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.MissingParameterException;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.UnmatchedArgumentException;
 
@@ -224,11 +225,19 @@ public final class AudioSetCli implements Runnable {
             sub.getCommandSpec().versionProvider(new Version());
         }
         SlurmCommand.adaptSharedOptions(cli.getSubcommands().get("slurm").getCommandSpec());
+        cli.registerConverter(Path.class, AudioSetCli::path);
         cli.setParameterExceptionHandler((e, arguments) -> {
             CommandLine command = e.getCommandLine();
             String name = command.getCommandSpec().qualifiedName();
-            command.getErr().println(name + ": " + e.getMessage());
-            UnmatchedArgumentException.printSuggestions(e, command.getErr());
+            ParameterException shown = e;
+            if (e instanceof MissingParameterException && !command.getUnmatchedArguments().isEmpty()) {
+                // a misspelt option (--cvs x.csv) is the cause: say so, with the suggestions, not only what is missing
+                shown = new UnmatchedArgumentException(command, command.getUnmatchedArguments());
+                command.getErr().println(name + ": " + shown.getMessage() + "; " + e.getMessage());
+            } else {
+                command.getErr().println(name + ": " + e.getMessage());
+            }
+            UnmatchedArgumentException.printSuggestions(shown, command.getErr());
             command.getErr().println("Try '" + name + " --help' for the options.");
             return command.getCommandSpec().exitCodeOnInvalidInput();
         });
@@ -243,6 +252,18 @@ public final class AudioSetCli implements Runnable {
             fail(err, "audioset", e, describe(e));
             return EXIT_FAILURE;
         }
+    }
+
+    /**
+     * The type of every path option and parameter: an empty one ({@code --csv "$CSV"} with the variable unset) is a
+     * usage error, where {@code Path.of("")} would be the current folder ("is a directory, not a file", or output
+     * written there).
+     */
+    private static Path path(String text) {
+        if (text.isEmpty()) {
+            throw new CommandLine.TypeConversionException("an empty path");
+        }
+        return Path.of(text);
     }
 
     /**

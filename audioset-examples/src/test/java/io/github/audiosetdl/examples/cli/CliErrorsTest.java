@@ -139,7 +139,19 @@ class CliErrorsTest {
                 Arguments.of(args("render --in c.hdf5 --out x.jpg"), "--out x.jpg must end in .png", "PNG"),
                 Arguments.of(args("render --in c.hdf5 --out x.png", "--row", "-1"), "--row -1", "0 or more"),
                 Arguments.of(args("render --in c.hdf5 --out x.png", "--row", "1", "--average"), "mutually exclusive",
-                        "--average"));
+                        "--average"),
+                // an empty path (an unset variable) was the current folder: "  is a directory, not a file", exit 1
+                Arguments.of(args("segments", "--csv", ""), "--csv", "an empty path"),
+                Arguments.of(args("pack --downloads d --csv c.csv", "--out", ""), "--out", "an empty path"),
+                Arguments.of(args("inspect", ""), "FILE.hdf5", "an empty path"),
+                // a misspelt required option was reported only as missing, the typo unmentioned
+                Arguments.of(args("segments", "--cvs", "x.csv"), "Unknown options: '--cvs', 'x.csv'",
+                        "Missing required option: '--csv=FILE'"),
+                // the option was not named
+                Arguments.of(args("pack --downloads d --csv c.csv --out o", "--format", "hdf5"),
+                        "--format: unknown format 'hdf5'", "seed, panns or webdataset"),
+                Arguments.of(args("pack --downloads d --csv c.csv --out o", "--dtype", "float64"),
+                        "--dtype: unknown dtype 'float64'", "float32 or int16"));
     }
 
     @ParameterizedTest
