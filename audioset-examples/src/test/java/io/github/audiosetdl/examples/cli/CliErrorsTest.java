@@ -91,6 +91,11 @@ class CliErrorsTest {
                 Arguments.of(args("download --dry-run --resolver direct --csv " + csv, "--url-template",
                         "http://my_host:9/{id}"), "--url-template: the direct resolver's URL template",
                         "a host name with an underscore"),
+                // the option was not named
+                Arguments.of(args("download --dry-run --resolver direct --csv " + csv, "--url-template",
+                        "http://127.0.0.1:9/media.m4a"), "--url-template: URL template", "has no {id}"),
+                Arguments.of(args("download --dry-run --csv " + csv, "--url-template", "ftp://host/{id}"),
+                        "--url-template: URL template 'ftp://host/{id}'", "http://, https:// or file:"),
                 Arguments.of(args("run --csv " + csv + offline, "--stop-after", "bogus"), "--stop-after", "'bogus'"),
                 Arguments.of(args("run --csv " + csv + offline, "--compute-threads", "0"), "--compute-threads", "0"),
                 Arguments.of(args("run --csv " + csv + offline, "--stop-after", "download", "--shuffle-seed", "3"),
