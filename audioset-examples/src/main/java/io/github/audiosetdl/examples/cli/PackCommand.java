@@ -157,10 +157,14 @@ final class PackCommand implements Callable<Integer> {
                 SegmentCsvOptions.builder().labelIndex(index).errorPolicy(policy).build()).build()).labels(index)
                 .build();
         PackSummary summary;
+        Path created = FileChecks.firstMissing(out);
         try (WaveformSink sink = strongLabels != null
                 ? Hdf5DatasetStore.INSTANCE.createWaveforms(out, base, index, layout, StrongVocabulary.audioSet())
                 : Hdf5DatasetStore.INSTANCE.createWaveforms(out, base, index, layout)) {
             summary = stage.run(sink);
+        } catch (IOException | RuntimeException e) { // no clip, a bad CSV line, stopped: no empty --out left behind
+            FileChecks.removeCreated(out, created);
+            throw e;
         }
         PrintWriter o = spec.commandLine().getOut();
         List<Path> files = summary.files();

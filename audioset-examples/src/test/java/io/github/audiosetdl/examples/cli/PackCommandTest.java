@@ -118,6 +118,27 @@ class PackCommandTest {
         assertThat(code).isEqualTo(AudioSetCli.EXIT_FAILURE);
         assertThat(err.toString()).contains("/m/04rlf").contains("demo.csv");
         assertThat(dir.resolve("out3/demo.hdf5")).doesNotExist();
+        assertThat(dir.resolve("out3")).as("the folder the failed pack created").doesNotExist();
+    }
+
+    /**
+     * A pack that fails once it has created its output folder (no clip in the downloads folder, a bad CSV line)
+     * leaves no empty folders behind: before, {@code --out new/sub} stayed, empty. A folder that existed stays.
+     */
+    @Test
+    void aFailedPackRemovesTheEmptyFoldersItCreated() throws IOException {
+        downloads(dir, 1);
+        Path empty = Files.createDirectory(dir.resolve("empty_downloads"));
+        String csv = dir.resolve("demo.csv").toString();
+        assertThat(run("pack", "--downloads", empty.toString(), "--csv", csv, "--out", dir.resolve("new/sub")
+                .toString())).as(err.toString()).isEqualTo(AudioSetCli.EXIT_FAILURE);
+        assertThat(err.toString()).contains("no YT_<id>.wav file under it");
+        assertThat(dir.resolve("new")).doesNotExist();
+
+        Path existing = Files.createDirectory(dir.resolve("existing"));
+        assertThat(run("pack", "--downloads", empty.toString(), "--csv", csv, "--out", existing.toString()))
+                .isEqualTo(AudioSetCli.EXIT_FAILURE);
+        assertThat(existing).isEmptyDirectory();
     }
 
     @Test
@@ -166,9 +187,7 @@ class PackCommandTest {
             child.destroyForcibly();
             child.waitFor(30, TimeUnit.SECONDS);
         }
-        try (Stream<Path> left = Files.list(outDir)) {
-            assertThat(left.map(p -> p.getFileName().toString())).as("left in the output folder").isEmpty();
-        }
+        assertThat(outDir).as("the output folder the pack created, and what it left in it").doesNotExist();
     }
 
     /**
