@@ -69,8 +69,9 @@ final class ReportCommand implements Callable<Integer> {
         SegmentSelection selection = null;
         if (csv != null) {
             FileChecks.inputFile(csv);
-            selection = SelectionOptions.selection(csv, SelectionOptions.csvOptions(labelsFile,
-                    onError == null ? "fail" : onError), labelFilters, ontologyFile, limit).build();
+            selection = AudioSetCli.fromOptions(spec, () -> SelectionOptions.selection(csv,
+                    SelectionOptions.csvOptions(labelsFile, onError == null ? "fail" : onError), labelFilters,
+                    ontologyFile, limit).build()); // --limit -1, --on-error maybe: usage errors, as download's
         } else if (!labelFilters.isEmpty() || limit != null || labelsFile != null || ontologyFile != null
                 || onError != null) {
             throw new ParameterException(spec.commandLine(), "--label, --limit, --labels, --ontology and --on-error"

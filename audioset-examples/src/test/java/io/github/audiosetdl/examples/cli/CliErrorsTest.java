@@ -91,6 +91,11 @@ class CliErrorsTest {
                 Arguments.of(args("download --dry-run --resolver direct --csv " + csv, "--url-template",
                         "http://my_host:9/{id}"), "--url-template: the direct resolver's URL template",
                         "a host name with an underscore"),
+                // exit 1 before, where download and segments say 2
+                Arguments.of(args("report --logs . --out o --csv " + csv, "--limit", "-1"), "--limit -1",
+                        "0 or more"),
+                Arguments.of(args("report --logs . --out o --csv " + csv, "--on-error", "maybe"), "--on-error",
+                        "maybe"),
                 // the option was not named
                 Arguments.of(args("download --dry-run --resolver direct --csv " + csv, "--url-template",
                         "http://127.0.0.1:9/media.m4a"), "--url-template: URL template", "has no {id}"),
