@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
         description = {"Run the whole pipeline offline: a loopback media server stands in for YouTube, serving"
                 + " clips that ffmpeg synthesises for a built-in list of 28 real AudioSet segments (two fail on"
                 + " purpose, one video ends early); then download, pack, cochleagram and a PNG.", "",
-            "Example: audioset demo --out demo-out"})
+            "Example:", "  audioset demo --out demo-out"})
 final class DemoCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;

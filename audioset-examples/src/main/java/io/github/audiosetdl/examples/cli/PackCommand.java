@@ -33,7 +33,8 @@ import picocli.CommandLine.Spec;
                 + " OUT/<name>.hdf5 (16 kHz, 10 s, peak-normalised, multi-hot labels, /meta) and"
                 + " OUT/<name>_metadata.npy, in CSV order (or shuffled with --shuffle-seed); or, with --format,"
                 + " PANNs' HDF5 or WebDataset tar shards.", "",
-            "Example: audioset pack --downloads eval_downloads --csv eval_segments.csv --out data"})
+            "Example:", "  audioset pack --downloads data/eval_segments_downloads \\",
+            "      --csv eval_segments.csv --out data"})
 final class PackCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;

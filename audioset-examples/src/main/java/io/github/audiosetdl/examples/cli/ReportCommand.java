@@ -23,7 +23,8 @@ import picocli.CommandLine.Spec;
                 + " .csv (one row per label) and .png (obtained fraction per top-level class, the 30 worst labels).",
             "", "Give --csv the download's CSV and the same --label and --limit it was given, so that the requested"
                 + " segments are the ones it selected.",
-            "", "Example: audioset report --logs data/logs --out data --csv eval_segments.csv --label Dog"})
+            "", "Example:",
+            "  audioset report --logs data/logs --out data --csv eval_segments.csv \\", "      --label Dog"})
 final class ReportCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;

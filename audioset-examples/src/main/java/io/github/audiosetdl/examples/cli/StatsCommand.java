@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
                 + " pickle): mean (C, F), channel_mean (C), channel_std (C) over all clips and frames, the channel"
                 + " covariance cov (C, C), and its eigendecomposition pca_values (C, descending) and pca_vectors"
                 + " (C, C, as columns).", "",
-            "Example: audioset stats --in out/eval_segments_Coch.hdf5"})
+            "Example:", "  audioset stats --in data/eval_segments_Coch.hdf5"})
 final class StatsCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;

@@ -20,6 +20,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.stream.Stream;
@@ -52,6 +53,35 @@ class CliErrorsTest {
                 .contains("Tasks of the download array (default: 1).").doesNotContain("SLURM_ARRAY_TASK_COUNT");
         assertThat(run("download", "--help")).isZero();
         assertThat(out.toString()).contains("--dry-run").contains("--job-index").contains("SLURM_ARRAY_TASK_COUNT");
+    }
+
+    /**
+     * Each command's help ends its description with an example that can be copied: lines of at most 80 columns, all
+     * but the last ending in " \\", that together are a valid command line of that command. Before, the example
+     * was one line that the help wrapped at 80 columns (a copied "--max-requests-per-minute 60" ran on its own),
+     * and pack's and cochleagram's named folders that download's example does not make.
+     */
+    @Test
+    void everyCommandsExampleIsACommandLineToCopy() {
+        for (String name : new CommandLine(new AudioSetCli()).getSubcommands().keySet()) {
+            if (List.of("help", "run", "slurm").contains(name)) {
+                continue;
+            }
+            assertThat(run(name, "--help")).isZero();
+            List<String> lines = out.toString().lines().toList();
+            int at = lines.indexOf("Example:");
+            assertThat(at).as(name + " --help has an example").isNotNegative();
+            StringBuilder example = new StringBuilder();
+            for (int i = at + 1; example.length() == 0 || example.charAt(example.length() - 1) == ' '; i++) {
+                String line = lines.get(i);
+                assertThat(line).as(name + "'s example").startsWith("  ").hasSizeLessThanOrEqualTo(80);
+                example.append(line.endsWith(" \\") ? line.substring(0, line.length() - 1).strip() + " "
+                        : line.strip());
+            }
+            String[] words = example.toString().split(" +");
+            assertThat(words[0] + " " + words[1]).isEqualTo("audioset " + name);
+            new CommandLine(new AudioSetCli()).parseArgs(Arrays.copyOfRange(words, 1, words.length));
+        }
     }
 
     private static String[] args(String command, String... rest) {
