@@ -64,7 +64,7 @@ class CliErrorsTest {
     @Test
     void everyCommandsExampleIsACommandLineToCopy() {
         for (String name : new CommandLine(new AudioSetCli()).getSubcommands().keySet()) {
-            if (List.of("help", "run", "slurm").contains(name)) {
+            if (name.equals("help")) {
                 continue;
             }
             assertThat(run(name, "--help")).isZero();
