@@ -45,7 +45,9 @@ import picocli.CommandLine.UnmatchedArgumentException;
             CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:the command failed (bad input, I/O error)", "2:bad usage",
-            "3:download finished with transient failures left to retry"})
+            "3:download finished with transient failures left to retry",
+            "130:stopped by Ctrl-C (143: by SIGTERM); files under final names are complete, and the same command"
+                + " resumes"})
 public final class AudioSetCli implements Runnable {
     /** Exit code: the command failed. */
     public static final int EXIT_FAILURE = 1;

@@ -28,7 +28,8 @@ import picocli.CommandLine.Spec;
             "      --max-requests-per-minute 60"},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done; nothing transient is left to retry", "1:the command failed", "2:bad usage",
-            "3:transient or rate-limited failures remain: run the same command again"})
+            "3:transient or rate-limited failures remain: run the same command again",
+            "130:stopped by Ctrl-C (143: by SIGTERM); the clips on disk are complete, and the same command resumes"})
 final class DownloadCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;

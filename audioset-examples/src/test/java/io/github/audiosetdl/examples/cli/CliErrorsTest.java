@@ -84,6 +84,15 @@ class CliErrorsTest {
         }
     }
 
+    /** The help's exit codes are the README's: 130 and 143 (Ctrl-C, SIGTERM) were missing. */
+    @Test
+    void theHelpListsTheExitCodesOfAStop() {
+        assertThat(run("--help")).isZero();
+        assertThat(out.toString()).contains("130   stopped by Ctrl-C (143: by SIGTERM)");
+        assertThat(run("download", "--help")).isZero();
+        assertThat(out.toString()).contains("130   stopped by Ctrl-C (143: by SIGTERM)");
+    }
+
     private static String[] args(String command, String... rest) {
         List<String> all = new ArrayList<>(List.of(command.split(" ")));
         all.addAll(List.of(rest));
