@@ -92,7 +92,7 @@ final class StatsCommand implements Callable<Integer> {
      *
      * @param cochleagrams a cochleagram file
      * @param threads threads for each clip's covariance
-     * @return the statistics file written beside it
+     * @return the statistics file written beside it, named as {@code cochleagrams} is (relative if it is)
      * @throws IOException if reading or writing fails
      */
     static Path writeBeside(Path cochleagrams, int threads) throws IOException {
@@ -100,7 +100,8 @@ final class StatsCommand implements Callable<Integer> {
         if (Files.isRegularFile(stats) && staleBeside(cochleagrams)) {
             Files.delete(stats);
         }
-        return FeatureStats.write(cochleagrams, cochleagrams.toAbsolutePath().getParent(), threads);
+        Path written = FeatureStats.write(cochleagrams, cochleagrams.toAbsolutePath().getParent(), threads);
+        return cochleagrams.resolveSibling(written.getFileName());
     }
 
     /** @return the statistics file beside {@code cochleagrams} */
