@@ -116,6 +116,9 @@ public final class AudioSetCli implements Runnable {
         /** The commands whose thread the hook interrupts: those that write through staging folders. */
         static final Set<String> STOPPED_COMMANDS = Set.of("pack", "cochleagram", "stats", "run", "demo");
 
+        /** Whether a hook is stopping the command: its failure is then the stop, and says so. */
+        static volatile boolean stopping;
+
         /** The longest the JVM's shutdown waits for the command to unwind. */
         static final Duration WAIT = Duration.ofSeconds(10);
 
@@ -143,6 +146,7 @@ public final class AudioSetCli implements Runnable {
             if (finished.getCount() == 0) {
                 return;
             }
+            stopping = true;
             command.interrupt();
             try {
                 finished.await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
@@ -245,7 +249,9 @@ public final class AudioSetCli implements Runnable {
         });
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             fail(commandLine.getErr(), commandLine.getCommandSpec().qualifiedName(), e,
-                    describe(e, commandLine.getCommandSpec()));
+                    (StopOnShutdown.stopping ? "stopped by a signal; unfinished files removed; run the same command"
+                            + " again to finish (" : "") + describe(e, commandLine.getCommandSpec())
+                            + (StopOnShutdown.stopping ? ")" : ""));
             return EXIT_FAILURE;
         });
         try {

@@ -188,6 +188,8 @@ class PackCommandTest {
             child.waitFor(30, TimeUnit.SECONDS);
         }
         assertThat(outDir).as("the output folder the pack created, and what it left in it").doesNotExist();
+        assertThat(Files.readString(dir.resolve("child.log"))).contains("audioset pack: stopped by a signal;"
+                + " unfinished files removed; run the same command again to finish (pack stage interrupted");
     }
 
     /**
