@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * The AudioSet ontology: a directed acyclic graph of sound classes (a node may have several
@@ -44,6 +45,9 @@ public final class Ontology {
      * ontology while a wrong or hostile file cannot fill the heap with its tree.
      */
     public static final long MAX_BYTES = 64L << 20;
+
+    /** The most names {@link #closeNames(String)} gives. */
+    private static final int MAX_SUGGESTIONS = 5;
 
     private static volatile Ontology audioSet;
 
@@ -347,10 +351,61 @@ public final class Ontology {
             node = byName.get(key);
         }
         if (node == null) {
+            List<String> close = closeNames(midOrName);
             throw new OntologyException("no ontology class has the MID or name '" + midOrName + "' (in " + source
-                    + ")");
+                    + ")" + (close.isEmpty() ? "" : "; did you mean " + close.stream().map(n -> "'" + n + "'")
+                            .collect(Collectors.joining(", ")) + "?"));
         }
         return node;
+    }
+
+    /**
+     * @param text a name that no class has
+     * @return up to {@value #MAX_SUGGESTIONS} class names, in file order: those that contain {@code text} (AudioSet's
+     *     names list aliases: "Gunshot, gunfire"), else those within a few typing mistakes of it ("Dgo": "Dog")
+     */
+    private List<String> closeNames(String text) {
+        String key = text.strip().toLowerCase(Locale.ROOT);
+        if (key.isEmpty()) {
+            return List.of();
+        }
+        List<String> containing = new ArrayList<>();
+        List<String> near = new ArrayList<>();
+        int allowed = Math.max(1, Math.min(3, key.length() / 3));
+        for (OntologyNode n : nodes.values()) {
+            String name = n.name().toLowerCase(Locale.ROOT);
+            if (name.contains(key)) {
+                containing.add(n.name());
+            } else if (Math.abs(name.length() - key.length()) <= allowed && typingDistance(key, name) <= allowed) {
+                near.add(n.name());
+            }
+        }
+        List<String> names = containing.isEmpty() ? near : containing;
+        return names.subList(0, Math.min(MAX_SUGGESTIONS, names.size()));
+    }
+
+    /**
+     * @return the edits (insert, delete, replace a character, or swap two adjacent ones) that turn {@code a} into
+     *     {@code b}: the optimal string alignment distance
+     */
+    static int typingDistance(String a, String b) {
+        int[][] d = new int[a.length() + 1][b.length() + 1];
+        for (int i = 0; i <= a.length(); i++) {
+            d[i][0] = i;
+        }
+        for (int j = 0; j <= b.length(); j++) {
+            d[0][j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+                    d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+                }
+            }
+        }
+        return d[a.length()][b.length()];
     }
 
     /**

@@ -89,6 +89,22 @@ class OntologyTest {
         assertThatThrownBy(() -> ontology.descendants("/m/none")).hasMessageContaining("'/m/none'");
     }
 
+    /**
+     * A name no class has suggests the names that contain it (AudioSet's list aliases: "Gunshot, gunfire", so
+     * {@code --label Gunshot} failed with no hint), else those a typing mistake away.
+     */
+    @Test
+    void anUnknownNameSuggestsCloseOnes() {
+        Ontology audioSet = Ontology.audioSet();
+        assertThatThrownBy(() -> audioSet.resolve("Gunshot")).hasMessage("no ontology class has the MID or name"
+                + " 'Gunshot' (in classpath:ontology.json); did you mean 'Gunshot, gunfire'?");
+        assertThatThrownBy(() -> audioSet.resolve("Dgo")).hasMessageEndingWith("; did you mean 'Dog'?");
+        assertThatThrownBy(() -> audioSet.resolve("Speach")).hasMessageEndingWith("; did you mean 'Speech'?");
+        assertThatThrownBy(() -> audioSet.resolve("xyz")).hasMessageEndingWith("(in classpath:ontology.json)");
+        assertThat(Ontology.typingDistance("ab", "ba")).isEqualTo(1);
+        assertThat(Ontology.typingDistance("", "abc")).isEqualTo(3);
+    }
+
     @Test
     void rejectsUnknownChildrenAndCycles() {
         String unknown = "[{\"id\":\"/m/a\",\"name\":\"A\",\"child_ids\":[\"/m/b\"]}]";

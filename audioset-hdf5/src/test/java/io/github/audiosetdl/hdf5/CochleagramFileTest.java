@@ -84,6 +84,10 @@ class CochleagramFileTest {
                 + " feature file whose rows are in /mfcc: CochleagramFileReader.open(file, \"mfcc\") reads them)");
         assertThatThrownBy(() -> WaveformFileReader.open(file)).hasMessageEndingWith(": no dataset /wav (this is a"
                 + " feature file whose rows are in /mfcc: CochleagramFileReader.open(file, \"mfcc\") reads them)");
+        // and given the waveform file (as render --in is, by mistake): the message says what to give instead
+        assertThatThrownBy(() -> CochleagramFileReader.open(wav)).hasMessage(wav + ": no dataset /coch (this is a"
+                + " waveform file, /wav: give the cochleagram file computed from it, which 'audioset cochleagram --in'"
+                + " makes)");
         try (CochleagramFileReader r = CochleagramFileReader.open(file, "mfcc")) { // the public reader of it
             assertThat(r.dataset()).isEqualTo("mfcc");
             assertThat(r.size()).isEqualTo(2);

@@ -17,13 +17,18 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.MissingParameterException;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.UnmatchedArgumentException;
 
@@ -40,7 +45,9 @@ import picocli.CommandLine.UnmatchedArgumentException;
             CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:the command failed (bad input, I/O error)", "2:bad usage",
-            "3:download finished with transient failures left to retry"})
+            "3:download finished with transient failures left to retry",
+            "130:stopped by Ctrl-C (143: by SIGTERM); files under final names are complete, and the same command"
+                + " resumes"})
 public final class AudioSetCli implements Runnable {
     /** Exit code: the command failed. */
     public static final int EXIT_FAILURE = 1;
@@ -74,8 +81,89 @@ public final class AudioSetCli implements Runnable {
      */
     public static void main(String[] args) {
         StandardOutput stdout = new StandardOutput(new FileOutputStream(FileDescriptor.out));
-        System.exit(run(new PrintWriter(stdout, true), stdout::error, () -> isPipe(StreamLinks.STANDARD_OUTPUT),
-                new PrintWriter(System.err, true), args));
+        StopOnShutdown stop = StopOnShutdown.STOPPED_COMMANDS.contains(commandName(args))
+                ? StopOnShutdown.install(Thread.currentThread()) : null;
+        int code;
+        try {
+            code = run(new PrintWriter(stdout, true), stdout::error, () -> isPipe(StreamLinks.STANDARD_OUTPUT),
+                    new PrintWriter(System.err, true), args);
+        } finally {
+            if (stop != null) {
+                stop.done();
+            }
+        }
+        System.exit(code);
+    }
+
+    /** @return the command: the first argument that is not an option (as the launcher script finds it), or "" */
+    static String commandName(String... args) {
+        for (String a : args) {
+            if (!a.startsWith("-")) {
+                return a;
+            }
+        }
+        return "";
+    }
+
+    /**
+     * What Ctrl-C or SIGTERM does while a command runs: the command's thread is interrupted and given a moment
+     * ({@link #WAIT}) to unwind, so that the stages stop and their writers delete their unfinished files (the
+     * hidden {@code .<file>.<random>.tmp} folders of pack, cochleagram and stats), rather than the JVM halting
+     * with them left behind until the same command runs again. The exit code stays the signal's (130, 143).
+     * {@code download} and {@code slurm} have hooks of their own (the download's tools, the submitted jobs).
+     */
+    static final class StopOnShutdown {
+        /** The commands whose thread the hook interrupts: those that write through staging folders. */
+        static final Set<String> STOPPED_COMMANDS = Set.of("pack", "cochleagram", "stats", "run", "demo");
+
+        /** Whether a hook is stopping the command: its failure is then the stop, and says so. */
+        static volatile boolean stopping;
+
+        /** The longest the JVM's shutdown waits for the command to unwind. */
+        static final Duration WAIT = Duration.ofSeconds(10);
+
+        private final Thread command;
+        private final CountDownLatch finished = new CountDownLatch(1);
+        private final Thread hook;
+
+        private StopOnShutdown(Thread command) {
+            this.command = command;
+            this.hook = new Thread(this::stop, "audioset-stop");
+        }
+
+        /**
+         * @param command the thread running the command
+         * @return the hook, registered with the JVM
+         */
+        static StopOnShutdown install(Thread command) {
+            StopOnShutdown s = new StopOnShutdown(command);
+            Runtime.getRuntime().addShutdownHook(s.hook);
+            return s;
+        }
+
+        /** Interrupts the command and waits, at most {@link #WAIT}, until it has returned. */
+        void stop() {
+            if (finished.getCount() == 0) {
+                return;
+            }
+            stopping = true;
+            command.interrupt();
+            try {
+                finished.await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        /** The command has returned: a later shutdown has nothing to wait for. */
+        void done() {
+            finished.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // the JVM is shutting down: the hook runs, and returns at once
+            }
+        }
     }
 
     /**
@@ -143,17 +231,27 @@ public final class AudioSetCli implements Runnable {
             sub.getCommandSpec().versionProvider(new Version());
         }
         SlurmCommand.adaptSharedOptions(cli.getSubcommands().get("slurm").getCommandSpec());
+        cli.registerConverter(Path.class, AudioSetCli::path);
         cli.setParameterExceptionHandler((e, arguments) -> {
             CommandLine command = e.getCommandLine();
             String name = command.getCommandSpec().qualifiedName();
-            command.getErr().println(name + ": " + e.getMessage());
-            UnmatchedArgumentException.printSuggestions(e, command.getErr());
+            ParameterException shown = e;
+            if (e instanceof MissingParameterException && !command.getUnmatchedArguments().isEmpty()) {
+                // a misspelt option (--cvs x.csv) is the cause: say so, with the suggestions, not only what is missing
+                shown = new UnmatchedArgumentException(command, command.getUnmatchedArguments());
+                command.getErr().println(name + ": " + shown.getMessage() + "; " + e.getMessage());
+            } else {
+                command.getErr().println(name + ": " + e.getMessage());
+            }
+            UnmatchedArgumentException.printSuggestions(shown, command.getErr());
             command.getErr().println("Try '" + name + " --help' for the options.");
             return command.getCommandSpec().exitCodeOnInvalidInput();
         });
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             fail(commandLine.getErr(), commandLine.getCommandSpec().qualifiedName(), e,
-                    describe(e, commandLine.getCommandSpec()));
+                    (StopOnShutdown.stopping ? "stopped by a signal; unfinished files removed; run the same command"
+                            + " again to finish (" : "") + describe(e, commandLine.getCommandSpec())
+                            + (StopOnShutdown.stopping ? ")" : ""));
             return EXIT_FAILURE;
         });
         try {
@@ -162,6 +260,18 @@ public final class AudioSetCli implements Runnable {
             fail(err, "audioset", e, describe(e));
             return EXIT_FAILURE;
         }
+    }
+
+    /**
+     * The type of every path option and parameter: an empty one ({@code --csv "$CSV"} with the variable unset) is a
+     * usage error, where {@code Path.of("")} would be the current folder ("is a directory, not a file", or output
+     * written there).
+     */
+    private static Path path(String text) {
+        if (text.isEmpty()) {
+            throw new CommandLine.TypeConversionException("an empty path");
+        }
+        return Path.of(text);
     }
 
     /**

@@ -42,7 +42,7 @@ import picocli.CommandLine.Spec;
                 + " <name> from the input's file name. Run again over files that are complete (newer than the"
                 + " input, every row, the same parameters), it only writes statistics that are missing or were"
                 + " computed from other cochleagrams: delete the files to compute them anew.", "",
-            "Example: audioset cochleagram --in out/eval_segments.hdf5 --out out --threads 2", "",
+            "Example:", "  audioset cochleagram --in data/eval_segments.hdf5 --threads 2", "",
             "Split across processes (e.g. a SLURM job array): each of --jobs N tasks computes its rows into a work"
                 + " folder beside the output, then one 'cochleagram --finish' makes the files (the same as one"
                 + " process writes). A task whose rows are done, or a finish whose files exist and are newer than the"

@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
         description = {"Run the whole pipeline offline: a loopback media server stands in for YouTube, serving"
                 + " clips that ffmpeg synthesises for a built-in list of 28 real AudioSet segments (two fail on"
                 + " purpose, one video ends early); then download, pack, cochleagram and a PNG.", "",
-            "Example: audioset demo --out demo-out"})
+            "Example:", "  audioset demo --out demo-out"})
 final class DemoCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
@@ -54,10 +54,14 @@ final class DemoCommand implements Callable<Integer> {
         DownloadSummary d = s.download().orElseThrow();
         o.println("download (" + (r.resolver() == ResolverKind.YT_DLP ? "resolved by yt-dlp" : "direct URLs")
                 + "): " + d);
-        PackSummary p = s.pack().orElseThrow();
-        o.printf("pack:          %,d clips -> /wav (%,d, 160000) float32%n", p.rowsWritten(), p.rowsWritten());
-        FeatureSummary f = s.features().orElseThrow();
-        o.printf("cochleagram:   %,d rows of 171 x 2000 at %.1f rows/s%n", f.rows(), f.rowsPerSecond());
+        Path wav = r.outputDir().resolve(Demo.NAME + ".hdf5");
+        Path coch = r.outputDir().resolve(Demo.NAME + "_Coch.hdf5");
+        // a second demo into the same folder finds the pack and the cochleagrams up to date, and keeps them
+        s.pack().ifPresentOrElse((PackSummary p) -> o.printf("pack:          %,d clips -> /wav (%,d, 160000) float32%n",
+                p.rowsWritten(), p.rowsWritten()), () -> o.println("pack:          up to date, kept: " + wav));
+        s.features().ifPresentOrElse((FeatureSummary f) -> o.printf("cochleagram:   %,d rows of 171 x 2000 at %.1f"
+                + " rows/s%n", f.rows(), f.rowsPerSecond()), () -> o.println("cochleagram:   up to date, kept: "
+                        + coch));
         Path logs = r.outputDir().resolve("logs");
         List<Path> errorLogs;
         try (Stream<Path> files = Files.walk(logs)) {
@@ -70,14 +74,11 @@ final class DemoCommand implements Callable<Integer> {
             lines.forEach(line -> o.println("    " + line));
         }
         o.println();
-        o.println("wrote:");
-        for (Path file : s.files()) {
+        o.println("files:");
+        for (Path file : List.of(wav, r.outputDir().resolve(Demo.NAME + "_metadata.npy"), coch,
+                r.outputDir().resolve(Demo.NAME + "_average.npy"), r.stats(), r.png())) {
             o.printf("  %-44s %,12d bytes%n", r.outputDir().relativize(file), Files.size(file));
         }
-        o.printf("  %-44s %,12d bytes%n", r.outputDir().relativize(r.stats()), Files.size(r.stats()));
-        o.printf("  %-44s %,12d bytes%n", r.outputDir().relativize(r.png()), Files.size(r.png()));
-        Path wav = s.files().get(0);
-        Path coch = s.features().get().files().get(0);
         o.println();
         o.println("open them in Python (h5py, numpy) as the seed's files:");
         o.println("  import h5py, numpy as np");

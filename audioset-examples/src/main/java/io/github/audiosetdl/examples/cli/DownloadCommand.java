@@ -24,10 +24,12 @@ import picocli.CommandLine.Spec;
         description = {"Download the clips of a segments CSV: only each segment's section is fetched, decoded to"
                 + " 16-bit WAV (16 kHz mono by default) and written as <out>/<name>_downloads/<name>_downloads_<job>/"
                 + "YT_<id>.wav, with good and error logs under <out>/logs/. Rerun to resume.", "",
-            "Example: audioset download --csv eval_segments.csv --out data --threads 8 --max-requests-per-minute 60"},
+            "Example:", "  audioset download --csv eval_segments.csv --out data --threads 8 \\",
+            "      --max-requests-per-minute 60"},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done; nothing transient is left to retry", "1:the command failed", "2:bad usage",
-            "3:transient or rate-limited failures remain: run the same command again"})
+            "3:transient or rate-limited failures remain: run the same command again",
+            "130:stopped by Ctrl-C (143: by SIGTERM); the clips on disk are complete, and the same command resumes"})
 final class DownloadCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;

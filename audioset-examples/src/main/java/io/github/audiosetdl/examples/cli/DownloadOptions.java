@@ -150,7 +150,11 @@ final class DownloadOptions {
                     : longest);
         }
         if (urlTemplate != null) {
-            b.urlTemplate(urlTemplate);
+            try {
+                b.urlTemplate(urlTemplate);
+            } catch (IllegalArgumentException e) { // no {id}, not http(s) or file: name the option
+                throw new IllegalArgumentException("--url-template: " + e.getMessage(), e);
+            }
         }
         if (budgetDir != null) {
             b.budgetFolder(budgetDir.equals("none") ? null : Path.of(budgetDir));

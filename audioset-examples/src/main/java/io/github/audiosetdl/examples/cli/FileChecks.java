@@ -74,6 +74,38 @@ final class FileChecks {
         return dir;
     }
 
+    /**
+     * @param dir a directory a command will create if missing
+     * @return the outermost of its folders that does not exist yet (what creating it creates), or null if it exists
+     */
+    static Path firstMissing(Path dir) {
+        Path missing = null;
+        for (Path p = dir.toAbsolutePath(); p != null && !Files.exists(p); p = p.getParent()) {
+            missing = p;
+        }
+        return missing;
+    }
+
+    /**
+     * Removes the folders a failed command created, when it left them empty: {@code dir} and its parents up to
+     * {@code firstMissing} ({@link #firstMissing(Path)} before the command ran). A folder that is not empty stays.
+     *
+     * @param dir the output directory
+     * @param firstMissing the outermost folder the command created, or null (then nothing is removed)
+     */
+    static void removeCreated(Path dir, Path firstMissing) {
+        if (firstMissing == null) {
+            return;
+        }
+        for (Path p = dir.toAbsolutePath(); p != null && p.startsWith(firstMissing); p = p.getParent()) {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException e) { // not empty (another process wrote there), or not ours to remove: leave it
+                return;
+            }
+        }
+    }
+
     /** An existing {@code dir} (named {@code shown} in messages) must be a directory we may enter and use. */
     private static void directory(Path dir, Path shown, Predicate<Path> allowed) throws IOException {
         if (!Files.isDirectory(dir)) {

@@ -3,6 +3,7 @@ package io.github.audiosetdl.examples.cli;
 import io.github.audiosetdl.core.spi.PackFormat;
 import io.github.audiosetdl.core.spi.SampleType;
 import io.github.audiosetdl.core.spi.WaveformLayout;
+import java.util.function.Supplier;
 import picocli.CommandLine.Option;
 
 /**
@@ -26,6 +27,15 @@ final class FormatOptions {
             description = "The most clips per WebDataset shard (default: 1000; --format webdataset only).")
     private Integer shardSize;
 
+    /** @return what {@code parse} gives, its message prefixed with the option's name if it throws */
+    private static <T> T parse(String option, Supplier<T> parse) {
+        try {
+            return parse.get();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(option + ": " + e.getMessage(), e);
+        }
+    }
+
     /**
      * @param sampleRate the rate of the packed clips in Hz, or null for the format's default (the option is the
      *     command's: {@code pack --sample-rate}, {@code run --pack-sample-rate}, as {@code run --sample-rate} is
@@ -34,7 +44,7 @@ final class FormatOptions {
      * @throws IllegalArgumentException if an option is invalid or they contradict each other
      */
     WaveformLayout layout(Integer sampleRate) {
-        PackFormat f = PackFormat.parse(format);
+        PackFormat f = parse("--format", () -> PackFormat.parse(format));
         WaveformLayout.Builder b = WaveformLayout.builder().format(f);
         if (shardSize != null) {
             if (f != PackFormat.WEBDATASET) {
@@ -48,7 +58,7 @@ final class FormatOptions {
             b.shardSize(shardSize);
         }
         if (dtype != null) {
-            SampleType t = SampleType.parse(dtype);
+            SampleType t = parse("--dtype", () -> SampleType.parse(dtype));
             if (f != PackFormat.SEED && t != SampleType.INT16) {
                 throw new IllegalArgumentException("the " + f.label() + " format stores int16 samples; --dtype "
                         + t.label() + " applies to --format seed only");

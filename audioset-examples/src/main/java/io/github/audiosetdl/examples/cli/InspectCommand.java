@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "inspect", mixinStandardHelpOptions = true,
         description = {"Show what an HDF5 file holds: every group and dataset with its type, shape and"
                 + " attributes (any HDF5 file; the data itself is not read).", "",
-            "Example: audioset inspect out/eval.hdf5"})
+            "Example:", "  audioset inspect data/eval_segments.hdf5"})
 final class InspectCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;

@@ -33,7 +33,8 @@ import picocli.CommandLine.Spec;
                 + " OUT/<name>.hdf5 (16 kHz, 10 s, peak-normalised, multi-hot labels, /meta) and"
                 + " OUT/<name>_metadata.npy, in CSV order (or shuffled with --shuffle-seed); or, with --format,"
                 + " PANNs' HDF5 or WebDataset tar shards.", "",
-            "Example: audioset pack --downloads eval_downloads --csv eval_segments.csv --out data"})
+            "Example:", "  audioset pack --downloads data/eval_segments_downloads \\",
+            "      --csv eval_segments.csv --out data"})
 final class PackCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
@@ -157,10 +158,14 @@ final class PackCommand implements Callable<Integer> {
                 SegmentCsvOptions.builder().labelIndex(index).errorPolicy(policy).build()).build()).labels(index)
                 .build();
         PackSummary summary;
+        Path created = FileChecks.firstMissing(out);
         try (WaveformSink sink = strongLabels != null
                 ? Hdf5DatasetStore.INSTANCE.createWaveforms(out, base, index, layout, StrongVocabulary.audioSet())
                 : Hdf5DatasetStore.INSTANCE.createWaveforms(out, base, index, layout)) {
             summary = stage.run(sink);
+        } catch (IOException | RuntimeException e) { // no clip, a bad CSV line, stopped: no empty --out left behind
+            FileChecks.removeCreated(out, created);
+            throw e;
         }
         PrintWriter o = spec.commandLine().getOut();
         List<Path> files = summary.files();

@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "render", mixinStandardHelpOptions = true,
         description = {"Draw one row of a cochleagram file as a PNG: time in s across, a log-frequency axis"
                 + " with Hz ticks up, a colour scale.", "",
-            "Example: audioset render --in out/eval_segments_Coch.hdf5 --row 3 --out dog.png"})
+            "Example:", "  audioset render --in data/eval_segments_Coch.hdf5 --row 3 --out dog.png"})
 final class RenderCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;

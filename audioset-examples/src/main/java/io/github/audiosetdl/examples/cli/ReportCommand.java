@@ -23,7 +23,8 @@ import picocli.CommandLine.Spec;
                 + " .csv (one row per label) and .png (obtained fraction per top-level class, the 30 worst labels).",
             "", "Give --csv the download's CSV and the same --label and --limit it was given, so that the requested"
                 + " segments are the ones it selected.",
-            "", "Example: audioset report --logs data/logs --out data --csv eval_segments.csv --label Dog"})
+            "", "Example:",
+            "  audioset report --logs data/logs --out data --csv eval_segments.csv \\", "      --label Dog"})
 final class ReportCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
@@ -69,8 +70,9 @@ final class ReportCommand implements Callable<Integer> {
         SegmentSelection selection = null;
         if (csv != null) {
             FileChecks.inputFile(csv);
-            selection = SelectionOptions.selection(csv, SelectionOptions.csvOptions(labelsFile,
-                    onError == null ? "fail" : onError), labelFilters, ontologyFile, limit).build();
+            selection = AudioSetCli.fromOptions(spec, () -> SelectionOptions.selection(csv,
+                    SelectionOptions.csvOptions(labelsFile, onError == null ? "fail" : onError), labelFilters,
+                    ontologyFile, limit).build()); // --limit -1, --on-error maybe: usage errors, as download's
         } else if (!labelFilters.isEmpty() || limit != null || labelsFile != null || ontologyFile != null
                 || onError != null) {
             throw new ParameterException(spec.commandLine(), "--label, --limit, --labels, --ontology and --on-error"

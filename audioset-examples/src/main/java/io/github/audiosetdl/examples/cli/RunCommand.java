@@ -42,7 +42,7 @@ import picocli.CommandLine.Spec;
                 + " base name. Takes the options of download, pack (--shuffle-seed, --strong; a strong --csv keeps"
                 + " its events in /strong) and cochleagram; rerun to resume: a pack made from the same clips, CSV and"
                 + " options, and cochleagrams of the same waveform file and options, are kept.", "",
-            "Example: audioset run --csv eval_segments.csv --out data --label Dog --threads 8"},
+            "Example:", "  audioset run --csv eval_segments.csv --out data --label Dog --threads 8"},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done; nothing transient is left to retry", "1:the command failed", "2:bad usage",
             "3:transient download failures remain: run again. The files were written from the clips obtained"

@@ -23,7 +23,8 @@ import picocli.CommandLine.Model.CommandSpec;
         description = {"Summarise a segments CSV: rows, labels, short clips, and the rows a shard and label"
                 + " filter select. A temporally-strong label file (header segment_id...) is summarised by events,"
                 + " segments and labels.", "",
-            "Example: audioset segments --csv eval_segments.csv --label Dog --jobs 4 --job-index 0 --json"})
+            "Example:", "  audioset segments --csv eval_segments.csv --label Dog \\",
+            "      --jobs 4 --job-index 0 --json"})
 final class SegmentsCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;

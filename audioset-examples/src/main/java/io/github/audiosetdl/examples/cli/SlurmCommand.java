@@ -53,8 +53,9 @@ import picocli.CommandLine.Spec;
                 + " Submitting again"
                 + " resumes: done clips are skipped, a pack or cochleagram whose files are up to date is not redone."
                 + " The scripts run this Java with this class path; logs go to OUT/slurm/logs/.", "",
-            "Example: audioset slurm --csv balanced_train_segments.csv --out /scratch/as --jobs 20 --threads 8"
-                + " --max-requests-per-minute 30 --partition cpu --time 12:00:00 --cpus-per-task 4 --submit"})
+            "Example:", "  audioset slurm --csv balanced_train_segments.csv --out /scratch/as \\",
+            "      --jobs 20 --threads 8 --max-requests-per-minute 30 \\",
+            "      --partition cpu --time 12:00:00 --cpus-per-task 4 --submit"})
 final class SlurmCommand implements Callable<Integer> {
     /** What a scheduler option value may hold (partitions, times such as 1-00:00:00, memory such as 4G). */
     private static final Pattern SCHEDULER_VALUE = Pattern.compile("[A-Za-z0-9_.:,+-]{1,64}");

@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
                 + " pickle): mean (C, F), channel_mean (C), channel_std (C) over all clips and frames, the channel"
                 + " covariance cov (C, C), and its eigendecomposition pca_values (C, descending) and pca_vectors"
                 + " (C, C, as columns).", "",
-            "Example: audioset stats --in out/eval_segments_Coch.hdf5"})
+            "Example:", "  audioset stats --in data/eval_segments_Coch.hdf5"})
 final class StatsCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
@@ -99,15 +99,16 @@ final class StatsCommand implements Callable<Integer> {
      *
      * @param cochleagrams a cochleagram file
      * @param threads threads for each clip's covariance
-     * @return the statistics file written beside it
+     * @return the statistics file written beside it, named as {@code cochleagrams} is (relative if it is)
      * @throws IOException if reading or writing fails
      */
     static Path writeBeside(Path cochleagrams, int threads) throws IOException {
         Path stats = statsBeside(cochleagrams);
-        return DerivedFile.write(stats, List.of(cochleagrams), () -> {
+        Path written = DerivedFile.write(stats, List.of(cochleagrams), () -> {
             Files.deleteIfExists(stats);
             return FeatureStats.write(cochleagrams, cochleagrams.toAbsolutePath().getParent(), threads);
         });
+        return cochleagrams.resolveSibling(written.getFileName());
     }
 
     /** @return the statistics file beside {@code cochleagrams} */

@@ -20,6 +20,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.stream.Stream;
@@ -52,6 +53,44 @@ class CliErrorsTest {
                 .contains("Tasks of the download array (default: 1).").doesNotContain("SLURM_ARRAY_TASK_COUNT");
         assertThat(run("download", "--help")).isZero();
         assertThat(out.toString()).contains("--dry-run").contains("--job-index").contains("SLURM_ARRAY_TASK_COUNT");
+    }
+
+    /**
+     * Each command's help ends its description with an example that can be copied: lines of at most 80 columns, all
+     * but the last ending in " \\", that together are a valid command line of that command. Before, the example
+     * was one line that the help wrapped at 80 columns (a copied "--max-requests-per-minute 60" ran on its own),
+     * and pack's and cochleagram's named folders that download's example does not make.
+     */
+    @Test
+    void everyCommandsExampleIsACommandLineToCopy() {
+        for (String name : new CommandLine(new AudioSetCli()).getSubcommands().keySet()) {
+            if (name.equals("help")) {
+                continue;
+            }
+            assertThat(run(name, "--help")).isZero();
+            List<String> lines = out.toString().lines().toList();
+            int at = lines.indexOf("Example:");
+            assertThat(at).as(name + " --help has an example").isNotNegative();
+            StringBuilder example = new StringBuilder();
+            for (int i = at + 1; example.length() == 0 || example.charAt(example.length() - 1) == ' '; i++) {
+                String line = lines.get(i);
+                assertThat(line).as(name + "'s example").startsWith("  ").hasSizeLessThanOrEqualTo(80);
+                example.append(line.endsWith(" \\") ? line.substring(0, line.length() - 1).strip() + " "
+                        : line.strip());
+            }
+            String[] words = example.toString().split(" +");
+            assertThat(words[0] + " " + words[1]).isEqualTo("audioset " + name);
+            new CommandLine(new AudioSetCli()).parseArgs(Arrays.copyOfRange(words, 1, words.length));
+        }
+    }
+
+    /** The help's exit codes are the README's: 130 and 143 (Ctrl-C, SIGTERM) were missing. */
+    @Test
+    void theHelpListsTheExitCodesOfAStop() {
+        assertThat(run("--help")).isZero();
+        assertThat(out.toString()).contains("130   stopped by Ctrl-C (143: by SIGTERM)");
+        assertThat(run("download", "--help")).isZero();
+        assertThat(out.toString()).contains("130   stopped by Ctrl-C (143: by SIGTERM)");
     }
 
     private static String[] args(String command, String... rest) {
@@ -91,6 +130,16 @@ class CliErrorsTest {
                 Arguments.of(args("download --dry-run --resolver direct --csv " + csv, "--url-template",
                         "http://my_host:9/{id}"), "--url-template: the direct resolver's URL template",
                         "a host name with an underscore"),
+                // exit 1 before, where download and segments say 2
+                Arguments.of(args("report --logs . --out o --csv " + csv, "--limit", "-1"), "--limit -1",
+                        "0 or more"),
+                Arguments.of(args("report --logs . --out o --csv " + csv, "--on-error", "maybe"), "--on-error",
+                        "maybe"),
+                // the option was not named
+                Arguments.of(args("download --dry-run --resolver direct --csv " + csv, "--url-template",
+                        "http://127.0.0.1:9/media.m4a"), "--url-template: URL template", "has no {id}"),
+                Arguments.of(args("download --dry-run --csv " + csv, "--url-template", "ftp://host/{id}"),
+                        "--url-template: URL template 'ftp://host/{id}'", "http://, https:// or file:"),
                 Arguments.of(args("run --csv " + csv + offline, "--stop-after", "bogus"), "--stop-after", "'bogus'"),
                 Arguments.of(args("run --csv " + csv + offline, "--compute-threads", "0"), "--compute-threads", "0"),
                 Arguments.of(args("run --csv " + csv + offline, "--stop-after", "download", "--shuffle-seed", "3"),
@@ -139,7 +188,19 @@ class CliErrorsTest {
                 Arguments.of(args("render --in c.hdf5 --out x.jpg"), "--out x.jpg must end in .png", "PNG"),
                 Arguments.of(args("render --in c.hdf5 --out x.png", "--row", "-1"), "--row -1", "0 or more"),
                 Arguments.of(args("render --in c.hdf5 --out x.png", "--row", "1", "--average"), "mutually exclusive",
-                        "--average"));
+                        "--average"),
+                // an empty path (an unset variable) was the current folder: "  is a directory, not a file", exit 1
+                Arguments.of(args("segments", "--csv", ""), "--csv", "an empty path"),
+                Arguments.of(args("pack --downloads d --csv c.csv", "--out", ""), "--out", "an empty path"),
+                Arguments.of(args("inspect", ""), "FILE.hdf5", "an empty path"),
+                // a misspelt required option was reported only as missing, the typo unmentioned
+                Arguments.of(args("segments", "--cvs", "x.csv"), "Unknown options: '--cvs', 'x.csv'",
+                        "Missing required option: '--csv=FILE'"),
+                // the option was not named
+                Arguments.of(args("pack --downloads d --csv c.csv --out o", "--format", "hdf5"),
+                        "--format: unknown format 'hdf5'", "seed, panns or webdataset"),
+                Arguments.of(args("pack --downloads d --csv c.csv --out o", "--dtype", "float64"),
+                        "--dtype: unknown dtype 'float64'", "float32 or int16"));
     }
 
     @ParameterizedTest

@@ -47,14 +47,16 @@ class CochleagramCommandTest {
                 "    f.attrs['size'] = len(rows)");
         ExternalTools.check(List.of(python.toString(), "-c", script, wav.toString(), inputs.toString()));
 
-        Path outDir = dir.resolve("out");
+        // relative, as typed: every file written is named as given (the statistics were named absolute)
+        Path outDir = Path.of("").toAbsolutePath().relativize(dir.resolve("out"));
         int code = AudioSetCli.run(new PrintWriter(out, true), new PrintWriter(err, true), "cochleagram",
                 "--in", wav.toString(), "--out", outDir.toString(), "--preset", preset, "--threads", "2",
                 "--progress", "log");
         assertThat(code).as(err.toString()).isZero();
         Path coch = outDir.resolve("seedlayout_Coch.hdf5");
         Path average = outDir.resolve("seedlayout_average.npy");
-        assertThat(out.toString()).contains("wrote " + coch).contains("wrote " + average);
+        assertThat(out.toString()).contains("wrote " + coch).contains("wrote " + average)
+                .contains("wrote " + outDir.resolve("seedlayout_stats.npz"));
         try (var files = Files.list(outDir)) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder(
                     "seedlayout_Coch.hdf5", "seedlayout_average.npy", "seedlayout_stats.npz",

@@ -11,13 +11,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code audioset demo}: the offline demo ends with every file of the contract, as our readers see them (with
  * the bundled ffmpeg when none is installed), and as h5py and numpy see them (where they are installed).
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DemoCommandTest {
     @TempDir
     static Path dir;
@@ -35,6 +39,25 @@ class DemoCommandTest {
         assertThat(code).as(err.toString()).isZero();
         assertThat(out.toString()).contains("demo_segments.hdf5").contains("demo_segments_Coch.hdf5")
                 .contains("demo_segments_stats.npz").contains("import h5py, numpy as np");
+    }
+
+    /**
+     * The demo run again into the same folder keeps its pack and cochleagrams, which are up to date, and says so:
+     * before, it failed ("java.util.NoSuchElementException: No value present", exit 1) once the pipeline kept them.
+     * Last: it logs the failures again, which the other tests count.
+     */
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void aSecondDemoKeepsWhatIsUpToDate() throws Exception {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = AudioSetCli.run(new PrintWriter(out, true), new PrintWriter(err, true), "demo", "--out",
+                demo.toString(), "--resolver", "direct", "--progress", "log");
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("26 already there")
+                .contains("pack:          up to date, kept: " + demo.resolve("demo_segments.hdf5"))
+                .contains("cochleagram:   up to date, kept: " + demo.resolve("demo_segments_Coch.hdf5"))
+                .contains("demo_segments_stats.npz").contains("demo_segments_row0.png");
     }
 
     @Test

@@ -118,6 +118,27 @@ class PackCommandTest {
         assertThat(code).isEqualTo(AudioSetCli.EXIT_FAILURE);
         assertThat(err.toString()).contains("/m/04rlf").contains("demo.csv");
         assertThat(dir.resolve("out3/demo.hdf5")).doesNotExist();
+        assertThat(dir.resolve("out3")).as("the folder the failed pack created").doesNotExist();
+    }
+
+    /**
+     * A pack that fails once it has created its output folder (no clip in the downloads folder, a bad CSV line)
+     * leaves no empty folders behind: before, {@code --out new/sub} stayed, empty. A folder that existed stays.
+     */
+    @Test
+    void aFailedPackRemovesTheEmptyFoldersItCreated() throws IOException {
+        downloads(dir, 1);
+        Path empty = Files.createDirectory(dir.resolve("empty_downloads"));
+        String csv = dir.resolve("demo.csv").toString();
+        assertThat(run("pack", "--downloads", empty.toString(), "--csv", csv, "--out", dir.resolve("new/sub")
+                .toString())).as(err.toString()).isEqualTo(AudioSetCli.EXIT_FAILURE);
+        assertThat(err.toString()).contains("no YT_<id>.wav file under it");
+        assertThat(dir.resolve("new")).doesNotExist();
+
+        Path existing = Files.createDirectory(dir.resolve("existing"));
+        assertThat(run("pack", "--downloads", empty.toString(), "--csv", csv, "--out", existing.toString()))
+                .isEqualTo(AudioSetCli.EXIT_FAILURE);
+        assertThat(existing).isEmptyDirectory();
     }
 
     @Test
@@ -125,22 +146,9 @@ class PackCommandTest {
         int n = 120;
         Path downloads = downloads(dir, n);
         Path outDir = dir.resolve("out");
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-cp", System.getProperty("java.class.path"), AudioSetCli.class.getName(), "pack",
-                "--downloads", downloads.toString(), "--csv", dir.resolve("demo.csv").toString(),
-                "--out", outDir.toString(), "--threads", "1"));
-        Process child = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("child.log").toFile()).start();
+        Process child = packMidway(downloads, outDir);
         try {
-            // wait until the child has written some rows into its staging file, then kill it
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-            boolean midway = false;
-            while (!midway && System.nanoTime() < deadline && child.isAlive()) {
-                midway = stagedBytes(outDir) > (1 << 20) + 5L * 640_000;
-                Thread.sleep(20);
-            }
-            assertThat(midway).as("child wrote rows before finishing: " + Files.readString(dir.resolve("child.log")))
-                    .isTrue();
+            assertThat(child.isAlive()).isTrue();
         } finally {
             child.destroyForcibly();
             child.waitFor(30, TimeUnit.SECONDS);
@@ -159,6 +167,59 @@ class PackCommandTest {
         try (Stream<Path> left = Files.list(outDir)) {
             assertThat(left.map(p -> p.getFileName().toString())).as("the killed run's staging directory is gone")
                     .containsExactlyInAnyOrder("demo.hdf5", "demo_metadata.npy");
+        }
+    }
+
+    /**
+     * Ctrl-C or SIGTERM midway (SIGTERM here: both run the JVM's shutdown hooks) stops the pack and removes its
+     * staging folder: before, the JVM halted with the hidden {@code .demo.hdf5.<random>.tmp} (the rows written so
+     * far, up to the whole data set's size) left in the output folder until the same command ran again.
+     */
+    @Test
+    void stoppedMidwayRemovesItsUnfinishedFiles() throws Exception {
+        Path outDir = dir.resolve("out");
+        Process child = packMidway(downloads(dir, 120), outDir);
+        try {
+            child.destroy(); // SIGTERM
+            assertThat(child.waitFor(60, TimeUnit.SECONDS)).as("the pack stopped").isTrue();
+            assertThat(child.exitValue()).isEqualTo(143);
+        } finally {
+            child.destroyForcibly();
+            child.waitFor(30, TimeUnit.SECONDS);
+        }
+        assertThat(outDir).as("the output folder the pack created, and what it left in it").doesNotExist();
+        assertThat(Files.readString(dir.resolve("child.log"))).contains("audioset pack: stopped by a signal;"
+                + " unfinished files removed; run the same command again to finish (pack stage interrupted");
+    }
+
+    /**
+     * Starts {@code audioset pack} in a child JVM and returns once it has written some rows into its staging file.
+     *
+     * @param downloads the downloads folder, beside {@code demo.csv}
+     * @param outDir its {@code --out}
+     * @return the child, running (the caller stops it)
+     */
+    private Process packMidway(Path downloads, Path outDir) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-cp", System.getProperty("java.class.path"), AudioSetCli.class.getName(), "pack",
+                "--downloads", downloads.toString(), "--csv", dir.resolve("demo.csv").toString(),
+                "--out", outDir.toString(), "--threads", "1"));
+        Process child = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("child.log").toFile()).start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            boolean midway = false;
+            while (!midway && System.nanoTime() < deadline && child.isAlive()) {
+                midway = stagedBytes(outDir) > (1 << 20) + 5L * 640_000;
+                Thread.sleep(20);
+            }
+            assertThat(midway).as("child wrote rows before finishing: " + Files.readString(dir.resolve("child.log")))
+                    .isTrue();
+            return child;
+        } catch (Exception | AssertionError e) {
+            child.destroyForcibly();
+            child.waitFor(30, TimeUnit.SECONDS);
+            throw e;
         }
     }
 

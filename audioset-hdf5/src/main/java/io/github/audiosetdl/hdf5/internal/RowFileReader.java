@@ -329,12 +329,19 @@ public final class RowFileReader implements Closeable {
     }
 
     /**
+     * @param path the dataset that is missing
      * @return a hint when the file is another of our layouts (PANNs' {@code waveform}, a cochleagram file's
-     *     {@code coch}, another feature's dataset with its {@code feature} attribute), else empty
+     *     {@code coch}, another feature's dataset with its {@code feature} attribute, a waveform file's {@code wav}
+     *     where a feature's rows were asked for), else empty
      */
-    private String otherLayout() {
+    private String otherLayout(String path) {
         try {
             Map<String, Node> root = hdf.getChildren();
+            if (root.get("wav") instanceof Dataset && !path.equals("wav") && !path.equals("labels")
+                    && !path.contains("/")) { // a feature's rows asked of a waveform file
+                return " (this is a waveform file, /wav: give the cochleagram file computed from it, which"
+                        + " 'audioset cochleagram --in' makes)";
+            }
             if (root.get("waveform") instanceof Dataset && root.get("audio_name") instanceof Dataset) {
                 return " (this is a PANNs file, /waveform: features are computed from the seed layout,"
                         + " WaveformLayout.SEED, made by pack --format seed)";
@@ -358,7 +365,7 @@ public final class RowFileReader implements Closeable {
         Node node = find(path);
         if (!(node instanceof Dataset d)) {
             if (required) {
-                throw new IOException(file + ": no dataset /" + path + otherLayout());
+                throw new IOException(file + ": no dataset /" + path + otherLayout(path));
             }
             return null;
         }
