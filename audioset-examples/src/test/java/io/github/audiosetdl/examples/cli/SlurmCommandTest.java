@@ -90,7 +90,10 @@ class SlurmCommandTest {
                 Files.setLastModifiedTime(f, java.nio.file.attribute.FileTime.fromMillis(old));
             }
         }
+        Path stamp = Files.createDirectories(dir.resolve("slurm")).resolve(".pack-demo.stamp"); // an older version's
+        Files.createFile(stamp);
         assertThat(run("slurm", "--csv", csv.toString(), "--out", dir.toString())).as(err.toString()).isZero();
+        assertThat(stamp).doesNotExist();
         Path script = dir.resolve("slurm/pack.sbatch");
         Path packed = dir.resolve("demo.hdf5");
         assertThat(Files.readString(script)).contains("'run' '--downloads'").contains("'--stop-after' 'pack'")
