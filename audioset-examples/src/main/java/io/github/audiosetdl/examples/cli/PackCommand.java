@@ -5,17 +5,18 @@ import io.github.audiosetdl.core.LabelIndex;
 import io.github.audiosetdl.core.SegmentCsvOptions;
 import io.github.audiosetdl.core.SegmentSelection;
 import io.github.audiosetdl.core.StrongCsv;
-import io.github.audiosetdl.core.StrongVocabulary;
 import io.github.audiosetdl.core.download.DownloadConfig;
-import io.github.audiosetdl.core.pack.PackStage;
 import io.github.audiosetdl.core.pack.PackSummary;
+import io.github.audiosetdl.core.pipeline.AudioSetPipeline;
+import io.github.audiosetdl.core.pipeline.PipelineSummary;
+import io.github.audiosetdl.core.progress.Stage;
 import io.github.audiosetdl.core.spi.PackFormat;
 import io.github.audiosetdl.core.spi.WaveformLayout;
-import io.github.audiosetdl.core.spi.WaveformSink;
 import io.github.audiosetdl.core.webdataset.WebDatasetWriter;
 import io.github.audiosetdl.hdf5.Hdf5DatasetStore;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +33,9 @@ import picocli.CommandLine.Spec;
         description = {"Pack downloaded clips (every YT_<id>.wav under --downloads) into one waveform file:"
                 + " OUT/<name>.hdf5 (16 kHz, 10 s, peak-normalised, multi-hot labels, /meta) and"
                 + " OUT/<name>_metadata.npy, in CSV order (or shuffled with --shuffle-seed); or, with --format,"
-                + " PANNs' HDF5 or WebDataset tar shards.", "",
+                + " PANNs' HDF5 or WebDataset tar shards. Always packs; the files are put in place under the lock of"
+                + " their record of inputs (.<file>.inputs), which it writes: a run with the same inputs keeps them.",
+            "",
             "Example:", "  audioset pack --downloads data/eval_segments_downloads \\",
             "      --csv eval_segments.csv --out data"})
 final class PackCommand implements Callable<Integer> {
@@ -123,7 +126,7 @@ final class PackCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         String base = name != null ? name : DownloadConfig.nameOf(csv);
         WaveformLayout layout = AudioSetCli.fromOptions(spec, () -> format.layout(sampleRate));
-        PackStage.Builder builder = AudioSetCli.fromOptions(spec, () -> {
+        AudioSetPipeline.Builder builder = AudioSetCli.fromOptions(spec, () -> {
             if (base.isBlank() || base.contains("/") || base.contains("\\")) {
                 throw new IllegalArgumentException("--name '" + base + "' is not a file name");
             }
@@ -135,8 +138,9 @@ final class PackCommand implements Callable<Integer> {
                             e);
                 }
             }
-            PackStage.Builder b = PackStage.builder().threads(CochleagramCommand.threads(threads, "--threads"))
-                    .listener(progress.listener(spec)).preparation(layout.preparation());
+            AudioSetPipeline.Builder b = AudioSetPipeline.builder().name(base).layout(layout)
+                    .threads(CochleagramCommand.threads(threads, "--threads")).listener(progress.listener(spec))
+                    .store(Hdf5DatasetStore.INSTANCE).stopAfter(Stage.PACK);
             if (shuffleSeed != null) {
                 b.shuffleSeed(shuffleSeed);
             }
@@ -154,19 +158,29 @@ final class PackCommand implements Callable<Integer> {
         FileChecks.outputDirectory(out);
         LabelIndex index = labels == null ? LabelIndex.audioSet() : LabelIndex.read(labels);
         ErrorPolicy policy = AudioSetCli.fromOptions(spec, () -> SelectionOptions.policy(onError));
-        PackStage stage = builder.downloads(downloads).selection(SegmentSelection.builder(csv).options(
-                SegmentCsvOptions.builder().labelIndex(index).errorPolicy(policy).build()).build()).labels(index)
-                .build();
-        PackSummary summary;
+        // Through the pipeline, so that the files are put in place under the lock of their record of inputs, as a
+        // run's are: a run committing the same output at that instant never leaves a record naming this pack's files.
+        // Its record, deleted first, makes the pack run whatever a record said (pack always packs), and is written
+        // again once the files are committed (a run with the same inputs then keeps them).
+        AudioSetPipeline pipeline = builder.downloads(downloads).outputDir(out).labels(index).segments(
+                SegmentSelection.builder(csv).options(SegmentCsvOptions.builder().labelIndex(index).errorPolicy(policy)
+                        .build()).build()).build();
+        Path main = pipeline.waveformFile();
         Path created = FileChecks.firstMissing(out);
-        try (WaveformSink sink = strongLabels != null
-                ? Hdf5DatasetStore.INSTANCE.createWaveforms(out, base, index, layout, StrongVocabulary.audioSet())
-                : Hdf5DatasetStore.INSTANCE.createWaveforms(out, base, index, layout)) {
-            summary = stage.run(sink);
+        PipelineSummary ran;
+        try {
+            Files.deleteIfExists(main.resolveSibling("." + main.getFileName() + ".inputs"));
+            ran = pipeline.run();
         } catch (IOException | RuntimeException e) { // no clip, a bad CSV line, stopped: no empty --out left behind
             FileChecks.removeCreated(out, created);
             throw e;
         }
+        if (ran.pack().isEmpty()) { // a run recorded these inputs between the deletion and the pack: its files stand
+            spec.commandLine().getOut().printf("up to date, kept: %s (a run packed the same inputs just now)%n", main);
+            spec.commandLine().getOut().flush();
+            return 0;
+        }
+        PackSummary summary = ran.pack().get();
         PrintWriter o = spec.commandLine().getOut();
         List<Path> files = summary.files();
         if (layout.format() == PackFormat.WEBDATASET) {

@@ -21,7 +21,9 @@ import io.github.audiosetdl.hdf5.Hdf5DatasetStore;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -41,8 +43,11 @@ import picocli.CommandLine.Spec;
                 + " (+ _metadata.npy), compute OUT/<name>_Coch.hdf5 (+ _average.npy, _stats.npz); <name> is the CSV's"
                 + " base name. Takes the options of download, pack (--shuffle-seed, --strong; a strong --csv keeps"
                 + " its events in /strong) and cochleagram; rerun to resume: a pack made from the same clips, CSV and"
-                + " options, and cochleagrams of the same waveform file and options, are kept.", "",
-            "Example:", "  audioset run --csv eval_segments.csv --out data --label Dog --threads 8"},
+                + " options, and cochleagrams of the same waveform file and options, are kept. With --downloads, start"
+                + " from a downloads folder instead: nothing is downloaded, the --csv selects the rows to pack.", "",
+            "Example:", "  audioset run --csv eval_segments.csv --out data --label Dog --threads 8", "",
+            "From a downloads folder:", "  audioset run --downloads data/eval_segments_downloads \\",
+            "      --csv eval_segments.csv --out data --stop-after pack"},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done; nothing transient is left to retry", "1:the command failed", "2:bad usage",
             "3:transient download failures remain: run again. The files were written from the clips obtained"
@@ -60,6 +65,11 @@ final class RunCommand implements Callable<Integer> {
 
     @Mixin
     private DownloadOptions download;
+
+    @Option(names = "--downloads", paramLabel = "DIR", description = "Start from this downloads folder (with its"
+            + " <name>_downloads_<job> subfolders) instead of downloading: pack its clips of the --csv selection,"
+            + " then go on as --stop-after says; the download options are refused.")
+    private Path downloadsDir;
 
     @Option(names = "--shuffle-seed", paramLabel = "S", description = "Shuffle the packed rows with this seed.")
     private Long shuffleSeed;
@@ -108,6 +118,9 @@ final class RunCommand implements Callable<Integer> {
                     + "' is not download, pack or cochleagram");
         });
         refuseOptionsOfStagesNotRun(last);
+        if (downloadsDir != null) {
+            refuseDownloadOptions(last);
+        }
         if (sel.shard().count() > 1 && last != Stage.DOWNLOAD) {
             throw new CommandLine.ParameterException(spec.commandLine(), "this is job " + sel.shard().index()
                     + " of " + sel.shard().count() + ": every job would pack and convert the same files; run"
@@ -132,7 +145,7 @@ final class RunCommand implements Callable<Integer> {
         SeedPreparation clips = layout.preparation(); // what the pack stage writes
         // downloaded at the packed clips' rate unless --sample-rate says otherwise: PANNs' 32 kHz rows from 16 kHz
         // downloads would hold nothing above 8 kHz
-        DownloadConfig config = AudioSetCli.fromOptions(spec, () -> download.config(out,
+        DownloadConfig config = downloadsDir != null ? null : AudioSetCli.fromOptions(spec, () -> download.config(out,
                 DownloadConfig.nameOf(sel.csv()), clips.sampleRate()));
         // the defaults need not fit clips that are only packed (e.g. --high-lim 8000 at --pack-sample-rate 8000)
         CochleagramConfig coch = last != Stage.FEATURES ? null : AudioSetCli.fromOptions(spec,
@@ -147,9 +160,16 @@ final class RunCommand implements Callable<Integer> {
         // as pack decides; checked before the download starts
         Path strongLabels = last == Stage.DOWNLOAD ? null
                 : PackCommand.strongFile(spec, strong, sel.csv(), layout.format());
+        if (downloadsDir != null) {
+            FileChecks.inputDirectory(downloadsDir);
+        }
         FileChecks.outputDirectory(out);
-        AudioSetPipeline.Builder b = AudioSetPipeline.builder().download(config).segments(sel).stopAfter(last)
-                .listener(listener);
+        AudioSetPipeline.Builder b = AudioSetPipeline.builder().segments(sel).stopAfter(last).listener(listener);
+        if (config != null) {
+            b.download(config);
+        } else { // the name is the CSV's, as the download stage would give it
+            b.downloads(downloadsDir).outputDir(out);
+        }
         if (last != Stage.DOWNLOAD) { // the pipeline refuses options of stages it does not run
             b.labels(sel.options().labelIndex()).store(Hdf5DatasetStore.INSTANCE).layout(layout).threads(workers);
             if (shuffleSeed != null) {
@@ -188,7 +208,9 @@ final class RunCommand implements Callable<Integer> {
             }
         }
         o.flush();
-        AvailabilityFiles.afterRun(spec, config, sel);
+        if (config != null) { // without a download, the logs are another run's
+            AvailabilityFiles.afterRun(spec, config, sel);
+        }
         return AudioSetCli.exitCode(summary.complete());
     }
 
@@ -227,10 +249,35 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * Refuses, with {@code --downloads}, the options of the download it replaces ({@link DownloadOptions}, the
+     * sharding of {@code --jobs}/{@code --job-index}) and {@code --stop-after download}: they would be ignored.
+     *
+     * @throws CommandLine.ParameterException naming the option
+     */
+    private void refuseDownloadOptions(Stage last) {
+        if (last == Stage.DOWNLOAD) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--stop-after download: --downloads starts"
+                    + " after the download, at the pack stage; run 'download', or stop after pack or cochleagram");
+        }
+        ParseResult typed = spec.commandLine().getParseResult();
+        List<OptionSpec> refused = new ArrayList<>(spec.mixins().get("download").options());
+        refused.addAll(spec.mixins().get("selection").mixins().get("sharding").options());
+        for (OptionSpec o : refused) {
+            if (typed.hasMatchedOption(o.longestName())) {
+                throw new CommandLine.ParameterException(spec.commandLine(), o.longestName() + " is a download"
+                        + " option, but --downloads starts from clips already downloaded: leave it out, or leave out"
+                        + " --downloads to download");
+            }
+        }
+    }
+
     private static void print(PrintWriter o, PipelineSummary s, CochleagramConfig coch, AudioSetPipeline pipeline)
             throws java.io.IOException {
-        DownloadSummary d = s.download().orElseThrow();
-        o.println("download     " + d);
+        DownloadSummary d = s.download().orElse(null);
+        if (d != null) {
+            o.println("download     " + d);
+        }
         if (s.upToDate().contains(Stage.PACK)) {
             o.println("pack         up to date, kept: " + pipeline.waveformFile());
         }
@@ -251,7 +298,7 @@ final class RunCommand implements Callable<Integer> {
             o.printf("wrote        %s (%,d bytes)%n", file, Files.size(file));
         }
         o.println("done in " + Progress.format(s.elapsed()));
-        if (!s.complete()) {
+        if (d != null && !s.complete()) {
             o.printf("%,d clip(s) failed transiently: run the same command again (exit code %d)%n", d.transientLeft(),
                     AudioSetCli.exitCode(false));
         }

@@ -3,7 +3,6 @@ package io.github.audiosetdl.examples.cli;
 import io.github.audiosetdl.core.ProcessTag;
 import io.github.audiosetdl.core.SegmentRow;
 import io.github.audiosetdl.core.SegmentSelection;
-import io.github.audiosetdl.core.StrongCsv;
 import io.github.audiosetdl.core.download.DownloadConfig;
 import io.github.audiosetdl.examples.cli.CochleagramCommand.CochleagramOptions;
 import io.github.audiosetdl.examples.tools.BoundedProcess;
@@ -51,7 +50,8 @@ import picocli.CommandLine.Spec;
                 + " command, naming the file, line and value, before any script is written (--on-error skip skips"
                 + " it, as the tasks will); a temporally-strong --csv also gives the pack its /strong events."
                 + " Submitting again"
-                + " resumes: done clips are skipped, a pack or cochleagram whose files are up to date is not redone."
+                + " resumes: done clips are skipped, a pack or cochleagram whose files are up to date is not redone"
+                + " (the pack step is 'run --downloads ... --stop-after pack': the record of its inputs decides)."
                 + " The scripts run this Java with this class path; logs go to OUT/slurm/logs/.", "",
             "Example:", "  audioset slurm --csv balanced_train_segments.csv --out /scratch/as \\",
             "      --jobs 20 --threads 8 --max-requests-per-minute 30 \\",
@@ -186,22 +186,18 @@ final class SlurmCommand implements Callable<Integer> {
 
         List<String> dl = new ArrayList<>(List.of("download", "--csv", csv.toString(), "--out", dir.toString()));
         dl.addAll(passedThrough(Set.of(DownloadOptions.class, SelectionOptions.class)));
-        List<String> pack = new ArrayList<>(List.of("pack", "--downloads", downloads.toString(), "--csv",
-                csv.toString(), "--out", dir.toString()));
-        if (selection.labelsFile != null) {
-            pack.addAll(List.of("--labels", selection.labelsFile.toAbsolutePath().toString()));
-        }
-        pack.addAll(List.of("--on-error", selection.onError)); // the CSV's bad rows, as the download treats them
-        if (StrongCsv.isStrong(csv)) { // its events into /strong, as 'pack --strong' would: not lost on the way
-            pack.addAll(List.of("--strong", csv.toString()));
-        }
+        // run from the downloads: the pack's record of its inputs (the WAV files' paths, sizes and times, the CSV's
+        // digest, labels, options, build) decides whether it is up to date; a strong --csv gives its own events
+        List<String> pack = new ArrayList<>(List.of("run", "--downloads", downloads.toString(), "--csv",
+                csv.toString(), "--out", dir.toString(), "--stop-after", "pack"));
+        pack.addAll(passedThrough(Set.of(SelectionOptions.class))); // as the download selected the rows
         List<String> coch = new ArrayList<>(List.of("cochleagram", "--in", waveforms.toString(), "--out",
                 dir.toString()));
         coch.addAll(passedThrough(Set.of(CochleagramOptions.class)));
         List<String> finish = new ArrayList<>(coch);
         finish.add("--finish");
         if (computeThreads != null) {
-            pack.addAll(List.of("--threads", computeThreads.toString()));
+            pack.addAll(List.of("--compute-threads", computeThreads.toString()));
             coch.addAll(List.of("--threads", computeThreads.toString()));
         }
         // a value no script line can carry (a path or option value holding a line break): refused before any folder
@@ -217,32 +213,14 @@ final class SlurmCommand implements Callable<Integer> {
             return null;
         });
         Files.createDirectories(slurm.resolve("logs"));
-        // The pack's stamp: its mtime is a minute before the start of the last pack that succeeded, so a clip
-        // saved while that pack ran (another chain's download) is newer than it and packs again.
-        // The CSV and label file too: one edited since (a row dropped, a label fixed) packs again, though no clip
-        // is new.
-        String stamp = quote(slurm.resolve(".pack-" + name + ".stamp"));
-        StringBuilder unchanged = new StringBuilder(" && [ ! " + quote(csv) + " -nt " + stamp + " ]");
-        if (selection.labelsFile != null) {
-            unchanged.append(" && [ ! ").append(quote(selection.labelsFile.toAbsolutePath())).append(" -nt ")
-                    .append(stamp).append(" ]");
-        }
-        String packGuard = "if [ -f " + quote(waveforms) + " ] && [ -f " + stamp + " ]" + unchanged
-                + " && [ -z \"$(find " + quote(downloads) + " -name 'YT_*.wav' -newer " + stamp
-                + " -print -quit 2>/dev/null)\" ]; then\n"
-                + "    echo \"pack: " + waveforms.getFileName().toString().replaceAll("[^A-Za-z0-9._-]", "_")
-                + " holds every clip downloaded before the last pack started, and the CSV and labels are unchanged"
-                + " since: nothing to do\"\n    exit 0\nfi\n"
-                + "started=" + stamp + "\".${SLURM_JOB_ID:-$$}.tmp\"\n"
-                + "trap 'rm -f \"$started\"' EXIT\n"
-                + "touch -d '1 minute ago' \"$started\"\n";
-        String packDone = "mv -f \"$started\" " + stamp + "\n";
+        // the pack step's stamp of earlier versions, which judged the pack by times: its record judges it now
+        Files.deleteIfExists(slurm.resolve(".pack-" + name + ".stamp"));
         Map<String, Step> steps = new LinkedHashMap<>();
-        steps.put("download", new Step("download", write(slurm, "download", "", dl, jobs), jobs, null));
-        steps.put("pack", new Step("pack", write(slurm, "pack", packGuard, pack, 0, packDone), 0, "afterany:download"));
-        steps.put("cochleagram", new Step("cochleagram", write(slurm, "cochleagram", "", coch, cochJobs), cochJobs,
+        steps.put("download", new Step("download", write(slurm, "download", dl, jobs), jobs, null));
+        steps.put("pack", new Step("pack", write(slurm, "pack", pack, 0), 0, "afterany:download"));
+        steps.put("cochleagram", new Step("cochleagram", write(slurm, "cochleagram", coch, cochJobs), cochJobs,
                 "afterok:pack"));
-        steps.put("finish", new Step("finish", write(slurm, "finish", "", finish, 0), 0, "afterok:cochleagram"));
+        steps.put("finish", new Step("finish", write(slurm, "finish", finish, 0), 0, "afterok:cochleagram"));
 
         PrintWriter o = spec.commandLine().getOut();
         o.println("wrote " + steps.values().stream().map(s -> s.script().getFileName().toString()).toList() + " in "
@@ -482,33 +460,22 @@ final class SlurmCommand implements Callable<Integer> {
     }
 
     /**
-     * Writes {@code slurm/<step>.sbatch}: bash, strict mode, the guard, then the command, every word quoted. An
+     * Writes {@code slurm/<step>.sbatch}: bash, strict mode, then the command, every word quoted (exec'd). An
      * array step's command ends with {@code --jobs <arrayJobs> --job-index $SLURM_ARRAY_TASK_ID}: a task submitted
      * again alone ({@code sbatch --array=1 ...}, where SLURM counts a one-task array) still does its share of the
      * whole array.
      *
      * @param arrayJobs the tasks of the array the script is written for; 0 for a step that is not an array
      */
-    private static Path write(Path slurm, String step, String guard, List<String> cliArgs, int arrayJobs)
-            throws IOException {
-        return write(slurm, step, guard, cliArgs, arrayJobs, null);
-    }
-
-    /**
-     * As {@link #write(Path, String, String, List, int)}, with {@code after} run once the command succeeded
-     * (the command is then run, not exec'd); {@code null} for none.
-     */
-    private static Path write(Path slurm, String step, String guard, List<String> cliArgs, int arrayJobs,
-            String after) throws IOException {
+    private static Path write(Path slurm, String step, List<String> cliArgs, int arrayJobs) throws IOException {
         List<String> command = new ArrayList<>(javaCommand(step.equals("pack") || step.startsWith("coch")
                 || step.equals("finish")));
         command.addAll(cliArgs);
         StringBuilder script = new StringBuilder("#!/bin/bash\n")
                 .append("# audioset slurm: the ").append(step).append(" step. Written by 'audioset slurm';"
                         + " submitted with its dependencies by 'audioset slurm --submit'.\n")
-                .append("set -euo pipefail\n")
-                .append(guard);
-        StringBuilder line = new StringBuilder(after == null ? "exec" : "");
+                .append("set -euo pipefail\n");
+        StringBuilder line = new StringBuilder("exec");
         for (String word : command) {
             line.append(' ').append(quote(word));
         }
@@ -516,7 +483,7 @@ final class SlurmCommand implements Callable<Integer> {
             line.append(" '--jobs' '").append(arrayJobs).append("' '--job-index' \"${SLURM_ARRAY_TASK_ID:?this script"
                     + " runs as a job array: sbatch --array=0-").append(arrayJobs - 1).append("}\"");
         }
-        script.append(line.toString().strip()).append('\n').append(after == null ? "" : after);
+        script.append(line.toString().strip()).append('\n');
         Path target = slurm.resolve(step + ".sbatch");
         ProcessTag.removeGone(slurm, "." + step + ".sbatch.", ".tmp"); // of runs killed before their rename
         Path tmp = slurm.resolve("." + step + ".sbatch." + ProcessTag.current() + ".tmp");

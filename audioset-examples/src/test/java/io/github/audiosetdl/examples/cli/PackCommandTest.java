@@ -79,6 +79,47 @@ class PackCommandTest {
         assertThat(out.toString()).contains("wrote 2 rows");
     }
 
+    /**
+     * {@code pack} puts its files in place under the lock of their record ({@code .<name>.hdf5.inputs.lock}), as a
+     * run does: while a run holds it (between its commit and its record) the pack waits, so that run's record never
+     * names this pack's files. Before, pack committed at once. It always packs, and records its inputs: a run with
+     * the same ones then keeps its file.
+     */
+    @Test
+    void packCommitsUnderTheRecordLockAndRecordsItsInputs() throws Exception {
+        Path downloads = downloads(dir, 3);
+        Path csv = dir.resolve("demo.csv");
+        Path folder = Files.createDirectories(dir.resolve("out"));
+        Path packed = folder.resolve("demo.hdf5");
+        String[] pack = {"pack", "--downloads", downloads.toString(), "--csv", csv.toString(), "--out",
+            folder.toString(), "--threads", "1", "--shuffle-seed", "5"};
+        Thread packing;
+        int[] code = {-1};
+        try (java.nio.channels.FileChannel lock = java.nio.channels.FileChannel.open(
+                folder.resolve(".demo.hdf5.inputs.lock"), java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.WRITE); java.nio.channels.FileLock held = lock.lock()) {
+            assertThat(held.isValid()).isTrue(); // as a run's, between its commit and its record
+            packing = new Thread(() -> code[0] = run(pack), "pack-under-lock");
+            packing.start();
+            packing.join(TimeUnit.SECONDS.toMillis(10)); // packing 3 clips takes about a second
+            assertThat(packing.isAlive()).as("pack waits for the lock: " + out + err).isTrue();
+            assertThat(packed).doesNotExist();
+        }
+        packing.join(TimeUnit.MINUTES.toMillis(2));
+        assertThat(packing.isAlive()).isFalse();
+        assertThat(code[0]).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("wrote 3 rows to " + packed);
+        assertThat(folder.resolve(".demo.hdf5.inputs")).isRegularFile();
+
+        assertThat(run(pack)).as(err.toString()).isZero(); // pack always packs
+        assertThat(out.toString().split("wrote 3 rows", -1)).hasSize(3);
+        java.io.StringWriter ran = new java.io.StringWriter();
+        assertThat(AudioSetCli.run(new PrintWriter(ran, true), new PrintWriter(err, true), "run", "--downloads",
+                downloads.toString(), "--csv", csv.toString(), "--out", folder.toString(), "--stop-after", "pack",
+                "--shuffle-seed", "5")).as(err.toString()).isZero();
+        assertThat(ran.toString()).contains("pack         up to date, kept: " + packed);
+    }
+
     @Test
     void packsADownloadsFolder() throws IOException {
         Path downloads = downloads(dir, 4);
@@ -166,7 +207,8 @@ class PackCommandTest {
         }
         try (Stream<Path> left = Files.list(outDir)) {
             assertThat(left.map(p -> p.getFileName().toString())).as("the killed run's staging directory is gone")
-                    .containsExactlyInAnyOrder("demo.hdf5", "demo_metadata.npy");
+                    .containsExactlyInAnyOrder("demo.hdf5", "demo_metadata.npy", ".demo.hdf5.inputs", // its record
+                            ".demo.hdf5.inputs.lock");
         }
     }
 

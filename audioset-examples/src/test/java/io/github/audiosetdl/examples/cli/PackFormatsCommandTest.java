@@ -45,13 +45,14 @@ class PackFormatsCommandTest {
         Path downloads = PackCommandTest.downloads(dir, 4);
         assertThat(pack(downloads, "wds", "--format", "webdataset", "--shard-size", "3")).as(err.toString()).isZero();
         assertThat(names(dir.resolve("wds"))).containsExactlyInAnyOrder(".demo.lock", "demo-000000.tar",
-                "demo-000001.tar");
+                "demo-000001.tar", ".demo-000000.tar.inputs", ".demo-000000.tar.inputs.lock"); // the record, its lock
         assertThat(out.toString()).contains("wrote 4 clips in 2 shards: " + dir.resolve("wds/demo-000000.tar")
                 + " .. demo-000001.tar");
 
         assertThat(pack(downloads, "panns", "--format", "PANNS", "--sample-rate", "16000")).as(err.toString())
                 .isZero();
-        assertThat(names(dir.resolve("panns"))).containsExactly("demo_panns.h5");
+        assertThat(names(dir.resolve("panns"))).containsExactlyInAnyOrder("demo_panns.h5", ".demo_panns.h5.inputs",
+                ".demo_panns.h5.inputs.lock");
 
         assertThat(pack(downloads, "f32")).as(err.toString()).isZero();
         assertThat(pack(downloads, "i16", "--dtype", "int16")).as(err.toString()).isZero();

@@ -201,6 +201,54 @@ class RunCommandTest {
         assertThat(out).doesNotExist();
     }
 
+    /**
+     * {@code run --downloads} starts at the pack stage, from a downloads folder (the SLURM pack step's command): it
+     * packs the --csv selection, then keeps the pack while its record says it is up to date, and packs again with
+     * another option; the download's options, and --stop-after download, are usage errors.
+     */
+    @Test
+    void aRunFromADownloadsFolderPacksThenKeepsAnUpToDatePack(@TempDir Path dir) throws Exception {
+        Path downloads = PackCommandTest.downloads(dir, 3);
+        Path csv = dir.resolve("demo.csv");
+        Path data = dir.resolve("data");
+        String[] from = {"run", "--downloads", downloads.toString(), "--csv", csv.toString(), "--out",
+            data.toString(), "--stop-after", "pack", "--compute-threads", "1"};
+        assertThat(run(from)).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("pack         3 rows written").doesNotContain("download ")
+                .doesNotContain("availability");
+        try (WaveformFileReader wav = WaveformFileReader.open(data.resolve("demo.hdf5"))) {
+            assertThat(wav.size()).isEqualTo(3);
+        }
+        assertThat(run(from)).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("pack         up to date, kept: " + data.resolve("demo.hdf5"));
+        List<String> seeded = new ArrayList<>(List.of(from));
+        seeded.addAll(List.of("--shuffle-seed", "3"));
+        assertThat(run(seeded.toArray(String[]::new))).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("pack         3 rows written");
+        List<String> limited = new ArrayList<>(List.of(from));
+        limited.addAll(List.of("--limit", "2"));
+        assertThat(run(limited.toArray(String[]::new))).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("pack         2 rows written");
+
+        for (String[] extra : new String[][] {{"--threads", "2"}, {"--resolver", "direct"}, {"--dry-run"},
+            {"--sample-rate", "16000"}, {"--jobs", "2"}}) {
+            List<String> args = new ArrayList<>(List.of(from));
+            args.addAll(List.of(extra));
+            err.getBuffer().setLength(0);
+            assertThat(run(args.toArray(String[]::new))).as(extra[0]).isEqualTo(AudioSetCli.EXIT_USAGE);
+            assertThat(err.toString()).as(extra[0]).contains(extra[0] + " is a download option, but --downloads"
+                    + " starts from clips already downloaded");
+        }
+        err.getBuffer().setLength(0);
+        assertThat(run("run", "--downloads", downloads.toString(), "--csv", csv.toString(), "--out", data.toString(),
+                "--stop-after", "download")).isEqualTo(AudioSetCli.EXIT_USAGE);
+        assertThat(err.toString()).contains("--stop-after download: --downloads starts after the download");
+        err.getBuffer().setLength(0);
+        assertThat(run("run", "--downloads", dir.resolve("none").toString(), "--csv", csv.toString(), "--out",
+                data.toString(), "--stop-after", "pack")).isNotZero();
+        assertThat(err.toString()).contains(dir.resolve("none").toString());
+    }
+
     /** The last record of each id in a good or error log. */
     private static Map<String, CSVRecord> log(Path file) throws Exception {
         Map<String, CSVRecord> byId = new LinkedHashMap<>();

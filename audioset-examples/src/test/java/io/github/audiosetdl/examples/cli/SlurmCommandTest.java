@@ -63,7 +63,9 @@ class SlurmCommandTest {
         assertThat(download).doesNotContain("jdk.incubator.vector");
         assertThat(Files.readString(slurm.resolve("finish.sbatch"))).contains("'--finish'")
                 .doesNotContain("--jobs");
-        assertThat(Files.readString(slurm.resolve("pack.sbatch"))).contains("-newer");
+        assertThat(Files.readString(slurm.resolve("pack.sbatch"))).contains("'run' '--downloads' '"
+                + outDir.resolve("mini_downloads").toString().replace("'", "'\\''") + "'")
+                .contains("'--stop-after' 'pack'").contains("'--add-modules' 'jdk.incubator.vector'");
         assertThat(out.toString()).contains("download=$(").contains("'--array=0-3'")
                 .contains("--dependency=afterany:$download").contains("--dependency=afterok:$pack")
                 .contains("'--array=0-1'").contains("--dependency=afterok:$cochleagram")
@@ -71,53 +73,58 @@ class SlurmCommandTest {
     }
 
     /**
-     * The pack step's guard, run by bash as SLURM would: a rerun with nothing new does nothing, and a clip saved
-     * while the last pack ran (another chain's download: older than the packed file, newer than the pack's start)
-     * is packed by the next one.
+     * The pack step, run by bash as SLURM would, decides through the record of the pack's inputs: a rerun with
+     * nothing new keeps the file; a clip copied in with an older time (older than the last pack, which the stamp
+     * guard of before took as packed) and a waveform file replaced by a pack with other options (a shuffle seed, by
+     * hand) are packed again.
      */
     @Test
-    void thePackGuardPacksAClipSavedWhileTheLastPackRan() throws Exception {
+    void thePackStepDecidesByTheRecordOfItsInputs() throws Exception {
         Path downloads = PackCommandTest.downloads(dir, 3);
         Path csv = dir.resolve("demo.csv");
         Path third = downloads.resolve("demo_downloads_0/YT_" + PackCommandTest.id(2) + ".wav");
         Path aside = Files.move(third, dir.resolve("third.wav"));
-        try (var clips = Files.walk(downloads)) { // downloaded well before the chain's pack
-            for (Path clip : clips.filter(Files::isRegularFile).toList()) {
-                Files.setLastModifiedTime(clip, java.nio.file.attribute.FileTime.fromMillis(
-                        System.currentTimeMillis() - 600_000));
+        long old = System.currentTimeMillis() - 600_000;
+        try (var files = Files.walk(dir)) { // downloaded (and the CSV written) well before the chain's pack
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                Files.setLastModifiedTime(f, java.nio.file.attribute.FileTime.fromMillis(old));
             }
         }
-        Files.setLastModifiedTime(csv, java.nio.file.attribute.FileTime.fromMillis(
-                System.currentTimeMillis() - 600_000)); // and the CSV written before that
+        Path stamp = Files.createDirectories(dir.resolve("slurm")).resolve(".pack-demo.stamp"); // an older version's
+        Files.createFile(stamp);
         assertThat(run("slurm", "--csv", csv.toString(), "--out", dir.toString())).as(err.toString()).isZero();
+        assertThat(stamp).doesNotExist();
         Path script = dir.resolve("slurm/pack.sbatch");
         Path packed = dir.resolve("demo.hdf5");
+        assertThat(Files.readString(script)).contains("'run' '--downloads'").contains("'--stop-after' 'pack'")
+                .doesNotContain("-newer").doesNotContain(".stamp");
 
-        assertThat(bash(script)).contains("wrote 2 rows");
+        assertThat(bash(script)).contains("2 rows written");
         assertThat(rows(packed)).isEqualTo(2);
-        assertThat(bash(script)).contains("nothing to do");
-        // the clip another chain saved while that pack ran: older than its output, newer than its start
+        assertThat(bash(script)).contains("pack         up to date, kept: " + packed);
+        // a clip copied in with its old time, older than the pack
         Files.move(aside, third);
-        Files.setLastModifiedTime(third, java.nio.file.attribute.FileTime.fromMillis(
-                Files.getLastModifiedTime(packed).toMillis() - 1000));
-        assertThat(bash(script)).contains("wrote 3 rows");
+        Files.setLastModifiedTime(third, java.nio.file.attribute.FileTime.fromMillis(old));
+        assertThat(bash(script)).contains("3 rows written");
         assertThat(rows(packed)).isEqualTo(3);
-        // (a clip saved in the minute before a pack started counts as new once more: the stamp's margin)
-        Files.setLastModifiedTime(third, java.nio.file.attribute.FileTime.fromMillis(
-                System.currentTimeMillis() - 600_000));
-        assertThat(bash(script)).contains("nothing to do");
+        assertThat(bash(script)).contains("up to date, kept");
+        // the waveform file packed again by hand with a shuffle seed: not the file the record names
+        assertThat(run("pack", "--downloads", downloads.toString(), "--csv", csv.toString(), "--out", dir.toString(),
+                "--shuffle-seed", "7")).as(err.toString()).isZero();
+        assertThat(bash(script)).contains("3 rows written");
+        assertThat(bash(script)).contains("up to date, kept");
         try (var left = Files.list(dir.resolve("slurm"))) {
             assertThat(left.map(p -> p.getFileName().toString())).noneMatch(f -> f.endsWith(".tmp"));
         }
     }
 
     /**
-     * The pack step's guard when the CSV or the label file changed since the last pack (a row dropped, a label
-     * fixed) and no clip is new: the next submission packs again, so the waveform file follows the CSV instead of
-     * keeping the rows and labels of the old one.
+     * The pack step when the CSV or the label file changed since the last pack (a row dropped, a label renamed) and
+     * no clip is new: the next submission packs again, so the waveform file follows the CSV instead of keeping the
+     * rows and labels of the old one; a file only touched (the same bytes) keeps it.
      */
     @Test
-    void thePackGuardPacksAgainWhenTheCsvOrLabelsChanged() throws Exception {
+    void thePackStepPacksAgainWhenTheCsvOrLabelsChanged() throws Exception {
         Path downloads = PackCommandTest.downloads(dir, 3);
         Path csv = dir.resolve("demo.csv");
         Path labels = Files.copy(io.github.audiosetdl.core.testing.TestData.file("audioset/class_labels_indices.csv"),
@@ -132,22 +139,22 @@ class SlurmCommandTest {
                 .as(err.toString()).isZero();
         Path script = dir.resolve("slurm/pack.sbatch");
         Path packed = dir.resolve("demo.hdf5");
-        assertThat(bash(script)).contains("wrote 3 rows");
-        assertThat(bash(script)).contains("nothing to do");
+        assertThat(bash(script)).contains("3 rows written");
+        assertThat(bash(script)).contains("up to date, kept");
 
         List<String> lines = Files.readAllLines(csv);
         Files.write(csv, lines.subList(0, lines.size() - 1)); // the last row dropped: its clip stays on disk
-        assertThat(downloads.resolve("demo_downloads_0/YT_" + PackCommandTest.id(2) + ".wav")).isRegularFile();
-        assertThat(bash(script)).contains("wrote 2 rows");
-        assertThat(rows(packed)).isEqualTo(2);
-        // (edited in the minute before that pack started, it would count as new once more: the stamp's margin)
         Files.setLastModifiedTime(csv, java.nio.file.attribute.FileTime.fromMillis(old));
-        assertThat(bash(script)).contains("nothing to do");
+        assertThat(downloads.resolve("demo_downloads_0/YT_" + PackCommandTest.id(2) + ".wav")).isRegularFile();
+        assertThat(bash(script)).contains("2 rows written");
+        assertThat(rows(packed)).isEqualTo(2);
+        Files.setLastModifiedTime(csv, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis()));
+        assertThat(bash(script)).contains("up to date, kept");
 
-        Files.setLastModifiedTime(labels, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis()));
-        assertThat(bash(script)).contains("wrote 2 rows");
+        Files.writeString(labels, Files.readString(labels).replace("\"Speech\"", "\"Talk\""));
         Files.setLastModifiedTime(labels, java.nio.file.attribute.FileTime.fromMillis(old));
-        assertThat(bash(script)).contains("nothing to do");
+        assertThat(bash(script)).contains("2 rows written");
+        assertThat(bash(script)).contains("up to date, kept");
     }
 
     /**
@@ -165,7 +172,7 @@ class SlurmCommandTest {
         Files.move(dir.resolve("demo_downloads"), dir.resolve("demo_strong_downloads"));
         assertThat(run("slurm", "--csv", strong.toString(), "--out", dir.toString())).as(err.toString()).isZero();
 
-        assertThat(bash(dir.resolve("slurm/pack.sbatch"))).contains("wrote 2 rows");
+        assertThat(bash(dir.resolve("slurm/pack.sbatch"))).contains("2 rows written");
         java.util.Optional<io.github.audiosetdl.hdf5.StrongLabelsReader> opened =
                 io.github.audiosetdl.hdf5.StrongLabelsReader.open(dir.resolve("demo_strong.hdf5"));
         assertThat(opened).as("/strong in the packed file").isPresent();

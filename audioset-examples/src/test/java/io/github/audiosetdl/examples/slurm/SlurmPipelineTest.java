@@ -27,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  * loopback media server with faults (a clip that fails twice before it is served, one that is gone, latency on
  * every request). One download task is cancelled mid-run ({@code scancel}); pack and the cochleagram still run on
  * what is there (afterany), and submitting again completes everything: every clip is fetched once, the final files
- * equal a single-process run on the same downloads, and every step's log is there.
+ * equal a single-process run on the same downloads, and every step's log is there. A third submission keeps the
+ * pack, which its record says is up to date.
  */
 class SlurmPipelineTest {
     private static final Pattern JOB = Pattern.compile("(?m)^(\\w+)\\s+job (\\d+)$");
@@ -118,6 +119,12 @@ class SlurmPipelineTest {
             assertThat(Files.readString(logs.resolve("pack-" + second.get("pack") + ".out"))).contains("wrote");
             assertThat(Files.readString(logs.resolve("finish-" + second.get("finish") + ".out")))
                     .contains("wrote " + out.resolve("music_Coch.hdf5"));
+            // a third submission with nothing new: the pack step's record says the pack is up to date
+            Map<String, String> third = submit(args);
+            states = CLUSTER.cluster().awaitIdle(Duration.ofMinutes(4));
+            assertThat(states).containsEntry(third.get("pack"), "COMPLETED");
+            assertThat(Files.readString(logs.resolve("pack-" + third.get("pack") + ".out")))
+                    .contains("pack         up to date, kept: " + out.resolve("music.hdf5"));
             try (Stream<Path> scripts = Files.list(out.resolve("slurm"))) {
                 for (Path s : scripts.filter(p -> p.toString().endsWith(".sbatch")).toList()) {
                     assertThat(Files.readString(s)).as(s.toString()).doesNotContain(ids.get(0));
