@@ -1,29 +1,66 @@
 package io.github.audiosetdl.examples.cli;
 
+import io.github.audiosetdl.core.audio.AudioClip;
+import io.github.audiosetdl.core.webdataset.ClipInfo;
+import io.github.audiosetdl.core.webdataset.WebDatasetClip;
+import io.github.audiosetdl.core.webdataset.WebDatasetReader;
+import io.github.audiosetdl.core.webdataset.WebDatasetWriter;
 import io.github.audiosetdl.hdf5.Hdf5Inspector;
 import io.github.audiosetdl.hdf5.Hdf5Node;
+import io.github.audiosetdl.hdf5.PannsFileReader;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code audioset inspect}: what an HDF5 file holds, readable. */
+/** {@code audioset inspect}: what an HDF5 file or a WebDataset shard holds, readable. */
 @Command(name = "inspect", mixinStandardHelpOptions = true,
-        description = {"Show what an HDF5 file holds: every group and dataset with its type, shape and"
-                + " attributes (any HDF5 file; the data itself is not read).", "",
-            "Example:", "  audioset inspect data/eval_segments.hdf5"})
+        description = {"Show what a file holds.",
+            "An HDF5 file (any): every group and dataset with its type, shape and attributes (the data itself is"
+                + " not read); a PANNs file (<name>_panns.h5) also gets a summary: clips, sample rate, samples per"
+                + " clip, labels and the first names.", "",
+            "A WebDataset shard (<name>-000000.tar), or DIR/<name> for all the shards of that name in DIR (read"
+                + " once, one clip at a time): the clips, their sample rates and lengths, how many are padded, the"
+                + " distinct labels and the most frequent ones, whether strong events are known, and the first"
+                + " clip's key and JSON. Every header is checked: a damaged shard fails naming the shard and the"
+                + " entry.", "",
+            "Example:", "  audioset inspect data/eval_segments.hdf5", "",
+            "Also:", "  audioset inspect --in data/eval_segments-000000.tar   (one shard)",
+            "  audioset inspect --in data/eval_segments   (every eval_segments-NNNNNN.tar)"})
 final class InspectCommand implements Callable<Integer> {
+    /** The most frequent labels shown. */
+    static final int TOP_LABELS = 5;
+    /** The first clip's JSON is shown up to this many characters. */
+    static final int MAX_JSON_SHOWN = 2000;
+    /** The PANNs file's first names shown. */
+    static final int FIRST_NAMES = 3;
+
     @Spec
     private CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "FILE.hdf5", description = "The HDF5 file.")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "FILE",
+            description = "The file: an HDF5 file or a WebDataset shard (or give it as --in).")
     private Path file;
+
+    @Option(names = "--in", paramLabel = "FILE",
+            description = "The file, as the positional FILE: X.hdf5, X_panns.h5, X-000000.tar, or DIR/X for every"
+                    + " shard DIR/X-NNNNNN.tar.")
+    private Path in;
 
     /** @return {@code text} with each control character shown as {@code \\uXXXX} */
     static String safe(String text) {
@@ -40,9 +77,148 @@ final class InspectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<Hdf5Node> nodes = Hdf5Inspector.inspect(FileChecks.inputFile(file));
+        if ((file == null) == (in == null)) {
+            throw new ParameterException(spec.commandLine(), file == null ? "Missing required parameter: FILE (or"
+                    + " --in FILE)" : "give the file once: as FILE or as --in, not both");
+        }
+        Path path = file != null ? file : in;
         PrintWriter out = spec.commandLine().getOut();
-        out.println(safe(file.toString()));
+        List<Path> shards = shards(path);
+        if (!shards.isEmpty()) {
+            out.print(webDataset(path, shards));
+        } else {
+            hdf5(FileChecks.inputFile(path), out);
+        }
+        out.flush();
+        return 0;
+    }
+
+    /**
+     * @return the shards {@code path} names: itself if it ends in {@code .tar}, else those of {@code DIR/<name>}
+     *     when it does not exist and {@code DIR/<name>-000000.tar} does; else none (an HDF5 file)
+     */
+    private static List<Path> shards(Path path) throws IOException {
+        if (path.getFileName() != null && path.getFileName().toString().endsWith(".tar")) {
+            return List.of(FileChecks.inputFile(path));
+        }
+        Path name = path.getFileName();
+        if (name == null || Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+            return List.of();
+        }
+        try {
+            WebDatasetWriter.checkName(name.toString());
+        } catch (IllegalArgumentException e) { // not a data set's name: then it is a missing HDF5 file
+            return List.of();
+        }
+        Path dir = path.toAbsolutePath().getParent();
+        List<Path> found = WebDatasetReader.shards(dir, name.toString());
+        List<Path> shown = new ArrayList<>(found.size()); // named as the user did: relative stays relative
+        for (Path p : found) {
+            shown.add(path.resolveSibling(p.getFileName()));
+        }
+        return shown;
+    }
+
+    /** Reads every clip of the shards once, one at a time, and returns the summary; any error is thrown. */
+    private static String webDataset(Path path, List<Path> shards) throws IOException {
+        ShardStats s = new ShardStats();
+        for (Path shard : shards) {
+            try (WebDatasetReader r = WebDatasetReader.open(FileChecks.inputFile(shard))) {
+                for (Optional<WebDatasetClip> c = r.next(); c.isPresent(); c = r.next()) {
+                    s.add(c.get());
+                }
+            }
+        }
+        StringBuilder b = new StringBuilder();
+        String what = shards.size() == 1 ? safe(shards.get(0).toString()) : safe(shards.get(0).toString()) + " .. "
+                + safe(shards.get(shards.size() - 1).getFileName().toString());
+        b.append(what).append(": WebDataset, ").append(shards.size()).append(shards.size() == 1 ? " shard" : " shards")
+                .append('\n');
+        line(b, "clips", String.valueOf(s.clips));
+        if (s.clips == 0) {
+            return b.toString();
+        }
+        line(b, "sample rate", range(s.minRate, s.maxRate) + " Hz");
+        line(b, "samples per clip", range(s.minFrames, s.maxFrames) + " ("
+                + range(String.format(Locale.ROOT, "%.3f", (double) s.minFrames / s.minRate),
+                        String.format(Locale.ROOT, "%.3f", (double) s.maxFrames / s.maxRate)) + " s)");
+        line(b, "channels", range(s.minChannels, s.maxChannels));
+        line(b, "padded", s.padded + " of " + s.clips + " clips");
+        List<Map.Entry<String, Integer>> top = s.labels.entrySet().stream()
+                .sorted(Map.Entry.<String, Integer>comparingByValue().reversed()
+                        .thenComparing(Map.Entry.comparingByKey()))
+                .limit(TOP_LABELS).toList();
+        line(b, "labels", s.labels.size() + " distinct" + (top.isEmpty() ? "" : "; most frequent: " + top.stream()
+                .map(e -> safe(e.getKey()) + " " + safe(s.names.get(e.getKey())) + " (" + e.getValue() + ")")
+                .collect(Collectors.joining(", "))));
+        line(b, "strong events", s.strongKnown == 0 ? "not known (no clip's JSON has \"strong\")"
+                : "known for " + s.strongKnown + " of " + s.clips + " clips, " + s.strongEvents + " events");
+        line(b, "first clip", safe(s.firstKey) + " (" + safe(s.firstShard.getFileName().toString()) + ")");
+        String json = s.firstJson.strip();
+        b.append("  ").append(safe(json.length() <= MAX_JSON_SHOWN ? json : json.substring(0, MAX_JSON_SHOWN)
+                + "... (" + json.length() + " characters)")).append('\n');
+        return b.toString();
+    }
+
+    private static void line(StringBuilder b, String name, String value) {
+        b.append(String.format(Locale.ROOT, "  %-17s %s%n", name + ":", value));
+    }
+
+    private static String range(Object min, Object max) {
+        return min.equals(max) ? String.valueOf(min) : min + ".." + max;
+    }
+
+    /** What {@link #webDataset} counts, clip by clip; its memory is one entry per distinct label. */
+    private static final class ShardStats {
+        long clips;
+        long padded;
+        long strongKnown;
+        long strongEvents;
+        int minRate = Integer.MAX_VALUE;
+        int maxRate;
+        int minFrames = Integer.MAX_VALUE;
+        int maxFrames;
+        int minChannels = Integer.MAX_VALUE;
+        int maxChannels;
+        final Map<String, Integer> labels = new HashMap<>();
+        /** The display name of each MID, as its first clip gives it. */
+        final Map<String, String> names = new HashMap<>();
+        String firstKey;
+        Path firstShard;
+        String firstJson;
+
+        void add(WebDatasetClip c) {
+            if (clips++ == 0) {
+                firstKey = c.key();
+                firstShard = c.shard();
+                firstJson = c.json();
+            }
+            AudioClip a = c.audio();
+            minRate = Math.min(minRate, a.sampleRate());
+            maxRate = Math.max(maxRate, a.sampleRate());
+            minFrames = Math.min(minFrames, a.frames());
+            maxFrames = Math.max(maxFrames, a.frames());
+            minChannels = Math.min(minChannels, a.channelCount());
+            maxChannels = Math.max(maxChannels, a.channelCount());
+            ClipInfo info = c.info();
+            if (info.padded()) {
+                padded++;
+            }
+            if (info.strongKnown()) {
+                strongKnown++;
+                strongEvents += info.strongEvents().size();
+            }
+            List<String> mids = info.segment().labelIds();
+            for (int i = 0; i < mids.size(); i++) {
+                labels.merge(mids.get(i), 1, Integer::sum);
+                names.putIfAbsent(mids.get(i), info.names().get(i));
+            }
+        }
+    }
+
+    private static void hdf5(Path path, PrintWriter out) throws IOException {
+        List<Hdf5Node> nodes = Hdf5Inspector.inspect(path);
+        out.println(safe(path.toString()));
         // names and values come from the file: control characters (terminal escapes) are shown, never sent
         for (Hdf5Node node : nodes) {
             int depth = node.path().equals("/") ? 0 : (int) node.path().chars().filter(c -> c == '/').count();
@@ -61,7 +237,31 @@ final class InspectCommand implements Callable<Integer> {
                 out.println(indent + "    @" + safe(a.getKey()) + " = " + safe(a.getValue()));
             }
         }
-        out.flush();
-        return 0;
+        panns(path, out);
+    }
+
+    /** Adds a PANNs file's summary when it is that layout; a {@code *_panns.h5} that is not says why. */
+    private static void panns(Path path, PrintWriter out) throws IOException {
+        PannsFileReader r;
+        try {
+            r = PannsFileReader.open(path);
+        } catch (IOException | RuntimeException e) {
+            if (path.getFileName().toString().endsWith("_panns.h5")) {
+                out.println("not the PANNs layout: " + safe(String.valueOf(e.getMessage())));
+            }
+            return;
+        }
+        try (r) {
+            out.printf(Locale.ROOT, "PANNs layout: %d clips, %d Hz, %d samples per clip (%.3f s), %d labels%n",
+                    r.size(), r.sampleRate(), r.clipSamples(), (double) r.clipSamples() / r.sampleRate(),
+                    r.labelCount());
+            List<String> first = new ArrayList<>();
+            for (long row = 0; row < Math.min(FIRST_NAMES, r.size()); row++) {
+                first.add(safe(r.audioName(row)));
+            }
+            if (!first.isEmpty()) {
+                out.println("  first names: " + String.join(", ", first) + (r.size() > FIRST_NAMES ? ", ..." : ""));
+            }
+        }
     }
 }

@@ -192,7 +192,7 @@ class CliErrorsTest {
                 // an empty path (an unset variable) was the current folder: "  is a directory, not a file", exit 1
                 Arguments.of(args("segments", "--csv", ""), "--csv", "an empty path"),
                 Arguments.of(args("pack --downloads d --csv c.csv", "--out", ""), "--out", "an empty path"),
-                Arguments.of(args("inspect", ""), "FILE.hdf5", "an empty path"),
+                Arguments.of(args("inspect", ""), "(FILE)", "an empty path"),
                 // a misspelt required option was reported only as missing, the typo unmentioned
                 Arguments.of(args("segments", "--cvs", "x.csv"), "Unknown options: '--cvs', 'x.csv'",
                         "Missing required option: '--csv=FILE'"),

@@ -2,12 +2,18 @@ package io.github.audiosetdl.examples.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.audiosetdl.core.audio.WavEncoding;
+import io.github.audiosetdl.core.audio.WavWriter;
 import io.github.audiosetdl.core.testing.ExternalTools;
+import io.github.audiosetdl.core.webdataset.WebDatasetClip;
+import io.github.audiosetdl.core.webdataset.WebDatasetReader;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.RandomAccessFile;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,7 +46,138 @@ class InspectCommandTest {
                 .contains("@z = {r=[1.5], i=[2.0]}")
                 .containsPattern("/wav\\s+float32\\s+\\(3, 160\\)")
                 .containsPattern("/labels\\s+enum\\s+\\(3, 527\\)")
-                .containsPattern("/meta/ytid\\s+\\|S11\\s+\\(3,\\)");
+                .containsPattern("/meta/ytid\\s+\\|S11\\s+\\(3,\\)")
+                .doesNotContain("PANNs");
+    }
+
+    /** Four clips packed by the pack stage, clip 3 only 5 s long (padded), with one to two labels each. */
+    private Path downloads(Path dir) throws IOException {
+        Path downloads = PackCommandTest.downloads(dir, 4);
+        WavWriter.write(downloads.resolve("demo_downloads_1/YT_" + PackCommandTest.id(3) + ".wav"), 44_100,
+                new float[1][44_100 * 5], WavEncoding.PCM_16);
+        String[] labels = {"/m/04rlf,/m/09x0r", "/m/04rlf", "/m/09x0r,/m/04rlf", "/m/0bt9lr"};
+        StringBuilder csv = new StringBuilder("# YTID, start_seconds, end_seconds, positive_labels\n");
+        for (int i = 0; i < labels.length; i++) {
+            csv.append(PackCommandTest.id(i)).append(", ").append(i).append(".000, ").append(i + 10)
+                    .append(".000, \"").append(labels[i]).append("\"\n");
+        }
+        Files.writeString(dir.resolve("demo.csv"), csv);
+        return downloads;
+    }
+
+    private int pack(Path dir, Path downloads, Path csv, String out, String... more) {
+        List<String> args = new ArrayList<>(List.of("pack", "--downloads", downloads.toString(), "--csv",
+                csv.toString(), "--out", dir.resolve(out).toString(), "--threads", "2", "--progress", "log"));
+        args.addAll(List.of(more));
+        return run(args.toArray(String[]::new));
+    }
+
+    @Test
+    void summarisesAWebDatasetShardOrEveryShardOfAName(@TempDir Path dir) throws IOException {
+        Path downloads = downloads(dir);
+        assertThat(pack(dir, downloads, dir.resolve("demo.csv"), "wds", "--format", "webdataset", "--shard-size",
+                "3")).as(err.toString()).isZero();
+        Path shard = dir.resolve("wds/demo-000000.tar");
+        WebDatasetClip first;
+        try (WebDatasetReader r = WebDatasetReader.open(shard)) {
+            first = r.next().orElseThrow();
+        }
+
+        out.getBuffer().setLength(0);
+        assertThat(run("inspect", "--in", shard.toString())).as(err.toString()).isZero();
+        assertThat(out.toString())
+                .startsWith(shard + ": WebDataset, 1 shard\n")
+                .containsPattern("clips:\\s+3\n")
+                .containsPattern("sample rate:\\s+16000 Hz\n")
+                .containsPattern("samples per clip:\\s+160000 \\(10.000 s\\)\n")
+                .containsPattern("strong events:\\s+not known")
+                .containsPattern("first clip:\\s+" + first.key() + " \\(demo-000000.tar\\)\n")
+                .contains("  " + first.json().strip() + "\n");
+
+        out.getBuffer().setLength(0);
+        assertThat(run("inspect", dir.resolve("wds/demo").toString())).as(err.toString()).isZero();
+        assertThat(out.toString())
+                .startsWith(shard + " .. demo-000001.tar: WebDataset, 2 shards\n")
+                .containsPattern("clips:\\s+4\n")
+                .containsPattern("padded:\\s+1 of 4 clips\n")
+                .containsPattern("channels:\\s+1\n")
+                .containsPattern("labels:\\s+3 distinct; most frequent: /m/04rlf Music \\(3\\), /m/09x0r Speech"
+                        + " \\(2\\), /m/0bt9lr Dog \\(1\\)\n");
+        assertThat(err.toString()).isEmpty();
+    }
+
+    @Test
+    void strongEventsOfAShardAreCounted(@TempDir Path dir) throws IOException {
+        Path downloads = PackCommandTest.downloads(dir, 2);
+        Path strong = Files.writeString(dir.resolve("strong.tsv"),
+                "segment_id\tstart_time_seconds\tend_time_seconds\tlabel\n"
+                + PackCommandTest.id(0) + "_0\t0.000\t1.000\t/m/09x0r\n"
+                + PackCommandTest.id(0) + "_0\t2.000\t3.000\t/m/04rlf\n"
+                + PackCommandTest.id(1) + "_1000\t0.000\t1.000\t/m/04rlf\n");
+        assertThat(pack(dir, downloads, strong, "wds", "--format", "webdataset")).as(err.toString()).isZero();
+        out.getBuffer().setLength(0);
+        assertThat(run("inspect", "--in", dir.resolve("wds/strong-000000.tar").toString())).as(err.toString())
+                .isZero();
+        assertThat(out.toString()).containsPattern("strong events:\\s+known for 2 of 2 clips, 3 events\n");
+    }
+
+    @Test
+    void aDamagedShardIsOneLineNamingItAndTheEntry(@TempDir Path dir) throws IOException {
+        assertThat(pack(dir, downloads(dir), dir.resolve("demo.csv"), "wds", "--format", "webdataset",
+                "--shard-size", "3")).as(err.toString()).isZero();
+        Path shard = dir.resolve("wds/demo-000001.tar");
+        try (RandomAccessFile f = new RandomAccessFile(shard.toFile(), "rw")) {
+            f.seek(0);
+            f.write('#'); // the first member's name: its header checksum no longer matches
+        }
+        out.getBuffer().setLength(0);
+        err.getBuffer().setLength(0);
+        assertThat(run("inspect", "--in", shard.toString())).isEqualTo(1);
+        assertThat(err.toString()).contains(shard + ": entry '#").contains("at byte 0: header checksum")
+                .hasLineCount(1);
+        assertThat(out.toString()).isEmpty();
+
+        err.getBuffer().setLength(0);
+        assertThat(run("inspect", "--in", dir.resolve("wds/demo").toString())).isEqualTo(1);
+        assertThat(err.toString()).contains(shard + ": entry '#").hasLineCount(1);
+        assertThat(out.toString()).isEmpty();
+
+        Path truncated = dir.resolve("wds/demo-000000.tar");
+        try (RandomAccessFile f = new RandomAccessFile(truncated.toFile(), "rw")) {
+            f.setLength(f.length() - 2048);
+        }
+        err.getBuffer().setLength(0);
+        assertThat(run("inspect", truncated.toString())).isEqualTo(1);
+        assertThat(err.toString()).contains(truncated.toString()).contains("(a truncated shard)").hasLineCount(1);
+    }
+
+    @Test
+    void aPannsFileGetsASummaryAfterItsTree(@TempDir Path dir) throws IOException {
+        assertThat(pack(dir, downloads(dir), dir.resolve("demo.csv"), "panns", "--format", "panns",
+                "--sample-rate", "16000")).as(err.toString()).isZero();
+        out.getBuffer().setLength(0);
+        assertThat(run("inspect", "--in", dir.resolve("panns/demo_panns.h5").toString())).as(err.toString())
+                .isZero();
+        assertThat(out.toString())
+                .containsPattern("/waveform\\s+int16\\s+\\(4, 160000\\)")
+                .contains("PANNs layout: 4 clips, 16000 Hz, 160000 samples per clip (10.000 s), 527 labels\n")
+                .containsPattern("  first names: Yclip\\d{7}\\.wav, Yclip\\d{7}\\.wav, Yclip\\d{7}\\.wav, \\.\\.\\.\n");
+
+        assertThat(pack(dir, downloads(dir), dir.resolve("demo.csv"), "seed")).as(err.toString()).isZero();
+        Path seed = Files.move(dir.resolve("seed/demo.hdf5"), dir.resolve("seed/demo_panns.h5"));
+        out.getBuffer().setLength(0);
+        assertThat(run("inspect", seed.toString())).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("not the PANNs layout: " + seed).doesNotContain("\nPANNs layout:");
+    }
+
+    @Test
+    void theFileIsGivenOnce(@TempDir Path dir) {
+        assertThat(run("inspect")).isEqualTo(AudioSetCli.EXIT_USAGE);
+        assertThat(err.toString()).contains("FILE");
+        assertThat(run("inspect", "a.hdf5", "--in", "b.hdf5")).isEqualTo(AudioSetCli.EXIT_USAGE);
+        assertThat(err.toString()).contains("not both");
+        assertThat(run("inspect", "--in", dir.resolve("none").toString())).isEqualTo(1);
+        assertThat(err.toString()).contains("no such file");
     }
 
     @Test
