@@ -148,7 +148,8 @@ final class InspectCommand implements Callable<Integer> {
                 .sorted(Map.Entry.<String, Integer>comparingByValue().reversed()
                         .thenComparing(Map.Entry.comparingByKey()))
                 .limit(TOP_LABELS).toList();
-        line(b, "labels", s.labels.size() + " distinct" + (top.isEmpty() ? "" : "; most frequent: " + top.stream()
+        String distinct = s.labels.size() + (s.uncounted > 0 ? "+" : "") + " distinct";
+        line(b, "labels", distinct + (top.isEmpty() ? "" : "; most frequent: " + top.stream()
                 .map(e -> safe(e.getKey()) + " " + safe(s.names.get(e.getKey())) + " (" + e.getValue() + ")")
                 .collect(Collectors.joining(", "))));
         line(b, "strong events", s.strongKnown == 0 ? "not known (no clip's JSON has \"strong\")"
@@ -168,8 +169,13 @@ final class InspectCommand implements Callable<Integer> {
         return min.equals(max) ? String.valueOf(min) : min + ".." + max;
     }
 
-    /** What {@link #webDataset} counts, clip by clip; its memory is one entry per distinct label. */
+    /**
+     * What {@link #webDataset} counts, clip by clip; its memory is one entry per distinct label, up to
+     * {@link #MAX_LABELS} (AudioSet has 527; a shard naming more counts the first ones only).
+     */
     private static final class ShardStats {
+        static final int MAX_LABELS = 100_000;
+        long uncounted;
         long clips;
         long padded;
         long strongKnown;
@@ -210,6 +216,10 @@ final class InspectCommand implements Callable<Integer> {
             }
             List<String> mids = info.segment().labelIds();
             for (int i = 0; i < mids.size(); i++) {
+                if (labels.size() >= MAX_LABELS && !labels.containsKey(mids.get(i))) {
+                    uncounted++;
+                    continue;
+                }
                 labels.merge(mids.get(i), 1, Integer::sum);
                 names.putIfAbsent(mids.get(i), info.names().get(i));
             }
