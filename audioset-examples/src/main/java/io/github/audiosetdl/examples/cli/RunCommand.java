@@ -163,6 +163,7 @@ final class RunCommand implements Callable<Integer> {
         if (downloadsDir != null) {
             FileChecks.inputDirectory(downloadsDir);
         }
+        SelectionOptions.requireSegments(sel);
         FileChecks.outputDirectory(out);
         AudioSetPipeline.Builder b = AudioSetPipeline.builder().segments(sel).stopAfter(last).listener(listener);
         if (config != null) {
