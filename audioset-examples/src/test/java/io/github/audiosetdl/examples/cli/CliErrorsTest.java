@@ -122,6 +122,9 @@ class CliErrorsTest {
                         "--timeout 99999 s is not in 1..3600 s", "--timeout"),
                 Arguments.of(args("download --csv " + csv + offline, "--socket-timeout", "0"),
                         "--socket-timeout 0 s is not in 0.1..600 s", "--socket-timeout"),
+                // echoed as typed: it was "-5.0"
+                Arguments.of(args("download --csv " + csv + offline, "--max-requests-per-minute", "-5"),
+                        "--max-requests-per-minute -5 must be a number >= 0", "-5 must"),
                 Arguments.of(args("download --csv " + csv + offline, "--retry-delay", "18446744074"),
                         "--retry-delay 18446744074 s is not in 0..86400 s", "--retry-delay"),
                 Arguments.of(args("download --dry-run --csv " + csv, "--resolver", "direct"),
@@ -255,6 +258,15 @@ class CliErrorsTest {
         assertThat(run("pack", "--downloads", downloads.toString(), "--csv", csv.toString(), "--out",
                 notes.resolve("out").toString())).isEqualTo(AudioSetCli.EXIT_FAILURE);
         assertThat(err.toString()).contains(notes + " exists and is not a directory");
+        // a relative --out whose existing ancestor is refused names it relative, as when --out itself is refused
+        Path relative = Path.of("").toAbsolutePath().relativize(notes);
+        assertThat(relative.isAbsolute()).isFalse();
+        for (Path given : List.of(relative, relative.resolve("out/more"))) {
+            assertThat(run("download", "--csv", csv.toString(), "--out", given.toString(), "--dry-run"))
+                    .isEqualTo(AudioSetCli.EXIT_FAILURE);
+            assertThat(err.toString()).as(given.toString()).isEqualTo("audioset download: " + relative
+                    + " exists and is not a directory" + System.lineSeparator());
+        }
         assertThat(run("download", "--csv", csv.toString(), "--out", notes.toString(), "--dry-run"))
                 .isEqualTo(AudioSetCli.EXIT_FAILURE);
         assertThat(err.toString()).contains(notes + " exists and is not a directory");
