@@ -48,7 +48,16 @@ public record Progress(Stage stage, long done, long failed, long total, long ela
         return Duration.ofNanos(elapsedNanos);
     }
 
-    /** @return e.g. {@code "features 120/400 (30%), 3.2/s, 5 failed, ETA 1m27s"} */
+    /**
+     * @return what {@link #failed()} counts, as its summary names them: {@code "skipped"} for the pack stage (a
+     *     clip not in the CSV, a duplicate, an unreadable file is left out and the stage goes on), {@code "failed"}
+     *     otherwise
+     */
+    public String failedLabel() {
+        return stage == Stage.PACK ? "skipped" : "failed";
+    }
+
+    /** @return e.g. {@code "features 120/400 (30%), 3.2/s, 5 failed, ETA 1m27s"} ({@link #failedLabel()}) */
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder(stage.label()).append(' ').append(done);
@@ -57,7 +66,7 @@ public record Progress(Stage stage, long done, long failed, long total, long ela
         }
         sb.append(String.format(", %.1f/s", rate()));
         if (failed > 0) {
-            sb.append(", ").append(failed).append(" failed");
+            sb.append(", ").append(failed).append(' ').append(failedLabel());
         }
         eta().ifPresent(d -> sb.append(", ETA ").append(format(d)));
         return sb.toString();

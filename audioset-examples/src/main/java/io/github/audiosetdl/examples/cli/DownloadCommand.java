@@ -54,6 +54,7 @@ final class DownloadCommand implements Callable<Integer> {
                 DownloadConfig.nameOf(sel.csv())));
         PipelineListener listener = AudioSetCli.fromOptions(spec, () -> progress.listener(spec));
         FileChecks.inputFile(sel.csv());
+        SelectionOptions.requireSegments(sel);
         FileChecks.outputDirectory(out);
         DownloadStage stage = DownloadStage.builder().config(config).listener(listener).build();
         DownloadSummary summary = stage.run(sel);

@@ -51,7 +51,7 @@ final class DownloadOptions {
     @Option(names = "--max-requests-per-minute", paramLabel = "X", defaultValue = "0",
             description = "Request budget shared by all threads (yt-dlp runs and media fetches) and by every process"
                     + " of this user on this host (through --budget-dir); 0: no limit.")
-    private double maxRequestsPerMinute;
+    private BigDecimal maxRequestsPerMinute; // echoed in an error as typed (-5, not -5.0)
 
     @Option(names = "--budget-dir", paramLabel = "DIR|none",
             description = "Host-local folder of the request budget file the processes on this host share (default:"
@@ -125,7 +125,7 @@ final class DownloadOptions {
         // The ranges are DownloadConfig.Builder's, checked here to name the option and its unit.
         between(threads, "--threads", 1, DownloadConfig.MAX_THREADS);
         between(retries, "--retries", 0, DownloadConfig.MAX_RETRIES);
-        if (!(maxRequestsPerMinute >= 0) || Double.isInfinite(maxRequestsPerMinute)) {
+        if (maxRequestsPerMinute.signum() < 0 || Double.isInfinite(maxRequestsPerMinute.doubleValue())) {
             throw new IllegalArgumentException("--max-requests-per-minute " + maxRequestsPerMinute
                     + " must be a number >= 0");
         }
@@ -133,7 +133,8 @@ final class DownloadOptions {
                 seconds(DownloadConfig.MAX_RETRY_DELAY));
         DownloadConfig.Builder b = DownloadConfig.builder(out, name)
                 .threads(threads).perJobFolders(perJobFolders)
-                .resolver(kind).retries(retries).retryDelay(delay).maxRequestsPerMinute(maxRequestsPerMinute)
+                .resolver(kind).retries(retries).retryDelay(delay)
+                .maxRequestsPerMinute(maxRequestsPerMinute.doubleValue())
                 .socketTimeout(seconds(socketTimeout, "--socket-timeout", seconds(DownloadConfig.MIN_SOCKET_TIMEOUT),
                         seconds(DownloadConfig.MAX_SOCKET_TIMEOUT)))
                 .toolTimeout(seconds(toolTimeout, "--timeout", seconds(DownloadConfig.MIN_TOOL_TIMEOUT),

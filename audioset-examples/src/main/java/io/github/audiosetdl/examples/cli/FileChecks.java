@@ -64,13 +64,15 @@ final class FileChecks {
      */
     static Path outputDirectory(Path dir) throws IOException {
         Path existing = dir.toAbsolutePath();
+        Path shown = dir; // the ancestor as the path was given: "ro", not "/abs/ro" when only "ro/new" is missing
         while (existing != null && !Files.exists(existing)) {
             existing = existing.getParent();
+            shown = shown == null ? null : shown.getParent();
         }
         if (existing == null) {
             return dir;
         }
-        directory(existing, existing.equals(dir.toAbsolutePath()) ? dir : existing, Files::isWritable);
+        directory(existing, shown != null ? shown : existing, Files::isWritable); // null: the current folder
         return dir;
     }
 

@@ -202,6 +202,13 @@ final class PackCommand implements Callable<Integer> {
             o.printf("skipped: %-24s %,d%n", e.getKey(), e.getValue());
         }
         o.flush();
+        long notInCsv = summary.skipped().getOrDefault(PackSummary.NOT_IN_CSV, 0L);
+        if (notInCsv * 2 > summary.wavFilesFound()) { // a subset is packed on purpose, rarely most of the folder
+            PrintWriter err = spec.commandLine().getErr();
+            err.printf("warning: %,d of the %,d WAV files found are not in %s: is it the CSV the clips were"
+                    + " downloaded from?%n", notInCsv, summary.wavFilesFound(), csv);
+            err.flush();
+        }
         return 0;
     }
 }

@@ -100,7 +100,7 @@ final class ProgressOptions {
             }
             sb.append(String.format("  %.1f/s", p.rate()));
             if (p.failed() > 0) {
-                sb.append("  ").append(p.failed()).append(" failed");
+                sb.append("  ").append(p.failed()).append(' ').append(p.failedLabel());
             }
             if (end) {
                 sb.append("  in ").append(Progress.format(p.elapsed())).append('\n');

@@ -163,6 +163,7 @@ final class RunCommand implements Callable<Integer> {
         if (downloadsDir != null) {
             FileChecks.inputDirectory(downloadsDir);
         }
+        SelectionOptions.requireSegments(sel);
         FileChecks.outputDirectory(out);
         AudioSetPipeline.Builder b = AudioSetPipeline.builder().segments(sel).stopAfter(last).listener(listener);
         if (config != null) {
@@ -184,9 +185,9 @@ final class RunCommand implements Callable<Integer> {
         }
         AudioSetPipeline pipeline = b.build();
         PipelineSummary summary = pipeline.run();
-        print(spec.commandLine().getOut(), summary, coch, pipeline);
-        Optional<FeatureSummary> features = summary.features();
         PrintWriter o = spec.commandLine().getOut();
+        print(o, summary, coch, pipeline);
+        Optional<FeatureSummary> features = summary.features(); // the statistics, with the other files written
         if (features.isPresent() && !features.get().files().isEmpty()) {
             if (!noStats && StatsCommand.enough(features.get().rows(), coch.frames())) {
                 o.printf("wrote        %s%n", StatsCommand.writeBeside(features.get(), workers));
@@ -207,7 +208,7 @@ final class RunCommand implements Callable<Integer> {
                 StatsCommand.removeStaleBeside(target, o);
             }
         }
-        o.flush();
+        printEnd(o, summary);
         if (config != null) { // without a download, the logs are another run's
             AvailabilityFiles.afterRun(spec, config, sel);
         }
@@ -297,7 +298,13 @@ final class RunCommand implements Callable<Integer> {
         for (Path file : s.files()) {
             o.printf("wrote        %s (%,d bytes)%n", file, Files.size(file));
         }
+        o.flush();
+    }
+
+    /** The lines after every file written: the time taken, and what a rerun would do. */
+    private static void printEnd(PrintWriter o, PipelineSummary s) {
         o.println("done in " + Progress.format(s.elapsed()));
+        DownloadSummary d = s.download().orElse(null);
         if (d != null && !s.complete()) {
             o.printf("%,d clip(s) failed transiently: run the same command again (exit code %d)%n", d.transientLeft(),
                     AudioSetCli.exitCode(false));

@@ -4,6 +4,7 @@ import io.github.audiosetdl.core.ErrorPolicy;
 import io.github.audiosetdl.core.LabelIndex;
 import io.github.audiosetdl.core.Ontology;
 import io.github.audiosetdl.core.SegmentCsvOptions;
+import io.github.audiosetdl.core.SegmentRow;
 import io.github.audiosetdl.core.SegmentSelection;
 import io.github.audiosetdl.core.Shard;
 import java.io.IOException;
@@ -11,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -89,6 +91,36 @@ final class SelectionOptions {
      */
     SegmentSelection selection(Map<String, String> env) throws IOException {
         return selection(csv, csvOptions(), labelFilters, ontologyFile, limit).shard(shard(env)).build();
+    }
+
+    /**
+     * Refuses a selection that holds no segment, as {@code slurm} refuses a CSV without one: a download of it exited
+     * 0 with an availability report of "0 of 0". Reads the file up to its first selected row (to its end only when
+     * none is); a job of an array whose share is empty while the whole selection is not passes.
+     *
+     * @param sel the selection, of any shard
+     * @throws IOException naming the CSV and what selected nothing, if the whole selection holds no row
+     */
+    static void requireSegments(SegmentSelection sel) throws IOException {
+        if (sel.limit() > 0 && any(sel.withShard(Shard.ALL))) {
+            return;
+        }
+        String why;
+        if (!any(SegmentSelection.builder(sel.csv()).options(sel.options()).build())) { // at most one row read
+            why = sel.options().errorPolicy() == ErrorPolicy.SKIP
+                    ? "every line is bad, skipped under --on-error skip" : "it has no line after the header";
+        } else if (sel.limit() == 0) {
+            why = "--limit 0 selects none of its rows";
+        } else {
+            why = "--label '" + String.join("' --label '", sel.labelQueries()) + "' selects none of its rows";
+        }
+        throw new IOException(sel.csv() + ": no segment selected (" + why + ")");
+    }
+
+    private static boolean any(SegmentSelection sel) throws IOException {
+        try (Stream<SegmentRow> rows = sel.stream()) {
+            return rows.findFirst().isPresent();
+        }
     }
 
     /**

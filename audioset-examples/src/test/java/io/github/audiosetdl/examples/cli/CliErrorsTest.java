@@ -122,6 +122,9 @@ class CliErrorsTest {
                         "--timeout 99999 s is not in 1..3600 s", "--timeout"),
                 Arguments.of(args("download --csv " + csv + offline, "--socket-timeout", "0"),
                         "--socket-timeout 0 s is not in 0.1..600 s", "--socket-timeout"),
+                // echoed as typed: it was "-5.0"
+                Arguments.of(args("download --csv " + csv + offline, "--max-requests-per-minute", "-5"),
+                        "--max-requests-per-minute -5 must be a number >= 0", "-5 must"),
                 Arguments.of(args("download --csv " + csv + offline, "--retry-delay", "18446744074"),
                         "--retry-delay 18446744074 s is not in 0..86400 s", "--retry-delay"),
                 Arguments.of(args("download --dry-run --csv " + csv, "--resolver", "direct"),
@@ -255,6 +258,15 @@ class CliErrorsTest {
         assertThat(run("pack", "--downloads", downloads.toString(), "--csv", csv.toString(), "--out",
                 notes.resolve("out").toString())).isEqualTo(AudioSetCli.EXIT_FAILURE);
         assertThat(err.toString()).contains(notes + " exists and is not a directory");
+        // a relative --out whose existing ancestor is refused names it relative, as when --out itself is refused
+        Path relative = Path.of("").toAbsolutePath().relativize(notes);
+        assertThat(relative.isAbsolute()).isFalse();
+        for (Path given : List.of(relative, relative.resolve("out/more"))) {
+            assertThat(run("download", "--csv", csv.toString(), "--out", given.toString(), "--dry-run"))
+                    .isEqualTo(AudioSetCli.EXIT_FAILURE);
+            assertThat(err.toString()).as(given.toString()).isEqualTo("audioset download: " + relative
+                    + " exists and is not a directory" + System.lineSeparator());
+        }
         assertThat(run("download", "--csv", csv.toString(), "--out", notes.toString(), "--dry-run"))
                 .isEqualTo(AudioSetCli.EXIT_FAILURE);
         assertThat(err.toString()).contains(notes + " exists and is not a directory");
@@ -262,6 +274,38 @@ class CliErrorsTest {
                 "direct", "--url-template", "http://127.0.0.1:9/{id}", "--cookies", dir.resolve("cookies.txt")
                         .toString())).isEqualTo(AudioSetCli.EXIT_FAILURE);
         assertThat(err.toString()).contains("no such file: " + dir.resolve("cookies.txt"));
+    }
+
+    /**
+     * A selection holding no segment (an empty CSV, a --label or --limit 0 that keeps no row) made download and run
+     * exit 0 with an availability report of "0 of 0", where slurm refused the file; now they fail before writing.
+     */
+    @Test
+    void anEmptySelectionFailsNamingTheCsvAndWhatSelectedNothing() throws IOException {
+        Path empty = Files.writeString(dir.resolve("empty.csv"),
+                "# YTID, start_seconds, end_seconds, positive_labels\n");
+        Path csv = Files.writeString(dir.resolve("speech.csv"), "abcdefghijk, 0, 10, \"/m/09x0r\"\n");
+        Path out = dir.resolve("out");
+        String[] fake = {"--out", out.toString(), "--resolver", "direct", "--url-template", "http://127.0.0.1:9/{id}"};
+        String[][] cases = {
+            {"download", "--csv", empty.toString()}, {"download", "--csv", csv.toString(), "--label", "Dog"},
+            {"download", "--csv", csv.toString(), "--limit", "0"},
+            {"run", "--csv", csv.toString(), "--label", "Dog", "--stop-after", "download"},
+            {"run", "--csv", empty.toString()}};
+        String[] why = {"it has no line after the header", "--label 'Dog' selects none of its rows",
+            "--limit 0 selects none of its rows", "--label 'Dog' selects none of its rows",
+            "it has no line after the header"};
+        for (int i = 0; i < cases.length; i++) {
+            String[] args = Stream.concat(Arrays.stream(cases[i]), Arrays.stream(fake)).toArray(String[]::new);
+            assertThat(run(args)).as(String.join(" ", args) + ": " + out).isEqualTo(AudioSetCli.EXIT_FAILURE);
+            assertThat(err.toString()).isEqualTo("audioset " + cases[i][0] + ": " + cases[i][2]
+                    + ": no segment selected (" + why[i] + ")" + System.lineSeparator());
+            assertThat(out).as("nothing written").doesNotExist();
+        }
+        // a job of an array with no share of a selection that is not empty is no error
+        assertThat(run("download", "--csv", csv.toString(), "--jobs", "2", "--job-index", "0", "--dry-run",
+                "--out", out.toString(), "--resolver", "direct", "--url-template", "http://127.0.0.1:9/{id}"))
+                .as(err.toString()).isZero();
     }
 
     @Test

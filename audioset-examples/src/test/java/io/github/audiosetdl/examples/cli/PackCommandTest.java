@@ -11,6 +11,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -134,6 +135,29 @@ class PackCommandTest {
             }
         }
         assertThat(dir.resolve("out/demo_metadata.npy")).exists();
+    }
+
+    /**
+     * With the wrong --csv the progress line called the clips not in it "failed" while the summary said "skipped: not
+     * in the segments CSV"; now both say skipped, and a warning says when most of the WAV files are not in the CSV.
+     */
+    @Test
+    void clipsNotInTheCsvAreSkippedAndMostOfThemAskWhetherItIsTheRightCsv() throws IOException {
+        Path downloads = downloads(dir, 4);
+        String[] lines = Files.readString(dir.resolve("demo.csv")).split("\n");
+        Path one = Files.writeString(dir.resolve("one.csv"), lines[0] + "\n" + lines[1] + "\n");
+        assertThat(run("pack", "--downloads", downloads.toString(), "--csv", one.toString(), "--out",
+                dir.resolve("out").toString(), "--threads", "1", "--progress", "bar")).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("wrote 1 rows").contains("skipped: not in the segments CSV  3");
+        assertThat(err.toString()).contains("  3 skipped  in ").doesNotContain("failed")
+                .contains("warning: 3 of the 4 WAV files found are not in " + one + ": is it the CSV the clips were"
+                        + " downloaded from?");
+
+        err.getBuffer().setLength(0);
+        Path three = Files.writeString(dir.resolve("three.csv"), String.join("\n", Arrays.copyOf(lines, 4)) + "\n");
+        assertThat(run("pack", "--downloads", downloads.toString(), "--csv", three.toString(), "--out",
+                dir.resolve("out").toString(), "--threads", "1", "--progress", "bar")).as(err.toString()).isZero();
+        assertThat(err.toString()).contains("  1 skipped  in ").doesNotContain("warning");
     }
 
     @Test

@@ -116,12 +116,14 @@ class RunCommandTest {
 
             Files.delete(stats); // as a run killed while it computed them leaves it
             assertThat(run(args)).as(err.toString()).isEqualTo(AudioSetCli.EXIT_RETRY);
-            assertThat(out.toString()).contains("wrote        " + stats);
+            // the statistics with the other files, before the time taken (they came after it and the retry line)
+            assertThat(out.toString()).containsSubsequence("wrote        " + stats, "done in ", "failed transiently");
             assertThat(identity(coch)).isEqualTo(cochWas);
 
             server.fault(subset.ids().get(2) + ".m4a", Fault.TOO_MANY_REQUESTS, 0); // the third clip comes
             assertThat(run(args)).as(err.toString()).isZero();
             assertThat(out.toString()).doesNotContain("up to date").contains("wrote        " + wav);
+            assertThat(out.toString()).containsSubsequence("wrote        " + wav, "wrote        " + stats, "done in ");
             assertThat(identity(wav)).isNotEqualTo(wavWas);
             assertThat(identity(coch)).isNotEqualTo(cochWas);
             assertRows(data, subset.ids());
