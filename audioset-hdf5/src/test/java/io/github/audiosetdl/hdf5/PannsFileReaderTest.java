@@ -93,7 +93,9 @@ class PannsFileReaderTest {
     void theSeedLayoutIsRefusedNamingWhatIsMissing() throws IOException {
         Path seed = WaveformFileTest.writeRows(dir.resolve("seed.hdf5"), 2);
         assertThatThrownBy(() -> PannsFileReader.open(seed)).isInstanceOf(IOException.class)
-                .hasMessageStartingWith(seed + ": no dataset /waveform");
+                .hasMessageStartingWith(seed + ": no dataset /waveform")
+                .hasMessageContaining("(this is a seed-layout waveform file, /wav: WaveformFileReader reads it)")
+                .hasMessageNotContaining("cochleagram");
     }
 
     /**

@@ -337,6 +337,10 @@ public final class RowFileReader implements Closeable {
     private String otherLayout(String path) {
         try {
             Map<String, Node> root = hdf.getChildren();
+            boolean panns = path.equals("waveform") || path.equals("target") || path.equals("audio_name");
+            if (root.get("wav") instanceof Dataset && panns) { // PANNs' rows asked of a seed-layout file
+                return " (this is a seed-layout waveform file, /wav: WaveformFileReader reads it)";
+            }
             if (root.get("wav") instanceof Dataset && !path.equals("wav") && !path.equals("labels")
                     && !path.contains("/")) { // a feature's rows asked of a waveform file
                 return " (this is a waveform file, /wav: give the cochleagram file computed from it, which"
