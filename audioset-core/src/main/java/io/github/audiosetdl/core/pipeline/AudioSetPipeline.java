@@ -219,6 +219,17 @@ public final class AudioSetPipeline implements AutoCloseable {
         return waveforms != null && first == Stage.FEATURES ? waveforms : layout.mainFile(outputDir, name);
     }
 
+    /**
+     * The hidden record beside an output that says what it was made from; a run keeps the output while the record
+     * matches its inputs, so deleting it makes the next run redo that stage.
+     *
+     * @param mainFile a stage's main output ({@link #waveformFile()}, {@link #featureFile()})
+     * @return its record, {@code .<file name>.inputs} beside it
+     */
+    public static Path recordOf(Path mainFile) {
+        return OutputRecord.of(requireNonNull(mainFile, "mainFile"));
+    }
+
     /** @return the feature file the feature stage writes ({@code <name>_Coch.hdf5} by default) */
     public Path featureFile() {
         return outputDir.resolve(name + featureSuffix + ".hdf5");

@@ -116,7 +116,7 @@ final class CochleagramCommand implements Callable<Integer> {
         // statistics are written. Killed while computing them, a run left the cochleagrams without them. A record of
         // the inputs beside them (run, cochleagram) knows better than the files' times: one that says they were
         // computed from another waveform file (one moved or copied in with its older time) is believed.
-        Path record = target.resolveSibling("." + target.getFileName() + ".inputs");
+        Path record = AudioSetPipeline.recordOf(target);
         if (Files.exists(target) && Files.isRegularFile(CochleagramFileWriter.averageFile(target))
                 && (!Files.exists(record, LinkOption.NOFOLLOW_LINKS) || pipeline.whyFeaturesStale().isEmpty())
                 && !FeatureFileParts.started(target)

@@ -169,7 +169,7 @@ final class PackCommand implements Callable<Integer> {
         Path created = FileChecks.firstMissing(out);
         PipelineSummary ran;
         try {
-            Files.deleteIfExists(main.resolveSibling("." + main.getFileName() + ".inputs"));
+            Files.deleteIfExists(AudioSetPipeline.recordOf(main));
             ran = pipeline.run();
         } catch (IOException | RuntimeException e) { // no clip, a bad CSV line, stopped: no empty --out left behind
             FileChecks.removeCreated(out, created);
