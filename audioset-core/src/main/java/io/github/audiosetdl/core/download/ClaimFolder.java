@@ -35,8 +35,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The ids being fetched into one downloads folder, by any task: before fetching id X a task creates
- * {@code <downloads>/.claims/X.claim} with {@code CREATE_NEW}, holding its owner ({@link ProcessTag}: host, process
- * id, start) and a random nonce, and deletes it once the clip is written or has failed. Only in-flight ids have a
+ * {@code <downloads>/.claims/X.claim}, holding its owner ({@link ProcessTag}: host, process id, start) and a random
+ * nonce, whole in one step (a private draft hard-linked to that name, which never replaces), and deletes it once
+ * the clip is written or has failed. Only in-flight ids have a
  * file, so the folder never grows with the data set.
  *
  * <p>A claim another task holds is respected while its owner lives: a process of this host that still runs, or for
@@ -337,25 +338,53 @@ final class ClaimFolder {
         }
     }
 
-    /** @return the content written, or null if the claim exists */
-    private static String create(Path file) throws IOException {
+    /**
+     * Makes the claim whole in one step: its content is written to a private draft ({@code CREATE_NEW}), which is
+     * then hard-linked to the claim's name (a link never replaces) and removed. A claim created empty and written
+     * after could be read empty, and one left so by a run killed in between was taken for a live task of another
+     * host until the foreign bound. Where the file system has no hard links, the claim is created and written in
+     * place. A draft left by a killed run is removed by {@link #sweep()} (its name holds its owner's tag).
+     *
+     * @return the content written, or null if the claim exists
+     */
+    private String create(Path file) throws IOException {
         String content = ProcessTag.current() + " " + Long.toHexString(ThreadLocalRandom.current().nextLong()) + "\n";
-        SeekableByteChannel ch;
+        byte[] bytes = content.getBytes(StandardCharsets.US_ASCII);
+        Path draft = dir.resolve("." + file.getFileName() + "." + ProcessTag.current() + "." + ASIDE.incrementAndGet()
+                + ClipDownloader.TEMP_SUFFIX);
         try {
-            ch = Files.newByteChannel(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            write(draft, bytes);
+            try {
+                Files.createLink(file, draft);
+                return content;
+            } catch (FileAlreadyExistsException e) {
+                return null;
+            } catch (UnsupportedOperationException e) {
+                LOG.debug("{} has no hard links: the claim is written in place", dir);
+            }
+        } finally {
+            Files.deleteIfExists(draft);
+        }
+        try {
+            write(file, bytes);
         } catch (FileAlreadyExistsException e) {
             return null;
         }
+        return content;
+    }
+
+    /** Creates {@code file} ({@code CREATE_NEW}) holding {@code bytes}; one half written (a full disk) is removed. */
+    private static void write(Path file, byte[] bytes) throws IOException {
+        SeekableByteChannel ch = Files.newByteChannel(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         try (ch) {
-            ByteBuffer b = ByteBuffer.wrap(content.getBytes(StandardCharsets.US_ASCII));
+            ByteBuffer b = ByteBuffer.wrap(bytes);
             while (b.hasRemaining()) {
                 ch.write(b);
             }
         } catch (IOException e) {
-            Files.deleteIfExists(file); // ours, half written (a full disk): no claim
+            Files.deleteIfExists(file);
             throw e;
         }
-        return content;
     }
 
     /** @return the first {@link #MAX_CONTENT} bytes of a claim, or null if it is gone */

@@ -12,6 +12,7 @@ import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -135,6 +136,48 @@ class ClaimFolderTest {
         assertThat(ClaimFolder.RENEWAL).isLessThan(ClaimFolder.FOREIGN_MARGIN);
         assertThat(Thread.getAllStackTraces().keySet()).as("the daemon renewing them every RENEWAL")
                 .anyMatch(t -> t.getName().equals("audioset-claim-renewal") && t.isDaemon());
+    }
+
+    /**
+     * A claim appears with its owner in it, never empty: it was created empty and then written, and a run killed in
+     * between (KillAndResumeTest, once in a CI run) left an empty claim that every later run took for a live task of
+     * another host for the foreign bound (84 min by default), so the clip failed as "claimed by another task".
+     * Another thread reads the claim while this one makes and releases it again and again.
+     */
+    @Test
+    void aClaimIsNeverSeenWithoutItsOwner(@TempDir Path downloads) throws Exception {
+        ClaimFolder claims = ClaimFolder.in(downloads, BOUND);
+        Path file = claims.dir().resolve(ID + ClaimFolder.SUFFIX);
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicInteger seen = new java.util.concurrent.atomic.AtomicInteger();
+        AtomicReference<String> ownerless = new AtomicReference<>();
+        Thread reader = new Thread(() -> {
+            while (!done.get() && ownerless.get() == null) {
+                try {
+                    String content = Files.readString(file);
+                    seen.incrementAndGet();
+                    if (ProcessTag.find(content).isEmpty()) {
+                        ownerless.set(content);
+                    }
+                } catch (IOException e) {
+                    // not there: released, or not made yet
+                }
+            }
+        });
+        reader.start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            for (int i = 0; i < 20_000 && ownerless.get() == null && System.nanoTime() < deadline; i++) {
+                assertThat(claims.claim(ID)).isEmpty();
+                claims.release(ID);
+            }
+        } finally {
+            done.set(true);
+            reader.join(10_000);
+        }
+        assertThat(ownerless.get()).as("a claim read without its owner (%d read)", seen.get()).isNull();
+        assertThat(seen.get()).as("claims read").isPositive();
+        assertThat(listing(claims.dir())).isEmpty();
     }
 
     @Test

@@ -75,10 +75,12 @@ class KillAndResumeTest {
             }
 
             server.latency(Duration.ZERO);
+            Path errors = out.resolve("logs/test_errorlogs/errorLog_0.csv");
             DownloadSummary summary = DownloadStage.builder().config(fastConfig(out, template).build()).build()
                     .run(SegmentSelection.builder(csvFile).build());
 
-            assertThat(summary.failedTotal()).as("the killed run's claims are taken over").isZero();
+            assertThat(summary.failedTotal()).as("the killed run's claims are taken over (%s); error log: %s", summary,
+                    Files.exists(errors) ? Files.readString(errors) : "none").isZero();
             assertThat(names(claims)).as("claims left").isEmpty();
             assertThat(summary.skippedExisting() + summary.downloaded()).isEqualTo(CLIPS);
             assertThat(summary.skippedExisting()).isGreaterThanOrEqualTo(before.size());
