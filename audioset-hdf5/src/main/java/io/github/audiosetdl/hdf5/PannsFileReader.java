@@ -16,7 +16,8 @@ import java.util.List;
  * row (int16, {@link #clipSamples()} samples at {@link #sampleRate()} Hz, mono, at the clip's own level) and its
  * {@code /target} row (multi-hot over {@link #labelCount()} labels, 527 for AudioSet, in
  * {@code class_labels_indices.csv} order). One row at a time, in any order: memory does not depend on the file's
- * size.
+ * size. PANNs' packer leaves an empty row (empty name, zeros) for each clip of its CSV it did not find:
+ * {@link #isEmptyRow} tells them, and {@link #ytid} refuses them.
  *
  * <p>{@link #open} refuses a file that is not that layout, naming the file and what is wrong: a missing dataset;
  * {@code /waveform} not 2-D int16; {@code /target} not a 2-D dataset of one-byte elements (h5py's {@code bool},
@@ -104,7 +105,7 @@ public final class PannsFileReader implements Closeable {
         return reader.file();
     }
 
-    /** @return N, the clips (rows) in the file */
+    /** @return N, the rows in the file: one per clip, and the empty rows ({@link #isEmptyRow}) if any */
     public long size() {
         return reader.size();
     }
@@ -135,13 +136,35 @@ public final class PannsFileReader implements Closeable {
     }
 
     /**
+     * Whether a row is empty: its {@code /audio_name} is empty (NULs or blanks only), as PANNs' own
+     * {@code pack_waveforms_to_hdf5} leaves the row of each clip of its CSV that it did not find on disk (a missing
+     * clip: the packer sizes the file from the CSV, and such a row's {@code /waveform} and {@code /target} stay at
+     * their fill value, zeros: silence with no label). {@link PannsFileWriter} writes no such row. An empty row has
+     * no clip: {@link #ytid} refuses it, and callers skip it.
+     *
+     * @param row {@code 0 <= row < size()}
+     * @return whether the row's {@code /audio_name} is empty
+     * @throws IOException if reading fails
+     * @throws IndexOutOfBoundsException if {@code row} is not in the file (the message names it)
+     */
+    public boolean isEmptyRow(long row) throws IOException {
+        return audioName(row).isEmpty();
+    }
+
+    /**
      * @param row {@code 0 <= row < size()}
      * @return the clip's YouTube id: its {@link #audioName} without the {@code Y} and the {@code .wav}
-     * @throws IOException if reading fails, or the name is not {@code Y<id>.wav} with a YouTube id (the message names
-     *     the file, the row and the name)
+     * @throws IOException if reading fails; if the row is empty ({@link #isEmptyRow}: a missing clip, the message says
+     *     so and names the file and the row); or if the name is not {@code Y<id>.wav} with a YouTube id (the message
+     *     names the file, the row and the name)
      */
     public String ytid(long row) throws IOException {
         String name = audioName(row);
+        if (name.isEmpty()) {
+            throw new IOException(path() + ": row " + row + " is an empty row (its audio_name is empty), as PANNs'"
+                    + " pack_waveforms_to_hdf5 leaves for a missing clip, one it did not find: it has no YouTube id"
+                    + " (isEmptyRow tells such rows, to skip them)");
+        }
         String id = name.length() > 5 && name.startsWith("Y") && name.endsWith(".wav")
                 ? name.substring(1, name.length() - 4) : "";
         if (!Segment.isValidId(id)) {

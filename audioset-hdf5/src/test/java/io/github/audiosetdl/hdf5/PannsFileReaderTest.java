@@ -89,6 +89,51 @@ class PannsFileReaderTest {
         assertThat(py.strip().lines()).containsExactlyElementsOf(java);
     }
 
+    /**
+     * A file as PANNs' own {@code pack_waveforms_to_hdf5} writes it when clips of its CSV are missing: datasets sized
+     * from the CSV (5 rows) and written only for the clips found (rows 0, 2 and 4), rows 1 and 3 left as h5py's fill
+     * value (an empty name, zeros).
+     */
+    @Test
+    void emptyRowsOfPannsOwnPackerAreToldAndHaveNoYtid() throws Exception {
+        Path file = dir.resolve("missing_panns.h5");
+        WaveformFileTest.h5py(file,
+                "f.create_dataset('audio_name', shape=(5,), dtype='S20')",
+                "f.create_dataset('waveform', shape=(5, 1000), dtype=np.int16)",
+                "f.create_dataset('target', shape=(5, 527), dtype=bool)",
+                "f.attrs.create('sample_rate', data=16000, dtype=np.int32)",
+                "for n in (0, 2, 4):",
+                "    f['audio_name'][n] = ('Y%011d.wav' % n).encode()",
+                "    f['waveform'][n] = np.full(1000, n + 1, np.int16)",
+                "    f['target'][n] = np.arange(527) == n");
+        try (PannsFileReader r = PannsFileReader.open(file)) {
+            assertThat(r.size()).isEqualTo(5);
+            List<Boolean> empty = new ArrayList<>();
+            for (long row = 0; row < r.size(); row++) {
+                empty.add(r.isEmptyRow(row));
+            }
+            assertThat(empty).containsExactly(false, true, false, true, false);
+            assertThat(r.ytid(2)).isEqualTo("00000000002");
+            assertThat(r.audioName(3)).isEmpty();
+            assertThatThrownBy(() -> r.ytid(3)).isInstanceOf(IOException.class)
+                    .hasMessage(file + ": row 3 is an empty row (its audio_name is empty), as PANNs'"
+                            + " pack_waveforms_to_hdf5 leaves for a missing clip, one it did not find: it has no"
+                            + " YouTube id (isEmptyRow tells such rows, to skip them)");
+            short[] pcm = new short[1000];
+            r.read(1, pcm);
+            assertThat(pcm).containsOnly((short) 0); // read as stored, as h5py reads them
+            assertThat(r.labels(1)).containsOnly((byte) 0);
+            assertThatThrownBy(() -> r.isEmptyRow(5)).isInstanceOf(IndexOutOfBoundsException.class)
+                    .hasMessageContaining(file + ": row 5 not in 0..4");
+        }
+        Path ours = write(); // PannsFileWriter writes no empty row
+        try (PannsFileReader r = PannsFileReader.open(ours)) {
+            for (long row = 0; row < r.size(); row++) {
+                assertThat(r.isEmptyRow(row)).as("row %d", row).isFalse();
+            }
+        }
+    }
+
     @Test
     void theSeedLayoutIsRefusedNamingWhatIsMissing() throws IOException {
         Path seed = WaveformFileTest.writeRows(dir.resolve("seed.hdf5"), 2);

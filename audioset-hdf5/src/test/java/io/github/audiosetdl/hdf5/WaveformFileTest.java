@@ -274,12 +274,7 @@ class WaveformFileTest {
 
     /** Writes {@code file} with h5py: {@code lines} run with {@code f} open for writing, then it is closed. */
     static void h5py(Path file, String... lines) throws Exception {
-        Path python = ExternalTools.requirePythonWithH5py();
-        List<String> script = new ArrayList<>(List.of("import sys, h5py, numpy as np",
-                "f = h5py.File(sys.argv[1], 'w')"));
-        script.addAll(List.of(lines));
-        script.add("f.close()");
-        ExternalTools.check(List.of(python.toString(), "-c", String.join("\n", script), file.toString()));
+        ExternalTools.h5py(file, lines);
     }
 
     @Test

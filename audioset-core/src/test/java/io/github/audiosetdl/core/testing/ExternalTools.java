@@ -92,6 +92,23 @@ public final class ExternalTools {
         return missing("no python3 with h5py and numpy (tried " + candidates + "; install python3-h5py)");
     }
 
+    /**
+     * Writes an HDF5 file with h5py ({@link #requirePythonWithH5py}): {@code lines} of Python run with {@code sys},
+     * {@code h5py} and {@code numpy as np} imported and {@code f} the file opened for writing, closed after them.
+     *
+     * @param file the file to write
+     * @param lines the Python lines, at the top level
+     * @throws IOException if Python cannot start
+     * @throws InterruptedException if interrupted
+     */
+    public static void h5py(Path file, String... lines) throws IOException, InterruptedException {
+        List<String> script = new ArrayList<>(List.of("import sys, h5py, numpy as np",
+                "f = h5py.File(sys.argv[1], 'w')"));
+        script.addAll(List.of(lines));
+        script.add("f.close()");
+        check(List.of(requirePythonWithH5py().toString(), "-c", String.join("\n", script), file.toString()));
+    }
+
     private static <T> T missing(String what) {
         if (inCi()) {
             throw new AssertionError("CI=true and " + what);

@@ -1,5 +1,6 @@
 package io.github.audiosetdl.examples.cli;
 
+import io.github.audiosetdl.core.LabelIndex;
 import io.github.audiosetdl.core.audio.AudioClip;
 import io.github.audiosetdl.core.webdataset.ClipInfo;
 import io.github.audiosetdl.core.webdataset.WebDatasetClip;
@@ -14,6 +15,8 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -21,6 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -32,8 +36,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "inspect", mixinStandardHelpOptions = true,
         description = {"Show what a file holds.",
             "An HDF5 file (any): every group and dataset with its type, shape and attributes (the data itself is"
-                + " not read); a PANNs file (<name>_panns.h5) also gets a summary: clips, sample rate, samples per"
-                + " clip, labels and the first names.", "",
+                + " not read); a PANNs file (<name>_panns.h5) also gets a summary, its names and labels read once:"
+                + " clips, sample rate, samples per clip, the empty rows PANNs' own packer leaves for missing clips,"
+                + " the distinct labels and the most frequent ones, and the first names.", "",
             "A WebDataset shard (<name>-000000.tar), or DIR/<name> for all the shards of that name in DIR (read"
                 + " once, one clip at a time): the clips, their sample rates and lengths, how many are padded, the"
                 + " distinct labels and the most frequent ones, whether strong events are known, and the first"
@@ -49,6 +54,8 @@ final class InspectCommand implements Callable<Integer> {
     static final int MAX_JSON_SHOWN = 2000;
     /** The PANNs file's first names shown. */
     static final int FIRST_NAMES = 3;
+    /** The PANNs file's first empty rows shown. */
+    static final int EMPTY_ROWS = 5;
 
     @Spec
     private CommandSpec spec;
@@ -262,16 +269,67 @@ final class InspectCommand implements Callable<Integer> {
             return;
         }
         try (r) {
+            PannsStats s = new PannsStats(r);
             out.printf(Locale.ROOT, "PANNs layout: %d clips, %d Hz, %d samples per clip (%.3f s), %d labels%n",
-                    r.size(), r.sampleRate(), r.clipSamples(), (double) r.clipSamples() / r.sampleRate(),
+                    r.size() - s.empty, r.sampleRate(), r.clipSamples(), (double) r.clipSamples() / r.sampleRate(),
                     r.labelCount());
-            List<String> first = new ArrayList<>();
-            for (long row = 0; row < Math.min(FIRST_NAMES, r.size()); row++) {
-                first.add(safe(r.audioName(row)));
+            if (s.empty > 0) {
+                out.println("  empty rows: " + s.empty + " of " + r.size() + " (rows " + s.emptyRows.stream()
+                        .map(String::valueOf).collect(Collectors.joining(", ")) + (s.empty > EMPTY_ROWS ? ", ..." : "")
+                        + "): missing clips, left with an empty audio_name by PANNs' packer; not counted here");
             }
-            if (!first.isEmpty()) {
-                out.println("  first names: " + String.join(", ", first) + (r.size() > FIRST_NAMES ? ", ..." : ""));
+            if (s.empty < r.size()) {
+                out.println("  labels: " + (s.counts.length > 0 ? s.labels() : "not counted: " + r.labelCount()
+                        + " per clip, more than a label index holds (" + LabelIndex.MAX_SIZE + ")"));
             }
+            if (!s.first.isEmpty()) {
+                out.println("  first names: " + String.join(", ", s.first) + (r.size() - s.empty > FIRST_NAMES
+                        ? ", ..." : ""));
+            }
+        }
+    }
+
+    /** A PANNs file read once, row by row: its empty rows (missing clips) apart, its clips' labels counted. */
+    private static final class PannsStats {
+        long empty;
+        final List<Long> emptyRows = new ArrayList<>();
+        final List<String> first = new ArrayList<>();
+        /** Clips per label, in {@code /target}'s order. */
+        final long[] counts;
+
+        PannsStats(PannsFileReader r) throws IOException {
+            // a label index holds at most LabelIndex.MAX_SIZE labels: a crafted wider /target is not counted
+            counts = new long[r.labelCount() <= LabelIndex.MAX_SIZE ? r.labelCount() : 0];
+            for (long row = 0; row < r.size(); row++) {
+                if (r.isEmptyRow(row)) {
+                    if (empty++ < EMPTY_ROWS) {
+                        emptyRows.add(row);
+                    }
+                    continue;
+                }
+                if (first.size() < FIRST_NAMES) {
+                    first.add(safe(r.audioName(row)));
+                }
+                if (counts.length > 0) {
+                    byte[] t = r.labels(row);
+                    for (int i = 0; i < t.length; i++) {
+                        counts[i] += t[i];
+                    }
+                }
+            }
+        }
+
+        /** @return the distinct labels and the most frequent, named by the AudioSet index when it has 527 labels */
+        String labels() {
+            LabelIndex index = counts.length == LabelIndex.audioSet().size() ? LabelIndex.audioSet() : null;
+            long distinct = Arrays.stream(counts).filter(c -> c > 0).count();
+            String top = IntStream.range(0, counts.length).filter(i -> counts[i] > 0).boxed()
+                    .sorted(Comparator.<Integer>comparingLong(i -> -counts[i]).thenComparing(i -> i))
+                    .limit(TOP_LABELS)
+                    .map(i -> (index == null ? "label " + i : index.get(i).mid() + " " + index.get(i).displayName())
+                            + " (" + counts[i] + ")")
+                    .collect(Collectors.joining(", "));
+            return distinct + " distinct" + (top.isEmpty() ? "" : "; most frequent: " + top);
         }
     }
 }

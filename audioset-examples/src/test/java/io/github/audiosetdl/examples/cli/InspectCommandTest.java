@@ -170,6 +170,35 @@ class InspectCommandTest {
         assertThat(out.toString()).contains("not the PANNs layout: " + seed).doesNotContain("\nPANNs layout:");
     }
 
+    /**
+     * PANNs' own packer, its CSV of 7 clips of which 3 were not downloaded (rows 0, 3 and 4): the file has 7 rows, 3
+     * of them empty (an empty name, zeros) as h5py leaves a row never written.
+     */
+    @Test
+    void aPannsFileOfPannsOwnPackerWithMissingClipsCountsItsEmptyRowsApart(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("eval_panns.h5");
+        ExternalTools.h5py(file,
+                "f.create_dataset('audio_name', shape=(7,), dtype='S20')",
+                "f.create_dataset('waveform', shape=(7, 320), dtype=np.int16)",
+                "f.create_dataset('target', shape=(7, 527), dtype=bool)",
+                "f.attrs.create('sample_rate', data=32000, dtype=np.int32)",
+                "for n in (1, 2, 5, 6):",
+                "    f['audio_name'][n] = b'Y-0p7hKXZ1w%d.wav' % n",
+                "    f['waveform'][n] = np.full(320, 100 * n, np.int16)",
+                "    t = np.zeros(527, bool); t[0] = True; t[137] = n > 2",  // /m/09x0r Speech, /m/04rlf Music
+                "    f['target'][n] = t");
+
+        assertThat(run("inspect", file.toString())).as(err.toString()).isZero();
+        assertThat(out.toString())
+                .contains("PANNs layout: 4 clips, 32000 Hz, 320 samples per clip (0.010 s), 527 labels\n")
+                .contains("  empty rows: 3 of 7 (rows 0, 3, 4): missing clips, left with an empty audio_name by"
+                        + " PANNs' packer; not counted here\n")
+                .contains("  labels: 2 distinct; most frequent: /m/09x0r Speech (4), /m/04rlf Music (2)\n")
+                .contains("  first names: Y-0p7hKXZ1w1.wav, Y-0p7hKXZ1w2.wav, Y-0p7hKXZ1w5.wav, ...\n")
+                .doesNotContain("not the PANNs layout");
+        assertThat(err.toString()).isEmpty();
+    }
+
     @Test
     void theFileIsGivenOnce(@TempDir Path dir) {
         assertThat(run("inspect")).isEqualTo(AudioSetCli.EXIT_USAGE);
