@@ -155,8 +155,12 @@ final class InspectCommand implements Callable<Integer> {
                 .sorted(Map.Entry.<String, Integer>comparingByValue().reversed()
                         .thenComparing(Map.Entry.comparingByKey()))
                 .limit(TOP_LABELS).toList();
-        String distinct = s.labels.size() + (s.uncounted > 0 ? "+" : "") + " distinct";
-        line(b, "labels", distinct + (top.isEmpty() ? "" : "; most frequent: " + top.stream()
+        String distinct = s.uncounted == 0 ? s.labels.size() + " distinct" : "more than " + ShardStats.MAX_LABELS
+                + " distinct: inspect counts the first " + ShardStats.MAX_LABELS + " only (its cap), and "
+                + s.uncounted + " occurrences of other labels, from clip " + safe(s.firstUncountedKey) + " of "
+                + safe(s.firstUncountedShard.toString()) + " on, were not counted";
+        line(b, "labels", distinct + (top.isEmpty() ? "" : "; most frequent" + (s.uncounted == 0 ? "" : " counted")
+                + ": " + top.stream()
                 .map(e -> safe(e.getKey()) + " " + safe(s.names.get(e.getKey())) + " (" + e.getValue() + ")")
                 .collect(Collectors.joining(", "))));
         line(b, "strong events", s.strongKnown == 0 ? "not known (no clip's JSON has \"strong\")"
@@ -182,7 +186,11 @@ final class InspectCommand implements Callable<Integer> {
      */
     private static final class ShardStats {
         static final int MAX_LABELS = 100_000;
+        /** The labels of clips not counted, past {@link #MAX_LABELS}: occurrences, not distinct labels. */
         long uncounted;
+        /** The first clip with a label not counted, and its shard. */
+        String firstUncountedKey;
+        Path firstUncountedShard;
         long clips;
         long padded;
         long strongKnown;
@@ -224,7 +232,10 @@ final class InspectCommand implements Callable<Integer> {
             List<String> mids = info.segment().labelIds();
             for (int i = 0; i < mids.size(); i++) {
                 if (labels.size() >= MAX_LABELS && !labels.containsKey(mids.get(i))) {
-                    uncounted++;
+                    if (uncounted++ == 0) {
+                        firstUncountedKey = c.key();
+                        firstUncountedShard = c.shard();
+                    }
                     continue;
                 }
                 labels.merge(mids.get(i), 1, Integer::sum);

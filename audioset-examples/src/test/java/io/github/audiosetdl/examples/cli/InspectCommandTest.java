@@ -106,6 +106,46 @@ class InspectCommandTest {
         assertThat(err.toString()).isEmpty();
     }
 
+    /**
+     * Inspect counts at most 100,000 distinct labels. The smallest input that passes the cap: two shards written by
+     * Python's tarfile, the first of two clips with 100,000 distinct labels in all (each JSON under the reader's 1 MB),
+     * the second of one clip naming a counted label and two others, which are not counted.
+     */
+    @Test
+    void theCapOnDistinctLabelsIsNamedWithTheClipAndShardPastIt(@TempDir Path dir) throws Exception {
+        String script = String.join("\n",
+                "import sys, io, json, tarfile, wave",
+                "def wav():",
+                "    b = io.BytesIO(); w = wave.open(b, 'wb'); w.setnchannels(1); w.setsampwidth(2)",
+                "    w.setframerate(16000); w.writeframes(bytes(320)); w.close(); return b.getvalue()",
+                "def add(tar, key, labels):",
+                "    j = json.dumps({'ytid': key, 'start': 0.0, 'end': 10.0, 'labels': labels,",
+                "                    'names': ['Speech' if m == '/m/09x0r' else '' for m in labels], 'norm': 0.5,",
+                "                    'padded': False}).encode()",
+                "    for ext, data in (('wav', wav()), ('json', j)):",
+                "        m = tarfile.TarInfo(key + '.' + ext); m.size = len(data); tar.addfile(m, io.BytesIO(data))",
+                "with tarfile.open(sys.argv[1] + '-000000.tar', 'w', format=tarfile.USTAR_FORMAT) as tar:",
+                "    add(tar, 'clipAAAAAAA', ['/m/09x0r'] + ['l%05d' % i for i in range(49999)])",
+                "    add(tar, 'clipBBBBBBB', ['/m/09x0r'] + ['l%05d' % i for i in range(49999, 99999)])",
+                "with tarfile.open(sys.argv[1] + '-000001.tar', 'w', format=tarfile.USTAR_FORMAT) as tar:",
+                "    add(tar, 'clipCCCCCCC', ['late1', '/m/09x0r', 'late2'])");
+        ExternalTools.check(List.of(ExternalTools.require("python3").toString(), "-c", script,
+                dir.resolve("many").toString()));
+
+        Path first = dir.resolve("many-000000.tar");
+        assertThat(run("inspect", first.toString())).as(err.toString()).isZero();
+        assertThat(out.toString()).containsPattern("labels:\\s+100000 distinct; most frequent: /m/09x0r Speech"
+                + " \\(2\\), l00000  \\(1\\), l00001  \\(1\\), l00002  \\(1\\), l00003  \\(1\\)\n");
+
+        out.getBuffer().setLength(0);
+        assertThat(run("inspect", dir.resolve("many").toString())).as(err.toString()).isZero();
+        assertThat(out.toString()).containsPattern("clips:\\s+3\n").contains("labels:           more than 100000"
+                + " distinct: inspect counts the first 100000 only (its cap), and 2 occurrences of other labels, from"
+                + " clip clipCCCCCCC of " + dir.resolve("many-000001.tar") + " on, were not counted; most frequent"
+                + " counted: /m/09x0r Speech (3), l00000  (1), l00001  (1), l00002  (1), l00003  (1)\n");
+        assertThat(err.toString()).isEmpty();
+    }
+
     @Test
     void strongEventsOfAShardAreCounted(@TempDir Path dir) throws IOException {
         Path downloads = PackCommandTest.downloads(dir, 2);
