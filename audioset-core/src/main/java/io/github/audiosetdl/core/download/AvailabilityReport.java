@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.github.audiosetdl.core.AudioSetException;
 import io.github.audiosetdl.core.LabelIndex;
 import io.github.audiosetdl.core.Ontology;
 import io.github.audiosetdl.core.OntologyNode;
@@ -37,6 +38,7 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -297,12 +299,13 @@ public record AvailabilityReport(String name, long requested, long obtained, Map
             SegmentSelection selection) throws IOException {
         if (selection != null) {
             try (Stream<SegmentSelection.LabelledRow> rows = selection.streamWithAllLabels()) {
-                rows.forEach(r -> t.count(states, r.row().segment().ytid(), r.mids()));
+                rows.forEach(r -> t.count(states, r.row().segment().ytid(), r.mids(),
+                        () -> selection.csv() + " line " + r.row().line()));
             }
         } else {
             for (Path log : concat(good, errors)) {
                 try (Stream<LogEntry> s = DownloadLogReader.stream(log)) {
-                    s.forEach(e -> t.count(states, e.ytid(), e.labelIds()));
+                    s.forEach(e -> t.count(states, e.ytid(), e.labelIds(), log::toString));
                 }
             }
         }
@@ -316,6 +319,8 @@ public record AvailabilityReport(String name, long requested, long obtained, Map
 
     /** The second pass: each id once, with its labels. */
     private static final class Tally {
+        /** The most distinct labels counted (every label's counts are held until the report is written). */
+        static final int MAX_LABELS = 100_000;
         private final Ontology ontology = Ontology.audioSet();
         private final Map<String, long[]> labels = new TreeMap<>();
         private final Map<String, long[]> classes = new LinkedHashMap<>();
@@ -338,13 +343,21 @@ public record AvailabilityReport(String name, long requested, long obtained, Map
             }
         }
 
-        void count(IdStates states, String ytid, List<String> mids) {
+        /**
+         * @param where the file (and line) the row is from, for the message when the labels pass the cap
+         * @throws AudioSetException if the row names a label past {@link #MAX_LABELS} distinct ones
+         */
+        void count(IdStates states, String ytid, List<String> mids, Supplier<String> where) {
             int state = states.get(ytid) & 0xFF;
             if ((state & COUNTED) != 0) {
                 return; // a repeated row: the id counts once
             }
-            if (labels.size() > 100_000) {
-                throw new IllegalStateException("more than 100000 distinct labels");
+            for (String mid : mids) {
+                if (labels.size() >= MAX_LABELS && !labels.containsKey(mid)) {
+                    throw new AudioSetException(where.get() + ": " + ytid + " names label '" + mid + "', past the "
+                            + MAX_LABELS + " distinct labels a report counts (AudioSet has 527 and the strong"
+                            + " vocabulary 456): is this a segments CSV or a download log?");
+                }
             }
             states.put(ytid, (byte) (state | COUNTED));
             requested++;

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.audiosetdl.core.AudioSetException;
 import io.github.audiosetdl.core.SegmentRow;
 import io.github.audiosetdl.core.SegmentSelection;
 import io.github.audiosetdl.core.testing.LoopbackMediaServer;
@@ -143,6 +144,27 @@ class AvailabilityReportTest {
         assertThat(AvailabilityReport.namesIn(logs)).containsExactly("old");
         assertThat(r.requested()).isEqualTo(2);
         assertThat(r.reasons()).containsEntry(FailureReason.PRIVATE, 1L).containsEntry(FailureReason.OTHER, 1L);
+    }
+
+    /**
+     * A report counts at most 100,000 distinct labels. Past them it said "more than 100000 distinct labels" without
+     * a file, and only on the row after the one that passed the cap (100,001 were counted without a word).
+     */
+    @Test
+    void labelsPastTheCapAreRefusedNamingTheLogAndTheRow(@TempDir Path logs) throws IOException {
+        Path errors = Files.createDirectories(logs.resolve("cap_errorlogs"));
+        StringBuilder log = new StringBuilder("YTID,start_seconds,end_seconds,positive_labels,csv_row,outcome,class,"
+                + "attempts,frames,message,time\n");
+        for (int i = 0; i <= 100_000; i++) {
+            log.append(String.format("cap%08d,0.000,10.000,/m/cap%d,%d,failed,transient,1,0,x,2025-01-01T00:00:00Z%n",
+                    i, i, i));
+        }
+        Path file = Files.writeString(errors.resolve("errorLog_0.csv"), log);
+        assertThatThrownBy(() -> AvailabilityReport.fromLogs(logs, "cap")).isInstanceOf(AudioSetException.class)
+                .hasMessageStartingWith(file + ": cap00100000 names label '/m/cap100000', past the 100000 distinct"
+                        + " labels a report counts");
+        Files.writeString(file, log.substring(0, log.lastIndexOf("cap00100000")));
+        assertThat(AvailabilityReport.fromLogs(logs, "cap").requested()).as("100,000 labels").isEqualTo(100_000);
     }
 
     @Test
