@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.audiosetdl.core.LabelIndex;
+import io.github.audiosetdl.core.Segment;
+import io.github.audiosetdl.core.SegmentRow;
+import io.github.audiosetdl.core.audio.PreparedAudio;
 import io.github.audiosetdl.core.audio.WavEncoding;
 import io.github.audiosetdl.core.audio.WavWriter;
 import io.github.audiosetdl.core.pipeline.AudioSetPipeline;
@@ -15,6 +18,9 @@ import io.github.audiosetdl.core.spi.FeatureSink;
 import io.github.audiosetdl.core.spi.PackFormat;
 import io.github.audiosetdl.core.spi.SampleType;
 import io.github.audiosetdl.core.spi.WaveformLayout;
+import io.github.audiosetdl.core.spi.WaveformSink;
+import io.github.audiosetdl.core.webdataset.WebDatasetClip;
+import io.github.audiosetdl.core.webdataset.WebDatasetReader;
 import io.github.audiosetdl.core.webdataset.WebDatasetWriter;
 import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
@@ -24,6 +30,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
+import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.concurrent.CountDownLatch;
@@ -31,8 +38,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -384,6 +394,71 @@ class PipelineRerunTest {
                                 return result;
                             });
                 });
+    }
+
+    /**
+     * @return the HDF5 store, whose waveform sinks run {@code afterCommit} once their files are in place (for
+     *     WebDataset, once its writer has committed the shards) and {@code beforeClose} before they are closed
+     */
+    private static DatasetStore waveformHook(Runnable afterCommit, Runnable beforeClose) {
+        return (DatasetStore) Proxy.newProxyInstance(DatasetStore.class.getClassLoader(),
+                new Class<?>[] {DatasetStore.class}, (store, call, args) -> {
+                    Object made = invoke(call, Hdf5DatasetStore.INSTANCE, args);
+                    return !(made instanceof WaveformSink sink) ? made : Proxy.newProxyInstance(
+                            WaveformSink.class.getClassLoader(), new Class<?>[] {WaveformSink.class}, (p, m, a) -> {
+                                if (m.getName().equals("close")) {
+                                    beforeClose.run();
+                                }
+                                Object result = invoke(m, sink, a);
+                                if (m.getName().equals("commit")) {
+                                    afterCommit.run();
+                                }
+                                return result;
+                            });
+                });
+    }
+
+    /**
+     * A pack of the same name (a program writing the shards with {@link WebDatasetWriter} itself) starting between
+     * a run's commit of its shards and its record: it must not rewrite them, or the record would name its shards with
+     * the run's inputs, and a rerun would keep them as the run's.
+     */
+    @Test
+    void aPackOfTheNameCannotRewriteWebDatasetShardsBetweenTheirCommitAndTheirRecord() throws Exception {
+        AtomicReference<Object> other = new AtomicReference<>();
+        AtomicBoolean recordedBeforeClose = new AtomicBoolean();
+        Path record = out.resolve(".r-000000.tar.inputs");
+        DatasetStore hooked = waveformHook(() -> other.set(foreignPack()),
+                () -> recordedBeforeClose.set(Files.isRegularFile(record)));
+        assertThat(run(b -> webDataset(3).apply(b).store(hooked)).pack()).isPresent();
+        // a rerun keeps the shards as the run's: they must hold its clips, not the other pack's
+        DatasetStore plain = waveformHook(() -> { }, () -> { }); // the same store class, as the record names it
+        assertThat(run(b -> webDataset(3).apply(b).store(plain)).upToDate()).containsExactly(Stage.PACK);
+        try (Stream<WebDatasetClip> clips = WebDatasetReader.stream(out, "r")) {
+            assertThat(clips.map(WebDatasetClip::key)).containsExactly(id(0), id(1), id(2), id(3));
+        }
+        assertThat(other.get()).as("the other pack, between the commit and the record").isInstanceOf(IOException.class);
+        assertThat(((IOException) other.get()).getMessage()).contains("another pack is writing WebDataset 'r'");
+        assertThat(recordedBeforeClose).as("the record is written before the writer (and its lock) is closed")
+                .isTrue();
+        WebDatasetWriter.create(out, "r", LabelIndex.audioSet(), 16_000, 160_000, 3).close(); // the run released it
+    }
+
+    /**
+     * @return the exception of a pack of {@code r} into {@link #out} in shards of 3 (4 other clips, as many shards as
+     *     the run's), or "packed" if it could rewrite them
+     */
+    private Object foreignPack() {
+        try (WebDatasetWriter w = WebDatasetWriter.create(out, "r", LabelIndex.audioSet(), 16_000, 160_000, 3)) {
+            for (int i = 0; i < 4; i++) {
+                w.write(new SegmentRow(i, i + 1L, new Segment("otherClip0" + i, 0, 10_000, List.of("/m/09x0r"))),
+                        new PreparedAudio(new float[160_000], 1, false));
+            }
+            w.commit();
+            return "packed";
+        } catch (IOException e) {
+            return e;
+        }
     }
 
     private static Object invoke(Method method, Object target, Object[] args) throws Throwable {

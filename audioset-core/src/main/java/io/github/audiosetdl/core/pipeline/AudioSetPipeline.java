@@ -104,7 +104,8 @@ import org.slf4j.LoggerFactory;
  * hidden file {@code .<main file name>.inputs.lock}, so two runs committing one output at once never leave a record
  * of one's inputs naming the other's files; WebDataset shards are judged under their writers' lock
  * ({@link WebDatasetWriter#lockName}), so a run beside a pack of the same name fails rather than judge shards half
- * written. A store
+ * written, and their record is written before the run's writer is closed: the writer's lock, which a writer of the
+ * name outside a pipeline also takes, is held from the writer's creation until the record is written. A store
  * whose outputs are not files in {@link #outputDir()} gets no record: its stages run every time.
  * {@link #run()} may be called by one thread at a time; {@link #cancel()} and {@link #close()} from any thread.
  *
@@ -498,8 +499,11 @@ public final class AudioSetPipeline implements AutoCloseable {
                     ? store.createWaveforms(outputDir, name, labels, layout, strongVocabulary)
                     : store.createWaveforms(outputDir, name, labels, layout))) {
                 summary = stage.run(inputs, sink);
+                // before the sink is closed: a WebDataset writer holds its name's lock until then, so no pack of
+                // the name that does not take the record's lock (another program's writer) rewrites the shards
+                // between their commit and this record
+                writeRecord(record, listing, summary.files(), commit);
             }
-            writeRecord(record, listing, summary.files(), commit);
         }
         return summary;
     }

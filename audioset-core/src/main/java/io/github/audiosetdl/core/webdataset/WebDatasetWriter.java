@@ -67,12 +67,15 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>One pack per name at a time.</b> Before it touches anything in the folder, the writer takes an exclusive
  * operating-system lock on the hidden file {@code .<name>.lock} there ({@link FileChannel#tryLock()}), and holds it
- * until {@link #commit()} or {@link #close()} ends, whether they succeed or fail. A second writer of the same name
- * in the same folder, in another process or in this JVM, fails at {@link #create} with an {@link IOException}
- * ({@code another pack is writing WebDataset '<name>' in <dir>}) instead of deleting the first one's temporary shard as
- * left over. A reader that must not see a pack half-way takes the same lock with {@link #lockName} (a pipeline
- * judging whether the shards are up to date), and a writer fails beside it likewise. The operating system drops
- * the lock of a killed process, so a killed pack never blocks the next one.
+ * until {@link #close()} ends, whether the pack was committed or not, succeeded or failed: a successful
+ * {@link #commit()} keeps it, so that the caller can record what it committed (a pipeline writes its record of the
+ * inputs, {@code .<name>-000000.tar.inputs}, between the commit and the close) before another pack of the name may
+ * rewrite the shards. A second writer of the same name in the same folder, in another process or in this JVM, fails
+ * at {@link #create} with an {@link IOException} ({@code another pack is writing WebDataset '<name>' in <dir>})
+ * instead of deleting the first one's temporary shard as left over. A reader that must not see a pack half-way
+ * takes the same lock with {@link #lockName} (a pipeline judging whether the shards are up to date), and a writer
+ * fails beside it likewise. The operating system drops the lock of a killed process, so a killed pack never blocks
+ * the next one.
  * The lock file is created if absent and never deleted (an empty file per name): deleting lock files races, as a
  * writer that opened the file just before another deleted it would lock the deleted file while a third locks a new
  * one under the same name. Locks on network file systems are only as reliable as the file system's locking.
@@ -106,7 +109,7 @@ public final class WebDatasetWriter implements WaveformSink {
     /** The clip's int16 values when the caller did not convert them. */
     private final short[] pcm;
     private final ByteArrayOutputStream json = new ByteArrayOutputStream(512);
-    /** The name's lock, held from {@link #create} to the end of {@link #commit()} or {@link #close()}. */
+    /** The name's lock, held from {@link #create} to the end of {@link #close()} (a commit keeps it). */
     private final NameLock lock;
     private UstarWriter current;
     /** Syncs and renames full shards while the next one is written; started with the first full shard. */
@@ -121,7 +124,10 @@ public final class WebDatasetWriter implements WaveformSink {
     private ShardClips old;
     private long rows;
     private long kept;
+    /** Committed or closed: no more clips. */
     private boolean done;
+    /** Closed: the lock released (or being released by the publishing thread after its last task). */
+    private boolean closed;
 
     private WebDatasetWriter(Path dir, String name, LabelIndex labels, int sampleRate, int clipSamples,
             int shardSize, NameLock lock) {
@@ -145,7 +151,7 @@ public final class WebDatasetWriter implements WaveformSink {
      * @param sampleRate the clips' rate, in Hz
      * @param clipSamples samples per clip
      * @param shardSize the most clips per shard, 1..{@link WaveformLayout#MAX_SHARD_SIZE}
-     * @return the writer, holding the name's lock until {@link #commit()} or {@link #close()}
+     * @return the writer, holding the name's lock until {@link #close()} (also after {@link #commit()})
      * @throws IOException if the folder cannot be created, or another pack (another process, or another writer in
      *     this JVM) is writing this name in this folder
      */
@@ -174,8 +180,8 @@ public final class WebDatasetWriter implements WaveformSink {
     }
 
     /**
-     * Takes the lock a writer of {@code name} in {@code dir} holds from {@link #create} to the end of its commit or
-     * close ({@code .<name>.lock}), without waiting: for a caller that judges the shards on disk and must not see a
+     * Takes the lock a writer of {@code name} in {@code dir} holds from {@link #create} to the end of its close
+     * ({@code .<name>.lock}), without waiting: for a caller that judges the shards on disk and must not see a
      * pack half-way (a pipeline deciding whether they are up to date). While it is held, {@link #create} of the name
      * in the folder fails as it does beside another pack. Release it before creating a writer of the name.
      *
@@ -527,7 +533,9 @@ public final class WebDatasetWriter implements WaveformSink {
     }
 
     /**
-     * Publishes the last, partial shard and deletes shards numbered beyond it (from an earlier, longer run).
+     * Publishes the last, partial shard and deletes shards numbered beyond it (from an earlier, longer run). The
+     * name's lock stays held, whether this succeeds or fails, until {@link #close()}: the caller records what was
+     * committed first (no other pack of the name can rewrite the shards in between), then closes the writer.
      *
      * @return the shards, in order
      * @throws IOException if writing fails
@@ -538,11 +546,13 @@ public final class WebDatasetWriter implements WaveformSink {
             throw new IllegalStateException(this + ": already committed or closed");
         }
         done = true;
-        try {
-            return finish();
-        } finally {
-            stopPublisherAndUnlock();
+        List<Path> shards = finish(); // if it fails, close() stops the publisher after its last task
+        ExecutorService p = publisher;
+        publisher = null;
+        if (p != null) {
+            p.shutdown(); // idle: every task was awaited
         }
+        return shards;
     }
 
     /** {@link #commit()}, with the lock held: publishes the last shard and deletes those beyond it. */
@@ -589,22 +599,27 @@ public final class WebDatasetWriter implements WaveformSink {
 
     /**
      * Deletes the current temporary shard unless committed; full shards stay (one being published is finished
-     * first). The name's lock is released.
+     * first). Then releases the name's lock, after a commit too (whether it succeeded or failed), even if this
+     * fails; closing again does nothing.
      */
     @Override
     public void close() throws IOException {
-        if (!done) {
-            done = true;
-            try {
-                awaitSync();
-                awaitPublishing();
-            } finally {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            if (!done) {
+                done = true;
                 try {
-                    discard();
+                    awaitSync();
+                    awaitPublishing();
                 } finally {
-                    stopPublisherAndUnlock();
+                    discard();
                 }
             }
+        } finally {
+            stopPublisherAndUnlock();
         }
     }
 

@@ -85,8 +85,13 @@ class WebDatasetLockTest {
             assertThatThrownBy(() -> WebDatasetWriter.lockName(dir, "t")).hasMessageContaining(busy());
             write(w, 0, 1);
             w.commit();
+            // still held after the commit, until close: the caller records what it committed before another
+            // pack of the name may rewrite the shards
+            assertThatThrownBy(() -> WebDatasetWriter.lockName(dir, "t")).hasMessageContaining(busy());
+            assertThatThrownBy(this::create).isInstanceOf(IOException.class).hasMessageContaining(busy());
+            assertThat(child("try")).isEqualTo("held");
         }
-        WebDatasetWriter.lockName(dir, "t").close(); // released by the commit
+        WebDatasetWriter.lockName(dir, "t").close(); // released by the close
         assertThatThrownBy(() -> WebDatasetWriter.lockName(dir, "t/..")).isInstanceOf(IllegalArgumentException.class);
     }
 
@@ -128,6 +133,8 @@ class WebDatasetLockTest {
         try (WebDatasetWriter w = create()) {
             write(w, 0, 1);
             assertThatThrownBy(w::commit).isInstanceOf(IOException.class).hasMessageContaining("t-000000.tar");
+            assertThatThrownBy(() -> WebDatasetWriter.lockName(dir, "t")).as("held until close")
+                    .hasMessageContaining(busy());
         }
         Files.delete(blocker);
         Files.delete(blocker.getParent());
