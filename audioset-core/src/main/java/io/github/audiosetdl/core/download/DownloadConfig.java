@@ -8,13 +8,62 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * Everything the download stage needs besides the segments: where to write, how many workers, the
- * output format, the resolver, retries, the rate limit and the tools. Immutable and thread-safe;
- * made by {@link #builder(Path, String)}, which validates each setting as it is set.
+ * output format, the resolver, retries, the rate limit and the tools. An immutable, validated value,
+ * thread-safe: made by {@link #builder(Path, String)}, which holds the defaults and checks each setting
+ * as it is set. The canonical constructor checks every component and their combinations with the
+ * builder's messages, so no invalid configuration can exist. {@link #toString()} shows no secret: no
+ * proxy, no cookies file, and the URL template without its {@code user:password} and query.
+ *
+ * <p>The components that may be absent are {@link Optional} ({@link OptionalInt} for the sample rate), as
+ * their accessors have always returned; pass {@code Optional.empty()}, never null.
+ *
+ * @param outputDir the folder that receives {@code <name>_downloads/} and {@code logs/}
+ * @param name the data set's name ({@link #checkName(String)}), usually the CSV's file name without its
+ *     extension ({@link #nameOf(Path)})
+ * @param threads the number of worker threads, {@code 1..}{@value #MAX_THREADS}
+ * @param perJobFolders whether each job writes to its own {@code <name>_downloads_<job>} folder (the seed's
+ *     {@code -m}); otherwise every job writes to {@code <name>_downloads_0}
+ * @param sampleRate the output rate in Hz, {@code 1000..384000} (the output is mono, the average of the
+ *     channels), or empty to keep the source's rate and channels
+ * @param resolver how media URLs are found
+ * @param urlTemplate the URL template with {@value #ID_PLACEHOLDER} (http, https or file): a page URL for
+ *     yt-dlp (the builder's default is {@value #YOUTUBE_TEMPLATE}), the media URL for direct, whose http or
+ *     https host the media relay must be able to read; never null
+ * @param retries retries after the first attempt for transient and rate-limited failures,
+ *     {@code 0..}{@value #MAX_RETRIES}
+ * @param retryDelay the delay before the first retry, 0 to {@link #MAX_RETRY_DELAY} and at most
+ *     {@code maxRetryDelay}; it doubles each retry, with jitter
+ * @param maxRetryDelay the cap on a retry delay and on the global slow-down after a rate limit, 0 to
+ *     {@link #MAX_RETRY_DELAY}
+ * @param maxRequestsPerMinute the budget of requests (yt-dlp runs and media fetches) per minute over all
+ *     workers: 0 for none, else at least {@link #MIN_REQUESTS_PER_MINUTE} (one request an hour)
+ * @param budgetFolder the folder whose budget file spaces the requests of every process of this user on this
+ *     host that shares it ({@link #defaultBudgetFolder()} unless set), or empty for a budget of this process
+ *     alone
+ * @param cookies a Netscape cookies file passed to yt-dlp (it must exist), if any
+ * @param proxy an {@code http://} proxy URL with a host the media relay can read, passed to yt-dlp and the
+ *     media relay, if any
+ * @param ytDlp the yt-dlp executable given (it must be executable), if any (otherwise {@code PATH})
+ * @param ffmpeg the ffmpeg executable given (it must be executable), if any (otherwise {@code PATH}, then a
+ *     {@link ToolLocator})
+ * @param socketTimeout the network read timeout (yt-dlp {@code --socket-timeout}, ffmpeg
+ *     {@code -rw_timeout}), {@link #MIN_SOCKET_TIMEOUT} to {@link #MAX_SOCKET_TIMEOUT}
+ * @param toolTimeout the wall-clock limit of one yt-dlp or ffmpeg run, {@link #MIN_TOOL_TIMEOUT} to
+ *     {@link #MAX_TOOL_TIMEOUT}; a process still running then is killed
+ * @param dryRun whether to only report what would be fetched
+ * @param retryPermanent whether clips whose latest outcome in this name's logs is a permanent failure are
+ *     requested again (by default they are not: a rerun fetches only what is missing for a reason that may
+ *     pass)
  */
-public final class DownloadConfig {
+public record DownloadConfig(Path outputDir, String name, int threads, boolean perJobFolders,
+        OptionalInt sampleRate, ResolverKind resolver, String urlTemplate, int retries, Duration retryDelay,
+        Duration maxRetryDelay, double maxRequestsPerMinute, Optional<Path> budgetFolder, Optional<Path> cookies,
+        Optional<String> proxy, Optional<Path> ytDlp, Optional<Path> ffmpeg, Duration socketTimeout,
+        Duration toolTimeout, boolean dryRun, boolean retryPermanent) {
     /** The default page URL template: YouTube's watch page. */
     public static final String YOUTUBE_TEMPLATE = "https://www.youtube.com/watch?v={id}";
     /** The placeholder replaced by the video id in a URL template. */
@@ -36,51 +85,43 @@ public final class DownloadConfig {
     /** The longest retry delay, first or longest (a day). */
     public static final Duration MAX_RETRY_DELAY = Duration.ofDays(1);
 
-    private final Path outputDir;
-    private final String name;
-    private final int threads;
-    private final boolean perJobFolders;
-    private final int sampleRate;
-    private final ResolverKind resolver;
-    private final String urlTemplate;
-    private final int retries;
-    private final Duration retryDelay;
-    private final Duration maxRetryDelay;
-    private final double maxRequestsPerMinute;
-    private final Path budgetFolder;
-    private final Path cookies;
-    private final String proxy;
-    private final Path ytDlp;
-    private final Path ffmpeg;
-    private final Duration socketTimeout;
-    private final Duration toolTimeout;
-    private final boolean dryRun;
-    private final boolean retryPermanent;
-
-    private DownloadConfig(Builder b) {
-        this.outputDir = b.outputDir;
-        this.name = b.name;
-        this.threads = b.threads;
-        this.perJobFolders = b.perJobFolders;
-        this.sampleRate = b.sampleRate;
-        this.resolver = b.resolver;
-        this.urlTemplate = b.urlTemplate != null ? b.urlTemplate
-                : resolver == ResolverKind.YT_DLP ? YOUTUBE_TEMPLATE : null;
-        this.retries = b.retries;
-        this.retryDelay = b.retryDelay;
-        this.maxRetryDelay = b.maxRetryDelay;
-        this.maxRequestsPerMinute = b.maxRequestsPerMinute;
-        this.budgetFolder = b.budgetFolder;
-        this.cookies = b.cookies;
-        this.proxy = b.proxy;
-        this.ytDlp = b.ytDlp;
-        this.ffmpeg = b.ffmpeg;
-        this.socketTimeout = b.socketTimeout;
-        this.toolTimeout = b.toolTimeout;
-        this.dryRun = b.dryRun;
-        this.retryPermanent = b.retryPermanent;
+    /**
+     * Checks every component, then their combinations, with the messages of the builder's setters and of
+     * {@link Builder#build()}.
+     *
+     * @throws NullPointerException if a component is null (an absent one is an empty {@link Optional})
+     * @throws IllegalArgumentException naming the first bad value, or the combination that cannot work: a
+     *     first retry delay longer than the longest, the direct resolver without a URL template or with an
+     *     http or https one whose host the media relay cannot read
+     */
+    public DownloadConfig {
+        requireNonNull(outputDir, "outputDir");
+        checkName(name);
+        checkThreads(threads);
+        requireNonNull(sampleRate, "sampleRate").ifPresent(DownloadConfig::checkSampleRate);
+        requireNonNull(resolver, "resolver");
+        if (urlTemplate != null) {
+            checkUrlTemplate(urlTemplate);
+        }
+        checkRetries(retries);
+        between(requireNonNull(retryDelay, "retryDelay"), "retry delay", Duration.ZERO, MAX_RETRY_DELAY);
+        between(requireNonNull(maxRetryDelay, "maxRetryDelay"), "max retry delay", Duration.ZERO, MAX_RETRY_DELAY);
+        checkRequestsPerMinute(maxRequestsPerMinute);
+        maxRequestsPerMinute += 0.0; // -0.0 is 0 (no limit): one value, for equals
+        requireNonNull(budgetFolder, "budgetFolder");
+        requireNonNull(cookies, "cookies").ifPresent(DownloadConfig::checkCookies);
+        requireNonNull(proxy, "proxy").ifPresent(DownloadConfig::checkProxy);
+        requireNonNull(ytDlp, "ytDlp").ifPresent(p -> executable(p, "yt-dlp"));
+        requireNonNull(ffmpeg, "ffmpeg").ifPresent(p -> executable(p, "ffmpeg"));
+        between(requireNonNull(socketTimeout, "socketTimeout"), "socket timeout", MIN_SOCKET_TIMEOUT,
+                MAX_SOCKET_TIMEOUT);
+        between(requireNonNull(toolTimeout, "toolTimeout"), "tool timeout", MIN_TOOL_TIMEOUT, MAX_TOOL_TIMEOUT);
+        String conflict = conflict(resolver, urlTemplate, retryDelay, maxRetryDelay);
+        if (conflict != null) {
+            throw new IllegalArgumentException(conflict);
+        }
+        requireNonNull(urlTemplate, "urlTemplate (the builder's default for yt-dlp is YOUTUBE_TEMPLATE)");
     }
-
     /**
      * @param outputDir the folder that receives {@code <name>_downloads/} and {@code logs/}
      * @param name the data set's name, usually the CSV file name without extension ({@link #nameOf(Path)})
@@ -121,24 +162,14 @@ public final class DownloadConfig {
                 .retries(retries).retryDelay(retryDelay).maxRetryDelay(maxRetryDelay)
                 .maxRequestsPerMinute(maxRequestsPerMinute).socketTimeout(socketTimeout).toolTimeout(toolTimeout)
                 .dryRun(dryRun).retryPermanent(retryPermanent);
-        b.sampleRate = sampleRate;
-        b.budgetFolder = budgetFolder;
+        b.sampleRate = sampleRate.orElse(0);
+        b.budgetFolder = budgetFolder.orElse(null);
         b.urlTemplate = urlTemplate;
-        b.cookies = cookies;
-        b.proxy = proxy;
-        b.ytDlp = ytDlp;
-        b.ffmpeg = ffmpeg;
+        b.cookies = cookies.orElse(null);
+        b.proxy = proxy.orElse(null);
+        b.ytDlp = ytDlp.orElse(null);
+        b.ffmpeg = ffmpeg.orElse(null);
         return b;
-    }
-
-    /** @return the folder receiving {@code <name>_downloads/} and {@code logs/} */
-    public Path outputDir() {
-        return outputDir;
-    }
-
-    /** @return the data set's name */
-    public String name() {
-        return name;
     }
 
     /** @return {@code <outputDir>/<name>_downloads}: the folder to hand to the pack stage */
@@ -151,68 +182,12 @@ public final class DownloadConfig {
         return outputDir.resolve("logs");
     }
 
-    /** @return the number of worker threads, {@code >= 1} */
-    public int threads() {
-        return threads;
-    }
-
-    /**
-     * @return whether each job writes to its own {@code <name>_downloads_<job>} folder (the seed's
-     *     {@code -m}); otherwise every job writes to {@code <name>_downloads_0}
-     */
-    public boolean perJobFolders() {
-        return perJobFolders;
-    }
-
-    /** @return the output rate in Hz, empty to keep the source's rate and channels */
-    public java.util.OptionalInt sampleRate() {
-        return sampleRate == 0 ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(sampleRate);
-    }
-
-    /** @return the resolver */
-    public ResolverKind resolver() {
-        return resolver;
-    }
-
-    /** @return the URL template with {@value #ID_PLACEHOLDER}: a page URL for yt-dlp, the media URL for direct */
-    public String urlTemplate() {
-        return urlTemplate;
-    }
-
     /**
      * @param ytid a video id
      * @return the template with the id filled in
      */
     public String urlFor(String ytid) {
         return urlTemplate.replace(ID_PLACEHOLDER, requireNonNull(ytid, "ytid"));
-    }
-
-    /** @return retries after the first attempt for transient and rate-limited failures, {@code >= 0} */
-    public int retries() {
-        return retries;
-    }
-
-    /** @return the delay before the first retry; it doubles each retry, with jitter */
-    public Duration retryDelay() {
-        return retryDelay;
-    }
-
-    /** @return the cap on a retry delay and on the global slow-down after a rate limit */
-    public Duration maxRetryDelay() {
-        return maxRetryDelay;
-    }
-
-    /** @return the budget of requests (yt-dlp runs and media fetches) per minute over all workers; 0 for none */
-    public double maxRequestsPerMinute() {
-        return maxRequestsPerMinute;
-    }
-
-    /**
-     * @return the folder whose budget file spaces the requests of every process of this user on this host that
-     *     shares it ({@link #defaultBudgetFolder()} unless set), or empty for a budget of this process alone
-     */
-    public Optional<Path> budgetFolder() {
-        return Optional.ofNullable(budgetFolder);
     }
 
     /**
@@ -224,56 +199,17 @@ public final class DownloadConfig {
         return Path.of(System.getProperty("java.io.tmpdir"), "audioset-" + user);
     }
 
-    /** @return a Netscape cookies file passed to yt-dlp, if any */
-    public Optional<Path> cookies() {
-        return Optional.ofNullable(cookies);
-    }
-
-    /** @return a proxy URL passed to yt-dlp and ffmpeg, if any */
-    public Optional<String> proxy() {
-        return Optional.ofNullable(proxy);
-    }
-
-    /** @return the yt-dlp executable given, if any (otherwise {@code PATH}) */
-    public Optional<Path> ytDlp() {
-        return Optional.ofNullable(ytDlp);
-    }
-
-    /** @return the ffmpeg executable given, if any (otherwise {@code PATH}, then a {@link ToolLocator}) */
-    public Optional<Path> ffmpeg() {
-        return Optional.ofNullable(ffmpeg);
-    }
-
-    /** @return the network read timeout (yt-dlp {@code --socket-timeout}, ffmpeg {@code -rw_timeout}) */
-    public Duration socketTimeout() {
-        return socketTimeout;
-    }
-
-    /** @return the wall-clock limit of one yt-dlp or ffmpeg run; a process still running then is killed */
-    public Duration toolTimeout() {
-        return toolTimeout;
-    }
-
-    /** @return whether to only report what would be fetched */
-    public boolean dryRun() {
-        return dryRun;
-    }
-
     /**
-     * @return whether clips whose latest outcome in this name's logs is a permanent failure are requested again
-     *     (by default they are not: a rerun fetches only what is missing for a reason that may pass)
+     * @return the settings for a log, without secrets: no proxy (its password), no cookies file, and the URL
+     *     template without its {@code user:password} and query ({@link #withoutSecrets(String)})
      */
-    public boolean retryPermanent() {
-        return retryPermanent;
-    }
-
     @Override
     public String toString() {
         return "DownloadConfig[" + downloadsDir() + ", threads=" + threads + ", rate="
-                + (sampleRate == 0 ? "source" : sampleRate + " Hz mono") + ", resolver=" + resolver + ", template="
-                + withoutSecrets(urlTemplate) + ", retries=" + retries + " from " + retryDelay + ", rpm="
-                + (maxRequestsPerMinute == 0 ? "unlimited" : maxRequestsPerMinute) + (dryRun ? ", dry run" : "")
-                + (retryPermanent ? ", permanent failures retried" : "") + "]";
+                + (sampleRate.isEmpty() ? "source" : sampleRate.getAsInt() + " Hz mono") + ", resolver=" + resolver
+                + ", template=" + withoutSecrets(urlTemplate) + ", retries=" + retries + " from " + retryDelay
+                + ", rpm=" + (maxRequestsPerMinute == 0 ? "unlimited" : maxRequestsPerMinute)
+                + (dryRun ? ", dry run" : "") + (retryPermanent ? ", permanent failures retried" : "") + "]";
     }
 
     /**
@@ -307,15 +243,125 @@ public final class DownloadConfig {
         }
     }
 
-    /** Builder for {@link DownloadConfig}; each setter checks its argument. Not thread-safe. */
+    /**
+     * The checks across components, shared by the constructor (which throws an
+     * {@link IllegalArgumentException}) and {@link Builder#build()} (an {@link IllegalStateException}).
+     *
+     * @return why these settings cannot work together, or null if they can
+     */
+    private static String conflict(ResolverKind resolver, String urlTemplate, Duration retryDelay,
+            Duration maxRetryDelay) {
+        if (retryDelay.compareTo(maxRetryDelay) > 0) {
+            return "the first retry delay " + retryDelay.toMillis() + " ms is longer than the longest, "
+                    + maxRetryDelay.toMillis() + " ms";
+        }
+        if (resolver == ResolverKind.DIRECT && urlTemplate == null) {
+            return "the direct resolver needs a URL template (the media URL with " + ID_PLACEHOLDER + ")";
+        }
+        if (resolver == ResolverKind.DIRECT && !urlTemplate.toLowerCase(Locale.ROOT).startsWith("file:")
+                && !hasHost(urlTemplate.replace(ID_PLACEHOLDER, "abcdefghijk"))) {
+            return "the direct resolver's URL template '" + withoutSecrets(urlTemplate) + "' has no host the media"
+                    + " relay can read (a host name with an underscore, or an @ in a password not written %40?)";
+        }
+        return null;
+    }
+
+    private static int checkThreads(int threads) {
+        return between(threads, "threads", 1, MAX_THREADS);
+    }
+
+    private static int checkRetries(int retries) {
+        return between(retries, "retries", 0, MAX_RETRIES);
+    }
+
+    private static int between(int value, String what, int min, int max) {
+        if (value < min || value > max) {
+            throw new IllegalArgumentException(what + " " + value + " is not in " + min + ".." + max);
+        }
+        return value;
+    }
+
+    private static int checkSampleRate(int hz) {
+        if (hz < 1000 || hz > 384_000) {
+            throw new IllegalArgumentException("sample rate " + hz + " Hz is not in 1000..384000");
+        }
+        return hz;
+    }
+
+    private static String checkUrlTemplate(String template) {
+        if (!template.contains(ID_PLACEHOLDER)) {
+            throw new IllegalArgumentException("URL template '" + withoutSecrets(template) + "' has no "
+                    + ID_PLACEHOLDER);
+        }
+        String lower = template.toLowerCase(Locale.ROOT);
+        if (!(lower.startsWith("http://") || lower.startsWith("https://") || lower.startsWith("file:"))) {
+            throw new IllegalArgumentException("URL template '" + withoutSecrets(template) + "' must start with"
+                    + " http://, https:// or file:");
+        }
+        return template;
+    }
+
+    private static double checkRequestsPerMinute(double perMinute) {
+        if (!(perMinute >= 0) || Double.isInfinite(perMinute)
+                || perMinute > 0 && perMinute < MIN_REQUESTS_PER_MINUTE) {
+            throw new IllegalArgumentException("max requests per minute " + perMinute
+                    + " must be 0 (no limit) or at least 1/60 (one an hour)");
+        }
+        return perMinute;
+    }
+
+    private static Path checkCookies(Path file) {
+        if (!java.nio.file.Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("cookies file " + file + " does not exist");
+        }
+        return file;
+    }
+
+    private static String checkProxy(String url) {
+        if (!url.matches("[A-Za-z][A-Za-z0-9+.-]*://\\S+")) {
+            throw new IllegalArgumentException("proxy '" + redacted(url) + "' is not a URL like http://host:port");
+        }
+        String scheme = url.substring(0, url.indexOf(':')).toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http")) {
+            throw new IllegalArgumentException("proxy '" + redacted(url) + "': the media relay, which fetches"
+                    + " the media, cannot use a " + scheme + " proxy; give an http:// proxy (one that forwards to"
+                    + " yours, e.g. privoxy or gost, if yours is SOCKS)");
+        }
+        if (!hasHost(url)) { // else the media relay would refuse every clip, each a permanent failure
+            throw new IllegalArgumentException("proxy '" + redacted(url) + "' is not a URL like http://host:port"
+                    + " (an @, : or / in the user name or password must be written %40, %3A or %2F)");
+        }
+        return url;
+    }
+
+    private static Duration between(Duration d, String what, Duration min, Duration max) {
+        requireNonNull(d, what);
+        if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+            throw new IllegalArgumentException(what + " " + d + " is not in " + min + ".." + max);
+        }
+        return d;
+    }
+
+    private static Path executable(Path p, String what) {
+        requireNonNull(p, what);
+        if (!java.nio.file.Files.isExecutable(p)) {
+            throw new IllegalArgumentException(what + " '" + p + "' is not an executable file");
+        }
+        return p;
+    }
+
+    /**
+     * Builder for {@link DownloadConfig}: holds the defaults, and each setter checks its argument with the
+     * messages of the canonical constructor. Not thread-safe.
+     */
     public static final class Builder {
         private final Path outputDir;
         private final String name;
         private int threads = 4;
         private boolean perJobFolders;
-        private int sampleRate = SeedPreparation.DEFAULT.sampleRate();
+        private int sampleRate = SeedPreparation.DEFAULT.sampleRate(); // 0: the source's
         private ResolverKind resolver = ResolverKind.YT_DLP;
-        private String urlTemplate;
+        private String urlTemplate; // null: YOUTUBE_TEMPLATE for yt-dlp, none (refused) for direct
         private int retries = 3;
         private Duration retryDelay = Duration.ofSeconds(2);
         private Duration maxRetryDelay = Duration.ofMinutes(2);
@@ -340,10 +386,7 @@ public final class DownloadConfig {
          * @return this
          */
         public Builder threads(int threads) {
-            if (threads < 1 || threads > MAX_THREADS) {
-                throw new IllegalArgumentException("threads " + threads + " is not in 1.." + MAX_THREADS);
-            }
-            this.threads = threads;
+            this.threads = checkThreads(threads);
             return this;
         }
 
@@ -361,10 +404,7 @@ public final class DownloadConfig {
          * @return this
          */
         public Builder sampleRate(int hz) {
-            if (hz < 1000 || hz > 384_000) {
-                throw new IllegalArgumentException("sample rate " + hz + " Hz is not in 1000..384000");
-            }
-            this.sampleRate = hz;
+            this.sampleRate = checkSampleRate(hz);
             return this;
         }
 
@@ -393,17 +433,7 @@ public final class DownloadConfig {
          * @return this
          */
         public Builder urlTemplate(String template) {
-            requireNonNull(template, "template");
-            if (!template.contains(ID_PLACEHOLDER)) {
-                throw new IllegalArgumentException("URL template '" + withoutSecrets(template) + "' has no "
-                        + ID_PLACEHOLDER);
-            }
-            String lower = template.toLowerCase(Locale.ROOT);
-            if (!(lower.startsWith("http://") || lower.startsWith("https://") || lower.startsWith("file:"))) {
-                throw new IllegalArgumentException("URL template '" + withoutSecrets(template) + "' must start with"
-                        + " http://, https:// or file:");
-            }
-            this.urlTemplate = template;
+            this.urlTemplate = checkUrlTemplate(requireNonNull(template, "template"));
             return this;
         }
 
@@ -412,10 +442,7 @@ public final class DownloadConfig {
          * @return this
          */
         public Builder retries(int retries) {
-            if (retries < 0 || retries > MAX_RETRIES) {
-                throw new IllegalArgumentException("retries " + retries + " is not in 0.." + MAX_RETRIES);
-            }
-            this.retries = retries;
+            this.retries = checkRetries(retries);
             return this;
         }
 
@@ -443,12 +470,7 @@ public final class DownloadConfig {
          * @return this
          */
         public Builder maxRequestsPerMinute(double perMinute) {
-            if (!(perMinute >= 0) || Double.isInfinite(perMinute)
-                    || perMinute > 0 && perMinute < MIN_REQUESTS_PER_MINUTE) {
-                throw new IllegalArgumentException("max requests per minute " + perMinute
-                        + " must be 0 (no limit) or at least 1/60 (one an hour)");
-            }
-            this.maxRequestsPerMinute = perMinute;
+            this.maxRequestsPerMinute = checkRequestsPerMinute(perMinute);
             return this;
         }
 
@@ -468,11 +490,7 @@ public final class DownloadConfig {
          * @return this
          */
         public Builder cookies(Path file) {
-            requireNonNull(file, "file");
-            if (!java.nio.file.Files.isRegularFile(file)) {
-                throw new IllegalArgumentException("cookies file " + file + " does not exist");
-            }
-            this.cookies = file;
+            this.cookies = checkCookies(requireNonNull(file, "file"));
             return this;
         }
 
@@ -485,21 +503,7 @@ public final class DownloadConfig {
          * @return this
          */
         public Builder proxy(String url) {
-            requireNonNull(url, "url");
-            if (!url.matches("[A-Za-z][A-Za-z0-9+.-]*://\\S+")) {
-                throw new IllegalArgumentException("proxy '" + redacted(url) + "' is not a URL like http://host:port");
-            }
-            String scheme = url.substring(0, url.indexOf(':')).toLowerCase(Locale.ROOT);
-            if (!scheme.equals("http")) {
-                throw new IllegalArgumentException("proxy '" + redacted(url) + "': the media relay, which fetches"
-                        + " the media, cannot use a " + scheme + " proxy; give an http:// proxy (one that forwards to"
-                        + " yours, e.g. privoxy or gost, if yours is SOCKS)");
-            }
-            if (!hasHost(url)) { // else the media relay would refuse every clip, each a permanent failure
-                throw new IllegalArgumentException("proxy '" + redacted(url) + "' is not a URL like http://host:port"
-                        + " (an @, : or / in the user name or password must be written %40, %3A or %2F)");
-            }
-            this.proxy = url;
+            this.proxy = checkProxy(requireNonNull(url, "url"));
             return this;
         }
 
@@ -559,43 +563,24 @@ public final class DownloadConfig {
         }
 
         /**
-         * @return the configuration
-         * @throws IllegalStateException if the direct resolver has no URL template, or an http or https one whose
-         *     host the media relay cannot read (an underscore in it, a raw {@code @} in a password): every clip
-         *     would fail
+         * @return the configuration, with {@value #YOUTUBE_TEMPLATE} as the URL template of yt-dlp if none was
+         *     given
+         * @throws IllegalStateException if the first retry delay is longer than the longest, or the direct
+         *     resolver has no URL template, or an http or https one whose host the media relay cannot read (an
+         *     underscore in it, a raw {@code @} in a password): every clip would fail
+         * @throws IllegalArgumentException if the cookies file or an executable given is gone since it was set
          */
         public DownloadConfig build() {
-            if (retryDelay.compareTo(maxRetryDelay) > 0) {
-                throw new IllegalStateException("the first retry delay " + retryDelay.toMillis() + " ms is longer than"
-                        + " the longest, " + maxRetryDelay.toMillis() + " ms");
+            String conflict = conflict(resolver, urlTemplate, retryDelay, maxRetryDelay);
+            if (conflict != null) {
+                throw new IllegalStateException(conflict);
             }
-            if (resolver == ResolverKind.DIRECT && urlTemplate == null) {
-                throw new IllegalStateException("the direct resolver needs a URL template (the media URL with "
-                        + ID_PLACEHOLDER + ")");
-            }
-            if (resolver == ResolverKind.DIRECT && !urlTemplate.toLowerCase(Locale.ROOT).startsWith("file:")
-                    && !hasHost(urlTemplate.replace(ID_PLACEHOLDER, "abcdefghijk"))) {
-                throw new IllegalStateException("the direct resolver's URL template '" + withoutSecrets(urlTemplate)
-                        + "' has no host the media relay can read (a host name with an underscore, or an @ in a"
-                        + " password not written %40?)");
-            }
-            return new DownloadConfig(this);
-        }
-
-        private static Duration between(Duration d, String what, Duration min, Duration max) {
-            requireNonNull(d, what);
-            if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
-                throw new IllegalArgumentException(what + " " + d + " is not in " + min + ".." + max);
-            }
-            return d;
-        }
-
-        private static Path executable(Path p, String what) {
-            requireNonNull(p, what);
-            if (!java.nio.file.Files.isExecutable(p)) {
-                throw new IllegalArgumentException(what + " '" + p + "' is not an executable file");
-            }
-            return p;
+            String template = urlTemplate == null && resolver == ResolverKind.YT_DLP ? YOUTUBE_TEMPLATE : urlTemplate;
+            return new DownloadConfig(outputDir, name, threads, perJobFolders,
+                    sampleRate == 0 ? OptionalInt.empty() : OptionalInt.of(sampleRate), resolver, template, retries,
+                    retryDelay, maxRetryDelay, maxRequestsPerMinute, Optional.ofNullable(budgetFolder),
+                    Optional.ofNullable(cookies), Optional.ofNullable(proxy), Optional.ofNullable(ytDlp),
+                    Optional.ofNullable(ffmpeg), socketTimeout, toolTimeout, dryRun, retryPermanent);
         }
     }
 }
