@@ -122,6 +122,7 @@ public record DownloadConfig(Path outputDir, String name, int threads, boolean p
         }
         requireNonNull(urlTemplate, "urlTemplate (the builder's default for yt-dlp is YOUTUBE_TEMPLATE)");
     }
+
     /**
      * @param outputDir the folder that receives {@code <name>_downloads/} and {@code logs/}
      * @param name the data set's name, usually the CSV file name without extension ({@link #nameOf(Path)})
