@@ -157,7 +157,10 @@ public record DownloadConfig(Path outputDir, String name, int threads, boolean p
         return dot > 0 ? file.substring(0, dot) : file;
     }
 
-    /** @return a builder holding these settings */
+    /**
+     * @return a builder holding these settings; a yt-dlp configuration's template {@value #YOUTUBE_TEMPLATE} is held
+     *     as the builder's default, so that a copy switched to the direct resolver must be given a media URL
+     */
     public Builder toBuilder() {
         Builder b = new Builder(outputDir, name).threads(threads).perJobFolders(perJobFolders).resolver(resolver)
                 .retries(retries).retryDelay(retryDelay).maxRetryDelay(maxRetryDelay)
@@ -165,7 +168,8 @@ public record DownloadConfig(Path outputDir, String name, int threads, boolean p
                 .dryRun(dryRun).retryPermanent(retryPermanent);
         b.sampleRate = sampleRate.orElse(0);
         b.budgetFolder = budgetFolder.orElse(null);
-        b.urlTemplate = urlTemplate;
+        // the default build() fills in for yt-dlp stays a default: a copy switched to direct needs its own
+        b.urlTemplate = resolver == ResolverKind.YT_DLP && YOUTUBE_TEMPLATE.equals(urlTemplate) ? null : urlTemplate;
         b.cookies = cookies.orElse(null);
         b.proxy = proxy.orElse(null);
         b.ytDlp = ytDlp.orElse(null);

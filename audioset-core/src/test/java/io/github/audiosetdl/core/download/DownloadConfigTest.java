@@ -106,6 +106,11 @@ class DownloadConfigTest {
     void theDirectResolverNeedsATemplate() {
         assertThatThrownBy(() -> DownloadConfig.builder(out, "x").resolver(ResolverKind.DIRECT).build())
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("URL template");
+        // the yt-dlp default filled in by build() is not a media URL: a copy switched to direct still needs one
+        DownloadConfig ytDlp = DownloadConfig.builder(out, "x").build();
+        assertThatThrownBy(() -> ytDlp.toBuilder().resolver(ResolverKind.DIRECT).build())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("URL template");
+        assertThat(ytDlp.toBuilder().build()).isEqualTo(ytDlp);
         assertThat(DownloadConfig.builder(out, "x").sourceFormat().build().sampleRate()).isEmpty();
         assertThat(DownloadConfig.builder(out, "x").build().sampleRate()).hasValue(16_000);
     }
