@@ -224,9 +224,24 @@ public final class AudioSetCli implements Runnable {
     }
 
     private static int execute(PrintWriter out, PrintWriter err, String... args) {
-        CommandLine cli = new CommandLine(new AudioSetCli());
+        CommandLine cli = commandLine();
         cli.setOut(out);
         cli.setErr(err);
+        try {
+            return cli.execute(args);
+        } catch (Throwable e) { // an Error (out of memory, stack overflow) also ends in one line
+            fail(err, "audioset", e, describe(e));
+            return EXIT_FAILURE;
+        }
+    }
+
+    /**
+     * @return the {@code audioset} command line as {@link #run} executes it (help, converters, error handlers),
+     *     writing to the process's standard output and error until given others
+     */
+    static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new AudioSetCli());
+        cli.setHelpFactory(WordWrapHelp::new); // lines break at spaces only, not inside "java.io.tmpdir"
         for (CommandLine sub : cli.getSubcommands().values()) {
             sub.getCommandSpec().versionProvider(new Version());
         }
@@ -254,12 +269,7 @@ public final class AudioSetCli implements Runnable {
                             + (StopOnShutdown.stopping ? ")" : ""));
             return EXIT_FAILURE;
         });
-        try {
-            return cli.execute(args);
-        } catch (Throwable e) { // an Error (out of memory, stack overflow) also ends in one line
-            fail(err, "audioset", e, describe(e));
-            return EXIT_FAILURE;
-        }
+        return cli;
     }
 
     /**
