@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -78,10 +79,19 @@ final class ClaimFolder {
 
     private final Path dir;
     private final Duration bound;
+    /** Makes hard links: {@link Files#createLink} but in tests. */
+    private final Linker linker;
 
-    private ClaimFolder(Path dir, Duration bound) {
+    /** How a hard link is made ({@code link} a new name of {@code existing}); a seam for file systems without. */
+    @FunctionalInterface
+    interface Linker {
+        void link(Path link, Path existing) throws IOException;
+    }
+
+    private ClaimFolder(Path dir, Duration bound, Linker linker) {
         this.dir = dir;
         this.bound = bound;
+        this.linker = linker;
     }
 
     /**
@@ -91,6 +101,11 @@ final class ClaimFolder {
      * @throws IOException if the folder cannot be created, or is a link
      */
     static ClaimFolder in(Path downloadsDir, Duration foreignBound) throws IOException {
+        return in(downloadsDir, foreignBound, Files::createLink);
+    }
+
+    /** {@link #in(Path, Duration)}, making hard links with {@code linker}. */
+    static ClaimFolder in(Path downloadsDir, Duration foreignBound, Linker linker) throws IOException {
         Path dir = downloadsDir.toAbsolutePath().normalize().resolve(FOLDER);
         Files.createDirectories(dir);
         if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
@@ -100,7 +115,7 @@ final class ClaimFolder {
             throw new IllegalArgumentException("foreign bound " + foreignBound + " < 0");
         }
         // the real path: the claims this process holds (HELD) are known by it whatever spelling a stage was given
-        return new ClaimFolder(dir.toRealPath(), foreignBound);
+        return new ClaimFolder(dir.toRealPath(), foreignBound, requireNonNull(linker, "linker"));
     }
 
     /**
@@ -316,17 +331,53 @@ final class ClaimFolder {
             if (content.equals(read(aside))) {
                 return true;
             }
-            try {
-                Files.createLink(file, aside);
-            } catch (FileAlreadyExistsException e) {
-                LOG.debug("a claim of {} was displaced and replaced meanwhile", file.getFileName());
-            } catch (UnsupportedOperationException e) {
+            Linked linked = hardLink(file, aside);
+            if (linked == Linked.NO_HARD_LINKS) {
                 putBack(aside, file);
+            } else if (linked == Linked.EXISTS) {
+                LOG.debug("a claim of {} was displaced and replaced meanwhile", file.getFileName());
             }
             return false;
         } finally {
             Files.deleteIfExists(aside);
         }
+    }
+
+    /**
+     * Links {@code existing} (a private file of this process) to {@code link}, which a link never replaces.
+     *
+     * @return whether it is linked, or {@code link} exists, or this file system has no hard links: Java says
+     *     so with {@link UnsupportedOperationException}, Linux on exFAT, FAT or some FUSE and network mounts with
+     *     {@code EPERM} or {@code ENOTSUP} (a {@link FileSystemException} while both names are as expected); a
+     *     caller then does without, and if the folder cannot be written at all, that fails there
+     * @throws IOException if linking fails otherwise ({@code existing} is gone, say)
+     */
+    private Linked hardLink(Path link, Path existing) throws IOException {
+        try {
+            linker.link(link, existing);
+            return Linked.LINKED;
+        } catch (FileAlreadyExistsException e) {
+            return Linked.EXISTS;
+        } catch (UnsupportedOperationException e) {
+            LOG.debug("{} has no hard links ({}): claims are written in place", dir, e.toString());
+            return Linked.NO_HARD_LINKS;
+        } catch (NoSuchFileException e) {
+            throw e;
+        } catch (FileSystemException e) {
+            if (Files.exists(link, LinkOption.NOFOLLOW_LINKS)) {
+                return Linked.EXISTS;
+            }
+            if (!Files.isRegularFile(existing, LinkOption.NOFOLLOW_LINKS)) {
+                throw e;
+            }
+            LOG.debug("{} has no hard links ({}): claims are written in place", dir, e.getMessage());
+            return Linked.NO_HARD_LINKS;
+        }
+    }
+
+    /** What {@link #hardLink} did. */
+    private enum Linked {
+        LINKED, EXISTS, NO_HARD_LINKS
     }
 
     /** Without hard links: a rename without {@code REPLACE_EXISTING}, as close to "never replaces" as it gets. */
@@ -354,13 +405,9 @@ final class ClaimFolder {
                 + ClipDownloader.TEMP_SUFFIX);
         try {
             write(draft, bytes);
-            try {
-                Files.createLink(file, draft);
-                return content;
-            } catch (FileAlreadyExistsException e) {
-                return null;
-            } catch (UnsupportedOperationException e) {
-                LOG.debug("{} has no hard links: the claim is written in place", dir);
+            Linked linked = hardLink(file, draft);
+            if (linked != Linked.NO_HARD_LINKS) {
+                return linked == Linked.LINKED ? content : null;
             }
         } finally {
             Files.deleteIfExists(draft);

@@ -17,6 +17,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Claims on ids: held while their owner lives, taken over once it has ended or (another host's) grown old. */
 class ClaimFolderTest {
@@ -177,6 +179,50 @@ class ClaimFolderTest {
         }
         assertThat(ownerless.get()).as("a claim read without its owner (%d read)", seen.get()).isNull();
         assertThat(seen.get()).as("claims read").isPositive();
+        assertThat(listing(claims.dir())).isEmpty();
+    }
+
+    /**
+     * On a file system without hard links (exFAT, FAT, some FUSE and network mounts: Linux refuses link() with
+     * EPERM, which Java reports as a FileSystemException), claims are made and taken over without: the draft
+     * linked to the claim's name made every claim fail there, and with it every download into such a folder.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"EPERM", "unsupported"})
+    void claimsWorkOnAFileSystemWithoutHardLinks(String refusal, @TempDir Path downloads) throws Exception {
+        ClaimFolder.Linker none = (link, existing) -> {
+            if (refusal.equals("EPERM")) {
+                throw new java.nio.file.FileSystemException(link.toString(), existing.toString(),
+                        "Operation not permitted");
+            }
+            throw new UnsupportedOperationException("no hard links");
+        };
+        ClaimFolder claims = ClaimFolder.in(downloads, BOUND, none);
+        assertThat(claims.claim(ID)).isEmpty();
+        Path file = claims.dir().resolve(ID + ClaimFolder.SUFFIX);
+        assertThat(Files.readString(file)).startsWith(ProcessTag.current() + " ");
+        assertThat(ClaimFolder.in(downloads, BOUND, none).claim(ID)).as("another stage of this process")
+                .contains(ProcessTag.current().toString());
+        claims.release(ID);
+        assertThat(file).doesNotExist();
+        Process ended = new ProcessBuilder("true").start();
+        assertThat(ended.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        plant(downloads, new ProcessTag(ProcessTag.current().host(), ended.pid(), System.currentTimeMillis() - 1)
+                + " 4c\n");
+        assertThat(claims.claim(ID)).as("a killed run's claim taken over").isEmpty();
+        assertThat(Files.readString(file)).startsWith(ProcessTag.current() + " ");
+        claims.release(ID);
+        assertThat(listing(claims.dir())).isEmpty();
+    }
+
+    /** A link refused for another reason than the file system's (the draft is gone, say) is an error. */
+    @Test
+    void aLinkRefusedForAnotherReasonIsAnError(@TempDir Path downloads) throws Exception {
+        ClaimFolder claims = ClaimFolder.in(downloads, BOUND, (link, existing) -> {
+            Files.delete(existing);
+            throw new java.nio.file.FileSystemException(link.toString(), existing.toString(), "gone");
+        });
+        assertThatThrownBy(() -> claims.claim(ID)).isInstanceOf(IOException.class).hasMessageContaining("gone");
         assertThat(listing(claims.dir())).isEmpty();
     }
 
