@@ -318,8 +318,7 @@ final class ClaimFolder {
      * @return whether the claim is gone (deleted here, or by someone else)
      */
     private boolean removeIf(Path file, String content) throws IOException {
-        Path aside = dir.resolve("." + file.getFileName() + "." + ProcessTag.current() + "." + ASIDE.incrementAndGet()
-                + ClipDownloader.TEMP_SUFFIX);
+        Path aside = privateName(file);
         try {
             Files.move(file, aside, StandardCopyOption.ATOMIC_MOVE);
         } catch (NoSuchFileException e) {
@@ -380,6 +379,15 @@ final class ClaimFolder {
         LINKED, EXISTS, NO_HARD_LINKS
     }
 
+    /**
+     * @return a new name for a file of this process beside {@code file}, {@code .<file>.<tag>.<n>.tmp}: a claim set
+     *     aside or a draft, which {@link #sweep()} removes once this process has ended
+     */
+    private Path privateName(Path file) {
+        return dir.resolve("." + file.getFileName() + "." + ProcessTag.current() + "." + ASIDE.incrementAndGet()
+                + ClipDownloader.TEMP_SUFFIX);
+    }
+
     /** Without hard links: a rename without {@code REPLACE_EXISTING}, as close to "never replaces" as it gets. */
     private static void putBack(Path aside, Path file) throws IOException {
         try {
@@ -401,8 +409,7 @@ final class ClaimFolder {
     private String create(Path file) throws IOException {
         String content = ProcessTag.current() + " " + Long.toHexString(ThreadLocalRandom.current().nextLong()) + "\n";
         byte[] bytes = content.getBytes(StandardCharsets.US_ASCII);
-        Path draft = dir.resolve("." + file.getFileName() + "." + ProcessTag.current() + "." + ASIDE.incrementAndGet()
-                + ClipDownloader.TEMP_SUFFIX);
+        Path draft = privateName(file);
         try {
             write(draft, bytes);
             Linked linked = hardLink(file, draft);
