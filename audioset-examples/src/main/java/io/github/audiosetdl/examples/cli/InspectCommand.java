@@ -26,6 +26,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -44,6 +45,8 @@ import picocli.CommandLine.Spec;
                 + " distinct labels and the most frequent ones, whether strong events are known, and the first"
                 + " clip's key and JSON. Every header is checked: a damaged shard fails naming the shard and the"
                 + " entry.", "",
+            "A read that takes longer than a second (a PANNs file of millions of rows, many shards) shows its"
+                + " progress on standard error, as pack does (--progress); standard output has the summary only.", "",
             "Example:", "  audioset inspect data/eval_segments.hdf5", "",
             "Also:", "  audioset inspect --in data/eval_segments-000000.tar   (one shard)",
             "  audioset inspect --in data/eval_segments   (every eval_segments-NNNNNN.tar)"})
@@ -63,6 +66,9 @@ final class InspectCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "FILE",
             description = "The file: an HDF5 file or a WebDataset shard (or give it as --in).")
     private Path file;
+
+    @Mixin
+    private ProgressOptions progress;
 
     @Option(names = "--in", paramLabel = "FILE",
             description = "The file, as the positional FILE: X.hdf5, X_panns.h5, X-000000.tar, or DIR/X for every"
@@ -88,6 +94,7 @@ final class InspectCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), file == null ? "Missing required parameter: FILE (or"
                     + " --in FILE)" : "give the file once: as FILE or as --in, not both");
         }
+        AudioSetCli.fromOptions(spec, progress::bar); // a bad --progress fails before the file is read
         Path path = file != null ? file : in;
         PrintWriter out = spec.commandLine().getOut();
         List<Path> shards = shards(path);
@@ -126,15 +133,24 @@ final class InspectCommand implements Callable<Integer> {
         return shown;
     }
 
+    /** @return the progress of a loop over {@code total} items (-1: not known), shown if it runs long */
+    private ProgressOptions.Counter counter(long total) {
+        return progress.counter(spec, "inspect", total);
+    }
+
     /** Reads every clip of the shards once, one at a time, and returns the summary; any error is thrown. */
-    private static String webDataset(Path path, List<Path> shards) throws IOException {
+    private String webDataset(Path path, List<Path> shards) throws IOException {
         ShardStats s = new ShardStats();
-        for (Path shard : shards) {
-            try (WebDatasetReader r = WebDatasetReader.open(FileChecks.inputFile(shard))) {
-                for (Optional<WebDatasetClip> c = r.next(); c.isPresent(); c = r.next()) {
-                    s.add(c.get());
+        try (ProgressOptions.Counter counter = counter(-1)) {
+            for (Path shard : shards) {
+                try (WebDatasetReader r = WebDatasetReader.open(FileChecks.inputFile(shard))) {
+                    for (Optional<WebDatasetClip> c = r.next(); c.isPresent(); c = r.next()) {
+                        s.add(c.get());
+                        counter.add();
+                    }
                 }
             }
+            counter.finish();
         }
         StringBuilder b = new StringBuilder();
         String what = shards.size() == 1 ? safe(shards.get(0).toString()) : safe(shards.get(0).toString()) + " .. "
@@ -244,7 +260,7 @@ final class InspectCommand implements Callable<Integer> {
         }
     }
 
-    private static void hdf5(Path path, PrintWriter out) throws IOException {
+    private void hdf5(Path path, PrintWriter out) throws IOException {
         List<Hdf5Node> nodes = Hdf5Inspector.inspect(path);
         out.println(safe(path.toString()));
         // names and values come from the file: control characters (terminal escapes) are shown, never sent
@@ -269,7 +285,7 @@ final class InspectCommand implements Callable<Integer> {
     }
 
     /** Adds a PANNs file's summary when it is that layout; a {@code *_panns.h5} that is not says why. */
-    private static void panns(Path path, PrintWriter out) throws IOException {
+    private void panns(Path path, PrintWriter out) throws IOException {
         PannsFileReader r;
         try {
             r = PannsFileReader.open(path);
@@ -279,8 +295,9 @@ final class InspectCommand implements Callable<Integer> {
             }
             return;
         }
-        try (r) {
-            PannsStats s = new PannsStats(r);
+        try (r; ProgressOptions.Counter counter = counter(r.size())) {
+            PannsStats s = new PannsStats(r, counter);
+            counter.finish();
             out.printf(Locale.ROOT, "PANNs layout: %d clips, %d Hz, %d samples per clip (%.3f s), %d labels%n",
                     r.size() - s.empty, r.sampleRate(), r.clipSamples(), (double) r.clipSamples() / r.sampleRate(),
                     r.labelCount());
@@ -308,10 +325,10 @@ final class InspectCommand implements Callable<Integer> {
         /** Clips per label, in {@code /target}'s order. */
         final long[] counts;
 
-        PannsStats(PannsFileReader r) throws IOException {
+        PannsStats(PannsFileReader r, ProgressOptions.Counter counter) throws IOException {
             // a label index holds at most LabelIndex.MAX_SIZE labels: a crafted wider /target is not counted
             counts = new long[r.labelCount() <= LabelIndex.MAX_SIZE ? r.labelCount() : 0];
-            for (long row = 0; row < r.size(); row++) {
+            for (long row = 0; row < r.size(); row++, counter.add()) {
                 if (r.isEmptyRow(row)) {
                     if (empty++ < EMPTY_ROWS) {
                         emptyRows.add(row);

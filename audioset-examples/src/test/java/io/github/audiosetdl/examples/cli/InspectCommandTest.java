@@ -216,6 +216,21 @@ class InspectCommandTest {
      */
     @Test
     void aPannsFileOfPannsOwnPackerWithMissingClipsCountsItsEmptyRowsApart(@TempDir Path dir) throws Exception {
+        Path file = pannsFileWithMissingClips(dir);
+
+        assertThat(run("inspect", file.toString())).as(err.toString()).isZero();
+        assertThat(out.toString())
+                .contains("PANNs layout: 4 clips, 32000 Hz, 320 samples per clip (0.010 s), 527 labels\n")
+                .contains("  empty rows: 3 of 7 (rows 0, 3, 4): missing clips, left with an empty audio_name by"
+                        + " PANNs' packer; not counted here\n")
+                .contains("  labels: 2 distinct; most frequent: /m/09x0r Speech (4), /m/04rlf Music (2)\n")
+                .contains("  first names: Y-0p7hKXZ1w1.wav, Y-0p7hKXZ1w2.wav, Y-0p7hKXZ1w5.wav, ...\n")
+                .doesNotContain("not the PANNs layout");
+        assertThat(err.toString()).isEmpty();
+    }
+
+    /** @return {@code dir/eval_panns.h5}: 7 rows as PANNs' packer leaves them, rows 0, 3 and 4 empty */
+    private static Path pannsFileWithMissingClips(Path dir) throws Exception {
         Path file = dir.resolve("eval_panns.h5");
         ExternalTools.h5py(file,
                 "f.create_dataset('audio_name', shape=(7,), dtype='S20')",
@@ -227,16 +242,7 @@ class InspectCommandTest {
                 "    f['waveform'][n] = np.full(320, 100 * n, np.int16)",
                 "    t = np.zeros(527, bool); t[0] = True; t[137] = n > 2",  // /m/09x0r Speech, /m/04rlf Music
                 "    f['target'][n] = t");
-
-        assertThat(run("inspect", file.toString())).as(err.toString()).isZero();
-        assertThat(out.toString())
-                .contains("PANNs layout: 4 clips, 32000 Hz, 320 samples per clip (0.010 s), 527 labels\n")
-                .contains("  empty rows: 3 of 7 (rows 0, 3, 4): missing clips, left with an empty audio_name by"
-                        + " PANNs' packer; not counted here\n")
-                .contains("  labels: 2 distinct; most frequent: /m/09x0r Speech (4), /m/04rlf Music (2)\n")
-                .contains("  first names: Y-0p7hKXZ1w1.wav, Y-0p7hKXZ1w2.wav, Y-0p7hKXZ1w5.wav, ...\n")
-                .doesNotContain("not the PANNs layout");
-        assertThat(err.toString()).isEmpty();
+        return file;
     }
 
     @Test
@@ -256,5 +262,47 @@ class InspectCommandTest {
         assertThat(err.toString()).contains("junk.hdf5").contains("not a readable HDF5 file");
         assertThat(run("inspect", dir.resolve("none.hdf5").toString())).isEqualTo(1);
         assertThat(err.toString()).contains("no such file");
+    }
+
+    /**
+     * Inspect read a PANNs file (a full one of 2 million rows takes minutes) or every clip of the shards without a
+     * word: it now shows its progress as pack does, on standard error and only once it has run a second; its quiet
+     * time and interval lowered to 0, a small file shows it. Standard output is the same either way.
+     */
+    @Test
+    void aLongReadShowsItsProgressOnStandardErrorOnly(@TempDir Path dir) throws Exception {
+        Path file = pannsFileWithMissingClips(dir);
+        assertThat(run("inspect", file.toString(), "--progress", "bar")).as(err.toString()).isZero();
+        String quiet = out.toString();
+        assertThat(quiet).contains("PANNs layout: 4 clips");
+        assertThat(err.toString()).isEmpty(); // a short run prints nothing extra
+
+        Path downloads = downloads(dir);
+        assertThat(pack(dir, downloads, dir.resolve("demo.csv"), "wds", "--format", "webdataset"))
+                .as(err.toString()).isZero();
+        out.getBuffer().setLength(0);
+        err.getBuffer().setLength(0);
+        long quietNanos = ProgressOptions.counterQuietNanos;
+        ProgressOptions.counterQuietNanos = 0;
+        ProgressOptions.counterInterval = 0;
+        try {
+            assertThat(run("inspect", file.toString(), "--progress", "bar")).as(err.toString()).isZero();
+            assertThat(out.toString()).isEqualTo(quiet);
+            assertThat(err.toString()).startsWith("\rinspect     [####").contains("\rinspect     ["
+                    + "#".repeat(30) + "] 7/7  ").endsWith(" in 0s\n");
+
+            out.getBuffer().setLength(0);
+            err.getBuffer().setLength(0);
+            assertThat(run("inspect", "--in", dir.resolve("wds/demo").toString(), "--progress", "bar"))
+                    .as(err.toString()).isZero();
+            assertThat(out.toString()).doesNotContain("\r").containsPattern("clips:\\s+4\n");
+            assertThat(err.toString()).startsWith("\rinspect     1  ").contains("\rinspect     4  ")
+                    .endsWith(" in 0s\n");
+        } finally {
+            ProgressOptions.counterQuietNanos = quietNanos;
+            ProgressOptions.counterInterval = -1;
+        }
+        assertThat(run("inspect", file.toString(), "--progress", "fancy")).isEqualTo(AudioSetCli.EXIT_USAGE);
+        assertThat(err.toString()).contains("--progress 'fancy'");
     }
 }
