@@ -6,6 +6,7 @@ import io.github.audiosetdl.core.LabelIndex;
 import io.github.audiosetdl.core.SegmentSelection;
 import io.github.audiosetdl.core.SegmentStats;
 import io.github.audiosetdl.core.StrongCsv;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,6 +24,10 @@ import picocli.CommandLine.Model.CommandSpec;
         description = {"Summarise a segments CSV: rows, labels, short clips, and the rows a shard and label"
                 + " filter select. A temporally-strong label file (header segment_id...) is summarised by events,"
                 + " segments and labels.", "",
+            "A selection that holds no row (a --label no row of the file has, --limit 0, a job whose share is"
+                + " empty) is summarised as any other, 0 selected, with a warning on standard error naming the file"
+                + " and what selected nothing; the exit code is 0. A --label that no ontology class has (a typo) is"
+                + " an error naming it (exit code 1).", "",
             "Example:", "  audioset segments --csv eval_segments.csv --label Dog \\",
             "      --jobs 4 --job-index 0 --json"})
 final class SegmentsCommand implements Callable<Integer> {
@@ -46,21 +51,35 @@ final class SegmentsCommand implements Callable<Integer> {
         }
         SegmentSelection sel = AudioSetCli.fromOptions(spec, () -> selection.selection(System.getenv()));
         FileChecks.inputFile(sel.csv());
-        if (StrongCsv.isStrong(sel.csv())) {
-            StrongSegmentsReport.print(spec.commandLine().getOut(), sel, json, top);
-            spec.commandLine().getOut().flush();
-            return 0;
-        }
-        SegmentStats stats = SegmentStats.compute(sel);
-        LabelIndex labels = sel.options().labelIndex();
         PrintWriter out = spec.commandLine().getOut();
-        if (json) {
-            printJson(out, sel, stats, labels);
+        long selected;
+        if (StrongCsv.isStrong(sel.csv())) {
+            selected = StrongSegmentsReport.print(out, sel, json, top);
         } else {
-            printTable(out, sel, stats, labels);
+            SegmentStats stats = SegmentStats.compute(sel);
+            LabelIndex labels = sel.options().labelIndex();
+            if (json) {
+                printJson(out, sel, stats, labels);
+            } else {
+                printTable(out, sel, stats, labels);
+            }
+            selected = stats.selected();
         }
         out.flush();
+        if (selected == 0) {
+            spec.commandLine().getErr().println("warning: " + noneSelected(sel));
+        }
         return 0;
+    }
+
+    /**
+     * @param sel a selection that holds no row
+     * @return why, naming the CSV and the filters: those of {@link SelectionOptions#noneSelected}, or this job's
+     *     share, empty while the other jobs' are not
+     */
+    private static String noneSelected(SegmentSelection sel) throws IOException {
+        return SelectionOptions.noneSelected(sel).orElseGet(() -> sel.csv() + ": no segment selected for "
+                + sel.shard() + " (its share is empty: the selection's rows all go to the other jobs)");
     }
 
     private static void printJson(PrintWriter out, SegmentSelection sel, SegmentStats stats, LabelIndex labels)

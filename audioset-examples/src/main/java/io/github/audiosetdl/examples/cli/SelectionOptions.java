@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -102,8 +103,20 @@ final class SelectionOptions {
      * @throws IOException naming the CSV and what selected nothing, if the whole selection holds no row
      */
     static void requireSegments(SegmentSelection sel) throws IOException {
+        Optional<String> none = noneSelected(sel);
+        if (none.isPresent()) {
+            throw new IOException(none.get());
+        }
+    }
+
+    /**
+     * @param sel the selection, of any shard
+     * @return why the whole selection (of every shard) holds no row, naming the CSV and what selected nothing, as
+     *     {@link #requireSegments} refuses it; empty if it holds one
+     */
+    static Optional<String> noneSelected(SegmentSelection sel) throws IOException {
         if (sel.limit() > 0 && any(sel.withShard(Shard.ALL))) {
-            return;
+            return Optional.empty();
         }
         String why;
         if (!any(SegmentSelection.builder(sel.csv()).options(sel.options()).build())) { // at most one row read
@@ -114,7 +127,7 @@ final class SelectionOptions {
         } else {
             why = "--label '" + String.join("' --label '", sel.labelQueries()) + "' selects none of its rows";
         }
-        throw new IOException(sel.csv() + ": no segment selected (" + why + ")");
+        return Optional.of(sel.csv() + ": no segment selected (" + why + ")");
     }
 
     private static boolean any(SegmentSelection sel) throws IOException {

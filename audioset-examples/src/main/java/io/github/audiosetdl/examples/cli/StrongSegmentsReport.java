@@ -33,9 +33,10 @@ final class StrongSegmentsReport {
      * @param sel the selection (its file is a strong file)
      * @param json one JSON object instead of a table
      * @param top labels in the table, 0 for all
+     * @return the segments selected
      * @throws IOException if the file cannot be read
      */
-    static void print(PrintWriter out, SegmentSelection sel, boolean json, int top) throws IOException {
+    static long print(PrintWriter out, SegmentSelection sel, boolean json, int top) throws IOException {
         StrongVocabulary vocabulary = StrongVocabulary.audioSet();
         LabelIndex weak = sel.options().labelIndex();
         AtomicLong skipped = new AtomicLong(); // bad lines under --on-error skip, reported by the selection's stream
@@ -74,7 +75,7 @@ final class StrongSegmentsReport {
             doc.put("outside_weak_index", Map.of("mids", s.outsideWeakIndex().size(), "events", outsideWeakEvents,
                     "per_label", s.outsideWeakIndex()));
             out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(doc));
-            return;
+            return selected;
         }
         out.printf("file               %s (temporally-strong labels)%n", sel.csv());
         out.printf("events             %,d%s%n", s.events(), s.notPresent() > 0
@@ -101,6 +102,7 @@ final class StrongSegmentsReport {
         if (rows.size() < perLabel.size()) {
             out.printf("... %d more labels (--top 0 shows all)%n", perLabel.size() - rows.size());
         }
+        return selected;
     }
 
     /**

@@ -126,4 +126,49 @@ class SegmentsCommandTest {
         assertThat(run("segments", "--csv", "x.csv", "--job-index", "1")).isEqualTo(2);
         assertThat(err.toString()).contains("--job-index needs --jobs");
     }
+
+    /**
+     * A selection of no row printed "selected rows 0" and exited 0 without a word: a --label a row could have (but
+     * none of this file's has), --limit 0, a job whose share is empty now warn on standard error, naming the file and
+     * the filters; standard output and the exit code are as before. A --label no ontology class has is an error.
+     */
+    @Test
+    void aSelectionOfNoRowWarnsNamingTheFileAndTheFilters(@TempDir Path dir) throws IOException {
+        Path csv = dir.resolve("speech.csv");
+        Files.writeString(csv, "# YTID, start_seconds, end_seconds, positive_labels\n"
+                + "abcdefghijk, 0.000, 10.000, \"/m/09x0r\"\nbcdefghijkl, 0.000, 10.000, \"/m/09x0r\"\n");
+        assertThat(run("segments", "--csv", csv.toString(), "--label", "Dog", "--label", "Cat")).isZero();
+        assertThat(out.toString()).contains("selected rows      0\n");
+        assertThat(err.toString()).isEqualTo("warning: " + csv + ": no segment selected (--label 'Dog' --label 'Cat'"
+                + " selects none of its rows)\n");
+
+        out.getBuffer().setLength(0);
+        err.getBuffer().setLength(0);
+        assertThat(run("segments", "--csv", csv.toString(), "--label", "Dog", "--json")).isZero();
+        assertThat(new ObjectMapper().readTree(out.toString()).get("selected").asLong()).isZero();
+        assertThat(err.toString()).contains("warning: " + csv + ": no segment selected (--label 'Dog'");
+
+        err.getBuffer().setLength(0);
+        assertThat(run("segments", "--csv", csv.toString(), "--limit", "0")).isZero();
+        assertThat(err.toString()).contains("warning: " + csv + ": no segment selected (--limit 0 selects none");
+
+        err.getBuffer().setLength(0);
+        assertThat(run("segments", "--csv", csv.toString(), "--jobs", "3", "--job-index", "0")).isZero();
+        assertThat(run("segments", "--csv", csv.toString(), "--jobs", "3", "--job-index", "1")).isZero();
+        assertThat(run("segments", "--csv", csv.toString(), "--jobs", "3", "--job-index", "2")).isZero();
+        assertThat(err.toString()).containsOnlyOnce("warning: ").contains(csv + ": no segment selected for job ")
+                .contains(" of 3 (its share is empty: the selection's rows all go to the other jobs)\n");
+
+        err.getBuffer().setLength(0);
+        String strong = TestData.file("audioset/strong_sample.tsv").toString();
+        assertThat(run("segments", "--csv", strong, "--label", "Tuning fork")).isZero();
+        assertThat(err.toString()).isEqualTo("warning: " + strong + ": no segment selected (--label 'Tuning fork'"
+                + " selects none of its rows)\n");
+
+        err.getBuffer().setLength(0);
+        assertThat(run("segments", "--csv", csv.toString(), "--label", "Speech")).isZero();
+        assertThat(err.toString()).isEmpty();
+        assertThat(run("segments", "--csv", csv.toString(), "--label", "Dgo")).isEqualTo(AudioSetCli.EXIT_FAILURE);
+        assertThat(err.toString()).contains("'Dgo'").contains("did you mean 'Dog'");
+    }
 }
