@@ -15,8 +15,11 @@ import picocli.CommandLine.Model.UsageMessageSpec;
  * ({@code <java.io.} / {@code tmpdir>}, {@code --strong=FILE.} / {@code hdf5}) and could not be copied whole.
  * Every section (synopsis, description, option and parameter lists, exit codes, command list, footer, headings)
  * is laid out in a {@link SpaceWrappingTable} instead; the text is the same, character for character: no
- * character is inserted to prevent a break. A word longer than a whole line is still cut where the line ends,
- * as picocli does, rather than run past the width.
+ * character is inserted to prevent a break. A word longer than its column's whole line (a path in a description at
+ * {@code -Dpicocli.usage.width=55}, picocli's narrowest) has a line of its own and runs past the width, whole:
+ * picocli cut it where the line ended. Overflowing rather than breaking it at a {@code /} or {@code .}: a line
+ * break inside a word is what made it impossible to copy, wherever it falls, while a terminal narrower than the
+ * line wraps it softly and copies it whole; and such a word is rare (a long path or command in the last column).
  */
 final class WordWrapHelp extends Help {
     /** picocli's cap on the synopsis indent, as a fraction of the width ({@code UsageMessageSpec}'s, private). */
@@ -168,9 +171,11 @@ final class WordWrapHelp extends Help {
     }
 
     /**
-     * A {@link Help.TextTable} that breaks a value too long for its column only after a run of white space (a word
-     * longer than a whole line is cut where the line ends). Each line is handed to picocli's own layout whole, so
-     * that picocli never has to break it: columns, indents and styles are picocli's.
+     * A {@link Help.TextTable} that breaks a value too long for its column only after a run of white space. A word
+     * longer than a whole line of the last column has a line of its own, which runs past the table's width (in a
+     * column that is not the last, it would push the next columns out of line: it is cut where the line ends, as
+     * picocli does). Each line is handed to picocli's own layout whole, so that picocli never has to break it:
+     * columns, indents and styles are picocli's.
      */
     static final class SpaceWrappingTable extends TextTable {
         private final ColorScheme scheme;
@@ -203,14 +208,24 @@ final class WordWrapHelp extends Help {
             if (width(value, 0, plain.length()) <= first || next <= 0) {
                 return super.putValue(row, col, value); // fits (or no room for wrapped lines: picocli's way)
             }
+            boolean last = col == columns.length - 1;
             Cell cell = null;
             int at = 0;
             for (int r = row; at < plain.length(); r++) {
-                int end = lineEnd(value, plain, at, r == row ? first : next);
+                int end = lineEnd(value, plain, at, r == row ? first : next, last);
                 Ansi.Text line = value.substring(at, end);
                 if (r > row) {
                     addEmptyRow();
                     line = scheme.ansi().new Text(" ".repeat(indentWrappedLines), scheme).concat(line);
+                }
+                String shown = line.plainString();
+                if (column.indent + width(line, 0, shown.length()) > room) { // a word alone, longer than the line
+                    int kept = shown.stripTrailing().length(); // the white space after it is where the line breaks
+                    line = line.substring(0, kept);
+                    int length = column.indent + width(line, 0, kept);
+                    if (last && length > column.width) { // its cell runs past the width
+                        columnValues.set(r * columns.length + col, scheme.ansi().new Text(length, scheme));
+                    }
                 }
                 cell = super.putValue(r, col, line);
                 at = end;
@@ -218,12 +233,34 @@ final class WordWrapHelp extends Help {
             return cell;
         }
 
+        /** As picocli's, but a cell that runs past its column's width (a word longer than the line) is not padded. */
+        @Override
+        public StringBuilder toString(StringBuilder text) {
+            Column[] columns = columns();
+            StringBuilder row = new StringBuilder();
+            for (int i = 0; i < columnValues.size(); i++) {
+                Ansi.Text cell = columnValues.get(i);
+                row.append(cell).append(" ".repeat(Math.max(0, columns[i % columns.length].width
+                        - cell.plainString().length())));
+                if (i % columns.length == columns.length - 1) {
+                    int end = row.length();
+                    while (end > 0 && row.charAt(end - 1) == ' ') {
+                        end--;
+                    }
+                    text.append(row, 0, end).append(System.lineSeparator());
+                    row.setLength(0);
+                }
+            }
+            return text;
+        }
+
         /**
+         * @param whole whether a word longer than {@code room} stays whole (the last column's) or is cut
          * @return where the line that starts at {@code from} ends: after the last run of white space that still
          *     fits in {@code room} columns with the word before it, or, when not even the first word fits, after
-         *     as many of its characters as fit (at least one)
+         *     it and its white space ({@code whole}) or after as many of its characters as fit (at least one)
          */
-        private int lineEnd(Ansi.Text value, String plain, int from, int room) {
+        private int lineEnd(Ansi.Text value, String plain, int from, int room, boolean whole) {
             int end = from;
             int i = from;
             while (i < plain.length()) {
@@ -240,7 +277,14 @@ final class WordWrapHelp extends Help {
                 end = next;
                 i = next;
             }
-            if (end == from) {
+            if (end == from && whole) {
+                while (end < plain.length() && !Character.isWhitespace(plain.charAt(end))) {
+                    end++;
+                }
+                while (end < plain.length() && Character.isWhitespace(plain.charAt(end))) {
+                    end++;
+                }
+            } else if (end == from) {
                 end = from + 1;
                 while (end < plain.length() && width(value, from, end + 1) <= room) {
                     end++;
