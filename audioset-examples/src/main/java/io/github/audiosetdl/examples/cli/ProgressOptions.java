@@ -24,11 +24,11 @@ final class ProgressOptions {
     /**
      * How long a {@link Counter}'s loop runs before its bar first shows (its log line first shows after
      * {@link #LOG_INTERVAL_NANOS}): a run shorter than this prints nothing on standard error. Tests lower it (and
-     * {@link #counterInterval}) to see the progress of a small file; they put it back.
+     * {@link #counterIntervalNanos}) to see the progress of a small file; they put it back.
      */
     static volatile long counterQuietNanos = TimeUnit.SECONDS.toNanos(1);
     /** A {@link Counter}'s interval between reports, in nanoseconds; {@code -1} for the bar's or the log's own. */
-    static volatile long counterInterval = -1;
+    static volatile long counterIntervalNanos = -1;
 
     @Option(names = "--progress", paramLabel = "auto|bar|log", defaultValue = "auto",
             description = "Progress display: a bar when standard error is a terminal, log lines otherwise"
@@ -57,7 +57,8 @@ final class ProgressOptions {
      */
     Counter counter(CommandSpec spec, String label, long total) {
         boolean bar = bar();
-        long interval = counterInterval >= 0 ? counterInterval : bar ? BAR_INTERVAL_NANOS : LOG_INTERVAL_NANOS;
+        long interval = counterIntervalNanos >= 0 ? counterIntervalNanos
+                : bar ? BAR_INTERVAL_NANOS : LOG_INTERVAL_NANOS;
         return new Counter(label, total, bar ? spec.commandLine().getErr() : null,
                 bar ? counterQuietNanos : Math.max(counterQuietNanos, interval), interval);
     }

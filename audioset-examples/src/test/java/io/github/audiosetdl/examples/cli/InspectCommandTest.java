@@ -284,7 +284,7 @@ class InspectCommandTest {
         err.getBuffer().setLength(0);
         long quietNanos = ProgressOptions.counterQuietNanos;
         ProgressOptions.counterQuietNanos = 0;
-        ProgressOptions.counterInterval = 0;
+        ProgressOptions.counterIntervalNanos = 0;
         try {
             assertThat(run("inspect", file.toString(), "--progress", "bar")).as(err.toString()).isZero();
             assertThat(out.toString()).isEqualTo(quiet);
@@ -300,7 +300,7 @@ class InspectCommandTest {
                     .endsWith(" in 0s\n");
         } finally {
             ProgressOptions.counterQuietNanos = quietNanos;
-            ProgressOptions.counterInterval = -1;
+            ProgressOptions.counterIntervalNanos = -1;
         }
         assertThat(run("inspect", file.toString(), "--progress", "fancy")).isEqualTo(AudioSetCli.EXIT_USAGE);
         assertThat(err.toString()).contains("--progress 'fancy'");
