@@ -30,6 +30,14 @@ import org.slf4j.LoggerFactory;
  * <p>Rows stream to disk (memory: one C·F running sum in compensated doubles,
  * {@link CompensatedSum}). Nothing appears under the final names
  * before {@link #commit()}; {@link #close()} without a commit discards everything. One thread writes.
+ *
+ * <p><b>Put in place under the file's lock.</b> {@link #commit()} renames the files into place holding an
+ * operating-system lock on the hidden file {@code .<file name>.lock} beside them (empty, created if absent, never
+ * deleted), from just before the first rename until {@link #close()}, so that what a caller records between the
+ * two (a pipeline's record of inputs) describes the files on disk: another writer of the same file waits at its
+ * own renames until this one is closed (at most 10 minutes, then its commit fails naming the folder and the
+ * file). Writers of one file write their rows side by side; only their renames take turns. The operating system
+ * drops the lock of a killed process.
  */
 public final class CochleagramFileWriter implements FeatureSink {
     private static final Logger LOG = LoggerFactory.getLogger(CochleagramFileWriter.class);
@@ -165,6 +173,18 @@ public final class CochleagramFileWriter implements FeatureSink {
         return rows.rows();
     }
 
+    /**
+     * Finishes the file and renames it and the average's npy file into place (the npy first), holding the lock of the
+     * file's name, {@code .<file name>.lock} beside it, from just before the first rename until {@link #close()}: a
+     * caller that records what it committed (a pipeline writes its record of inputs) does so before it closes this
+     * writer, and no other writer of the file puts its own in place in between. A lock held by another writer of the
+     * file (in another process, or one of this JVM committed and not closed yet) is waited for, at most 10 minutes. If
+     * this fails, the lock is released and nothing more is put in place.
+     *
+     * @return the feature file and the npy file
+     * @throws IOException if writing or renaming fails, or another writer of the file still holds its lock after 10
+     *     minutes (the message names the folder, the file and the lock file; nothing is put in place)
+     */
     @Override
     public List<Path> commit() throws IOException {
         if (done) {
@@ -182,7 +202,8 @@ public final class CochleagramFileWriter implements FeatureSink {
     /**
      * Completes a feature file whose {@code rows.rows()} rows are in place: labels and metadata copied from the
      * source, attributes, the average as {@code /average} and as the npy file; publishes both from the staging
-     * folder (the npy first, the feature file last).
+     * folder (the npy first, the feature file last), under the lock of the feature file's name
+     * ({@link Staging#publishLocked}), which the caller releases ({@link Staging#unlock()}).
      *
      * @return the feature file and the npy file
      */
@@ -201,7 +222,7 @@ public final class CochleagramFileWriter implements FeatureSink {
         Path npy = staging.dir().resolve("average.npy");
         Path averageFile = averageFile(file);
         NpyFiles.writeFloat32(npy, average, extractor.rows(), extractor.columns());
-        staging.publish(List.of(new Path[] {npy, averageFile}, new Path[] {data, file}));
+        staging.publishLocked(List.of(new Path[] {npy, averageFile}, new Path[] {data, file}), Staging.PUBLISH_WAIT);
         return List.of(file, averageFile);
     }
 
@@ -241,12 +262,16 @@ public final class CochleagramFileWriter implements FeatureSink {
         }
     }
 
-    /** Discards everything unless committed. */
+    /**
+     * Discards everything unless committed; after a commit, releases the lock of the file's name (see
+     * {@link #commit()}). Closing again does nothing.
+     */
     @Override
     public void close() throws IOException {
         if (!done) {
             done = true;
             abandon();
         }
+        staging.unlock(); // taken by a commit alone
     }
 }

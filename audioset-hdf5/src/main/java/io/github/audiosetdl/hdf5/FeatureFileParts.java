@@ -237,6 +237,7 @@ public final class FeatureFileParts {
                 deleteTree(work);
                 return written;
             } finally {
+                staging.unlock(); // the lock of the file's name, taken for its renames: a finish records nothing
                 staging.delete();
             }
         }

@@ -33,6 +33,14 @@ import org.slf4j.LoggerFactory;
  * <p>Rows stream to disk: memory does not grow with N. Everything is written in a hidden directory
  * beside the file and renamed into place by {@link #commit()}; {@link #close()} without a commit
  * deletes it. One thread writes.
+ *
+ * <p><b>Put in place under the file's lock.</b> {@link #commit()} renames the files into place holding an
+ * operating-system lock on the hidden file {@code .<file name>.lock} beside them (empty, created if absent, never
+ * deleted), from just before the first rename until {@link #close()}, so that what a caller records between the
+ * two (a pipeline's record of inputs) describes the files on disk: another writer of the same file waits at its
+ * own renames until this one is closed (at most 10 minutes, then its commit fails naming the folder and the
+ * file). Writers of one file write their rows side by side; only their renames take turns. The operating system
+ * drops the lock of a killed process.
  */
 public final class WaveformFileWriter implements WaveformSink {
     private static final Logger LOG = LoggerFactory.getLogger(WaveformFileWriter.class);
@@ -220,6 +228,18 @@ public final class WaveformFileWriter implements WaveformSink {
         return rows.rows();
     }
 
+    /**
+     * Finishes the file and renames it and its metadata file into place (the npy first), holding the lock of the file's
+     * name, {@code .<file name>.lock} beside it, from just before the first rename until {@link #close()}: a caller
+     * that records what it committed (a pipeline writes its record of inputs) does so before it closes this writer, and
+     * no other writer of the file puts its own in place in between. A lock held by another writer of the file (in
+     * another process, or one of this JVM committed and not closed yet) is waited for, at most 10 minutes. If this
+     * fails, the lock is released and nothing more is put in place.
+     *
+     * @return the file and its metadata file
+     * @throws IOException if writing or renaming fails, or another writer of the file still holds its lock after 10
+     *     minutes (the message names the folder, the file and the lock file; nothing is put in place)
+     */
     @Override
     public List<Path> commit() throws IOException {
         if (done) {
@@ -244,8 +264,8 @@ public final class WaveformFileWriter implements WaveformSink {
             }
             Path data = rows.finish();
             npy.finish();
-            staging.publish(List.of(new Path[] {staging.dir().resolve("metadata.npy"), metadataFile},
-                    new Path[] {data, file}));
+            staging.publishLocked(List.of(new Path[] {staging.dir().resolve("metadata.npy"), metadataFile},
+                    new Path[] {data, file}), Staging.PUBLISH_WAIT);
             return List.of(file, metadataFile);
         } finally {
             abandon();
@@ -261,13 +281,17 @@ public final class WaveformFileWriter implements WaveformSink {
         }
     }
 
-    /** Discards everything unless committed. */
+    /**
+     * Discards everything unless committed; after a commit, releases the lock of the file's name (see
+     * {@link #commit()}). Closing again does nothing.
+     */
     @Override
     public void close() throws IOException {
         if (!done) {
             done = true;
             abandon();
         }
+        staging.unlock(); // taken by a commit alone
     }
 
     @Override

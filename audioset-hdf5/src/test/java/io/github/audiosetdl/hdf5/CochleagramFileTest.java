@@ -146,7 +146,8 @@ class CochleagramFileTest {
             }
         }
         try (Stream<Path> files = Files.list(dir)) {
-            assertThat(files).containsExactlyInAnyOrder(wav, dir.resolve("t_metadata.npy"));
+            assertThat(files).containsExactlyInAnyOrder(wav, dir.resolve("t_metadata.npy"),
+                    dir.resolve(".t.hdf5.lock"));
         }
         // a flattened row may declare any (channels, frames) of its length: the reader reads it
         FeatureExtractor flat = FeatureExtractor.of("flat", "coch", WaveformFileTest.LEN, 100, 1, C * F,
@@ -313,7 +314,7 @@ class CochleagramFileTest {
         }
         try (Stream<Path> files = Files.list(dir)) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("t.hdf5",
-                    "t_metadata.npy", "t_Coch.hdf5", "t_average.npy");
+                    "t_metadata.npy", "t_Coch.hdf5", "t_average.npy", ".t.hdf5.lock", ".t_Coch.hdf5.lock");
         }
     }
 
@@ -335,7 +336,7 @@ class CochleagramFileTest {
         }
         try (Stream<Path> files = Files.list(dir)) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("t.hdf5",
-                    "t_metadata.npy");
+                    "t_metadata.npy", ".t.hdf5.lock");
         }
     }
 

@@ -178,7 +178,8 @@ class FeatureStatsTest {
         assertThat(npz).doesNotExist();
         try (var left = Files.list(dir)) {
             assertThat(left.map(p -> p.getFileName().toString())).as("no staging folder left")
-                    .containsExactlyInAnyOrder("t.hdf5", "t_metadata.npy", "t_Coch.hdf5", "t_average.npy");
+                    .containsExactlyInAnyOrder("t.hdf5", "t_metadata.npy", "t_Coch.hdf5", "t_average.npy",
+                            ".t.hdf5.lock", ".t_Coch.hdf5.lock"); // the writers' locks: empty, kept
         }
     }
 }

@@ -33,11 +33,14 @@ import java.nio.file.attribute.FileTime;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -382,6 +385,11 @@ class PipelineRerunTest {
      *     before the pipeline writes its record: the instant another run's commit may land in
      */
     private static DatasetStore commitHook(Runnable afterCommit) {
+        return commitHook(afterCommit, () -> { });
+    }
+
+    /** @return {@link #commitHook(Runnable)}, whose feature sinks also run {@code afterClose} once closed */
+    private static DatasetStore commitHook(Runnable afterCommit, Runnable afterClose) {
         return (DatasetStore) Proxy.newProxyInstance(DatasetStore.class.getClassLoader(),
                 new Class<?>[] {DatasetStore.class}, (store, call, args) -> {
                     Object made = invoke(call, Hdf5DatasetStore.INSTANCE, args);
@@ -390,6 +398,8 @@ class PipelineRerunTest {
                                 Object result = invoke(m, sink, a);
                                 if (m.getName().equals("commit")) {
                                     afterCommit.run();
+                                } else if (m.getName().equals("close")) {
+                                    afterClose.run();
                                 }
                                 return result;
                             });
@@ -471,9 +481,14 @@ class PipelineRerunTest {
 
     /** @return a pipeline computing {@code r_Coch.hdf5} from {@code r.hdf5}, the "level" extractor in {@code unit} */
     private AudioSetPipeline levels(String unit, Runnable afterCommit) {
+        return levels(unit, afterCommit, () -> { });
+    }
+
+    /** @return {@link #levels(String, Runnable)}, its feature sink running {@code afterClose} once closed */
+    private AudioSetPipeline levels(String unit, Runnable afterCommit, Runnable afterClose) {
         FeatureExtractor level = FeatureExtractor.of("level", 160_000, 16_000, 1, 2, Map.of("unit", unit),
                 () -> (w, o) -> o[0] = unit.length());
-        return AudioSetPipeline.builder().waveforms(out.resolve("r.hdf5")).store(commitHook(afterCommit))
+        return AudioSetPipeline.builder().waveforms(out.resolve("r.hdf5")).store(commitHook(afterCommit, afterClose))
                 .features(level).threads(1).build();
     }
 
@@ -513,6 +528,119 @@ class PipelineRerunTest {
             assertThat(bb.whyFeaturesStale()).as("the second run's options: its file and record").isEmpty();
         }
         assertThat(out.resolve(".r_Coch.hdf5.inputs.lock")).isEmptyFile();
+    }
+
+    /** @return the options of a pack of the seed layout alone, through {@code store} (it replaces the builder) */
+    private UnaryOperator<AudioSetPipeline.Builder> seedPack(DatasetStore store) {
+        return ignored -> AudioSetPipeline.builder().downloads(dir.resolve("r_downloads")).segments(csv)
+                .outputDir(out).store(store).threads(2);
+    }
+
+    /**
+     * @param pool runs {@code otherCommit}
+     * @param otherCommit the commit of another writer of the run's file, not in a pipeline
+     * @param started set to the other commit once the hook has started it
+     * @param early set if the other commit completed within 2 s of its start: before the run has recorded its file
+     *     and closed its writer (the hook blocks that long)
+     * @return the hook between a run's commit and its record: starts {@code otherCommit} there
+     */
+    private static Runnable otherCommitAtTheHook(ExecutorService pool, Callable<List<Path>> otherCommit,
+            AtomicReference<Future<List<Path>>> started, AtomicBoolean early) {
+        return () -> {
+            Future<List<Path>> commit = pool.submit(otherCommit);
+            started.set(commit);
+            try {
+                commit.get(2, TimeUnit.SECONDS);
+                early.set(true);
+            } catch (TimeoutException e) {
+                // it waits for the run's writer to be closed, after the record
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("the other writer's commit failed", e.getCause());
+            }
+        };
+    }
+
+    /**
+     * A program writing {@code r.hdf5} with {@link WaveformFileWriter} itself, committing between a run's rename of
+     * the file and its record: its renames must wait until the run has recorded its file and closed its writer, or
+     * the record would name the other program's file with the run's inputs, and a rerun would keep it as the run's.
+     */
+    @Test
+    void aWriterOfTheWaveformFileCannotReplaceItBetweenTheRunsRenameAndItsRecord() throws Exception {
+        Path file = out.resolve("r.hdf5");
+        Files.createDirectories(out);
+        AtomicReference<Future<List<Path>>> other = new AtomicReference<>();
+        AtomicBoolean early = new AtomicBoolean();
+        AtomicBoolean recordedBeforeClose = new AtomicBoolean();
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try (WaveformFileWriter w = WaveformFileWriter.create(file, LabelIndex.audioSet(), 16_000, 160_000)) {
+            w.write(new SegmentRow(0, 1, new Segment("otherClip00", 0, 10_000, List.of("/m/09x0r"))),
+                    new PreparedAudio(new float[160_000], 1, false));
+            DatasetStore hooked = waveformHook(otherCommitAtTheHook(pool, w::commit, other, early),
+                    () -> recordedBeforeClose.set(Files.isRegularFile(out.resolve(".r.hdf5.inputs"))));
+            assertThat(run(seedPack(hooked)).pack()).isPresent();
+            assertThat(other.get().get(60, TimeUnit.SECONDS)).as("put in place once the run closed its writer")
+                    .contains(file);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(early).as("the other writer's commit waited for the run's record and close").isFalse();
+        assertThat(recordedBeforeClose).as("the record is written before the writer is closed").isTrue();
+        try (WaveformFileReader r = WaveformFileReader.open(file)) {
+            assertThat(r.size()).as("the other writer's file").isEqualTo(1);
+        }
+        // the record names the run's file, which was replaced since: the rerun packs again
+        PipelineSummary again = run(seedPack(waveformHook(() -> { }, () -> { })));
+        assertThat(again.upToDate()).isEmpty();
+        try (WaveformFileReader r = WaveformFileReader.open(file)) {
+            assertThat(r.size()).isEqualTo(4);
+        }
+        assertThat(out.resolve(".r.hdf5.lock")).isEmptyFile();
+    }
+
+    /** As the test above, for a feature file and a {@link CochleagramFileWriter} outside the pipeline. */
+    @Test
+    void aWriterOfTheFeatureFileCannotReplaceItBetweenTheRunsRenameAndItsRecord() throws Exception {
+        run();
+        Path file = out.resolve("r_Coch.hdf5");
+        AtomicReference<Future<List<Path>>> other = new AtomicReference<>();
+        AtomicBoolean early = new AtomicBoolean();
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        FeatureExtractor zz = FeatureExtractor.of("level", 160_000, 16_000, 1, 2, Map.of("unit", "zz"),
+                () -> (w, o) -> { });
+        try (WaveformFileReader source = WaveformFileReader.open(out.resolve("r.hdf5"));
+                CochleagramFileWriter w = CochleagramFileWriter.create(file, source, zz)) {
+            for (long i = 0; i < source.size(); i++) {
+                w.write(new float[] {9, 9});
+            }
+            // once the run's writer is closed, the other commit completes before the run goes on: a record written
+            // after the close, not before, would name its file
+            Runnable otherDone = () -> {
+                try {
+                    other.get().get(60, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (ExecutionException | TimeoutException e) {
+                    throw new IllegalStateException("the other writer's commit did not complete", e);
+                }
+            };
+            try (AudioSetPipeline a = levels("a", otherCommitAtTheHook(pool, w::commit, other, early), otherDone)) {
+                assertThat(a.run().features()).isPresent();
+            }
+            assertThat(other.get().get(60, TimeUnit.SECONDS)).contains(file);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(early).as("the other writer's commit waited for the run's record and close").isFalse();
+        try (CochleagramFileReader coch = CochleagramFileReader.open(file, "level")) {
+            assertThat(coch.attributes()).containsEntry("unit", "zz");
+        }
+        try (AudioSetPipeline a = levels("a", () -> { })) {
+            assertThat(a.whyFeaturesStale()).as("its record names the file the other writer replaced").isPresent();
+        }
+        assertThat(out.resolve(".r_Coch.hdf5.lock")).isEmptyFile();
     }
 
     @Test

@@ -59,7 +59,7 @@ class WaveformFileTest {
         Path file = writeRows(dir.resolve("t.hdf5"), 5);
         try (Stream<Path> left = Files.list(dir)) {
             assertThat(left.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("t.hdf5",
-                    "t_metadata.npy");
+                    "t_metadata.npy", ".t.hdf5.lock"); // the lock file of its name: empty, kept
         }
         try (WaveformFileReader r = WaveformFileReader.open(file)) {
             assertThat(r.size()).isEqualTo(5);

@@ -105,7 +105,10 @@ import org.slf4j.LoggerFactory;
  * of one's inputs naming the other's files; WebDataset shards are judged under their writers' lock
  * ({@link WebDatasetWriter#lockName}), so a run beside a pack of the same name fails rather than judge shards half
  * written, and their record is written before the run's writer is closed: the writer's lock, which a writer of the
- * name outside a pipeline also takes, is held from the writer's creation until the record is written. A store
+ * name outside a pipeline also takes, is held from the writer's creation until the record is written. The records
+ * of HDF5 outputs are written before their writers are closed too: an HDF5 writer of {@code audioset-hdf5} locks
+ * its file's name ({@code .<file name>.lock}) from just before it renames the file into place until it is closed,
+ * and another writer of the file, in a pipeline or not, waits for that lock before its own renames. A store
  * whose outputs are not files in {@link #outputDir()} gets no record: its stages run every time.
  * {@link #run()} may be called by one thread at a time; {@link #cancel()} and {@link #close()} from any thread.
  *
@@ -499,9 +502,9 @@ public final class AudioSetPipeline implements AutoCloseable {
                     ? store.createWaveforms(outputDir, name, labels, layout, strongVocabulary)
                     : store.createWaveforms(outputDir, name, labels, layout))) {
                 summary = stage.run(inputs, sink);
-                // before the sink is closed: a WebDataset writer holds its name's lock until then, so no pack of
-                // the name that does not take the record's lock (another program's writer) rewrites the shards
-                // between their commit and this record
+                // before the sink is closed: a WebDataset writer holds its name's lock until then, and an HDF5
+                // writer its file's from its renames, so no writer of the output that does not take the record's
+                // lock (another program's) replaces the files between their commit and this record
                 writeRecord(record, listing, summary.files(), commit);
             }
         }
@@ -598,9 +601,9 @@ public final class AudioSetPipeline implements AutoCloseable {
                     FeatureSink sink = listing != null ? commit.around(FeatureSink.class, store.createFeatures(
                             featureFile(), source, features)) : store.createFeatures(featureFile(), source, features)) {
                 summary = b.build().run(source, sink);
-            }
-            if (listing != null) {
-                writeRecord(record, listing, summary.files(), commit);
+                if (listing != null) { // before the sink is closed: see pack()
+                    writeRecord(record, listing, summary.files(), commit);
+                }
             }
         }
         return summary;

@@ -12,6 +12,7 @@ import io.github.audiosetdl.core.StrongEvent;
 import io.github.audiosetdl.core.audio.Int16Level;
 import io.github.audiosetdl.core.audio.PreparedAudio;
 import io.github.audiosetdl.core.internal.Background;
+import io.github.audiosetdl.core.spi.NameLock;
 import io.github.audiosetdl.core.spi.WaveformLayout;
 import io.github.audiosetdl.core.spi.WaveformSink;
 import java.io.ByteArrayOutputStream;
@@ -28,6 +29,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -169,7 +171,7 @@ public final class WebDatasetWriter implements WaveformSink {
                     + WaveformLayout.MAX_SHARD_SIZE);
         }
         Files.createDirectories(dir);
-        NameLock lock = NameLock.acquire(dir, name);
+        NameLock lock = lock(dir, name);
         try {
             removeTemporaries(dir, name); // only while holding the lock: no live pack of this name has them
             return new WebDatasetWriter(dir, name, labels, sampleRate, clipSamples, shardSize, lock);
@@ -193,7 +195,15 @@ public final class WebDatasetWriter implements WaveformSink {
      */
     public static Closeable lockName(Path dir, String name) throws IOException {
         requireNonNull(dir, "dir");
-        return NameLock.acquire(dir, checkName(name));
+        return lock(dir, checkName(name));
+    }
+
+    /** @return the lock of {@code name} in {@code dir}, taken without waiting */
+    private static NameLock lock(Path dir, String name) throws IOException {
+        return NameLock.tryAcquire(dir, name, Duration.ZERO).orElseThrow(() -> new IOException(
+                "another pack is writing WebDataset '" + name + "' in " + dir + " (it holds "
+                + NameLock.fileName(name) + "; packs of one name, and runs judging whether its shards are up to"
+                + " date, run one at a time)"));
     }
 
     /**

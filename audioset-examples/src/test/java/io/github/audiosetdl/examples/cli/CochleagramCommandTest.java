@@ -61,7 +61,8 @@ class CochleagramCommandTest {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder(
                     "seedlayout_Coch.hdf5", "seedlayout_average.npy", "seedlayout_stats.npz",
                     ".seedlayout_Coch.hdf5.inputs", ".seedlayout_stats.npz.inputs", // the records that keep them
-                    ".seedlayout_Coch.hdf5.inputs.lock", ".seedlayout_stats.npz.inputs.lock"); // held to the record
+                    ".seedlayout_Coch.hdf5.inputs.lock", ".seedlayout_stats.npz.inputs.lock", // held to the record
+                    ".seedlayout_Coch.hdf5.lock"); // held by the writer from its rename to its close
         }
 
         double[] sum = new double[171 * 2000];

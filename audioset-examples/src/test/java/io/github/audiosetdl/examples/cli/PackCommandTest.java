@@ -232,7 +232,7 @@ class PackCommandTest {
         try (Stream<Path> left = Files.list(outDir)) {
             assertThat(left.map(p -> p.getFileName().toString())).as("the killed run's staging directory is gone")
                     .containsExactlyInAnyOrder("demo.hdf5", "demo_metadata.npy", ".demo.hdf5.inputs", // its record
-                            ".demo.hdf5.inputs.lock");
+                            ".demo.hdf5.inputs.lock", ".demo.hdf5.lock"); // the locks: empty, kept
         }
     }
 

@@ -81,7 +81,8 @@ class RunCommandTest {
                     "birds_availability.json", "birds_availability.csv", "birds_availability.png",
                     ".birds.hdf5.inputs", ".birds_Coch.hdf5.inputs", // the records that keep them on a rerun
                     ".birds_stats.npz.inputs", ".birds.hdf5.inputs.lock", ".birds_Coch.hdf5.inputs.lock",
-                    ".birds_stats.npz.inputs.lock"); // held from commit to record
+                    ".birds_stats.npz.inputs.lock", // held from commit to record
+                    ".birds.hdf5.lock", ".birds_Coch.hdf5.lock"); // held by the writers from rename to close
         }
         assertThat(out.toString()).contains("availability      5 of 7 obtained");
     }

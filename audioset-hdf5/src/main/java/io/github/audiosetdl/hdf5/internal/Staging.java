@@ -1,7 +1,9 @@
 package io.github.audiosetdl.hdf5.internal;
 
 import io.github.audiosetdl.core.ProcessTag;
+import io.github.audiosetdl.core.spi.NameLock;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -16,6 +18,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -35,8 +38,16 @@ import org.slf4j.LoggerFactory;
 public final class Staging {
     private static final Logger LOG = LoggerFactory.getLogger(Staging.class);
     private static final String OWNER = "owner.pid";
+    /**
+     * The longest wait of {@link #publishLocked} for another writer of the same file to release its lock: 10
+     * minutes, as a pipeline waits for another run's record ({@code RecordLock}). A writer holds it from its renames
+     * to its close, a pipeline only until its record of inputs is written (milliseconds).
+     */
+    public static final Duration PUBLISH_WAIT = Duration.ofMinutes(10);
 
     private final Path dir;
+    /** The lock of the main file's name, held from {@link #publishLocked} to {@link #unlock()}, or null. */
+    private NameLock lock;
 
     private Staging(Path dir) {
         this.dir = dir;
@@ -120,6 +131,68 @@ public final class Staging {
      * @throws IOException if a move fails
      */
     public void publish(List<Path[]> moves) throws IOException {
+        publish(moves, null);
+    }
+
+    /**
+     * {@link #publish(List)}, the renames made under the lock of the last file's name, {@code .<file name>.lock}
+     * in its folder ({@link NameLock}), taken just before the first rename and held after this returns, until
+     * {@link #unlock()}: so a caller that records what it put in place (a pipeline writes its record of inputs)
+     * does so before another writer of the file, which takes the same lock before its own renames, may replace it.
+     * A lock held by another writer is waited for, at most {@code wait}. Where the lock file cannot be created or
+     * locked (a file system without locks, a symbolic link at its name) the files are published without the lock,
+     * as before it existed, and that is logged.
+     *
+     * @param moves pairs of (staged file, final file), the main file last
+     * @param wait the longest wait for another writer of the file to release the lock
+     * @throws IOException if a move fails (the lock is released), or another writer still holds the lock after
+     *     {@code wait} (nothing is renamed; the message names the folder and the file)
+     */
+    public void publishLocked(List<Path[]> moves, Duration wait) throws IOException {
+        Path last = moves.get(moves.size() - 1)[1].toAbsolutePath();
+        try {
+            publish(moves, () -> lock = lockName(last, wait).orElse(null));
+        } catch (IOException | RuntimeException | Error e) {
+            unlock();
+            throw e;
+        }
+    }
+
+    /** Releases the lock {@link #publishLocked} took, if any; does nothing the second time. Never throws. */
+    public void unlock() {
+        NameLock l = lock;
+        lock = null;
+        if (l != null) {
+            l.close();
+        }
+    }
+
+    /** Takes the lock of {@code file}'s name in its folder, or none where locks cannot be taken (logged). */
+    private static Optional<NameLock> lockName(Path file, Duration wait) throws IOException {
+        Path folder = file.getParent();
+        String name = file.getFileName().toString();
+        Optional<NameLock> lock;
+        try {
+            lock = NameLock.tryAcquire(folder, name, wait);
+        } catch (InterruptedIOException e) {
+            throw e;
+        } catch (IOException e) {
+            LOG.warn("{}: cannot lock {} ({}); putting {} in place without the lock: a writer of the same file"
+                    + " could replace it before a pipeline's record of its inputs is written", folder,
+                    NameLock.fileName(name), e.toString(), name);
+            return Optional.empty();
+        }
+        if (lock.isEmpty()) {
+            throw new IOException(file + ": another writer is putting " + name + " in place in " + folder
+                    + " and still holds " + NameLock.fileName(name) + " after " + wait.toSeconds() + " s (a writer"
+                    + " holds it from its renames until it is closed, a pipeline until its record of inputs is"
+                    + " written): nothing was put in place; close that writer, then write again");
+        }
+        return lock;
+    }
+
+    /** The renames, after {@code beforeRenames} ran (if given). */
+    private void publish(List<Path[]> moves, LockStep beforeRenames) throws IOException {
         for (Path[] m : moves) { // before any rename: a later one failing would leave the earlier files published
             if (Files.isDirectory(m[1], LinkOption.NOFOLLOW_LINKS)) {
                 throw new FileSystemException(m[1].toString(), null, "Is a directory");
@@ -129,6 +202,9 @@ public final class Staging {
             try (FileChannel ch = FileChannel.open(m[0], StandardOpenOption.WRITE)) {
                 ch.force(true);
             }
+        }
+        if (beforeRenames != null) {
+            beforeRenames.run();
         }
         for (Path[] m : moves) {
             try {
@@ -141,6 +217,12 @@ public final class Staging {
             syncFolder(folder);
         }
         delete();
+    }
+
+    /** A step before the renames. */
+    @FunctionalInterface
+    private interface LockStep {
+        void run() throws IOException;
     }
 
     /** Flushes a folder's entries (the renames) to disk; a no-op where folders cannot be opened. */
