@@ -2,12 +2,14 @@ package io.github.audiosetdl.core.download;
 
 import io.github.audiosetdl.core.ProcessTag;
 import io.github.audiosetdl.core.Segment;
-import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -41,8 +43,8 @@ final class DownloadLog implements AutoCloseable {
         "outcome", "class", "reason", "attempts", "frames", "message", "time"};
     /** How long a log must be untouched before a partial last row is taken for a crash's and cut. */
     private static final Duration PARTIAL_ROW_AGE = Duration.ofMinutes(1);
-    /** The most characters of a log's first line read to find its header. */
-    private static final int MAX_HEADER_CHARS = 4096;
+    /** The most bytes of a log read to find its header line. */
+    private static final int MAX_HEADER_BYTES = 4096;
 
     private final Path file;
     private final BufferedWriter writer;
@@ -187,29 +189,39 @@ final class DownloadLog implements AutoCloseable {
         }
     }
 
-    /** @return the names in the first line of an existing log (at most {@link #MAX_HEADER_CHARS} read) */
+    /**
+     * @return the names in the first line of an existing log (at most {@link #MAX_HEADER_BYTES} read); only that
+     *     line is decoded, so that a row after it that is not UTF-8 (a multi-byte character a crash cut short) does
+     *     not make the log unreadable
+     */
     private static List<String> headerOf(Path file) throws IOException {
-        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            char[] buffer = new char[MAX_HEADER_CHARS];
-            int n = 0;
-            for (int r; n < buffer.length && (r = in.read(buffer, n, buffer.length - n)) > 0;) {
-                n += r;
-            }
-            String text = new String(buffer, 0, n);
-            int end = text.indexOf('\n');
-            if (end < 0) {
-                throw new IOException(file + " is not a download log: no header line in its first " + MAX_HEADER_CHARS
-                        + " characters");
-            }
-            List<String> names = new ArrayList<>();
-            for (String name : text.substring(0, end).strip().split(",", -1)) {
-                names.add(name.strip());
-            }
-            if (!names.contains(HEADER[0]) || !names.contains("outcome")) {
-                throw new IOException(file + " is not a download log: its header is " + names);
-            }
-            return names;
+        byte[] head;
+        try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+            head = in.readNBytes(MAX_HEADER_BYTES);
         }
+        int end = 0;
+        while (end < head.length && head[end] != '\n') {
+            end++;
+        }
+        if (end == head.length) {
+            throw new IOException(file + " is not a download log: no header line in its first " + MAX_HEADER_BYTES
+                    + " bytes");
+        }
+        String line;
+        try {
+            line = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(head, 0, end)).toString();
+        } catch (CharacterCodingException e) {
+            throw new IOException(file + " is not a download log: its first line is not UTF-8 text", e);
+        }
+        List<String> names = new ArrayList<>();
+        for (String name : line.strip().split(",", -1)) {
+            names.add(name.strip());
+        }
+        if (!names.contains(HEADER[0]) || !names.contains("outcome")) {
+            throw new IOException(file + " is not a download log: its header is " + names);
+        }
+        return names;
     }
 
     private static int[] columnsOf(List<String> header) {

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -167,7 +168,10 @@ final class OutputRecord {
         }
         List<Path> files = new ArrayList<>();
         for (String[] o : outputs) {
-            Path file = record.resolveSibling(o[4]);
+            Path file = sibling(record, o[4]);
+            if (file == null) { // a damaged or edited record: a NUL byte made resolving the name throw
+                return Optional.of("its record " + record + " names an output that is not a file name beside it");
+            }
             files.add(file);
             String now;
             try {
@@ -182,6 +186,24 @@ final class OutputRecord {
             }
         }
         return beyond.apply(files);
+    }
+
+    /**
+     * @param record the record's path
+     * @param name an output's name as the record holds it
+     * @return the output, beside the record; null unless {@code name} is a file name (what {@link #write} records):
+     *     not empty, no separator, not {@code .} or {@code ..}, nothing a path cannot hold (a NUL byte)
+     */
+    private static Path sibling(Path record, String name) {
+        if (name.isEmpty() || name.equals(".") || name.equals("..") || name.indexOf('/') >= 0
+                || name.indexOf(record.getFileSystem().getSeparator().charAt(0)) >= 0) {
+            return null;
+        }
+        try {
+            return record.resolveSibling(name);
+        } catch (InvalidPathException e) {
+            return null;
+        }
     }
 
     /**

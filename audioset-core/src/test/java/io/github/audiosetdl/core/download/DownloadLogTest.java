@@ -134,6 +134,36 @@ class DownloadLogTest {
                 .hasMessageContaining("not a download log");
     }
 
+    /**
+     * Only the header line of an existing log is decoded when it is opened for appending: a multi-byte character a
+     * crash cut short in a row within its first 4 kB made the next run fail with the JDK's "Input length = 1",
+     * naming no file (found by mutating a log's bytes).
+     */
+    @Test
+    void aRowThatIsNotUtf8DoesNotStopALogBeingAppendedToAndAHeaderThatIsNotIsNamed(@TempDir Path dir)
+            throws IOException {
+        byte[] header = (String.join(",", DownloadLog.HEADER) + "\n").getBytes(StandardCharsets.UTF_8);
+        byte[] row = "abcdefghijk,0,10,,0,failed,permanent,,1,0,caf\u00e9,t\n".getBytes(StandardCharsets.UTF_8);
+        byte[] cut = java.util.Arrays.copyOf(row, row.length - 4); // inside the two bytes of the e acute
+        Path log = dir.resolve("errorLog_0.csv");
+        Files.write(log, concat(header, cut, "\n".getBytes(StandardCharsets.UTF_8)));
+        new DownloadLog(log).close();
+
+        byte[] bad = header.clone();
+        bad[1] = (byte) 0xFF;
+        Files.write(log, concat(bad, row));
+        assertThatThrownBy(() -> new DownloadLog(log)).isInstanceOf(IOException.class)
+                .hasMessage(log + " is not a download log: its first line is not UTF-8 text");
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (byte[] p : parts) {
+            out.writeBytes(p);
+        }
+        return out.toByteArray();
+    }
+
     @Test
     void namesTheLineOfAnUnknownFailureClass(@TempDir Path dir) throws IOException {
         Path log = Files.writeString(dir.resolve("e.csv"), String.join(",", DownloadLog.HEADER) + "\n"

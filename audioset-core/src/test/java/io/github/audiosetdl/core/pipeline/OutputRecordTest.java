@@ -63,6 +63,23 @@ class OutputRecordTest {
         assertThat(OutputRecord.whyStale(record, inputs("a"), WORDS)).isEmpty();
     }
 
+    /**
+     * A record whose output name is not a file name beside it (damaged: a NUL byte, which no path holds; or edited)
+     * is stale: the NUL threw InvalidPathException out of the check, ending the run (found by mutating a record).
+     */
+    @Test
+    void aRecordNamingAnOutputThatIsNotAFileBesideItIsStale() throws IOException {
+        Path main = Files.writeString(dir.resolve("d.hdf5"), "rows");
+        Path record = OutputRecord.of(main);
+        OutputRecord.write(record, inputs("a"), List.of(main));
+        String text = Files.readString(record);
+        for (String name : new String[] {"d\0hdf5", "../d.hdf5", "x/d.hdf5", ".."}) {
+            Files.writeString(record, text.replace("\td.hdf5\n", "\t" + name + "\n"));
+            assertThat(OutputRecord.whyStale(record, inputs("a"), WORDS)).as(name)
+                    .contains("its record " + record + " names an output that is not a file name beside it");
+        }
+    }
+
     @Test
     void anotherInputAChangedOrMissingOutputOrADamagedRecordIsStale() throws IOException {
         Path main = Files.writeString(dir.resolve("d.hdf5"), "rows");

@@ -50,8 +50,19 @@ final class MapCheckingChannel extends FileChannel {
         return channel.read(dsts, offset, length);
     }
 
+    /**
+     * Reads at a position, refusing a read that would run past the file's end as {@link #map} refuses a mapping:
+     * jhdf reads a structure of the size the file declares into a heap buffer it has just allocated (when a damaged
+     * object header declares a gigabyte, say), and the JDK reads into a heap buffer through a temporary direct buffer
+     * as large, a second allocation of that size and a long read for bytes that are not there.
+     */
     @Override
     public int read(ByteBuffer dst, long position) throws IOException {
+        long length = channel.size();
+        if (position >= 0 && dst.remaining() > length - Math.min(position, length)) {
+            throw new IllegalArgumentException(file + ": a structure of " + dst.remaining() + " bytes at byte "
+                    + position + " lies beyond the file's end (" + length + " bytes): a truncated or damaged file");
+        }
         return channel.read(dst, position);
     }
 
