@@ -11,6 +11,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -87,6 +89,57 @@ class MutatedFilesTest {
                     r.read(i, row);
                     r.labels(i);
                 }
+                r.average();
+            }
+        }, DOCUMENTED)).isEmpty();
+    }
+
+    /**
+     * Each version-2 object header of {@code valid} ({@code OHDR}, version 2) with the size of its first chunk of
+     * messages set to the largest its field holds (at most {@code 0x7ffffff0}: jhdf reads it as an int).
+     */
+    private static List<Mutations.Mutant> hugeObjectHeaders(byte[] valid) {
+        List<Mutations.Mutant> mutants = new ArrayList<>();
+        for (int at = 0; at + 6 <= valid.length; at++) {
+            if (valid[at] != 'O' || valid[at + 1] != 'H' || valid[at + 2] != 'D' || valid[at + 3] != 'R'
+                    || valid[at + 4] != 2) {
+                continue;
+            }
+            int flags = valid[at + 5] & 0xFF;
+            int field = at + 6 + ((flags & 0x20) != 0 ? 16 : 0) + ((flags & 0x10) != 0 ? 4 : 0);
+            int width = 1 << (flags & 3);
+            if (width < 4 || field + width > valid.length) {
+                continue; // a 1- or 2-byte size declares at most 64 kB
+            }
+            mutants.add(new Mutations.Mutant("object header at " + at + ": messages of 0x7ffffff0 bytes", () -> {
+                byte[] b = valid.clone();
+                Arrays.fill(b, field, field + width, (byte) 0);
+                b[field] = (byte) 0xf0;
+                b[field + 1] = (byte) 0xff;
+                b[field + 2] = (byte) 0xff;
+                b[field + 3] = (byte) 0x7f;
+                return b;
+            }));
+        }
+        return mutants;
+    }
+
+    @Test
+    void objectHeadersDeclaringHugeMessagesAreRefusedBeforeJhdfAllocatesThem() throws Exception {
+        Path made = made();
+        Path work = Files.createDirectories(dir.resolve("work"));
+        Files.copy(made.resolve("t_metadata.npy"), work.resolve("t_metadata.npy"));
+        Files.copy(made.resolve("t_average.npy"), work.resolve("t_average.npy"));
+        byte[] wav = Files.readAllBytes(made.resolve("t.hdf5"));
+        List<Mutations.Mutant> mutants = hugeObjectHeaders(wav);
+        assertThat(mutants).as("the waveform file's version-2 object headers").isNotEmpty();
+        assertThat(Mutations.check(work.resolve("t.hdf5"), mutants, MutatedFilesTest::readAll, DOCUMENTED))
+                .isEmpty();
+        byte[] coch = Files.readAllBytes(made.resolve("t_Coch.hdf5"));
+        mutants = hugeObjectHeaders(coch);
+        assertThat(mutants).as("the cochleagram file's version-2 object headers").isNotEmpty();
+        assertThat(Mutations.check(work.resolve("t_Coch.hdf5"), mutants, p -> {
+            try (CochleagramFileReader r = CochleagramFileReader.open(p)) {
                 r.average();
             }
         }, DOCUMENTED)).isEmpty();

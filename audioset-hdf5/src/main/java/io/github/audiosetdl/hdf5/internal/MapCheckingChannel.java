@@ -16,8 +16,20 @@ import java.nio.file.Path;
  * {@code IOException}, as beyond the end of a file opened for reading, jhdf allocates a heap buffer of that size
  * instead (up to 2 GB) and reads into it: a damaged 4 kB file ran a 64 MB JVM out of memory. An unchecked exception
  * is not caught there and ends the read.
+ *
+ * <p>Reads past the file's end are refused the same way, and so is a version-2 object header whose messages the file
+ * declares beyond its end: jhdf reads such a header's 6-byte prefix ({@code OHDR}, version 2, flags), then the size
+ * of its first chunk, then allocates a heap buffer of that size (up to 2 GB) before it asks for the bytes; this
+ * channel checks the size when it serves the prefix, so the damaged header is refused before that allocation.
  */
 final class MapCheckingChannel extends FileChannel {
+    /** A version-2 object header's signature. */
+    private static final byte[] OHDR = {'O', 'H', 'D', 'R'};
+    /** Bytes of a version-2 object header's prefix as jhdf reads it: signature, version, flags. */
+    private static final int OBJECT_HEADER_PREFIX = 6;
+    /** Bytes of the checksum that ends an object header. */
+    private static final int CHECKSUM = 4;
+
     private final FileChannel channel;
     private final Path file;
 
@@ -63,7 +75,55 @@ final class MapCheckingChannel extends FileChannel {
             throw new IllegalArgumentException(file + ": a structure of " + dst.remaining() + " bytes at byte "
                     + position + " lies beyond the file's end (" + length + " bytes): a truncated or damaged file");
         }
-        return channel.read(dst, position);
+        boolean prefix = dst.remaining() == OBJECT_HEADER_PREFIX;
+        int start = dst.position();
+        int n = channel.read(dst, position);
+        if (prefix && n == OBJECT_HEADER_PREFIX) {
+            checkObjectHeader(dst, start, position, length);
+        }
+        return n;
+    }
+
+    /**
+     * Refuses a version-2 object header ({@code OHDR}, version 2: the 6 bytes just read at {@code position}) whose
+     * first chunk of messages, as the size field after the prefix declares it, does not end (with its 4-byte
+     * checksum) within the file. Any other 6 bytes are left alone.
+     */
+    private void checkObjectHeader(ByteBuffer dst, int start, long position, long length) throws IOException {
+        for (int i = 0; i < OHDR.length; i++) {
+            if (dst.get(start + i) != OHDR[i]) {
+                return;
+            }
+        }
+        if (dst.get(start + OHDR.length) != 2) {
+            return;
+        }
+        int flags = dst.get(start + OHDR.length + 1) & 0xFF;
+        // the spec's optional fields before the size: times (flag bit 5, 16 bytes), attribute phase change (bit 4, 4)
+        long field = position + OBJECT_HEADER_PREFIX + ((flags & 0x20) != 0 ? 16 : 0) + ((flags & 0x10) != 0 ? 4 : 0);
+        int width = 1 << (flags & 3); // bits 0-1: the size field's width, 1, 2, 4 or 8 bytes
+        if (field > length - width) {
+            throw beyond(position, "a size field", length);
+        }
+        ByteBuffer b = ByteBuffer.allocate(width);
+        while (b.hasRemaining()) {
+            if (channel.read(b, field + b.position()) < 0) {
+                throw beyond(position, "a size field", length);
+            }
+        }
+        long size = 0;
+        for (int i = width - 1; i >= 0; i--) { // little-endian, unsigned
+            size = size << 8 | (b.get(i) & 0xFF);
+        }
+        long room = length - (field + width) - CHECKSUM;
+        if (size < 0 || size > room) {
+            throw beyond(position, Long.toUnsignedString(size) + " bytes of messages", length);
+        }
+    }
+
+    private IllegalArgumentException beyond(long header, String what, long length) {
+        return new IllegalArgumentException(file + ": the object header at byte " + header + " declares " + what
+                + " beyond the file's end (" + length + " bytes): a truncated or damaged file");
     }
 
     @Override

@@ -9,6 +9,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,5 +35,60 @@ class MapCheckingChannelTest {
             assertThatThrownBy(() -> ch.read(ByteBuffer.allocate(1 << 20), 64))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1048576 bytes at byte 64");
         }
+    }
+
+    /** An object header prefix: {@code OHDR}, version 2, {@code flags}, then {@code fields} and zeros to 64 bytes. */
+    private Path header(int flags, byte... fields) throws IOException {
+        byte[] b = new byte[64];
+        b[0] = 'O';
+        b[1] = 'H';
+        b[2] = 'D';
+        b[3] = 'R';
+        b[4] = 2;
+        b[5] = (byte) flags;
+        System.arraycopy(fields, 0, b, 6, fields.length);
+        return Files.write(dir.resolve("h" + flags + "_" + fields.length + ".hdf5"), b);
+    }
+
+    private static int readPrefix(Path file) throws IOException {
+        try (FileChannel ch = new MapCheckingChannel(FileChannel.open(file, StandardOpenOption.READ), file)) {
+            return ch.read(ByteBuffer.allocate(6), 0);
+        }
+    }
+
+    @Test
+    void anObjectHeaderDeclaringMessagesBeyondTheFilesEndIsRefusedWhenItsPrefixIsRead() throws IOException {
+        // flags 2: a 4-byte size right after the prefix; 0x7ffffff0 bytes of messages in a 64-byte file
+        Path huge = header(2, (byte) 0xf0, (byte) 0xff, (byte) 0xff, (byte) 0x7f);
+        assertThatThrownBy(() -> readPrefix(huge)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(huge + ": the object header at byte 0 declares 2147483632 bytes of messages beyond the"
+                        + " file's end (64 bytes): a truncated or damaged file");
+        // 50 fit: 6 bytes of prefix, 4 of size, 50 of messages and 4 of checksum are the file's 64
+        assertThat(readPrefix(header(2, (byte) 50))).isEqualTo(6);
+        assertThatThrownBy(() -> readPrefix(header(2, (byte) 51))).hasMessageContaining("51 bytes of messages");
+        // flags 0x23: times (16 bytes) before an 8-byte size; an unsigned size past Long.MAX_VALUE
+        byte[] times = new byte[24];
+        Arrays.fill(times, 16, 24, (byte) 0xff);
+        Path timed = header(0x23, times);
+        assertThatThrownBy(() -> readPrefix(timed)).hasMessageContaining("18446744073709551615 bytes of messages");
+        times[16] = 30; // 6 + 16 + 8 + 30 + 4 = 64
+        Arrays.fill(times, 17, 24, (byte) 0);
+        assertThat(readPrefix(header(0x23, times))).isEqualTo(6);
+        // flags 0x10: 4 bytes of attribute phase change before a 1-byte size (6 + 4 + 1 + 49 + 4 = 64)
+        assertThat(readPrefix(header(0x10, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 49)))
+                .isEqualTo(6);
+        assertThatThrownBy(() -> readPrefix(header(0x10, (byte) 0, (byte) 0, (byte) 0, (byte) 0, (byte) 50)))
+                .hasMessageContaining("50 bytes of messages");
+    }
+
+    @Test
+    void otherSixByteReadsAndLongerReadsOfAPrefixAreLeftAlone() throws IOException {
+        Path huge = header(2, (byte) 0xf0, (byte) 0xff, (byte) 0xff, (byte) 0x7f);
+        try (FileChannel ch = new MapCheckingChannel(FileChannel.open(huge, StandardOpenOption.READ), huge)) {
+            assertThat(ch.read(ByteBuffer.allocate(10), 0)).isEqualTo(10); // not jhdf's prefix read
+            assertThat(ch.read(ByteBuffer.allocate(6), 1)).isEqualTo(6); // not a signature
+        }
+        Path v1 = Files.write(dir.resolve("v1.hdf5"), new byte[] {'O', 'H', 'D', 'R', 1, 2, -1, -1, -1, -1});
+        assertThat(readPrefix(v1)).isEqualTo(6); // not version 2
     }
 }
