@@ -44,6 +44,14 @@ class MutatedFilesTest {
         return made;
     }
 
+    /** @return a folder holding the side files of {@link #made()}'s files, where their damaged copies are read */
+    private Path work(Path made) throws IOException {
+        Path work = Files.createDirectories(dir.resolve("work"));
+        Files.copy(made.resolve("t_metadata.npy"), work.resolve("t_metadata.npy"));
+        Files.copy(made.resolve("t_average.npy"), work.resolve("t_average.npy"));
+        return work;
+    }
+
     private static void readAll(Path file) throws IOException {
         try (WaveformFileReader r = WaveformFileReader.open(file)) {
             float[] row = new float[r.rowLength()];
@@ -75,9 +83,7 @@ class MutatedFilesTest {
     @Test
     void hdf5PastTheirObjectHeaders() throws Exception {
         Path made = made();
-        Path work = Files.createDirectories(dir.resolve("work"));
-        Files.copy(made.resolve("t_metadata.npy"), work.resolve("t_metadata.npy"));
-        Files.copy(made.resolve("t_average.npy"), work.resolve("t_average.npy"));
+        Path work = work(made);
         byte[] wav = Files.readAllBytes(made.resolve("t.hdf5"));
         assertThat(Mutations.check(work.resolve("t.hdf5"), Mutations.of(wav, 4096, 4096, 63, 120),
                 MutatedFilesTest::readAll, DOCUMENTED)).isEmpty();
@@ -127,9 +133,7 @@ class MutatedFilesTest {
     @Test
     void objectHeadersDeclaringHugeMessagesAreRefusedBeforeJhdfAllocatesThem() throws Exception {
         Path made = made();
-        Path work = Files.createDirectories(dir.resolve("work"));
-        Files.copy(made.resolve("t_metadata.npy"), work.resolve("t_metadata.npy"));
-        Files.copy(made.resolve("t_average.npy"), work.resolve("t_average.npy"));
+        Path work = work(made);
         byte[] wav = Files.readAllBytes(made.resolve("t.hdf5"));
         List<Mutations.Mutant> mutants = hugeObjectHeaders(wav);
         assertThat(mutants).as("the waveform file's version-2 object headers").isNotEmpty();
