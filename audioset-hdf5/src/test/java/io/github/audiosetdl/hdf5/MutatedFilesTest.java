@@ -23,8 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
  * and negative values), and its HDF5 files truncated and overwritten past their first 4 kB (the rows, the labels, the
  * ids). Each read ends within seconds, allocates no more than the file warrants, and fails only with an
  * {@link IOException} naming the file. The first 4 kB of the HDF5 files (superblock, object headers) are jhdf's to
- * parse: a damaged object header there can make jhdf allocate up to 2 GB before reading it, which no check of ours
- * can precede.
+ * parse, and random damage there can make jhdf allocate what a damaged structure declares before any read reaches
+ * our code; the case we can check, a version-2 object header declaring messages beyond the file's end, is tested
+ * on every such header of the files.
  */
 class MutatedFilesTest {
     private static final Class<?>[] DOCUMENTED = {IOException.class, AudioSetException.class,
