@@ -3,6 +3,7 @@ package io.github.audiosetdl.hdf5;
 import static java.util.Objects.requireNonNull;
 
 import io.github.audiosetdl.core.dsp.RealArrays;
+import io.github.audiosetdl.core.spi.NameLock;
 import io.github.audiosetdl.hdf5.internal.Background;
 import io.github.audiosetdl.hdf5.internal.ChannelOpener;
 import io.github.audiosetdl.hdf5.internal.MetadataNpy;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -352,17 +354,45 @@ public final class FeatureStats {
      * {@code pca_vectors} (C, C). Each entry carries the zip format's first day (1980-01-01) as its time, not the
      * clock's, so the same statistics give the same bytes.
      *
+     * <p>The file is renamed into place under the lock of its name, {@code .<file name>.lock} in its folder
+     * ({@link NameLock}), released once it is in place: a writer that holds it until it has recorded the file
+     * ({@link #writeNpzLocked}, as the command line's {@code DerivedFile} record of {@code X_stats.npz} does) is
+     * waited for, at most 10 minutes. Where the lock file cannot be used (a file system without locks, a symbolic
+     * link at its name) the file is put in place without it, and that is logged.
+     *
      * @param file the {@code .npz} file to (re)place
-     * @throws IOException if writing fails
+     * @throws IOException if writing fails, or another writer still holds the lock after 10 minutes (nothing is put
+     *     in place; the message names the folder and the file)
      */
     public void writeNpz(Path file) throws IOException {
-        writeNpz(file, ChannelOpener.CREATE_NEW);
+        writeNpz(file, ChannelOpener.CREATE_NEW).ifPresent(NameLock::close);
     }
 
-    /** {@link #writeNpz(Path)}, the staged file opened by {@code opener} (a test gives one that fails). */
-    void writeNpz(Path file, ChannelOpener opener) throws IOException {
+    /**
+     * {@link #writeNpz(Path)}, the lock of the file's name left held for the caller, who releases it once it has
+     * recorded the file: no other writer of the file that takes the lock ({@link #writeNpz(Path)}, another call of
+     * this) can replace it in between. {@code DerivedFile.writeLocked} in {@code core.pipeline} takes the lock
+     * returned by a computation that calls this, records, then releases it.
+     *
+     * @param file the {@code .npz} file to (re)place
+     * @return the lock of its name ({@code .<file name>.lock} in its folder), held until its {@link NameLock#close()};
+     *     empty where the lock file cannot be used (the file was put in place without it, logged)
+     * @throws IOException if writing fails, or another writer still holds the lock after 10 minutes (nothing is put
+     *     in place, no lock is held)
+     */
+    public Optional<NameLock> writeNpzLocked(Path file) throws IOException {
+        return writeNpz(file, ChannelOpener.CREATE_NEW);
+    }
+
+    /**
+     * {@link #writeNpzLocked(Path)}, the staged file opened by {@code opener} (a test gives one that fails).
+     *
+     * @return the lock of the file's name, held, or empty where it cannot be used
+     */
+    Optional<NameLock> writeNpz(Path file, ChannelOpener opener) throws IOException {
         requireNonNull(file, "file");
         Staging staging = Staging.beside(file);
+        boolean published = false;
         try {
             Path tmp = staging.dir().resolve("stats.npz");
             try (FileChannel ch = opener.open(tmp);
@@ -380,10 +410,15 @@ public final class FeatureStats {
             } catch (IOException e) {
                 throw WriteFailure.naming(file, "writing", e);
             }
-            staging.publish(List.<Path[]>of(new Path[] {tmp, file}));
+            // the folder is deleted by the publication; on a failure the lock is released
+            staging.publishLocked(List.<Path[]>of(new Path[] {tmp, file}), Staging.PUBLISH_WAIT);
+            published = true;
         } finally {
-            staging.delete();
+            if (!published) {
+                staging.delete();
+            }
         }
+        return staging.handOverLock();
     }
 
     private static void entry(ZipOutputStream zip, String name, double[] values, int... shape) throws IOException {

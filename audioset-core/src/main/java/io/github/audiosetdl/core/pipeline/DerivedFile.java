@@ -2,6 +2,7 @@ package io.github.audiosetdl.core.pipeline;
 
 import static java.util.Objects.requireNonNull;
 
+import io.github.audiosetdl.core.spi.NameLock;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -41,6 +42,18 @@ public final class DerivedFile {
         Path compute() throws IOException;
     }
 
+    /** Writes a derived file, renaming it into place under the lock of its name, which it leaves held. */
+    @FunctionalInterface
+    public interface LockedComputation {
+        /**
+         * @return the lock of the file's name ({@link NameLock}, {@code .<file name>.lock} in its folder), taken
+         *     before the file (complete, a unique temporary file) was renamed into place, and still held; empty
+         *     where the lock file cannot be used (a file system without locks), the file put in place without it
+         * @throws IOException if computing or writing fails (no lock is left held)
+         */
+        Optional<NameLock> compute() throws IOException;
+    }
+
     /**
      * @param file a derived file
      * @param inputs the files it is computed from, in order (at most one of each file name)
@@ -71,6 +84,11 @@ public final class DerivedFile {
      * at most 10 minutes, then writes no record). A record that cannot be written is logged: the file is made again
      * next time.
      *
+     * <p>A writer of the same file that does not take that lock (a program writing it directly) could still replace
+     * it between the computation's rename and the record, which would then name that writer's file: where the file's
+     * writer takes the lock of its name ({@link NameLock}), as {@code FeatureStats} of {@code audioset-hdf5} does,
+     * use {@link #writeLocked} instead.
+     *
      * @param file the derived file
      * @param inputs the files it is computed from, in order (at most one of each file name)
      * @param computation writes {@code file}
@@ -81,23 +99,64 @@ public final class DerivedFile {
      */
     public static Path write(Path file, List<Path> inputs, Computation computation) throws IOException {
         requireNonNull(computation, "computation");
+        Path[] written = new Path[1];
+        writeLocked(file, inputs, () -> {
+            written[0] = computation.compute();
+            if (!AudioSetPipeline.Builder.sameFile(written[0], file)) {
+                throw new IllegalArgumentException("the computation of " + file + " wrote " + written[0]);
+            }
+            return Optional.empty();
+        });
+        return written[0];
+    }
+
+    /**
+     * {@link #write(Path, List, Computation)}, for a computation that renames {@code file} into place under the lock
+     * of its name ({@link NameLock}, {@code .<file name>.lock} in its folder) and returns it still held: the record is
+     * written, then the lock released, so that no writer of the file that takes the same lock (a program writing it
+     * directly with the same writer) can replace it between the rename and the record; such a writer waits at its
+     * rename until the record is written (milliseconds). The locks are taken in the pipeline's order, the record's
+     * before the name's, so two such computations never wait for each other in a cycle.
+     *
+     * @param file the derived file
+     * @param inputs the files it is computed from, in order (at most one of each file name)
+     * @param computation writes {@code file} and returns the lock of its name, held
+     * @throws IOException if an input's attributes cannot be read, or the computation fails (no record is left)
+     * @throws IllegalArgumentException if the lock returned is not that of {@code file}'s name (it is released, and
+     *     no record is written), or two inputs have the same file name
+     */
+    public static void writeLocked(Path file, List<Path> inputs, LockedComputation computation) throws IOException {
+        requireNonNull(computation, "computation");
         Path record = OutputRecord.of(file);
         Files.deleteIfExists(record); // before the file changes: one that fails to compute is never up to date
         Map<String, String> read = identities(file, inputs);
         try (RecordLock lock = RecordLock.acquire(record, RecordLock.WAIT)) {
-            Path written = computation.compute();
-            if (!AudioSetPipeline.Builder.sameFile(written, file)) {
-                throw new IllegalArgumentException("the computation of " + file + " wrote " + written);
-            }
-            if (lock.recordable()) {
-                try {
-                    OutputRecord.write(record, read, List.of(file));
-                } catch (IOException | RuntimeException e) {
-                    LOG.warn("cannot record the inputs of {} in {} ({}): it is computed again next time", file,
-                            record, e.toString());
+            Optional<NameLock> held = computation.compute();
+            try {
+                if (held.isPresent()) {
+                    checkLockOf(file, held.get());
                 }
+                if (lock.recordable()) {
+                    try {
+                        OutputRecord.write(record, read, List.of(file));
+                    } catch (IOException | RuntimeException e) {
+                        LOG.warn("cannot record the inputs of {} in {} ({}): it is computed again next time", file,
+                                record, e.toString());
+                    }
+                }
+            } finally {
+                held.ifPresent(NameLock::close);
             }
-            return written;
+        }
+    }
+
+    /** @throws IllegalArgumentException if {@code lock} is not that of {@code file}'s name in its folder */
+    private static void checkLockOf(Path file, NameLock lock) throws IOException {
+        Path expected = file.toAbsolutePath().getParent().toRealPath()
+                .resolve(NameLock.fileName(file.getFileName().toString()));
+        if (!lock.file().equals(expected)) {
+            throw new IllegalArgumentException("the computation of " + file + " returned the lock " + lock.file()
+                    + ", not " + expected);
         }
     }
 

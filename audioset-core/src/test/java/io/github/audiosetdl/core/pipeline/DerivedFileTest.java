@@ -3,12 +3,16 @@ package io.github.audiosetdl.core.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.audiosetdl.core.spi.NameLock;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,5 +59,38 @@ class DerivedFileTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("wrote " + input);
         assertThatThrownBy(() -> DerivedFile.whyStale(stats, List.of(input, input)))
                 .hasMessageContaining("two inputs of " + stats + " are named x_Coch.hdf5");
+    }
+
+    /**
+     * {@link DerivedFile#writeLocked}: the lock of the file's name the computation returns is held until the record is
+     * written, then released; one of another name is released and refused, and leaves no record.
+     */
+    @Test
+    void theLockTheComputationReturnsIsReleasedOnceTheFileIsRecorded() throws IOException {
+        Path input = Files.writeString(dir.resolve("x_Coch.hdf5"), "cochleagrams");
+        Path stats = dir.resolve("x_stats.npz");
+        AtomicReference<NameLock> held = new AtomicReference<>();
+        DerivedFile.writeLocked(stats, List.of(input), () -> {
+            held.set(NameLock.tryAcquire(dir, "x_stats.npz", Duration.ZERO).orElseThrow());
+            Files.writeString(stats, "statistics");
+            return Optional.of(held.get());
+        });
+        assertThat(DerivedFile.whyStale(stats, List.of(input))).isEmpty();
+        try (NameLock again = NameLock.tryAcquire(dir, "x_stats.npz", Duration.ZERO).orElseThrow()) {
+            assertThat(again.file()).isEqualTo(held.get().file());
+        }
+
+        assertThatThrownBy(() -> DerivedFile.writeLocked(stats, List.of(input), () -> {
+            Files.writeString(stats, "statistics");
+            return NameLock.tryAcquire(dir, "x_Coch.hdf5", Duration.ZERO);
+        })).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("returned the lock "
+                + dir.toRealPath().resolve(".x_Coch.hdf5.lock"));
+        assertThat(DerivedFile.whyStale(stats, List.of(input))).get().asString().contains("has no record");
+        assertThat(NameLock.tryAcquire(dir, "x_Coch.hdf5", Duration.ZERO)).as("released").isPresent().get()
+                .satisfies(NameLock::close);
+
+        // where locks cannot be used, the computation returns none: the file is recorded
+        DerivedFile.writeLocked(stats, List.of(input), Optional::empty);
+        assertThat(DerivedFile.whyStale(stats, List.of(input))).isEmpty();
     }
 }

@@ -2,6 +2,7 @@ package io.github.audiosetdl.examples.cli;
 
 import io.github.audiosetdl.core.pipeline.DerivedFile;
 import io.github.audiosetdl.core.pipeline.FeatureSummary;
+import io.github.audiosetdl.hdf5.CochleagramFileReader;
 import io.github.audiosetdl.hdf5.FeatureStats;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -92,10 +93,11 @@ final class StatsCommand implements Callable<Integer> {
     }
 
     /**
-     * The statistics beside {@code cochleagrams}, computed and recorded ({@link DerivedFile#write}): the statistics
-     * file there is deleted first (it described the cochleagrams they replaced, and a run killed or failing while
-     * computing the new statistics would leave it beside them), and the record names the cochleagram file as it was
-     * read, so that {@link #staleBeside} knows the statistics describe it.
+     * The statistics beside {@code cochleagrams}, computed and recorded ({@link DerivedFile#writeLocked}): the
+     * statistics file there is deleted first (it described the cochleagrams they replaced, and a run killed or failing
+     * while computing the new statistics would leave it beside them), and the record names the cochleagram file as it
+     * was read, so that {@link #staleBeside} knows the statistics describe it. The file is renamed into place under
+     * the lock of its name ({@code .X_stats.npz.lock}), held until it is recorded.
      *
      * @param cochleagrams a cochleagram file
      * @param threads threads for each clip's covariance
@@ -104,11 +106,17 @@ final class StatsCommand implements Callable<Integer> {
      */
     static Path writeBeside(Path cochleagrams, int threads) throws IOException {
         Path stats = statsBeside(cochleagrams);
-        Path written = DerivedFile.write(stats, List.of(cochleagrams), () -> {
+        // renamed into place under the lock of its name, released once recorded: a program writing the file
+        // directly (FeatureStats.writeNpz) cannot replace it before the record, which would then name its file
+        DerivedFile.writeLocked(stats, List.of(cochleagrams), () -> {
             Files.deleteIfExists(stats);
-            return FeatureStats.write(cochleagrams, cochleagrams.toAbsolutePath().getParent(), threads);
+            FeatureStats computed;
+            try (CochleagramFileReader reader = CochleagramFileReader.open(cochleagrams)) {
+                computed = FeatureStats.compute(reader, threads);
+            }
+            return computed.writeNpzLocked(stats);
         });
-        return cochleagrams.resolveSibling(written.getFileName());
+        return cochleagrams.resolveSibling(stats.getFileName());
     }
 
     /** @return the statistics file beside {@code cochleagrams} */

@@ -62,7 +62,8 @@ class CochleagramCommandTest {
                     "seedlayout_Coch.hdf5", "seedlayout_average.npy", "seedlayout_stats.npz",
                     ".seedlayout_Coch.hdf5.inputs", ".seedlayout_stats.npz.inputs", // the records that keep them
                     ".seedlayout_Coch.hdf5.inputs.lock", ".seedlayout_stats.npz.inputs.lock", // held to the record
-                    ".seedlayout_Coch.hdf5.lock"); // held by the writer from its rename to its close
+                    ".seedlayout_Coch.hdf5.lock", // held by the writer from its rename to its close
+                    ".seedlayout_stats.npz.lock"); // held from the statistics' rename to their record
         }
 
         double[] sum = new double[171 * 2000];

@@ -69,7 +69,8 @@ class CochleagramJobsTest {
         try (var files = Files.list(split)) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("clips_Coch.hdf5",
                     "clips_average.npy", "clips_stats.npz", ".clips_stats.npz.inputs", ".clips_stats.npz.inputs.lock",
-                    ".clips_Coch.hdf5.lock"); // taken by the finish for its renames
+                    ".clips_Coch.hdf5.lock", // taken by the finish for its renames
+                    ".clips_stats.npz.lock"); // held from the statistics' rename to their record
         }
         assertThat(FeatureFileParts.workFolder(coch)).doesNotExist();
         List<String> dumps = H5Dump.of(single.resolve("clips_Coch.hdf5"), coch);

@@ -82,7 +82,8 @@ class RunCommandTest {
                     ".birds.hdf5.inputs", ".birds_Coch.hdf5.inputs", // the records that keep them on a rerun
                     ".birds_stats.npz.inputs", ".birds.hdf5.inputs.lock", ".birds_Coch.hdf5.inputs.lock",
                     ".birds_stats.npz.inputs.lock", // held from commit to record
-                    ".birds.hdf5.lock", ".birds_Coch.hdf5.lock"); // held by the writers from rename to close
+                    ".birds.hdf5.lock", ".birds_Coch.hdf5.lock", // held by the writers from rename to close
+                    ".birds_stats.npz.lock"); // held from the statistics' rename to their record
         }
         assertThat(out.toString()).contains("availability      5 of 7 obtained");
     }

@@ -3,6 +3,7 @@ package io.github.audiosetdl.examples.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.audiosetdl.core.spi.NameLock;
 import io.github.audiosetdl.core.testing.ExternalTools;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -10,7 +11,13 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -63,6 +70,38 @@ class StatsCommandTest {
         assertThat(cli("cochleagram", "--in", wav.toString(), "--threads", "1", "--n", "20"))
                 .doesNotContain("complete already");
         assertThat(Files.getLastModifiedTime(coch)).isNotEqualTo(computed);
+    }
+
+    /**
+     * The statistics a run writes beside its cochleagrams are renamed into place under the lock of their name,
+     * {@code .x_stats.npz.lock}, as a program writing them itself ({@code FeatureStats.writeNpz}) takes it: a holder
+     * of that lock is waited for, then the statistics are put in place and recorded.
+     */
+    @Test
+    void theStatisticsBesideTheCochleagramsWaitForTheHolderOfTheirNameLock() throws Exception {
+        Path wav = h5pyWaveforms("np.sin(np.arange(3 * 4000, dtype=np.float32) / 7).reshape(3, 4000)", 3);
+        assertThat(cli("cochleagram", "--in", wav.toString(), "--threads", "1", "--no-stats")).contains("wrote ");
+        Path coch = dir.resolve("x_Coch.hdf5");
+        Path stats = dir.resolve("x_stats.npz");
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            NameLock other = NameLock.tryAcquire(dir, "x_stats.npz", Duration.ZERO).orElseThrow();
+            Future<Path> write;
+            try {
+                write = pool.submit(() -> StatsCommand.writeBeside(coch, 1));
+                assertThatThrownBy(() -> write.get(2, TimeUnit.SECONDS)).as("it waits at its rename")
+                        .isInstanceOf(TimeoutException.class);
+                assertThat(stats).doesNotExist();
+            } finally {
+                other.close();
+            }
+            assertThat(write.get(60, TimeUnit.SECONDS)).isEqualTo(stats);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(StatsCommand.staleBeside(coch)).as("recorded").isFalse();
+        assertThat(NameLock.tryAcquire(dir, "x_stats.npz", Duration.ZERO)).as("released once recorded").isPresent()
+                .get().satisfies(NameLock::close);
     }
 
     /** @return {@code dir/x.hdf5}, written by h5py: {@code /wav} the numpy expression, attribute size {@code size} */

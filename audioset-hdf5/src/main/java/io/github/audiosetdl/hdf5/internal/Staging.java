@@ -158,6 +158,18 @@ public final class Staging {
         }
     }
 
+    /**
+     * Hands the lock {@link #publishLocked} took to the caller, who releases it ({@link NameLock#close()}) once it
+     * has recorded what it put in place; {@link #unlock()} no longer releases it.
+     *
+     * @return the lock, held; empty if none was taken (not published yet, or published where locks cannot be taken)
+     */
+    public Optional<NameLock> handOverLock() {
+        NameLock l = lock;
+        lock = null;
+        return Optional.ofNullable(l);
+    }
+
     /** Releases the lock {@link #publishLocked} took, if any; does nothing the second time. Never throws. */
     public void unlock() {
         NameLock l = lock;
