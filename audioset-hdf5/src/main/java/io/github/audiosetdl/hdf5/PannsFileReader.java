@@ -16,8 +16,9 @@ import java.util.List;
  * row (int16, {@link #clipSamples()} samples at {@link #sampleRate()} Hz, mono, at the clip's own level) and its
  * {@code /target} row (multi-hot over {@link #labelCount()} labels, 527 for AudioSet, in
  * {@code class_labels_indices.csv} order). One row at a time, in any order: memory does not depend on the file's
- * size. PANNs' packer leaves an empty row (empty name, zeros) for each clip of its CSV it did not find:
- * {@link #isEmptyRow} tells them, and {@link #ytid} refuses them.
+ * size; names and labels also in blocks of rows ({@link #blockRows()}), for a pass over a chunked file. PANNs'
+ * packer leaves an empty row (empty name, zeros) for each clip of its CSV it did not find: {@link #isEmptyRow} tells
+ * them, and {@link #ytid} refuses them.
  *
  * <p>{@link #open} refuses a file that is not that layout, naming the file and what is wrong: a missing dataset;
  * {@code /waveform} not 2-D int16; {@code /target} not a 2-D dataset of one-byte elements (h5py's {@code bool},
@@ -32,6 +33,9 @@ public final class PannsFileReader implements Closeable {
     public static final int MAX_SAMPLE_RATE = WaveformFileReader.MAX_SAMPLE_RATE;
     /** PANNs' {@code int16_to_float32} divisor: {@link #read(long, float[])} returns {@code value / 32767}. */
     public static final double INT16_SCALE = 32767.0;
+
+    /** The most megabytes of a column {@link #audioNames(long, int)} and {@link #labels(long, int)} read at once. */
+    public static final int MAX_BLOCK_MB = (int) (RowFileReader.MAX_BLOCK_BYTES >> 20);
 
     private static final String WAVEFORM = "waveform";
     private static final String TARGET = "target";
@@ -216,6 +220,48 @@ public final class PannsFileReader implements Closeable {
      */
     public byte[] labels(long row) throws IOException {
         return reader.readLabels(row);
+    }
+
+    /**
+     * The rows {@link #audioNames(long, int)} and {@link #labels(long, int)} read best at once: as many as fit
+     * {@value #MAX_BLOCK_MB} MB of {@code /target} and of {@code /audio_name} (at least one), a multiple of their
+     * chunks' rows when they are chunked (h5py's {@code chunks=} or {@code compression=}), so that a pass over the
+     * file reads each chunk about once, where a row at a time reads every chunk a row touches for each of its rows.
+     *
+     * @return rows per block, at least 1 and at most {@link #size()} (or 1 for an empty file)
+     * @throws IOException if the datasets' storage cannot be read
+     */
+    public int blockRows() throws IOException {
+        return Math.min(reader.blockRows(NAME), reader.blockRows(TARGET));
+    }
+
+    /**
+     * The {@link #audioName} of rows {@code row .. row + count - 1}, read at once.
+     *
+     * @param row the first row, {@code 0 <= row <= size() - count}
+     * @param count the rows, at most {@link #blockRows()} (a larger block of more than {@value #MAX_BLOCK_MB} MB is
+     *     refused)
+     * @return their names, without trailing NULs (an empty row's is empty)
+     * @throws IOException if reading fails
+     * @throws IndexOutOfBoundsException if the rows are not all in the file (the message names it)
+     */
+    public List<String> audioNames(long row, int count) throws IOException {
+        return List.of(reader.readStrings(NAME, row, count));
+    }
+
+    /**
+     * The {@link #labels(long)} of rows {@code row .. row + count - 1}, read at once.
+     *
+     * @param row the first row, {@code 0 <= row <= size() - count}
+     * @param count the rows, at most {@link #blockRows()} (a larger block of more than {@value #MAX_BLOCK_MB} MB is
+     *     refused)
+     * @return their {@code /target} rows one after the other, {@code count * labelCount()} values of 0 or 1: row
+     *     {@code row + i}'s label {@code j} at {@code i * labelCount() + j}
+     * @throws IOException if reading fails
+     * @throws IndexOutOfBoundsException if the rows are not all in the file (the message names it)
+     */
+    public byte[] labels(long row, int count) throws IOException {
+        return reader.readLabels(row, count);
     }
 
     @Override

@@ -143,6 +143,77 @@ class PannsFileReaderTest {
                 .hasMessageNotContaining("cochleagram");
     }
 
+    /** h5py's low-level calls writing {@code d} as dataset {@code name}, compact unless it is /target. */
+    private static final String COMPACT = String.join("\n",
+            "    space = h5py.h5s.create_simple(d.shape); plist = h5py.h5p.create(h5py.h5p.DATASET_CREATE)",
+            "    if name != 'target': plist.set_layout(h5py.h5d.COMPACT)",
+            "    dsid = h5py.h5d.create(f.id, name.encode(), h5py.h5t.py_create(d.dtype), space, plist)",
+            "    dsid.write(h5py.h5s.ALL, h5py.h5s.ALL, d)");
+
+    /**
+     * {@link PannsFileReader#audioNames(long, int)} and {@link PannsFileReader#labels(long, int)} give what
+     * {@link PannsFileReader#audioName} and {@link PannsFileReader#labels(long)} give row by row, on a file h5py writes
+     * contiguous, chunked (h5py's own chunks, chunks of rows not dividing N, a chunk per row) or compressed, with empty
+     * rows, in blocks of {@link PannsFileReader#blockRows()} (a multiple of the chunks' rows) and of other sizes.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '"', textBlock = """
+            contiguous      | {}                                       | 1003
+            h5py's chunks   | dict(chunks=True)                        | 1003
+            gzip            | dict(chunks=True, compression='gzip')    | 1003
+            odd chunks      | chunks((7, 5), (7,), (7, 20))            | 203
+            a chunk per row | chunks((1, 527), (1,), (1, 20))          | 300
+            compact         | {}                                       | 40
+            """)
+    void blockReadsGiveWhatRowReadsGive(String layout, String options, int rows) throws Exception {
+        Path file = dir.resolve("block_panns.h5");
+        WaveformFileTest.h5py(file,
+                "n = " + rows + "; rng = np.random.default_rng(3)",
+                "names = np.array([b'' if i % 17 == 3 else b'Y%011d.wav' % i for i in range(n)], dtype='S20')",
+                "data = {'audio_name': names, 'target': rng.random((n, 527)) < 0.01,"
+                        + " 'waveform': rng.integers(-9, 9, (n, 20), dtype=np.int16)}",
+                "f.attrs['sample_rate'] = 100",
+                "chunks = lambda t, a, w: dict(chunks={'target': t, 'audio_name': a, 'waveform': w}[name])",
+                "for name, d in data.items():",
+                "    o = " + options,
+                layout.equals("compact") ? COMPACT : "    f.create_dataset(name, data=d, **o)");
+        try (PannsFileReader r = PannsFileReader.open(file)) {
+            assertSameAsRowByRow(r, layout);
+        }
+        try (PannsFileReader r = PannsFileReader.open(write())) { // ours: contiguous
+            assertSameAsRowByRow(r, "PannsFileWriter's");
+        }
+    }
+
+    private static void assertSameAsRowByRow(PannsFileReader r, String layout) throws IOException {
+        int n = Math.toIntExact(r.size());
+        List<String> names = new ArrayList<>();
+        byte[] labels = new byte[n * r.labelCount()];
+        for (int row = 0; row < n; row++) {
+            names.add(r.audioName(row));
+            System.arraycopy(r.labels(row), 0, labels, row * r.labelCount(), r.labelCount());
+        }
+        int block = r.blockRows();
+        assertThat(block).as(layout).isBetween(1, Math.max(1, n));
+        for (int size : new int[] {block, 1, 13, n}) {
+            List<String> blockNames = new ArrayList<>();
+            byte[] blockLabels = new byte[labels.length];
+            for (int row = 0; row < n; row += size) {
+                int k = Math.min(size, n - row);
+                blockNames.addAll(r.audioNames(row, k));
+                byte[] t = r.labels(row, k);
+                assertThat(t).hasSize(k * r.labelCount());
+                System.arraycopy(t, 0, blockLabels, row * r.labelCount(), t.length);
+            }
+            assertThat(blockNames).as("%s, blocks of %d", layout, size).isEqualTo(names);
+            assertThat(blockLabels).as("%s, blocks of %d", layout, size).isEqualTo(labels);
+        }
+        assertThat(r.audioNames(n, 0)).isEmpty();
+        assertThatThrownBy(() -> r.audioNames(n - 1, 2)).isInstanceOf(IndexOutOfBoundsException.class)
+                .hasMessageContaining(r.path() + ": rows " + (n - 1) + " + 2 not in 0.." + (n - 1));
+        assertThatThrownBy(() -> r.labels(-1, 1)).isInstanceOf(IndexOutOfBoundsException.class);
+    }
+
     /**
      * Files h5py writes that are not the PANNs layout: each is refused with the file's name and what is wrong. The
      * first row is PANNs' own layout (a control: it opens).

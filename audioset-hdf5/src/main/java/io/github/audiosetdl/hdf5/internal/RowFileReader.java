@@ -61,6 +61,11 @@ public final class RowFileReader implements Closeable {
     public static final long MAX_UNSTORED_BYTES = 64L << 20;
     /** The longest fixed-length string element read, in bytes (a YouTube id needs 11). */
     static final int MAX_STRING_BYTES = 4096;
+    /**
+     * The most bytes a block read ({@link #readStrings}, {@link #readLabels(long, int)}) reads at once, 4 MB; a block
+     * of one row may be up to {@link #MAX_ROW_BYTES}.
+     */
+    public static final long MAX_BLOCK_BYTES = 4L << 20;
     /** The largest dataset {@link #readSmall} reads whole, in bytes. */
     static final long MAX_SMALL_BYTES = 64L << 20;
     private final Path file;
@@ -641,6 +646,94 @@ public final class RowFileReader implements Closeable {
         return string(c, row);
     }
 
+    /**
+     * The rows a block read of a column reads at once: as many as fit {@link #MAX_BLOCK_BYTES} (at least one), a
+     * multiple of the rows of the column's chunks when it is chunked and a chunk's rows fit, so that each chunk is
+     * read and decompressed once per block rather than once per row; never more than {@link #size()} (but at least
+     * one).
+     *
+     * @param path the labels' or an extra dataset's path given at open, or the main dataset's
+     * @return the rows per block read of that column
+     * @throws IOException if there is no such dataset
+     */
+    public int blockRows(String path) throws IOException {
+        Column c = columnAt(path);
+        if (c == null) {
+            throw new IOException(file + ": no /" + path);
+        }
+        long rows = Math.max(1, MAX_BLOCK_BYTES / Math.max(1, c.rowBytes()));
+        if (c.sliced() instanceof ChunkedDataset chunked) {
+            int[] chunk;
+            try {
+                chunk = chunked.getChunkDimensions();
+            } catch (RuntimeException e) {
+                throw new IOException(file + ": /" + path + " cannot be read (a damaged file?): " + e.getMessage(), e);
+            }
+            long chunkRows = chunk.length == 0 ? 1 : Math.max(1, chunk[0]);
+            if (chunkRows <= rows) {
+                rows = rows / chunkRows * chunkRows;
+            }
+        }
+        return (int) Math.max(1, Math.min(rows, size));
+    }
+
+    /**
+     * Reads rows {@code row .. row + count - 1} of a column at once (one positional read, or one jhdf slice that
+     * reads each chunk once).
+     *
+     * @return their bytes, {@code count * rowBytes}, in the file's byte order
+     */
+    private ByteBuffer block(Column c, long row, int count) throws IOException {
+        if (row < 0 || count < 0 || row > size - count) {
+            throw new IndexOutOfBoundsException(file + ": rows " + row + " + " + count + " not in 0.." + (size - 1));
+        }
+        if (count > 1 && (long) count * c.rowBytes() > MAX_BLOCK_BYTES) { // rowBytes <= MAX_ROW_BYTES: no overflow
+            throw new IllegalArgumentException(file + ": a block of " + count + " rows of /" + c.path() + " is "
+                    + (long) count * c.rowBytes() + " bytes, more than " + (MAX_BLOCK_BYTES >> 20) + " MB");
+        }
+        ByteBuffer b = ByteBuffer.allocate(Math.toIntExact(count * c.rowBytes())).order(c.order());
+        if (count > 0 && c.rowBytes() > 0) {
+            readRows(c, row, b);
+        }
+        return b;
+    }
+
+    /**
+     * The same values as {@link #readString} of each row, read at once.
+     *
+     * @param path a fixed-length string dataset given at open (e.g. {@code audio_name})
+     * @param row the first row, {@code 0 <= row <= size() - count}
+     * @param count the rows: {@code count * element size} at most {@link #MAX_BLOCK_BYTES} ({@link #blockRows} gives
+     *     such a count)
+     * @return each row's value, without trailing NULs and spaces
+     * @throws IOException if reading fails or the dataset is missing or not a fixed-length string
+     */
+    public String[] readStrings(String path, long row, int count) throws IOException {
+        Column c = extra.get(path);
+        if (c == null) {
+            throw new IOException(file + ": no /" + path);
+        }
+        if (!(c.type() instanceof StringData)) {
+            throw new IOException(file + ": /" + c.path() + " is not a fixed-length string");
+        }
+        ByteBuffer b = block(c, row, count);
+        String[] out = new String[count];
+        int width = Math.toIntExact(c.rowBytes());
+        for (int i = 0; i < count; i++) {
+            out[i] = decode(b.array(), i * width, width);
+        }
+        return out;
+    }
+
+    /** @return the string of {@code width} bytes at {@code from}, up to its first NUL, without trailing spaces */
+    private static String decode(byte[] bytes, int from, int width) {
+        int n = 0;
+        while (n < width && bytes[from + n] != 0) {
+            n++;
+        }
+        return new String(bytes, from, n, StandardCharsets.UTF_8).stripTrailing();
+    }
+
     /** @return the number of labels per row, or 0 without {@code /labels} */
     public int labelCount() {
         return labels == null ? 0 : Math.toIntExact(labels.rowBytes());
@@ -660,6 +753,26 @@ public final class RowFileReader implements Closeable {
         readRows(labels, row, b);
         byte[] out = new byte[labelCount()];
         b.get(out);
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (byte) (out[i] != 0 ? 1 : 0);
+        }
+        return out;
+    }
+
+    /**
+     * The same values as {@link #readLabels(long)} of each row, read at once.
+     *
+     * @param row the first row, {@code 0 <= row <= size() - count}
+     * @param count the rows: {@code count * labelCount()} at most {@link #MAX_BLOCK_BYTES} ({@link #blockRows} gives
+     *     such a count)
+     * @return their multi-hot labels, 0 or 1 each, row after row ({@code count * labelCount()} values)
+     * @throws IOException if reading fails or the file has no one-byte labels dataset
+     */
+    public byte[] readLabels(long row, int count) throws IOException {
+        if (labels == null || labels.elementSize() != 1) {
+            throw new IOException(file + ": no one-byte /" + (labels == null ? "labels" : labels.path()) + " dataset");
+        }
+        byte[] out = block(labels, row, count).array();
         for (int i = 0; i < out.length; i++) {
             out[i] = (byte) (out[i] != 0 ? 1 : 0);
         }
@@ -728,11 +841,7 @@ public final class RowFileReader implements Closeable {
             throw new IOException(file + ": /" + c.path() + " is not a fixed-length string");
         }
         ByteBuffer b = element(c, row);
-        int n = 0;
-        while (n < b.limit() && b.get(n) != 0) {
-            n++;
-        }
-        return new String(b.array(), 0, n, StandardCharsets.UTF_8).stripTrailing();
+        return decode(b.array(), 0, b.limit());
     }
 
     private double number(String name, long row) throws IOException {
