@@ -243,6 +243,14 @@ public final class CochleagramFileWriter implements FeatureSink {
             }
         } else {
             var labels = rows.column("labels", RowFile.ColumnType.UINT8, source.labelCount());
+            if (source instanceof WaveformFileReader wav) {
+                // in blocks: a row at a time reads every chunk of a chunked /labels (h5py's) once per row it holds
+                int block = wav.labelBlockRows();
+                for (long start = 0; start < n; start += block) {
+                    labels.putBytes(wav.labels(start, (int) Math.min(block, n - start)));
+                }
+                return;
+            }
             for (long i = 0; i < n; i++) {
                 byte[] multiHot = source.labels(i);
                 if (multiHot.length != source.labelCount()) {

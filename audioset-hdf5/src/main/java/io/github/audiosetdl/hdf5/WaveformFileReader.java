@@ -19,6 +19,8 @@ import java.nio.file.Path;
 public final class WaveformFileReader implements WaveformSource {
     /** The highest {@code sample_rate} accepted, in Hz (as the pack stage's). */
     public static final int MAX_SAMPLE_RATE = 768_000;
+    /** The labels' dataset, as {@link RowFileReader#open(Path, String)} names it. */
+    private static final String LABELS = "labels";
 
     private final RowFileReader reader;
     private final int sampleRate;
@@ -115,6 +117,50 @@ public final class WaveformFileReader implements WaveformSource {
     @Override
     public byte[] labels(long row) throws IOException {
         return reader.readLabels(map(row));
+    }
+
+    /**
+     * The rows {@link #labels(long, int)} reads best at once: as many as fit 4 MB of {@code /labels} (at least one),
+     * a multiple of its chunks' rows when it is chunked (h5py's {@code chunks=}, or a resizable dataset), so that a
+     * pass over the file reads each chunk about once, where a row at a time reads every chunk a row touches for each
+     * of its rows.
+     *
+     * @return rows per block, at least 1
+     * @throws IOException if the file has no {@code /labels} or its storage cannot be read
+     */
+    public int labelBlockRows() throws IOException {
+        return reader.blockRows(LABELS);
+    }
+
+    /**
+     * The {@link #labels(long)} of rows {@code row .. row + count - 1}, read at once (of a {@link #select selection},
+     * one row at a time).
+     *
+     * @param row the first row, {@code 0 <= row <= size() - count}
+     * @param count the rows, at most {@link #labelBlockRows()} (a block of more than 4 MB is refused)
+     * @return their labels one row after the other, {@code count * labelCount()} values of 0 or 1: row
+     *     {@code row + i}'s label {@code j} at {@code i * labelCount() + j}
+     * @throws IOException if reading fails or the file has no {@code /labels}
+     * @throws IndexOutOfBoundsException if the rows are not all in this reader (the message names the file)
+     */
+    public byte[] labels(long row, int count) throws IOException {
+        if (row < 0 || count < 0 || row > size() - count) {
+            throw new IndexOutOfBoundsException(path() + ": rows " + row + " + " + count + " not in 0.."
+                    + (size() - 1));
+        }
+        if (rows == null) {
+            return reader.readLabels(row, count);
+        }
+        int width = labelCount();
+        if (count > 1 && (long) count * width > RowFileReader.MAX_BLOCK_BYTES) {
+            throw new IllegalArgumentException(path() + ": a block of " + count + " rows of /labels is more than "
+                    + (RowFileReader.MAX_BLOCK_BYTES >> 20) + " MB");
+        }
+        byte[] out = new byte[count * width];
+        for (int i = 0; i < count; i++) {
+            System.arraycopy(labels(row + i), 0, out, i * width, width);
+        }
+        return out;
     }
 
     /** @return whether {@code /meta} exists (not in seed files) */

@@ -21,6 +21,8 @@ import java.util.stream.Stream;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class CochleagramFileTest {
     static final int C = 3;
@@ -361,5 +363,58 @@ class CochleagramFileTest {
                 .contains("row " + expected(1)[2 * F + 3])
                 .contains("labels (3, 527) csv_row")
                 .contains("avg float32 (3, 4) True True");
+    }
+
+    /**
+     * The labels of a seed-layout file h5py writes, {@code /labels} contiguous, chunked (chunks of rows not dividing
+     * N, or one per row) or compressed, are copied into the cochleagram file as they are: read in blocks of rows
+     * ({@link WaveformFileReader#labels(long, int)}), which give what row reads give, here and through a selection.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"dict()", "dict(chunks=(7, 527))", "dict(chunks=True, compression='gzip')",
+        "dict(chunks=(1, 527))"})
+    void labelsOfAnH5pyFileAreCopiedInBlocksAsTheyAre(String options) throws Exception {
+        int n = 50;
+        Path file = dir.resolve("seed.hdf5");
+        WaveformFileTest.h5py(file, "n = " + n + "; rng = np.random.default_rng(5)",
+                "f.attrs['sample_rate'] = 100",
+                "f.create_dataset('wav', data=rng.standard_normal((n, " + WaveformFileTest.LEN
+                        + ")).astype(np.float32))",
+                "f.create_dataset('labels', data=rng.random((n, 527)) < 0.05, **" + options + ")");
+        Path coch = dir.resolve("seed_Coch.hdf5");
+        try (WaveformFileReader source = WaveformFileReader.open(file);
+                FeatureSink sink = Hdf5DatasetStore.INSTANCE.createFeatures(coch, source, TOY)) {
+            FeatureStage.builder().extractor(TOY).threads(1).build().run(source, sink);
+        }
+        try (WaveformFileReader source = WaveformFileReader.open(file);
+                CochleagramFileReader r = CochleagramFileReader.open(coch)) {
+            int width = source.labelCount();
+            byte[] rowByRow = new byte[n * width];
+            for (int i = 0; i < n; i++) {
+                System.arraycopy(source.labels(i), 0, rowByRow, i * width, width);
+                assertThat(r.labels(i)).as("%s: row %d", options, i).isEqualTo(source.labels(i));
+            }
+            assertThat(rowByRow).as("some labels set").contains((byte) 1);
+            int block = source.labelBlockRows();
+            assertThat(block).isBetween(1, n);
+            for (int size : new int[] {block, 1, 13, n}) {
+                byte[] blocks = new byte[n * width];
+                for (int row = 0; row < n; row += size) {
+                    byte[] b = source.labels(row, Math.min(size, n - row));
+                    System.arraycopy(b, 0, blocks, row * width, b.length);
+                }
+                assertThat(blocks).as("%s: blocks of %d", options, size).isEqualTo(rowByRow);
+            }
+            WaveformFileReader some = source.select(new long[] {4, 2, 49});
+            byte[] expected = new byte[3 * width];
+            System.arraycopy(rowByRow, 4 * width, expected, 0, width);
+            System.arraycopy(rowByRow, 2 * width, expected, width, width);
+            System.arraycopy(rowByRow, 49 * width, expected, 2 * width, width);
+            assertThat(some.labels(0, 3)).isEqualTo(expected);
+            assertThat(some.labels(3, 0)).isEmpty();
+            assertThatThrownBy(() -> some.labels(2, 2)).isInstanceOf(IndexOutOfBoundsException.class)
+                    .hasMessage(file + ": rows 2 + 2 not in 0..2");
+            assertThatThrownBy(() -> source.labels(-1, 1)).isInstanceOf(IndexOutOfBoundsException.class);
+        }
     }
 }
