@@ -1,18 +1,11 @@
 package io.github.audiosetdl.examples.cli;
 
+import io.github.audiosetdl.core.spi.NameLock;
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
+import java.time.Duration;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,9 +13,9 @@ import org.slf4j.LoggerFactory;
  * The exclusive right to write the availability report of one data set from one logs folder: held from reading the
  * logs to renaming the last file into place, so that the report in place is always that of the latest reading (the
  * tasks of an array each write the whole report at their end; without it, a task that read the logs earlier could
- * rename its report over that of a task that read them later). An operating-system lock on the hidden file
- * {@code .<name>_availability.lock} in the logs folder, created if absent and never deleted (deleting it would
- * race), plus a lock of this JVM per file (on POSIX, closing any channel of a file drops this process's locks on it).
+ * rename its report over that of a task that read them later). The {@link NameLock} of {@code <name>_availability}
+ * in the logs folder: an operating-system lock on the hidden file {@code .<name>_availability.lock}, created if
+ * absent and never deleted, that other holders of this JVM respect too.
  *
  * <p>Never fatal: a lock that cannot be taken (a file system without locks, such as some NFS mounts; a link at the
  * lock's name; a holder still busy after {@link #WAIT_SECONDS}) is logged as a warning and the report is written
@@ -32,17 +25,17 @@ final class ReportLock implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ReportLock.class);
     /** The longest wait for another writer of the report, in seconds. */
     static final long WAIT_SECONDS = 600;
-    private static final long POLL_MILLIS = 50;
-    /** This JVM's lock per lock file (absolute, normalised path). */
-    private static final Map<Path, ReentrantLock> LOCAL = new ConcurrentHashMap<>();
 
-    private final ReentrantLock local;
-    private final FileChannel channel;
-    private boolean released;
+    /** The lock held, or null after a warned fallback. */
+    private final NameLock lock;
 
-    private ReportLock(ReentrantLock local, FileChannel channel) {
-        this.local = local;
-        this.channel = channel;
+    private ReportLock(NameLock lock) {
+        this.lock = lock;
+    }
+
+    /** @return the name whose {@link NameLock} is the report's */
+    private static String lockName(String name) {
+        return name + "_availability";
     }
 
     /**
@@ -50,7 +43,7 @@ final class ReportLock implements AutoCloseable {
      * @return the name of its report's lock file, {@code .<name>_availability.lock}
      */
     static String fileName(String name) {
-        return "." + name + "_availability.lock";
+        return NameLock.fileName(lockName(name));
     }
 
     /**
@@ -64,88 +57,33 @@ final class ReportLock implements AutoCloseable {
      */
     static ReportLock acquire(Path logsDir, String name) throws InterruptedIOException {
         Path file = logsDir.toAbsolutePath().normalize().resolve(fileName(name));
-        ReentrantLock local = LOCAL.computeIfAbsent(file, f -> new ReentrantLock());
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+        Optional<NameLock> lock;
         try {
-            if (!local.tryLock(WAIT_SECONDS, TimeUnit.SECONDS)) {
-                LOG.warn("{}: another writer of the availability report still holds it after {} s; writing the"
-                        + " report without it", file, WAIT_SECONDS);
-                return new ReportLock(null, null);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted waiting for " + file);
-        }
-        FileChannel channel = null;
-        try {
-            channel = openNoLink(file);
-            while (true) {
-                FileLock lock;
-                try {
-                    lock = channel.tryLock();
-                } catch (OverlappingFileLockException e) { // this JVM holds it through another spelling of the path
-                    lock = null;
-                }
-                if (lock != null) {
-                    return new ReportLock(local, channel);
-                }
-                if (System.nanoTime() - deadline > 0) {
-                    LOG.warn("{}: another process still holds the availability report's lock after {} s; writing"
-                            + " the report without it", file, WAIT_SECONDS);
-                    break;
-                }
-                Thread.sleep(POLL_MILLIS);
-            }
+            lock = NameLock.tryAcquire(logsDir, lockName(name), Duration.ofSeconds(WAIT_SECONDS));
+        } catch (InterruptedIOException e) {
+            throw e;
         } catch (IOException e) { // NFS without locks, a link at the name, a read-only folder
             LOG.warn("{}: cannot lock the availability report ({}); writing it without the lock: a concurrent task"
                     + " may leave an older report in place", file, e.toString());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            close(channel);
-            local.unlock();
-            throw new InterruptedIOException("interrupted waiting for " + file);
+            return new ReportLock(null);
         }
-        close(channel);
-        local.unlock();
-        return new ReportLock(null, null);
-    }
-
-    private static FileChannel openNoLink(Path file) throws IOException {
-        try {
-            return FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    LinkOption.NOFOLLOW_LINKS);
-        } catch (IOException e) { // ELOOP: a plain IOException on Linux
-            if (Files.isSymbolicLink(file)) {
-                throw new IOException(file + " is a symbolic link: refusing to use it as the availability report's"
-                        + " lock file (remove it; the lock is an empty regular file)", e);
-            }
-            throw e;
+        if (lock.isEmpty()) {
+            LOG.warn("{}: another writer of the availability report still holds its lock after {} s; writing the"
+                    + " report without it", file, WAIT_SECONDS);
         }
-    }
-
-    private static void close(FileChannel channel) {
-        if (channel == null) {
-            return;
-        }
-        try {
-            channel.close();
-        } catch (IOException e) {
-            LOG.warn("cannot close the availability report's lock file ({})", e.toString());
-        }
+        return new ReportLock(lock.orElse(null));
     }
 
     /** @return whether the lock is held (false after a warned fallback) */
     boolean held() {
-        return channel != null;
+        return lock != null;
     }
 
     /** Releases the lock (the file stays). Never throws. */
     @Override
     public void close() {
-        if (channel != null && !released) {
-            released = true;
-            close(channel); // releases the operating-system lock
-            local.unlock();
+        if (lock != null) {
+            lock.close(); // does nothing the second time
         }
     }
 }
