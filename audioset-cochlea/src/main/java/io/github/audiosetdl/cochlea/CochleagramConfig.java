@@ -49,8 +49,19 @@ public record CochleagramConfig(CochleagramPreset preset, int sampleRate, int si
     public static final int MAX_SAMPLE_FACTOR = 64;
 
     /**
-     * Validates the parameters together.
+     * Validates the parameters together, with the builder's messages.
      *
+     * @param preset the reference pipeline; not null
+     * @param sampleRate input sample rate, in Hz, {@code > 0}
+     * @param signalLength input length, in samples, {@code > 0} and even
+     * @param n ERB filters before oversampling, {@code >= 1}; with {@code sampleFactor}, at most
+     *     {@link #MAX_CHANNELS} channels
+     * @param sampleFactor ERB oversampling, 1 or even, at most {@link #MAX_SAMPLE_FACTOR}
+     * @param lowLimit low edge, in Hz, {@code >= 0} and below {@code highLimit}
+     * @param highLimit high edge, in Hz, at most the Nyquist frequency {@code sampleRate / 2}
+     * @param envSampleRate envelope rate, in Hz, a divisor of {@code sampleRate}
+     * @param compression the nonlinearity; not null
+     * @throws NullPointerException if {@code preset} or {@code compression} is null
      * @throws IllegalArgumentException naming the first bad value
      */
     public CochleagramConfig {

@@ -31,6 +31,8 @@ public record Compression(Kind kind, double exponent) {
     /**
      * Validates.
      *
+     * @param kind which nonlinearity; not null
+     * @param exponent 1 for {@link Kind#NONE}, 0.5 for {@link Kind#SQRT}, in {@code (0, 1]} for {@link Kind#POWER}
      * @throws IllegalArgumentException if the exponent does not fit the kind
      */
     public Compression {

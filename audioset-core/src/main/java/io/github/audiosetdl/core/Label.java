@@ -10,7 +10,14 @@ import static java.util.Objects.requireNonNull;
  * @param displayName the human-readable name, e.g. {@code Speech}
  */
 public record Label(int index, String mid, String displayName) {
-    /** Validates. */
+    /**
+     * Validates.
+     *
+     * @param index the multi-hot column, {@code >= 0}
+     * @param mid the machine id; not null or blank
+     * @param displayName the human-readable name; not null
+     * @throws IllegalArgumentException if {@code index} is negative or {@code mid} blank
+     */
     public Label {
         requireNonNull(mid, "mid");
         requireNonNull(displayName, "displayName");

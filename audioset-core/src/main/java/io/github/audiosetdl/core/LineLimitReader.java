@@ -31,6 +31,7 @@ public final class LineLimitReader extends FilterReader {
     /** A line longer than the limit; reading stopped at it. */
     public static final class LineTooLongException extends IOException {
         private static final long serialVersionUID = 1L;
+        /** The 1-based number of the line that is too long. */
         private final long line;
 
         LineTooLongException(long line, String problem) {

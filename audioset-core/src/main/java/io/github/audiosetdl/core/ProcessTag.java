@@ -46,6 +46,9 @@ public record ProcessTag(String host, long pid, long startMillis) {
     /**
      * Checks the parts, so that {@link #toString()} is a tag that {@link #find} reads back as this one.
      *
+     * @param host the host name, 1 to 40 of {@code [A-Za-z0-9-]}
+     * @param pid the process id, {@code >= 0}
+     * @param startMillis the process's start, in milliseconds since the epoch, {@code >= 0} (0: unknown)
      * @throws NullPointerException if {@code host} is null
      * @throws IllegalArgumentException if {@code host} is not 1 to 40 of {@code [A-Za-z0-9-]}, or {@code pid} or
      *     {@code startMillis} is negative

@@ -31,7 +31,15 @@ public record Segment(String ytid, long startMs, long endMs, List<String> labelI
      */
     public static final long MAX_DURATION_MS = CLIP_MS + 100;
 
-    /** Validates and copies. */
+    /**
+     * Validates and copies.
+     *
+     * @param ytid the YouTube id, 11 characters of {@code [A-Za-z0-9_-]} ({@link #isValidId(String)})
+     * @param startMs the start, in milliseconds, {@code >= 0}
+     * @param endMs the end, in milliseconds, {@code > startMs}
+     * @param labelIds the label MIDs, copied; no null element
+     * @throws IllegalArgumentException naming the bad id or times
+     */
     public Segment {
         requireNonNull(ytid, "ytid");
         requireNonNull(labelIds, "labelIds");

@@ -25,7 +25,14 @@ public record SegmentCsvOptions(LabelIndex labelIndex, boolean checkLabels, Erro
     /** Logs each skipped row at WARN. */
     public static final Consumer<SegmentFormatException> LOG_WARNING = e -> LOG.warn("skipped row: {}", e.getMessage());
 
-    /** Validates. */
+    /**
+     * Validates; {@link #builder()} holds the defaults.
+     *
+     * @param labelIndex the index MIDs are checked against; not null
+     * @param checkLabels whether a MID missing from {@code labelIndex} is an error
+     * @param errorPolicy fail or skip bad rows; not null
+     * @param errorListener receives each skipped row's error; not null
+     */
     public SegmentCsvOptions {
         requireNonNull(labelIndex, "labelIndex");
         requireNonNull(errorPolicy, "errorPolicy");

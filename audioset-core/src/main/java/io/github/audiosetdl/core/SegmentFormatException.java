@@ -10,8 +10,11 @@ package io.github.audiosetdl.core;
 public final class SegmentFormatException extends AudioSetException {
     private static final long serialVersionUID = 1L;
 
+    /** The file name or other description of the input, as given. */
     private final String source;
+    /** The 1-based physical line number. */
     private final long line;
+    /** The offending value as it appears in the file; empty when there is none. */
     private final String value;
 
     /**
@@ -52,7 +55,7 @@ public final class SegmentFormatException extends AudioSetException {
         return line;
     }
 
-    /** @return the offending value as it appears in the file */
+    /** @return the offending value as it appears in the file; empty for a problem with no single value */
     public String value() {
         return value;
     }

@@ -12,7 +12,13 @@ import static java.util.Objects.requireNonNull;
  * @param segment the parsed segment
  */
 public record SegmentRow(long row, long line, Segment segment) {
-    /** Validates. */
+    /**
+     * Validates.
+     *
+     * @param row the 0-based data row, {@code >= 0}
+     * @param line the 1-based physical line, {@code >= 1}
+     * @param segment the segment; not null
+     */
     public SegmentRow {
         requireNonNull(segment, "segment");
         if (row < 0) {

@@ -20,7 +20,13 @@ public record Shard(int index, int count) {
     /** The whole file as one job. */
     public static final Shard ALL = new Shard(0, 1);
 
-    /** Validates. */
+    /**
+     * Validates.
+     *
+     * @param index this job, {@code 0 <= index < count}
+     * @param count the number of jobs, {@code >= 1}
+     * @throws IllegalArgumentException naming the bad count or index
+     */
     public Shard {
         if (count < 1) {
             throw new IllegalArgumentException("job count " + count + " < 1");

@@ -13,7 +13,14 @@ import static java.util.Objects.requireNonNull;
  *     {@code >= startSeconds}
  */
 public record StrongEvent(String mid, double startSeconds, double endSeconds) {
-    /** Validates. */
+    /**
+     * Validates.
+     *
+     * @param mid the class's machine id; not null or blank
+     * @param startSeconds the onset, in seconds from the segment start, finite and {@code >= 0}
+     * @param endSeconds the offset, in seconds from the segment start, finite and {@code >= startSeconds}
+     * @throws IllegalArgumentException naming the MID and its times
+     */
     public StrongEvent {
         requireNonNull(mid, "mid");
         if (mid.isBlank()) {

@@ -20,7 +20,17 @@ import java.io.IOException;
  */
 public record ClipMetadata(String ytid, double startSeconds, double endSeconds, String labels, double norm,
         boolean padded, long csvRow) {
-    /** Validates. */
+    /**
+     * Validates.
+     *
+     * @param ytid the YouTube id; not null
+     * @param startSeconds the segment's start, in seconds
+     * @param endSeconds the segment's end, in seconds
+     * @param labels the comma-joined MIDs; not null
+     * @param norm the peak divided out, in full-scale units
+     * @param padded whether the source was zero-padded
+     * @param csvRow the 0-based CSV data row, {@code >= -1} (-1: unknown)
+     */
     public ClipMetadata {
         requireNonNull(ytid, "ytid");
         requireNonNull(labels, "labels");

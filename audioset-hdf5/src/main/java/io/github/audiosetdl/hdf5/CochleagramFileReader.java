@@ -147,7 +147,8 @@ public final class CochleagramFileReader implements Closeable {
 
     /**
      * @param row {@code 0 <= row < size()}
-     * @return its multi-hot labels
+     * @return its multi-hot labels: {@link #labelCount()} values, 1 for a label present and 0 otherwise, in the
+     *     label index's order (the waveform file's {@code /labels} row)
      * @throws IOException if reading fails or there are no labels
      */
     public byte[] labels(long row) throws IOException {

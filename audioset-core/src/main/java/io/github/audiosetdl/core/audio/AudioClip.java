@@ -53,7 +53,7 @@ public final class AudioClip {
 
     /**
      * @param index {@code 0 <= index < channelCount()}
-     * @return that channel's samples (shared; do not modify)
+     * @return that channel's {@link #frames()} samples, in full-scale units (shared; do not modify)
      */
     public float[] channel(int index) {
         return channels[index];

@@ -89,7 +89,10 @@ public final class PreparedAudio {
         return scratch;
     }
 
-    /** @return the samples (shared; do not modify) */
+    /**
+     * @return the mono samples, in full-scale units ({@code max |x| = 1} unless silent): from
+     *     {@link SeedPreparation}, {@link SeedPreparation#clipSamples()} of them at its rate (shared; do not modify)
+     */
     public float[] samples() {
         return samples;
     }

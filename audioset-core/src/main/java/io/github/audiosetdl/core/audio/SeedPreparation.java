@@ -52,7 +52,15 @@ public record SeedPreparation(int sampleRate, int clipSeconds, Resampling resamp
     /** 16 kHz, 10 s: rows of 160,000 samples. */
     public static final SeedPreparation DEFAULT = new SeedPreparation(16_000, 10);
 
-    /** Validates. */
+    /**
+     * Validates.
+     *
+     * @param sampleRate the target rate, in Hz, {@code > 0}
+     * @param clipSeconds the clip length, in seconds, {@code > 0}; a clip, {@code sampleRate * clipSeconds}
+     *     samples, must fit in an array
+     * @param resampling how clips at another rate are resampled; not null
+     * @throws IllegalArgumentException naming the rate and length
+     */
     public SeedPreparation {
         requireNonNull(resampling, "resampling");
         if (sampleRate <= 0 || clipSeconds <= 0 || (long) sampleRate * clipSeconds > Integer.MAX_VALUE) {

@@ -13,7 +13,17 @@ package io.github.audiosetdl.core.audio;
 public record WavFormat(int sampleRate, int channels, int bitsPerSample, boolean floatingPoint, long frames,
         long dataOffset) {
 
-    /** Validates. */
+    /**
+     * Validates.
+     *
+     * @param sampleRate frames per second, in Hz, {@code > 0}
+     * @param channels channels per frame, {@code >= 1}
+     * @param bitsPerSample 8, 16, 24 or 32 for integer PCM; 32 or 64 for float
+     * @param floatingPoint whether samples are IEEE floats
+     * @param frames complete frames in the data chunk, {@code >= 0}
+     * @param dataOffset the first sample's byte offset in the file, {@code >= 0}
+     * @throws IllegalArgumentException naming the bad value or the unsupported sample format
+     */
     public WavFormat {
         if (sampleRate <= 0 || channels <= 0 || frames < 0 || dataOffset < 0) {
             throw new IllegalArgumentException("invalid WAV format: rate " + sampleRate + ", channels " + channels

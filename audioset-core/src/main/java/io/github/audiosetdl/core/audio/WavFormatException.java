@@ -7,6 +7,7 @@ import java.nio.file.Path;
 public final class WavFormatException extends AudioSetException {
     private static final long serialVersionUID = 1L;
 
+    /** The file, as text (a {@link Path} is not serializable). */
     private final String file;
 
     /**

@@ -89,6 +89,28 @@ public record DownloadConfig(Path outputDir, String name, int threads, boolean p
      * Checks every component, then their combinations, with the messages of the builder's setters and of
      * {@link Builder#build()}.
      *
+     * @param outputDir the output folder; not null
+     * @param name the data set's name, as {@link #checkName(String)} accepts
+     * @param threads worker threads, {@code 1..}{@value #MAX_THREADS}
+     * @param perJobFolders whether each job writes to its own folder
+     * @param sampleRate the output rate, in Hz, {@code 1000..384000}, or empty for the source's
+     * @param resolver how media URLs are found; not null
+     * @param urlTemplate the URL template, holding {@value #ID_PLACEHOLDER}, with an http, https or file scheme;
+     *     not null
+     * @param retries retries after the first attempt, {@code 0..}{@value #MAX_RETRIES}
+     * @param retryDelay the first retry's delay, 0 to {@link #MAX_RETRY_DELAY} and at most {@code maxRetryDelay}
+     * @param maxRetryDelay the cap on a retry delay, 0 to {@link #MAX_RETRY_DELAY}
+     * @param maxRequestsPerMinute requests per minute over all workers, 0 for no budget or at least
+     *     {@link #MIN_REQUESTS_PER_MINUTE}
+     * @param budgetFolder the shared budget's folder, or empty for this process alone; not null
+     * @param cookies an existing Netscape cookies file, or empty
+     * @param proxy an {@code http://} proxy URL, or empty
+     * @param ytDlp an executable yt-dlp, or empty for {@code PATH}
+     * @param ffmpeg an executable ffmpeg, or empty for {@code PATH} and then a {@link ToolLocator}
+     * @param socketTimeout the network read timeout, {@link #MIN_SOCKET_TIMEOUT} to {@link #MAX_SOCKET_TIMEOUT}
+     * @param toolTimeout one tool run's wall-clock limit, {@link #MIN_TOOL_TIMEOUT} to {@link #MAX_TOOL_TIMEOUT}
+     * @param dryRun whether to only report what would be fetched
+     * @param retryPermanent whether permanent failures in the logs are requested again
      * @throws NullPointerException if a component is null (an absent one is an empty {@link Optional})
      * @throws IllegalArgumentException naming the first bad value, or the combination that cannot work: a
      *     first retry delay longer than the longest, the direct resolver without a URL template or with an

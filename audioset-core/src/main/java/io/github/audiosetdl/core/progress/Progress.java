@@ -15,7 +15,15 @@ import java.util.Optional;
  * @param elapsedNanos time since the stage started, in nanoseconds
  */
 public record Progress(Stage stage, long done, long failed, long total, long elapsedNanos) {
-    /** Validates. */
+    /**
+     * Validates.
+     *
+     * @param stage the stage; not null
+     * @param done items finished, {@code >= 0}
+     * @param failed of those, failed or skipped, {@code 0..done}
+     * @param total items expected, or {@code -1} when unknown
+     * @param elapsedNanos time since the stage started, in nanoseconds, {@code >= 0}
+     */
     public Progress {
         requireNonNull(stage, "stage");
         if (done < 0 || failed < 0 || failed > done || elapsedNanos < 0) {

@@ -26,7 +26,16 @@ public record WaveformLayout(PackFormat format, SampleType sampleType, int sampl
     /** The seed's layout: float32 rows at 16 kHz. */
     public static final WaveformLayout SEED = builder().build();
 
-    /** Validates (see {@link Builder}). */
+    /**
+     * Validates (see {@link Builder}).
+     *
+     * @param format the layout; not null
+     * @param sampleType the stored sample type; {@link SampleType#INT16} unless {@code format} is
+     *     {@link PackFormat#SEED}
+     * @param sampleRate the rows' rate, in Hz, {@code > 0} and at most {@link SeedPreparation#MAX_SOURCE_RATE}
+     * @param shardSize clips per WebDataset shard, {@code 1..}{@value #MAX_SHARD_SIZE}
+     * @throws IllegalArgumentException naming the bad value
+     */
     public WaveformLayout {
         requireNonNull(format, "format");
         requireNonNull(sampleType, "sampleType");

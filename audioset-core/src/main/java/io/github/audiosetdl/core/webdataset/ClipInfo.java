@@ -22,7 +22,17 @@ import java.util.Optional;
 public record ClipInfo(Segment segment, List<String> names, double norm, boolean padded, boolean strongKnown,
         List<StrongEvent> strongEvents) {
 
-    /** Validates and copies. */
+    /**
+     * Validates and copies.
+     *
+     * @param segment the clip's segment; not null
+     * @param names one display name per MID of {@code segment.labelIds()}, copied
+     * @param norm the peak divided out, in full-scale units, finite and {@code >= 0}
+     * @param padded whether the source was zero-padded
+     * @param strongKnown whether the strong events are known
+     * @param strongEvents the strong events, copied; empty unless {@code strongKnown}
+     * @throws IllegalArgumentException naming the count or value that does not fit
+     */
     public ClipInfo {
         requireNonNull(segment, "segment");
         names = List.copyOf(names);
