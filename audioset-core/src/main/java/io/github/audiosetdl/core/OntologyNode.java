@@ -27,7 +27,17 @@ public record OntologyNode(String id, String name, String description, String ci
         BLACKLIST
     }
 
-    /** Validates and copies. */
+    /**
+     * Validates and copies.
+     *
+     * @param id the MID; not null
+     * @param name the display name; not null
+     * @param description the description; not null, may be empty
+     * @param citationUri the citation URI; not null, may be empty
+     * @param positiveExamples example URLs, copied; no null element
+     * @param childIds the children's MIDs, copied in order; no null element
+     * @param restrictions the flags, copied; no null element
+     */
     public OntologyNode {
         requireNonNull(id, "id");
         requireNonNull(name, "name");

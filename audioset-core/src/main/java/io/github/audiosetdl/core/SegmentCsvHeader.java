@@ -25,7 +25,12 @@ public record SegmentCsvHeader(List<String> comments, Map<String, Long> counts) 
     /** A header with no comment lines. */
     public static final SegmentCsvHeader EMPTY = new SegmentCsvHeader(List.of(), Map.of());
 
-    /** Copies. */
+    /**
+     * Copies.
+     *
+     * @param comments the comment lines without {@code #}, copied in order; no null element
+     * @param counts the {@code key=integer} pairs, copied; no null key or value
+     */
     public SegmentCsvHeader {
         comments = List.copyOf(comments);
         counts = Map.copyOf(counts);

@@ -191,7 +191,12 @@ public final class SegmentSelection {
      * @param mids every label MID the file gives the segment, each once: for a strong file, its present events'
      */
     public record LabelledRow(SegmentRow row, List<String> mids) {
-        /** Validates and copies. */
+        /**
+         * Validates and copies.
+         *
+         * @param row the row; not null
+         * @param mids every label MID the file gives the segment, copied; no null element
+         */
         public LabelledRow {
             requireNonNull(row, "row");
             mids = List.copyOf(mids);

@@ -27,7 +27,19 @@ import java.util.Map;
 public record SegmentStats(String source, SegmentCsvHeader header, long rows, long skippedRows, int uniqueLabels,
         long labelOccurrences, long shorterThan10s, long selected, Map<String, Long> perLabel) {
 
-    /** Validates and copies (keeping {@code perLabel}'s order). */
+    /**
+     * Validates and copies (keeping {@code perLabel}'s order).
+     *
+     * @param source the file; not null
+     * @param header its comment header; not null
+     * @param rows data rows read, skipped ones included
+     * @param skippedRows rows skipped as bad
+     * @param uniqueLabels distinct MIDs over the good rows
+     * @param labelOccurrences label count summed over the good rows
+     * @param shorterThan10s good rows under 10 s
+     * @param selected rows left after the selection
+     * @param perLabel MID to selected rows carrying it, copied in its iteration order
+     */
     public SegmentStats {
         requireNonNull(source, "source");
         requireNonNull(header, "header");

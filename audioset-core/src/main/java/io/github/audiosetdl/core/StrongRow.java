@@ -13,7 +13,16 @@ import static java.util.Objects.requireNonNull;
  *     is absent on that frame); {@code true} otherwise
  */
 public record StrongRow(long line, String ytid, long segmentStartMs, StrongEvent event, boolean present) {
-    /** Validates. */
+    /**
+     * Validates.
+     *
+     * @param line the 1-based line number, {@code >= 1}
+     * @param ytid a valid YouTube id ({@link Segment#isValidId(String)})
+     * @param segmentStartMs the segment's start in the video, in milliseconds, {@code >= 0}
+     * @param event the MID and its times; not null
+     * @param present {@code false} for a {@code NOT_PRESENT} line
+     * @throws IllegalArgumentException naming the line, id and start
+     */
     public StrongRow {
         requireNonNull(ytid, "ytid");
         requireNonNull(event, "event");

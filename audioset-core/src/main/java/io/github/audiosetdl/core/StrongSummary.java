@@ -27,7 +27,16 @@ public record StrongSummary(long events, long notPresent, long segments, Map<Str
     /** The most distinct MIDs counted. */
     public static final int MAX_LABELS = 100_000;
 
-    /** Validates and copies. */
+    /**
+     * Validates and copies; the maps are sorted by MID.
+     *
+     * @param events present events, {@code >= 0}
+     * @param notPresent {@code NOT_PRESENT} lines, {@code >= 0}
+     * @param segments segments, {@code >= 0}
+     * @param perLabel present events per MID, copied
+     * @param outsideVocabulary present events per MID outside the strong vocabulary, copied
+     * @param outsideWeakIndex present events per MID outside the weak label index, copied
+     */
     public StrongSummary {
         if (events < 0 || notPresent < 0 || segments < 0) {
             throw new IllegalArgumentException("negative counts");

@@ -19,7 +19,15 @@ import java.util.Map;
  * @param attributes attribute names to short printable values, in the file's order
  */
 public record Hdf5Node(String path, boolean group, String dataType, List<Long> shape, Map<String, String> attributes) {
-    /** Validates and copies. */
+    /**
+     * Validates and copies.
+     *
+     * @param path the absolute path in the file; not null
+     * @param group whether it is a group
+     * @param dataType the NumPy-style type name, or empty; not null
+     * @param shape the dimensions, copied
+     * @param attributes attribute names to printable values, copied in order
+     */
     public Hdf5Node {
         requireNonNull(path, "path");
         requireNonNull(dataType, "dataType");

@@ -84,7 +84,20 @@ public record AvailabilityReport(String name, long requested, long obtained, Map
     /** How the download stage's message for a repeated id in the CSV begins. */
     private static final String DUPLICATE = "duplicate id in the CSV";
 
-    /** Validates and copies. */
+    /**
+     * Validates and copies.
+     *
+     * @param name the data set's name; not null
+     * @param requested distinct segments requested
+     * @param obtained of those, clips on disk
+     * @param failed failed segments per class, copied
+     * @param notAttempted requested segments the logs do not mention
+     * @param reasons failed segments per reason, copied
+     * @param perLabel per label MID, copied sorted
+     * @param perTopLevelClass per top-level class name, copied in its iteration order
+     * @throws IllegalArgumentException if {@code obtained}, the failures and {@code notAttempted} do not add up to
+     *     {@code requested}
+     */
     public AvailabilityReport {
         requireNonNull(name, "name");
         failed = Collections.unmodifiableMap(new EnumMap<>(failed));

@@ -17,7 +17,17 @@ import java.util.Optional;
  */
 public record ClipResult(SegmentRow row, ClipStatus status, FailureClass failureClass, int attempts, String message,
         long frames) {
-    /** Validates. */
+    /**
+     * Validates.
+     *
+     * @param row the segment and its CSV position; not null
+     * @param status what happened; not null
+     * @param failureClass the last failure's class when {@code status} is {@link ClipStatus#FAILED}, else null
+     * @param attempts fetch attempts, {@code >= 0}
+     * @param message a few words on the outcome; not null
+     * @param frames frames written, {@code >= 0}
+     * @throws IllegalArgumentException if the failure class does not go with the status, or a count is negative
+     */
     public ClipResult {
         requireNonNull(row, "row");
         requireNonNull(status, "status");

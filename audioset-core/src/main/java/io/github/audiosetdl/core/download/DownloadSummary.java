@@ -26,7 +26,20 @@ public record DownloadSummary(Path downloadsDir, Path jobDir, long selected, lon
         long skippedExisting, long pending, Map<FailureClass, Long> failed, Map<String, LabelAvailability> perLabel,
         Duration elapsed) {
 
-    /** Validates and copies. */
+    /**
+     * Validates and copies.
+     *
+     * @param downloadsDir the downloads folder; not null
+     * @param jobDir the job folder written to; not null
+     * @param selected segments in this job
+     * @param downloaded full clips written
+     * @param shortClips clips shorter than their section
+     * @param skippedExisting clips already on disk
+     * @param pending clips a dry run would fetch
+     * @param failed failed segments by class, copied; a class missing from it counts 0
+     * @param perLabel availability per MID, copied sorted
+     * @param elapsed the wall-clock time; not null
+     */
     public DownloadSummary {
         requireNonNull(downloadsDir, "downloadsDir");
         requireNonNull(jobDir, "jobDir");

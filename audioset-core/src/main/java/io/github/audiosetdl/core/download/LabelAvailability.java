@@ -7,7 +7,12 @@ package io.github.audiosetdl.core.download;
  * @param available of those, clips on disk (downloaded, short or already there)
  */
 public record LabelAvailability(long selected, long available) {
-    /** Validates. */
+    /**
+     * Validates.
+     *
+     * @param selected segments carrying the label, {@code >= 0}
+     * @param available of those, clips on disk, {@code 0..selected}
+     */
     public LabelAvailability {
         if (selected < 0 || available < 0 || available > selected) {
             throw new IllegalArgumentException("inconsistent label counts: selected=" + selected + ", available="

@@ -27,7 +27,15 @@ public record PackSummary(long rowsWritten, long wavFilesFound, Map<String, Long
     /** Skipped: a second file with an id already found in another folder. */
     public static final String DUPLICATE = "duplicate id";
 
-    /** Validates and copies. */
+    /**
+     * Validates and copies.
+     *
+     * @param rowsWritten clips written as rows
+     * @param wavFilesFound WAV files found
+     * @param skipped files not written per reason, copied
+     * @param files the files committed, copied, main file first
+     * @param elapsed the wall-clock time; not null
+     */
     public PackSummary {
         skipped = Map.copyOf(skipped);
         files = List.copyOf(files);

@@ -14,7 +14,13 @@ import java.util.List;
  * @param elapsed wall-clock time
  */
 public record FeatureSummary(long rows, List<Path> files, Duration elapsed) {
-    /** Validates and copies. */
+    /**
+     * Validates and copies.
+     *
+     * @param rows rows computed and written
+     * @param files the files committed, copied, main file first
+     * @param elapsed the wall-clock time; not null
+     */
     public FeatureSummary {
         files = List.copyOf(files);
         requireNonNull(elapsed, "elapsed");
