@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ReadmeSnippetsTest {
     private static final Pattern BLOCK = Pattern.compile("(<!-- compile-only:[^>]*-->\\s*)?```java\\n(.*?)```",
             Pattern.DOTALL);
-    private static final List<String> IMPORTS = List.of("io.github.audiosetdl.core", "io.github.audiosetdl.core.audio",
+    static final List<String> IMPORTS = List.of("io.github.audiosetdl.core", "io.github.audiosetdl.core.audio",
             "io.github.audiosetdl.core.download", "io.github.audiosetdl.core.pack",
             "io.github.audiosetdl.core.pipeline", "io.github.audiosetdl.core.progress", "io.github.audiosetdl.core.spi",
             "io.github.audiosetdl.core.webdataset",
