@@ -21,6 +21,8 @@ import java.nio.file.Path;
  * declares beyond its end: jhdf reads such a header's 6-byte prefix ({@code OHDR}, version 2, flags), then the size
  * of its first chunk, then allocates a heap buffer of that size (up to 2 GB) before it asks for the bytes; this
  * channel checks the size when it serves the prefix, so the damaged header is refused before that allocation.
+ * Version-1 object headers (h5py's default), which have no signature, are recognised by how jhdf reads them and
+ * checked by {@link VersionOneHeaders} the same way, with their continuation blocks.
  */
 final class MapCheckingChannel extends FileChannel {
     /** A version-2 object header's signature. */
@@ -32,6 +34,7 @@ final class MapCheckingChannel extends FileChannel {
 
     private final FileChannel channel;
     private final Path file;
+    private final VersionOneHeaders versionOne;
 
     /**
      * @param channel the file's channel, open for reading (closed with this one)
@@ -40,6 +43,7 @@ final class MapCheckingChannel extends FileChannel {
     MapCheckingChannel(FileChannel channel, Path file) {
         this.channel = channel;
         this.file = file;
+        this.versionOne = new VersionOneHeaders(channel, file);
     }
 
     @Override
@@ -75,11 +79,14 @@ final class MapCheckingChannel extends FileChannel {
             throw new IllegalArgumentException(file + ": a structure of " + dst.remaining() + " bytes at byte "
                     + position + " lies beyond the file's end (" + length + " bytes): a truncated or damaged file");
         }
-        boolean prefix = dst.remaining() == OBJECT_HEADER_PREFIX;
+        int wanted = dst.remaining();
         int start = dst.position();
         int n = channel.read(dst, position);
-        if (prefix && n == OBJECT_HEADER_PREFIX) {
+        if (n == OBJECT_HEADER_PREFIX && wanted == OBJECT_HEADER_PREFIX) {
             checkObjectHeader(dst, start, position, length);
+        }
+        if (n > 0 && n == wanted) {
+            versionOne.served(dst, start, position, n, length);
         }
         return n;
     }
