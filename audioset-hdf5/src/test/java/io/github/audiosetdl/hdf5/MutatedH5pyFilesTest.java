@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -181,6 +182,68 @@ class MutatedH5pyFilesTest {
         assertThat(headers.stream().mapToInt(h -> h.continuations().size()).sum()).as("continuations")
                 .isPositive();
         assertThat(Mutations.check(dir.resolve("m.h5"), damagedSizes(valid, headers), reader, DOCUMENTED))
+                .isEmpty();
+    }
+
+    /**
+     * A chunked dataset's index (a version-1 B-tree of 120 chunks: a root above two leaves) damaged into loops: the
+     * root listing itself as a child (jhdf recursed until {@link StackOverflowError}, which the reader reports), and a
+     * root appended to the file listing the first leaf 65,535 times (jhdf read the leaf 65,535 times, 4 million
+     * chunks); now a node's ninth read is refused.
+     */
+    @Test
+    void aChunkIndexThatLoopsIsRefused() throws Exception {
+        Path file = dir.resolve("tree.h5");
+        WaveformFileTest.h5py(file,
+                "w = np.linspace(-1, 1, 600, dtype=np.float32).reshape(3, 200)",
+                "f.create_dataset('wav', data=w, chunks=(1, 5))",
+                "f.create_dataset('labels', data=np.zeros((3, 527), bool))",
+                "f.attrs['size'] = 3", "f.attrs['sample_rate'] = 100");
+        readSeed(file);
+        byte[] valid = Files.readAllBytes(file);
+        ByteBuffer le = ByteBuffer.wrap(valid).order(ByteOrder.LITTLE_ENDIAN);
+        int root = -1;
+        for (int at = 0; at + 8 <= valid.length && root < 0; at++) {
+            if (valid[at] == 'T' && valid[at + 1] == 'R' && valid[at + 2] == 'E' && valid[at + 3] == 'E'
+                    && valid[at + 4] == 1 && valid[at + 5] == 1) {
+                root = at; // a node of chunks (type 1) above the leaves (level 1)
+            }
+        }
+        assertThat(root).isPositive();
+        assertThat(le.getShort(root + 6)).as("the root's children").isEqualTo((short) 2);
+        // after a node's 24-byte header: key i (size, filter mask, 3 offsets: 32 bytes), then child i
+        int node = root;
+        List<Mutations.Mutant> mutants = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            int child = node + 24 + (i + 1) * 32 + i * 8;
+            mutants.add(new Mutations.Mutant("child " + i + " of the root at " + node + " set to it", () -> {
+                byte[] m = valid.clone();
+                ByteBuffer.wrap(m).order(ByteOrder.LITTLE_ENDIAN).putLong(child, node);
+                return m;
+            }));
+        }
+        long leaf = le.getLong(node + 24 + 32);
+        int pointer = -1; // the layout message's address of the index: the only 8 bytes holding the root's address
+        for (int at = 0; at + 8 <= valid.length; at++) {
+            if (le.getLong(at) == root) {
+                assertThat(pointer).as("one pointer to the root").isNegative();
+                pointer = at;
+            }
+        }
+        int layout = pointer;
+        mutants.add(new Mutations.Mutant("a root listing the leaf at " + leaf + " 65,535 times", () -> {
+            int entries = 0xffff;
+            int start = (valid.length + 7) & ~7;
+            ByteBuffer m = ByteBuffer.allocate(start + 24 + (entries + 1) * 32 + entries * 8)
+                    .order(ByteOrder.LITTLE_ENDIAN);
+            m.put(valid).putLong(layout, start).position(start);
+            m.put(new byte[] {'T', 'R', 'E', 'E', 1, 1}).putShort((short) entries).putLong(-1).putLong(-1);
+            for (int i = 0; i < entries; i++) {
+                m.putInt(20).putInt(0).putLong(0).putLong(0).putLong(0).putLong(leaf);
+            }
+            return m.array(); // the last key: zeros
+        }));
+        assertThat(Mutations.check(dir.resolve("m.h5"), mutants, MutatedH5pyFilesTest::readSeed, DOCUMENTED))
                 .isEmpty();
     }
 
