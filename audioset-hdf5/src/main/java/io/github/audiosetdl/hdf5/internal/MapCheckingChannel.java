@@ -8,6 +8,8 @@ import java.nio.channels.FileLock;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * The read-only file channel jhdf reads an HDF5 file through: every call goes to the real channel, but a mapping of
@@ -21,6 +23,8 @@ import java.nio.file.Path;
  * declares beyond its end: jhdf reads such a header's 6-byte prefix ({@code OHDR}, version 2, flags), then the size
  * of its first chunk, then allocates a heap buffer of that size (up to 2 GB) before it asks for the bytes; this
  * channel checks the size when it serves the prefix, so the damaged header is refused before that allocation.
+ * Version-1 object headers (h5py's default), which have no signature, are recognised by how jhdf reads them and
+ * checked by {@link VersionOneHeaders} the same way, with their continuation blocks.
  */
 final class MapCheckingChannel extends FileChannel {
     /** A version-2 object header's signature. */
@@ -29,9 +33,20 @@ final class MapCheckingChannel extends FileChannel {
     private static final int OBJECT_HEADER_PREFIX = 6;
     /** Bytes of the checksum that ends an object header. */
     private static final int CHECKSUM = 4;
+    /** A version-1 B-tree node's signature; jhdf reads it with the node's type and level, 6 bytes. */
+    private static final byte[] TREE = {'T', 'R', 'E', 'E'};
+    /**
+     * How many times one version-1 B-tree node may be read: jhdf reads each node of a group's or a chunked dataset's
+     * tree once per open file (and again only after a read of it failed); a node that a damaged tree reaches again
+     * is a loop, which jhdf follows until its stack overflows.
+     */
+    static final int MAX_NODE_READS = 8;
 
     private final FileChannel channel;
     private final Path file;
+    private final VersionOneHeaders versionOne;
+    /** How many times each version-1 B-tree node was read, by position. */
+    private final Map<Long, Integer> nodeReads = new HashMap<>();
 
     /**
      * @param channel the file's channel, open for reading (closed with this one)
@@ -40,6 +55,7 @@ final class MapCheckingChannel extends FileChannel {
     MapCheckingChannel(FileChannel channel, Path file) {
         this.channel = channel;
         this.file = file;
+        this.versionOne = new VersionOneHeaders(channel, file);
     }
 
     @Override
@@ -75,11 +91,15 @@ final class MapCheckingChannel extends FileChannel {
             throw new IllegalArgumentException(file + ": a structure of " + dst.remaining() + " bytes at byte "
                     + position + " lies beyond the file's end (" + length + " bytes): a truncated or damaged file");
         }
-        boolean prefix = dst.remaining() == OBJECT_HEADER_PREFIX;
+        int wanted = dst.remaining();
         int start = dst.position();
         int n = channel.read(dst, position);
-        if (prefix && n == OBJECT_HEADER_PREFIX) {
+        if (n == OBJECT_HEADER_PREFIX && wanted == OBJECT_HEADER_PREFIX) {
             checkObjectHeader(dst, start, position, length);
+            checkTreeNode(dst, start, position);
+        }
+        if (n > 0 && n == wanted) {
+            versionOne.served(dst, start, position, n, length);
         }
         return n;
     }
@@ -118,6 +138,27 @@ final class MapCheckingChannel extends FileChannel {
         long room = length - (field + width) - CHECKSUM;
         if (size < 0 || size > room) {
             throw beyond(position, Long.toUnsignedString(size) + " bytes of messages", length);
+        }
+    }
+
+    /**
+     * Counts the reads of a version-1 B-tree node ({@code TREE}: the 6 bytes just read at {@code position}), refusing
+     * the read after {@link #MAX_NODE_READS}: a tree that reaches a node again (a child pointing back to its parent)
+     * made jhdf recurse until {@link StackOverflowError}, and a node listing one child 65,535 times read it as often.
+     */
+    private void checkTreeNode(ByteBuffer dst, int start, long position) {
+        for (int i = 0; i < TREE.length; i++) {
+            if (dst.get(start + i) != TREE[i]) {
+                return;
+            }
+        }
+        int reads;
+        synchronized (nodeReads) {
+            reads = nodeReads.merge(position, 1, Integer::sum);
+        }
+        if (reads > MAX_NODE_READS) {
+            throw new IllegalArgumentException(file + ": the B-tree node at byte " + position + " is reached "
+                    + reads + " times: a loop in a damaged file");
         }
     }
 

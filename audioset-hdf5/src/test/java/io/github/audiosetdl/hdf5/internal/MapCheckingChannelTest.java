@@ -91,4 +91,41 @@ class MapCheckingChannelTest {
         Path v1 = Files.write(dir.resolve("v1.hdf5"), new byte[] {'O', 'H', 'D', 'R', 1, 2, -1, -1, -1, -1});
         assertThat(readPrefix(v1)).isEqualTo(6); // not version 2
     }
+    /**
+     * Reads {@code file} as jhdf reads a version-1 object header at {@code at}: its first byte, then 12 bytes at the
+     * same position.
+     */
+    private static int readVersionOnePrefix(Path file, long at) throws IOException {
+        try (FileChannel ch = new MapCheckingChannel(FileChannel.open(file, StandardOpenOption.READ), file)) {
+            assertThat(ch.read(ByteBuffer.allocate(1), at)).isEqualTo(1);
+            return ch.read(ByteBuffer.allocate(12), at);
+        }
+    }
+
+    @Test
+    void aVersionOneHeaderIsCheckedWhenReadAsJhdfReadsOneButNotTheSuperblockThatLooksLikeOne() throws IOException {
+        // a version-1 superblock: the signature, then version 1, ..., leaf K 4 and internal K 16 where a version-1
+        // object header has its size of messages (0x00100004 bytes, beyond this file's end)
+        byte[] b = new byte[96];
+        byte[] superblock = {(byte) 0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n', 1, 0, 0, 0, 0, 8, 8, 0, 4, 0, 16, 0};
+        System.arraycopy(superblock, 0, b, 0, superblock.length);
+        Path file = Files.write(dir.resolve("v1.hdf5"), b);
+        assertThat(readVersionOnePrefix(file, 8)).isEqualTo(12);
+        // the same 12 bytes elsewhere are an object header declaring 1 MB of messages in a 96-byte file
+        System.arraycopy(superblock, 8, b, 48, 12);
+        Path header = Files.write(dir.resolve("oh.hdf5"), b);
+        assertThatThrownBy(() -> readVersionOnePrefix(header, 48)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(header + ": the object header at byte 48 declares 1048580 bytes of messages, beyond the"
+                        + " file's end (96 bytes) or over the 16 MB a header's block may hold: a truncated or damaged"
+                        + " file");
+        // 32 bytes of messages end at the file's end; 12 bytes read alone (not after its first byte) are not checked
+        b[56] = 32;
+        b[57] = 0;
+        b[58] = 0;
+        Path fits = Files.write(dir.resolve("fits.hdf5"), b);
+        assertThat(readVersionOnePrefix(fits, 48)).isEqualTo(12);
+        try (FileChannel ch = new MapCheckingChannel(FileChannel.open(header, StandardOpenOption.READ), header)) {
+            assertThat(ch.read(ByteBuffer.allocate(12), 48)).isEqualTo(12);
+        }
+    }
 }
