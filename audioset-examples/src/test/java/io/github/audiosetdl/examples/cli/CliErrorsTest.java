@@ -308,6 +308,25 @@ class CliErrorsTest {
     }
 
     /**
+     * render's --out FILE.png and slurm's --out under a file named that file absolute (/home/me/work/notes.txt), where
+     * the other commands name it as given; now they do too.
+     */
+    @Test
+    void renderAndSlurmNameARefusedOutputFolderAsGiven() throws IOException {
+        Path notes = Files.writeString(dir.resolve("notes.txt"), "x");
+        Path relative = Path.of("").toAbsolutePath().relativize(notes);
+        Path coch = Files.writeString(dir.resolve("c_Coch.hdf5"), "not read: the output is checked first");
+        assertThat(run("render", "--in", coch.toString(), "--out", relative.resolve("r.png").toString()))
+                .isEqualTo(AudioSetCli.EXIT_FAILURE);
+        assertThat(err.toString()).isEqualTo("audioset render: " + relative + " exists and is not a directory"
+                + System.lineSeparator());
+        assertThat(run("slurm", "--csv", TestData.evalSegments().toString(), "--out", relative.resolve("s").toString()))
+                .isEqualTo(AudioSetCli.EXIT_FAILURE);
+        assertThat(err.toString()).isEqualTo("audioset slurm: " + relative + " exists and is not a directory"
+                + System.lineSeparator());
+    }
+
+    /**
      * A selection holding no segment (an empty CSV, a --label or --limit 0 that keeps no row) made download and run
      * exit 0 with an availability report of "0 of 0", where slurm refused the file; now they fail before writing.
      */
