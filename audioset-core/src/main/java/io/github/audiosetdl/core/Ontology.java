@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -38,6 +39,12 @@ import java.util.stream.Collectors;
  */
 public final class Ontology {
     private static final String RESOURCE = "ontology.json";
+    /**
+     * A location inside one of Jackson's messages ("start marker at [Source: REDACTED (`StreamReadFeature
+     * .INCLUDE_SOURCE_IN_LOCATION` disabled); line: 1, column: 1]"): shown as "line 1, column 1".
+     */
+    private static final Pattern JSON_LOCATION = Pattern.compile(
+            "\\[Source: [^\\]]*?; line: (\\d+), column: (\\d+)\\]");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /**
@@ -138,11 +145,15 @@ public final class Ontology {
      * @param file the JSON file
      * @return the ontology
      * @throws IOException if the file cannot be read
-     * @throws OntologyException if the JSON is malformed or inconsistent (unknown child, cycle)
+     * @throws OntologyException if the JSON is malformed or inconsistent (unknown child, cycle), or the file is
+     *     gzip-compressed
      */
     public static Ontology read(Path file) throws IOException {
         requireNonNull(file, "file");
         try (InputStream in = Files.newInputStream(file)) {
+            if (SegmentCsv.isGzip(file)) { // ontology.json.gz: Jackson's words would be "Illegal character (code 31)"
+                throw new OntologyException(file + ": " + SegmentCsv.gzipProblem(file));
+            }
             return read(in, file.toString());
         } catch (IOException e) {
             throw FileErrors.naming(file, e);
@@ -168,7 +179,7 @@ public final class Ontology {
             JsonLocation at = e.getLocation();
             throw new OntologyException(source + (at == null || at.getLineNr() < 1 ? ""
                     : ":" + at.getLineNr() + ": column " + at.getColumnNr()) + ": not valid JSON: "
-                    + e.getOriginalMessage(), e);
+                    + JSON_LOCATION.matcher(e.getOriginalMessage()).replaceAll("line $1, column $2"), e);
         }
         if (root == null || !root.isArray()) {
             throw new OntologyException(source + ": expected a JSON array of nodes");

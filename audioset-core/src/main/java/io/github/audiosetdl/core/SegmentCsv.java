@@ -138,8 +138,13 @@ public final class SegmentCsv implements Iterable<SegmentRow>, Closeable {
      *     reported with its number and value (a strict decoder fails a whole 8 kB buffer ahead of the line,
      *     without one)
      * @throws IOException if it cannot be opened
+     * @throws SegmentFormatException if it is gzip-compressed (its bytes would be a line of binary noise): the
+     *     segments CSV, the label index, a strong label file or vocabulary as downloaded ({@code .csv.gz})
      */
     static BufferedReader replacingReader(Path file) throws IOException {
+        if (isGzip(file)) {
+            throw new SegmentFormatException(file.toString(), 1, gzipProblem(file), (Throwable) null);
+        }
         return new BufferedReader(new InputStreamReader(Files.newInputStream(file),
                 StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPLACE)
                         .onUnmappableCharacter(CodingErrorAction.REPLACE)));
@@ -157,11 +162,7 @@ public final class SegmentCsv implements Iterable<SegmentRow>, Closeable {
     public static SegmentCsv open(Path csv, SegmentCsvOptions options) throws IOException {
         requireNonNull(csv, "csv");
         requireNonNull(options, "options");
-        if (isGzip(csv)) { // its bytes would be a one-field row of binary noise
-            throw new SegmentFormatException(csv.toString(), 1, "a gzip-compressed file (it starts with the bytes"
-                    + " 1f 8b): decompress it first, e.g. gunzip -k " + csv, (Throwable) null);
-        }
-        Reader reader = replacingReader(csv);
+        Reader reader = replacingReader(csv); // a gzip-compressed file is refused
         try {
             return new SegmentCsv(reader, csv.toString(), options);
         } catch (IOException | RuntimeException e) {
@@ -170,10 +171,20 @@ public final class SegmentCsv implements Iterable<SegmentRow>, Closeable {
         }
     }
 
-    private static boolean isGzip(Path file) throws IOException {
+    /**
+     * @param file a file
+     * @return whether it starts with gzip's magic bytes {@code 1f 8b}
+     * @throws IOException if it cannot be opened
+     */
+    static boolean isGzip(Path file) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
             return in.read() == 0x1f && in.read() == 0x8b;
         }
+    }
+
+    /** @return what is wrong with a gzip-compressed {@code file} given as text, and what to do */
+    static String gzipProblem(Path file) {
+        return "a gzip-compressed file (it starts with the bytes 1f 8b): decompress it first, e.g. gunzip -k " + file;
     }
 
     /**

@@ -6,6 +6,7 @@ import io.github.audiosetdl.hdf5.internal.ReadableHdfFile;
 import io.jhdf.HdfFile;
 import io.jhdf.api.Attribute;
 import io.jhdf.api.Dataset;
+import io.jhdf.api.dataset.ContiguousDataset;
 import io.jhdf.api.Group;
 import io.jhdf.api.Link;
 import io.jhdf.api.Node;
@@ -44,7 +45,8 @@ public final class Hdf5Inspector {
     /**
      * @param file an HDF5 file
      * @return its nodes, depth first, children in name order, the root ({@code /}) first
-     * @throws IOException if the file is missing or is not readable HDF5 (the message names it)
+     * @throws IOException if the file is missing or is not readable HDF5, or a contiguous dataset's data lies beyond
+     *     its end (a file cut short); the message names it
      */
     public static List<Hdf5Node> inspect(Path file) throws IOException {
         requireNonNull(file, "file");
@@ -53,7 +55,7 @@ public final class Hdf5Inspector {
         }
         try (HdfFile hdf = ReadableHdfFile.open(file)) {
             List<Hdf5Node> nodes = new ArrayList<>();
-            walk(file, hdf, nodes);
+            walk(file, hdf, nodes, new Extent(Files.size(file), hdf.getUserBlockSize()));
             return nodes;
         } catch (RuntimeException | StackOverflowError e) { // jhdf's parse errors are not all HdfExceptions
             throw new IOException(file + ": not a readable HDF5 file: " + (e instanceof StackOverflowError
@@ -66,7 +68,7 @@ public final class Hdf5Inspector {
      * listed once, as a link to where it was first seen; at most {@link #MAX_NODES} nodes and
      * {@link #MAX_DEPTH} levels.
      */
-    private static void walk(Path file, Node root, List<Hdf5Node> out) throws IOException {
+    private static void walk(Path file, Node root, List<Hdf5Node> out, Extent extent) throws IOException {
         Map<Long, String> seen = new HashMap<>();
         Deque<Node> stack = new ArrayDeque<>();
         stack.push(root);
@@ -92,6 +94,29 @@ public final class Hdf5Inspector {
                 }
             } else {
                 visit(node, path, out);
+                extent.check(file, node, path);
+            }
+        }
+    }
+
+    /**
+     * The bytes of the file, against which a contiguous dataset's data is checked: a file cut short (a copy
+     * interrupted) still has its header and lists as whole, but its data is not there; the commands that read it
+     * (cochleagram, stats, render) say so, and inspect now does too.
+     *
+     * @param fileSize the file's size in bytes
+     * @param userBlock the bytes before the HDF5 data, which addresses do not count
+     */
+    private record Extent(long fileSize, long userBlock) {
+        void check(Path file, Node node, String path) throws IOException {
+            if (!(node instanceof ContiguousDataset d) || d.isEmpty()) { // never written: no storage, h5py's fill
+                return;
+            }
+            long at = d.getDataAddress() + userBlock;
+            long bytes = d.getSizeInBytes();
+            if (at < 0 || at > fileSize || bytes > fileSize - at) {
+                throw new IOException(file + ": " + path + " declares " + bytes + " bytes of data at byte " + at
+                        + ", beyond the file's end (" + fileSize + " bytes): a truncated or damaged file");
             }
         }
     }

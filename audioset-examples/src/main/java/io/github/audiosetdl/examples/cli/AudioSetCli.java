@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
@@ -25,6 +26,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -59,6 +61,9 @@ public final class AudioSetCli implements Runnable {
     public static final String DEBUG_VARIABLE = "AUDIOSET_DEBUG";
 
     private static final int MAX_LINE = 1000;
+    /** A decimal option's value: bounded digits, an optional exponent of at most three digits. */
+    private static final Pattern DECIMAL = Pattern.compile("[+-]?(?:[0-9]{1,18}(?:\\.[0-9]{0,18})?|\\.[0-9]{1,18})"
+            + "(?:[eE][+-]?[0-9]{1,3})?");
     /** What a write to a pipe whose reader is gone fails with (Linux and macOS, {@code EPIPE}). */
     private static final String BROKEN_PIPE = "Broken pipe";
 
@@ -247,6 +252,7 @@ public final class AudioSetCli implements Runnable {
         }
         SlurmCommand.adaptSharedOptions(cli.getSubcommands().get("slurm").getCommandSpec());
         cli.registerConverter(Path.class, AudioSetCli::path);
+        cli.registerConverter(BigDecimal.class, AudioSetCli::decimal);
         cli.setParameterExceptionHandler((e, arguments) -> {
             CommandLine command = e.getCommandLine();
             String name = command.getCommandSpec().qualifiedName();
@@ -282,6 +288,20 @@ public final class AudioSetCli implements Runnable {
             throw new CommandLine.TypeConversionException("an empty path");
         }
         return Path.of(text);
+    }
+
+    /**
+     * The type of every decimal option (seconds, requests per minute): a number as a person writes one. Picocli's
+     * own conversion failed with Java's words ("cannot convert 'NaN' to BigDecimal (java.lang.NumberFormatException:
+     * Character N is neither a decimal digit number, ...)"), and took any exponent: 1e2147483647 failed later with an
+     * internal NegativeArraySizeException, 1e999999999 was echoed as a billion digits.
+     */
+    private static BigDecimal decimal(String text) {
+        if (!DECIMAL.matcher(text).matches()) {
+            throw new CommandLine.TypeConversionException("'" + oneLine(text) + "' is not a decimal number (at most 18"
+                    + " digits on either side of the point and an exponent of at most 3 digits)");
+        }
+        return new BigDecimal(text);
     }
 
     /**

@@ -15,6 +15,8 @@ import picocli.CommandLine.Option;
 final class DownloadOptions {
     /** The environment variable holding the proxy URL, which may carry credentials. */
     static final String PROXY_VARIABLE = "AUDIOSET_PROXY";
+    /** The longest number of seconds echoed digit by digit in an error; a longer one is shown with an exponent. */
+    private static final int MAX_SHOWN_DIGITS = 24;
 
     @Option(names = {"--threads", "-e"}, paramLabel = "T", defaultValue = "4",
             description = "Parallel downloads (default: ${DEFAULT-VALUE}).")
@@ -158,6 +160,10 @@ final class DownloadOptions {
             }
         }
         if (budgetDir != null) {
+            if (budgetDir.isEmpty()) { // --budget-dir "$DIR" with the variable unset: Path.of("") is the current folder
+                throw new IllegalArgumentException("--budget-dir: an empty path; give a folder, or none for a budget"
+                        + " of this process alone");
+            }
             b.budgetFolder(budgetDir.equals("none") ? null : Path.of(budgetDir));
         }
         if (cookies != null) {
@@ -229,10 +235,16 @@ final class DownloadOptions {
         return BigDecimal.valueOf(d.toMillis(), 3).stripTrailingZeros();
     }
 
+    /** @return {@code value} as a person writes it: 0.5, 120; 1E+400 rather than its 401 digits */
+    private static String shown(BigDecimal value) {
+        String plain = value.toPlainString();
+        return plain.length() <= MAX_SHOWN_DIGITS ? plain : value.toString();
+    }
+
     /** A duration option in seconds, checked against {@code [min, max]} seconds ({@code max} null: none). */
     private static Duration seconds(BigDecimal value, String flag, BigDecimal min, BigDecimal max) {
         if (value.compareTo(min) < 0 || max != null && value.compareTo(max) > 0) {
-            throw new IllegalArgumentException(flag + " " + value.toPlainString() + " s "
+            throw new IllegalArgumentException(flag + " " + shown(value) + " s "
                     + (max == null ? "must be >= " + min.toPlainString() + " s"
                     : "is not in " + min.toPlainString() + ".." + max.toPlainString() + " s"));
         }

@@ -127,7 +127,8 @@ final class FileChecks {
         if (Files.isDirectory(file)) {
             throw new FileSystemException(file.toString(), null, "Is a directory");
         }
-        Path parent = file.toAbsolutePath().getParent();
+        // its folder as given ("notes.txt exists and is not a directory", as for an output folder), else the current
+        Path parent = file.getParent() != null ? file.getParent() : file.toAbsolutePath().getParent();
         if (parent != null) {
             outputDirectory(parent);
         }

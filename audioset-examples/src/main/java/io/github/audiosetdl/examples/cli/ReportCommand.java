@@ -66,6 +66,11 @@ final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (name != null && (name.isBlank() || name.contains("/") || name.contains("\\") || name.equals(".")
+                || name.equals(".."))) { // as pack's --name: a usage error that names the option, before any read
+            throw new ParameterException(spec.commandLine(), "--name '" + name + "' is not a file name: give the"
+                    + " data set's name, the <name> of its <name>_goodlogs folder in --logs");
+        }
         FileChecks.inputDirectory(logs);
         SegmentSelection selection = null;
         if (csv != null) {

@@ -176,8 +176,8 @@ final class SlurmCommand implements Callable<Integer> {
             throw new IOException(csv + ": no segment to download (" + ("skip".equals(selection.onError)
                     ? "every line is bad, skipped under --on-error skip)" : "no line after the header)"));
         }
+        FileChecks.outputDirectory(out); // a refused folder named as given, not made absolute
         Path dir = out.toAbsolutePath().normalize();
-        FileChecks.outputDirectory(dir);
         String name = DownloadConfig.nameOf(csv);
         AudioSetCli.fromOptions(spec, () -> download.config(dir, name));
         Path slurm = dir.resolve("slurm");

@@ -9,9 +9,11 @@ import io.github.audiosetdl.core.spi.WaveformSink;
 import io.github.audiosetdl.core.testing.TestData;
 import io.github.audiosetdl.hdf5.Hdf5DatasetStore;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
@@ -24,10 +26,12 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.stream.Stream;
+import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import picocli.CommandLine;
 
@@ -216,6 +220,33 @@ class CliErrorsTest {
         assertThat(out.toString()).isEmpty();
     }
 
+    /**
+     * Before: a decimal that is no number was refused in Java's words ("cannot convert 'NaN' to BigDecimal
+     * (java.lang.NumberFormatException: Character N is neither a decimal digit number, ..."), an exponent of 2147483647
+     * failed later with exit 1 and an internal NegativeArraySizeException, 1e999 was echoed as its 1,000 digits;
+     * an empty --budget-dir (an unset variable) was the current folder, where requests.budget was written; and
+     * report's --name '../x' failed with exit 1 without naming the option, where pack's --name is a usage error.
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+        "download | --timeout | NaN | Invalid value for option '--timeout': 'NaN' is not a decimal number (at most 18",
+        "download | --retry-delay | 1e2147483647 | '--retry-delay': '1e2147483647' is not a decimal number",
+        "download | --socket-timeout | 1e999 | --socket-timeout 1E+999 s is not in 0.1..600 s",
+        "download | --budget-dir | \"\" | --budget-dir: an empty path; give a folder, or none for a budget",
+        "report | --name | ../x | --name '../x' is not a file name: give the data set's name",
+        "report | --name | \"\" | --name '' is not a file name"})
+    void aBadValueIsAUsageErrorThatNamesTheOption(String command, String option, String value, String expected) {
+        String csv = TestData.evalSegments().toString();
+        String[] a = command.equals("download")
+                ? args("download --dry-run --resolver direct --url-template http://127.0.0.1:9/{id} --csv " + csv,
+                        option, value)
+                : args("report --logs . --out o --csv " + csv, option, value);
+        assertThat(run(a)).as(err.toString()).isEqualTo(AudioSetCli.EXIT_USAGE);
+        assertThat(err.toString()).startsWith("audioset " + command + ": ").contains(expected)
+                .contains("Try 'audioset " + command + " --help'");
+        assertThat(out.toString()).isEmpty();
+    }
+
     @Test
     void aDirectoryWhereAFileIsExpectedIsNamed() throws IOException {
         Path folder = Files.createDirectory(dir.resolve("somedir"));
@@ -277,6 +308,25 @@ class CliErrorsTest {
     }
 
     /**
+     * render's --out FILE.png and slurm's --out under a file named that file absolute (/home/me/work/notes.txt), where
+     * the other commands name it as given; now they do too.
+     */
+    @Test
+    void renderAndSlurmNameARefusedOutputFolderAsGiven() throws IOException {
+        Path notes = Files.writeString(dir.resolve("notes.txt"), "x");
+        Path relative = Path.of("").toAbsolutePath().relativize(notes);
+        Path coch = Files.writeString(dir.resolve("c_Coch.hdf5"), "not read: the output is checked first");
+        assertThat(run("render", "--in", coch.toString(), "--out", relative.resolve("r.png").toString()))
+                .isEqualTo(AudioSetCli.EXIT_FAILURE);
+        assertThat(err.toString()).isEqualTo("audioset render: " + relative + " exists and is not a directory"
+                + System.lineSeparator());
+        assertThat(run("slurm", "--csv", TestData.evalSegments().toString(), "--out", relative.resolve("s").toString()))
+                .isEqualTo(AudioSetCli.EXIT_FAILURE);
+        assertThat(err.toString()).isEqualTo("audioset slurm: " + relative + " exists and is not a directory"
+                + System.lineSeparator());
+    }
+
+    /**
      * A selection holding no segment (an empty CSV, a --label or --limit 0 that keeps no row) made download and run
      * exit 0 with an availability report of "0 of 0", where slurm refused the file; now they fail before writing.
      */
@@ -306,6 +356,43 @@ class CliErrorsTest {
         assertThat(run("download", "--csv", csv.toString(), "--jobs", "2", "--job-index", "0", "--dry-run",
                 "--out", out.toString(), "--resolver", "direct", "--url-template", "http://127.0.0.1:9/{id}"))
                 .as(err.toString()).isZero();
+    }
+
+    /**
+     * A gzip-compressed label index or ontology (as downloaded: class_labels_indices.csv.gz, ontology.json.gz) was
+     * read as text: "expected 3 fields (index,mid,display_name), got 1" and a line of binary noise, or Jackson's
+     * "Illegal character ((CTRL-CHAR, code 31))"; the segments CSV said to decompress it, and now they do too.
+     */
+    @Test
+    void aGzipCompressedLabelIndexOrOntologyIsNamedAsSuch() throws IOException {
+        String csv = TestData.evalSegments().toString();
+        Path labels = dir.resolve("class_labels_indices.csv.gz");
+        try (OutputStream o = new GZIPOutputStream(Files.newOutputStream(labels))) {
+            o.write("index,mid,display_name\n0,/m/09x0r,\"Speech\"\n".getBytes(StandardCharsets.UTF_8));
+        }
+        Path ontology = dir.resolve("ontology.json.gz");
+        try (OutputStream o = new GZIPOutputStream(Files.newOutputStream(ontology))) {
+            o.write("[]".getBytes(StandardCharsets.UTF_8));
+        }
+        assertThat(run("segments", "--csv", csv, "--labels", labels.toString())).isEqualTo(AudioSetCli.EXIT_FAILURE);
+        assertThat(err.toString()).isEqualTo("audioset segments: " + labels + ":1: a gzip-compressed file (it starts"
+                + " with the bytes 1f 8b): decompress it first, e.g. gunzip -k " + labels + System.lineSeparator());
+        assertThat(run("segments", "--csv", csv, "--ontology", ontology.toString(), "--label", "Speech"))
+                .isEqualTo(AudioSetCli.EXIT_FAILURE);
+        assertThat(err.toString()).isEqualTo("audioset segments: " + ontology + ": a gzip-compressed file (it starts"
+                + " with the bytes 1f 8b): decompress it first, e.g. gunzip -k " + ontology + System.lineSeparator());
+        assertThat(out.toString()).isEmpty();
+    }
+
+    /** A truncated ontology's message held Jackson's "[Source: REDACTED (`StreamReadFeature...` disabled); ...]". */
+    @Test
+    void aTruncatedOntologyIsReportedWithoutJacksonsInternals() throws IOException {
+        Path ontology = Files.writeString(dir.resolve("ontology.json"), "[{\"id\": \"/m/09x0r\"");
+        assertThat(run("segments", "--csv", TestData.evalSegments().toString(), "--ontology", ontology.toString(),
+                "--label", "Speech")).isEqualTo(AudioSetCli.EXIT_FAILURE);
+        assertThat(err.toString()).startsWith("audioset segments: " + ontology + ":1: column ")
+                .contains("not valid JSON: Unexpected end-of-input").contains("(start marker at line 1, column 2)")
+                .doesNotContain("Source").doesNotContain("REDACTED").doesNotContain("StreamReadFeature");
     }
 
     @Test

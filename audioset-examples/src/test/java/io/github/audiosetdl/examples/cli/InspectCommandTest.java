@@ -193,6 +193,29 @@ class InspectCommandTest {
         assertThat(err.toString()).contains(truncated.toString()).contains("(a truncated shard)").hasLineCount(1);
     }
 
+    /**
+     * An HDF5 file cut short (a copy interrupted) listed as whole, exit 0, its header being at its start; cochleagram,
+     * stats and render refuse it. Now inspect fails too, naming the dataset whose data is not there.
+     */
+    @Test
+    void aTruncatedHdf5FileIsOneLineNamingTheDatasetCut(@TempDir Path dir) throws IOException {
+        assertThat(pack(dir, downloads(dir), dir.resolve("demo.csv"), "seed")).as(err.toString()).isZero();
+        Path file = dir.resolve("seed/demo.hdf5");
+        out.getBuffer().setLength(0);
+        assertThat(run("inspect", file.toString())).as(err.toString()).isZero();
+        long size = Files.size(file);
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+            f.setLength(size / 2);
+        }
+        out.getBuffer().setLength(0);
+        err.getBuffer().setLength(0);
+        assertThat(run("inspect", file.toString())).isEqualTo(AudioSetCli.EXIT_FAILURE);
+        assertThat(err.toString()).startsWith("audioset inspect: " + file + ": /")
+                .contains(", beyond the file's end (" + size / 2 + " bytes): a truncated or damaged file")
+                .hasLineCount(1);
+        assertThat(out.toString()).isEmpty();
+    }
+
     @Test
     void aPannsFileGetsASummaryAfterItsTree(@TempDir Path dir) throws IOException {
         assertThat(pack(dir, downloads(dir), dir.resolve("demo.csv"), "panns", "--format", "panns",
