@@ -90,6 +90,20 @@ public final class Staging {
     }
 
     /**
+     * Deletes the staging directories that killed runs left for {@code target} ({@link #beside} does so first): for a
+     * caller that finds the target complete and stages nothing.
+     *
+     * @param target the final file
+     * @throws IOException if its folder cannot be listed or a directory cannot be deleted
+     */
+    public static void removeStale(Path target) throws IOException {
+        Path parent = target.toAbsolutePath().getParent();
+        if (Files.isDirectory(parent)) {
+            removeStale(parent, "." + target.getFileName() + ".");
+        }
+    }
+
+    /**
      * Deletes the staging directories a killed run left for the same target: those whose owning process
      * (recorded in them) is no longer alive. A directory of a live process is left alone.
      */
