@@ -154,6 +154,20 @@ public final class CochleagramFileWriter implements FeatureSink {
         return file.resolveSibling(base + "_average.npy");
     }
 
+    /**
+     * Deletes the staging folders ({@code .<file name>.<random>.tmp}) that writers of {@code file} killed before they
+     * deleted them left beside it, as the next writer of the file does when it starts: for a caller that finds the
+     * file complete and writes nothing (a writer killed after its renames, before it deleted its folder, left the
+     * column spools there, {@code N × 527} bytes of labels and the metadata). Folders of live processes, of another
+     * host or user, and those whose owner cannot be read stay.
+     *
+     * @param file the cochleagram file, e.g. {@code out/eval_Coch.hdf5}
+     * @throws IOException if its folder cannot be listed or a folder cannot be deleted
+     */
+    public static void removeLeftByKilledWriters(Path file) throws IOException {
+        Staging.removeStale(requireNonNull(file, "file"));
+    }
+
     @Override
     public void write(float[] features) throws IOException {
         requireNonNull(features, "features");

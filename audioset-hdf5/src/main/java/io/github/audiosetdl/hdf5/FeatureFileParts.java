@@ -211,10 +211,7 @@ public final class FeatureFileParts {
             // without it, a plan or a done part means a finish published the file and was stopped before it
             // deleted the folder.
             if (!Files.exists(work.resolve(DATA))) {
-                Path plan = work.resolve(PLAN);
-                if (Files.isRegularFile(file) && (Files.exists(plan)
-                        ? Files.getLastModifiedTime(file).compareTo(Files.getLastModifiedTime(plan)) >= 0
-                        : !doneRanges(file).isEmpty())) {
+                if (publishedByFinish(file, work)) {
                     LOG.info("{}: published by an earlier finish, stopped before it deleted {}", file, work);
                     deleteTree(work);
                     return List.of(file, CochleagramFileWriter.averageFile(file));
@@ -241,6 +238,45 @@ public final class FeatureFileParts {
                 staging.delete();
             }
         }
+    }
+
+    /**
+     * Deletes the work folder that a finish stopped after it published {@code file}, before it deleted the folder,
+     * left: the plan and the part sums ({@code C·F·16} bytes each, 5.5 MB at the default 171 × 2000), no data file.
+     * A rerun that finds the file complete computes nothing, so without this the folder stayed for good. A folder
+     * that holds the data file (parts under way, or a finish still to come) or whose plan is newer than the file
+     * stays.
+     *
+     * @param file the final feature file
+     * @return whether a folder was deleted
+     * @throws IOException if the folder cannot be locked, listed or deleted
+     */
+    public static boolean removeLeftByFinish(Path file) throws IOException {
+        Path work = workFolder(file);
+        if (!Files.isDirectory(work, LinkOption.NOFOLLOW_LINKS)) {
+            return false;
+        }
+        try (FileChannel lockFile = openNoLink(work.resolve(LOCK), StandardOpenOption.CREATE)) {
+            lockFile.lock(); // released when the channel closes
+            if (Files.exists(work.resolve(DATA)) || !publishedByFinish(file, work)) {
+                return false;
+            }
+            LOG.info("{}: removing {}, left by a finish stopped after it published the file", file, work);
+            deleteTree(work);
+            return true;
+        }
+    }
+
+    /**
+     * Whether {@code file} was published by a finish from {@code work}, a work folder without its data file (only a
+     * finish moves it away; a reservation writes it before its plan, and parts need it): the file is there and not
+     * older than the plan, or, without a plan, done parts are left.
+     */
+    private static boolean publishedByFinish(Path file, Path work) throws IOException {
+        Path plan = work.resolve(PLAN);
+        return Files.isRegularFile(file) && (Files.exists(plan)
+                ? Files.getLastModifiedTime(file).compareTo(Files.getLastModifiedTime(plan)) >= 0
+                : !doneRanges(file).isEmpty());
     }
 
     /**

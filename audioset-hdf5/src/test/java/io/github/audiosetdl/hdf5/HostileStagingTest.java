@@ -7,8 +7,10 @@ import io.github.audiosetdl.core.ProcessTag;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -51,6 +53,34 @@ class HostileStagingTest {
         assertThat(live).as("a live process's").isDirectory();
         assertThat(ended).as("a process of this host that ended").doesNotExist();
         assertThat(reusedPid).as("a process id now used by another process").doesNotExist();
+    }
+
+    /**
+     * A run killed as it created its staging folder, before it wrote its owner (the tag, made in between, took
+     * milliseconds on its first use), left the folder with an empty {@code owner.pid}, and no later run removed it, as
+     * its owner cannot be read: such a folder, or an empty one, untouched for a minute is now removed. One newer (a
+     * run creating it now) and one that holds more than its owner stay.
+     */
+    @Test
+    void aFolderLeftEmptyByARunKilledAsItCreatedItIsRemoved() throws IOException {
+        Path killed = Files.createDirectory(dir.resolve(".avg.npy.00000007.tmp"));
+        Files.createFile(killed.resolve("owner.pid"));
+        Path empty = Files.createDirectory(dir.resolve(".avg.npy.00000008.tmp"));
+        Path creating = Files.createDirectory(dir.resolve(".avg.npy.00000009.tmp"));
+        Files.createFile(creating.resolve("owner.pid"));
+        Path holding = staging("0000000a", "");
+        FileTime old = FileTime.from(Instant.now().minusSeconds(120));
+        for (Path p : List.of(killed.resolve("owner.pid"), killed, empty, holding.resolve("owner.pid"),
+                holding.resolve("array.npy"), holding)) {
+            Files.setLastModifiedTime(p, old);
+        }
+
+        NpyFiles.writeFloat32(dir.resolve("avg.npy"), new float[] {1, 2, 3}, 3);
+
+        assertThat(killed).as("an empty owner, untouched for two minutes").doesNotExist();
+        assertThat(empty).as("no owner, nothing in it").doesNotExist();
+        assertThat(creating).as("an empty owner just created: a run writing it now").isDirectory();
+        assertThat(holding).as("more than its owner: not judged without one").isDirectory();
     }
 
     /**

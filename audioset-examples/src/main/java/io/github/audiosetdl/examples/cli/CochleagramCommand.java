@@ -123,6 +123,11 @@ final class CochleagramCommand implements Callable<Integer> {
                 && Files.getLastModifiedTime(target).compareTo(Files.getLastModifiedTime(in)) >= 0
                 && madeWith(target, config, inputRows)) {
             o.println("complete already: " + target);
+            // a finish killed after it published the file, before it deleted the parts' folder, left that folder
+            // (a part sum per task, megabytes each): this rerun is the last to see it
+            FeatureFileParts.removeLeftByFinish(target);
+            // and a run killed after its renames, before it deleted its staging folder, left that folder
+            CochleagramFileWriter.removeLeftByKilledWriters(target);
             if (!noStats && shard.isAll() && StatsCommand.enough(inputRows, config.frames())
                     && StatsCommand.staleBeside(target)) {
                 o.println("wrote " + StatsCommand.writeBeside(target, workers));

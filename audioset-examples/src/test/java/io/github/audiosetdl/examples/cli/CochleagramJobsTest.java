@@ -3,11 +3,13 @@ package io.github.audiosetdl.examples.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.audiosetdl.core.LabelIndex;
+import io.github.audiosetdl.core.ProcessTag;
 import io.github.audiosetdl.core.Segment;
 import io.github.audiosetdl.core.SegmentRow;
 import io.github.audiosetdl.core.audio.PreparedAudio;
 import io.github.audiosetdl.core.spi.WaveformSink;
 import io.github.audiosetdl.core.testing.ExternalTools;
+import io.github.audiosetdl.core.testing.KilledRuns;
 import io.github.audiosetdl.examples.H5Dump;
 import io.github.audiosetdl.examples.hostile.ChildCli;
 import io.github.audiosetdl.hdf5.CochleagramFileReader;
@@ -133,6 +135,22 @@ class CochleagramJobsTest {
         assertThat(inProcess("cochleagram", "--in", wav.toString(), "--out", out.toString(), "--n", "20",
                 "--finish", "--no-stats")).contains("complete already");
         // a finish stopped after it published the file, before it deleted the work folder: the file is complete
+        copyBack(saved, work);
+        assertThat(inProcess("cochleagram", "--in", wav.toString(), "--out", out.toString(), "--n", "20",
+                "--finish", "--no-stats")).contains("complete already");
+        // and the rerun removes what it left: before, the folder (a plan, a part sum per task, megabytes each) stayed
+        // for good, as every later run found the file complete and computed nothing
+        assertThat(work).as("the parts' folder left by the stopped finish").doesNotExist();
+        assertThat(coch).exists();
+        // a task of the array run again after such a finish removes it too
+        copyBack(saved, work);
+        assertThat(inProcess("cochleagram", "--in", wav.toString(), "--out", out.toString(), "--n", "20",
+                "--jobs", "2", "--job-index", "1")).contains("complete already");
+        assertThat(work).doesNotExist();
+    }
+
+    /** Puts the work folder held in {@code saved} back, but its data file: as a finish stopped after its renames. */
+    private static void copyBack(Path saved, Path work) throws IOException {
         Files.createDirectories(work);
         try (var files = Files.list(saved)) {
             for (Path p : files.toList()) {
@@ -141,10 +159,36 @@ class CochleagramJobsTest {
                 }
             }
         }
-        assertThat(inProcess("cochleagram", "--in", wav.toString(), "--out", out.toString(), "--n", "20",
-                "--jobs", "2", "--job-index", "1")).contains("complete already");
-        assertThat(inProcess("cochleagram", "--in", wav.toString(), "--out", out.toString(), "--n", "20",
-                "--finish", "--no-stats")).contains("complete already");
+    }
+
+    /**
+     * A run killed after it renamed its files into place, before it deleted its staging folder
+     * ({@code .X_Coch.hdf5.<random>.tmp}, with the column spools), left that folder, and the same command run again
+     * found the files complete and kept it for good: it now removes it, as a writer does when it starts, and keeps a
+     * live run's.
+     */
+    @Test
+    void aRerunThatFindsTheFilesCompleteRemovesAKilledRunsStagingFolder() throws Exception {
+        Path wav = waveforms(dir.resolve("clips.hdf5"));
+        Path out = dir.resolve("out");
+        String[] command = {"cochleagram", "--in", wav.toString(), "--out", out.toString(), "--threads", "1"};
+        inProcess(command);
+        Path coch = out.resolve("clips_Coch.hdf5");
+        Files.delete(out.resolve(".clips_Coch.hdf5.inputs")); // killed before its record was written
+        Path killed = stagingFolder(coch, KilledRuns.endedTag());
+        Path live = stagingFolder(coch, ProcessTag.current());
+        assertThat(inProcess(command)).contains("complete already");
+        assertThat(killed).as("the killed run's staging folder").doesNotExist();
+        assertThat(live).as("a live run's").isDirectory();
+    }
+
+    /** A staging folder of {@code file} as its writer, {@code owner}, leaves it after its renames. */
+    private static Path stagingFolder(Path file, ProcessTag owner) throws IOException {
+        Path folder = Files.createDirectory(file.resolveSibling("." + file.getFileName() + "."
+                + Long.toHexString(new Random().nextInt() & 0xffffffffL) + ".tmp"));
+        Files.writeString(folder.resolve("owner.pid"), owner + "\n");
+        Files.write(folder.resolve("column-0.bin"), new byte[ROWS * 527]);
+        return folder;
     }
 
     @Test

@@ -19,6 +19,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -33,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * hidden directory, never a file under a final name. Its owner (host, process id and start time, a
  * {@link ProcessTag}) is recorded in it; the next run for the same target deletes it only when that owner is
  * a process of the same host that has ended. A folder of another host is never removed (on a shared file
- * system it may be a live run on another node), nor one whose owner cannot be read.
+ * system it may be a live run on another node), nor one whose owner cannot be read, unless it holds nothing else and
+ * has been untouched for a minute: a run killed between creating it and writing its owner left it.
  */
 public final class Staging {
     private static final Logger LOG = LoggerFactory.getLogger(Staging.class);
@@ -44,6 +46,11 @@ public final class Staging {
      * to its close, a pipeline only until its record of inputs is written (milliseconds).
      */
     public static final Duration PUBLISH_WAIT = Duration.ofMinutes(10);
+    /**
+     * How long a staging folder without an owner, empty, stays untouched before it is taken for one a run killed as
+     * it created it ({@link #killedAsCreated}): a minute, where a live run writes its owner within microseconds.
+     */
+    static final Duration CREATION_ABANDONED = Duration.ofMinutes(1);
 
     private final Path dir;
     /** The lock of the main file's name, held from {@link #publishLocked} to {@link #unlock()}, or null. */
@@ -70,11 +77,13 @@ public final class Staging {
         Path parent = target.toAbsolutePath().getParent();
         Files.createDirectories(parent);
         removeStale(parent, "." + target.getFileName() + ".");
+        // the tag before the folder: made after it (the first call reads /proc and the host name, milliseconds), a
+        // run killed meanwhile left a folder with an empty owner
+        ByteBuffer tag = ByteBuffer.wrap((ProcessTag.current() + "\n").getBytes(StandardCharsets.US_ASCII));
         String name = "." + target.getFileName() + "." + UUID.randomUUID().toString().substring(0, 8) + ".tmp";
         Staging staging = new Staging(Files.createDirectory(parent.resolve(name), ownerOnly()));
         Path owner = staging.dir.resolve(OWNER);
         try (FileChannel ch = opener.open(owner)) {
-            ByteBuffer tag = ByteBuffer.wrap((ProcessTag.current() + "\n").getBytes(StandardCharsets.US_ASCII));
             while (tag.hasRemaining()) {
                 ch.write(tag);
             }
@@ -90,6 +99,20 @@ public final class Staging {
     }
 
     /**
+     * Deletes the staging directories that killed runs left for {@code target} ({@link #beside} does so first): for a
+     * caller that finds the target complete and stages nothing.
+     *
+     * @param target the final file
+     * @throws IOException if its folder cannot be listed or a directory cannot be deleted
+     */
+    public static void removeStale(Path target) throws IOException {
+        Path parent = target.toAbsolutePath().getParent();
+        if (Files.isDirectory(parent)) {
+            removeStale(parent, "." + target.getFileName() + ".");
+        }
+    }
+
+    /**
      * Deletes the staging directories a killed run left for the same target: those whose owning process
      * (recorded in them) is no longer alive. A directory of a live process is left alone.
      */
@@ -100,6 +123,11 @@ public final class Staging {
                     && p.getFileName().toString().endsWith(".tmp") && Files.isDirectory(p)).toList();
         }
         for (Path dir : stale) {
+            if (killedAsCreated(dir)) {
+                LOG.info("removing {}, left empty by a run killed as it created it", dir);
+                new Staging(dir).delete();
+                continue;
+            }
             Optional<ProcessTag> owner;
             try (InputStream in = Files.newInputStream(dir.resolve(OWNER), LinkOption.NOFOLLOW_LINKS)) {
                 owner = ProcessTag.find(new String(in.readNBytes(256), StandardCharsets.US_ASCII));
@@ -115,6 +143,31 @@ public final class Staging {
             }
             LOG.info("removing {}, left by a run (process {}) that did not finish", dir, owner.get());
             new Staging(dir).delete();
+        }
+    }
+
+    /**
+     * Whether {@code dir} was left by a run killed between creating it and writing its owner: it holds nothing but an
+     * empty owner file, or nothing, and neither changed for {@link #CREATION_ABANDONED} (a live run writes its owner
+     * at once). Its owner cannot be read, so without this no run would ever remove it.
+     */
+    private static boolean killedAsCreated(Path dir) {
+        try (Stream<Path> list = Files.list(dir)) {
+            List<Path> inside = list.toList();
+            if (inside.size() > 1 || inside.size() == 1 && !(inside.get(0).getFileName().toString().equals(OWNER)
+                    && Files.isRegularFile(inside.get(0), LinkOption.NOFOLLOW_LINKS)
+                    && Files.size(inside.get(0)) == 0)) {
+                return false;
+            }
+            Instant abandoned = Instant.now().minus(CREATION_ABANDONED);
+            for (Path p : Stream.concat(Stream.of(dir), inside.stream()).toList()) {
+                if (!Files.getLastModifiedTime(p, LinkOption.NOFOLLOW_LINKS).toInstant().isBefore(abandoned)) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (IOException e) {
+            return false; // another user's (not listable), or gone meanwhile
         }
     }
 
