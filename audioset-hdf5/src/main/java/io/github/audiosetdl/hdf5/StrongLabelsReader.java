@@ -158,6 +158,10 @@ public final class StrongLabelsReader implements Closeable {
                 if (on && start < 0) {
                     start = f;
                 } else if (!on && start >= 0) {
+                    if (mids.get(m).isBlank()) { // a StrongEvent refuses it, with no file named
+                        throw new IOException(file + ": row " + row + " of /strong flags column " + m
+                                + ", whose name in /strong_mids is blank (a damaged file?)");
+                    }
                     out.add(new StrongEvent(mids.get(m), start * frameSeconds, f * frameSeconds));
                     start = -1;
                 }
