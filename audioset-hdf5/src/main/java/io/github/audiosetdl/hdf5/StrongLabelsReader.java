@@ -3,11 +3,13 @@ package io.github.audiosetdl.hdf5;
 import static java.util.Objects.requireNonNull;
 
 import io.github.audiosetdl.core.StrongEvent;
+import io.github.audiosetdl.hdf5.internal.BoundedInflate;
 import io.github.audiosetdl.hdf5.internal.ReadableHdfFile;
 import io.jhdf.HdfFile;
 import io.jhdf.api.Attribute;
 import io.jhdf.api.Dataset;
 import io.jhdf.api.Node;
+import io.jhdf.api.dataset.ChunkedDataset;
 import io.jhdf.object.datatype.FixedPoint;
 import java.io.Closeable;
 import java.io.IOException;
@@ -98,7 +100,14 @@ public final class StrongLabelsReader implements Closeable {
                 throw new IOException(file + ": /strong_mids has shape " + Arrays.toString(midsDims)
                         + ", not the (" + dims[2] + ",) names of the columns of /strong");
             }
-            Object names = midsSet.getData();
+            Object names;
+            try { // a chunked dataset read whole is decoded on the fork-join pool's threads, unbounded: a slice
+                names = midsSet instanceof ChunkedDataset && !midsSet.isEmpty()
+                        ? BoundedInflate.read(midsSet, () -> midsSet.getData(new long[] {0}, new int[] {(int) dims[2]}))
+                        : midsSet.getData();
+            } catch (RuntimeException e) {
+                throw new IOException(file + ": cannot read /strong_mids (a damaged file?): " + e.getMessage(), e);
+            }
             if (!(names instanceof String[] list) || list.length != dims[2]) {
                 throw new IOException(file + ": /strong_mids does not name the " + dims[2] + " columns of /strong");
             }
@@ -134,7 +143,8 @@ public final class StrongLabelsReader implements Closeable {
         }
         Object data;
         try {
-            data = strong.getData(new long[] {row, 0, 0}, new int[] {1, frames, mids.size()});
+            data = BoundedInflate.read(strong, () -> strong.getData(new long[] {row, 0, 0},
+                    new int[] {1, frames, mids.size()}));
         } catch (RuntimeException e) { // jhdf's errors on a damaged chunk index are not all HdfExceptions
             throw new IOException(file + ": cannot read row " + row + " of /strong (a damaged file?): "
                     + (e.getMessage() == null ? e.toString() : e.getMessage()), e);
@@ -148,6 +158,10 @@ public final class StrongLabelsReader implements Closeable {
                 if (on && start < 0) {
                     start = f;
                 } else if (!on && start >= 0) {
+                    if (mids.get(m).isBlank()) { // a StrongEvent refuses it, with no file named
+                        throw new IOException(file + ": row " + row + " of /strong flags column " + m
+                                + ", whose name in /strong_mids is blank (a damaged file?)");
+                    }
                     out.add(new StrongEvent(mids.get(m), start * frameSeconds, f * frameSeconds));
                     start = -1;
                 }

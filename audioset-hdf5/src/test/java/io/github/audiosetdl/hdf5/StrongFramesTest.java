@@ -170,6 +170,18 @@ class StrongFramesTest {
     }
 
     @Test
+    void anEventOfAColumnWithABlankNameIsAnErrorNamingTheFile() throws Exception {
+        // an IllegalArgumentException "blank MID", naming no file, escaped events()
+        Path file = h5pyFile("blank_mid.h5", "shape=(2, 100, 456), dtype='u1'", "shape=(456,), dtype='S16'");
+        try (StrongLabelsReader r = StrongLabelsReader.open(file).orElseThrow()) {
+            assertThat(r.events(1)).isEmpty(); // blank names of columns never flagged are harmless
+            assertThatThrownBy(() -> r.events(0)).isInstanceOf(IOException.class)
+                    .hasMessageContaining("blank_mid.h5").hasMessageContaining("row 0 of /strong flags column 1,")
+                    .hasMessageContaining("blank");
+        }
+    }
+
+    @Test
     void strongMidsOfHugeStringsAreRefusedAtOpen() throws Exception {
         // 5 kB on disk, 2 GB of names: reading /strong_mids ran out of memory
         Path file = h5pyFile("huge_mids.h5", "shape=(1, 100, 32767), dtype='u1', chunks=(1, 100, 456),"

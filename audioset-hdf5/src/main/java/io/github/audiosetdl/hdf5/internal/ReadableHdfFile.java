@@ -11,7 +11,8 @@ import java.nio.file.StandardOpenOption;
  * An HDF5 file opened for reading on a channel of ours, so that a file jhdf refuses leaves no descriptor open:
  * jhdf's {@code new HdfFile(Path)} opens its own channel and does not close it when the file has no HDF5 signature
  * or a damaged superblock (one descriptor per attempt, until a garbage collection). {@link #close()} closes the
- * channel as {@link HdfFile#close()} does; {@link #getFileAsPath()} is the path given.
+ * channel as {@link HdfFile#close()} does; {@link #getFileAsPath()} is the path given. Opening one puts
+ * {@link BoundedInflate} in place of jhdf's deflate filter.
  */
 public final class ReadableHdfFile extends HdfFile {
     private final Path file;
@@ -27,6 +28,7 @@ public final class ReadableHdfFile extends HdfFile {
      * @throws IOException if it cannot be opened or is not readable HDF5 (naming it; the channel is then closed)
      */
     public static HdfFile open(Path file) throws IOException {
+        BoundedInflate.register();
         FileChannel channel = new MapCheckingChannel(FileChannel.open(file, StandardOpenOption.READ), file);
         try {
             return new ReadableHdfFile(channel, file);

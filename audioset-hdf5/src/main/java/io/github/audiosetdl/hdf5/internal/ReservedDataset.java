@@ -305,13 +305,14 @@ final class ReservedDataset extends AbstractWritableNode implements WritableData
      * @param d a dataset for which {@link #canSlice} holds
      * @param offset the first element, per dimension
      * @param shape the elements to read, per dimension
-     * @return the raw bytes of that slice, in the file's byte order
+     * @return the raw bytes of that slice, in the file's byte order (gzip chunks decoded on this thread, each bounded
+     *     to its chunk's size by {@link BoundedInflate})
      */
     static ByteBuffer slice(Dataset d, long[] offset, int[] shape) {
         if (d instanceof CompactDataset compact) { // jhdf slices no compact dataset: its data (< 64 kB) is whole
             return compactRows(compact, offset, shape);
         }
-        return ((DatasetBase) d).getSliceDataBuffer(offset, shape);
+        return BoundedInflate.read(d, () -> ((DatasetBase) d).getSliceDataBuffer(offset, shape));
     }
 
     /**
