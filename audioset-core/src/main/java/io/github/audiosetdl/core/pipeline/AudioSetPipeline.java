@@ -242,7 +242,8 @@ public final class AudioSetPipeline implements AutoCloseable {
     /**
      * Runs the stages in order; a pack or feature stage whose output is up to date keeps it (see the class
      * comment). When the download stage runs as a dry run ({@link DownloadConfig#dryRun()}), the pipeline stops
-     * after it: nothing is packed or computed, and no output file is touched. So it does when the download obtains
+     * after it: nothing is packed or computed, and no output file is touched (the strong label file is still
+     * checked, as a real run checks it before downloading). So it does when the download obtains
      * none of the selected clips and transient failures are left (offline, or rate-limited): the summary is not
      * {@link PipelineSummary#complete() complete}, and running again resumes.
      *
@@ -275,8 +276,10 @@ public final class AudioSetPipeline implements AutoCloseable {
             // the check, the download and the pack each read the file: a skipped line is reported once a run
             SegmentSelection rows = segments == null ? null
                     : segments.withOptions(segments.options().reportingEachLineOnce());
-            if (includes(Stage.DOWNLOAD) && includes(Stage.PACK) && strong != null && !dryRun) {
-                checkStrong(rows); // a bad line fails now, as the pack would, not after every clip is downloaded
+            // a bad line fails now, as the pack would, not after every clip is downloaded; a dry run checks it too:
+            // it reads only, and a dry run that passes promises a real run that gets past this
+            if (includes(Stage.DOWNLOAD) && includes(Stage.PACK) && strong != null) {
+                checkStrong(rows);
             }
             if (!dryRun) { // which writes nothing, not even the output folder
                 Files.createDirectories(outputDir);

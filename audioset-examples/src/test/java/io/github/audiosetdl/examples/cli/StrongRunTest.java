@@ -129,6 +129,35 @@ class StrongRunTest {
     }
 
     /**
+     * {@code run --dry-run} refuses a {@code --strong} file that is not a strong label file (here a segments CSV), or
+     * has a bad line, as the real run does before downloading: the dry run exited 0, promising a run that fails.
+     */
+    @Test
+    void aDryRunChecksStrongAsTheRealRunDoes(@TempDir Path work) throws Exception {
+        Path weak = Files.writeString(work.resolve("weak.csv"), "YTID,start_seconds,end_seconds,positive_labels\n"
+                + "--4gqARaEJE,0.000,10.000,/m/09x0r\n");
+        List<String> lines = Files.readAllLines(TestData.file("audioset/strong_sample.tsv"));
+        lines.set(4, "--BfvyPmVMo_20000\t5.000\t4.000\t/t/dd00141"); // onset after offset
+        Path bad = Files.write(work.resolve("bad_strong.tsv"), lines);
+        Path dest = work.resolve("out");
+        for (Path strong : List.of(weak, bad)) {
+            for (String stopAfter : List.of("pack", "cochleagram")) {
+                assertThat(run("run", "--dry-run", "--csv", weak.toString(), "--out", dest.toString(), "--resolver",
+                        "direct", "--url-template", "http://127.0.0.1:9/{id}.m4a", "--strong", strong.toString(),
+                        "--stop-after", stopAfter)).as(err.toString() + out).isEqualTo(1);
+                assertThat(err.toString()).contains("audioset run: " + strong + ":");
+            }
+        }
+        assertThat(err.toString()).doesNotContain("\tat ");
+        assertThat(dest).doesNotExist();
+        Path strong = Files.copy(TestData.file("audioset/strong_sample.tsv"), work.resolve("strong_sample.tsv"));
+        assertThat(run("run", "--dry-run", "--csv", weak.toString(), "--out", dest.toString(), "--resolver", "direct",
+                "--url-template", "http://127.0.0.1:9/{id}.m4a", "--strong", strong.toString(), "--stop-after",
+                "pack")).as(err.toString()).isZero();
+        assertThat(dest).doesNotExist();
+    }
+
+    /**
      * Under {@code --on-error skip}, a bad line of a strong {@code --csv} is logged once by {@code run} and by
      * {@code pack}, naming the file, line and value: {@code run} logged it five times (the early check, the download,
      * the pack's events and rows, the availability report) and {@code pack} twice, the file being read each time.
