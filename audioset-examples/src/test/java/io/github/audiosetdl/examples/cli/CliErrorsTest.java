@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -408,6 +409,27 @@ class CliErrorsTest {
         assertThat(run("render", "--in", coch.toString(), "--row", "0", "--out", dir.resolve("r.png").toString()))
                 .isEqualTo(AudioSetCli.EXIT_FAILURE);
         assertThat(err.toString()).contains(coch + " has no rows").doesNotContain("0..-1");
+    }
+
+    /**
+     * An output folder that cannot take files although its permissions allow it (/proc as root; a read-only mount is
+     * refused by the up-front check) is named with the reason: the command said "no such file:
+     * /proc/.empty_Coch.hdf5.<id>.tmp", a hidden name the user never gave.
+     */
+    @Test
+    void anOutputFolderThatTakesNoFilesIsNamedNotItsHiddenStagingFolder() throws IOException {
+        Path proc = Path.of("/proc");
+        Assumptions.assumeTrue(Files.isDirectory(proc), "a Linux /proc");
+        Path wav = dir.resolve("empty.hdf5");
+        try (WaveformSink sink = Hdf5DatasetStore.INSTANCE.createWaveforms(wav, LabelIndex.audioSet(), 16_000,
+                160_000)) {
+            sink.commit();
+        }
+        assertThat(run("cochleagram", "--in", wav.toString(), "--out", proc.toString(), "--threads", "1",
+                "--progress", "log")).as(err.toString()).isEqualTo(AudioSetCli.EXIT_FAILURE);
+        assertThat(err.toString()).startsWith(Files.isWritable(proc) // root: past the permission check
+                ? "audioset cochleagram: cannot write in /proc: " : "audioset cochleagram: permission denied: /proc")
+                .doesNotContain("no such file").doesNotContain("\tat ");
     }
 
     static Stream<Arguments> exceptions() {

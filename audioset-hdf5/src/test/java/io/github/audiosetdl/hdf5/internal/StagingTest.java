@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,6 +41,26 @@ class StagingTest {
         try (var files = Files.list(dir)) {
             assertThat(files).containsExactly(hdf5);
         }
+    }
+
+    /**
+     * A folder that takes no new entries although it may be written (/proc, even for root) fails naming the folder
+     * given and the reason, the hidden staging name only as detail: it said "no such file: /proc/.x.hdf5.<id>.tmp".
+     */
+    @Test
+    void aFolderThatTakesNoFilesIsNamedNotTheHiddenStagingFolder() {
+        Path proc = Path.of("/proc");
+        Assumptions.assumeTrue(Files.isDirectory(proc), "a Linux /proc");
+        assertThatThrownBy(() -> Staging.beside(proc.resolve("x_Coch.hdf5"))).isInstanceOf(IOException.class)
+                .hasMessageStartingWith("cannot write in /proc: ").hasMessageContaining("(creating .x_Coch.hdf5.")
+                .hasMessageContaining(" for x_Coch.hdf5)");
+        // the reason of a folder given relative, and the message of a read-only folder
+        IOException ro = Staging.cannotWriteIn(Path.of("out", "x.hdf5"), ".x.hdf5.1.tmp",
+                new FileSystemException("out/.x.hdf5.1.tmp", null, "Read-only file system"));
+        assertThat(ro).hasMessage("cannot write in out: Read-only file system (creating .x.hdf5.1.tmp for x.hdf5);"
+                + " choose another output folder");
+        assertThat(Staging.cannotWriteIn(Path.of("x.hdf5"), ".x.hdf5.1.tmp", new IOException("boom")))
+                .hasMessageStartingWith("cannot write in " + Path.of("").toAbsolutePath() + ": boom");
     }
 
     private Optional<NameLock> tryLock(String name) throws IOException {
