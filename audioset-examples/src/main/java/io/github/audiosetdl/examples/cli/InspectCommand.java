@@ -11,6 +11,7 @@ import io.github.audiosetdl.hdf5.Hdf5Node;
 import io.github.audiosetdl.hdf5.PannsFileReader;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -22,9 +23,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -59,6 +64,11 @@ final class InspectCommand implements Callable<Integer> {
     static final int FIRST_NAMES = 3;
     /** The PANNs file's first empty rows shown. */
     static final int EMPTY_ROWS = 5;
+
+    /** The most files named when a folder is given. */
+    static final int FOLDER_NAMES = 5;
+    /** A WebDataset shard's name: the data set's name, then the shard number. */
+    private static final Pattern SHARD = Pattern.compile("(.+)-\\d{6}\\.tar");
 
     @Spec
     private CommandSpec spec;
@@ -101,10 +111,52 @@ final class InspectCommand implements Callable<Integer> {
         if (!shards.isEmpty()) {
             out.print(webDataset(path, shards));
         } else {
+            if (Files.isDirectory(path)) {
+                throw new IOException(folder(path));
+            }
             hdf5(FileChecks.inputFile(path), out);
         }
         out.flush();
         return 0;
+    }
+
+    /**
+     * @param dir a folder given where a file is expected
+     * @return what to say: the folder, and the files in it that inspect reads (HDF5 files, shards grouped by data
+     *     set), at most {@link #FOLDER_NAMES} of them, so that the reader can pick one
+     */
+    static String folder(Path dir) {
+        TreeMap<String, Integer> names = new TreeMap<>(); // a data set's shards: how many
+        try (Stream<Path> list = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) list::iterator) {
+                String n = p.getFileName().toString();
+                if (!Files.isRegularFile(p) || n.startsWith(".")) {
+                    continue;
+                }
+                Matcher shard = SHARD.matcher(n);
+                if (shard.matches()) {
+                    names.merge(shard.group(1), 1, Integer::sum);
+                } else if (n.endsWith(".hdf5") || n.endsWith(".h5") || n.endsWith(".tar")) {
+                    names.put(n, 0);
+                }
+            }
+        } catch (IOException | UncheckedIOException e) { // not listable: the folder alone is named
+            return dir + " is a directory, not a file";
+        }
+        if (names.isEmpty()) {
+            return dir + " is a directory, not a file, and holds no .hdf5, .h5 or .tar file";
+        }
+        List<String> shown = new ArrayList<>();
+        for (Map.Entry<String, Integer> e : names.entrySet()) {
+            if (shown.size() == FOLDER_NAMES) {
+                shown.add("... (" + (names.size() - FOLDER_NAMES) + " more)");
+                break;
+            }
+            shown.add(e.getValue() == 0 ? safe(e.getKey()) : safe(e.getKey()) + " (" + e.getValue() + " shard"
+                    + (e.getValue() == 1 ? "" : "s") + ")");
+        }
+        return dir + " is a directory, not a file; its files: " + String.join(", ", shown) + "; give one, e.g. "
+                + safe(dir.resolve(names.firstKey()).toString());
     }
 
     /**

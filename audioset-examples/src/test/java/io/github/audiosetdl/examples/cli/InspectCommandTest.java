@@ -320,6 +320,32 @@ class InspectCommandTest {
         assertThat(err.toString()).contains("no such file");
     }
 
+    /**
+     * A folder given as the file names the files in it that inspect reads, at most five, a data set's shards as one:
+     * it said only "DIR is a directory, not a file".
+     */
+    @Test
+    void aFolderNamesTheFilesToInspectInIt(@TempDir Path dir) throws IOException {
+        for (String n : List.of("b_Coch.hdf5", "a.hdf5", "s-000000.tar", "s-000001.tar", "notes.txt", ".a.hdf5.lock")) {
+            Files.writeString(dir.resolve(n), "x");
+        }
+        Files.createDirectories(dir.resolve("sub.hdf5"));
+        assertThat(run("inspect", dir + "/")).isEqualTo(1);
+        assertThat(err.toString()).isEqualTo("audioset inspect: " + dir + " is a directory, not a file; its files:"
+                + " a.hdf5, b_Coch.hdf5, s (2 shards); give one, e.g. " + dir.resolve("a.hdf5")
+                + System.lineSeparator());
+        for (int i = 0; i < 7; i++) {
+            Files.writeString(dir.resolve("c" + i + ".h5"), "x");
+        }
+        err.getBuffer().setLength(0);
+        assertThat(run("inspect", "--in", dir.toString())).isEqualTo(1);
+        assertThat(err.toString()).contains("its files: a.hdf5, b_Coch.hdf5, c0.h5, c1.h5, c2.h5, ... (5 more);");
+        Path empty = Files.createDirectories(dir.resolve("empty"));
+        err.getBuffer().setLength(0);
+        assertThat(run("inspect", empty.toString())).isEqualTo(1);
+        assertThat(err.toString()).contains(empty + " is a directory, not a file, and holds no .hdf5, .h5 or .tar");
+    }
+
     @Test
     void notHdf5IsAClearFailure(@TempDir Path dir) throws IOException {
         Path junk = Files.writeString(dir.resolve("junk.hdf5"), "not an HDF5 file");
