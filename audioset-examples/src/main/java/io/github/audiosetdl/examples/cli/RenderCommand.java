@@ -68,11 +68,9 @@ final class RenderCommand implements Callable<Integer> {
             if (!which.average && coch.size() == 0) {
                 throw new IllegalArgumentException(in + " has no rows to draw (its average is all zeros too)");
             }
-            // a usage error (2) as --row -1 is, and as cochleagram's --high-lim above the input's Nyquist frequency:
-            // an option value that does not fit the file
             if (!which.average && (which.row < 0 || which.row >= coch.size())) {
-                throw new ParameterException(spec.commandLine(), "--row " + which.row + " is outside 0.."
-                        + (coch.size() - 1) + " of " + in);
+                throw new IllegalArgumentException("--row " + which.row + " is outside 0.." + (coch.size() - 1)
+                        + " of " + in);
             }
             List<StrongEvent> events = which.average ? List.of() : strongEvents(coch, which.row);
             CochleagramRenderer.writePng(coch, which.average ? OptionalLong.empty() : OptionalLong.of(which.row),
