@@ -2,6 +2,7 @@ package io.github.audiosetdl.examples.demo;
 
 import static java.util.Objects.requireNonNull;
 
+import io.github.audiosetdl.core.ProcessTag;
 import io.github.audiosetdl.core.Segment;
 import io.github.audiosetdl.examples.tools.BoundedProcess;
 import java.io.IOException;
@@ -44,12 +45,16 @@ final class DemoSounds {
         }
     }
 
+    /** The end of a file's temporary name while ffmpeg writes it. */
+    static final String PART = ".part";
+
     private DemoSounds() {
     }
 
     /**
      * Renders a media file of {@code seconds} for a segment into {@code file} (written under a temporary
-     * name, then renamed).
+     * name holding this process's tag, then renamed; the temporary files of {@code file} that killed demos left
+     * are removed first).
      *
      * @param ffmpeg the ffmpeg executable
      * @param segment the segment (its kind and a per-id variation)
@@ -110,8 +115,12 @@ final class DemoSounds {
         } else {
             cmd.addAll(List.of("-ac", "2", "-c:a", "aac", "-b:a", "128k", "-f", "mp4"));
         }
-        // a fresh temporary name (CREATE_NEW, never through a planted link) that ffmpeg overwrites (-y)
-        Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), "." + file.getFileName() + ".", ".part");
+        // a fresh temporary name (CREATE_NEW, never through a planted link) that ffmpeg overwrites (-y), tagged with
+        // this process so that the next demo removes what a killed one left (SIGKILL runs no shutdown hook)
+        Path folder = file.toAbsolutePath().getParent();
+        String prefix = "." + file.getFileName() + ".";
+        ProcessTag.removeGone(folder, prefix, PART);
+        Path tmp = Files.createTempFile(folder, prefix + ProcessTag.current() + ".", PART);
         try {
             cmd.add("file:" + tmp.toAbsolutePath());
             run(cmd, file);
