@@ -462,8 +462,12 @@ public record AvailabilityReport(String name, long requested, long obtained, Map
         });
         doc.put("per_label", labels);
         Map<String, Object> classes = new LinkedHashMap<>();
-        perTopLevelClass.forEach((c, a) -> classes.put(c, Map.of("requested", a.selected(), "obtained",
-                a.available())));
+        perTopLevelClass.forEach((c, a) -> {
+            Map<String, Object> t = new LinkedHashMap<>(); // Map.of's order varies from JVM to JVM
+            t.put("requested", a.selected());
+            t.put("obtained", a.available());
+            classes.put(c, t);
+        });
         doc.put("per_top_level_class", classes);
         try {
             return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(doc) + "\n";
