@@ -186,9 +186,8 @@ public final class Staging {
     private static boolean killedAsCreated(Path dir) {
         try (Stream<Path> list = Files.list(dir)) {
             List<Path> inside = list.toList();
-            if (inside.size() > 1 || inside.size() == 1 && !(inside.get(0).getFileName().toString().equals(OWNER)
-                    && Files.isRegularFile(inside.get(0), LinkOption.NOFOLLOW_LINKS)
-                    && Files.size(inside.get(0)) == 0)) {
+            boolean nothingButAnEmptyOwner = inside.isEmpty() || inside.size() == 1 && isEmptyOwner(inside.get(0));
+            if (!nothingButAnEmptyOwner) {
                 return false;
             }
             Instant abandoned = Instant.now().minus(CREATION_ABANDONED);
@@ -201,6 +200,12 @@ public final class Staging {
         } catch (IOException e) {
             return false; // another user's (not listable), or gone meanwhile
         }
+    }
+
+    /** @return whether {@code p} is an owner file (not a link) holding nothing */
+    private static boolean isEmptyOwner(Path p) throws IOException {
+        return p.getFileName().toString().equals(OWNER) && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)
+                && Files.size(p) == 0;
     }
 
     /** @return the directory */
