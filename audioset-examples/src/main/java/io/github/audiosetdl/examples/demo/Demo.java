@@ -7,6 +7,7 @@ import io.github.audiosetdl.cochlea.features.CochleagramFeatures;
 import io.github.audiosetdl.core.Segment;
 import io.github.audiosetdl.core.SegmentCsv;
 import io.github.audiosetdl.core.SegmentRow;
+import io.github.audiosetdl.core.download.AvailabilityReport;
 import io.github.audiosetdl.core.download.DownloadConfig;
 import io.github.audiosetdl.core.download.ResolverKind;
 import io.github.audiosetdl.core.download.ToolLocator;
@@ -21,7 +22,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -109,7 +109,7 @@ public final class Demo {
             if (in == null) {
                 throw new IOException("the demo's segment list " + CSV_RESOURCE + " is missing from the jar");
             }
-            Files.copy(in, csv, StandardCopyOption.REPLACE_EXISTING);
+            installSegmentList(in, csv);
         }
         Path ffmpeg = ToolLocator.find("ffmpeg", Optional.empty());
         Path media = out.resolve("media");
@@ -135,6 +135,20 @@ public final class Demo {
             }
             return new Result(out, kind, summary, stats, png, server.requests(), server.bytesServed());
         }
+    }
+
+    /**
+     * Puts the demo's segment list in the output folder as the project writes its other files: read whole, written
+     * to a unique temporary file beside {@code csv}, synced and renamed onto it
+     * ({@link AvailabilityReport#writeAtomically}). Copied straight to its final name, a demo killed mid-copy left a
+     * truncated CSV there, which a user (or a pipeline run on it) read as the whole list until the next demo.
+     *
+     * @param in the list's bytes
+     * @param csv its final name
+     * @throws IOException if reading {@code in} or writing fails ({@code csv} is then as it was)
+     */
+    static void installSegmentList(InputStream in, Path csv) throws IOException {
+        AvailabilityReport.writeAtomically(csv, in.readAllBytes());
     }
 
     /** Renders each segment's stand-in video (once; kept for reruns) in parallel. */
