@@ -3,6 +3,7 @@ package io.github.audiosetdl.hdf5;
 import static java.util.Objects.requireNonNull;
 
 import io.github.audiosetdl.core.Shard;
+import io.github.audiosetdl.core.internal.FolderSync;
 import io.github.audiosetdl.core.pipeline.FeatureStage;
 import io.github.audiosetdl.core.pipeline.FeatureSummary;
 import io.github.audiosetdl.core.spi.FeatureExtractor;
@@ -474,8 +475,9 @@ public final class FeatureFileParts {
     }
 
     /**
-     * Writes {@code dir/name} through a temporary file renamed into place; if that fails (a full disk), the
-     * temporary file is deleted, not left to hold space until a finish.
+     * Writes {@code dir/name} through a temporary file renamed into place, then syncs {@code dir} (a part's sum marks
+     * its rows done: the rename must survive a crash); if that fails (a full disk), the temporary file is deleted,
+     * not left to hold space until a finish.
      */
     private static void writeAtomically(Path dir, String name, byte[] bytes) throws IOException {
         Path tmp = dir.resolve(name + "." + UUID.randomUUID() + ".tmp");
@@ -488,6 +490,7 @@ public final class FeatureFileParts {
                 ch.force(true);
             }
             move(tmp, dir.resolve(name));
+            FolderSync.sync(dir);
         } catch (IOException e) {
             try {
                 Files.deleteIfExists(tmp);

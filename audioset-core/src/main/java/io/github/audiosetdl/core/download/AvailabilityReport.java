@@ -12,6 +12,7 @@ import io.github.audiosetdl.core.ProcessTag;
 import io.github.audiosetdl.core.Segment;
 import io.github.audiosetdl.core.SegmentSelection;
 import io.github.audiosetdl.core.StrongVocabulary;
+import io.github.audiosetdl.core.internal.FolderSync;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -508,7 +509,8 @@ public record AvailabilityReport(String name, long requested, long obtained, Map
 
     /**
      * Writes bytes to a unique temporary file beside {@code target} ({@code .<name>.<owner>.<uuid>.tmp}, the owner
-     * a {@link ProcessTag}), syncs it, and renames it onto {@code target}. The temporary files of {@code target}
+     * a {@link ProcessTag}), syncs it, renames it onto {@code target} and syncs the folder (so the rename, too,
+     * survives a crash). The temporary files of {@code target}
      * that processes killed before their rename left are removed first (never a live process's).
      *
      * @param target the final file
@@ -532,6 +534,7 @@ public record AvailabilityReport(String name, long requested, long obtained, Map
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
             }
+            FolderSync.sync(target.toAbsolutePath().getParent()); // the rename survives a crash
         } finally {
             Files.deleteIfExists(tmp);
         }

@@ -12,6 +12,7 @@ import io.github.audiosetdl.core.StrongEvent;
 import io.github.audiosetdl.core.audio.Int16Level;
 import io.github.audiosetdl.core.audio.PreparedAudio;
 import io.github.audiosetdl.core.internal.Background;
+import io.github.audiosetdl.core.internal.FolderSync;
 import io.github.audiosetdl.core.spi.NameLock;
 import io.github.audiosetdl.core.spi.WaveformLayout;
 import io.github.audiosetdl.core.spi.WaveformSink;
@@ -28,7 +29,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -454,7 +454,7 @@ public final class WebDatasetWriter implements WaveformSink {
                 deleteQuietly(w.file());
             }
         }
-        syncFolder(dir);
+        FolderSync.sync(dir);
     }
 
     private static void deleteQuietly(Path file) {
@@ -462,14 +462,6 @@ public final class WebDatasetWriter implements WaveformSink {
             Files.deleteIfExists(file);
         } catch (IOException e) {
             LOG.warn("{}: cannot delete the temporary file ({})", file, e.toString());
-        }
-    }
-
-    private static void syncFolder(Path folder) {
-        try (FileChannel ch = FileChannel.open(folder, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException e) {
-            LOG.debug("{}: cannot sync the folder ({})", folder, e.toString());
         }
     }
 
@@ -598,7 +590,7 @@ public final class WebDatasetWriter implements WaveformSink {
             }
         }
         if (deleted) {
-            syncFolder(dir);
+            FolderSync.sync(dir);
         }
         if (kept > 0) {
             LOG.info("{}: {} clips were already in the shards as this pack writes them (not written again)", dir,

@@ -1,6 +1,7 @@
 package io.github.audiosetdl.hdf5.internal;
 
 import io.github.audiosetdl.core.ProcessTag;
+import io.github.audiosetdl.core.internal.FolderSync;
 import io.github.audiosetdl.core.spi.NameLock;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -316,7 +317,7 @@ public final class Staging {
             }
         }
         for (Path folder : moves.stream().map(m -> m[1].toAbsolutePath().getParent()).distinct().toList()) {
-            syncFolder(folder);
+            FolderSync.sync(folder);
         }
         delete();
     }
@@ -325,15 +326,6 @@ public final class Staging {
     @FunctionalInterface
     private interface LockStep {
         void run() throws IOException;
-    }
-
-    /** Flushes a folder's entries (the renames) to disk; a no-op where folders cannot be opened. */
-    private static void syncFolder(Path folder) {
-        try (FileChannel ch = FileChannel.open(folder, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException e) {
-            LOG.debug("cannot flush folder {}: {}", folder, e.getMessage());
-        }
     }
 
     private static FileAttribute<?>[] ownerOnly() {
