@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.github.audiosetdl.core.spi.NameLock;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -161,15 +162,78 @@ public final class DerivedFile {
     }
 
     /**
-     * Deletes a derived file and its record.
+     * Deletes a derived file and its record, under the lock of the file's name ({@link NameLock},
+     * {@code .<file name>.lock} in its folder), which every writer of the file that records it holds from its rename
+     * to its record: deleted without it, the file of a writer that had just renamed it into place went, and that
+     * writer's record then failed (no file to record), which left the output missing. A holder is waited for, at
+     * most 10 minutes; where the lock file cannot be used (a file system without locks) the file is deleted without
+     * it, and that is logged. The caller must not hold that lock itself (it would wait for itself).
      *
      * @param file the derived file
      * @return whether the file was there
-     * @throws IOException if either cannot be deleted
+     * @throws IOException if either cannot be deleted, or another writer still holds the lock after 10 minutes
+     *     (nothing is deleted; the message names the lock file)
      */
     public static boolean delete(Path file) throws IOException {
-        Files.deleteIfExists(OutputRecord.of(file));
-        return Files.deleteIfExists(file);
+        Optional<NameLock> name = lockName(file);
+        try {
+            Files.deleteIfExists(OutputRecord.of(file));
+            return Files.deleteIfExists(file);
+        } finally {
+            name.ifPresent(NameLock::close);
+        }
+    }
+
+    /**
+     * Deletes a derived file and its record when they do not describe {@code inputs} as they are now
+     * ({@link #whyStale}), judged and deleted under the locks a recording writer holds ({@link #writeLocked}): the
+     * record's lock, then the lock of the file's name. So a writer that has just put the file in place, fresh, and
+     * is about to record it is waited for, and its file is then judged up to date and kept; judged before it and
+     * deleted after, it was deleted, and the output was missing.
+     *
+     * @param file the derived file
+     * @param inputs the files it is computed from, in order
+     * @return whether the file was there, stale, and is deleted (false, and nothing deleted, if another run still
+     *     held the record's lock after 10 minutes: logged)
+     * @throws IOException if an input's attributes cannot be read, a file cannot be deleted, or another writer
+     *     still holds the lock of the file's name after 10 minutes
+     */
+    public static boolean deleteIfStale(Path file, List<Path> inputs) throws IOException {
+        Path record = OutputRecord.of(file);
+        try (RecordLock lock = RecordLock.acquire(record, RecordLock.WAIT)) {
+            if (!lock.recordable()) { // another run is still computing the file: left to it (logged)
+                return false;
+            }
+            if (!Files.exists(file) || whyStale(file, inputs).isEmpty()) {
+                return false;
+            }
+            return delete(file);
+        }
+    }
+
+    /**
+     * @return the lock of {@code file}'s name, held; empty where the lock file cannot be used (logged)
+     * @throws IOException if another writer still holds it after {@link RecordLock#WAIT}
+     */
+    private static Optional<NameLock> lockName(Path file) throws IOException {
+        Path folder = file.toAbsolutePath().getParent();
+        String name = file.getFileName().toString();
+        Optional<NameLock> lock;
+        try {
+            lock = NameLock.tryAcquire(folder, name, RecordLock.WAIT);
+        } catch (InterruptedIOException e) {
+            throw e;
+        } catch (IOException e) {
+            LOG.warn("{}: cannot lock {} ({}); deleting {} without the lock", folder, NameLock.fileName(name),
+                    e.toString(), name);
+            return Optional.empty();
+        }
+        if (lock.isEmpty()) {
+            throw new IOException(file + ": another writer is putting " + name + " in place in " + folder
+                    + " and still holds " + NameLock.fileName(name) + " after " + RecordLock.WAIT.toSeconds()
+                    + " s: nothing was deleted");
+        }
+        return lock;
     }
 
     /** @return each input's name, after {@link #FROM}, to its size, modification time and inode */

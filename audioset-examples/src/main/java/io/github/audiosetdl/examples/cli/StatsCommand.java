@@ -109,7 +109,7 @@ final class StatsCommand implements Callable<Integer> {
         // renamed into place under the lock of its name, released once recorded: a program writing the file
         // directly (FeatureStats.writeNpz) cannot replace it before the record, which would then name its file
         DerivedFile.writeLocked(stats, List.of(cochleagrams), () -> {
-            Files.deleteIfExists(stats);
+            DerivedFile.delete(stats); // under the lock of its name, as every deletion of it
             FeatureStats computed;
             try (CochleagramFileReader reader = CochleagramFileReader.open(cochleagrams)) {
                 computed = FeatureStats.compute(reader, threads);
@@ -145,7 +145,10 @@ final class StatsCommand implements Callable<Integer> {
      */
     static void removeStaleBeside(Path cochleagrams, PrintWriter o) throws IOException {
         Path stats = statsBeside(cochleagrams);
-        if (Files.exists(stats) && staleBeside(cochleagrams) && DerivedFile.delete(stats)) {
+        // judged and deleted under the locks a run writing them holds until it has recorded them: judged before such
+        // a run put fresh statistics in place and deleted after, they were deleted, and the statistics were missing
+        if (Files.exists(stats) && staleBeside(cochleagrams)
+                && DerivedFile.deleteIfStale(stats, List.of(cochleagrams))) {
             o.println("deleted " + stats + ": it described the cochleagrams this run replaced");
         }
     }
