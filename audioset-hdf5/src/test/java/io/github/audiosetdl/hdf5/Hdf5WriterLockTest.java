@@ -13,6 +13,7 @@ import io.github.audiosetdl.core.spi.FeatureSink;
 import io.github.audiosetdl.core.spi.NameLock;
 import io.github.audiosetdl.core.spi.WaveformSink;
 import io.github.audiosetdl.core.spi.WaveformSource;
+import io.github.audiosetdl.core.webdataset.WebDatasetWriter;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -144,6 +145,35 @@ class Hdf5WriterLockTest {
             float[] row = new float[2];
             coch.read(0, row);
             assertThat(row).containsExactly(2, 2);
+        }
+    }
+
+    /**
+     * A WebDataset pack named {@code eval} (shards {@code eval-000000.tar}, lock {@code .eval.lock}, held from its
+     * creation to its close) and a seed-layout pack {@code eval.hdf5} (lock {@code .eval.hdf5.lock}, from its renames
+     * to its close) in one folder write different files under different locks: neither waits for the other.
+     */
+    @Test
+    void aWebDatasetPackAndAnHdf5PackOfOneNameInOneFolderRunAtOnce() throws Exception {
+        Path file = dir.resolve("eval.hdf5");
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try (WebDatasetWriter shards = WebDatasetWriter.create(dir, "eval", LABELS, 100, LEN, 2)) {
+            for (int i = 0; i < 2; i++) {
+                shards.write(row(i), new PreparedAudio(samples(i), 0.5, false));
+            }
+            try (Writer hdf5 = waveforms(file, 5)) {
+                // a wait for the shards' lock would last until they are closed (10 minutes at most): bounded here
+                assertThat(pool.submit(hdf5.commit()).get(60, TimeUnit.SECONDS)).contains(file);
+                assertThat(tryLock(file)).as("the HDF5 writer holds its own lock").isEmpty();
+                assertThat(shards.commit()).contains(dir.resolve("eval-000000.tar"));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(dir.resolve(".eval.lock")).isEmptyFile();
+        assertThat(dir.resolve(".eval.hdf5.lock")).isEmptyFile();
+        try (WaveformFileReader r = WaveformFileReader.open(file)) {
+            assertThat(r.metadata(0).ytid()).isEqualTo(row(5).segment().ytid());
         }
     }
 
