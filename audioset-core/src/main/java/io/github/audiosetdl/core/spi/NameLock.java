@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * the same output that take the same lock, keep that record true. The WebDataset writer locks its data set's name
  * ({@code .eval.lock}) from its creation to its close; the HDF5 writers of {@code audioset-hdf5} lock their file's
  * name ({@code .eval.hdf5.lock}) from just before they rename it into place to their close; the statistics
- * ({@code .eval_stats.npz.lock}) are renamed under it, and the pipeline package's {@code DerivedFile}
+ * ({@code .eval_stats.npz.lock}) are renamed and deleted under it, and the pipeline package's {@code DerivedFile}
  * records them before it is released. A store of your own that writes files may take it likewise.
  *
  * <p>The operating system releases the lock when the holding process ends, even when it is killed, so a killed
