@@ -2,6 +2,8 @@ package io.github.audiosetdl.cochlea;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.Locale;
+
 /**
  * The parameters of a cochleagram: an immutable, validated value. Build one from a preset,
  * {@link #seed()} (the default) or {@link #pycochleagram()}, and change what you need through
@@ -15,7 +17,8 @@ import static java.util.Objects.requireNonNull;
  * ({@code erbfilter.py} L359–393): a sample factor that is neither 1 nor even, a high limit above
  * Nyquist and a low limit at or above the high limit are rejected with an
  * {@link IllegalArgumentException} naming the value. Beyond pycochleagram, the size of the output is
- * bounded: at most {@link #MAX_SAMPLE_FACTOR} and {@link #MAX_CHANNELS} (see there for why).
+ * bounded: at most {@link #MAX_SAMPLE_FACTOR}, {@link #MAX_CHANNELS} and, for the whole {@code (channels, frames)}
+ * row, {@link #MAX_OUTPUT_LENGTH} values (see there for why).
  *
  * @param preset which reference pipeline turns subbands into envelopes
  * @param sampleRate input sample rate, in Hz ({@code > 0})
@@ -26,7 +29,9 @@ import static java.util.Objects.requireNonNull;
  *     (pycochleagram's {@code sample_factor})
  * @param lowLimit low edge of the filterbank, in Hz ({@code >= 0}, below {@code highLimit})
  * @param highLimit high edge of the filterbank, in Hz ({@code <= sampleRate / 2})
- * @param envSampleRate envelope sample rate, in Hz; it must divide {@code sampleRate}
+ * @param envSampleRate envelope sample rate, in Hz; it must divide {@code sampleRate} (pycochleagram's
+ *     {@code env_sr}, up to the sample rate itself), and {@link #channels()} times {@link #frames()} must not exceed
+ *     {@link #MAX_OUTPUT_LENGTH}
  * @param compression the nonlinearity applied after rectification
  */
 public record CochleagramConfig(CochleagramPreset preset, int sampleRate, int signalLength, int n, int sampleFactor,
@@ -34,8 +39,9 @@ public record CochleagramConfig(CochleagramPreset preset, int sampleRate, int si
 
     /**
      * The most output channels (rows of one cochleagram) a configuration may have: 10,000, 58 times the
-     * seed's 171. Each worker holds one {@code (channels, frames)} float32 row, 80 MB at the seed's 2000
-     * frames, and one sparse filter row per channel. Filters that dense are also far below any auditory
+     * seed's 171. Each worker holds one {@code (channels, frames)} float32 row (at most
+     * {@link #MAX_OUTPUT_LENGTH} values, which at the seed's 2000 frames allows 8388 channels) and one sparse
+     * filter row per channel. Filters that dense are also far below any auditory
      * resolution: 20–8000 Hz spans about 32 ERB numbers, so 10,000 channels are 0.003 ERB apart (the
      * seed's are 0.2 apart). Without the bound, {@code n(1_000_000)} built a configuration whose
      * {@link Cochleagram#of} exhausted the heap.
@@ -49,6 +55,18 @@ public record CochleagramConfig(CochleagramPreset preset, int sampleRate, int si
     public static final int MAX_SAMPLE_FACTOR = 64;
 
     /**
+     * The most values one cochleagram (one row of the output, {@code channels() * frames()} float32) may hold:
+     * 2^24 = 16,777,216, 64 MiB (67.1 MB), the largest row {@code audioset-hdf5}'s readers read back (a longer
+     * one is refused as "not a data set of clips"). The envelope rate is what usually reaches it: with the seed's
+     * 171 channels and 10 s at 16 kHz, {@code envSampleRate} 8000 Hz (80,000 frames) gives 54.7 MB a row, but
+     * 16000 Hz (envelopes at the audio rate, pycochleagram's {@code downsample=None}) gives 109.4 MB a row, 2.2 TB
+     * for the 20,371 clips of the evaluation set, which the command line computed for all rows before failing on
+     * reading the file back. Such a configuration is refused with its size and the largest envelope rate that
+     * fits; shorter signals may use the audio rate.
+     */
+    public static final int MAX_OUTPUT_LENGTH = 1 << 24;
+
+    /**
      * Validates the parameters together, with the builder's messages.
      *
      * @param preset the reference pipeline; not null
@@ -59,7 +77,8 @@ public record CochleagramConfig(CochleagramPreset preset, int sampleRate, int si
      * @param sampleFactor ERB oversampling, 1 or even, at most {@link #MAX_SAMPLE_FACTOR}
      * @param lowLimit low edge, in Hz, {@code >= 0} and below {@code highLimit}
      * @param highLimit high edge, in Hz, at most the Nyquist frequency {@code sampleRate / 2}
-     * @param envSampleRate envelope rate, in Hz, a divisor of {@code sampleRate}
+     * @param envSampleRate envelope rate, in Hz, a divisor of {@code sampleRate}; with the channels, at most
+     *     {@link #MAX_OUTPUT_LENGTH} values a row
      * @param compression the nonlinearity; not null
      * @throws NullPointerException if {@code preset} or {@code compression} is null
      * @throws IllegalArgumentException naming the first bad value
@@ -87,6 +106,7 @@ public record CochleagramConfig(CochleagramPreset preset, int sampleRate, int si
             throw new IllegalArgumentException("envSampleRate " + envSampleRate + " Hz must divide sampleRate "
                     + sampleRate + " Hz (the envelope is decimated by an integer factor)");
         }
+        Builder.checkOutputLength(sampleRate, signalLength, sampleFactor * (n + 3) - 1, envSampleRate);
     }
 
     /**
@@ -157,7 +177,12 @@ public record CochleagramConfig(CochleagramPreset preset, int sampleRate, int si
      *     {@code ceil(signalLength / decimation())} (2000 for the seed)
      */
     public int frames() {
-        return (signalLength + decimation() - 1) / decimation();
+        return frames(signalLength, decimation());
+    }
+
+    /** {@code ceil(signalLength / decimation)}, without overflow. */
+    private static int frames(int signalLength, int decimation) {
+        return (int) ((signalLength + (long) decimation - 1) / decimation);
     }
 
     /**
@@ -274,7 +299,8 @@ public record CochleagramConfig(CochleagramPreset preset, int sampleRate, int si
          * @return the configuration
          * @throws IllegalArgumentException if the parameters do not fit together (more than
          *     {@link #MAX_CHANNELS} channels, high limit above Nyquist, low limit at or above the high limit,
-         *     an envelope rate that does not divide the sample rate)
+         *     an envelope rate that does not divide the sample rate, more than {@link #MAX_OUTPUT_LENGTH} values a
+         *     row)
          */
         public CochleagramConfig build() {
             return new CochleagramConfig(preset, sampleRate, signalLength, n, sampleFactor, lowLimit, highLimit,
@@ -328,6 +354,36 @@ public record CochleagramConfig(CochleagramPreset preset, int sampleRate, int si
                         + channels + " channels, above " + MAX_CHANNELS + "; at this sampleFactor n may be at most "
                         + ((MAX_CHANNELS + 1) / sampleFactor - 3));
             }
+        }
+
+        /**
+         * Checks {@code channels * frames} against {@link #MAX_OUTPUT_LENGTH}; the message names the size, the
+         * envelope rate and the largest envelope rate (a divisor of the sample rate) that fits.
+         */
+        static void checkOutputLength(int sampleRate, int signalLength, int channels, int envSampleRate) {
+            long frames = frames(signalLength, sampleRate / envSampleRate);
+            long values = channels * frames;
+            if (values <= MAX_OUTPUT_LENGTH) {
+                return;
+            }
+            int fits = 0;
+            for (int d = 1; (long) d * d <= sampleRate; d++) {
+                if (sampleRate % d == 0) {
+                    for (int rate : new int[] {d, sampleRate / d}) {
+                        if (rate > fits && channels * (long) frames(signalLength, sampleRate / rate)
+                                <= MAX_OUTPUT_LENGTH) {
+                            fits = rate;
+                        }
+                    }
+                }
+            }
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "envSampleRate %d Hz gives %d channels x"
+                    + " %d frames (signalLength %d at sampleRate %d Hz): %d values, %.1f %s of float32 a row, above"
+                    + " the %d values (%.1f MB) a row may hold; %s", envSampleRate, channels, frames, signalLength,
+                    sampleRate, values, values * 4 / (values < 250_000_000 ? 1e6 : 1e9),
+                    values < 250_000_000 ? "MB" : "GB", MAX_OUTPUT_LENGTH, MAX_OUTPUT_LENGTH * 4 / 1e6,
+                    fits > 0 ? "the largest envSampleRate that fits is " + fits + " Hz"
+                            : "no envSampleRate fits: use fewer channels or a shorter signalLength"));
         }
 
         static double checkLimit(double hz, String name) {

@@ -91,11 +91,43 @@ class CochleagramConfigTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("n 10000 with sampleFactor 4 gives 40011 channels, above 10000")
                 .hasMessageContaining("n may be at most 2497");
-        assertThat(CochleagramConfig.builder().n(2497).build().channels()).isEqualTo(9_999);
-        assertThat(CochleagramConfig.builder().n(9998).sampleFactor(1).build().channels()).isEqualTo(10_000);
-        assertThat(CochleagramConfig.builder().n(153).sampleFactor(64).build().channels()).isLessThanOrEqualTo(10_000);
+        // 1 s: 200 frames (at 2000 frames, MAX_OUTPUT_LENGTH allows 8388 channels)
+        CochleagramConfig.Builder second = CochleagramConfig.builder().signalLength(16_000);
+        assertThat(second.n(2497).build().channels()).isEqualTo(9_999);
+        assertThat(second.n(9998).sampleFactor(1).build().channels()).isEqualTo(10_000);
+        assertThat(second.n(153).sampleFactor(64).build().channels()).isLessThanOrEqualTo(10_000);
         assertThatThrownBy(() -> ErbFilterbank.of(160_000, 16_000, 154, 64, 20, 8000))
                 .hasMessageContaining("above 10000");
+    }
+
+    /**
+     * Before: {@code envSampleRate(16000)} at 16 kHz was accepted, and made 109 MB a row (171 x 160000 float32), more
+     * than audioset-hdf5 reads back; and a signal length near {@code Integer.MAX_VALUE} overflowed {@code frames()}
+     * into a negative count.
+     */
+    @Test
+    void boundsTheValuesOfARow() {
+        assertThat(CochleagramConfig.builder().envSampleRate(8000).build().frames()).isEqualTo(80_000);
+        assertThat(CochleagramConfig.builder().envSampleRate(16_000).signalLength(16_000).build().frames())
+                .as("the audio rate, for a second").isEqualTo(16_000);
+        assertThatThrownBy(() -> CochleagramConfig.builder().envSampleRate(16_000).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("envSampleRate 16000 Hz gives 171 channels x 160000 frames (signalLength 160000 at"
+                        + " sampleRate 16000 Hz): 27360000 values, 109.4 MB of float32 a row, above the 16777216"
+                        + " values (67.1 MB) a row may hold; the largest envSampleRate that fits is 8000 Hz");
+        // 8192 channels x 2048 frames
+        CochleagramConfig atTheBound = CochleagramConfig.builder().n(8190).sampleFactor(1).signalLength(163_840)
+                .build();
+        assertThat((long) atTheBound.channels() * atTheBound.frames()).isEqualTo(CochleagramConfig.MAX_OUTPUT_LENGTH);
+        assertThatThrownBy(() -> CochleagramConfig.builder().n(8190).sampleFactor(1).signalLength(163_842).build())
+                .hasMessageContaining("8192 channels x 2049 frames").hasMessageContaining("fits is 160 Hz");
+        assertThatThrownBy(() -> CochleagramConfig.builder().n(2497).build())
+                .hasMessageContaining("9999 channels x 2000 frames");
+        assertThatThrownBy(() -> CochleagramConfig.builder().signalLength(1_000_000_000).build())
+                .hasMessageContaining("12500000 frames").hasMessageContaining("fits is 1 Hz");
+        assertThatThrownBy(() -> CochleagramConfig.builder().signalLength(2_147_483_646).build())
+                .hasMessageContaining("26843546 frames").hasMessageContaining("18.4 GB of float32 a row")
+                .hasMessageContaining("no envSampleRate fits");
     }
 
     @Test

@@ -187,6 +187,9 @@ class CliErrorsTest {
                 Arguments.of(args("cochleagram --in none.hdf5", "--n", "1000000"), "--n 1000000 is above 10000", "--n"),
                 Arguments.of(args("run --csv " + csv + offline, "--n", "5000"),
                         "--n 5000 with --sample-factor 4 gives", "--n may be at most 2497"),
+                // was accepted: envelopes at the audio rate, 109 MB a row
+                Arguments.of(args("run --csv " + csv + offline, "--env-sr", "16000"),
+                        "--env-sr 16000 Hz gives 171 channels x 160000 frames", "109.4 MB of float32 a row"),
                 Arguments.of(args("cochleagram --in none.hdf5", "--threads", "0"), "--threads 0", "1..1024"),
                 Arguments.of(args("pack --downloads d --csv c.csv --out o", "--threads", "0"), "--threads 0",
                         "1..1024"),

@@ -2,15 +2,22 @@ package io.github.audiosetdl.examples.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.audiosetdl.core.LabelIndex;
+import io.github.audiosetdl.core.Segment;
+import io.github.audiosetdl.core.SegmentRow;
+import io.github.audiosetdl.core.audio.PreparedAudio;
+import io.github.audiosetdl.core.spi.WaveformSink;
 import io.github.audiosetdl.core.testing.ExternalTools;
 import io.github.audiosetdl.core.testing.NpyArrays;
 import io.github.audiosetdl.core.testing.TestData;
 import io.github.audiosetdl.hdf5.CochleagramFileReader;
+import io.github.audiosetdl.hdf5.Hdf5DatasetStore;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -24,6 +31,31 @@ class CochleagramCommandTest {
 
     private final StringWriter out = new StringWriter();
     private final StringWriter err = new StringWriter();
+
+    /**
+     * Before: {@code --env-sr 16000} on 10-s rows at 16 kHz (envelopes at the audio rate) was accepted, computed
+     * 109 MB a row for every row, then failed (exit 1): "/coch has rows of shape [27360000], more than 64 MB each: not
+     * a data set of clips". Now it is a usage error, at once, that names the size and the largest rate that fits.
+     */
+    @Test
+    void anEnvelopeRateThatMakesRowsTooLargeIsAUsageError(@TempDir Path dir) throws Exception {
+        Path wav = dir.resolve("clips.hdf5");
+        try (WaveformSink sink = Hdf5DatasetStore.INSTANCE.createWaveforms(wav, LabelIndex.audioSet(), 16_000,
+                160_000)) {
+            Segment s = new Segment("clip0000000", 0, 10_000, List.of("/m/09x0r"));
+            sink.write(new SegmentRow(0, 1, s), new PreparedAudio(new float[160_000], 1.0, false));
+            sink.commit();
+        }
+        Path outDir = dir.resolve("out");
+        int code = AudioSetCli.run(new PrintWriter(out, true), new PrintWriter(err, true), "cochleagram",
+                "--in", wav.toString(), "--out", outDir.toString(), "--env-sr", "16000");
+        assertThat(code).as(err.toString()).isEqualTo(AudioSetCli.EXIT_USAGE);
+        assertThat(err.toString().split("\\R")[0]).isEqualTo("audioset cochleagram: --env-sr 16000 Hz gives 171"
+                + " channels x 160000 frames (the input's row length 160000 at the input's sample rate 16000 Hz):"
+                + " 27360000 values, 109.4 MB of float32 a row, above the 16777216 values (67.1 MB) a row may hold;"
+                + " the largest --env-sr that fits is 8000 Hz");
+        assertThat(outDir).doesNotExist();
+    }
 
     @ParameterizedTest
     @CsvSource({"seed, tf", "pycochleagram, py"})

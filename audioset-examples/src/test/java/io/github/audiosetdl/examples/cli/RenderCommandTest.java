@@ -84,7 +84,7 @@ class RenderCommandTest {
         Path coch = dir.resolve("noise_Coch.hdf5");
         // each edit in a copy of its own: [python statement on f, what the message must say]
         String[][] edits = {
-            {"f['coch'].attrs['signal_length'] = 2_000_000_000", "171 x 25000000"},
+            {"f['coch'].attrs['signal_length'] = 2_000_000_000", "171 channels x 25000000 frames"},
             {"f['coch'].attrs['n'] = 20", "91 x 200"},
             {"f['coch'].attrs['env_sr'] = 0", "envSampleRate must be positive"},
             {"f['coch'].attrs['preset'] = 'bogus'", "preset 'bogus'"},
