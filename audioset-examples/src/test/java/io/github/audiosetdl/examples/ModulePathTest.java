@@ -22,6 +22,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.jar.JarOutputStream;
@@ -225,6 +226,17 @@ class ModulePathTest {
         assertThat(run.err()).as(run.toString()).contains("No SLF4J providers were found",
                 "Defaulting to no-operation (NOP) logger implementation");
         assertThat(work.resolve("probe_Coch.hdf5")).isRegularFile();
+        // Before: in a named module a package has no manifest version, so the record said "(development build)"
+        // and outputs of any other build of the library looked up to date.
+        String version;
+        try (JarFile core = new JarFile(libraries.get(0).toFile())) {
+            version = core.getManifest().getMainAttributes().getValue(Attributes.Name.IMPLEMENTATION_VERSION);
+        }
+        assertThat(version).as("%s's Implementation-Version", libraries.get(0)).isNotBlank();
+        assertThat(Files.readString(work.resolve(".probe_Coch.hdf5.inputs")))
+                .as("the pipeline's record of the cochleagrams it wrote on the module path")
+                .contains("audioset-core " + version + (version.endsWith("-SNAPSHOT") ? " (build " : ""))
+                .doesNotContain("development build");
     }
 
     /**

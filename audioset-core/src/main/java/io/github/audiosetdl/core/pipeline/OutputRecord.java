@@ -20,7 +20,9 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
+import java.util.jar.Attributes;
 import java.util.jar.JarFile;
+import java.util.jar.Manifest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -244,7 +246,7 @@ final class OutputRecord {
      */
     private static Map<String, String> withVersion(Map<String, String> inputs) {
         Map<String, String> all = new LinkedHashMap<>();
-        String version = OutputRecord.class.getPackage().getImplementationVersion();
+        String version = versionOf(OutputRecord.class);
         all.put(MADE_BY, "audioset-core " + (version != null ? version + buildOf(OutputRecord.class)
                 : "(development build)"));
         all.putAll(inputs);
@@ -265,17 +267,52 @@ final class OutputRecord {
      *     process alone when the jar cannot be read (its outputs are never kept by another process)
      */
     static String buildOf(Class<?> type) {
-        String version = type.getPackage().getImplementationVersion();
+        String version = versionOf(type);
         if (version == null || !version.endsWith("-SNAPSHOT")) {
             return "";
         }
-        Path jar;
-        try {
-            jar = Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
-        } catch (URISyntaxException | RuntimeException e) { // no code source, or not a file
-            return "";
+        Path jar = jarOf(type);
+        return jar != null ? " (build " + BUILDS.computeIfAbsent(jar, OutputRecord::jarBuild) + ")" : "";
+    }
+
+    /**
+     * The version of the jar a class was loaded from. On the class path it is its package's
+     * {@code Implementation-Version}; in a named module (the jars on the module path are automatic modules) the JDK
+     * gives packages no manifest attributes, so it is read from the jar's manifest itself.
+     *
+     * @param type a class of ours
+     * @return the {@code Implementation-Version} of its jar's manifest; {@code null} when it was not loaded from a
+     *     jar (classes folders: a development build) or the manifest names none
+     */
+    static String versionOf(Class<?> type) {
+        String version = type.getPackage().getImplementationVersion();
+        if (version != null) {
+            return version;
         }
-        return Files.isRegularFile(jar) ? " (build " + BUILDS.computeIfAbsent(jar, OutputRecord::jarBuild) + ")" : "";
+        Path jar = jarOf(type);
+        if (jar == null) {
+            return null;
+        }
+        try (JarFile file = new JarFile(jar.toFile(), false)) {
+            Manifest manifest = file.getManifest();
+            return manifest == null ? null
+                    : manifest.getMainAttributes().getValue(Attributes.Name.IMPLEMENTATION_VERSION);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /**
+     * @param type a class
+     * @return the jar file it was loaded from, or {@code null} when it has no code source or was loaded from a folder
+     */
+    private static Path jarOf(Class<?> type) {
+        try {
+            Path location = Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return Files.isRegularFile(location) ? location : null;
+        } catch (URISyntaxException | RuntimeException e) { // no code source, or not a file
+            return null;
+        }
     }
 
     /**
