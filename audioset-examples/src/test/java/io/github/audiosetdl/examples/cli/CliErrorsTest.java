@@ -412,6 +412,50 @@ class CliErrorsTest {
     }
 
     /**
+     * A cochleagram option valid in itself that the input file does not allow fails the command (exit 1), naming the
+     * file, the value and the file's limit, as {@code render --row} past the last row does; it was a usage error
+     * (exit 2, with the "Try --help" line). Options that conflict among themselves stay usage errors.
+     */
+    @Test
+    void aCochleagramValueTheInputFileDoesNotAllowFailsTheCommandNamingTheFile() throws IOException {
+        Path wav = emptyWaveforms("w16k.hdf5", 16_000);
+        Path wav8k = emptyWaveforms("w8k.hdf5", 8_000);
+        List<Path> before;
+        try (var files = Files.list(dir)) {
+            before = files.toList();
+        }
+        assertThat(run("cochleagram", "--in", wav.toString(), "--high-lim", "9000", "--threads", "1"))
+                .isEqualTo(AudioSetCli.EXIT_FAILURE);
+        assertThat(err.toString()).isEqualTo("audioset cochleagram: " + wav + ": --high-lim 9000 Hz is above the"
+                + " Nyquist limit 8000 Hz of its sample rate, 16000 Hz: give a --high-lim of at most 8000"
+                + System.lineSeparator());
+        assertThat(run("cochleagram", "--in", wav.toString(), "--env-sr", "300", "--threads", "1"))
+                .isEqualTo(AudioSetCli.EXIT_FAILURE);
+        assertThat(err.toString()).startsWith("audioset cochleagram: " + wav + ": --env-sr 300 Hz does not divide its"
+                + " sample rate, 16000 Hz").doesNotContain("Try ");
+        assertThat(run("cochleagram", "--in", wav8k.toString(), "--threads", "1")).isEqualTo(AudioSetCli.EXIT_FAILURE);
+        assertThat(err.toString()).startsWith("audioset cochleagram: " + wav8k + ": the default --high-lim 8000 Hz is"
+                + " above the Nyquist limit 4000 Hz");
+        // the options' own conflict: a usage error, whatever the file
+        assertThat(run("cochleagram", "--in", wav.toString(), "--low-lim", "7000", "--high-lim", "6000"))
+                .isEqualTo(AudioSetCli.EXIT_USAGE);
+        assertThat(err.toString()).contains("--low-lim 7000.0 Hz must be below --high-lim 6000.0 Hz")
+                .contains("Try ");
+        try (var files = Files.list(dir)) {
+            assertThat(files).as("nothing written").containsExactlyInAnyOrderElementsOf(before);
+        }
+    }
+
+    private Path emptyWaveforms(String name, int sampleRate) throws IOException {
+        Path wav = dir.resolve(name);
+        try (WaveformSink sink = Hdf5DatasetStore.INSTANCE.createWaveforms(wav, LabelIndex.audioSet(), sampleRate,
+                sampleRate * 10)) {
+            sink.commit();
+        }
+        return wav;
+    }
+
+    /**
      * An output folder that cannot take files although its permissions allow it (/proc as root; a read-only mount is
      * refused by the up-front check) is named with the reason: the command said "no such file:
      * /proc/.empty_Coch.hdf5.<id>.tmp", a hidden name the user never gave.
