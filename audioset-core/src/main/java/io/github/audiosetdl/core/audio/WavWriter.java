@@ -2,6 +2,7 @@ package io.github.audiosetdl.core.audio;
 
 import static java.util.Objects.requireNonNull;
 
+import io.github.audiosetdl.core.OutputFolder;
 import io.github.audiosetdl.core.ProcessTag;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -61,8 +62,13 @@ public final class WavWriter {
         // a fresh name, created here (CREATE_NEW never follows a planted link), so that two writers of one
         // file never share a temporary file; owner-only until renamed; named after its process, so that a
         // later run can tell a killed run's leftover (ProcessTag)
-        Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName() + "." + ProcessTag.current()
-                + ".", ".tmp");
+        String prefix = "." + target.getFileName() + "." + ProcessTag.current() + ".";
+        Path tmp;
+        try {
+            tmp = Files.createTempFile(target.getParent(), prefix, ".tmp");
+        } catch (IOException e) { // the folder, not the hidden name, is what the reader can act on
+            throw OutputFolder.cannotWriteIn(file, prefix + "<random>.tmp", e);
+        }
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
             ByteBuffer header = ByteBuffer.allocate(44).order(ByteOrder.LITTLE_ENDIAN);
             header.putInt(0x46464952).putInt((int) (36 + dataBytes)).putInt(0x45564157);

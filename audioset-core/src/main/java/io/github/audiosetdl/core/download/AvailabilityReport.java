@@ -8,6 +8,7 @@ import io.github.audiosetdl.core.AudioSetException;
 import io.github.audiosetdl.core.LabelIndex;
 import io.github.audiosetdl.core.Ontology;
 import io.github.audiosetdl.core.OntologyNode;
+import io.github.audiosetdl.core.OutputFolder;
 import io.github.audiosetdl.core.ProcessTag;
 import io.github.audiosetdl.core.Segment;
 import io.github.audiosetdl.core.SegmentSelection;
@@ -499,7 +500,7 @@ public record AvailabilityReport(String name, long requested, long obtained, Map
      * @throws IOException if writing fails
      */
     public List<Path> write(Path dir) throws IOException {
-        Files.createDirectories(dir);
+        OutputFolder.createDirectories(dir);
         Path json = dir.resolve(name + "_availability.json");
         Path csv = dir.resolve(name + "_availability.csv");
         writeAtomically(json, toJson().getBytes(StandardCharsets.UTF_8));
@@ -521,8 +522,14 @@ public record AvailabilityReport(String name, long requested, long obtained, Map
         String prefix = "." + target.getFileName() + ".";
         ProcessTag.removeGone(target.toAbsolutePath().getParent(), prefix, ".tmp");
         Path tmp = target.resolveSibling(prefix + ProcessTag.current() + "." + UUID.randomUUID() + ".tmp");
+        FileChannel created;
         try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            created = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        } catch (IOException e) { // the folder given, not the hidden name, is what the reader can act on
+            throw OutputFolder.cannotWriteIn(target, tmp.getFileName().toString(), e);
+        }
+        try {
+            try (FileChannel ch = created) {
                 java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(bytes);
                 while (buf.hasRemaining()) {
                     ch.write(buf);

@@ -1,6 +1,7 @@
 package io.github.audiosetdl.core.download;
 
 import io.github.audiosetdl.core.AudioSetException;
+import io.github.audiosetdl.core.OutputFolder;
 import io.github.audiosetdl.core.Segment;
 import io.github.audiosetdl.core.SegmentRow;
 import io.github.audiosetdl.core.audio.AudioClip;
@@ -128,12 +129,18 @@ final class ClipDownloader {
         return new ClipResult(row, ClipStatus.FAILED, last.failureClass(), attempts, last.getMessage(), 0);
     }
 
-    private static Path createTemp(Segment segment, Path jobDir) {
+    /**
+     * {@link #decodeTemp}, a failure fatal to the run (no other clip could be written there either).
+     *
+     * @throws AudioSetException naming {@code jobDir} and the reason ("disk full: " first if it is)
+     */
+    static Path createTemp(Segment segment, Path jobDir) {
         try {
             return decodeTemp(segment, jobDir);
-        } catch (IOException e) {
-            throw new AudioSetException((diskFull(e.getMessage()) ? "disk full: " : "") + "cannot create a file in "
-                    + jobDir + ": " + e.getMessage(), e);
+        } catch (IOException e) { // the folder, not the hidden name
+            IOException named = OutputFolder.cannotWriteIn(jobDir.resolve(segment.wavFileName()), ".YT_"
+                    + segment.ytid() + "." + ProcessTag.current() + ".<random>.decode" + TEMP_SUFFIX, e);
+            throw new AudioSetException((diskFull(named.getMessage()) ? "disk full: " : "") + named.getMessage(), e);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.github.audiosetdl.core.download;
 
+import io.github.audiosetdl.core.OutputFolder;
 import io.github.audiosetdl.core.ProcessTag;
 import io.github.audiosetdl.core.Segment;
 import java.io.BufferedWriter;
@@ -60,7 +61,7 @@ final class DownloadLog implements AutoCloseable {
      */
     public DownloadLog(Path file) throws IOException {
         this.file = file;
-        Files.createDirectories(file.toAbsolutePath().getParent());
+        OutputFolder.createDirectories(file.toAbsolutePath().getParent());
         // header files of tasks killed before they linked it (createWithHeader)
         ProcessTag.removeGone(file.toAbsolutePath().getParent(), "." + file.getFileName() + ".", ".tmp");
         boolean created = createWithHeader(file);
@@ -95,8 +96,13 @@ final class DownloadLog implements AutoCloseable {
         }
         Path tmp = file.resolveSibling("." + file.getFileName() + "." + ProcessTag.current() + "." + UUID.randomUUID()
                 + ".tmp");
-        Files.writeString(tmp, String.join(",", HEADER) + "\n", StandardCharsets.UTF_8,
-                StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        try {
+            Files.writeString(tmp, String.join(",", HEADER) + "\n", StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        } catch (IOException e) { // the folder, not the hidden name, is what the reader can act on
+            Files.deleteIfExists(tmp); // a full disk: created, not written
+            throw OutputFolder.cannotWriteIn(file, tmp.getFileName().toString(), e);
+        }
         try {
             Files.createLink(file, tmp);
             return true;

@@ -3,6 +3,7 @@ package io.github.audiosetdl.core.download;
 import static java.util.Objects.requireNonNull;
 
 import io.github.audiosetdl.core.AudioSetException;
+import io.github.audiosetdl.core.OutputFolder;
 import io.github.audiosetdl.core.Segment;
 import io.github.audiosetdl.core.SegmentRow;
 import io.github.audiosetdl.core.SegmentSelection;
@@ -161,7 +162,7 @@ public final class DownloadStage {
         long startNanos = System.nanoTime();
         Path jobDir = jobDir(shard);
         if (!config.dryRun()) { // a dry run writes nothing: no folder, no log
-            Files.createDirectories(jobDir);
+            OutputFolder.createDirectories(jobDir); // a folder that takes none named, with the reason
             removeStaleTemporaries(jobDir);
             removeStaleToolFiles(Path.of(System.getProperty("java.io.tmpdir")));
         }

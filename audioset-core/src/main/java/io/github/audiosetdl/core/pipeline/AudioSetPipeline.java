@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.github.audiosetdl.core.AudioSetException;
 import io.github.audiosetdl.core.LabelIndex;
+import io.github.audiosetdl.core.OutputFolder;
 import io.github.audiosetdl.core.SegmentRow;
 import io.github.audiosetdl.core.SegmentSelection;
 import io.github.audiosetdl.core.StrongCsv;
@@ -21,6 +22,7 @@ import io.github.audiosetdl.core.progress.Stage;
 import io.github.audiosetdl.core.spi.DatasetStore;
 import io.github.audiosetdl.core.spi.FeatureExtractor;
 import io.github.audiosetdl.core.spi.FeatureSink;
+import io.github.audiosetdl.core.spi.NameLock;
 import io.github.audiosetdl.core.spi.PackFormat;
 import io.github.audiosetdl.core.spi.WaveformLayout;
 import io.github.audiosetdl.core.spi.WaveformSink;
@@ -282,7 +284,7 @@ public final class AudioSetPipeline implements AutoCloseable {
                 checkStrong(rows);
             }
             if (!dryRun) { // which writes nothing, not even the output folder
-                Files.createDirectories(outputDir);
+                OutputFolder.createDirectories(outputDir);
             }
             DownloadSummary downloaded = null;
             Path folder = downloads;
@@ -523,6 +525,9 @@ public final class AudioSetPipeline implements AutoCloseable {
         try {
             return WebDatasetWriter.lockName(outputDir, name);
         } catch (IOException e) {
+            if (!Files.exists(outputDir.resolve(NameLock.fileName(name)), LinkOption.NOFOLLOW_LINKS)) {
+                throw e; // no lock file, so no pack holds it: the folder takes no file (NameLock names it and why)
+            }
             throw new IOException("pack: cannot judge whether " + waveformFile() + " and the shards after it are up"
                     + " to date: " + e.getMessage() + "; run again once it has finished", e);
         }

@@ -1,5 +1,6 @@
 package io.github.audiosetdl.core.spi;
 
+import io.github.audiosetdl.core.OutputFolder;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -151,6 +152,9 @@ public final class NameLock implements Closeable {
             if (Files.isSymbolicLink(file)) {
                 throw new IOException(file + " is a symbolic link: refusing to use it as a lock file (remove it;"
                         + " the lock is an empty regular file)", e);
+            }
+            if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) { // the folder takes no file: named, not the lock
+                throw OutputFolder.cannotWriteIn(file, file.getFileName().toString(), e);
             }
             throw e;
         }

@@ -26,6 +26,27 @@ class DownloadLogTest {
         }
     }
 
+    /**
+     * The download's own files in a folder that takes none (/proc, even for root): the folder named with the reason,
+     * not the hidden name of a temporary file (the header of a new log, a clip's decode file, a WAV file), nor
+     * "no such file" for a folder made in it.
+     */
+    @Test
+    void aFolderThatTakesNoFilesIsNamedNotTheHiddenTemporaryFile() {
+        Path proc = Path.of("/proc");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(proc), "a Linux /proc");
+        assertThatThrownBy(() -> new DownloadLog(proc.resolve("goodLog_0.csv"))).isInstanceOf(IOException.class)
+                .hasMessageStartingWith("cannot write in /proc: ").hasMessageContaining("for goodLog_0.csv)");
+        assertThatThrownBy(() -> new DownloadLog(proc.resolve("x_goodlogs/goodLog_0.csv")))
+                .hasMessageStartingWith("cannot write in /proc: ").hasMessageContaining("(creating x_goodlogs)");
+        assertThatThrownBy(() -> io.github.audiosetdl.core.audio.WavWriter.writeMono(proc.resolve("YT_x.wav"), 16_000,
+                new float[2], io.github.audiosetdl.core.audio.WavEncoding.PCM_16))
+                .hasMessageStartingWith("cannot write in /proc: ").hasMessageContaining(" for YT_x.wav)");
+        Segment segment = new Segment("abcdefghijk", 0, 10_000, List.of("/m/09x0r"));
+        assertThatThrownBy(() -> ClipDownloader.createTemp(segment, proc))
+                .hasMessageStartingWith("cannot write in /proc: ").hasMessageContaining(" for YT_abcdefghijk.wav)");
+    }
+
     /** A cancelled run closes its logs on an interrupted thread: they are still synced, and the interrupt kept. */
     @Test
     void aLogClosedOnAnInterruptedThreadIsSyncedAndTheInterruptKept(@TempDir Path dir) throws IOException {

@@ -4,6 +4,7 @@ import io.github.audiosetdl.cochlea.CochleagramConfig;
 import io.github.audiosetdl.cochlea.CochleagramPreset;
 import io.github.audiosetdl.cochlea.Compression;
 import io.github.audiosetdl.cochlea.features.CochleagramFeatures;
+import io.github.audiosetdl.core.AudioSetException;
 import io.github.audiosetdl.core.Shard;
 import io.github.audiosetdl.core.pipeline.AudioSetPipeline;
 import io.github.audiosetdl.core.pipeline.FeatureStage;
@@ -86,7 +87,7 @@ final class CochleagramCommand implements Callable<Integer> {
         CochleagramConfig config;
         long inputRows;
         try (WaveformSource source = Hdf5DatasetStore.INSTANCE.openWaveforms(in)) {
-            config = AudioSetCli.fromOptions(spec, () -> CochleagramOptions.build(parameters, source.sampleRate(),
+            config = AudioSetCli.fromOptions(spec, () -> cochleagram.forFile(parameters, in, source.sampleRate(),
                     source.rowLength()));
             inputRows = source.size();
         }
@@ -264,6 +265,54 @@ final class CochleagramCommand implements Callable<Integer> {
          */
         CochleagramConfig config(int sampleRate, int signalLength) {
             return build(builder(), sampleRate, signalLength);
+        }
+
+        /**
+         * The configuration of the cochleagrams of one waveform file. A value valid in itself that the file does not
+         * allow is a failure of the command (exit 1, as {@code render --row} past the file's last row), not a usage
+         * error: it names the file, the value and the file's limit. The options' own conflicts (a {@code --low-lim}
+         * at or above {@code --high-lim}, too many channels) stay usage errors.
+         *
+         * @param b the options' parameters, from {@link #builder()}
+         * @param file the waveform file, for the messages
+         * @param sampleRate its rows' rate in Hz
+         * @param signalLength its rows' length in samples
+         * @return the configuration
+         * @throws AudioSetException naming the file if the high limit (given or the preset's) is above its Nyquist
+         *     frequency, the envelope rate does not divide its sample rate, or its rate or row length is invalid
+         * @throws IllegalArgumentException naming the options if they conflict among themselves
+         */
+        CochleagramConfig forFile(CochleagramConfig.Builder b, Path file, int sampleRate, int signalLength) {
+            try {
+                b.sampleRate(sampleRate).signalLength(signalLength);
+            } catch (IllegalArgumentException e) {
+                throw new AudioSetException(file + ": " + inFlagTerms(e).getMessage(), e);
+            }
+            CochleagramConfig defaults = CochleagramConfig.of(CochleagramPreset.parse(preset));
+            double high = highLim != null ? highLim : defaults.highLimit();
+            int env = envSr != null ? envSr : defaults.envSampleRate();
+            String given = highLim != null ? "--high-lim " : "the default --high-lim ";
+            if (high > sampleRate / 2.0) {
+                throw new AudioSetException(file + ": " + given + hz(high) + " Hz is above the Nyquist limit "
+                        + hz(sampleRate / 2.0) + " Hz of its sample rate, " + sampleRate + " Hz: give a --high-lim of"
+                        + " at most " + hz(sampleRate / 2.0));
+            }
+            if (env > sampleRate || sampleRate % env != 0) {
+                throw new AudioSetException(file + ": " + (envSr != null ? "--env-sr " : "the default --env-sr ")
+                        + env + " Hz does not divide its sample rate, " + sampleRate + " Hz (the envelope is"
+                        + " decimated by an integer factor): give an --env-sr that does");
+            }
+            try {
+                return b.build();
+            } catch (IllegalArgumentException e) {
+                throw inFlagTerms(e);
+            }
+        }
+
+        /** @return {@code value} without a fraction of zero: 8000, 8000.5 */
+        private static String hz(double value) {
+            return value == Math.rint(value) && Math.abs(value) < 1e15 ? Long.toString((long) value)
+                    : Double.toString(value);
         }
 
         /**

@@ -1,5 +1,6 @@
 package io.github.audiosetdl.examples.cli;
 
+import io.github.audiosetdl.core.AudioSetException;
 import io.github.audiosetdl.core.SegmentSelection;
 import io.github.audiosetdl.core.download.AvailabilityReport;
 import io.github.audiosetdl.core.download.DownloadConfig;
@@ -91,14 +92,14 @@ final class ReportCommand implements Callable<Integer> {
             } else if (csv != null) {
                 dataset = DownloadConfig.nameOf(csv);
             } else if (names.isEmpty()) { // the download's --out given instead of its logs folder, most likely
+                // what the folder holds, not the option, is wrong: the command fails (exit 1), as for a file
                 Path inside = logs.resolve("logs");
-                throw new ParameterException(spec.commandLine(), "--logs " + logs + " holds no download logs (no"
+                throw new AudioSetException("--logs " + logs + " holds no download logs (no"
                         + " <name>_goodlogs or <name>_errorlogs folder): give the download's OUT/logs"
                         + (Files.isDirectory(inside) && !AvailabilityReport.namesIn(inside).isEmpty()
                                 ? ", here --logs " + inside : ""));
             } else {
-                throw new ParameterException(spec.commandLine(), "--logs " + logs + " holds the"
-                        + " logs of " + names + ": give --name");
+                throw new AudioSetException("--logs " + logs + " holds the logs of " + names + ": give --name");
             }
         }
         FileChecks.outputDirectory(out);

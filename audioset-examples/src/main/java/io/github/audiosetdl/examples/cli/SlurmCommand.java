@@ -1,5 +1,6 @@
 package io.github.audiosetdl.examples.cli;
 
+import io.github.audiosetdl.core.OutputFolder;
 import io.github.audiosetdl.core.ProcessTag;
 import io.github.audiosetdl.core.SegmentRow;
 import io.github.audiosetdl.core.SegmentSelection;
@@ -212,7 +213,7 @@ final class SlurmCommand implements Callable<Integer> {
             }
             return null;
         });
-        Files.createDirectories(slurm.resolve("logs"));
+        OutputFolder.createDirectories(slurm.resolve("logs")); // a folder that takes none named, with the reason
         // the pack step's stamp of earlier versions, which judged the pack by times: its record judges it now
         Files.deleteIfExists(slurm.resolve(".pack-" + name + ".stamp"));
         Map<String, Step> steps = new LinkedHashMap<>();
@@ -488,9 +489,15 @@ final class SlurmCommand implements Callable<Integer> {
         ProcessTag.removeGone(slurm, "." + step + ".sbatch.", ".tmp"); // of runs killed before their rename
         Path tmp = slurm.resolve("." + step + ".sbatch." + ProcessTag.current() + ".tmp");
         Files.deleteIfExists(tmp);
+        java.nio.channels.FileChannel created;
         try {
-            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(tmp,
-                    java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE)) {
+            created = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.CREATE_NEW,
+                    java.nio.file.StandardOpenOption.WRITE);
+        } catch (IOException e) { // the folder, not the hidden name, is what the reader can act on
+            throw OutputFolder.cannotWriteIn(target, tmp.getFileName().toString(), e);
+        }
+        try {
+            try (java.nio.channels.FileChannel ch = created) {
                 java.nio.ByteBuffer bytes = StandardCharsets.UTF_8.encode(script.toString());
                 while (bytes.hasRemaining()) {
                     ch.write(bytes);

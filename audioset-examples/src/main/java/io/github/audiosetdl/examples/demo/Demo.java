@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.github.audiosetdl.cochlea.CochleagramConfig;
 import io.github.audiosetdl.cochlea.features.CochleagramFeatures;
+import io.github.audiosetdl.core.OutputFolder;
 import io.github.audiosetdl.core.Segment;
 import io.github.audiosetdl.core.SegmentCsv;
 import io.github.audiosetdl.core.SegmentRow;
@@ -103,7 +104,7 @@ public final class Demo {
         requireNonNull(outputDir, "outputDir");
         requireNonNull(listener, "listener");
         Path out = outputDir.toAbsolutePath().normalize();
-        Files.createDirectories(out);
+        OutputFolder.createDirectories(out); // a folder that takes none named, with the reason
         Path csv = out.resolve(NAME + ".csv");
         try (InputStream in = Demo.class.getResourceAsStream(CSV_RESOURCE)) {
             if (in == null) {
@@ -153,7 +154,7 @@ public final class Demo {
 
     /** Renders each segment's stand-in video (once; kept for reruns) in parallel. */
     private static void synthesise(Path ffmpeg, Path csv, Path media) throws IOException {
-        Files.createDirectories(media);
+        OutputFolder.createDirectories(media);
         List<Segment> segments;
         try (Stream<SegmentRow> rows = SegmentCsv.stream(csv)) {
             segments = rows.map(SegmentRow::segment).toList();

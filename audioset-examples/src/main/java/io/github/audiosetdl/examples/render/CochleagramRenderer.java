@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.github.audiosetdl.cochlea.Cochleagram;
 import io.github.audiosetdl.cochlea.CochleagramConfig;
 import io.github.audiosetdl.cochlea.features.CochleagramFeatures;
+import io.github.audiosetdl.core.OutputFolder;
 import io.github.audiosetdl.core.ProcessTag;
 import io.github.audiosetdl.core.StrongEvent;
 import io.github.audiosetdl.core.download.AvailabilityReport;
@@ -345,11 +346,16 @@ public final class CochleagramRenderer {
     public static void writePng(BufferedImage image, Path png) throws IOException {
         requireNonNull(image, "image");
         Path target = requireNonNull(png, "png").toAbsolutePath();
-        Files.createDirectories(target.getParent());
+        OutputFolder.createDirectories(target.getParent());
         String prefix = "." + target.getFileName() + ".";
         ProcessTag.removeGone(target.getParent(), prefix, ".tmp");
         // a fresh name created here (CREATE_NEW: never through a planted link), written through its own stream
-        Path tmp = Files.createTempFile(target.getParent(), prefix + ProcessTag.current() + ".", ".tmp");
+        Path tmp;
+        try {
+            tmp = Files.createTempFile(target.getParent(), prefix + ProcessTag.current() + ".", ".tmp");
+        } catch (IOException e) { // the folder given, not the hidden name, is what the reader can act on
+            throw OutputFolder.cannotWriteIn(png, prefix + ProcessTag.current() + ".<random>.tmp", e);
+        }
         try {
             boolean written;
             try (var out = Files.newOutputStream(tmp, java.nio.file.StandardOpenOption.WRITE,

@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
@@ -415,6 +416,50 @@ class CliErrorsTest {
     }
 
     /**
+     * A cochleagram option valid in itself that the input file does not allow fails the command (exit 1), naming the
+     * file, the value and the file's limit, as {@code render --row} past the last row does; it was a usage error
+     * (exit 2, with the "Try --help" line). Options that conflict among themselves stay usage errors.
+     */
+    @Test
+    void aCochleagramValueTheInputFileDoesNotAllowFailsTheCommandNamingTheFile() throws IOException {
+        Path wav = emptyWaveforms("w16k.hdf5", 16_000);
+        Path wav8k = emptyWaveforms("w8k.hdf5", 8_000);
+        List<Path> before;
+        try (var files = Files.list(dir)) {
+            before = files.toList();
+        }
+        assertThat(run("cochleagram", "--in", wav.toString(), "--high-lim", "9000", "--threads", "1"))
+                .isEqualTo(AudioSetCli.EXIT_FAILURE);
+        assertThat(err.toString()).isEqualTo("audioset cochleagram: " + wav + ": --high-lim 9000 Hz is above the"
+                + " Nyquist limit 8000 Hz of its sample rate, 16000 Hz: give a --high-lim of at most 8000"
+                + System.lineSeparator());
+        assertThat(run("cochleagram", "--in", wav.toString(), "--env-sr", "300", "--threads", "1"))
+                .isEqualTo(AudioSetCli.EXIT_FAILURE);
+        assertThat(err.toString()).startsWith("audioset cochleagram: " + wav + ": --env-sr 300 Hz does not divide its"
+                + " sample rate, 16000 Hz").doesNotContain("Try ");
+        assertThat(run("cochleagram", "--in", wav8k.toString(), "--threads", "1")).isEqualTo(AudioSetCli.EXIT_FAILURE);
+        assertThat(err.toString()).startsWith("audioset cochleagram: " + wav8k + ": the default --high-lim 8000 Hz is"
+                + " above the Nyquist limit 4000 Hz");
+        // the options' own conflict: a usage error, whatever the file
+        assertThat(run("cochleagram", "--in", wav.toString(), "--low-lim", "7000", "--high-lim", "6000"))
+                .isEqualTo(AudioSetCli.EXIT_USAGE);
+        assertThat(err.toString()).contains("--low-lim 7000.0 Hz must be below --high-lim 6000.0 Hz")
+                .contains("Try ");
+        try (var files = Files.list(dir)) {
+            assertThat(files).as("nothing written").containsExactlyInAnyOrderElementsOf(before);
+        }
+    }
+
+    private Path emptyWaveforms(String name, int sampleRate) throws IOException {
+        Path wav = dir.resolve(name);
+        try (WaveformSink sink = Hdf5DatasetStore.INSTANCE.createWaveforms(wav, LabelIndex.audioSet(), sampleRate,
+                sampleRate * 10)) {
+            sink.commit();
+        }
+        return wav;
+    }
+
+    /**
      * An output folder that cannot take files although its permissions allow it (/proc as root; a read-only mount is
      * refused by the up-front check) is named with the reason: the command said "no such file:
      * /proc/.empty_Coch.hdf5.<id>.tmp", a hidden name the user never gave.
@@ -433,6 +478,55 @@ class CliErrorsTest {
         assertThat(err.toString()).startsWith(Files.isWritable(proc) // root: past the permission check
                 ? "audioset cochleagram: cannot write in /proc: " : "audioset cochleagram: permission denied: /proc")
                 .doesNotContain("no such file").doesNotContain("\tat ");
+    }
+
+    /**
+     * Every command that writes into an output folder that takes no files (/proc, as root: past the permission check)
+     * fails (exit 1) naming the folder and the reason, and leaves nothing there. They said "no such file:
+     * /proc/.x.png.<owner>.<n>.tmp" (render, report), "no such file: /proc/slurm" (slurm), "no such file:
+     * /proc/x_downloads" (download, run), "no such file: /proc/demo_segments.csv" (demo), or that another pack was
+     * writing the shards and held ".x.lock" (pack --format webdataset), which no process held. ({@code stats} writes
+     * through the same staging folder as {@code cochleagram}; an empty file has too few rows for statistics.)
+     */
+    @ParameterizedTest
+    @CsvSource({"render", "report", "pack", "slurm", "download", "run", "demo", "cochleagram"}) // stats: as cochleagram
+    void everyCommandNamesAnOutputFolderThatTakesNoFiles(String command) throws IOException {
+        Path proc = Path.of("/proc");
+        assumeTrue(Files.isDirectory(proc) && Files.isWritable(proc), "a Linux /proc, written as root (as in CI)");
+        Path wav = emptyWaveforms("x.hdf5", 16_000);
+        assertThat(run("cochleagram", "--in", wav.toString(), "--threads", "1", "--progress", "log"))
+                .as(err.toString()).isZero();
+        Path logs = Files.createDirectories(dir.resolve("logs/x_goodlogs"));
+        Files.writeString(logs.resolve("goodLog_0.csv"), "YTID,start_seconds,end_seconds,positive_labels,csv_row,"
+                + "outcome,class,reason,attempts,frames,message,time\n"); // a download's log, of no clip
+        Path downloads = Files.createDirectories(dir.resolve("x_downloads"));
+        Path csv = Files.writeString(dir.resolve("x.csv"), "YTID, start_seconds, end_seconds, positive_labels\n"
+                + "abcdefghijk, 0.000, 10.000, \"/m/09x0r\"\n");
+        String offline = "--resolver direct --url-template http://127.0.0.1:1/{id} --retries 0";
+        String[] args = switch (command) {
+            case "render" -> args("render --in " + dir.resolve("x_Coch.hdf5") + " --average --out /proc/x.png");
+            case "report" -> args("report --logs " + logs.getParent() + " --out /proc");
+            case "pack" -> args("pack --format webdataset --downloads " + downloads + " --csv " + csv + " --out /proc");
+            case "slurm" -> args("slurm --csv " + csv + " --out /proc");
+            case "download" -> args("download --csv " + csv + " --out /proc " + offline);
+            case "run" -> args("run --csv " + csv + " --out /proc " + offline);
+            case "demo" -> args("demo --out /proc");
+            default -> args("cochleagram --in " + wav + " --out /proc --threads 1 --progress log");
+        };
+        Set<String> before = namesIn(proc);
+        assertThat(run(args)).as(err.toString()).isEqualTo(AudioSetCli.EXIT_FAILURE);
+        assertThat(err.toString()).startsWith("audioset " + command + ": cannot write in /proc: it takes no new files")
+                .endsWith("; choose another output folder" + System.lineSeparator())
+                .doesNotContain("no such file").doesNotContain("another pack").doesNotContain("Try ");
+        assertThat(namesIn(proc)).as("nothing left in /proc").isSubsetOf(before);
+    }
+
+    /** @return the names in {@code dir} but those of processes (which come and go) */
+    private static Set<String> namesIn(Path dir) throws IOException {
+        try (Stream<Path> names = Files.list(dir)) {
+            return names.map(p -> p.getFileName().toString()).filter(n -> !n.matches("[0-9]+"))
+                    .collect(java.util.stream.Collectors.toSet());
+        }
     }
 
     static Stream<Arguments> exceptions() {

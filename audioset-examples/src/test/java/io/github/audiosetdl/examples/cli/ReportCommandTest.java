@@ -120,15 +120,22 @@ class ReportCommandTest {
         assertThat(err.toString()).contains("give --csv too");
     }
 
-    /** The download's --out given for its logs folder: said so, with the folder to give (was "give --name"). */
+    /**
+     * The download's --out given for its logs folder: said so, with the folder to give (was "give --name"). What the
+     * folder holds is wrong, not the option: the command fails (exit 1, as a file that holds no logs), no "Try
+     * --help" line; it was a usage error (exit 2).
+     */
     @Test
     void pointsToTheLogsFolderWhenGivenTheDownloadsOutputFolder(@TempDir Path out) throws Exception {
         Files.createDirectories(out.resolve("logs/mini_goodlogs"));
-        assertThat(run("report", "--logs", out.toString(), "--out", out.toString())).isEqualTo(2);
+        assertThat(run("report", "--logs", out.toString(), "--out", out.toString()))
+                .isEqualTo(AudioSetCli.EXIT_FAILURE);
         assertThat(err.toString()).contains("--logs " + out + " holds no download logs")
-                .contains("here --logs " + out.resolve("logs")).doesNotContain("give --name");
+                .contains("here --logs " + out.resolve("logs")).doesNotContain("give --name")
+                .doesNotContain("Try ");
         Path empty = Files.createDirectories(out.resolve("empty"));
-        assertThat(run("report", "--logs", empty.toString(), "--out", out.toString())).isEqualTo(2);
+        assertThat(run("report", "--logs", empty.toString(), "--out", out.toString()))
+                .isEqualTo(AudioSetCli.EXIT_FAILURE);
         assertThat(err.toString()).contains("holds no download logs").contains("OUT/logs")
                 .doesNotContain("here --logs");
     }
@@ -137,7 +144,8 @@ class ReportCommandTest {
     void asksForANameWhenTheLogsHoldSeveral(@TempDir Path logs) throws Exception {
         Files.createDirectories(logs.resolve("a_goodlogs"));
         Files.createDirectories(logs.resolve("b_goodlogs"));
-        assertThat(run("report", "--logs", logs.toString(), "--out", logs.toString())).isNotZero();
-        assertThat(err.toString()).contains("give --name");
+        assertThat(run("report", "--logs", logs.toString(), "--out", logs.toString()))
+                .isEqualTo(AudioSetCli.EXIT_FAILURE);
+        assertThat(err.toString()).contains("holds the logs of [a, b]: give --name").doesNotContain("Try ");
     }
 }

@@ -1,5 +1,6 @@
 package io.github.audiosetdl.hdf5.internal;
 
+import io.github.audiosetdl.core.OutputFolder;
 import io.github.audiosetdl.core.ProcessTag;
 import io.github.audiosetdl.core.internal.FolderSync;
 import io.github.audiosetdl.core.spi.NameLock;
@@ -9,13 +10,11 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -88,7 +87,7 @@ public final class Staging {
         try {
             staging = new Staging(Files.createDirectory(parent.resolve(name), ownerOnly()));
         } catch (IOException e) {
-            throw cannotWriteIn(target, name, e);
+            throw OutputFolder.cannotWriteIn(target, name, e); // the folder given, not the hidden name
         }
         Path owner = staging.dir.resolve(OWNER);
         try (FileChannel ch = opener.open(owner)) {
@@ -104,31 +103,6 @@ public final class Staging {
             throw WriteFailure.naming(owner, "writing", e);
         }
         return staging;
-    }
-
-    /**
-     * A failure to create the staging folder, worded for the folder the caller gave: its hidden name alone ("no such
-     * file: /proc/.x.hdf5.1a2b3c4d.tmp") sent the reader looking for a file they never named.
-     *
-     * @param target the final file, as the caller gave it
-     * @param name the staging folder's name (detail for the message)
-     * @param e the failure
-     * @return an {@link IOException} "cannot write in FOLDER: REASON (creating NAME for FILE)", {@code e} its cause
-     */
-    static IOException cannotWriteIn(Path target, String name, IOException e) {
-        Path folder = target.getParent() != null ? target.getParent() : target.toAbsolutePath().getParent();
-        String reason;
-        if (e instanceof FileSystemException f && f.getReason() != null) {
-            reason = f.getReason(); // "Read-only file system", "No space left on device"
-        } else if (e instanceof NoSuchFileException) { // the folder exists (created above): it takes no new entries
-            reason = "it takes no new files (a virtual file system, such as /proc?)";
-        } else if (e instanceof AccessDeniedException) {
-            reason = "permission denied";
-        } else {
-            reason = e.getMessage() != null ? e.getMessage() : e.toString();
-        }
-        return new IOException("cannot write in " + folder + ": " + reason + " (creating " + name + " for "
-                + target.getFileName() + "); choose another output folder", e);
     }
 
     /**

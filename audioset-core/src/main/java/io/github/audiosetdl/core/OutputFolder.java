@@ -1,0 +1,72 @@
+package io.github.audiosetdl.core;
+
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+/**
+ * Failures to create a file or folder in an output folder, worded for the folder the user gave: the JDK names the
+ * entry it could not create, often a hidden temporary one ({@code no such file: /proc/.x.hdf5.1a2b3c4d.tmp}) that
+ * sends the reader looking for a file they never named.
+ */
+public final class OutputFolder {
+    private OutputFolder() {
+    }
+
+    /**
+     * @param target the final file (or folder) being made, as the caller gave it
+     * @param name the name of the entry whose creation failed, in {@code target}'s folder (a hidden temporary file or
+     *     folder, or {@code target}'s own name); detail for the message
+     * @param e the failure
+     * @return an {@link IOException} "cannot write in FOLDER: REASON (creating NAME for FILE); choose another output
+     *     folder" ("(creating NAME)" when {@code name} is {@code target}'s), {@code e} its cause; FOLDER is
+     *     {@code target}'s parent as given, or the absolute one
+     */
+    public static IOException cannotWriteIn(Path target, String name, IOException e) {
+        Path folder = target.getParent() != null ? target.getParent() : target.toAbsolutePath().getParent();
+        String reason;
+        if (e instanceof FileSystemException f && f.getReason() != null) {
+            reason = f.getReason(); // "Read-only file system", "No space left on device"
+        } else if (e instanceof NoSuchFileException) { // the folder exists: it takes no new entries
+            reason = "it takes no new files (a virtual file system, such as /proc?)";
+        } else if (e instanceof AccessDeniedException) {
+            reason = "permission denied";
+        } else {
+            reason = e.getMessage() != null ? e.getMessage() : e.toString();
+        }
+        String file = String.valueOf(target.getFileName());
+        return new IOException("cannot write in " + folder + ": " + reason + " (creating " + name
+                + (name.equals(file) ? "" : " for " + file) + "); choose another output folder", e);
+    }
+
+    /**
+     * {@link Files#createDirectories}, a folder that takes no new entries (a virtual or read-only file system, one
+     * without permission) named as {@link #cannotWriteIn} words it: the deepest existing folder, and the reason.
+     *
+     * @param dir the folder to make, with its missing parents
+     * @return {@code dir}
+     * @throws IOException worded by {@link #cannotWriteIn} if a missing folder cannot be made in an existing one;
+     *     else as {@link Files#createDirectories} (a file at a folder's name)
+     */
+    public static Path createDirectories(Path dir) throws IOException {
+        try {
+            return Files.createDirectories(dir);
+        } catch (FileAlreadyExistsException e) {
+            throw e; // a file at a folder's name: not the folder's fault
+        } catch (IOException e) {
+            Path missing = dir;
+            while (missing.getParent() != null && !Files.isDirectory(missing.getParent())) {
+                missing = missing.getParent();
+            }
+            Path parent = missing.toAbsolutePath().getParent();
+            if (parent == null || !Files.isDirectory(parent) || Files.exists(missing)) {
+                throw e; // a file on the way ("Not a directory"), or made meanwhile
+            }
+            throw cannotWriteIn(missing, String.valueOf(missing.getFileName()), e);
+        }
+    }
+}
