@@ -279,7 +279,8 @@ final class CochleagramCommand implements Callable<Integer> {
          * @param signalLength its rows' length in samples
          * @return the configuration
          * @throws AudioSetException naming the file if the high limit (given or the preset's) is above its Nyquist
-         *     frequency, the envelope rate does not divide its sample rate, or its rate or row length is invalid
+         *     frequency, the envelope rate does not divide its sample rate, its rate or row length is invalid, or its
+         *     rows' length would make cochleagram rows above {@link CochleagramConfig#MAX_OUTPUT_LENGTH} values
          * @throws IllegalArgumentException naming the options if they conflict among themselves
          */
         CochleagramConfig forFile(CochleagramConfig.Builder b, Path file, int sampleRate, int signalLength) {
@@ -302,10 +303,17 @@ final class CochleagramCommand implements Callable<Integer> {
                         + env + " Hz does not divide its sample rate, " + sampleRate + " Hz (the envelope is"
                         + " decimated by an integer factor): give an --env-sr that does");
             }
-            try {
-                return b.build();
+            try { // the options among themselves, on rows of any length
+                b.signalLength(2).build();
             } catch (IllegalArgumentException e) {
                 throw inFlagTerms(e);
+            } finally {
+                b.signalLength(signalLength);
+            }
+            try { // what is left depends on the rows' length: a row above CochleagramConfig.MAX_OUTPUT_LENGTH
+                return b.build();
+            } catch (IllegalArgumentException e) {
+                throw new AudioSetException(file + ": " + inFlagTerms(e).getMessage(), e);
             }
         }
 

@@ -35,10 +35,11 @@ class CochleagramCommandTest {
     /**
      * Before: {@code --env-sr 16000} on 10-s rows at 16 kHz (envelopes at the audio rate) was accepted, computed
      * 109 MB a row for every row, then failed (exit 1): "/coch has rows of shape [27360000], more than 64 MB each: not
-     * a data set of clips". Now it is a usage error, at once, that names the size and the largest rate that fits.
+     * a data set of clips". Now it fails at once, naming the file (whose rows' length decides: exit 1, as a
+     * {@code --high-lim} above its Nyquist), the size and the largest rate that fits.
      */
     @Test
-    void anEnvelopeRateThatMakesRowsTooLargeIsAUsageError(@TempDir Path dir) throws Exception {
+    void anEnvelopeRateThatMakesTheFilesRowsTooLargeFailsAtOnce(@TempDir Path dir) throws Exception {
         Path wav = dir.resolve("clips.hdf5");
         try (WaveformSink sink = Hdf5DatasetStore.INSTANCE.createWaveforms(wav, LabelIndex.audioSet(), 16_000,
                 160_000)) {
@@ -49,9 +50,11 @@ class CochleagramCommandTest {
         Path outDir = dir.resolve("out");
         int code = AudioSetCli.run(new PrintWriter(out, true), new PrintWriter(err, true), "cochleagram",
                 "--in", wav.toString(), "--out", outDir.toString(), "--env-sr", "16000");
-        assertThat(code).as(err.toString()).isEqualTo(AudioSetCli.EXIT_USAGE);
-        assertThat(err.toString().split("\\R")[0]).isEqualTo("audioset cochleagram: --env-sr 16000 Hz gives 171"
-                + " channels x 160000 frames (the input's row length 160000 at the input's sample rate 16000 Hz):"
+        assertThat(code).as(err.toString()).isEqualTo(AudioSetCli.EXIT_FAILURE);
+        assertThat(err.toString()).doesNotContain("Try ");
+        assertThat(err.toString().split("\\R")[0]).isEqualTo("audioset cochleagram: " + wav
+                + ": --env-sr 16000 Hz gives 171 channels x 160000 frames (the input's row length 160000 at the"
+                + " input's sample rate 16000 Hz):"
                 + " 27360000 values, 109.4 MB of float32 a row, above the 16777216 values (67.1 MB) a row may hold;"
                 + " the largest --env-sr that fits is 8000 Hz");
         assertThat(outDir).doesNotExist();
