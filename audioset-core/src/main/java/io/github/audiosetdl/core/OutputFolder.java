@@ -28,6 +28,21 @@ public final class OutputFolder {
      */
     public static IOException cannotWriteIn(Path target, String name, IOException e) {
         Path folder = target.getParent() != null ? target.getParent() : target.toAbsolutePath().getParent();
+        String file = String.valueOf(target.getFileName());
+        return new IOException("cannot write in " + folder + ": " + reason(e) + " (creating " + name
+                + (name.equals(file) ? "" : " for " + file) + "); choose another output folder", e);
+    }
+
+    /**
+     * Why a file or folder could not be created, worded for a reader: the JDK's message of a
+     * {@link NoSuchFileException} or {@link AccessDeniedException} is only the path.
+     *
+     * @param e the failure to create an entry in a folder that exists
+     * @return the operating system's reason ("Read-only file system", "No space left on device"), else "it takes no
+     *     new files (a virtual file system, such as /proc?)" for a {@link NoSuchFileException}, "permission denied"
+     *     for an {@link AccessDeniedException}, else the exception's message
+     */
+    public static String reason(IOException e) {
         String reason;
         if (e instanceof FileSystemException f && f.getReason() != null) {
             reason = f.getReason(); // "Read-only file system", "No space left on device"
@@ -38,9 +53,7 @@ public final class OutputFolder {
         } else {
             reason = e.getMessage() != null ? e.getMessage() : e.toString();
         }
-        String file = String.valueOf(target.getFileName());
-        return new IOException("cannot write in " + folder + ": " + reason + " (creating " + name
-                + (name.equals(file) ? "" : " for " + file) + "); choose another output folder", e);
+        return reason;
     }
 
     /**

@@ -161,13 +161,14 @@ public final class DownloadStage {
         requireNonNull(shard, "shard");
         long startNanos = System.nanoTime();
         Path jobDir = jobDir(shard);
+        // the tools and the request budget first: a run refused for them leaves no empty folder behind
+        ClipDownloader downloader = config.dryRun() ? null : downloader();
         if (!config.dryRun()) { // a dry run writes nothing: no folder, no log
             OutputFolder.createDirectories(jobDir); // a folder that takes none named, with the reason
             removeStaleTemporaries(jobDir);
             removeStaleToolFiles(Path.of(System.getProperty("java.io.tmpdir")));
         }
         List<Path> folders = jobFolders(jobDir);
-        ClipDownloader downloader = config.dryRun() ? null : downloader();
         ClaimFolder claims = config.dryRun() ? null : ClaimFolder.in(downloadsDir(), ClaimFolder.foreignBound(config));
         if (claims != null) {
             claims.sweep();

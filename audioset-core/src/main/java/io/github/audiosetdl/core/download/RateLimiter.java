@@ -1,5 +1,6 @@
 package io.github.audiosetdl.core.download;
 
+import io.github.audiosetdl.core.OutputFolder;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -84,8 +85,9 @@ final class RateLimiter {
                         config.maxRequestsPerMinute(), host.file());
             } catch (IOException e) {
                 if (!folder.equals(DownloadConfig.defaultBudgetFolder())) {
-                    throw new IOException("the request budget folder " + folder + " cannot be used (" + e.getMessage()
-                            + "): give another, or none for a budget of this process alone", e);
+                    throw new IOException("the request budget folder " + folder + " cannot be used ("
+                            + OutputFolder.reason(e) + "): give another, or none for a budget of this process alone",
+                            e);
                 }
                 LOG.warn("request budget per process only: {}", e.getMessage());
             }

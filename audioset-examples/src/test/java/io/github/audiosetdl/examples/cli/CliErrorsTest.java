@@ -521,6 +521,26 @@ class CliErrorsTest {
         assertThat(namesIn(proc)).as("nothing left in /proc").isSubsetOf(before);
     }
 
+    /**
+     * A request budget folder that cannot be made (in /proc, as root) is named with the reason, and the download
+     * refused for it leaves no empty downloads folder: it said "the request budget folder /proc/budget cannot be
+     * used (/proc/budget)" and left {@code OUT/x_downloads/} behind.
+     */
+    @Test
+    void aBudgetFolderThatCannotBeMadeIsNamedWithTheReasonAndLeavesNothing() throws IOException {
+        Path proc = Path.of("/proc");
+        assumeTrue(Files.isDirectory(proc) && Files.isWritable(proc), "a Linux /proc, written as root (as in CI)");
+        Path csv = Files.writeString(dir.resolve("x.csv"), "YTID, start_seconds, end_seconds, positive_labels\n"
+                + "abcdefghijk, 0.000, 10.000, \"/m/09x0r\"\n");
+        Path out = dir.resolve("out");
+        assertThat(run(args("download --csv " + csv + " --out " + out + " --resolver direct --url-template"
+                + " http://127.0.0.1:1/{id} --retries 0 --max-requests-per-minute 60 --budget-dir /proc/budget")))
+                .as(err.toString()).isEqualTo(AudioSetCli.EXIT_FAILURE);
+        assertThat(err.toString()).contains("the request budget folder /proc/budget cannot be used (it takes no new"
+                + " files (a virtual file system, such as /proc?)): give another");
+        assertThat(out.resolve("x_downloads")).doesNotExist();
+    }
+
     /** @return the names in {@code dir} but those of processes (which come and go) */
     private static Set<String> namesIn(Path dir) throws IOException {
         try (Stream<Path> names = Files.list(dir)) {
