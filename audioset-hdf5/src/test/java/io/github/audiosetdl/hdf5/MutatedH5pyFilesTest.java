@@ -45,13 +45,7 @@ class MutatedH5pyFilesTest {
     private Path write(String layout, boolean panns, String options) throws Exception {
         Path file = dir.resolve((panns ? "panns_" : "seed_") + layout + ".h5");
         if (panns) {
-            WaveformFileTest.h5py(file, "o = " + options,
-                    "n = np.array([b'Y%010d.wav' % i for i in range(3)], dtype='S20')",
-                    "f.create_dataset('audio_name', data=n, **o)",
-                    "f.create_dataset('waveform', data=np.arange(600, dtype=np.int16).reshape(3, 200), **o)",
-                    "t = np.zeros((3, 527), bool); t[1, 3] = True",
-                    "f.create_dataset('target', data=t, **o)",
-                    "f.attrs['sample_rate'] = 100");
+            WaveformFileTest.h5py(file, panns(options));
         } else {
             WaveformFileTest.h5py(file, "o = " + options,
                     "w = np.linspace(-1, 1, 600, dtype=np.float32).reshape(3, 200)",
@@ -61,6 +55,20 @@ class MutatedH5pyFilesTest {
                     "f.attrs['size'] = 3", "f.attrs['sample_rate'] = 100");
         }
         return file;
+    }
+
+    /**
+     * @param options h5py's options of each dataset, a Python dict
+     * @return the lines that write a PANNs file of 3 clips of 200 samples ({@code f} open)
+     */
+    static String[] panns(String options) {
+        return new String[] {"o = " + options,
+            "n = np.array([b'Y%010d.wav' % i for i in range(3)], dtype='S20')",
+            "f.create_dataset('audio_name', data=n, **o)",
+            "f.create_dataset('waveform', data=np.arange(600, dtype=np.int16).reshape(3, 200), **o)",
+            "t = np.zeros((3, 527), bool); t[1, 3] = True",
+            "f.create_dataset('target', data=t, **o)",
+            "f.attrs['sample_rate'] = 100"};
     }
 
     /** Reads every row and its labels, as {@code cochleagram --in} does. */
