@@ -192,6 +192,15 @@ class MutatedLatestFilesTest {
             mutants.add(new Mutations.Mutant(m.name() + ", checksums recomputed",
                     () -> resigned(m.bytes(), structures)));
         }
+        List<Mutations.Mutant> words = new ArrayList<>(); // in the signed structures, where the sizes are
+        for (Signed st : structures) {
+            for (int at = st.from(); at + 4 <= st.to(); at++) {
+                for (long v : new long[] {0x4000_0000L, 0x7fff_fff0L}) {
+                    words.add(hostile(valid, structures, "int at " + at + " set to " + v, at, 4, v));
+                }
+            }
+        }
+        mutants.addAll(Mutations.sample(words, SAMPLE, 70));
         assertThat(Mutations.check(dir.resolve("m.h5"), mutants, reader(kind), DOCUMENTED)).isEmpty();
     }
 
@@ -228,10 +237,12 @@ class MutatedLatestFilesTest {
      * A version-2 object header's continuation blocks ({@code OCHK}) declared huge, and one listing itself (jhdf
      * allocated the declared size, 2 GB, before reading it, and followed the loop until its stack overflowed); a fixed
      * array's count of entries, and an extensible array's counts, set huge (jhdf allocated a list of that many chunks
-     * and a data block of that many entries); every checksum valid, as a hostile file's are.
+     * and a data block of that many entries); a version-2 B-tree's node size and count of records (jhdf allocated
+     * each); an LZF filter's chunk size (jhdf allocated it for each chunk); every checksum valid, as a hostile file's
+     * are.
      */
     @ParameterizedTest
-    @ValueSource(strings = {"compact", "fixed", "extensible", "lzf"})
+    @ValueSource(strings = {"compact", "fixed", "extensible", "lzf", "dense", "btree"})
     void hostileSizesAndLoopsWithValidChecksumsAreRefused(String kind) throws Exception {
         Path file = write(kind);
         byte[] valid = Files.readAllBytes(file);
@@ -270,6 +281,18 @@ class MutatedLatestFilesTest {
                     for (long v : huge) {
                         mutants.add(hostile(valid, structures, "fixed array at " + h + " of " + v + " entries",
                                 h + 8, 8, v));
+                    }
+                }
+            }
+            case "dense", "btree" -> { // dense attributes and links; a chunk index
+                int[] trees = find(valid, "BTHD");
+                assertThat(trees).as("version-2 B-trees").hasSizeGreaterThanOrEqualTo(2);
+                for (int t : trees) {
+                    for (long v : huge) {
+                        mutants.add(hostile(valid, structures, "B-tree at " + t + ": nodes of " + v + " bytes", t + 6,
+                                4, v));
+                        mutants.add(hostile(valid, structures, "B-tree at " + t + ": " + v + " records", t + 26, 8,
+                                v));
                     }
                 }
             }

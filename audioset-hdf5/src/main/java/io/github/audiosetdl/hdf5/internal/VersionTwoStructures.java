@@ -25,6 +25,9 @@ import java.util.Set;
  * a list (up to 2 G entries, 8 GB); the data block must lie within the file.
  * <li>An extensible array's header ({@code EAHD}) declares counts of elements, secondary blocks and data blocks, from
  * which jhdf sizes a list and its index block; each must be below the file's length, the index block within it.
+ * <li>A version-2 B-tree's header ({@code BTHD}: dense attributes and links, a chunk index) declares the size of its
+ * nodes, which jhdf allocates for each node, and its count of records, which it allocates a list of: each at most the
+ * file's length.
  * </ul>
  */
 final class VersionTwoStructures {
@@ -132,7 +135,7 @@ final class VersionTwoStructures {
 
     /**
      * Checks a structure jhdf has just read whole ({@code n} bytes at {@code position}, into {@code dst} from
-     * {@code start}) when it is a fixed array's or an extensible array's header.
+     * {@code start}) when it is a fixed array's, an extensible array's or a version-2 B-tree's header.
      *
      * @param dst the buffer read into
      * @param start where the bytes read start in it
@@ -148,7 +151,8 @@ final class VersionTwoStructures {
         }
         String signature = signature(dst, start);
         boolean fixed = signature.equals("FAHD");
-        if (!fixed && !signature.equals("EAHD")) {
+        boolean tree = signature.equals("BTHD");
+        if (!fixed && !tree && !signature.equals("EAHD")) {
             return;
         }
         long[] sb = sizes.superblock();
@@ -161,10 +165,27 @@ final class VersionTwoStructures {
         ByteBuffer b = dst.duplicate();
         b.position(start).limit(start + n);
         b = b.slice();
-        if (fixed && n == 12 + offsets + lengths) {
+        if (tree && n == 22 + offsets + lengths) {
+            tree(b, position, offsets, lengths, length);
+        } else if (fixed && n == 12 + offsets + lengths) {
             fixedArray(b, position, offsets, lengths, base, length);
         } else if (!fixed && n == 16 + offsets + 6 * lengths) {
             extensibleArray(b, position, offsets, lengths, base, length);
+        }
+    }
+
+    /**
+     * A version-2 B-tree's header: its node size (jhdf allocates it for each node it reads) at most the file's length
+     * and {@link VersionOneHeaders#MAX_BLOCK_BYTES}, its total of records (jhdf allocates a list of that many) at most
+     * the file's length.
+     */
+    private void tree(ByteBuffer b, long position, int offsets, int lengths, long length) {
+        long nodeSize = little(b, 6, 4);
+        long records = little(b, 18 + offsets, lengths);
+        if (nodeSize > length || nodeSize > VersionOneHeaders.MAX_BLOCK_BYTES || records < 0 || records > length) {
+            throw new IllegalArgumentException(file + ": the B-tree (version 2) at byte " + position + " declares"
+                    + " nodes of " + nodeSize + " bytes and " + Long.toUnsignedString(records) + " records, more than"
+                    + " the file's " + length + " bytes hold: a damaged file");
         }
     }
 
