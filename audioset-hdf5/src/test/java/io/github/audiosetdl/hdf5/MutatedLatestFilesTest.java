@@ -238,8 +238,8 @@ class MutatedLatestFilesTest {
      * allocated the declared size, 2 GB, before reading it, and followed the loop until its stack overflowed); a fixed
      * array's count of entries, and an extensible array's counts, set huge (jhdf allocated a list of that many chunks
      * and a data block of that many entries); a version-2 B-tree's node size and count of records (jhdf allocated
-     * each); an LZF filter's chunk size (jhdf allocated it for each chunk); every checksum valid, as a hostile file's
-     * are.
+     * each), and its root listing itself as a child (jhdf recursed until its stack overflowed); an LZF filter's chunk
+     * size (jhdf allocated it for each chunk); every checksum valid, as a hostile file's are.
      */
     @ParameterizedTest
     @ValueSource(strings = {"compact", "fixed", "extensible", "lzf", "dense", "btree"})
@@ -294,6 +294,15 @@ class MutatedLatestFilesTest {
                         mutants.add(hostile(valid, structures, "B-tree at " + t + ": " + v + " records", t + 26, 8,
                                 v));
                     }
+                    int root = (int) le.getLong(t + 16);
+                    mutants.add(new Mutations.Mutant("B-tree at " + t + ": its root, a leaf, made a node of no"
+                            + " records whose one child is itself", () -> {
+                                byte[] m = valid.clone();
+                                ByteBuffer.wrap(m).order(ByteOrder.LITTLE_ENDIAN).putShort(t + 24, (short) 0)
+                                        .put(root + 2, (byte) 'I').put(root + 3, (byte) 'N') // BTLF to BTIN
+                                        .putLong(root + 6, root).putLong(root + 14, 0); // the child, its records
+                                return resigned(m, structures);
+                            }));
                 }
             }
             case "lzf" -> {

@@ -6,7 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -27,7 +29,7 @@ import java.util.Set;
  * which jhdf sizes a list and its index block; each must be below the file's length, the index block within it.
  * <li>A version-2 B-tree's header ({@code BTHD}: dense attributes and links, a chunk index) declares the size of its
  * nodes, which jhdf allocates for each node, and its count of records, which it allocates a list of: each at most the
- * file's length.
+ * file's length. A node read more than {@link MapCheckingChannel#MAX_NODE_READS} times is a loop.
  * </ul>
  */
 final class VersionTwoStructures {
@@ -45,6 +47,8 @@ final class VersionTwoStructures {
 
     /** The object headers whose chains of blocks were walked (a valid file's headers are read more than once). */
     private final Set<Long> walked = new HashSet<>();
+    /** How many times each version-2 B-tree node was read, by position. */
+    private final Map<Long, Integer> nodeReads = new HashMap<>();
     private final Path file;
     /** Where the superblock's sizes are looked up, and the file's channel read. */
     private final VersionOneHeaders sizes;
@@ -150,6 +154,10 @@ final class VersionTwoStructures {
             return;
         }
         String signature = signature(dst, start);
+        if (signature.equals("BTIN") || signature.equals("BTLF")) {
+            node(position);
+            return;
+        }
         boolean fixed = signature.equals("FAHD");
         boolean tree = signature.equals("BTHD");
         if (!fixed && !tree && !signature.equals("EAHD")) {
@@ -171,6 +179,22 @@ final class VersionTwoStructures {
             fixedArray(b, position, offsets, lengths, base, length);
         } else if (!fixed && n == 16 + offsets + 6 * lengths) {
             extensibleArray(b, position, offsets, lengths, base, length);
+        }
+    }
+
+    /**
+     * Counts the reads of a version-2 B-tree's node, refusing the read after {@link MapCheckingChannel#MAX_NODE_READS}:
+     * jhdf reads each node once per tree it builds, and follows a child pointing back to its node (a loop) until its
+     * stack overflows.
+     */
+    private void node(long position) {
+        int reads;
+        synchronized (nodeReads) {
+            reads = nodeReads.merge(position, 1, Integer::sum);
+        }
+        if (reads > MapCheckingChannel.MAX_NODE_READS) {
+            throw new IllegalArgumentException(file + ": the B-tree node (version 2) at byte " + position
+                    + " is reached " + reads + " times: a loop in a damaged file");
         }
     }
 
