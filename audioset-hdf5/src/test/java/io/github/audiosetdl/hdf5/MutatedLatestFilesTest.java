@@ -3,6 +3,7 @@ package io.github.audiosetdl.hdf5;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.audiosetdl.core.AudioSetException;
+import io.github.audiosetdl.core.StrongEvent;
 import io.github.audiosetdl.core.testing.ExternalTools;
 import io.github.audiosetdl.core.testing.Mutations;
 import io.jhdf.checksum.ChecksumUtils;
@@ -88,17 +89,54 @@ class MutatedLatestFilesTest {
                     ", chunks=(3, 527)"));
             case "lzf" -> latest(file, seed(", chunks=(1, 50), compression='lzf'", ", chunks=(1, 527)"));
             case "panns" -> latest(file, MutatedH5pyFilesTest.panns("dict(chunks=True, compression='gzip')"));
+            case "strong" -> latest(file, seed("", "", "s = np.zeros((3, 64, 4), np.uint8); s[2, 3:5, 1] = 1",
+                    "f.create_dataset('strong', data=s, chunks=(1, 64, 4), compression='gzip')",
+                    "f['strong'].attrs['frame_seconds'] = 1.0",
+                    "f.create_dataset('strong_mids', data=np.array([b'/m/a', b'/m/b', b'/m/c', b'/m/d'],"
+                            + " dtype='S16'), chunks=(16,), maxshape=(None,), compression='gzip')"));
+            case "coch" -> latest(file, "c = f.create_dataset('coch', data=np.linspace(0, 1, 600,"
+                    + " dtype=np.float32).reshape(3, 200), chunks=(1, 200), maxshape=(None, 200), compression='gzip')",
+                    "c.attrs['channels'] = 4", "c.attrs['frames'] = 50", "f.attrs['size'] = 3");
             default -> throw new IllegalArgumentException(kind);
         }
         return file;
     }
 
     private static Mutations.Reader reader(String kind) {
-        return kind.equals("panns") ? MutatedH5pyFilesTest::readPanns : MutatedH5pyFilesTest::readSeed;
+        return switch (kind) {
+            case "panns" -> MutatedH5pyFilesTest::readPanns;
+            case "strong" -> MutatedLatestFilesTest::readStrong;
+            case "coch" -> GzipBombTest::readCoch;
+            default -> MutatedH5pyFilesTest::readSeed;
+        };
+    }
+
+    /** Reads every row's strong labels, when the file has them (a damaged name: it has none, the seed's case). */
+    private static void readStrong(Path file) throws IOException {
+        boolean present;
+        try (StrongLabelsReader r = StrongLabelsReader.open(file).orElse(null)) {
+            present = r != null;
+        }
+        if (present) {
+            GzipBombTest.readStrong(file);
+        }
     }
 
     /** Reads the file whole and checks what it holds. */
     private static void readsAsWritten(String kind, Path file) throws IOException {
+        if (kind.equals("strong")) {
+            try (StrongLabelsReader r = StrongLabelsReader.open(file).orElseThrow()) {
+                assertThat(r.events(2)).containsExactly(new StrongEvent("/m/b", 3, 5));
+            }
+        }
+        if (kind.equals("coch")) {
+            try (CochleagramFileReader r = CochleagramFileReader.open(file)) {
+                float[] row = new float[200];
+                r.read(2, row);
+                assertThat(row[199]).isEqualTo(1f);
+            }
+            return;
+        }
         if (kind.equals("panns")) {
             try (PannsFileReader r = PannsFileReader.open(file)) {
                 assertThat(r.size()).isEqualTo(3);
@@ -179,7 +217,7 @@ class MutatedLatestFilesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"dense", "fixed", "extensible", "btree", "single", "lzf", "panns"})
+    @ValueSource(strings = {"dense", "fixed", "extensible", "btree", "single", "lzf", "panns", "strong", "coch"})
     void validFilesReadAndDamagedOnesEndInBoundedTimeAndMemory(String kind) throws Exception {
         Path file = write(kind);
         readsAsWritten(kind, file);
