@@ -45,13 +45,7 @@ class MutatedH5pyFilesTest {
     private Path write(String layout, boolean panns, String options) throws Exception {
         Path file = dir.resolve((panns ? "panns_" : "seed_") + layout + ".h5");
         if (panns) {
-            WaveformFileTest.h5py(file, "o = " + options,
-                    "n = np.array([b'Y%010d.wav' % i for i in range(3)], dtype='S20')",
-                    "f.create_dataset('audio_name', data=n, **o)",
-                    "f.create_dataset('waveform', data=np.arange(600, dtype=np.int16).reshape(3, 200), **o)",
-                    "t = np.zeros((3, 527), bool); t[1, 3] = True",
-                    "f.create_dataset('target', data=t, **o)",
-                    "f.attrs['sample_rate'] = 100");
+            WaveformFileTest.h5py(file, panns(options));
         } else {
             WaveformFileTest.h5py(file, "o = " + options,
                     "w = np.linspace(-1, 1, 600, dtype=np.float32).reshape(3, 200)",
@@ -63,11 +57,28 @@ class MutatedH5pyFilesTest {
         return file;
     }
 
-    /** Reads every row and its labels, as {@code cochleagram --in} does. */
+    /**
+     * @param options h5py's options of each dataset, a Python dict
+     * @return the lines that write a PANNs file of 3 clips of 200 samples ({@code f} open)
+     */
+    static String[] panns(String options) {
+        return new String[] {"o = " + options,
+            "n = np.array([b'Y%010d.wav' % i for i in range(3)], dtype='S20')",
+            "f.create_dataset('audio_name', data=n, **o)",
+            "f.create_dataset('waveform', data=np.arange(600, dtype=np.int16).reshape(3, 200), **o)",
+            "t = np.zeros((3, 527), bool); t[1, 3] = True",
+            "f.create_dataset('target', data=t, **o)",
+            "f.attrs['sample_rate'] = 100"};
+    }
+
+    /**
+     * Reads every row and its labels (in blocks of {@link WaveformFileReader#labelBlockRows()}, as it documents), as
+     * {@code cochleagram --in} does.
+     */
     static void readSeed(Path file) throws IOException {
         try (WaveformFileReader r = WaveformFileReader.open(file)) {
             float[] row = new float[r.rowLength()];
-            r.labels(0, Math.toIntExact(r.size()));
+            r.labels(0, (int) Math.min(r.size(), r.labelBlockRows()));
             for (long i = r.size() - 1; i >= 0; i--) {
                 r.read(i, row);
             }
@@ -82,8 +93,9 @@ class MutatedH5pyFilesTest {
                 r.labels(i);
                 r.audioName(i);
             }
-            r.audioNames(0, Math.toIntExact(r.size()));
-            r.labels(0, Math.toIntExact(r.size()));
+            int block = (int) Math.min(r.size(), r.blockRows()); // at most a block, as it documents
+            r.audioNames(0, block);
+            r.labels(0, block);
         }
     }
 

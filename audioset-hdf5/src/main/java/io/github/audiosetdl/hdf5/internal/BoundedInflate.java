@@ -45,7 +45,8 @@ public final class BoundedInflate implements Filter {
     }
 
     /**
-     * Puts this filter in jhdf's {@link FilterManager} in place of jhdf's, once per JVM (a thread calling this while
+     * Puts this filter, and {@link BoundedDecoders}' LZF, LZ4 and bitshuffle, in jhdf's {@link FilterManager} in
+     * place of jhdf's, once per JVM (a thread calling this while
      * another registers it waits until it is registered: a dataset opened meanwhile would keep jhdf's).
      */
     static void register() {
@@ -56,6 +57,9 @@ public final class BoundedInflate implements Filter {
     private static final class Registration {
         static {
             FilterManager.addFilter(new BoundedInflate());
+            for (Filter f : BoundedDecoders.filters()) {
+                FilterManager.addFilter(f);
+            }
         }
 
         static void done() {
@@ -74,6 +78,11 @@ public final class BoundedInflate implements Filter {
      */
     public static <T> T read(Dataset dataset, Supplier<T> read) {
         return withCap(dataset instanceof ChunkedDataset chunked ? cap(chunked) : null, read);
+    }
+
+    /** @return the bound of the read running on this thread (see {@link #cap(ChunkedDataset)}), or null */
+    static Long cap() {
+        return CAP.get();
     }
 
     /**

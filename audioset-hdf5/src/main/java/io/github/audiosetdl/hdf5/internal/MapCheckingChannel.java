@@ -24,7 +24,9 @@ import java.util.Map;
  * of its first chunk, then allocates a heap buffer of that size (up to 2 GB) before it asks for the bytes; this
  * channel checks the size when it serves the prefix, so the damaged header is refused before that allocation.
  * Version-1 object headers (h5py's default), which have no signature, are recognised by how jhdf reads them and
- * checked by {@link VersionOneHeaders} the same way, with their continuation blocks.
+ * checked by {@link VersionOneHeaders} the same way, with their continuation blocks; a version-2 header's
+ * continuation blocks ({@code OCHK}) and the headers of fixed- and extensible-array chunk indices
+ * ({@code libver='latest'}) by {@link VersionTwoStructures}.
  */
 final class MapCheckingChannel extends FileChannel {
     /** A version-2 object header's signature. */
@@ -45,6 +47,7 @@ final class MapCheckingChannel extends FileChannel {
     private final FileChannel channel;
     private final Path file;
     private final VersionOneHeaders versionOne;
+    private final VersionTwoStructures versionTwo;
     /** How many times each version-1 B-tree node was read, by position. */
     private final Map<Long, Integer> nodeReads = new HashMap<>();
 
@@ -56,6 +59,7 @@ final class MapCheckingChannel extends FileChannel {
         this.channel = channel;
         this.file = file;
         this.versionOne = new VersionOneHeaders(channel, file);
+        this.versionTwo = new VersionTwoStructures(file, versionOne);
     }
 
     @Override
@@ -100,6 +104,7 @@ final class MapCheckingChannel extends FileChannel {
         }
         if (n > 0 && n == wanted) {
             versionOne.served(dst, start, position, n, length);
+            versionTwo.served(dst, start, position, n, length);
         }
         return n;
     }
@@ -139,6 +144,7 @@ final class MapCheckingChannel extends FileChannel {
         if (size < 0 || size > room) {
             throw beyond(position, Long.toUnsignedString(size) + " bytes of messages", length);
         }
+        versionTwo.objectHeader(position, flags, field + width, size, length);
     }
 
     /**

@@ -66,6 +66,11 @@ final class VersionOneHeaders {
         this.file = file;
     }
 
+    /** @return the file's channel */
+    FileChannel channel() {
+        return channel;
+    }
+
     /**
      * Called after each read at a position that filled its buffer.
      *
@@ -185,7 +190,7 @@ final class VersionOneHeaders {
      * @return the size of offsets, the size of lengths (1 to 8 bytes each) and the base address (where the signature
      *     is: jhdf accepts no other), or null when no superblock is found (jhdf then refuses the file itself)
      */
-    private synchronized long[] superblock() throws IOException {
+    synchronized long[] superblock() throws IOException {
         if (superblock != null) {
             return superblock.length == 0 ? null : superblock;
         }
