@@ -1,19 +1,25 @@
 package io.github.audiosetdl.core;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Failures to create a file or folder in an output folder, worded for the folder the user gave: the JDK names the
- * entry it could not create, often a hidden temporary one ({@code no such file: /proc/.x.hdf5.1a2b3c4d.tmp}) that
- * sends the reader looking for a file they never named.
+ * Output folders: failures to create a file or folder in one, worded for the folder the user gave (the JDK names the
+ * entry it could not create, often a hidden temporary one, {@code no such file: /proc/.x.hdf5.1a2b3c4d.tmp}, that
+ * sends the reader looking for a file they never named), and the folder sync that makes a rename in one durable.
  */
 public final class OutputFolder {
+    private static final Logger LOG = LoggerFactory.getLogger(OutputFolder.class);
+
     private OutputFolder() {
     }
 
@@ -80,6 +86,21 @@ public final class OutputFolder {
                 throw e; // a file on the way ("Not a directory"), or made meanwhile
             }
             throw cannotWriteIn(missing, String.valueOf(missing.getFileName()), e);
+        }
+    }
+
+    /**
+     * Flushes a folder's entries to disk ({@code fsync} of the folder): after a file is renamed into place, the rename
+     * itself survives a crash or power loss only once its folder is synced. Never throws: where a folder cannot be
+     * opened or synced (Windows, some network file systems) it is logged at debug level and nothing more is done.
+     *
+     * @param folder an existing folder
+     */
+    public static void sync(Path folder) {
+        try (FileChannel ch = FileChannel.open(folder, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException e) {
+            LOG.debug("{}: cannot sync the folder ({})", folder, e.toString());
         }
     }
 }

@@ -2,8 +2,8 @@ package io.github.audiosetdl.hdf5;
 
 import static java.util.Objects.requireNonNull;
 
+import io.github.audiosetdl.core.OutputFolder;
 import io.github.audiosetdl.core.Shard;
-import io.github.audiosetdl.core.internal.FolderSync;
 import io.github.audiosetdl.core.pipeline.FeatureStage;
 import io.github.audiosetdl.core.pipeline.FeatureSummary;
 import io.github.audiosetdl.core.spi.FeatureExtractor;
@@ -490,7 +490,7 @@ public final class FeatureFileParts {
                 ch.force(true);
             }
             move(tmp, dir.resolve(name));
-            FolderSync.sync(dir);
+            OutputFolder.sync(dir);
         } catch (IOException e) {
             try {
                 Files.deleteIfExists(tmp);

@@ -13,7 +13,6 @@ import io.github.audiosetdl.core.ProcessTag;
 import io.github.audiosetdl.core.Segment;
 import io.github.audiosetdl.core.SegmentSelection;
 import io.github.audiosetdl.core.StrongVocabulary;
-import io.github.audiosetdl.core.internal.FolderSync;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -541,7 +540,7 @@ public record AvailabilityReport(String name, long requested, long obtained, Map
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
             }
-            FolderSync.sync(target.toAbsolutePath().getParent()); // the rename survives a crash
+            OutputFolder.sync(target.toAbsolutePath().getParent()); // the rename survives a crash
         } finally {
             Files.deleteIfExists(tmp);
         }

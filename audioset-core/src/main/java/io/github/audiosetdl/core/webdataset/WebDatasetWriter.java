@@ -6,13 +6,13 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.github.audiosetdl.core.Label;
 import io.github.audiosetdl.core.LabelIndex;
+import io.github.audiosetdl.core.OutputFolder;
 import io.github.audiosetdl.core.Segment;
 import io.github.audiosetdl.core.SegmentRow;
 import io.github.audiosetdl.core.StrongEvent;
 import io.github.audiosetdl.core.audio.Int16Level;
 import io.github.audiosetdl.core.audio.PreparedAudio;
 import io.github.audiosetdl.core.internal.Background;
-import io.github.audiosetdl.core.internal.FolderSync;
 import io.github.audiosetdl.core.spi.NameLock;
 import io.github.audiosetdl.core.spi.WaveformLayout;
 import io.github.audiosetdl.core.spi.WaveformSink;
@@ -454,7 +454,7 @@ public final class WebDatasetWriter implements WaveformSink {
                 deleteQuietly(w.file());
             }
         }
-        FolderSync.sync(dir);
+        OutputFolder.sync(dir);
     }
 
     private static void deleteQuietly(Path file) {
@@ -590,7 +590,7 @@ public final class WebDatasetWriter implements WaveformSink {
             }
         }
         if (deleted) {
-            FolderSync.sync(dir);
+            OutputFolder.sync(dir);
         }
         if (kept > 0) {
             LOG.info("{}: {} clips were already in the shards as this pack writes them (not written again)", dir,

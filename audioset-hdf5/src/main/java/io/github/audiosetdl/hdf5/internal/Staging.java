@@ -2,7 +2,6 @@ package io.github.audiosetdl.hdf5.internal;
 
 import io.github.audiosetdl.core.OutputFolder;
 import io.github.audiosetdl.core.ProcessTag;
-import io.github.audiosetdl.core.internal.FolderSync;
 import io.github.audiosetdl.core.spi.NameLock;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -291,7 +290,7 @@ public final class Staging {
             }
         }
         for (Path folder : moves.stream().map(m -> m[1].toAbsolutePath().getParent()).distinct().toList()) {
-            FolderSync.sync(folder);
+            OutputFolder.sync(folder);
         }
         delete();
     }
