@@ -106,7 +106,7 @@ public final class StrongLabelsReader implements Closeable {
                         ? BoundedInflate.read(midsSet, () -> midsSet.getData(new long[] {0}, new int[] {(int) dims[2]}))
                         : midsSet.getData();
             } catch (RuntimeException e) {
-                throw new IOException(file + ": cannot read /strong_mids (a damaged file?): " + e.getMessage(), e);
+                throw new IOException(file + ": cannot read /strong_mids" + damaged(e) + BoundedInflate.reason(e), e);
             }
             if (!(names instanceof String[] list) || list.length != dims[2]) {
                 throw new IOException(file + ": /strong_mids does not name the " + dims[2] + " columns of /strong");
@@ -120,6 +120,11 @@ public final class StrongLabelsReader implements Closeable {
             }
             throw new IOException(file + ": cannot read /strong: " + e.getMessage(), e);
         }
+    }
+
+    /** @return what a failed read adds before its reason: a guess of a damaged file, unless a filter is unsupported */
+    private static String damaged(RuntimeException e) {
+        return BoundedInflate.unsupportedFilter(e) ? ": " : " (a damaged file?): ";
     }
 
     /** @return the rows of {@code /strong} */
@@ -146,8 +151,8 @@ public final class StrongLabelsReader implements Closeable {
             data = BoundedInflate.read(strong, () -> strong.getData(new long[] {row, 0, 0},
                     new int[] {1, frames, mids.size()}));
         } catch (RuntimeException e) { // jhdf's errors on a damaged chunk index are not all HdfExceptions
-            throw new IOException(file + ": cannot read row " + row + " of /strong (a damaged file?): "
-                    + (e.getMessage() == null ? e.toString() : e.getMessage()), e);
+            throw new IOException(file + ": cannot read row " + row + " of /strong" + damaged(e)
+                    + BoundedInflate.reason(e), e);
         }
         Object slab = Array.get(data, 0);
         List<StrongEvent> out = new ArrayList<>();

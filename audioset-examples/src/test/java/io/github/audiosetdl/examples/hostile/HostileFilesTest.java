@@ -219,6 +219,84 @@ class HostileFilesTest {
                 "/ext (external link to other.h5:/wav)", "/wav");
     }
 
+    /** Python lines: {@code set_lzf(path, id)} sets the file's one LZF filter's id (a version-1 header). */
+    private static final String SET_LZF = "def set_lzf(p, new):\n"
+            + "    b = bytearray(open(p, 'rb').read()); at = [m.start() for m in re.finditer(re.escape("
+            + "struct.pack('<H', 32000)), b) if b[m.start() + 8:m.start() + 11] == b'lzf']\n"
+            + "    assert len(at) == 1, at; b[at[0]:at[0] + 2] = struct.pack('<H', new); open(p, 'wb').write(b)\n";
+
+    /** @return the files in {@code out} that are not hidden (locks and records of inputs are) */
+    private static List<String> visible(Path out) throws IOException {
+        if (!Files.exists(out)) {
+            return List.of();
+        }
+        try (var files = Files.list(out)) {
+            return files.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")).toList();
+        }
+    }
+
+    /**
+     * A dataset stored with a filter jhdf cannot decode (an id it does not have, 32001, Blosc; scale-offset, 6), in
+     * each command reading it: one line naming the file, the dataset and the filter, exit 1, no output left.
+     */
+    @Test
+    void aFilterJhdfCannotDecodeIsOneLineNamingTheFileTheDatasetAndTheFilter() throws Exception {
+        Path out = dir.resolve("out");
+        // the seed's layout: /wav with a filter id jhdf does not have, /labels with scale-offset
+        Path wav = python("wav_32001.hdf5", SET_LZF + "with h5py.File(sys.argv[1], 'w') as f:\n"
+                + "    x = np.zeros((3, 16000), np.float32); x[:, ::7] = 0.5\n"
+                + "    f.create_dataset('wav', data=x, chunks=(1, 16000), compression='lzf')\n"
+                + "    f['labels'] = np.zeros((3, 527), np.int8); f.attrs['sample_rate'] = 1600; f.attrs['size'] = 3\n"
+                + "set_lzf(sys.argv[1], 32001)");
+        Path labels = python("labels_so.hdf5", "with h5py.File(sys.argv[1], 'w') as f:\n"
+                + "    x = np.zeros((3, 16000), np.float32); x[:, ::7] = 0.5; f['wav'] = x\n"
+                + "    f.create_dataset('labels', data=np.zeros((3, 527), np.int8), chunks=(1, 527), scaleoffset=0)\n"
+                + "    f.attrs['sample_rate'] = 1600; f.attrs['size'] = 3");
+        cochleagram(wav).failsWithOneLine(wav.toString(), "/wav", "HDF5 filter 32001 (", "cannot decode");
+        cochleagram(labels).failsWithOneLine(labels.toString(), "/labels", "HDF5 filter 6 (", "cannot decode");
+        assertThat(visible(out)).isEmpty();
+        // PANNs' layout, whose /target inspect counts
+        Path panns = python("target_panns.h5", SET_LZF + "with h5py.File(sys.argv[1], 'w') as f:\n"
+                + "    f['audio_name'] = np.array([b'Y%010d.wav' % i for i in range(3)], dtype='S20')\n"
+                + "    f['waveform'] = np.zeros((3, 200), np.int16); f.attrs['sample_rate'] = 100\n"
+                + "    f.create_dataset('target', data=np.zeros((3, 527), bool), chunks=True, compression='lzf')\n"
+                + "set_lzf(sys.argv[1], 32001)");
+        ChildCli.run(dir, "inspect", panns.toString())
+                .failsWithOneLine(panns.toString(), "/target", "HDF5 filter 32001 (", "cannot decode");
+        // strong labels whose /strong_mids has the filter, drawn over a cochleagram file of ours (made from them)
+        Path strong = python("strong.hdf5", SET_LZF + "with h5py.File(sys.argv[1], 'w') as f:\n"
+                + "    x = np.zeros((2, 16000), np.float32); x[:, ::7] = 0.5; f['wav'] = x\n"
+                + "    f['labels'] = np.zeros((2, 527), np.int8); f.attrs['sample_rate'] = 1600; f.attrs['size'] = 2\n"
+                + "    f.create_dataset('strong', data=np.zeros((2, 10, 4), np.uint8), chunks=(1, 10, 4))\n"
+                + "    f['strong'].attrs['frame_seconds'] = 1.0\n"
+                + "    f.create_dataset('strong_mids', data=np.array([b'/m/a'] * 4, dtype='S16'), chunks=(2,),"
+                + " compression='lzf')\n"
+                + "set_lzf(sys.argv[1], 32001)");
+        ChildCli.Result made = cochleagram(strong);
+        assertThat(made.exit()).as(made.err()).isZero();
+        Path ours = out.resolve("strong_Coch.hdf5");
+        Path png = dir.resolve("png").resolve("x.png");
+        ChildCli.run(dir, "render", "--in", ours.toString(), "--strong", strong.toString(), "--out", png.toString())
+                .failsWithOneLine(strong.toString(), "/strong_mids", "HDF5 filter 32001 (", "cannot decode");
+        // that cochleagram file, its /coch copied with the filter (read from out/strong_Coch.hdf5, beside it)
+        Path coch = python("coch_Coch.hdf5", SET_LZF + "import os\n"
+                + "src = os.path.join(os.path.dirname(sys.argv[1]), 'out', 'strong_Coch.hdf5')\n"
+                + "with h5py.File(src, 'r') as s, h5py.File(sys.argv[1], 'w') as d:\n"
+                + "    for k, v in s.attrs.items(): d.attrs[k] = v\n"
+                + "    for n in s:\n"
+                + "        o = dict(chunks=(1, s[n].shape[1]), compression='lzf') if n == 'coch' else {}\n"
+                + "        d.create_dataset(n, data=s[n][()], **o)\n"
+                + "        for k, v in s[n].attrs.items(): d[n].attrs[k] = v\n"
+                + "set_lzf(sys.argv[1], 32001)");
+        ChildCli.run(dir, "render", "--in", coch.toString(), "--out", png.toString())
+                .failsWithOneLine(coch.toString(), "/coch", "HDF5 filter 32001 (", "cannot decode");
+        Path stats = dir.resolve("stats");
+        ChildCli.run(dir, "stats", "--in", coch.toString(), "--out", stats.toString())
+                .failsWithOneLine(coch.toString(), "/coch", "HDF5 filter 32001 (", "cannot decode");
+        assertThat(visible(stats)).isEmpty();
+        assertThat(png.getParent()).doesNotExist();
+    }
+
     @Test
     void packRefusesAWavDeclaringTooManyChannelsQuickly() throws Exception {
         Path job = Files.createDirectories(dir.resolve("demo_downloads/demo_downloads_0"));

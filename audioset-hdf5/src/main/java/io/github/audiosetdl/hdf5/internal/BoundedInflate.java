@@ -10,6 +10,8 @@ import io.jhdf.filter.PipelineFilterWithData;
 import java.io.ByteArrayOutputStream;
 import java.util.List;
 import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 
@@ -38,6 +40,11 @@ public final class BoundedInflate implements Filter {
     private static final int FLETCHER32 = 3;
     /** The most bytes one chunk may inflate to on this thread, or null for no bound (jhdf's behaviour). */
     private static final ThreadLocal<Long> CAP = new ThreadLocal<>();
+    /** jhdf's message for a filter it has no decoder for: the name the file gives the filter, its id. */
+    private static final Pattern UNAVAILABLE = Pattern.compile(
+            "A required filter is not available: name='(.*)' id=(-?\\d+)", Pattern.DOTALL);
+    /** The most characters of a filter's name an error shows. */
+    private static final int MAX_NAME = 64;
 
     private final DeflatePipelineFilter jhdf = new DeflatePipelineFilter();
 
@@ -51,6 +58,40 @@ public final class BoundedInflate implements Filter {
      */
     static void register() {
         Registration.done();
+    }
+
+    /**
+     * @param e what jhdf threw reading a dataset
+     * @return whether it is jhdf's refusal of a filter it has no decoder for (its message
+     *     {@code A required filter is not available: name='x' id=n})
+     */
+    public static boolean unsupportedFilter(RuntimeException e) {
+        return e instanceof HdfFilterException && e.getMessage() != null && UNAVAILABLE.matcher(e.getMessage())
+                .matches();
+    }
+
+    /**
+     * jhdf's reason for not reading a dataset, for an error message: for a filter it has no decoder for (see
+     * {@link #unsupportedFilter}), a sentence naming the filter (its id, and its name as the file gives it, control
+     * characters shown as {@code ?}, at most 64 of them); otherwise jhdf's message on one line (or
+     * the exception when it has none).
+     *
+     * @param e what jhdf threw reading a dataset
+     * @return the reason, one line
+     */
+    public static String reason(RuntimeException e) {
+        String m = e.getMessage();
+        if (m == null) {
+            return e.toString();
+        }
+        Matcher filter = UNAVAILABLE.matcher(m);
+        if (!unsupportedFilter(e) || !filter.matches()) {
+            return m.replace('\n', ' ');
+        }
+        String name = filter.group(1).replaceAll("[^\\x20-\\x7e]", "?");
+        return "it is stored with HDF5 filter " + filter.group(2) + " ('"
+                + name.substring(0, Math.min(name.length(), MAX_NAME)) + "'), which this reader cannot decode"
+                + " (it decodes gzip, shuffle, Fletcher-32, LZF, LZ4 and bitshuffle)";
     }
 
     /** Registers the filter when first used: the JVM runs a class's initialisation once, and others wait for it. */

@@ -575,8 +575,8 @@ public final class RowFileReader implements Closeable {
         try {
             data = ReservedDataset.slice(c.sliced(), offset, shape);
         } catch (RuntimeException e) { // jhdf's errors on damaged chunks are not all HdfExceptions
-            throw new IOException(file + ": cannot read /" + c.path() + " (" + c.sliced().getDataLayout() + "): "
-                    + e.getMessage(), e);
+            throw new IOException(file + ": cannot read /" + c.path() + (BoundedInflate.unsupportedFilter(e) ? ""
+                    : " (" + c.sliced().getDataLayout() + ")") + ": " + BoundedInflate.reason(e), e);
         }
         data = data.duplicate();
         data.limit(data.position() + into.remaining());
